@@ -1,0 +1,874 @@
+//! The policy: what the docs must say about the capability table's facts, and how to read the docs.
+//!
+//! A `scope-lint.toml` is found by walking up from the checked path (or given with `--config`). With none,
+//! the embedded Cloudflare preset (table and policy) applies. Every key is documented in
+//! `docs/src/configuration.md`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::doc::Dialect;
+use crate::doc::callout::CalloutForm;
+use crate::doc::source::SourceText;
+use crate::error::{Error, Result};
+use crate::rules::{RULES, Severity};
+use crate::table::preset::{self, CLOUDFLARE_ORIGIN};
+use crate::table::{CapabilityTable, GroupIndex, ProductIndex, load_table};
+use crate::toml_check::{KeySpec, TomlProblems, deserialize, read_text};
+
+/// The file name searched for.
+pub const CONFIG_FILE: &str = "scope-lint.toml";
+
+/// Phrases that make a call-out say "account-only", matched on its prose-normalised text.
+pub const DEFAULT_ACCEPT: &[&str] = &[
+    r"\baccount[- ]scoped\b",
+    r"\baccount[- ](?:level|wide)\b",
+    r"\bscoped (?:only )?to (?:the|an|your|a whole|the whole|the entire) account\b",
+    r"\bat the account level\b",
+    r"\b(?:cannot|can't|can not|not) be (?:restricted|scoped|limited|narrowed) to (?:a single|one|an individual|individual|a specific|specific|a particular)\b",
+    r"\bno (?:resource type|way) to (?:scope|restrict|limit)\b",
+    r"\bno per[- ]{noun}\b",
+    r"\b(?:any|every|all) {noun}s? in (?:the|an|your) account\b",
+];
+
+const PAGE_KEYS: &[(&str, KeySpec)] = &[("path", KeySpec::Value), ("heading", KeySpec::Value)];
+const REQUIRE_KEYS: &[(&str, KeySpec)] =
+    &[("pattern", KeySpec::Value), ("describe", KeySpec::Value)];
+const CALLOUT_KEYS: &[(&str, KeySpec)] = &[
+    ("product", KeySpec::Value),
+    ("kind", KeySpec::Value),
+    ("title", KeySpec::Value),
+    ("template", KeySpec::Value),
+    ("contrast", KeySpec::Value),
+    ("example-group", KeySpec::Value),
+    ("where-listed", KeySpec::Value),
+    ("listing", KeySpec::Value),
+    ("pages", KeySpec::ValuesOrTables(PAGE_KEYS)),
+    ("accept", KeySpec::Value),
+    ("require", KeySpec::Tables(REQUIRE_KEYS)),
+];
+const RENDER_PATH_KEYS: &[(&str, KeySpec)] = &[("glob", KeySpec::Value), ("form", KeySpec::Value)];
+const POLICY_KEYS: &[(&str, KeySpec)] = &[
+    ("extends", KeySpec::Value),
+    ("capabilities", KeySpec::Value),
+    ("exclude", KeySpec::Value),
+    ("dialects", KeySpec::Map(&KeySpec::Value)),
+    (
+        "partials",
+        KeySpec::Table(&[
+            ("pattern", KeySpec::Value),
+            ("files", KeySpec::Value),
+            ("placement", KeySpec::Value),
+        ]),
+    ),
+    ("rules", KeySpec::Map(&KeySpec::Value)),
+    (
+        "render",
+        KeySpec::Table(&[
+            ("mdx", KeySpec::Value),
+            ("markdown", KeySpec::Value),
+            ("paths", KeySpec::Tables(RENDER_PATH_KEYS)),
+        ]),
+    ),
+    ("callouts", KeySpec::Tables(CALLOUT_KEYS)),
+];
+
+/// The policy file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PolicyFile {
+    pub extends: Option<Spanned<String>>,
+    pub capabilities: Option<Spanned<String>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
+    pub dialects: Option<BTreeMap<String, Spanned<Dialect>>>,
+    pub partials: Option<PartialsFile>,
+    pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    pub render: Option<RenderFile>,
+    pub callouts: Option<Vec<CalloutFile>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PartialsFile {
+    pub pattern: Option<String>,
+    pub files: Option<Vec<Spanned<String>>>,
+    pub placement: Option<Placement>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RenderFile {
+    pub mdx: Option<CalloutForm>,
+    pub markdown: Option<CalloutForm>,
+    #[serde(default)]
+    pub paths: Vec<RenderPathFile>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RenderPathFile {
+    pub glob: Spanned<String>,
+    pub form: CalloutForm,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CalloutFile {
+    pub product: Spanned<String>,
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub template: String,
+    pub contrast: Option<Spanned<String>>,
+    pub example_group: Option<Spanned<String>>,
+    pub where_listed: Option<bool>,
+    pub listing: Option<Vec<ListingKind>>,
+    #[serde(default)]
+    pub pages: Vec<Spanned<PageFile>>,
+    pub accept: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub require: Vec<RequireFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum PageFile {
+    Glob(String),
+    Detailed {
+        path: String,
+        heading: Option<String>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RequireFile {
+    pub pattern: Spanned<String>,
+    pub describe: String,
+}
+
+/// Which blocks count as listing a product's groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListingKind {
+    Table,
+    List,
+}
+
+/// Where the call-out goes when the listing comes from a partial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// In the section of the page that renders the partial.
+    #[default]
+    Section,
+    /// Inside the partial, after the listing.
+    Partial,
+}
+
+/// The compiled policy.
+#[derive(Debug)]
+pub struct Policy {
+    /// The directory paths in the policy are relative to (the config's directory, or the checked path).
+    pub root: PathBuf,
+    /// Where the policy came from, for messages.
+    pub origin: String,
+    pub exclude: GlobSet,
+    pub dialects: Vec<(GlobMatcher, Dialect)>,
+    pub partials: PartialsPolicy,
+    /// Severity per rule code; `None` turns the rule off.
+    pub severities: BTreeMap<&'static str, Option<Severity>>,
+    pub render: RenderPolicy,
+    pub callouts: Vec<CalloutPolicy>,
+}
+
+#[derive(Debug)]
+pub struct PartialsPolicy {
+    pub pattern: String,
+    pub files: GlobSet,
+    pub placement: Placement,
+}
+
+#[derive(Debug)]
+pub struct RenderPolicy {
+    pub mdx: CalloutForm,
+    pub markdown: CalloutForm,
+    pub paths: Vec<(GlobMatcher, CalloutForm)>,
+}
+
+#[derive(Debug)]
+pub struct CalloutPolicy {
+    pub product: ProductIndex,
+    pub kind: String,
+    pub title: Option<String>,
+    pub template: String,
+    pub contrast: Option<ProductIndex>,
+    pub example_group: Option<GroupIndex>,
+    pub where_listed: bool,
+    pub listing: Vec<ListingKind>,
+    pub pages: Vec<PageRequirement>,
+    pub accept: Vec<Regex>,
+    pub require: Vec<(Regex, String)>,
+}
+
+#[derive(Debug)]
+pub struct PageRequirement {
+    pub glob: GlobMatcher,
+    pub pattern: String,
+    pub heading: Option<String>,
+}
+
+/// The capability table and the policy a run uses.
+#[derive(Debug)]
+pub struct Settings {
+    pub table: CapabilityTable,
+    pub policy: Policy,
+}
+
+/// Where the settings come from.
+#[derive(Debug, Default, Clone)]
+pub struct SettingsSource {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--capabilities FILE`.
+    pub capabilities: Option<PathBuf>,
+    /// The path being checked, where discovery starts.
+    pub start: PathBuf,
+}
+
+/// Loads the settings: the given or discovered config, else the embedded preset.
+pub fn load(source: &SettingsSource) -> Result<Settings> {
+    let config_path = match &source.config {
+        Some(path) => Some(path.clone()),
+        None => discover(&source.start),
+    };
+    match config_path {
+        Some(path) => {
+            let text = read_text(&path)?;
+            let root = path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            load_policy_text(&text, &root, source.capabilities.as_deref())
+        }
+        None => {
+            let root = if source.start.is_dir() {
+                source.start.clone()
+            } else {
+                source
+                    .start
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            };
+            load_preset("cloudflare", &root, source.capabilities.as_deref())
+        }
+    }
+}
+
+/// The first `scope-lint.toml` in `start` or one of its ancestors.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(start).ok()?;
+    let first = if absolute.is_dir() {
+        absolute.as_path()
+    } else {
+        absolute.parent()?
+    };
+    first
+        .ancestors()
+        .map(|dir| dir.join(CONFIG_FILE))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The embedded preset `name`, with paths relative to `root`.
+pub fn load_preset(name: &str, root: &Path, capabilities: Option<&Path>) -> Result<Settings> {
+    let (table_text, policy_text) =
+        preset::preset(name).ok_or_else(|| Error::Usage(format!("unknown preset `{name}`")))?;
+    let table = match capabilities {
+        Some(path) => load_table_file(path)?,
+        None => load_table(table_text, CLOUDFLARE_ORIGIN)?,
+    };
+    let source = SourceText::new(
+        format!("{CLOUDFLARE_ORIGIN} policy"),
+        policy_text.to_owned(),
+    );
+    let file: PolicyFile = deserialize(&source, POLICY_KEYS, "the policy")?;
+    let policy = compile(file, PolicyFile::default(), &source, root, &table)?;
+    Ok(Settings { table, policy })
+}
+
+/// Reads a capability table from disk.
+pub fn load_table_file(path: &Path) -> Result<CapabilityTable> {
+    let text = read_text(path)?;
+    load_table(&text.text, &path.display().to_string())
+}
+
+/// Loads a policy from `text` (a `scope-lint.toml` or an equivalent), resolving paths against `root`.
+pub fn load_policy_text(
+    text: &SourceText,
+    root: &Path,
+    capabilities: Option<&Path>,
+) -> Result<Settings> {
+    let file: PolicyFile = deserialize(text, POLICY_KEYS, "the policy")?;
+    let base = match &file.extends {
+        Some(name) => {
+            let (_, policy_text) = preset::preset(name.get_ref()).ok_or_else(|| {
+                Error::invalid(
+                    text.path(),
+                    Some(text.position(name.span().start)),
+                    format!(
+                        "unknown preset `{}` in `extends` (known: {})",
+                        name.get_ref(),
+                        preset::PRESETS.join(", ")
+                    ),
+                )
+            })?;
+            let source = SourceText::new(
+                format!("{CLOUDFLARE_ORIGIN} policy"),
+                policy_text.to_owned(),
+            );
+            deserialize(&source, POLICY_KEYS, "the policy")?
+        }
+        None => PolicyFile::default(),
+    };
+    let table = match (capabilities, &file.capabilities, &file.extends) {
+        (Some(path), _, _) => load_table_file(path)?,
+        (None, Some(relative), _) => load_table_file(&root.join(relative.get_ref()))?,
+        (None, None, Some(name)) => {
+            let (table_text, _) = preset::preset(name.get_ref()).expect("checked above");
+            load_table(table_text, CLOUDFLARE_ORIGIN)?
+        }
+        (None, None, None) => load_table(preset::CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN)?,
+    };
+    let policy = compile(file, base, text, root, &table)?;
+    Ok(Settings { table, policy })
+}
+
+/// Merges `file` over `base` (the extended preset) and resolves names against `table`.
+fn compile(
+    file: PolicyFile,
+    base: PolicyFile,
+    source: &SourceText,
+    root: &Path,
+    table: &CapabilityTable,
+) -> Result<Policy> {
+    let mut problems = TomlProblems::new(source);
+    let exclude = globs(
+        file.exclude.or(base.exclude).unwrap_or_default(),
+        &mut problems,
+    );
+    let dialects = file
+        .dialects
+        .or(base.dialects)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(pattern, dialect)| {
+            compile_glob(&pattern, Some(dialect.span()), &mut problems)
+                .map(|glob| (glob, dialect.into_inner()))
+        })
+        .collect();
+    let partials = partials(
+        file.partials.or(base.partials).unwrap_or_default(),
+        &mut problems,
+    );
+    let severities = severities(file.rules.or(base.rules).unwrap_or_default(), &mut problems);
+    let render = render(
+        file.render.or(base.render).unwrap_or_default(),
+        &mut problems,
+    );
+    let callouts = file
+        .callouts
+        .or(base.callouts)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|callout| compile_callout(callout, table, &mut problems))
+        .collect();
+    problems.finish(Policy {
+        root: root.to_path_buf(),
+        origin: source.path().display().to_string(),
+        exclude,
+        dialects,
+        partials,
+        severities,
+        render,
+        callouts,
+    })
+}
+
+fn partials(file: PartialsFile, problems: &mut TomlProblems<'_>) -> PartialsPolicy {
+    PartialsPolicy {
+        pattern: file
+            .pattern
+            .unwrap_or_else(|| "src/content/partials/{product}/{file}.mdx".to_owned()),
+        files: globs(file.files.unwrap_or_default(), problems),
+        placement: file.placement.unwrap_or_default(),
+    }
+}
+
+fn render(file: RenderFile, problems: &mut TomlProblems<'_>) -> RenderPolicy {
+    RenderPolicy {
+        mdx: file.mdx.unwrap_or(CalloutForm::Directive),
+        markdown: file.markdown.unwrap_or(CalloutForm::GfmAlert),
+        paths: file
+            .paths
+            .into_iter()
+            .filter_map(|path| {
+                compile_glob(path.glob.get_ref(), Some(path.glob.span()), problems)
+                    .map(|glob| (glob, path.form))
+            })
+            .collect(),
+    }
+}
+
+fn severities(
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    problems: &mut TomlProblems<'_>,
+) -> BTreeMap<&'static str, Option<Severity>> {
+    let mut severities: BTreeMap<&'static str, Option<Severity>> = RULES
+        .iter()
+        .map(|rule| (rule.code(), Some(rule.default_severity())))
+        .collect();
+    for (code, level) in rules {
+        let Some(rule) = RULES
+            .iter()
+            .find(|rule| rule.code().eq_ignore_ascii_case(code.get_ref()))
+        else {
+            problems.push(
+                Some(code.span()),
+                format!("unknown rule `{}` in [rules]", code.get_ref()),
+            );
+            continue;
+        };
+        let severity = match level.get_ref().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "off" => None,
+            other => {
+                problems.push(
+                    Some(level.span()),
+                    format!(
+                        "unknown level `{other}` for {} (expected `error`, `warning` or `off`)",
+                        rule.code()
+                    ),
+                );
+                continue;
+            }
+        };
+        severities.insert(rule.code(), severity);
+    }
+    severities
+}
+
+fn compile_callout(
+    file: CalloutFile,
+    table: &CapabilityTable,
+    problems: &mut TomlProblems<'_>,
+) -> Option<CalloutPolicy> {
+    let Some(product) = table.product_index(file.product.get_ref()) else {
+        problems.push(
+            Some(file.product.span()),
+            format!(
+                "callout names product `{}`, which the capability table ({}) does not define",
+                file.product.get_ref(),
+                table.origin
+            ),
+        );
+        return None;
+    };
+    let noun = table.products[product]
+        .noun
+        .clone()
+        .unwrap_or_else(|| "resource".to_owned());
+    let name = table.products[product].name.clone();
+    let substitute = |pattern: &str| {
+        pattern
+            .replace("{noun}", &regex::escape(&noun.to_lowercase()))
+            .replace("{product}", &regex::escape(&name.to_lowercase()))
+    };
+    let contrast = file.contrast.as_ref().and_then(|contrast| {
+        let index = table.product_index(contrast.get_ref());
+        if index.is_none() {
+            problems.push(
+                Some(contrast.span()),
+                format!(
+                    "`contrast` names product `{}`, which the capability table does not define",
+                    contrast.get_ref()
+                ),
+            );
+        }
+        index
+    });
+    let example_group = file.example_group.as_ref().and_then(|example| {
+        let index = table.groups.iter().position(|group| group.all_names().any(|known| known == example.get_ref()));
+        if index.is_none() {
+            problems.push(Some(example.span()), format!("`example-group` names `{}`, which is not a permission group in the capability table", example.get_ref()));
+        }
+        index
+    });
+    let accept_patterns: Vec<(String, Option<std::ops::Range<usize>>)> = match file.accept {
+        Some(patterns) => patterns
+            .into_iter()
+            .map(|pattern| (pattern.get_ref().clone(), Some(pattern.span())))
+            .collect(),
+        None => DEFAULT_ACCEPT
+            .iter()
+            .map(|pattern| ((*pattern).to_owned(), None))
+            .collect(),
+    };
+    let accept = accept_patterns
+        .into_iter()
+        .filter_map(|(pattern, span)| compile_regex(&substitute(&pattern), span, problems))
+        .collect();
+    let require = file
+        .require
+        .into_iter()
+        .filter_map(|require| {
+            let regex = compile_regex(
+                &substitute(require.pattern.get_ref()),
+                Some(require.pattern.span()),
+                problems,
+            )?;
+            Some((
+                regex,
+                require
+                    .describe
+                    .replace("{noun}", &noun)
+                    .replace("{product}", &name),
+            ))
+        })
+        .collect();
+    let pages = file
+        .pages
+        .into_iter()
+        .filter_map(|page| page_requirement(page, problems))
+        .collect();
+    let template_text = format!("{} {}", file.template, file.title.as_deref().unwrap_or(""));
+    for name in unknown_placeholders(&template_text) {
+        problems.push(
+            Some(file.product.span()),
+            format!(
+                "the call-out template for `{}` uses unknown placeholder `{{{name}}}` (known: {})",
+                file.product.get_ref(),
+                TEMPLATE_PLACEHOLDERS.join(", ")
+            ),
+        );
+    }
+    if contrast.is_none() && template_text.contains("{contrast") {
+        problems.push(
+            Some(file.product.span()),
+            format!(
+                "the call-out template for `{}` uses `{{contrast}}` but sets no `contrast` product",
+                file.product.get_ref()
+            ),
+        );
+    }
+    Some(CalloutPolicy {
+        product,
+        kind: file.kind.unwrap_or_else(|| "note".to_owned()),
+        title: file.title,
+        template: file.template.trim().to_owned(),
+        contrast,
+        example_group,
+        where_listed: file.where_listed.unwrap_or(true),
+        listing: file
+            .listing
+            .unwrap_or_else(|| vec![ListingKind::Table, ListingKind::List]),
+        pages,
+        accept,
+        require,
+    })
+}
+
+fn page_requirement(
+    page: Spanned<PageFile>,
+    problems: &mut TomlProblems<'_>,
+) -> Option<PageRequirement> {
+    let span = page.span();
+    let (pattern, heading) = match page.into_inner() {
+        PageFile::Glob(pattern) => (pattern, None),
+        PageFile::Detailed { path, heading } => (path, heading),
+    };
+    let glob = compile_glob(&pattern, Some(span), problems)?;
+    Some(PageRequirement {
+        glob,
+        pattern,
+        heading,
+    })
+}
+
+fn compile_regex(
+    pattern: &str,
+    span: Option<std::ops::Range<usize>>,
+    problems: &mut TomlProblems<'_>,
+) -> Option<Regex> {
+    match Regex::new(&format!("(?i){pattern}")) {
+        Ok(regex) => Some(regex),
+        Err(error) => {
+            let message = error.to_string();
+            let last = message
+                .lines()
+                .last()
+                .unwrap_or("invalid regex")
+                .trim()
+                .to_owned();
+            problems.push(
+                span,
+                format!("invalid regular expression `{pattern}`: {last}"),
+            );
+            None
+        }
+    }
+}
+
+fn compile_glob(
+    pattern: &str,
+    span: Option<std::ops::Range<usize>>,
+    problems: &mut TomlProblems<'_>,
+) -> Option<GlobMatcher> {
+    match Glob::new(pattern) {
+        Ok(glob) => Some(glob.compile_matcher()),
+        Err(error) => {
+            problems.push(span, format!("invalid glob `{pattern}`: {}", error.kind()));
+            None
+        }
+    }
+}
+
+fn globs(patterns: Vec<Spanned<String>>, problems: &mut TomlProblems<'_>) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        match Glob::new(pattern.get_ref()) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(error) => problems.push(
+                Some(pattern.span()),
+                format!("invalid glob `{}`: {}", pattern.get_ref(), error.kind()),
+            ),
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// The placeholders a call-out template may use.
+pub const TEMPLATE_PLACEHOLDERS: &[&str] = &[
+    "product",
+    "groups",
+    "noun",
+    "contrast",
+    "contrast_noun",
+    "example_group",
+];
+
+impl CalloutPolicy {
+    /// The call-out body: the template with its placeholders filled from the table.
+    pub fn body(&self, table: &CapabilityTable) -> String {
+        fill(&self.template, &self.values(table))
+    }
+
+    /// The call-out title, filled the same way.
+    pub fn title_text(&self, table: &CapabilityTable) -> Option<String> {
+        self.title
+            .as_ref()
+            .map(|title| fill(title, &self.values(table)))
+    }
+
+    fn values(&self, table: &CapabilityTable) -> Vec<(&'static str, String)> {
+        let product = &table.products[self.product];
+        let groups: Vec<&str> = table
+            .product_groups(self.product)
+            .map(|group| table.groups[group].display_name())
+            .collect();
+        let contrast = self.contrast.map(|index| &table.products[index]);
+        let example = self
+            .example_group
+            .or_else(|| table.product_groups(self.product).last())
+            .map(|group| table.groups[group].display_name().to_owned())
+            .unwrap_or_default();
+        vec![
+            ("product", product.name.clone()),
+            ("groups", compress_groups(&product.name, &groups)),
+            (
+                "noun",
+                product
+                    .noun
+                    .clone()
+                    .unwrap_or_else(|| "resource".to_owned()),
+            ),
+            (
+                "contrast",
+                contrast
+                    .map(|contrast| contrast.name.clone())
+                    .unwrap_or_default(),
+            ),
+            (
+                "contrast_noun",
+                contrast
+                    .and_then(|contrast| contrast.noun.clone())
+                    .unwrap_or_else(|| "resource".to_owned()),
+            ),
+            ("example_group", example),
+        ]
+    }
+}
+
+/// `AI Gateway Read/Edit/Run` when every name starts with the product name, else a comma-separated list.
+fn compress_groups(product: &str, groups: &[&str]) -> String {
+    let prefix = format!("{product} ");
+    let suffixes: Option<Vec<&str>> = groups
+        .iter()
+        .map(|group| group.strip_prefix(&prefix))
+        .collect();
+    match suffixes {
+        Some(suffixes) if !suffixes.is_empty() => format!("{product} {}", suffixes.join("/")),
+        _ => groups.join(", "),
+    }
+}
+
+fn fill(template: &str, values: &[(&'static str, String)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+/// The `{name}` placeholders in `template` that [`TEMPLATE_PLACEHOLDERS`] does not define.
+fn unknown_placeholders(template: &str) -> Vec<String> {
+    let pattern = Regex::new(r"\{([A-Za-z_]+)\}").expect("valid regex");
+    pattern
+        .captures_iter(template)
+        .map(|captures| captures[1].to_owned())
+        .filter(|name| !TEMPLATE_PLACEHOLDERS.contains(&name.as_str()))
+        .collect()
+}
+
+impl Policy {
+    /// The dialect for `relative` (a path relative to the root): an override, else the extension's.
+    pub fn dialect_for(&self, relative: &Path) -> Dialect {
+        self.dialects
+            .iter()
+            .find(|(glob, _)| glob.is_match(relative))
+            .map_or_else(|| Dialect::from_path(relative), |(_, dialect)| *dialect)
+    }
+
+    pub fn is_partial(&self, relative: &Path) -> bool {
+        self.partials.files.is_match(relative)
+    }
+
+    pub fn is_excluded(&self, relative: &Path) -> bool {
+        self.exclude.is_match(relative)
+    }
+
+    pub fn severity(&self, code: &str) -> Option<Severity> {
+        self.severities.get(code).copied().flatten()
+    }
+
+    /// The call-out form to render for a page.
+    pub fn form_for(&self, relative: &Path, dialect: Dialect) -> CalloutForm {
+        self.render
+            .paths
+            .iter()
+            .find(|(glob, _)| glob.is_match(relative))
+            .map_or(
+                match dialect {
+                    Dialect::Mdx => self.render.mdx,
+                    Dialect::Markdown => self.render.markdown,
+                },
+                |(_, form)| *form,
+            )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(text: &str) -> Result<Settings> {
+        load_policy_text(
+            &SourceText::new("scope-lint.toml", text.to_owned()),
+            Path::new("."),
+            None,
+        )
+    }
+
+    #[test]
+    fn the_preset_policy_compiles() {
+        let settings = load_preset("cloudflare", Path::new("."), None).unwrap();
+        assert_eq!(settings.policy.callouts.len(), 1);
+        let callout = &settings.policy.callouts[0];
+        assert_eq!(settings.table.products[callout.product].name, "AI Gateway");
+        assert_eq!(callout.pages.len(), 1);
+        assert!(
+            settings
+                .policy
+                .is_partial(Path::new("src/content/partials/fundamentals/x.mdx"))
+        );
+        assert_eq!(settings.policy.severity("SL004"), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn the_preset_template_renders_the_design_wording() {
+        let settings = load_preset("cloudflare", Path::new("."), None).unwrap();
+        let callout = &settings.policy.callouts[0];
+        assert_eq!(
+            callout.body(&settings.table),
+            "AI Gateway permissions (AI Gateway Read/Edit/Run) are account-scoped only. Unlike R2 (which supports \
+             per-bucket token scoping), there is currently no resource type to scope an API token to a single AI \
+             Gateway. A token with AI Gateway Run can call any gateway in the account; it cannot be restricted to one."
+        );
+        assert_eq!(
+            callout.title_text(&settings.table).as_deref(),
+            Some("AI Gateway tokens are account-scoped")
+        );
+    }
+
+    #[test]
+    fn templates_with_unknown_placeholders_are_rejected() {
+        let text = "[[callouts]]\nproduct = \"ai-gateway\"\ntemplate = \"{product} {colour} {contrast}\"\n";
+        assert_eq!(
+            settings(text).unwrap_err().to_string(),
+            "scope-lint.toml:2:11: the call-out template for `ai-gateway` uses unknown placeholder `{colour}` (known: product, groups, noun, contrast, contrast_noun, example_group)\n\
+             scope-lint.toml:2:11: the call-out template for `ai-gateway` uses `{contrast}` but sets no `contrast` product"
+        );
+    }
+
+    #[test]
+    fn extends_merges_the_preset_under_the_file() {
+        let settings =
+            settings("extends = \"cloudflare\"\n[rules]\nSL004 = \"error\"\nSL003 = \"off\"\n")
+                .unwrap();
+        assert_eq!(settings.policy.callouts.len(), 1);
+        assert_eq!(settings.policy.severity("SL004"), Some(Severity::Error));
+        assert_eq!(settings.policy.severity("SL003"), None);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_position() {
+        let text = "exclude = [\"a/[\"]\n[rules]\nSL999 = \"error\"\nSL001 = \"loud\"\n[[callouts]]\nproduct = \"nope\"\ntemplate = \"x\"\n";
+        let message = settings(text).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "scope-lint.toml:1:12: invalid glob `a/[`: unclosed character class; missing ']'\n\
+             scope-lint.toml:3:1: unknown rule `SL999` in [rules]\n\
+             scope-lint.toml:4:9: unknown level `loud` for SL001 (expected `error`, `warning` or `off`)\n\
+             scope-lint.toml:6:11: callout names product `nope`, which the capability table (embedded preset \"cloudflare\") does not define"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_presets_are_errors() {
+        let message = settings("extend = \"cloudflare\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("scope-lint.toml:1:1: unknown key `extend` in the policy"),
+            "{message}"
+        );
+        let message = settings("extends = \"acme\"\n").unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "scope-lint.toml:1:11: unknown preset `acme` in `extends` (known: cloudflare)"
+        );
+    }
+}

@@ -1,0 +1,488 @@
+//! Call-outs (admonitions, asides, notes): detecting every form DESIGN §4 lists.
+//!
+//! | form | syntax |
+//! |---|---|
+//! | Starlight directive | `:::note[Title]` ... `:::` |
+//! | Starlight component | `<Aside type="note" title="...">` ... `</Aside>` |
+//! | GFM / mdBook 0.5 alert | `> [!NOTE]` |
+//! | mdbook-admonish | ```` ```admonish note ```` |
+//! | plain blockquote | `> **Note:** ...` |
+//! | Hugo shortcode | `{{<Aside type="note">}}` ... `{{</Aside>}}` |
+
+use std::ops::Range;
+
+use pulldown_cmark::BlockQuoteKind;
+
+use super::mdx::{Scan, TagKind};
+use super::{CodeBlock, Element, TextUnit, UnitKind};
+
+/// The syntax a call-out is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CalloutForm {
+    /// Starlight `:::note[Title]` directive.
+    Directive,
+    /// Starlight `<Aside>` component.
+    Aside,
+    /// GFM alert `> [!NOTE]` (rendered natively by mdBook 0.5).
+    GfmAlert,
+    /// mdbook-admonish fence.
+    Admonish,
+    /// `> **Note:**` blockquote.
+    Blockquote,
+    /// Hugo `{{<Aside>}}` shortcode.
+    Shortcode,
+}
+
+impl CalloutForm {
+    pub const ALL: [CalloutForm; 6] = [
+        CalloutForm::Directive,
+        CalloutForm::Aside,
+        CalloutForm::GfmAlert,
+        CalloutForm::Admonish,
+        CalloutForm::Blockquote,
+        CalloutForm::Shortcode,
+    ];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            CalloutForm::Directive => "Starlight `:::note` directive",
+            CalloutForm::Aside => "Starlight `<Aside>`",
+            CalloutForm::GfmAlert => "GFM alert `> [!NOTE]`",
+            CalloutForm::Admonish => "mdbook-admonish fence",
+            CalloutForm::Blockquote => "`> **Note:**` blockquote",
+            CalloutForm::Shortcode => "Hugo `{{<Aside>}}` shortcode",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Callout {
+    pub form: CalloutForm,
+    /// `note`, `tip`, `caution`, `danger`, `warning`, `important`.
+    pub kind: String,
+    /// The whole call-out, markers included.
+    pub range: Range<usize>,
+    /// Its title, when it has one.
+    pub title: Option<Range<usize>>,
+    /// The content between the markers.
+    pub body: Range<usize>,
+}
+
+/// A blockquote as pulldown-cmark saw it; [`detect`] decides whether it is a call-out.
+#[derive(Debug, Clone)]
+pub struct RawBlockquote {
+    pub kind: Option<BlockQuoteKind>,
+    pub range: Range<usize>,
+}
+
+const DIRECTIVE_KINDS: &[&str] = &["note", "tip", "caution", "danger", "warning", "important"];
+const NOTE_WORDS: &[&str] = &["note", "tip", "important", "warning", "caution", "danger"];
+
+/// Finds every call-out; adds title units for the ones with a title.
+pub fn detect(
+    text: &str,
+    scan: &Scan,
+    elements: &[Element],
+    quotes: &[RawBlockquote],
+    code_blocks: &[CodeBlock],
+    units: &mut Vec<TextUnit>,
+) -> Vec<Callout> {
+    let mut callouts = Vec::new();
+    directives(scan, &mut callouts);
+    asides(text, elements, &mut callouts);
+    shortcodes(text, scan, &mut callouts);
+    blockquotes(text, quotes, &mut callouts);
+    admonish_fences(code_blocks, &mut callouts);
+    callouts.sort_by_key(|callout| callout.range.start);
+    for callout in &callouts {
+        if let Some(title) = &callout.title {
+            units.push(TextUnit {
+                kind: UnitKind::CalloutTitle,
+                range: title.clone(),
+                raw: true,
+            });
+        }
+    }
+    callouts
+}
+
+fn directives(scan: &Scan, callouts: &mut Vec<Callout>) {
+    for directive in &scan.directives {
+        if !DIRECTIVE_KINDS.contains(&directive.name.as_str()) {
+            continue;
+        }
+        let body_end = directive
+            .close
+            .as_ref()
+            .map_or(directive.open.end, |close| close.start);
+        callouts.push(Callout {
+            form: CalloutForm::Directive,
+            kind: directive.name.clone(),
+            range: directive.range(),
+            title: directive.title.clone(),
+            body: (directive.open.end + 1).min(body_end)..body_end,
+        });
+    }
+}
+
+fn asides(text: &str, elements: &[Element], callouts: &mut Vec<Callout>) {
+    for element in elements.iter().filter(|element| element.name == "Aside") {
+        let kind = element.open.text_attribute(text, "type").unwrap_or("note");
+        let title = element
+            .open
+            .attributes
+            .iter()
+            .find(|attribute| attribute.name == "title")
+            .and_then(|attribute| match &attribute.value {
+                super::mdx::AttributeValue::Text(range) => Some(range.clone()),
+                _ => None,
+            });
+        let body_end = element
+            .close
+            .as_ref()
+            .map_or(element.open.range.end, |close| close.start);
+        callouts.push(Callout {
+            form: CalloutForm::Aside,
+            kind: kind.to_ascii_lowercase(),
+            range: element.range(),
+            title,
+            body: element.open.range.end..body_end,
+        });
+    }
+}
+
+fn shortcodes(text: &str, scan: &Scan, callouts: &mut Vec<Callout>) {
+    let mut open: Vec<&super::mdx::Tag> = Vec::new();
+    for tag in &scan.shortcodes {
+        if !tag.name.eq_ignore_ascii_case("aside") {
+            continue;
+        }
+        match tag.kind {
+            TagKind::Open => open.push(tag),
+            TagKind::Close => {
+                let Some(start) = open.pop() else { continue };
+                let title = start
+                    .attributes
+                    .iter()
+                    .find(|attribute| attribute.name == "header")
+                    .and_then(|attribute| match &attribute.value {
+                        super::mdx::AttributeValue::Text(range) => Some(range.clone()),
+                        _ => None,
+                    });
+                callouts.push(Callout {
+                    form: CalloutForm::Shortcode,
+                    kind: start
+                        .text_attribute(text, "type")
+                        .unwrap_or("note")
+                        .to_ascii_lowercase(),
+                    range: start.range.start..tag.range.end,
+                    title,
+                    body: start.range.end..tag.range.start,
+                });
+            }
+            TagKind::SelfClosing => {}
+        }
+    }
+}
+
+fn blockquotes(text: &str, quotes: &[RawBlockquote], callouts: &mut Vec<Callout>) {
+    for quote in quotes {
+        let range = trim_trailing_newlines(text, quote.range.clone());
+        match quote.kind {
+            Some(kind) => {
+                let first_line_end = text[range.clone()]
+                    .find('\n')
+                    .map_or(range.end, |offset| range.start + offset + 1);
+                callouts.push(Callout {
+                    form: CalloutForm::GfmAlert,
+                    kind: alert_kind(kind).to_owned(),
+                    range: range.clone(),
+                    title: None,
+                    body: first_line_end.min(range.end)..range.end,
+                });
+            }
+            None => {
+                if let Some(kind) = plain_note_kind(&text[range.clone()]) {
+                    callouts.push(Callout {
+                        form: CalloutForm::Blockquote,
+                        kind,
+                        range: range.clone(),
+                        title: None,
+                        body: range,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn admonish_fences(code_blocks: &[CodeBlock], callouts: &mut Vec<Callout>) {
+    for code in code_blocks {
+        let mut words = code.info.split_whitespace();
+        if words.next() != Some("admonish") {
+            continue;
+        }
+        let kind = words
+            .next()
+            .filter(|word| !word.contains('='))
+            .unwrap_or("note")
+            .to_ascii_lowercase();
+        callouts.push(Callout {
+            form: CalloutForm::Admonish,
+            kind,
+            range: code.range.clone(),
+            title: None,
+            body: code.content.clone(),
+        });
+    }
+}
+
+pub fn alert_kind(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
+    }
+}
+
+/// `> **Note:** text`, `> Note: text`, `> **Warning**: text` are call-outs; other quotes are quotes.
+fn plain_note_kind(quote: &str) -> Option<String> {
+    let first = quote.trim_start_matches(['>', ' ', '\t']);
+    let word_part = first.trim_start_matches(['*', '_']);
+    let word_len = word_part
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(word_part.len());
+    let word = word_part[..word_len].to_ascii_lowercase();
+    if !NOTE_WORDS.contains(&word.as_str()) {
+        return None;
+    }
+    let after = word_part[word_len..].trim_start_matches(['*', '_']);
+    (after.starts_with(':') || word_part[word_len..].starts_with(':')).then_some(word)
+}
+
+fn trim_trailing_newlines(text: &str, range: Range<usize>) -> Range<usize> {
+    let trimmed = text[range.clone()].trim_end_matches(['\n', '\r']);
+    range.start..range.start + trimmed.len()
+}
+
+/// A call-out to write into a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCallout<'a> {
+    pub form: CalloutForm,
+    /// `note`, `tip`, `caution`, ...
+    pub kind: &'a str,
+    pub title: Option<&'a str>,
+    /// One paragraph of Markdown.
+    pub body: &'a str,
+}
+
+/// Renders `callout` in its form; every line gets `indent`, lines end in `newline`, no trailing line break.
+pub fn render(callout: &NewCallout<'_>, indent: &str, newline: &str) -> String {
+    let kind = callout.kind.to_ascii_lowercase();
+    let body = callout.body.trim();
+    let lines: Vec<String> = match callout.form {
+        CalloutForm::Directive => {
+            let title = callout
+                .title
+                .map(|title| format!("[{title}]"))
+                .unwrap_or_default();
+            vec![
+                format!(":::{kind}{title}"),
+                body.to_owned(),
+                ":::".to_owned(),
+            ]
+        }
+        CalloutForm::Aside => {
+            let title = callout
+                .title
+                .map(|title| format!(" title=\"{}\"", title.replace('"', "&quot;")))
+                .unwrap_or_default();
+            vec![
+                format!("<Aside type=\"{kind}\"{title}>"),
+                String::new(),
+                body.to_owned(),
+                String::new(),
+                "</Aside>".to_owned(),
+            ]
+        }
+        CalloutForm::GfmAlert => {
+            let mut lines = vec![format!("> [!{}]", alert_marker(&kind))];
+            if let Some(title) = callout.title {
+                lines.push(format!("> **{title}**"));
+                lines.push(">".to_owned());
+            }
+            lines.push(format!("> {body}"));
+            lines
+        }
+        CalloutForm::Admonish => {
+            let title = callout
+                .title
+                .map(|title| format!(" title=\"{}\"", title.replace('"', "\\\"")))
+                .unwrap_or_default();
+            vec![
+                format!("```admonish {kind}{title}"),
+                body.to_owned(),
+                "```".to_owned(),
+            ]
+        }
+        CalloutForm::Blockquote => {
+            let label = capitalize(&kind);
+            vec![format!("> **{label}:** {body}")]
+        }
+        CalloutForm::Shortcode => {
+            let title = callout.title.unwrap_or("Note");
+            vec![
+                format!("{{{{<Aside type=\"{kind}\" header=\"{title}\">}}}}"),
+                body.to_owned(),
+                "{{</Aside>}}".to_owned(),
+            ]
+        }
+    };
+    lines
+        .iter()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!("{indent}{line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(newline)
+}
+
+/// The GFM alert marker for a kind; kinds GFM lacks map to the nearest one.
+fn alert_marker(kind: &str) -> &'static str {
+    match kind {
+        "tip" => "TIP",
+        "important" => "IMPORTANT",
+        "warning" => "WARNING",
+        "caution" | "danger" => "CAUTION",
+        _ => "NOTE",
+    }
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::doc::source::SourceText;
+    use crate::doc::{Dialect, Page};
+
+    use super::*;
+
+    fn forms(text: &str, dialect: Dialect) -> Vec<(CalloutForm, String)> {
+        let page = Page::parse(SourceText::new("t", text.to_owned()), dialect);
+        page.callouts
+            .iter()
+            .map(|callout| (callout.form, callout.kind.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn every_form_is_recognised() {
+        let mdx = ":::caution[Careful]\nA\n:::\n\n<Aside type=\"tip\" title=\"T\">\nB\n</Aside>\n";
+        assert_eq!(
+            forms(mdx, Dialect::Mdx),
+            vec![
+                (CalloutForm::Directive, "caution".into()),
+                (CalloutForm::Aside, "tip".into())
+            ]
+        );
+        let markdown = "> [!WARNING]\n> A\n\n```admonish tip\nB\n```\n\n> **Note:** C\n\n> just a quote\n\n{{<Aside type=\"note\" header=\"Note\">}}\nD\n{{</Aside>}}\n";
+        assert_eq!(
+            forms(markdown, Dialect::Markdown),
+            vec![
+                (CalloutForm::GfmAlert, "warning".into()),
+                (CalloutForm::Admonish, "tip".into()),
+                (CalloutForm::Blockquote, "note".into()),
+                (CalloutForm::Shortcode, "note".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn directive_titles_become_units() {
+        let page = Page::parse(
+            SourceText::new("t", ":::note[AI Gateway scope]\nBody\n:::\n".to_owned()),
+            Dialect::Mdx,
+        );
+        let title = page
+            .units
+            .iter()
+            .find(|unit| unit.kind == UnitKind::CalloutTitle)
+            .unwrap();
+        assert_eq!(page.unit_text(title), "AI Gateway scope");
+        assert_eq!(&page.text()[page.callouts[0].body.clone()], "Body\n");
+    }
+
+    #[test]
+    fn every_form_renders_and_is_recognised_again() {
+        let callout = |form| NewCallout {
+            form,
+            kind: "note",
+            title: Some("Scope"),
+            body: "AI Gateway is account-scoped.",
+        };
+        let expected = [
+            (
+                CalloutForm::Directive,
+                ":::note[Scope]\nAI Gateway is account-scoped.\n:::",
+            ),
+            (
+                CalloutForm::Aside,
+                "<Aside type=\"note\" title=\"Scope\">\n\nAI Gateway is account-scoped.\n\n</Aside>",
+            ),
+            (
+                CalloutForm::GfmAlert,
+                "> [!NOTE]\n> **Scope**\n>\n> AI Gateway is account-scoped.",
+            ),
+            (
+                CalloutForm::Admonish,
+                "```admonish note title=\"Scope\"\nAI Gateway is account-scoped.\n```",
+            ),
+            (
+                CalloutForm::Blockquote,
+                "> **Note:** AI Gateway is account-scoped.",
+            ),
+            (
+                CalloutForm::Shortcode,
+                "{{<Aside type=\"note\" header=\"Scope\">}}\nAI Gateway is account-scoped.\n{{</Aside>}}",
+            ),
+        ];
+        for (form, text) in expected {
+            assert_eq!(render(&callout(form), "", "\n"), text, "{form:?}");
+            let dialect = if matches!(form, CalloutForm::Directive | CalloutForm::Aside) {
+                Dialect::Mdx
+            } else {
+                Dialect::Markdown
+            };
+            assert_eq!(
+                forms(&format!("{text}\n"), dialect),
+                vec![(form, "note".to_owned())],
+                "{form:?} is detected"
+            );
+        }
+        assert_eq!(
+            render(&callout(CalloutForm::Directive), "   ", "\r\n"),
+            "   :::note[Scope]\r\n   AI Gateway is account-scoped.\r\n   :::"
+        );
+    }
+
+    #[test]
+    fn plain_note_words_need_a_colon() {
+        assert_eq!(plain_note_kind("> **Note:** x"), Some("note".into()));
+        assert_eq!(plain_note_kind("> **Note**: x"), Some("note".into()));
+        assert_eq!(plain_note_kind("> Notes are x"), None);
+        assert_eq!(plain_note_kind("> Warning: x"), Some("warning".into()));
+    }
+}

@@ -1,0 +1,256 @@
+//! Includes: MDX `<Render file="x" product="p" params={{...}} />` and mdBook `{{#include path}}`.
+//!
+//! Detection is pure; reading the included file is the caller's job (see `crate::walk::FsIncludes`).
+
+use std::ops::Range;
+
+use super::Element;
+use super::mdx::Scan;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Include {
+    /// The include element or link in the page.
+    pub range: Range<usize>,
+    pub target: IncludeTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncludeTarget {
+    /// A partial, resolved through the policy's partials pattern.
+    Partial {
+        file: String,
+        product: Option<String>,
+        /// String-valued `params`, substituted for `{props.<name>}`.
+        params: Vec<(String, String)>,
+    },
+    /// A file relative to the including page, optionally a part of it.
+    File { path: String, part: FilePart },
+}
+
+/// Which part of an mdBook-included file to take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilePart {
+    Whole,
+    /// 1-based, inclusive line bounds (`file.md:2:10`, `file.md:2:`, `file.md::10`, `file.md:5`).
+    Lines(Option<usize>, Option<usize>),
+    /// Between `ANCHOR: name` and `ANCHOR_END: name`.
+    Anchor(String),
+}
+
+pub fn detect(text: &str, scan: &Scan, elements: &[Element]) -> Vec<Include> {
+    let mut includes: Vec<Include> = elements
+        .iter()
+        .filter(|element| element.name == "Render")
+        .filter_map(|element| {
+            let file = element.open.text_attribute(text, "file")?.to_owned();
+            let product = element
+                .open
+                .text_attribute(text, "product")
+                .map(str::to_owned);
+            let params = element
+                .open
+                .expression_attribute("params")
+                .map(|range| parse_params(&text[range]))
+                .unwrap_or_default();
+            Some(Include {
+                range: element.range(),
+                target: IncludeTarget::Partial {
+                    file,
+                    product,
+                    params,
+                },
+            })
+        })
+        .collect();
+    includes.extend(scan.book_includes.iter().map(|include| {
+        let (path, part) = parse_book_argument(&include.argument);
+        Include {
+            range: include.range.clone(),
+            target: IncludeTarget::File { path, part },
+        }
+    }));
+    includes.sort_by_key(|include| include.range.start);
+    includes
+}
+
+/// Reads the string-valued keys of a JS object literal: `{ editWord: "Edit", "src": 'dash' }`.
+pub fn parse_params(expression: &str) -> Vec<(String, String)> {
+    let inner = expression
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}');
+    let mut params = Vec::new();
+    let mut rest = inner;
+    while let Some(colon) = rest.find(':') {
+        let key = rest[..colon]
+            .trim()
+            .trim_start_matches(',')
+            .trim()
+            .trim_matches(['"', '\''])
+            .to_owned();
+        let value_part = rest[colon + 1..].trim_start();
+        let Some(quote) = value_part
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        else {
+            rest = value_part
+                .find(',')
+                .map_or("", |comma| &value_part[comma + 1..]);
+            continue;
+        };
+        let Some(close) = value_part[1..].find(quote) else {
+            break;
+        };
+        if is_identifier(&key) {
+            params.push((key, value_part[1..1 + close].to_owned()));
+        }
+        rest = &value_part[close + 2..];
+    }
+    params
+}
+
+fn is_identifier(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// Splits `file.md:2:10` / `file.rs:anchor` into the path and the part.
+pub fn parse_book_argument(argument: &str) -> (String, FilePart) {
+    let argument = argument.split_whitespace().next().unwrap_or("");
+    let Some((path, selector)) = argument.split_once(':') else {
+        return (argument.to_owned(), FilePart::Whole);
+    };
+    let path = path.to_owned();
+    if selector.is_empty() {
+        return (path, FilePart::Whole);
+    }
+    let (first, second) = match selector.split_once(':') {
+        Some((first, second)) => (first, Some(second)),
+        None => (selector, None),
+    };
+    let number = |text: &str| text.parse::<usize>().ok();
+    match (number(first), second) {
+        (Some(line), None) => (path, FilePart::Lines(Some(line), Some(line))),
+        (start, Some(end)) if start.is_some() || first.is_empty() => {
+            (path, FilePart::Lines(start, number(end)))
+        }
+        _ if first
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-') =>
+        {
+            (path, FilePart::Anchor(first.to_owned()))
+        }
+        _ => (path, FilePart::Whole),
+    }
+}
+
+/// The byte range of `text` that `part` selects (whole lines, line breaks included).
+pub fn select_part(text: &str, part: &FilePart) -> Range<usize> {
+    match part {
+        FilePart::Whole => 0..text.len(),
+        FilePart::Lines(start, end) => {
+            let starts = line_starts(text);
+            let first = start.unwrap_or(1).max(1) - 1;
+            let last = end.unwrap_or(starts.len()).min(starts.len());
+            if first >= last {
+                return text.len()..text.len();
+            }
+            let begin = starts[first];
+            let finish = starts.get(last).copied().unwrap_or(text.len());
+            begin..finish
+        }
+        FilePart::Anchor(name) => anchor_range(text, name).unwrap_or(0..text.len()),
+    }
+}
+
+fn anchor_range(text: &str, name: &str) -> Option<Range<usize>> {
+    let starts = line_starts(text);
+    let line_text = |index: usize| {
+        let end = starts.get(index + 1).copied().unwrap_or(text.len());
+        &text[starts[index]..end]
+    };
+    let open = (0..starts.len()).find(|&index| {
+        line_text(index)
+            .split("ANCHOR:")
+            .nth(1)
+            .is_some_and(|rest| rest.trim().starts_with(name))
+    })?;
+    let close = (open + 1..starts.len()).find(|&index| {
+        line_text(index)
+            .split("ANCHOR_END:")
+            .nth(1)
+            .is_some_and(|rest| rest.trim().starts_with(name))
+    })?;
+    Some(starts.get(open + 1).copied().unwrap_or(text.len())..starts[close])
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            text.match_indices('\n')
+                .map(|(index, _)| index + 1)
+                .filter(|&index| index < text.len()),
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_keep_string_values_only() {
+        assert_eq!(
+            parse_params("{{ editWord: \"Edit\", src: 'dash', n: 3, \"q\": `x` }}"),
+            vec![
+                ("editWord".to_owned(), "Edit".to_owned()),
+                ("src".to_owned(), "dash".to_owned()),
+                ("q".to_owned(), "x".to_owned())
+            ]
+        );
+        assert_eq!(
+            parse_params("{\n\t\teditWord: \"Write\",\n\t\tsrc: \"api\",\n\t}"),
+            vec![
+                ("editWord".to_owned(), "Write".to_owned()),
+                ("src".to_owned(), "api".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn book_arguments_select_lines_and_anchors() {
+        assert_eq!(
+            parse_book_argument("a.md"),
+            ("a.md".into(), FilePart::Whole)
+        );
+        assert_eq!(
+            parse_book_argument("a.md:2:4"),
+            ("a.md".into(), FilePart::Lines(Some(2), Some(4)))
+        );
+        assert_eq!(
+            parse_book_argument("a.md::4"),
+            ("a.md".into(), FilePart::Lines(None, Some(4)))
+        );
+        assert_eq!(
+            parse_book_argument("a.md:3"),
+            ("a.md".into(), FilePart::Lines(Some(3), Some(3)))
+        );
+        assert_eq!(
+            parse_book_argument("a.rs:main"),
+            ("a.rs".into(), FilePart::Anchor("main".into()))
+        );
+        let text = "one\ntwo\nthree\n";
+        assert_eq!(
+            &text[select_part(text, &FilePart::Lines(Some(2), Some(3)))],
+            "two\nthree\n"
+        );
+        let anchored = "x\n// ANCHOR: part\nin\n// ANCHOR_END: part\ny\n";
+        assert_eq!(
+            &anchored[select_part(anchored, &FilePart::Anchor("part".into()))],
+            "in\n"
+        );
+    }
+}

@@ -1,0 +1,643 @@
+//! Builds a [`Page`] from the masked text with pulldown-cmark, using mdBook's parser options so that what
+//! we see is what mdBook renders.
+
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag};
+
+use super::callout::{self, RawBlockquote};
+use super::include;
+use super::mdx::{self, TagKind};
+use super::source::SourceText;
+use super::{
+    CodeBlock, Dialect, Element, Heading, ListBlock, ListItem, Page, TableBlock, TextUnit, UnitKind,
+};
+
+/// mdBook 0.5's options (`mdbook-markdown::new_cmark_parser`), GFM alerts included.
+pub fn mdbook_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM
+}
+
+pub fn build(source: SourceText, dialect: Dialect) -> Page {
+    let scan = mdx::scan(&source.text, dialect);
+    let elements = pair_elements(&scan.tags);
+    let mut builder = Builder {
+        text: &source.text,
+        dialect,
+        html_tables: html_table_ranges(&scan.tags),
+        units: Vec::new(),
+        tables: Vec::new(),
+        lists: Vec::new(),
+        headings: Vec::new(),
+        code_blocks: Vec::new(),
+        quotes: Vec::new(),
+        blocks: Vec::new(),
+    };
+    builder.walk(&scan.masked);
+    builder.html_tables(&scan.tags);
+    let Builder {
+        mut units,
+        tables,
+        lists,
+        headings,
+        code_blocks,
+        quotes,
+        blocks,
+        ..
+    } = builder;
+    let callouts = callout::detect(
+        &source.text,
+        &scan,
+        &elements,
+        &quotes,
+        &code_blocks,
+        &mut units,
+    );
+    let includes = include::detect(&source.text, &scan, &elements);
+    Page {
+        dialect,
+        masked: scan.masked,
+        front_matter: scan.front_matter,
+        esm: scan.esm,
+        headings,
+        units,
+        tables,
+        lists,
+        callouts,
+        includes,
+        code_blocks,
+        elements,
+        comments: scan.comments,
+        blocks,
+        source,
+    }
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    dialect: Dialect,
+    html_tables: Vec<Range<usize>>,
+    units: Vec<TextUnit>,
+    tables: Vec<TableBlock>,
+    lists: Vec<ListBlock>,
+    headings: Vec<Heading>,
+    code_blocks: Vec<CodeBlock>,
+    quotes: Vec<RawBlockquote>,
+    blocks: Vec<Range<usize>>,
+}
+
+enum Frame {
+    Heading {
+        level: u8,
+        title: String,
+    },
+    Paragraph,
+    Table,
+    Row,
+    Cell,
+    List {
+        index: usize,
+    },
+    Item {
+        list: usize,
+        item: usize,
+        inline: Option<Range<usize>>,
+    },
+    Quote {
+        kind: Option<BlockQuoteKind>,
+    },
+    Code {
+        info: String,
+        content: Option<Range<usize>>,
+        indented: bool,
+    },
+    Inline,
+    Other,
+}
+
+impl Builder<'_> {
+    fn walk(&mut self, masked: &str) {
+        let mut stack: Vec<Frame> = Vec::new();
+        for (event, range) in Parser::new_ext(masked, mdbook_options()).into_offset_iter() {
+            match event {
+                Event::Start(tag) => {
+                    if stack.is_empty() {
+                        self.blocks.push(range.clone());
+                    }
+                    let frame = self.open(tag, &range, &stack);
+                    stack.push(frame);
+                }
+                Event::End(_) => {
+                    if let Some(frame) = stack.pop() {
+                        self.close(frame, range, &mut stack);
+                    }
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    note_inline(&mut stack, &range, Some(&text));
+                }
+                Event::Html(_) => {
+                    if stack.is_empty() {
+                        self.blocks.push(range.clone());
+                    }
+                }
+                Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {
+                    if stack.is_empty() {
+                        self.blocks.push(range.clone());
+                    }
+                }
+                _ => note_inline(&mut stack, &range, None),
+            }
+        }
+    }
+
+    fn open(&mut self, tag: Tag<'_>, range: &Range<usize>, stack: &[Frame]) -> Frame {
+        match tag {
+            Tag::Heading { level, .. } => Frame::Heading {
+                level: level as u8,
+                title: String::new(),
+            },
+            Tag::Paragraph => Frame::Paragraph,
+            Tag::Table(_) => {
+                self.tables.push(TableBlock {
+                    range: range.clone(),
+                    rows: Vec::new(),
+                    has_header: false,
+                    html: false,
+                });
+                Frame::Table
+            }
+            Tag::TableHead => {
+                let table = self
+                    .tables
+                    .last_mut()
+                    .expect("a table head is inside a table");
+                table.has_header = true;
+                table.rows.push(Vec::new());
+                Frame::Row
+            }
+            Tag::TableRow => {
+                self.tables
+                    .last_mut()
+                    .expect("a table row is inside a table")
+                    .rows
+                    .push(Vec::new());
+                Frame::Row
+            }
+            Tag::TableCell => Frame::Cell,
+            Tag::List(_) => {
+                self.lists.push(ListBlock {
+                    range: range.clone(),
+                    items: Vec::new(),
+                });
+                Frame::List {
+                    index: self.lists.len() - 1,
+                }
+            }
+            Tag::Item => {
+                let list = stack.iter().rev().find_map(|frame| match frame {
+                    Frame::List { index } => Some(*index),
+                    _ => None,
+                });
+                self.open_item(list.unwrap_or(self.lists.len().saturating_sub(1)), range)
+            }
+            Tag::BlockQuote(kind) => Frame::Quote { kind },
+            Tag::CodeBlock(kind) => {
+                let (info, indented) = match kind {
+                    CodeBlockKind::Fenced(info) => (info.to_string(), false),
+                    CodeBlockKind::Indented => (String::new(), true),
+                };
+                Frame::Code {
+                    info,
+                    content: None,
+                    indented,
+                }
+            }
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. } => Frame::Inline,
+            _ => Frame::Other,
+        }
+    }
+
+    fn open_item(&mut self, list: usize, range: &Range<usize>) -> Frame {
+        let content_indent = item_content_indent(self.text, range.start);
+        let items = &mut self.lists[list].items;
+        items.push(ListItem {
+            range: range.clone(),
+            content_indent,
+        });
+        Frame::Item {
+            list,
+            item: items.len() - 1,
+            inline: None,
+        }
+    }
+
+    fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut [Frame]) {
+        let range = trim_end(self.text, range);
+        match frame {
+            Frame::Heading { level, title } => {
+                self.push_unit(UnitKind::Heading, range.clone());
+                self.headings.push(Heading {
+                    level,
+                    range,
+                    title: title.trim().to_owned(),
+                });
+            }
+            Frame::Paragraph => {
+                let kind = match container(stack) {
+                    Some(Frame::Item { list, item, .. }) => UnitKind::ListItem {
+                        list: *list,
+                        item: *item,
+                    },
+                    _ => UnitKind::Paragraph,
+                };
+                self.push_unit(kind, range);
+            }
+            Frame::Cell => self.close_cell(range),
+            Frame::Item { list, item, inline } => {
+                self.lists[list].items[item].range = range;
+                if let Some(inline) = inline {
+                    self.push_unit(UnitKind::ListItem { list, item }, inline);
+                }
+            }
+            Frame::Quote { kind } => self.quotes.push(RawBlockquote { kind, range }),
+            Frame::Code {
+                info,
+                content,
+                indented,
+            } => self.close_code(info, content, indented, range),
+            Frame::List { index } => self.lists[index].range = range,
+            Frame::Table => {
+                if let Some(table) = self.tables.last_mut() {
+                    table.range = range;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn close_cell(&mut self, range: Range<usize>) {
+        let Some(table) = self.tables.last() else {
+            return;
+        };
+        let row = table.rows.len().saturating_sub(1);
+        let column = table.rows.last().map_or(0, Vec::len);
+        let table_index = self.tables.len() - 1;
+        if let Some(unit) = self.push_unit(
+            UnitKind::TableCell {
+                table: table_index,
+                row,
+                column,
+            },
+            range,
+        ) && let Some(cells) = self.tables[table_index].rows.last_mut()
+        {
+            cells.push(unit);
+        }
+    }
+
+    fn close_code(
+        &mut self,
+        info: String,
+        content: Option<Range<usize>>,
+        indented: bool,
+        range: Range<usize>,
+    ) {
+        let content = content.unwrap_or(range.end..range.end);
+        if indented && self.dialect == Dialect::Mdx {
+            // MDX has no indented code: what pulldown-cmark calls code here is indented prose.
+            self.push_unit(UnitKind::CodeText, content);
+            return;
+        }
+        self.code_blocks.push(CodeBlock {
+            range,
+            info: info.trim().to_owned(),
+            content,
+        });
+    }
+
+    /// Records a unit unless it lies inside an HTML table (whose cells are recorded from the tags).
+    fn push_unit(&mut self, kind: UnitKind, range: Range<usize>) -> Option<usize> {
+        let shadowed = !matches!(kind, UnitKind::Heading)
+            && self
+                .html_tables
+                .iter()
+                .any(|table| table.start <= range.start && range.end <= table.end);
+        if shadowed || range.is_empty() {
+            return None;
+        }
+        self.units.push(TextUnit {
+            kind,
+            range,
+            raw: false,
+        });
+        Some(self.units.len() - 1)
+    }
+
+    /// Tables written as HTML (`<table>`, `<tr>`, `<th>`, `<td>`), from the pre-pass's tags.
+    fn html_tables(&mut self, tags: &[mdx::Tag]) {
+        let mut open_table: Option<usize> = None;
+        let mut depth = 0usize;
+        let mut cell_start: Option<(usize, bool)> = None;
+        for tag in tags {
+            let name = tag.name.to_ascii_lowercase();
+            match (name.as_str(), tag.kind) {
+                ("table", TagKind::Open) => {
+                    depth += 1;
+                    if depth == 1 {
+                        self.tables.push(TableBlock {
+                            range: tag.range.clone(),
+                            rows: Vec::new(),
+                            has_header: false,
+                            html: true,
+                        });
+                        open_table = Some(self.tables.len() - 1);
+                    }
+                }
+                ("table", TagKind::Close) => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        if let Some(index) = open_table.take() {
+                            self.tables[index].range.end = tag.range.end;
+                        }
+                    }
+                }
+                ("tr", TagKind::Open) if depth == 1 => {
+                    if let Some(index) = open_table {
+                        self.tables[index].rows.push(Vec::new());
+                    }
+                }
+                ("td" | "th", TagKind::Open) if depth == 1 => {
+                    cell_start = Some((tag.range.end, name == "th"));
+                }
+                ("td" | "th", TagKind::Close) if depth == 1 => {
+                    if let (Some(index), Some((start, header))) = (open_table, cell_start.take()) {
+                        self.html_cell(index, start..tag.range.start, header);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn html_cell(&mut self, table_index: usize, range: Range<usize>, header: bool) {
+        let table = &mut self.tables[table_index];
+        if table.rows.is_empty()
+            || (header && !table.has_header && table.rows.len() == 1 && table.rows[0].is_empty())
+        {
+            if table.rows.is_empty() {
+                table.rows.push(Vec::new());
+            }
+            if header {
+                table.has_header = true;
+            }
+        }
+        let row = table.rows.len() - 1;
+        let column = table.rows[row].len();
+        self.units.push(TextUnit {
+            kind: UnitKind::TableCell {
+                table: table_index,
+                row,
+                column,
+            },
+            range,
+            raw: false,
+        });
+        let unit = self.units.len() - 1;
+        self.tables[table_index].rows[row].push(unit);
+    }
+}
+
+/// `range` without trailing whitespace (pulldown-cmark's block ranges end after the line break).
+fn trim_end(text: &str, range: Range<usize>) -> Range<usize> {
+    let trimmed = text[range.clone()].trim_end();
+    range.start..range.start + trimmed.len()
+}
+
+/// The innermost frame that is not inline markup.
+fn container(stack: &[Frame]) -> Option<&Frame> {
+    stack
+        .iter()
+        .rev()
+        .find(|frame| !matches!(frame, Frame::Inline))
+}
+
+fn note_inline(stack: &mut [Frame], range: &Range<usize>, text: Option<&str>) {
+    let Some(frame) = stack
+        .iter_mut()
+        .rev()
+        .find(|frame| !matches!(frame, Frame::Inline))
+    else {
+        return;
+    };
+    match frame {
+        Frame::Item { inline, .. } => {
+            *inline = Some(match inline.take() {
+                Some(existing) => existing.start.min(range.start)..existing.end.max(range.end),
+                None => range.clone(),
+            });
+        }
+        Frame::Heading { title, .. } => {
+            if let Some(text) = text {
+                title.push_str(text);
+            }
+        }
+        Frame::Code { content, .. } => {
+            *content = Some(match content.take() {
+                Some(existing) => existing.start..range.end,
+                None => range.clone(),
+            });
+        }
+        _ => {}
+    }
+}
+
+/// The column where an item's content starts, counted from its line's start: `- ` gives 2, `10. ` gives 4.
+fn item_content_indent(text: &str, item_start: usize) -> usize {
+    let line_start = text[..item_start].rfind('\n').map_or(0, |index| index + 1);
+    let rest = &text[item_start..];
+    let marker = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits + usize::from(rest[digits..].starts_with(['.', ')']))
+    };
+    let spaces = rest[marker..]
+        .bytes()
+        .take_while(|byte| *byte == b' ')
+        .count()
+        .clamp(1, 4);
+    (item_start - line_start) + marker + spaces
+}
+
+fn html_table_ranges(tags: &[mdx::Tag]) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for tag in tags {
+        if !tag.name.eq_ignore_ascii_case("table") {
+            continue;
+        }
+        match tag.kind {
+            TagKind::Open => {
+                if depth == 0 {
+                    start = tag.range.start;
+                }
+                depth += 1;
+            }
+            TagKind::Close if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    ranges.push(start..tag.range.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+/// Pairs JSX open and close tags by name; self-closing tags are elements of their own.
+fn pair_elements(tags: &[mdx::Tag]) -> Vec<Element> {
+    let mut elements = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for tag in tags {
+        match tag.kind {
+            TagKind::SelfClosing => elements.push(Element {
+                name: tag.name.clone(),
+                open: tag.clone(),
+                close: None,
+            }),
+            TagKind::Open => {
+                elements.push(Element {
+                    name: tag.name.clone(),
+                    open: tag.clone(),
+                    close: None,
+                });
+                open.push(elements.len() - 1);
+            }
+            TagKind::Close => {
+                if let Some(depth) = open
+                    .iter()
+                    .rposition(|&index| elements[index].name == tag.name)
+                {
+                    let index = open[depth];
+                    open.truncate(depth);
+                    elements[index].close = Some(tag.range.clone());
+                }
+            }
+        }
+    }
+    elements.sort_by_key(|element| element.open.range.start);
+    elements
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str, dialect: Dialect) -> Page {
+        build(SourceText::new("t", text.to_owned()), dialect)
+    }
+
+    #[test]
+    fn headings_make_sections() {
+        let page = page(
+            "intro\n\n## A\n\ntext\n\n### A.1\n\nmore\n\n## B\n",
+            Dialect::Markdown,
+        );
+        assert_eq!(page.headings.len(), 3);
+        assert_eq!(page.headings[0].title, "A");
+        let offset = page.text().find("more").unwrap();
+        let section = page.section_at(offset);
+        assert_eq!(page.heading_of(section).unwrap().title, "A.1");
+        let a = page.section_at(page.text().find("text").unwrap());
+        assert!(page.section_contains(a, section));
+        assert_eq!(
+            &page.text()[page.section_range(a)],
+            "## A\n\ntext\n\n### A.1\n\nmore\n\n"
+        );
+        assert_eq!(page.section_at(0).0, 0);
+    }
+
+    #[test]
+    fn gfm_and_html_tables_have_cells() {
+        let text = "| Name | Description |\n| --- | --- |\n| AI Gateway Read | r |\n\n<table>\n<tr><th>Permission</th></tr>\n<tr>\n\t\t\t<td>\n\t\t\t\t<code>Workers R2 Storage Write</code>\n\t\t\t</td>\n</tr>\n</table>\n";
+        let page = page(text, Dialect::Mdx);
+        assert_eq!(page.tables.len(), 2);
+        let gfm = &page.tables[0];
+        assert!(gfm.has_header);
+        assert_eq!(
+            page.unit_text(&page.units[gfm.rows[1][0]]).trim(),
+            "AI Gateway Read"
+        );
+        let html = &page.tables[1];
+        assert!(html.html);
+        assert_eq!(html.rows.len(), 2);
+        assert_eq!(
+            page.unit_text(&page.units[html.rows[1][0]]).trim(),
+            "Workers R2 Storage Write"
+        );
+        let cells = page
+            .units
+            .iter()
+            .filter(|unit| matches!(unit.kind, UnitKind::TableCell { .. }))
+            .count();
+        assert_eq!(cells, 6);
+        let others = page
+            .units
+            .iter()
+            .filter(|unit| !matches!(unit.kind, UnitKind::TableCell { .. }));
+        assert!(
+            others
+                .clone()
+                .all(|unit| !page.unit_text(unit).contains("Workers")),
+            "indented cell text is not also read as prose"
+        );
+    }
+
+    #[test]
+    fn list_items_know_their_content_indent() {
+        let page = page(
+            "1. Create a token:\n\n   - `AI Gateway - Read`\n   - `AI Gateway - Edit`\n\n2. Next\n",
+            Dialect::Markdown,
+        );
+        assert_eq!(page.lists.len(), 2);
+        assert_eq!(page.lists[0].items[0].content_indent, 3);
+        assert_eq!(page.lists[1].items[0].content_indent, 5);
+        let items: Vec<&str> = page
+            .units
+            .iter()
+            .filter(|unit| matches!(unit.kind, UnitKind::ListItem { list: 1, .. }))
+            .map(|unit| page.unit_text(unit))
+            .collect();
+        assert_eq!(items, vec!["`AI Gateway - Read`", "`AI Gateway - Edit`"]);
+    }
+
+    #[test]
+    fn code_blocks_are_not_units_but_mdx_indented_text_is() {
+        let text = "```json\n{\"a\": 1}\n```\n\n<Tabs>\n\n    indented prose\n\n</Tabs>\n";
+        let markdown = page(text, Dialect::Markdown);
+        assert_eq!(markdown.code_blocks.len(), 2, "Markdown has indented code");
+        assert_eq!(markdown.code_blocks[0].info, "json");
+        assert_eq!(
+            &markdown.text()[markdown.code_blocks[0].content.clone()],
+            "{\"a\": 1}\n"
+        );
+        let mdx = page(text, Dialect::Mdx);
+        assert!(mdx.units.iter().any(|unit| unit.kind == UnitKind::CodeText));
+        assert_eq!(mdx.elements.len(), 1);
+        assert!(mdx.elements[0].close.is_some());
+    }
+}

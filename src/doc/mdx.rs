@@ -1,0 +1,676 @@
+//! The pre-pass that finds what pulldown-cmark does not understand, before it parses the page.
+//!
+//! MDX pages carry YAML front matter, ESM `import`/`export`, JSX tags (multi-line attributes, `{...}` values),
+//! `{/* comments */}` and Starlight `:::note` directives; Markdown pages may carry front matter, Hugo
+//! `{{<shortcodes>}}`, mdBook `{{#include}}` and HTML tags. This pass records each of them with its byte
+//! range and writes a *masked* copy of the text in which they are blanked out (every byte but line breaks
+//! becomes a space). The masked copy has the same length, so pulldown-cmark's offsets on it are offsets
+//! into the original file, and it sees plain Markdown.
+//!
+//! Nothing inside fenced code blocks or inline code spans is recognised.
+
+use std::ops::Range;
+
+use super::Dialect;
+
+/// What the pre-pass found; every range is a byte range of the page text.
+#[derive(Debug, Default, Clone)]
+pub struct Scan {
+    /// The text with every recognised construct blanked out.
+    pub masked: String,
+    pub front_matter: Option<Range<usize>>,
+    /// ESM statements (`import ...`, `export ...`).
+    pub esm: Vec<Range<usize>>,
+    /// `{/* ... */}` and `<!-- ... -->`: the whole comment and its inner text.
+    pub comments: Vec<Comment>,
+    /// JSX or HTML tags, in document order.
+    pub tags: Vec<Tag>,
+    /// `:::name[title]` ... `:::` containers.
+    pub directives: Vec<Directive>,
+    /// Hugo `{{< name ... >}}` and `{{</ name >}}` shortcodes.
+    pub shortcodes: Vec<Tag>,
+    /// mdBook `{{#include path}}` links.
+    pub book_includes: Vec<BookInclude>,
+    /// Fenced code blocks (the whole fence, opening to closing line).
+    pub fences: Vec<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub range: Range<usize>,
+    pub inner: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    Open,
+    Close,
+    SelfClosing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub name: String,
+    pub kind: TagKind,
+    pub range: Range<usize>,
+    pub attributes: Vec<Attribute>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    pub name: String,
+    pub value: AttributeValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttributeValue {
+    /// No value (`<Tabs sync>`).
+    None,
+    /// A quoted string; the range is inside the quotes.
+    Text(Range<usize>),
+    /// A `{...}` expression; the range is inside the braces.
+    Expression(Range<usize>),
+}
+
+impl Tag {
+    /// The text of attribute `name` when it is a quoted string.
+    pub fn text_attribute<'t>(&self, text: &'t str, name: &str) -> Option<&'t str> {
+        self.attributes
+            .iter()
+            .find(|attribute| attribute.name == name)
+            .and_then(|attribute| match &attribute.value {
+                AttributeValue::Text(range) => Some(&text[range.clone()]),
+                _ => None,
+            })
+    }
+
+    pub fn expression_attribute(&self, name: &str) -> Option<Range<usize>> {
+        self.attributes
+            .iter()
+            .find(|attribute| attribute.name == name)
+            .and_then(|attribute| match &attribute.value {
+                AttributeValue::Expression(range) => Some(range.clone()),
+                _ => None,
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    /// `note`, `tip`, `caution`, `danger`, ...
+    pub name: String,
+    /// The text inside `[...]` on the opening line.
+    pub title: Option<Range<usize>>,
+    /// The opening line (without its line break).
+    pub open: Range<usize>,
+    /// The closing `:::` line, when there is one.
+    pub close: Option<Range<usize>>,
+    /// The whitespace before the opening `:::`.
+    pub indent: String,
+}
+
+impl Directive {
+    /// From the opening `:::` to the end of the closing line.
+    pub fn range(&self) -> Range<usize> {
+        let end = self.close.as_ref().map_or(self.open.end, |close| close.end);
+        self.open.start..end
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookInclude {
+    pub range: Range<usize>,
+    /// The argument: `file.md`, `file.md:2:10`, `file.rs:anchor`.
+    pub argument: String,
+}
+
+/// Runs the pre-pass over `text`.
+pub fn scan(text: &str, dialect: Dialect) -> Scan {
+    let mut scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        dialect,
+        masked: text.as_bytes().to_vec(),
+        scan: Scan::default(),
+        open_directives: Vec::new(),
+    };
+    scanner.run();
+    let Scanner {
+        mut scan, masked, ..
+    } = scanner;
+    scan.masked =
+        String::from_utf8(masked).expect("masking keeps UTF-8: whole characters become spaces");
+    scan
+}
+
+struct Scanner<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    dialect: Dialect,
+    masked: Vec<u8>,
+    scan: Scan,
+    open_directives: Vec<Directive>,
+}
+
+/// The longest tag or expression we look for before deciding a `<` or `{` is plain text.
+const MAX_CONSTRUCT: usize = 8192;
+
+impl Scanner<'_> {
+    fn run(&mut self) {
+        let mut pos = self.front_matter();
+        while pos < self.bytes.len() {
+            pos = self.line(pos);
+        }
+        for directive in self.open_directives.drain(..).rev() {
+            self.scan.directives.push(directive);
+        }
+        self.scan
+            .directives
+            .sort_by_key(|directive| directive.open.start);
+    }
+
+    fn mask(&mut self, range: Range<usize>) {
+        for index in range {
+            let byte = self.bytes[index];
+            if byte != b'\n' && byte != b'\r' {
+                self.masked[index] = b' ';
+            }
+        }
+    }
+
+    fn line_end(&self, pos: usize) -> usize {
+        self.text[pos..]
+            .find('\n')
+            .map_or(self.bytes.len(), |offset| pos + offset)
+    }
+
+    fn next_line(&self, pos: usize) -> usize {
+        (self.line_end(pos) + 1).min(self.bytes.len())
+    }
+
+    fn front_matter(&mut self) -> usize {
+        let first_end = self.line_end(0);
+        if self.text[..first_end].trim_end() != "---" {
+            return 0;
+        }
+        let mut pos = self.next_line(0);
+        while pos < self.bytes.len() {
+            let end = self.line_end(pos);
+            let line = self.text[pos..end].trim_end();
+            if line == "---" || line == "..." {
+                self.scan.front_matter = Some(0..end);
+                self.mask(0..end);
+                return self.next_line(pos);
+            }
+            pos = self.next_line(pos);
+        }
+        0
+    }
+
+    /// Handles the line starting at `pos`; returns where the next line starts.
+    fn line(&mut self, pos: usize) -> usize {
+        let end = self.line_end(pos);
+        let line = &self.text[pos..end];
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(after) = self.fence(pos, trimmed, indent) {
+            return after;
+        }
+        if self.dialect == Dialect::Mdx && indent == 0 && is_esm_start(trimmed) {
+            return self.esm(pos);
+        }
+        if self.dialect == Dialect::Mdx
+            && trimmed.starts_with(":::")
+            && self.directive(pos, end, indent)
+        {
+            return self.next_line(pos);
+        }
+        self.inline(pos + indent)
+    }
+
+    /// A fenced code block opening at this line: skips to after its closing line.
+    fn fence(&mut self, pos: usize, trimmed: &str, indent: usize) -> Option<usize> {
+        let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+        let run = trimmed.chars().take_while(|c| *c == marker).count();
+        if run < 3 || (marker == '`' && trimmed[run..].contains('`')) {
+            return None;
+        }
+        let mut line = self.next_line(pos);
+        while line < self.bytes.len() {
+            let end = self.line_end(line);
+            let candidate = self.text[line..end].trim();
+            let close_run = candidate.chars().take_while(|c| *c == marker).count();
+            if close_run >= run && close_run == candidate.len() {
+                self.scan.fences.push(pos..end);
+                return Some(self.next_line(line));
+            }
+            line = self.next_line(line);
+        }
+        let _ = indent;
+        self.scan.fences.push(pos..self.bytes.len());
+        Some(self.bytes.len())
+    }
+
+    fn esm(&mut self, pos: usize) -> usize {
+        let mut depth = 0i32;
+        let mut line = pos;
+        loop {
+            let end = self.line_end(line);
+            let text = &self.text[line..end];
+            depth += text.matches(['{', '(', '[']).count() as i32;
+            depth -= text.matches(['}', ')', ']']).count() as i32;
+            let next = self.next_line(line);
+            let next_blank =
+                next >= self.bytes.len() || self.text[next..self.line_end(next)].trim().is_empty();
+            let finished = depth <= 0
+                && (text.trim_end().ends_with(';') || next_blank || !continues(&self.text[next..]));
+            if finished || next >= self.bytes.len() {
+                self.scan.esm.push(pos..end);
+                self.mask(pos..end);
+                return next;
+            }
+            line = next;
+        }
+    }
+
+    fn directive(&mut self, pos: usize, end: usize, indent: usize) -> bool {
+        let line = &self.text[pos + indent..end];
+        let rest = line.trim_start_matches(':');
+        let colons = line.len() - rest.len();
+        if colons < 3 {
+            return false;
+        }
+        let rest = rest.trim_end();
+        if rest.is_empty() {
+            let Some(mut directive) = self.open_directives.pop() else {
+                return false;
+            };
+            directive.close = Some(pos..end);
+            self.scan.directives.push(directive);
+            self.mask(pos..end);
+            return true;
+        }
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        if name_len == 0 {
+            return false;
+        }
+        let name_start = pos + indent + colons;
+        let after_name = &rest[name_len..];
+        let title = after_name.strip_prefix('[').and_then(|inner| {
+            inner.find(']').map(|close| {
+                let start = name_start + name_len + 1;
+                start..start + close
+            })
+        });
+        self.open_directives.push(Directive {
+            name: rest[..name_len].to_ascii_lowercase(),
+            title,
+            open: pos..end,
+            close: None,
+            indent: self.text[pos..pos + indent].to_owned(),
+        });
+        self.mask(pos..end);
+        true
+    }
+
+    /// Scans inline content from `pos` to the end of the line; a construct may carry the scan over line
+    /// breaks. Returns where the next line starts.
+    fn inline(&mut self, mut pos: usize) -> usize {
+        while pos < self.bytes.len() {
+            let consumed = match self.bytes[pos] {
+                b'\n' => return pos + 1,
+                b'`' => self.code_span(pos),
+                b'<' => self.angle(pos),
+                b'{' => self.brace(pos),
+                b'\\' => Some(pos + 2),
+                _ => None,
+            };
+            pos = consumed.unwrap_or(pos + 1);
+        }
+        self.bytes.len()
+    }
+
+    /// An inline code span: skips to after its closing backticks, or past the opening run when unclosed.
+    fn code_span(&self, pos: usize) -> Option<usize> {
+        let run = self.bytes[pos..].iter().take_while(|b| **b == b'`').count();
+        let search_end = paragraph_end(self.text, pos);
+        let mut cursor = pos + run;
+        while cursor < search_end {
+            let offset = self.text[cursor..search_end].find('`')?;
+            let start = cursor + offset;
+            let close_run = self.bytes[start..]
+                .iter()
+                .take_while(|b| **b == b'`')
+                .count();
+            if close_run == run {
+                return Some(start + run);
+            }
+            cursor = start + close_run;
+        }
+        Some(pos + run)
+    }
+
+    fn angle(&mut self, pos: usize) -> Option<usize> {
+        if self.text[pos..].starts_with("<!--") {
+            let close = self.text[pos..].find("-->")?;
+            let end = pos + close + 3;
+            self.scan.comments.push(Comment {
+                range: pos..end,
+                inner: pos + 4..end - 3,
+            });
+            if self.dialect == Dialect::Mdx {
+                self.mask(pos..end);
+            }
+            return Some(end);
+        }
+        let tag = parse_tag(self.text, pos)?;
+        let end = tag.range.end;
+        self.mask(tag.range.clone());
+        self.scan.tags.push(tag);
+        Some(end)
+    }
+
+    fn brace(&mut self, pos: usize) -> Option<usize> {
+        let rest = &self.text[pos..];
+        if rest.starts_with("{{#") {
+            let close = rest.find("}}")?;
+            let inner = rest[3..close].trim();
+            let (command, argument) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+            if command == "include" || command == "rustdoc_include" {
+                self.scan.book_includes.push(BookInclude {
+                    range: pos..pos + close + 2,
+                    argument: argument.trim().to_owned(),
+                });
+            }
+            self.mask(pos..pos + close + 2);
+            return Some(pos + close + 2);
+        }
+        if rest.starts_with("{{<") || rest.starts_with("{{%") {
+            let closer = if rest.starts_with("{{<") {
+                ">}}"
+            } else {
+                "%}}"
+            };
+            let close = rest[..rest.len().min(MAX_CONSTRUCT)].find(closer)?;
+            let end = pos + close + 3;
+            if let Some(mut tag) = parse_tag(&self.text[..end - 2], pos + 2) {
+                tag.range = pos..end;
+                self.scan.shortcodes.push(tag);
+            }
+            self.mask(pos..end);
+            return Some(end);
+        }
+        if self.dialect != Dialect::Mdx {
+            return None;
+        }
+        let end = skip_expression(self.text, pos)?;
+        let inner = self.text[pos + 1..end - 1].trim();
+        if inner.starts_with("/*") && inner.ends_with("*/") {
+            let inner_start = pos + 1 + self.text[pos + 1..].find("/*").unwrap_or(0) + 2;
+            let inner_end = pos + self.text[pos..end].rfind("*/").unwrap_or(end - pos);
+            self.scan.comments.push(Comment {
+                range: pos..end,
+                inner: inner_start..inner_end.max(inner_start),
+            });
+            self.mask(pos..end);
+        }
+        Some(end)
+    }
+}
+
+fn is_esm_start(line: &str) -> bool {
+    (line.starts_with("import ") || line.starts_with("import{") || line.starts_with("export "))
+        && !line.starts_with("import the")
+}
+
+/// Whether the line after an unfinished ESM line continues the statement.
+fn continues(rest: &str) -> bool {
+    let next = rest.lines().next().unwrap_or("");
+    next.starts_with([' ', '\t', '}', ')', ']']) || next.trim_start().starts_with("from ")
+}
+
+/// The end of the paragraph holding `pos`: the next blank line or the end of the text.
+fn paragraph_end(text: &str, pos: usize) -> usize {
+    let rest = &text[pos..];
+    let limit = rest.len().min(MAX_CONSTRUCT);
+    let window = &rest[..super::source::floor_char_boundary(rest, limit)];
+    window
+        .find("\n\n")
+        .or_else(|| window.find("\n\r\n"))
+        .map_or(pos + window.len(), |offset| pos + offset)
+}
+
+/// Skips a balanced `{...}` starting at `pos`, honouring strings and template literals.
+fn skip_expression(text: &str, pos: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let limit = (pos + MAX_CONSTRUCT).min(bytes.len());
+    let mut depth = 0usize;
+    let mut index = pos;
+    while index < limit {
+        match bytes[index] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(index + 1);
+                }
+            }
+            quote @ (b'"' | b'\'' | b'`') => {
+                index += 1;
+                while index < limit && bytes[index] != quote {
+                    if bytes[index] == b'\\' {
+                        index += 1;
+                    }
+                    if quote != b'`' && bytes[index.min(limit - 1)] == b'\n' {
+                        return None;
+                    }
+                    index += 1;
+                }
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'*') => {
+                let close = text[index + 2..limit].find("*/")?;
+                index += close + 3;
+                continue;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    None
+}
+
+/// Parses a JSX/HTML tag starting at the `<` at `pos`.
+pub fn parse_tag(text: &str, pos: usize) -> Option<Tag> {
+    let bytes = text.as_bytes();
+    let limit = (pos + MAX_CONSTRUCT).min(bytes.len());
+    let mut index = pos + 1;
+    let closing = bytes.get(index) == Some(&b'/');
+    if closing {
+        index += 1;
+    }
+    let name_start = index;
+    while index < limit
+        && (bytes[index].is_ascii_alphanumeric()
+            || matches!(bytes[index], b'.' | b'-' | b'_' | b':'))
+    {
+        index += 1;
+    }
+    if index == name_start || !bytes[name_start].is_ascii_alphabetic() {
+        return None;
+    }
+    let name = text[name_start..index].to_owned();
+    if name.ends_with(':') || name.contains("://") {
+        return None;
+    }
+    let mut attributes = Vec::new();
+    loop {
+        while index < limit && bytes[index].is_ascii_whitespace() {
+            index += 1;
+        }
+        if index >= limit {
+            return None;
+        }
+        match bytes[index] {
+            b'>' => {
+                let kind = if closing {
+                    TagKind::Close
+                } else {
+                    TagKind::Open
+                };
+                return Some(Tag {
+                    name,
+                    kind,
+                    range: pos..index + 1,
+                    attributes,
+                });
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'>') && !closing => {
+                return Some(Tag {
+                    name,
+                    kind: TagKind::SelfClosing,
+                    range: pos..index + 2,
+                    attributes,
+                });
+            }
+            b'{' => {
+                // A spread attribute: `{...props}`.
+                index = skip_expression(text, index)?;
+            }
+            _ if !closing => {
+                let (attribute, next) = parse_attribute(text, index, limit)?;
+                attributes.push(attribute);
+                index = next;
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn parse_attribute(text: &str, start: usize, limit: usize) -> Option<(Attribute, usize)> {
+    let bytes = text.as_bytes();
+    let mut index = start;
+    while index < limit
+        && (bytes[index].is_ascii_alphanumeric()
+            || matches!(bytes[index], b'-' | b'_' | b':' | b'.'))
+    {
+        index += 1;
+    }
+    if index == start {
+        return None;
+    }
+    let name = text[start..index].to_owned();
+    let mut cursor = index;
+    while cursor < limit && bytes[cursor].is_ascii_whitespace() {
+        cursor += 1;
+    }
+    if bytes.get(cursor) != Some(&b'=') {
+        return Some((
+            Attribute {
+                name,
+                value: AttributeValue::None,
+            },
+            index,
+        ));
+    }
+    cursor += 1;
+    while cursor < limit && bytes[cursor].is_ascii_whitespace() {
+        cursor += 1;
+    }
+    match bytes.get(cursor)? {
+        quote @ (b'"' | b'\'') => {
+            let close = text[cursor + 1..limit].find(*quote as char)?;
+            let value = AttributeValue::Text(cursor + 1..cursor + 1 + close);
+            Some((Attribute { name, value }, cursor + close + 2))
+        }
+        b'{' => {
+            let end = skip_expression(text, cursor)?;
+            let value = AttributeValue::Expression(cursor + 1..end - 1);
+            Some((Attribute { name, value }, end))
+        }
+        _ => {
+            let end = text[cursor..limit]
+                .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                .map_or(limit, |offset| cursor + offset);
+            Some((
+                Attribute {
+                    name,
+                    value: AttributeValue::Text(cursor..end),
+                },
+                end,
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_esm_and_multi_line_jsx_are_masked() {
+        let text = "---\ntitle: X\n---\n\nimport { Render, Tabs } from \"~/components\";\n\n<Render\n\tfile=\"t\"\n\tparams={{ one: \"Edit\" }}\n/>\n\nText {props.one} here.\n";
+        let scan = scan(text, Dialect::Mdx);
+        assert_eq!(scan.front_matter, Some(0..16));
+        assert_eq!(scan.esm.len(), 1);
+        assert_eq!(scan.tags.len(), 1);
+        let tag = &scan.tags[0];
+        assert_eq!(tag.name, "Render");
+        assert_eq!(tag.kind, TagKind::SelfClosing);
+        assert_eq!(tag.text_attribute(text, "file"), Some("t"));
+        let params = tag.expression_attribute("params").unwrap();
+        assert_eq!(&text[params], "{ one: \"Edit\" }");
+        assert_eq!(scan.masked.len(), text.len());
+        assert!(scan.masked.contains("Text {props.one} here."));
+        assert!(!scan.masked.contains("Render"));
+        assert!(!scan.masked.contains("title"));
+    }
+
+    #[test]
+    fn directives_nest_and_remember_title_and_indent() {
+        let text =
+            "1. Step\n\n   :::note[Heads up]\n   Inner\n   :::caution\n   Deep\n   :::\n   :::\n";
+        let scan = scan(text, Dialect::Mdx);
+        assert_eq!(scan.directives.len(), 2);
+        let outer = &scan.directives[0];
+        assert_eq!(outer.name, "note");
+        assert_eq!(&text[outer.title.clone().unwrap()], "Heads up");
+        assert_eq!(outer.indent, "   ");
+        assert!(outer.close.is_some());
+        assert_eq!(scan.directives[1].name, "caution");
+    }
+
+    #[test]
+    fn nothing_is_recognised_inside_code() {
+        let text = "```mdx\n<Render file=\"x\" />\n:::note\n```\n\nUse `<Aside>` here.\n";
+        let scan = scan(text, Dialect::Mdx);
+        assert!(scan.tags.is_empty());
+        assert!(scan.directives.is_empty());
+        assert_eq!(scan.fences, vec![0..38]);
+    }
+
+    #[test]
+    fn comments_shortcodes_and_book_includes_are_found() {
+        let text = "{/* scope-lint-disable SL003 */}\n{{<Aside type=\"note\">}}\nX\n{{</Aside>}}\n{{#include ../a.md:2:4}}\n";
+        let mdx = scan(text, Dialect::Mdx);
+        assert_eq!(mdx.comments.len(), 1);
+        assert_eq!(
+            &text[mdx.comments[0].inner.clone()],
+            " scope-lint-disable SL003 "
+        );
+        let markdown = scan(text, Dialect::Markdown);
+        assert_eq!(markdown.shortcodes.len(), 2);
+        assert_eq!(markdown.shortcodes[0].name, "Aside");
+        assert_eq!(markdown.shortcodes[1].kind, TagKind::Close);
+        assert_eq!(markdown.book_includes[0].argument, "../a.md:2:4");
+    }
+
+    #[test]
+    fn plain_less_than_signs_and_autolinks_are_text() {
+        let text = "a < b and <https://example.com> and 3<4\n";
+        let scan = scan(text, Dialect::Markdown);
+        assert!(scan.tags.is_empty());
+        assert_eq!(scan.masked, text);
+    }
+}

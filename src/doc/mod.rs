@@ -1,0 +1,237 @@
+//! The page model: one source file parsed into the blocks the rules look at, each with its byte range.
+//!
+//! Parsing is pure: text in, [`Page`] out. The pre-pass in [`mdx`] finds MDX/JSX, directives, shortcodes and
+//! includes and masks them; [`markdown`] then runs pulldown-cmark (with mdBook's options) over the masked
+//! text; [`callout`] and [`include`] turn the raw findings into call-outs and include references.
+
+pub mod callout;
+pub mod include;
+pub mod markdown;
+pub mod mdx;
+pub mod source;
+
+use std::ops::Range;
+use std::path::Path;
+
+pub use callout::{Callout, CalloutForm};
+pub use include::{Include, IncludeTarget};
+use source::SourceText;
+
+/// The syntax a page is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// CommonMark + GFM as mdBook renders it.
+    Markdown,
+    /// Astro/Starlight MDX.
+    Mdx,
+}
+
+impl Dialect {
+    /// The dialect a file extension implies: `.mdx` is MDX, everything else Markdown.
+    pub fn from_path(path: &Path) -> Dialect {
+        match path.extension().and_then(|extension| extension.to_str()) {
+            Some(extension) if extension.eq_ignore_ascii_case("mdx") => Dialect::Mdx,
+            _ => Dialect::Markdown,
+        }
+    }
+}
+
+/// One parsed page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: SourceText,
+    pub dialect: Dialect,
+    /// The text with MDX/JSX, directives, shortcodes and front matter blanked out (same length as the text).
+    pub masked: String,
+    pub front_matter: Option<Range<usize>>,
+    pub esm: Vec<Range<usize>>,
+    pub headings: Vec<Heading>,
+    /// The text-bearing pieces of the page, in document order.
+    pub units: Vec<TextUnit>,
+    pub tables: Vec<TableBlock>,
+    pub lists: Vec<ListBlock>,
+    pub callouts: Vec<Callout>,
+    pub includes: Vec<Include>,
+    pub code_blocks: Vec<CodeBlock>,
+    /// Paired JSX elements (`<Tabs>` ... `</Tabs>`); used for placement.
+    pub elements: Vec<Element>,
+    pub comments: Vec<mdx::Comment>,
+    /// Top-level blocks (paragraphs, lists, tables, code, call-outs, HTML), for placement.
+    pub blocks: Vec<Range<usize>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    /// The whole heading line(s).
+    pub range: Range<usize>,
+    /// The heading text.
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    Heading,
+    Paragraph,
+    TableCell {
+        table: usize,
+        row: usize,
+        column: usize,
+    },
+    ListItem {
+        list: usize,
+        item: usize,
+    },
+    /// The title of a call-out (`:::note[Title]`, `title="..."`).
+    CalloutTitle,
+    /// A code block's text, when it is read as prose (MDX has no indented code).
+    CodeText,
+}
+
+/// A run of text that mentions are searched in.
+#[derive(Debug, Clone)]
+pub struct TextUnit {
+    pub kind: UnitKind,
+    pub range: Range<usize>,
+    /// Whether to read the original text rather than the masked one (titles sit inside masked markers).
+    pub raw: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableBlock {
+    pub range: Range<usize>,
+    /// Rows of unit indexes; row 0 is the header when `has_header`.
+    pub rows: Vec<Vec<usize>>,
+    pub has_header: bool,
+    pub html: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListBlock {
+    pub range: Range<usize>,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    pub range: Range<usize>,
+    /// The column where the item's content starts (the indent for blocks inside it).
+    pub content_indent: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeBlock {
+    pub range: Range<usize>,
+    pub info: String,
+    pub content: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub name: String,
+    pub open: mdx::Tag,
+    pub close: Option<Range<usize>>,
+}
+
+impl Element {
+    pub fn range(&self) -> Range<usize> {
+        let end = self
+            .close
+            .as_ref()
+            .map_or(self.open.range.end, |close| close.end);
+        self.open.range.start..end
+    }
+}
+
+/// A heading-delimited part of a page; index 0 is the part before the first heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionId(pub usize);
+
+impl Page {
+    pub fn parse(source: SourceText, dialect: Dialect) -> Page {
+        markdown::build(source, dialect)
+    }
+
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
+
+    /// The text a unit is matched in.
+    pub fn unit_text(&self, unit: &TextUnit) -> &str {
+        if unit.raw {
+            &self.source.text[unit.range.clone()]
+        } else {
+            &self.masked[unit.range.clone()]
+        }
+    }
+
+    /// The section holding byte `offset`: the one of the last heading that starts at or before it.
+    pub fn section_at(&self, offset: usize) -> SectionId {
+        SectionId(
+            self.headings
+                .partition_point(|heading| heading.range.start <= offset),
+        )
+    }
+
+    pub fn heading_of(&self, section: SectionId) -> Option<&Heading> {
+        section.0.checked_sub(1).map(|index| &self.headings[index])
+    }
+
+    pub fn section_title(&self, section: SectionId) -> String {
+        match self.heading_of(section) {
+            Some(heading) => format!("section \"{}\"", heading.title),
+            None => "the introduction".to_owned(),
+        }
+    }
+
+    /// The range a section covers, its subsections included.
+    pub fn section_range(&self, section: SectionId) -> Range<usize> {
+        let Some(heading) = self.heading_of(section) else {
+            let end = self
+                .headings
+                .first()
+                .map_or(self.text().len(), |first| first.range.start);
+            return 0..end;
+        };
+        let end = self.headings[section.0..]
+            .iter()
+            .find(|next| next.level <= heading.level)
+            .map_or(self.text().len(), |next| next.range.start);
+        heading.range.start..end
+    }
+
+    /// Where the section's own content ends: the next heading of any level, or the end of the page.
+    pub fn section_body_end(&self, section: SectionId) -> usize {
+        self.headings
+            .get(section.0)
+            .map_or(self.text().len(), |next| next.range.start)
+    }
+
+    /// Whether `inner` lies in `outer` or one of its subsections.
+    pub fn section_contains(&self, outer: SectionId, inner: SectionId) -> bool {
+        let range = self.section_range(outer);
+        let probe = match self.heading_of(inner) {
+            Some(heading) => heading.range.start,
+            None => 0,
+        };
+        outer == inner || (outer.0 != 0 && range.contains(&probe))
+    }
+
+    /// The call-out whose range holds `offset`, innermost first.
+    pub fn callout_at(&self, offset: usize) -> Option<usize> {
+        self.callouts
+            .iter()
+            .enumerate()
+            .filter(|(_, callout)| callout.range.contains(&offset))
+            .min_by_key(|(_, callout)| callout.range.len())
+            .map(|(index, _)| index)
+    }
+
+    /// The code block whose range holds `offset`.
+    pub fn in_code(&self, offset: usize) -> bool {
+        self.code_blocks
+            .iter()
+            .any(|code| code.range.contains(&offset))
+    }
+}

@@ -1,0 +1,108 @@
+//! Errors that stop a run: bad configuration, unreadable input, wrong usage.
+//!
+//! Findings are not errors; they are [`crate::rules::Finding`]s.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::doc::source::Position;
+
+/// One problem in an input file, with its position when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// A configuration, capability table or JSON input is invalid; holds every problem found.
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+    /// A file or directory could not be read or written.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The command line or the way the tool was called is wrong.
+    Usage(String),
+    /// A fix did not do what it should; nothing was written.
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn invalid(path: &Path, position: Option<Position>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            path: path.to_path_buf(),
+            problems: vec![Problem {
+                position,
+                message: message.into(),
+            }],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid { path, problems } => {
+                for (index, problem) in problems.iter().enumerate() {
+                    if index > 0 {
+                        writeln!(f)?;
+                    }
+                    match problem.position {
+                        Some(at) => write!(
+                            f,
+                            "{}:{}:{}: {}",
+                            path.display(),
+                            at.line,
+                            at.column,
+                            problem.message
+                        )?,
+                        None => write!(f, "{}: {}", path.display(), problem.message)?,
+                    }
+                }
+                Ok(())
+            }
+            Error::Io { path, source } => write!(f, "{}: {}", path.display(), describe_io(source)),
+            Error::Usage(message) | Error::Internal(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A short, lowercase description of an I/O error without the "(os error N)" suffix.
+pub fn describe_io(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "no such file or directory".to_owned(),
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        ErrorKind::InvalidData => "not valid UTF-8 text".to_owned(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(end) => text[..end].to_owned(),
+                None => text,
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Checking one page: parse, gather facts (following includes through a [`Loader`]), run the rules.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{Placement, Policy, Settings};
+use crate::doc::source::SourceText;
+use crate::doc::{Dialect, Include, IncludeTarget, Page};
+use crate::matcher::Matcher;
+use crate::rules::facts::Gatherer;
+use crate::rules::{self, Context, Finding};
+
+/// Reads included files. The library does no I/O of its own: `walk` reads from disk, tests from memory.
+pub trait Loader: Sync {
+    /// The parsed page at `path`, or `None` when it cannot be read.
+    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>>;
+}
+
+/// A loader that knows no files: includes are not followed.
+pub struct NoIncludes;
+
+impl Loader for NoIncludes {
+    fn load(&self, _path: &Path, _dialect: Dialect) -> Option<Arc<Page>> {
+        None
+    }
+}
+
+/// The settings and the matchers compiled from them, shared by every page of a run.
+#[derive(Debug)]
+pub struct Linter {
+    pub settings: Settings,
+    pub matcher: Matcher,
+}
+
+/// One page to check.
+pub struct PageInput<'a> {
+    /// The path shown to the user.
+    pub display: PathBuf,
+    /// Where the file is on disk (to resolve includes), when it is a file.
+    pub location: Option<&'a Path>,
+    /// The path relative to the policy root, for the policy's globs.
+    pub relative: &'a Path,
+    pub text: String,
+}
+
+/// The outcome for one page.
+#[derive(Debug)]
+pub struct PageReport {
+    pub page: Page,
+    pub findings: Vec<Finding>,
+}
+
+impl Linter {
+    pub fn new(settings: Settings) -> Linter {
+        let matcher = Matcher::new(&settings.table);
+        Linter { settings, matcher }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.settings.policy
+    }
+
+    /// Parses and checks one page.
+    pub fn check(&self, input: PageInput<'_>, loader: &dyn Loader) -> PageReport {
+        let dialect = self.policy().dialect_for(input.relative);
+        let page = Page::parse(SourceText::new(input.display, input.text), dialect);
+        let findings = self.check_page(&page, input.location, input.relative, loader);
+        PageReport { page, findings }
+    }
+
+    /// Checks an already parsed page.
+    pub fn check_page(
+        &self,
+        page: &Page,
+        location: Option<&Path>,
+        relative: &Path,
+        loader: &dyn Loader,
+    ) -> Vec<Finding> {
+        let gatherer = Gatherer {
+            table: &self.settings.table,
+            policy: self.policy(),
+            matcher: &self.matcher,
+            loader,
+        };
+        let facts = gatherer.facts(page, location, &[]);
+        let context = Context {
+            table: &self.settings.table,
+            policy: self.policy(),
+            matcher: &self.matcher,
+            page,
+            facts: &facts,
+            relative,
+            is_partial: self.policy().is_partial(relative),
+        };
+        rules::run(&context)
+    }
+}
+
+impl Policy {
+    pub fn placement_in_partial(&self) -> bool {
+        self.partials.placement == Placement::Partial
+    }
+}
+
+/// The file an include refers to, when it exists.
+pub fn resolve_include(
+    policy: &Policy,
+    loader: &dyn Loader,
+    page_location: &Path,
+    include: &Include,
+) -> Option<PathBuf> {
+    match &include.target {
+        IncludeTarget::File { path, .. } => {
+            let base = page_location.parent().unwrap_or(Path::new("."));
+            Some(clean(&base.join(path)))
+        }
+        IncludeTarget::Partial { file, product, .. } => {
+            let product = product
+                .clone()
+                .or_else(|| product_from_path(page_location))?;
+            let relative = policy
+                .partials
+                .pattern
+                .replace("{product}", &product)
+                .replace("{file}", file);
+            let bases =
+                std::iter::once(policy.root.as_path()).chain(page_location.ancestors().skip(1));
+            bases
+                .map(|base| clean(&base.join(&relative)))
+                .find(|candidate| {
+                    loader
+                        .load(candidate, policy.dialect_for(candidate))
+                        .is_some()
+                })
+        }
+    }
+}
+
+/// The product directory of a page: the path component after `docs` (`src/content/docs/<product>/...`).
+fn product_from_path(path: &Path) -> Option<String> {
+    let mut components = path.components().map(Component::as_os_str);
+    components.find(|component| *component == "docs")?;
+    let product = components.next()?.to_str()?;
+    let has_more = components.next().is_some();
+    has_more.then(|| product.to_owned())
+}
+
+/// Removes `.` and resolves `..` lexically, so one file has one cache key.
+pub fn clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_product_comes_from_the_docs_directory() {
+        assert_eq!(
+            product_from_path(Path::new("x/src/content/docs/ai-gateway/a/b.mdx")),
+            Some("ai-gateway".into())
+        );
+        assert_eq!(product_from_path(Path::new("docs/a.mdx")), None);
+        assert_eq!(clean(Path::new("a/./b/../c.md")), PathBuf::from("a/c.md"));
+    }
+}

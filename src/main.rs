@@ -1,0 +1,270 @@
+//! The `scope-lint` binary: parses arguments, calls the library, prints, maps the outcome to an exit code.
+
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{
+    CheckArgs, Cli, Command, FailOn, FixArgs, MdbookAction, SettingsArgs, TableArgs, TableFormat,
+};
+use scope_lint::config::{self, SettingsSource};
+use scope_lint::report::{self, FileFindings, Format, Summary};
+use scope_lint::rules::{Finding, RULES, Severity, find_rule};
+use scope_lint::walk::{self, FsLoader};
+use scope_lint::{Error, Linter, fix, mdbook};
+
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let args = cli::with_default_command(std::env::args().collect());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { EXIT_ERROR } else { 0 });
+        }
+    };
+    let outcome = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Fix(args) => run_fix(args),
+        Command::Mdbook(args) => run_mdbook(args.action),
+        Command::Rules => list_rules(),
+        Command::Explain { rule } => explain(&rule),
+        Command::Table(args) => print_table(args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            print_error(&error);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn print_error(error: &Error) {
+    let mut stderr = anstream::stderr();
+    for line in error.to_string().lines() {
+        let _ = writeln!(stderr, "error: {line}");
+    }
+}
+
+fn linter(settings: &SettingsArgs, paths: &[PathBuf]) -> Result<Linter, Error> {
+    let source = SettingsSource {
+        config: settings.config.clone(),
+        capabilities: settings.capabilities.clone(),
+        start: paths.first().cloned().unwrap_or_else(|| PathBuf::from(".")),
+    };
+    Ok(Linter::new(config::load(&source)?))
+}
+
+fn check(args: CheckArgs) -> Result<u8, Error> {
+    let linter = linter(&args.settings, &args.paths)?;
+    let run = walk::check_paths(&args.paths, &linter);
+    let files: Vec<FileFindings<'_>> = run
+        .reports
+        .iter()
+        .filter(|report| !report.findings.is_empty())
+        .map(|report| FileFindings {
+            source: &report.page.source,
+            findings: &report.findings,
+        })
+        .collect();
+    let summary = Summary::of(run.file_count(), &files);
+    write_report(args.format, &files, summary)?;
+    for error in &run.errors {
+        print_error(error);
+    }
+    if !run.errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    Ok(exit_for(
+        args.fail_on,
+        files.iter().flat_map(|file| file.findings),
+    ))
+}
+
+fn write_report(format: Format, files: &[FileFindings<'_>], summary: Summary) -> Result<(), Error> {
+    let stdout = io::stdout();
+    let result = match format {
+        Format::Human => {
+            let mut out = anstream::AutoStream::auto(stdout.lock());
+            let styled = io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+            report::human::write(&mut out, files, summary, styled)
+        }
+        Format::Json => report::json::write(&mut stdout.lock(), files, summary),
+    };
+    match result {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(stdout_error(error)),
+        _ => Ok(()),
+    }
+}
+
+fn exit_for<'a>(fail_on: FailOn, findings: impl Iterator<Item = &'a Finding>) -> u8 {
+    let failing = |finding: &Finding| match fail_on {
+        FailOn::Error => finding.severity == Severity::Error,
+        FailOn::Warning => true,
+        FailOn::Never => false,
+    };
+    let mut findings = findings;
+    if findings.any(failing) {
+        EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
+fn run_fix(args: FixArgs) -> Result<u8, Error> {
+    let linter = linter(&args.settings, &args.paths)?;
+    let loader = FsLoader::default();
+    let run = walk::check_paths(&args.paths, &linter);
+    let plan = fix::plan(run, &linter, &loader);
+    let mut stdout = anstream::stdout();
+    let mut errors = plan.errors;
+    if args.diff {
+        for change in &plan.changes {
+            write!(
+                stdout,
+                "{}",
+                fix::unified_diff(&change.path, &change.before, &change.after)
+            )
+            .map_err(stdout_error)?;
+        }
+    } else {
+        errors.extend(fix::write_changes(&plan.changes));
+        for change in &plan.changes {
+            if errors.iter().any(|error| error_names(error, &change.path)) {
+                continue;
+            }
+            writeln!(
+                stdout,
+                "fixed {}: {}",
+                change.path.display(),
+                change.descriptions.join("; ")
+            )
+            .map_err(stdout_error)?;
+        }
+    }
+    if plan.changes.is_empty() {
+        writeln!(stdout, "nothing to fix in {}", plural(plan.files, "file"))
+            .map_err(stdout_error)?;
+    }
+    let remaining: Vec<FileFindings<'_>> = plan
+        .remaining
+        .iter()
+        .map(|(source, findings)| FileFindings { source, findings })
+        .collect();
+    if !remaining.is_empty() {
+        let summary = Summary::of(plan.files, &remaining);
+        writeln!(stdout, "\nnot fixed automatically:").map_err(stdout_error)?;
+        write_report(Format::Human, &remaining, summary)?;
+    }
+    for error in &errors {
+        print_error(error);
+    }
+    if !errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    Ok(exit_for(
+        FailOn::Error,
+        remaining.iter().flat_map(|file| file.findings),
+    ))
+}
+
+fn error_names(error: &Error, path: &std::path::Path) -> bool {
+    match error {
+        Error::Io { path: failed, .. } | Error::Invalid { path: failed, .. } => failed == path,
+        _ => false,
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+fn stdout_error(error: io::Error) -> Error {
+    Error::io(&PathBuf::from("<stdout>"), error)
+}
+
+fn run_mdbook(action: Option<MdbookAction>) -> Result<u8, Error> {
+    match action {
+        // mdBook skips a preprocessor whose `supports` call fails, so this must always succeed.
+        Some(MdbookAction::Supports { .. }) => Ok(0),
+        None => {
+            let mut stderr = io::stderr();
+            match mdbook::run(io::stdin().lock(), io::stdout().lock(), &mut stderr) {
+                Ok(()) => Ok(0),
+                Err(error) => {
+                    let _ = writeln!(stderr, "scope-lint: {error:#}");
+                    Ok(EXIT_FINDINGS)
+                }
+            }
+        }
+    }
+}
+
+fn list_rules() -> Result<u8, Error> {
+    let mut stdout = io::stdout().lock();
+    for rule in RULES {
+        let fix = if rule.has_fix() { "fix" } else { "   " };
+        writeln!(
+            stdout,
+            "{}  {:<26} {:<7}  {}  {}",
+            rule.code(),
+            rule.name(),
+            rule.default_severity().as_str(),
+            fix,
+            rule.summary()
+        )
+        .map_err(stdout_error)?;
+    }
+    Ok(0)
+}
+
+fn explain(code: &str) -> Result<u8, Error> {
+    let rule = find_rule(code).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown rule `{code}`; `scope-lint rules` lists them"
+        ))
+    })?;
+    let mut stdout = io::stdout().lock();
+    writeln!(
+        stdout,
+        "# {} {}\n\n{}",
+        rule.code(),
+        rule.name(),
+        rule.doc()
+    )
+    .map_err(stdout_error)?;
+    Ok(0)
+}
+
+fn print_table(args: TableArgs) -> Result<u8, Error> {
+    let linter = linter(&args.settings, &[PathBuf::from(".")])?;
+    let table = &linter.settings.table;
+    let product =
+        match &args.product {
+            Some(id) => Some(table.product_index(id).ok_or_else(|| {
+                Error::Usage(format!("unknown product `{id}` in {}", table.origin))
+            })?),
+            None => None,
+        };
+    let text = match args.format {
+        TableFormat::Markdown => scope_lint::table::render::markdown(table, product),
+        TableFormat::Json => scope_lint::table::render::json(table, product),
+    };
+    io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(stdout_error)?;
+    Ok(0)
+}

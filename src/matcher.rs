@@ -1,0 +1,510 @@
+//! Compiled matchers, built once per run: permission-group and product names (aho-corasick over normalised
+//! text) and claims of per-resource scoping (regex).
+//!
+//! Names are matched on *name-normalised* text: lowercase, Markdown marks, punctuation such as `-`, `>`, `:`
+//! and link destinations removed, whitespace collapsed; so `**AI Gateway** > **Run**`, `AI Gateway - Read`
+//! and `` `ai  gateway read` `` all read as `ai gateway run` / `ai gateway read`. Phrases (claims and call-out
+//! wording) are matched on *prose-normalised* text, which keeps punctuation and only drops Markdown marks.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+
+use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
+
+/// Stands for an unresolved `{props.x}` placeholder in normalised text.
+pub const WILDCARD: char = '\u{2}';
+
+/// Normalised text with, for every byte, the offset of the source character it came from.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    pub text: String,
+    origins: Vec<usize>,
+    source_end: usize,
+}
+
+impl Normalized {
+    /// The source byte range that normalised `range` came from.
+    pub fn source_range(&self, range: Range<usize>, source: &str) -> Range<usize> {
+        if range.is_empty() || self.origins.is_empty() {
+            let at = self
+                .origins
+                .get(range.start)
+                .copied()
+                .unwrap_or(self.source_end);
+            return at..at;
+        }
+        let start = self.origins[range.start];
+        let last = self.origins[range.end - 1];
+        let end = source[last..]
+            .chars()
+            .next()
+            .map_or(last, |c| last + c.len_utf8());
+        start..end.max(start)
+    }
+}
+
+/// How to normalise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// For names: punctuation other than `/`, `&`, `.` and `+` becomes a space.
+    Name,
+    /// For phrases: only Markdown marks and line breaks become spaces.
+    Prose,
+}
+
+fn is_name_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '*' | '_'
+                | '`'
+                | '>'
+                | '<'
+                | ':'
+                | '-'
+                | '–'
+                | '—'
+                | '|'
+                | ','
+                | '('
+                | ')'
+                | '"'
+                | '\''
+                | '#'
+                | '['
+                | ']'
+                | '!'
+                | '?'
+                | ';'
+                | '\\'
+                | '~'
+                | '='
+        )
+        || c == '\u{a0}'
+}
+
+fn is_prose_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '*' | '`' | '|' | '\\' | '#') || c == '\u{a0}'
+}
+
+/// Normalises a name from the capability table (no placeholders, no offsets needed).
+pub fn normalize_name(name: &str) -> String {
+    normalize(name, 0, Mode::Name, &[]).text
+}
+
+/// Normalises `source` (which starts at byte `base` of its file); `{props.x}` takes its value from
+/// `params`, or becomes [`WILDCARD`] when there is none.
+pub fn normalize(source: &str, base: usize, mode: Mode, params: &[(String, String)]) -> Normalized {
+    let mut out = Normalized {
+        text: String::with_capacity(source.len()),
+        origins: Vec::with_capacity(source.len()),
+        source_end: base + source.len(),
+    };
+    let separator = match mode {
+        Mode::Name => is_name_separator,
+        Mode::Prose => is_prose_separator,
+    };
+    let mut pending_space = false;
+    let mut index = 0;
+    while index < source.len() {
+        let rest = &source[index..];
+        if let Some((consumed, replacement)) = special(rest, mode, params) {
+            match replacement {
+                Some(value) => {
+                    for c in value.chars() {
+                        push_char(&mut out, &mut pending_space, c, base + index, separator);
+                    }
+                }
+                None => push_char(&mut out, &mut pending_space, WILDCARD, base + index, |_| {
+                    false
+                }),
+            }
+            index += consumed;
+            continue;
+        }
+        let c = rest.chars().next().expect("index is on a char boundary");
+        push_char(&mut out, &mut pending_space, c, base + index, separator);
+        index += c.len_utf8();
+    }
+    out
+}
+
+/// A construct normalisation treats as a whole: `{props.x}` and a link destination `](...)`.
+fn special<'p>(
+    rest: &str,
+    mode: Mode,
+    params: &'p [(String, String)],
+) -> Option<(usize, Option<&'p str>)> {
+    if let Some(after) = rest.strip_prefix("{props.") {
+        let close = after.find('}')?;
+        let name = &after[..close];
+        if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let value = params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str());
+        return Some(("{props.".len() + close + 1, value));
+    }
+    if mode == Mode::Name && rest.starts_with("](") {
+        let close = rest.find(')')?;
+        if rest[..close].contains('\n') {
+            return None;
+        }
+        return Some((close + 1, Some("")));
+    }
+    None
+}
+
+fn push_char(
+    out: &mut Normalized,
+    pending_space: &mut bool,
+    c: char,
+    origin: usize,
+    separator: fn(char) -> bool,
+) {
+    if separator(c) {
+        *pending_space = !out.text.is_empty();
+        return;
+    }
+    if *pending_space {
+        out.text.push(' ');
+        out.origins.push(origin);
+        *pending_space = false;
+    }
+    for lower in c.to_lowercase() {
+        let before = out.text.len();
+        out.text.push(lower);
+        out.origins
+            .extend(std::iter::repeat_n(origin, out.text.len() - before));
+    }
+}
+
+/// Whether `text[range]` stands alone as words (no letter or digit right before or after it).
+fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// One group (or product) name found in normalised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameMatch<T> {
+    pub item: T,
+    /// Range in the normalised text.
+    pub range: Range<usize>,
+}
+
+/// A claim of per-resource scoping for an account-only product.
+#[derive(Debug)]
+pub struct ClaimPattern {
+    pub product: ProductIndex,
+    pub regex: Regex,
+}
+
+/// Matchers compiled from the capability table.
+#[derive(Debug)]
+pub struct Matcher {
+    groups: AhoCorasick,
+    group_of_pattern: Vec<GroupIndex>,
+    products: AhoCorasick,
+    product_of_pattern: Vec<ProductIndex>,
+    /// Every normalised group name, label and alias, for wildcard matching and suggestions.
+    names: Vec<(String, GroupIndex)>,
+    /// The last word of every group name ("read", "write", "run", ...), per product.
+    verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>>,
+    pub claims: Vec<ClaimPattern>,
+    negation: Regex,
+}
+
+const NEGATION: &str = r"\b(?:no|not|cannot|can't|can ?not|isn't|aren't|doesn't|don't|won't|unable|without|neither|nor|never|unlike)\b|n't\b";
+
+impl Matcher {
+    pub fn new(table: &CapabilityTable) -> Matcher {
+        let mut names = Vec::new();
+        for (index, group) in table.groups.iter().enumerate() {
+            for name in group.all_names() {
+                names.push((normalize_name(name), index));
+            }
+        }
+        let groups = build_automaton(names.iter().map(|(name, _)| name.as_str()));
+        let group_of_pattern = names.iter().map(|(_, group)| *group).collect();
+        let mut product_names = Vec::new();
+        for (index, product) in table.products.iter().enumerate() {
+            for name in std::iter::once(&product.name).chain(&product.aliases) {
+                product_names.push((normalize_name(name), index));
+            }
+        }
+        let products = build_automaton(product_names.iter().map(|(name, _)| name.as_str()));
+        let product_of_pattern = product_names.iter().map(|(_, product)| *product).collect();
+        Matcher {
+            groups,
+            group_of_pattern,
+            products,
+            product_of_pattern,
+            verbs: verbs(table),
+            claims: claim_patterns(table),
+            negation: Regex::new(NEGATION).expect("valid regex"),
+            names,
+        }
+    }
+
+    /// Group names in name-normalised text, leftmost-longest, on word boundaries.
+    pub fn find_groups(&self, normalized: &str) -> Vec<NameMatch<GroupIndex>> {
+        find(&self.groups, &self.group_of_pattern, normalized)
+    }
+
+    /// Product names in name-normalised text.
+    pub fn find_products(&self, normalized: &str) -> Vec<NameMatch<ProductIndex>> {
+        find(&self.products, &self.product_of_pattern, normalized)
+    }
+
+    /// The group whose name, label or alias is exactly `normalized`.
+    pub fn exact_group(&self, normalized: &str) -> Option<GroupIndex> {
+        self.names
+            .iter()
+            .find(|(name, _)| name == normalized)
+            .map(|(_, group)| *group)
+    }
+
+    /// Groups whose name fits `normalized`, in which each [`WILDCARD`] stands for at most one word.
+    pub fn wildcard_groups(&self, normalized: &str) -> Vec<GroupIndex> {
+        let Some(pattern) = wildcard_regex(normalized) else {
+            return Vec::new();
+        };
+        let mut groups: Vec<GroupIndex> = self
+            .names
+            .iter()
+            .filter(|(name, _)| pattern.is_match(&format!(" {name}")))
+            .map(|(_, group)| *group)
+            .collect();
+        groups.dedup();
+        groups
+    }
+
+    /// The known name closest to `normalized`, when it is close enough to be a likely typo or rename.
+    pub fn closest_name<'t>(
+        &self,
+        normalized: &str,
+        table: &'t CapabilityTable,
+    ) -> Option<&'t str> {
+        let (score, group) = self
+            .names
+            .iter()
+            .map(|(name, group)| (strsim::normalized_levenshtein(normalized, name), *group))
+            .max_by(|a, b| a.0.total_cmp(&b.0))?;
+        (score >= 0.6).then(|| table.groups[group].display_name())
+    }
+
+    /// The groups of `product` whose last word is `verb` ("read" gives `AI Gateway Read`).
+    pub fn group_by_verb(&self, product: ProductIndex, verb: &str) -> Option<GroupIndex> {
+        self.verbs
+            .get(&product)?
+            .iter()
+            .find(|(known, _)| known == verb)
+            .map(|(_, group)| *group)
+    }
+
+    /// Whether some known group of any product ends in `word` (so `word` reads as a permission level).
+    pub fn is_verb(&self, word: &str) -> bool {
+        PERMISSION_WORDS.contains(&word)
+            || self
+                .verbs
+                .values()
+                .flatten()
+                .any(|(known, _)| known == word)
+    }
+
+    /// Whether the sentence holding `at` in prose-normalised `text` negates what comes at `at`.
+    pub fn negated_before(&self, text: &str, at: usize) -> bool {
+        let sentence_start = text[..at]
+            .rfind(['.', '!', '?', ';'])
+            .map_or(0, |index| index + 1);
+        self.negation.is_match(&text[sentence_start..at])
+    }
+}
+
+/// Words that read as a permission level even when no group in the table uses them.
+const PERMISSION_WORDS: &[&str] = &[
+    "read", "write", "edit", "run", "admin", "revoke", "report", "delete", "manage", "purge",
+    "list", "create", "update", "view",
+];
+
+fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str>) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(patterns)
+        .expect("name patterns build an automaton")
+}
+
+fn find<T: Copy>(automaton: &AhoCorasick, item_of_pattern: &[T], text: &str) -> Vec<NameMatch<T>> {
+    automaton
+        .find_iter(text)
+        .filter(|found| on_word_boundaries(text, &found.range()))
+        .map(|found| NameMatch {
+            item: item_of_pattern[found.pattern().as_usize()],
+            range: found.range(),
+        })
+        .collect()
+}
+
+fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupIndex)>> {
+    let mut verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>> = HashMap::new();
+    for (index, group) in table.groups.iter().enumerate() {
+        for name in group.all_names() {
+            let normalized = normalize_name(name);
+            if let Some(last) = normalized.rsplit(' ').next() {
+                verbs
+                    .entry(group.product)
+                    .or_default()
+                    .push((last.to_owned(), index));
+            }
+        }
+    }
+    verbs
+}
+
+fn wildcard_regex(normalized: &str) -> Option<Regex> {
+    if !normalized.contains(WILDCARD) {
+        return None;
+    }
+    let mut pattern = String::from("^");
+    for token in normalized.split(' ').filter(|token| !token.is_empty()) {
+        if token == WILDCARD.to_string() {
+            pattern.push_str(r"(?: \S+)?");
+        } else {
+            pattern.push(' ');
+            let parts: Vec<String> = token.split(WILDCARD).map(regex::escape).collect();
+            pattern.push_str(&parts.join(r"\S*"));
+        }
+    }
+    pattern.push('$');
+    Regex::new(&pattern).ok()
+}
+
+/// Claims that a token can be narrowed to one resource, for each account-only product with a noun.
+fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
+    table
+        .products
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| table.product_is_account_only(*index))
+        .filter_map(|(index, product)| {
+            let noun = regex::escape(&product.noun.as_ref()?.to_lowercase());
+            let name = regex::escape(&product.name.to_lowercase());
+            let pattern = format!(
+                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|scop(?:e|es|ing)|permissions?|access|restrictions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?|access)\b"
+            );
+            Some(ClaimPattern {
+                product: index,
+                regex: Regex::new(&pattern).expect("claim pattern is valid"),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::tests::small_table;
+
+    #[test]
+    fn names_normalise_across_markup_and_punctuation() {
+        assert_eq!(normalize_name("**AI Gateway** > **Run**"), "ai gateway run");
+        assert_eq!(normalize_name("`AI Gateway - Read`"), "ai gateway read");
+        assert_eq!(
+            normalize_name("[AI  Gateway\nEdit](/x/y)"),
+            "ai gateway edit"
+        );
+        assert_eq!(
+            normalize_name("Access: Apps and Policies Read"),
+            "access apps and policies read"
+        );
+        assert_eq!(normalize_name("Pub/Sub Read"), "pub/sub read");
+    }
+
+    #[test]
+    fn placeholders_take_params_or_become_wildcards() {
+        let params = vec![("one".to_owned(), "Edit".to_owned())];
+        assert_eq!(
+            normalize("AI Gateway {props.one}", 0, Mode::Name, &params).text,
+            "ai gateway edit"
+        );
+        assert_eq!(
+            normalize("AI Gateway {props.two}", 0, Mode::Name, &params).text,
+            format!("ai gateway {WILDCARD}")
+        );
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_source() {
+        let source = "see **AI  Gateway** > Run now";
+        let normalized = normalize(source, 10, Mode::Name, &[]);
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        let found = matcher.find_groups(&normalized.text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(table.groups[found[0].item].name, "AI Gateway Run");
+        let padded = format!("{}{source}", " ".repeat(10));
+        let range = normalized.source_range(found[0].range.clone(), &padded);
+        assert_eq!(&padded[range], "AI  Gateway** > Run");
+    }
+
+    #[test]
+    fn api_gateway_is_not_ai_gateway() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        assert!(matcher.find_groups("api gateway read").is_empty());
+        assert!(matcher.find_products("api gateway").is_empty());
+        assert_eq!(matcher.find_products("the ai gateway page").len(), 1);
+    }
+
+    #[test]
+    fn wildcards_stand_for_one_word() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        let groups = matcher.wildcard_groups(&format!("ai gateway {WILDCARD}"));
+        let names: Vec<&str> = groups
+            .iter()
+            .map(|&group| table.groups[group].name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["AI Gateway Read", "AI Gateway Write", "AI Gateway Run"]
+        );
+        assert!(
+            matcher
+                .wildcard_groups(&format!("{WILDCARD} gateway thing"))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn claims_are_built_for_account_only_products_only() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        assert_eq!(matcher.claims.len(), 1);
+        let claim = &matcher.claims[0].regex;
+        assert!(claim.is_match("you can scope the token to a single gateway."));
+        assert!(claim.is_match("create per-gateway tokens"));
+        assert!(!claim.is_match("you can scope the token to a single bucket."));
+        let text = "there is no resource type to scope an api token to a single ai gateway.";
+        let found = claim.find(text).unwrap();
+        assert!(matcher.negated_before(text, found.start()));
+    }
+
+    #[test]
+    fn suggestions_find_the_closest_name() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        assert_eq!(
+            matcher.closest_name("ai gateway reed", &table),
+            Some("AI Gateway Read")
+        );
+        assert_eq!(matcher.closest_name("billing", &table), None);
+    }
+}

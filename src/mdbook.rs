@@ -1,0 +1,442 @@
+//! The mdBook 0.5 preprocessor protocol (`scope-lint mdbook`, `[preprocessor.scope-lint]` in book.toml).
+//!
+//! mdBook writes `[context, book]` as JSON to stdin and reads the book back from stdout, so nothing but
+//! that JSON may ever reach stdout: `clippy::print_stdout` is denied here, and findings go to the
+//! diagnostics writer (stderr). Modes: `check` reports findings and fails the build per `fail-on`; `inject`
+//! inserts missing call-outs into the chapters mdBook renders and never writes to the source files.
+#![deny(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use mdbook_preprocessor::PreprocessorContext;
+use mdbook_preprocessor::book::{Book, Chapter};
+use serde::Deserialize;
+
+use crate::config::{self, Settings};
+use crate::doc::source::SourceText;
+use crate::error::{Error, Result};
+use crate::lint::{Linter, Loader, PageInput};
+use crate::report::{self, FileFindings, Summary};
+use crate::rules::{Edit, Finding, Severity};
+use crate::walk::FsLoader;
+
+/// The mdBook versions whose protocol this preprocessor speaks.
+pub const SUPPORTED_MDBOOK: &str = ">=0.5.0, <0.6.0";
+
+/// The keys mdBook itself reads from a preprocessor table.
+const MDBOOK_KEYS: &[&str] = &["command", "renderers", "before", "after", "optional"];
+/// Our own keys.
+const OWN_KEYS: &[&str] = &["capabilities", "config", "mode", "fail-on"];
+/// Policy keys that may be written inline instead of in a scope-lint.toml.
+const POLICY_KEYS: &[&str] = &[
+    "extends", "exclude", "dialects", "partials", "rules", "render", "callouts",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Report findings; fail the build per `fail-on`.
+    #[default]
+    Check,
+    /// Insert missing call-outs into the rendered chapters (never into the sources).
+    Inject,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Never,
+}
+
+/// `[preprocessor.scope-lint]`, as read from the book's config.
+#[derive(Debug, Default)]
+pub struct BookSettings {
+    pub capabilities: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub mode: Mode,
+    pub fail_on: FailOn,
+    /// Policy keys written inline, as TOML.
+    pub inline_policy: Option<String>,
+}
+
+/// Reads the protocol input from `input`, checks or injects, and writes the book to `output`.
+pub fn run(mut input: impl Read, output: impl Write, diagnostics: &mut dyn Write) -> Result<()> {
+    let mut text = String::new();
+    input
+        .read_to_string(&mut text)
+        .map_err(|error| Error::io(Path::new("<stdin>"), error))?;
+    let (context, mut book) = parse_input(&text)?;
+    let settings = book_settings(&context)?;
+    let linter = Linter::new(load_settings(&context, &settings)?);
+    let outcome = process(&context, &mut book, &linter, &settings);
+    if reports_for(&context) {
+        write_findings(&outcome, diagnostics)?;
+    }
+    let failed = outcome
+        .findings
+        .iter()
+        .flat_map(|(_, findings)| findings)
+        .any(|finding| match settings.fail_on {
+            FailOn::Error => finding.severity == Severity::Error,
+            FailOn::Warning => true,
+            FailOn::Never => false,
+        });
+    if failed {
+        let summary = summary(&outcome);
+        return Err(Error::Usage(format!(
+            "the book has {} at the failing level (fail-on = \"{}\"); see the findings above",
+            plural(
+                if settings.fail_on == FailOn::Warning {
+                    summary.errors + summary.warnings
+                } else {
+                    summary.errors
+                },
+                "finding"
+            ),
+            match settings.fail_on {
+                FailOn::Error => "error",
+                FailOn::Warning => "warning",
+                FailOn::Never => "never",
+            }
+        )));
+    }
+    serde_json::to_writer(output, &book)
+        .map_err(|error| Error::io(Path::new("<stdout>"), error.into()))?;
+    Ok(())
+}
+
+/// Parses `[context, book]`, refusing other mdBook versions with one clear sentence.
+pub fn parse_input(text: &str) -> Result<(PreprocessorContext, Book)> {
+    let stdin = Path::new("<stdin>");
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            stdin,
+            None,
+            "no input: `scope-lint mdbook` is run by `mdbook build`, which writes the book to its stdin (see `scope-lint mdbook --help`)",
+        ));
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|error| json_error(stdin, &error))?;
+    let version = value
+        .get(0)
+        .and_then(|context| context.get("mdbook_version"))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| Error::invalid(stdin, None, "the input is not an mdBook preprocessor request (expected `[context, book]` with `mdbook_version`)"))?;
+    check_version(&version)?;
+    serde_json::from_value(value).map_err(|error| {
+        Error::invalid(
+            stdin,
+            None,
+            format!("the mdBook {version} request does not have the expected shape: {error}"),
+        )
+    })
+}
+
+fn json_error(path: &Path, error: &serde_json::Error) -> Error {
+    let position = crate::doc::source::Position {
+        line: error.line(),
+        column: error.column(),
+    };
+    Error::invalid(
+        path,
+        Some(position),
+        format!("the input is not valid JSON: {error}"),
+    )
+}
+
+fn check_version(version: &str) -> Result<()> {
+    let supported = semver::VersionReq::parse(SUPPORTED_MDBOOK).expect("valid requirement");
+    let parsed = semver::Version::parse(version).map_err(|_| {
+        Error::Usage(format!("scope-lint cannot read mdBook version `{version}`; it supports mdBook {SUPPORTED_MDBOOK}"))
+    })?;
+    // A pre-release such as 0.5.0-beta.1 speaks the 0.5 protocol too.
+    let release = semver::Version::new(parsed.major, parsed.minor, parsed.patch);
+    if supported.matches(&release) {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "scope-lint speaks the mdBook 0.5 preprocessor protocol ({SUPPORTED_MDBOOK}) but was called by mdBook {version}; upgrade mdBook to 0.5, or run `scope-lint check` on the book's src/ instead"
+        )))
+    }
+}
+
+/// Reads `[preprocessor.scope-lint]` (or the preprocessor table whose command runs scope-lint).
+pub fn book_settings(context: &PreprocessorContext) -> Result<BookSettings> {
+    let book_toml = context.root.join("book.toml");
+    let tables: BTreeMap<String, serde_json::Value> = context
+        .config
+        .preprocessors()
+        .map_err(|error| Error::invalid(&book_toml, None, format!("{error:#}")))?;
+    let Some((name, table)) = tables
+        .iter()
+        .find(|(name, _)| name.as_str() == "scope-lint")
+        .or_else(|| {
+            tables.iter().find(|(_, table)| {
+                table
+                    .get("command")
+                    .and_then(serde_json::Value::as_str)
+                    .is_some_and(|command| command.contains("scope-lint"))
+            })
+        })
+    else {
+        return Ok(BookSettings::default());
+    };
+    let Some(table) = table.as_object() else {
+        return Ok(BookSettings::default());
+    };
+    let context_name = format!("[preprocessor.{name}]");
+    let unknown: Vec<&str> = table
+        .keys()
+        .map(String::as_str)
+        .filter(|key| {
+            !MDBOOK_KEYS.contains(key) && !OWN_KEYS.contains(key) && !POLICY_KEYS.contains(key)
+        })
+        .collect();
+    if !unknown.is_empty() {
+        let known: Vec<&str> = OWN_KEYS
+            .iter()
+            .chain(POLICY_KEYS)
+            .chain(MDBOOK_KEYS)
+            .copied()
+            .collect();
+        return Err(Error::invalid(
+            &book_toml,
+            None,
+            format!(
+                "unknown key{} {} in {context_name} (expected one of: {})",
+                if unknown.len() == 1 { "" } else { "s" },
+                quote_all(&unknown),
+                quote_all(&known)
+            ),
+        ));
+    }
+    let field = |key: &str| table.get(key).cloned();
+    let parse = |key: &str| -> Result<Option<String>> {
+        match field(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(text)) => Ok(Some(text)),
+            Some(other) => Err(Error::invalid(
+                &book_toml,
+                None,
+                format!("`{key}` in {context_name} must be a string, not `{other}`"),
+            )),
+        }
+    };
+    let mode = match parse("mode")?.as_deref() {
+        None | Some("check") => Mode::Check,
+        Some("inject") => Mode::Inject,
+        Some(other) => {
+            return Err(Error::invalid(
+                &book_toml,
+                None,
+                format!("`mode = \"{other}\"` in {context_name}: expected \"check\" or \"inject\""),
+            ));
+        }
+    };
+    let fail_on = match parse("fail-on")?.as_deref() {
+        None | Some("error") => FailOn::Error,
+        Some("warning") => FailOn::Warning,
+        Some("never") => FailOn::Never,
+        Some(other) => {
+            return Err(Error::invalid(
+                &book_toml,
+                None,
+                format!(
+                    "`fail-on = \"{other}\"` in {context_name}: expected \"error\", \"warning\" or \"never\""
+                ),
+            ));
+        }
+    };
+    let inline: serde_json::Map<String, serde_json::Value> = table
+        .iter()
+        .filter(|(key, _)| POLICY_KEYS.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let inline_policy = if inline.is_empty() {
+        None
+    } else {
+        Some(toml::to_string(&inline).map_err(|error| {
+            Error::invalid(
+                &book_toml,
+                None,
+                format!("the inline policy in {context_name} cannot be read: {error}"),
+            )
+        })?)
+    };
+    Ok(BookSettings {
+        capabilities: parse("capabilities")?.map(PathBuf::from),
+        config: parse("config")?.map(PathBuf::from),
+        mode,
+        fail_on,
+        inline_policy,
+    })
+}
+
+fn quote_all(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|key| format!("`{key}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The policy: `config`, else inline keys, else a scope-lint.toml above the book, else the preset.
+fn load_settings(context: &PreprocessorContext, book: &BookSettings) -> Result<Settings> {
+    let capabilities = book
+        .capabilities
+        .as_ref()
+        .map(|path| context.root.join(path));
+    if let Some(inline) = &book.inline_policy {
+        let source = SourceText::new(
+            context.root.join("book.toml [preprocessor.scope-lint]"),
+            inline.clone(),
+        );
+        return config::load_policy_text(&source, &context.root, capabilities.as_deref())
+            .map_err(without_positions);
+    }
+    config::load(&config::SettingsSource {
+        config: book.config.as_ref().map(|path| context.root.join(path)),
+        capabilities,
+        start: context.root.clone(),
+    })
+}
+
+/// Positions in a policy rebuilt from book.toml would point into text the user never wrote.
+fn without_positions(error: Error) -> Error {
+    match error {
+        Error::Invalid { path, problems } => Error::Invalid {
+            path,
+            problems: problems
+                .into_iter()
+                .map(|problem| crate::error::Problem {
+                    position: None,
+                    ..problem
+                })
+                .collect(),
+        },
+        other => other,
+    }
+}
+
+/// The findings of a run over a book, per chapter source.
+pub struct Outcome {
+    pub findings: Vec<(SourceText, Vec<Finding>)>,
+    pub chapters: usize,
+}
+
+/// Checks every chapter; in `inject` mode, writes missing call-outs into the chapters' content.
+pub fn process(
+    context: &PreprocessorContext,
+    book: &mut Book,
+    linter: &Linter,
+    settings: &BookSettings,
+) -> Outcome {
+    let source_dir = context.root.join(&context.config.book.src);
+    let loader = FsLoader::default();
+    let mut findings = Vec::new();
+    let mut chapters = 0;
+    book.for_each_chapter_mut(|chapter| {
+        let Some(source_path) = chapter.source_path.clone() else {
+            return;
+        };
+        chapters += 1;
+        let (source, remaining) = check_chapter(
+            context,
+            &source_dir,
+            &source_path,
+            chapter,
+            linter,
+            settings,
+            &loader,
+        );
+        if !remaining.is_empty() {
+            findings.push((source, remaining));
+        }
+    });
+    Outcome { findings, chapters }
+}
+
+fn check_chapter(
+    context: &PreprocessorContext,
+    source_dir: &Path,
+    source_path: &Path,
+    chapter: &mut Chapter,
+    linter: &Linter,
+    settings: &BookSettings,
+    loader: &dyn Loader,
+) -> (SourceText, Vec<Finding>) {
+    let location = source_dir.join(source_path);
+    let display = context.config.book.src.join(source_path);
+    let relative = crate::walk::relative_to_root(linter, &location);
+    let report = linter.check(
+        PageInput {
+            display,
+            location: Some(&location),
+            relative: &relative,
+            text: chapter.content.clone(),
+        },
+        loader,
+    );
+    if settings.mode != Mode::Inject {
+        return (report.page.source, report.findings);
+    }
+    let (injected, kept): (Vec<Finding>, Vec<Finding>) =
+        report.findings.into_iter().partition(|finding| {
+            finding.code == "SL001"
+                && finding
+                    .fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.edits.iter().all(|edit| edit.file.is_none()))
+        });
+    let edits: Vec<&Edit> = injected
+        .iter()
+        .filter_map(|finding| finding.fix.as_ref())
+        .flat_map(|fix| &fix.edits)
+        .collect();
+    if let Ok(content) = crate::fix::apply_edits(&report.page.source.text, &edits) {
+        chapter.content = content;
+    }
+    (report.page.source, kept)
+}
+
+/// mdBook runs the preprocessor once per renderer; findings are printed for the first one only.
+fn reports_for(context: &PreprocessorContext) -> bool {
+    let outputs: BTreeMap<String, serde_json::Value> = context.config.outputs().unwrap_or_default();
+    let first = outputs.keys().next().map_or("html", String::as_str);
+    context.renderer == first
+}
+
+fn summary(outcome: &Outcome) -> Summary {
+    let files: Vec<FileFindings<'_>> = outcome
+        .findings
+        .iter()
+        .map(|(source, findings)| FileFindings { source, findings })
+        .collect();
+    Summary::of(outcome.chapters, &files)
+}
+
+fn write_findings(outcome: &Outcome, diagnostics: &mut dyn Write) -> Result<()> {
+    if outcome.findings.is_empty() {
+        return Ok(());
+    }
+    let files: Vec<FileFindings<'_>> = outcome
+        .findings
+        .iter()
+        .map(|(source, findings)| FileFindings { source, findings })
+        .collect();
+    report::human::write(diagnostics, &files, summary(outcome), false)
+        .map_err(|error| Error::io(Path::new("<stderr>"), error))
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}

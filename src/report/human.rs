@@ -1,0 +1,83 @@
+//! rustc-style diagnostics with source snippets, rendered by annotate-snippets.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use super::{FileFindings, Summary, plural};
+use crate::doc::source::SourceText;
+use crate::rules::{Finding, Severity};
+
+/// Writes every finding, then a one-line summary. `styled` turns on colour (strip it for pipes).
+pub fn write(
+    out: &mut dyn Write,
+    files: &[FileFindings<'_>],
+    summary: Summary,
+    styled: bool,
+) -> io::Result<()> {
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for file in files {
+        for finding in file.findings {
+            writeln!(out, "{}", render(&renderer, file.source, finding))?;
+        }
+    }
+    writeln!(out, "{}", summary_line(summary))
+}
+
+/// One finding as a rustc-style report.
+pub fn render(renderer: &Renderer, source: &SourceText, finding: &Finding) -> String {
+    let level = match finding.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let (excerpt, first_line, span) = excerpt(source, finding.span.clone());
+    let path = source.path().display().to_string();
+    let mut group: Group<'_> = level
+        .primary_title(finding.message.as_str())
+        .id(finding.code)
+        .element(
+            Snippet::source(excerpt)
+                .line_start(first_line)
+                .path(path)
+                .annotation(AnnotationKind::Primary.span(span)),
+        );
+    if let Some(help) = &finding.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    renderer.render(&[group])
+}
+
+/// The whole lines holding `span`, the 1-based number of the first, and `span` relative to them.
+fn excerpt(
+    source: &SourceText,
+    span: std::ops::Range<usize>,
+) -> (&str, usize, std::ops::Range<usize>) {
+    let start = source.position(span.start);
+    let end = source.position(span.end.max(span.start));
+    let from = source.line_range(start.line).start;
+    let to = source.line_range(end.line).end.max(from);
+    let local_start = span.start.clamp(from, to) - from;
+    let local_end = span.end.clamp(from, to) - from;
+    let local_end = if local_end == local_start && local_end < to - from {
+        local_end + 1
+    } else {
+        local_end
+    };
+    (&source.text[from..to], start.line, local_start..local_end)
+}
+
+pub fn summary_line(summary: Summary) -> String {
+    let files = plural(summary.files, "file");
+    if summary.errors == 0 && summary.warnings == 0 {
+        return format!("no findings in {files}");
+    }
+    format!(
+        "found {} and {} in {files}",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning")
+    )
+}

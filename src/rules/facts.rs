@@ -1,0 +1,449 @@
+//! Per-page facts the rules share: which groups are mentioned where, which sections list which product's
+//! groups (directly or through a partial), and what each call-out says.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{CalloutPolicy, ListingKind, Policy};
+use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
+use crate::lint::{Loader, resolve_include};
+use crate::matcher::{Matcher, Mode, WILDCARD, normalize};
+use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
+
+/// How deep partials may include partials.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Group mentions in the page's own text (code blocks excluded).
+    pub mentions: Vec<Mention>,
+    /// Tables and lists that name a product's groups, here or in an included file.
+    pub listings: Vec<Listing>,
+    /// What each of the page's call-outs says (same order as `Page::callouts`).
+    pub callouts: Vec<CalloutReading>,
+    /// Call-outs in included files, which count for the section that includes them.
+    pub included_callouts: Vec<IncludedCallout>,
+    /// Products named anywhere on the page or in what it includes.
+    pub named_products: Vec<ProductIndex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub group: GroupIndex,
+    pub product: ProductIndex,
+    pub span: Range<usize>,
+    pub unit: usize,
+    /// The call-out the mention is in.
+    pub callout: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub product: ProductIndex,
+    pub kind: ListingKind,
+    pub section: SectionId,
+    /// The table or list, or the include that brings it in.
+    pub anchor: Range<usize>,
+    pub groups: Vec<GroupIndex>,
+    /// Set when the listing is in an included file.
+    pub via: Option<IncludedListing>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IncludedListing {
+    pub path: PathBuf,
+    pub page: Arc<Page>,
+    /// The table or list in the included file.
+    pub anchor: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CalloutReading {
+    pub section: SectionId,
+    /// Products named in the call-out, in order of first appearance.
+    pub products: Vec<ProductIndex>,
+    /// The first named product that has a call-out policy: what the call-out is about.
+    pub subject: Option<ProductIndex>,
+    /// Name-normalised text (title and body).
+    pub names: String,
+    /// Prose-normalised text (title and body).
+    pub prose: String,
+    /// Indexes of the call-out policies whose account-only phrases the call-out uses.
+    pub says_account_only: Vec<usize>,
+}
+
+impl CalloutReading {
+    /// Whether the call-out is an acceptable call-out for policy `index` about `product`.
+    pub fn accepts(&self, index: usize, product: ProductIndex) -> bool {
+        self.products.contains(&product) && self.says_account_only.contains(&index)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct IncludedCallout {
+    pub section: SectionId,
+    pub include: Range<usize>,
+    pub reading: CalloutReading,
+}
+
+/// Gathers facts; holds what every page needs.
+pub struct Gatherer<'a> {
+    pub table: &'a CapabilityTable,
+    pub policy: &'a Policy,
+    pub matcher: &'a Matcher,
+    pub loader: &'a dyn Loader,
+}
+
+impl Gatherer<'_> {
+    /// The facts of `page`, whose file is at `location` (when it is on disk), with `params` for `{props.*}`.
+    pub fn facts(
+        &self,
+        page: &Page,
+        location: Option<&Path>,
+        params: &[(String, String)],
+    ) -> Facts {
+        let mut stack = Vec::new();
+        self.gather(page, location, params, &mut stack)
+    }
+
+    fn gather(
+        &self,
+        page: &Page,
+        location: Option<&Path>,
+        params: &[(String, String)],
+        stack: &mut Vec<PathBuf>,
+    ) -> Facts {
+        let mut facts = Facts::default();
+        self.mentions(page, params, &mut facts);
+        facts.listings = self.listings(page, &facts.mentions);
+        facts.callouts = page
+            .callouts
+            .iter()
+            .map(|callout| self.read_callout(page, callout, params))
+            .collect();
+        if stack.len() < MAX_INCLUDE_DEPTH {
+            self.includes(page, location, params, stack, &mut facts);
+        }
+        facts.named_products.sort_unstable();
+        facts.named_products.dedup();
+        facts
+    }
+
+    fn mentions(&self, page: &Page, params: &[(String, String)], facts: &mut Facts) {
+        for (index, unit) in page.units.iter().enumerate() {
+            let text = page.unit_text(unit);
+            let normalized = normalize(text, unit.range.start, Mode::Name, params);
+            let callout = page.callout_at(unit.range.start);
+            for found in self.matcher.find_groups(&normalized.text) {
+                facts.mentions.push(Mention {
+                    group: found.item,
+                    product: self.table.groups[found.item].product,
+                    span: normalized.source_range(found.range, page.text()),
+                    unit: index,
+                    callout,
+                });
+            }
+            let listable = matches!(
+                unit.kind,
+                UnitKind::TableCell { .. } | UnitKind::ListItem { .. }
+            );
+            if listable && normalized.text.contains(WILDCARD) {
+                // `AI Gateway {props.one}` could be any of the product's groups: each candidate is listed.
+                for group in self.matcher.wildcard_groups(&normalized.text) {
+                    facts.mentions.push(Mention {
+                        group,
+                        product: self.table.groups[group].product,
+                        span: unit.range.clone(),
+                        unit: index,
+                        callout,
+                    });
+                }
+            }
+            facts.named_products.extend(
+                self.matcher
+                    .find_products(&normalized.text)
+                    .into_iter()
+                    .map(|found| found.item),
+            );
+        }
+        facts.mentions.sort_by_key(|mention| mention.span.start);
+    }
+
+    /// Tables and lists (outside call-outs) that name groups of a product with a call-out policy.
+    fn listings(&self, page: &Page, mentions: &[Mention]) -> Vec<Listing> {
+        let mut listings: Vec<Listing> = Vec::new();
+        for mention in mentions.iter().filter(|mention| mention.callout.is_none()) {
+            let Some(policy) = self
+                .policy
+                .callouts
+                .iter()
+                .find(|policy| policy.product == mention.product)
+            else {
+                continue;
+            };
+            let Some((kind, anchor)) = listing_block(page, page.units[mention.unit].kind) else {
+                continue;
+            };
+            if !policy.listing.contains(&kind) {
+                continue;
+            }
+            match listings
+                .iter_mut()
+                .find(|listing| listing.anchor == anchor && listing.product == mention.product)
+            {
+                Some(listing) => {
+                    if !listing.groups.contains(&mention.group) {
+                        listing.groups.push(mention.group);
+                    }
+                }
+                None => listings.push(Listing {
+                    product: mention.product,
+                    kind,
+                    section: page.section_at(anchor.start),
+                    anchor,
+                    groups: vec![mention.group],
+                    via: None,
+                }),
+            }
+        }
+        listings
+    }
+
+    fn read_callout(
+        &self,
+        page: &Page,
+        callout: &crate::doc::Callout,
+        params: &[(String, String)],
+    ) -> CalloutReading {
+        let mut names = String::new();
+        let mut prose = String::new();
+        let parts = callout
+            .title
+            .iter()
+            .map(|title| (title.clone(), true))
+            .chain(std::iter::once((callout.body.clone(), false)));
+        for (range, raw) in parts {
+            let text = if raw {
+                &page.text()[range.clone()]
+            } else {
+                &page.masked[range.clone()]
+            };
+            let text = strip_alert_marker(text);
+            names.push_str(&normalize(text, range.start, Mode::Name, params).text);
+            names.push(' ');
+            prose.push_str(&normalize(text, range.start, Mode::Prose, params).text);
+            prose.push_str(if raw { ". " } else { " " });
+        }
+        let mut products: Vec<ProductIndex> = Vec::new();
+        for found in self.matcher.find_products(&names) {
+            if !products.contains(&found.item) {
+                products.push(found.item);
+            }
+        }
+        let subject = products.iter().copied().find(|product| {
+            self.policy
+                .callouts
+                .iter()
+                .any(|policy| policy.product == *product)
+        });
+        let says_account_only = self
+            .policy
+            .callouts
+            .iter()
+            .enumerate()
+            .filter(|(_, policy)| policy.accept.iter().any(|regex| regex.is_match(&prose)))
+            .map(|(index, _)| index)
+            .collect();
+        CalloutReading {
+            section: page.section_at(callout.range.start),
+            products,
+            subject,
+            names,
+            prose,
+            says_account_only,
+        }
+    }
+
+    fn includes(
+        &self,
+        page: &Page,
+        location: Option<&Path>,
+        params: &[(String, String)],
+        stack: &mut Vec<PathBuf>,
+        facts: &mut Facts,
+    ) {
+        let Some(location) = location else { return };
+        for include in &page.includes {
+            let Some(path) = resolve_include(self.policy, self.loader, location, include) else {
+                continue;
+            };
+            if stack.contains(&path) {
+                continue;
+            }
+            let dialect = self.policy.dialect_for(&path);
+            let Some(partial) = self.loader.load(&path, dialect) else {
+                continue;
+            };
+            let include_params: Vec<(String, String)> = match &include.target {
+                IncludeTarget::Partial { params, .. } => params.clone(),
+                IncludeTarget::File { .. } => params.to_vec(),
+            };
+            stack.push(path.clone());
+            let inner = self.gather(&partial, Some(&path), &include_params, stack);
+            stack.pop();
+            let section = page.section_at(include.range.start);
+            for listing in inner.listings {
+                let via = listing.via.unwrap_or(IncludedListing {
+                    path: path.clone(),
+                    page: Arc::clone(&partial),
+                    anchor: listing.anchor.clone(),
+                });
+                facts.listings.push(Listing {
+                    section,
+                    anchor: include.range.clone(),
+                    via: Some(via),
+                    ..listing
+                });
+            }
+            let readings = inner.callouts.into_iter().chain(
+                inner
+                    .included_callouts
+                    .into_iter()
+                    .map(|included| included.reading),
+            );
+            facts
+                .included_callouts
+                .extend(readings.map(|reading| IncludedCallout {
+                    section,
+                    include: include.range.clone(),
+                    reading,
+                }));
+            facts.named_products.extend(inner.named_products);
+        }
+    }
+}
+
+/// The table or list a unit belongs to, as a listing block.
+fn listing_block(page: &Page, kind: UnitKind) -> Option<(ListingKind, Range<usize>)> {
+    match kind {
+        UnitKind::TableCell { table, .. } => {
+            Some((ListingKind::Table, page.tables[table].range.clone()))
+        }
+        UnitKind::ListItem { list, .. } => {
+            Some((ListingKind::List, page.lists[list].range.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Drops a GFM alert's `[!NOTE]` marker line so that it is not read as words.
+fn strip_alert_marker(text: &str) -> &str {
+    let trimmed = text.trim_start_matches(['>', ' ', '\t']);
+    if trimmed.starts_with("[!") {
+        trimmed.find('\n').map_or("", |end| &trimmed[end..])
+    } else {
+        text
+    }
+}
+
+/// A listing section without the call-out it needs, for SL001 and SL006.
+#[derive(Debug, Clone)]
+pub struct UnsatisfiedSection {
+    pub section: SectionId,
+    /// The first listing in the section.
+    pub listing: Listing,
+    pub groups: Vec<GroupIndex>,
+}
+
+/// Which listing sections lack an acceptable call-out for policy `index`, and which acceptable call-outs on
+/// the page sit outside every listing section (candidates to move).
+pub fn placement_status(
+    page: &Page,
+    facts: &Facts,
+    index: usize,
+    policy: &CalloutPolicy,
+    placement_in_partial: bool,
+) -> (Vec<UnsatisfiedSection>, Vec<usize>) {
+    let mut unsatisfied: Vec<UnsatisfiedSection> = Vec::new();
+    for listing in facts
+        .listings
+        .iter()
+        .filter(|listing| listing.product == policy.product)
+    {
+        if listing.via.is_some() && placement_in_partial {
+            continue;
+        }
+        if let Some(existing) = unsatisfied
+            .iter_mut()
+            .find(|entry| entry.section == listing.section)
+        {
+            for group in &listing.groups {
+                if !existing.groups.contains(group) {
+                    existing.groups.push(*group);
+                }
+            }
+            continue;
+        }
+        if section_has_callout(page, facts, listing.section, index, policy.product) {
+            continue;
+        }
+        unsatisfied.push(UnsatisfiedSection {
+            section: listing.section,
+            listing: listing.clone(),
+            groups: listing.groups.clone(),
+        });
+    }
+    let listing_sections: Vec<SectionId> = facts
+        .listings
+        .iter()
+        .filter(|listing| listing.product == policy.product)
+        .map(|listing| listing.section)
+        .collect();
+    let spare = facts
+        .callouts
+        .iter()
+        .enumerate()
+        .filter(|(_, reading)| reading.accepts(index, policy.product))
+        .filter(|(_, reading)| {
+            !listing_sections
+                .iter()
+                .any(|section| related(page, *section, reading.section))
+        })
+        .map(|(callout, _)| callout)
+        .collect();
+    (unsatisfied, spare)
+}
+
+fn related(page: &Page, a: SectionId, b: SectionId) -> bool {
+    page.section_contains(a, b) || page.section_contains(b, a)
+}
+
+fn section_has_callout(
+    page: &Page,
+    facts: &Facts,
+    section: SectionId,
+    index: usize,
+    product: ProductIndex,
+) -> bool {
+    let own = facts
+        .callouts
+        .iter()
+        .any(|reading| reading.accepts(index, product) && related(page, section, reading.section));
+    let included = facts.included_callouts.iter().any(|included| {
+        included.reading.accepts(index, product) && related(page, section, included.section)
+    });
+    own || included
+}
+
+/// Whether the page (or what it includes) has any acceptable call-out for policy `index`.
+pub fn page_has_callout(facts: &Facts, index: usize, product: ProductIndex) -> bool {
+    facts
+        .callouts
+        .iter()
+        .any(|reading| reading.accepts(index, product))
+        || facts
+            .included_callouts
+            .iter()
+            .any(|included| included.reading.accepts(index, product))
+}

@@ -1,0 +1,208 @@
+//! The rules: one file each, registered in [`RULES`]. A rule reads one page's [`Facts`] and reports
+//! [`Finding`]s; rule codes are stable.
+
+pub mod facts;
+mod sl001_missing_callout;
+mod sl002_stale_callout;
+mod sl003_contradicting_claim;
+mod sl004_unknown_permission_group;
+mod sl005_callout_wording;
+mod sl006_misplaced_callout;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+pub use facts::Facts;
+
+use crate::config::Policy;
+use crate::doc::Page;
+use crate::matcher::Matcher;
+use crate::table::CapabilityTable;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A rule: what it checks, its documentation, and the check itself.
+pub trait Rule: Sync {
+    /// The stable code: `SL001`.
+    fn code(&self) -> &'static str;
+    /// The kebab-case name: `missing-callout`.
+    fn name(&self) -> &'static str;
+    /// One line: what the rule reports.
+    fn summary(&self) -> &'static str;
+    /// The full documentation (Markdown): what it does, why, an example, how to fix.
+    fn doc(&self) -> &'static str;
+    fn default_severity(&self) -> Severity;
+    /// Whether `scope-lint fix` can fix its findings.
+    fn has_fix(&self) -> bool {
+        false
+    }
+    fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// Every rule, in code order.
+pub const RULES: &[&dyn Rule] = &[
+    &sl001_missing_callout::MissingCallout,
+    &sl002_stale_callout::StaleCallout,
+    &sl003_contradicting_claim::ContradictingClaim,
+    &sl004_unknown_permission_group::UnknownPermissionGroup,
+    &sl005_callout_wording::CalloutWording,
+    &sl006_misplaced_callout::MisplacedCallout,
+];
+
+/// The rule with `code` (case-insensitive) or `name`.
+pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|rule| rule.code().eq_ignore_ascii_case(code_or_name) || rule.name() == code_or_name)
+}
+
+/// What a rule sees of one page.
+pub struct Context<'a> {
+    pub table: &'a CapabilityTable,
+    pub policy: &'a Policy,
+    pub matcher: &'a Matcher,
+    pub page: &'a Page,
+    pub facts: &'a Facts,
+    /// The page's path relative to the policy root, for the policy's globs.
+    pub relative: &'a Path,
+    /// Whether the page is a partial (checked for content, never required to carry a call-out).
+    pub is_partial: bool,
+}
+
+/// One problem found on a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Byte range in the page.
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+/// Byte-range edits that fix a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, for `fix`'s report: "insert the AI Gateway call-out".
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The file to edit, when it is not the page itself (a partial).
+    pub file: Option<PathBuf>,
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+impl Finding {
+    pub fn new(rule: &dyn Rule, span: Range<usize>, message: impl Into<String>) -> Finding {
+        Finding {
+            code: rule.code(),
+            name: rule.name(),
+            severity: rule.default_severity(),
+            span,
+            message: message.into(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: Option<Fix>) -> Finding {
+        self.fix = fix;
+        self
+    }
+}
+
+/// Runs every enabled rule over one page; findings come sorted by position and code.
+pub fn run(context: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        let Some(severity) = context.policy.severity(rule.code()) else {
+            continue;
+        };
+        let start = findings.len();
+        rule.check(context, &mut findings);
+        for finding in &mut findings[start..] {
+            finding.severity = severity;
+        }
+    }
+    findings.sort_by(|a, b| {
+        (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
+    });
+    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_ordered() {
+        for (index, rule) in RULES.iter().enumerate() {
+            assert_eq!(rule.code(), format!("SL{:03}", index + 1));
+            assert!(
+                rule.name()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                rule.name()
+            );
+        }
+        let mut names: Vec<&str> = RULES.iter().map(|rule| rule.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len());
+    }
+
+    #[test]
+    fn every_rule_is_documented_in_the_same_sections() {
+        for rule in RULES {
+            let doc = rule.doc();
+            for section in ["## What it does", "## Why", "## Example", "## How to fix"] {
+                assert!(doc.contains(section), "{} lacks `{section}`", rule.code());
+            }
+            let fix_line = if rule.has_fix() {
+                "`scope-lint fix` fixes it"
+            } else {
+                "`scope-lint fix` does not change it"
+            };
+            assert!(
+                doc.contains(fix_line),
+                "{} must say whether it has a fix",
+                rule.code()
+            );
+        }
+    }
+
+    #[test]
+    fn rules_are_found_by_code_or_name() {
+        assert_eq!(find_rule("sl003").unwrap().name(), "contradicting-claim");
+        assert_eq!(find_rule("missing-callout").unwrap().code(), "SL001");
+        assert!(find_rule("SL099").is_none());
+    }
+}

@@ -1,0 +1,95 @@
+//! SL003 contradicting-claim.
+
+use super::{Context, Finding, Rule, Severity};
+use crate::matcher::{Mode, normalize};
+
+macro_rules! doc {
+    () => {
+        r#"## What it does
+
+Reports prose that claims a token can be narrowed to one resource of an account-only product: "scope the
+token to a single gateway", "restrict it to specific gateways", "per-gateway tokens", "gateway-scoped
+tokens". The resource is the product's `noun` in the capability table (or its name); a claim counts only on a
+page that names the product, and a negated sentence ("there is no way to scope a token to a single gateway")
+is not a claim. Code blocks are not prose and are not checked.
+
+## Why
+
+The claim is false: the table says the product's groups can only be granted on a whole account. A reader who
+believes it builds a multi-tenant design on a boundary that does not exist.
+
+## Example
+
+```markdown
+For isolation, scope the token to a single gateway.
+```
+
+is reported on a page about AI Gateway. "Scope the token to a single bucket" is not: R2 buckets can be
+scoped.
+
+## How to fix
+
+Rewrite the sentence to say what is true (a token reaches every gateway in the account) and how to isolate
+tenants instead (separate accounts, or a Worker binding). `scope-lint fix` does not change it: the right
+wording depends on the page. Suppress a deliberate exception by rewording or with the rule's level in
+`[rules]`.
+"#
+    };
+}
+
+#[doc = doc!()]
+pub struct ContradictingClaim;
+
+impl Rule for ContradictingClaim {
+    fn code(&self) -> &'static str {
+        "SL003"
+    }
+    fn name(&self) -> &'static str {
+        "contradicting-claim"
+    }
+    fn summary(&self) -> &'static str {
+        "prose claims a token can be narrowed to one resource of an account-only product"
+    }
+    fn doc(&self) -> &'static str {
+        doc!()
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+
+    fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
+        let claims: Vec<_> = context
+            .matcher
+            .claims
+            .iter()
+            .filter(|claim| context.facts.named_products.contains(&claim.product))
+            .collect();
+        if claims.is_empty() {
+            return;
+        }
+        let page = context.page;
+        for unit in &page.units {
+            let prose = normalize(page.unit_text(unit), unit.range.start, Mode::Prose, &[]);
+            for claim in &claims {
+                for found in claim.regex.find_iter(&prose.text) {
+                    if context.matcher.negated_before(&prose.text, found.start()) {
+                        continue;
+                    }
+                    let product = &context.table.products[claim.product].name;
+                    let span = prose.source_range(found.range(), page.text());
+                    let message = format!(
+                        "this claims a token can be narrowed to one {}, but {product} permissions are account-scoped only",
+                        context.table.products[claim.product]
+                            .noun
+                            .as_deref()
+                            .unwrap_or("resource")
+                    );
+                    out.push(Finding::new(self, span, message).help(format!(
+                        "say that a token with {product} permissions reaches every {} in the account",
+                        context.table.products[claim.product].noun.as_deref().unwrap_or("resource")
+                    )));
+                }
+            }
+        }
+    }
+}

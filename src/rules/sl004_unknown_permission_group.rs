@@ -1,0 +1,211 @@
+//! SL004 unknown-permission-group.
+
+use super::{Context, Finding, Rule, Severity};
+use crate::doc::{Page, TableBlock, UnitKind};
+use crate::matcher::{Mode, normalize};
+
+macro_rules! doc {
+    () => {
+        r#"## What it does
+
+Reports a row of a permissions table, or an item of a permissions list, that names a permission group the
+capability table does not know, and suggests the closest known name.
+
+A table is a permissions table when its first header cell is "Name", "Permission", "Permission group" (or
+similar) and at least one first-column cell is a known group, or when at least two and at least half of its
+first-column cells are known groups. A list is a permissions list when at least half of its items are exactly
+a known group name. In a list, only items that read like a group name (a few words ending in a permission
+level such as Read, Write, Edit or Run) are reported. Names match case- and whitespace-insensitively, with
+Markdown marks, `AI Gateway - Read` and `**AI Gateway** > **Run**` forms, labels and aliases; a
+`{props.x}` placeholder stands for any one word.
+
+## Why
+
+A name the table does not know is a typo, a renamed group, or a group added to the product and not yet to
+the table (table drift). Either the docs or the table is wrong, and readers cannot create a token with a
+group that does not exist.
+
+## Example
+
+```markdown
+| Name             | Description                        |
+| ---------------- | ---------------------------------- |
+| AI Gateway Read  | Grants read access to AI Gateways. |
+| AI Gateway Reed  | Grants run access to AI Gateways.  |
+```
+
+reports `AI Gateway Reed` and suggests `AI Gateway Read`.
+
+## How to fix
+
+Correct the name, or add the group to the capability table (`[[groups]]`, with its product and scopes).
+`scope-lint fix` does not change it.
+"#
+    };
+}
+
+#[doc = doc!()]
+pub struct UnknownPermissionGroup;
+
+/// First header cells that mark a table of permission groups.
+const NAME_HEADERS: &[&str] = &[
+    "name",
+    "names",
+    "permission",
+    "permissions",
+    "permission group",
+    "permission groups",
+    "permission name",
+    "group",
+    "token permission",
+    "token permissions",
+];
+
+impl Rule for UnknownPermissionGroup {
+    fn code(&self) -> &'static str {
+        "SL004"
+    }
+    fn name(&self) -> &'static str {
+        "unknown-permission-group"
+    }
+    fn summary(&self) -> &'static str {
+        "a permissions table or list names a group the capability table does not know"
+    }
+    fn doc(&self) -> &'static str {
+        doc!()
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+
+    fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
+        let page = context.page;
+        for table in &page.tables {
+            let cells = first_column(page, table);
+            let known = cells
+                .iter()
+                .filter(|(_, name)| is_known(context, name))
+                .count();
+            let header = table
+                .has_header
+                .then(|| table.rows.first().and_then(|row| row.first()))
+                .flatten()
+                .map(|&unit| normalize(page.unit_text(&page.units[unit]), 0, Mode::Name, &[]).text);
+            let named_header = header
+                .as_deref()
+                .is_some_and(|header| NAME_HEADERS.contains(&header));
+            let listing = (named_header && known >= 1) || (known >= 2 && known * 2 >= cells.len());
+            if listing {
+                for (unit, name) in cells
+                    .iter()
+                    .filter(|(_, name)| !name.is_empty() && !is_known(context, name))
+                {
+                    out.push(self.finding(context, *unit, name));
+                }
+            }
+        }
+        for (index, _) in page.lists.iter().enumerate() {
+            let items = list_items(page, index);
+            let known = items
+                .iter()
+                .filter(|(_, name)| is_known(context, name))
+                .count();
+            if known == 0 || known * 2 < items.len() {
+                continue;
+            }
+            for (unit, name) in items
+                .iter()
+                .filter(|(_, name)| !is_known(context, name) && looks_like_group(context, name))
+            {
+                out.push(self.finding(context, *unit, name));
+            }
+        }
+    }
+}
+
+impl UnknownPermissionGroup {
+    fn finding(&self, context: &Context<'_>, unit: usize, normalized: &str) -> Finding {
+        let range = context.page.units[unit].range.clone();
+        let shown = context.page.text()[range.clone()]
+            .trim()
+            .trim_matches(['`', '*', '_'])
+            .trim();
+        let (start, end) = trimmed_bounds(context.page.text(), range);
+        let finding = Finding::new(
+            self,
+            start..end,
+            format!("`{shown}` is not a permission group in the capability table"),
+        );
+        match context.matcher.closest_name(normalized, context.table) {
+            Some(suggestion) => finding.help(format!("did you mean `{suggestion}`?")),
+            None => finding.help(format!(
+                "correct the name, or add the group to the capability table ({})",
+                context.table.origin
+            )),
+        }
+    }
+}
+
+fn trimmed_bounds(text: &str, range: std::ops::Range<usize>) -> (usize, usize) {
+    let slice = &text[range.clone()];
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    let end = range.start + slice.trim_end().len();
+    (start, end.max(start))
+}
+
+fn is_known(context: &Context<'_>, normalized: &str) -> bool {
+    context.matcher.exact_group(normalized).is_some()
+        || !context.matcher.wildcard_groups(normalized).is_empty()
+}
+
+/// A few words ending in a permission level: "AI Gateway Admin", "Zone Settings Write".
+fn looks_like_group(context: &Context<'_>, normalized: &str) -> bool {
+    let words: Vec<&str> = normalized.split(' ').collect();
+    words.len() >= 2
+        && words.len() <= 7
+        && words
+            .last()
+            .is_some_and(|last| context.matcher.is_verb(last))
+}
+
+/// The data rows' first cells: (unit, name-normalised text).
+fn first_column(page: &Page, table: &TableBlock) -> Vec<(usize, String)> {
+    let skip = usize::from(table.has_header);
+    table
+        .rows
+        .iter()
+        .skip(skip)
+        .filter_map(|row| row.first())
+        .map(|&unit| {
+            (
+                unit,
+                normalize(page.unit_text(&page.units[unit]), 0, Mode::Name, &[]).text,
+            )
+        })
+        .collect()
+}
+
+fn list_items(page: &Page, list: usize) -> Vec<(usize, String)> {
+    page.units
+        .iter()
+        .enumerate()
+        .filter(|(_, unit)| matches!(unit.kind, UnitKind::ListItem { list: owner, .. } if owner == list))
+        .map(|(index, unit)| (index, normalize(page.unit_text(unit), 0, Mode::Name, &[]).text))
+        .map(|(index, text)| (index, strip_marker(&text).to_owned()))
+        .collect()
+}
+
+/// Drops a list marker that normalisation kept ("1." from "1. AI Gateway Read").
+fn strip_marker(text: &str) -> &str {
+    match text.split_once(' ') {
+        Some((first, rest))
+            if first
+                .trim_end_matches('.')
+                .chars()
+                .all(|c| c.is_ascii_digit()) =>
+        {
+            rest
+        }
+        _ => text,
+    }
+}

@@ -1,0 +1,185 @@
+//! SL005 callout-wording.
+
+use super::{Context, Finding, Rule, Severity};
+use crate::matcher::normalize_name;
+use crate::table::{GroupIndex, ProductIndex};
+
+macro_rules! doc {
+    () => {
+        r#"## What it does
+
+Checks the wording of an acceptable account-scope call-out (one that names the product and says
+account-only scope):
+
+- when it names some of the product's groups (`AI Gateway Read/Edit/Run`, `AI Gateway Read, Edit and Run`,
+  or full names), it must name all of them, and only groups that exist;
+- it must contain every phrase in the policy's `require` list (the Cloudflare preset requires saying that a
+  token cannot be restricted to a single gateway).
+
+## Why
+
+A call-out that lists two of three groups tells readers the third one can be narrowed; one that names a group
+that does not exist sends them looking for it. The required phrases carry the point of the call-out.
+
+## Example
+
+```mdx
+:::note
+AI Gateway permissions (AI Gateway Read/Admin) are account-scoped only.
+:::
+```
+
+reports that `AI Gateway Admin` is not a group, that `AI Gateway Edit` and `AI Gateway Run` are missing,
+and that the call-out does not say a token cannot be restricted to a single gateway.
+
+## How to fix
+
+Name every group (the `{groups}` placeholder of the template gives `AI Gateway Read/Edit/Run`) and add the
+required phrases; or delete the call-out and let `scope-lint fix` insert the policy's wording.
+`scope-lint fix` does not change it.
+"#
+    };
+}
+
+#[doc = doc!()]
+pub struct CalloutWording;
+
+impl Rule for CalloutWording {
+    fn code(&self) -> &'static str {
+        "SL005"
+    }
+    fn name(&self) -> &'static str {
+        "callout-wording"
+    }
+    fn summary(&self) -> &'static str {
+        "a call-out names the wrong groups or lacks the policy's required phrases"
+    }
+    fn doc(&self) -> &'static str {
+        doc!()
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+
+    fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
+        for (index, reading) in context.facts.callouts.iter().enumerate() {
+            let callout = &context.page.callouts[index];
+            let first_line_end = context.page.text()[callout.range.clone()]
+                .find('\n')
+                .map_or(callout.range.end, |offset| callout.range.start + offset);
+            let span = callout.range.start..first_line_end;
+            for (policy_index, policy) in context.policy.callouts.iter().enumerate() {
+                if !reading.accepts(policy_index, policy.product)
+                    || !context.table.product_is_account_only(policy.product)
+                {
+                    continue;
+                }
+                let product = &context.table.products[policy.product].name;
+                let (named, unknown) = named_groups(context, policy.product, &reading.names);
+                for word in unknown {
+                    out.push(
+                        Finding::new(self, span.clone(), format!("this call-out names `{product} {word}`, which is not a permission group of {product}"))
+                            .help(format!("the {product} groups are {}", group_list(context, policy.product))),
+                    );
+                }
+                let missing: Vec<&str> = context
+                    .table
+                    .product_groups(policy.product)
+                    .filter(|group| !named.is_empty() && !named.contains(group))
+                    .map(|group| context.table.groups[group].display_name())
+                    .collect();
+                if !missing.is_empty() {
+                    out.push(
+                        Finding::new(
+                            self,
+                            span.clone(),
+                            format!(
+                                "this call-out lists {product} groups but not {}",
+                                quoted(&missing)
+                            ),
+                        )
+                        .help(format!(
+                            "name every {product} group: {}",
+                            group_list(context, policy.product)
+                        )),
+                    );
+                }
+                for (pattern, describe) in &policy.require {
+                    if !pattern.is_match(&reading.prose) {
+                        out.push(
+                            Finding::new(
+                                self,
+                                span.clone(),
+                                format!("this {product} call-out does not say {describe}"),
+                            )
+                            .help(format!("add a sentence saying {describe}")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn group_list(context: &Context<'_>, product: ProductIndex) -> String {
+    let names: Vec<&str> = context
+        .table
+        .product_groups(product)
+        .map(|group| context.table.groups[group].display_name())
+        .collect();
+    quoted(&names)
+}
+
+/// The groups a call-out names after the product name ("ai gateway read/edit/run", "ai gateway read and
+/// run"), and the permission words it uses that are no group of the product.
+fn named_groups(
+    context: &Context<'_>,
+    product: ProductIndex,
+    names: &str,
+) -> (Vec<GroupIndex>, Vec<String>) {
+    let mut named = Vec::new();
+    let mut unknown = Vec::new();
+    let product_names: Vec<String> = std::iter::once(&context.table.products[product].name)
+        .chain(&context.table.products[product].aliases)
+        .map(|name| normalize_name(name))
+        .collect();
+    for product_name in &product_names {
+        for (start, _) in names.match_indices(product_name.as_str()) {
+            let after = &names[start + product_name.len()..];
+            for word in verb_list(context, after) {
+                match context.matcher.group_by_verb(product, &word) {
+                    Some(group) if !named.contains(&group) => named.push(group),
+                    Some(_) => {}
+                    None if !unknown.contains(&word) => unknown.push(word),
+                    None => {}
+                }
+            }
+        }
+    }
+    (named, unknown)
+}
+
+/// The permission words right after a product name: `read/edit/run`, `read edit and run`.
+fn verb_list(context: &Context<'_>, after: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for token in after.split(' ').filter(|token| !token.is_empty()) {
+        let token = token.trim_end_matches('.');
+        if token == "and" || token == "or" {
+            continue;
+        }
+        let parts: Vec<&str> = token.split('/').filter(|part| !part.is_empty()).collect();
+        if parts.is_empty() || !parts.iter().all(|part| context.matcher.is_verb(part)) {
+            break;
+        }
+        words.extend(parts.iter().map(|part| (*part).to_owned()));
+    }
+    words
+}

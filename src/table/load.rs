@@ -1,0 +1,363 @@
+//! Loading and validating a capability table (schema v1).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{CapabilityTable, PermissionGroup, Product, ResourceType};
+use crate::doc::source::SourceText;
+use crate::error::Error;
+use crate::matcher::normalize_name;
+use crate::toml_check::{KeySpec, TomlProblems, deserialize};
+
+/// The schema versions this build reads.
+pub const SUPPORTED_SCHEMA: &str = "^1";
+
+const RESOURCE_KEYS: &[(&str, KeySpec)] = &[
+    ("id", KeySpec::Value),
+    ("key", KeySpec::Value),
+    ("api-scope", KeySpec::Value),
+    ("description", KeySpec::Value),
+];
+const PRODUCT_KEYS: &[(&str, KeySpec)] = &[
+    ("id", KeySpec::Value),
+    ("name", KeySpec::Value),
+    ("aliases", KeySpec::Value),
+    ("noun", KeySpec::Value),
+];
+const GROUP_KEYS: &[(&str, KeySpec)] = &[
+    ("name", KeySpec::Value),
+    ("id", KeySpec::Value),
+    ("label", KeySpec::Value),
+    ("aliases", KeySpec::Value),
+    ("product", KeySpec::Value),
+    ("scopes", KeySpec::Value),
+];
+const TABLE_KEYS: &[(&str, KeySpec)] = &[
+    ("schema", KeySpec::Value),
+    ("resource-types", KeySpec::Tables(RESOURCE_KEYS)),
+    ("products", KeySpec::Tables(PRODUCT_KEYS)),
+    ("groups", KeySpec::Tables(GROUP_KEYS)),
+];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RawTable {
+    schema: Option<Spanned<String>>,
+    #[serde(default)]
+    resource_types: Vec<RawResourceType>,
+    #[serde(default)]
+    products: Vec<RawProduct>,
+    #[serde(default)]
+    groups: Vec<RawGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RawResourceType {
+    id: Spanned<String>,
+    key: String,
+    api_scope: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawProduct {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    noun: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawGroup {
+    name: Spanned<String>,
+    id: Option<String>,
+    label: Option<Spanned<String>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    product: Spanned<String>,
+    scopes: Spanned<Vec<Spanned<String>>>,
+}
+
+/// Parses and validates a capability table; `path` is only used in messages.
+pub fn load_table(text: &str, path: &str) -> Result<CapabilityTable, Error> {
+    let source = SourceText::new(path, text.to_owned());
+    let raw: RawTable = deserialize(&source, TABLE_KEYS, "the capability table")?;
+    let mut problems = TomlProblems::new(&source);
+    check_schema(raw.schema.as_ref(), &mut problems);
+    let resource_types = resource_types(raw.resource_types, &mut problems);
+    let products = products(raw.products, &mut problems);
+    let groups = groups(raw.groups, &resource_types, &products, &mut problems);
+    problems.finish(CapabilityTable {
+        resource_types,
+        products,
+        groups,
+        origin: path.to_owned(),
+    })
+}
+
+fn check_schema(schema: Option<&Spanned<String>>, problems: &mut TomlProblems<'_>) {
+    let Some(schema) = schema else {
+        problems.push(
+            None,
+            format!("missing `schema` key (this build reads schema versions {SUPPORTED_SCHEMA}, write `schema = \"1.0\"`)"),
+        );
+        return;
+    };
+    let supported = semver::VersionReq::parse(SUPPORTED_SCHEMA).expect("valid requirement");
+    let accepted = parse_lenient_version(schema.get_ref())
+        .map(|version| supported.matches(&version))
+        .unwrap_or(false);
+    if !accepted {
+        problems.push(
+            Some(schema.span()),
+            format!(
+                "unsupported schema version `{}` (this build reads schema versions {SUPPORTED_SCHEMA})",
+                schema.get_ref()
+            ),
+        );
+    }
+}
+
+/// Accepts "1", "1.0" and "1.0.0".
+fn parse_lenient_version(text: &str) -> Option<semver::Version> {
+    let parts = text.trim().split('.').count();
+    let padded = match parts {
+        1 => format!("{text}.0.0"),
+        2 => format!("{text}.0"),
+        _ => text.to_owned(),
+    };
+    semver::Version::parse(padded.trim()).ok()
+}
+
+fn resource_types(raw: Vec<RawResourceType>, problems: &mut TomlProblems<'_>) -> Vec<ResourceType> {
+    let mut seen = HashMap::new();
+    raw.into_iter()
+        .map(|kind| {
+            note_duplicate(&mut seen, &kind.id, "resource type id", problems);
+            ResourceType {
+                id: kind.id.into_inner(),
+                key: kind.key,
+                api_scope: kind.api_scope,
+                description: kind.description,
+            }
+        })
+        .collect()
+}
+
+fn products(raw: Vec<RawProduct>, problems: &mut TomlProblems<'_>) -> Vec<Product> {
+    let mut ids = HashMap::new();
+    let mut names = HashMap::new();
+    raw.into_iter()
+        .map(|product| {
+            note_duplicate(&mut ids, &product.id, "product id", problems);
+            for name in std::iter::once(&product.name).chain(&product.aliases) {
+                let key = normalize_name(name.get_ref());
+                if let Some(first) = names.insert(key, name.span()) {
+                    problems.push(
+                        Some(name.span()),
+                        format!(
+                            "product name `{}` is used twice (first at line {})",
+                            name.get_ref(),
+                            problems_line(problems, &first)
+                        ),
+                    );
+                }
+            }
+            Product {
+                id: product.id.into_inner(),
+                name: product.name.into_inner(),
+                aliases: product
+                    .aliases
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
+                noun: product.noun,
+            }
+        })
+        .collect()
+}
+
+fn groups(
+    raw: Vec<RawGroup>,
+    resource_types: &[ResourceType],
+    products: &[Product],
+    problems: &mut TomlProblems<'_>,
+) -> Vec<PermissionGroup> {
+    let mut names: HashMap<String, Range<usize>> = HashMap::new();
+    raw.into_iter()
+        .map(|group| {
+            let every_name = std::iter::once(&group.name)
+                .chain(group.label.as_ref())
+                .chain(&group.aliases);
+            for name in every_name {
+                let key = normalize_name(name.get_ref());
+                if key.is_empty() {
+                    problems.push(Some(name.span()), "a permission group name must not be empty");
+                } else if let Some(first) = names.get(&key) {
+                    let first_line = problems_line(problems, first);
+                    problems.push(
+                        Some(name.span()),
+                        format!(
+                            "permission group name or alias `{}` is used twice (first at line {first_line})",
+                            name.get_ref()
+                        ),
+                    );
+                } else {
+                    names.insert(key, name.span());
+                }
+            }
+            let product = products
+                .iter()
+                .position(|product| product.id == *group.product.get_ref());
+            if product.is_none() {
+                problems.push(
+                    Some(group.product.span()),
+                    format!(
+                        "group `{}` names product `{}`, which is not defined in [[products]]",
+                        group.name.get_ref(),
+                        group.product.get_ref()
+                    ),
+                );
+            }
+            let scopes = scopes(&group, resource_types, problems);
+            PermissionGroup {
+                name: group.name.into_inner(),
+                id: group.id,
+                label: group.label.map(Spanned::into_inner),
+                aliases: group.aliases.into_iter().map(Spanned::into_inner).collect(),
+                product: product.unwrap_or(0),
+                scopes,
+            }
+        })
+        .collect()
+}
+
+fn scopes(
+    group: &RawGroup,
+    resource_types: &[ResourceType],
+    problems: &mut TomlProblems<'_>,
+) -> Vec<usize> {
+    if group.scopes.get_ref().is_empty() {
+        problems.push(
+            Some(group.scopes.span()),
+            format!(
+                "group `{}` has empty `scopes`; list at least one resource type",
+                group.name.get_ref()
+            ),
+        );
+    }
+    let mut indexes = Vec::new();
+    for scope in group.scopes.get_ref() {
+        match resource_types.iter().position(|kind| kind.id == *scope.get_ref()) {
+            Some(index) => indexes.push(index),
+            None => problems.push(
+                Some(scope.span()),
+                format!(
+                    "group `{}` names resource type `{}`, which is not defined in [[resource-types]]",
+                    group.name.get_ref(),
+                    scope.get_ref()
+                ),
+            ),
+        }
+    }
+    indexes
+}
+
+fn note_duplicate(
+    seen: &mut HashMap<String, Range<usize>>,
+    id: &Spanned<String>,
+    what: &str,
+    problems: &mut TomlProblems<'_>,
+) {
+    if let Some(first) = seen.insert(id.get_ref().clone(), id.span()) {
+        let first_line = problems_line(problems, &first);
+        problems.push(
+            Some(id.span()),
+            format!(
+                "{what} `{}` is used twice (first at line {first_line})",
+                id.get_ref()
+            ),
+        );
+    }
+}
+
+fn problems_line(problems: &TomlProblems<'_>, span: &Range<usize>) -> usize {
+    problems.source().position(span.start).line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> String {
+        load_table(text, "caps.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_test_table_loads() {
+        let table = load_table(super::super::tests::SMALL_TABLE, "caps.toml").unwrap();
+        assert_eq!(table.groups.len(), 5);
+        assert_eq!(table.products[0].noun.as_deref(), Some("gateway"));
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_its_position() {
+        let text =
+            "schema = \"1.0\"\ncolour = 1\n[[products]]\nid = \"x\"\nname = \"X\"\nnoun2 = \"y\"\n";
+        assert_eq!(
+            errors(text),
+            "caps.toml:2:1: unknown key `colour` in the capability table (expected one of: `schema`, `resource-types`, `products`, `groups`)\n\
+             caps.toml:6:1: unknown key `noun2` in [[products]] (expected one of: `id`, `name`, `aliases`, `noun`)"
+        );
+    }
+
+    #[test]
+    fn references_duplicates_empty_scopes_and_schema_are_all_reported() {
+        let text = r#"schema = "2.0"
+[[resource-types]]
+id = "account"
+key = "a.{account}"
+[[products]]
+id = "p"
+name = "P"
+[[groups]]
+name = "P Read"
+product = "q"
+scopes = []
+[[groups]]
+name = "p  read"
+product = "p"
+scopes = ["zone"]
+"#;
+        assert_eq!(
+            errors(text),
+            "caps.toml:1:10: unsupported schema version `2.0` (this build reads schema versions ^1)\n\
+             caps.toml:10:11: group `P Read` names product `q`, which is not defined in [[products]]\n\
+             caps.toml:11:10: group `P Read` has empty `scopes`; list at least one resource type\n\
+             caps.toml:13:8: permission group name or alias `p  read` is used twice (first at line 9)\n\
+             caps.toml:15:11: group `p  read` names resource type `zone`, which is not defined in [[resource-types]]"
+        );
+    }
+
+    #[test]
+    fn a_missing_schema_and_a_syntax_error_are_reported() {
+        assert_eq!(
+            errors("[[products]]\nid = \"p\"\nname = \"P\"\n"),
+            "caps.toml: missing `schema` key (this build reads schema versions ^1, write `schema = \"1.0\"`)"
+        );
+        assert!(errors("schema = \n").starts_with("caps.toml:1:"));
+    }
+
+    #[test]
+    fn schema_versions_in_the_supported_range_are_accepted() {
+        for version in ["1", "1.0", "1.4.2"] {
+            let text = format!("schema = \"{version}\"\n");
+            assert!(load_table(&text, "caps.toml").is_ok(), "{version}");
+        }
+    }
+}

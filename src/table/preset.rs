@@ -1,0 +1,46 @@
+//! The embedded presets: compiled into the binary so that `scope-lint docs/` works with no config at all.
+
+/// The presets a config can name in `extends`.
+pub const PRESETS: &[&str] = &["cloudflare"];
+
+/// The Cloudflare capability table (`presets/cloudflare/capabilities.toml`).
+pub const CLOUDFLARE_CAPABILITIES: &str =
+    include_str!("../../presets/cloudflare/capabilities.toml");
+
+/// The Cloudflare policy (`presets/cloudflare/scope-lint.toml`).
+pub const CLOUDFLARE_POLICY: &str = include_str!("../../presets/cloudflare/scope-lint.toml");
+
+/// How the embedded table is named in messages and `--help`.
+pub const CLOUDFLARE_ORIGIN: &str = "embedded preset \"cloudflare\"";
+
+/// The capability table and the policy text of preset `name`.
+pub fn preset(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        "cloudflare" => Some((CLOUDFLARE_CAPABILITIES, CLOUDFLARE_POLICY)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::load_table;
+
+    #[test]
+    fn the_cloudflare_table_loads_and_knows_the_seed_facts() {
+        let table = load_table(CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN).unwrap();
+        let gateway = table.product_index("ai-gateway").unwrap();
+        assert!(table.product_is_account_only(gateway));
+        let names: Vec<&str> = table
+            .product_groups(gateway)
+            .map(|group| table.groups[group].display_name())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["AI Gateway Read", "AI Gateway Edit", "AI Gateway Run"]
+        );
+        let r2 = table.product_index("r2").unwrap();
+        assert_eq!(table.finer_scope(r2).unwrap().id, "r2-bucket");
+        assert!(table.groups.len() > 200);
+    }
+}

@@ -1,0 +1,156 @@
+//! Shared loading of our TOML files: syntax and type errors with positions, and every unknown key at once.
+//!
+//! serde stops at the first unknown key; a user fixing a config wants all of them, so the keys are checked
+//! first against a static description of the schema, then the file is deserialized.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue};
+
+use crate::doc::source::SourceText;
+use crate::error::{Error, Problem};
+
+/// What may appear under a key.
+pub enum KeySpec {
+    /// A plain value (string, number, array of values...).
+    Value,
+    /// A table with these keys.
+    Table(&'static [(&'static str, KeySpec)]),
+    /// An array of tables with these keys.
+    Tables(&'static [(&'static str, KeySpec)]),
+    /// A table whose keys are free (checked later) and whose values follow the inner spec.
+    Map(&'static KeySpec),
+    /// Either a plain value or an array whose elements may be tables with these keys.
+    ValuesOrTables(&'static [(&'static str, KeySpec)]),
+}
+
+/// Collects the problems of one TOML file.
+pub struct TomlProblems<'a> {
+    source: &'a SourceText,
+    problems: Vec<Problem>,
+}
+
+impl<'a> TomlProblems<'a> {
+    pub fn new(source: &'a SourceText) -> Self {
+        TomlProblems {
+            source,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            position: span.map(|span| self.source.position(span.start)),
+            message: message.into(),
+        });
+    }
+
+    pub fn source(&self) -> &SourceText {
+        self.source
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// `Ok(value)` when no problem was recorded, else every problem sorted by position.
+    pub fn finish<T>(self, value: T) -> Result<T, Error> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    pub fn into_error(mut self) -> Error {
+        self.problems.sort_by_key(|problem| problem.position);
+        Error::Invalid {
+            path: self.source.path().to_path_buf(),
+            problems: self.problems,
+        }
+    }
+}
+
+/// Parses `source` as TOML into `T`, first reporting every key that `spec` does not allow.
+pub fn deserialize<T: DeserializeOwned>(
+    source: &SourceText,
+    spec: &'static [(&'static str, KeySpec)],
+    what: &str,
+) -> Result<T, Error> {
+    let mut problems = TomlProblems::new(source);
+    match DeTable::parse(&source.text) {
+        Ok(document) => check_table(document.get_ref(), spec, what, &mut problems),
+        Err(error) => problems.push(error.span(), first_line(error.message())),
+    }
+    if !problems.is_empty() {
+        return Err(problems.into_error());
+    }
+    toml::from_str::<T>(&source.text).map_err(|error| {
+        problems.push(error.span(), first_line(error.message()));
+        problems.into_error()
+    })
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_owned()
+}
+
+fn check_table(
+    table: &DeTable<'_>,
+    spec: &[(&str, KeySpec)],
+    context: &str,
+    problems: &mut TomlProblems<'_>,
+) {
+    for (key, value) in table.iter() {
+        let name: &str = key.get_ref();
+        match spec.iter().find(|(allowed, _)| *allowed == name) {
+            Some((_, inner)) => check_value(value.get_ref(), inner, name, problems),
+            None => problems.push(
+                Some(key.span()),
+                format!(
+                    "unknown key `{name}` in {context} (expected one of: {})",
+                    spec.iter()
+                        .map(|(allowed, _)| format!("`{allowed}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+    }
+}
+
+fn check_value(value: &DeValue<'_>, spec: &KeySpec, name: &str, problems: &mut TomlProblems<'_>) {
+    match (spec, value) {
+        (KeySpec::Table(inner), DeValue::Table(table)) => {
+            check_table(table, inner, &format!("[{name}]"), problems);
+        }
+        (KeySpec::Tables(inner) | KeySpec::ValuesOrTables(inner), DeValue::Array(items)) => {
+            for item in items.iter() {
+                if let DeValue::Table(table) = item.get_ref() {
+                    check_table(table, inner, &format!("[[{name}]]"), problems);
+                }
+            }
+        }
+        (KeySpec::Map(inner), DeValue::Table(table)) => {
+            for (key, value) in table.iter() {
+                let key: &str = key.get_ref();
+                check_value(value.get_ref(), inner, &format!("{name}.{key}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reads a file named in a config, as text, with its path in the error.
+pub fn read_text(path: &Path) -> Result<SourceText, Error> {
+    let raw = std::fs::read(path).map_err(|error| Error::io(path, error))?;
+    let text = String::from_utf8(raw).map_err(|_| {
+        Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"),
+        )
+    })?;
+    Ok(SourceText::new(path, text))
+}

@@ -1,0 +1,247 @@
+//! File discovery (.gitignore-aware), parallel checking, and reading included files from disk.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::doc::source::SourceText;
+use crate::doc::{Dialect, Page};
+use crate::error::{Error, describe_io};
+use crate::lint::{Linter, Loader, PageInput, PageReport, clean};
+
+/// The extensions a directory walk checks.
+pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];
+
+/// One file found by the walk.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    /// The path as shown: the user's path joined with the file's path below it.
+    pub path: PathBuf,
+}
+
+/// The outcome of checking a set of paths.
+#[derive(Debug, Default)]
+pub struct CheckRun {
+    pub reports: Vec<PageReport>,
+    /// Files and paths that could not be read; the run exits 2 when there is any.
+    pub errors: Vec<Error>,
+}
+
+impl CheckRun {
+    pub fn file_count(&self) -> usize {
+        self.reports.len()
+    }
+}
+
+/// Lists the files to check under `paths`: directories are walked (honouring `.gitignore`, skipping hidden
+/// files and the policy's `exclude`), files are taken as given.
+pub fn discover(paths: &[PathBuf], linter: &Linter) -> (Vec<FileEntry>, Vec<Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                walk_directory(path, linter, &mut files, &mut errors)
+            }
+            Ok(_) => files.push(FileEntry { path: path.clone() }),
+            Err(error) => errors.push(Error::io(path, error)),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    (files, errors)
+}
+
+fn walk_directory(
+    root: &Path,
+    linter: &Linter,
+    files: &mut Vec<FileEntry>,
+    errors: &mut Vec<Error>,
+) {
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .require_git(false)
+        .sort_by_file_path(Ord::cmp)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                let path = entry.path();
+                let wanted = path
+                    .extension()
+                    .and_then(|extension| extension.to_str())
+                    .is_some_and(|extension| {
+                        EXTENSIONS
+                            .iter()
+                            .any(|known| extension.eq_ignore_ascii_case(known))
+                    });
+                if is_file
+                    && wanted
+                    && !linter.policy().is_excluded(&relative_to_root(linter, path))
+                {
+                    files.push(FileEntry {
+                        path: path.to_path_buf(),
+                    });
+                }
+            }
+            Err(error) => errors.push(walk_error(root, error)),
+        }
+    }
+}
+
+fn walk_error(root: &Path, error: ignore::Error) -> Error {
+    let (path, message) = describe_walk_error(&error);
+    Error::Io {
+        path: path.unwrap_or_else(|| root.to_path_buf()),
+        source: std::io::Error::other(message),
+    }
+}
+
+fn describe_walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
+    match error {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), describe_walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            describe_walk_error(err)
+        }
+        ignore::Error::Loop { child, ancestor } => (
+            Some(child.clone()),
+            format!("symbolic link loop (points back to {})", ancestor.display()),
+        ),
+        ignore::Error::Io(io) => (None, describe_io(io)),
+        other => (None, other.to_string()),
+    }
+}
+
+/// `path` relative to the policy root (for globs), or `path` itself when it is outside the root.
+pub fn relative_to_root(linter: &Linter, path: &Path) -> PathBuf {
+    let root = &linter.policy().root;
+    if let Ok(relative) = path.strip_prefix(root) {
+        return relative.to_path_buf();
+    }
+    match (std::path::absolute(path), std::path::absolute(root)) {
+        (Ok(absolute), Ok(root)) => clean(&absolute)
+            .strip_prefix(clean(&root))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Checks every file under `paths` in parallel.
+pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
+    let (files, mut errors) = discover(paths, linter);
+    let loader = FsLoader::default();
+    let outcomes: Vec<Result<PageReport, Error>> = files
+        .par_iter()
+        .map(|file| check_file(&file.path, linter, &loader))
+        .collect();
+    let mut reports = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        match outcome {
+            Ok(report) => reports.push(report),
+            Err(error) => errors.push(error),
+        }
+    }
+    CheckRun { reports, errors }
+}
+
+/// Reads and checks one file.
+pub fn check_file(path: &Path, linter: &Linter, loader: &dyn Loader) -> Result<PageReport, Error> {
+    let text = read_source(path)?;
+    let relative = relative_to_root(linter, path);
+    Ok(linter.check(
+        PageInput {
+            display: path.to_path_buf(),
+            location: Some(path),
+            relative: &relative,
+            text,
+        },
+        loader,
+    ))
+}
+
+/// Reads a Markdown/MDX file as text: binary files and invalid UTF-8 are errors naming the line.
+pub fn read_source(path: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|error| Error::io(path, error))?;
+    decode(path, bytes)
+}
+
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
+    if let Some(index) = bytes.iter().position(|byte| *byte == 0) {
+        let line = bytes[..index].iter().filter(|byte| **byte == b'\n').count() + 1;
+        return Err(Error::invalid(
+            path,
+            None,
+            format!("binary file (NUL byte on line {line}), not checked"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let bytes = error.into_bytes();
+        let line = bytes[..valid].iter().filter(|byte| **byte == b'\n').count() + 1;
+        let column = bytes[..valid]
+            .iter()
+            .rev()
+            .take_while(|byte| **byte != b'\n')
+            .count()
+            + 1;
+        Error::invalid(
+            path,
+            Some(crate::doc::source::Position { line, column }),
+            "not valid UTF-8 (only UTF-8 text is checked)",
+        )
+    })
+}
+
+/// Reads included files from disk once each and keeps them parsed.
+#[derive(Default)]
+pub struct FsLoader {
+    cache: Mutex<HashMap<PathBuf, Option<Arc<Page>>>>,
+}
+
+impl Loader for FsLoader {
+    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
+        if let Some(cached) = self
+            .cache
+            .lock()
+            .expect("the loader cache is not poisoned")
+            .get(path)
+        {
+            return cached.clone();
+        }
+        let page = read_source(path)
+            .ok()
+            .map(|text| Arc::new(Page::parse(SourceText::new(path, text), dialect)));
+        self.cache
+            .lock()
+            .expect("the loader cache is not poisoned")
+            .insert(path.to_path_buf(), page.clone());
+        page
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_invalid_utf8_name_the_line() {
+        let binary = decode(Path::new("a.md"), b"ok\nx\0".to_vec())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            binary,
+            "a.md: binary file (NUL byte on line 2), not checked"
+        );
+        let invalid = decode(Path::new("a.md"), b"ok\nab\xff".to_vec())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            invalid,
+            "a.md:2:3: not valid UTF-8 (only UTF-8 text is checked)"
+        );
+    }
+}
