@@ -75,7 +75,9 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
         })
         .collect();
     let summary = Summary::of(run.file_count(), &files);
-    write_report(args.format, &files, summary)?;
+    if run.file_count() > 0 || run.errors.is_empty() || args.format == Format::Json {
+        write_report(args.format, &files, summary)?;
+    }
     for error in &run.errors {
         print_error(error);
     }
@@ -196,20 +198,13 @@ fn stdout_error(error: io::Error) -> Error {
 }
 
 fn run_mdbook(action: Option<MdbookAction>) -> Result<u8, Error> {
-    match action {
-        // mdBook skips a preprocessor whose `supports` call fails, so this must always succeed.
-        Some(MdbookAction::Supports { .. }) => Ok(0),
-        None => {
-            let mut stderr = io::stderr();
-            match mdbook::run(io::stdin().lock(), io::stdout().lock(), &mut stderr) {
-                Ok(()) => Ok(0),
-                Err(error) => {
-                    let _ = writeln!(stderr, "scope-lint: {error:#}");
-                    Ok(EXIT_FINDINGS)
-                }
-            }
-        }
-    }
+    let renderer = action.map(|MdbookAction::Supports { renderer }| renderer);
+    Ok(mdbook::serve(
+        renderer.as_deref(),
+        io::stdin().lock(),
+        io::stdout().lock(),
+        &mut io::stderr(),
+    ))
 }
 
 fn list_rules() -> Result<u8, Error> {

@@ -297,7 +297,7 @@ impl Matcher {
             .iter()
             .map(|(name, group)| (strsim::normalized_levenshtein(normalized, name), *group))
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
-        (score >= 0.6).then(|| table.groups[group].display_name())
+        (score >= 0.85).then(|| table.groups[group].display_name())
     }
 
     /// The groups of `product` whose last word is `verb` ("read" gives `AI Gateway Read`).

@@ -64,6 +64,30 @@ pub struct BookSettings {
     pub inline_policy: Option<String>,
 }
 
+/// The whole preprocessor behind `scope-lint mdbook [supports RENDERER]` and `mdbook-scope-lint`: answers
+/// `supports` (always yes: mdBook silently skips a preprocessor whose `supports` fails), else runs
+/// [`run`] and writes an error, with its causes and without a backtrace, to `diagnostics`. Returns the exit
+/// status.
+pub fn serve(
+    supports: Option<&str>,
+    input: impl Read,
+    output: impl Write,
+    diagnostics: &mut dyn Write,
+) -> u8 {
+    if supports.is_some() {
+        return 0;
+    }
+    match run(input, output, diagnostics) {
+        Ok(()) => 0,
+        Err(error) => {
+            for line in error.to_string().lines() {
+                let _ = writeln!(diagnostics, "scope-lint: {line}");
+            }
+            1
+        }
+    }
+}
+
 /// Reads the protocol input from `input`, checks or injects, and writes the book to `output`.
 pub fn run(mut input: impl Read, output: impl Write, diagnostics: &mut dyn Write) -> Result<()> {
     let mut text = String::new();

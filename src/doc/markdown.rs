@@ -367,10 +367,10 @@ impl Builder<'_> {
                 }
                 ("table", TagKind::Close) => {
                     depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        if let Some(index) = open_table.take() {
-                            self.tables[index].range.end = tag.range.end;
-                        }
+                    if depth == 0
+                        && let Some(index) = open_table.take()
+                    {
+                        self.tables[index].range.end = tag.range.end;
                     }
                 }
                 ("tr", TagKind::Open) if depth == 1 => {

@@ -10,7 +10,7 @@ macro_rules! doc {
 Reports prose that claims a token can be narrowed to one resource of an account-only product: "scope the
 token to a single gateway", "restrict it to specific gateways", "per-gateway tokens", "gateway-scoped
 tokens". The resource is the product's `noun` in the capability table (or its name); a claim counts only on a
-page that names the product, and a negated sentence ("there is no way to scope a token to a single gateway")
+page that names the product or sits in its directory (`.../ai-gateway/...`), and a negated sentence ("there is no way to scope a token to a single gateway")
 is not a claim. Code blocks are not prose and are not checked.
 
 ## Why
@@ -40,6 +40,15 @@ wording depends on the page. Suppress a deliberate exception by rewording or wit
 #[doc = doc!()]
 pub struct ContradictingClaim;
 
+/// Whether the page lives in the product's directory (`.../ai-gateway/...`).
+fn in_product_directory(context: &Context<'_>, product: crate::table::ProductIndex) -> bool {
+    let id = context.table.products[product].id.as_str();
+    context
+        .relative
+        .components()
+        .any(|component| component.as_os_str() == id)
+}
+
 impl Rule for ContradictingClaim {
     fn code(&self) -> &'static str {
         "SL003"
@@ -62,7 +71,10 @@ impl Rule for ContradictingClaim {
             .matcher
             .claims
             .iter()
-            .filter(|claim| context.facts.named_products.contains(&claim.product))
+            .filter(|claim| {
+                context.facts.named_products.contains(&claim.product)
+                    || in_product_directory(context, claim.product)
+            })
             .collect();
         if claims.is_empty() {
             return;

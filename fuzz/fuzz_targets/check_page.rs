@@ -1,0 +1,35 @@
+#![no_main]
+//! Checks arbitrary text with the Cloudflare preset and renders the findings as both report formats.
+
+use std::path::{Path, PathBuf};
+
+use libfuzzer_sys::fuzz_target;
+use scope_lint::lint::{NoIncludes, PageInput};
+use scope_lint::report::{FileFindings, Summary};
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((selector, text)) = common::split(data) else {
+        return;
+    };
+    let relative = common::PATHS[usize::from(selector) % common::PATHS.len()];
+    let report = common::linter().check(
+        PageInput {
+            display: PathBuf::from(relative),
+            location: None,
+            relative: Path::new(relative),
+            text,
+        },
+        &NoIncludes,
+    );
+    let files = [FileFindings {
+        source: &report.page.source,
+        findings: &report.findings,
+    }];
+    let summary = Summary::of(1, &files);
+    let mut sink = Vec::new();
+    let _ = scope_lint::report::human::write(&mut sink, &files, summary, false);
+    sink.clear();
+    let _ = scope_lint::report::json::write(&mut sink, &files, summary);
+});

@@ -1,0 +1,29 @@
+//! Shared helpers for the fuzz targets (included with `#[path]`/`mod`).
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use scope_lint::Linter;
+
+/// The three page paths the targets check: MDX, Markdown, and a page the policy requires a call-out on.
+pub const PATHS: [&str; 3] = [
+    "src/content/docs/ai-gateway/get-started.mdx",
+    "src/content/docs/ai-gateway/notes.md",
+    "src/content/docs/ai-gateway/configuration/authentication.mdx",
+];
+
+pub fn linter() -> &'static Linter {
+    static LINTER: OnceLock<Linter> = OnceLock::new();
+    LINTER.get_or_init(|| {
+        let settings = scope_lint::config::load_preset("cloudflare", Path::new("."), None)
+            .expect("the embedded preset loads");
+        Linter::new(settings)
+    })
+}
+
+/// Splits the fuzz input into a selector byte and the page text (invalid UTF-8 is replaced).
+pub fn split(data: &[u8]) -> Option<(u8, String)> {
+    let (&selector, rest) = data.split_first()?;
+    Some((selector, String::from_utf8_lossy(rest).into_owned()))
+}

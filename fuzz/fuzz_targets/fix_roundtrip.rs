@@ -1,0 +1,67 @@
+#![no_main]
+//! Checks a page, applies every fix whose edits are all in the page, checks the result again, and
+//! requires that a second round proposes no SL001 edits (the fix is idempotent).
+
+use std::path::{Path, PathBuf};
+
+use libfuzzer_sys::fuzz_target;
+use scope_lint::lint::{NoIncludes, PageInput, PageReport};
+use scope_lint::rules::Edit;
+
+mod common;
+
+fn check(relative: &str, text: String) -> PageReport {
+    common::linter().check(
+        PageInput {
+            display: PathBuf::from(relative),
+            location: None,
+            relative: Path::new(relative),
+            text,
+        },
+        &NoIncludes,
+    )
+}
+
+fn page_edits(report: &PageReport) -> Vec<&Edit> {
+    report
+        .findings
+        .iter()
+        .filter_map(|finding| finding.fix.as_ref())
+        .filter(|fix| fix.edits.iter().all(|edit| edit.file.is_none()))
+        .flat_map(|fix| &fix.edits)
+        .collect()
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((selector, text)) = common::split(data) else {
+        return;
+    };
+    let relative = common::PATHS[usize::from(selector) % common::PATHS.len()];
+    let first = check(relative, text);
+    let edits = page_edits(&first);
+    if edits.is_empty() {
+        return;
+    }
+    let Ok(fixed) = scope_lint::fix::apply_edits(first.page.text(), &edits) else {
+        return;
+    };
+    let second = check(relative, fixed.clone());
+    let had_sl001 = first.findings.iter().any(|finding| finding.code == "SL001" && finding.fix.is_some());
+    if had_sl001 {
+        let again: Vec<_> = second
+            .findings
+            .iter()
+            .filter(|finding| finding.code == "SL001")
+            .filter(|finding| finding.fix.as_ref().is_some_and(|fix| !fix.edits.is_empty()))
+            .collect();
+        assert!(
+            again.is_empty(),
+            "SL001 fix is not idempotent: after fixing, the page still gets {again:#?}\n--- fixed text ---\n{fixed}"
+        );
+    }
+    // A second round of fixes must apply (or be refused) without panicking.
+    let edits = page_edits(&second);
+    if let Ok(text) = scope_lint::fix::apply_edits(second.page.text(), &edits) {
+        let _ = check(relative, text);
+    }
+});

@@ -1,0 +1,30 @@
+//! `mdbook-scope-lint`: the preprocessor under the name mdBook runs for `[preprocessor.scope-lint]` when the
+//! table has no `command`. Same as `scope-lint mdbook`.
+
+use std::io;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let supports = match args.first().map(String::as_str) {
+        Some("supports") => Some(args.get(1).cloned().unwrap_or_default()),
+        Some("--help" | "-h") => {
+            println!(
+                "mdbook-scope-lint: the scope-lint mdBook preprocessor (run by `mdbook build`); see `scope-lint mdbook --help`"
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some("--version" | "-V") => {
+            println!("mdbook-scope-lint {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        _ => None,
+    };
+    let status = scope_lint::mdbook::serve(
+        supports.as_deref(),
+        io::stdin().lock(),
+        io::stdout().lock(),
+        &mut io::stderr(),
+    );
+    ExitCode::from(status)
+}
