@@ -247,20 +247,21 @@ pub fn load(source: &SettingsSource) -> Result<Settings> {
     match config_path {
         Some(path) => {
             let text = read_text(&path)?;
-            let root = path
+            let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+            let root = absolute
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             load_policy_text(&text, &root, source.capabilities.as_deref())
         }
         None => {
-            let root = if source.start.is_dir() {
-                source.start.clone()
-            } else {
-                source
-                    .start
-                    .parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-            };
+            // The preset's globs start with `**/`: matched against the whole absolute path, they find
+            // `ai-gateway/configuration/authentication.mdx` whichever directory or file is checked.
+            let absolute =
+                std::path::absolute(&source.start).unwrap_or_else(|_| source.start.clone());
+            let root = absolute
+                .ancestors()
+                .last()
+                .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
             load_preset("cloudflare", &root, source.capabilities.as_deref())
         }
     }
@@ -274,10 +275,15 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     } else {
         absolute.parent()?
     };
-    first
+    let found = first
         .ancestors()
         .map(|dir| dir.join(CONFIG_FILE))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| candidate.is_file())?;
+    // Shown in messages: relative to the working directory when it is below it.
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| found.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    Some(relative.unwrap_or(found))
 }
 
 /// The embedded preset `name`, with paths relative to `root`.
@@ -292,8 +298,8 @@ pub fn load_preset(name: &str, root: &Path, capabilities: Option<&Path>) -> Resu
         format!("{CLOUDFLARE_ORIGIN} policy"),
         policy_text.to_owned(),
     );
-    let file: PolicyFile = deserialize(&source, POLICY_KEYS, "the policy")?;
-    let policy = compile(file, PolicyFile::default(), &source, root, &table)?;
+    let (file, problems): (PolicyFile, _) = deserialize(&source, POLICY_KEYS, "the policy")?;
+    let policy = compile(file, PolicyFile::default(), problems, root, &table)?;
     Ok(Settings { table, policy })
 }
 
@@ -309,7 +315,7 @@ pub fn load_policy_text(
     root: &Path,
     capabilities: Option<&Path>,
 ) -> Result<Settings> {
-    let file: PolicyFile = deserialize(text, POLICY_KEYS, "the policy")?;
+    let (file, problems): (PolicyFile, _) = deserialize(text, POLICY_KEYS, "the policy")?;
     let base = match &file.extends {
         Some(name) => {
             let (_, policy_text) = preset::preset(name.get_ref()).ok_or_else(|| {
@@ -327,7 +333,7 @@ pub fn load_policy_text(
                 format!("{CLOUDFLARE_ORIGIN} policy"),
                 policy_text.to_owned(),
             );
-            deserialize(&source, POLICY_KEYS, "the policy")?
+            deserialize::<PolicyFile>(&source, POLICY_KEYS, "the policy")?.0
         }
         None => PolicyFile::default(),
     };
@@ -340,7 +346,7 @@ pub fn load_policy_text(
         }
         (None, None, None) => load_table(preset::CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN)?,
     };
-    let policy = compile(file, base, text, root, &table)?;
+    let policy = compile(file, base, problems, root, &table)?;
     Ok(Settings { table, policy })
 }
 
@@ -348,11 +354,11 @@ pub fn load_policy_text(
 fn compile(
     file: PolicyFile,
     base: PolicyFile,
-    source: &SourceText,
+    mut problems: TomlProblems<'_>,
     root: &Path,
     table: &CapabilityTable,
 ) -> Result<Policy> {
-    let mut problems = TomlProblems::new(source);
+    let origin = problems.source().path().display().to_string();
     let exclude = globs(
         file.exclude.or(base.exclude).unwrap_or_default(),
         &mut problems,
@@ -385,7 +391,7 @@ fn compile(
         .collect();
     problems.finish(Policy {
         root: root.to_path_buf(),
-        origin: source.path().display().to_string(),
+        origin,
         exclude,
         dialects,
         partials,
@@ -491,8 +497,9 @@ fn compile_callout(
             problems.push(
                 Some(contrast.span()),
                 format!(
-                    "`contrast` names product `{}`, which the capability table does not define",
-                    contrast.get_ref()
+                    "`contrast` names product `{}`, which the capability table ({}) does not define",
+                    contrast.get_ref(),
+                    table.origin
                 ),
             );
         }
@@ -501,7 +508,7 @@ fn compile_callout(
     let example_group = file.example_group.as_ref().and_then(|example| {
         let index = table.groups.iter().position(|group| group.all_names().any(|known| known == example.get_ref()));
         if index.is_none() {
-            problems.push(Some(example.span()), format!("`example-group` names `{}`, which is not a permission group in the capability table", example.get_ref()));
+            problems.push(Some(example.span()), format!("`example-group` names `{}`, which is not a permission group in the capability table ({})", example.get_ref(), table.origin));
         }
         index
     });
@@ -553,7 +560,7 @@ fn compile_callout(
             ),
         );
     }
-    if contrast.is_none() && template_text.contains("{contrast") {
+    if file.contrast.is_none() && template_text.contains("{contrast") {
         problems.push(
             Some(file.product.span()),
             format!(
@@ -858,12 +865,14 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_presets_are_errors() {
-        let message = settings("extend = \"cloudflare\"\n")
+        let message = settings("extend = \"cloudflare\"\n[rules]\nSL010 = \"error\"\n")
             .unwrap_err()
             .to_string();
-        assert!(
-            message.starts_with("scope-lint.toml:1:1: unknown key `extend` in the policy"),
-            "{message}"
+        assert_eq!(
+            message,
+            "scope-lint.toml:1:1: unknown key `extend` in the policy (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`)\n\
+             scope-lint.toml:3:1: unknown rule `SL010` in [rules]",
+            "an unknown key does not hide the other problems"
         );
         let message = settings("extends = \"acme\"\n").unwrap_err().to_string();
         assert_eq!(

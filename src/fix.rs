@@ -11,7 +11,7 @@ use crate::doc::callout::{self, CalloutForm, NewCallout};
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page, SectionId};
 use crate::error::{Error, Result};
-use crate::lint::{Linter, Loader, PageInput, PageReport};
+use crate::lint::{Linter, Loader, PageInput};
 use crate::rules::facts::UnsatisfiedSection;
 use crate::rules::{Context, Edit, Finding, Fix};
 use crate::walk::{CheckRun, FsLoader};
@@ -217,15 +217,19 @@ fn aside_import(page: &Page) -> Option<Edit> {
             replacement,
         });
     }
-    let at = page
+    // After the front matter and the blank lines that follow it, so the import is a block of its own.
+    let after_front = page
         .front_matter
         .as_ref()
         .map_or(0, |front| line_after(text, front.end));
+    let rest = &text[after_front..];
+    let at = after_front + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
     let statement = format!("import {{ Aside }} from \"~/components\";{newline}{newline}");
+    let separated = at == 0 || text[..at].ends_with(&format!("{newline}{newline}"));
     Some(Edit {
         file: None,
         range: at..at,
-        replacement: if at == 0 || text[..at].ends_with(&format!("{newline}{newline}")) {
+        replacement: if separated {
             statement
         } else {
             format!("{newline}{statement}")
@@ -384,8 +388,14 @@ pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
         .unified_diff()
         .context_radius(3)
         .header(
-            &format!("a/{}", display.trim_start_matches('/')),
-            &format!("b/{}", display.trim_start_matches('/')),
+            &format!(
+                "a/{}",
+                display.trim_start_matches("./").trim_start_matches('/')
+            ),
+            &format!(
+                "b/{}",
+                display.trim_start_matches("./").trim_start_matches('/')
+            ),
         )
         .to_string()
 }
@@ -446,9 +456,9 @@ pub struct FixPlan {
 
 /// Plans the fixes for every finding of `run` that has one, applies them in memory, and checks the fixed
 /// pages again: a file whose fixed finding would still be reported is left out with an internal error.
-pub fn plan(run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
+pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
     let files = run.reports.len();
-    let mut errors = run.errors;
+    let mut errors = std::mem::take(&mut run.errors);
     let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
     let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
     for (index, report) in run.reports.iter().enumerate() {
@@ -512,14 +522,7 @@ pub fn plan(run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
             Err(error) => errors.push(in_file(&path, error)),
         }
     }
-    let remaining = verify(
-        &run.reports,
-        &owners,
-        &mut changes,
-        linter,
-        loader,
-        &mut errors,
-    );
+    let remaining = verify(&run, &owners, &mut changes, linter, loader, &mut errors);
     FixPlan {
         changes: changes.into_values().collect(),
         remaining,
@@ -543,7 +546,7 @@ fn in_file(path: &Path, error: Error) -> Error {
 
 /// Checks every page again with the changes applied; drops the changes of a page whose fixed findings remain.
 fn verify(
-    reports: &[PageReport],
+    run: &CheckRun,
     owners: &[(usize, Vec<PathBuf>)],
     changes: &mut BTreeMap<PathBuf, FileChange>,
     linter: &Linter,
@@ -557,7 +560,7 @@ fn verify(
     };
     let mut rejected: Vec<PathBuf> = Vec::new();
     let mut remaining = Vec::new();
-    for (index, report) in reports.iter().enumerate() {
+    for (index, report) in run.reports.iter().enumerate() {
         let path = report.page.source.path().to_path_buf();
         let touched = owners
             .iter()
@@ -582,6 +585,7 @@ fn verify(
                 location: Some(&path),
                 relative: &relative,
                 text,
+                included: run.included.contains(&crate::lint::file_key(&path)),
             },
             &overlay,
         );

@@ -41,6 +41,8 @@ pub struct PageInput<'a> {
     /// The path relative to the policy root, for the policy's globs.
     pub relative: &'a Path,
     pub text: String,
+    /// Whether another checked page includes this file (then it is checked as a partial).
+    pub included: bool,
 }
 
 /// The outcome for one page.
@@ -62,18 +64,30 @@ impl Linter {
 
     /// Parses and checks one page.
     pub fn check(&self, input: PageInput<'_>, loader: &dyn Loader) -> PageReport {
-        let dialect = self.policy().dialect_for(input.relative);
-        let page = Page::parse(SourceText::new(input.display, input.text), dialect);
-        let findings = self.check_page(&page, input.location, input.relative, loader);
+        let page = self.parse(input.display, input.relative, input.text);
+        let findings = self.check_page(
+            &page,
+            input.location,
+            input.relative,
+            input.included,
+            loader,
+        );
         PageReport { page, findings }
     }
 
-    /// Checks an already parsed page.
+    /// Parses a page in the dialect the policy gives its path.
+    pub fn parse(&self, display: PathBuf, relative: &Path, text: String) -> Page {
+        let dialect = self.policy().dialect_for(relative);
+        Page::parse(SourceText::new(display, text), dialect)
+    }
+
+    /// Checks an already parsed page; `included` says another checked page includes it.
     pub fn check_page(
         &self,
         page: &Page,
         location: Option<&Path>,
         relative: &Path,
+        included: bool,
         loader: &dyn Loader,
     ) -> Vec<Finding> {
         let gatherer = Gatherer {
@@ -90,10 +104,29 @@ impl Linter {
             page,
             facts: &facts,
             relative,
-            is_partial: self.policy().is_partial(relative),
+            is_partial: included || self.policy().is_partial(relative),
         };
         rules::run(&context)
     }
+
+    /// The files `page` (at `location`) includes directly, as [`file_key`]s.
+    pub fn included_files(
+        &self,
+        page: &Page,
+        location: &Path,
+        loader: &dyn Loader,
+    ) -> Vec<PathBuf> {
+        page.includes
+            .iter()
+            .filter_map(|include| resolve_include(self.policy(), loader, location, include))
+            .map(|path| file_key(&path))
+            .collect()
+    }
+}
+
+/// One key per file, however its path was spelled: absolute, `.` and `..` resolved lexically.
+pub fn file_key(path: &Path) -> PathBuf {
+    clean(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 impl Policy {
@@ -136,13 +169,15 @@ pub fn resolve_include(
     }
 }
 
-/// The product directory of a page: the path component after `docs` (`src/content/docs/<product>/...`).
+/// The product directory of a page: the directory right below the last `docs` directory in its path
+/// (`src/content/docs/<product>/...`), when the page sits below that directory.
 fn product_from_path(path: &Path) -> Option<String> {
-    let mut components = path.components().map(Component::as_os_str);
-    components.find(|component| *component == "docs")?;
-    let product = components.next()?.to_str()?;
-    let has_more = components.next().is_some();
-    has_more.then(|| product.to_owned())
+    let components: Vec<&std::ffi::OsStr> = path.components().map(Component::as_os_str).collect();
+    let docs = components
+        .iter()
+        .rposition(|component| *component == "docs")?;
+    let product = components.get(docs + 1)?;
+    (docs + 2 < components.len()).then(|| product.to_string_lossy().into_owned())
 }
 
 /// Removes `.` and resolves `..` lexically, so one file has one cache key.
@@ -173,6 +208,13 @@ mod tests {
             Some("ai-gateway".into())
         );
         assert_eq!(product_from_path(Path::new("docs/a.mdx")), None);
+        assert_eq!(
+            product_from_path(Path::new(
+                "/tmp/docs/site/src/content/docs/r2/api/tokens.mdx"
+            )),
+            Some("r2".into()),
+            "the last docs directory counts"
+        );
         assert_eq!(clean(Path::new("a/./b/../c.md")), PathBuf::from("a/c.md"));
     }
 }

@@ -319,13 +319,49 @@ impl Matcher {
                 .any(|(known, _)| known == word)
     }
 
-    /// Whether the sentence holding `at` in prose-normalised `text` negates what comes at `at`.
-    pub fn negated_before(&self, text: &str, at: usize) -> bool {
-        let sentence_start = text[..at]
-            .rfind(['.', '!', '?', ';'])
+    /// Whether the claim at `range` of prose-normalised `text` is negated: a negation inside it ("scoped
+    /// only: a token cannot be restricted to ..."), or before it in its sentence ("there is no way to scope
+    /// ..."), except in a leading subordinate clause ("If you don't share tokens, scope the token to ...").
+    pub fn negated(&self, text: &str, range: Range<usize>) -> bool {
+        let sentence_start = text[..range.start]
+            .rfind(['.', '!', '?', ';', ':'])
             .map_or(0, |index| index + 1);
-        self.negation.is_match(&text[sentence_start..at])
+        let main_clauses: Vec<&str> = text[sentence_start..range.start]
+            .split(',')
+            .filter(|clause| !starts_subordinate_clause(clause))
+            .collect();
+        main_clauses
+            .iter()
+            .any(|clause| self.negation.is_match(clause))
+            || self.negation.is_match(&text[range])
     }
+}
+
+/// Whether a clause opens with a subordinating word, so its negation does not reach the main clause.
+fn starts_subordinate_clause(clause: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "if",
+        "when",
+        "whenever",
+        "unless",
+        "without",
+        "unlike",
+        "because",
+        "although",
+        "though",
+        "while",
+        "whereas",
+        "since",
+        "even if",
+        "even though",
+        "once",
+    ];
+    let clause = clause.trim_start();
+    OPENERS.iter().any(|opener| {
+        clause
+            .strip_prefix(opener)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    })
 }
 
 /// Words that read as a permission level even when no group in the table uses them.
@@ -397,7 +433,7 @@ fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
             let noun = regex::escape(&product.noun.as_ref()?.to_lowercase());
             let name = regex::escape(&product.name.to_lowercase());
             let pattern = format!(
-                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|scop(?:e|es|ing)|permissions?|access|restrictions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?|access)\b"
+                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|scop(?:e|es|ing)|permissions?|restrictions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b"
             );
             Some(ClaimPattern {
                 product: index,
@@ -494,7 +530,30 @@ mod tests {
         assert!(!claim.is_match("you can scope the token to a single bucket."));
         let text = "there is no resource type to scope an api token to a single ai gateway.";
         let found = claim.find(text).unwrap();
-        assert!(matcher.negated_before(text, found.start()));
+        assert!(matcher.negated(text, found.range()));
+        let later = "permissions are account-scoped only: a token cannot be restricted to a single gateway.";
+        let found = claim.find(later).unwrap();
+        assert_eq!(&later[found.start()..found.start() + 6], "scoped");
+        assert!(
+            matcher.negated(later, found.range()),
+            "the negation sits inside the match"
+        );
+        for sentence in [
+            "if you don't want to share credentials, scope the token to a single gateway.",
+            "without any extra setup, you can restrict a token to one gateway.",
+            "unlike r2, ai gateway lets you scope tokens to a single gateway.",
+            "you can never be too careful: scope the token to a single gateway.",
+        ] {
+            let found = claim.find(sentence).unwrap();
+            assert!(!matcher.negated(sentence, found.range()), "{sentence}");
+        }
+        let however = "you cannot, however, scope a token to a single gateway.";
+        assert!(matcher.negated(however, claim.find(however).unwrap().range()));
+        assert!(
+            !claim.is_match("turn on per-gateway access logs and gateway-level access control.")
+        );
+        let claim_text = "scope the token to a single gateway.";
+        assert!(!matcher.negated(claim_text, claim.find(claim_text).unwrap().range()));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! inserts missing call-outs into the chapters mdBook renders and never writes to the source files.
 #![deny(clippy::print_stdout)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::config::{self, Settings};
 use crate::doc::source::SourceText;
 use crate::error::{Error, Result};
-use crate::lint::{Linter, Loader, PageInput};
+use crate::lint::{Linter, Loader, PageInput, file_key};
 use crate::report::{self, FileFindings, Summary};
 use crate::rules::{Edit, Finding, Severity};
 use crate::walk::FsLoader;
@@ -362,6 +362,14 @@ pub fn process(
 ) -> Outcome {
     let source_dir = context.root.join(&context.config.book.src);
     let loader = FsLoader::default();
+    let run = BookRun {
+        included: included_chapters(book, &source_dir, linter, &loader),
+        source_dir,
+        display_dir: context.config.book.src.clone(),
+        linter,
+        settings,
+        loader: &loader,
+    };
     let mut findings = Vec::new();
     let mut chapters = 0;
     book.for_each_chapter_mut(|chapter| {
@@ -369,15 +377,7 @@ pub fn process(
             return;
         };
         chapters += 1;
-        let (source, remaining) = check_chapter(
-            context,
-            &source_dir,
-            &source_path,
-            chapter,
-            linter,
-            settings,
-            &loader,
-        );
+        let (source, remaining) = run.check_chapter(&source_path, chapter);
         if !remaining.is_empty() {
             findings.push((source, remaining));
         }
@@ -385,47 +385,80 @@ pub fn process(
     Outcome { findings, chapters }
 }
 
-fn check_chapter(
-    context: &PreprocessorContext,
+/// What checking every chapter of one book shares.
+struct BookRun<'a> {
+    /// Where chapter files are on disk (`<root>/src`).
+    source_dir: PathBuf,
+    /// How chapter paths are shown (`src`).
+    display_dir: PathBuf,
+    linter: &'a Linter,
+    settings: &'a BookSettings,
+    loader: &'a dyn Loader,
+    included: HashSet<PathBuf>,
+}
+
+impl BookRun<'_> {
+    /// Checks one chapter; in `inject` mode, writes its missing call-outs into `chapter.content`.
+    fn check_chapter(
+        &self,
+        source_path: &Path,
+        chapter: &mut Chapter,
+    ) -> (SourceText, Vec<Finding>) {
+        let location = self.source_dir.join(source_path);
+        let relative = crate::walk::relative_to_root(self.linter, &location);
+        let report = self.linter.check(
+            PageInput {
+                display: self.display_dir.join(source_path),
+                location: Some(&location),
+                relative: &relative,
+                text: chapter.content.clone(),
+                included: self.included.contains(&file_key(&location)),
+            },
+            self.loader,
+        );
+        if self.settings.mode != Mode::Inject {
+            return (report.page.source, report.findings);
+        }
+        let (injected, kept): (Vec<Finding>, Vec<Finding>) =
+            report.findings.into_iter().partition(injectable);
+        let edits: Vec<&Edit> = injected
+            .iter()
+            .filter_map(|finding| finding.fix.as_ref())
+            .flat_map(|fix| &fix.edits)
+            .collect();
+        if let Ok(content) = crate::fix::apply_edits(&report.page.source.text, &edits) {
+            chapter.content = content;
+        }
+        (report.page.source, kept)
+    }
+}
+
+/// A missing call-out whose fix only inserts into the chapter itself.
+fn injectable(finding: &Finding) -> bool {
+    finding.code == "SL001"
+        && finding
+            .fix
+            .as_ref()
+            .is_some_and(|fix| fix.edits.iter().all(|edit| edit.file.is_none()))
+}
+
+/// The files that some chapter `{{#include}}`s: checked as partials, like the Cloudflare partials.
+fn included_chapters(
+    book: &Book,
     source_dir: &Path,
-    source_path: &Path,
-    chapter: &mut Chapter,
     linter: &Linter,
-    settings: &BookSettings,
     loader: &dyn Loader,
-) -> (SourceText, Vec<Finding>) {
-    let location = source_dir.join(source_path);
-    let display = context.config.book.src.join(source_path);
-    let relative = crate::walk::relative_to_root(linter, &location);
-    let report = linter.check(
-        PageInput {
-            display,
-            location: Some(&location),
-            relative: &relative,
-            text: chapter.content.clone(),
-        },
-        loader,
-    );
-    if settings.mode != Mode::Inject {
-        return (report.page.source, report.findings);
-    }
-    let (injected, kept): (Vec<Finding>, Vec<Finding>) =
-        report.findings.into_iter().partition(|finding| {
-            finding.code == "SL001"
-                && finding
-                    .fix
-                    .as_ref()
-                    .is_some_and(|fix| fix.edits.iter().all(|edit| edit.file.is_none()))
-        });
-    let edits: Vec<&Edit> = injected
-        .iter()
-        .filter_map(|finding| finding.fix.as_ref())
-        .flat_map(|fix| &fix.edits)
-        .collect();
-    if let Ok(content) = crate::fix::apply_edits(&report.page.source.text, &edits) {
-        chapter.content = content;
-    }
-    (report.page.source, kept)
+) -> HashSet<PathBuf> {
+    book.chapters()
+        .filter(|chapter| chapter.content.contains("{{#"))
+        .filter_map(|chapter| {
+            let location = source_dir.join(chapter.source_path.as_ref()?);
+            let relative = crate::walk::relative_to_root(linter, &location);
+            let page = linter.parse(location.clone(), &relative, chapter.content.clone());
+            Some(linter.included_files(&page, &location, loader))
+        })
+        .flatten()
+        .collect()
 }
 
 /// mdBook runs the preprocessor once per renderer; findings are printed for the first one only.

@@ -51,10 +51,6 @@ impl<'a> TomlProblems<'a> {
         self.source
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.problems.is_empty()
-    }
-
     /// `Ok(value)` when no problem was recorded, else every problem sorted by position.
     pub fn finish<T>(self, value: T) -> Result<T, Error> {
         if self.problems.is_empty() {
@@ -73,24 +69,29 @@ impl<'a> TomlProblems<'a> {
     }
 }
 
-/// Parses `source` as TOML into `T`, first reporting every key that `spec` does not allow.
-pub fn deserialize<T: DeserializeOwned>(
-    source: &SourceText,
+/// Parses `source` as TOML into `T`. Keys that `spec` does not allow are returned as problems (so that the
+/// caller can add the problems it finds in the values and report them all at once); a syntax or type error
+/// ends the load with every problem found so far.
+pub fn deserialize<'s, T: DeserializeOwned>(
+    source: &'s SourceText,
     spec: &'static [(&'static str, KeySpec)],
     what: &str,
-) -> Result<T, Error> {
+) -> Result<(T, TomlProblems<'s>), Error> {
     let mut problems = TomlProblems::new(source);
     match DeTable::parse(&source.text) {
         Ok(document) => check_table(document.get_ref(), spec, what, &mut problems),
-        Err(error) => problems.push(error.span(), first_line(error.message())),
+        Err(error) => {
+            problems.push(error.span(), first_line(error.message()));
+            return Err(problems.into_error());
+        }
     }
-    if !problems.is_empty() {
-        return Err(problems.into_error());
+    match toml::from_str::<T>(&source.text) {
+        Ok(value) => Ok((value, problems)),
+        Err(error) => {
+            problems.push(error.span(), first_line(error.message()));
+            Err(problems.into_error())
+        }
     }
-    toml::from_str::<T>(&source.text).map_err(|error| {
-        problems.push(error.span(), first_line(error.message()));
-        problems.into_error()
-    })
 }
 
 fn first_line(message: &str) -> String {

@@ -1,6 +1,6 @@
 //! File discovery (.gitignore-aware), parallel checking, and reading included files from disk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
 use crate::error::{Error, describe_io};
-use crate::lint::{Linter, Loader, PageInput, PageReport, clean};
+use crate::lint::{Linter, Loader, PageReport, clean, file_key};
 
 /// The extensions a directory walk checks.
 pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];
@@ -27,6 +27,8 @@ pub struct CheckRun {
     pub reports: Vec<PageReport>,
     /// Files and paths that could not be read; the run exits 2 when there is any.
     pub errors: Vec<Error>,
+    /// The files (as [`file_key`]s) that a checked page includes: checked as partials.
+    pub included: HashSet<PathBuf>,
 }
 
 impl CheckRun {
@@ -134,33 +136,44 @@ pub fn relative_to_root(linter: &Linter, path: &Path) -> PathBuf {
 pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
     let (files, mut errors) = discover(paths, linter);
     let loader = FsLoader::default();
-    let outcomes: Vec<Result<PageReport, Error>> = files
+    let parsed: Vec<Result<(PathBuf, Page), Error>> = files
         .par_iter()
-        .map(|file| check_file(&file.path, linter, &loader))
+        .map(|file| {
+            let text = read_source(&file.path)?;
+            let relative = relative_to_root(linter, &file.path);
+            Ok((
+                relative.clone(),
+                linter.parse(file.path.clone(), &relative, text),
+            ))
+        })
         .collect();
-    let mut reports = Vec::with_capacity(outcomes.len());
-    for outcome in outcomes {
+    let mut pages = Vec::with_capacity(parsed.len());
+    for outcome in parsed {
         match outcome {
-            Ok(report) => reports.push(report),
+            Ok(page) => pages.push(page),
             Err(error) => errors.push(error),
         }
     }
-    CheckRun { reports, errors }
-}
-
-/// Reads and checks one file.
-pub fn check_file(path: &Path, linter: &Linter, loader: &dyn Loader) -> Result<PageReport, Error> {
-    let text = read_source(path)?;
-    let relative = relative_to_root(linter, path);
-    Ok(linter.check(
-        PageInput {
-            display: path.to_path_buf(),
-            location: Some(path),
-            relative: &relative,
-            text,
-        },
-        loader,
-    ))
+    // A file another page includes is a partial: checked for its content, never asked for a call-out.
+    let included: HashSet<PathBuf> = pages
+        .par_iter()
+        .flat_map_iter(|(_, page)| linter.included_files(page, page.source.path(), &loader))
+        .collect();
+    let reports = pages
+        .into_par_iter()
+        .map(|(relative, page)| {
+            let location = page.source.path().to_path_buf();
+            let is_included = included.contains(&file_key(&location));
+            let findings =
+                linter.check_page(&page, Some(&location), &relative, is_included, &loader);
+            PageReport { page, findings }
+        })
+        .collect();
+    CheckRun {
+        reports,
+        errors,
+        included,
+    }
 }
 
 /// Reads a Markdown/MDX file as text: binary files and invalid UTF-8 are errors naming the line.

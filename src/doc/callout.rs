@@ -365,7 +365,8 @@ fn alert_marker(kind: &str) -> &'static str {
     }
 }
 
-fn capitalize(word: &str) -> String {
+/// `note` -> `Note`.
+pub fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
     chars
         .next()

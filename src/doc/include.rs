@@ -166,6 +166,19 @@ pub fn select_part(text: &str, part: &FilePart) -> Range<usize> {
     }
 }
 
+/// `text` with every byte outside `keep` blanked (line breaks kept), so offsets still match the file.
+pub fn blank_outside(text: &str, keep: Range<usize>) -> String {
+    text.char_indices()
+        .map(|(index, c)| {
+            if keep.contains(&index) || c == '\n' || c == '\r' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
 fn anchor_range(text: &str, name: &str) -> Option<Range<usize>> {
     let starts = line_starts(text);
     let line_text = |index: usize| {

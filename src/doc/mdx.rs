@@ -285,7 +285,7 @@ impl Scanner<'_> {
             let Some(mut directive) = self.open_directives.pop() else {
                 return false;
             };
-            directive.close = Some(pos..end);
+            directive.close = Some(pos + indent..end);
             self.scan.directives.push(directive);
             self.mask(pos..end);
             return true;
@@ -307,7 +307,7 @@ impl Scanner<'_> {
         self.open_directives.push(Directive {
             name: rest[..name_len].to_ascii_lowercase(),
             title,
-            open: pos..end,
+            open: pos + indent..end,
             close: None,
             indent: self.text[pos..pos + indent].to_owned(),
         });

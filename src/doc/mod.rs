@@ -208,14 +208,17 @@ impl Page {
             .map_or(self.text().len(), |next| next.range.start)
     }
 
-    /// Whether `inner` lies in `outer` or one of its subsections.
+    /// Whether `inner` lies in `outer` or one of its subsections. A level-1 heading is the page title: its
+    /// section holds the whole page, so it contains nothing but itself here.
     pub fn section_contains(&self, outer: SectionId, inner: SectionId) -> bool {
-        let range = self.section_range(outer);
-        let probe = match self.heading_of(inner) {
-            Some(heading) => heading.range.start,
-            None => 0,
+        if outer == inner {
+            return true;
+        }
+        let Some(heading) = self.heading_of(outer).filter(|heading| heading.level >= 2) else {
+            return false;
         };
-        outer == inner || (outer.0 != 0 && range.contains(&probe))
+        let probe = self.heading_of(inner).map_or(0, |inner| inner.range.start);
+        heading.range.start < probe && probe < self.section_range(outer).end
     }
 
     /// The call-out whose range holds `offset`, innermost first.

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{CalloutPolicy, ListingKind, Policy};
+use crate::doc::include::{FilePart, blank_outside, select_part};
+use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
 use crate::lint::{Loader, resolve_include};
 use crate::matcher::{Matcher, Mode, WILDCARD, normalize};
@@ -36,6 +38,9 @@ pub struct Mention {
     pub unit: usize,
     /// The call-out the mention is in.
     pub callout: Option<usize>,
+    /// Whether the group name is what the table cell or list item starts with (so it lists the group,
+    /// rather than mentioning it in a sentence).
+    pub leading: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +144,7 @@ impl Gatherer<'_> {
                 facts.mentions.push(Mention {
                     group: found.item,
                     product: self.table.groups[found.item].product,
+                    leading: found.range.start == 0,
                     span: normalized.source_range(found.range, page.text()),
                     unit: index,
                     callout,
@@ -157,6 +163,7 @@ impl Gatherer<'_> {
                         span: unit.range.clone(),
                         unit: index,
                         callout,
+                        leading: true,
                     });
                 }
             }
@@ -173,7 +180,10 @@ impl Gatherer<'_> {
     /// Tables and lists (outside call-outs) that name groups of a product with a call-out policy.
     fn listings(&self, page: &Page, mentions: &[Mention]) -> Vec<Listing> {
         let mut listings: Vec<Listing> = Vec::new();
-        for mention in mentions.iter().filter(|mention| mention.callout.is_none()) {
+        let listed = mentions
+            .iter()
+            .filter(|mention| mention.callout.is_none() && mention.leading);
+        for mention in listed {
             let Some(policy) = self
                 .policy
                 .callouts
@@ -236,17 +246,26 @@ impl Gatherer<'_> {
             prose.push_str(if raw { ". " } else { " " });
         }
         let mut products: Vec<ProductIndex> = Vec::new();
+        let mut contrasts: Vec<ProductIndex> = Vec::new();
         for found in self.matcher.find_products(&names) {
             if !products.contains(&found.item) {
                 products.push(found.item);
             }
+            if is_contrast(&names[..found.range.start]) {
+                contrasts.push(found.item);
+            }
         }
-        let subject = products.iter().copied().find(|product| {
-            self.policy
-                .callouts
-                .iter()
-                .any(|policy| policy.product == *product)
-        });
+        // "Unlike R2, ..." names R2 as a contrast: the call-out is about the product it goes on to name.
+        let subject = products
+            .iter()
+            .copied()
+            .filter(|product| !contrasts.contains(product))
+            .find(|product| {
+                self.policy
+                    .callouts
+                    .iter()
+                    .any(|policy| policy.product == *product)
+            });
         let says_account_only = self
             .policy
             .callouts
@@ -285,6 +304,14 @@ impl Gatherer<'_> {
             let Some(partial) = self.loader.load(&path, dialect) else {
                 continue;
             };
+            let partial = match &include.target {
+                IncludeTarget::File { part, .. } if *part != FilePart::Whole => {
+                    let keep = select_part(partial.text(), part);
+                    let text = blank_outside(partial.text(), keep);
+                    Arc::new(Page::parse(SourceText::new(path.clone(), text), dialect))
+                }
+                _ => partial,
+            };
             let include_params: Vec<(String, String)> = match &include.target {
                 IncludeTarget::Partial { params, .. } => params.clone(),
                 IncludeTarget::File { .. } => params.to_vec(),
@@ -322,6 +349,26 @@ impl Gatherer<'_> {
             facts.named_products.extend(inner.named_products);
         }
     }
+}
+
+/// Whether the text before a product name introduces it as a contrast ("unlike R2", "compared to R2").
+fn is_contrast(before: &str) -> bool {
+    const CONTRAST: &[&str] = &[
+        "unlike",
+        "like",
+        "compared to",
+        "contrast to",
+        "contrast with",
+        "opposed to",
+        "than",
+        "except",
+    ];
+    let before = before.trim_end();
+    CONTRAST.iter().any(|word| {
+        before
+            .strip_suffix(word)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+    })
 }
 
 /// The table or list a unit belongs to, as a listing block.

@@ -84,7 +84,7 @@ impl Rule for ContradictingClaim {
             let prose = normalize(page.unit_text(unit), unit.range.start, Mode::Prose, &[]);
             for claim in &claims {
                 for found in claim.regex.find_iter(&prose.text) {
-                    if context.matcher.negated_before(&prose.text, found.start()) {
+                    if context.matcher.negated(&prose.text, found.range()) {
                         continue;
                     }
                     let product = &context.table.products[claim.product].name;

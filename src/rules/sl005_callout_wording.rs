@@ -11,8 +11,9 @@ macro_rules! doc {
 Checks the wording of an acceptable account-scope call-out (one that names the product and says
 account-only scope):
 
-- when it names some of the product's groups (`AI Gateway Read/Edit/Run`, `AI Gateway Read, Edit and Run`,
-  or full names), it must name all of them, and only groups that exist;
+- when it lists the product's groups after the product name (`AI Gateway Read/Edit/Run`, `AI Gateway Read,
+  Edit and Run`; two or more), it must list all of them, and only groups that exist (a single group, as in
+  "a token with AI Gateway Run", is an example, not a list);
 - it must contain every phrase in the policy's `require` list (the Cloudflare preset requires saying that a
   token cannot be restricted to a single gateway).
 
@@ -77,6 +78,7 @@ impl Rule for CalloutWording {
                 let product = &context.table.products[policy.product].name;
                 let (named, unknown) = named_groups(context, policy.product, &reading.names);
                 for word in unknown {
+                    let word = crate::doc::callout::capitalize(&word);
                     out.push(
                         Finding::new(self, span.clone(), format!("this call-out names `{product} {word}`, which is not a permission group of {product}"))
                             .help(format!("the {product} groups are {}", group_list(context, policy.product))),
@@ -154,7 +156,12 @@ fn named_groups(
     for product_name in &product_names {
         for (start, _) in names.match_indices(product_name.as_str()) {
             let after = &names[start + product_name.len()..];
-            for word in verb_list(context, after) {
+            let words = verb_list(context, after);
+            // One group after the product name is an example ("a token with AI Gateway Run"), not a list.
+            if words.len() < 2 {
+                continue;
+            }
+            for word in words {
                 match context.matcher.group_by_verb(product, &word) {
                     Some(group) if !named.contains(&group) => named.push(group),
                     Some(_) => {}

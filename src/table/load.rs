@@ -86,8 +86,8 @@ struct RawGroup {
 /// Parses and validates a capability table; `path` is only used in messages.
 pub fn load_table(text: &str, path: &str) -> Result<CapabilityTable, Error> {
     let source = SourceText::new(path, text.to_owned());
-    let raw: RawTable = deserialize(&source, TABLE_KEYS, "the capability table")?;
-    let mut problems = TomlProblems::new(&source);
+    let (raw, mut problems): (RawTable, _) =
+        deserialize(&source, TABLE_KEYS, "the capability table")?;
     check_schema(raw.schema.as_ref(), &mut problems);
     let resource_types = resource_types(raw.resource_types, &mut problems);
     let products = products(raw.products, &mut problems);
