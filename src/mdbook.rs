@@ -19,7 +19,7 @@ use crate::doc::source::SourceText;
 use crate::error::{Error, Result};
 use crate::lint::{Linter, Loader, PageInput, file_key};
 use crate::report::{self, FileFindings, Summary};
-use crate::rules::{Edit, Finding, Severity};
+use crate::rules::{Edit, Finding};
 use crate::walk::FsLoader;
 
 /// The mdBook versions whose protocol this preprocessor speaks.
@@ -94,44 +94,78 @@ pub fn run(mut input: impl Read, output: impl Write, diagnostics: &mut dyn Write
     input
         .read_to_string(&mut text)
         .map_err(|error| Error::io(Path::new("<stdin>"), error))?;
-    let (context, mut book) = parse_input(&text)?;
-    let settings = book_settings(&context)?;
-    let linter = Linter::new(load_settings(&context, &settings)?);
-    let outcome = process(&context, &mut book, &linter, &settings);
-    if reports_for(&context) {
-        write_findings(&outcome, diagnostics)?;
-    }
-    let failed = outcome
-        .findings
-        .iter()
-        .flat_map(|(_, findings)| findings)
-        .any(|finding| match settings.fail_on {
-            FailOn::Error => finding.severity == Severity::Error,
-            FailOn::Warning => true,
-            FailOn::Never => false,
-        });
-    if failed {
-        let summary = summary(&outcome);
-        return Err(Error::Usage(format!(
-            "the book has {} at the failing level (fail-on = \"{}\"); see the findings above",
-            plural(
-                if settings.fail_on == FailOn::Warning {
-                    summary.errors + summary.warnings
-                } else {
-                    summary.errors
-                },
-                "finding"
-            ),
-            match settings.fail_on {
-                FailOn::Error => "error",
-                FailOn::Warning => "warning",
-                FailOn::Never => "never",
-            }
-        )));
-    }
+    let (context, book) = parse_input(&text)?;
+    let book = preprocess(&context, book, diagnostics)?;
     serde_json::to_writer(output, &book)
         .map_err(|error| Error::io(Path::new("<stdout>"), error.into()))?;
     Ok(())
+}
+
+/// Checks (and in `inject` mode, changes) `book` per the book's `[preprocessor.scope-lint]` table. Findings
+/// go to `diagnostics`, once per build (for the first renderer); findings at the `fail-on` level are an error.
+pub fn preprocess(
+    context: &PreprocessorContext,
+    mut book: Book,
+    diagnostics: &mut dyn Write,
+) -> Result<Book> {
+    let settings = book_settings(context)?;
+    let linter = Linter::new(load_settings(context, &settings)?);
+    let outcome = process(context, &mut book, &linter, &settings);
+    if reports_for(context) {
+        write_findings(&outcome, diagnostics)?;
+    }
+    let summary = summary(&outcome);
+    let failing = match settings.fail_on {
+        FailOn::Error => summary.errors,
+        FailOn::Warning => summary.errors + summary.warnings,
+        FailOn::Never => 0,
+    };
+    if failing > 0 {
+        let level = match settings.fail_on {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
+        };
+        return Err(Error::Usage(format!(
+            "the book has {} at the failing level (fail-on = \"{level}\"); see the findings above",
+            plural(failing, "finding")
+        )));
+    }
+    Ok(book)
+}
+
+/// scope-lint as an in-process [`mdbook_preprocessor::Preprocessor`] (for `mdbook-driver`, tests and
+/// tools that embed mdBook). Findings are kept in [`ScopeLint::diagnostics`] instead of being printed.
+#[derive(Default)]
+pub struct ScopeLint {
+    diagnostics: std::sync::Mutex<Vec<u8>>,
+}
+
+impl ScopeLint {
+    /// The findings written so far, as the human report.
+    pub fn diagnostics(&self) -> String {
+        String::from_utf8_lossy(&self.diagnostics.lock().expect("not poisoned")).into_owned()
+    }
+}
+
+impl mdbook_preprocessor::Preprocessor for ScopeLint {
+    fn name(&self) -> &str {
+        "scope-lint"
+    }
+
+    fn run(
+        &self,
+        context: &PreprocessorContext,
+        book: Book,
+    ) -> mdbook_preprocessor::errors::Result<Book> {
+        let mut diagnostics = self.diagnostics.lock().expect("not poisoned");
+        preprocess(context, book, &mut *diagnostics)
+            .map_err(|error| mdbook_preprocessor::errors::Error::msg(error.to_string()))
+    }
+
+    fn supports_renderer(&self, _renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
+        Ok(true)
+    }
 }
 
 /// Parses `[context, book]`, refusing other mdBook versions with one clear sentence.
@@ -377,8 +411,9 @@ pub fn process(
             return;
         };
         chapters += 1;
-        let (source, remaining) = run.check_chapter(&source_path, chapter);
-        if !remaining.is_empty() {
+        if let Some((source, remaining)) = run.check_chapter(&source_path, chapter)
+            && !remaining.is_empty()
+        {
             findings.push((source, remaining));
         }
     });
@@ -398,14 +433,18 @@ struct BookRun<'a> {
 }
 
 impl BookRun<'_> {
-    /// Checks one chapter; in `inject` mode, writes its missing call-outs into `chapter.content`.
+    /// Checks one chapter (unless the policy excludes it); in `inject` mode, writes its missing call-outs
+    /// into `chapter.content`.
     fn check_chapter(
         &self,
         source_path: &Path,
         chapter: &mut Chapter,
-    ) -> (SourceText, Vec<Finding>) {
+    ) -> Option<(SourceText, Vec<Finding>)> {
         let location = self.source_dir.join(source_path);
         let relative = crate::walk::relative_to_root(self.linter, &location);
+        if self.linter.policy().is_excluded(&relative) {
+            return None;
+        }
         let report = self.linter.check(
             PageInput {
                 display: self.display_dir.join(source_path),
@@ -417,7 +456,7 @@ impl BookRun<'_> {
             self.loader,
         );
         if self.settings.mode != Mode::Inject {
-            return (report.page.source, report.findings);
+            return Some((report.page.source, report.findings));
         }
         let (injected, kept): (Vec<Finding>, Vec<Finding>) =
             report.findings.into_iter().partition(injectable);
@@ -429,7 +468,7 @@ impl BookRun<'_> {
         if let Ok(content) = crate::fix::apply_edits(&report.page.source.text, &edits) {
             chapter.content = content;
         }
-        (report.page.source, kept)
+        Some((report.page.source, kept))
     }
 }
 

@@ -1,0 +1,188 @@
+//! The mdBook 0.5 preprocessor protocol, driven by the JSON fixtures in `tests/mdbook/`: what
+//! `scope-lint mdbook` writes to stdout (only the book), to stderr (findings and errors, no backtrace) and
+//! its exit status, for 0.5 input, 0.4 input, bad JSON, an empty book and bad configuration.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/mdbook/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the fixture exists")
+}
+
+fn preprocess(input: &str, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+        .arg("mdbook")
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("scope-lint runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The v0.5 fixture with its `[preprocessor.scope-lint]` table and renderer changed.
+fn variant(table: Value, renderer: &str, outputs: Option<Value>) -> String {
+    let mut input: Value = serde_json::from_str(&fixture("v05-check.json")).unwrap();
+    input[0]["config"]["preprocessor"]["scope-lint"] = table;
+    input[0]["renderer"] = json!(renderer);
+    if let Some(outputs) = outputs {
+        input[0]["config"]["output"] = outputs;
+    }
+    input.to_string()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn check_mode_reports_with_the_source_path_and_fails() {
+    let output = preprocess(&fixture("v05-check.json"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stdout.is_empty(),
+        "nothing but the book may reach stdout"
+    );
+    let stderr = stderr(&output);
+    assert!(stderr.starts_with("error[SL001]: section \"Account permissions\" lists AI Gateway permission groups (AI Gateway Read, AI Gateway Run) but has no call-out"), "{stderr}");
+    assert!(stderr.contains(" --> src/permissions.md:5:1\n"), "{stderr}");
+    assert!(stderr.ends_with("scope-lint: the book has 1 finding at the failing level (fail-on = \"error\"); see the findings above\n"), "{stderr}");
+    assert!(!stderr.contains("backtrace"));
+}
+
+#[test]
+fn fail_on_never_returns_the_book_unchanged() {
+    let input = variant(
+        json!({"command": "scope-lint mdbook", "fail-on": "never"}),
+        "html",
+        None,
+    );
+    let output = preprocess(&input, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let book: Value = serde_json::from_slice(&output.stdout).expect("stdout is the book");
+    let original: Value = serde_json::from_str(&input).unwrap();
+    assert_eq!(book, original[1]);
+    assert!(
+        stderr(&output).contains("error[SL001]"),
+        "findings are still shown"
+    );
+}
+
+#[test]
+fn inject_mode_adds_a_gfm_note_to_the_chapter_only() {
+    let input = variant(json!({"mode": "inject"}), "html", None);
+    let output = preprocess(&input, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let book: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let content = book["items"][1]["Chapter"]["content"].as_str().unwrap();
+    assert!(
+        content.contains("| AI Gateway Run  | Call gateways. |\n\n> [!NOTE]\n> **AI Gateway tokens are account-scoped**\n>\n> AI Gateway permissions (AI Gateway Read/Edit/Run) are account-scoped only."),
+        "{content}"
+    );
+    assert!(content.ends_with("cannot be restricted to one.\n\n## Zone permissions\n\nText.\n"));
+    assert_eq!(
+        book["items"][2]["Chapter"]["content"], "",
+        "the draft chapter is left alone"
+    );
+}
+
+#[test]
+fn findings_are_printed_for_the_first_renderer_only() {
+    let table = json!({"fail-on": "never"});
+    let outputs = Some(json!({"html": {}, "markdown": {}}));
+    let first = preprocess(&variant(table.clone(), "html", outputs.clone()), &[]);
+    assert!(stderr(&first).contains("error[SL001]"));
+    let second = preprocess(&variant(table, "markdown", outputs), &[]);
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(stderr(&second), "", "the markdown run stays silent");
+}
+
+#[test]
+fn mdbook_0_4_input_is_refused_in_one_sentence() {
+    let output = preprocess(&fixture("v04.json"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        stderr(&output),
+        "scope-lint: scope-lint speaks the mdBook 0.5 preprocessor protocol (>=0.5.0, <0.6.0) but was called by mdBook 0.4.40; upgrade mdBook to 0.5, or run `scope-lint check` on the book's src/ instead\n"
+    );
+}
+
+#[test]
+fn bad_json_is_reported_with_its_position() {
+    let output = preprocess(&fixture("bad.json"), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "scope-lint: <stdin>:1:27: the input is not valid JSON: EOF while parsing an object at line 1 column 27\n"
+    );
+    let empty = preprocess("", &[]);
+    assert!(
+        stderr(&empty).starts_with("scope-lint: <stdin>: no input"),
+        "{}",
+        stderr(&empty)
+    );
+}
+
+#[test]
+fn an_empty_book_round_trips() {
+    let output = preprocess(&fixture("empty-book.json"), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "{\"items\":[]}");
+}
+
+#[test]
+fn supports_always_says_yes() {
+    for renderer in ["html", "markdown", "epub"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+            .args(["mdbook", "supports", renderer])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn unknown_and_wrong_keys_are_named() {
+    let input = variant(
+        json!({"command": "scope-lint mdbook", "mod": "check", "colour": 1}),
+        "html",
+        None,
+    );
+    assert_eq!(
+        stderr(&preprocess(&input, &[])),
+        "scope-lint: /nonexistent/book/book.toml: unknown keys `colour`, `mod` in [preprocessor.scope-lint] (expected one of: `capabilities`, `config`, `mode`, `fail-on`, `extends`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`, `command`, `renderers`, `before`, `after`, `optional`)\n"
+    );
+    let input = variant(json!({"mode": "fix"}), "html", None);
+    assert_eq!(
+        stderr(&preprocess(&input, &[])),
+        "scope-lint: /nonexistent/book/book.toml: `mode = \"fix\"` in [preprocessor.scope-lint]: expected \"check\" or \"inject\"\n"
+    );
+}
+
+#[test]
+fn inline_policy_keys_configure_the_run() {
+    let input = variant(
+        json!({"extends": "cloudflare", "rules": {"SL001": "off"}}),
+        "html",
+        None,
+    );
+    let output = preprocess(&input, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
