@@ -36,6 +36,17 @@ pub enum Command {
     /// Write the fixes: insert missing call-outs, move misplaced ones, remove stale ones
     Fix(FixArgs),
     /// Run as an mdBook preprocessor (called by `mdbook build`; see the guide)
+    #[command(
+        long_about = "Run as an mdBook 0.5 preprocessor: mdBook writes the book as JSON to stdin and \
+        reads it back from stdout. Add to book.toml:\n\n\
+        [preprocessor.scope-lint]\n\
+        command = \"scope-lint mdbook\"\n\
+        before = [\"links\"]\n\
+        mode = \"check\"      # or \"inject\"\n\
+        fail-on = \"error\"   # or \"warning\", \"never\"\n\n\
+        Optional keys: capabilities, config, and the policy keys of scope-lint.toml (extends, exclude, rules, \
+        render, callouts, ...). Findings go to stderr with the chapter's source path."
+    )]
     Mdbook(MdbookArgs),
     /// List the rules
     Rules,

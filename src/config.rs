@@ -78,6 +78,11 @@ const POLICY_KEYS: &[(&str, KeySpec)] = &[
     ("callouts", KeySpec::Tables(CALLOUT_KEYS)),
 ];
 
+/// Every key a `scope-lint.toml` may hold, nested ones included.
+pub fn policy_key_names() -> Vec<&'static str> {
+    crate::toml_check::key_names(POLICY_KEYS)
+}
+
 /// The policy file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]

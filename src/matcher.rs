@@ -221,7 +221,8 @@ pub struct Matcher {
     negation: Regex,
 }
 
-const NEGATION: &str = r"\b(?:no|not|cannot|can't|can ?not|isn't|aren't|doesn't|don't|won't|unable|without|neither|nor|never|unlike)\b|n't\b";
+/// Words that deny or only report a claim: negations, and "claims that", "assume", "wrongly"...
+const NEGATION: &str = r"\b(?:no|not|cannot|can't|can ?not|isn't|aren't|doesn't|don't|won't|unable|without|neither|nor|never|unlike|claims?|claiming|assumes?|assuming|believes?|believing|wrongly|incorrectly|falsely|myth)\b|n't\b";
 
 impl Matcher {
     pub fn new(table: &CapabilityTable) -> Matcher {
@@ -433,7 +434,7 @@ fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
             let noun = regex::escape(&product.noun.as_ref()?.to_lowercase());
             let name = regex::escape(&product.name.to_lowercase());
             let pattern = format!(
-                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|scop(?:e|es|ing)|permissions?|restrictions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b"
+                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b"
             );
             Some(ClaimPattern {
                 product: index,

@@ -26,6 +26,27 @@ pub enum KeySpec {
     ValuesOrTables(&'static [(&'static str, KeySpec)]),
 }
 
+/// Every key `spec` allows, nested ones included (for the documentation test).
+pub fn key_names(spec: &[(&'static str, KeySpec)]) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    collect_names(spec, &mut names);
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+fn collect_names(spec: &[(&'static str, KeySpec)], names: &mut Vec<&'static str>) {
+    for (name, inner) in spec {
+        names.push(name);
+        match inner {
+            KeySpec::Table(keys) | KeySpec::Tables(keys) | KeySpec::ValuesOrTables(keys) => {
+                collect_names(keys, names)
+            }
+            KeySpec::Map(_) | KeySpec::Value => {}
+        }
+    }
+}
+
 /// Collects the problems of one TOML file.
 pub struct TomlProblems<'a> {
     source: &'a SourceText,

@@ -83,6 +83,11 @@ struct RawGroup {
     scopes: Spanned<Vec<Spanned<String>>>,
 }
 
+/// Every key a capability table may hold, nested ones included.
+pub fn table_key_names() -> Vec<&'static str> {
+    crate::toml_check::key_names(TABLE_KEYS)
+}
+
 /// Parses and validates a capability table; `path` is only used in messages.
 pub fn load_table(text: &str, path: &str) -> Result<CapabilityTable, Error> {
     let source = SourceText::new(path, text.to_owned());
