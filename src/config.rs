@@ -27,12 +27,15 @@ pub const CONFIG_FILE: &str = "scope-lint.toml";
 /// Phrases that make a call-out say "account-only", matched on its prose-normalised text.
 pub const DEFAULT_ACCEPT: &[&str] = &[
     r"\baccount[- ]scoped\b",
-    r"\baccount[- ](?:level|wide)\b",
+    r"\baccount[- ](?:level|wide|scope)\b",
     r"\bscoped (?:only )?to (?:the|an|your|a whole|the whole|the entire) account\b",
+    r"\b(?:whole|entire) account\b",
+    r"\bper[- ]account\b",
     r"\bat the account level\b",
     r"\b(?:cannot|can't|can not|not) be (?:restricted|scoped|limited|narrowed) to (?:a single|one|an individual|individual|a specific|specific|a particular)\b",
     r"\bno (?:resource type|way) to (?:scope|restrict|limit)\b",
     r"\bno per[- ]{noun}\b",
+    r"\b(?:not|n't) (?:support|offer|provide|have) (?:a )?per[- ]{noun}\b",
     r"\b(?:any|every|all) {noun}s? in (?:the|an|your) account\b",
 ];
 
@@ -843,6 +846,26 @@ mod tests {
             "scope-lint.toml:2:11: the call-out template for `ai-gateway` uses unknown placeholder `{colour}` (known: product, groups, noun, contrast, contrast_noun, example_group)\n\
              scope-lint.toml:2:11: the call-out template for `ai-gateway` uses `{contrast}` but sets no `contrast` product"
         );
+    }
+
+    #[test]
+    fn the_built_in_phrasings_accept_common_paraphrases() {
+        let settings = load_preset("cloudflare", Path::new("."), None).unwrap();
+        let accept = &settings.policy.callouts[0].accept;
+        let says = |text: &str| accept.iter().any(|regex| regex.is_match(text));
+        for text in [
+            "ai gateway permissions are account-scoped only.",
+            "ai gateway tokens apply to the whole account.",
+            "ai gateway permissions are granted at the account level.",
+            "ai gateway permissions only exist at account scope.",
+            "ai gateway tokens can't be limited to individual gateways.",
+            "there's no way to scope a token to one gateway in ai gateway.",
+            "ai gateway does not support per-gateway tokens.",
+            "a token with ai gateway run works for every gateway in your account.",
+        ] {
+            assert!(says(text), "{text}");
+        }
+        assert!(!says("ai gateway tokens need the run permission."));
     }
 
     #[test]

@@ -434,7 +434,7 @@ fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
             let noun = regex::escape(&product.noun.as_ref()?.to_lowercase());
             let name = regex::escape(&product.name.to_lowercase());
             let pattern = format!(
-                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b"
+                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?)\s+(?:(?:the|your|each|an?|api)\s+)*(?:tokens?\s+)?per[-\s]{noun}\b|\bonly\s+(?:access|reach|call|use|work\s+(?:for|with))\s+(?:a\s+single|one|a\s+specific|an\s+individual|a\s+particular)\s+(?:{name}\s+)?{noun}\b"
             );
             Some(ClaimPattern {
                 product: index,
