@@ -105,6 +105,8 @@ impl Linter {
             facts: &facts,
             relative,
             is_partial: included || self.policy().is_partial(relative),
+            suppressions: &[],
+            suppressions_used: &[],
         };
         rules::run(&context)
     }

@@ -8,6 +8,8 @@ mod sl003_contradicting_claim;
 mod sl004_unknown_permission_group;
 mod sl005_callout_wording;
 mod sl006_misplaced_callout;
+mod sl007_unused_suppression;
+pub mod suppression;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -61,6 +63,7 @@ pub const RULES: &[&dyn Rule] = &[
     &sl004_unknown_permission_group::UnknownPermissionGroup,
     &sl005_callout_wording::CalloutWording,
     &sl006_misplaced_callout::MisplacedCallout,
+    &sl007_unused_suppression::UnusedSuppression,
 ];
 
 /// The rule with `code` (case-insensitive) or `name`.
@@ -82,6 +85,9 @@ pub struct Context<'a> {
     pub relative: &'a Path,
     /// Whether the page is a partial (checked for content, never required to carry a call-out).
     pub is_partial: bool,
+    /// The page's suppression comments, and (once the other rules ran) whether each matched a finding.
+    pub suppressions: &'a [suppression::Suppression],
+    pub suppressions_used: &'a [bool],
 }
 
 /// One problem found on a page.
@@ -137,17 +143,27 @@ impl Finding {
     }
 }
 
-/// Runs every enabled rule over one page; findings come sorted by position and code.
+/// Runs every enabled rule over one page, applies the page's suppressions, then reports the suppressions
+/// that matched nothing (SL007). Findings come sorted by position and code.
 pub fn run(context: &Context<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in RULES {
-        let Some(severity) = context.policy.severity(rule.code()) else {
-            continue;
+    let (content_rules, suppression_rules): (Vec<&dyn Rule>, Vec<&dyn Rule>) = RULES
+        .iter()
+        .copied()
+        .partition(|rule| rule.code() != "SL007");
+    for rule in content_rules {
+        run_rule(rule, context, &mut findings);
+    }
+    let suppressions = suppression::parse(context.page);
+    if !suppressions.is_empty() {
+        let used = suppression::apply(context.page, &suppressions, &mut findings);
+        let after = Context {
+            suppressions: &suppressions,
+            suppressions_used: &used,
+            ..*context
         };
-        let start = findings.len();
-        rule.check(context, &mut findings);
-        for finding in &mut findings[start..] {
-            finding.severity = severity;
+        for rule in suppression_rules {
+            run_rule(rule, &after, &mut findings);
         }
     }
     findings.sort_by(|a, b| {
@@ -155,6 +171,17 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
     });
     findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     findings
+}
+
+fn run_rule(rule: &dyn Rule, context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let Some(severity) = context.policy.severity(rule.code()) else {
+        return;
+    };
+    let start = findings.len();
+    rule.check(context, findings);
+    for finding in &mut findings[start..] {
+        finding.severity = severity;
+    }
 }
 
 #[cfg(test)]
