@@ -155,6 +155,12 @@ struct Scanner<'t> {
 /// The longest tag or expression we look for before deciding a `<` or `{` is plain text.
 const MAX_CONSTRUCT: usize = 8192;
 
+/// Where the search for the end of a construct starting at `pos` stops: [`MAX_CONSTRUCT`] bytes on, floored
+/// to a character boundary so that every slice up to it is valid.
+fn construct_limit(text: &str, pos: usize) -> usize {
+    super::source::floor_char_boundary(text, (pos + MAX_CONSTRUCT).min(text.len()))
+}
+
 impl Scanner<'_> {
     fn run(&mut self) {
         let mut pos = self.front_matter();
@@ -393,7 +399,7 @@ impl Scanner<'_> {
             } else {
                 "%}}"
             };
-            let close = rest[..rest.len().min(MAX_CONSTRUCT)].find(closer)?;
+            let close = self.text[pos..construct_limit(self.text, pos)].find(closer)?;
             let end = pos + close + 3;
             if let Some(mut tag) = parse_tag(&self.text[..end - 2], pos + 2) {
                 tag.range = pos..end;
@@ -445,7 +451,7 @@ fn paragraph_end(text: &str, pos: usize) -> usize {
 /// Skips a balanced `{...}` starting at `pos`, honouring strings and template literals.
 fn skip_expression(text: &str, pos: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let limit = (pos + MAX_CONSTRUCT).min(bytes.len());
+    let limit = construct_limit(text, pos);
     let mut depth = 0usize;
     let mut index = pos;
     while index < limit {
@@ -484,7 +490,7 @@ fn skip_expression(text: &str, pos: usize) -> Option<usize> {
 /// Parses a JSX/HTML tag starting at the `<` at `pos`.
 pub fn parse_tag(text: &str, pos: usize) -> Option<Tag> {
     let bytes = text.as_bytes();
-    let limit = (pos + MAX_CONSTRUCT).min(bytes.len());
+    let limit = construct_limit(text, pos);
     let mut index = pos + 1;
     let closing = bytes.get(index) == Some(&b'/');
     if closing {
@@ -664,6 +670,21 @@ mod tests {
         assert_eq!(markdown.shortcodes[0].name, "Aside");
         assert_eq!(markdown.shortcodes[1].kind, TagKind::Close);
         assert_eq!(markdown.book_includes[0].argument, "../a.md:2:4");
+    }
+
+    #[test]
+    fn a_multibyte_character_at_the_search_limit_does_not_panic() {
+        for (prefix, suffix) in [
+            ("{{<", "é >}}\n"),
+            ("Text\n\n<Render file=\"", "é\" />\n"),
+            ("{", "é }\n"),
+        ] {
+            for pad in 8170..8200 {
+                let text = format!("{prefix}{}{suffix}", "a".repeat(pad));
+                scan(&text, Dialect::Mdx);
+                scan(&text, Dialect::Markdown);
+            }
+        }
     }
 
     #[test]
