@@ -38,7 +38,7 @@ pub fn insert_for_section(
             .strip_prefix(&context.policy.root)
             .unwrap_or(&via.path);
         let form = context.policy.form_for(relative, via.page.dialect);
-        let mut edits = insertion(context, policy, &via.page, &spot, form);
+        let mut edits = insertion(context, policy, &via.page, &spot, form)?;
         for edit in &mut edits {
             edit.file = Some(via.path.clone());
         }
@@ -48,11 +48,8 @@ pub fn insert_for_section(
     let form = context
         .policy
         .form_for(context.relative, context.page.dialect);
-    Some(described(
-        context,
-        policy,
-        insertion(context, policy, context.page, &spot, form),
-    ))
+    let edits = insertion(context, policy, context.page, &spot, form)?;
+    Some(described(context, policy, edits))
 }
 
 /// The fix for a page the policy names: insert at the end of `heading`'s section, else after the block that
@@ -82,11 +79,8 @@ pub fn insert_for_page(
         .or_else(by_mention)
         .unwrap_or_else(|| section_end(page, SectionId(0)));
     let form = context.policy.form_for(context.relative, page.dialect);
-    Some(described(
-        context,
-        policy,
-        insertion(context, policy, page, &spot, form),
-    ))
+    let edits = insertion(context, policy, page, &spot, form)?;
+    Some(described(context, policy, edits))
 }
 
 /// The fix that moves call-out `callout` of the page to the end of `target`.
@@ -152,7 +146,7 @@ fn insertion(
     page: &Page,
     spot: &Spot,
     form: CalloutForm,
-) -> Vec<Edit> {
+) -> Option<Vec<Edit>> {
     let body = policy.body(context.table);
     let title = policy.title_text(context.table);
     let rendered = callout::render(
@@ -181,10 +175,27 @@ fn insertion(
         range: spot.offset..spot.offset,
         replacement: format!("{separator}{rendered}{trailer}"),
     }];
+    if !lands_as_callout(page, &edits[0]) {
+        return None;
+    }
     if form == CalloutForm::Aside {
         edits.extend(aside_import(page));
     }
-    edits
+    Some(edits)
+}
+
+/// Whether the inserted text is read back as a call-out: not swallowed by an unclosed code fence, HTML
+/// comment or JSX expression that runs to the end of the page.
+fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
+    let Ok(text) = apply_edits(page.text(), &[insertion]) else {
+        return false;
+    };
+    let inserted = insertion.range.start..insertion.range.start + insertion.replacement.len();
+    let reparsed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
+    reparsed
+        .callouts
+        .iter()
+        .any(|callout| inserted.contains(&callout.range.start))
 }
 
 /// Adds `Aside` to the page's `~/components` import, or adds that import after the front matter.

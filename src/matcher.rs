@@ -98,35 +98,61 @@ pub fn normalize_name(name: &str) -> String {
 /// Normalises `source` (which starts at byte `base` of its file); `{props.x}` takes its value from
 /// `params`, or becomes [`WILDCARD`] when there is none.
 pub fn normalize(source: &str, base: usize, mode: Mode, params: &[(String, String)]) -> Normalized {
+    normalize_with(source, base, mode, params, true)
+}
+
+/// Only the normalised text, without the offset map (cheaper: most text units match nothing).
+pub fn normalize_text(source: &str, mode: Mode, params: &[(String, String)]) -> String {
+    normalize_with(source, 0, mode, params, false).text
+}
+
+fn normalize_with(
+    source: &str,
+    base: usize,
+    mode: Mode,
+    params: &[(String, String)],
+    track: bool,
+) -> Normalized {
     let mut out = Normalized {
         text: String::with_capacity(source.len()),
-        origins: Vec::with_capacity(source.len()),
+        origins: Vec::with_capacity(if track { source.len() } else { 0 }),
         source_end: base + source.len(),
     };
     let separator = match mode {
         Mode::Name => is_name_separator,
         Mode::Prose => is_prose_separator,
     };
-    let mut pending_space = false;
+    let mut writer = Writer {
+        out: &mut out,
+        pending_space: false,
+        track,
+    };
+    let bytes = source.as_bytes();
     let mut index = 0;
     while index < source.len() {
-        let rest = &source[index..];
-        if let Some((consumed, replacement)) = special(rest, mode, params) {
+        let byte = bytes[index];
+        if matches!(byte, b'{' | b']')
+            && let Some((consumed, replacement)) = special(&source[index..], mode, params)
+        {
             match replacement {
-                Some(value) => {
-                    for c in value.chars() {
-                        push_char(&mut out, &mut pending_space, c, base + index, separator);
-                    }
-                }
-                None => push_char(&mut out, &mut pending_space, WILDCARD, base + index, |_| {
-                    false
-                }),
+                Some(value) => value
+                    .chars()
+                    .for_each(|c| writer.push(c, base + index, separator)),
+                None => writer.push(WILDCARD, base + index, |_| false),
             }
             index += consumed;
             continue;
         }
-        let c = rest.chars().next().expect("index is on a char boundary");
-        push_char(&mut out, &mut pending_space, c, base + index, separator);
+        if byte.is_ascii() {
+            writer.push(char::from(byte), base + index, separator);
+            index += 1;
+            continue;
+        }
+        let c = source[index..]
+            .chars()
+            .next()
+            .expect("index is on a char boundary");
+        writer.push(c, base + index, separator);
         index += c.len_utf8();
     }
     out
@@ -160,27 +186,37 @@ fn special<'p>(
     None
 }
 
-fn push_char(
-    out: &mut Normalized,
-    pending_space: &mut bool,
-    c: char,
-    origin: usize,
-    separator: fn(char) -> bool,
-) {
-    if separator(c) {
-        *pending_space = !out.text.is_empty();
-        return;
-    }
-    if *pending_space {
-        out.text.push(' ');
-        out.origins.push(origin);
-        *pending_space = false;
-    }
-    for lower in c.to_lowercase() {
-        let before = out.text.len();
-        out.text.push(lower);
-        out.origins
-            .extend(std::iter::repeat_n(origin, out.text.len() - before));
+/// Appends characters to normalised text, collapsing separators into single spaces.
+struct Writer<'o> {
+    out: &'o mut Normalized,
+    pending_space: bool,
+    /// Whether to record each byte's origin.
+    track: bool,
+}
+
+impl Writer<'_> {
+    fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
+        if separator(c) {
+            self.pending_space = !self.out.text.is_empty();
+            return;
+        }
+        if self.pending_space {
+            self.out.text.push(' ');
+            if self.track {
+                self.out.origins.push(origin);
+            }
+            self.pending_space = false;
+        }
+        let before = self.out.text.len();
+        if c.is_ascii() {
+            self.out.text.push(c.to_ascii_lowercase());
+        } else {
+            self.out.text.extend(c.to_lowercase());
+        }
+        if self.track {
+            let added = self.out.text.len() - before;
+            self.out.origins.extend(std::iter::repeat_n(origin, added));
+        }
     }
 }
 
@@ -272,18 +308,23 @@ impl Matcher {
             .map(|(_, group)| *group)
     }
 
-    /// Groups whose name fits `normalized`, in which each [`WILDCARD`] stands for at most one word.
+    /// Groups whose name fits `normalized`, in which each [`WILDCARD`] stands for at most one word (and a
+    /// wildcard inside a word for any part of it).
     pub fn wildcard_groups(&self, normalized: &str) -> Vec<GroupIndex> {
-        let Some(pattern) = wildcard_regex(normalized) else {
+        if !normalized.contains(WILDCARD) {
             return Vec::new();
-        };
-        let mut groups: Vec<GroupIndex> = self
-            .names
-            .iter()
-            .filter(|(name, _)| pattern.is_match(&format!(" {name}")))
-            .map(|(_, group)| *group)
+        }
+        let pattern: Vec<&str> = normalized
+            .split(' ')
+            .filter(|token| !token.is_empty())
             .collect();
-        groups.dedup();
+        let mut groups: Vec<GroupIndex> = Vec::new();
+        for (name, group) in &self.names {
+            let words: Vec<&str> = name.split(' ').collect();
+            if fits(&pattern, &words) && !groups.contains(group) {
+                groups.push(*group);
+            }
+        }
         groups
     }
 
@@ -405,23 +446,40 @@ fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupInd
     verbs
 }
 
-fn wildcard_regex(normalized: &str) -> Option<Regex> {
-    if !normalized.contains(WILDCARD) {
-        return None;
+/// Whether the words of a name fit a pattern whose [`WILDCARD`] tokens stand for zero or one word.
+fn fits(pattern: &[&str], words: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => words.is_empty(),
+        Some((token, rest)) if *token == WILDCARD_STR => {
+            fits(rest, words) || (!words.is_empty() && fits(rest, &words[1..]))
+        }
+        Some((token, rest)) => words
+            .split_first()
+            .is_some_and(|(word, others)| word_fits(token, word) && fits(rest, others)),
     }
-    let mut pattern = String::from("^");
-    for token in normalized.split(' ').filter(|token| !token.is_empty()) {
-        if token == WILDCARD.to_string() {
-            pattern.push_str(r"(?: \S+)?");
-        } else {
-            pattern.push(' ');
-            let parts: Vec<String> = token.split(WILDCARD).map(regex::escape).collect();
-            pattern.push_str(&parts.join(r"\S*"));
+}
+
+/// Whether `word` fits `token`, in which a [`WILDCARD`] stands for any run of characters.
+fn word_fits(token: &str, word: &str) -> bool {
+    let mut parts = token.split(WILDCARD);
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = word.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(index) => rest = &rest[index + part.len()..],
+            None => return false,
         }
     }
-    pattern.push('$');
-    Regex::new(&pattern).ok()
+    rest.len() >= last.len() && rest.ends_with(last)
 }
+
+const WILDCARD_STR: &str = "\u{2}";
 
 /// Claims that a token can be narrowed to one resource, for each account-only product with a noun.
 fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {

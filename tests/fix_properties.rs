@@ -147,6 +147,42 @@ fn without_insertions(fixed: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// Pages the fuzzer found on which an inserted call-out used to be swallowed (unclosed fence, import,
+/// expression or comment): either the fix lands and settles, or no fix is offered.
+#[test]
+fn fixes_are_never_swallowed_by_unclosed_constructs() {
+    let linter = linter();
+    let cases = [
+        (
+            "src/content/docs/ai-gateway/configuration/authentication.mdx",
+            "import{",
+        ),
+        (
+            "src/content/docs/ai-gateway/configuration/authentication.mdx",
+            "```",
+        ),
+        (
+            "src/content/docs/ai-gateway/configuration/authentication.mdx",
+            "~~~\n",
+        ),
+        (
+            "src/content/docs/ai-gateway/configuration/authentication.mdx",
+            "{\n# }",
+        ),
+        (
+            "notes.md",
+            "| Permission |\n| --- |\n| AI Gateway Read |\n\n<!--\n",
+        ),
+    ];
+    for (name, text) in cases {
+        let (edits, _) = plan(linter, name, text);
+        let refs: Vec<&Edit> = edits.iter().collect();
+        let fixed = fix::apply_edits(text, &refs).expect("the edits apply");
+        let (again, _) = plan(linter, name, &fixed);
+        assert!(again.is_empty(), "{name} {text:?} -> {fixed:?}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 

@@ -13,13 +13,14 @@ fuzz_target!(|data: &[u8]| {
     let Some((selector, text)) = common::split(data) else {
         return;
     };
-    let relative = common::PATHS[usize::from(selector) % common::PATHS.len()];
+    let (relative, included) = common::target(selector);
     let report = common::linter().check(
         PageInput {
             display: PathBuf::from(relative),
             location: None,
             relative: Path::new(relative),
             text,
+            included,
         },
         &NoIncludes,
     );

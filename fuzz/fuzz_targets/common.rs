@@ -22,6 +22,11 @@ pub fn linter() -> &'static Linter {
     })
 }
 
+/// The page path (`selector & 0x7f` modulo 3) and whether the page counts as included (bit 7).
+pub fn target(selector: u8) -> (&'static str, bool) {
+    (PATHS[usize::from(selector & 0x7f) % PATHS.len()], selector & 0x80 != 0)
+}
+
 /// Splits the fuzz input into a selector byte and the page text (invalid UTF-8 is replaced).
 pub fn split(data: &[u8]) -> Option<(u8, String)> {
     let (&selector, rest) = data.split_first()?;

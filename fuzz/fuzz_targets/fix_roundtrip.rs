@@ -10,13 +10,14 @@ use scope_lint::rules::Edit;
 
 mod common;
 
-fn check(relative: &str, text: String) -> PageReport {
+fn check(relative: &str, included: bool, text: String) -> PageReport {
     common::linter().check(
         PageInput {
             display: PathBuf::from(relative),
             location: None,
             relative: Path::new(relative),
             text,
+            included,
         },
         &NoIncludes,
     )
@@ -32,12 +33,22 @@ fn page_edits(report: &PageReport) -> Vec<&Edit> {
         .collect()
 }
 
+/// With `SCOPE_LINT_FUZZ_SKIP_KNOWN` set, the idempotency check skips pages holding the constructs behind the
+/// known non-idempotent fixes (unterminated fences, ESM, HTML comments, multi-line `{...}`), so that a run can
+/// look for other causes.
+fn known_cause(text: &str) -> bool {
+    std::env::var_os("SCOPE_LINT_FUZZ_SKIP_KNOWN").is_some()
+        && ["```", "~~~", "<!--", "import", "export", "{"]
+            .iter()
+            .any(|marker| text.contains(marker))
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((selector, text)) = common::split(data) else {
         return;
     };
-    let relative = common::PATHS[usize::from(selector) % common::PATHS.len()];
-    let first = check(relative, text);
+    let (relative, included) = common::target(selector);
+    let first = check(relative, included, text);
     let edits = page_edits(&first);
     if edits.is_empty() {
         return;
@@ -45,9 +56,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(fixed) = scope_lint::fix::apply_edits(first.page.text(), &edits) else {
         return;
     };
-    let second = check(relative, fixed.clone());
+    let second = check(relative, included, fixed.clone());
     let had_sl001 = first.findings.iter().any(|finding| finding.code == "SL001" && finding.fix.is_some());
-    if had_sl001 {
+    if had_sl001 && !known_cause(first.page.text()) {
         let again: Vec<_> = second
             .findings
             .iter()
@@ -62,6 +73,6 @@ fuzz_target!(|data: &[u8]| {
     // A second round of fixes must apply (or be refused) without panicking.
     let edits = page_edits(&second);
     if let Ok(text) = scope_lint::fix::apply_edits(second.page.text(), &edits) {
-        let _ = check(relative, text);
+        let _ = check(relative, included, text);
     }
 });

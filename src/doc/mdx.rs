@@ -133,6 +133,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Scan {
         masked: text.as_bytes().to_vec(),
         scan: Scan::default(),
         open_directives: Vec::new(),
+        closers: Closers::default(),
     };
     scanner.run();
     let Scanner {
@@ -150,6 +151,34 @@ struct Scanner<'t> {
     masked: Vec<u8>,
     scan: Scan,
     open_directives: Vec<Directive>,
+    closers: Closers,
+}
+
+/// The next occurrence of each closing marker (`-->`, `}}`, `>}}`, `%}}`), remembered so that a page full of
+/// openers without closers is scanned once, not once per opener.
+#[derive(Default)]
+struct Closers {
+    /// Per marker: the position a search started from and where it found the marker (None: nowhere after).
+    found: Vec<(&'static str, usize, Option<usize>)>,
+}
+
+impl Closers {
+    /// The first occurrence of `marker` at or after `from`.
+    fn find(&mut self, text: &str, from: usize, marker: &'static str) -> Option<usize> {
+        if let Some(&(_, searched_from, found)) =
+            self.found.iter().find(|(known, _, _)| *known == marker)
+            && searched_from <= from
+            && found.is_none_or(|at| at >= from)
+        {
+            return found;
+        }
+        let found = text[from.min(text.len())..]
+            .find(marker)
+            .map(|offset| from + offset);
+        self.found.retain(|(known, _, _)| *known != marker);
+        self.found.push((marker, from, found));
+        found
+    }
 }
 
 /// The longest tag or expression we look for before deciding a `<` or `{` is plain text.
@@ -260,6 +289,8 @@ impl Scanner<'_> {
     fn esm(&mut self, pos: usize) -> usize {
         let mut depth = 0i32;
         let mut line = pos;
+        // Where the statement ends if its brackets never balance: MDX ends an ESM block at a blank line.
+        let mut before_blank: Option<usize> = None;
         loop {
             let end = self.line_end(line);
             let text = &self.text[line..end];
@@ -268,12 +299,20 @@ impl Scanner<'_> {
             let next = self.next_line(line);
             let next_blank =
                 next >= self.bytes.len() || self.text[next..self.line_end(next)].trim().is_empty();
+            if next_blank && before_blank.is_none() {
+                before_blank = Some(end);
+            }
             let finished = depth <= 0
                 && (text.trim_end().ends_with(';') || next_blank || !continues(&self.text[next..]));
             if finished || next >= self.bytes.len() {
+                let end = if finished {
+                    end
+                } else {
+                    before_blank.unwrap_or(end)
+                };
                 self.scan.esm.push(pos..end);
                 self.mask(pos..end);
-                return next;
+                return self.next_line(end);
             }
             line = next;
         }
@@ -360,11 +399,10 @@ impl Scanner<'_> {
 
     fn angle(&mut self, pos: usize) -> Option<usize> {
         if self.text[pos..].starts_with("<!--") {
-            let close = self.text[pos..].find("-->")?;
-            let end = pos + close + 3;
+            let end = self.closers.find(self.text, pos + 4, "-->")? + 3;
             self.scan.comments.push(Comment {
                 range: pos..end,
-                inner: pos + 4..end - 3,
+                inner: (pos + 4).min(end - 3)..end - 3,
             });
             if self.dialect == Dialect::Mdx {
                 self.mask(pos..end);
@@ -381,7 +419,7 @@ impl Scanner<'_> {
     fn brace(&mut self, pos: usize) -> Option<usize> {
         let rest = &self.text[pos..];
         if rest.starts_with("{{#") {
-            let close = rest.find("}}")?;
+            let close = self.closers.find(self.text, pos + 3, "}}")? - pos;
             let inner = rest[3..close].trim();
             let (command, argument) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
             if command == "include" || command == "rustdoc_include" {
@@ -399,8 +437,10 @@ impl Scanner<'_> {
             } else {
                 "%}}"
             };
-            let close = self.text[pos..construct_limit(self.text, pos)].find(closer)?;
-            let end = pos + close + 3;
+            let end = self.closers.find(self.text, pos + 3, closer)? + 3;
+            if end > construct_limit(self.text, pos) {
+                return None;
+            }
             if let Some(mut tag) = parse_tag(&self.text[..end - 2], pos + 2) {
                 tag.range = pos..end;
                 self.scan.shortcodes.push(tag);
@@ -420,6 +460,9 @@ impl Scanner<'_> {
                 range: pos..end,
                 inner: inner_start..inner_end.max(inner_start),
             });
+            self.mask(pos..end);
+        } else if self.text[pos..end].contains('\n') {
+            // A multi-line expression is code: pulldown-cmark must not read headings or lists inside it.
             self.mask(pos..end);
         }
         Some(end)
@@ -475,7 +518,7 @@ fn skip_expression(text: &str, pos: usize) -> Option<usize> {
                     index += 1;
                 }
             }
-            b'/' if bytes.get(index + 1) == Some(&b'*') => {
+            b'/' if index + 1 < limit && bytes[index + 1] == b'*' => {
                 let close = text[index + 2..limit].find("*/")?;
                 index += close + 3;
                 continue;
@@ -571,7 +614,7 @@ fn parse_attribute(text: &str, start: usize, limit: usize) -> Option<(Attribute,
     while cursor < limit && bytes[cursor].is_ascii_whitespace() {
         cursor += 1;
     }
-    if bytes.get(cursor) != Some(&b'=') {
+    if cursor >= limit || bytes[cursor] != b'=' {
         return Some((
             Attribute {
                 name,
@@ -584,7 +627,10 @@ fn parse_attribute(text: &str, start: usize, limit: usize) -> Option<(Attribute,
     while cursor < limit && bytes[cursor].is_ascii_whitespace() {
         cursor += 1;
     }
-    match bytes.get(cursor)? {
+    if cursor >= limit {
+        return None;
+    }
+    match &bytes[cursor] {
         quote @ (b'"' | b'\'') => {
             let close = text[cursor + 1..limit].find(*quote as char)?;
             let value = AttributeValue::Text(cursor + 1..cursor + 1 + close);
@@ -685,6 +731,55 @@ mod tests {
                 scan(&text, Dialect::Markdown);
             }
         }
+    }
+
+    #[test]
+    fn fuzzer_findings_do_not_panic() {
+        let inputs = [
+            format!("{{{{‹{}", "é".repeat(4095)),
+            format!("<a bb=\"{}", "é".repeat(4100)),
+            format!("<a b={}", "é".repeat(4100)),
+            format!("<a {}=\"x\"", "b".repeat(8189)),
+            format!("<a {}=x", "b".repeat(8189)),
+            format!("{{/*{}", "é".repeat(4100)),
+            format!("{{{}/*", "a".repeat(8190)),
+            "<!-->\n<!--->\n".to_owned(),
+        ];
+        for input in &inputs {
+            for dialect in [Dialect::Mdx, Dialect::Markdown] {
+                let scan = scan(input, dialect);
+                for comment in &scan.comments {
+                    assert!(comment.inner.start <= comment.inner.end);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_unbalanced_import_ends_at_the_blank_line() {
+        let text = "import{\n\n## Heading\n";
+        let scan = scan(text, Dialect::Mdx);
+        assert_eq!(scan.esm, vec![0..7]);
+        assert!(scan.masked.contains("## Heading"));
+    }
+
+    #[test]
+    fn multi_line_expressions_are_masked_and_single_line_ones_kept() {
+        let scan = scan("{\n# not a heading }\n\nText {props.one}.\n", Dialect::Mdx);
+        assert!(!scan.masked.contains('#'));
+        assert!(scan.masked.contains("{props.one}"));
+    }
+
+    #[test]
+    fn an_unclosed_opener_does_not_hide_a_later_closed_one() {
+        let text = "<!-- open\n{{#include a.md\n\n<!-- closed -->\n{{#include b.md}}\n";
+        let scan = scan(text, Dialect::Markdown);
+        assert_eq!(
+            scan.comments.len(),
+            1,
+            "the first comment runs to the second one's end"
+        );
+        assert_eq!(scan.book_includes.len(), 1);
     }
 
     #[test]
