@@ -468,12 +468,12 @@ pub struct FixPlan {
 /// Plans the fixes for every finding of `run` that has one, applies them in memory, and checks the fixed
 /// pages again: a file whose fixed finding would still be reported is left out with an internal error.
 pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
-    let files = run.reports.len();
+    let files = run.files;
     let mut errors = std::mem::take(&mut run.errors);
     let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
     let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
     for (index, report) in run.reports.iter().enumerate() {
-        let page_path = report.page.source.path().to_path_buf();
+        let page_path = report.source.path().to_path_buf();
         let mut touched = Vec::new();
         for finding in &report.findings {
             let Some(fix) = &finding.fix else { continue };
@@ -483,7 +483,7 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
                     std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
                     std::collections::btree_map::Entry::Vacant(entry) => {
                         let source = if edit.file.is_none() {
-                            Ok(report.page.source.clone())
+                            Ok(report.source.clone())
                         } else {
                             crate::walk::read_source(&path).map(|text| SourceText::new(&path, text))
                         };
@@ -572,7 +572,7 @@ fn verify(
     let mut rejected: Vec<PathBuf> = Vec::new();
     let mut remaining = Vec::new();
     for (index, report) in run.reports.iter().enumerate() {
-        let path = report.page.source.path().to_path_buf();
+        let path = report.source.path().to_path_buf();
         let touched = owners
             .iter()
             .find(|(owner, _)| *owner == index)
@@ -581,14 +581,13 @@ fn verify(
             touched.filter(|paths| paths.iter().any(|path| changes.contains_key(path)))
         else {
             if !report.findings.is_empty() {
-                remaining.push((report.page.source.clone(), report.findings.clone()));
+                remaining.push((report.source.clone(), report.findings.clone()));
             }
             continue;
         };
-        let text = changes.get(&path).map_or_else(
-            || report.page.source.text.clone(),
-            |change| change.after.clone(),
-        );
+        let text = changes
+            .get(&path)
+            .map_or_else(|| report.source.text.clone(), |change| change.after.clone());
         let relative = crate::walk::relative_to_root(linter, &path);
         let again = linter.check(
             PageInput {
@@ -619,9 +618,9 @@ fn verify(
                 finding.message
             )));
             rejected.extend(touched.iter().cloned());
-            remaining.push((report.page.source.clone(), report.findings.clone()));
+            remaining.push((report.source.clone(), report.findings.clone()));
         } else if !again.findings.is_empty() {
-            remaining.push((again.page.source.clone(), again.findings));
+            remaining.push((again.source.clone(), again.findings));
         }
     }
     changes.retain(|path, _| !rejected.contains(path));

@@ -14,6 +14,11 @@ use crate::rules::{self, Context, Finding};
 pub trait Loader: Sync {
     /// The parsed page at `path`, or `None` when it cannot be read.
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>>;
+
+    /// Where facts of included files are kept for the run, when the loader's files do not change.
+    fn contributions(&self) -> Option<&crate::rules::facts::ContributionCache> {
+        None
+    }
 }
 
 /// A loader that knows no files: includes are not followed.
@@ -45,10 +50,10 @@ pub struct PageInput<'a> {
     pub included: bool,
 }
 
-/// The outcome for one page.
+/// The outcome for one page: its text (for snippets and fixes) and its findings.
 #[derive(Debug)]
 pub struct PageReport {
-    pub page: Page,
+    pub source: SourceText,
     pub findings: Vec<Finding>,
 }
 
@@ -72,7 +77,10 @@ impl Linter {
             input.included,
             loader,
         );
-        PageReport { page, findings }
+        PageReport {
+            source: page.source,
+            findings,
+        }
     }
 
     /// Parses a page in the dialect the policy gives its path.
@@ -111,14 +119,15 @@ impl Linter {
         rules::run(&context)
     }
 
-    /// The files `page` (at `location`) includes directly, as [`file_key`]s.
+    /// The files the page with `text` (at `location`) includes directly, as [`file_key`]s.
     pub fn included_files(
         &self,
-        page: &Page,
+        text: &str,
         location: &Path,
+        relative: &Path,
         loader: &dyn Loader,
     ) -> Vec<PathBuf> {
-        page.includes
+        Page::includes_of(text, self.policy().dialect_for(relative))
             .iter()
             .filter_map(|include| resolve_include(self.policy(), loader, location, include))
             .map(|path| file_key(&path))

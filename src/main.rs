@@ -70,12 +70,12 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
         .iter()
         .filter(|report| !report.findings.is_empty())
         .map(|report| FileFindings {
-            source: &report.page.source,
+            source: &report.source,
             findings: &report.findings,
         })
         .collect();
-    let summary = Summary::of(run.file_count(), &files);
-    if run.file_count() > 0 || run.errors.is_empty() || args.format == Format::Json {
+    let summary = Summary::of(run.files, &files);
+    if run.files > 0 || run.errors.is_empty() || args.format == Format::Json {
         write_report(args.format, &files, summary)?;
     }
     for error in &run.errors {

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
@@ -55,7 +55,26 @@ pub enum Mode {
     Prose,
 }
 
-fn is_name_separator(c: char) -> bool {
+/// `is_name_separator` and `is_prose_separator` for ASCII, as tables: normalisation runs on every byte.
+const fn ascii_table(name: bool) -> [bool; 128] {
+    let mut table = [false; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let c = byte as u8 as char;
+        table[byte] = if name {
+            is_name_separator(c)
+        } else {
+            is_prose_separator(c)
+        };
+        byte += 1;
+    }
+    table
+}
+
+const NAME_SEPARATORS: [bool; 128] = ascii_table(true);
+const PROSE_SEPARATORS: [bool; 128] = ascii_table(false);
+
+const fn is_name_separator(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
@@ -86,7 +105,7 @@ fn is_name_separator(c: char) -> bool {
         || c == '\u{a0}'
 }
 
-fn is_prose_separator(c: char) -> bool {
+const fn is_prose_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '*' | '`' | '|' | '\\' | '#') || c == '\u{a0}'
 }
 
@@ -118,9 +137,9 @@ fn normalize_with(
         origins: Vec::with_capacity(if track { source.len() } else { 0 }),
         source_end: base + source.len(),
     };
-    let separator = match mode {
-        Mode::Name => is_name_separator,
-        Mode::Prose => is_prose_separator,
+    let (separator, separators): (fn(char) -> bool, &[bool; 128]) = match mode {
+        Mode::Name => (is_name_separator, &NAME_SEPARATORS),
+        Mode::Prose => (is_prose_separator, &PROSE_SEPARATORS),
     };
     let mut writer = Writer {
         out: &mut out,
@@ -144,7 +163,7 @@ fn normalize_with(
             continue;
         }
         if byte.is_ascii() {
-            writer.push(char::from(byte), base + index, separator);
+            writer.push_ascii(byte, base + index, separators);
             index += 1;
             continue;
         }
@@ -195,6 +214,26 @@ struct Writer<'o> {
 }
 
 impl Writer<'_> {
+    /// The common case: one ASCII byte.
+    #[inline]
+    fn push_ascii(&mut self, byte: u8, origin: usize, separators: &[bool; 128]) {
+        if separators[usize::from(byte)] {
+            self.pending_space = !self.out.text.is_empty();
+            return;
+        }
+        if self.pending_space {
+            self.out.text.push(' ');
+            if self.track {
+                self.out.origins.push(origin);
+            }
+            self.pending_space = false;
+        }
+        self.out.text.push(char::from(byte.to_ascii_lowercase()));
+        if self.track {
+            self.out.origins.push(origin);
+        }
+    }
+
     fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
         if separator(c) {
             self.pending_space = !self.out.text.is_empty();
@@ -227,6 +266,13 @@ fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
+/// What a name in the text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Group(GroupIndex),
+    Product(ProductIndex),
+}
+
 /// One group (or product) name found in normalised text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameMatch<T> {
@@ -245,10 +291,10 @@ pub struct ClaimPattern {
 /// Matchers compiled from the capability table.
 #[derive(Debug)]
 pub struct Matcher {
-    groups: AhoCorasick,
-    group_of_pattern: Vec<GroupIndex>,
-    products: AhoCorasick,
-    product_of_pattern: Vec<ProductIndex>,
+    /// Every group and product name in one automaton (one pass over the text finds both).
+    automaton: AhoCorasick,
+    named_by_pattern: Vec<Named>,
+    product_of_group: Vec<ProductIndex>,
     /// Every normalised group name, label and alias, for wildcard matching and suggestions.
     names: Vec<(String, GroupIndex)>,
     /// The last word of every group name ("read", "write", "run", ...), per product.
@@ -268,21 +314,27 @@ impl Matcher {
                 names.push((normalize_name(name), index));
             }
         }
-        let groups = build_automaton(names.iter().map(|(name, _)| name.as_str()));
-        let group_of_pattern = names.iter().map(|(_, group)| *group).collect();
+        let mut patterns: Vec<(&str, Named)> = names
+            .iter()
+            .map(|(name, group)| (name.as_str(), Named::Group(*group)))
+            .collect();
         let mut product_names = Vec::new();
         for (index, product) in table.products.iter().enumerate() {
             for name in std::iter::once(&product.name).chain(&product.aliases) {
                 product_names.push((normalize_name(name), index));
             }
         }
-        let products = build_automaton(product_names.iter().map(|(name, _)| name.as_str()));
-        let product_of_pattern = product_names.iter().map(|(_, product)| *product).collect();
+        patterns.extend(
+            product_names
+                .iter()
+                .map(|(name, product)| (name.as_str(), Named::Product(*product))),
+        );
+        let automaton = build_automaton(patterns.iter().map(|(name, _)| *name));
+        let named_by_pattern = patterns.iter().map(|(_, named)| *named).collect();
         Matcher {
-            groups,
-            group_of_pattern,
-            products,
-            product_of_pattern,
+            automaton,
+            named_by_pattern,
+            product_of_group: table.groups.iter().map(|group| group.product).collect(),
             verbs: verbs(table),
             claims: claim_patterns(table),
             negation: Regex::new(NEGATION).expect("valid regex"),
@@ -290,14 +342,50 @@ impl Matcher {
         }
     }
 
-    /// Group names in name-normalised text, leftmost-longest, on word boundaries.
-    pub fn find_groups(&self, normalized: &str) -> Vec<NameMatch<GroupIndex>> {
-        find(&self.groups, &self.group_of_pattern, normalized)
+    /// Group and product names in name-normalised text, leftmost-longest (so `ai gateway run` is the group,
+    /// not the product `ai gateway`), on word boundaries.
+    pub fn find_names(&self, normalized: &str) -> Vec<NameMatch<Named>> {
+        self.automaton
+            .find_iter(normalized)
+            .filter(|found| on_word_boundaries(normalized, &found.range()))
+            .map(|found| NameMatch {
+                item: self.named_by_pattern[found.pattern().as_usize()],
+                range: found.range(),
+            })
+            .collect()
     }
 
-    /// Product names in name-normalised text.
+    /// Group names in name-normalised text.
+    pub fn find_groups(&self, normalized: &str) -> Vec<NameMatch<GroupIndex>> {
+        self.find_names(normalized)
+            .into_iter()
+            .filter_map(|found| match found.item {
+                Named::Group(group) => Some(NameMatch {
+                    item: group,
+                    range: found.range,
+                }),
+                Named::Product(_) => None,
+            })
+            .collect()
+    }
+
+    /// Products named in name-normalised text, by their name or through one of their groups' names.
     pub fn find_products(&self, normalized: &str) -> Vec<NameMatch<ProductIndex>> {
-        find(&self.products, &self.product_of_pattern, normalized)
+        self.find_names(normalized)
+            .into_iter()
+            .map(|found| NameMatch {
+                item: self.product_of(found.item),
+                range: found.range,
+            })
+            .collect()
+    }
+
+    /// The product a name belongs to.
+    pub fn product_of(&self, named: Named) -> ProductIndex {
+        match named {
+            Named::Group(group) => self.product_of_group[group],
+            Named::Product(product) => product,
+        }
     }
 
     /// The group whose name, label or alias is exactly `normalized`.
@@ -415,19 +503,9 @@ const PERMISSION_WORDS: &[&str] = &[
 fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str>) -> AhoCorasick {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
         .expect("name patterns build an automaton")
-}
-
-fn find<T: Copy>(automaton: &AhoCorasick, item_of_pattern: &[T], text: &str) -> Vec<NameMatch<T>> {
-    automaton
-        .find_iter(text)
-        .filter(|found| on_word_boundaries(text, &found.range()))
-        .map(|found| NameMatch {
-            item: item_of_pattern[found.pattern().as_usize()],
-            range: found.range(),
-        })
-        .collect()
 }
 
 fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupIndex)>> {

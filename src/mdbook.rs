@@ -11,7 +11,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use mdbook_preprocessor::PreprocessorContext;
-use mdbook_preprocessor::book::{Book, Chapter};
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::config::{self, Settings};
@@ -404,20 +405,37 @@ pub fn process(
         settings,
         loader: &loader,
     };
-    let mut findings = Vec::new();
-    let mut chapters = 0;
-    book.for_each_chapter_mut(|chapter| {
-        let Some(source_path) = chapter.source_path.clone() else {
-            return;
-        };
-        chapters += 1;
-        if let Some((source, remaining)) = run.check_chapter(&source_path, chapter)
-            && !remaining.is_empty()
+    let mut chapters = Vec::new();
+    collect_chapters(&mut book.items, &mut chapters);
+    let count = chapters.len();
+    // Chapters are independent: check them in parallel, like the files of `scope-lint check`.
+    let findings = chapters
+        .into_par_iter()
+        .filter_map(|(source_path, content)| run.check_chapter(&source_path, content))
+        .filter(|(_, remaining)| !remaining.is_empty())
+        .collect();
+    Outcome {
+        findings,
+        chapters: count,
+    }
+}
+
+/// The source path and content of every chapter with a file, depth first (drafts have none).
+fn collect_chapters<'b>(items: &'b mut [BookItem], out: &mut Vec<(PathBuf, &'b mut String)>) {
+    for item in items {
+        if let BookItem::Chapter(Chapter {
+            content,
+            source_path,
+            sub_items,
+            ..
+        }) = item
         {
-            findings.push((source, remaining));
+            if let Some(path) = source_path {
+                out.push((path.clone(), content));
+            }
+            collect_chapters(sub_items, out);
         }
-    });
-    Outcome { findings, chapters }
+    }
 }
 
 /// What checking every chapter of one book shares.
@@ -434,11 +452,11 @@ struct BookRun<'a> {
 
 impl BookRun<'_> {
     /// Checks one chapter (unless the policy excludes it); in `inject` mode, writes its missing call-outs
-    /// into `chapter.content`.
+    /// into `content`.
     fn check_chapter(
         &self,
         source_path: &Path,
-        chapter: &mut Chapter,
+        content: &mut String,
     ) -> Option<(SourceText, Vec<Finding>)> {
         let location = self.source_dir.join(source_path);
         let relative = crate::walk::relative_to_root(self.linter, &location);
@@ -450,13 +468,13 @@ impl BookRun<'_> {
                 display: self.display_dir.join(source_path),
                 location: Some(&location),
                 relative: &relative,
-                text: chapter.content.clone(),
+                text: content.clone(),
                 included: self.included.contains(&file_key(&location)),
             },
             self.loader,
         );
         if self.settings.mode != Mode::Inject {
-            return Some((report.page.source, report.findings));
+            return Some((report.source, report.findings));
         }
         let (injected, kept): (Vec<Finding>, Vec<Finding>) =
             report.findings.into_iter().partition(injectable);
@@ -465,10 +483,10 @@ impl BookRun<'_> {
             .filter_map(|finding| finding.fix.as_ref())
             .flat_map(|fix| &fix.edits)
             .collect();
-        if let Ok(content) = crate::fix::apply_edits(&report.page.source.text, &edits) {
-            chapter.content = content;
+        if let Ok(injected) = crate::fix::apply_edits(&report.source.text, &edits) {
+            *content = injected;
         }
-        Some((report.page.source, kept))
+        Some((report.source, kept))
     }
 }
 
@@ -493,8 +511,7 @@ fn included_chapters(
         .filter_map(|chapter| {
             let location = source_dir.join(chapter.source_path.as_ref()?);
             let relative = crate::walk::relative_to_root(linter, &location);
-            let page = linter.parse(location.clone(), &relative, chapter.content.clone());
-            Some(linter.included_files(&page, &location, loader))
+            Some(linter.included_files(&chapter.content, &location, &relative, loader))
         })
         .flatten()
         .collect()

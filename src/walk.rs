@@ -10,6 +10,7 @@ use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
 use crate::error::{Error, describe_io};
 use crate::lint::{Linter, Loader, PageReport, clean, file_key};
+use crate::rules::facts::ContributionCache;
 
 /// The extensions a directory walk checks.
 pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];
@@ -24,17 +25,14 @@ pub struct FileEntry {
 /// The outcome of checking a set of paths.
 #[derive(Debug, Default)]
 pub struct CheckRun {
+    /// The pages with findings (the others are only counted).
     pub reports: Vec<PageReport>,
+    /// How many files were checked.
+    pub files: usize,
     /// Files and paths that could not be read; the run exits 2 when there is any.
     pub errors: Vec<Error>,
     /// The files (as [`file_key`]s) that a checked page includes: checked as partials.
     pub included: HashSet<PathBuf>,
-}
-
-impl CheckRun {
-    pub fn file_count(&self) -> usize {
-        self.reports.len()
-    }
 }
 
 /// Lists the files to check under `paths`: directories are walked (honouring `.gitignore`, skipping hidden
@@ -136,41 +134,47 @@ pub fn relative_to_root(linter: &Linter, path: &Path) -> PathBuf {
 pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
     let (files, mut errors) = discover(paths, linter);
     let loader = FsLoader::default();
-    let parsed: Vec<Result<(PathBuf, Page), Error>> = files
-        .par_iter()
+    let read: Vec<Result<(FileEntry, PathBuf, String), Error>> = files
+        .into_par_iter()
         .map(|file| {
             let text = read_source(&file.path)?;
             let relative = relative_to_root(linter, &file.path);
-            Ok((
-                relative.clone(),
-                linter.parse(file.path.clone(), &relative, text),
-            ))
+            Ok((file, relative, text))
         })
         .collect();
-    let mut pages = Vec::with_capacity(parsed.len());
-    for outcome in parsed {
+    let mut texts = Vec::with_capacity(read.len());
+    for outcome in read {
         match outcome {
-            Ok(page) => pages.push(page),
+            Ok(text) => texts.push(text),
             Err(error) => errors.push(error),
         }
     }
     // A file another page includes is a partial: checked for its content, never asked for a call-out.
-    let included: HashSet<PathBuf> = pages
+    let included: HashSet<PathBuf> = texts
         .par_iter()
-        .flat_map_iter(|(_, page)| linter.included_files(page, page.source.path(), &loader))
-        .collect();
-    let reports = pages
-        .into_par_iter()
-        .map(|(relative, page)| {
-            let location = page.source.path().to_path_buf();
-            let is_included = included.contains(&file_key(&location));
-            let findings =
-                linter.check_page(&page, Some(&location), &relative, is_included, &loader);
-            PageReport { page, findings }
+        .flat_map_iter(|(file, relative, text)| {
+            linter.included_files(text, &file.path, relative, &loader)
         })
+        .collect();
+    let files = texts.len();
+    // Pages are parsed and checked one at a time; only the text of pages with findings is kept.
+    let reports = texts
+        .into_par_iter()
+        .map(|(file, relative, text)| {
+            let is_included = included.contains(&file_key(&file.path));
+            let page = linter.parse(file.path.clone(), &relative, text);
+            let findings =
+                linter.check_page(&page, Some(&file.path), &relative, is_included, &loader);
+            PageReport {
+                source: page.source,
+                findings,
+            }
+        })
+        .filter(|report| !report.findings.is_empty())
         .collect();
     CheckRun {
         reports,
+        files,
         errors,
         included,
     }
@@ -213,9 +217,14 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
 #[derive(Default)]
 pub struct FsLoader {
     cache: Mutex<HashMap<PathBuf, Option<Arc<Page>>>>,
+    contributions: ContributionCache,
 }
 
 impl Loader for FsLoader {
+    fn contributions(&self) -> Option<&ContributionCache> {
+        Some(&self.contributions)
+    }
+
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
         if let Some(cached) = self
             .cache

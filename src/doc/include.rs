@@ -28,7 +28,7 @@ pub enum IncludeTarget {
 }
 
 /// Which part of an mdBook-included file to take.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FilePart {
     Whole,
     /// 1-based, inclusive line bounds (`file.md:2:10`, `file.md:2:`, `file.md::10`, `file.md:5`).

@@ -509,7 +509,7 @@ fn html_table_ranges(tags: &[mdx::Tag]) -> Vec<Range<usize>> {
 }
 
 /// Pairs JSX open and close tags by name; self-closing tags are elements of their own.
-fn pair_elements(tags: &[mdx::Tag]) -> Vec<Element> {
+pub(crate) fn pair_elements(tags: &[mdx::Tag]) -> Vec<Element> {
     let mut elements = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     for tag in tags {

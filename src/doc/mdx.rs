@@ -214,9 +214,7 @@ impl Scanner<'_> {
     }
 
     fn line_end(&self, pos: usize) -> usize {
-        self.text[pos..]
-            .find('\n')
-            .map_or(self.bytes.len(), |offset| pos + offset)
+        memchr::memchr(b'\n', &self.bytes[pos..]).map_or(self.bytes.len(), |offset| pos + offset)
     }
 
     fn next_line(&self, pos: usize) -> usize {
@@ -244,20 +242,27 @@ impl Scanner<'_> {
 
     /// Handles the line starting at `pos`; returns where the next line starts.
     fn line(&mut self, pos: usize) -> usize {
+        let indent = self.bytes[pos..]
+            .iter()
+            .take_while(|byte| matches!(byte, b' ' | b'\t'))
+            .count();
+        // Only a few first characters can start a line construct; every other line is inline content.
+        let first = self.bytes.get(pos + indent).copied().unwrap_or(b'\n');
+        let mdx = self.dialect == Dialect::Mdx;
+        let line_construct =
+            matches!(first, b'`' | b'~') || (mdx && matches!(first, b'i' | b'e' | b':'));
+        if !line_construct {
+            return self.inline(pos + indent);
+        }
         let end = self.line_end(pos);
-        let line = &self.text[pos..end];
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
+        let trimmed = &self.text[pos + indent..end];
         if let Some(after) = self.fence(pos, trimmed, indent) {
             return after;
         }
-        if self.dialect == Dialect::Mdx && indent == 0 && is_esm_start(trimmed) {
+        if mdx && indent == 0 && is_esm_start(trimmed) {
             return self.esm(pos);
         }
-        if self.dialect == Dialect::Mdx
-            && trimmed.starts_with(":::")
-            && self.directive(pos, end, indent)
-        {
+        if mdx && trimmed.starts_with(":::") && self.directive(pos, end, indent) {
             return self.next_line(pos);
         }
         self.inline(pos + indent)
@@ -380,19 +385,31 @@ impl Scanner<'_> {
     /// An inline code span: skips to after its closing backticks, or past the opening run when unclosed.
     fn code_span(&self, pos: usize) -> Option<usize> {
         let run = self.bytes[pos..].iter().take_while(|b| **b == b'`').count();
-        let search_end = paragraph_end(self.text, pos);
+        let limit = construct_limit(self.text, pos);
         let mut cursor = pos + run;
-        while cursor < search_end {
-            let offset = self.text[cursor..search_end].find('`')?;
-            let start = cursor + offset;
-            let close_run = self.bytes[start..]
-                .iter()
-                .take_while(|b| **b == b'`')
-                .count();
-            if close_run == run {
-                return Some(start + run);
+        while cursor < limit {
+            match self.bytes[cursor] {
+                b'`' => {
+                    let close_run = self.bytes[cursor..limit]
+                        .iter()
+                        .take_while(|b| **b == b'`')
+                        .count();
+                    if close_run == run {
+                        return Some(cursor + run);
+                    }
+                    cursor += close_run;
+                }
+                // A blank line ends the paragraph, and with it any code span.
+                b'\n'
+                    if self.bytes[cursor + 1..limit]
+                        .iter()
+                        .find(|byte| !matches!(byte, b' ' | b'\t' | b'\r'))
+                        .is_none_or(|byte| *byte == b'\n') =>
+                {
+                    break;
+                }
+                _ => cursor += 1,
             }
-            cursor = start + close_run;
         }
         Some(pos + run)
     }
@@ -478,17 +495,6 @@ fn is_esm_start(line: &str) -> bool {
 fn continues(rest: &str) -> bool {
     let next = rest.lines().next().unwrap_or("");
     next.starts_with([' ', '\t', '}', ')', ']']) || next.trim_start().starts_with("from ")
-}
-
-/// The end of the paragraph holding `pos`: the next blank line or the end of the text.
-fn paragraph_end(text: &str, pos: usize) -> usize {
-    let rest = &text[pos..];
-    let limit = rest.len().min(MAX_CONSTRUCT);
-    let window = &rest[..super::source::floor_char_boundary(rest, limit)];
-    window
-        .find("\n\n")
-        .or_else(|| window.find("\n\r\n"))
-        .map_or(pos + window.len(), |offset| pos + offset)
 }
 
 /// Skips a balanced `{...}` starting at `pos`, honouring strings and template literals.

@@ -153,6 +153,17 @@ impl Page {
         markdown::build(source, dialect)
     }
 
+    /// Only the includes of a page's text (the pre-pass without pulldown-cmark): cheap enough to run over
+    /// every file before checking any.
+    pub fn includes_of(text: &str, dialect: Dialect) -> Vec<Include> {
+        if !text.contains("<Render") && !text.contains("{{#") {
+            return Vec::new();
+        }
+        let scan = mdx::scan(text, dialect);
+        let elements = markdown::pair_elements(&scan.tags);
+        include::detect(text, &scan, &elements)
+    }
+
     pub fn text(&self) -> &str {
         &self.source.text
     }

@@ -10,7 +10,7 @@ use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
 use crate::lint::{Loader, resolve_include};
-use crate::matcher::{Matcher, Mode, WILDCARD, normalize};
+use crate::matcher::{Matcher, Mode, NameMatch, Named, WILDCARD, normalize, normalize_text};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 
 /// How deep partials may include partials.
@@ -28,6 +28,8 @@ pub struct Facts {
     pub included_callouts: Vec<IncludedCallout>,
     /// Products named anywhere on the page or in what it includes.
     pub named_products: Vec<ProductIndex>,
+    /// Each text unit's name-normalised text (same order as `Page::units`).
+    pub unit_names: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -136,27 +138,51 @@ impl Gatherer<'_> {
     }
 
     fn mentions(&self, page: &Page, params: &[(String, String)], facts: &mut Facts) {
+        facts.unit_names.reserve(page.units.len());
         for (index, unit) in page.units.iter().enumerate() {
             let text = page.unit_text(unit);
-            let normalized = normalize(text, unit.range.start, Mode::Name, params);
-            let callout = page.callout_at(unit.range.start);
-            for found in self.matcher.find_groups(&normalized.text) {
-                facts.mentions.push(Mention {
-                    group: found.item,
-                    product: self.table.groups[found.item].product,
-                    leading: found.range.start == 0,
-                    span: normalized.source_range(found.range, page.text()),
-                    unit: index,
-                    callout,
-                });
-            }
+            // Most units name nothing: normalise without the offset map, and map offsets only on a match.
+            let names = normalize_text(text, Mode::Name, params);
+            let found = self.matcher.find_names(&names);
+            facts.named_products.extend(
+                found
+                    .iter()
+                    .map(|found| self.matcher.product_of(found.item)),
+            );
+            let groups: Vec<NameMatch<GroupIndex>> = found
+                .into_iter()
+                .filter_map(|found| match found.item {
+                    Named::Group(group) => Some(NameMatch {
+                        item: group,
+                        range: found.range,
+                    }),
+                    Named::Product(_) => None,
+                })
+                .collect();
             let listable = matches!(
                 unit.kind,
                 UnitKind::TableCell { .. } | UnitKind::ListItem { .. }
             );
-            if listable && normalized.text.contains(WILDCARD) {
+            let wildcards = if listable && names.contains(WILDCARD) {
+                self.matcher.wildcard_groups(&names)
+            } else {
+                Vec::new()
+            };
+            if !groups.is_empty() || !wildcards.is_empty() {
+                let callout = page.callout_at(unit.range.start);
+                let mapped = normalize(text, unit.range.start, Mode::Name, params);
+                for found in groups {
+                    facts.mentions.push(Mention {
+                        group: found.item,
+                        product: self.table.groups[found.item].product,
+                        leading: found.range.start == 0,
+                        span: mapped.source_range(found.range, page.text()),
+                        unit: index,
+                        callout,
+                    });
+                }
                 // `AI Gateway {props.one}` could be any of the product's groups: each candidate is listed.
-                for group in self.matcher.wildcard_groups(&normalized.text) {
+                for group in wildcards {
                     facts.mentions.push(Mention {
                         group,
                         product: self.table.groups[group].product,
@@ -167,12 +193,7 @@ impl Gatherer<'_> {
                     });
                 }
             }
-            facts.named_products.extend(
-                self.matcher
-                    .find_products(&normalized.text)
-                    .into_iter()
-                    .map(|found| found.item),
-            );
+            facts.unit_names.push(names);
         }
         facts.mentions.sort_by_key(|mention| mention.span.start);
     }
@@ -316,40 +337,101 @@ impl Gatherer<'_> {
                 IncludeTarget::Partial { params, .. } => params.clone(),
                 IncludeTarget::File { .. } => params.to_vec(),
             };
-            stack.push(path.clone());
-            let inner = self.gather(&partial, Some(&path), &include_params, stack);
-            stack.pop();
+            let part = match &include.target {
+                IncludeTarget::File { part, .. } => Some(part.clone()),
+                IncludeTarget::Partial { .. } => None,
+            };
+            let key = (path.clone(), include_params, part);
+            let cached = self
+                .loader
+                .contributions()
+                .and_then(|cache| cache.lock().expect("not poisoned").get(&key).cloned());
+            let contribution = match cached {
+                Some(contribution) => contribution,
+                None => {
+                    stack.push(path.clone());
+                    let inner = self.gather(&partial, Some(&path), &key.1, stack);
+                    stack.pop();
+                    let contribution = Arc::new(Contribution::of(inner, &path, &partial));
+                    if let Some(cache) = self.loader.contributions() {
+                        cache
+                            .lock()
+                            .expect("not poisoned")
+                            .insert(key, Arc::clone(&contribution));
+                    }
+                    contribution
+                }
+            };
             let section = page.section_at(include.range.start);
-            for listing in inner.listings {
-                let via = listing.via.unwrap_or(IncludedListing {
-                    path: path.clone(),
-                    page: Arc::clone(&partial),
-                    anchor: listing.anchor.clone(),
-                });
-                facts.listings.push(Listing {
+            facts
+                .listings
+                .extend(contribution.listings.iter().map(|listing| Listing {
                     section,
                     anchor: include.range.clone(),
+                    ..listing.clone()
+                }));
+            facts
+                .included_callouts
+                .extend(contribution.readings.iter().map(|reading| IncludedCallout {
+                    section,
+                    include: include.range.clone(),
+                    reading: reading.clone(),
+                }));
+            facts.named_products.extend(&contribution.named_products);
+        }
+    }
+}
+
+/// What an included file brings to the page that includes it: its listings (with where they are in the
+/// file), every call-out in it, and the products it names.
+#[derive(Debug)]
+pub struct Contribution {
+    listings: Vec<Listing>,
+    readings: Vec<CalloutReading>,
+    named_products: Vec<ProductIndex>,
+}
+
+impl Contribution {
+    fn of(inner: Facts, path: &Path, partial: &Arc<Page>) -> Contribution {
+        let listings = inner
+            .listings
+            .into_iter()
+            .map(|listing| {
+                let via = listing.via.clone().unwrap_or(IncludedListing {
+                    path: path.to_path_buf(),
+                    page: Arc::clone(partial),
+                    anchor: listing.anchor.clone(),
+                });
+                Listing {
                     via: Some(via),
                     ..listing
-                });
-            }
-            let readings = inner.callouts.into_iter().chain(
+                }
+            })
+            .collect();
+        let readings = inner
+            .callouts
+            .into_iter()
+            .chain(
                 inner
                     .included_callouts
                     .into_iter()
                     .map(|included| included.reading),
-            );
-            facts
-                .included_callouts
-                .extend(readings.map(|reading| IncludedCallout {
-                    section,
-                    include: include.range.clone(),
-                    reading,
-                }));
-            facts.named_products.extend(inner.named_products);
+            )
+            .collect();
+        Contribution {
+            listings,
+            readings,
+            named_products: inner.named_products,
         }
     }
 }
+
+/// Which include a [`Contribution`] is for: the file, the `{props.*}` values and the part of the file.
+pub type ContributionKey = (PathBuf, Vec<(String, String)>, Option<FilePart>);
+
+/// Contributions computed once per run for every page that includes the same file the same way.
+pub type ContributionCache =
+    std::sync::Mutex<std::collections::HashMap<ContributionKey, Arc<Contribution>>>;
 
 /// Whether the text before a product name introduces it as a contrast ("unlike R2", "compared to R2").
 fn is_contrast(before: &str) -> bool {

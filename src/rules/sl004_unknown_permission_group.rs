@@ -2,7 +2,6 @@
 
 use super::{Context, Finding, Rule, Severity};
 use crate::doc::{Page, TableBlock, UnitKind};
-use crate::matcher::{Mode, normalize};
 
 macro_rules! doc {
     () => {
@@ -80,8 +79,9 @@ impl Rule for UnknownPermissionGroup {
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
         let page = context.page;
+        let names = &context.facts.unit_names;
         for table in &page.tables {
-            let cells = first_column(page, table);
+            let cells = first_column(table, names);
             let known = cells
                 .iter()
                 .filter(|(_, name)| is_known(context, name))
@@ -90,10 +90,8 @@ impl Rule for UnknownPermissionGroup {
                 .has_header
                 .then(|| table.rows.first().and_then(|row| row.first()))
                 .flatten()
-                .map(|&unit| normalize(page.unit_text(&page.units[unit]), 0, Mode::Name, &[]).text);
-            let named_header = header
-                .as_deref()
-                .is_some_and(|header| NAME_HEADERS.contains(&header));
+                .map(|&unit| names[unit].as_str());
+            let named_header = header.is_some_and(|header| NAME_HEADERS.contains(&header));
             let listing = (named_header && known >= 1) || (known >= 2 && known * 2 >= cells.len());
             if listing {
                 for (unit, name) in cells
@@ -104,8 +102,7 @@ impl Rule for UnknownPermissionGroup {
                 }
             }
         }
-        for (index, _) in page.lists.iter().enumerate() {
-            let items = list_items(page, index);
+        for items in list_items(page, names) {
             let known = items
                 .iter()
                 .filter(|(_, name)| is_known(context, name))
@@ -169,30 +166,26 @@ fn looks_like_group(context: &Context<'_>, normalized: &str) -> bool {
 }
 
 /// The data rows' first cells: (unit, name-normalised text).
-fn first_column(page: &Page, table: &TableBlock) -> Vec<(usize, String)> {
+fn first_column<'n>(table: &TableBlock, names: &'n [String]) -> Vec<(usize, &'n str)> {
     let skip = usize::from(table.has_header);
     table
         .rows
         .iter()
         .skip(skip)
         .filter_map(|row| row.first())
-        .map(|&unit| {
-            (
-                unit,
-                normalize(page.unit_text(&page.units[unit]), 0, Mode::Name, &[]).text,
-            )
-        })
+        .map(|&unit| (unit, names[unit].as_str()))
         .collect()
 }
 
-fn list_items(page: &Page, list: usize) -> Vec<(usize, String)> {
-    page.units
-        .iter()
-        .enumerate()
-        .filter(|(_, unit)| matches!(unit.kind, UnitKind::ListItem { list: owner, .. } if owner == list))
-        .map(|(index, unit)| (index, normalize(page.unit_text(unit), 0, Mode::Name, &[]).text))
-        .map(|(index, text)| (index, strip_marker(&text).to_owned()))
-        .collect()
+/// Every list's items: (unit, name-normalised text without a kept list marker), one pass over the units.
+fn list_items<'n>(page: &Page, names: &'n [String]) -> Vec<Vec<(usize, &'n str)>> {
+    let mut lists = vec![Vec::new(); page.lists.len()];
+    for (index, unit) in page.units.iter().enumerate() {
+        if let UnitKind::ListItem { list, .. } = unit.kind {
+            lists[list].push((index, strip_marker(&names[index])));
+        }
+    }
+    lists
 }
 
 /// Drops a list marker that normalisation kept ("1." from "1. AI Gateway Read").
