@@ -767,6 +767,16 @@ impl Policy {
             .map_or_else(|| Dialect::from_path(relative), |(_, dialect)| *dialect)
     }
 
+    /// Whether some call-out policy names this page in `pages`.
+    pub fn requires_page(&self, relative: &Path) -> bool {
+        self.callouts.iter().any(|callout| {
+            callout
+                .pages
+                .iter()
+                .any(|page| page.glob.is_match(relative))
+        })
+    }
+
     pub fn is_partial(&self, relative: &Path) -> bool {
         self.partials.files.is_match(relative)
     }

@@ -15,10 +15,19 @@ pub trait Loader: Sync {
     /// The parsed page at `path`, or `None` when it cannot be read.
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>>;
 
-    /// Where facts of included files are kept for the run, when the loader's files do not change.
-    fn contributions(&self) -> Option<&crate::rules::facts::ContributionCache> {
+    /// What is remembered across the pages of a run (resolved partials, facts of included files), when
+    /// the loader's files do not change during the run.
+    fn memo(&self) -> Option<&LoaderMemo> {
         None
     }
+}
+
+/// See [`Loader::memo`].
+#[derive(Default)]
+pub struct LoaderMemo {
+    pub contributions: crate::rules::facts::ContributionCache,
+    /// (directory of the including page, partial path from the pattern) -> the file found.
+    pub partials: std::sync::Mutex<std::collections::HashMap<(PathBuf, String), Option<PathBuf>>>,
 }
 
 /// A loader that knows no files: includes are not followed.
@@ -103,6 +112,7 @@ impl Linter {
             policy: self.policy(),
             matcher: &self.matcher,
             loader,
+            every_unit: self.policy().requires_page(relative),
         };
         let facts = gatherer.facts(page, location, &[]);
         let context = Context {
@@ -167,15 +177,32 @@ pub fn resolve_include(
                 .pattern
                 .replace("{product}", &product)
                 .replace("{file}", file);
+            let directory = page_location
+                .parent()
+                .unwrap_or(Path::new(""))
+                .to_path_buf();
+            let key = (directory, relative);
+            if let Some(memo) = loader.memo()
+                && let Some(found) = memo.partials.lock().expect("not poisoned").get(&key)
+            {
+                return found.clone();
+            }
             let bases =
                 std::iter::once(policy.root.as_path()).chain(page_location.ancestors().skip(1));
-            bases
-                .map(|base| clean(&base.join(&relative)))
+            let found = bases
+                .map(|base| clean(&base.join(&key.1)))
                 .find(|candidate| {
                     loader
                         .load(candidate, policy.dialect_for(candidate))
                         .is_some()
-                })
+                });
+            if let Some(memo) = loader.memo() {
+                memo.partials
+                    .lock()
+                    .expect("not poisoned")
+                    .insert(key, found.clone());
+            }
+            found
         }
     }
 }

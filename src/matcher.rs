@@ -300,6 +300,9 @@ pub struct Matcher {
     /// The last word of every group name ("read", "write", "run", ...), per product.
     verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>>,
     pub claims: Vec<ClaimPattern>,
+    /// The names of the products that have claims, as the table spells them (proper nouns), for raw text.
+    claim_products: AhoCorasick,
+    claim_product_of_pattern: Vec<ProductIndex>,
     negation: Regex,
 }
 
@@ -331,12 +334,30 @@ impl Matcher {
         );
         let automaton = build_automaton(patterns.iter().map(|(name, _)| *name));
         let named_by_pattern = patterns.iter().map(|(_, named)| *named).collect();
+        let claims = claim_patterns(table);
+        let claim_names: Vec<(String, ProductIndex)> = claims
+            .iter()
+            .flat_map(|claim| {
+                let product = &table.products[claim.product];
+                std::iter::once(&product.name)
+                    .chain(&product.aliases)
+                    .map(move |name| (name.clone(), claim.product))
+            })
+            .collect();
+        let claim_products = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(claim_names.iter().map(|(name, _)| name))
+            .expect("product names build an automaton");
+        let claim_product_of_pattern = claim_names.iter().map(|(_, product)| *product).collect();
         Matcher {
+            claim_products,
+            claim_product_of_pattern,
             automaton,
             named_by_pattern,
             product_of_group: table.groups.iter().map(|group| group.product).collect(),
             verbs: verbs(table),
-            claims: claim_patterns(table),
+            claims,
             negation: Regex::new(NEGATION).expect("valid regex"),
             names,
         }
@@ -378,6 +399,20 @@ impl Matcher {
                 range: found.range,
             })
             .collect()
+    }
+
+    /// The products with claims (SL003) that `text` names, found in the raw text as the table spells them
+    /// ("AI Gateway"): a cheap gate before SL003 reads the prose.
+    pub fn claim_products_in(&self, text: &str) -> Vec<ProductIndex> {
+        let mut products: Vec<ProductIndex> = self
+            .claim_products
+            .find_iter(text)
+            .filter(|found| on_word_boundaries(text, &found.range()))
+            .map(|found| self.claim_product_of_pattern[found.pattern().as_usize()])
+            .collect();
+        products.sort_unstable();
+        products.dedup();
+        products
     }
 
     /// The product a name belongs to.

@@ -9,8 +9,7 @@ use rayon::prelude::*;
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
 use crate::error::{Error, describe_io};
-use crate::lint::{Linter, Loader, PageReport, clean, file_key};
-use crate::rules::facts::ContributionCache;
+use crate::lint::{Linter, Loader, LoaderMemo, PageReport, clean, file_key};
 
 /// The extensions a directory walk checks.
 pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];
@@ -217,12 +216,12 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
 #[derive(Default)]
 pub struct FsLoader {
     cache: Mutex<HashMap<PathBuf, Option<Arc<Page>>>>,
-    contributions: ContributionCache,
+    memo: LoaderMemo,
 }
 
 impl Loader for FsLoader {
-    fn contributions(&self) -> Option<&ContributionCache> {
-        Some(&self.contributions)
+    fn memo(&self) -> Option<&LoaderMemo> {
+        Some(&self.memo)
     }
 
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {

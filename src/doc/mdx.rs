@@ -181,6 +181,17 @@ impl Closers {
     }
 }
 
+/// The bytes [`Scanner::inline`] stops at.
+const INLINE_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'`' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 /// The longest tag or expression we look for before deciding a `<` or `{` is plain text.
 const MAX_CONSTRUCT: usize = 8192;
 
@@ -369,6 +380,15 @@ impl Scanner<'_> {
     /// breaks. Returns where the next line starts.
     fn inline(&mut self, mut pos: usize) -> usize {
         while pos < self.bytes.len() {
+            // Most bytes are plain text: skip to the next one that can start something.
+            let plain = self.bytes[pos..]
+                .iter()
+                .take_while(|byte| !INLINE_SPECIAL[usize::from(**byte)])
+                .count();
+            pos += plain;
+            if pos >= self.bytes.len() {
+                break;
+            }
             let consumed = match self.bytes[pos] {
                 b'\n' => return pos + 1,
                 b'`' => self.code_span(pos),

@@ -241,11 +241,4 @@ impl Page {
             .min_by_key(|(_, callout)| callout.range.len())
             .map(|(index, _)| index)
     }
-
-    /// The code block whose range holds `offset`.
-    pub fn in_code(&self, offset: usize) -> bool {
-        self.code_blocks
-            .iter()
-            .any(|code| code.range.contains(&offset))
-    }
 }

@@ -85,13 +85,7 @@ impl SourceText {
         self.line_starts.len()
     }
 
-    /// The byte offset where the line holding `offset` starts.
-    pub fn line_start_of(&self, offset: usize) -> usize {
-        let line = self.position(offset).line;
-        self.line_starts[line - 1]
-    }
-
-    /// The line ending this file uses most: `"\r\n"` when any line ends so, else `"\n"`.
+    /// The line ending to write into this file: `"\r\n"` when it has any, else `"\n"`.
     pub fn newline(&self) -> &'static str {
         if self.text.contains("\r\n") {
             "\r\n"

@@ -100,6 +100,10 @@ pub struct Gatherer<'a> {
     pub policy: &'a Policy,
     pub matcher: &'a Matcher,
     pub loader: &'a dyn Loader,
+    /// Whether to find group names in prose too (paragraphs, headings), not only in table cells and list
+    /// items: needed where a policy requires the call-out on the page (to place it after the first
+    /// mention); elsewhere only listings count, and skipping prose saves most of the work.
+    pub every_unit: bool,
 }
 
 impl Gatherer<'_> {
@@ -123,6 +127,9 @@ impl Gatherer<'_> {
     ) -> Facts {
         let mut facts = Facts::default();
         self.mentions(page, params, &mut facts);
+        facts
+            .named_products
+            .extend(self.matcher.claim_products_in(&page.masked));
         facts.listings = self.listings(page, &facts.mentions);
         facts.callouts = page
             .callouts
@@ -140,6 +147,14 @@ impl Gatherer<'_> {
     fn mentions(&self, page: &Page, params: &[(String, String)], facts: &mut Facts) {
         facts.unit_names.reserve(page.units.len());
         for (index, unit) in page.units.iter().enumerate() {
+            let listable = matches!(
+                unit.kind,
+                UnitKind::TableCell { .. } | UnitKind::ListItem { .. }
+            );
+            if !listable && !self.every_unit {
+                facts.unit_names.push(String::new());
+                continue;
+            }
             let text = page.unit_text(unit);
             // Most units name nothing: normalise without the offset map, and map offsets only on a match.
             let names = normalize_text(text, Mode::Name, params);
@@ -159,10 +174,6 @@ impl Gatherer<'_> {
                     Named::Product(_) => None,
                 })
                 .collect();
-            let listable = matches!(
-                unit.kind,
-                UnitKind::TableCell { .. } | UnitKind::ListItem { .. }
-            );
             let wildcards = if listable && names.contains(WILDCARD) {
                 self.matcher.wildcard_groups(&names)
             } else {
@@ -342,10 +353,13 @@ impl Gatherer<'_> {
                 IncludeTarget::Partial { .. } => None,
             };
             let key = (path.clone(), include_params, part);
-            let cached = self
-                .loader
-                .contributions()
-                .and_then(|cache| cache.lock().expect("not poisoned").get(&key).cloned());
+            let cached = self.loader.memo().and_then(|memo| {
+                memo.contributions
+                    .lock()
+                    .expect("not poisoned")
+                    .get(&key)
+                    .cloned()
+            });
             let contribution = match cached {
                 Some(contribution) => contribution,
                 None => {
@@ -353,8 +367,8 @@ impl Gatherer<'_> {
                     let inner = self.gather(&partial, Some(&path), &key.1, stack);
                     stack.pop();
                     let contribution = Arc::new(Contribution::of(inner, &path, &partial));
-                    if let Some(cache) = self.loader.contributions() {
-                        cache
+                    if let Some(memo) = self.loader.memo() {
+                        memo.contributions
                             .lock()
                             .expect("not poisoned")
                             .insert(key, Arc::clone(&contribution));

@@ -80,10 +80,6 @@ impl CapabilityTable {
         self.products.iter().position(|product| product.id == id)
     }
 
-    pub fn resource_index(&self, id: &str) -> Option<usize> {
-        self.resource_types.iter().position(|kind| kind.id == id)
-    }
-
     /// The groups of `product`, in table order.
     pub fn product_groups(&self, product: ProductIndex) -> impl Iterator<Item = GroupIndex> + '_ {
         (0..self.groups.len()).filter(move |&group| self.groups[group].product == product)
