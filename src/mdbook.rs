@@ -97,7 +97,10 @@ pub fn run(mut input: impl Read, output: impl Write, diagnostics: &mut dyn Write
         .map_err(|error| Error::io(Path::new("<stdin>"), error))?;
     let (context, book) = parse_input(&text)?;
     let book = preprocess(&context, book, diagnostics)?;
-    serde_json::to_writer(output, &book)
+    // The book is megabytes of JSON without line breaks: buffer it, or stdout writes it a line buffer at a time.
+    let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
+    serde_json::to_writer(&mut output, &book)
+        .and_then(|()| output.flush().map_err(serde_json::Error::io))
         .map_err(|error| Error::io(Path::new("<stdout>"), error.into()))?;
     Ok(())
 }
@@ -179,22 +182,32 @@ pub fn parse_input(text: &str) -> Result<(PreprocessorContext, Book)> {
             "no input: `scope-lint mdbook` is run by `mdbook build`, which writes the book to its stdin (see `scope-lint mdbook --help`)",
         ));
     }
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|error| json_error(stdin, &error))?;
-    let version = value
-        .get(0)
-        .and_then(|context| context.get("mdbook_version"))
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| Error::invalid(stdin, None, "the input is not an mdBook preprocessor request (expected `[context, book]` with `mdbook_version`)"))?;
+    // Read only the version first (the rest is skipped, not built), so that a 0.4 request gets one clear
+    // sentence instead of a shape error, then parse the request once into mdBook's types.
+    let (probe, _): (VersionProbe, serde::de::IgnoredAny) =
+        serde_json::from_str(text).map_err(|error| match error.classify() {
+            serde_json::error::Category::Data => Error::invalid(
+                stdin,
+                None,
+                "the input is not an mdBook preprocessor request (expected `[context, book]` with `mdbook_version`)",
+            ),
+            _ => json_error(stdin, &error),
+        })?;
+    let version = probe.mdbook_version;
     check_version(&version)?;
-    serde_json::from_value(value).map_err(|error| {
+    serde_json::from_str(text).map_err(|error| {
         Error::invalid(
             stdin,
             None,
             format!("the mdBook {version} request does not have the expected shape: {error}"),
         )
     })
+}
+
+/// The one field of mdBook's context read before anything else.
+#[derive(Deserialize)]
+struct VersionProbe {
+    mdbook_version: String,
 }
 
 fn json_error(path: &Path, error: &serde_json::Error) -> Error {
