@@ -221,17 +221,9 @@ impl Writer<'_> {
             self.pending_space = !self.out.text.is_empty();
             return;
         }
-        if self.pending_space {
-            self.out.text.push(' ');
-            if self.track {
-                self.out.origins.push(origin);
-            }
-            self.pending_space = false;
-        }
+        self.flush_space(origin);
         self.out.text.push(char::from(byte.to_ascii_lowercase()));
-        if self.track {
-            self.out.origins.push(origin);
-        }
+        self.record(origin, 1);
     }
 
     fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
@@ -239,22 +231,24 @@ impl Writer<'_> {
             self.pending_space = !self.out.text.is_empty();
             return;
         }
+        self.flush_space(origin);
+        let before = self.out.text.len();
+        self.out.text.extend(c.to_lowercase());
+        self.record(origin, self.out.text.len() - before);
+    }
+
+    /// Writes the space that stands for the separators seen since the last word.
+    fn flush_space(&mut self, origin: usize) {
         if self.pending_space {
             self.out.text.push(' ');
-            if self.track {
-                self.out.origins.push(origin);
-            }
+            self.record(origin, 1);
             self.pending_space = false;
         }
-        let before = self.out.text.len();
-        if c.is_ascii() {
-            self.out.text.push(c.to_ascii_lowercase());
-        } else {
-            self.out.text.extend(c.to_lowercase());
-        }
+    }
+
+    fn record(&mut self, origin: usize, bytes: usize) {
         if self.track {
-            let added = self.out.text.len() - before;
-            self.out.origins.extend(std::iter::repeat_n(origin, added));
+            self.out.origins.extend(std::iter::repeat_n(origin, bytes));
         }
     }
 }
@@ -522,11 +516,21 @@ fn starts_subordinate_clause(clause: &str) -> bool {
         "once",
     ];
     let clause = clause.trim_start();
-    OPENERS.iter().any(|opener| {
-        clause
-            .strip_prefix(opener)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-    })
+    OPENERS
+        .iter()
+        .any(|opener| starts_with_word(clause, opener))
+}
+
+/// Whether `text` starts with `word` followed by a space or nothing.
+pub fn starts_with_word(text: &str, word: &str) -> bool {
+    text.strip_prefix(word)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+}
+
+/// Whether `text` ends with `word` preceded by a space or nothing.
+pub fn ends_with_word(text: &str, word: &str) -> bool {
+    text.strip_suffix(word)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
 }
 
 /// Words that read as a permission level even when no group in the table uses them.

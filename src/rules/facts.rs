@@ -10,7 +10,9 @@ use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
 use crate::lint::{Loader, resolve_include};
-use crate::matcher::{Matcher, Mode, NameMatch, Named, WILDCARD, normalize, normalize_text};
+use crate::matcher::{
+    Matcher, Mode, NameMatch, Named, WILDCARD, ends_with_word, normalize, normalize_text,
+};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 
 /// How deep partials may include partials.
@@ -460,11 +462,7 @@ fn is_contrast(before: &str) -> bool {
         "except",
     ];
     let before = before.trim_end();
-    CONTRAST.iter().any(|word| {
-        before
-            .strip_suffix(word)
-            .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
-    })
+    CONTRAST.iter().any(|word| ends_with_word(before, word))
 }
 
 /// The table or list a unit belongs to, as a listing block.
