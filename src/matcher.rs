@@ -253,6 +253,20 @@ impl Writer<'_> {
     }
 }
 
+/// The group names among `found`.
+pub fn groups_of(found: Vec<NameMatch<Named>>) -> Vec<NameMatch<GroupIndex>> {
+    found
+        .into_iter()
+        .filter_map(|found| match found.item {
+            Named::Group(group) => Some(NameMatch {
+                item: group,
+                range: found.range,
+            }),
+            Named::Product(_) => None,
+        })
+        .collect()
+}
+
 /// Whether `text[range]` stands alone as words (no letter or digit right before or after it).
 fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
     let before = text[..range.start].chars().next_back();
@@ -372,16 +386,7 @@ impl Matcher {
 
     /// Group names in name-normalised text.
     pub fn find_groups(&self, normalized: &str) -> Vec<NameMatch<GroupIndex>> {
-        self.find_names(normalized)
-            .into_iter()
-            .filter_map(|found| match found.item {
-                Named::Group(group) => Some(NameMatch {
-                    item: group,
-                    range: found.range,
-                }),
-                Named::Product(_) => None,
-            })
-            .collect()
+        groups_of(self.find_names(normalized))
     }
 
     /// Products named in name-normalised text, by their name or through one of their groups' names.

@@ -1,10 +1,8 @@
 #![no_main]
 //! Checks arbitrary text with the Cloudflare preset and renders the findings as both report formats.
 
-use std::path::{Path, PathBuf};
-
 use libfuzzer_sys::fuzz_target;
-use scope_lint::lint::{NoIncludes, PageInput};
+
 use scope_lint::report::{FileFindings, Summary};
 
 mod common;
@@ -14,18 +12,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (relative, included) = common::target(selector);
-    let report = common::linter().check(
-        PageInput {
-            display: PathBuf::from(relative),
-            location: None,
-            relative: Path::new(relative),
-            text,
-            included,
-        },
-        &NoIncludes,
-    );
+    let report = common::check(relative, included, text);
     let files = [FileFindings {
-        source: &report.page.source,
+        source: &report.source,
         findings: &report.findings,
     }];
     let summary = Summary::of(1, &files);

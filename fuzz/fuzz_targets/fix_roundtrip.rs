@@ -2,26 +2,11 @@
 //! Checks a page, applies every fix whose edits are all in the page, checks the result again, and
 //! requires that a second round proposes no SL001 edits (the fix is idempotent).
 
-use std::path::{Path, PathBuf};
-
 use libfuzzer_sys::fuzz_target;
-use scope_lint::lint::{NoIncludes, PageInput, PageReport};
+use scope_lint::lint::PageReport;
 use scope_lint::rules::Edit;
 
 mod common;
-
-fn check(relative: &str, included: bool, text: String) -> PageReport {
-    common::linter().check(
-        PageInput {
-            display: PathBuf::from(relative),
-            location: None,
-            relative: Path::new(relative),
-            text,
-            included,
-        },
-        &NoIncludes,
-    )
-}
 
 fn page_edits(report: &PageReport) -> Vec<&Edit> {
     report
@@ -48,22 +33,30 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (relative, included) = common::target(selector);
-    let first = check(relative, included, text);
+    let first = common::check(relative, included, text);
     let edits = page_edits(&first);
     if edits.is_empty() {
         return;
     }
-    let Ok(fixed) = scope_lint::fix::apply_edits(first.page.text(), &edits) else {
+    let Ok(fixed) = scope_lint::fix::apply_edits(first.source.text.as_str(), &edits) else {
         return;
     };
-    let second = check(relative, included, fixed.clone());
-    let had_sl001 = first.findings.iter().any(|finding| finding.code == "SL001" && finding.fix.is_some());
-    if had_sl001 && !known_cause(first.page.text()) {
+    let second = common::check(relative, included, fixed.clone());
+    let had_sl001 = first
+        .findings
+        .iter()
+        .any(|finding| finding.code == "SL001" && finding.fix.is_some());
+    if had_sl001 && !known_cause(first.source.text.as_str()) {
         let again: Vec<_> = second
             .findings
             .iter()
             .filter(|finding| finding.code == "SL001")
-            .filter(|finding| finding.fix.as_ref().is_some_and(|fix| !fix.edits.is_empty()))
+            .filter(|finding| {
+                finding
+                    .fix
+                    .as_ref()
+                    .is_some_and(|fix| !fix.edits.is_empty())
+            })
             .collect();
         assert!(
             again.is_empty(),
@@ -72,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // A second round of fixes must apply (or be refused) without panicking.
     let edits = page_edits(&second);
-    if let Ok(text) = scope_lint::fix::apply_edits(second.page.text(), &edits) {
-        let _ = check(relative, included, text);
+    if let Ok(text) = scope_lint::fix::apply_edits(second.source.text.as_str(), &edits) {
+        let _ = common::check(relative, included, text);
     }
 });

@@ -25,9 +25,7 @@ fuzz_target!(|data: &[u8]| {
         for offset in [0, text.len() / 2, text.len()] {
             let _ = page.section_at(offset);
             let _ = page.callout_at(offset);
-            let _ = page.in_code(offset);
             let _ = page.source.position(offset);
-            let _ = page.source.line_start_of(offset);
         }
         for line in 1..=page.source.line_count() {
             let _ = page.source.line_range(line);

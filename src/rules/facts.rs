@@ -11,7 +11,7 @@ use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
 use crate::lint::{Loader, resolve_include};
 use crate::matcher::{
-    Matcher, Mode, NameMatch, Named, WILDCARD, ends_with_word, normalize, normalize_text,
+    Matcher, Mode, WILDCARD, ends_with_word, groups_of, normalize, normalize_text,
 };
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 
@@ -166,16 +166,7 @@ impl Gatherer<'_> {
                     .iter()
                     .map(|found| self.matcher.product_of(found.item)),
             );
-            let groups: Vec<NameMatch<GroupIndex>> = found
-                .into_iter()
-                .filter_map(|found| match found.item {
-                    Named::Group(group) => Some(NameMatch {
-                        item: group,
-                        range: found.range,
-                    }),
-                    Named::Product(_) => None,
-                })
-                .collect();
+            let groups = groups_of(found);
             let wildcards = if listable && names.contains(WILDCARD) {
                 self.matcher.wildcard_groups(&names)
             } else {
