@@ -201,7 +201,7 @@ fn run_mdbook(action: Option<MdbookAction>) -> Result<u8, Error> {
     let renderer = action.map(|MdbookAction::Supports { renderer }| renderer);
     Ok(mdbook::serve(
         renderer.as_deref(),
-        io::stdin().lock(),
+        mdbook::PacedPipe::new(io::stdin().lock()),
         io::stdout().lock(),
         &mut io::stderr(),
     ))

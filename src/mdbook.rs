@@ -90,19 +90,56 @@ pub fn serve(
 }
 
 /// Reads the protocol input from `input`, checks or injects, and writes the book to `output`.
-pub fn run(mut input: impl Read, output: impl Write, diagnostics: &mut dyn Write) -> Result<()> {
-    let mut text = String::new();
-    input
-        .read_to_string(&mut text)
+///
+/// The policy and the matchers are built on a second thread as soon as the context (the first part of the
+/// request) has arrived, while mdBook is still writing the book. When no chapter changed (`check` mode,
+/// or `inject` with nothing to inject), the book goes back as the very JSON mdBook sent.
+pub fn run(input: impl Read, output: impl Write, diagnostics: &mut dyn Write) -> Result<()> {
+    std::thread::scope(|scope| {
+        let mut early = None;
+        let text = read_request(input, |context| {
+            early = Some(scope.spawn(move || Prepared::new(&context)));
+        })
         .map_err(|error| Error::io(Path::new("<stdin>"), error))?;
-    let (context, book) = parse_input(&text)?;
-    let book = preprocess(&context, book, diagnostics)?;
-    // The book is megabytes of JSON without line breaks: buffer it, or stdout writes it a line buffer at a time.
+        let (context, mut book) = parse_input(&text)?;
+        let prepared = match early.map(|job| job.join()) {
+            Some(Ok(prepared)) => prepared?,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Prepared::new(&context)?,
+        };
+        let changed = prepared.preprocess(&context, &mut book, diagnostics)?;
+        match raw_book(&text).filter(|_| !changed) {
+            Some(raw) => write_book(output, |out| {
+                out.write_all(raw.as_bytes()).map_err(serde_json::Error::io)
+            }),
+            None => write_book(output, |out| serde_json::to_writer(out, &book)),
+        }
+    })
+}
+
+/// Writes the answer through a buffer: megabytes of JSON without line breaks would otherwise go out a line
+/// buffer at a time.
+fn write_book(
+    output: impl Write,
+    write: impl FnOnce(&mut dyn Write) -> serde_json::Result<()>,
+) -> Result<()> {
     let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
-    serde_json::to_writer(&mut output, &book)
+    write(&mut output)
         .and_then(|()| output.flush().map_err(serde_json::Error::io))
-        .map_err(|error| Error::io(Path::new("<stdout>"), error.into()))?;
-    Ok(())
+        .map_err(|error| Error::io(Path::new("<stdout>"), error.into()))
+}
+
+/// The book's own JSON in a `[context, book]` request.
+fn raw_book(request: &str) -> Option<&str> {
+    let rest = request.trim_start().strip_prefix('[')?;
+    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
+    values.next()?.ok()?;
+    let book = rest[values.byte_offset()..]
+        .trim_start()
+        .strip_prefix(',')?
+        .trim_end()
+        .strip_suffix(']')?;
+    Some(book.trim())
 }
 
 /// Checks (and in `inject` mode, changes) `book` per the book's `[preprocessor.scope-lint]` table. Findings
@@ -112,30 +149,53 @@ pub fn preprocess(
     mut book: Book,
     diagnostics: &mut dyn Write,
 ) -> Result<Book> {
-    let settings = book_settings(context)?;
-    let linter = Linter::new(load_settings(context, &settings)?);
-    let outcome = process(context, &mut book, &linter, &settings);
-    if reports_for(context) {
-        write_findings(&outcome, diagnostics)?;
-    }
-    let summary = summary(&outcome);
-    let failing = match settings.fail_on {
-        FailOn::Error => summary.errors,
-        FailOn::Warning => summary.errors + summary.warnings,
-        FailOn::Never => 0,
-    };
-    if failing > 0 {
-        let level = match settings.fail_on {
-            FailOn::Error => "error",
-            FailOn::Warning => "warning",
-            FailOn::Never => "never",
-        };
-        return Err(Error::Usage(format!(
-            "the book has {} at the failing level (fail-on = \"{level}\"); see the findings above",
-            plural(failing, "finding")
-        )));
-    }
+    Prepared::new(context)?.preprocess(context, &mut book, diagnostics)?;
     Ok(book)
+}
+
+/// The book's settings and the linter built from them: everything a run needs before the first chapter.
+struct Prepared {
+    settings: BookSettings,
+    linter: Linter,
+}
+
+impl Prepared {
+    fn new(context: &PreprocessorContext) -> Result<Prepared> {
+        let settings = book_settings(context)?;
+        let linter = Linter::new(load_settings(context, &settings)?);
+        Ok(Prepared { settings, linter })
+    }
+
+    /// Checks or injects; returns whether any chapter's content changed.
+    fn preprocess(
+        &self,
+        context: &PreprocessorContext,
+        book: &mut Book,
+        diagnostics: &mut dyn Write,
+    ) -> Result<bool> {
+        let outcome = process(context, book, &self.linter, &self.settings);
+        if reports_for(context) {
+            write_findings(&outcome, diagnostics)?;
+        }
+        let summary = summary(&outcome);
+        let failing = match self.settings.fail_on {
+            FailOn::Error => summary.errors,
+            FailOn::Warning => summary.errors + summary.warnings,
+            FailOn::Never => 0,
+        };
+        if failing > 0 {
+            let level = match self.settings.fail_on {
+                FailOn::Error => "error",
+                FailOn::Warning => "warning",
+                FailOn::Never => "never",
+            };
+            return Err(Error::Usage(format!(
+                "the book has {} at the failing level (fail-on = \"{level}\"); see the findings above",
+                plural(failing, "finding")
+            )));
+        }
+        Ok(outcome.changed)
+    }
 }
 
 /// scope-lint as an in-process [`mdbook_preprocessor::Preprocessor`] (for `mdbook-driver`, tests and
@@ -169,6 +229,133 @@ impl mdbook_preprocessor::Preprocessor for ScopeLint {
 
     fn supports_renderer(&self, _renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
         Ok(true)
+    }
+}
+
+/// Reads the whole request in chunks of [`REQUEST_CHUNK`] bytes (so that a [`PacedPipe`] sees how full the
+/// pipe was). `on_context` gets the context as soon as it has arrived whole, if it is one this version
+/// reads; the rest of the request may still be on its way.
+fn read_request(
+    mut input: impl Read,
+    on_context: impl FnOnce(PreprocessorContext),
+) -> std::io::Result<String> {
+    let mut request = Vec::with_capacity(REQUEST_CHUNK);
+    let mut chunk = vec![0; REQUEST_CHUNK];
+    let mut on_context = Some(on_context);
+    loop {
+        match input.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => request.extend_from_slice(&chunk[..read]),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        }
+        if on_context.is_some() {
+            match early_context(&request) {
+                EarlyContext::NotYet => {}
+                EarlyContext::Unusable => on_context = None,
+                EarlyContext::Arrived(context) => {
+                    on_context.take().expect("checked above")(*context);
+                }
+            }
+        }
+    }
+    String::from_utf8(request)
+        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidData, error))
+}
+
+const REQUEST_CHUNK: usize = 1 << 20;
+
+enum EarlyContext {
+    /// The context has not arrived whole yet.
+    NotYet,
+    /// Not a request this version reads early (an old mdBook, or not JSON): [`parse_input`] says why later.
+    Unusable,
+    Arrived(Box<PreprocessorContext>),
+}
+
+/// The context at the start of a partly read `[context, book]` request.
+fn early_context(request: &[u8]) -> EarlyContext {
+    let Some(rest) = request.trim_ascii_start().strip_prefix(b"[") else {
+        return if request.trim_ascii_start().is_empty() {
+            EarlyContext::NotYet
+        } else {
+            EarlyContext::Unusable
+        };
+    };
+    let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<PreprocessorContext>();
+    match values.next() {
+        Some(Ok(context)) if check_version(&context.mdbook_version).is_ok() => {
+            EarlyContext::Arrived(Box::new(context))
+        }
+        None => EarlyContext::NotYet,
+        Some(Err(error)) if error.is_eof() => EarlyContext::NotYet,
+        Some(_) => EarlyContext::Unusable,
+    }
+}
+
+/// stdin as mdBook fills it. mdBook serialises the request straight into the pipe, unbuffered: one
+/// `write` per JSON token or string piece, about 130,000 of them for a 3.6 MB book. A reader that waits on
+/// the empty pipe is woken by each of them, and the two processes take turns a few bytes at a time, which
+/// costs more than all of scope-lint's checking. So, when stdin is a pipe, this widens it (Linux, up to
+/// 1 MiB) and, after a read that found less than [`PacedPipe::BATCH`] bytes waiting, lets the writer fill
+/// it for [`PacedPipe::PAUSE`] before reading again: mdBook then writes into a non-empty pipe without waking
+/// anybody, and the request arrives in a few dozen reads. The cost is at most one pause after the last byte.
+pub struct PacedPipe<R> {
+    inner: R,
+    pause: Option<std::time::Duration>,
+    last_read_was_short: bool,
+}
+
+impl<R> PacedPipe<R> {
+    /// How long to let the writer work after a short read.
+    pub const PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
+    /// A read that returns less than this (and less than asked for) found the pipe nearly empty.
+    pub const BATCH: usize = 64 << 10;
+    /// The pipe size asked for (Linux allows unprivileged processes up to `/proc/sys/fs/pipe-max-size`,
+    /// 1 MiB by default; a smaller grant is fine).
+    #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
+    const PIPE_SIZE: usize = 1 << 20;
+}
+
+#[cfg(unix)]
+impl<R: Read + std::os::fd::AsFd> PacedPipe<R> {
+    /// Paces `inner` if it is a pipe; anything else (a file, a terminal) is read as it is.
+    pub fn new(inner: R) -> Self {
+        let is_pipe = rustix::fs::fstat(&inner)
+            .is_ok_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode).is_fifo());
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if is_pipe {
+            // Best effort: without it the pacing still works, with the default 64 KiB pipe.
+            let _ = rustix::pipe::fcntl_setpipe_size(&inner, Self::PIPE_SIZE);
+        }
+        Self {
+            inner,
+            pause: is_pipe.then_some(Self::PAUSE),
+            last_read_was_short: false,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+impl<R: Read> PacedPipe<R> {
+    /// Reads `inner` as it is: the pacing relies on Unix pipe semantics.
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            pause: None,
+            last_read_was_short: false,
+        }
+    }
+}
+
+impl<R: Read> Read for PacedPipe<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(pause) = self.pause.filter(|_| self.last_read_was_short) {
+            std::thread::sleep(pause);
+        }
+        let read = self.inner.read(buffer)?;
+        self.last_read_was_short = read > 0 && read < buffer.len().min(Self::BATCH);
+        Ok(read)
     }
 }
 
@@ -399,6 +586,8 @@ fn without_positions(error: Error) -> Error {
 pub struct Outcome {
     pub findings: Vec<(SourceText, Vec<Finding>)>,
     pub chapters: usize,
+    /// Some chapter's content was changed (call-outs injected).
+    pub changed: bool,
 }
 
 /// Checks every chapter; in `inject` mode, writes missing call-outs into the chapters' content.
@@ -422,13 +611,18 @@ pub fn process(
     collect_chapters(&mut book.items, &mut chapters);
     let count = chapters.len();
     // Chapters are independent: check them in parallel, like the files of `scope-lint check`.
-    let findings = chapters
+    let checked: Vec<ChapterOutcome> = chapters
         .into_par_iter()
         .filter_map(|(source_path, content)| run.check_chapter(&source_path, content))
-        .filter(|(_, remaining)| !remaining.is_empty())
+        .filter(|chapter| chapter.injected || !chapter.findings.is_empty())
         .collect();
     Outcome {
-        findings,
+        changed: checked.iter().any(|chapter| chapter.injected),
+        findings: checked
+            .into_iter()
+            .filter(|chapter| !chapter.findings.is_empty())
+            .map(|chapter| (chapter.source, chapter.findings))
+            .collect(),
         chapters: count,
     }
 }
@@ -451,6 +645,13 @@ fn collect_chapters<'b>(items: &'b mut [BookItem], out: &mut Vec<(PathBuf, &'b m
     }
 }
 
+/// One checked chapter: the findings left to report, and whether call-outs were injected into it.
+struct ChapterOutcome {
+    source: SourceText,
+    findings: Vec<Finding>,
+    injected: bool,
+}
+
 /// What checking every chapter of one book shares.
 struct BookRun<'a> {
     /// Where chapter files are on disk (`<root>/src`).
@@ -466,11 +667,7 @@ struct BookRun<'a> {
 impl BookRun<'_> {
     /// Checks one chapter (unless the policy excludes it); in `inject` mode, writes its missing call-outs
     /// into `content`.
-    fn check_chapter(
-        &self,
-        source_path: &Path,
-        content: &mut String,
-    ) -> Option<(SourceText, Vec<Finding>)> {
+    fn check_chapter(&self, source_path: &Path, content: &mut String) -> Option<ChapterOutcome> {
         let location = self.source_dir.join(source_path);
         let relative = crate::walk::relative_to_root(self.linter, &location);
         if self.linter.policy().is_excluded(&relative) {
@@ -487,7 +684,11 @@ impl BookRun<'_> {
             self.loader,
         );
         if self.settings.mode != Mode::Inject {
-            return Some((report.source, report.findings));
+            return Some(ChapterOutcome {
+                source: report.source,
+                findings: report.findings,
+                injected: false,
+            });
         }
         let (injected, kept): (Vec<Finding>, Vec<Finding>) =
             report.findings.into_iter().partition(injectable);
@@ -496,10 +697,18 @@ impl BookRun<'_> {
             .filter_map(|finding| finding.fix.as_ref())
             .flat_map(|fix| &fix.edits)
             .collect();
-        if let Ok(injected) = crate::fix::apply_edits(&report.source.text, &edits) {
+        let mut changed = false;
+        if !edits.is_empty()
+            && let Ok(injected) = crate::fix::apply_edits(&report.source.text, &edits)
+        {
+            changed = injected != *content;
             *content = injected;
         }
-        Some((report.source, kept))
+        Some(ChapterOutcome {
+            source: report.source,
+            findings: kept,
+            injected: changed,
+        })
     }
 }
 
@@ -564,5 +773,79 @@ fn plural(count: usize, word: &str) -> String {
         format!("{count} {word}")
     } else {
         format!("{count} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONTEXT: &str = r#"{"root":"/b","config":{"book":{"title":"T"}},"renderer":"html","mdbook_version":"0.5.4"}"#;
+
+    #[test]
+    fn the_context_is_read_as_soon_as_it_has_arrived() {
+        let request = format!("[{CONTEXT},{{\"items\":[]}}]");
+        let end_of_context = 1 + CONTEXT.len();
+        for cut in [0, 1, 20, end_of_context - 1] {
+            assert!(matches!(
+                early_context(&request.as_bytes()[..cut]),
+                EarlyContext::NotYet
+            ));
+        }
+        let EarlyContext::Arrived(context) = early_context(&request.as_bytes()[..end_of_context])
+        else {
+            panic!("the whole context is there");
+        };
+        assert_eq!(context.renderer, "html");
+        let old = request.replace("0.5.4", "0.4.40");
+        assert!(matches!(
+            early_context(old.as_bytes()),
+            EarlyContext::Unusable
+        ));
+        assert!(matches!(early_context(b"{}"), EarlyContext::Unusable));
+    }
+
+    #[test]
+    fn the_book_is_cut_from_the_request_as_sent() {
+        let book = r#"{"items":[{"Chapter":{"content":"a ] , [ \" }"}}]}"#;
+        assert_eq!(raw_book(&format!(" [ {CONTEXT} ,\n{book} ]\n")), Some(book));
+        assert_eq!(raw_book(&format!("[{CONTEXT}]")), None);
+        assert_eq!(raw_book("[1, 2"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_written_a_few_bytes_at_a_time_is_read_in_batches() {
+        let (reader, mut writer) = std::io::pipe().expect("a pipe");
+        let pieces = 20_000;
+        let writing = std::thread::spawn(move || {
+            for _ in 0..pieces {
+                writer.write_all(b"[1,2,3]").expect("written");
+            }
+        });
+        let mut paced = CountingReader {
+            inner: PacedPipe::new(reader),
+            reads: 0,
+        };
+        let request = read_request(&mut paced, |_| {}).expect("read");
+        writing.join().expect("the writer finishes");
+        assert_eq!(request.len(), 7 * pieces);
+        assert!(
+            paced.reads < pieces / 10,
+            "{} reads for {pieces} writes",
+            paced.reads
+        );
+    }
+
+    struct CountingReader<R> {
+        inner: R,
+        reads: usize,
+    }
+
+    impl<R: Read> Read for CountingReader<R> {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            self.reads += 1;
+            self.inner.read(buffer)
+        }
     }
 }

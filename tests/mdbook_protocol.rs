@@ -45,6 +45,24 @@ fn variant(table: Value, renderer: &str, outputs: Option<Value>) -> String {
     input.to_string()
 }
 
+/// Like [`preprocess`], but writes the request `piece` bytes at a time, the way mdBook does (it serialises
+/// straight into the unbuffered pipe).
+fn preprocess_in_pieces(input: &str, piece: usize) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+        .arg("mdbook")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("scope-lint runs");
+    let mut stdin = child.stdin.take().unwrap();
+    for chunk in input.as_bytes().chunks(piece) {
+        stdin.write_all(chunk).unwrap();
+    }
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -73,9 +91,12 @@ fn fail_on_never_returns_the_book_unchanged() {
     );
     let output = preprocess(&input, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let book: Value = serde_json::from_slice(&output.stdout).expect("stdout is the book");
     let original: Value = serde_json::from_str(&input).unwrap();
-    assert_eq!(book, original[1]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        original[1].to_string(),
+        "the book goes back byte for byte as mdBook sent it"
+    );
     assert!(
         stderr(&output).contains("error[SL001]"),
         "findings are still shown"
@@ -185,4 +206,20 @@ fn inline_policy_keys_configure_the_run() {
     let output = preprocess(&input, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn a_request_written_a_few_bytes_at_a_time_gets_the_same_answer() {
+    for (input, status) in [
+        (fixture("v05-check.json"), 1),
+        (variant(json!({"mode": "inject"}), "html", None), 0),
+        (fixture("v04.json"), 1),
+    ] {
+        let whole = preprocess(&input, &[]);
+        let pieces = preprocess_in_pieces(&input, 7);
+        assert_eq!(pieces.status.code(), Some(status), "{}", stderr(&pieces));
+        assert_eq!(whole.status.code(), pieces.status.code());
+        assert_eq!(stderr(&whole), stderr(&pieces));
+        assert_eq!(whole.stdout, pieces.stdout);
+    }
 }

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     };
     let status = scope_lint::mdbook::serve(
         supports.as_deref(),
-        io::stdin().lock(),
+        scope_lint::mdbook::PacedPipe::new(io::stdin().lock()),
         io::stdout().lock(),
         &mut io::stderr(),
     );
