@@ -223,3 +223,31 @@ fn a_request_written_a_few_bytes_at_a_time_gets_the_same_answer() {
         assert_eq!(whole.stdout, pieces.stdout);
     }
 }
+
+/// The v0.5 fixture with one more chapter, `overview.md`, that `{{#include}}`s the permissions chapter:
+/// as a sub-chapter of the introduction (before the permissions chapter arrives) or after it.
+fn with_including_chapter(before: bool) -> String {
+    let mut input: Value =
+        serde_json::from_str(&variant(json!({"fail-on": "never"}), "html", None)).unwrap();
+    let overview = json!({"Chapter": {
+        "name": "Overview", "content": "# Overview\n\n{{#include permissions.md}}\n", "number": null,
+        "sub_items": [], "path": "overview.md", "source_path": "overview.md", "parent_names": []
+    }});
+    if before {
+        input[1]["items"][0]["Chapter"]["sub_items"] = json!([overview]);
+    } else {
+        input[1]["items"].as_array_mut().unwrap().push(overview);
+    }
+    input.to_string()
+}
+
+#[test]
+fn a_chapter_another_chapter_includes_is_checked_as_a_partial_in_either_order() {
+    let alone = preprocess(&variant(json!({"fail-on": "never"}), "html", None), &[]);
+    assert!(stderr(&alone).contains(" --> src/permissions.md:5:1\n"));
+    for before in [true, false] {
+        let output = preprocess(&with_including_chapter(before), &[]);
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(stderr(&output), "", "included before: {before}");
+    }
+}

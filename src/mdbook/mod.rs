@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::config::{self, Settings};
 use crate::doc::source::SourceText;
 use crate::error::{Error, Result};
-use crate::lint::{Linter, Loader, PageInput, file_key};
+use crate::lint::{Linter, Loader, PageInput, PageReport, file_key};
 use crate::report::{self, FileFindings, Summary};
 use crate::rules::{Edit, Finding};
 use crate::walk::FsLoader;
@@ -89,32 +89,203 @@ pub fn serve(
     }
 }
 
+mod request;
+mod stream;
+
+pub use request::PacedPipe;
+
 /// Reads the protocol input from `input`, checks or injects, and writes the book to `output`.
 ///
-/// The policy and the matchers are built on a second thread as soon as the context (the first part of the
-/// request) has arrived, while mdBook is still writing the book. When no chapter changed (`check` mode,
-/// or `inject` with nothing to inject), the book goes back as the very JSON mdBook sent.
+/// The request is parsed as it arrives ([`stream`]): the policy and the matchers are built as soon as the
+/// context is in, and in `check` mode each chapter is checked while mdBook is still writing the next ones.
+/// When no chapter changed, the book goes back as the very JSON mdBook sent. A request the streaming parse
+/// cannot take is read whole and parsed again by [`parse_input`], which says what is wrong with it.
 pub fn run(input: impl Read, output: impl Write, diagnostics: &mut dyn Write) -> Result<()> {
+    let mut reader =
+        std::io::BufReader::with_capacity(request::REQUEST_CHUNK, request::Recorded::new(input));
     std::thread::scope(|scope| {
-        let mut early = None;
-        let text = read_request(input, |context| {
-            early = Some(scope.spawn(move || Prepared::new(&context)));
-        })
-        .map_err(|error| Error::io(Path::new("<stdin>"), error))?;
-        let (context, mut book) = parse_input(&text)?;
-        let prepared = match early.map(|job| job.join()) {
-            Some(Ok(prepared)) => prepared?,
-            Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => Prepared::new(&context)?,
-        };
-        let changed = prepared.preprocess(&context, &mut book, diagnostics)?;
-        match raw_book(&text).filter(|_| !changed) {
-            Some(raw) => write_book(output, |out| {
-                out.write_all(raw.as_bytes()).map_err(serde_json::Error::io)
-            }),
-            None => write_book(output, |out| serde_json::to_writer(out, &book)),
+        let mut streaming = Streaming::new(scope);
+        let received = stream::receive(&mut reader, &mut streaming);
+        // The rest of the request, if the streaming parse stopped early.
+        std::io::copy(&mut reader, &mut std::io::sink()).map_err(stdin_error)?;
+        let text = String::from_utf8(reader.into_inner().into_bytes()).map_err(|error| {
+            stdin_error(std::io::Error::new(std::io::ErrorKind::InvalidData, error))
+        })?;
+        let (context, started) = streaming.finish();
+        let raw = request::raw_book(&text);
+        match (received, context, started, raw) {
+            (Ok(stream::Received::Chapters), Some(context), Started::Check(checker), Some(raw)) => {
+                let (prepared, outcome) = join(checker)?;
+                prepared.conclude(&context, &outcome, diagnostics)?;
+                write_raw(output, raw)
+            }
+            (
+                Ok(stream::Received::Book(mut book)),
+                Some(context),
+                Started::Prepare(prepared),
+                _,
+            ) => {
+                let changed = join(prepared)?.preprocess(&context, &mut book, diagnostics)?;
+                answer(output, &book, raw.filter(|_| !changed))
+            }
+            _ => {
+                let (context, mut book) = parse_input(&text)?;
+                let changed =
+                    Prepared::new(&context)?.preprocess(&context, &mut book, diagnostics)?;
+                answer(output, &book, raw.filter(|_| !changed))
+            }
         }
     })
+}
+
+/// Writes `book`: as `unchanged` (the JSON mdBook sent) when given, else serialised.
+fn answer(output: impl Write, book: &Book, unchanged: Option<&str>) -> Result<()> {
+    match unchanged {
+        Some(raw) => write_raw(output, raw),
+        None => write_book(output, |out| serde_json::to_writer(out, book)),
+    }
+}
+
+fn stdin_error(error: std::io::Error) -> Error {
+    Error::io(Path::new("<stdin>"), error)
+}
+
+fn join<T>(job: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    job.join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// What the streaming parse started when the context arrived.
+enum Started<'scope> {
+    Nothing,
+    /// `check` mode: a thread that builds the linter and checks chapters as they come.
+    Check(std::thread::ScopedJoinHandle<'scope, Result<(Prepared, Outcome)>>),
+    /// Otherwise: a thread that builds the linter while the book arrives whole.
+    Prepare(std::thread::ScopedJoinHandle<'scope, Result<Prepared>>),
+}
+
+/// The [`stream::Sink`] of a run: starts the work as the parts of the request arrive.
+struct Streaming<'scope, 'env> {
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    context: Option<PreprocessorContext>,
+    chapters: Option<std::sync::mpsc::Sender<StreamedChapter>>,
+    started: Started<'scope>,
+}
+
+/// A chapter handed over by the streaming parse.
+struct StreamedChapter {
+    index: usize,
+    source_path: PathBuf,
+    content: String,
+}
+
+impl<'scope, 'env> Streaming<'scope, 'env> {
+    fn new(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
+        Streaming {
+            scope,
+            context: None,
+            chapters: None,
+            started: Started::Nothing,
+        }
+    }
+
+    /// The context, if it arrived, and the work started; the chapter channel is closed, so that the checker
+    /// finishes.
+    fn finish(self) -> (Option<PreprocessorContext>, Started<'scope>) {
+        (self.context, self.started)
+    }
+}
+
+impl stream::Sink for Streaming<'_, '_> {
+    fn context(&mut self, context: PreprocessorContext) -> bool {
+        let by_chapter = book_settings(&context).is_ok_and(|settings| settings.mode == Mode::Check);
+        let own = context.clone();
+        self.started = if by_chapter {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            self.chapters = Some(sender);
+            Started::Check(self.scope.spawn(move || check_streamed(&own, receiver)))
+        } else {
+            Started::Prepare(self.scope.spawn(move || Prepared::new(&own)))
+        };
+        self.context = Some(context);
+        by_chapter
+    }
+
+    fn chapter(&mut self, index: usize, source_path: PathBuf, content: String) {
+        if let Some(chapters) = &self.chapters {
+            // A checker that has stopped (its policy did not load) has its error to report; the chapter
+            // is not needed any more.
+            let _ = chapters.send(StreamedChapter {
+                index,
+                source_path,
+                content,
+            });
+        }
+    }
+}
+
+/// Checks the chapters of a `check` run as they arrive. Whether a chapter is `{{#include}}`d by another
+/// is only known once all are in, so the few that are get checked again as partials at the end.
+fn check_streamed(
+    context: &PreprocessorContext,
+    chapters: std::sync::mpsc::Receiver<StreamedChapter>,
+) -> Result<(Prepared, Outcome)> {
+    let prepared = Prepared::new(context)?;
+    let loader = FsLoader::default();
+    let run = BookRun::new(
+        context,
+        &prepared.linter,
+        &prepared.settings,
+        &loader,
+        HashSet::new(),
+    );
+    let mut checked: Vec<StreamedReport> = chapters
+        .into_iter()
+        .par_bridge()
+        .map(|chapter| run.check_streamed(chapter))
+        .collect();
+    let again = BookRun {
+        included: checked
+            .iter_mut()
+            .flat_map(|report| std::mem::take(&mut report.includes))
+            .collect(),
+        ..run.clone()
+    };
+    let count = checked.len();
+    let mut findings: Vec<(usize, SourceText, Vec<Finding>)> = checked
+        .into_par_iter()
+        .filter_map(|report| {
+            let page = report.page?;
+            if !again.included.contains(&file_key(&report.location)) {
+                return Some((report.index, page.source, page.findings));
+            }
+            let page =
+                again.report(&report.source_path, page.source.with_bom(&page.source.text))?;
+            Some((report.index, page.source, page.findings))
+        })
+        .filter(|(_, _, findings)| !findings.is_empty())
+        .collect();
+    findings.sort_by_key(|(index, _, _)| *index);
+    let outcome = Outcome {
+        findings: findings
+            .into_iter()
+            .map(|(_, source, findings)| (source, findings))
+            .collect(),
+        chapters: count,
+        changed: false,
+    };
+    Ok((prepared, outcome))
+}
+
+/// A chapter checked as it arrived.
+struct StreamedReport {
+    index: usize,
+    source_path: PathBuf,
+    location: PathBuf,
+    /// `None` when the policy excludes the chapter.
+    page: Option<PageReport>,
+    /// What the chapter `{{#include}}`s.
+    includes: Vec<PathBuf>,
 }
 
 /// Writes the answer through a buffer: megabytes of JSON without line breaks would otherwise go out a line
@@ -129,17 +300,11 @@ fn write_book(
         .map_err(|error| Error::io(Path::new("<stdout>"), error.into()))
 }
 
-/// The book's own JSON in a `[context, book]` request.
-fn raw_book(request: &str) -> Option<&str> {
-    let rest = request.trim_start().strip_prefix('[')?;
-    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
-    values.next()?.ok()?;
-    let book = rest[values.byte_offset()..]
-        .trim_start()
-        .strip_prefix(',')?
-        .trim_end()
-        .strip_suffix(']')?;
-    Some(book.trim())
+fn write_raw(output: impl Write, book: &str) -> Result<()> {
+    write_book(output, |out| {
+        out.write_all(book.as_bytes())
+            .map_err(serde_json::Error::io)
+    })
 }
 
 /// Checks (and in `inject` mode, changes) `book` per the book's `[preprocessor.scope-lint]` table. Findings
@@ -174,27 +339,38 @@ impl Prepared {
         diagnostics: &mut dyn Write,
     ) -> Result<bool> {
         let outcome = process(context, book, &self.linter, &self.settings);
+        self.conclude(context, &outcome, diagnostics)?;
+        Ok(outcome.changed)
+    }
+
+    /// Reports the findings (for the first renderer only) and fails per `fail-on`.
+    fn conclude(
+        &self,
+        context: &PreprocessorContext,
+        outcome: &Outcome,
+        diagnostics: &mut dyn Write,
+    ) -> Result<()> {
         if reports_for(context) {
-            write_findings(&outcome, diagnostics)?;
+            write_findings(outcome, diagnostics)?;
         }
-        let summary = summary(&outcome);
+        let summary = summary(outcome);
         let failing = match self.settings.fail_on {
             FailOn::Error => summary.errors,
             FailOn::Warning => summary.errors + summary.warnings,
             FailOn::Never => 0,
         };
-        if failing > 0 {
-            let level = match self.settings.fail_on {
-                FailOn::Error => "error",
-                FailOn::Warning => "warning",
-                FailOn::Never => "never",
-            };
-            return Err(Error::Usage(format!(
-                "the book has {} at the failing level (fail-on = \"{level}\"); see the findings above",
-                plural(failing, "finding")
-            )));
+        if failing == 0 {
+            return Ok(());
         }
-        Ok(outcome.changed)
+        let level = match self.settings.fail_on {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
+        };
+        Err(Error::Usage(format!(
+            "the book has {} at the failing level (fail-on = \"{level}\"); see the findings above",
+            plural(failing, "finding")
+        )))
     }
 }
 
@@ -229,133 +405,6 @@ impl mdbook_preprocessor::Preprocessor for ScopeLint {
 
     fn supports_renderer(&self, _renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
         Ok(true)
-    }
-}
-
-/// Reads the whole request in chunks of [`REQUEST_CHUNK`] bytes (so that a [`PacedPipe`] sees how full the
-/// pipe was). `on_context` gets the context as soon as it has arrived whole, if it is one this version
-/// reads; the rest of the request may still be on its way.
-fn read_request(
-    mut input: impl Read,
-    on_context: impl FnOnce(PreprocessorContext),
-) -> std::io::Result<String> {
-    let mut request = Vec::with_capacity(REQUEST_CHUNK);
-    let mut chunk = vec![0; REQUEST_CHUNK];
-    let mut on_context = Some(on_context);
-    loop {
-        match input.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(read) => request.extend_from_slice(&chunk[..read]),
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        }
-        if on_context.is_some() {
-            match early_context(&request) {
-                EarlyContext::NotYet => {}
-                EarlyContext::Unusable => on_context = None,
-                EarlyContext::Arrived(context) => {
-                    on_context.take().expect("checked above")(*context);
-                }
-            }
-        }
-    }
-    String::from_utf8(request)
-        .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidData, error))
-}
-
-const REQUEST_CHUNK: usize = 1 << 20;
-
-enum EarlyContext {
-    /// The context has not arrived whole yet.
-    NotYet,
-    /// Not a request this version reads early (an old mdBook, or not JSON): [`parse_input`] says why later.
-    Unusable,
-    Arrived(Box<PreprocessorContext>),
-}
-
-/// The context at the start of a partly read `[context, book]` request.
-fn early_context(request: &[u8]) -> EarlyContext {
-    let Some(rest) = request.trim_ascii_start().strip_prefix(b"[") else {
-        return if request.trim_ascii_start().is_empty() {
-            EarlyContext::NotYet
-        } else {
-            EarlyContext::Unusable
-        };
-    };
-    let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<PreprocessorContext>();
-    match values.next() {
-        Some(Ok(context)) if check_version(&context.mdbook_version).is_ok() => {
-            EarlyContext::Arrived(Box::new(context))
-        }
-        None => EarlyContext::NotYet,
-        Some(Err(error)) if error.is_eof() => EarlyContext::NotYet,
-        Some(_) => EarlyContext::Unusable,
-    }
-}
-
-/// stdin as mdBook fills it. mdBook serialises the request straight into the pipe, unbuffered: one
-/// `write` per JSON token or string piece, about 130,000 of them for a 3.6 MB book. A reader that waits on
-/// the empty pipe is woken by each of them, and the two processes take turns a few bytes at a time, which
-/// costs more than all of scope-lint's checking. So, when stdin is a pipe, this widens it (Linux, up to
-/// 1 MiB) and, after a read that found less than [`PacedPipe::BATCH`] bytes waiting, lets the writer fill
-/// it for [`PacedPipe::PAUSE`] before reading again: mdBook then writes into a non-empty pipe without waking
-/// anybody, and the request arrives in a few dozen reads. The cost is at most one pause after the last byte.
-pub struct PacedPipe<R> {
-    inner: R,
-    pause: Option<std::time::Duration>,
-    last_read_was_short: bool,
-}
-
-impl<R> PacedPipe<R> {
-    /// How long to let the writer work after a short read.
-    pub const PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
-    /// A read that returns less than this (and less than asked for) found the pipe nearly empty.
-    pub const BATCH: usize = 64 << 10;
-    /// The pipe size asked for (Linux allows unprivileged processes up to `/proc/sys/fs/pipe-max-size`,
-    /// 1 MiB by default; a smaller grant is fine).
-    #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
-    const PIPE_SIZE: usize = 1 << 20;
-}
-
-#[cfg(unix)]
-impl<R: Read + std::os::fd::AsFd> PacedPipe<R> {
-    /// Paces `inner` if it is a pipe; anything else (a file, a terminal) is read as it is.
-    pub fn new(inner: R) -> Self {
-        let is_pipe = rustix::fs::fstat(&inner)
-            .is_ok_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode).is_fifo());
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        if is_pipe {
-            // Best effort: without it the pacing still works, with the default 64 KiB pipe.
-            let _ = rustix::pipe::fcntl_setpipe_size(&inner, Self::PIPE_SIZE);
-        }
-        Self {
-            inner,
-            pause: is_pipe.then_some(Self::PAUSE),
-            last_read_was_short: false,
-        }
-    }
-}
-
-#[cfg(not(unix))]
-impl<R: Read> PacedPipe<R> {
-    /// Reads `inner` as it is: the pacing relies on Unix pipe semantics.
-    pub fn new(inner: R) -> Self {
-        Self {
-            inner,
-            pause: None,
-            last_read_was_short: false,
-        }
-    }
-}
-
-impl<R: Read> Read for PacedPipe<R> {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        if let Some(pause) = self.pause.filter(|_| self.last_read_was_short) {
-            std::thread::sleep(pause);
-        }
-        let read = self.inner.read(buffer)?;
-        self.last_read_was_short = read > 0 && read < buffer.len().min(Self::BATCH);
-        Ok(read)
     }
 }
 
@@ -599,14 +648,8 @@ pub fn process(
 ) -> Outcome {
     let source_dir = context.root.join(&context.config.book.src);
     let loader = FsLoader::default();
-    let run = BookRun {
-        included: included_chapters(book, &source_dir, linter, &loader),
-        source_dir,
-        display_dir: context.config.book.src.clone(),
-        linter,
-        settings,
-        loader: &loader,
-    };
+    let included = included_chapters(book, &source_dir, linter, &loader);
+    let run = BookRun::new(context, linter, settings, &loader, included);
     let mut chapters = Vec::new();
     collect_chapters(&mut book.items, &mut chapters);
     let count = chapters.len();
@@ -653,6 +696,7 @@ struct ChapterOutcome {
 }
 
 /// What checking every chapter of one book shares.
+#[derive(Clone)]
 struct BookRun<'a> {
     /// Where chapter files are on disk (`<root>/src`).
     source_dir: PathBuf,
@@ -661,28 +705,71 @@ struct BookRun<'a> {
     linter: &'a Linter,
     settings: &'a BookSettings,
     loader: &'a dyn Loader,
+    /// The chapters other chapters `{{#include}}` (as [`file_key`]s): checked as partials.
     included: HashSet<PathBuf>,
 }
 
-impl BookRun<'_> {
-    /// Checks one chapter (unless the policy excludes it); in `inject` mode, writes its missing call-outs
-    /// into `content`.
-    fn check_chapter(&self, source_path: &Path, content: &mut String) -> Option<ChapterOutcome> {
+impl<'a> BookRun<'a> {
+    fn new(
+        context: &PreprocessorContext,
+        linter: &'a Linter,
+        settings: &'a BookSettings,
+        loader: &'a dyn Loader,
+        included: HashSet<PathBuf>,
+    ) -> Self {
+        BookRun {
+            source_dir: context.root.join(&context.config.book.src),
+            display_dir: context.config.book.src.clone(),
+            linter,
+            settings,
+            loader,
+            included,
+        }
+    }
+
+    /// Checks the chapter at `source_path` (relative to `src/`) whose content is `text`; `None` when the
+    /// policy excludes it.
+    fn report(&self, source_path: &Path, text: String) -> Option<PageReport> {
         let location = self.source_dir.join(source_path);
         let relative = crate::walk::relative_to_root(self.linter, &location);
         if self.linter.policy().is_excluded(&relative) {
             return None;
         }
-        let report = self.linter.check(
+        Some(self.linter.check(
             PageInput {
                 display: self.display_dir.join(source_path),
                 location: Some(&location),
                 relative: &relative,
-                text: content.clone(),
+                text,
                 included: self.included.contains(&file_key(&location)),
             },
             self.loader,
-        );
+        ))
+    }
+
+    /// Checks a chapter that has just arrived, and notes what it includes.
+    fn check_streamed(&self, chapter: StreamedChapter) -> StreamedReport {
+        let location = self.source_dir.join(&chapter.source_path);
+        let includes = if chapter.content.contains("{{#") {
+            let relative = crate::walk::relative_to_root(self.linter, &location);
+            self.linter
+                .included_files(&chapter.content, &location, &relative, self.loader)
+        } else {
+            Vec::new()
+        };
+        StreamedReport {
+            index: chapter.index,
+            page: self.report(&chapter.source_path, chapter.content),
+            source_path: chapter.source_path,
+            location,
+            includes,
+        }
+    }
+
+    /// Checks one chapter (unless the policy excludes it); in `inject` mode, writes its missing call-outs
+    /// into `content`.
+    fn check_chapter(&self, source_path: &Path, content: &mut String) -> Option<ChapterOutcome> {
+        let report = self.report(source_path, content.clone())?;
         if self.settings.mode != Mode::Inject {
             return Some(ChapterOutcome {
                 source: report.source,
@@ -773,79 +860,5 @@ fn plural(count: usize, word: &str) -> String {
         format!("{count} {word}")
     } else {
         format!("{count} {word}s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const CONTEXT: &str = r#"{"root":"/b","config":{"book":{"title":"T"}},"renderer":"html","mdbook_version":"0.5.4"}"#;
-
-    #[test]
-    fn the_context_is_read_as_soon_as_it_has_arrived() {
-        let request = format!("[{CONTEXT},{{\"items\":[]}}]");
-        let end_of_context = 1 + CONTEXT.len();
-        for cut in [0, 1, 20, end_of_context - 1] {
-            assert!(matches!(
-                early_context(&request.as_bytes()[..cut]),
-                EarlyContext::NotYet
-            ));
-        }
-        let EarlyContext::Arrived(context) = early_context(&request.as_bytes()[..end_of_context])
-        else {
-            panic!("the whole context is there");
-        };
-        assert_eq!(context.renderer, "html");
-        let old = request.replace("0.5.4", "0.4.40");
-        assert!(matches!(
-            early_context(old.as_bytes()),
-            EarlyContext::Unusable
-        ));
-        assert!(matches!(early_context(b"{}"), EarlyContext::Unusable));
-    }
-
-    #[test]
-    fn the_book_is_cut_from_the_request_as_sent() {
-        let book = r#"{"items":[{"Chapter":{"content":"a ] , [ \" }"}}]}"#;
-        assert_eq!(raw_book(&format!(" [ {CONTEXT} ,\n{book} ]\n")), Some(book));
-        assert_eq!(raw_book(&format!("[{CONTEXT}]")), None);
-        assert_eq!(raw_book("[1, 2"), None);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_pipe_written_a_few_bytes_at_a_time_is_read_in_batches() {
-        let (reader, mut writer) = std::io::pipe().expect("a pipe");
-        let pieces = 20_000;
-        let writing = std::thread::spawn(move || {
-            for _ in 0..pieces {
-                writer.write_all(b"[1,2,3]").expect("written");
-            }
-        });
-        let mut paced = CountingReader {
-            inner: PacedPipe::new(reader),
-            reads: 0,
-        };
-        let request = read_request(&mut paced, |_| {}).expect("read");
-        writing.join().expect("the writer finishes");
-        assert_eq!(request.len(), 7 * pieces);
-        assert!(
-            paced.reads < pieces / 10,
-            "{} reads for {pieces} writes",
-            paced.reads
-        );
-    }
-
-    struct CountingReader<R> {
-        inner: R,
-        reads: usize,
-    }
-
-    impl<R: Read> Read for CountingReader<R> {
-        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-            self.reads += 1;
-            self.inner.read(buffer)
-        }
     }
 }
