@@ -101,14 +101,16 @@ pub use request::PacedPipe;
 /// When no chapter changed, the book goes back as the very JSON mdBook sent. A request the streaming parse
 /// cannot take is read whole and parsed again by [`parse_input`], which says what is wrong with it.
 pub fn run(input: impl Read, output: impl Write, diagnostics: &mut dyn Write) -> Result<()> {
-    let mut reader =
-        std::io::BufReader::with_capacity(request::REQUEST_CHUNK, request::Recorded::new(input));
+    let mut source = request::Recorded::new(input);
     std::thread::scope(|scope| {
         let mut streaming = Streaming::new(scope);
-        let received = stream::receive(&mut reader, &mut streaming);
+        // The parser reads a byte at a time: it must own its `BufReader` (not borrow it), or each byte
+        // goes through `Read::read` instead of the buffer's fast path.
+        let reader = std::io::BufReader::with_capacity(request::REQUEST_CHUNK, &mut source);
+        let received = stream::receive(reader, &mut streaming);
         // The rest of the request, if the streaming parse stopped early.
-        std::io::copy(&mut reader, &mut std::io::sink()).map_err(stdin_error)?;
-        let text = String::from_utf8(reader.into_inner().into_bytes()).map_err(|error| {
+        std::io::copy(&mut source, &mut std::io::sink()).map_err(stdin_error)?;
+        let text = String::from_utf8(source.into_bytes()).map_err(|error| {
             stdin_error(std::io::Error::new(std::io::ErrorKind::InvalidData, error))
         })?;
         let (context, started) = streaming.finish();
