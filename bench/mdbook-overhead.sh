@@ -18,7 +18,8 @@
 # the 500 files mdBook deletes and rewrites on every build make the file system's noise (journal, inode
 # reuse) larger than the difference being measured. BUILD_ROOT=target/bench-html measures on disk.
 #
-# Needs mdbook 0.5.4 (installed with cargo when missing) and hyperfine (apt-get). Builds
+# Needs hyperfine (apt-get) and mdbook 0.5.4 (MDBOOK; by default one with default features, installed
+# into target/bench-tools when missing). Builds
 # target/release/scope-lint unless SCOPE_LINT_BIN is set.
 # Environment: CHAPTERS (500), MB (3.4, the book's size), RUNS (30 turns of one build of each kind),
 # BUILD_ROOT, RESULTS (target/bench-results).
@@ -40,8 +41,16 @@ BUILD_ROOT="$(cd "$BUILD_ROOT" && pwd)"
 if ! command -v hyperfine >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
 fi
-if ! command -v mdbook >/dev/null 2>&1 || [ "$(mdbook --version 2>/dev/null)" != "mdbook v0.5.4" ]; then
-  cargo install mdbook --version 0.5.4 --locked --no-default-features
+# mdBook as users install it (`cargo install mdbook`, or a release binary): with its default features, so
+# the HTML renderer builds the search index. The mdbook CI installs (--no-default-features) has no search,
+# and a build without it takes half the time; MDBOOK=mdbook measures with that one.
+MDBOOK="${MDBOOK:-$ROOT/target/bench-tools/bin/mdbook}"
+if [ "$MDBOOK" = "$ROOT/target/bench-tools/bin/mdbook" ] && [ ! -x "$MDBOOK" ]; then
+  cargo install mdbook --version 0.5.4 --locked --root "$ROOT/target/bench-tools"
+fi
+if [ "$("$MDBOOK" --version 2>/dev/null)" != "mdbook v0.5.4" ]; then
+  echo "$MDBOOK is not mdbook 0.5.4" >&2
+  exit 1
 fi
 if [ -z "${SCOPE_LINT_BIN:-}" ]; then
   (cd "$ROOT" && cargo build --release --quiet)
@@ -71,7 +80,7 @@ echo "book: $BOOK ($chapters chapters, $(awk -v b="$bytes" 'BEGIN {printf "%.1f"
 
 # The preprocessor must really run: count what it reports once.
 set +e
-(cd "$BOOK/scope-lint" && mdbook build) >"$RESULTS/mdbook-scope-lint.log" 2>&1
+(cd "$BOOK/scope-lint" && "$MDBOOK" build) >"$RESULTS/mdbook-scope-lint.log" 2>&1
 status=$?
 set -e
 if [ "$status" -ne 0 ]; then
@@ -98,16 +107,18 @@ wrapper() { # CAPTURE: yes or no
 wrapper yes >"$BOOK/capture/preprocessor.sh"
 chmod +x "$BOOK/capture/preprocessor.sh"
 book_toml capture "$BOOK/capture/preprocessor.sh"
-(cd "$BOOK/capture" && mdbook build) >/dev/null 2>&1
+(cd "$BOOK/capture" && "$MDBOOK" build) >/dev/null 2>&1
 echo "preprocessor input: $(wc -c <"$BOOK/capture/input.json") bytes of JSON"
 wrapper no >"$BOOK/capture/preprocessor.sh"
 for _ in $(seq 10); do
-  (cd "$BOOK/capture" && mdbook build 2>&1) | sed -n 's/^scope-lint step: \([0-9]*\) us$/\1/p'
+  (cd "$BOOK/capture" && "$MDBOOK" build 2>&1) | sed -n 's/^scope-lint step: \([0-9]*\) us$/\1/p'
 done >"$RESULTS/mdbook-step-us.txt"
 
 # Check mode must not change the rendered book: the HTML of a plain build and of a scope-lint build are
 # the same, byte for byte.
-(cd "$BOOK/plain" && mdbook build) >/dev/null 2>&1
+(cd "$BOOK/plain" && "$MDBOOK" build) >/dev/null 2>&1
+if ls "$BUILD_ROOT/plain" | grep -q "^searchindex"; then search=on; else search=off; fi
+echo "mdbook: $MDBOOK (search index $search)"
 if diff -r "$BUILD_ROOT/plain" "$BUILD_ROOT/scope-lint" >/dev/null; then
   echo "rendered HTML with and without scope-lint (check mode): identical ($(find "$BUILD_ROOT/plain" -type f | wc -l) files)"
 else
@@ -119,10 +130,10 @@ fi
 # The three kinds of build take turns build by build (in a shuffled order each time), and each build is
 # compared with the plain build of the same turn: on a shared machine whose speed drifts by 10-40% within
 # minutes, ratios of builds made seconds apart are much steadier than ratios of separate averages.
-python3 - "$BOOK" "$RESULTS" "$RUNS" <<'PY'
+python3 - "$BOOK" "$RESULTS" "$RUNS" "$MDBOOK" <<'PY'
 import json, os, random, resource, subprocess, sys, time
 
-book, results, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+book, results, runs, mdbook = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 kinds = ["plain", "noop", "scope-lint"]
 random.seed(7)
 
@@ -130,7 +141,7 @@ random.seed(7)
 def build(kind):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(["mdbook", "build", os.path.join(book, kind)], check=True,
+    subprocess.run([mdbook, "build", os.path.join(book, kind)], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
