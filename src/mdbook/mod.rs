@@ -115,6 +115,7 @@ pub fn run(input: impl Read, output: impl Write, diagnostics: &mut dyn Write) ->
         })?;
         let (context, started) = streaming.finish();
         let raw = request::raw_book(&text);
+        // The streamed answer when the streaming parse went through; else the whole request again.
         match (received, context, started, raw) {
             (Ok(stream::Received::Chapters), Some(context), Started::Check(checker), Some(raw)) => {
                 let (prepared, outcome) = join(checker)?;
@@ -130,7 +131,8 @@ pub fn run(input: impl Read, output: impl Write, diagnostics: &mut dyn Write) ->
                 let changed = join(prepared)?.preprocess(&context, &mut book, diagnostics)?;
                 answer(output, &book, raw.filter(|_| !changed))
             }
-            _ => {
+            (_, _, started, _) => {
+                started.abandon();
                 let (context, mut book) = parse_input(&text)?;
                 let changed =
                     Prepared::new(&context)?.preprocess(&context, &mut book, diagnostics)?;
@@ -166,6 +168,21 @@ enum Started<'scope> {
     Prepare(std::thread::ScopedJoinHandle<'scope, Result<Prepared>>),
 }
 
+impl Started<'_> {
+    /// Waits for work whose result is not wanted (the request is read again the slow way), so that it
+    /// does not run alongside, and so that a panic in it surfaces before anything reaches stdout.
+    fn abandon(self) {
+        let panicked = match self {
+            Started::Nothing => None,
+            Started::Check(job) => job.join().err(),
+            Started::Prepare(job) => job.join().err(),
+        };
+        if let Some(panic) = panicked {
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
 /// The [`stream::Sink`] of a run: starts the work as the parts of the request arrive.
 struct Streaming<'scope, 'env> {
     scope: &'scope std::thread::Scope<'scope, 'env>,
@@ -191,9 +208,10 @@ impl<'scope, 'env> Streaming<'scope, 'env> {
         }
     }
 
-    /// The context, if it arrived, and the work started; the chapter channel is closed, so that the checker
+    /// The context, if it arrived, and the work started. Closes the chapter channel, so that the checker
     /// finishes.
     fn finish(self) -> (Option<PreprocessorContext>, Started<'scope>) {
+        drop(self.chapters);
         (self.context, self.started)
     }
 }
@@ -205,7 +223,10 @@ impl stream::Sink for Streaming<'_, '_> {
         self.started = if by_chapter {
             let (sender, receiver) = std::sync::mpsc::channel();
             self.chapters = Some(sender);
-            Started::Check(self.scope.spawn(move || check_streamed(&own, receiver)))
+            Started::Check(
+                self.scope
+                    .spawn(move || check_as_they_arrive(&own, receiver)),
+            )
         } else {
             Started::Prepare(self.scope.spawn(move || Prepared::new(&own)))
         };
@@ -228,7 +249,7 @@ impl stream::Sink for Streaming<'_, '_> {
 
 /// Checks the chapters of a `check` run as they arrive. Whether a chapter is `{{#include}}`d by another
 /// is only known once all are in, so the few that are get checked again as partials at the end.
-fn check_streamed(
+fn check_as_they_arrive(
     context: &PreprocessorContext,
     chapters: std::sync::mpsc::Receiver<StreamedChapter>,
 ) -> Result<(Prepared, Outcome)> {
@@ -241,12 +262,19 @@ fn check_streamed(
         &loader,
         HashSet::new(),
     );
-    let mut checked: Vec<StreamedReport> = chapters
+    let checked: Vec<StreamedReport> = chapters
         .into_iter()
         .par_bridge()
         .map(|chapter| run.check_streamed(chapter))
         .collect();
-    let again = BookRun {
+    let outcome = conclude_streamed(&run, checked);
+    Ok((prepared, outcome))
+}
+
+/// The outcome of the chapters checked as they arrived: the included ones checked again as partials, the
+/// findings in book order.
+fn conclude_streamed(run: &BookRun<'_>, mut checked: Vec<StreamedReport>) -> Outcome {
+    let as_partials = BookRun {
         included: checked
             .iter_mut()
             .flat_map(|report| std::mem::take(&mut report.includes))
@@ -258,25 +286,24 @@ fn check_streamed(
         .into_par_iter()
         .filter_map(|report| {
             let page = report.page?;
-            if !again.included.contains(&file_key(&report.location)) {
+            if !as_partials.included.contains(&file_key(&report.location)) {
                 return Some((report.index, page.source, page.findings));
             }
-            let page =
-                again.report(&report.source_path, page.source.with_bom(&page.source.text))?;
+            let text = page.source.with_bom(&page.source.text);
+            let page = as_partials.report(&report.source_path, text)?;
             Some((report.index, page.source, page.findings))
         })
         .filter(|(_, _, findings)| !findings.is_empty())
         .collect();
     findings.sort_by_key(|(index, _, _)| *index);
-    let outcome = Outcome {
+    Outcome {
         findings: findings
             .into_iter()
             .map(|(_, source, findings)| (source, findings))
             .collect(),
         chapters: count,
         changed: false,
-    };
-    Ok((prepared, outcome))
+    }
 }
 
 /// A chapter checked as it arrived.

@@ -9,10 +9,12 @@ pub(super) const REQUEST_CHUNK: usize = 1 << 20;
 /// stdin as mdBook fills it. mdBook serialises the request straight into the pipe, unbuffered: one
 /// `write` per JSON token or string piece, about 130,000 of them for a 3.6 MB book. A reader that waits on
 /// the empty pipe is woken by each of them, and the two processes take turns a few bytes at a time, which
-/// costs more than all of scope-lint's checking. So, when stdin is a pipe, this widens it (Linux, up to
-/// 1 MiB) and, after a read that found less than [`PacedPipe::BATCH`] bytes waiting, lets the writer fill
-/// it for [`PacedPipe::PAUSE`] before reading again: mdBook then writes into a non-empty pipe without waking
-/// anybody, and the request arrives in a few dozen reads. The cost is at most one pause after the last byte.
+/// costs more than all of scope-lint's checking. So, when stdin is a pipe that can be widened to 1 MiB
+/// (Linux), this widens it and, after a read that found less than [`PacedPipe::BATCH`] bytes waiting, lets
+/// the writer fill it for [`PacedPipe::PAUSE`] before reading again: mdBook then writes into a non-empty
+/// pipe without waking anybody, and the request arrives in a few dozen reads. The cost is at most one pause
+/// after the last byte. A pipe that stays small (other systems, or a lower `pipe-max-size`) is read as it
+/// is: there a full pipe already gives a short read, and pausing would only slow the reading down.
 pub struct PacedPipe<R> {
     inner: R,
     pause: Option<std::time::Duration>,
@@ -25,39 +27,45 @@ impl<R> PacedPipe<R> {
     /// A read that returns less than this (and less than asked for) found the pipe nearly empty.
     pub const BATCH: usize = 64 << 10;
     /// The pipe size asked for (Linux allows unprivileged processes up to `/proc/sys/fs/pipe-max-size`,
-    /// 1 MiB by default; a smaller grant is fine).
+    /// 1 MiB by default).
     #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
     const PIPE_SIZE: usize = 1 << 20;
-}
+    /// The smallest pipe worth pacing: one that holds several batches.
+    #[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
+    const PACED_PIPE_SIZE: usize = 4 * Self::BATCH;
 
-#[cfg(unix)]
-impl<R: Read + std::os::fd::AsFd> PacedPipe<R> {
-    /// Paces `inner` if it is a pipe; anything else (a file, a terminal) is read as it is.
-    pub fn new(inner: R) -> Self {
-        let is_pipe = rustix::fs::fstat(&inner)
-            .is_ok_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode).is_fifo());
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        if is_pipe {
-            // Best effort: without it the pacing still works, with the default 64 KiB pipe.
-            let _ = rustix::pipe::fcntl_setpipe_size(&inner, Self::PIPE_SIZE);
-        }
-        Self {
-            inner,
-            pause: is_pipe.then_some(Self::PAUSE),
-            last_read_was_short: false,
-        }
-    }
-}
-
-#[cfg(not(unix))]
-impl<R: Read> PacedPipe<R> {
-    /// Reads `inner` as it is: the pacing relies on Unix pipe semantics.
-    pub fn new(inner: R) -> Self {
+    /// Reads `inner` as it is.
+    fn unpaced(inner: R) -> Self {
         Self {
             inner,
             pause: None,
             last_read_was_short: false,
         }
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<R: Read + std::os::fd::AsFd> PacedPipe<R> {
+    /// Paces `inner` if it is a pipe that could be widened; anything else (a file, a terminal, a small
+    /// pipe) is read as it is.
+    pub fn new(inner: R) -> Self {
+        let is_pipe = rustix::fs::fstat(&inner)
+            .is_ok_and(|stat| rustix::fs::FileType::from_raw_mode(stat.st_mode).is_fifo());
+        let widened = is_pipe
+            && rustix::pipe::fcntl_setpipe_size(&inner, Self::PIPE_SIZE)
+                .is_ok_and(|size| size >= Self::PACED_PIPE_SIZE);
+        Self {
+            pause: widened.then_some(Self::PAUSE),
+            ..Self::unpaced(inner)
+        }
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+impl<R: Read> PacedPipe<R> {
+    /// Reads `inner` as it is: pipes cannot be widened here.
+    pub fn new(inner: R) -> Self {
+        Self::unpaced(inner)
     }
 }
 
@@ -135,7 +143,7 @@ mod tests {
         assert_eq!(recorded.into_bytes(), b"[1, ");
     }
 
-    #[cfg(unix)]
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     #[test]
     fn a_pipe_written_a_few_bytes_at_a_time_is_read_in_batches() {
         use std::io::Write;
