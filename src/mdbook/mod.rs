@@ -4,6 +4,9 @@
 //! that JSON may ever reach stdout: `clippy::print_stdout` is denied here, and findings go to the
 //! diagnostics writer (stderr). Modes: `check` reports findings and fails the build per `fail-on`; `inject`
 //! inserts missing call-outs into the chapters mdBook renders and never writes to the source files.
+//!
+//! `request.rs` reads stdin (paced, recorded) and `stream.rs` parses the request as it arrives, so that
+//! chapters are checked while mdBook is still writing the rest of the book.
 #![deny(clippy::print_stdout)]
 
 use std::collections::{BTreeMap, HashSet};
@@ -96,7 +99,7 @@ pub use request::PacedPipe;
 
 /// Reads the protocol input from `input`, checks or injects, and writes the book to `output`.
 ///
-/// The request is parsed as it arrives ([`stream`]): the policy and the matchers are built as soon as the
+/// The request is parsed as it arrives (`stream.rs`): the policy and the matchers are built as soon as the
 /// context is in, and in `check` mode each chapter is checked while mdBook is still writing the next ones.
 /// When no chapter changed, the book goes back as the very JSON mdBook sent. A request the streaming parse
 /// cannot take is read whole and parsed again by [`parse_input`], which says what is wrong with it.
