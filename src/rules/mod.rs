@@ -52,6 +52,11 @@ pub trait Rule: Sync {
     fn has_fix(&self) -> bool {
         false
     }
+    /// Whether the rule checks the page's suppressions: it runs after the suppressions are applied to the
+    /// other rules' findings, with [`Context::suppressions`] and [`Context::suppressions_used`] filled in.
+    fn reads_suppressions(&self) -> bool {
+        false
+    }
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>);
 }
 
@@ -147,12 +152,8 @@ impl Finding {
 /// that matched nothing (SL007). Findings come sorted by position and code.
 pub fn run(context: &Context<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let (content_rules, suppression_rules): (Vec<&dyn Rule>, Vec<&dyn Rule>) = RULES
-        .iter()
-        .copied()
-        .partition(|rule| rule.code() != "SL007");
-    for rule in content_rules {
-        run_rule(rule, context, &mut findings);
+    for rule in RULES.iter().filter(|rule| !rule.reads_suppressions()) {
+        run_rule(*rule, context, &mut findings);
     }
     let suppressions = suppression::parse(context.page);
     if !suppressions.is_empty() {
@@ -162,8 +163,8 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
             suppressions_used: &used,
             ..*context
         };
-        for rule in suppression_rules {
-            run_rule(rule, &after, &mut findings);
+        for rule in RULES.iter().filter(|rule| rule.reads_suppressions()) {
+            run_rule(*rule, &after, &mut findings);
         }
     }
     findings.sort_by(|a, b| {

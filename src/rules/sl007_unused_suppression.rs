@@ -65,8 +65,10 @@ impl Rule for UnusedSuppression {
     fn default_severity(&self) -> Severity {
         Severity::Warning
     }
+    fn reads_suppressions(&self) -> bool {
+        true
+    }
 
-    /// Runs after the other rules, when `context.suppressions` says which suppressions were used.
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
         for (suppression, used) in context.suppressions.iter().zip(context.suppressions_used) {
             let message = match (&suppression.problem, used) {
