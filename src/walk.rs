@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
 use crate::error::{Error, describe_io};
-use crate::lint::{Linter, Loader, LoaderMemo, PageReport, clean, file_key};
+use crate::lint::{Linter, Loader, LoaderMemo, PageInput, PageReport, clean, file_key};
 
 /// The extensions a directory walk checks.
 pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];
@@ -160,14 +160,17 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
     let reports = texts
         .into_par_iter()
         .map(|(file, relative, text)| {
-            let is_included = included.contains(&file_key(&file.path));
-            let page = linter.parse(file.path.clone(), &relative, text);
-            let findings =
-                linter.check_page(&page, Some(&file.path), &relative, is_included, &loader);
-            PageReport {
-                source: page.source,
-                findings,
-            }
+            let included = included.contains(&file_key(&file.path));
+            linter.check(
+                PageInput {
+                    display: file.path.clone(),
+                    location: Some(&file.path),
+                    relative: &relative,
+                    text,
+                    included,
+                },
+                &loader,
+            )
         })
         .filter(|report| !report.findings.is_empty())
         .collect();
