@@ -352,11 +352,7 @@ impl Matcher {
                     .map(move |name| (name.clone(), claim.product))
             })
             .collect();
-        let claim_products = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(claim_names.iter().map(|(name, _)| name))
-            .expect("product names build an automaton");
+        let claim_products = build_automaton(claim_names.iter().map(|(name, _)| name.as_str()));
         let claim_product_of_pattern = claim_names.iter().map(|(_, product)| *product).collect();
         Matcher {
             claim_products,
@@ -601,7 +597,9 @@ fn word_fits(token: &str, word: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
+/// [`WILDCARD`] as a whole token.
 const WILDCARD_STR: &str = "\u{2}";
+const _: () = assert!(WILDCARD_STR.len() == 1 && WILDCARD_STR.as_bytes()[0] == WILDCARD as u8);
 
 /// Claims that a token can be narrowed to one resource, for each account-only product with a noun.
 fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
