@@ -1,13 +1,15 @@
 //! Checking one page: parse, gather facts (following includes through a [`Loader`]), run the rules.
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::config::{Placement, Policy, Settings};
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Include, IncludeTarget, Page};
 use crate::matcher::Matcher;
-use crate::rules::facts::Gatherer;
+use crate::rules::facts::{Contribution, Gatherer};
 use crate::rules::{self, Context, Finding};
 
 /// Reads included files. The library does no I/O of its own: `walk` reads from disk, tests from memory.
@@ -25,9 +27,46 @@ pub trait Loader: Sync {
 /// See [`Loader::memo`].
 #[derive(Default)]
 pub struct LoaderMemo {
-    pub contributions: crate::rules::facts::ContributionCache,
+    pub contributions: Memo<crate::rules::facts::ContributionKey, Option<Arc<Contribution>>>,
     /// (directory of the including page, partial path from the pattern) -> the file found.
-    pub partials: std::sync::Mutex<std::collections::HashMap<(PathBuf, String), Option<PathBuf>>>,
+    pub partials: Memo<(PathBuf, String), Option<PathBuf>>,
+}
+
+/// Values computed once per run and shared by the pages checked in parallel.
+pub struct Memo<K, V>(Mutex<HashMap<K, V>>);
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Hash + Eq, V: Clone> Memo<K, V> {
+    /// The value for `key`, computed by `compute` the first time. The lock is not held while computing
+    /// (computing may need the memo again), so two threads may both compute a value; either result is kept.
+    pub fn get_or_compute(&self, key: K, compute: impl FnOnce(&K) -> V) -> V {
+        if let Some(known) = self.0.lock().expect("not poisoned").get(&key) {
+            return known.clone();
+        }
+        let value = compute(&key);
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .insert(key, value.clone());
+        value
+    }
+}
+
+/// `compute(key)` through `memo` when there is one.
+pub fn memoized<K: Hash + Eq, V: Clone>(
+    memo: Option<&Memo<K, V>>,
+    key: K,
+    compute: impl FnOnce(&K) -> V,
+) -> V {
+    match memo {
+        Some(memo) => memo.get_or_compute(key, compute),
+        None => compute(&key),
+    }
 }
 
 /// A loader that knows no files: includes are not followed.
@@ -181,28 +220,22 @@ pub fn resolve_include(
                 .parent()
                 .unwrap_or(Path::new(""))
                 .to_path_buf();
-            let key = (directory, relative);
-            if let Some(memo) = loader.memo()
-                && let Some(found) = memo.partials.lock().expect("not poisoned").get(&key)
-            {
-                return found.clone();
-            }
-            let bases =
-                std::iter::once(policy.root.as_path()).chain(page_location.ancestors().skip(1));
-            let found = bases
-                .map(|base| clean(&base.join(&key.1)))
-                .find(|candidate| {
-                    loader
-                        .load(candidate, policy.dialect_for(candidate))
-                        .is_some()
-                });
-            if let Some(memo) = loader.memo() {
-                memo.partials
-                    .lock()
-                    .expect("not poisoned")
-                    .insert(key, found.clone());
-            }
-            found
+            let find = |(_, relative): &(PathBuf, String)| {
+                let bases =
+                    std::iter::once(policy.root.as_path()).chain(page_location.ancestors().skip(1));
+                bases
+                    .map(|base| clean(&base.join(relative)))
+                    .find(|candidate| {
+                        loader
+                            .load(candidate, policy.dialect_for(candidate))
+                            .is_some()
+                    })
+            };
+            memoized(
+                loader.memo().map(|memo| &memo.partials),
+                (directory, relative),
+                find,
+            )
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::config::{CalloutPolicy, ListingKind, Policy};
 use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
-use crate::lint::{Loader, resolve_include};
+use crate::lint::{Loader, memoized, resolve_include};
 use crate::matcher::{
     Matcher, Mode, WILDCARD, ends_with_word, groups_of, normalize, normalize_text,
 };
@@ -325,18 +325,6 @@ impl Gatherer<'_> {
             if stack.contains(&path) {
                 continue;
             }
-            let dialect = self.policy.dialect_for(&path);
-            let Some(partial) = self.loader.load(&path, dialect) else {
-                continue;
-            };
-            let partial = match &include.target {
-                IncludeTarget::File { part, .. } if *part != FilePart::Whole => {
-                    let keep = select_part(partial.text(), part);
-                    let text = blank_outside(partial.text(), keep);
-                    Arc::new(Page::parse(SourceText::new(path.clone(), text), dialect))
-                }
-                _ => partial,
-            };
             let include_params: Vec<(String, String)> = match &include.target {
                 IncludeTarget::Partial { params, .. } => params.clone(),
                 IncludeTarget::File { .. } => params.to_vec(),
@@ -345,29 +333,13 @@ impl Gatherer<'_> {
                 IncludeTarget::File { part, .. } => Some(part.clone()),
                 IncludeTarget::Partial { .. } => None,
             };
-            let key = (path.clone(), include_params, part);
-            let cached = self.loader.memo().and_then(|memo| {
-                memo.contributions
-                    .lock()
-                    .expect("not poisoned")
-                    .get(&key)
-                    .cloned()
-            });
-            let contribution = match cached {
-                Some(contribution) => contribution,
-                None => {
-                    stack.push(path.clone());
-                    let inner = self.gather(&partial, Some(&path), &key.1, stack);
-                    stack.pop();
-                    let contribution = Arc::new(Contribution::of(inner, &path, &partial));
-                    if let Some(memo) = self.loader.memo() {
-                        memo.contributions
-                            .lock()
-                            .expect("not poisoned")
-                            .insert(key, Arc::clone(&contribution));
-                    }
-                    contribution
-                }
+            let contribution = memoized(
+                self.loader.memo().map(|memo| &memo.contributions),
+                (path, include_params, part),
+                |(path, params, part)| self.contribution(path, params, part.as_ref(), stack),
+            );
+            let Some(contribution) = contribution else {
+                continue;
             };
             let section = page.section_at(include.range.start);
             facts
@@ -386,6 +358,31 @@ impl Gatherer<'_> {
                 }));
             facts.named_products.extend(&contribution.named_products);
         }
+    }
+
+    /// What the file at `path` (or `part` of it) brings to a page that includes it with `params`; `None`
+    /// when it cannot be read.
+    fn contribution(
+        &self,
+        path: &Path,
+        params: &[(String, String)],
+        part: Option<&FilePart>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<Arc<Contribution>> {
+        let dialect = self.policy.dialect_for(path);
+        let whole = self.loader.load(path, dialect)?;
+        let partial = match part {
+            Some(part) if *part != FilePart::Whole => {
+                let keep = select_part(whole.text(), part);
+                let text = blank_outside(whole.text(), keep);
+                Arc::new(Page::parse(SourceText::new(path, text), dialect))
+            }
+            _ => whole,
+        };
+        stack.push(path.to_path_buf());
+        let inner = self.gather(&partial, Some(path), params, stack);
+        stack.pop();
+        Some(Arc::new(Contribution::of(inner, path, &partial)))
     }
 }
 
@@ -435,10 +432,6 @@ impl Contribution {
 
 /// Which include a [`Contribution`] is for: the file, the `{props.*}` values and the part of the file.
 pub type ContributionKey = (PathBuf, Vec<(String, String)>, Option<FilePart>);
-
-/// Contributions computed once per run for every page that includes the same file the same way.
-pub type ContributionCache =
-    std::sync::Mutex<std::collections::HashMap<ContributionKey, Arc<Contribution>>>;
 
 /// Whether the text before a product name introduces it as a contrast ("unlike R2", "compared to R2").
 fn is_contrast(before: &str) -> bool {
