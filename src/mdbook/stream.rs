@@ -69,10 +69,10 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
         }
         let received = if self.sink.context(context) {
             let mut next_index = 0;
-            let book = BookSeed {
+            let book = BookSeed(Place {
                 sink: self.sink,
                 next_index: &mut next_index,
-            };
+            });
             seq.next_element_seed(book)?.ok_or_else(|| missing(1))?;
             Received::Chapters
         } else {
@@ -85,11 +85,31 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
     }
 }
 
-/// `{"items": [...]}`.
-struct BookSeed<'a> {
+/// Where the visitors hand chapters, and the counter that gives each chapter its place in the book.
+struct Place<'a> {
     sink: &'a mut dyn Sink,
     next_index: &'a mut usize,
 }
+
+impl Place<'_> {
+    /// The same place, for a nested visitor.
+    fn reborrow(&mut self) -> Place<'_> {
+        Place {
+            sink: &mut *self.sink,
+            next_index: &mut *self.next_index,
+        }
+    }
+
+    /// The place of the chapter that starts now.
+    fn take_index(&mut self) -> usize {
+        let index = *self.next_index;
+        *self.next_index += 1;
+        index
+    }
+}
+
+/// `{"items": [...]}`.
+struct BookSeed<'a>(Place<'a>);
 
 impl<'de> DeserializeSeed<'de> for BookSeed<'_> {
     type Value = ();
@@ -105,7 +125,7 @@ impl<'de> Visitor<'de> for BookSeed<'_> {
         formatter.write_str("an mdBook book")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let mut items = false;
         while let Some(key) = map.next_key::<String>()? {
             if key != "items" {
@@ -115,10 +135,7 @@ impl<'de> Visitor<'de> for BookSeed<'_> {
             if items {
                 return Err(de::Error::duplicate_field("items"));
             }
-            map.next_value_seed(ItemsSeed {
-                sink: &mut *self.sink,
-                next_index: &mut *self.next_index,
-            })?;
+            map.next_value_seed(ItemsSeed(self.0.reborrow()))?;
             items = true;
         }
         if items {
@@ -130,10 +147,7 @@ impl<'de> Visitor<'de> for BookSeed<'_> {
 }
 
 /// A list of `BookItem`s: `items` of the book, `sub_items` of a chapter.
-struct ItemsSeed<'a> {
-    sink: &'a mut dyn Sink,
-    next_index: &'a mut usize,
-}
+struct ItemsSeed<'a>(Place<'a>);
 
 impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
     type Value = ();
@@ -149,12 +163,9 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
         formatter.write_str("a list of book items")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
         while seq
-            .next_element_seed(ItemSeed {
-                sink: &mut *self.sink,
-                next_index: &mut *self.next_index,
-            })?
+            .next_element_seed(ItemSeed(self.0.reborrow()))?
             .is_some()
         {}
         Ok(())
@@ -162,10 +173,7 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
 }
 
 /// One `BookItem`: `"Separator"`, `{"PartTitle": "..."}` or `{"Chapter": {...}}`.
-struct ItemSeed<'a> {
-    sink: &'a mut dyn Sink,
-    next_index: &'a mut usize,
-}
+struct ItemSeed<'a>(Place<'a>);
 
 const ITEM_VARIANTS: &[&str] = &["Chapter", "Separator", "PartTitle"];
 
@@ -195,10 +203,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
             .next_key()?
             .ok_or_else(|| de::Error::invalid_length(0, &"one variant"))?;
         match variant.as_str() {
-            "Chapter" => map.next_value_seed(ChapterSeed {
-                sink: self.sink,
-                next_index: self.next_index,
-            })?,
+            "Chapter" => map.next_value_seed(ChapterSeed(self.0))?,
             "PartTitle" => {
                 map.next_value::<String>()?;
             }
@@ -212,10 +217,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
 }
 
 /// A `Chapter`: its content and source path go to the sink once the object is complete.
-struct ChapterSeed<'a> {
-    sink: &'a mut dyn Sink,
-    next_index: &'a mut usize,
-}
+struct ChapterSeed<'a>(Place<'a>);
 
 impl<'de> DeserializeSeed<'de> for ChapterSeed<'_> {
     type Value = ();
@@ -231,9 +233,8 @@ impl<'de> Visitor<'de> for ChapterSeed<'_> {
         formatter.write_str("a chapter")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let index = *self.next_index;
-        *self.next_index += 1;
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let index = self.0.take_index();
         let mut fields = ChapterFields::default();
         while let Some(key) = map.next_key::<String>()? {
             fields.note(&key)?;
@@ -245,10 +246,7 @@ impl<'de> Visitor<'de> for ChapterSeed<'_> {
                 "number" => {
                     map.next_value::<Option<SectionNumber>>()?;
                 }
-                "sub_items" => map.next_value_seed(ItemsSeed {
-                    sink: &mut *self.sink,
-                    next_index: &mut *self.next_index,
-                })?,
+                "sub_items" => map.next_value_seed(ItemsSeed(self.0.reborrow()))?,
                 "path" => {
                     map.next_value::<Option<PathBuf>>()?;
                 }
@@ -263,7 +261,7 @@ impl<'de> Visitor<'de> for ChapterSeed<'_> {
         }
         fields.check_required()?;
         if let (Some(source_path), Some(content)) = (fields.source_path, fields.content) {
-            self.sink.chapter(index, source_path, content);
+            self.0.sink.chapter(index, source_path, content);
         }
         Ok(())
     }
