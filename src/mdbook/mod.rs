@@ -664,15 +664,15 @@ fn without_positions(error: Error) -> Error {
 }
 
 /// The findings of a run over a book, per chapter source.
-pub struct Outcome {
-    pub findings: Vec<(SourceText, Vec<Finding>)>,
-    pub chapters: usize,
+struct Outcome {
+    findings: Vec<(SourceText, Vec<Finding>)>,
+    chapters: usize,
     /// Some chapter's content was changed (call-outs injected).
-    pub changed: bool,
+    changed: bool,
 }
 
 /// Checks every chapter; in `inject` mode, writes missing call-outs into the chapters' content.
-pub fn process(
+fn process(
     context: &PreprocessorContext,
     book: &mut Book,
     linter: &Linter,
