@@ -590,13 +590,19 @@ def to_gfm(body, chapter, partials_root, product, rng, includes):
     return OTHER_SHORTCODE.sub("", body)
 
 
-def make_book(args, rng, pages, hugo_partials, groups, origin):
-    out = args.out
-    src = out / "src"
+def fresh_src(args):
+    """OUT/src, removed first when it exists and --force is given."""
+    src = args.out / "src"
     if src.exists():
         if not args.force:
             sys.exit(f"{src} exists (use --force to replace it)")
         shutil.rmtree(src)
+    return src
+
+
+def make_book(args, rng, pages, hugo_partials, groups, origin):
+    out = args.out
+    src = fresh_src(args)
     partials_root = src / "partials"
     target_total = int(args.mb * 1_000_000)
     mean = target_total / max(1, args.pages)
@@ -722,11 +728,7 @@ def main():
         return
 
     out = args.out
-    src = out / "src"
-    if src.exists():
-        if not args.force:
-            sys.exit(f"{src} exists (use --force to replace it)")
-        shutil.rmtree(src)
+    src = fresh_src(args)
     docs = src / "content" / "docs"
     partials_dir = src / "content" / "partials"
 
