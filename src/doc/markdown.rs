@@ -9,6 +9,7 @@ use super::callout::{self, RawBlockquote};
 use super::include;
 use super::mdx::{self, TagKind};
 use super::source::SourceText;
+use super::span;
 use super::{
     CodeBlock, Dialect, Element, Heading, ListBlock, ListItem, Page, TableBlock, TextUnit, UnitKind,
 };
@@ -60,7 +61,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         &mut units,
     );
     let includes = include::detect(&source.text, &scan, &elements);
-    Page {
+    let mut page = Page {
         dialect,
         masked: scan.masked,
         front_matter: scan.front_matter,
@@ -76,7 +77,9 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         comments: scan.comments,
         blocks,
         source,
-    }
+    };
+    page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
+    page
 }
 
 struct Builder<'t> {
@@ -125,6 +128,7 @@ impl Builder<'_> {
     fn walk(&mut self, masked: &str) {
         let mut stack: Vec<Frame> = Vec::new();
         for (event, range) in Parser::new_ext(masked, mdbook_options()).into_offset_iter() {
+            let range = span::snap(self.text, range);
             match event {
                 Event::Start(tag) => {
                     if stack.is_empty() {

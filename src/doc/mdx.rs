@@ -84,6 +84,17 @@ impl Tag {
             })
     }
 
+    /// Calls `visit` on the tag's range and every attribute value's range.
+    pub fn visit_ranges(&mut self, visit: &mut dyn FnMut(&mut Range<usize>)) {
+        visit(&mut self.range);
+        for attribute in &mut self.attributes {
+            match &mut attribute.value {
+                AttributeValue::None => {}
+                AttributeValue::Text(range) | AttributeValue::Expression(range) => visit(range),
+            }
+        }
+    }
+
     pub fn expression_attribute(&self, name: &str) -> Option<Range<usize>> {
         self.attributes
             .iter()
