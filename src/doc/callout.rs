@@ -191,9 +191,7 @@ fn blockquotes(text: &str, quotes: &[RawBlockquote], callouts: &mut Vec<Callout>
         let range = trim_trailing_newlines(text, quote.range.clone());
         match quote.kind {
             Some(kind) => {
-                let first_line_end = text[range.clone()]
-                    .find('\n')
-                    .map_or(range.end, |offset| range.start + offset + 1);
+                let first_line_end = super::source::next_line_start(text, range.start);
                 callouts.push(Callout {
                     form: CalloutForm::GfmAlert,
                     kind: alert_kind(kind).to_owned(),

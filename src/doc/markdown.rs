@@ -8,7 +8,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag}
 use super::callout::{self, RawBlockquote};
 use super::include;
 use super::mdx::{self, TagKind};
-use super::source::SourceText;
+use super::source::{self, SourceText};
 use super::span;
 use super::{
     CodeBlock, Dialect, Element, Heading, ListBlock, ListItem, Page, TableBlock, TextUnit, UnitKind,
@@ -469,7 +469,7 @@ fn note_inline(stack: &mut [Frame], range: &Range<usize>, text: Option<&str>) {
 
 /// The column where an item's content starts, counted from its line's start: `- ` gives 2, `10. ` gives 4.
 fn item_content_indent(text: &str, item_start: usize) -> usize {
-    let line_start = text[..item_start].rfind('\n').map_or(0, |index| index + 1);
+    let line_start = source::line_start(text, item_start);
     let rest = &text[item_start..];
     let marker = if rest.starts_with(['-', '*', '+']) {
         1

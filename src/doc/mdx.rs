@@ -9,6 +9,7 @@
 //!
 //! Nothing inside fenced code blocks or inline code spans is recognised.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::Dialect;
@@ -137,6 +138,10 @@ pub struct BookInclude {
 
 /// Runs the pre-pass over `text`.
 pub fn scan(text: &str, dialect: Dialect) -> Scan {
+    // A lone `\r` ends a line (CommonMark), but pulldown-cmark and the line logic below know only `\n`: both
+    // work on a copy in which each lone `\r` is a `\n`, one byte for one, so every offset stays the same.
+    let lines = lone_carriage_returns_as_line_feeds(text);
+    let text: &str = &lines;
     let mut scanner = Scanner {
         text,
         bytes: text.as_bytes(),
@@ -153,6 +158,21 @@ pub fn scan(text: &str, dialect: Dialect) -> Scan {
     scan.masked =
         String::from_utf8(masked).expect("masking keeps UTF-8: whole characters become spaces");
     scan
+}
+
+/// `text` with every `\r` that is not followed by `\n` turned into `\n` (borrowed when there is none).
+fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |index: &usize| bytes.get(index + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(|index| lone(&index)) {
+        return Cow::Borrowed(text);
+    }
+    let mut converted = bytes.to_vec();
+    for index in memchr::memchr_iter(b'\r', bytes).filter(lone) {
+        converted[index] = b'\n';
+    }
+    // Replacing one ASCII byte by another keeps the text UTF-8.
+    String::from_utf8(converted).map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 struct Scanner<'t> {
@@ -227,7 +247,8 @@ impl Scanner<'_> {
     }
 
     fn mask(&mut self, range: Range<usize>) {
-        for index in range {
+        // Whole characters only, so that the masked text stays UTF-8.
+        for index in super::span::snap(self.text, range) {
             let byte = self.bytes[index];
             if byte != b'\n' && byte != b'\r' {
                 self.masked[index] = b' ';

@@ -466,7 +466,7 @@ fn listing_block(page: &Page, kind: UnitKind) -> Option<(ListingKind, Range<usiz
 fn strip_alert_marker(text: &str) -> &str {
     let trimmed = text.trim_start_matches(['>', ' ', '\t']);
     if trimmed.starts_with("[!") {
-        trimmed.find('\n').map_or("", |end| &trimmed[end..])
+        &trimmed[crate::doc::source::line_end(trimmed, 0)..]
     } else {
         text
     }
