@@ -540,12 +540,17 @@ const PERMISSION_WORDS: &[&str] = &[
     "list", "create", "update", "view",
 ];
 
-fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str>) -> AhoCorasick {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
+/// A DFA over the names (fastest), or, when the names are too many for one, whichever automaton fits.
+fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCorasick {
+    let mut builder = AhoCorasickBuilder::new();
+    builder.match_kind(MatchKind::LeftmostLongest);
+    builder
         .kind(Some(AhoCorasickKind::DFA))
-        .build(patterns)
-        .expect("name patterns build an automaton")
+        .build(patterns.clone())
+        .or_else(|_| builder.kind(None).build(patterns))
+        .expect(
+            "a noncontiguous automaton holds 2^31 states, more than a size-capped table can name",
+        )
 }
 
 fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupIndex)>> {
@@ -609,17 +614,24 @@ fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
         .enumerate()
         .filter(|(index, _)| table.product_is_account_only(*index))
         .filter_map(|(index, product)| {
-            let noun = regex::escape(&product.noun.as_ref()?.to_lowercase());
-            let name = regex::escape(&product.name.to_lowercase());
-            let pattern = format!(
-                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?)\s+(?:(?:the|your|each|an?|api)\s+)*(?:tokens?\s+)?per[-\s]{noun}\b|\bonly\s+(?:access|reach|call|use|work\s+(?:for|with))\s+(?:a\s+single|one|a\s+specific|an\s+individual|a\s+particular)\s+(?:{name}\s+)?{noun}\b"
-            );
+            // The table loader refused every noun whose pattern does not compile.
+            let regex = claim_regex(&product.name, product.noun.as_ref()?).ok()?;
             Some(ClaimPattern {
                 product: index,
-                regex: Regex::new(&pattern).expect("claim pattern is valid"),
+                regex,
             })
         })
         .collect()
+}
+
+/// The claim pattern for a product `name` whose resources are called `noun`; an error when it is too big.
+pub fn claim_regex(name: &str, noun: &str) -> Result<Regex, regex::Error> {
+    let noun = regex::escape(&noun.to_lowercase());
+    let name = regex::escape(&name.to_lowercase());
+    let pattern = format!(
+        r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?)\s+(?:(?:the|your|each|an?|api)\s+)*(?:tokens?\s+)?per[-\s]{noun}\b|\bonly\s+(?:access|reach|call|use|work\s+(?:for|with))\s+(?:a\s+single|one|a\s+specific|an\s+individual|a\s+particular)\s+(?:{name}\s+)?{noun}\b"
+    );
+    Regex::new(&pattern)
 }
 
 #[cfg(test)]
