@@ -30,6 +30,8 @@ pub enum Error {
     Usage(String),
     /// A fix did not do what it should; nothing was written.
     Internal(String),
+    /// Checking one page panicked (a bug); the other pages were still checked.
+    Panicked { path: PathBuf, detail: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -77,6 +79,11 @@ impl fmt::Display for Error {
             }
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), describe_io(source)),
             Error::Usage(message) | Error::Internal(message) => f.write_str(message),
+            Error::Panicked { path, detail } => write!(
+                f,
+                "{}: internal error: scope-lint panicked while checking this page ({detail}); the other pages were checked; please report this",
+                path.display()
+            ),
         }
     }
 }

@@ -589,16 +589,27 @@ fn verify(
             .get(&path)
             .map_or_else(|| report.source.text.clone(), |change| change.after.clone());
         let relative = crate::walk::relative_to_root(linter, &path);
-        let again = linter.check(
-            PageInput {
-                display: path.clone(),
-                location: Some(&path),
-                relative: &relative,
-                text,
-                included: run.included.contains(&crate::lint::file_key(&path)),
-            },
-            &overlay,
-        );
+        let again = crate::guard::page(&path, || {
+            linter.check(
+                PageInput {
+                    display: path.clone(),
+                    location: Some(&path),
+                    relative: &relative,
+                    text,
+                    included: run.included.contains(&crate::lint::file_key(&path)),
+                },
+                &overlay,
+            )
+        });
+        // A page whose re-check panicked is not written; the panic is its error.
+        let again = match again {
+            Ok(again) => again,
+            Err(error) => {
+                errors.push(error);
+                rejected.extend(touched.iter().cloned());
+                continue;
+            }
+        };
         let persisting: Vec<&Finding> = report
             .findings
             .iter()
@@ -639,10 +650,11 @@ impl Loader for Overlay<'_> {
         let Some(change) = self.changes.get(path) else {
             return self.inner.load(path, dialect);
         };
+        // A panic while parsing (caught per page) must not make the cache unusable for the other pages.
         let mut parsed = self
             .parsed
             .lock()
-            .expect("the overlay cache is not poisoned");
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let page = parsed.entry(path.to_path_buf()).or_insert_with(|| {
             Arc::new(Page::parse(
                 SourceText::new(path, change.after.clone()),

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
 use crate::error::{Error, describe_io};
+use crate::guard;
 use crate::lint::{Linter, Loader, LoaderMemo, PageInput, PageReport, clean, file_key};
 
 /// The extensions a directory walk checks.
@@ -148,32 +149,50 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
             Err(error) => errors.push(error),
         }
     }
-    // A file another page includes is a partial: checked for its content, never asked for a call-out.
+    // A file another page includes is a partial: checked for its content, never asked for a call-out. A
+    // page whose includes cannot be read for a panic is reported by its check below.
     let included: HashSet<PathBuf> = texts
         .par_iter()
         .flat_map_iter(|(file, relative, text)| {
-            linter.included_files(text, &file.path, relative, &loader)
+            guard::page(&file.path, || {
+                linter.included_files(text, &file.path, relative, &loader)
+            })
+            .unwrap_or_default()
         })
         .collect();
     let files = texts.len();
-    // Pages are parsed and checked one at a time; only the text of pages with findings is kept.
-    let reports = texts
+    // Pages are parsed and checked one at a time; only the text of pages with findings is kept. A panic in
+    // one page is that page's error: the others are still checked.
+    let checked: Vec<Result<PageReport, Error>> = texts
         .into_par_iter()
         .map(|(file, relative, text)| {
             let included = included.contains(&file_key(&file.path));
-            linter.check(
-                PageInput {
-                    display: file.path.clone(),
-                    location: Some(&file.path),
-                    relative: &relative,
-                    text,
-                    included,
-                },
-                &loader,
-            )
+            guard::page(&file.path, || {
+                linter.check(
+                    PageInput {
+                        display: file.path.clone(),
+                        location: Some(&file.path),
+                        relative: &relative,
+                        text,
+                        included,
+                    },
+                    &loader,
+                )
+            })
         })
-        .filter(|report| !report.findings.is_empty())
+        .filter(|checked| {
+            !checked
+                .as_ref()
+                .is_ok_and(|report| report.findings.is_empty())
+        })
         .collect();
+    let mut reports = Vec::with_capacity(checked.len());
+    for outcome in checked {
+        match outcome {
+            Ok(report) => reports.push(report),
+            Err(error) => errors.push(error),
+        }
+    }
     CheckRun {
         reports,
         files,

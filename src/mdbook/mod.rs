@@ -306,6 +306,7 @@ fn conclude_streamed(run: &BookRun<'_>, mut checked: Vec<StreamedReport>) -> Out
             .collect(),
         chapters: count,
         changed: false,
+        panics: run.take_panics(),
     }
 }
 
@@ -384,6 +385,10 @@ impl Prepared {
     ) -> Result<()> {
         if reports_for(context) {
             write_findings(outcome, diagnostics)?;
+        }
+        if !outcome.panics.is_empty() {
+            let described: Vec<String> = outcome.panics.iter().map(Error::to_string).collect();
+            return Err(Error::Internal(described.join("\n")));
         }
         let summary = summary(outcome);
         let failing = match self.settings.fail_on {
@@ -669,6 +674,8 @@ struct Outcome {
     chapters: usize,
     /// Some chapter's content was changed (call-outs injected).
     changed: bool,
+    /// Chapters whose check panicked (see [`crate::guard`]); the build fails after the findings are shown.
+    panics: Vec<Error>,
 }
 
 /// Checks every chapter; in `inject` mode, writes missing call-outs into the chapters' content.
@@ -692,6 +699,7 @@ fn process(
         .filter(|chapter| chapter.injected || !chapter.findings.is_empty())
         .collect();
     Outcome {
+        panics: run.take_panics(),
         changed: checked.iter().any(|chapter| chapter.injected),
         findings: checked
             .into_iter()
@@ -739,6 +747,8 @@ struct BookRun<'a> {
     loader: &'a dyn Loader,
     /// The chapters other chapters `{{#include}}` (as [`file_key`]s): checked as partials.
     included: HashSet<PathBuf>,
+    /// The errors of chapters whose check panicked, shared by the clones of a run.
+    panics: std::sync::Arc<std::sync::Mutex<Vec<Error>>>,
 }
 
 impl<'a> BookRun<'a> {
@@ -756,7 +766,18 @@ impl<'a> BookRun<'a> {
             settings,
             loader,
             included,
+            panics: Default::default(),
         }
+    }
+
+    /// The errors of the chapters whose check panicked so far.
+    fn take_panics(&self) -> Vec<Error> {
+        std::mem::take(
+            &mut self
+                .panics
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     /// Checks the chapter at `source_path` (relative to `src/`) whose content is `text`; `None` when the
@@ -767,16 +788,29 @@ impl<'a> BookRun<'a> {
         if self.linter.policy().is_excluded(&relative) {
             return None;
         }
-        Some(self.linter.check(
-            PageInput {
-                display: self.display_dir.join(source_path),
-                location: Some(&location),
-                relative: &relative,
-                text,
-                included: self.included.contains(&file_key(&location)),
-            },
-            self.loader,
-        ))
+        let display = self.display_dir.join(source_path);
+        let checked = crate::guard::page(&display, || {
+            self.linter.check(
+                PageInput {
+                    display: display.clone(),
+                    location: Some(&location),
+                    relative: &relative,
+                    text,
+                    included: self.included.contains(&file_key(&location)),
+                },
+                self.loader,
+            )
+        });
+        match checked {
+            Ok(report) => Some(report),
+            Err(error) => {
+                self.panics
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(error);
+                None
+            }
+        }
     }
 
     /// Checks a chapter that has just arrived, and notes what it includes.
@@ -784,8 +818,12 @@ impl<'a> BookRun<'a> {
         let location = self.source_dir.join(&chapter.source_path);
         let includes = if chapter.content.contains("{{#") {
             let relative = crate::walk::relative_to_root(self.linter, &location);
-            self.linter
-                .included_files(&chapter.content, &location, &relative, self.loader)
+            // A panic here is reported by the chapter's check.
+            crate::guard::page(&location, || {
+                self.linter
+                    .included_files(&chapter.content, &location, &relative, self.loader)
+            })
+            .unwrap_or_default()
         } else {
             Vec::new()
         };
@@ -852,7 +890,11 @@ fn included_chapters(
         .filter_map(|chapter| {
             let location = source_dir.join(chapter.source_path.as_ref()?);
             let relative = crate::walk::relative_to_root(linter, &location);
-            Some(linter.included_files(&chapter.content, &location, &relative, loader))
+            // A panic here is reported by the chapter's check.
+            crate::guard::page(&location, || {
+                linter.included_files(&chapter.content, &location, &relative, loader)
+            })
+            .ok()
         })
         .flatten()
         .collect()
