@@ -777,6 +777,19 @@ impl Policy {
         })
     }
 
+    /// Why this policy cannot report a missing or stale call-out anywhere, when it requires none: it extends
+    /// no preset and has no `[[callouts]]` (an empty or `/dev/null` config), or it sets `callouts = []`.
+    pub fn requires_nothing(&self) -> Option<String> {
+        self.callouts.is_empty().then(|| {
+            format!(
+                "{}: the policy requires no call-outs (it extends no preset and has no [[callouts]]), so no page \
+                 is checked for a missing, stale or misplaced call-out; add `extends = \"cloudflare\"` or a \
+                 [[callouts]] table",
+                self.origin
+            )
+        })
+    }
+
     pub fn is_partial(&self, relative: &Path) -> bool {
         self.partials.files.is_match(relative)
     }

@@ -394,7 +394,7 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> Result<String> {
 
 /// A unified diff of one file's change.
 pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
-    let display = path.display().to_string();
+    let display = crate::report::escape::escape_path(path);
     similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)

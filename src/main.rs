@@ -12,6 +12,7 @@ use cli::{
     CheckArgs, Cli, Command, FailOn, FixArgs, MdbookAction, SettingsArgs, TableArgs, TableFormat,
 };
 use scope_lint::config::{self, SettingsSource};
+use scope_lint::report::escape::{escape, escape_path};
 use scope_lint::report::{self, FileFindings, Format, Summary};
 use scope_lint::rules::{Finding, RULES, Severity, find_rule};
 use scope_lint::walk::{self, FsLoader};
@@ -47,6 +48,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// A policy that requires nothing would report "no findings" for pages that lack every call-out: say so.
+fn warn_if_requires_nothing(linter: &Linter) {
+    if let Some(warning) = linter.policy().requires_nothing() {
+        let _ = writeln!(anstream::stderr(), "warning: {}", escape(&warning));
+    }
+}
+
 fn print_error(error: &Error) {
     let mut stderr = anstream::stderr();
     for line in error.to_string().lines() {
@@ -65,6 +73,7 @@ fn linter(settings: &SettingsArgs, paths: &[PathBuf]) -> Result<Linter, Error> {
 
 fn check(args: CheckArgs) -> Result<u8, Error> {
     let linter = linter(&args.settings, &args.paths)?;
+    warn_if_requires_nothing(&linter);
     let run = walk::check_paths(&args.paths, &linter);
     let files: Vec<FileFindings<'_>> = run
         .reports
@@ -124,6 +133,7 @@ fn exit_for<'a>(fail_on: FailOn, findings: impl Iterator<Item = &'a Finding>) ->
 
 fn run_fix(args: FixArgs) -> Result<u8, Error> {
     let linter = linter(&args.settings, &args.paths)?;
+    warn_if_requires_nothing(&linter);
     let loader = FsLoader::default();
     let run = walk::check_paths(&args.paths, &linter);
     let plan = fix::plan(run, &linter, &loader);
@@ -131,12 +141,8 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
     let mut errors = plan.errors;
     if args.diff {
         for change in &plan.changes {
-            write!(
-                stdout,
-                "{}",
-                fix::unified_diff(&change.path, &change.before, &change.after)
-            )
-            .map_err(stdout_error)?;
+            let diff = fix::unified_diff(&change.path, &change.before, &change.after);
+            write!(stdout, "{}", escape_lines(&diff)).map_err(stdout_error)?;
         }
     } else {
         errors.extend(fix::write_changes(&plan.changes));
@@ -147,8 +153,8 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
             writeln!(
                 stdout,
                 "fixed {}: {}",
-                change.path.display(),
-                change.descriptions.join("; ")
+                escape_path(&change.path),
+                escape(&change.descriptions.join("; "))
             )
             .map_err(stdout_error)?;
         }
@@ -177,6 +183,17 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
         FailOn::Error,
         remaining.iter().flat_map(|file| file.findings),
     ))
+}
+
+/// `text` with each line escaped; the line breaks (`\n`, `\r\n`) that end lines are kept.
+fn escape_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let body = body.strip_suffix('\r').unwrap_or(body);
+            format!("{}{}", escape(body), &line[body.len()..])
+        })
+        .collect()
 }
 
 fn error_names(error: &Error, path: &std::path::Path) -> bool {

@@ -22,6 +22,7 @@ use crate::config::{self, Settings};
 use crate::doc::source::SourceText;
 use crate::error::{Error, Result};
 use crate::lint::{Linter, Loader, PageInput, PageReport, file_key};
+use crate::report::escape::escape;
 use crate::report::{self, FileFindings, Summary};
 use crate::rules::{Edit, Finding};
 use crate::walk::FsLoader;
@@ -384,11 +385,20 @@ impl Prepared {
         diagnostics: &mut dyn Write,
     ) -> Result<()> {
         if reports_for(context) {
+            if let Some(warning) = self.linter.policy().requires_nothing() {
+                writeln!(diagnostics, "scope-lint: warning: {}", escape(&warning))
+                    .map_err(diagnostics_error)?;
+            }
             write_findings(outcome, diagnostics)?;
         }
         if !outcome.panics.is_empty() {
-            let described: Vec<String> = outcome.panics.iter().map(Error::to_string).collect();
-            return Err(Error::Internal(described.join("\n")));
+            for error in &outcome.panics {
+                writeln!(diagnostics, "scope-lint: {error}").map_err(diagnostics_error)?;
+            }
+            return Err(Error::Usage(format!(
+                "{} could not be checked (internal error above)",
+                plural(outcome.panics.len(), "chapter")
+            )));
         }
         let summary = summary(outcome);
         let failing = match self.settings.fail_on {
@@ -925,8 +935,11 @@ fn write_findings(outcome: &Outcome, diagnostics: &mut dyn Write) -> Result<()> 
         .iter()
         .map(|(source, findings)| FileFindings { source, findings })
         .collect();
-    report::human::write(diagnostics, &files, summary(outcome), false)
-        .map_err(|error| Error::io(Path::new("<stderr>"), error))
+    report::human::write(diagnostics, &files, summary(outcome), false).map_err(diagnostics_error)
+}
+
+fn diagnostics_error(error: std::io::Error) -> Error {
+    Error::io(Path::new("<stderr>"), error)
 }
 
 fn plural(count: usize, word: &str) -> String {
