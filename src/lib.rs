@@ -13,6 +13,7 @@ pub mod fix;
 pub mod lint;
 pub mod matcher;
 pub mod mdbook;
+pub mod read;
 pub mod report;
 pub mod rules;
 pub mod table;
