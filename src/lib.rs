@@ -10,6 +10,7 @@ pub mod config;
 pub mod doc;
 pub mod error;
 pub mod fix;
+pub mod include_graph;
 pub mod lint;
 pub mod matcher;
 pub mod mdbook;

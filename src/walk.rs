@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
 use crate::error::{Error, describe_io};
+use crate::include_graph::{CheckedPage, IncludeGraph};
 use crate::read::{DEFAULT_MAX_FILE_SIZE, read_regular_file};
 use crate::lint::{Linter, Loader, LoaderMemo, PageInput, PageReport, clean, file_key};
 
@@ -151,12 +152,20 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
         }
     }
     // A file another page includes is a partial: checked for its content, never asked for a call-out.
-    let included: HashSet<PathBuf> = texts
-        .par_iter()
-        .flat_map_iter(|(file, relative, text)| {
-            linter.included_files(text, &file.path, relative, &loader)
+    // Includes that close a cycle are reported and not followed (see `include_graph`).
+    let pages: Vec<CheckedPage<'_>> = texts
+        .iter()
+        .map(|(file, relative, text)| CheckedPage {
+            location: &file.path,
+            relative,
+            text,
         })
         .collect();
+    let mut graph = IncludeGraph::build(&pages, linter, &loader);
+    drop(pages);
+    errors.append(&mut graph.cycles);
+    let included = std::mem::take(&mut graph.included);
+    loader.set_graph(graph);
     let files = texts.len();
     // Pages are parsed and checked one at a time; only the text of pages with findings is kept.
     let reports = texts
@@ -232,6 +241,8 @@ pub struct FsLoader {
     limit: u64,
     /// Included files that exist but could not be read (not a regular file, too large, not UTF-8).
     errors: Mutex<Vec<Error>>,
+    /// The run's include graph, once built: which includes close a cycle.
+    graph: std::sync::OnceLock<IncludeGraph>,
 }
 
 impl Default for FsLoader {
@@ -241,6 +252,7 @@ impl Default for FsLoader {
             memo: LoaderMemo::default(),
             limit: DEFAULT_MAX_FILE_SIZE,
             errors: Mutex::default(),
+            graph: std::sync::OnceLock::new(),
         }
     }
 }
@@ -252,6 +264,11 @@ impl FsLoader {
             limit: policy.max_file_size,
             ..FsLoader::default()
         }
+    }
+
+    /// Follows only the includes `graph` does not cut (set once, before pages are checked).
+    pub fn set_graph(&self, graph: IncludeGraph) {
+        let _ = self.graph.set(graph);
     }
 
     /// The included files that exist but could not be read, each once, in path order; a run that
@@ -268,6 +285,10 @@ impl FsLoader {
 impl Loader for FsLoader {
     fn memo(&self) -> Option<&LoaderMemo> {
         Some(&self.memo)
+    }
+
+    fn follows(&self, from: &Path, to: &Path) -> bool {
+        self.graph.get().is_none_or(|graph| graph.follows(from, to))
     }
 
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
