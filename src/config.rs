@@ -79,6 +79,7 @@ const POLICY_KEYS: &[(&str, KeySpec)] = &[
         ]),
     ),
     ("callouts", KeySpec::Tables(CALLOUT_KEYS)),
+    ("max-file-size", KeySpec::Value),
 ];
 
 /// Every key a `scope-lint.toml` may hold, nested ones included.
@@ -98,6 +99,7 @@ pub struct PolicyFile {
     pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     pub render: Option<RenderFile>,
     pub callouts: Option<Vec<CalloutFile>>,
+    pub max_file_size: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -190,6 +192,8 @@ pub struct Policy {
     pub severities: BTreeMap<&'static str, Option<Severity>>,
     pub render: RenderPolicy,
     pub callouts: Vec<CalloutPolicy>,
+    /// The largest page, include or partial read, in bytes (`max-file-size`); larger files are errors.
+    pub max_file_size: u64,
 }
 
 #[derive(Debug)]
@@ -397,7 +401,9 @@ fn compile(
         .into_iter()
         .filter_map(|callout| compile_callout(callout, table, &mut problems))
         .collect();
+    let max_file_size = max_file_size(file.max_file_size.or(base.max_file_size), &mut problems);
     problems.finish(Policy {
+        max_file_size,
         root: root.to_path_buf(),
         origin,
         exclude,
@@ -407,6 +413,25 @@ fn compile(
         render,
         callouts,
     })
+}
+
+fn max_file_size(value: Option<Spanned<i64>>, problems: &mut TomlProblems<'_>) -> u64 {
+    let Some(value) = value else {
+        return crate::read::DEFAULT_MAX_FILE_SIZE;
+    };
+    match u64::try_from(*value.get_ref()) {
+        Ok(bytes) if bytes > 0 => bytes,
+        _ => {
+            problems.push(
+                Some(value.span()),
+                format!(
+                    "`max-file-size` must be a positive number of bytes, not {}",
+                    value.get_ref()
+                ),
+            );
+            crate::read::DEFAULT_MAX_FILE_SIZE
+        }
+    }
 }
 
 fn partials(file: PartialsFile, problems: &mut TomlProblems<'_>) -> PartialsPolicy {

@@ -134,7 +134,7 @@ fn exit_for<'a>(fail_on: FailOn, findings: impl Iterator<Item = &'a Finding>) ->
 fn run_fix(args: FixArgs) -> Result<u8, Error> {
     let linter = linter(&args.settings, &args.paths)?;
     warn_if_requires_nothing(&linter);
-    let loader = FsLoader::default();
+    let loader = FsLoader::new(linter.policy());
     let run = walk::check_paths(&args.paths, &linter);
     let plan = fix::plan(run, &linter, &loader);
     let mut stdout = anstream::stdout();

@@ -570,16 +570,28 @@ fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupInd
 }
 
 /// Whether the words of a name fit a pattern whose [`WILDCARD`] tokens stand for zero or one word.
+///
+/// One pass over the pattern, keeping the set of word positions the pattern so far can end at: linear in
+/// the pattern for a name of a few words (trying each wildcard both ways would double the work for each).
 fn fits(pattern: &[&str], words: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => words.is_empty(),
-        Some((token, rest)) if *token == WILDCARD_STR => {
-            fits(rest, words) || (!words.is_empty() && fits(rest, &words[1..]))
+    let mut reachable = vec![false; words.len() + 1];
+    reachable[0] = true;
+    for token in pattern {
+        if *token == WILDCARD_STR {
+            for position in (1..=words.len()).rev() {
+                reachable[position] |= reachable[position - 1];
+            }
+            continue;
         }
-        Some((token, rest)) => words
-            .split_first()
-            .is_some_and(|(word, others)| word_fits(token, word) && fits(rest, others)),
+        for position in (1..=words.len()).rev() {
+            reachable[position] = reachable[position - 1] && word_fits(token, words[position - 1]);
+        }
+        reachable[0] = false;
+        if !reachable.contains(&true) {
+            return false;
+        }
     }
+    reachable[words.len()]
 }
 
 /// Whether `word` fits `token`, in which a [`WILDCARD`] stands for any run of characters.
@@ -708,6 +720,62 @@ mod tests {
                 .wildcard_groups(&format!("{WILDCARD} gateway thing"))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn many_wildcards_are_matched_in_one_pass() {
+        // 64 placeholders before a word no name has: trying each placeholder as zero or one word would
+        // take 2^64 steps.
+        let mut pattern = vec![WILDCARD_STR; 64];
+        pattern.push("zzz");
+        assert!(!fits(&pattern, &["ai", "gateway", "read"]));
+        let mut pattern = vec![WILDCARD_STR; 64];
+        pattern.extend(["gateway", "r\u{2}d"]);
+        assert!(fits(&pattern, &["ai", "gateway", "read"]));
+        assert!(fits(&pattern, &["gateway", "rd"]));
+        assert!(!fits(&pattern, &["ai", "gateway", "run"]));
+    }
+
+    #[test]
+    fn wildcard_fits_agree_with_trying_every_split() {
+        fn reference(pattern: &[&str], words: &[&str]) -> bool {
+            match pattern.split_first() {
+                None => words.is_empty(),
+                Some((token, rest)) if *token == WILDCARD_STR => {
+                    reference(rest, words) || (!words.is_empty() && reference(rest, &words[1..]))
+                }
+                Some((token, rest)) => words.split_first().is_some_and(|(word, others)| {
+                    word_fits(token, word) && reference(rest, others)
+                }),
+            }
+        }
+        let tokens = [WILDCARD_STR, "ai", "gateway", "g\u{2}y", "read", "日本"];
+        let words = ["ai", "gateway", "read", "日本"];
+        // Every pattern of up to 4 tokens against every prefix-free choice of up to 3 words.
+        let mut patterns: Vec<Vec<&str>> = vec![Vec::new()];
+        for _ in 0..4 {
+            let longer: Vec<Vec<&str>> = patterns
+                .iter()
+                .flat_map(|pattern| {
+                    tokens.iter().map(move |token| {
+                        let mut next = pattern.clone();
+                        next.push(*token);
+                        next
+                    })
+                })
+                .collect();
+            patterns.extend(longer.into_iter().filter(|pattern| pattern.len() <= 4));
+            patterns.sort();
+            patterns.dedup();
+        }
+        for pattern in &patterns {
+            for start in 0..words.len() {
+                for end in start..=words.len().min(start + 3) {
+                    let name = &words[start..end];
+                    assert_eq!(fits(pattern, name), reference(pattern, name), "{pattern:?} {name:?}");
+                }
+            }
+        }
     }
 
     #[test]

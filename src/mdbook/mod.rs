@@ -258,7 +258,7 @@ fn check_as_they_arrive(
     chapters: std::sync::mpsc::Receiver<StreamedChapter>,
 ) -> Result<(Prepared, Outcome)> {
     let prepared = Prepared::new(context)?;
-    let loader = FsLoader::default();
+    let loader = FsLoader::new(prepared.linter.policy());
     let run = BookRun::new(
         context,
         &prepared.linter,
@@ -696,7 +696,7 @@ fn process(
     settings: &BookSettings,
 ) -> Outcome {
     let source_dir = context.root.join(&context.config.book.src);
-    let loader = FsLoader::default();
+    let loader = FsLoader::new(linter.policy());
     let included = included_chapters(book, &source_dir, linter, &loader);
     let run = BookRun::new(context, linter, settings, &loader, included);
     let mut chapters = Vec::new();
