@@ -16,6 +16,8 @@ use crate::rules::facts::UnsatisfiedSection;
 use crate::rules::{Context, Edit, Finding, Fix};
 use crate::walk::{CheckRun, FsLoader};
 
+mod imports;
+
 /// Where a new call-out goes and how it is indented.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Spot {
@@ -86,19 +88,22 @@ pub fn insert_for_page(
 /// The fix that moves call-out `callout` of the page to the end of `target`.
 pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) -> Option<Fix> {
     let page = context.page;
-    let lines = whole_lines(page.text(), page.callouts[callout].range.clone());
+    let text = page.text();
+    let lines = own_lines(text, page.callouts[callout].range.clone())?;
     let spot = section_end(page, target);
-    if lines.contains(&spot.offset) {
+    if (lines.start..=lines.end).contains(&spot.offset) {
         return None;
     }
-    let original = &page.text()[lines.clone()];
     let newline = page.source.newline();
     let moved = reindent(
-        original.trim_end_matches(['\n', '\r']),
+        text[lines.clone()].trim_end_matches(['\n', '\r']),
         &spot.indent,
         newline,
     );
-    let removal = removal_range(page.text(), lines);
+    let (removal, replacement) = removal_range(text, lines, newline);
+    if removal.contains(&spot.offset) {
+        return None;
+    }
     Some(Fix {
         description: format!("move the call-out to {}", page.section_title(target)),
         edits: vec![
@@ -110,23 +115,25 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
             Edit {
                 file: None,
                 range: removal,
-                replacement: String::new(),
+                replacement,
             },
         ],
     })
 }
 
-/// The fix that removes call-out `callout` of the page, with one blank line around it.
-pub fn remove_callout(page: &Page, callout: usize) -> Fix {
-    let lines = whole_lines(page.text(), page.callouts[callout].range.clone());
-    Fix {
+/// The fix that removes call-out `callout` of the page, with one blank line around it; none when the
+/// call-out shares a line with other content.
+pub fn remove_callout(page: &Page, callout: usize) -> Option<Fix> {
+    let lines = own_lines(page.text(), page.callouts[callout].range.clone())?;
+    let (range, replacement) = removal_range(page.text(), lines, page.source.newline());
+    Some(Fix {
         description: "remove the stale call-out".to_owned(),
         edits: vec![Edit {
             file: None,
-            range: removal_range(page.text(), lines),
-            replacement: String::new(),
+            range,
+            replacement,
         }],
-    }
+    })
 }
 
 fn described(context: &Context<'_>, policy: &CalloutPolicy, edits: Vec<Edit>) -> Fix {
@@ -179,7 +186,7 @@ fn insertion(
         return None;
     }
     if form == CalloutForm::Aside {
-        edits.extend(aside_import(page));
+        edits.extend(aside_import(page).ok()?);
     }
     Some(edits)
 }
@@ -198,35 +205,46 @@ fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
         .any(|callout| inserted.contains(&callout.range.start))
 }
 
-/// Adds `Aside` to the page's `~/components` import, or adds that import after the front matter.
-fn aside_import(page: &Page) -> Option<Edit> {
+/// Where the Starlight components are imported from.
+const COMPONENT_SOURCES: &[&str] = &["~/components", "@astrojs/starlight/components"];
+
+/// Whether `<Aside>` needs an import, from the names the page's ESM binds: `Ok(None)` when `Aside` is already
+/// bound to a component, `Ok(Some(edit))` to add it, `Err(())` when `Aside` names a namespace object, which
+/// `<Aside>` cannot render.
+fn aside_import(page: &Page) -> Result<Option<Edit>, ()> {
     let text = page.text();
-    let imports_aside = page.esm.iter().any(|range| {
-        let statement = &text[range.clone()];
-        statement.contains("Aside") && statement.contains("import")
-    });
-    if imports_aside {
-        return None;
+    let mut locals = Vec::new();
+    let mut named_imports = Vec::new();
+    for range in &page.esm {
+        let esm = imports::read(text, range.clone());
+        locals.extend(esm.locals);
+        named_imports.extend(esm.named_imports);
+    }
+    if let Some(local) = locals.iter().find(|local| local.name == "Aside") {
+        return match local.binding {
+            imports::Binding::Namespace => Err(()),
+            _ => Ok(None),
+        };
     }
     let newline = page.source.newline();
-    let components = page.esm.iter().find(|range| {
-        text[(*range).clone()].contains("~/components") && text[(*range).clone()].contains('{')
-    });
-    if let Some(range) = components {
-        let brace = range.start + text[range.clone()].find('{')?;
-        let after_brace = &text[brace + 1..range.end];
-        let spaces = after_brace.len() - after_brace.trim_start().len();
+    let components = named_imports
+        .iter()
+        .find(|import| COMPONENT_SOURCES.contains(&import.source.as_str()));
+    if let Some(import) = components {
+        let brace = import.braces.start;
+        let inside = &text[brace + 1..import.braces.end - 1];
+        let spaces = inside.len() - inside.trim_start().len();
         let insert_at = brace + 1 + spaces;
-        let replacement = if after_brace.trim_start().starts_with('}') {
-            "Aside ".to_owned()
+        let replacement = if inside.trim().is_empty() {
+            "Aside "
         } else {
-            "Aside, ".to_owned()
+            "Aside, "
         };
-        return Some(Edit {
+        return Ok(Some(Edit {
             file: None,
             range: insert_at..insert_at,
-            replacement,
-        });
+            replacement: replacement.to_owned(),
+        }));
     }
     // After the front matter and the blank lines that follow it, so the import is a block of its own.
     let after_front = page
@@ -237,7 +255,7 @@ fn aside_import(page: &Page) -> Option<Edit> {
     let at = after_front + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
     let statement = format!("import {{ Aside }} from \"~/components\";{newline}{newline}");
     let separated = at == 0 || text[..at].ends_with(&format!("{newline}{newline}"));
-    Some(Edit {
+    Ok(Some(Edit {
         file: None,
         range: at..at,
         replacement: if separated {
@@ -245,26 +263,47 @@ fn aside_import(page: &Page) -> Option<Edit> {
         } else {
             format!("{newline}{statement}")
         },
-    })
+    }))
 }
 
-/// The end of the last non-blank line of `section`'s own content (before its first subsection).
+/// The end of the last non-blank line of `section`'s own content (before its first subsection), never
+/// before the section's heading, the front matter or an `import`/`export` statement of that section.
 fn section_end(page: &Page, section: SectionId) -> Spot {
+    let text = page.text();
     let end = page.section_body_end(section);
-    let content = page.text()[..end].trim_end();
-    let floor = page
+    let heading_end = page
         .heading_of(section)
         .map_or(0, |heading| heading.range.end);
-    let after_esm = page.esm.last().map_or(0, |range| range.end);
-    let after_front = page.front_matter.as_ref().map_or(0, |front| front.end);
+    // Only ESM lines before the end of this section: one further down the page belongs to another section.
+    let esm_end = page
+        .esm
+        .iter()
+        .map(|range| range.end)
+        .filter(|esm_end| *esm_end <= end)
+        .max()
+        .unwrap_or(0);
+    let front_end = page.front_matter.as_ref().map_or(0, |front| front.end);
+    let floor = heading_end.max(esm_end).max(front_end).min(end);
     Spot {
-        offset: content
-            .len()
-            .max(floor.min(end))
-            .max(after_esm.min(end))
-            .max(after_front.min(end)),
+        offset: content_end(text, end).max(content_end(text, floor)),
         indent: String::new(),
     }
+}
+
+/// The end of the last line before `limit` that is not blank (only spaces, tabs and line breaks), without
+/// its line break: the place to insert after so that the line and its ending stay whole. A `limit` inside a
+/// line counts the part of the line before it.
+fn content_end(text: &str, limit: usize) -> usize {
+    let head = &text[..limit];
+    let content = head.trim_end_matches([' ', '\t', '\r', '\n']);
+    if content.is_empty() {
+        return 0;
+    }
+    // Keep trailing spaces and tabs of the last content line: insert at the end of the line itself.
+    let line_end = head[content.len()..]
+        .find(['\r', '\n'])
+        .map_or(limit, |index| content.len() + index);
+    line_end
 }
 
 /// The spot after the block holding `range`: inside the innermost list item that holds it (with the item's
@@ -277,9 +316,8 @@ fn after_block(page: &Page, range: Range<usize>) -> Spot {
         .filter(|item| item.range.start <= range.start && range.end <= item.range.end)
         .min_by_key(|item| item.range.len());
     if let Some(item) = item {
-        let content = page.text()[..item.range.end].trim_end();
         return Spot {
-            offset: content.len(),
+            offset: content_end(page.text(), item.range.end),
             indent: " ".repeat(item.content_indent),
         };
     }
@@ -299,7 +337,7 @@ fn after_block(page: &Page, range: Range<usize>) -> Spot {
         .unwrap_or(0);
     let end = block_end.max(element_end).max(range.end);
     Spot {
-        offset: page.text()[..end].trim_end().len(),
+        offset: content_end(page.text(), end),
         indent: String::new(),
     }
 }
@@ -320,22 +358,56 @@ fn line_after(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |index| offset + index + 1)
 }
 
-/// `lines` plus one blank line that separates them from what follows (or precedes, at the end of the text).
-fn removal_range(text: &str, lines: Range<usize>) -> Range<usize> {
-    let after = &text[lines.end..];
-    let blank_after = after.len() - after.trim_start_matches(['\r', '\n']).len();
-    if blank_after > 0 && lines.end + blank_after < text.len() {
-        let first_blank = after.find('\n').map_or(0, |index| index + 1);
-        return lines.start..lines.end + first_blank;
+/// What removing `lines` takes with it: one blank line that separates them from what follows (or, when
+/// nothing but blank lines follows, the blank line before them), so the blocks around keep one blank line between
+/// them. Between two lines of content with no blank line on either side, the lines are replaced by a line
+/// break, so the blocks before and after are not joined into one. Returns the range and its replacement.
+fn removal_range(text: &str, lines: Range<usize>, newline: &str) -> (Range<usize>, String) {
+    let blank_after = blank_lines_from(text, lines.end);
+    let content_after = lines.end + blank_after.iter().sum::<usize>() < text.len();
+    let blank_before = blank_line_before(text, lines.start);
+    match (blank_after.first(), content_after, blank_before) {
+        (Some(first_blank), true, _) => (lines.start..lines.end + first_blank, String::new()),
+        (None, true, None) if lines.start > 0 => (lines, newline.to_owned()),
+        (_, false, Some(blank_before)) => (blank_before..lines.end, String::new()),
+        _ => (lines, String::new()),
     }
-    let before = &text[..lines.start];
-    let trimmed = before.trim_end_matches(['\r', '\n']);
-    let gap = before.len() - trimmed.len();
-    if gap > 1 {
-        let newline = if before.ends_with("\r\n") { 2 } else { 1 };
-        return lines.start - newline..lines.end;
+}
+
+/// The lengths (line break included) of the blank lines that start at `offset`, in order.
+fn blank_lines_from(text: &str, offset: usize) -> Vec<usize> {
+    let mut lengths = Vec::new();
+    let mut at = offset;
+    while at < text.len() {
+        let rest = &text[at..];
+        let line_len = rest.find('\n').map_or(rest.len(), |index| index + 1);
+        if !rest[..line_len].trim_matches([' ', '\t', '\r', '\n']).is_empty() {
+            break;
+        }
+        lengths.push(line_len);
+        at += line_len;
     }
-    lines
+    lengths
+}
+
+/// The start of the line before the one at `line_start`, when that line is blank.
+fn blank_line_before(text: &str, line_start: usize) -> Option<usize> {
+    let before = text[..line_start].strip_suffix('\n')?;
+    let start = before.rfind('\n').map_or(0, |index| index + 1);
+    before[start..]
+        .trim_matches([' ', '\t', '\r'])
+        .is_empty()
+        .then_some(start)
+}
+
+/// The whole lines of a call-out, when nothing but indentation shares them; a call-out that shares a line
+/// with other content (a list marker, a quote marker, text) is not moved or removed automatically.
+fn own_lines(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let lines = whole_lines(text, range.clone());
+    let before = &text[lines.start..range.start];
+    let after = &text[range.end.min(lines.end)..lines.end];
+    let only_space = |part: &str| part.trim_matches([' ', '\t', '\r', '\n']).is_empty();
+    (only_space(before) && only_space(after)).then_some(lines)
 }
 
 /// Moves every line of `text` from its common indentation to `indent`.
@@ -714,15 +786,31 @@ mod tests {
         let text = "a\n\n> [!NOTE]\n> x\n\nb\n";
         let lines = whole_lines(text, 3..15);
         assert_eq!(&text[lines.clone()], "> [!NOTE]\n> x\n");
-        let removal = removal_range(text, lines);
-        let mut out = text.to_owned();
-        out.replace_range(removal, "");
-        assert_eq!(out, "a\n\nb\n");
+        let removed = |text: &str, lines| {
+            let (range, replacement) = removal_range(text, lines, "\n");
+            let mut out = text.to_owned();
+            out.replace_range(range, &replacement);
+            out
+        };
+        assert_eq!(removed(text, lines), "a\n\nb\n");
         let at_end = "a\n\n> **Note:** x\n";
-        let lines = whole_lines(at_end, 3..16);
-        let mut out = at_end.to_owned();
-        out.replace_range(removal_range(at_end, lines), "");
-        assert_eq!(out, "a\n");
+        assert_eq!(removed(at_end, whole_lines(at_end, 3..16)), "a\n");
+    }
+
+    #[test]
+    fn removal_never_joins_lines_and_a_crlf_is_not_a_blank_line() {
+        let removed = |text: &str, range: Range<usize>| {
+            let (range, replacement) = removal_range(text, whole_lines(text, range), "\r\n");
+            let mut out = text.to_owned();
+            out.replace_range(range, &replacement);
+            out
+        };
+        let glued = "## Intro\r\n> **Note:** x\r\n## Perms\r\n";
+        assert_eq!(removed(glued, 10..23), "## Intro\r\n\r\n## Perms\r\n");
+        let row = "| a |\r\n| - |\r\n| b |\r\n\r\n> **Note:** x\r\n## Next\r\n";
+        assert_eq!(removed(row, 23..36), "| a |\r\n| - |\r\n| b |\r\n\r\n## Next\r\n");
+        let last = "text\r\n\r\n> **Note:** x\r\n";
+        assert_eq!(removed(last, 8..22), "text\r\n");
     }
 
     #[test]
