@@ -17,6 +17,7 @@ use crate::rules::{Context, Edit, Finding, Fix};
 use crate::walk::{CheckRun, FsLoader};
 
 mod imports;
+mod structure;
 
 /// Where a new call-out goes and how it is indented.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,7 +382,10 @@ fn blank_lines_from(text: &str, offset: usize) -> Vec<usize> {
     while at < text.len() {
         let rest = &text[at..];
         let line_len = rest.find('\n').map_or(rest.len(), |index| index + 1);
-        if !rest[..line_len].trim_matches([' ', '\t', '\r', '\n']).is_empty() {
+        if !rest[..line_len]
+            .trim_matches([' ', '\t', '\r', '\n'])
+            .is_empty()
+        {
             break;
         }
         lengths.push(line_len);
@@ -588,7 +592,13 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
     let mut changes: BTreeMap<PathBuf, FileChange> = BTreeMap::new();
     for (path, target) in targets {
         let edits: Vec<&Edit> = target.edits.iter().collect();
-        match apply_edits(&target.source.text, &edits) {
+        let dialect = linter
+            .policy()
+            .dialect_for(&crate::walk::relative_to_root(linter, &path));
+        let checked = apply_edits(&target.source.text, &edits).and_then(|after| {
+            keeps_structure(&target.source, &after, &edits, dialect).map(|()| after)
+        });
+        match checked {
             Ok(after) if after != target.source.text => {
                 changes.insert(
                     path.clone(),
@@ -612,6 +622,23 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
         errors,
         files,
     }
+}
+
+/// Re-parses the fixed text and checks that its blocks are the original's plus exactly the inserted call-out,
+/// minus exactly the removed one (see `fix/structure.rs`).
+pub fn keeps_structure(
+    source: &SourceText,
+    after: &str,
+    edits: &[&Edit],
+    dialect: Dialect,
+) -> Result<()> {
+    let before = Page::parse(source.clone(), dialect);
+    let fixed = Page::parse(SourceText::new(source.path(), after.to_owned()), dialect);
+    structure::check(&before, &fixed, edits).map_err(|problem| {
+        Error::Internal(format!(
+            "the fix would change the page's structure: {problem}"
+        ))
+    })
 }
 
 struct Target {
@@ -808,7 +835,10 @@ mod tests {
         let glued = "## Intro\r\n> **Note:** x\r\n## Perms\r\n";
         assert_eq!(removed(glued, 10..23), "## Intro\r\n\r\n## Perms\r\n");
         let row = "| a |\r\n| - |\r\n| b |\r\n\r\n> **Note:** x\r\n## Next\r\n";
-        assert_eq!(removed(row, 23..36), "| a |\r\n| - |\r\n| b |\r\n\r\n## Next\r\n");
+        assert_eq!(
+            removed(row, 23..36),
+            "| a |\r\n| - |\r\n| b |\r\n\r\n## Next\r\n"
+        );
         let last = "text\r\n\r\n> **Note:** x\r\n";
         assert_eq!(removed(last, 8..22), "text\r\n");
     }

@@ -69,7 +69,8 @@ fn import(tokens: &[Spanned<'_>], mut at: usize, esm: &mut Esm) -> usize {
         Some((Token::Word(word), _)) => Some(*word),
         _ => None,
     };
-    let punct = |at: usize, c: char| matches!(tokens.get(at), Some((Token::Punct(p), _)) if *p == c);
+    let punct =
+        |at: usize, c: char| matches!(tokens.get(at), Some((Token::Punct(p), _)) if *p == c);
     // `import type { X }` binds types only; `import "x"` binds nothing.
     if word(at) == Some("type") && word(at + 1) != Some("from") {
         return at;
@@ -234,7 +235,10 @@ mod tests {
     fn every_specifier_form_is_read() {
         assert_eq!(
             locals("import { Asides, Aside as A } from \"~/components\";"),
-            vec![("Asides".into(), named("Asides")), ("A".into(), named("Aside"))]
+            vec![
+                ("Asides".into(), named("Asides")),
+                ("A".into(), named("Aside"))
+            ]
         );
         assert_eq!(
             locals("import Card, { Aside, Tabs as T } from '~/components'"),
@@ -252,7 +256,9 @@ mod tests {
             ]
         );
         assert_eq!(
-            locals("import {\n  // Aside\n  Tabs, /* Aside */\n  type Aside,\n} from \"~/components\";"),
+            locals(
+                "import {\n  // Aside\n  Tabs, /* Aside */\n  type Aside,\n} from \"~/components\";"
+            ),
             vec![("Tabs".into(), named("Tabs"))]
         );
         assert_eq!(locals("import type { Aside } from \"x\";"), vec![]);
