@@ -18,6 +18,7 @@ use crate::walk::{CheckRun, FsLoader};
 
 mod imports;
 mod structure;
+mod write;
 
 /// Where a new call-out goes and how it is indented.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -487,36 +488,6 @@ pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
         .to_string()
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, the original's
-/// permissions, then a rename over the original.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let permissions = std::fs::metadata(path)
-        .map_err(|error| Error::io(path, error))?
-        .permissions();
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".scope-lint-")
-        .tempfile_in(&directory)
-        .map_err(|error| Error::io(&directory, error))?;
-    temporary
-        .write_all(bytes)
-        .map_err(|error| Error::io(path, error))?;
-    temporary
-        .as_file()
-        .sync_all()
-        .map_err(|error| Error::io(path, error))?;
-    std::fs::set_permissions(temporary.path(), permissions)
-        .map_err(|error| Error::io(path, error))?;
-    temporary
-        .persist(path)
-        .map_err(|error| Error::io(path, error.error))?;
-    Ok(())
-}
-
 /// One file that the fixes change.
 #[derive(Debug, Clone)]
 pub struct FileChange {
@@ -528,6 +499,10 @@ pub struct FileChange {
     pub bom: bool,
     /// What was done, one line per fix.
     pub descriptions: Vec<String>,
+    /// The file that is written: `path` with every symbolic link resolved.
+    pub real: PathBuf,
+    /// The file's size, modification time and inode when the fix was planned.
+    pub stamp: Option<write::Stamp>,
 }
 
 /// The planned fixes of a run, verified by checking the fixed pages again.
@@ -543,9 +518,17 @@ pub struct FixPlan {
 
 /// Plans the fixes for every finding of `run` that has one, applies them in memory, and checks the fixed
 /// pages again: a file whose fixed finding would still be reported is left out with an internal error.
-pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
+///
+/// Only files whose real path (every symbolic link resolved) lies under the real path of one of `roots` (the
+/// paths the user gave) are changed; a page reached twice (`fix d ./d`, a link and its target) is fixed once.
+pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[PathBuf]) -> FixPlan {
     let files = run.files;
     let mut errors = std::mem::take(&mut run.errors);
+    let mut seen = std::collections::HashSet::new();
+    run.reports.retain(|report| {
+        let path = report.source.path();
+        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    });
     let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
     let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
     for (index, report) in run.reports.iter().enumerate() {
@@ -599,22 +582,28 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
             keeps_structure(&target.source, &after, &edits, dialect).map(|()| after)
         });
         match checked {
-            Ok(after) if after != target.source.text => {
-                changes.insert(
-                    path.clone(),
-                    FileChange {
-                        path,
-                        before: target.source.text.clone(),
-                        after,
-                        bom: target.source.bom,
-                        descriptions: target.descriptions,
-                    },
-                );
-            }
+            Ok(after) if after != target.source.text => match inside_roots(&path, roots) {
+                Ok((real, stamp)) => {
+                    changes.insert(
+                        path.clone(),
+                        FileChange {
+                            path,
+                            before: target.source.text.clone(),
+                            after,
+                            bom: target.source.bom,
+                            descriptions: target.descriptions,
+                            real,
+                            stamp,
+                        },
+                    );
+                }
+                Err(error) => errors.push(error),
+            },
             Ok(_) => {}
             Err(error) => errors.push(in_file(&path, error)),
         }
     }
+    refuse_shared_files(&mut changes, &mut errors);
     let remaining = verify(&run, &owners, &mut changes, linter, loader, &mut errors);
     FixPlan {
         changes: changes.into_values().collect(),
@@ -639,6 +628,61 @@ pub fn keeps_structure(
             "the fix would change the page's structure: {problem}"
         ))
     })
+}
+
+/// The real path of `path` and its stamp, when the real path lies under the real path of one of `roots`.
+fn inside_roots(path: &Path, roots: &[PathBuf]) -> Result<(PathBuf, Option<write::Stamp>)> {
+    let real = std::fs::canonicalize(path).map_err(|error| Error::io(path, error))?;
+    let current = [PathBuf::from(".")];
+    let roots = if roots.is_empty() {
+        &current[..]
+    } else {
+        roots
+    };
+    let inside = roots
+        .iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+        .any(|root| real.starts_with(root));
+    if !inside {
+        return Err(Error::io(
+            path,
+            std::io::Error::other(format!(
+                "resolves to {}, outside the paths given; left alone",
+                real.display()
+            )),
+        ));
+    }
+    let stamp = std::fs::metadata(&real)
+        .ok()
+        .map(|metadata| write::Stamp::of(&metadata));
+    Ok((real, stamp))
+}
+
+/// Two changes of one real file under different names (a page that is also included as a partial through
+/// another path) would overwrite each other: neither is written.
+fn refuse_shared_files(changes: &mut BTreeMap<PathBuf, FileChange>, errors: &mut Vec<Error>) {
+    let mut by_real: BTreeMap<&Path, Vec<&Path>> = BTreeMap::new();
+    for change in changes.values() {
+        by_real.entry(&change.real).or_default().push(&change.path);
+    }
+    let shared: Vec<PathBuf> = by_real
+        .into_values()
+        .filter(|paths| paths.len() > 1)
+        .flat_map(|paths| {
+            errors.push(Error::Internal(format!(
+                "{}: fixed through {} different paths ({}); nothing was written for it",
+                paths[0].display(),
+                paths.len(),
+                paths
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+            paths.into_iter().map(Path::to_path_buf)
+        })
+        .collect();
+    changes.retain(|path, _| !shared.contains(path));
 }
 
 struct Target {
@@ -752,29 +796,26 @@ impl Loader for Overlay<'_> {
     }
 }
 
-/// Writes every change: a file that changed on disk since it was read is left alone with an error.
+/// Writes one change (see [`write`]): through symbolic links, keeping hard links, mode, owner and group,
+/// and only when the file is still what was read. On error nothing was written.
+pub fn write_change(change: &FileChange) -> Result<()> {
+    let expected = with_bom(&change.before, change.bom);
+    let bytes = with_bom(&change.after, change.bom);
+    write::write(&write::Job {
+        shown: &change.path,
+        real: &change.real,
+        expected: expected.as_bytes(),
+        stamp: change.stamp.as_ref(),
+        bytes: bytes.as_bytes(),
+    })
+}
+
+/// Writes every change; returns the errors (a change with an error was not written).
 pub fn write_changes(changes: &[FileChange]) -> Vec<Error> {
-    let mut errors = Vec::new();
-    for change in changes {
-        let expected = with_bom(&change.before, change.bom);
-        match std::fs::read(&change.path) {
-            Ok(current) if current == expected.as_bytes() => {
-                if let Err(error) =
-                    write_atomic(&change.path, with_bom(&change.after, change.bom).as_bytes())
-                {
-                    errors.push(error);
-                }
-            }
-            Ok(_) => errors.push(Error::Io {
-                path: change.path.clone(),
-                source: std::io::Error::other(
-                    "changed on disk since it was read; left alone, run `scope-lint fix` again",
-                ),
-            }),
-            Err(error) => errors.push(Error::io(&change.path, error)),
-        }
-    }
-    errors
+    changes
+        .iter()
+        .filter_map(|change| write_change(change).err())
+        .collect()
 }
 
 fn with_bom(text: &str, bom: bool) -> String {

@@ -149,11 +149,8 @@ fn a_file_changed_since_it_was_read_is_left_alone() {
         .unwrap(),
     );
     let loader = FsLoader::default();
-    let plan = fix::plan(
-        walk::check_paths(&[dir.path().to_path_buf()], &linter),
-        &linter,
-        &loader,
-    );
+    let roots = [dir.path().to_path_buf()];
+    let plan = fix::plan(walk::check_paths(&roots, &linter), &linter, &loader, &roots);
     assert_eq!(plan.changes.len(), 1);
     fs::write(&page, "# Someone else's edit\n").unwrap();
     let errors = fix::write_changes(&plan.changes);

@@ -44,6 +44,21 @@ impl CalloutForm {
         CalloutForm::Shortcode,
     ];
 
+    /// The kinds this form renders and [`detect`] recognises again (the tool's own list: Starlight asides,
+    /// GitHub alerts, mdbook-admonish directives).
+    pub fn kinds(self) -> &'static [&'static str] {
+        match self {
+            CalloutForm::Directive | CalloutForm::Aside => &["note", "tip", "caution", "danger"],
+            CalloutForm::GfmAlert => &["note", "tip", "important", "warning", "caution"],
+            CalloutForm::Admonish => &[
+                "note", "abstract", "info", "tip", "success", "question", "warning", "failure",
+                "danger", "bug", "example", "quote",
+            ],
+            CalloutForm::Blockquote => NOTE_WORDS,
+            CalloutForm::Shortcode => &["note", "tip", "caution", "danger", "warning"],
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             CalloutForm::Directive => "Starlight `:::note` directive",
