@@ -375,6 +375,10 @@ fn blocks(page: &Page) -> Vec<Block> {
         label: format!("{:?} {}", callout.form, callout.kind),
         ..plain(Kind::Callout, &callout.range)
     }));
+    // Ranges end at their last non-blank byte: parsers differ on whether a block owns its line break.
+    for block in &mut blocks {
+        block.range.end = trimmed_end(page.text(), block.range.start, block.range.end);
+    }
     blocks.sort_by_key(|block| {
         (
             block.range.start,
