@@ -106,7 +106,7 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
     if removal.contains(&spot.offset) {
         return None;
     }
-    Some(Fix {
+    let fix = Fix {
         description: format!("move the call-out to {}", page.section_title(target)),
         edits: vec![
             Edit {
@@ -120,7 +120,8 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
                 replacement,
             },
         ],
-    })
+    };
+    keeps_page_structure(page, &fix.edits).then_some(fix)
 }
 
 /// The fix that removes call-out `callout` of the page, with one blank line around it; none when the
@@ -128,14 +129,15 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
 pub fn remove_callout(page: &Page, callout: usize) -> Option<Fix> {
     let lines = own_lines(page.text(), page.callouts[callout].range.clone())?;
     let (range, replacement) = removal_range(page.text(), lines, page.source.newline());
-    Some(Fix {
+    let fix = Fix {
         description: "remove the stale call-out".to_owned(),
         edits: vec![Edit {
             file: None,
             range,
             replacement,
         }],
-    })
+    };
+    keeps_page_structure(page, &fix.edits).then_some(fix)
 }
 
 fn described(context: &Context<'_>, policy: &CalloutPolicy, edits: Vec<Edit>) -> Fix {
@@ -184,27 +186,22 @@ fn insertion(
         range: spot.offset..spot.offset,
         replacement: format!("{separator}{rendered}{trailer}"),
     }];
-    if !lands_as_callout(page, &edits[0]) {
-        return None;
-    }
     if form == CalloutForm::Aside {
         edits.extend(aside_import(page).ok()?);
     }
-    Some(edits)
+    keeps_page_structure(page, &edits).then_some(edits)
 }
 
-/// Whether the inserted text is read back as a call-out: not swallowed by an unclosed code fence, HTML
-/// comment or JSX expression that runs to the end of the page.
-fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
-    let Ok(text) = apply_edits(page.text(), &[insertion]) else {
+/// Whether `edits` leave `page`'s block structure as it was, plus or minus exactly the call-outs they insert
+/// or remove ([`structure::check`]); an insertion swallowed by an unclosed fence, comment or expression, or a
+/// removal that would join two lists, is not offered as a fix.
+fn keeps_page_structure(page: &Page, edits: &[Edit]) -> bool {
+    let refs: Vec<&Edit> = edits.iter().collect();
+    let Ok(text) = apply_edits(page.text(), &refs) else {
         return false;
     };
-    let inserted = insertion.range.start..insertion.range.start + insertion.replacement.len();
-    let reparsed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
-    reparsed
-        .callouts
-        .iter()
-        .any(|callout| inserted.contains(&callout.range.start))
+    let fixed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
+    structure::check(page, &fixed, &refs).is_ok()
 }
 
 /// Where the Starlight components are imported from.
@@ -436,22 +433,37 @@ fn reindent(text: &str, indent: &str, newline: &str) -> String {
         .join(newline)
 }
 
-/// Applies edits to `text`; edits must not overlap (identical edits are applied once).
-pub fn apply_edits(text: &str, edits: &[&Edit]) -> Result<String> {
+/// The edits in order, identical ones once, and overlapping removals (two stale call-outs next to each
+/// other, each taking the blank line between them) merged into one; any other overlap is an error.
+fn normalized(edits: &[&Edit]) -> Result<Vec<Edit>> {
     let mut sorted: Vec<&Edit> = edits.to_vec();
     sorted.sort_by_key(|edit| (edit.range.start, edit.range.end));
     sorted.dedup_by(|a, b| a.range == b.range && a.replacement == b.replacement);
-    for pair in sorted.windows(2) {
-        if pair[0].range.end > pair[1].range.start {
-            return Err(Error::Internal(format!(
-                "two fixes edit overlapping bytes {:?} and {:?}",
-                pair[0].range, pair[1].range
-            )));
+    let mut merged: Vec<Edit> = Vec::with_capacity(sorted.len());
+    for edit in sorted {
+        match merged.last_mut() {
+            Some(last) if last.range.end > edit.range.start => {
+                if !(last.replacement.is_empty() && edit.replacement.is_empty()) {
+                    return Err(Error::Internal(format!(
+                        "two fixes edit overlapping bytes {:?} and {:?}",
+                        last.range, edit.range
+                    )));
+                }
+                last.range.end = last.range.end.max(edit.range.end);
+            }
+            _ => merged.push(edit.clone()),
         }
     }
+    Ok(merged)
+}
+
+/// Applies edits to `text`; edits must not overlap (identical edits are applied once, overlapping removals
+/// are merged).
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> Result<String> {
+    let sorted = normalized(edits)?;
     let mut out = String::with_capacity(text.len() + 512);
     let mut cursor = 0;
-    for edit in sorted {
+    for edit in &sorted {
         if edit.range.end > text.len()
             || !text.is_char_boundary(edit.range.start)
             || !text.is_char_boundary(edit.range.end)

@@ -64,12 +64,13 @@ struct Placed<'a> {
 /// Checks that `after` is `before` with `edits` adding or removing whole call-outs and nothing else.
 /// `edits` are the ones that turned `before`'s text into `after`'s (as [`super::apply_edits`] takes them).
 pub fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
-    let placed = place(edits);
+    let edits = super::normalized(edits).map_err(|error| error.to_string())?;
+    let placed = place(&edits);
     let original = blocks(before);
     let fixed = blocks(after);
     for edit in &placed {
         if !edit.edit.range.is_empty() {
-            removed_is_one_callout(before, &original, edit.edit.range.clone())?;
+            removed_are_callouts(before, &original, edit.edit.range.clone())?;
         }
         if !edit.fixed.is_empty() {
             inserted_is_one_callout(after, &fixed, edit.fixed.clone())?;
@@ -112,8 +113,12 @@ fn same_block(
     new: &Block,
 ) -> Result<(), String> {
     let start = to_original(placed, new.range.start);
-    let end = trimmed_end(before.text(), start, to_original(placed, new.range.end));
-    let old_end = trimmed_end(before.text(), old.range.start, old.range.end);
+    let end = trimmed_end(
+        seen_text(before, new.kind),
+        start,
+        to_original(placed, new.range.end),
+    );
+    let old_end = trimmed_end(seen_text(before, old.kind), old.range.start, old.range.end);
     if old.kind != new.kind
         || old.level != new.level
         || old.label != new.label
@@ -215,32 +220,47 @@ fn inserted_is_one_callout(
     only_blank_around(page.text(), &region, &outer.range, "inserted")
 }
 
-/// The blocks that start inside a removed range must be one call-out and what it holds.
-fn removed_is_one_callout(
-    page: &Page,
-    blocks: &[Block],
-    region: Range<usize>,
-) -> Result<(), String> {
+/// The blocks that start inside a removed range must be call-outs (and what they hold), with nothing but
+/// blank space between them (two neighbouring removals are merged into one range).
+fn removed_are_callouts(page: &Page, blocks: &[Block], region: Range<usize>) -> Result<(), String> {
     let starting: Vec<&Block> = blocks
         .iter()
         .filter(|block| inside(&region, block.range.start))
         .collect();
-    let text = &page.text()[region.clone()];
-    if starting.is_empty() {
-        return if text.trim_matches([' ', '\t', '\r', '\n']).is_empty() {
-            Ok(())
-        } else {
-            Err("the removed text is not a call-out".to_owned())
-        };
+    let outer: Vec<&Block> = starting
+        .iter()
+        .filter(|block| {
+            !starting.iter().any(|other| {
+                !std::ptr::eq(*other, **block)
+                    && other.range.start <= block.range.start
+                    && block.range.end <= other.range.end
+                    && (other.range.len() > block.range.len() || other.kind == Kind::Callout)
+            })
+        })
+        .copied()
+        .collect();
+    let blank = |range: Range<usize>| {
+        page.text()[range]
+            .trim_matches([' ', '\t', '\r', '\n'])
+            .is_empty()
+    };
+    let mut cursor = region.start;
+    for block in &outer {
+        if block.kind != Kind::Callout || block.range.end > region.end {
+            return Err(format!(
+                "the removed text holds {}, not only a call-out",
+                describe(block, page)
+            ));
+        }
+        if !blank(cursor..block.range.start) {
+            return Err("the removed text holds more than the call-out".to_owned());
+        }
+        cursor = block.range.end;
     }
-    let outer = outermost(&starting, "removed", page)?;
-    if outer.kind != Kind::Callout || outer.range.end > region.end {
-        return Err(format!(
-            "the removed text holds {}, not only a call-out",
-            describe(outer, page)
-        ));
+    if !blank(cursor..region.end) {
+        return Err("the removed text holds more than the call-out".to_owned());
     }
-    only_blank_around(page.text(), &region, &outer.range, "removed")
+    Ok(())
 }
 
 /// The one block that holds every other block of `blocks`.
@@ -283,13 +303,11 @@ fn inside(region: &Range<usize>, offset: usize) -> bool {
     region.start <= offset && offset < region.end
 }
 
-fn place<'a>(edits: &[&'a Edit]) -> Vec<Placed<'a>> {
-    let mut sorted: Vec<&Edit> = edits.to_vec();
-    sorted.sort_by_key(|edit| (edit.range.start, edit.range.end));
-    sorted.dedup_by(|a, b| a.range == b.range && a.replacement == b.replacement);
+/// `edits` (normalised: sorted, not overlapping) with where each replacement lies in the fixed text.
+fn place(edits: &[Edit]) -> Vec<Placed<'_>> {
     let mut shift: isize = 0;
-    sorted
-        .into_iter()
+    edits
+        .iter()
         .map(|edit| {
             let start = edit.range.start.saturating_add_signed(shift);
             shift += edit.replacement.len() as isize - edit.range.len() as isize;
@@ -314,6 +332,15 @@ fn to_original(placed: &[Placed<'_>], offset: usize) -> usize {
         shift = edit.fixed.end as isize - edit.edit.range.end as isize;
     }
     offset.saturating_add_signed(-shift)
+}
+
+/// The text a block's kind is parsed from: pulldown-cmark's blocks see the masked text (MDX, directives and
+/// shortcodes blanked), so blank space after them is blank in that text.
+fn seen_text(page: &Page, kind: Kind) -> &str {
+    match kind {
+        Kind::Heading | Kind::Table | Kind::List | Kind::Code => &page.masked,
+        Kind::FrontMatter | Kind::Esm | Kind::Element | Kind::Callout => page.text(),
+    }
 }
 
 /// `end` moved back over trailing blank space, never before `start`.
@@ -377,7 +404,11 @@ fn blocks(page: &Page) -> Vec<Block> {
     }));
     // Ranges end at their last non-blank byte: parsers differ on whether a block owns its line break.
     for block in &mut blocks {
-        block.range.end = trimmed_end(page.text(), block.range.start, block.range.end);
+        block.range.end = trimmed_end(
+            seen_text(page, block.kind),
+            block.range.start,
+            block.range.end,
+        );
     }
     blocks.sort_by_key(|block| {
         (
