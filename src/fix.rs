@@ -186,15 +186,34 @@ fn insertion(
         range: spot.offset..spot.offset,
         replacement: format!("{separator}{rendered}{trailer}"),
     }];
+    if !lands_as_callout(page, &edits[0]) {
+        return None;
+    }
     if form == CalloutForm::Aside {
         edits.extend(aside_import(page).ok()?);
     }
-    keeps_page_structure(page, &edits).then_some(edits)
+    // Whether the rest of the page keeps its structure is checked before writing: a template that breaks
+    // it is reported as an error naming the file rather than silently not offered.
+    Some(edits)
+}
+
+/// Whether the inserted text is read back as a call-out: not swallowed by an unclosed code fence, HTML
+/// comment or JSX expression that runs to the end of the page.
+fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
+    let Ok(text) = apply_edits(page.text(), &[insertion]) else {
+        return false;
+    };
+    let inserted = insertion.range.start..insertion.range.start + insertion.replacement.len();
+    let reparsed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
+    reparsed
+        .callouts
+        .iter()
+        .any(|callout| inserted.contains(&callout.range.start))
 }
 
 /// Whether `edits` leave `page`'s block structure as it was, plus or minus exactly the call-outs they insert
-/// or remove ([`structure::check`]); an insertion swallowed by an unclosed fence, comment or expression, or a
-/// removal that would join two lists, is not offered as a fix.
+/// or remove ([`structure::check`]): a move or removal that would join the blocks around it (two lists
+/// become one) is not offered as a fix, and the finding stays for a person to fix.
 fn keeps_page_structure(page: &Page, edits: &[Edit]) -> bool {
     let refs: Vec<&Edit> = edits.iter().collect();
     let Ok(text) = apply_edits(page.text(), &refs) else {

@@ -590,3 +590,23 @@ fn read_only_directories_and_files_are_reported_and_never_called_fixed() {
         TABLE_PAGE.as_bytes()
     );
 }
+
+#[test]
+fn a_stale_callout_between_two_lists_is_left_for_a_person_rather_than_joining_them() {
+    let capabilities = include_str!("cmd/fix-stale.in/capabilities.toml");
+    let config = include_str!("cmd/fix-stale.in/scope-lint.toml");
+    let page = "# AI Gateway tokens\n\n- AI Gateway Read\n\n> **Note:** AI Gateway permissions are account-scoped only; they cannot be restricted to a single gateway.\n\n- AI Gateway Run 🙂\n";
+    let dir = temp_tree(&[
+        ("capabilities.toml", capabilities.as_bytes()),
+        ("scope-lint.toml", config.as_bytes()),
+        ("g.md", page.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", outcome(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("nothing to fix in 1 file\n\nnot fixed automatically:\nerror[SL002]"),
+        "{stdout}"
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("g.md")).unwrap(), page);
+}
