@@ -565,14 +565,18 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
     for (index, report) in run.reports.iter().enumerate() {
         let page_path = report.source.path().to_path_buf();
         let mut touched = Vec::new();
-        for finding in &report.findings {
+        for (finding_index, finding) in report.findings.iter().enumerate() {
             let Some(fix) = &finding.fix else { continue };
+            let mut by_file: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
             for edit in &fix.edits {
                 let path = edit.file.clone().unwrap_or_else(|| page_path.clone());
+                by_file.entry(path).or_default().push(edit.clone());
+            }
+            for (path, edits) in by_file {
                 let target = match targets.entry(path.clone()) {
                     std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
                     std::collections::btree_map::Entry::Vacant(entry) => {
-                        let source = if edit.file.is_none() {
+                        let source = if path == page_path {
                             Ok(report.source.clone())
                         } else {
                             crate::walk::read_source(&path).map(|text| SourceText::new(&path, text))
@@ -580,8 +584,7 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
                         match source {
                             Ok(source) => entry.insert(Target {
                                 source,
-                                edits: Vec::new(),
-                                descriptions: Vec::new(),
+                                fixes: Vec::new(),
                             }),
                             Err(error) => {
                                 errors.push(error);
@@ -590,10 +593,11 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
                         }
                     }
                 };
-                target.edits.push(edit.clone());
-                if !target.descriptions.contains(&fix.description) {
-                    target.descriptions.push(fix.description.clone());
-                }
+                target.fixes.push(PlannedFix {
+                    finding: (index, finding_index),
+                    description: fix.description.clone(),
+                    edits,
+                });
                 if !touched.contains(&path) {
                     touched.push(path);
                 }
@@ -603,16 +607,25 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
             owners.push((index, touched));
         }
     }
+    let mut deferred: Vec<(usize, usize)> = Vec::new();
     let mut changes: BTreeMap<PathBuf, FileChange> = BTreeMap::new();
     for (path, target) in targets {
-        let edits: Vec<&Edit> = target.edits.iter().collect();
         let dialect = linter
             .policy()
             .dialect_for(&crate::walk::relative_to_root(linter, &path));
-        let checked = apply_edits(&target.source.text, &edits).and_then(|after| {
-            keeps_structure(&target.source, &after, &edits, dialect).map(|()| after)
-        });
-        match checked {
+        let groups: Vec<Vec<Edit>> = target.fixes.iter().map(|fix| fix.edits.clone()).collect();
+        let checked = combine(&target.source, dialect, &groups).map_err(|(_, error)| error);
+        let mut descriptions: Vec<String> = Vec::new();
+        if let Ok(combined) = &checked {
+            for (index, fix) in target.fixes.iter().enumerate() {
+                if combined.deferred.contains(&index) {
+                    deferred.push(fix.finding);
+                } else if !descriptions.contains(&fix.description) {
+                    descriptions.push(fix.description.clone());
+                }
+            }
+        }
+        match checked.map(|combined| combined.after) {
             Ok(after) if after != target.source.text => match inside_roots(&path, roots) {
                 Ok((real, stamp)) => {
                     changes.insert(
@@ -622,7 +635,7 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
                             before: target.source.text.clone(),
                             after,
                             bom: target.source.bom,
-                            descriptions: target.descriptions,
+                            descriptions,
                             real,
                             stamp,
                         },
@@ -635,7 +648,15 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
         }
     }
     refuse_shared_files(&mut changes, &mut errors);
-    let remaining = verify(&run, &owners, &mut changes, linter, loader, &mut errors);
+    let remaining = verify(
+        &run,
+        &owners,
+        &deferred,
+        &mut changes,
+        linter,
+        loader,
+        &mut errors,
+    );
     FixPlan {
         changes: changes.into_values().collect(),
         remaining,
@@ -654,11 +675,7 @@ pub fn keeps_structure(
 ) -> Result<()> {
     let before = Page::parse(source.clone(), dialect);
     let fixed = Page::parse(SourceText::new(source.path(), after.to_owned()), dialect);
-    structure::check(&before, &fixed, edits).map_err(|problem| {
-        Error::Internal(format!(
-            "the fix would change the page's structure: {problem}"
-        ))
-    })
+    structure::check(&before, &fixed, edits).map_err(structure_error)
 }
 
 /// The real path of `path` and its stamp, when the real path lies under the real path of one of `roots`.
@@ -718,8 +735,73 @@ fn refuse_shared_files(changes: &mut BTreeMap<PathBuf, FileChange>, errors: &mut
 
 struct Target {
     source: SourceText,
+    fixes: Vec<PlannedFix>,
+}
+
+/// One finding's edits to one file.
+struct PlannedFix {
+    /// The report's index in the run and the finding's in the report.
+    finding: (usize, usize),
+    description: String,
     edits: Vec<Edit>,
-    descriptions: Vec<String>,
+}
+
+/// Several fixes of one file applied together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Combined {
+    /// The fixed text.
+    pub after: String,
+    /// The edits applied.
+    pub edits: Vec<Edit>,
+    /// The fixes left out (by index): each keeps the structure alone, but not together with the ones
+    /// before it (two stale call-outs between two lists: removing both would join the lists).
+    pub deferred: Vec<usize>,
+}
+
+/// Applies `fixes` (each a group of edits) to `source` one after the other, keeping each that leaves the
+/// page's structure intact together with the ones already kept ([`keeps_structure`]). A fix that breaks
+/// the structure on its own is an error (its index and the problem): nothing is written for the file.
+pub fn combine(
+    source: &SourceText,
+    dialect: Dialect,
+    fixes: &[Vec<Edit>],
+) -> Result<Combined, (usize, Error)> {
+    let before = Page::parse(source.clone(), dialect);
+    let attempt = |edits: &[Edit]| -> Result<String> {
+        let refs: Vec<&Edit> = edits.iter().collect();
+        let after = apply_edits(&source.text, &refs)?;
+        let fixed = Page::parse(SourceText::new(source.path(), after.clone()), dialect);
+        structure::check(&before, &fixed, &refs).map_err(structure_error)?;
+        Ok(after)
+    };
+    let mut accepted: Vec<Edit> = Vec::new();
+    let mut after = source.text.clone();
+    let mut deferred = Vec::new();
+    for (index, group) in fixes.iter().enumerate() {
+        let mut candidate = accepted.clone();
+        candidate.extend(group.iter().cloned());
+        match attempt(&candidate) {
+            Ok(text) => {
+                accepted = candidate;
+                after = text;
+            }
+            Err(error) => match attempt(group) {
+                Ok(_) => deferred.push(index),
+                Err(_) => return Err((index, error)),
+            },
+        }
+    }
+    Ok(Combined {
+        after,
+        edits: accepted,
+        deferred,
+    })
+}
+
+fn structure_error(problem: String) -> Error {
+    Error::Internal(format!(
+        "the fix would change the page's structure: {problem}"
+    ))
 }
 
 fn in_file(path: &Path, error: Error) -> Error {
@@ -733,6 +815,7 @@ fn in_file(path: &Path, error: Error) -> Error {
 fn verify(
     run: &CheckRun,
     owners: &[(usize, Vec<PathBuf>)],
+    deferred: &[(usize, usize)],
     changes: &mut BTreeMap<PathBuf, FileChange>,
     linter: &Linter,
     loader: &FsLoader,
@@ -773,15 +856,33 @@ fn verify(
             },
             &overlay,
         );
+        let fixed = |finding_index: usize, finding: &Finding| {
+            finding.fix.is_some() && !deferred.contains(&(index, finding_index))
+        };
+        let same = |a: &Finding, b: &Finding| a.code == b.code && a.message == b.message;
+        // A fixed finding persists when more findings like it are left than were left unfixed (deferred
+        // fixes and findings without one keep theirs).
         let persisting: Vec<&Finding> = report
             .findings
             .iter()
-            .filter(|finding| finding.fix.is_some())
+            .enumerate()
+            .filter(|(finding_index, finding)| fixed(*finding_index, finding))
+            .map(|(_, finding)| finding)
             .filter(|finding| {
-                again
+                let left = again
                     .findings
                     .iter()
-                    .any(|after| after.code == finding.code && after.message == finding.message)
+                    .filter(|after| same(after, finding))
+                    .count();
+                let unfixed = report
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(other_index, other)| {
+                        !fixed(*other_index, other) && same(other, finding)
+                    })
+                    .count();
+                left > unfixed
             })
             .collect();
         if let Some(finding) = persisting.first() {

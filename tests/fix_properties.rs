@@ -133,6 +133,27 @@ fn plan(linter: &Linter, name: &str, text: &str) -> (Vec<Edit>, usize) {
     (edits, missing)
 }
 
+/// The edits of each fixable finding of the page, one group per finding.
+fn fix_groups(linter: &Linter, name: &str, text: &str) -> Vec<Vec<Edit>> {
+    let relative = PathBuf::from(name);
+    linter
+        .check(
+            PageInput {
+                display: relative.clone(),
+                location: None,
+                relative: &relative,
+                text: text.to_owned(),
+                included: false,
+            },
+            &NoIncludes,
+        )
+        .findings
+        .into_iter()
+        .filter_map(|finding| finding.fix)
+        .map(|fix| fix.edits)
+        .collect()
+}
+
 /// `fixed` with every inserted replacement cut out again (from the last, so earlier offsets stay valid).
 fn without_insertions(fixed: &str, edits: &[Edit]) -> String {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
@@ -255,7 +276,7 @@ fn part(mdx: bool) -> impl Strategy<Value = Part> {
         2 => text().prop_map(Part::Paragraph),
         2 => groups().prop_map(Part::Table),
         1 => groups().prop_map(Part::List),
-        2 => Just(Part::Callout),
+        3 => Just(Part::Callout),
         1 => Just(Part::Code),
     ];
     if !mdx {
@@ -309,6 +330,9 @@ fn render_parts(parts: &[Part], form: CalloutForm, newline: &str) -> String {
     lines.join("\n").replace('\n', newline)
 }
 
+/// A template of two paragraphs: every line must get the form's prefix and the page's line ending.
+const MULTI_LINE: &str = "[[callouts]]\nproduct = \"ai-gateway\"\ntitle = \"{product} tokens are account-scoped\"\ntemplate = \"\"\"\n{product} permissions ({groups}) are account-scoped only.\n\nA token cannot be restricted to a single {noun}; it can call any {noun} in the account.\n\"\"\"\n";
+
 fn form_name(form: CalloutForm) -> &'static str {
     match form {
         CalloutForm::Directive => "directive",
@@ -333,7 +357,7 @@ fn form_linter(form: CalloutForm, stale: bool) -> Linter {
         (format!("{base}\n{render}"), fixtures)
     } else {
         (
-            format!("extends = \"cloudflare\"\n\n{render}"),
+            format!("extends = \"cloudflare\"\n\n{render}\n{MULTI_LINE}"),
             PathBuf::from("/"),
         )
     };
@@ -394,7 +418,7 @@ fn headings(text: &str, dialect: Dialect) -> Vec<(u8, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     #[test]
     fn inserts_moves_and_removals_keep_the_block_structure(
@@ -407,10 +431,12 @@ proptest! {
             .1;
         let (name, dialect) = if mdx { ("page.mdx", Dialect::Mdx) } else { ("page.md", Dialect::Markdown) };
         let text = render_parts(&parts, form, if crlf { "\r\n" } else { "\n" });
-        let (edits, _) = plan(linter, name, &text);
-        let refs: Vec<&Edit> = edits.iter().collect();
-        let fixed = fix::apply_edits(&text, &refs).expect("the edits apply");
         let source = SourceText::new(name, text.clone());
+        let combined = fix::combine(&source, dialect, &fix_groups(linter, name, &text))
+            .map_err(|(_, error)| TestCaseError::fail(format!("{error}\n--- before\n{text}")))?;
+        let (edits, fixed) = (combined.edits, combined.after);
+        let refs: Vec<&Edit> = edits.iter().collect();
+        prop_assert_eq!(fix::apply_edits(&text, &refs).expect("the edits apply"), fixed.clone());
         if let Err(error) = fix::keeps_structure(&source, &fixed, &refs, dialect) {
             return Err(TestCaseError::fail(format!("{error}\n--- before\n{text}\n--- after\n{fixed}")));
         }

@@ -610,3 +610,33 @@ fn a_stale_callout_between_two_lists_is_left_for_a_person_rather_than_joining_th
     );
     assert_eq!(fs::read_to_string(dir.path().join("g.md")).unwrap(), page);
 }
+
+#[test]
+fn fixes_that_only_break_the_structure_together_are_applied_one_at_a_time() {
+    let capabilities = include_str!("cmd/fix-stale.in/capabilities.toml");
+    let config = include_str!("cmd/fix-stale.in/scope-lint.toml");
+    let note = "> **Note:** AI Gateway permissions are account-scoped only; they cannot be restricted to a single gateway.\n";
+    // Either removal alone keeps the two lists apart; both together would join them into one list.
+    let page = format!(
+        "# AI Gateway tokens\n\n- AI Gateway Read\n\n{note}\n{note}\n- AI Gateway Run 日本\n"
+    );
+    let dir = temp_tree(&[
+        ("capabilities.toml", capabilities.as_bytes()),
+        ("scope-lint.toml", config.as_bytes()),
+        ("g.md", page.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", outcome(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("g.md")).unwrap(),
+        format!("# AI Gateway tokens\n\n- AI Gateway Read\n\n{note}\n- AI Gateway Run 日本\n")
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with(
+            "fixed ./g.md: remove the stale call-out\n\nnot fixed automatically:\nerror[SL002]"
+        ),
+        "{stdout}"
+    );
+    assert!(output.stderr.is_empty(), "{}", outcome(&output));
+}
