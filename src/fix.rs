@@ -318,10 +318,9 @@ fn content_end(text: &str, limit: usize) -> usize {
         return 0;
     }
     // Keep trailing spaces and tabs of the last content line: insert at the end of the line itself.
-    let line_end = head[content.len()..]
+    head[content.len()..]
         .find(['\r', '\n'])
-        .map_or(limit, |index| content.len() + index);
-    line_end
+        .map_or(limit, |index| content.len() + index)
 }
 
 /// The spot after the block holding `range`: inside the innermost list item that holds it (with the item's

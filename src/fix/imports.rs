@@ -127,9 +127,8 @@ fn import(tokens: &[Spanned<'_>], mut at: usize, esm: &mut Esm) -> usize {
                     });
                 }
             }
-            if punct(at, ',') {
-                at += 1;
-            } else if at == start {
+            // Past the comma, or past a token that starts no specifier, so the loop always advances.
+            if punct(at, ',') || at == start {
                 at += 1;
             }
         }
@@ -193,8 +192,8 @@ fn tokenize(text: &str, range: Range<usize>) -> Vec<Spanned<'_>> {
             at += c.len_utf8();
         } else if rest.starts_with("//") {
             at += rest.find('\n').unwrap_or(rest.len());
-        } else if rest.starts_with("/*") {
-            at += rest[2..].find("*/").map_or(rest.len(), |index| index + 4);
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            at += comment.find("*/").map_or(rest.len(), |index| index + 4);
         } else if c == '"' || c == '\'' || c == '`' {
             let close = rest[1..].find(c).map_or(rest.len() - 1, |index| index + 1);
             tokens.push((Token::Text(&rest[1..close]), at));
