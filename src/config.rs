@@ -129,7 +129,7 @@ pub struct RenderPathFile {
 #[serde(rename_all = "kebab-case")]
 pub struct CalloutFile {
     pub product: Spanned<String>,
-    pub kind: Option<String>,
+    pub kind: Option<Spanned<String>>,
     pub title: Option<String>,
     pub template: String,
     pub contrast: Option<Spanned<String>>,
@@ -399,7 +399,7 @@ fn compile(
         .or(base.callouts)
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|callout| compile_callout(callout, table, &mut problems))
+        .filter_map(|callout| compile_callout(callout, table, &render, &mut problems))
         .collect();
     let max_file_size = max_file_size(file.max_file_size.or(base.max_file_size), &mut problems);
     problems.finish(Policy {
@@ -501,8 +501,12 @@ fn severities(
 fn compile_callout(
     file: CalloutFile,
     table: &CapabilityTable,
+    render: &RenderPolicy,
     problems: &mut TomlProblems<'_>,
 ) -> Option<CalloutPolicy> {
+    if let Some(kind) = &file.kind {
+        check_kind(kind, file.product.get_ref(), render, problems);
+    }
     let Some(product) = table.product_index(file.product.get_ref()) else {
         problems.push(
             Some(file.product.span()),
@@ -604,7 +608,10 @@ fn compile_callout(
     }
     Some(CalloutPolicy {
         product,
-        kind: file.kind.unwrap_or_else(|| "note".to_owned()),
+        kind: file.kind.map_or_else(
+            || "note".to_owned(),
+            |kind| kind.into_inner().to_ascii_lowercase(),
+        ),
         title: file.title,
         template: file.template.trim().to_owned(),
         contrast,
@@ -617,6 +624,43 @@ fn compile_callout(
         accept,
         require,
     })
+}
+
+/// A call-out `kind` must be one that every form the policy renders accepts: otherwise the inserted
+/// call-out would not be recognised (or rendered) and the fix would be dropped.
+fn check_kind(
+    kind: &Spanned<String>,
+    product: &str,
+    render: &RenderPolicy,
+    problems: &mut TomlProblems<'_>,
+) {
+    let mut forms = vec![
+        (render.mdx, "`[render] mdx`"),
+        (render.markdown, "`[render] markdown`"),
+    ];
+    forms.extend(
+        render
+            .paths
+            .iter()
+            .map(|(_, form)| (*form, "`[[render.paths]]`")),
+    );
+    let mut reported: Vec<CalloutForm> = Vec::new();
+    let wanted = kind.get_ref().to_ascii_lowercase();
+    for (form, origin) in forms {
+        if form.kinds().contains(&wanted.as_str()) || reported.contains(&form) {
+            continue;
+        }
+        reported.push(form);
+        problems.push(
+            Some(kind.span()),
+            format!(
+                "call-out kind `{}` for `{product}` cannot be rendered as a {} ({origin}); it accepts {}",
+                kind.get_ref(),
+                form.describe(),
+                form.kinds().join(", ")
+            ),
+        );
+    }
 }
 
 fn page_requirement(

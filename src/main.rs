@@ -136,18 +136,27 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
     warn_if_requires_nothing(&linter);
     let loader = FsLoader::new(linter.policy());
     let run = walk::check_paths(&args.paths, &linter);
-    let plan = fix::plan(run, &linter, &loader);
+    // An input that cannot be read (or found) stops every write: the run is all or nothing for bad input.
+    let unreadable = run.errors.len();
+    let plan = fix::plan(run, &linter, &loader, &args.paths);
     let mut stdout = anstream::stdout();
     let mut errors = plan.errors;
-    if args.diff {
+    if unreadable > 0 && !args.diff && !plan.changes.is_empty() {
+        errors.push(Error::Usage(format!(
+            "nothing was written: {} could not be read; fix {} and run `scope-lint fix` again",
+            plural(unreadable, "input"),
+            if unreadable == 1 { "it" } else { "them" }
+        )));
+    } else if args.diff {
         for change in &plan.changes {
             let diff = fix::unified_diff(&change.path, &change.before, &change.after);
             write!(stdout, "{}", escape_lines(&diff)).map_err(stdout_error)?;
         }
     } else {
-        errors.extend(fix::write_changes(&plan.changes));
         for change in &plan.changes {
-            if errors.iter().any(|error| error_names(error, &change.path)) {
+            // "fixed" only once the file is written (renamed into place).
+            if let Err(error) = fix::write_change(change) {
+                errors.push(error);
                 continue;
             }
             writeln!(
@@ -194,13 +203,6 @@ fn escape_lines(text: &str) -> String {
             format!("{}{}", escape(body), &line[body.len()..])
         })
         .collect()
-}
-
-fn error_names(error: &Error, path: &std::path::Path) -> bool {
-    match error {
-        Error::Io { path: failed, .. } | Error::Invalid { path: failed, .. } => failed == path,
-        _ => false,
-    }
 }
 
 fn plural(count: usize, word: &str) -> String {
