@@ -87,6 +87,11 @@ pub fn policy_key_names() -> Vec<&'static str> {
     crate::toml_check::key_names(POLICY_KEYS)
 }
 
+/// Every key a `scope-lint.toml` may hold, as its path from the top of the file.
+pub fn policy_key_paths() -> Vec<Vec<&'static str>> {
+    crate::toml_check::key_paths(POLICY_KEYS)
+}
+
 /// The policy file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]

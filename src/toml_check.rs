@@ -47,6 +47,30 @@ fn collect_names(spec: &[(&'static str, KeySpec)], names: &mut Vec<&'static str>
     }
 }
 
+/// Every key `spec` allows as its path from the top of the file (`["callouts", "pages", "path"]`), for the
+/// documentation test that looks each key up in the table documenting its parent.
+pub fn key_paths(spec: &[(&'static str, KeySpec)]) -> Vec<Vec<&'static str>> {
+    let mut paths = Vec::new();
+    collect_paths(spec, &mut Vec::new(), &mut paths);
+    paths
+}
+
+fn collect_paths(
+    spec: &[(&'static str, KeySpec)],
+    parent: &mut Vec<&'static str>,
+    paths: &mut Vec<Vec<&'static str>>,
+) {
+    for (name, inner) in spec {
+        parent.push(name);
+        paths.push(parent.clone());
+        if let KeySpec::Table(keys) | KeySpec::Tables(keys) | KeySpec::ValuesOrTables(keys) = inner
+        {
+            collect_paths(keys, parent, paths);
+        }
+        parent.pop();
+    }
+}
+
 /// Collects the problems of one TOML file.
 pub struct TomlProblems<'a> {
     source: &'a SourceText,

@@ -88,6 +88,11 @@ pub fn table_key_names() -> Vec<&'static str> {
     crate::toml_check::key_names(TABLE_KEYS)
 }
 
+/// Every key a capability table may hold, as its path from the top of the file.
+pub fn table_key_paths() -> Vec<Vec<&'static str>> {
+    crate::toml_check::key_paths(TABLE_KEYS)
+}
+
 /// Parses and validates a capability table; `path` is only used in messages.
 pub fn load_table(text: &str, path: &str) -> Result<CapabilityTable, Error> {
     let source = SourceText::new(path, text.to_owned());

@@ -7,7 +7,7 @@ mod load;
 pub mod preset;
 pub mod render;
 
-pub use load::{SUPPORTED_SCHEMA, load_table, table_key_names};
+pub use load::{SUPPORTED_SCHEMA, load_table, table_key_names, table_key_paths};
 
 /// The id of the resource type that makes a group "account-only" when it is the group's only scope.
 pub const ACCOUNT_RESOURCE: &str = "account";
