@@ -95,7 +95,9 @@ pub fn parse_listing(text: &str, path: &Path) -> Result<Vec<ListedGroup>, Error>
             line: error.line(),
             column: error.column().max(1),
         });
-        Error::invalid(path, position, format!("not a valid JSON listing: {error}"))
+        let text = error.to_string();
+        let message = text.split(" at line ").next().unwrap_or(&text);
+        Error::invalid(path, position, format!("not a valid JSON listing: {message}"))
     })?;
     let entries = match &document {
         Value::Array(entries) => entries,
