@@ -9,6 +9,7 @@ mod sl004_unknown_permission_group;
 mod sl005_callout_wording;
 mod sl006_misplaced_callout;
 mod sl007_unused_suppression;
+pub(crate) mod sl010_outdated_generated_table;
 pub mod suppression;
 
 use std::ops::Range;
@@ -69,6 +70,7 @@ pub const RULES: &[&dyn Rule] = &[
     &sl005_callout_wording::CalloutWording,
     &sl006_misplaced_callout::MisplacedCallout,
     &sl007_unused_suppression::UnusedSuppression,
+    &sl010_outdated_generated_table::OutdatedGeneratedTable,
 ];
 
 /// The rule with `code` (case-insensitive) or `name`.
@@ -191,8 +193,12 @@ mod tests {
 
     #[test]
     fn codes_and_names_are_unique_and_ordered() {
-        for (index, rule) in RULES.iter().enumerate() {
-            assert_eq!(rule.code(), format!("SL{:03}", index + 1));
+        for pair in RULES.windows(2) {
+            assert!(pair[0].code() < pair[1].code(), "{} before {}", pair[0].code(), pair[1].code());
+        }
+        for rule in RULES {
+            let digits = rule.code().strip_prefix("SL").unwrap_or_default();
+            assert!(digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()), "{}", rule.code());
             assert!(
                 rule.name()
                     .chars()
