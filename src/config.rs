@@ -903,13 +903,13 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_presets_are_errors() {
-        let message = settings("extend = \"cloudflare\"\n[rules]\nSL010 = \"error\"\n")
+        let message = settings("extend = \"cloudflare\"\n[rules]\nSL099 = \"error\"\n")
             .unwrap_err()
             .to_string();
         assert_eq!(
             message,
             "scope-lint.toml:1:1: unknown key `extend` in the policy (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`)\n\
-             scope-lint.toml:3:1: unknown rule `SL010` in [rules]",
+             scope-lint.toml:3:1: unknown rule `SL099` in [rules]",
             "an unknown key does not hide the other problems"
         );
         let message = settings("extends = \"acme\"\n").unwrap_err().to_string();
