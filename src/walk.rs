@@ -157,7 +157,7 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
         .collect();
     let files = texts.len();
     // Pages are parsed and checked one at a time; only the text of pages with findings is kept.
-    let reports = texts
+    let mut reports: Vec<PageReport> = texts
         .into_par_iter()
         .map(|(file, relative, text)| {
             let included = included.contains(&file_key(&file.path));
@@ -172,8 +172,10 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
                 &loader,
             )
         })
-        .filter(|report| !report.findings.is_empty())
+        .filter(|report| !report.findings.is_empty() || report.reference.is_some())
         .collect();
+    linter.check_site(&mut reports);
+    reports.retain(|report| !report.findings.is_empty());
     CheckRun {
         reports,
         files,

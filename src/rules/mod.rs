@@ -9,6 +9,7 @@ mod sl004_unknown_permission_group;
 mod sl005_callout_wording;
 mod sl006_misplaced_callout;
 mod sl007_unused_suppression;
+pub mod sl008_undocumented_group;
 pub(crate) mod sl010_outdated_generated_table;
 pub mod suppression;
 
@@ -70,6 +71,7 @@ pub const RULES: &[&dyn Rule] = &[
     &sl005_callout_wording::CalloutWording,
     &sl006_misplaced_callout::MisplacedCallout,
     &sl007_unused_suppression::UnusedSuppression,
+    &sl008_undocumented_group::UndocumentedGroup,
     &sl010_outdated_generated_table::OutdatedGeneratedTable,
 ];
 
@@ -194,11 +196,20 @@ mod tests {
     #[test]
     fn codes_and_names_are_unique_and_ordered() {
         for pair in RULES.windows(2) {
-            assert!(pair[0].code() < pair[1].code(), "{} before {}", pair[0].code(), pair[1].code());
+            assert!(
+                pair[0].code() < pair[1].code(),
+                "{} before {}",
+                pair[0].code(),
+                pair[1].code()
+            );
         }
         for rule in RULES {
             let digits = rule.code().strip_prefix("SL").unwrap_or_default();
-            assert!(digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()), "{}", rule.code());
+            assert!(
+                digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                rule.code()
+            );
             assert!(
                 rule.name()
                     .chars()

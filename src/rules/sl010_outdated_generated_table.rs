@@ -159,8 +159,15 @@ impl OutdatedGeneratedTable {
         }
         let Some(content) = region.content.clone() else {
             return Some(
-                Finding::new(self, region.open.clone(), "the generated table has no closing comment")
-                    .help(format!("end the region with `{}`", closing_for(context.page, region))),
+                Finding::new(
+                    self,
+                    region.open.clone(),
+                    "the generated table has no closing comment",
+                )
+                .help(format!(
+                    "end the region with `{}`",
+                    closing_for(context.page, region)
+                )),
             );
         };
         let rendered = render::markdown(table, product);
@@ -172,7 +179,11 @@ impl OutdatedGeneratedTable {
             .map(|index| format!(" (product `{}`)", table.products[index].id))
             .unwrap_or_default();
         let what = format!("the generated table{product_note}");
-        let line_ending = if context.page.text().contains("\r\n") { "\r\n" } else { "\n" };
+        let line_ending = if context.page.text().contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let replacement = format!("\n\n{rendered}\n").replace('\n', line_ending);
         let fix = Fix {
             description: format!("regenerate the scope-lint:table region{product_note}"),

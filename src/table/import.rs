@@ -97,7 +97,11 @@ pub fn parse_listing(text: &str, path: &Path) -> Result<Vec<ListedGroup>, Error>
         });
         let text = error.to_string();
         let message = text.split(" at line ").next().unwrap_or(&text);
-        Error::invalid(path, position, format!("not a valid JSON listing: {message}"))
+        Error::invalid(
+            path,
+            position,
+            format!("not a valid JSON listing: {message}"),
+        )
     })?;
     let entries = match &document {
         Value::Array(entries) => entries,
