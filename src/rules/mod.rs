@@ -10,6 +10,7 @@ mod sl005_callout_wording;
 mod sl006_misplaced_callout;
 mod sl007_unused_suppression;
 pub mod sl008_undocumented_group;
+mod sl009_invalid_policy_example;
 pub(crate) mod sl010_outdated_generated_table;
 pub mod suppression;
 
@@ -72,6 +73,7 @@ pub const RULES: &[&dyn Rule] = &[
     &sl006_misplaced_callout::MisplacedCallout,
     &sl007_unused_suppression::UnusedSuppression,
     &sl008_undocumented_group::UndocumentedGroup,
+    &sl009_invalid_policy_example::InvalidPolicyExample,
     &sl010_outdated_generated_table::OutdatedGeneratedTable,
 ];
 
