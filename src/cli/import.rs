@@ -81,17 +81,27 @@ fn read(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|error| Error::io(path, error))
 }
 
+/// Up to this many missing groups are listed one a line; more (a partial listing) are counted.
+const MISSING_LISTED: usize = 10;
+
 fn human(plan: &ImportPlan, args: &ImportArgs) -> String {
     let mut out = String::new();
     for change in &plan.changes {
         out.push_str(&describe(change));
         out.push('\n');
     }
-    for missing in &plan.missing {
+    if plan.missing.len() <= MISSING_LISTED {
+        for missing in &plan.missing {
+            out.push_str(&format!(
+                "missing    `{}`{}: not in the listing; kept (--prune removes it)\n",
+                missing.name,
+                id_suffix(&missing.id)
+            ));
+        }
+    } else {
         out.push_str(&format!(
-            "missing    `{}`{}: not in the listing; kept (--prune removes it)\n",
-            missing.name,
-            id_suffix(&missing.id)
+            "missing    {} groups of the table are not in the listing; kept (--prune removes them, --format json lists them)\n",
+            plan.missing.len()
         ));
     }
     let table = args.table.display();

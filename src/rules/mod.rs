@@ -197,21 +197,8 @@ mod tests {
 
     #[test]
     fn codes_and_names_are_unique_and_ordered() {
-        for pair in RULES.windows(2) {
-            assert!(
-                pair[0].code() < pair[1].code(),
-                "{} before {}",
-                pair[0].code(),
-                pair[1].code()
-            );
-        }
-        for rule in RULES {
-            let digits = rule.code().strip_prefix("SL").unwrap_or_default();
-            assert!(
-                digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()),
-                "{}",
-                rule.code()
-            );
+        for (index, rule) in RULES.iter().enumerate() {
+            assert_eq!(rule.code(), format!("SL{:03}", index + 1));
             assert!(
                 rule.name()
                     .chars()

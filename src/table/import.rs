@@ -645,7 +645,7 @@ pub fn listing_of(table: &CapabilityTable) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::preset::{CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN};
+    use crate::table::preset::{CLOUDFLARE_CAPABILITIES, CLOUDFLARE_LISTING, CLOUDFLARE_ORIGIN};
     use proptest::prelude::*;
 
     const TABLE: &str = r#"# Comments survive.
@@ -768,6 +768,33 @@ scopes = ["account"]
         let plan = import(CLOUDFLARE_CAPABILITIES, &listing, false);
         assert_eq!(plan.changes, vec![]);
         assert_eq!(plan.text, CLOUDFLARE_CAPABILITIES);
+    }
+
+    #[test]
+    fn the_embedded_table_is_up_to_date_with_its_listing_and_the_listing_restores_its_ids() {
+        let listing =
+            parse_listing(CLOUDFLARE_LISTING, Path::new("permission_groups.json")).unwrap();
+        assert_eq!(
+            import(CLOUDFLARE_CAPABILITIES, &listing, false).changes,
+            vec![]
+        );
+        // Without the ids, importing the listing writes them back where they were: the preset is what
+        // the import makes of the listing.
+        let mut stripped = CLOUDFLARE_CAPABILITIES.to_owned();
+        for group in &listing {
+            let line = format!("id = \"{}\"\n", group.id.as_deref().unwrap());
+            assert!(stripped.contains(&line), "{line}");
+            stripped = stripped.replace(&line, "");
+        }
+        let refreshed = import(&stripped, &listing, false);
+        assert_eq!(refreshed.changes.len(), listing.len());
+        assert!(
+            refreshed
+                .changes
+                .iter()
+                .all(|change| change.kind == ChangeKind::Identified)
+        );
+        assert_eq!(refreshed.text, CLOUDFLARE_CAPABILITIES);
     }
 
     #[test]
