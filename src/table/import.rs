@@ -267,6 +267,12 @@ pub fn plan(
     }
     plan.text = if plan.changes.is_empty() {
         table_text.to_owned()
+    } else if table_text.contains("\r\n") {
+        // New keys and tables come out with `\n`: keep a CRLF file CRLF throughout.
+        document
+            .to_string()
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n")
     } else {
         document.to_string()
     };
@@ -853,6 +859,20 @@ scopes = ["account"]
         let second = import(&first.text, &listing, false);
         assert_eq!(second.changes, vec![]);
         assert_eq!(second.text, first.text);
+    }
+
+    #[test]
+    fn a_crlf_table_stays_crlf() {
+        let crlf = TABLE.replace('\n', "\r\n");
+        let listing = [listed(Some("b1"), "Teams Write", &[ACCOUNT])];
+        let plan = import(&crlf, &listing, false);
+        assert_eq!(plan.changes.len(), 1);
+        assert!(
+            !plan.text.replace("\r\n", "").contains('\n'),
+            "{:?}",
+            plan.text
+        );
+        assert!(plan.text.ends_with("name = \"Teams Write\"\r\nid = \"b1\"\r\nproduct = \"zero-trust\"\r\nscopes = [\"account\"]\r\n"));
     }
 
     #[test]
