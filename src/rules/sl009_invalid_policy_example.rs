@@ -311,3 +311,57 @@ fn key_span(context: &Context<'_>, block: &Range<usize>, key: &str) -> Range<usi
         None => block.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::preset::{CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN};
+
+    #[test]
+    fn keys_are_matched_to_resource_types_with_placeholders_and_wildcards() {
+        let table = crate::table::load_table(CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN).unwrap();
+        let patterns = key_patterns(&table);
+        let kind =
+            |key: &str| kind_of(&patterns, key).map(|kind| table.resource_types[kind].id.as_str());
+        assert_eq!(
+            kind("com.cloudflare.api.account.<ACCOUNT_ID>"),
+            Some("account")
+        );
+        assert_eq!(kind("com.cloudflare.api.account.*"), Some("account"));
+        assert_eq!(
+            kind("com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4"),
+            Some("zone")
+        );
+        assert_eq!(kind("com.cloudflare.api.account.zone.*"), Some("zone"));
+        assert_eq!(kind("com.cloudflare.api.user.<USER_TAG>"), Some("user"));
+        assert_eq!(
+            kind("com.cloudflare.edge.r2.bucket.4793d734_eu_my-eu-bucket"),
+            Some("r2-bucket")
+        );
+        assert_eq!(kind("com.cloudflare.edge.r2.bucket.*"), Some("r2-bucket"));
+        assert_eq!(kind("com.cloudflare.api.account.worker.<WORKER_ID>"), None);
+        assert_eq!(
+            kind("com.cloudflare.edge.r2.bucket.my-bucket"),
+            None,
+            "a bucket key has three parts"
+        );
+        assert_eq!(kind("com.cloudflare.api.account.日本"), Some("account"));
+    }
+
+    #[test]
+    fn json_is_read_from_whole_blocks_and_from_curl_data_arguments() {
+        assert_eq!(json_documents("{\"a\": 1}").len(), 1);
+        let curl = "curl https://x \\\n  --data '{\"b\": \"é\"}' \\\n  -d \"{\\\"c\\\": 2}\" --data-raw='[1]' --data @file.json";
+        let documents = json_documents(curl);
+        assert_eq!(
+            documents,
+            vec![
+                serde_json::json!({"b": "é"}),
+                serde_json::json!({"c": 2}),
+                serde_json::json!([1])
+            ]
+        );
+        assert!(json_documents("curl --data '{not json}'").is_empty());
+        assert!(json_documents("curl -d \"{\\\"unterminated").is_empty());
+    }
+}
