@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Table(args) => print_table(args),
+        Command::Import(args) => cli::import::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
