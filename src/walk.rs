@@ -150,7 +150,7 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
         }
     }
     // A file another page includes is a partial: checked for its content, never asked for a call-out. A
-    // page whose includes cannot be read for a panic is reported by its check below.
+    // panic while listing a page's includes is reported by that page's check below.
     let included: HashSet<PathBuf> = texts
         .par_iter()
         .flat_map_iter(|(file, relative, text)| {
