@@ -925,10 +925,19 @@ impl Policy {
         })
     }
 
+    /// The directory of the `scope-lint.toml` this policy was read from (its root), when it was read from a
+    /// file: the project `fix` may write partials in besides the paths given.
+    pub fn config_dir(&self) -> Option<&Path> {
+        Path::new(&self.origin)
+            .is_file()
+            .then_some(self.root.as_path())
+    }
+
     /// Why this policy cannot report a missing or stale call-out anywhere, when it requires none: it extends
-    /// no preset and has no `[[callouts]]` (an empty or `/dev/null` config), or it sets `callouts = []`.
+    /// no preset and has no `[[callouts]]` (an empty or `/dev/null` config), or it sets `callouts = []`, and
+    /// it names no `[reference]` pages either.
     pub fn requires_nothing(&self) -> Option<String> {
-        self.callouts.is_empty().then(|| {
+        (self.callouts.is_empty() && self.reference.pages.is_empty()).then(|| {
             format!(
                 "{}: the policy requires no call-outs (it extends no preset and has no [[callouts]]), so no page \
                  is checked for a missing, stale or misplaced call-out; add `extends = \"cloudflare\"` or a \

@@ -3,7 +3,7 @@
 mod cli;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -139,7 +139,10 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
     let run = walk::check_paths(&args.paths, &linter);
     // An input that cannot be read (or found) stops every write: the run is all or nothing for bad input.
     let unreadable = run.errors.len();
-    let plan = fix::plan(run, &linter, &loader, &args.paths);
+    // Writes stay inside the paths given and the project of the config file (partials rendered from there).
+    let mut roots = args.paths.clone();
+    roots.extend(linter.policy().config_dir().map(Path::to_path_buf));
+    let plan = fix::plan(run, &linter, &loader, &roots);
     let mut stdout = anstream::stdout();
     let mut errors = plan.errors;
     if unreadable > 0 && !args.diff && !plan.changes.is_empty() {

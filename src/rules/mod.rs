@@ -128,6 +128,18 @@ pub struct Edit {
     pub file: Option<PathBuf>,
     pub range: Range<usize>,
     pub replacement: String,
+    pub kind: EditKind,
+}
+
+/// What an edit does to the page's block structure, which `fix` verifies before writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditKind {
+    /// Inserts or removes one whole call-out (or the `Aside` import it needs): the page's blocks are the
+    /// original's plus or minus exactly that call-out.
+    Callout,
+    /// Rewrites text inside existing blocks (a renamed group, a regenerated table, a table row): the page
+    /// keeps every block, of the same kind and level, in the same order.
+    Content,
 }
 
 impl Finding {
