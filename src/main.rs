@@ -2,26 +2,31 @@
 
 mod cli;
 
-use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use cli::{
-    CheckArgs, Cli, Command, FailOn, FixArgs, MdbookAction, SettingsArgs, TableArgs, TableFormat,
+    CheckArgs, Cli, ColorWhen, Command, FailOn, FixArgs, MdbookAction, SelectionArgs, SettingsArgs,
+    TableArgs, TableFormat,
 };
 use scope_lint::config::{self, SettingsSource};
-use scope_lint::report::{self, FileFindings, Format, Summary};
+use scope_lint::report::{self, FileFindings, Format, Report, Summary};
 use scope_lint::rules::{Finding, RULES, Severity, find_rule};
-use scope_lint::walk::{self, FsLoader};
+use scope_lint::walk::{self, CheckRun, FsLoader};
 use scope_lint::{Error, Linter, fix, mdbook};
 
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
+/// `--color`, for the places that write to the terminal.
+static COLOR: OnceLock<ColorWhen> = OnceLock::new();
+
 fn main() -> ExitCode {
-    let args = cli::with_default_command(std::env::args().collect());
+    let args = cli::with_default_command(std::env::args_os().collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -29,6 +34,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if error.use_stderr() { EXIT_ERROR } else { 0 });
         }
     };
+    COLOR.get_or_init(|| cli.color);
     let outcome = match cli.command {
         Command::Check(args) => check(args),
         Command::Fix(args) => run_fix(args),
@@ -36,9 +42,15 @@ fn main() -> ExitCode {
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Table(args) => print_table(args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man_page(),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
+        // A reader that went away (`| head`) ends the run quietly.
+        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             print_error(&error);
             ExitCode::from(EXIT_ERROR)
@@ -46,11 +58,41 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_error(error: &Error) {
-    let mut stderr = anstream::stderr();
-    for line in error.to_string().lines() {
-        let _ = writeln!(stderr, "error: {line}");
+/// Whether to colour a stream: `--color always|never`, else CLICOLOR_FORCE or FORCE_COLOR (set and not
+/// `0`) force it, NO_COLOR (set and not empty) turns it off, and otherwise only a terminal gets colour.
+fn use_color(is_terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+    let forced = |name: &str| set(name) && std::env::var_os(name).is_some_and(|value| value != "0");
+    match COLOR.get().copied().unwrap_or(ColorWhen::Auto) {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto if forced("CLICOLOR_FORCE") || forced("FORCE_COLOR") => true,
+        ColorWhen::Auto if set("NO_COLOR") => false,
+        ColorWhen::Auto => is_terminal,
     }
+}
+
+fn print_error(error: &Error) {
+    let color = use_color(io::stderr().is_terminal());
+    let label = if color {
+        "\x1b[1;31merror\x1b[0m\x1b[1m:\x1b[0m"
+    } else {
+        "error:"
+    };
+    let mut stderr = io::stderr().lock();
+    for line in error.to_string().lines() {
+        let _ = writeln!(stderr, "{label} {line}");
+    }
+}
+
+fn print_warning(message: &str) {
+    let color = use_color(io::stderr().is_terminal());
+    let label = if color {
+        "\x1b[1;33mwarning\x1b[0m\x1b[1m:\x1b[0m"
+    } else {
+        "warning:"
+    };
+    let _ = writeln!(io::stderr().lock(), "{label} {message}");
 }
 
 fn linter(settings: &SettingsArgs, paths: &[PathBuf]) -> Result<Linter, Error> {
@@ -62,9 +104,118 @@ fn linter(settings: &SettingsArgs, paths: &[PathBuf]) -> Result<Linter, Error> {
     Ok(Linter::new(config::load(&source)?))
 }
 
+/// The linter for `check`/`fix`, with `--select`/`--extend-select`/`--ignore` and `--exclude` applied.
+fn selected_linter(
+    settings: &SettingsArgs,
+    selection: &SelectionArgs,
+    paths: &[PathBuf],
+) -> Result<Linter, Error> {
+    let mut linter = linter(settings, paths)?;
+    let policy = &mut linter.settings.policy;
+    let selected = rule_codes(&selection.select, "--select")?;
+    let extended = rule_codes(&selection.extend_select, "--extend-select")?;
+    let ignored = rule_codes(&selection.ignore, "--ignore")?;
+    for rule in RULES {
+        let code = rule.code();
+        let configured = policy.severities.get(code).copied().flatten();
+        let on = if selected.is_empty() {
+            configured.is_some() || extended.contains(&code)
+        } else {
+            selected.contains(&code) || extended.contains(&code)
+        } && !ignored.contains(&code);
+        let severity = on.then(|| configured.unwrap_or(rule.default_severity()));
+        policy.severities.insert(code, severity);
+    }
+    let mut globs = globset::GlobSetBuilder::new();
+    for pattern in &selection.exclude {
+        let glob = globset::Glob::new(pattern)
+            .map_err(|error| Error::Usage(format!("--exclude `{pattern}`: {}", error.kind())))?;
+        globs.add(glob);
+    }
+    policy.command_line_exclude = globs
+        .build()
+        .map_err(|error| Error::Usage(format!("--exclude: {error}")))?;
+    Ok(linter)
+}
+
+/// Rule codes or names (`SL001`, `missing-callout`) as codes; an unknown one is a usage error with the
+/// closest known name.
+fn rule_codes(names: &[String], flag: &str) -> Result<Vec<&'static str>, Error> {
+    names
+        .iter()
+        .filter(|name| !name.trim().is_empty())
+        .map(|name| {
+            let name = name.trim();
+            find_rule(name).map(|rule| rule.code()).ok_or_else(|| {
+                let hint = scope_lint::rules::closest_rule(name)
+                    .map(|known| format!("; did you mean `{known}`?"))
+                    .unwrap_or_default();
+                Error::Usage(format!(
+                    "{flag}: unknown rule `{name}`{hint} (`scope-lint rules` lists them)"
+                ))
+            })
+        })
+        .collect()
+}
+
 fn check(args: CheckArgs) -> Result<u8, Error> {
-    let linter = linter(&args.settings, &args.paths)?;
-    let run = walk::check_paths(&args.paths, &linter);
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise) {
+        return Err(Error::Usage(
+            "--statistics goes with --format human or concise".to_owned(),
+        ));
+    }
+    let stdin = args.paths.iter().any(|path| path.as_os_str() == "-");
+    if stdin && args.paths.len() > 1 {
+        return Err(Error::Usage(
+            "`-` (stdin) is the only path when given".to_owned(),
+        ));
+    }
+    let config_start = match (&args.stdin_filename, stdin) {
+        (Some(name), true) => vec![name.parent().map_or_else(
+            || PathBuf::from("."),
+            |parent| {
+                if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                }
+            },
+        )],
+        (_, true) => vec![PathBuf::from(".")],
+        (_, false) => args.paths.clone(),
+    };
+    let linter = selected_linter(&args.settings, &args.selection, &config_start)?;
+    let run = if stdin {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|error| Error::io(Path::new("<stdin>"), error))?;
+        let shown = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<stdin>"));
+        let text = walk::decode(&shown, bytes)?;
+        walk::check_text(text, args.stdin_filename.as_deref(), &linter)
+    } else if let Some(reference) = &args.changed_since {
+        scope_lint::changed::check_changed(&args.paths, reference, &linter)?
+    } else {
+        walk::check_paths(&args.paths, &linter)
+    };
+    report_run(&args, &run)
+}
+
+fn report_run(args: &CheckArgs, run: &CheckRun) -> Result<u8, Error> {
+    if run.files == 0 && run.errors.is_empty() && args.changed_since.is_none() {
+        print_warning(&format!(
+            "no Markdown or MDX files (.md, .mdx, .markdown) found in {}",
+            args.paths
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let files: Vec<FileFindings<'_>> = run
         .reports
         .iter()
@@ -75,8 +226,16 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
         })
         .collect();
     let summary = Summary::of(run.files, &files);
-    if run.files > 0 || run.errors.is_empty() || args.format == Format::Json {
-        write_report(args.format, &files, summary)?;
+    if run.files > 0 || run.errors.is_empty() || args.format != Format::Human {
+        let quiet = args.selection.quiet;
+        if args.statistics {
+            write_with(&report::statistics::Statistics { quiet }, &files, summary)?;
+        } else {
+            write_report(args.format, &files, summary, quiet)?;
+        }
+        if args.format == Format::Github {
+            write_github_files(&files, summary)?;
+        }
     }
     for error in &run.errors {
         print_error(error);
@@ -90,21 +249,72 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     ))
 }
 
-fn write_report(format: Format, files: &[FileFindings<'_>], summary: Summary) -> Result<(), Error> {
-    let stdout = io::stdout();
-    let result = match format {
-        Format::Human => {
-            let mut out = anstream::AutoStream::auto(stdout.lock());
-            let styled = io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-            report::human::write(&mut out, files, summary, styled)
-        }
-        Format::Json => report::json::write(&mut stdout.lock(), files, summary),
+fn write_report(
+    format: Format,
+    files: &[FileFindings<'_>],
+    summary: Summary,
+    quiet: bool,
+) -> Result<(), Error> {
+    let base = std::env::current_dir().ok();
+    let reporter: Box<dyn Report> = match format {
+        Format::Human => Box::new(report::human::Human {
+            styled: use_color(io::stdout().is_terminal()),
+            quiet,
+        }),
+        Format::Concise => Box::new(report::concise::Concise { quiet }),
+        Format::Json => Box::new(report::json::Json),
+        Format::Sarif => Box::new(report::sarif::Sarif { base }),
+        Format::Github => Box::new(report::github::Github { base }),
     };
+    write_with(reporter.as_ref(), files, summary)
+}
+
+/// Writes a report to stdout; a reader that went away (`| head`) is not an error.
+fn write_with(
+    reporter: &dyn Report,
+    files: &[FileFindings<'_>],
+    summary: Summary,
+) -> Result<(), Error> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let result = reporter
+        .write(&mut out, files, summary)
+        .and_then(|()| out.flush());
     match result {
         Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(stdout_error(error)),
         _ => Ok(()),
     }
+}
+
+/// On GitHub Actions: the job summary (`$GITHUB_STEP_SUMMARY`) and the step outputs (`$GITHUB_OUTPUT`).
+fn write_github_files(files: &[FileFindings<'_>], summary: Summary) -> Result<(), Error> {
+    let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    if let Some(path) = env("GITHUB_STEP_SUMMARY") {
+        let links = match (env("GITHUB_REPOSITORY"), env("GITHUB_SHA")) {
+            (Some(repository), Some(sha)) => Some(report::github::Links {
+                server: env("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".to_owned()),
+                repository,
+                sha,
+            }),
+            _ => None,
+        };
+        let base = std::env::current_dir().ok();
+        let text = report::github::job_summary(files, summary, links.as_ref(), base.as_deref());
+        append(Path::new(&path), &text)?;
+    }
+    if let Some(path) = env("GITHUB_OUTPUT") {
+        append(Path::new(&path), &report::github::outputs(summary))?;
+    }
+    Ok(())
+}
+
+fn append(path: &Path, text: &str) -> Result<(), Error> {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|error| Error::io(path, error))?;
+    file.write_all(text.as_bytes())
+        .map_err(|error| Error::io(path, error))
 }
 
 fn exit_for<'a>(fail_on: FailOn, findings: impl Iterator<Item = &'a Finding>) -> u8 {
@@ -122,20 +332,17 @@ fn exit_for<'a>(fail_on: FailOn, findings: impl Iterator<Item = &'a Finding>) ->
 }
 
 fn run_fix(args: FixArgs) -> Result<u8, Error> {
-    let linter = linter(&args.settings, &args.paths)?;
+    let linter = selected_linter(&args.settings, &args.selection, &args.paths)?;
     let loader = FsLoader::default();
     let run = walk::check_paths(&args.paths, &linter);
     let plan = fix::plan(run, &linter, &loader);
-    let mut stdout = anstream::stdout();
+    let mut stdout = io::stdout().lock();
     let mut errors = plan.errors;
     if args.diff {
+        let color = use_color(io::stdout().is_terminal());
         for change in &plan.changes {
-            write!(
-                stdout,
-                "{}",
-                fix::unified_diff(&change.path, &change.before, &change.after)
-            )
-            .map_err(stdout_error)?;
+            let diff = fix::unified_diff(&change.path, &change.before, &change.after);
+            write!(stdout, "{}", colored_diff(&diff, color)).map_err(stdout_error)?;
         }
     } else {
         errors.extend(fix::write_changes(&plan.changes));
@@ -152,7 +359,7 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
             .map_err(stdout_error)?;
         }
     }
-    if plan.changes.is_empty() {
+    if plan.changes.is_empty() && !args.selection.quiet {
         writeln!(stdout, "nothing to fix in {}", plural(plan.files, "file"))
             .map_err(stdout_error)?;
     }
@@ -164,7 +371,7 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
     if !remaining.is_empty() {
         let summary = Summary::of(plan.files, &remaining);
         writeln!(stdout, "\nnot fixed automatically:").map_err(stdout_error)?;
-        write_report(Format::Human, &remaining, summary)?;
+        write_report(Format::Human, &remaining, summary, args.selection.quiet)?;
     }
     for error in &errors {
         print_error(error);
@@ -172,10 +379,40 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
     if !errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
+    if args.diff && !plan.changes.is_empty() {
+        return Ok(EXIT_FINDINGS);
+    }
     Ok(exit_for(
         FailOn::Error,
         remaining.iter().flat_map(|file| file.findings),
     ))
+}
+
+/// A unified diff with removed lines red and added lines green, when `color`.
+fn colored_diff(diff: &str, color: bool) -> String {
+    if !color {
+        return diff.to_owned();
+    }
+    diff.split_inclusive('\n')
+        .map(|line| {
+            let style = if line.starts_with("+++") || line.starts_with("---") {
+                "\x1b[1m"
+            } else if line.starts_with('+') {
+                "\x1b[32m"
+            } else if line.starts_with('-') {
+                "\x1b[31m"
+            } else if line.starts_with("@@") {
+                "\x1b[36m"
+            } else {
+                return line.to_owned();
+            };
+            let (text, newline) = match line.strip_suffix('\n') {
+                Some(text) => (text, "\n"),
+                None => (line, ""),
+            };
+            format!("{style}{text}\x1b[0m{newline}")
+        })
+        .collect()
 }
 
 fn error_names(error: &Error, path: &std::path::Path) -> bool {
@@ -199,6 +436,18 @@ fn stdout_error(error: io::Error) -> Error {
 
 fn run_mdbook(action: Option<MdbookAction>) -> Result<u8, Error> {
     let renderer = action.map(|MdbookAction::Supports { renderer }| renderer);
+    if renderer.is_none() && io::stdin().is_terminal() {
+        print_error(&Error::Usage(
+            mdbook::TERMINAL_HELP
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        ));
+        let rest: Vec<&str> = mdbook::TERMINAL_HELP.lines().skip(1).collect();
+        let _ = writeln!(io::stderr().lock(), "{}", rest.join("\n"));
+        return Ok(EXIT_ERROR);
+    }
     Ok(mdbook::serve(
         renderer.as_deref(),
         mdbook::PacedPipe::new(io::stdin().lock()),
@@ -260,6 +509,28 @@ fn print_table(args: TableArgs) -> Result<u8, Error> {
     io::stdout()
         .lock()
         .write_all(text.as_bytes())
+        .map_err(stdout_error)?;
+    Ok(0)
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<u8, Error> {
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "scope-lint", &mut buffer);
+    io::stdout()
+        .lock()
+        .write_all(&buffer)
+        .map_err(stdout_error)?;
+    Ok(0)
+}
+
+fn man_page() -> Result<u8, Error> {
+    let mut buffer = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buffer)
+        .map_err(stdout_error)?;
+    io::stdout()
+        .lock()
+        .write_all(&buffer)
         .map_err(stdout_error)?;
     Ok(0)
 }

@@ -44,7 +44,12 @@ pub fn discover(paths: &[PathBuf], linter: &Linter) -> (Vec<FileEntry>, Vec<Erro
             Ok(metadata) if metadata.is_dir() => {
                 walk_directory(path, linter, &mut files, &mut errors)
             }
-            Ok(_) => files.push(FileEntry { path: path.clone() }),
+            Ok(_) => {
+                let relative = relative_to_root(linter, path);
+                if !linter.policy().is_excluded_by_command_line(&relative, path) {
+                    files.push(FileEntry { path: path.clone() })
+                }
+            }
             Err(error) => errors.push(Error::io(path, error)),
         }
     }
@@ -77,9 +82,11 @@ fn walk_directory(
                             .iter()
                             .any(|known| extension.eq_ignore_ascii_case(known))
                     });
+                let relative = relative_to_root(linter, path);
                 if is_file
                     && wanted
-                    && !linter.policy().is_excluded(&relative_to_root(linter, path))
+                    && !linter.policy().is_excluded(&relative)
+                    && !linter.policy().is_excluded_by_command_line(&relative, path)
                 {
                     files.push(FileEntry {
                         path: path.to_path_buf(),
@@ -131,6 +138,17 @@ pub fn relative_to_root(linter: &Linter, path: &Path) -> PathBuf {
 
 /// Checks every file under `paths` in parallel.
 pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
+    check_paths_affected_by(paths, linter, None)
+}
+
+/// Like [`check_paths`], but when `changed` (canonical paths) is given, checks only the pages it names
+/// and the pages that include one of them, directly or through other included files. Every file under
+/// `paths` is still read, so what is a partial is decided on the whole tree.
+pub fn check_paths_affected_by(
+    paths: &[PathBuf],
+    linter: &Linter,
+    changed: Option<&HashSet<PathBuf>>,
+) -> CheckRun {
     let (files, mut errors) = discover(paths, linter);
     let loader = FsLoader::default();
     let read: Vec<Result<(FileEntry, PathBuf, String), Error>> = files
@@ -149,12 +167,19 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
         }
     }
     // A file another page includes is a partial: checked for its content, never asked for a call-out.
-    let included: HashSet<PathBuf> = texts
+    let includes: Vec<Vec<PathBuf>> = texts
         .par_iter()
-        .flat_map_iter(|(file, relative, text)| {
-            linter.included_files(text, &file.path, relative, &loader)
-        })
+        .map(|(file, relative, text)| linter.included_files(text, &file.path, relative, &loader))
         .collect();
+    if let Some(changed) = changed {
+        let affected = affected_pages(&texts, &includes, changed);
+        let mut index = 0;
+        texts.retain(|_| {
+            index += 1;
+            affected[index - 1]
+        });
+    }
+    let included: HashSet<PathBuf> = includes.into_iter().flatten().collect();
     let files = texts.len();
     // Pages are parsed and checked one at a time; only the text of pages with findings is kept.
     let reports = texts
@@ -182,13 +207,74 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
     }
 }
 
+/// Which of the pages are in `changed` or include, directly or through other pages, a file in it.
+fn affected_pages(
+    texts: &[(FileEntry, PathBuf, String)],
+    includes: &[Vec<PathBuf>],
+    changed: &HashSet<PathBuf>,
+) -> Vec<bool> {
+    let canonical = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| file_key(path));
+    let keys: Vec<PathBuf> = texts
+        .iter()
+        .map(|(file, _, _)| canonical(&file.path))
+        .collect();
+    let includes: Vec<Vec<PathBuf>> = includes
+        .iter()
+        .map(|targets| targets.iter().map(|target| canonical(target)).collect())
+        .collect();
+    let mut affected_files = changed.clone();
+    let mut affected: Vec<bool> = keys.iter().map(|key| changed.contains(key)).collect();
+    // Each pass marks the pages that include a file marked in an earlier pass; a chain of includes
+    // takes one pass a link.
+    loop {
+        let mut grew = false;
+        for (index, targets) in includes.iter().enumerate() {
+            if !affected[index] && targets.iter().any(|target| affected_files.contains(target)) {
+                affected[index] = true;
+                affected_files.insert(keys[index].clone());
+                grew = true;
+            }
+        }
+        if !grew {
+            return affected;
+        }
+    }
+}
+
+/// Checks one page given as text (read from stdin). `path`, when given, decides its dialect, where its
+/// includes resolve from and the path reported; otherwise it is reported as `<stdin>`.
+pub fn check_text(text: String, path: Option<&Path>, linter: &Linter) -> CheckRun {
+    let loader = FsLoader::default();
+    let display = path.map_or_else(|| PathBuf::from("<stdin>"), Path::to_path_buf);
+    let relative = path.map_or_else(|| display.clone(), |path| relative_to_root(linter, path));
+    let report = linter.check(
+        PageInput {
+            display,
+            location: path,
+            relative: &relative,
+            text,
+            included: false,
+        },
+        &loader,
+    );
+    CheckRun {
+        reports: Some(report)
+            .filter(|report| !report.findings.is_empty())
+            .into_iter()
+            .collect(),
+        files: 1,
+        ..CheckRun::default()
+    }
+}
+
 /// Reads a Markdown/MDX file as text: binary files and invalid UTF-8 are errors naming the line.
 pub fn read_source(path: &Path) -> Result<String, Error> {
     let bytes = std::fs::read(path).map_err(|error| Error::io(path, error))?;
     decode(path, bytes)
 }
 
-fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
+/// Decodes a page's bytes (`path` names it in errors): binary files and invalid UTF-8 are errors.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     if let Some(index) = bytes.iter().position(|byte| *byte == 0) {
         let line = bytes[..index].iter().filter(|byte| **byte == b'\n').count() + 1;
         return Err(Error::invalid(
