@@ -31,6 +31,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
+            if error.kind() == clap::error::ErrorKind::InvalidSubcommand
+                && let Some(clap::error::ContextValue::String(word)) =
+                    error.get(clap::error::ContextKind::InvalidSubcommand)
+            {
+                eprintln!("note: there is no file or directory `{word}` to check either");
+            }
             return ExitCode::from(if error.use_stderr() { EXIT_ERROR } else { 0 });
         }
     };
@@ -342,7 +348,7 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
         let color = use_color(io::stdout().is_terminal());
         for change in &plan.changes {
             let diff = fix::unified_diff(&change.path, &change.before, &change.after);
-            write!(stdout, "{}", colored_diff(&diff, color)).map_err(stdout_error)?;
+            write!(stdout, "{}", colored_diff(&diff, color)).or_else(unless_reader_left)?;
         }
     } else {
         errors.extend(fix::write_changes(&plan.changes));
@@ -356,12 +362,12 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
                 change.path.display(),
                 change.descriptions.join("; ")
             )
-            .map_err(stdout_error)?;
+            .or_else(unless_reader_left)?;
         }
     }
     if plan.changes.is_empty() && !args.selection.quiet {
         writeln!(stdout, "nothing to fix in {}", plural(plan.files, "file"))
-            .map_err(stdout_error)?;
+            .or_else(unless_reader_left)?;
     }
     let remaining: Vec<FileFindings<'_>> = plan
         .remaining
@@ -370,7 +376,7 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
         .collect();
     if !remaining.is_empty() {
         let summary = Summary::of(plan.files, &remaining);
-        writeln!(stdout, "\nnot fixed automatically:").map_err(stdout_error)?;
+        writeln!(stdout, "\nnot fixed automatically:").or_else(unless_reader_left)?;
         write_report(Format::Human, &remaining, summary, args.selection.quiet)?;
     }
     for error in &errors {
@@ -427,6 +433,15 @@ fn plural(count: usize, word: &str) -> String {
         format!("{count} {word}")
     } else {
         format!("{count} {word}s")
+    }
+}
+
+/// A reader that went away is no error for output that only reports; the run goes on to its exit status.
+fn unless_reader_left(error: io::Error) -> Result<(), Error> {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(stdout_error(error))
     }
 }
 
