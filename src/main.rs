@@ -176,6 +176,16 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
             "`-` (stdin) is the only path when given".to_owned(),
         ));
     }
+    if stdin && args.changed_since.is_some() {
+        return Err(Error::Usage(
+            "--changed-since does not apply to a page read from stdin (`-`)".to_owned(),
+        ));
+    }
+    if !stdin && args.stdin_filename.is_some() {
+        return Err(Error::Usage(
+            "--stdin-filename names the page read from stdin; give `-` as the path".to_owned(),
+        ));
+    }
     let config_start = match (&args.stdin_filename, stdin) {
         (Some(name), true) => vec![name.parent().map_or_else(
             || PathBuf::from("."),
@@ -338,6 +348,12 @@ fn exit_for<'a>(fail_on: FailOn, findings: impl Iterator<Item = &'a Finding>) ->
 }
 
 fn run_fix(args: FixArgs) -> Result<u8, Error> {
+    if args.paths.iter().any(|path| path.as_os_str() == "-") {
+        return Err(Error::Usage(
+            "`fix` writes files and does not read stdin; `scope-lint check -` checks a page from stdin"
+                .to_owned(),
+        ));
+    }
     let linter = selected_linter(&args.settings, &args.selection, &args.paths)?;
     let loader = FsLoader::default();
     let run = walk::check_paths(&args.paths, &linter);
