@@ -39,10 +39,16 @@ impl Sarif {
     pub fn log(&self, files: &[FileFindings<'_>]) -> Value {
         let mut results = Vec::new();
         for file in files {
-            let uri = percent_encode_path(&relative_path(file.source.path(), self.base.as_deref()));
+            let uri = artifact_uri(file.source.path(), self.base.as_deref());
             let mut seen: HashMap<u64, usize> = HashMap::new();
             for finding in file.findings {
-                results.push(result(file.source, &uri, finding, &mut seen));
+                results.push(result(
+                    file.source,
+                    self.base.as_deref(),
+                    &uri,
+                    finding,
+                    &mut seen,
+                ));
             }
         }
         json!({
@@ -55,6 +61,17 @@ impl Sarif {
             }],
         })
     }
+}
+
+/// A relative URI reference for a path below `base` (or a relative path); a `file://` URI otherwise, as code
+/// scanning accepts no other absolute form.
+fn artifact_uri(path: &std::path::Path, base: Option<&std::path::Path>) -> String {
+    let shown = relative_path(path, base);
+    if !std::path::Path::new(&shown).is_absolute() && !shown.starts_with('/') {
+        return percent_encode_path(&shown);
+    }
+    let slash = if shown.starts_with('/') { "" } else { "/" };
+    format!("file://{slash}{}", percent_encode_path(&shown))
 }
 
 fn driver() -> Value {
@@ -133,6 +150,7 @@ fn level(severity: Severity) -> &'static str {
 
 fn result(
     source: &SourceText,
+    base: Option<&std::path::Path>,
     uri: &str,
     finding: &Finding,
     seen: &mut HashMap<u64, usize>,
@@ -153,7 +171,7 @@ fn result(
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(source, uri, finding, seen)},
     });
     if let Some(fix) = &finding.fix {
-        let changes: Vec<Value> = group_edits(fix, uri)
+        let changes: Vec<Value> = group_edits(fix, uri, base)
             .into_iter()
             .map(|(uri, replacements)| {
                 json!({"artifactLocation": {"uri": uri}, "replacements": replacements})
@@ -187,11 +205,15 @@ fn region(source: &SourceText, span: std::ops::Range<usize>) -> Value {
 
 /// Replacements by file, in the order the files first appear. Regions are byte ranges: an edit may be in
 /// a partial whose text this report does not hold.
-fn group_edits(fix: &crate::rules::Fix, page_uri: &str) -> Vec<(String, Vec<Value>)> {
+fn group_edits(
+    fix: &crate::rules::Fix,
+    page_uri: &str,
+    base: Option<&std::path::Path>,
+) -> Vec<(String, Vec<Value>)> {
     let mut grouped: Vec<(String, Vec<Value>)> = Vec::new();
     for edit in &fix.edits {
         let uri = match &edit.file {
-            Some(file) => percent_encode_path(&relative_path(file, None)),
+            Some(file) => artifact_uri(file, base),
             None => page_uri.to_owned(),
         };
         let replacement = json!({
@@ -258,6 +280,24 @@ mod tests {
                 .as_str()
                 .unwrap()
                 .starts_with("Reports a place that must carry an account-scope call-out")
+        );
+    }
+
+    #[test]
+    fn uris_are_relative_below_the_base_and_file_uris_elsewhere() {
+        use std::path::Path;
+        let base = Some(Path::new("/repo"));
+        assert_eq!(
+            artifact_uri(Path::new("/repo/docs/a b.md"), base),
+            "docs/a%20b.md"
+        );
+        assert_eq!(
+            artifact_uri(Path::new("docs/a,b.md"), base),
+            "docs/a%2Cb.md"
+        );
+        assert_eq!(
+            artifact_uri(Path::new("/elsewhere/中.md"), base),
+            "file:///elsewhere/%E4%B8%AD.md"
         );
     }
 
