@@ -222,7 +222,14 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
 }
 
 fn report_run(args: &CheckArgs, run: &CheckRun) -> Result<u8, Error> {
-    if run.files == 0 && run.errors.is_empty() && args.changed_since.is_none() {
+    if let (0, Some(reference)) = (run.files, &args.changed_since)
+        && run.errors.is_empty()
+        && !args.selection.quiet
+    {
+        print_warning(&format!(
+            "no page to check: nothing under the given paths changed since `{reference}`"
+        ));
+    } else if run.files == 0 && run.errors.is_empty() && args.changed_since.is_none() {
         print_warning(&format!(
             "no Markdown or MDX files (.md, .mdx, .markdown) found in {}",
             args.paths

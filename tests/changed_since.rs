@@ -147,6 +147,10 @@ fn nothing_changed_checks_nothing() {
         ],
     );
     assert_eq!(stdout(&output), "no findings in 0 files\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "warning: no page to check: nothing under the given paths changed since `HEAD`\n"
+    );
     assert_eq!(output.status.code(), Some(0));
 }
 
