@@ -154,6 +154,9 @@ impl UnknownPermissionGroup {
                 continue;
             }
             let written = &context.page.text()[mention.span.clone()];
+            if inside_longer_name(context.page.text(), mention.span.clone()) {
+                continue;
+            }
             let normalized = normalize_name(written);
             if !group
                 .former_names
@@ -267,4 +270,24 @@ fn strip_marker(text: &str) -> &str {
         }
         _ => text,
     }
+}
+
+/// Whether the name at `span` is part of a longer title-case name: a capitalised word right before or after
+/// it, separated only by spaces ("Cloudflare for Teams Read Only" is a dashboard role, not `Teams Read`).
+fn inside_longer_name(text: &str, span: std::ops::Range<usize>) -> bool {
+    let capitalised = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
+    let before = text[..span.start].trim_end_matches([' ', '\u{a0}']);
+    let after = text[span.end..].trim_start_matches([' ', '\u{a0}']);
+    let joined_before = before.len() < span.start;
+    let joined_after = after.len() < text.len() - span.end;
+    let previous = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    let next = after
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    (joined_before && capitalised(previous) && !before.ends_with(['.', ':', '|']))
+        || (joined_after && capitalised(next))
 }
