@@ -536,7 +536,11 @@ mod tests {
         assert_eq!(runs.end_of_run(text, 1), 5);
         assert_eq!(runs.end_of_run(text, 0), 5);
         assert_eq!(runs.end_of_run(text, 3), 5);
-        assert_eq!(runs.known.len(), 2, "inside a known run nothing is walked or stored");
+        assert_eq!(
+            runs.known.len(),
+            2,
+            "inside a known run nothing is walked or stored"
+        );
         assert_eq!(plain_note_kind("****Note:** x"), None);
     }
 

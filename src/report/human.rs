@@ -56,7 +56,10 @@ pub fn render(renderer: &Renderer, source: &SourceText, finding: &Finding) -> St
 /// The whole lines holding `span`, the 1-based number of the first, and `span` relative to them. A long
 /// single line is cut to [`WINDOW`] bytes either side of the span (marked `...`), so that many findings on
 /// one long line cost their own size, not the line's size each.
-fn excerpt(source: &SourceText, span: std::ops::Range<usize>) -> (Cow<'_, str>, usize, std::ops::Range<usize>) {
+fn excerpt(
+    source: &SourceText,
+    span: std::ops::Range<usize>,
+) -> (Cow<'_, str>, usize, std::ops::Range<usize>) {
     let first_line = source.line_of(span.start);
     let last_line = source.line_of(span.end.max(span.start));
     let from = source.line_range(first_line).start;
@@ -78,7 +81,11 @@ fn excerpt(source: &SourceText, span: std::ops::Range<usize>) -> (Cow<'_, str>, 
     let suffix = if cut_end < line.len() { "..." } else { "" };
     let text = format!("{prefix}{}{suffix}", &line[cut_start..cut_end]);
     let shift = cut_start - prefix.len();
-    (Cow::Owned(text), first_line, local_start - shift..local_end - shift)
+    (
+        Cow::Owned(text),
+        first_line,
+        local_start - shift..local_end - shift,
+    )
 }
 
 /// How much of a long line is shown either side of a finding's span, in bytes.
@@ -122,7 +129,10 @@ mod tests {
         assert_eq!(&excerpt[local], "scope the token");
         // A short line is shown whole.
         let (excerpt, line_number, local) = excerpt_of("# T\n\nscope it 日本\n", "scope");
-        assert_eq!((excerpt.as_str(), line_number, local), ("scope it 日本", 3, 0..5));
+        assert_eq!(
+            (excerpt.as_str(), line_number, local),
+            ("scope it 日本", 3, 0..5)
+        );
     }
 
     fn excerpt_of(text: &str, needle: &str) -> (String, usize, std::ops::Range<usize>) {
