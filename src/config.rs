@@ -933,10 +933,19 @@ mod tests {
             .to_string();
         assert_eq!(
             message,
-            "scope-lint.toml:1:1: unknown key `extend` in the policy (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`)\n\
+            "scope-lint.toml:1:1: unknown key `extend` in the policy (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`, `max-file-size`)\n\
              scope-lint.toml:3:1: unknown rule `SL010` in [rules]",
             "an unknown key does not hide the other problems"
         );
+        let message = settings("extends = \"cloudflare\"\nmax-file-size = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            message,
+            "scope-lint.toml:2:17: `max-file-size` must be a positive number of bytes, not 0"
+        );
+        let policy = settings("extends = \"cloudflare\"\nmax-file-size = 1024\n").unwrap();
+        assert_eq!(policy.policy.max_file_size, 1024);
         let message = settings("extends = \"acme\"\n").unwrap_err().to_string();
         assert_eq!(
             message,
