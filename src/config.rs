@@ -1095,6 +1095,15 @@ mod tests {
              scope-lint.toml:3:1: unknown rule `SL099` in [rules]; did you mean `SL009`?",
             "an unknown key does not hide the other problems"
         );
+        let message = settings("extends = \"cloudflare\"\nmax-file-size = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            message,
+            "scope-lint.toml:2:17: `max-file-size` must be a positive number of bytes, not 0"
+        );
+        let policy = settings("extends = \"cloudflare\"\nmax-file-size = 1024\n").unwrap();
+        assert_eq!(policy.policy.max_file_size, 1024);
         let message = settings("extends = \"acme\"\n").unwrap_err().to_string();
         assert_eq!(
             message,

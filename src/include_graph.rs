@@ -10,6 +10,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::doc::Page;
 use crate::doc::source::Position;
 use crate::error::Error;
@@ -42,9 +44,13 @@ impl IncludeGraph {
     /// Visits every file the `pages` include, directly or not, reading included files through `loader`.
     pub fn build(pages: &[CheckedPage<'_>], linter: &Linter, loader: &dyn Loader) -> IncludeGraph {
         let mut graph = IncludeGraph::default();
-        let checked: HashMap<PathBuf, &CheckedPage<'_>> = pages
-            .iter()
-            .map(|page| (file_key(page.location), page))
+        // The checked pages' own includes, found in parallel (a scan of each page's text).
+        let checked: HashMap<PathBuf, Vec<Edge>> = pages
+            .par_iter()
+            .map(|page| {
+                let edges = edges_of_text(page.text, page.location, page.relative, linter, loader);
+                (file_key(page.location), edges)
+            })
             .collect();
         let mut marks: HashMap<PathBuf, Mark> = HashMap::new();
         for page in pages {
@@ -72,9 +78,7 @@ impl IncludeGraph {
                 }
             }
         }
-        for page in pages {
-            let key = file_key(page.location);
-            let edges = edges_of_text(page.text, page.location, page.relative, linter, loader);
+        for (key, edges) in checked {
             graph.included.extend(
                 edges
                     .into_iter()
@@ -130,12 +134,12 @@ impl Frame {
     fn new(
         key: PathBuf,
         location: &Path,
-        checked: &HashMap<PathBuf, &CheckedPage<'_>>,
+        checked: &HashMap<PathBuf, Vec<Edge>>,
         linter: &Linter,
         loader: &dyn Loader,
     ) -> Frame {
         let edges = match checked.get(&key) {
-            Some(page) => edges_of_text(page.text, page.location, page.relative, linter, loader),
+            Some(edges) => edges.clone(),
             None => {
                 let dialect = linter.policy().dialect_for(location);
                 loader

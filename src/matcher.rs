@@ -483,9 +483,13 @@ impl Matcher {
     /// only: a token cannot be restricted to ..."), or before it in its sentence ("there is no way to scope
     /// ..."), except in a leading subordinate clause ("If you don't share tokens, scope the token to ...").
     pub fn negated(&self, text: &str, range: Range<usize>) -> bool {
-        let sentence_start = text[..range.start]
+        // A sentence is read back at most MAX_SENTENCE bytes: a line of a thousand claims and no full
+        // stop would otherwise be read from its start for each claim.
+        let window =
+            crate::doc::source::floor_char_boundary(text, range.start.saturating_sub(MAX_SENTENCE));
+        let sentence_start = text[window..range.start]
             .rfind(['.', '!', '?', ';', ':'])
-            .map_or(0, |index| index + 1);
+            .map_or(window, |index| window + index + 1);
         let main_clauses: Vec<&str> = text[sentence_start..range.start]
             .split(',')
             .filter(|clause| !starts_subordinate_clause(clause))
@@ -496,6 +500,9 @@ impl Matcher {
             || self.negation.is_match(&text[range])
     }
 }
+
+/// How far back [`Matcher::negated`] looks for the start of a sentence, in bytes.
+const MAX_SENTENCE: usize = 1000;
 
 /// Whether a clause opens with a subordinating word, so its negation does not reach the main clause.
 fn starts_subordinate_clause(clause: &str) -> bool {
@@ -720,6 +727,20 @@ mod tests {
                 .wildcard_groups(&format!("{WILDCARD} gateway thing"))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_sentence_is_read_back_a_bounded_length() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        let claim = "scope the token to a single gateway";
+        let near = format!("you cannot, 日本 {claim}");
+        let start = near.find(claim).unwrap();
+        assert!(matcher.negated(&near, start..start + claim.len()));
+        // The same negation further back than MAX_SENTENCE bytes, with no full stop between.
+        let far = format!("you cannot, {} {claim}", "日本 ".repeat(MAX_SENTENCE));
+        let start = far.find(claim).unwrap();
+        assert!(!matcher.negated(&far, start..start + claim.len()));
     }
 
     #[test]

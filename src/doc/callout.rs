@@ -202,6 +202,7 @@ fn shortcodes(text: &str, scan: &Scan, callouts: &mut Vec<Callout>) {
 }
 
 fn blockquotes(text: &str, quotes: &[RawBlockquote], callouts: &mut Vec<Callout>) {
+    let mut markers = MarkerRuns::default();
     for quote in quotes {
         let range = trim_trailing_newlines(text, quote.range.clone());
         match quote.kind {
@@ -216,7 +217,8 @@ fn blockquotes(text: &str, quotes: &[RawBlockquote], callouts: &mut Vec<Callout>
                 });
             }
             None => {
-                if let Some(kind) = plain_note_kind(&text[range.clone()]) {
+                let first = markers.end_of_run(text, range.start).min(range.end);
+                if let Some(kind) = plain_note_kind(&text[first..range.end]) {
                     callouts.push(Callout {
                         form: CalloutForm::Blockquote,
                         kind,
@@ -262,9 +264,47 @@ pub fn alert_kind(kind: BlockQuoteKind) -> &'static str {
 }
 
 /// `> **Note:** text`, `> Note: text`, `> **Warning**: text` are call-outs; other quotes are quotes.
-fn plain_note_kind(quote: &str) -> Option<String> {
-    let first = quote.trim_start_matches(['>', ' ', '\t']);
-    let word_part = first.trim_start_matches(['*', '_']);
+/// Where the run of quote markers (`>`, spaces, tabs) starting at each quote ends. Nested quotes share
+/// one run (`>>>> **Note:**`): each run is walked once, not once per quote in it.
+#[derive(Default)]
+struct MarkerRuns {
+    /// Start -> end of each run walked so far.
+    known: std::collections::BTreeMap<usize, usize>,
+}
+
+impl MarkerRuns {
+    fn end_of_run(&mut self, text: &str, start: usize) -> usize {
+        if let Some((_, &end)) = self.known.range(..=start).next_back()
+            && start < end
+        {
+            return end;
+        }
+        let bytes = text.as_bytes();
+        let mut index = start;
+        while index < bytes.len() && matches!(bytes[index], b'>' | b' ' | b'\t') {
+            if let Some(&end) = self.known.get(&index) {
+                index = end;
+                break;
+            }
+            index += 1;
+        }
+        self.known.insert(start, index);
+        index
+    }
+}
+
+/// The kind of a plain `> **Note:** ...` blockquote, given its text after the quote markers.
+fn plain_note_kind(first: &str) -> Option<String> {
+    // `**Note:**`, `__Note__:`, `*Note*:`: a few emphasis marks, never a long run of them.
+    let marks = first
+        .bytes()
+        .take(4)
+        .take_while(|byte| matches!(byte, b'*' | b'_'))
+        .count();
+    if marks > 3 {
+        return None;
+    }
+    let word_part = &first[marks..];
     let word_len = word_part
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(word_part.len());
@@ -511,10 +551,35 @@ mod tests {
     }
 
     #[test]
+    fn nested_quotes_walk_their_markers_once() {
+        // 200,000 nested quotes on one line: one pulldown-cmark blockquote each, all sharing one run of
+        // markers; the innermost holds the note.
+        let depth = 200_000;
+        let text = format!("{} **Note:** 日本 🚀\n", ">".repeat(depth));
+        let page = super::super::Page::parse(
+            super::super::source::SourceText::new("a.md", text),
+            super::super::Dialect::Markdown,
+        );
+        assert_eq!(page.callouts.len(), depth);
+        assert!(page.callouts.iter().all(|callout| callout.kind == "note"));
+        let mut runs = MarkerRuns::default();
+        let text = ">> > x";
+        assert_eq!(runs.end_of_run(text, 1), 5);
+        assert_eq!(runs.end_of_run(text, 0), 5);
+        assert_eq!(runs.end_of_run(text, 3), 5);
+        assert_eq!(
+            runs.known.len(),
+            2,
+            "inside a known run nothing is walked or stored"
+        );
+        assert_eq!(plain_note_kind("****Note:** x"), None);
+    }
+
+    #[test]
     fn plain_note_words_need_a_colon() {
-        assert_eq!(plain_note_kind("> **Note:** x"), Some("note".into()));
-        assert_eq!(plain_note_kind("> **Note**: x"), Some("note".into()));
-        assert_eq!(plain_note_kind("> Notes are x"), None);
-        assert_eq!(plain_note_kind("> Warning: x"), Some("warning".into()));
+        assert_eq!(plain_note_kind("**Note:** x"), Some("note".into()));
+        assert_eq!(plain_note_kind("**Note**: x"), Some("note".into()));
+        assert_eq!(plain_note_kind("Notes are x"), None);
+        assert_eq!(plain_note_kind("Warning: x"), Some("warning".into()));
     }
 }

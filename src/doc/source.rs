@@ -63,6 +63,14 @@ impl SourceText {
         }
     }
 
+    /// The 1-based line of byte `offset` (clamped to the text); unlike [`SourceText::position`], it does
+    /// not count the characters before `offset` on its line.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset.min(self.text.len()))
+            .max(1)
+    }
+
     /// The byte range of 1-based `line`, without its line ending.
     pub fn line_range(&self, line: usize) -> Range<usize> {
         let start = self.line_starts[line - 1];

@@ -4,9 +4,11 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use std::borrow::Cow;
+
 use super::escape::{escape, escape_lines_span, escape_path};
 use super::{FileFindings, Report, Summary, plural};
-use crate::doc::source::SourceText;
+use crate::doc::source::{SourceText, floor_char_boundary};
 use crate::rules::{Finding, Severity};
 
 /// The human report; `styled` turns on colour, `quiet` leaves out the summary line.
@@ -60,13 +62,13 @@ pub fn render(renderer: &Renderer, source: &SourceText, finding: &Finding) -> St
         Severity::Warning => Level::WARNING,
     };
     let (excerpt, first_line, span) = excerpt(source, finding.span.clone());
-    let (excerpt, span) = escape_lines_span(excerpt, span);
+    let (excerpt, span) = escape_lines_span(&excerpt, span);
     let path = escape_path(source.path());
     let mut group: Group<'_> = level
         .primary_title(escape(&finding.message))
         .id(finding.code)
         .element(
-            Snippet::source(excerpt)
+            Snippet::source(excerpt.as_ref())
                 .line_start(first_line)
                 .path(path)
                 .annotation(AnnotationKind::Primary.span(span)),
@@ -77,15 +79,17 @@ pub fn render(renderer: &Renderer, source: &SourceText, finding: &Finding) -> St
     renderer.render(&[group])
 }
 
-/// The whole lines holding `span`, the 1-based number of the first, and `span` relative to them.
+/// The whole lines holding `span`, the 1-based number of the first, and `span` relative to them. A long
+/// single line is cut to [`WINDOW`] bytes either side of the span (marked `...`), so that many findings on
+/// one long line cost their own size, not the line's size each.
 fn excerpt(
     source: &SourceText,
     span: std::ops::Range<usize>,
-) -> (&str, usize, std::ops::Range<usize>) {
-    let start = source.position(span.start);
-    let end = source.position(span.end.max(span.start));
-    let from = source.line_range(start.line).start;
-    let to = source.line_range(end.line).end.max(from);
+) -> (Cow<'_, str>, usize, std::ops::Range<usize>) {
+    let first_line = source.line_of(span.start);
+    let last_line = source.line_of(span.end.max(span.start));
+    let from = source.line_range(first_line).start;
+    let to = source.line_range(last_line).end.max(from);
     let local_start = span.start.clamp(from, to) - from;
     let local_end = span.end.clamp(from, to) - from;
     let local_end = if local_end == local_start && local_end < to - from {
@@ -93,7 +97,31 @@ fn excerpt(
     } else {
         local_end
     };
-    (&source.text[from..to], start.line, local_start..local_end)
+    let line = &source.text[from..to];
+    if first_line != last_line || line.len() <= 2 * WINDOW + local_end - local_start {
+        return (Cow::Borrowed(line), first_line, local_start..local_end);
+    }
+    let cut_start = floor_char_boundary(line, local_start.saturating_sub(WINDOW));
+    let cut_end = ceil_char_boundary(line, (local_end + WINDOW).min(line.len()));
+    let prefix = if cut_start > 0 { "..." } else { "" };
+    let suffix = if cut_end < line.len() { "..." } else { "" };
+    let text = format!("{prefix}{}{suffix}", &line[cut_start..cut_end]);
+    let shift = cut_start - prefix.len();
+    (
+        Cow::Owned(text),
+        first_line,
+        local_start - shift..local_end - shift,
+    )
+}
+
+/// How much of a long line is shown either side of a finding's span, in bytes.
+const WINDOW: usize = 120;
+
+fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
 }
 
 pub fn summary_line(summary: Summary) -> String {
@@ -106,4 +134,49 @@ pub fn summary_line(summary: Summary) -> String {
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_span() {
+        let claim = "scope the token to a single gateway 日本 ";
+        let line = claim.repeat(2000);
+        let text = format!("# T\n\n{line}\nnext\n");
+        let source = SourceText::new("a.md", text.clone());
+        let start = text.find(claim).unwrap() + claim.len() * 1000;
+        let span = start..start + "scope the token".len();
+        let (excerpt, line_number, local) = excerpt(&source, span);
+        assert_eq!(line_number, 3);
+        assert!(excerpt.starts_with("...") && excerpt.ends_with("..."));
+        assert!(excerpt.len() <= 2 * WINDOW + 30, "{}", excerpt.len());
+        assert_eq!(&excerpt[local], "scope the token");
+        // A short line is shown whole.
+        let (excerpt, line_number, local) = excerpt_of("# T\n\nscope it 日本\n", "scope");
+        assert_eq!(
+            (excerpt.as_str(), line_number, local),
+            ("scope it 日本", 3, 0..5)
+        );
+    }
+
+    fn excerpt_of(text: &str, needle: &str) -> (String, usize, std::ops::Range<usize>) {
+        let source = SourceText::new("a.md", text.to_owned());
+        let start = text.find(needle).unwrap();
+        let (excerpt, line, local) = excerpt(&source, start..start + needle.len());
+        (excerpt.into_owned(), line, local)
+    }
+
+    #[test]
+    fn line_of_agrees_with_position() {
+        let source = SourceText::new("a.md", "a\n日本\n\nlast".to_owned());
+        for offset in 0..=source.text.len() + 2 {
+            assert_eq!(
+                source.line_of(offset),
+                source.position(offset).line,
+                "{offset}"
+            );
+        }
+    }
 }
