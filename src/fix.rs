@@ -35,6 +35,46 @@ pub fn insert_for_section(
     policy: &CalloutPolicy,
     section: &UnsatisfiedSection,
 ) -> Option<Fix> {
+    insert_for_sections(context, policy, &[section]).pop().flatten()
+}
+
+/// [`insert_for_section`] for each of `sections`, in order. The insertions into the page itself are read
+/// back in one parse of the page with all of them applied; only one that does not land there as a call-out
+/// is tried again alone. A page with many sections lacking the call-out costs one parse, not one a section.
+pub fn insert_for_sections(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    sections: &[&UnsatisfiedSection],
+) -> Vec<Option<Fix>> {
+    let drafts: Vec<Option<(&Page, bool, Vec<Edit>)>> = sections
+        .iter()
+        .map(|section| draft_for_section(context, policy, section))
+        .collect();
+    let own: Vec<&Edit> = drafts
+        .iter()
+        .flatten()
+        .filter(|(_, in_partial, _)| !in_partial)
+        .map(|(_, _, edits)| &edits[0])
+        .collect();
+    let mut landed_together = lands_together(context.page, &own).into_iter();
+    drafts
+        .into_iter()
+        .map(|draft| {
+            let (page, in_partial, edits) = draft?;
+            let together = !in_partial && landed_together.next().unwrap_or(false);
+            (together || lands_as_callout(page, &edits[0]))
+                .then(|| described(context, policy, edits))
+        })
+        .collect()
+}
+
+/// The page an insertion for `section` goes into, whether that is a partial, and the edits (the call-out
+/// first), before they are read back.
+fn draft_for_section<'p>(
+    context: &'p Context<'_>,
+    policy: &CalloutPolicy,
+    section: &'p UnsatisfiedSection,
+) -> Option<(&'p Page, bool, Vec<Edit>)> {
     if let (Some(via), true) = (&section.listing.via, context.policy.placement_in_partial()) {
         let spot = after_block(&via.page, via.anchor.clone());
         let relative = via
@@ -42,18 +82,58 @@ pub fn insert_for_section(
             .strip_prefix(&context.policy.root)
             .unwrap_or(&via.path);
         let form = context.policy.form_for(relative, via.page.dialect);
-        let mut edits = insertion(context, policy, &via.page, &spot, form)?;
+        let mut edits = unverified_insertion(context, policy, &via.page, &spot, form)?;
         for edit in &mut edits {
             edit.file = Some(via.path.clone());
         }
-        return Some(described(context, policy, edits));
+        return Some((&via.page, true, edits));
     }
     let spot = section_end(context.page, section.section);
     let form = context
         .policy
         .form_for(context.relative, context.page.dialect);
-    let edits = insertion(context, policy, context.page, &spot, form)?;
-    Some(described(context, policy, edits))
+    let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
+    Some((context.page, false, edits))
+}
+
+/// For each of `insertions` (into `page`, at distinct offsets), whether it is read back as a call-out when
+/// all of them are applied at once; all `false` when they cannot be applied together.
+fn lands_together(page: &Page, insertions: &[&Edit]) -> Vec<bool> {
+    let mut offsets: Vec<usize> = insertions.iter().map(|edit| edit.range.start).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let distinct = offsets.len() == insertions.len();
+    let text = if distinct && insertions.iter().all(|edit| edit.range.is_empty()) {
+        apply_edits(page.text(), insertions).ok()
+    } else {
+        None
+    };
+    let Some(text) = text else {
+        return vec![false; insertions.len()];
+    };
+    let reparsed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
+    let mut starts: Vec<usize> = reparsed
+        .callouts
+        .iter()
+        .map(|callout| callout.range.start)
+        .collect();
+    starts.sort_unstable();
+    insertions
+        .iter()
+        .map(|edit| {
+            // Where the inserted text lies in the fixed page: after every insertion before it.
+            let growth: usize = insertions
+                .iter()
+                .filter(|other| other.range.start < edit.range.start)
+                .map(|other| other.replacement.len())
+                .sum();
+            let start = edit.range.start + growth;
+            let first = starts.partition_point(|&callout| callout < start);
+            starts
+                .get(first)
+                .is_some_and(|&callout| callout < start + edit.replacement.len())
+        })
+        .collect()
 }
 
 /// The fix for a page the policy names: insert at the end of `heading`'s section, else after the block that
@@ -153,8 +233,21 @@ fn described(context: &Context<'_>, policy: &CalloutPolicy, edits: Vec<Edit>) ->
     }
 }
 
-/// The edits that insert the policy's call-out at `spot` of `page` in `form` (and its import, for `<Aside>`).
+/// The edits that insert the policy's call-out at `spot` of `page` in `form` (and its import, for `<Aside>`),
+/// when the call-out is read back as one there.
 fn insertion(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    page: &Page,
+    spot: &Spot,
+    form: CalloutForm,
+) -> Option<Vec<Edit>> {
+    let edits = unverified_insertion(context, policy, page, spot, form)?;
+    lands_as_callout(page, &edits[0]).then_some(edits)
+}
+
+/// [`insertion`]'s edits, the call-out first, before they are read back.
+fn unverified_insertion(
     context: &Context<'_>,
     policy: &CalloutPolicy,
     page: &Page,
@@ -190,9 +283,6 @@ fn insertion(
         replacement: format!("{separator}{rendered}{trailer}"),
         kind: EditKind::Callout,
     }];
-    if !lands_as_callout(page, &edits[0]) {
-        return None;
-    }
     if form == CalloutForm::Aside {
         edits.extend(aside_import(page).ok()?);
     }

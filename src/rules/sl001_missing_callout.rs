@@ -1,7 +1,7 @@
 //! SL001 missing-callout.
 
 use super::facts::{Facts, UnsatisfiedSection, page_has_callout, placement_status};
-use super::{Context, Finding, Rule, Severity};
+use super::{Context, Finding, Fix, Rule, Severity};
 use crate::config::CalloutPolicy;
 use crate::doc::source::line_end;
 use crate::fix;
@@ -105,8 +105,10 @@ impl MissingCallout {
         let (unsatisfied, spare) =
             placement_status(context.page, context.facts, index, policy, in_partial);
         // The first sections pair with the spare call-outs; SL006 reports those as misplaced.
-        for section in unsatisfied.iter().skip(spare.len()) {
-            out.push(self.listing_finding(context, policy, section));
+        let lacking: Vec<&UnsatisfiedSection> = unsatisfied.iter().skip(spare.len()).collect();
+        let fixes = fix::insert_for_sections(context, policy, &lacking);
+        for (section, fix) in lacking.into_iter().zip(fixes) {
+            out.push(self.listing_finding(context, policy, section, fix));
         }
     }
 
@@ -115,6 +117,7 @@ impl MissingCallout {
         context: &Context<'_>,
         policy: &CalloutPolicy,
         section: &UnsatisfiedSection,
+        fix: Option<Fix>,
     ) -> Finding {
         let product = &context.table.products[policy.product].name;
         let groups = section
@@ -136,7 +139,7 @@ impl MissingCallout {
         let first_line_end = line_end(text, anchor.start).min(anchor.end);
         Finding::new(self, anchor.start..first_line_end, message)
             .help(format!("add a call-out saying {product} tokens cannot be scoped below the account; `scope-lint fix` inserts it"))
-            .fix(fix::insert_for_section(context, policy, section))
+            .fix(fix)
     }
 
     fn check_required_page(
