@@ -1,0 +1,55 @@
+//! Inputs the fuzz targets in `fuzz/` found, minimized and kept here so they stay fixed. Each runs through
+//! the same code as its target: `fuzz/fuzz_targets/common.rs` is included as a module, so the oracle is
+//! the fuzzers' own (no panic; after `fix`, the fixed findings are gone, a second round changes nothing,
+//! and the page's block structure is the original's plus or minus exactly the call-out).
+//!
+//! A case's selector byte is the target's (see the target's doc comment): it picks the page path, the
+//! call-out form, and whether the table makes AI Gateway per-gateway (existing call-outs are then stale).
+
+#[path = "../fuzz/fuzz_targets/common.rs"]
+mod common;
+
+use scope_lint::doc::source::SourceText;
+use scope_lint::doc::{Dialect, Page};
+
+/// What `fuzz_targets/fix_roundtrip.rs` does with one input.
+fn fix_roundtrip(selector: u8, text: &str) {
+    let relative = common::PATHS[usize::from(selector & 0x03) % common::PATHS.len()];
+    let variant = common::Variant {
+        in_partial: false,
+        ..common::Variant::from_selector(selector)
+    };
+    common::roundtrip(
+        common::variant_linter(variant),
+        relative,
+        selector & 0x80 != 0,
+        text.to_owned(),
+    );
+}
+
+/// What `fuzz_targets/parse_page.rs` does first: parse in both dialects.
+fn parse_both(text: &str) {
+    for dialect in [Dialect::Mdx, Dialect::Markdown] {
+        let page = Page::parse(SourceText::new("t", text.to_owned()), dialect);
+        for unit in &page.units {
+            let _ = page.unit_text(unit);
+        }
+    }
+}
+
+/// fix_roundtrip, 2026-12-01: a parser range that starts inside a replacement character (U+FFFD, three
+/// bytes) after `{{#` in MDX panicked in `doc/markdown.rs` ("byte index is not a char boundary").
+#[test]
+fn mdx_shortcode_and_include_markers_next_to_a_replacement_character() {
+    let text = ">}}\n{{#ou\u{fffd}\u{fffd}\u{fffd}\u{fffd}{{#ed.\n{{\u{fffd}\0\0\0\0\0\0\0}}#";
+    parse_both(text);
+    fix_roundtrip(b':', text);
+}
+
+/// fix_roundtrip, 2026-12-01: removing a stale Hugo-shortcode call-out that starts in the middle of a line
+/// removed the whole line, so the text before the shortcode on that line (`>n\u{fffd}`) went with it.
+#[test]
+fn removing_a_stale_callout_that_starts_mid_line_keeps_the_text_before_it() {
+    let text = ">n\u{fffd}{{<Aside typ=\"[\">}}\nAI Gateway ay  is account-scoped.\n{{</Aside>}}\n{{#";
+    fix_roundtrip(b'1', text);
+}
