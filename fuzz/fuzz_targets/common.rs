@@ -62,7 +62,11 @@ impl Variant {
         let form = FORMS[self.form];
         // `<Aside>` is JSX: Markdown pages get a blockquote alert instead.
         let markdown = if form == "aside" { "gfm-alert" } else { form };
-        let placement = if self.in_partial { "partial" } else { "section" };
+        let placement = if self.in_partial {
+            "partial"
+        } else {
+            "section"
+        };
         format!(
             "extends = \"cloudflare\"\n\n[render]\nmdx = \"{form}\"\nmarkdown = \"{markdown}\"\n\n\
              [partials]\npattern = \"src/content/partials/{{product}}/{{file}}.mdx\"\n\
@@ -103,9 +107,8 @@ pub fn variant_linter(variant: Variant) -> &'static Linter {
     linters.entry(variant).or_insert_with(|| {
         let source = SourceText::new("scope-lint.toml", variant.policy());
         let capabilities = variant.stale.then(stale_table);
-        let settings =
-            scope_lint::config::load_policy_text(&source, Path::new("."), capabilities)
-                .expect("the fuzz policy loads");
+        let settings = scope_lint::config::load_policy_text(&source, Path::new("."), capabilities)
+            .expect("the fuzz policy loads");
         Box::leak(Box::new(Linter::new(settings)))
     })
 }
@@ -275,7 +278,11 @@ pub fn applied(edits: &[&Edit]) -> Applied {
     let mut inserted = Vec::new();
     let mut shift: isize = 0;
     for edit in sorted {
-        let start = edit.range.start.checked_add_signed(shift).expect("in range");
+        let start = edit
+            .range
+            .start
+            .checked_add_signed(shift)
+            .expect("in range");
         if !edit.range.is_empty() {
             removed.push(edit.range.clone());
         }
@@ -300,7 +307,9 @@ fn without(text: &str, range: &Range<usize>, cut: &[Range<usize>]) -> String {
         cursor = cursor.max(end);
     }
     if cursor < range.end {
-        out.push_str(&String::from_utf8_lossy(&text.as_bytes()[cursor..range.end]));
+        out.push_str(&String::from_utf8_lossy(
+            &text.as_bytes()[cursor..range.end],
+        ));
     }
     out
 }
@@ -314,8 +323,16 @@ fn structure(page: &Page) -> Vec<(String, Range<usize>)> {
             .iter()
             .map(|heading| (format!("heading h{}", heading.level), heading.range.clone())),
     );
-    items.extend(page.tables.iter().map(|table| ("table".into(), table.range.clone())));
-    items.extend(page.lists.iter().map(|list| ("list".into(), list.range.clone())));
+    items.extend(
+        page.tables
+            .iter()
+            .map(|table| ("table".into(), table.range.clone())),
+    );
+    items.extend(
+        page.lists
+            .iter()
+            .map(|list| ("list".into(), list.range.clone())),
+    );
     items.extend(
         page.code_blocks
             .iter()
@@ -327,7 +344,11 @@ fn structure(page: &Page) -> Vec<(String, Range<usize>)> {
             .map(|element| (format!("element <{}>", element.name), element.range())),
     );
     items.extend(page.esm.iter().map(|esm| ("esm".into(), esm.clone())));
-    items.extend(page.front_matter.iter().map(|front| ("front matter".into(), front.clone())));
+    items.extend(
+        page.front_matter
+            .iter()
+            .map(|front| ("front matter".into(), front.clone())),
+    );
     items.retain(|(_, range)| !range.is_empty());
     items.sort_by_key(|(kind, range)| (range.start, std::cmp::Reverse(range.end), kind.clone()));
     items
@@ -403,7 +424,9 @@ fn kept_structure(
             );
             continue;
         }
-        kept.entry(kind).or_default().push(without(text, &range, spans));
+        kept.entry(kind)
+            .or_default()
+            .push(without(text, &range, spans));
     }
     kept
 }
@@ -426,7 +449,81 @@ pub fn assert_structure(before: &Page, after: &Page, edits: &[&Edit]) {
     );
     let whole_before = without(before.text(), &(0..before.text().len()), &removed);
     let whole_after = without(after.text(), &(0..after.text().len()), &inserted);
-    assert_eq!(whole_before, whole_after, "the edits changed text outside their spans");
+    assert_eq!(
+        whole_before, whole_after,
+        "the edits changed text outside their spans"
+    );
+}
+
+/// The files of the fuzzed site, in the order the input's pieces fill them.
+pub const SITE_FILES: [&str; 5] = [
+    "src/content/docs/ai-gateway/configuration/authentication.mdx",
+    "src/content/docs/ai-gateway/a.md",
+    "src/content/docs/ai-gateway/b.mdx",
+    "src/content/partials/ai-gateway/x.mdx",
+    "src/content/partials/p/y.mdx",
+];
+
+/// Checks every file of the site, applies every fix (to pages and partials), checks the fixed site, and
+/// holds it to the oracle: fixed findings gone, a second round a no-op, each changed file's block
+/// structure kept but for the call-out.
+pub fn site_roundtrip(linter: &Linter, files: BTreeMap<PathBuf, String>) {
+    let site = Site::new(files);
+    let reports = check_site(linter, &site);
+
+    // Every fix, grouped by the file it edits.
+    let mut edits: BTreeMap<PathBuf, Vec<&Edit>> = BTreeMap::new();
+    let mut fixed: Vec<(&Path, &Finding)> = Vec::new();
+    for (path, report) in &reports {
+        for finding in fixed_findings(&report.findings) {
+            fixed.push((path, finding));
+            for edit in &finding.fix.as_ref().expect("has a fix").edits {
+                let file = edit.file.clone().unwrap_or_else(|| path.clone());
+                edits.entry(file).or_default().push(edit);
+            }
+        }
+    }
+    if edits.is_empty() {
+        return;
+    }
+    // Edits are offsets in the text without its byte-order mark, as `fix` applies them.
+    let unmarked = |path: &Path| {
+        let Some(text) = site.files.get(path) else {
+            panic!(
+                "a fix edits {}, which is not a file of the site",
+                path.display()
+            );
+        };
+        SourceText::new(path, text.clone()).text
+    };
+    let mut after = site.files.clone();
+    for (path, file_edits) in &edits {
+        let Ok(fixed_text) = scope_lint::fix::apply_edits(&unmarked(path), file_edits) else {
+            return;
+        };
+        after.insert(path.clone(), fixed_text);
+    }
+    let fixed_site = Site::new(after);
+    let again = check_site(linter, &fixed_site);
+    for (path, report) in &again {
+        let text = &report.source.text;
+        let own: Vec<&Finding> = fixed
+            .iter()
+            .filter(|(page, _)| page == path)
+            .map(|(_, finding)| *finding)
+            .collect();
+        assert_fixed_gone(path, &own, &report.findings, text);
+        assert_second_round_noop(path, &report.findings, text);
+    }
+    for (path, file_edits) in &edits {
+        let dialect = linter.policy().dialect_for(path);
+        let before = Page::parse(SourceText::new(path, unmarked(path)), dialect);
+        let after = Page::parse(
+            SourceText::new(path, fixed_site.files[path].clone()),
+            dialect,
+        );
+        assert_structure(&before, &after, file_edits);
+    }
 }
 
 /// Checks one page with `linter`, applies every fix that edits only this page, and holds the result to
