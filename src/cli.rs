@@ -1,5 +1,6 @@
 //! Command-line definitions (clap).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -140,15 +141,53 @@ pub enum FailOn {
     Never,
 }
 
-/// The arguments with `check` inserted when the first one is a path.
-pub fn with_default_command(args: Vec<String>) -> Vec<String> {
+/// The arguments with `check` inserted when the first one is a path. Arguments are OS strings: a path need
+/// not be UTF-8.
+pub fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
     let Some(first) = args.get(1) else {
         return args;
     };
-    if first.starts_with('-') || SUBCOMMANDS.contains(&first.as_str()) {
+    let is_command = first
+        .to_str()
+        .is_some_and(|first| first.starts_with('-') || SUBCOMMANDS.contains(&first));
+    if is_command {
         return args;
     }
     let mut args = args;
-    args.insert(1, "check".to_owned());
+    args.insert(1, OsString::from("check"));
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_argument_that_is_a_path_gets_check_in_front() {
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            with_default_command(args(&["scope-lint", "docs"])),
+            args(&["scope-lint", "check", "docs"])
+        );
+        assert_eq!(
+            with_default_command(args(&["scope-lint", "fix", "docs"])),
+            args(&["scope-lint", "fix", "docs"])
+        );
+        assert_eq!(
+            with_default_command(args(&["scope-lint", "--version"])),
+            args(&["scope-lint", "--version"])
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_is_kept_as_it_is() {
+        use std::os::unix::ffi::OsStringExt;
+        let path = OsString::from_vec(b"bad\xff.md".to_vec());
+        let args = vec![OsString::from("scope-lint"), path.clone()];
+        assert_eq!(
+            with_default_command(args),
+            vec![OsString::from("scope-lint"), OsString::from("check"), path]
+        );
+    }
 }

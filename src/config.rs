@@ -79,6 +79,7 @@ const POLICY_KEYS: &[(&str, KeySpec)] = &[
         ]),
     ),
     ("callouts", KeySpec::Tables(CALLOUT_KEYS)),
+    ("max-file-size", KeySpec::Value),
 ];
 
 /// Every key a `scope-lint.toml` may hold, nested ones included.
@@ -103,6 +104,7 @@ pub struct PolicyFile {
     pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     pub render: Option<RenderFile>,
     pub callouts: Option<Vec<CalloutFile>>,
+    pub max_file_size: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,7 +134,7 @@ pub struct RenderPathFile {
 #[serde(rename_all = "kebab-case")]
 pub struct CalloutFile {
     pub product: Spanned<String>,
-    pub kind: Option<String>,
+    pub kind: Option<Spanned<String>>,
     pub title: Option<String>,
     pub template: String,
     pub contrast: Option<Spanned<String>>,
@@ -195,6 +197,8 @@ pub struct Policy {
     pub severities: BTreeMap<&'static str, Option<Severity>>,
     pub render: RenderPolicy,
     pub callouts: Vec<CalloutPolicy>,
+    /// The largest page, include or partial read, in bytes (`max-file-size`); larger files are errors.
+    pub max_file_size: u64,
 }
 
 #[derive(Debug)]
@@ -400,9 +404,11 @@ fn compile(
         .or(base.callouts)
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|callout| compile_callout(callout, table, &mut problems))
+        .filter_map(|callout| compile_callout(callout, table, &render, &mut problems))
         .collect();
+    let max_file_size = max_file_size(file.max_file_size.or(base.max_file_size), &mut problems);
     problems.finish(Policy {
+        max_file_size,
         root: root.to_path_buf(),
         origin,
         exclude,
@@ -412,6 +418,25 @@ fn compile(
         render,
         callouts,
     })
+}
+
+fn max_file_size(value: Option<Spanned<i64>>, problems: &mut TomlProblems<'_>) -> u64 {
+    let Some(value) = value else {
+        return crate::read::DEFAULT_MAX_FILE_SIZE;
+    };
+    match u64::try_from(*value.get_ref()) {
+        Ok(bytes) if bytes > 0 => bytes,
+        _ => {
+            problems.push(
+                Some(value.span()),
+                format!(
+                    "`max-file-size` must be a positive number of bytes, not {}",
+                    value.get_ref()
+                ),
+            );
+            crate::read::DEFAULT_MAX_FILE_SIZE
+        }
+    }
 }
 
 fn partials(file: PartialsFile, problems: &mut TomlProblems<'_>) -> PartialsPolicy {
@@ -481,8 +506,12 @@ fn severities(
 fn compile_callout(
     file: CalloutFile,
     table: &CapabilityTable,
+    render: &RenderPolicy,
     problems: &mut TomlProblems<'_>,
 ) -> Option<CalloutPolicy> {
+    if let Some(kind) = &file.kind {
+        check_kind(kind, file.product.get_ref(), render, problems);
+    }
     let Some(product) = table.product_index(file.product.get_ref()) else {
         problems.push(
             Some(file.product.span()),
@@ -584,7 +613,10 @@ fn compile_callout(
     }
     Some(CalloutPolicy {
         product,
-        kind: file.kind.unwrap_or_else(|| "note".to_owned()),
+        kind: file.kind.map_or_else(
+            || "note".to_owned(),
+            |kind| kind.into_inner().to_ascii_lowercase(),
+        ),
         title: file.title,
         template: file.template.trim().to_owned(),
         contrast,
@@ -597,6 +629,43 @@ fn compile_callout(
         accept,
         require,
     })
+}
+
+/// A call-out `kind` must be one that every form the policy renders accepts: otherwise the inserted
+/// call-out would not be recognised (or rendered) and the fix would be dropped.
+fn check_kind(
+    kind: &Spanned<String>,
+    product: &str,
+    render: &RenderPolicy,
+    problems: &mut TomlProblems<'_>,
+) {
+    let mut forms = vec![
+        (render.mdx, "`[render] mdx`"),
+        (render.markdown, "`[render] markdown`"),
+    ];
+    forms.extend(
+        render
+            .paths
+            .iter()
+            .map(|(_, form)| (*form, "`[[render.paths]]`")),
+    );
+    let mut reported: Vec<CalloutForm> = Vec::new();
+    let wanted = kind.get_ref().to_ascii_lowercase();
+    for (form, origin) in forms {
+        if form.kinds().contains(&wanted.as_str()) || reported.contains(&form) {
+            continue;
+        }
+        reported.push(form);
+        problems.push(
+            Some(kind.span()),
+            format!(
+                "call-out kind `{}` for `{product}` cannot be rendered as a {} ({origin}); it accepts {}",
+                kind.get_ref(),
+                form.describe(),
+                form.kinds().join(", ")
+            ),
+        );
+    }
 }
 
 fn page_requirement(
@@ -779,6 +848,19 @@ impl Policy {
                 .pages
                 .iter()
                 .any(|page| page.glob.is_match(relative))
+        })
+    }
+
+    /// Why this policy cannot report a missing or stale call-out anywhere, when it requires none: it extends
+    /// no preset and has no `[[callouts]]` (an empty or `/dev/null` config), or it sets `callouts = []`.
+    pub fn requires_nothing(&self) -> Option<String> {
+        self.callouts.is_empty().then(|| {
+            format!(
+                "{}: the policy requires no call-outs (it extends no preset and has no [[callouts]]), so no page \
+                 is checked for a missing, stale or misplaced call-out; add `extends = \"cloudflare\"` or a \
+                 [[callouts]] table",
+                self.origin
+            )
         })
     }
 

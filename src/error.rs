@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::doc::source::Position;
+use crate::report::escape::{escape, escape_path};
 
 /// One problem in an input file, with its position when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub enum Error {
     Usage(String),
     /// A fix did not do what it should; nothing was written.
     Internal(String),
+    /// Checking one page panicked (a bug); the other pages were still checked.
+    Panicked { path: PathBuf, detail: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -53,6 +56,8 @@ impl Error {
     }
 }
 
+/// Every path and message is escaped ([`escape`]): an error line cannot be split or recoloured by a file
+/// name or a page. Problems are separated by line breaks.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -61,22 +66,25 @@ impl fmt::Display for Error {
                     if index > 0 {
                         writeln!(f)?;
                     }
+                    let path = escape_path(path);
+                    let message = escape(&problem.message);
                     match problem.position {
-                        Some(at) => write!(
-                            f,
-                            "{}:{}:{}: {}",
-                            path.display(),
-                            at.line,
-                            at.column,
-                            problem.message
-                        )?,
-                        None => write!(f, "{}: {}", path.display(), problem.message)?,
+                        Some(at) => write!(f, "{path}:{}:{}: {message}", at.line, at.column)?,
+                        None => write!(f, "{path}: {message}")?,
                     }
                 }
                 Ok(())
             }
-            Error::Io { path, source } => write!(f, "{}: {}", path.display(), describe_io(source)),
-            Error::Usage(message) | Error::Internal(message) => f.write_str(message),
+            Error::Io { path, source } => {
+                write!(f, "{}: {}", escape_path(path), escape(&describe_io(source)))
+            }
+            Error::Usage(message) | Error::Internal(message) => f.write_str(&escape(message)),
+            Error::Panicked { path, detail } => write!(
+                f,
+                "{}: internal error: scope-lint panicked while checking this page ({}); the other pages were checked; please report this",
+                escape_path(path),
+                escape(detail)
+            ),
         }
     }
 }

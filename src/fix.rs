@@ -16,6 +16,10 @@ use crate::rules::facts::UnsatisfiedSection;
 use crate::rules::{Context, Edit, Finding, Fix};
 use crate::walk::{CheckRun, FsLoader};
 
+mod imports;
+mod structure;
+mod write;
+
 /// Where a new call-out goes and how it is indented.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Spot {
@@ -86,20 +90,23 @@ pub fn insert_for_page(
 /// The fix that moves call-out `callout` of the page to the end of `target`.
 pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) -> Option<Fix> {
     let page = context.page;
-    let lines = whole_lines(page.text(), page.callouts[callout].range.clone());
+    let text = page.text();
+    let lines = own_lines(text, page.callouts[callout].range.clone())?;
     let spot = section_end(page, target);
-    if lines.contains(&spot.offset) {
+    if (lines.start..=lines.end).contains(&spot.offset) {
         return None;
     }
-    let original = &page.text()[lines.clone()];
     let newline = page.source.newline();
     let moved = reindent(
-        original.trim_end_matches(['\n', '\r']),
+        text[lines.clone()].trim_end_matches(['\n', '\r']),
         &spot.indent,
         newline,
     );
-    let removal = removal_range(page.text(), lines);
-    Some(Fix {
+    let (removal, replacement) = removal_range(text, lines, newline);
+    if removal.contains(&spot.offset) {
+        return None;
+    }
+    let fix = Fix {
         description: format!("move the call-out to {}", page.section_title(target)),
         edits: vec![
             Edit {
@@ -110,23 +117,27 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
             Edit {
                 file: None,
                 range: removal,
-                replacement: String::new(),
+                replacement,
             },
         ],
-    })
+    };
+    keeps_page_structure(page, &fix.edits).then_some(fix)
 }
 
-/// The fix that removes call-out `callout` of the page, with one blank line around it.
-pub fn remove_callout(page: &Page, callout: usize) -> Fix {
-    let lines = whole_lines(page.text(), page.callouts[callout].range.clone());
-    Fix {
+/// The fix that removes call-out `callout` of the page, with one blank line around it; none when the
+/// call-out shares a line with other content.
+pub fn remove_callout(page: &Page, callout: usize) -> Option<Fix> {
+    let lines = own_lines(page.text(), page.callouts[callout].range.clone())?;
+    let (range, replacement) = removal_range(page.text(), lines, page.source.newline());
+    let fix = Fix {
         description: "remove the stale call-out".to_owned(),
         edits: vec![Edit {
             file: None,
-            range: removal_range(page.text(), lines),
-            replacement: String::new(),
+            range,
+            replacement,
         }],
-    }
+    };
+    keeps_page_structure(page, &fix.edits).then_some(fix)
 }
 
 fn described(context: &Context<'_>, policy: &CalloutPolicy, edits: Vec<Edit>) -> Fix {
@@ -179,8 +190,10 @@ fn insertion(
         return None;
     }
     if form == CalloutForm::Aside {
-        edits.extend(aside_import(page));
+        edits.extend(aside_import(page).ok()?);
     }
+    // Whether the rest of the page keeps its structure is checked before writing: a template that breaks
+    // it is reported as an error naming the file rather than silently not offered.
     Some(edits)
 }
 
@@ -198,35 +211,58 @@ fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
         .any(|callout| inserted.contains(&callout.range.start))
 }
 
-/// Adds `Aside` to the page's `~/components` import, or adds that import after the front matter.
-fn aside_import(page: &Page) -> Option<Edit> {
+/// Whether `edits` leave `page`'s block structure as it was, plus or minus exactly the call-outs they insert
+/// or remove ([`structure::check`]): a move or removal that would join the blocks around it (two lists
+/// become one) is not offered as a fix, and the finding stays for a person to fix.
+fn keeps_page_structure(page: &Page, edits: &[Edit]) -> bool {
+    let refs: Vec<&Edit> = edits.iter().collect();
+    let Ok(text) = apply_edits(page.text(), &refs) else {
+        return false;
+    };
+    let fixed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
+    structure::check(page, &fixed, &refs).is_ok()
+}
+
+/// Where the Starlight components are imported from.
+const COMPONENT_SOURCES: &[&str] = &["~/components", "@astrojs/starlight/components"];
+
+/// Whether `<Aside>` needs an import, from the names the page's ESM binds: `Ok(None)` when `Aside` is already
+/// bound to a component, `Ok(Some(edit))` to add it, `Err(())` when `Aside` names a namespace object, which
+/// `<Aside>` cannot render.
+fn aside_import(page: &Page) -> Result<Option<Edit>, ()> {
     let text = page.text();
-    let imports_aside = page.esm.iter().any(|range| {
-        let statement = &text[range.clone()];
-        statement.contains("Aside") && statement.contains("import")
-    });
-    if imports_aside {
-        return None;
+    let mut locals = Vec::new();
+    let mut named_imports = Vec::new();
+    for range in &page.esm {
+        let esm = imports::read(text, range.clone());
+        locals.extend(esm.locals);
+        named_imports.extend(esm.named_imports);
+    }
+    if let Some(local) = locals.iter().find(|local| local.name == "Aside") {
+        return match local.binding {
+            imports::Binding::Namespace => Err(()),
+            _ => Ok(None),
+        };
     }
     let newline = page.source.newline();
-    let components = page.esm.iter().find(|range| {
-        text[(*range).clone()].contains("~/components") && text[(*range).clone()].contains('{')
-    });
-    if let Some(range) = components {
-        let brace = range.start + text[range.clone()].find('{')?;
-        let after_brace = &text[brace + 1..range.end];
-        let spaces = after_brace.len() - after_brace.trim_start().len();
+    let components = named_imports
+        .iter()
+        .find(|import| COMPONENT_SOURCES.contains(&import.source.as_str()));
+    if let Some(import) = components {
+        let brace = import.braces.start;
+        let inside = &text[brace + 1..import.braces.end - 1];
+        let spaces = inside.len() - inside.trim_start().len();
         let insert_at = brace + 1 + spaces;
-        let replacement = if after_brace.trim_start().starts_with('}') {
-            "Aside ".to_owned()
+        let replacement = if inside.trim().is_empty() {
+            "Aside "
         } else {
-            "Aside, ".to_owned()
+            "Aside, "
         };
-        return Some(Edit {
+        return Ok(Some(Edit {
             file: None,
             range: insert_at..insert_at,
-            replacement,
-        });
+            replacement: replacement.to_owned(),
+        }));
     }
     // After the front matter and the blank lines that follow it, so the import is a block of its own.
     let after_front = page
@@ -237,7 +273,7 @@ fn aside_import(page: &Page) -> Option<Edit> {
     let at = after_front + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
     let statement = format!("import {{ Aside }} from \"~/components\";{newline}{newline}");
     let separated = at == 0 || text[..at].ends_with(&format!("{newline}{newline}"));
-    Some(Edit {
+    Ok(Some(Edit {
         file: None,
         range: at..at,
         replacement: if separated {
@@ -245,26 +281,46 @@ fn aside_import(page: &Page) -> Option<Edit> {
         } else {
             format!("{newline}{statement}")
         },
-    })
+    }))
 }
 
-/// The end of the last non-blank line of `section`'s own content (before its first subsection).
+/// The end of the last non-blank line of `section`'s own content (before its first subsection), never
+/// before the section's heading, the front matter or an `import`/`export` statement of that section.
 fn section_end(page: &Page, section: SectionId) -> Spot {
+    let text = page.text();
     let end = page.section_body_end(section);
-    let content = page.text()[..end].trim_end();
-    let floor = page
+    let heading_end = page
         .heading_of(section)
         .map_or(0, |heading| heading.range.end);
-    let after_esm = page.esm.last().map_or(0, |range| range.end);
-    let after_front = page.front_matter.as_ref().map_or(0, |front| front.end);
+    // Only ESM lines before the end of this section: one further down the page belongs to another section.
+    let esm_end = page
+        .esm
+        .iter()
+        .map(|range| range.end)
+        .filter(|esm_end| *esm_end <= end)
+        .max()
+        .unwrap_or(0);
+    let front_end = page.front_matter.as_ref().map_or(0, |front| front.end);
+    let floor = heading_end.max(esm_end).max(front_end).min(end);
     Spot {
-        offset: content
-            .len()
-            .max(floor.min(end))
-            .max(after_esm.min(end))
-            .max(after_front.min(end)),
+        offset: content_end(text, end).max(content_end(text, floor)),
         indent: String::new(),
     }
+}
+
+/// The end of the last line before `limit` that is not blank (only spaces, tabs and line breaks), without
+/// its line break: the place to insert after so that the line and its ending stay whole. A `limit` inside a
+/// line counts the part of the line before it.
+fn content_end(text: &str, limit: usize) -> usize {
+    let head = &text[..limit];
+    let content = head.trim_end_matches([' ', '\t', '\r', '\n']);
+    if content.is_empty() {
+        return 0;
+    }
+    // Keep trailing spaces and tabs of the last content line: insert at the end of the line itself.
+    head[content.len()..]
+        .find(['\r', '\n'])
+        .map_or(limit, |index| content.len() + index)
 }
 
 /// The spot after the block holding `range`: inside the innermost list item that holds it (with the item's
@@ -277,9 +333,8 @@ fn after_block(page: &Page, range: Range<usize>) -> Spot {
         .filter(|item| item.range.start <= range.start && range.end <= item.range.end)
         .min_by_key(|item| item.range.len());
     if let Some(item) = item {
-        let content = page.text()[..item.range.end].trim_end();
         return Spot {
-            offset: content.len(),
+            offset: content_end(page.text(), item.range.end),
             indent: " ".repeat(item.content_indent),
         };
     }
@@ -299,7 +354,7 @@ fn after_block(page: &Page, range: Range<usize>) -> Spot {
         .unwrap_or(0);
     let end = block_end.max(element_end).max(range.end);
     Spot {
-        offset: page.text()[..end].trim_end().len(),
+        offset: content_end(page.text(), end),
         indent: String::new(),
     }
 }
@@ -320,22 +375,59 @@ fn line_after(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |index| offset + index + 1)
 }
 
-/// `lines` plus one blank line that separates them from what follows (or precedes, at the end of the text).
-fn removal_range(text: &str, lines: Range<usize>) -> Range<usize> {
-    let after = &text[lines.end..];
-    let blank_after = after.len() - after.trim_start_matches(['\r', '\n']).len();
-    if blank_after > 0 && lines.end + blank_after < text.len() {
-        let first_blank = after.find('\n').map_or(0, |index| index + 1);
-        return lines.start..lines.end + first_blank;
+/// What removing `lines` takes with it: one blank line that separates them from what follows (or, when
+/// nothing but blank lines follows, the blank line before them), so the blocks around keep one blank line between
+/// them. Between two lines of content with no blank line on either side, the lines are replaced by a line
+/// break, so the blocks before and after are not joined into one. Returns the range and its replacement.
+fn removal_range(text: &str, lines: Range<usize>, newline: &str) -> (Range<usize>, String) {
+    let blank_after = blank_lines_from(text, lines.end);
+    let content_after = lines.end + blank_after.iter().sum::<usize>() < text.len();
+    let blank_before = blank_line_before(text, lines.start);
+    match (blank_after.first(), content_after, blank_before) {
+        (Some(first_blank), true, _) => (lines.start..lines.end + first_blank, String::new()),
+        (None, true, None) if lines.start > 0 => (lines, newline.to_owned()),
+        (_, false, Some(blank_before)) => (blank_before..lines.end, String::new()),
+        _ => (lines, String::new()),
     }
-    let before = &text[..lines.start];
-    let trimmed = before.trim_end_matches(['\r', '\n']);
-    let gap = before.len() - trimmed.len();
-    if gap > 1 {
-        let newline = if before.ends_with("\r\n") { 2 } else { 1 };
-        return lines.start - newline..lines.end;
+}
+
+/// The lengths (line break included) of the blank lines that start at `offset`, in order.
+fn blank_lines_from(text: &str, offset: usize) -> Vec<usize> {
+    let mut lengths = Vec::new();
+    let mut at = offset;
+    while at < text.len() {
+        let rest = &text[at..];
+        let line_len = rest.find('\n').map_or(rest.len(), |index| index + 1);
+        if !rest[..line_len]
+            .trim_matches([' ', '\t', '\r', '\n'])
+            .is_empty()
+        {
+            break;
+        }
+        lengths.push(line_len);
+        at += line_len;
     }
-    lines
+    lengths
+}
+
+/// The start of the line before the one at `line_start`, when that line is blank.
+fn blank_line_before(text: &str, line_start: usize) -> Option<usize> {
+    let before = text[..line_start].strip_suffix('\n')?;
+    let start = before.rfind('\n').map_or(0, |index| index + 1);
+    before[start..]
+        .trim_matches([' ', '\t', '\r'])
+        .is_empty()
+        .then_some(start)
+}
+
+/// The whole lines of a call-out, when nothing but indentation shares them; a call-out that shares a line
+/// with other content (a list marker, a quote marker, text) is not moved or removed automatically.
+fn own_lines(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let lines = whole_lines(text, range.clone());
+    let before = &text[lines.start..range.start];
+    let after = &text[range.end.min(lines.end)..lines.end];
+    let only_space = |part: &str| part.trim_matches([' ', '\t', '\r', '\n']).is_empty();
+    (only_space(before) && only_space(after)).then_some(lines)
 }
 
 /// Moves every line of `text` from its common indentation to `indent`.
@@ -359,22 +451,37 @@ fn reindent(text: &str, indent: &str, newline: &str) -> String {
         .join(newline)
 }
 
-/// Applies edits to `text`; edits must not overlap (identical edits are applied once).
-pub fn apply_edits(text: &str, edits: &[&Edit]) -> Result<String> {
+/// The edits in order, identical ones once, and overlapping removals (two stale call-outs next to each
+/// other, each taking the blank line between them) merged into one; any other overlap is an error.
+fn normalized(edits: &[&Edit]) -> Result<Vec<Edit>> {
     let mut sorted: Vec<&Edit> = edits.to_vec();
     sorted.sort_by_key(|edit| (edit.range.start, edit.range.end));
     sorted.dedup_by(|a, b| a.range == b.range && a.replacement == b.replacement);
-    for pair in sorted.windows(2) {
-        if pair[0].range.end > pair[1].range.start {
-            return Err(Error::Internal(format!(
-                "two fixes edit overlapping bytes {:?} and {:?}",
-                pair[0].range, pair[1].range
-            )));
+    let mut merged: Vec<Edit> = Vec::with_capacity(sorted.len());
+    for edit in sorted {
+        match merged.last_mut() {
+            Some(last) if last.range.end > edit.range.start => {
+                if !(last.replacement.is_empty() && edit.replacement.is_empty()) {
+                    return Err(Error::Internal(format!(
+                        "two fixes edit overlapping bytes {:?} and {:?}",
+                        last.range, edit.range
+                    )));
+                }
+                last.range.end = last.range.end.max(edit.range.end);
+            }
+            _ => merged.push(edit.clone()),
         }
     }
+    Ok(merged)
+}
+
+/// Applies edits to `text`; edits must not overlap (identical edits are applied once, overlapping removals
+/// are merged).
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> Result<String> {
+    let sorted = normalized(edits)?;
     let mut out = String::with_capacity(text.len() + 512);
     let mut cursor = 0;
-    for edit in sorted {
+    for edit in &sorted {
         if edit.range.end > text.len()
             || !text.is_char_boundary(edit.range.start)
             || !text.is_char_boundary(edit.range.end)
@@ -394,7 +501,7 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> Result<String> {
 
 /// A unified diff of one file's change.
 pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
-    let display = path.display().to_string();
+    let display = crate::report::escape::escape_path(path);
     similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)
@@ -411,36 +518,6 @@ pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
         .to_string()
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, the original's
-/// permissions, then a rename over the original.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let permissions = std::fs::metadata(path)
-        .map_err(|error| Error::io(path, error))?
-        .permissions();
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".scope-lint-")
-        .tempfile_in(&directory)
-        .map_err(|error| Error::io(&directory, error))?;
-    temporary
-        .write_all(bytes)
-        .map_err(|error| Error::io(path, error))?;
-    temporary
-        .as_file()
-        .sync_all()
-        .map_err(|error| Error::io(path, error))?;
-    std::fs::set_permissions(temporary.path(), permissions)
-        .map_err(|error| Error::io(path, error))?;
-    temporary
-        .persist(path)
-        .map_err(|error| Error::io(path, error.error))?;
-    Ok(())
-}
-
 /// One file that the fixes change.
 #[derive(Debug, Clone)]
 pub struct FileChange {
@@ -452,6 +529,10 @@ pub struct FileChange {
     pub bom: bool,
     /// What was done, one line per fix.
     pub descriptions: Vec<String>,
+    /// The file that is written: `path` with every symbolic link resolved.
+    pub real: PathBuf,
+    /// The file's size, modification time and inode when the fix was planned.
+    pub stamp: Option<write::Stamp>,
 }
 
 /// The planned fixes of a run, verified by checking the fixed pages again.
@@ -467,22 +548,34 @@ pub struct FixPlan {
 
 /// Plans the fixes for every finding of `run` that has one, applies them in memory, and checks the fixed
 /// pages again: a file whose fixed finding would still be reported is left out with an internal error.
-pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
+///
+/// Only files whose real path (every symbolic link resolved) lies under the real path of one of `roots` (the
+/// paths the user gave) are changed; a page reached twice (`fix d ./d`, a link and its target) is fixed once.
+pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[PathBuf]) -> FixPlan {
     let files = run.files;
     let mut errors = std::mem::take(&mut run.errors);
+    let mut seen = std::collections::HashSet::new();
+    run.reports.retain(|report| {
+        let path = report.source.path();
+        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    });
     let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
     let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
     for (index, report) in run.reports.iter().enumerate() {
         let page_path = report.source.path().to_path_buf();
         let mut touched = Vec::new();
-        for finding in &report.findings {
+        for (finding_index, finding) in report.findings.iter().enumerate() {
             let Some(fix) = &finding.fix else { continue };
+            let mut by_file: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
             for edit in &fix.edits {
                 let path = edit.file.clone().unwrap_or_else(|| page_path.clone());
+                by_file.entry(path).or_default().push(edit.clone());
+            }
+            for (path, edits) in by_file {
                 let target = match targets.entry(path.clone()) {
                     std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
                     std::collections::btree_map::Entry::Vacant(entry) => {
-                        let source = if edit.file.is_none() {
+                        let source = if path == page_path {
                             Ok(report.source.clone())
                         } else {
                             crate::walk::read_source(&path).map(|text| SourceText::new(&path, text))
@@ -490,8 +583,7 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
                         match source {
                             Ok(source) => entry.insert(Target {
                                 source,
-                                edits: Vec::new(),
-                                descriptions: Vec::new(),
+                                fixes: Vec::new(),
                             }),
                             Err(error) => {
                                 errors.push(error);
@@ -500,10 +592,11 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
                         }
                     }
                 };
-                target.edits.push(edit.clone());
-                if !target.descriptions.contains(&fix.description) {
-                    target.descriptions.push(fix.description.clone());
-                }
+                target.fixes.push(PlannedFix {
+                    finding: (index, finding_index),
+                    description: fix.description.clone(),
+                    edits,
+                });
                 if !touched.contains(&path) {
                     touched.push(path);
                 }
@@ -513,27 +606,56 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
             owners.push((index, touched));
         }
     }
+    let mut deferred: Vec<(usize, usize)> = Vec::new();
     let mut changes: BTreeMap<PathBuf, FileChange> = BTreeMap::new();
     for (path, target) in targets {
-        let edits: Vec<&Edit> = target.edits.iter().collect();
-        match apply_edits(&target.source.text, &edits) {
-            Ok(after) if after != target.source.text => {
-                changes.insert(
-                    path.clone(),
-                    FileChange {
-                        path,
-                        before: target.source.text.clone(),
-                        after,
-                        bom: target.source.bom,
-                        descriptions: target.descriptions,
-                    },
-                );
+        let dialect = linter
+            .policy()
+            .dialect_for(&crate::walk::relative_to_root(linter, &path));
+        let groups: Vec<Vec<Edit>> = target.fixes.iter().map(|fix| fix.edits.clone()).collect();
+        let checked = combine(&target.source, dialect, &groups).map_err(|(_, error)| error);
+        let mut descriptions: Vec<String> = Vec::new();
+        if let Ok(combined) = &checked {
+            for (index, fix) in target.fixes.iter().enumerate() {
+                if combined.deferred.contains(&index) {
+                    deferred.push(fix.finding);
+                } else if !descriptions.contains(&fix.description) {
+                    descriptions.push(fix.description.clone());
+                }
             }
+        }
+        match checked.map(|combined| combined.after) {
+            Ok(after) if after != target.source.text => match inside_roots(&path, roots) {
+                Ok((real, stamp)) => {
+                    changes.insert(
+                        path.clone(),
+                        FileChange {
+                            path,
+                            before: target.source.text.clone(),
+                            after,
+                            bom: target.source.bom,
+                            descriptions,
+                            real,
+                            stamp,
+                        },
+                    );
+                }
+                Err(error) => errors.push(error),
+            },
             Ok(_) => {}
             Err(error) => errors.push(in_file(&path, error)),
         }
     }
-    let remaining = verify(&run, &owners, &mut changes, linter, loader, &mut errors);
+    refuse_shared_files(&mut changes, &mut errors);
+    let remaining = verify(
+        &run,
+        &owners,
+        &deferred,
+        &mut changes,
+        linter,
+        loader,
+        &mut errors,
+    );
     FixPlan {
         changes: changes.into_values().collect(),
         remaining,
@@ -542,10 +664,143 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader) -> FixPlan {
     }
 }
 
+/// Re-parses the fixed text and checks that its blocks are the original's plus exactly the inserted call-out,
+/// minus exactly the removed one (see `fix/structure.rs`).
+pub fn keeps_structure(
+    source: &SourceText,
+    after: &str,
+    edits: &[&Edit],
+    dialect: Dialect,
+) -> Result<()> {
+    let before = Page::parse(source.clone(), dialect);
+    let fixed = Page::parse(SourceText::new(source.path(), after.to_owned()), dialect);
+    structure::check(&before, &fixed, edits).map_err(structure_error)
+}
+
+/// The real path of `path` and its stamp, when the real path lies under the real path of one of `roots`.
+fn inside_roots(path: &Path, roots: &[PathBuf]) -> Result<(PathBuf, Option<write::Stamp>)> {
+    let real = std::fs::canonicalize(path).map_err(|error| Error::io(path, error))?;
+    let current = [PathBuf::from(".")];
+    let roots = if roots.is_empty() {
+        &current[..]
+    } else {
+        roots
+    };
+    let inside = roots
+        .iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+        .any(|root| real.starts_with(root));
+    if !inside {
+        return Err(Error::io(
+            path,
+            std::io::Error::other(format!(
+                "resolves to {}, outside the paths given; left alone",
+                real.display()
+            )),
+        ));
+    }
+    let stamp = std::fs::metadata(&real)
+        .ok()
+        .map(|metadata| write::Stamp::of(&metadata));
+    Ok((real, stamp))
+}
+
+/// Two changes of one real file under different names (a page that is also included as a partial through
+/// another path) would overwrite each other: neither is written.
+fn refuse_shared_files(changes: &mut BTreeMap<PathBuf, FileChange>, errors: &mut Vec<Error>) {
+    let mut by_real: BTreeMap<&Path, Vec<&Path>> = BTreeMap::new();
+    for change in changes.values() {
+        by_real.entry(&change.real).or_default().push(&change.path);
+    }
+    let shared: Vec<PathBuf> = by_real
+        .into_values()
+        .filter(|paths| paths.len() > 1)
+        .flat_map(|paths| {
+            errors.push(Error::Internal(format!(
+                "{}: fixed through {} different paths ({}); nothing was written for it",
+                paths[0].display(),
+                paths.len(),
+                paths
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+            paths.into_iter().map(Path::to_path_buf)
+        })
+        .collect();
+    changes.retain(|path, _| !shared.contains(path));
+}
+
 struct Target {
     source: SourceText,
+    fixes: Vec<PlannedFix>,
+}
+
+/// One finding's edits to one file.
+struct PlannedFix {
+    /// The report's index in the run and the finding's in the report.
+    finding: (usize, usize),
+    description: String,
     edits: Vec<Edit>,
-    descriptions: Vec<String>,
+}
+
+/// Several fixes of one file applied together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Combined {
+    /// The fixed text.
+    pub after: String,
+    /// The edits applied.
+    pub edits: Vec<Edit>,
+    /// The fixes left out (by index): each keeps the structure alone, but not together with the ones
+    /// before it (two stale call-outs between two lists: removing both would join the lists).
+    pub deferred: Vec<usize>,
+}
+
+/// Applies `fixes` (each a group of edits) to `source` one after the other, keeping each that leaves the
+/// page's structure intact together with the ones already kept ([`keeps_structure`]). A fix that breaks
+/// the structure on its own is an error (its index and the problem): nothing is written for the file.
+pub fn combine(
+    source: &SourceText,
+    dialect: Dialect,
+    fixes: &[Vec<Edit>],
+) -> Result<Combined, (usize, Error)> {
+    let before = Page::parse(source.clone(), dialect);
+    let attempt = |edits: &[Edit]| -> Result<String> {
+        let refs: Vec<&Edit> = edits.iter().collect();
+        let after = apply_edits(&source.text, &refs)?;
+        let fixed = Page::parse(SourceText::new(source.path(), after.clone()), dialect);
+        structure::check(&before, &fixed, &refs).map_err(structure_error)?;
+        Ok(after)
+    };
+    let mut accepted: Vec<Edit> = Vec::new();
+    let mut after = source.text.clone();
+    let mut deferred = Vec::new();
+    for (index, group) in fixes.iter().enumerate() {
+        let mut candidate = accepted.clone();
+        candidate.extend(group.iter().cloned());
+        match attempt(&candidate) {
+            Ok(text) => {
+                accepted = candidate;
+                after = text;
+            }
+            Err(error) => match attempt(group) {
+                Ok(_) => deferred.push(index),
+                Err(_) => return Err((index, error)),
+            },
+        }
+    }
+    Ok(Combined {
+        after,
+        edits: accepted,
+        deferred,
+    })
+}
+
+fn structure_error(problem: String) -> Error {
+    Error::Internal(format!(
+        "the fix would change the page's structure: {problem}"
+    ))
 }
 
 fn in_file(path: &Path, error: Error) -> Error {
@@ -559,6 +814,7 @@ fn in_file(path: &Path, error: Error) -> Error {
 fn verify(
     run: &CheckRun,
     owners: &[(usize, Vec<PathBuf>)],
+    deferred: &[(usize, usize)],
     changes: &mut BTreeMap<PathBuf, FileChange>,
     linter: &Linter,
     loader: &FsLoader,
@@ -589,25 +845,54 @@ fn verify(
             .get(&path)
             .map_or_else(|| report.source.text.clone(), |change| change.after.clone());
         let relative = crate::walk::relative_to_root(linter, &path);
-        let again = linter.check(
-            PageInput {
-                display: path.clone(),
-                location: Some(&path),
-                relative: &relative,
-                text,
-                included: run.included.contains(&crate::lint::file_key(&path)),
-            },
-            &overlay,
-        );
+        let again = crate::guard::page(&path, || {
+            linter.check(
+                PageInput {
+                    display: path.clone(),
+                    location: Some(&path),
+                    relative: &relative,
+                    text,
+                    included: run.included.contains(&crate::lint::file_key(&path)),
+                },
+                &overlay,
+            )
+        });
+        // A page whose re-check panicked is not written; the panic is its error.
+        let again = match again {
+            Ok(again) => again,
+            Err(error) => {
+                errors.push(error);
+                rejected.extend(touched.iter().cloned());
+                continue;
+            }
+        };
+        let fixed = |finding_index: usize, finding: &Finding| {
+            finding.fix.is_some() && !deferred.contains(&(index, finding_index))
+        };
+        let same = |a: &Finding, b: &Finding| a.code == b.code && a.message == b.message;
+        // A fixed finding persists when more findings like it are left than were left unfixed (deferred
+        // fixes and findings without one keep theirs).
         let persisting: Vec<&Finding> = report
             .findings
             .iter()
-            .filter(|finding| finding.fix.is_some())
+            .enumerate()
+            .filter(|(finding_index, finding)| fixed(*finding_index, finding))
+            .map(|(_, finding)| finding)
             .filter(|finding| {
-                again
+                let left = again
                     .findings
                     .iter()
-                    .any(|after| after.code == finding.code && after.message == finding.message)
+                    .filter(|after| same(after, finding))
+                    .count();
+                let unfixed = report
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(other_index, other)| {
+                        !fixed(*other_index, other) && same(other, finding)
+                    })
+                    .count();
+                left > unfixed
             })
             .collect();
         if let Some(finding) = persisting.first() {
@@ -639,10 +924,11 @@ impl Loader for Overlay<'_> {
         let Some(change) = self.changes.get(path) else {
             return self.inner.load(path, dialect);
         };
+        // A panic while parsing (caught per page) must not make the cache unusable for the other pages.
         let mut parsed = self
             .parsed
             .lock()
-            .expect("the overlay cache is not poisoned");
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let page = parsed.entry(path.to_path_buf()).or_insert_with(|| {
             Arc::new(Page::parse(
                 SourceText::new(path, change.after.clone()),
@@ -653,29 +939,26 @@ impl Loader for Overlay<'_> {
     }
 }
 
-/// Writes every change: a file that changed on disk since it was read is left alone with an error.
+/// Writes one change (see [`write`]): through symbolic links, keeping hard links, mode, owner and group,
+/// and only when the file is still what was read. On error nothing was written.
+pub fn write_change(change: &FileChange) -> Result<()> {
+    let expected = with_bom(&change.before, change.bom);
+    let bytes = with_bom(&change.after, change.bom);
+    write::write(&write::Job {
+        shown: &change.path,
+        real: &change.real,
+        expected: expected.as_bytes(),
+        stamp: change.stamp.as_ref(),
+        bytes: bytes.as_bytes(),
+    })
+}
+
+/// Writes every change; returns the errors (a change with an error was not written).
 pub fn write_changes(changes: &[FileChange]) -> Vec<Error> {
-    let mut errors = Vec::new();
-    for change in changes {
-        let expected = with_bom(&change.before, change.bom);
-        match std::fs::read(&change.path) {
-            Ok(current) if current == expected.as_bytes() => {
-                if let Err(error) =
-                    write_atomic(&change.path, with_bom(&change.after, change.bom).as_bytes())
-                {
-                    errors.push(error);
-                }
-            }
-            Ok(_) => errors.push(Error::Io {
-                path: change.path.clone(),
-                source: std::io::Error::other(
-                    "changed on disk since it was read; left alone, run `scope-lint fix` again",
-                ),
-            }),
-            Err(error) => errors.push(Error::io(&change.path, error)),
-        }
-    }
-    errors
+    changes
+        .iter()
+        .filter_map(|change| write_change(change).err())
+        .collect()
 }
 
 fn with_bom(text: &str, bom: bool) -> String {
@@ -714,15 +997,34 @@ mod tests {
         let text = "a\n\n> [!NOTE]\n> x\n\nb\n";
         let lines = whole_lines(text, 3..15);
         assert_eq!(&text[lines.clone()], "> [!NOTE]\n> x\n");
-        let removal = removal_range(text, lines);
-        let mut out = text.to_owned();
-        out.replace_range(removal, "");
-        assert_eq!(out, "a\n\nb\n");
+        let removed = |text: &str, lines| {
+            let (range, replacement) = removal_range(text, lines, "\n");
+            let mut out = text.to_owned();
+            out.replace_range(range, &replacement);
+            out
+        };
+        assert_eq!(removed(text, lines), "a\n\nb\n");
         let at_end = "a\n\n> **Note:** x\n";
-        let lines = whole_lines(at_end, 3..16);
-        let mut out = at_end.to_owned();
-        out.replace_range(removal_range(at_end, lines), "");
-        assert_eq!(out, "a\n");
+        assert_eq!(removed(at_end, whole_lines(at_end, 3..16)), "a\n");
+    }
+
+    #[test]
+    fn removal_never_joins_lines_and_a_crlf_is_not_a_blank_line() {
+        let removed = |text: &str, range: Range<usize>| {
+            let (range, replacement) = removal_range(text, whole_lines(text, range), "\r\n");
+            let mut out = text.to_owned();
+            out.replace_range(range, &replacement);
+            out
+        };
+        let glued = "## Intro\r\n> **Note:** x\r\n## Perms\r\n";
+        assert_eq!(removed(glued, 10..23), "## Intro\r\n\r\n## Perms\r\n");
+        let row = "| a |\r\n| - |\r\n| b |\r\n\r\n> **Note:** x\r\n## Next\r\n";
+        assert_eq!(
+            removed(row, 23..36),
+            "| a |\r\n| - |\r\n| b |\r\n\r\n## Next\r\n"
+        );
+        let last = "text\r\n\r\n> **Note:** x\r\n";
+        assert_eq!(removed(last, 8..22), "text\r\n");
     }
 
     #[test]

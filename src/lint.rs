@@ -22,6 +22,12 @@ pub trait Loader: Sync {
     fn memo(&self) -> Option<&LoaderMemo> {
         None
     }
+
+    /// Whether the include of `to` in `from` is followed: `false` for the include that closes an include
+    /// cycle, when the loader knows the run's include graph (see [`crate::include_graph`]).
+    fn follows(&self, _from: &Path, _to: &Path) -> bool {
+        true
+    }
 }
 
 /// See [`Loader::memo`].

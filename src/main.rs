@@ -12,6 +12,7 @@ use cli::{
     CheckArgs, Cli, Command, FailOn, FixArgs, MdbookAction, SettingsArgs, TableArgs, TableFormat,
 };
 use scope_lint::config::{self, SettingsSource};
+use scope_lint::report::escape::{escape, escape_path};
 use scope_lint::report::{self, FileFindings, Format, Summary};
 use scope_lint::rules::{Finding, RULES, Severity, find_rule};
 use scope_lint::walk::{self, FsLoader};
@@ -21,7 +22,8 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let args = cli::with_default_command(std::env::args().collect());
+    scope_lint::guard::install_hook();
+    let args = cli::with_default_command(std::env::args_os().collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -46,6 +48,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// A policy that requires nothing would report "no findings" for pages that lack every call-out: say so.
+fn warn_if_requires_nothing(linter: &Linter) {
+    if let Some(warning) = linter.policy().requires_nothing() {
+        let _ = writeln!(anstream::stderr(), "warning: {}", escape(&warning));
+    }
+}
+
 fn print_error(error: &Error) {
     let mut stderr = anstream::stderr();
     for line in error.to_string().lines() {
@@ -64,6 +73,7 @@ fn linter(settings: &SettingsArgs, paths: &[PathBuf]) -> Result<Linter, Error> {
 
 fn check(args: CheckArgs) -> Result<u8, Error> {
     let linter = linter(&args.settings, &args.paths)?;
+    warn_if_requires_nothing(&linter);
     let run = walk::check_paths(&args.paths, &linter);
     let files: Vec<FileFindings<'_>> = run
         .reports
@@ -123,31 +133,37 @@ fn exit_for<'a>(fail_on: FailOn, findings: impl Iterator<Item = &'a Finding>) ->
 
 fn run_fix(args: FixArgs) -> Result<u8, Error> {
     let linter = linter(&args.settings, &args.paths)?;
-    let loader = FsLoader::default();
+    warn_if_requires_nothing(&linter);
+    let loader = FsLoader::new(linter.policy());
     let run = walk::check_paths(&args.paths, &linter);
-    let plan = fix::plan(run, &linter, &loader);
+    // An input that cannot be read (or found) stops every write: the run is all or nothing for bad input.
+    let unreadable = run.errors.len();
+    let plan = fix::plan(run, &linter, &loader, &args.paths);
     let mut stdout = anstream::stdout();
     let mut errors = plan.errors;
-    if args.diff {
+    if unreadable > 0 && !args.diff && !plan.changes.is_empty() {
+        errors.push(Error::Usage(format!(
+            "nothing was written: {} could not be read; fix {} and run `scope-lint fix` again",
+            plural(unreadable, "input"),
+            if unreadable == 1 { "it" } else { "them" }
+        )));
+    } else if args.diff {
         for change in &plan.changes {
-            write!(
-                stdout,
-                "{}",
-                fix::unified_diff(&change.path, &change.before, &change.after)
-            )
-            .map_err(stdout_error)?;
+            let diff = fix::unified_diff(&change.path, &change.before, &change.after);
+            write!(stdout, "{}", escape_lines(&diff)).map_err(stdout_error)?;
         }
     } else {
-        errors.extend(fix::write_changes(&plan.changes));
         for change in &plan.changes {
-            if errors.iter().any(|error| error_names(error, &change.path)) {
+            // "fixed" only once the file is written (renamed into place).
+            if let Err(error) = fix::write_change(change) {
+                errors.push(error);
                 continue;
             }
             writeln!(
                 stdout,
                 "fixed {}: {}",
-                change.path.display(),
-                change.descriptions.join("; ")
+                escape_path(&change.path),
+                escape(&change.descriptions.join("; "))
             )
             .map_err(stdout_error)?;
         }
@@ -178,11 +194,15 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
     ))
 }
 
-fn error_names(error: &Error, path: &std::path::Path) -> bool {
-    match error {
-        Error::Io { path: failed, .. } | Error::Invalid { path: failed, .. } => failed == path,
-        _ => false,
-    }
+/// `text` with each line escaped; the line breaks (`\n`, `\r\n`) that end lines are kept.
+fn escape_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let body = body.strip_suffix('\r').unwrap_or(body);
+            format!("{}{}", escape(body), &line[body.len()..])
+        })
+        .collect()
 }
 
 fn plural(count: usize, word: &str) -> String {

@@ -540,12 +540,17 @@ const PERMISSION_WORDS: &[&str] = &[
     "list", "create", "update", "view",
 ];
 
-fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str>) -> AhoCorasick {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
+/// A DFA over the names (fastest), or, when the names are too many for one, whichever automaton fits.
+fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCorasick {
+    let mut builder = AhoCorasickBuilder::new();
+    builder.match_kind(MatchKind::LeftmostLongest);
+    builder
         .kind(Some(AhoCorasickKind::DFA))
-        .build(patterns)
-        .expect("name patterns build an automaton")
+        .build(patterns.clone())
+        .or_else(|_| builder.kind(None).build(patterns))
+        .expect(
+            "a noncontiguous automaton holds 2^31 states, more than a size-capped table can name",
+        )
 }
 
 fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupIndex)>> {
@@ -565,16 +570,28 @@ fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupInd
 }
 
 /// Whether the words of a name fit a pattern whose [`WILDCARD`] tokens stand for zero or one word.
+///
+/// One pass over the pattern, keeping the set of word positions the pattern so far can end at: linear in
+/// the pattern for a name of a few words (trying each wildcard both ways would double the work for each).
 fn fits(pattern: &[&str], words: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => words.is_empty(),
-        Some((token, rest)) if *token == WILDCARD_STR => {
-            fits(rest, words) || (!words.is_empty() && fits(rest, &words[1..]))
+    let mut reachable = vec![false; words.len() + 1];
+    reachable[0] = true;
+    for token in pattern {
+        if *token == WILDCARD_STR {
+            for position in (1..=words.len()).rev() {
+                reachable[position] |= reachable[position - 1];
+            }
+            continue;
         }
-        Some((token, rest)) => words
-            .split_first()
-            .is_some_and(|(word, others)| word_fits(token, word) && fits(rest, others)),
+        for position in (1..=words.len()).rev() {
+            reachable[position] = reachable[position - 1] && word_fits(token, words[position - 1]);
+        }
+        reachable[0] = false;
+        if !reachable.contains(&true) {
+            return false;
+        }
     }
+    reachable[words.len()]
 }
 
 /// Whether `word` fits `token`, in which a [`WILDCARD`] stands for any run of characters.
@@ -609,17 +626,24 @@ fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
         .enumerate()
         .filter(|(index, _)| table.product_is_account_only(*index))
         .filter_map(|(index, product)| {
-            let noun = regex::escape(&product.noun.as_ref()?.to_lowercase());
-            let name = regex::escape(&product.name.to_lowercase());
-            let pattern = format!(
-                r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?)\s+(?:(?:the|your|each|an?|api)\s+)*(?:tokens?\s+)?per[-\s]{noun}\b|\bonly\s+(?:access|reach|call|use|work\s+(?:for|with))\s+(?:a\s+single|one|a\s+specific|an\s+individual|a\s+particular)\s+(?:{name}\s+)?{noun}\b"
-            );
+            // The table loader refused every noun whose pattern does not compile.
+            let regex = claim_regex(&product.name, product.noun.as_ref()?).ok()?;
             Some(ClaimPattern {
                 product: index,
-                regex: Regex::new(&pattern).expect("claim pattern is valid"),
+                regex,
             })
         })
         .collect()
+}
+
+/// The claim pattern for a product `name` whose resources are called `noun`; an error when it is too big.
+pub fn claim_regex(name: &str, noun: &str) -> Result<Regex, regex::Error> {
+    let noun = regex::escape(&noun.to_lowercase());
+    let name = regex::escape(&name.to_lowercase());
+    let pattern = format!(
+        r"\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?|narrow(?:ed|s|ing)?|lock(?:ed|s|ing)?\s+down|bound|tied|tie)\b[^.;!?]{{0,60}}?\bto\s+(?:a\s+single|one|a\s+specific|an\s+individual|individual|specific|a\s+particular|particular|only\s+one|just\s+one|selected|chosen|certain|a\s+given)\s+(?:{name}\s+)?(?:{noun}s?|{name}s?)\b|\bper[-\s]{noun}\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b{noun}[-\s](?:scoped|level|specific)\s+(?:api\s+)?(?:tokens?|permissions?)\b|\b(?:scop(?:e|ed|es|ing)|restrict(?:ed|s|ing)?|limit(?:ed|s|ing)?)\s+(?:(?:the|your|each|an?|api)\s+)*(?:tokens?\s+)?per[-\s]{noun}\b|\bonly\s+(?:access|reach|call|use|work\s+(?:for|with))\s+(?:a\s+single|one|a\s+specific|an\s+individual|a\s+particular)\s+(?:{name}\s+)?{noun}\b"
+    );
+    Regex::new(&pattern)
 }
 
 #[cfg(test)]
@@ -696,6 +720,62 @@ mod tests {
                 .wildcard_groups(&format!("{WILDCARD} gateway thing"))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn many_wildcards_are_matched_in_one_pass() {
+        // 64 placeholders before a word no name has: trying each placeholder as zero or one word would
+        // take 2^64 steps.
+        let mut pattern = vec![WILDCARD_STR; 64];
+        pattern.push("zzz");
+        assert!(!fits(&pattern, &["ai", "gateway", "read"]));
+        let mut pattern = vec![WILDCARD_STR; 64];
+        pattern.extend(["gateway", "r\u{2}d"]);
+        assert!(fits(&pattern, &["ai", "gateway", "read"]));
+        assert!(fits(&pattern, &["gateway", "rd"]));
+        assert!(!fits(&pattern, &["ai", "gateway", "run"]));
+    }
+
+    #[test]
+    fn wildcard_fits_agree_with_trying_every_split() {
+        fn reference(pattern: &[&str], words: &[&str]) -> bool {
+            match pattern.split_first() {
+                None => words.is_empty(),
+                Some((token, rest)) if *token == WILDCARD_STR => {
+                    reference(rest, words) || (!words.is_empty() && reference(rest, &words[1..]))
+                }
+                Some((token, rest)) => words.split_first().is_some_and(|(word, others)| {
+                    word_fits(token, word) && reference(rest, others)
+                }),
+            }
+        }
+        let tokens = [WILDCARD_STR, "ai", "gateway", "g\u{2}y", "read", "日本"];
+        let words = ["ai", "gateway", "read", "日本"];
+        // Every pattern of up to 4 tokens against every prefix-free choice of up to 3 words.
+        let mut patterns: Vec<Vec<&str>> = vec![Vec::new()];
+        for _ in 0..4 {
+            let longer: Vec<Vec<&str>> = patterns
+                .iter()
+                .flat_map(|pattern| {
+                    tokens.iter().map(move |token| {
+                        let mut next = pattern.clone();
+                        next.push(*token);
+                        next
+                    })
+                })
+                .collect();
+            patterns.extend(longer.into_iter().filter(|pattern| pattern.len() <= 4));
+            patterns.sort();
+            patterns.dedup();
+        }
+        for pattern in &patterns {
+            for start in 0..words.len() {
+                for end in start..=words.len().min(start + 3) {
+                    let name = &words[start..end];
+                    assert_eq!(fits(pattern, name), reference(pattern, name), "{pattern:?} {name:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -191,7 +191,7 @@ fn check_value(value: &DeValue<'_>, spec: &KeySpec, name: &str, problems: &mut T
 
 /// Reads a file named in a config, as text, with its path in the error.
 pub fn read_text(path: &Path) -> Result<SourceText, Error> {
-    let raw = std::fs::read(path).map_err(|error| Error::io(path, error))?;
+    let raw = crate::read::read_regular_file(path, crate::read::DEFAULT_MAX_FILE_SIZE)?;
     let text = String::from_utf8(raw).map_err(|_| {
         Error::io(
             path,

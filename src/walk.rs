@@ -9,6 +9,9 @@ use rayon::prelude::*;
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
 use crate::error::{Error, describe_io};
+use crate::guard;
+use crate::include_graph::{CheckedPage, IncludeGraph};
+use crate::read::{DEFAULT_MAX_FILE_SIZE, read_regular_file};
 use crate::lint::{Linter, Loader, LoaderMemo, PageInput, PageReport, clean, file_key};
 
 /// The extensions a directory walk checks.
@@ -132,11 +135,12 @@ pub fn relative_to_root(linter: &Linter, path: &Path) -> PathBuf {
 /// Checks every file under `paths` in parallel.
 pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
     let (files, mut errors) = discover(paths, linter);
-    let loader = FsLoader::default();
+    let loader = FsLoader::new(linter.policy());
+    let limit = linter.policy().max_file_size;
     let read: Vec<Result<(FileEntry, PathBuf, String), Error>> = files
         .into_par_iter()
         .map(|file| {
-            let text = read_source(&file.path)?;
+            let text = read_source_within(&file.path, limit)?;
             let relative = relative_to_root(linter, &file.path);
             Ok((file, relative, text))
         })
@@ -149,31 +153,54 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
         }
     }
     // A file another page includes is a partial: checked for its content, never asked for a call-out.
-    let included: HashSet<PathBuf> = texts
-        .par_iter()
-        .flat_map_iter(|(file, relative, text)| {
-            linter.included_files(text, &file.path, relative, &loader)
+    // Includes that close a cycle are reported and not followed (see `include_graph`).
+    let pages: Vec<CheckedPage<'_>> = texts
+        .iter()
+        .map(|(file, relative, text)| CheckedPage {
+            location: &file.path,
+            relative,
+            text,
         })
         .collect();
+    let mut graph = IncludeGraph::build(&pages, linter, &loader);
+    drop(pages);
+    errors.append(&mut graph.cycles);
+    let included = std::mem::take(&mut graph.included);
+    loader.set_graph(graph);
     let files = texts.len();
-    // Pages are parsed and checked one at a time; only the text of pages with findings is kept.
-    let reports = texts
+    // Pages are parsed and checked one at a time; only the text of pages with findings is kept. A panic in
+    // one page is that page's error: the others are still checked.
+    let checked: Vec<Result<PageReport, Error>> = texts
         .into_par_iter()
         .map(|(file, relative, text)| {
             let included = included.contains(&file_key(&file.path));
-            linter.check(
-                PageInput {
-                    display: file.path.clone(),
-                    location: Some(&file.path),
-                    relative: &relative,
-                    text,
-                    included,
-                },
-                &loader,
-            )
+            guard::page(&file.path, || {
+                linter.check(
+                    PageInput {
+                        display: file.path.clone(),
+                        location: Some(&file.path),
+                        relative: &relative,
+                        text,
+                        included,
+                    },
+                    &loader,
+                )
+            })
         })
-        .filter(|report| !report.findings.is_empty())
+        .filter(|checked| {
+            !checked
+                .as_ref()
+                .is_ok_and(|report| report.findings.is_empty())
+        })
         .collect();
+    let mut reports = Vec::with_capacity(checked.len());
+    for outcome in checked {
+        match outcome {
+            Ok(report) => reports.push(report),
+            Err(error) => errors.push(error),
+        }
+    }
+    errors.extend(loader.take_errors());
     CheckRun {
         reports,
         files,
@@ -182,9 +209,15 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
     }
 }
 
-/// Reads a Markdown/MDX file as text: binary files and invalid UTF-8 are errors naming the line.
+/// Reads a Markdown/MDX file as text: binary files and invalid UTF-8 are errors naming the line; so are
+/// files that are not regular files or larger than [`DEFAULT_MAX_FILE_SIZE`].
 pub fn read_source(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|error| Error::io(path, error))?;
+    read_source_within(path, DEFAULT_MAX_FILE_SIZE)
+}
+
+/// [`read_source`] with a size limit of `limit` bytes (the policy's `max-file-size`).
+pub fn read_source_within(path: &Path, limit: u64) -> Result<String, Error> {
+    let bytes = read_regular_file(path, limit)?;
     decode(path, bytes)
 }
 
@@ -216,15 +249,61 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
 }
 
 /// Reads included files from disk once each and keeps them parsed.
-#[derive(Default)]
 pub struct FsLoader {
     cache: Mutex<HashMap<PathBuf, Option<Arc<Page>>>>,
     memo: LoaderMemo,
+    /// The largest file read, in bytes.
+    limit: u64,
+    /// Included files that exist but could not be read (not a regular file, too large, not UTF-8).
+    errors: Mutex<Vec<Error>>,
+    /// The run's include graph, once built: which includes close a cycle.
+    graph: std::sync::OnceLock<IncludeGraph>,
+}
+
+impl Default for FsLoader {
+    fn default() -> Self {
+        FsLoader {
+            cache: Mutex::default(),
+            memo: LoaderMemo::default(),
+            limit: DEFAULT_MAX_FILE_SIZE,
+            errors: Mutex::default(),
+            graph: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl FsLoader {
+    /// A loader that reads files up to the policy's `max-file-size`.
+    pub fn new(policy: &crate::config::Policy) -> Self {
+        FsLoader {
+            limit: policy.max_file_size,
+            ..FsLoader::default()
+        }
+    }
+
+    /// Follows only the includes `graph` does not cut (set once, before pages are checked).
+    pub fn set_graph(&self, graph: IncludeGraph) {
+        let _ = self.graph.set(graph);
+    }
+
+    /// The included files that exist but could not be read, each once, in path order; a run that
+    /// follows includes reports them (a missing file is not one of them: includes may name files that
+    /// are generated later, and partials are looked for in several places).
+    pub fn take_errors(&self) -> Vec<Error> {
+        let mut errors = std::mem::take(&mut *self.errors.lock().expect("not poisoned"));
+        errors.sort_by_key(|error| error.to_string());
+        errors.dedup_by(|a, b| a.to_string() == b.to_string());
+        errors
+    }
 }
 
 impl Loader for FsLoader {
     fn memo(&self) -> Option<&LoaderMemo> {
         Some(&self.memo)
+    }
+
+    fn follows(&self, from: &Path, to: &Path) -> bool {
+        self.graph.get().is_none_or(|graph| graph.follows(from, to))
     }
 
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
@@ -236,9 +315,21 @@ impl Loader for FsLoader {
         {
             return cached.clone();
         }
-        let page = read_source(path)
-            .ok()
-            .map(|text| Arc::new(Page::parse(SourceText::new(path, text), dialect)));
+        let page = match read_source_within(path, self.limit) {
+            Ok(text) => Some(Arc::new(Page::parse(SourceText::new(path, text), dialect))),
+            Err(Error::Io { source, .. })
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                None
+            }
+            Err(error) => {
+                self.errors.lock().expect("not poisoned").push(error);
+                None
+            }
+        };
         self.cache
             .lock()
             .expect("the loader cache is not poisoned")

@@ -149,11 +149,8 @@ fn a_file_changed_since_it_was_read_is_left_alone() {
         .unwrap(),
     );
     let loader = FsLoader::default();
-    let plan = fix::plan(
-        walk::check_paths(&[dir.path().to_path_buf()], &linter),
-        &linter,
-        &loader,
-    );
+    let roots = [dir.path().to_path_buf()];
+    let plan = fix::plan(walk::check_paths(&roots, &linter), &linter, &loader, &roots);
     assert_eq!(plan.changes.len(), 1);
     fs::write(&page, "# Someone else's edit\n").unwrap();
     let errors = fix::write_changes(&plan.changes);
@@ -192,27 +189,454 @@ fn a_fix_that_would_not_remove_its_finding_writes_nothing() {
     );
 }
 
+/// The CLI's stdout, stderr and exit code, for messages in assertions.
+fn outcome(output: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Every file under `dir` with its bytes (links are followed), sorted by path.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push((
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 #[test]
-fn bad_input_exits_2_and_writes_nothing() {
+fn one_unreadable_input_fixes_no_file_and_exits_2() {
     let dir = temp_tree(&[
         ("tokens.md", TABLE_PAGE.as_bytes()),
+        ("other/more.md", TABLE_PAGE.as_bytes()),
         ("broken.md", b"caf\xe9\n"),
     ]);
+    let before = snapshot(dir.path());
     let output = scope_lint(dir.path(), &["fix", "."]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("broken.md:1:4: not valid UTF-8"));
+    assert_eq!(output.status.code(), Some(2), "{}", outcome(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("broken.md:1:4: not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: nothing was written: 1 input could not be read; fix it and run `scope-lint fix` again"),
+        "{stderr}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .any(|line| line.starts_with("fixed "))
+    );
     assert_eq!(
-        fs::read(dir.path().join("broken.md")).unwrap(),
-        b"caf\xe9\n"
+        snapshot(dir.path()),
+        before,
+        "no file changed, the good ones included"
     );
     let bad_config = temp_tree(&[
         ("scope-lint.toml", b"rules = 3\n"),
         ("tokens.md", TABLE_PAGE.as_bytes()),
     ]);
+    let before = snapshot(bad_config.path());
     let output = scope_lint(bad_config.path(), &["fix", "."]);
     assert_eq!(output.status.code(), Some(2));
+    assert_eq!(snapshot(bad_config.path()), before);
+}
+
+#[test]
+fn crlf_move_keeps_every_line_apart() {
+    let page = "# Permissions 日本\r\n\r\n## Intro\r\n> [!NOTE]\r\n> AI Gateway permissions are account-scoped only: a token cannot be restricted to a single gateway.\r\n## Perms\r\n\r\n| Name | Description |\r\n| --- | --- |\r\n| AI Gateway Read | 読む 🙂 |\r\n## Next\r\n\r\nText.\r\n";
+    let dir = temp_tree(&[("p.md", page.as_bytes())]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
     assert_eq!(
-        fs::read(bad_config.path().join("tokens.md")).unwrap(),
+        fs::read_to_string(dir.path().join("p.md")).unwrap(),
+        "# Permissions 日本\r\n\r\n## Intro\r\n\r\n## Perms\r\n\r\n| Name | Description |\r\n| --- | --- |\r\n| AI Gateway Read | 読む 🙂 |\r\n\r\n> [!NOTE]\r\n> AI Gateway permissions are account-scoped only: a token cannot be restricted to a single gateway.\r\n## Next\r\n\r\nText.\r\n"
+    );
+    let again = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "nothing to fix in 1 file\n"
+    );
+}
+
+#[test]
+fn crlf_removal_does_not_glue_a_table_row_to_the_next_heading() {
+    let capabilities = include_str!("cmd/fix-stale.in/capabilities.toml");
+    let config = include_str!("cmd/fix-stale.in/scope-lint.toml");
+    let page = "# AI Gateway tokens\r\n\r\n| Name            | Description    |\r\n| --------------- | -------------- |\r\n| AI Gateway Read | Read gateways. |\r\n> **Note:** AI Gateway permissions are account-scoped only; they cannot be restricted to a single gateway.\r\n## Next\r\n\r\nمرحبا\r\n";
+    let dir = temp_tree(&[
+        ("capabilities.toml", capabilities.as_bytes()),
+        ("scope-lint.toml", config.as_bytes()),
+        ("g.md", page.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("g.md")).unwrap(),
+        "# AI Gateway tokens\r\n\r\n| Name            | Description    |\r\n| --------------- | -------------- |\r\n| AI Gateway Read | Read gateways. |\r\n\r\n## Next\r\n\r\nمرحبا\r\n"
+    );
+}
+
+const DIRECTIVE: &str = ":::note[AI Gateway tokens are account-scoped]\nAI Gateway permissions (AI Gateway Read/Edit/Run) are account-scoped only. Unlike R2 (which supports per-bucket token scoping), there is currently no resource type to scope an API token to a single AI Gateway. A token with AI Gateway Run can call any gateway in the account; it cannot be restricted to one.\n:::";
+
+#[test]
+fn an_export_further_down_does_not_pull_the_callout_onto_the_next_heading() {
+    let page = "# T\n\n## Perms\n\n| Name | D |\n| --- | --- |\n| AI Gateway Read | x |\n\n## Next\n\nText.\n\nexport const x = 1;\n";
+    let dir = temp_tree(&[("p.mdx", page.as_bytes())]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("p.mdx")).unwrap(),
+        format!(
+            "# T\n\n## Perms\n\n| Name | D |\n| --- | --- |\n| AI Gateway Read | x |\n\n{DIRECTIVE}\n\n## Next\n\nText.\n\nexport const x = 1;\n"
+        )
+    );
+}
+
+#[test]
+fn crlf_mdx_insertion_after_an_import_keeps_cr_and_lf_together() {
+    let name = "src/content/docs/ai-gateway/configuration/authentication.mdx";
+    let page = "---\r\ntitle: 日本\r\n---\r\nimport { Tabs } from \"~/components\";\r\n";
+    let dir = temp_tree(&[(name, page.as_bytes())]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join(name)).unwrap(),
+        format!("{page}\r\n{}\r\n", DIRECTIVE.replace('\n', "\r\n"))
+    );
+}
+
+#[test]
+fn a_multi_line_template_keeps_crlf_and_the_quote_prefix_inside_a_list_item() {
+    let config = "extends = \"cloudflare\"\n\n[[callouts]]\nproduct = \"ai-gateway\"\ntemplate = \"\"\"\n{product} permissions ({groups}) are account-scoped only.\n\nA token cannot be restricted to a single {noun}; it can call any {noun} in the account.\n\"\"\"\nwhere-listed = false\npages = [\"setup.md\"]\n";
+    let page = "# Set up 日本\r\n\r\n1. Open the dashboard.\r\n2. Create a token with **AI Gateway** > **Run**:\r\n   it is shown once.\r\n3. Call the gateway.\r\n\r\n## Next\r\n";
+    let dir = temp_tree(&[
+        ("scope-lint.toml", config.as_bytes()),
+        ("setup.md", page.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("setup.md")).unwrap(),
+        "# Set up 日本\r\n\r\n1. Open the dashboard.\r\n2. Create a token with **AI Gateway** > **Run**:\r\n   it is shown once.\r\n\r\n   > [!NOTE]\r\n   > AI Gateway permissions (AI Gateway Read/Edit/Run) are account-scoped only.\r\n   >\r\n   > A token cannot be restricted to a single gateway; it can call any gateway in the account.\r\n3. Call the gateway.\r\n\r\n## Next\r\n"
+    );
+}
+
+#[test]
+fn aside_is_imported_unless_a_specifier_binds_that_name() {
+    let config = "extends = \"cloudflare\"\n\n[render]\nmdx = \"aside\"\n";
+    let page = "---\r\ntitle: T\r\n---\r\n\r\nimport { Asides, Aside as A } from \"~/components\";\r\n\r\n## Groups\r\n\r\n- AI Gateway Read\r\n- AI Gateway Run 🙂\r\n";
+    let bound = "import Aside from \"./Aside.astro\";\n\n## Groups\n\n- AI Gateway Read\n";
+    let namespace = "import * as Aside from \"./asides\";\n\n## Groups\n\n- AI Gateway Read\n";
+    let dir = temp_tree(&[
+        ("scope-lint.toml", config.as_bytes()),
+        ("p.mdx", page.as_bytes()),
+        ("bound.mdx", bound.as_bytes()),
+        ("namespace.mdx", namespace.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", outcome(&output));
+    let fixed = fs::read_to_string(dir.path().join("p.mdx")).unwrap();
+    assert!(
+        fixed.starts_with("---\r\ntitle: T\r\n---\r\n\r\nimport { Aside, Asides, Aside as A } from \"~/components\";\r\n"),
+        "{fixed}"
+    );
+    assert!(fixed.ends_with("- AI Gateway Run 🙂\r\n\r\n<Aside type=\"note\" title=\"AI Gateway tokens are account-scoped\">\r\n\r\nAI Gateway permissions (AI Gateway Read/Edit/Run) are account-scoped only. Unlike R2 (which supports per-bucket token scoping), there is currently no resource type to scope an API token to a single AI Gateway. A token with AI Gateway Run can call any gateway in the account; it cannot be restricted to one.\r\n\r\n</Aside>\r\n"), "{fixed}");
+    let bound_fixed = fs::read_to_string(dir.path().join("bound.mdx")).unwrap();
+    assert!(
+        bound_fixed.starts_with("import Aside from \"./Aside.astro\";\n\n## Groups"),
+        "{bound_fixed}"
+    );
+    assert!(bound_fixed.contains("<Aside type=\"note\""));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("namespace.mdx")).unwrap(),
+        namespace,
+        "`<Aside>` cannot render a namespace object: no fix is offered"
+    );
+}
+
+#[test]
+fn a_fix_that_would_change_the_page_structure_writes_nothing_and_names_the_file() {
+    // A fence line in the template closes the admonish fence early: the rest would become page content.
+    let config = "extends = \"cloudflare\"\n\n[render]\nmarkdown = \"admonish\"\n\n[[callouts]]\nproduct = \"ai-gateway\"\ntemplate = \"\"\"\n{product} permissions are account-scoped only; a token cannot be restricted to a single {noun}.\n```\n\n# Surprise\n\"\"\"\n";
+    let dir = temp_tree(&[
+        ("scope-lint.toml", config.as_bytes()),
+        ("tokens.md", TABLE_PAGE.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(2), "{}", outcome(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: ./tokens.md: the fix would change the page's structure: "),
+        "{stderr}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .any(|line| line.starts_with("fixed "))
+    );
+    assert_eq!(
+        fs::read(dir.path().join("tokens.md")).unwrap(),
         TABLE_PAGE.as_bytes()
     );
+}
+
+#[test]
+fn overlapping_paths_fix_a_file_once() {
+    let dir = temp_tree(&[("d/a.md", TABLE_PAGE.as_bytes())]);
+    let output = scope_lint(dir.path(), &["fix", "d", "./d", "d/a.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("fixed ").count(), 1, "{stdout}");
+    let fixed = fs::read_to_string(dir.path().join("d/a.md")).unwrap();
+    assert_eq!(fixed.matches("[!NOTE]").count(), 1, "{fixed}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_link_out_of_the_tree_is_never_written() {
+    let dir = temp_tree(&[
+        ("tree/docs/inside.md", TABLE_PAGE.as_bytes()),
+        ("elsewhere/victim.md", TABLE_PAGE.as_bytes()),
+    ]);
+    std::os::unix::fs::symlink("../../elsewhere", dir.path().join("tree/docs/out")).unwrap();
+    let output = scope_lint(&dir.path().join("tree"), &["fix", "docs"]);
+    assert_eq!(output.status.code(), Some(2), "{}", outcome(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let real = fs::canonicalize(dir.path().join("elsewhere/victim.md")).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "error: docs/out/victim.md: resolves to {}, outside the paths given; left alone",
+            real.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(&real).unwrap(), TABLE_PAGE.as_bytes());
+    assert_ne!(
+        fs::read(dir.path().join("tree/docs/inside.md")).unwrap(),
+        TABLE_PAGE.as_bytes(),
+        "the page inside the tree is fixed"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_page_is_fixed_once_through_the_link() {
+    let dir = temp_tree(&[("docs/real.md", TABLE_PAGE.as_bytes())]);
+    let link = dir.path().join("docs/link.md");
+    std::os::unix::fs::symlink("real.md", &link).unwrap();
+    let output = scope_lint(dir.path(), &["fix", "docs"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout)
+            .matches("fixed ")
+            .count(),
+        1
+    );
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read_link(&link).unwrap(), Path::new("real.md"));
+    let fixed = fs::read_to_string(dir.path().join("docs/real.md")).unwrap();
+    assert_eq!(fixed.matches("[!NOTE]").count(), 1, "{fixed}");
+}
+
+#[cfg(unix)]
+#[test]
+fn hard_links_stay_linked_and_owner_and_group_are_kept() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp_tree(&[
+        ("docs/a.md", TABLE_PAGE.as_bytes()),
+        ("docs/b.md", TABLE_PAGE.as_bytes()),
+    ]);
+    let (a, b, twin) = (
+        dir.path().join("docs/a.md"),
+        dir.path().join("docs/b.md"),
+        dir.path().join("twin.md"),
+    );
+    fs::hard_link(&a, &twin).unwrap();
+    // Where the process may (as root), give b.md another owner and group: the fix must keep them.
+    let owned = std::os::unix::fs::chown(&b, Some(4242), Some(4343)).is_ok();
+    let owner = fs::metadata(&b).unwrap();
+    let output = scope_lint(dir.path(), &["fix", "docs"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    let fixed = fs::read(&a).unwrap();
+    assert_ne!(fixed, TABLE_PAGE.as_bytes());
+    assert_eq!(
+        fs::read(&twin).unwrap(),
+        fixed,
+        "the other name sees the fix"
+    );
+    assert_eq!(
+        fs::metadata(&a).unwrap().ino(),
+        fs::metadata(&twin).unwrap().ino()
+    );
+    assert_eq!(fs::metadata(&a).unwrap().nlink(), 2);
+    let after = fs::metadata(&b).unwrap();
+    assert_ne!(fs::read(&b).unwrap(), TABLE_PAGE.as_bytes());
+    assert_eq!((after.uid(), after.gid()), (owner.uid(), owner.gid()));
+    if owned {
+        assert_eq!((after.uid(), after.gid()), (4242, 4343));
+    }
+}
+
+/// Runs `scope-lint` as an unprivileged user: directly when the tests are not root, else through
+/// `setpriv` as `nobody`; `None` when neither is possible (the caller says it skipped).
+#[cfg(unix)]
+fn unprivileged(dir: &Path, args: &[&str]) -> Option<Output> {
+    let root = std::process::Command::new("id").arg("-u").output().ok()?;
+    if String::from_utf8_lossy(&root.stdout).trim() != "0" {
+        return Some(scope_lint(dir, args));
+    }
+    let output = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_scope-lint"),
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .ok()?;
+    // setpriv missing or not allowed, or the binary not reachable by `nobody`.
+    (output.status.code() != Some(127)
+        && output.status.code() != Some(126)
+        && !String::from_utf8_lossy(&output.stderr).starts_with("setpriv:"))
+    .then_some(output)
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_directories_and_files_are_reported_and_never_called_fixed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_tree(&[
+        ("ro/a.md", TABLE_PAGE.as_bytes()),
+        ("rw/locked.md", TABLE_PAGE.as_bytes()),
+        ("rw/open.md", TABLE_PAGE.as_bytes()),
+    ]);
+    let mode = |path: &str, mode| {
+        fs::set_permissions(dir.path().join(path), fs::Permissions::from_mode(mode)).unwrap()
+    };
+    mode("ro/a.md", 0o666);
+    mode("rw/locked.md", 0o444);
+    mode("rw/open.md", 0o666);
+    mode("rw", 0o777);
+    mode("ro", 0o555);
+    mode(".", 0o755);
+    let Some(output) = unprivileged(dir.path(), &["fix", "ro", "rw"]) else {
+        eprintln!(
+            "SKIPPED read_only_directories_and_files_are_reported_and_never_called_fixed: running as root without setpriv"
+        );
+        mode("ro", 0o755);
+        return;
+    };
+    mode("ro", 0o755);
+    assert_eq!(output.status.code(), Some(2), "{}", outcome(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|line| line.starts_with("fixed "))
+            .collect::<Vec<_>>(),
+        ["fixed rw/open.md: insert the AI Gateway call-out"],
+        "{}",
+        outcome(&output)
+    );
+    let ro = fs::canonicalize(dir.path().join("ro")).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "error: ro/a.md: cannot create a temporary file in {}: permission denied; left alone",
+            ro.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: rw/locked.md: not writable by this user; left alone"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read(dir.path().join("ro/a.md")).unwrap(),
+        TABLE_PAGE.as_bytes()
+    );
+    assert_eq!(
+        fs::read(dir.path().join("rw/locked.md")).unwrap(),
+        TABLE_PAGE.as_bytes()
+    );
+    assert_ne!(
+        fs::read(dir.path().join("rw/open.md")).unwrap(),
+        TABLE_PAGE.as_bytes()
+    );
+}
+
+#[test]
+fn a_stale_callout_between_two_lists_is_left_for_a_person_rather_than_joining_them() {
+    let capabilities = include_str!("cmd/fix-stale.in/capabilities.toml");
+    let config = include_str!("cmd/fix-stale.in/scope-lint.toml");
+    let page = "# AI Gateway tokens\n\n- AI Gateway Read\n\n> **Note:** AI Gateway permissions are account-scoped only; they cannot be restricted to a single gateway.\n\n- AI Gateway Run 🙂\n";
+    let dir = temp_tree(&[
+        ("capabilities.toml", capabilities.as_bytes()),
+        ("scope-lint.toml", config.as_bytes()),
+        ("g.md", page.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", outcome(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("nothing to fix in 1 file\n\nnot fixed automatically:\nerror[SL002]"),
+        "{stdout}"
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("g.md")).unwrap(), page);
+}
+
+#[test]
+fn fixes_that_only_break_the_structure_together_are_applied_one_at_a_time() {
+    let capabilities = include_str!("cmd/fix-stale.in/capabilities.toml");
+    let config = include_str!("cmd/fix-stale.in/scope-lint.toml");
+    let note = "> **Note:** AI Gateway permissions are account-scoped only; they cannot be restricted to a single gateway.\n";
+    // Either removal alone keeps the two lists apart; both together would join them into one list.
+    let page = format!(
+        "# AI Gateway tokens\n\n- AI Gateway Read\n\n{note}\n{note}\n- AI Gateway Run 日本\n"
+    );
+    let dir = temp_tree(&[
+        ("capabilities.toml", capabilities.as_bytes()),
+        ("scope-lint.toml", config.as_bytes()),
+        ("g.md", page.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", outcome(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("g.md")).unwrap(),
+        format!("# AI Gateway tokens\n\n- AI Gateway Read\n\n{note}\n- AI Gateway Run 日本\n")
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with(
+            "fixed ./g.md: remove the stale call-out\n\nnot fixed automatically:\nerror[SL002]"
+        ),
+        "{stdout}"
+    );
+    assert!(output.stderr.is_empty(), "{}", outcome(&output));
 }

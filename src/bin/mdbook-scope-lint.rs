@@ -5,7 +5,11 @@ use std::io;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    scope_lint::guard::install_hook();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let supports = match args.first().map(String::as_str) {
         Some("supports") => Some(args.get(1).cloned().unwrap_or_default()),
         Some("--help" | "-h") => {

@@ -44,6 +44,21 @@ impl CalloutForm {
         CalloutForm::Shortcode,
     ];
 
+    /// The kinds this form renders and [`detect`] recognises again (the tool's own list: Starlight asides,
+    /// GitHub alerts, mdbook-admonish directives).
+    pub fn kinds(self) -> &'static [&'static str] {
+        match self {
+            CalloutForm::Directive | CalloutForm::Aside => &["note", "tip", "caution", "danger"],
+            CalloutForm::GfmAlert => &["note", "tip", "important", "warning", "caution"],
+            CalloutForm::Admonish => &[
+                "note", "abstract", "info", "tip", "success", "question", "warning", "failure",
+                "danger", "bug", "example", "quote",
+            ],
+            CalloutForm::Blockquote => NOTE_WORDS,
+            CalloutForm::Shortcode => &["note", "tip", "caution", "danger", "warning"],
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             CalloutForm::Directive => "Starlight `:::note` directive",
@@ -191,9 +206,7 @@ fn blockquotes(text: &str, quotes: &[RawBlockquote], callouts: &mut Vec<Callout>
         let range = trim_trailing_newlines(text, quote.range.clone());
         match quote.kind {
             Some(kind) => {
-                let first_line_end = text[range.clone()]
-                    .find('\n')
-                    .map_or(range.end, |offset| range.start + offset + 1);
+                let first_line_end = super::source::next_line_start(text, range.start);
                 callouts.push(Callout {
                     form: CalloutForm::GfmAlert,
                     kind: alert_kind(kind).to_owned(),
@@ -280,71 +293,89 @@ pub struct NewCallout<'a> {
 }
 
 /// Renders `callout` in its form; every line gets `indent`, lines end in `newline`, no trailing line break.
+/// A body of several lines keeps its lines, each with the form's prefix (`> ` in quotes); a title is one
+/// line (its line breaks become spaces).
 pub fn render(callout: &NewCallout<'_>, indent: &str, newline: &str) -> String {
     let kind = callout.kind.to_ascii_lowercase();
-    let body = callout.body.trim();
+    let body: Vec<&str> = callout
+        .body
+        .trim()
+        .lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .collect();
+    let title = callout
+        .title
+        .map(|title| title.split_whitespace().collect::<Vec<_>>().join(" "));
+    let title = title.as_deref();
+    let plain = || body.iter().map(|line| (*line).to_owned());
+    let quoted = |lines: &[&str]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|line| {
+                if line.trim().is_empty() {
+                    ">".to_owned()
+                } else {
+                    format!("> {line}")
+                }
+            })
+            .collect()
+    };
     let lines: Vec<String> = match callout.form {
         CalloutForm::Directive => {
-            let title = callout
-                .title
-                .map(|title| format!("[{title}]"))
-                .unwrap_or_default();
-            vec![
-                format!(":::{kind}{title}"),
-                body.to_owned(),
-                ":::".to_owned(),
-            ]
+            let title = title.map(|title| format!("[{title}]")).unwrap_or_default();
+            let mut lines = vec![format!(":::{kind}{title}")];
+            lines.extend(plain());
+            lines.push(":::".to_owned());
+            lines
         }
         CalloutForm::Aside => {
-            let title = callout
-                .title
+            let title = title
                 .map(|title| format!(" title=\"{}\"", title.replace('"', "&quot;")))
                 .unwrap_or_default();
-            vec![
-                format!("<Aside type=\"{kind}\"{title}>"),
-                String::new(),
-                body.to_owned(),
-                String::new(),
-                "</Aside>".to_owned(),
-            ]
+            let mut lines = vec![format!("<Aside type=\"{kind}\"{title}>"), String::new()];
+            lines.extend(plain());
+            lines.extend([String::new(), "</Aside>".to_owned()]);
+            lines
         }
         CalloutForm::GfmAlert => {
             let mut lines = vec![format!("> [!{}]", alert_marker(&kind))];
-            if let Some(title) = callout.title {
+            if let Some(title) = title {
                 lines.push(format!("> **{title}**"));
                 lines.push(">".to_owned());
             }
-            lines.push(format!("> {body}"));
+            lines.extend(quoted(&body));
             lines
         }
         CalloutForm::Admonish => {
-            let title = callout
-                .title
+            let title = title
                 .map(|title| format!(" title=\"{}\"", title.replace('"', "\\\"")))
                 .unwrap_or_default();
-            vec![
-                format!("```admonish {kind}{title}"),
-                body.to_owned(),
-                "```".to_owned(),
-            ]
+            let mut lines = vec![format!("```admonish {kind}{title}")];
+            lines.extend(plain());
+            lines.push("```".to_owned());
+            lines
         }
         CalloutForm::Blockquote => {
             let label = capitalize(&kind);
-            vec![format!("> **{label}:** {body}")]
+            let (first, rest) = body.split_first().unwrap_or((&"", &[]));
+            let mut lines = vec![format!("> **{label}:** {first}")];
+            lines.extend(quoted(rest));
+            lines
         }
         CalloutForm::Shortcode => {
-            let title = callout.title.unwrap_or("Note");
-            vec![
-                format!("{{{{<Aside type=\"{kind}\" header=\"{title}\">}}}}"),
-                body.to_owned(),
-                "{{</Aside>}}".to_owned(),
-            ]
+            let title = title.unwrap_or("Note");
+            let mut lines = vec![format!(
+                "{{{{<Aside type=\"{kind}\" header=\"{title}\">}}}}"
+            )];
+            lines.extend(plain());
+            lines.push("{{</Aside>}}".to_owned());
+            lines
         }
     };
     lines
         .iter()
         .map(|line| {
-            if line.is_empty() {
+            if line.trim().is_empty() {
                 String::new()
             } else {
                 format!("{indent}{line}")

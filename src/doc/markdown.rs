@@ -8,7 +8,8 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag}
 use super::callout::{self, RawBlockquote};
 use super::include;
 use super::mdx::{self, TagKind};
-use super::source::SourceText;
+use super::source::{self, SourceText};
+use super::span;
 use super::{
     CodeBlock, Dialect, Element, Heading, ListBlock, ListItem, Page, TableBlock, TextUnit, UnitKind,
 };
@@ -60,7 +61,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         &mut units,
     );
     let includes = include::detect(&source.text, &scan, &elements);
-    Page {
+    let mut page = Page {
         dialect,
         masked: scan.masked,
         front_matter: scan.front_matter,
@@ -76,7 +77,9 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         comments: scan.comments,
         blocks,
         source,
-    }
+    };
+    page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
+    page
 }
 
 struct Builder<'t> {
@@ -125,6 +128,7 @@ impl Builder<'_> {
     fn walk(&mut self, masked: &str) {
         let mut stack: Vec<Frame> = Vec::new();
         for (event, range) in Parser::new_ext(masked, mdbook_options()).into_offset_iter() {
+            let range = span::snap(self.text, range);
             match event {
                 Event::Start(tag) => {
                     if stack.is_empty() {
@@ -465,7 +469,7 @@ fn note_inline(stack: &mut [Frame], range: &Range<usize>, text: Option<&str>) {
 
 /// The column where an item's content starts, counted from its line's start: `- ` gives 2, `10. ` gives 4.
 fn item_content_indent(text: &str, item_start: usize) -> usize {
-    let line_start = text[..item_start].rfind('\n').map_or(0, |index| index + 1);
+    let line_start = source::line_start(text, item_start);
     let rest = &text[item_start..];
     let marker = if rest.starts_with(['-', '*', '+']) {
         1

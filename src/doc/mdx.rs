@@ -9,6 +9,7 @@
 //!
 //! Nothing inside fenced code blocks or inline code spans is recognised.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::Dialect;
@@ -84,6 +85,17 @@ impl Tag {
             })
     }
 
+    /// Calls `visit` on the tag's range and every attribute value's range.
+    pub fn visit_ranges(&mut self, visit: &mut dyn FnMut(&mut Range<usize>)) {
+        visit(&mut self.range);
+        for attribute in &mut self.attributes {
+            match &mut attribute.value {
+                AttributeValue::None => {}
+                AttributeValue::Text(range) | AttributeValue::Expression(range) => visit(range),
+            }
+        }
+    }
+
     pub fn expression_attribute(&self, name: &str) -> Option<Range<usize>> {
         self.attributes
             .iter()
@@ -126,6 +138,10 @@ pub struct BookInclude {
 
 /// Runs the pre-pass over `text`.
 pub fn scan(text: &str, dialect: Dialect) -> Scan {
+    // A lone `\r` ends a line (CommonMark), but pulldown-cmark and the line logic below know only `\n`: both
+    // work on a copy in which each lone `\r` is a `\n`, one byte for one, so every offset stays the same.
+    let lines = lone_carriage_returns_as_line_feeds(text);
+    let text: &str = &lines;
     let mut scanner = Scanner {
         text,
         bytes: text.as_bytes(),
@@ -134,6 +150,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Scan {
         scan: Scan::default(),
         open_directives: Vec::new(),
         closers: Closers::default(),
+        failed_expression: None,
     };
     scanner.run();
     let Scanner {
@@ -144,6 +161,21 @@ pub fn scan(text: &str, dialect: Dialect) -> Scan {
     scan
 }
 
+/// `text` with every `\r` that is not followed by `\n` turned into `\n` (borrowed when there is none).
+fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |index: &usize| bytes.get(index + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(|index| lone(&index)) {
+        return Cow::Borrowed(text);
+    }
+    let mut converted = bytes.to_vec();
+    for index in memchr::memchr_iter(b'\r', bytes).filter(lone) {
+        converted[index] = b'\n';
+    }
+    // Replacing one ASCII byte by another keeps the text UTF-8.
+    String::from_utf8(converted).map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
 struct Scanner<'t> {
     text: &'t str,
     bytes: &'t [u8],
@@ -152,6 +184,86 @@ struct Scanner<'t> {
     scan: Scan,
     open_directives: Vec<Directive>,
     closers: Closers,
+    /// The last expression that did not close, to answer for the `{` inside it at once.
+    failed_expression: Option<FailedExpression>,
+}
+
+/// An expression that does not close, and which of the `{` inside it start expressions that cannot close
+/// either: those after which the nesting depth never comes back down to where it was before them. So a
+/// run of unclosed `{` is scanned once, not once per brace ([`MAX_CONSTRUCT`] bytes each).
+///
+/// An expression starting inside a failed one is given up at the same point as the outer one (where the
+/// outer one reached its [`MAX_CONSTRUCT`] limit, or a string or comment that does not end): what it would
+/// find a little further on is an expression that starts inside unclosed, invalid MDX.
+struct FailedExpression {
+    start: usize,
+    /// Per byte from `start`: whether an expression starting there is known not to close.
+    fails: Vec<bool>,
+}
+
+impl FailedExpression {
+    /// Replays [`skip_expression`] from `start` (which returned `None`), recording the depth before each
+    /// `{` that is code (not in a string or comment), then marks the braces the depth never returns to.
+    fn trace(text: &str, start: usize) -> FailedExpression {
+        let bytes = text.as_bytes();
+        let limit = construct_limit(text, start);
+        // (offset of a `{` in code, depth before it), and the depth after each byte in code.
+        let mut opens: Vec<(usize, usize)> = Vec::new();
+        let mut depth_after: Vec<Option<usize>> = vec![None; limit - start];
+        let mut depth = 0usize;
+        let mut index = start;
+        'scan: while index < limit {
+            match bytes[index] {
+                b'{' => {
+                    opens.push((index - start, depth));
+                    depth += 1;
+                }
+                b'}' => depth = depth.saturating_sub(1),
+                quote @ (b'"' | b'\'' | b'`') => {
+                    index += 1;
+                    while index < limit && bytes[index] != quote {
+                        if bytes[index] == b'\\' {
+                            index += 1;
+                        }
+                        if quote != b'`' && bytes[index.min(limit - 1)] == b'\n' {
+                            break 'scan;
+                        }
+                        index += 1;
+                    }
+                }
+                b'/' if index + 1 < limit && bytes[index + 1] == b'*' => {
+                    match text[index + 2..limit].find("*/") {
+                        Some(close) => index += close + 3,
+                        None => break,
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some(slot) = depth_after.get_mut(index - start) {
+                *slot = Some(depth);
+            }
+            index += 1;
+        }
+        // The lowest depth from each byte to where the scan stopped.
+        let mut lowest_from = vec![usize::MAX; depth_after.len() + 1];
+        for offset in (0..depth_after.len()).rev() {
+            lowest_from[offset] = lowest_from[offset + 1].min(depth_after[offset].unwrap_or(usize::MAX));
+        }
+        let mut fails = vec![false; depth_after.len()];
+        for (offset, before) in opens {
+            fails[offset] = lowest_from[offset] > before;
+        }
+        FailedExpression { start, fails }
+    }
+
+    /// Whether an expression starting at `pos` is known not to close.
+    fn also_fails(&self, pos: usize) -> bool {
+        pos.checked_sub(self.start)
+            .and_then(|offset| self.fails.get(offset))
+            .copied()
+            .unwrap_or(false)
+    }
 }
 
 /// The next occurrence of each closing marker (`-->`, `}}`, `>}}`, `%}}`), remembered so that a page full of
@@ -216,7 +328,8 @@ impl Scanner<'_> {
     }
 
     fn mask(&mut self, range: Range<usize>) {
-        for index in range {
+        // Whole characters only, so that the masked text stays UTF-8.
+        for index in super::span::snap(self.text, range) {
             let byte = self.bytes[index];
             if byte != b'\n' && byte != b'\r' {
                 self.masked[index] = b' ';
@@ -488,7 +601,17 @@ impl Scanner<'_> {
         if self.dialect != Dialect::Mdx {
             return None;
         }
-        let end = skip_expression(self.text, pos)?;
+        if self
+            .failed_expression
+            .as_ref()
+            .is_some_and(|failed| failed.also_fails(pos))
+        {
+            return None;
+        }
+        let Some(end) = skip_expression(self.text, pos) else {
+            self.failed_expression = Some(FailedExpression::trace(self.text, pos));
+            return None;
+        };
         let inner = self.text[pos + 1..end - 1].trim();
         if inner.starts_with("/*") && inner.ends_with("*/") {
             let inner_start = pos + 1 + self.text[pos + 1..].find("/*").unwrap_or(0) + 2;
@@ -703,6 +826,44 @@ mod tests {
         assert!(scan.masked.contains("Text {props.one} here."));
         assert!(!scan.masked.contains("Render"));
         assert!(!scan.masked.contains("title"));
+    }
+
+    #[test]
+    fn a_brace_inside_a_failed_expression_fails_only_when_it_cannot_close() {
+        // Every text of up to 6 tokens: each `{` the trace marks as failing does not close on its own.
+        // (The texts are shorter than MAX_CONSTRUCT, where the trace and a fresh scan give up alike.)
+        let tokens = ["{", "}", "\"", "'", "\n", "a", "/*", "*/", "日", "`"];
+        let mut texts = vec![String::new()];
+        for _ in 0..6 {
+            texts = texts
+                .iter()
+                .flat_map(|text| tokens.iter().map(move |token| format!("{text}{token}")))
+                .collect();
+            for text in &texts {
+                for (start, _) in text.match_indices('{') {
+                    if skip_expression(text, start).is_some() {
+                        continue;
+                    }
+                    let failed = FailedExpression::trace(text, start);
+                    for (pos, _) in text.match_indices('{') {
+                        if failed.also_fails(pos) {
+                            assert_eq!(skip_expression(text, pos), None, "{text:?} from {start} at {pos}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_run_of_unclosed_braces_is_scanned_once() {
+        // One megabyte of `{`: scanning MAX_CONSTRUCT bytes for each would take 8 * 10^9 steps.
+        let text = format!("# T\n\n{}\n\nText {{props.x}} here.\n", "{".repeat(1 << 20));
+        let scan = scan(&text, Dialect::Mdx);
+        assert!(scan.masked.contains(&"{".repeat(1 << 20)), "the braces stay text");
+        let failed = FailedExpression::trace(&text, 5);
+        assert!(failed.also_fails(6) && failed.also_fails(5 + MAX_CONSTRUCT - 1));
+        assert!(!failed.also_fails(5 + MAX_CONSTRUCT), "past the trace nothing is known");
     }
 
     #[test]

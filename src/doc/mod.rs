@@ -9,6 +9,7 @@ pub mod include;
 pub mod markdown;
 pub mod mdx;
 pub mod source;
+pub mod span;
 
 use std::ops::Range;
 use std::path::Path;
@@ -166,6 +167,64 @@ impl Page {
 
     pub fn text(&self) -> &str {
         &self.source.text
+    }
+
+    /// Calls `visit` with the page text and each byte range the page stores. The destructuring names every
+    /// field, so a new field that holds a range cannot be forgotten here without the compiler saying so.
+    pub fn visit_ranges(&mut self, visit: &mut dyn FnMut(&str, &mut Range<usize>)) {
+        let Page {
+            source,
+            dialect: _,
+            masked: _,
+            front_matter,
+            esm,
+            headings,
+            units,
+            tables,
+            lists,
+            callouts,
+            includes,
+            code_blocks,
+            elements,
+            comments,
+            blocks,
+        } = self;
+        let text = source.text.as_str();
+        let mut visit = |range: &mut Range<usize>| visit(text, range);
+        front_matter.iter_mut().for_each(&mut visit);
+        esm.iter_mut().for_each(&mut visit);
+        blocks.iter_mut().for_each(&mut visit);
+        headings
+            .iter_mut()
+            .for_each(|heading| visit(&mut heading.range));
+        units.iter_mut().for_each(|unit| visit(&mut unit.range));
+        tables.iter_mut().for_each(|table| visit(&mut table.range));
+        for list in lists {
+            visit(&mut list.range);
+            list.items
+                .iter_mut()
+                .for_each(|item| visit(&mut item.range));
+        }
+        for callout in callouts {
+            visit(&mut callout.range);
+            visit(&mut callout.body);
+            callout.title.iter_mut().for_each(&mut visit);
+        }
+        includes
+            .iter_mut()
+            .for_each(|include| visit(&mut include.range));
+        for code in code_blocks {
+            visit(&mut code.range);
+            visit(&mut code.content);
+        }
+        for element in elements {
+            element.open.visit_ranges(&mut visit);
+            element.close.iter_mut().for_each(&mut visit);
+        }
+        for comment in comments {
+            visit(&mut comment.range);
+            visit(&mut comment.inner);
+        }
     }
 
     /// The text a unit is matched in.

@@ -1,7 +1,8 @@
 //! Source text: the bytes of one file as the rest of the crate sees them.
 //!
 //! A leading UTF-8 byte-order mark is removed from `text` and remembered, so every span in the crate is an
-//! offset into `text`. Lines may end in `\n` or `\r\n`; both are kept as they are.
+//! offset into `text`. Lines may end in `\n`, `\r\n` or a lone `\r` (CommonMark's three line endings); each
+//! is kept as it is.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -85,10 +86,13 @@ impl SourceText {
         self.line_starts.len()
     }
 
-    /// The line ending to write into this file: `"\r\n"` when it has any, else `"\n"`.
+    /// The line ending to write into this file: `"\r\n"` when it has any, else `"\r"` when its lines end in
+    /// a lone `\r`, else `"\n"`.
     pub fn newline(&self) -> &'static str {
         if self.text.contains("\r\n") {
             "\r\n"
+        } else if self.text.contains('\r') && !self.text.contains('\n') {
+            "\r"
         } else {
             "\n"
         }
@@ -105,10 +109,39 @@ impl SourceText {
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
     let mut starts = Vec::with_capacity(text.len() / 40 + 1);
     starts.push(0);
-    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|index| index + 1));
+    starts.extend(
+        memchr::memchr2_iter(b'\n', b'\r', bytes)
+            .filter(|&index| !(bytes[index] == b'\r' && bytes.get(index + 1) == Some(&b'\n')))
+            .map(|index| index + 1),
+    );
     starts
+}
+
+/// Where the line holding `from` ends: the offset of its line ending (`\n`, `\r\n` or a lone `\r`), or the
+/// text's length.
+pub fn line_end(text: &str, from: usize) -> usize {
+    let from = from.min(text.len());
+    memchr::memchr2(b'\n', b'\r', &text.as_bytes()[from..])
+        .map_or(text.len(), |offset| from + offset)
+}
+
+/// Where the line after the one holding `from` starts (a `\r\n` is one line ending), or the text's length.
+pub fn next_line_start(text: &str, from: usize) -> usize {
+    let end = line_end(text, from);
+    if text[end..].starts_with("\r\n") {
+        end + 2
+    } else {
+        (end + 1).min(text.len())
+    }
+}
+
+/// Where the line holding `offset` starts (just after the previous line ending).
+pub fn line_start(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..offset]).map_or(0, |index| index + 1)
 }
 
 /// The largest char boundary at or below `index`.
@@ -134,6 +167,26 @@ mod tests {
         assert_eq!(source.line_range(1), 0..3);
         assert_eq!(source.newline(), "\r\n");
         assert_eq!(source.with_bom("x"), "\u{feff}x");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let source = SourceText::new("a.md", "# A\r\rb\r\nc\nd".to_owned());
+        assert_eq!(source.line_count(), 5);
+        assert_eq!(source.position(5), Position { line: 3, column: 1 });
+        assert_eq!(source.position(8), Position { line: 4, column: 1 });
+        assert_eq!(source.position(10), Position { line: 5, column: 1 });
+        assert_eq!(source.line_range(1), 0..3);
+        assert_eq!(source.line_range(2), 4..4);
+        assert_eq!(source.line_range(3), 5..6);
+        assert_eq!(source.newline(), "\r\n");
+        assert_eq!(SourceText::new("a.md", "a\rb\r".to_owned()).newline(), "\r");
+        let text = "ab\r\ncd\ref";
+        assert_eq!(line_end(text, 0), 2);
+        assert_eq!(next_line_start(text, 0), 4);
+        assert_eq!(next_line_start(text, 4), 7);
+        assert_eq!(line_start(text, 8), 7);
+        assert_eq!(line_start(text, 5), 4);
     }
 
     #[test]

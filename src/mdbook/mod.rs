@@ -22,6 +22,7 @@ use crate::config::{self, Settings};
 use crate::doc::source::SourceText;
 use crate::error::{Error, Result};
 use crate::lint::{Linter, Loader, PageInput, PageReport, file_key};
+use crate::report::escape::escape;
 use crate::report::{self, FileFindings, Summary};
 use crate::rules::{Edit, Finding};
 use crate::walk::FsLoader;
@@ -257,7 +258,7 @@ fn check_as_they_arrive(
     chapters: std::sync::mpsc::Receiver<StreamedChapter>,
 ) -> Result<(Prepared, Outcome)> {
     let prepared = Prepared::new(context)?;
-    let loader = FsLoader::default();
+    let loader = FsLoader::new(prepared.linter.policy());
     let run = BookRun::new(
         context,
         &prepared.linter,
@@ -306,6 +307,7 @@ fn conclude_streamed(run: &BookRun<'_>, mut checked: Vec<StreamedReport>) -> Out
             .collect(),
         chapters: count,
         changed: false,
+        panics: run.take_panics(),
     }
 }
 
@@ -383,7 +385,20 @@ impl Prepared {
         diagnostics: &mut dyn Write,
     ) -> Result<()> {
         if reports_for(context) {
+            if let Some(warning) = self.linter.policy().requires_nothing() {
+                writeln!(diagnostics, "scope-lint: warning: {}", escape(&warning))
+                    .map_err(diagnostics_error)?;
+            }
             write_findings(outcome, diagnostics)?;
+        }
+        if !outcome.panics.is_empty() {
+            for error in &outcome.panics {
+                writeln!(diagnostics, "scope-lint: {error}").map_err(diagnostics_error)?;
+            }
+            return Err(Error::Usage(format!(
+                "{} could not be checked (internal error above)",
+                plural(outcome.panics.len(), "chapter")
+            )));
         }
         let summary = summary(outcome);
         let failing = match self.settings.fail_on {
@@ -669,6 +684,8 @@ struct Outcome {
     chapters: usize,
     /// Some chapter's content was changed (call-outs injected).
     changed: bool,
+    /// Chapters whose check panicked (see [`crate::guard`]); the build fails after the findings are shown.
+    panics: Vec<Error>,
 }
 
 /// Checks every chapter; in `inject` mode, writes missing call-outs into the chapters' content.
@@ -679,7 +696,7 @@ fn process(
     settings: &BookSettings,
 ) -> Outcome {
     let source_dir = context.root.join(&context.config.book.src);
-    let loader = FsLoader::default();
+    let loader = FsLoader::new(linter.policy());
     let included = included_chapters(book, &source_dir, linter, &loader);
     let run = BookRun::new(context, linter, settings, &loader, included);
     let mut chapters = Vec::new();
@@ -692,6 +709,7 @@ fn process(
         .filter(|chapter| chapter.injected || !chapter.findings.is_empty())
         .collect();
     Outcome {
+        panics: run.take_panics(),
         changed: checked.iter().any(|chapter| chapter.injected),
         findings: checked
             .into_iter()
@@ -739,6 +757,8 @@ struct BookRun<'a> {
     loader: &'a dyn Loader,
     /// The chapters other chapters `{{#include}}` (as [`file_key`]s): checked as partials.
     included: HashSet<PathBuf>,
+    /// The errors of chapters whose check panicked, shared by the clones of a run.
+    panics: std::sync::Arc<std::sync::Mutex<Vec<Error>>>,
 }
 
 impl<'a> BookRun<'a> {
@@ -756,7 +776,18 @@ impl<'a> BookRun<'a> {
             settings,
             loader,
             included,
+            panics: Default::default(),
         }
+    }
+
+    /// The errors of the chapters whose check panicked so far.
+    fn take_panics(&self) -> Vec<Error> {
+        std::mem::take(
+            &mut self
+                .panics
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     /// Checks the chapter at `source_path` (relative to `src/`) whose content is `text`; `None` when the
@@ -767,16 +798,29 @@ impl<'a> BookRun<'a> {
         if self.linter.policy().is_excluded(&relative) {
             return None;
         }
-        Some(self.linter.check(
-            PageInput {
-                display: self.display_dir.join(source_path),
-                location: Some(&location),
-                relative: &relative,
-                text,
-                included: self.included.contains(&file_key(&location)),
-            },
-            self.loader,
-        ))
+        let display = self.display_dir.join(source_path);
+        let checked = crate::guard::page(&display, || {
+            self.linter.check(
+                PageInput {
+                    display: display.clone(),
+                    location: Some(&location),
+                    relative: &relative,
+                    text,
+                    included: self.included.contains(&file_key(&location)),
+                },
+                self.loader,
+            )
+        });
+        match checked {
+            Ok(report) => Some(report),
+            Err(error) => {
+                self.panics
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(error);
+                None
+            }
+        }
     }
 
     /// Checks a chapter that has just arrived, and notes what it includes.
@@ -784,8 +828,12 @@ impl<'a> BookRun<'a> {
         let location = self.source_dir.join(&chapter.source_path);
         let includes = if chapter.content.contains("{{#") {
             let relative = crate::walk::relative_to_root(self.linter, &location);
-            self.linter
-                .included_files(&chapter.content, &location, &relative, self.loader)
+            // A panic here is reported by the chapter's check.
+            crate::guard::page(&location, || {
+                self.linter
+                    .included_files(&chapter.content, &location, &relative, self.loader)
+            })
+            .unwrap_or_default()
         } else {
             Vec::new()
         };
@@ -852,7 +900,11 @@ fn included_chapters(
         .filter_map(|chapter| {
             let location = source_dir.join(chapter.source_path.as_ref()?);
             let relative = crate::walk::relative_to_root(linter, &location);
-            Some(linter.included_files(&chapter.content, &location, &relative, loader))
+            // A panic here is reported by the chapter's check.
+            crate::guard::page(&location, || {
+                linter.included_files(&chapter.content, &location, &relative, loader)
+            })
+            .ok()
         })
         .flatten()
         .collect()
@@ -883,8 +935,11 @@ fn write_findings(outcome: &Outcome, diagnostics: &mut dyn Write) -> Result<()> 
         .iter()
         .map(|(source, findings)| FileFindings { source, findings })
         .collect();
-    report::human::write(diagnostics, &files, summary(outcome), false)
-        .map_err(|error| Error::io(Path::new("<stderr>"), error))
+    report::human::write(diagnostics, &files, summary(outcome), false).map_err(diagnostics_error)
+}
+
+fn diagnostics_error(error: std::io::Error) -> Error {
+    Error::io(Path::new("<stderr>"), error)
 }
 
 fn plural(count: usize, word: &str) -> String {

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use super::escape::{escape, escape_lines_span, escape_path};
 use super::{FileFindings, Summary, plural};
 use crate::doc::source::SourceText;
 use crate::rules::{Finding, Severity};
@@ -28,16 +29,19 @@ pub fn write(
     writeln!(out, "{}", summary_line(summary))
 }
 
-/// One finding as a rustc-style report.
+/// One finding as a rustc-style report. The path, the page's lines and the messages are escaped
+/// ([`escape`]), so that nothing in a file name or a page can start a line or reach the terminal as a
+/// control sequence.
 pub fn render(renderer: &Renderer, source: &SourceText, finding: &Finding) -> String {
     let level = match finding.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
     let (excerpt, first_line, span) = excerpt(source, finding.span.clone());
-    let path = source.path().display().to_string();
+    let (excerpt, span) = escape_lines_span(excerpt, span);
+    let path = escape_path(source.path());
     let mut group: Group<'_> = level
-        .primary_title(finding.message.as_str())
+        .primary_title(escape(&finding.message))
         .id(finding.code)
         .element(
             Snippet::source(excerpt)
@@ -46,7 +50,7 @@ pub fn render(renderer: &Renderer, source: &SourceText, finding: &Finding) -> St
                 .annotation(AnnotationKind::Primary.span(span)),
         );
     if let Some(help) = &finding.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(escape(help)));
     }
     renderer.render(&[group])
 }

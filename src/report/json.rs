@@ -9,12 +9,15 @@
 //! ```
 //!
 //! Lines and columns are 1-based; columns count characters; `end_line`/`end_column` point just past the
-//! span. `help` is `null` when a finding has none.
+//! span. `help` is `null` when a finding has none. When a path is not UTF-8, `path` holds it with each
+//! invalid byte replaced by U+FFFD and `path_bytes` its exact bytes (an array of numbers); the key is
+//! absent otherwise.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::escape::path_bytes;
 use super::{FileFindings, Summary};
 
 pub const VERSION: u32 = 1;
@@ -32,6 +35,9 @@ struct Diagnostic<'a> {
     name: &'a str,
     severity: &'a str,
     path: String,
+    /// The path's exact bytes, only when it is not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<Vec<u8>>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -50,7 +56,13 @@ pub fn write(out: &mut dyn Write, files: &[FileFindings<'_>], summary: Summary) 
                 code: finding.code,
                 name: finding.name,
                 severity: finding.severity.as_str(),
-                path: file.source.path().display().to_string(),
+                path: file.source.path().to_string_lossy().into_owned(),
+                path_bytes: file
+                    .source
+                    .path()
+                    .to_str()
+                    .is_none()
+                    .then(|| path_bytes(file.source.path()).into_owned()),
                 line: start.line,
                 column: start.column,
                 end_line: end.line,

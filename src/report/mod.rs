@@ -1,5 +1,6 @@
 //! Rendering findings: `human` (rustc-style snippets) and `json` (documented, versioned).
 
+pub mod escape;
 pub mod human;
 pub mod json;
 

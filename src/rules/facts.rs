@@ -1,6 +1,7 @@
 //! Per-page facts the rules share: which groups are mentioned where, which sections list which product's
 //! groups (directly or through a partial), and what each call-out says.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use crate::config::{CalloutPolicy, ListingKind, Policy};
 use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
-use crate::lint::{Loader, memoized, resolve_include};
+use crate::lint::{Loader, Memo, resolve_include};
 use crate::matcher::{
     Matcher, Mode, WILDCARD, ends_with_word, groups_of, normalize, normalize_text,
 };
@@ -117,7 +118,18 @@ impl Gatherer<'_> {
         params: &[(String, String)],
     ) -> Facts {
         let mut stack = Vec::new();
-        self.gather(page, location, params, &mut stack)
+        // Each included file's contribution is computed once: shared by the run when the loader keeps a
+        // memo, else kept for this page (a file included ten times, that includes another ten times, ...
+        // would otherwise be gathered 10^depth times).
+        let local;
+        let memo = match self.loader.memo() {
+            Some(memo) => &memo.contributions,
+            None => {
+                local = Memo::default();
+                &local
+            }
+        };
+        self.gather(page, location, params, &mut stack, memo)
     }
 
     fn gather(
@@ -126,6 +138,7 @@ impl Gatherer<'_> {
         location: Option<&Path>,
         params: &[(String, String)],
         stack: &mut Vec<PathBuf>,
+        memo: &ContributionMemo,
     ) -> Facts {
         let mut facts = Facts::default();
         self.mentions(page, params, &mut facts);
@@ -139,7 +152,7 @@ impl Gatherer<'_> {
             .map(|callout| self.read_callout(page, callout, params))
             .collect();
         if stack.len() < MAX_INCLUDE_DEPTH {
-            self.includes(page, location, params, stack, &mut facts);
+            self.includes(page, location, params, stack, memo, &mut facts);
         }
         facts.named_products.sort_unstable();
         facts.named_products.dedup();
@@ -315,6 +328,7 @@ impl Gatherer<'_> {
         location: Option<&Path>,
         params: &[(String, String)],
         stack: &mut Vec<PathBuf>,
+        memo: &ContributionMemo,
         facts: &mut Facts,
     ) {
         let Some(location) = location else { return };
@@ -322,7 +336,8 @@ impl Gatherer<'_> {
             let Some(path) = resolve_include(self.policy, self.loader, location, include) else {
                 continue;
             };
-            if stack.contains(&path) {
+            // An include that closes a cycle is not followed (the run reports the cycle).
+            if stack.contains(&path) || !self.loader.follows(location, &path) {
                 continue;
             }
             let include_params: Vec<(String, String)> = match &include.target {
@@ -333,10 +348,12 @@ impl Gatherer<'_> {
                 IncludeTarget::File { part, .. } => Some(part.clone()),
                 IncludeTarget::Partial { .. } => None,
             };
-            let contribution = memoized(
-                self.loader.memo().map(|memo| &memo.contributions),
-                (path, include_params, part),
-                |(path, params, part)| self.contribution(path, params, part.as_ref(), stack),
+            // The depth is part of the key: deeper includes see fewer levels below them.
+            let contribution = memo.get_or_compute(
+                (path, include_params, part, stack.len()),
+                |(path, params, part, _)| {
+                    self.contribution(path, params, part.as_ref(), stack, memo)
+                },
             );
             let Some(contribution) = contribution else {
                 continue;
@@ -368,6 +385,7 @@ impl Gatherer<'_> {
         params: &[(String, String)],
         part: Option<&FilePart>,
         stack: &mut Vec<PathBuf>,
+        memo: &ContributionMemo,
     ) -> Option<Arc<Contribution>> {
         let dialect = self.policy.dialect_for(path);
         let whole = self.loader.load(path, dialect)?;
@@ -380,7 +398,7 @@ impl Gatherer<'_> {
             _ => whole,
         };
         stack.push(path.to_path_buf());
-        let inner = self.gather(&partial, Some(path), params, stack);
+        let inner = self.gather(&partial, Some(path), params, stack, memo);
         stack.pop();
         Some(Arc::new(Contribution::of(inner, path, &partial)))
     }
@@ -396,32 +414,51 @@ pub struct Contribution {
 }
 
 impl Contribution {
+    /// The contribution of a file whose own facts are `inner`. A listing or call-out the file includes
+    /// several times (or through several paths) is kept once, so that a contribution is never larger
+    /// than what the files below it hold, however often they are included.
     fn of(inner: Facts, path: &Path, partial: &Arc<Page>) -> Contribution {
-        let listings = inner
-            .listings
-            .into_iter()
-            .map(|listing| {
-                let via = listing.via.clone().unwrap_or(IncludedListing {
-                    path: path.to_path_buf(),
-                    page: Arc::clone(partial),
-                    anchor: listing.anchor.clone(),
-                });
-                Listing {
-                    via: Some(via),
-                    ..listing
+        let mut listings: Vec<Listing> = Vec::new();
+        let mut seen: HashMap<(ProductIndex, PathBuf, Range<usize>), usize> = HashMap::new();
+        for listing in inner.listings {
+            let via = listing.via.clone().unwrap_or(IncludedListing {
+                path: path.to_path_buf(),
+                page: Arc::clone(partial),
+                anchor: listing.anchor.clone(),
+            });
+            let key = (listing.product, via.path.clone(), via.anchor.clone());
+            match seen.get(&key) {
+                Some(&index) => {
+                    let known = &mut listings[index].groups;
+                    for group in listing.groups {
+                        if !known.contains(&group) {
+                            known.push(group);
+                        }
+                    }
                 }
-            })
-            .collect();
-        let readings = inner
-            .callouts
-            .into_iter()
-            .chain(
-                inner
-                    .included_callouts
-                    .into_iter()
-                    .map(|included| included.reading),
-            )
-            .collect();
+                None => {
+                    seen.insert(key, listings.len());
+                    listings.push(Listing {
+                        via: Some(via),
+                        ..listing
+                    });
+                }
+            }
+        }
+        let mut readings: Vec<CalloutReading> = Vec::new();
+        let mut seen_readings: HashSet<(String, String)> = HashSet::new();
+        let all_readings = inner.callouts.into_iter().chain(
+            inner
+                .included_callouts
+                .into_iter()
+                .map(|included| included.reading),
+        );
+        for reading in all_readings {
+            // Readings of one text are equal: their products and phrases follow from the two texts.
+            if seen_readings.insert((reading.names.clone(), reading.prose.clone())) {
+                readings.push(reading);
+            }
+        }
         Contribution {
             listings,
             readings,
@@ -430,8 +467,12 @@ impl Contribution {
     }
 }
 
-/// Which include a [`Contribution`] is for: the file, the `{props.*}` values and the part of the file.
-pub type ContributionKey = (PathBuf, Vec<(String, String)>, Option<FilePart>);
+/// Which include a [`Contribution`] is for: the file, the `{props.*}` values, the part of the file and
+/// how deep the include is.
+pub type ContributionKey = (PathBuf, Vec<(String, String)>, Option<FilePart>, usize);
+
+/// Contributions computed once per run (or per page).
+pub type ContributionMemo = Memo<ContributionKey, Option<Arc<Contribution>>>;
 
 /// Whether the text before a product name introduces it as a contrast ("unlike R2", "compared to R2").
 fn is_contrast(before: &str) -> bool {
@@ -466,7 +507,7 @@ fn listing_block(page: &Page, kind: UnitKind) -> Option<(ListingKind, Range<usiz
 fn strip_alert_marker(text: &str) -> &str {
     let trimmed = text.trim_start_matches(['>', ' ', '\t']);
     if trimmed.starts_with("[!") {
-        trimmed.find('\n').map_or("", |end| &trimmed[end..])
+        &trimmed[crate::doc::source::line_end(trimmed, 0)..]
     } else {
         text
     }

@@ -3,6 +3,7 @@
 use super::facts::{Facts, UnsatisfiedSection, page_has_callout, placement_status};
 use super::{Context, Finding, Rule, Severity};
 use crate::config::CalloutPolicy;
+use crate::doc::source::line_end;
 use crate::fix;
 
 macro_rules! doc {
@@ -132,9 +133,7 @@ impl MissingCallout {
         );
         let anchor = &section.listing.anchor;
         let text = context.page.text();
-        let first_line_end = text[anchor.clone()]
-            .find('\n')
-            .map_or(anchor.end, |offset| anchor.start + offset);
+        let first_line_end = line_end(text, anchor.start).min(anchor.end);
         Finding::new(self, anchor.start..first_line_end, message)
             .help(format!("add a call-out saying {product} tokens cannot be scoped below the account; `scope-lint fix` inserts it"))
             .fix(fix::insert_for_section(context, policy, section))
@@ -202,8 +201,6 @@ fn required_anchor(
     }
     let start = page.front_matter.as_ref().map_or(0, |front| front.end);
     let start = start + page.text()[start..].len() - page.text()[start..].trim_start().len();
-    let end = page.text()[start..]
-        .find('\n')
-        .map_or(page.text().len(), |offset| start + offset);
+    let end = line_end(page.text(), start);
     start..end
 }

@@ -94,7 +94,7 @@ impl Rule for StaleCallout {
             out.push(
                 Finding::new(self, context.page.callouts[index].range.clone(), message)
                     .help(format!("remove the call-out or describe the `{}` scope; `scope-lint fix` removes it", scope.id))
-                    .fix(Some(fix::remove_callout(context.page, index))),
+                    .fix(fix::remove_callout(context.page, index)),
             );
         }
     }

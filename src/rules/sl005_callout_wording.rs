@@ -1,6 +1,7 @@
 //! SL005 callout-wording.
 
 use super::{Context, Finding, Rule, Severity};
+use crate::doc::source::line_end;
 use crate::matcher::normalize_name;
 use crate::table::{GroupIndex, ProductIndex};
 
@@ -65,9 +66,8 @@ impl Rule for CalloutWording {
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
         for (index, reading) in context.facts.callouts.iter().enumerate() {
             let callout = &context.page.callouts[index];
-            let first_line_end = context.page.text()[callout.range.clone()]
-                .find('\n')
-                .map_or(callout.range.end, |offset| callout.range.start + offset);
+            let first_line_end =
+                line_end(context.page.text(), callout.range.start).min(callout.range.end);
             let span = callout.range.start..first_line_end;
             for (policy_index, policy) in context.policy.callouts.iter().enumerate() {
                 if !reading.accepts(policy_index, policy.product)

@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::{CapabilityTable, PermissionGroup, Product, ResourceType};
 use crate::doc::source::SourceText;
 use crate::error::Error;
-use crate::matcher::normalize_name;
+use crate::matcher::{claim_regex, normalize_name};
 use crate::toml_check::{KeySpec, TomlProblems, deserialize};
 
 /// The schema versions this build reads.
@@ -69,7 +69,7 @@ struct RawProduct {
     name: Spanned<String>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
-    noun: Option<String>,
+    noun: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -167,7 +167,15 @@ fn products(raw: Vec<RawProduct>, problems: &mut TomlProblems<'_>) -> Vec<Produc
             note_duplicate(&mut ids, &product.id, "product id", problems);
             for name in std::iter::once(&product.name).chain(&product.aliases) {
                 let key = normalize_name(name.get_ref());
-                if let Some(first) = names.insert(key, name.span()) {
+                if key.is_empty() {
+                    problems.push(
+                        Some(name.span()),
+                        format!(
+                            "product name `{}` is empty once markup and punctuation are removed; a name needs a letter or digit",
+                            name.get_ref()
+                        ),
+                    );
+                } else if let Some(first) = names.insert(key, name.span()) {
                     problems.push(
                         Some(name.span()),
                         format!(
@@ -178,6 +186,9 @@ fn products(raw: Vec<RawProduct>, problems: &mut TomlProblems<'_>) -> Vec<Produc
                     );
                 }
             }
+            if let Some(noun) = &product.noun {
+                check_noun(product.name.get_ref(), noun, problems);
+            }
             Product {
                 id: product.id.into_inner(),
                 name: product.name.into_inner(),
@@ -186,10 +197,41 @@ fn products(raw: Vec<RawProduct>, problems: &mut TomlProblems<'_>) -> Vec<Produc
                     .into_iter()
                     .map(Spanned::into_inner)
                     .collect(),
-                noun: product.noun,
+                noun: product.noun.map(Spanned::into_inner),
             }
         })
         .collect()
+}
+
+/// A product's noun must have a word in it, and the claim matcher built from it must compile.
+fn check_noun(name: &str, noun: &Spanned<String>, problems: &mut TomlProblems<'_>) {
+    if normalize_name(noun.get_ref()).is_empty() {
+        problems.push(
+            Some(noun.span()),
+            format!(
+                "noun `{}` is empty once markup and punctuation are removed; write the word for one resource (\"gateway\") or leave `noun` out",
+                noun.get_ref()
+            ),
+        );
+    } else if let Err(error) = claim_regex(name, noun.get_ref()) {
+        problems.push(
+            Some(noun.span()),
+            format!(
+                "the claim matcher built from this noun ({} bytes) and the product name cannot be compiled: {}",
+                noun.get_ref().len(),
+                describe_regex_error(&error)
+            ),
+        );
+    }
+}
+
+fn describe_regex_error(error: &regex::Error) -> String {
+    match error {
+        regex::Error::CompiledTooBig(limit) => {
+            format!("it would exceed the {limit}-byte limit; use a short noun")
+        }
+        other => other.to_string(),
+    }
 }
 
 fn groups(
@@ -361,6 +403,48 @@ scopes = ["zone"]
             "caps.toml: missing `schema` key (this build reads schema versions ^1, write `schema = \"1.0\"`)"
         );
         assert!(errors("schema = \n").starts_with("caps.toml:1:"));
+    }
+
+    #[test]
+    fn names_and_nouns_without_a_word_are_refused_with_their_line() {
+        let text = r#"schema = "1.0"
+[[resource-types]]
+id = "account"
+key = "a.{account}"
+[[products]]
+id = "p"
+name = "**"
+aliases = ["AI Gateway", " `_` "]
+noun = "--"
+[[groups]]
+name = "**"
+product = "p"
+scopes = ["account"]
+"#;
+        assert_eq!(
+            errors(text),
+            "caps.toml:7:8: product name `**` is empty once markup and punctuation are removed; a name needs a letter or digit\n\
+             caps.toml:8:26: product name ` `_` ` is empty once markup and punctuation are removed; a name needs a letter or digit\n\
+             caps.toml:9:8: noun `--` is empty once markup and punctuation are removed; write the word for one resource (\"gateway\") or leave `noun` out\n\
+             caps.toml:11:8: a permission group name must not be empty"
+        );
+    }
+
+    #[test]
+    fn a_noun_too_large_to_compile_is_refused_with_its_line() {
+        let noun = "gateway ".repeat(200_000);
+        let text = format!(
+            "schema = \"1.0\"\n[[products]]\nid = \"p\"\nname = \"P\"\nnoun = \"{noun}\"\n"
+        );
+        let message = errors(&text);
+        assert!(
+            message.starts_with("caps.toml:5:8: the claim matcher built from this noun (1600000 bytes) and the product name cannot be compiled: it would exceed the "),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("-byte limit; use a short noun"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -1,0 +1,508 @@
+//! The structural check a fixed page passes before it is written: its blocks (every heading, table, list,
+//! code block, JSX element, ESM statement, front matter and call-out, with their kinds, levels and texts,
+//! in order) are the original's, plus exactly the inserted call-out, minus exactly the removed one.
+//!
+//! Offsets of the fixed page are mapped back to the original through the edits; a block that is not part
+//! of an edit must start at the same original byte and end (trailing blanks aside) at the same one. An edit
+//! may fall inside a list or a JSX element (a call-out placed in a list item), inside an `import` statement
+//! only to add `Aside` to it, and inside no other block.
+
+use std::ops::Range;
+
+use super::imports::{self, Binding};
+use crate::doc::Page;
+use crate::rules::Edit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    FrontMatter,
+    Esm,
+    Heading,
+    Table,
+    List,
+    Code,
+    Element,
+    Callout,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::FrontMatter => "front matter",
+            Kind::Esm => "import/export statement",
+            Kind::Heading => "heading",
+            Kind::Table => "table",
+            Kind::List => "list",
+            Kind::Code => "code block",
+            Kind::Element => "JSX element",
+            Kind::Callout => "call-out",
+        }
+    }
+
+    /// Whether an edit may fall inside a block of this kind.
+    fn holds_edits(self) -> bool {
+        matches!(self, Kind::List | Kind::Element)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Block {
+    kind: Kind,
+    /// The heading level; 0 for other kinds.
+    level: u8,
+    /// The heading title, element name, code info or call-out form.
+    label: String,
+    range: Range<usize>,
+}
+
+/// One edit, with where its replacement lies in the fixed text.
+struct Placed<'a> {
+    edit: &'a Edit,
+    fixed: Range<usize>,
+}
+
+/// Checks that `after` is `before` with `edits` adding or removing whole call-outs and nothing else.
+/// `edits` are the ones that turned `before`'s text into `after`'s (as [`super::apply_edits`] takes them).
+pub fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
+    let edits = super::normalized(edits).map_err(|error| error.to_string())?;
+    let placed = place(&edits);
+    let original = blocks(before);
+    let fixed = blocks(after);
+    for edit in &placed {
+        if !edit.edit.range.is_empty() {
+            removed_are_callouts(before, &original, edit.edit.range.clone())?;
+        }
+        if !edit.fixed.is_empty() {
+            inserted_is_one_callout(after, &fixed, edit.fixed.clone())?;
+        }
+    }
+    let kept: Vec<&Block> = original
+        .iter()
+        .filter(|block| {
+            !placed
+                .iter()
+                .any(|edit| inside(&edit.edit.range, block.range.start))
+        })
+        .collect();
+    let carried: Vec<&Block> = fixed
+        .iter()
+        .filter(|block| {
+            !placed
+                .iter()
+                .any(|edit| inside(&edit.fixed, block.range.start))
+        })
+        .collect();
+    for index in 0..kept.len().max(carried.len()) {
+        let (Some(old), Some(new)) = (kept.get(index), carried.get(index)) else {
+            let (block, what) = match kept.get(index) {
+                Some(old) => (*old, "is missing from the fixed page"),
+                None => (carried[index], "would be added"),
+            };
+            return Err(format!("{} {what}", describe(block, before)));
+        };
+        same_block(before, after, &placed, old, new)?;
+    }
+    Ok(())
+}
+
+fn same_block(
+    before: &Page,
+    after: &Page,
+    placed: &[Placed<'_>],
+    old: &Block,
+    new: &Block,
+) -> Result<(), String> {
+    let start = to_original(placed, new.range.start);
+    let end = trimmed_end(
+        seen_text(before, new.kind),
+        start,
+        to_original(placed, new.range.end),
+    );
+    let old_end = trimmed_end(seen_text(before, old.kind), old.range.start, old.range.end);
+    if old.kind != new.kind
+        || old.level != new.level
+        || old.label != new.label
+        || old.range.start != start
+        || old_end != end
+    {
+        return Err(format!(
+            "{} would become {}",
+            describe(old, before),
+            describe(new, after)
+        ));
+    }
+    let edited = placed.iter().any(|edit| {
+        let range = &edit.edit.range;
+        (old.range.start < range.start && range.start < old_end)
+            || (old.range.start < range.end && range.end < old_end)
+    });
+    if !edited || old.kind.holds_edits() {
+        return Ok(());
+    }
+    if old.kind == Kind::Esm && adds_only_aside(before, after, old, new) {
+        return Ok(());
+    }
+    Err(format!("an edit falls inside {}", describe(old, before)))
+}
+
+/// Whether the fixed statement binds what the original did, plus `Aside`.
+fn adds_only_aside(before: &Page, after: &Page, old: &Block, new: &Block) -> bool {
+    let mut expected = imports::read(before.text(), old.range.clone()).locals;
+    expected.push(imports::Local {
+        name: "Aside".to_owned(),
+        binding: Binding::Named {
+            imported: "Aside".to_owned(),
+        },
+    });
+    let mut got = imports::read(after.text(), new.range.clone()).locals;
+    let key = |local: &imports::Local| (local.name.clone(), format!("{:?}", local.binding));
+    expected.sort_by_key(key);
+    got.sort_by_key(key);
+    expected == got
+}
+
+/// The blocks that start inside an inserted replacement must be one call-out (and what it holds) or one
+/// `import { Aside }` statement, with nothing but blank space around it.
+fn inserted_is_one_callout(
+    page: &Page,
+    blocks: &[Block],
+    region: Range<usize>,
+) -> Result<(), String> {
+    let text = &page.text()[region.clone()];
+    if text.trim_matches([' ', '\t', '\r', '\n']).is_empty() {
+        return Ok(());
+    }
+    let starting: Vec<&Block> = blocks
+        .iter()
+        .filter(|block| inside(&region, block.range.start))
+        .collect();
+    if starting.is_empty() {
+        // Text inside another block may only be the `Aside` specifier of an import (checked with that block).
+        let in_import = blocks.iter().any(|block| {
+            block.kind == Kind::Esm
+                && block.range.start < region.start
+                && region.end < block.range.end
+        });
+        return if in_import {
+            Ok(())
+        } else {
+            Err("the inserted text is not a call-out".to_owned())
+        };
+    }
+    let outer = outermost(&starting, "inserted", page)?;
+    if outer.range.end > region.end {
+        return Err(format!(
+            "the inserted {} runs past the inserted text into the page",
+            outer.kind.describe()
+        ));
+    }
+    match outer.kind {
+        Kind::Callout => {}
+        Kind::Esm => {
+            let locals = imports::read(page.text(), outer.range.clone()).locals;
+            let aside_only = locals.len() == 1
+                && locals[0].name == "Aside"
+                && locals[0].binding
+                    == Binding::Named {
+                        imported: "Aside".to_owned(),
+                    };
+            if !aside_only {
+                return Err("the inserted import does not bind exactly `Aside`".to_owned());
+            }
+        }
+        _ => {
+            return Err(format!(
+                "the inserted text reads as {}, not as a call-out",
+                describe(outer, page)
+            ));
+        }
+    }
+    only_blank_around(page.text(), &region, &outer.range, "inserted")
+}
+
+/// The blocks that start inside a removed range must be call-outs (and what they hold), with nothing but
+/// blank space between them (two neighbouring removals are merged into one range).
+fn removed_are_callouts(page: &Page, blocks: &[Block], region: Range<usize>) -> Result<(), String> {
+    let starting: Vec<&Block> = blocks
+        .iter()
+        .filter(|block| inside(&region, block.range.start))
+        .collect();
+    let outer: Vec<&Block> = starting
+        .iter()
+        .filter(|block| {
+            !starting.iter().any(|other| {
+                !std::ptr::eq(*other, **block)
+                    && other.range.start <= block.range.start
+                    && block.range.end <= other.range.end
+                    && (other.range.len() > block.range.len() || other.kind == Kind::Callout)
+            })
+        })
+        .copied()
+        .collect();
+    let blank = |range: Range<usize>| {
+        page.text()[range]
+            .trim_matches([' ', '\t', '\r', '\n'])
+            .is_empty()
+    };
+    let mut cursor = region.start;
+    for block in &outer {
+        if block.kind != Kind::Callout || block.range.end > region.end {
+            return Err(format!(
+                "the removed text holds {}, not only a call-out",
+                describe(block, page)
+            ));
+        }
+        if !blank(cursor..block.range.start) {
+            return Err("the removed text holds more than the call-out".to_owned());
+        }
+        cursor = block.range.end;
+    }
+    if !blank(cursor..region.end) {
+        return Err("the removed text holds more than the call-out".to_owned());
+    }
+    Ok(())
+}
+
+/// The one block that holds every other block of `blocks`.
+fn outermost<'a>(blocks: &[&'a Block], what: &str, page: &Page) -> Result<&'a Block, String> {
+    let outer = blocks
+        .iter()
+        .max_by_key(|block| (block.range.len(), block.kind == Kind::Callout))
+        .copied()
+        .expect("blocks is not empty");
+    if let Some(stray) = blocks
+        .iter()
+        .find(|block| block.range.start < outer.range.start || block.range.end > outer.range.end)
+    {
+        return Err(format!(
+            "the {what} text holds {} besides {}",
+            describe(stray, page),
+            describe(outer, page)
+        ));
+    }
+    Ok(outer)
+}
+
+fn only_blank_around(
+    text: &str,
+    region: &Range<usize>,
+    block: &Range<usize>,
+    what: &str,
+) -> Result<(), String> {
+    let blank = |part: &str| part.trim_matches([' ', '\t', '\r', '\n']).is_empty();
+    if blank(&text[region.start..block.start])
+        && blank(&text[block.end.min(region.end)..region.end])
+    {
+        Ok(())
+    } else {
+        Err(format!("the {what} text holds more than the call-out"))
+    }
+}
+
+fn inside(region: &Range<usize>, offset: usize) -> bool {
+    region.start <= offset && offset < region.end
+}
+
+/// `edits` (normalised: sorted, not overlapping) with where each replacement lies in the fixed text.
+fn place(edits: &[Edit]) -> Vec<Placed<'_>> {
+    let mut shift: isize = 0;
+    edits
+        .iter()
+        .map(|edit| {
+            let start = edit.range.start.saturating_add_signed(shift);
+            shift += edit.replacement.len() as isize - edit.range.len() as isize;
+            Placed {
+                edit,
+                fixed: start..start + edit.replacement.len(),
+            }
+        })
+        .collect()
+}
+
+/// The original offset of fixed offset `offset`; an offset inside a replacement maps to the edit's start.
+fn to_original(placed: &[Placed<'_>], offset: usize) -> usize {
+    let mut shift: isize = 0;
+    for edit in placed {
+        if offset < edit.fixed.start {
+            break;
+        }
+        if offset < edit.fixed.end {
+            return edit.edit.range.start;
+        }
+        shift = edit.fixed.end as isize - edit.edit.range.end as isize;
+    }
+    offset.saturating_add_signed(-shift)
+}
+
+/// The text a block's kind is parsed from: pulldown-cmark's blocks see the masked text (MDX, directives and
+/// shortcodes blanked), so blank space after them is blank in that text.
+fn seen_text(page: &Page, kind: Kind) -> &str {
+    match kind {
+        Kind::Heading | Kind::Table | Kind::List | Kind::Code => &page.masked,
+        Kind::FrontMatter | Kind::Esm | Kind::Element | Kind::Callout => page.text(),
+    }
+}
+
+/// `end` moved back over trailing blank space, never before `start`.
+fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
+    let end = end.min(text.len()).max(start);
+    start
+        + text[start..end]
+            .trim_end_matches([' ', '\t', '\r', '\n'])
+            .len()
+}
+
+fn describe(block: &Block, page: &Page) -> String {
+    let line = page.source.position(block.range.start).line;
+    match block.kind {
+        Kind::Heading => format!(
+            "the level-{} heading \"{}\" (line {line})",
+            block.level, block.label
+        ),
+        Kind::Element => format!("the <{}> element (line {line})", block.label),
+        kind => format!("the {} (line {line})", kind.describe()),
+    }
+}
+
+fn blocks(page: &Page) -> Vec<Block> {
+    let plain = |kind, range: &Range<usize>| Block {
+        kind,
+        level: 0,
+        label: String::new(),
+        range: range.clone(),
+    };
+    let mut blocks: Vec<Block> = Vec::new();
+    blocks.extend(
+        page.front_matter
+            .iter()
+            .map(|range| plain(Kind::FrontMatter, range)),
+    );
+    blocks.extend(page.esm.iter().map(|range| plain(Kind::Esm, range)));
+    blocks.extend(page.headings.iter().map(|heading| Block {
+        kind: Kind::Heading,
+        level: heading.level,
+        label: heading.title.clone(),
+        range: heading.range.clone(),
+    }));
+    blocks.extend(
+        page.tables
+            .iter()
+            .map(|table| plain(Kind::Table, &table.range)),
+    );
+    blocks.extend(page.lists.iter().map(|list| plain(Kind::List, &list.range)));
+    blocks.extend(page.code_blocks.iter().map(|code| Block {
+        label: code.info.clone(),
+        ..plain(Kind::Code, &code.range)
+    }));
+    blocks.extend(page.elements.iter().map(|element| Block {
+        label: element.name.clone(),
+        ..plain(Kind::Element, &element.range())
+    }));
+    blocks.extend(page.callouts.iter().map(|callout| Block {
+        label: format!("{:?} {}", callout.form, callout.kind),
+        ..plain(Kind::Callout, &callout.range)
+    }));
+    // Ranges end at their last non-blank byte: parsers differ on whether a block owns its line break.
+    for block in &mut blocks {
+        block.range.end = trimmed_end(
+            seen_text(page, block.kind),
+            block.range.start,
+            block.range.end,
+        );
+    }
+    blocks.sort_by_key(|block| {
+        (
+            block.range.start,
+            std::cmp::Reverse(block.range.end),
+            block.kind,
+        )
+    });
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::Dialect;
+    use crate::doc::source::SourceText;
+
+    fn checked(before: &str, edits: &[Edit], dialect: Dialect) -> Result<(), String> {
+        let refs: Vec<&Edit> = edits.iter().collect();
+        let after = super::super::apply_edits(before, &refs).unwrap();
+        let parse = |text: &str| Page::parse(SourceText::new("t", text.to_owned()), dialect);
+        check(&parse(before), &parse(&after), &refs)
+    }
+
+    fn insert(at: usize, text: &str) -> Edit {
+        Edit {
+            file: None,
+            range: at..at,
+            replacement: text.to_owned(),
+        }
+    }
+
+    fn remove(range: Range<usize>) -> Edit {
+        Edit {
+            file: None,
+            range,
+            replacement: String::new(),
+        }
+    }
+
+    const PAGE: &str = "# 日本\n\n| a |\n| - |\n| b |\n\n## Next\n\nText.\n";
+
+    #[test]
+    fn a_callout_between_blocks_passes() {
+        let at = PAGE.find("\n\n## Next").unwrap();
+        let callout = "\n\n> [!NOTE]\n> Scope 🙂 note.";
+        assert_eq!(
+            checked(PAGE, &[insert(at, callout)], Dialect::Markdown),
+            Ok(())
+        );
+        let mdx = "import { Tabs } from \"~/components\";\n\n## A\n\n:::note\nx\n:::\n\n## B\n";
+        let start = mdx.find(":::note").unwrap();
+        let end = mdx.find("## B").unwrap();
+        assert_eq!(checked(mdx, &[remove(start..end)], Dialect::Mdx), Ok(()));
+    }
+
+    #[test]
+    fn a_callout_glued_to_a_heading_fails() {
+        let at = PAGE.find("## Next").unwrap();
+        let glued = "\n:::note\nx\n:::";
+        assert!(checked(PAGE, &[insert(at, glued)], Dialect::Mdx).is_err());
+    }
+
+    #[test]
+    fn joined_lines_and_extra_blocks_fail() {
+        let crlf = "## Intro\r\n> **Note:** x\r\n## Perms\r\n";
+        let joined = remove(8..25);
+        assert!(checked(crlf, &[joined], Dialect::Markdown).is_err());
+        let at = PAGE.find("\n\n## Next").unwrap();
+        let heading = "\n\n> [!NOTE]\n> x\n\n## Extra";
+        let error = checked(PAGE, &[insert(at, heading)], Dialect::Markdown).unwrap_err();
+        assert!(error.contains("Extra"), "{error}");
+        let not_a_callout = "\n\nJust text.";
+        assert!(checked(PAGE, &[insert(at, not_a_callout)], Dialect::Markdown).is_err());
+        let inside_table = PAGE.find("| b |").unwrap() + 2;
+        assert!(
+            checked(
+                PAGE,
+                &[insert(inside_table, "\n\n> [!NOTE]\n> x\n\n")],
+                Dialect::Markdown
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn only_an_aside_specifier_may_go_into_an_import() {
+        let mdx = "import { Tabs } from \"~/components\";\n\n## A\n\nText.\n";
+        let end = mdx.find("Text.").unwrap() + 5;
+        let aside = insert(end, "\n\n<Aside type=\"note\">\n\nx\n\n</Aside>");
+        let brace = mdx.find('{').unwrap() + 2;
+        let good = [aside.clone(), insert(brace, "Aside, ")];
+        assert_eq!(checked(mdx, &good, Dialect::Mdx), Ok(()));
+        let bad = [aside, insert(brace, "Card, ")];
+        assert!(checked(mdx, &bad, Dialect::Mdx).is_err());
+    }
+}

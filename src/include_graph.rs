@@ -1,0 +1,204 @@
+//! The include graph of a run: which file includes which, and the include cycles in it.
+//!
+//! Files are visited depth first from the checked pages in path order. An include that leads back to a
+//! file still being visited closes a cycle: it is reported (an error naming the cycle, so the run exits 2)
+//! and not followed, so that what remains is acyclic and every file's facts are gathered once. Which
+//! include closes a cycle follows from the path order: in `a.md` ↔ `b.md`, `a.md` is visited first, so
+//! `b.md`'s include of `a.md` is cut; `a.md` stays a page (checked, and asked for its call-outs, with
+//! what `b.md` lists counted in the section that includes it) and `b.md` is its partial.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::doc::Page;
+use crate::doc::source::Position;
+use crate::error::Error;
+use crate::lint::{Linter, Loader, clean, file_key, resolve_include};
+
+/// One checked page: where it is (as shown), its path relative to the policy root, and its text.
+pub struct CheckedPage<'a> {
+    pub location: &'a Path,
+    pub relative: &'a Path,
+    pub text: &'a str,
+}
+
+/// See the module documentation.
+#[derive(Debug, Default)]
+pub struct IncludeGraph {
+    /// (includer, included) as [`file_key`]s, for each include that closes a cycle.
+    cut: HashSet<(PathBuf, PathBuf)>,
+    /// The files (as [`file_key`]s) that a checked page includes through an include that is followed.
+    pub included: HashSet<PathBuf>,
+    /// One error for each include that closes a cycle, naming the cycle.
+    pub cycles: Vec<Error>,
+}
+
+impl IncludeGraph {
+    /// Whether the include of `to` in `from` is followed (it does not close a cycle).
+    pub fn follows(&self, from: &Path, to: &Path) -> bool {
+        self.cut.is_empty() || !self.cut.contains(&(file_key(from), file_key(to)))
+    }
+
+    /// Visits every file the `pages` include, directly or not, reading included files through `loader`.
+    pub fn build(pages: &[CheckedPage<'_>], linter: &Linter, loader: &dyn Loader) -> IncludeGraph {
+        let mut graph = IncludeGraph::default();
+        let checked: HashMap<PathBuf, &CheckedPage<'_>> = pages
+            .iter()
+            .map(|page| (file_key(page.location), page))
+            .collect();
+        let mut marks: HashMap<PathBuf, Mark> = HashMap::new();
+        for page in pages {
+            let key = file_key(page.location);
+            if marks.contains_key(&key) {
+                continue;
+            }
+            marks.insert(key.clone(), Mark::Open);
+            let mut frames = vec![Frame::new(key, page.location, &checked, linter, loader)];
+            while let Some(frame) = frames.last_mut() {
+                let Some(edge) = frame.edges.get(frame.next).cloned() else {
+                    let done = frames.pop().expect("a frame is on the stack");
+                    marks.insert(done.key, Mark::Done);
+                    continue;
+                };
+                frame.next += 1;
+                match marks.get(&edge.key) {
+                    Some(Mark::Done) => {}
+                    Some(Mark::Open) => graph.cut_cycle(&frames, &edge),
+                    None => {
+                        marks.insert(edge.key.clone(), Mark::Open);
+                        let next = Frame::new(edge.key, &edge.location, &checked, linter, loader);
+                        frames.push(next);
+                    }
+                }
+            }
+        }
+        for page in pages {
+            let key = file_key(page.location);
+            let edges = edges_of_text(page.text, page.location, page.relative, linter, loader);
+            graph.included.extend(
+                edges
+                    .into_iter()
+                    .filter(|edge| !graph.cut.contains(&(key.clone(), edge.key.clone())))
+                    .map(|edge| edge.key),
+            );
+        }
+        graph
+    }
+
+    fn cut_cycle(&mut self, frames: &[Frame], edge: &Edge) {
+        let includer = frames.last().expect("a frame is on the stack");
+        if !self.cut.insert((includer.key.clone(), edge.key.clone())) {
+            return;
+        }
+        let start = frames
+            .iter()
+            .position(|frame| frame.key == edge.key)
+            .expect("an open file is on the stack");
+        let chain: Vec<String> = frames[start..]
+            .iter()
+            .map(|frame| clean(&frame.location).display().to_string())
+            .chain(std::iter::once(clean(&edge.location).display().to_string()))
+            .collect();
+        self.cycles.push(Error::invalid(
+            &includer.location,
+            Some(edge.position),
+            format!(
+                "include cycle: {}; this include of {} is not followed",
+                chain.join(" -> "),
+                edge.location.display()
+            ),
+        ));
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Being visited: on the depth-first stack.
+    Open,
+    Done,
+}
+
+/// A file on the depth-first stack and the includes still to visit.
+struct Frame {
+    key: PathBuf,
+    location: PathBuf,
+    edges: Vec<Edge>,
+    next: usize,
+}
+
+impl Frame {
+    fn new(
+        key: PathBuf,
+        location: &Path,
+        checked: &HashMap<PathBuf, &CheckedPage<'_>>,
+        linter: &Linter,
+        loader: &dyn Loader,
+    ) -> Frame {
+        let edges = match checked.get(&key) {
+            Some(page) => edges_of_text(page.text, page.location, page.relative, linter, loader),
+            None => {
+                let dialect = linter.policy().dialect_for(location);
+                loader
+                    .load(location, dialect)
+                    .map(|page| edges_of_page(&page, location, linter, loader))
+                    .unwrap_or_default()
+            }
+        };
+        Frame {
+            key,
+            location: location.to_path_buf(),
+            edges,
+            next: 0,
+        }
+    }
+}
+
+/// An include: the included file and where the include is in the including file.
+#[derive(Debug, Clone)]
+struct Edge {
+    key: PathBuf,
+    location: PathBuf,
+    position: Position,
+}
+
+fn edges_of_text(
+    text: &str,
+    location: &Path,
+    relative: &Path,
+    linter: &Linter,
+    loader: &dyn Loader,
+) -> Vec<Edge> {
+    let includes = Page::includes_of(text, linter.policy().dialect_for(relative));
+    if includes.is_empty() {
+        return Vec::new();
+    }
+    let source = crate::doc::source::SourceText::new(location, text.to_owned());
+    edges(&includes, &source, location, linter, loader)
+}
+
+fn edges_of_page(page: &Page, location: &Path, linter: &Linter, loader: &dyn Loader) -> Vec<Edge> {
+    edges(&page.includes, &page.source, location, linter, loader)
+}
+
+/// The distinct files `includes` name (each with its first include), in page order.
+fn edges(
+    includes: &[crate::doc::Include],
+    source: &crate::doc::source::SourceText,
+    location: &Path,
+    linter: &Linter,
+    loader: &dyn Loader,
+) -> Vec<Edge> {
+    let mut seen = HashSet::new();
+    includes
+        .iter()
+        .filter_map(|include| {
+            let target = resolve_include(linter.policy(), loader, location, include)?;
+            let key = file_key(&target);
+            seen.insert(key.clone()).then(|| Edge {
+                key,
+                location: target,
+                position: source.position(include.range.start),
+            })
+        })
+        .collect()
+}

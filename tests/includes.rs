@@ -1,0 +1,117 @@
+//! Include expansion is linear: each included file is read once and its facts gathered once, and what a
+//! file brings to the page that includes it is never larger than what the files below it hold, however
+//! often each is included. (Before, eight files that each include the next ten times gave the first page
+//! 10^7 listings: this test would not finish.)
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use scope_lint::Linter;
+use scope_lint::config::load_preset;
+use scope_lint::doc::source::SourceText;
+use scope_lint::doc::{Dialect, Page};
+use scope_lint::lint::{Loader, LoaderMemo, PageInput};
+use scope_lint::rules::facts::Gatherer;
+
+const LEVELS: usize = 8;
+
+/// Files in memory; counts how often one is read.
+struct Memory {
+    files: HashMap<PathBuf, String>,
+    loads: AtomicUsize,
+    memo: Option<LoaderMemo>,
+}
+
+impl Loader for Memory {
+    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        let text = self.files.get(path)?;
+        Some(Arc::new(Page::parse(
+            SourceText::new(path, text.clone()),
+            dialect,
+        )))
+    }
+
+    fn memo(&self) -> Option<&LoaderMemo> {
+        self.memo.as_ref()
+    }
+}
+
+/// `p0.md` .. `p7.md`, each including the next ten times (with CJK prose); the last lists a group.
+fn chain(memo: Option<LoaderMemo>) -> Memory {
+    let mut files = HashMap::new();
+    for level in 0..LEVELS {
+        let mut text = format!("# レベル {level} 🚀\n\n");
+        if level + 1 < LEVELS {
+            for _ in 0..10 {
+                text.push_str(&format!("{{{{#include p{}.md}}}}\n\n", level + 1));
+            }
+        } else {
+            text.push_str("| Permission | 説明 |\n| --- | --- |\n| AI Gateway Read | 読み取り |\n");
+        }
+        files.insert(PathBuf::from(format!("/docs/p{level}.md")), text);
+    }
+    Memory {
+        files,
+        loads: AtomicUsize::new(0),
+        memo,
+    }
+}
+
+fn linter() -> Linter {
+    Linter::new(load_preset("cloudflare", Path::new("/"), None).unwrap())
+}
+
+#[test]
+fn each_included_file_is_read_once_and_listed_once_per_include() {
+    for memo in [Some(LoaderMemo::default()), None] {
+        let shared = memo.is_some();
+        let loader = chain(memo);
+        let linter = linter();
+        let path = Path::new("/docs/p0.md");
+        let page = linter.parse(path.into(), path, loader.files[path].clone());
+        let gatherer = Gatherer {
+            table: &linter.settings.table,
+            policy: linter.policy(),
+            matcher: &linter.matcher,
+            loader: &loader,
+            every_unit: false,
+        };
+        let facts = gatherer.facts(&page, Some(path), &[]);
+        // p1 .. p7, once each.
+        assert_eq!(loader.loads.load(Ordering::Relaxed), LEVELS - 1, "memo shared: {shared}");
+        // One listing for each of the page's ten includes, each the leaf's table.
+        assert_eq!(facts.listings.len(), 10, "memo shared: {shared}");
+        for listing in &facts.listings {
+            let via = listing.via.as_ref().unwrap();
+            assert_eq!(via.path, Path::new("/docs/p7.md"));
+            assert_eq!(listing.groups.len(), 1);
+        }
+    }
+}
+
+#[test]
+fn the_page_gets_one_finding_for_its_section() {
+    let loader = chain(Some(LoaderMemo::default()));
+    let linter = linter();
+    let path = Path::new("/docs/p0.md");
+    let report = linter.check(
+        PageInput {
+            display: path.into(),
+            location: Some(path),
+            relative: path,
+            text: loader.files[path].clone(),
+            included: false,
+        },
+        &loader,
+    );
+    let findings: Vec<(&str, usize)> = report
+        .findings
+        .iter()
+        .map(|finding| (finding.code, report.source.position(finding.span.start).line))
+        .collect();
+    assert_eq!(findings, vec![("SL001", 3)]);
+    assert_eq!(loader.loads.load(Ordering::Relaxed), LEVELS - 1);
+}
