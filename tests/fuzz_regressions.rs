@@ -27,6 +27,19 @@ fn fix_roundtrip(selector: u8, text: &str) {
     );
 }
 
+/// What `fuzz_targets/check_site.rs` does with one input: the texts fill `common::SITE_FILES` in order.
+fn check_site(selector: u8, texts: &[&str]) {
+    let files = common::SITE_FILES
+        .iter()
+        .zip(texts)
+        .map(|(path, text)| (std::path::PathBuf::from(path), (*text).to_owned()))
+        .collect();
+    common::site_roundtrip(
+        common::variant_linter(common::Variant::from_selector(selector)),
+        files,
+    );
+}
+
 /// What `fuzz_targets/parse_page.rs` does first: parse in both dialects.
 fn parse_both(text: &str) {
     for dialect in [Dialect::Mdx, Dialect::Markdown] {
@@ -50,6 +63,18 @@ fn mdx_shortcode_and_include_markers_next_to_a_replacement_character() {
 /// removed the whole line, so the text before the shortcode on that line (`>n\u{fffd}`) went with it.
 #[test]
 fn removing_a_stale_callout_that_starts_mid_line_keeps_the_text_before_it() {
-    let text = ">n\u{fffd}{{<Aside typ=\"[\">}}\nAI Gateway ay  is account-scoped.\n{{</Aside>}}\n{{#";
+    let text =
+        ">n\u{fffd}{{<Aside typ=\"[\">}}\nAI Gateway ay  is account-scoped.\n{{</Aside>}}\n{{#";
     fix_roundtrip(b'1', text);
+}
+
+/// check_site, 2026-12-01 (a false alarm of the oracle, kept as a case): removing a stale directive that
+/// follows a list item on a CRLF page; the list's range loses its trailing blank lines, its content stays.
+#[test]
+fn removing_a_stale_directive_after_a_crlf_list_item_keeps_the_list() {
+    let page = "# T\r\n\r\n:::note[AI Gateway tokens are account-scoped]\r\nAI Gateway permissions (AI Gateway \
+                Read/Edit/Run) are account-scoped only. A token cannot be restrictud to a single gateway.\r\n:::\r\n\r\n\
+                ## Intro\r\n\r\nText\r\n\r\n## Perms\r\n\r\n- AI Gateway# T\r\n\r\n:::note[AI Gateway tokens are \
+                account-scoped]\r\nAI Gateway  Read\r\n- AIa single gateway.\n\nMore.\n";
+    check_site(b'$', &[page, "", "", ""]);
 }

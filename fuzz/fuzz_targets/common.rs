@@ -424,9 +424,12 @@ fn kept_structure(
             );
             continue;
         }
+        // Blank lines at a block's edges belong to it or not depending on what follows (pulldown-cmark
+        // ends a list after the blank lines before the next block): compare the content.
+        let content = without(text, &range, spans);
         kept.entry(kind)
             .or_default()
-            .push(without(text, &range, spans));
+            .push(content.trim().to_owned());
     }
     kept
 }
