@@ -7,9 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use scope_lint::report::Format;
 
+pub mod import;
+
 /// The subcommand names; any other first argument is read as a path for `check`.
 pub const SUBCOMMANDS: &[&str] = &[
-    "check", "fix", "mdbook", "rules", "explain", "table", "help",
+    "check", "fix", "mdbook", "rules", "explain", "table", "import", "help",
 ];
 
 #[derive(Debug, Parser)]
@@ -58,6 +60,8 @@ pub enum Command {
     },
     /// Print the capability table as a scope matrix
     Table(TableArgs),
+    /// Refresh a capability table from the permission-groups API listing (JSON)
+    Import(import::ImportArgs),
 }
 
 #[derive(Debug, Args, Clone)]

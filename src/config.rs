@@ -56,6 +56,10 @@ const CALLOUT_KEYS: &[(&str, KeySpec)] = &[
     ("require", KeySpec::Tables(REQUIRE_KEYS)),
 ];
 const RENDER_PATH_KEYS: &[(&str, KeySpec)] = &[("glob", KeySpec::Value), ("form", KeySpec::Value)];
+const REFERENCE_KEYS: &[(&str, KeySpec)] = &[
+    ("pages", KeySpec::Value),
+    ("sections", KeySpec::Map(&KeySpec::Value)),
+];
 const POLICY_KEYS: &[(&str, KeySpec)] = &[
     ("extends", KeySpec::Value),
     ("capabilities", KeySpec::Value),
@@ -80,6 +84,7 @@ const POLICY_KEYS: &[(&str, KeySpec)] = &[
     ),
     ("callouts", KeySpec::Tables(CALLOUT_KEYS)),
     ("max-file-size", KeySpec::Value),
+    ("reference", KeySpec::Table(REFERENCE_KEYS)),
 ];
 
 /// Every key a `scope-lint.toml` may hold, nested ones included.
@@ -105,6 +110,14 @@ pub struct PolicyFile {
     pub render: Option<RenderFile>,
     pub callouts: Option<Vec<CalloutFile>>,
     pub max_file_size: Option<Spanned<i64>>,
+    pub reference: Option<ReferenceFile>,
+}
+
+/// `[reference]`: the permissions reference pages, and the heading of the section for each resource type.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReferenceFile {
+    pub pages: Option<Vec<Spanned<String>>>,
+    pub sections: Option<BTreeMap<String, Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -199,6 +212,15 @@ pub struct Policy {
     pub callouts: Vec<CalloutPolicy>,
     /// The largest page, include or partial read, in bytes (`max-file-size`); larger files are errors.
     pub max_file_size: u64,
+    pub reference: ReferencePolicy,
+}
+
+/// The permissions reference pages (SL008): where every group of the table must appear.
+#[derive(Debug, Default)]
+pub struct ReferencePolicy {
+    pub pages: GlobSet,
+    /// (resource type index, the heading of the section that lists that scope's groups).
+    pub sections: Vec<(usize, String)>,
 }
 
 #[derive(Debug)]
@@ -407,6 +429,12 @@ fn compile(
         .filter_map(|callout| compile_callout(callout, table, &render, &mut problems))
         .collect();
     let max_file_size = max_file_size(file.max_file_size.or(base.max_file_size), &mut problems);
+    // The preset's sections name the preset's resource types: with a table of one's own, those it lacks
+    // are skipped rather than reported (a section of one's own `[reference]` must exist).
+    let reference = match (file.reference, base.reference) {
+        (Some(own), _) => reference(own, table, Some(&mut problems)),
+        (None, inherited) => reference(inherited.unwrap_or_default(), table, None),
+    };
     problems.finish(Policy {
         max_file_size,
         root: root.to_path_buf(),
@@ -417,6 +445,7 @@ fn compile(
         severities,
         render,
         callouts,
+        reference,
     })
 }
 
@@ -437,6 +466,46 @@ fn max_file_size(value: Option<Spanned<i64>>, problems: &mut TomlProblems<'_>) -
             crate::read::DEFAULT_MAX_FILE_SIZE
         }
     }
+}
+
+fn reference(
+    file: ReferenceFile,
+    table: &CapabilityTable,
+    mut problems: Option<&mut TomlProblems<'_>>,
+) -> ReferencePolicy {
+    let mut sections = Vec::new();
+    for (id, heading) in file.sections.unwrap_or_default() {
+        match table.resource_types.iter().position(|kind| kind.id == id) {
+            Some(kind) => sections.push((kind, heading.into_inner())),
+            None => {
+                let Some(problems) = problems.as_deref_mut() else {
+                    continue;
+                };
+                problems.push(
+                Some(heading.span()),
+                format!(
+                    "[reference] sections names resource type `{id}`, which the capability table ({}) does not define",
+                    table.origin
+                ),
+            );
+            }
+        }
+    }
+    sections.sort_unstable();
+    let pages = file.pages.unwrap_or_default();
+    let pages = match problems {
+        Some(problems) => globs(pages, problems),
+        None => {
+            let mut builder = GlobSetBuilder::new();
+            for pattern in &pages {
+                if let Ok(glob) = Glob::new(pattern.get_ref()) {
+                    builder.add(glob);
+                }
+            }
+            builder.build().unwrap_or_else(|_| GlobSet::empty())
+        }
+    };
+    ReferencePolicy { pages, sections }
 }
 
 fn partials(file: PartialsFile, problems: &mut TomlProblems<'_>) -> PartialsPolicy {
@@ -841,6 +910,11 @@ impl Policy {
             .map_or_else(|| Dialect::from_path(relative), |(_, dialect)| *dialect)
     }
 
+    /// Whether `[reference] pages` names this page as a permissions reference page (SL008).
+    pub fn is_reference_page(&self, relative: &Path) -> bool {
+        self.reference.pages.is_match(relative)
+    }
+
     /// Whether some call-out policy names this page in `pages`.
     pub fn requires_page(&self, relative: &Path) -> bool {
         self.callouts.iter().any(|callout| {
@@ -990,13 +1064,13 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_presets_are_errors() {
-        let message = settings("extend = \"cloudflare\"\n[rules]\nSL010 = \"error\"\n")
+        let message = settings("extend = \"cloudflare\"\n[rules]\nSL099 = \"error\"\n")
             .unwrap_err()
             .to_string();
         assert_eq!(
             message,
-            "scope-lint.toml:1:1: unknown key `extend` in the policy (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`)\n\
-             scope-lint.toml:3:1: unknown rule `SL010` in [rules]",
+            "scope-lint.toml:1:1: unknown key `extend` in the policy (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`, `reference`)\n\
+             scope-lint.toml:3:1: unknown rule `SL099` in [rules]",
             "an unknown key does not hide the other problems"
         );
         let message = settings("extends = \"acme\"\n").unwrap_err().to_string();

@@ -953,6 +953,19 @@ pub fn write_change(change: &FileChange) -> Result<()> {
     })
 }
 
+/// Writes `bytes` to `path` as a fix writes a page (see [`write`]): through a symbolic link, keeping links,
+/// mode and owner, and only when the file still holds `expected`. On error nothing was written.
+pub fn write_file(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<()> {
+    let real = std::fs::canonicalize(path).map_err(|error| Error::io(path, error))?;
+    write::write(&write::Job {
+        shown: path,
+        real: &real,
+        expected,
+        stamp: None,
+        bytes,
+    })
+}
+
 /// Writes every change; returns the errors (a change with an error was not written).
 pub fn write_changes(changes: &[FileChange]) -> Vec<Error> {
     changes

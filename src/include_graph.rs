@@ -168,12 +168,16 @@ fn edges_of_text(
     linter: &Linter,
     loader: &dyn Loader,
 ) -> Vec<Edge> {
-    let includes = Page::includes_of(text, linter.policy().dialect_for(relative));
-    if includes.is_empty() {
-        return Vec::new();
-    }
-    let source = crate::doc::source::SourceText::new(location, text.to_owned());
-    edges(&includes, &source, location, linter, loader)
+    // A panic while listing a page's includes is reported by that page's own (guarded) check.
+    crate::guard::page(location, || {
+        let includes = Page::includes_of(text, linter.policy().dialect_for(relative));
+        if includes.is_empty() {
+            return Vec::new();
+        }
+        let source = crate::doc::source::SourceText::new(location, text.to_owned());
+        edges(&includes, &source, location, linter, loader)
+    })
+    .unwrap_or_default()
 }
 
 fn edges_of_page(page: &Page, location: &Path, linter: &Linter, loader: &dyn Loader) -> Vec<Edge> {

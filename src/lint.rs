@@ -10,7 +10,10 @@ use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Include, IncludeTarget, Page};
 use crate::matcher::Matcher;
 use crate::rules::facts::{Contribution, Gatherer};
-use crate::rules::{self, Context, Finding};
+use crate::rules::sl008_undocumented_group::{
+    ReferenceFacts, UndocumentedGroup, check_site, reference_facts,
+};
+use crate::rules::{self, Context, Finding, Rule};
 
 /// Reads included files. The library does no I/O of its own: `walk` reads from disk, tests from memory.
 pub trait Loader: Sync {
@@ -109,6 +112,8 @@ pub struct PageInput<'a> {
 pub struct PageReport {
     pub source: SourceText,
     pub findings: Vec<Finding>,
+    /// What a permissions reference page tells the site-wide rules (see [`Linter::check_site`]).
+    pub reference: Option<ReferenceFacts>,
 }
 
 impl Linter {
@@ -124,7 +129,7 @@ impl Linter {
     /// Parses and checks one page.
     pub fn check(&self, input: PageInput<'_>, loader: &dyn Loader) -> PageReport {
         let page = self.parse(input.display, input.relative, input.text);
-        let findings = self.check_page(
+        let (findings, reference) = self.check_page_for_site(
             &page,
             input.location,
             input.relative,
@@ -134,6 +139,30 @@ impl Linter {
         PageReport {
             source: page.source,
             findings,
+            reference,
+        }
+    }
+
+    /// The site-wide pass, after every page of a run was checked: adds the findings of site-wide rules
+    /// (SL008) to the reports of the pages they are on, then drops the reference facts.
+    pub fn check_site(&self, reports: &mut [PageReport]) {
+        if let Some(severity) = self.policy().severity(UndocumentedGroup.code()) {
+            let pages: Vec<(usize, &ReferenceFacts)> = reports
+                .iter()
+                .enumerate()
+                .filter_map(|(index, report)| report.reference.as_ref().map(|facts| (index, facts)))
+                .collect();
+            if !pages.is_empty() {
+                for (page, finding) in check_site(&self.settings.table, severity, &pages) {
+                    reports[page].findings.push(finding);
+                }
+            }
+        }
+        for report in reports {
+            report.reference = None;
+            report.findings.sort_by(|a, b| {
+                (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
+            });
         }
     }
 
@@ -152,6 +181,19 @@ impl Linter {
         included: bool,
         loader: &dyn Loader,
     ) -> Vec<Finding> {
+        self.check_page_for_site(page, location, relative, included, loader)
+            .0
+    }
+
+    /// [`Linter::check_page`], plus the page's facts for the site-wide pass when it is a reference page.
+    fn check_page_for_site(
+        &self,
+        page: &Page,
+        location: Option<&Path>,
+        relative: &Path,
+        included: bool,
+        loader: &dyn Loader,
+    ) -> (Vec<Finding>, Option<ReferenceFacts>) {
         let gatherer = Gatherer {
             table: &self.settings.table,
             policy: self.policy(),
@@ -171,7 +213,11 @@ impl Linter {
             suppressions: &[],
             suppressions_used: &[],
         };
-        rules::run(&context)
+        let reference = self
+            .policy()
+            .is_reference_page(relative)
+            .then(|| reference_facts(&context, location, loader));
+        (rules::run(&context), reference)
     }
 
     /// The files the page with `text` (at `location`) includes directly, as [`file_key`]s.

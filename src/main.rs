@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Table(args) => print_table(args),
+        Command::Import(args) => cli::import::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -169,8 +170,13 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
         }
     }
     if plan.changes.is_empty() {
-        writeln!(stdout, "nothing to fix in {}", plural(plan.files, "file"))
-            .map_err(stdout_error)?;
+        // With an error (a fix refused), there was something to fix: say only that nothing was fixed.
+        let nothing = if errors.is_empty() {
+            "nothing to fix"
+        } else {
+            "nothing fixed"
+        };
+        writeln!(stdout, "{nothing} in {}", plural(plan.files, "file")).map_err(stdout_error)?;
     }
     let remaining: Vec<FileFindings<'_>> = plan
         .remaining

@@ -190,7 +190,7 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
         .filter(|checked| {
             !checked
                 .as_ref()
-                .is_ok_and(|report| report.findings.is_empty())
+                .is_ok_and(|report| report.findings.is_empty() && report.reference.is_none())
         })
         .collect();
     let mut reports = Vec::with_capacity(checked.len());
@@ -201,6 +201,8 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
         }
     }
     errors.extend(loader.take_errors());
+    linter.check_site(&mut reports);
+    reports.retain(|report| !report.findings.is_empty());
     CheckRun {
         reports,
         files,

@@ -388,6 +388,14 @@ fn a_fix_that_would_change_the_page_structure_writes_nothing_and_names_the_file(
         "{stderr}"
     );
     assert!(
+        String::from_utf8_lossy(&output.stdout).starts_with(
+            "nothing fixed in 1 file
+"
+        ),
+        "{}",
+        outcome(&output)
+    );
+    assert!(
         !String::from_utf8_lossy(&output.stdout)
             .lines()
             .any(|line| line.starts_with("fixed "))

@@ -251,3 +251,27 @@ fn a_chapter_another_chapter_includes_is_checked_as_a_partial_in_either_order() 
         assert_eq!(stderr(&output), "", "included before: {before}");
     }
 }
+
+#[test]
+fn a_chapter_path_and_text_with_control_characters_are_escaped_on_stderr() {
+    let mut input: Value = serde_json::from_str(&fixture("v05-check.json")).unwrap();
+    let chapter = &mut input[1]["items"][1]["Chapter"];
+    chapter["source_path"] = json!("perm\nerror[SL999]: x.md");
+    chapter["content"] =
+        json!("# Permissions\n\n## Account\n\n- AI Gateway Read \u{1b}]0;pwned\u{7}\u{202e}\n");
+    let output = preprocess(&input.to_string(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr(&output);
+    assert!(
+        stderr.contains(" --> src/perm\\nerror[SL999]: x.md:5:1\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("- AI Gateway Read \\x1b]0;pwned\\x07\\u{202e}\n"),
+        "{stderr}"
+    );
+    for line in stderr.lines() {
+        assert!(!line.starts_with("error[SL999]"), "{line:?}");
+        assert!(!line.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{line:?}");
+    }
+}

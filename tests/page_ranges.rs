@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use scope_lint::Linter;
 use scope_lint::config::load_preset;
 use scope_lint::doc::source::SourceText;
 use scope_lint::doc::{Dialect, Page, span};
 use scope_lint::lint::{NoIncludes, PageInput};
+use scope_lint::rules::Edit;
+use scope_lint::{Linter, fix};
 
 /// Text that is more than one byte a character, or that changes how text around it is read.
 const MULTIBYTE: &[&str] = &[
@@ -136,8 +137,17 @@ fn assert_ranges_on_boundaries(page: &Page) {
     }
 }
 
+/// Parses `text` in both dialects and checks it (also as a page the preset requires a call-out on), then
+/// renders every finding and applies every fix: nothing may panic, and every span and edit is valid.
 fn check_text(text: &str) {
-    for (name, dialect) in [("page.mdx", Dialect::Mdx), ("page.md", Dialect::Markdown)] {
+    for (name, dialect) in [
+        ("page.mdx", Dialect::Mdx),
+        ("page.md", Dialect::Markdown),
+        (
+            "src/content/docs/ai-gateway/configuration/authentication.mdx",
+            Dialect::Mdx,
+        ),
+    ] {
         let page = Page::parse(SourceText::new(name, text.to_owned()), dialect);
         assert_ranges_on_boundaries(&page);
         let relative = PathBuf::from(name);
@@ -159,6 +169,17 @@ fn check_text(text: &str) {
             let renderer = annotate_snippets::Renderer::plain();
             let _ = scope_lint::report::human::render(&renderer, &report.source, finding);
         }
+        let edits: Vec<&Edit> = report
+            .findings
+            .iter()
+            .filter_map(|finding| finding.fix.as_ref())
+            .flat_map(|fix| &fix.edits)
+            .filter(|edit| edit.file.is_none())
+            .collect();
+        for edit in &edits {
+            assert!(span::is_valid(&report.source.text, &edit.range), "{edit:?}");
+        }
+        let _ = fix::apply_edits(&report.source.text, &edits);
     }
 }
 

@@ -8,6 +8,10 @@ type; a name found in two tables becomes one group with both scopes. `{props.one
 give the API name "... Write" with the dashboard name "... Edit" as an alias. The hand-curated facts below
 (AI Gateway, Workers AI, R2 bucket scoping, ids, dashboard/API renames) come from
 ../shared/notes/cloudflare-token-scopes.md.
+
+The ids and scopes the permission-groups API gives are refreshed with `scope-lint import
+presets/cloudflare/permission_groups.json --table presets/cloudflare/capabilities.toml` (a listing in the
+API's shape with the groups the notes confirm); CI runs it with `--check`, so the table cannot drift from it.
 """
 import re
 import sys

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::source::floor_char_boundary;
+use super::source::{ceil_char_boundary, floor_char_boundary};
 
 /// `range` clamped to `text` and widened to whole characters: the start moves back and the end forward to
 /// the nearest character boundary, so a range that touched part of a character covers all of it and a
@@ -25,14 +25,6 @@ pub fn snap(text: &str, range: Range<usize>) -> Range<usize> {
 /// `range` after [`snap`], in place.
 pub fn snap_in_place(text: &str, range: &mut Range<usize>) {
     *range = snap(text, range.clone());
-}
-
-/// The smallest char boundary at or above `index` (at most the text's length).
-pub fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
-    while index < text.len() && !text.is_char_boundary(index) {
-        index += 1;
-    }
-    index.min(text.len())
 }
 
 /// Whether `range` can slice `text`: in order, inside it, both ends on character boundaries.

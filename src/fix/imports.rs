@@ -195,9 +195,13 @@ fn tokenize(text: &str, range: Range<usize>) -> Vec<Spanned<'_>> {
         } else if let Some(comment) = rest.strip_prefix("/*") {
             at += comment.find("*/").map_or(rest.len(), |index| index + 4);
         } else if c == '"' || c == '\'' || c == '`' {
-            let close = rest[1..].find(c).map_or(rest.len() - 1, |index| index + 1);
-            tokens.push((Token::Text(&rest[1..close]), at));
-            at += (close + 1).min(rest.len());
+            // An unclosed string runs to the end of the statement.
+            let body = &rest[1..];
+            let (literal, consumed) = body
+                .find(c)
+                .map_or((body, rest.len()), |index| (&body[..index], index + 2));
+            tokens.push((Token::Text(literal), at));
+            at += consumed;
         } else if c.is_alphabetic() || c == '_' || c == '$' {
             let len = rest
                 .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
@@ -262,6 +266,23 @@ mod tests {
         );
         assert_eq!(locals("import type { Aside } from \"x\";"), vec![]);
         assert_eq!(locals("export { Aside } from \"x\";"), vec![]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_without_panic_and_braces_are_char_boundaries(text in "(import|export|\\{|\\}|,| |as|\\*|from|\"|'|`|日本|🙂|e\u{301}|/\\*|\\*/|//|\n|Aside|type|;)*") {
+            let esm = read(&text, 0..text.len());
+            for import in esm.named_imports {
+                proptest::prop_assert!(text.is_char_boundary(import.braces.start));
+                proptest::prop_assert!(text.is_char_boundary(import.braces.end));
+            }
+        }
+    }
+
+    #[test]
+    fn an_unclosed_string_ends_the_statement() {
+        let text = "import { Aside } from \"日本";
+        assert_eq!(read(text, 0..text.len()).named_imports[0].source, "日本");
     }
 
     #[test]

@@ -240,9 +240,9 @@ fn removed_are_callouts(page: &Page, blocks: &[Block], region: Range<usize>) -> 
         .copied()
         .collect();
     let blank = |range: Range<usize>| {
-        page.text()[range]
-            .trim_matches([' ', '\t', '\r', '\n'])
-            .is_empty()
+        page.text()
+            .get(range)
+            .is_some_and(|part| part.trim_matches([' ', '\t', '\r', '\n']).is_empty())
     };
     let mut cursor = region.start;
     for block in &outer {
@@ -289,10 +289,11 @@ fn only_blank_around(
     block: &Range<usize>,
     what: &str,
 ) -> Result<(), String> {
-    let blank = |part: &str| part.trim_matches([' ', '\t', '\r', '\n']).is_empty();
-    if blank(&text[region.start..block.start])
-        && blank(&text[block.end.min(region.end)..region.end])
-    {
+    let blank = |range: Range<usize>| {
+        text.get(range)
+            .is_some_and(|part| part.trim_matches([' ', '\t', '\r', '\n']).is_empty())
+    };
+    if blank(region.start..block.start) && blank(block.end.min(region.end)..region.end) {
         Ok(())
     } else {
         Err(format!("the {what} text holds more than the call-out"))
@@ -346,10 +347,9 @@ fn seen_text(page: &Page, kind: Kind) -> &str {
 /// `end` moved back over trailing blank space, never before `start`.
 fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
     let end = end.min(text.len()).max(start);
-    start
-        + text[start..end]
-            .trim_end_matches([' ', '\t', '\r', '\n'])
-            .len()
+    text.get(start..end).map_or(end, |part| {
+        start + part.trim_end_matches([' ', '\t', '\r', '\n']).len()
+    })
 }
 
 fn describe(block: &Block, page: &Page) -> String {

@@ -33,6 +33,8 @@ pub struct Facts {
     pub named_products: Vec<ProductIndex>,
     /// Each text unit's name-normalised text (same order as `Page::units`).
     pub unit_names: Vec<String>,
+    /// Every group named on the page or in what it includes (sorted, once each), for site-wide rules.
+    pub named_groups: Vec<GroupIndex>,
 }
 
 #[derive(Debug, Clone)]
@@ -156,6 +158,11 @@ impl Gatherer<'_> {
         }
         facts.named_products.sort_unstable();
         facts.named_products.dedup();
+        facts
+            .named_groups
+            .extend(facts.mentions.iter().map(|mention| mention.group));
+        facts.named_groups.sort_unstable();
+        facts.named_groups.dedup();
         facts
     }
 
@@ -374,6 +381,7 @@ impl Gatherer<'_> {
                     reading: reading.clone(),
                 }));
             facts.named_products.extend(&contribution.named_products);
+            facts.named_groups.extend(&contribution.named_groups);
         }
     }
 
@@ -411,6 +419,7 @@ pub struct Contribution {
     listings: Vec<Listing>,
     readings: Vec<CalloutReading>,
     named_products: Vec<ProductIndex>,
+    named_groups: Vec<GroupIndex>,
 }
 
 impl Contribution {
@@ -463,6 +472,7 @@ impl Contribution {
             listings,
             readings,
             named_products: inner.named_products,
+            named_groups: inner.named_groups,
         }
     }
 }

@@ -9,6 +9,9 @@ mod sl004_unknown_permission_group;
 mod sl005_callout_wording;
 mod sl006_misplaced_callout;
 mod sl007_unused_suppression;
+pub mod sl008_undocumented_group;
+mod sl009_invalid_policy_example;
+pub(crate) mod sl010_outdated_generated_table;
 pub mod suppression;
 
 use std::ops::Range;
@@ -69,6 +72,9 @@ pub const RULES: &[&dyn Rule] = &[
     &sl005_callout_wording::CalloutWording,
     &sl006_misplaced_callout::MisplacedCallout,
     &sl007_unused_suppression::UnusedSuppression,
+    &sl008_undocumented_group::UndocumentedGroup,
+    &sl009_invalid_policy_example::InvalidPolicyExample,
+    &sl010_outdated_generated_table::OutdatedGeneratedTable,
 ];
 
 /// The rule with `code` (case-insensitive) or `name`.

@@ -1,7 +1,8 @@
-//! SL004 unknown-permission-group.
+//! SL004 unknown-permission-group: names the table does not know, and former names of renamed groups.
 
-use super::{Context, Finding, Rule, Severity};
+use super::{Context, Edit, Finding, Fix, Rule, Severity};
 use crate::doc::{Page, TableBlock, UnitKind};
+use crate::matcher::normalize_name;
 
 macro_rules! doc {
     () => {
@@ -35,10 +36,24 @@ group that does not exist.
 
 reports `AI Gateway Reed` and suggests `AI Gateway Read`.
 
+A group named by a **former name** (the group was renamed upstream and kept its id; the table lists the old
+name in the group's `former-names`, which `scope-lint import` fills in) is reported wherever the page names
+it (table cells and list items, and prose on pages the policy requires a call-out on), with the current
+name:
+
+```markdown
+| Name       | Description                   |
+| ---------- | ----------------------------- |
+| Teams Read | Grants read access to Teams.  |
+```
+
+reports "`Teams Read` was renamed to `Zero Trust Read`".
+
 ## How to fix
 
 Correct the name, or add the group to the capability table (`[[groups]]`, with its product and scopes).
-`scope-lint fix` does not change it.
+`scope-lint fix` does not change an unknown name. For a former name, `scope-lint fix` fixes it: it rewrites
+the name to the current one and changes nothing else.
 "#
     };
 }
@@ -68,7 +83,7 @@ impl Rule for UnknownPermissionGroup {
         "unknown-permission-group"
     }
     fn summary(&self) -> &'static str {
-        "a permissions table or list names a group the capability table does not know"
+        "a permissions table or list names a group the capability table does not know, or by a former name"
     }
     fn doc(&self) -> &'static str {
         doc!()
@@ -76,11 +91,21 @@ impl Rule for UnknownPermissionGroup {
     fn default_severity(&self) -> Severity {
         Severity::Warning
     }
+    fn has_fix(&self) -> bool {
+        true
+    }
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
+        self.former_names(context, out);
         let page = context.page;
         let names = &context.facts.unit_names;
-        for table in &page.tables {
+        // A generated scope matrix shows labels as "Name (dashboard: Label)"; SL010 checks its content.
+        let generated = super::sl010_outdated_generated_table::generated_ranges(page);
+        for table in page.tables.iter().filter(|table| {
+            !generated
+                .iter()
+                .any(|region| region.contains(&table.range.start))
+        }) {
             let cells = first_column(table, names);
             let known = cells
                 .iter()
@@ -121,6 +146,46 @@ impl Rule for UnknownPermissionGroup {
 }
 
 impl UnknownPermissionGroup {
+    /// Mentions that use a group's former name: reported with the current name, fixed by rewriting it.
+    fn former_names(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
+        for mention in &context.facts.mentions {
+            let group = &context.table.groups[mention.group];
+            if group.former_names.is_empty() {
+                continue;
+            }
+            let written = &context.page.text()[mention.span.clone()];
+            let normalized = normalize_name(written);
+            if !group
+                .former_names
+                .iter()
+                .any(|former| normalize_name(former) == normalized)
+            {
+                continue;
+            }
+            let shown = written.trim_matches(['`', '*', '_']).trim();
+            let fix = Fix {
+                description: format!("rename `{shown}` to `{}`", group.name),
+                edits: vec![Edit {
+                    file: None,
+                    range: mention.span.clone(),
+                    replacement: group.name.clone(),
+                }],
+            };
+            out.push(
+                Finding::new(
+                    self,
+                    mention.span.clone(),
+                    format!("`{shown}` was renamed to `{}`", group.name),
+                )
+                .help(format!(
+                    "the permission group kept its id under the new name `{}`",
+                    group.name
+                ))
+                .fix(Some(fix)),
+            );
+        }
+    }
+
     fn finding(&self, context: &Context<'_>, unit: usize, normalized: &str) -> Finding {
         let range = context.page.units[unit].range.clone();
         let shown = context.page.text()[range.clone()]

@@ -26,12 +26,14 @@ const PRODUCT_KEYS: &[(&str, KeySpec)] = &[
     ("name", KeySpec::Value),
     ("aliases", KeySpec::Value),
     ("noun", KeySpec::Value),
+    ("import-prefixes", KeySpec::Value),
 ];
 const GROUP_KEYS: &[(&str, KeySpec)] = &[
     ("name", KeySpec::Value),
     ("id", KeySpec::Value),
     ("label", KeySpec::Value),
     ("aliases", KeySpec::Value),
+    ("former-names", KeySpec::Value),
     ("product", KeySpec::Value),
     ("scopes", KeySpec::Value),
 ];
@@ -64,21 +66,27 @@ struct RawResourceType {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
 struct RawProduct {
     id: Spanned<String>,
     name: Spanned<String>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
     noun: Option<Spanned<String>>,
+    #[serde(default)]
+    import_prefixes: Vec<String>,
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
 struct RawGroup {
     name: Spanned<String>,
     id: Option<String>,
     label: Option<Spanned<String>>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    former_names: Vec<Spanned<String>>,
     product: Spanned<String>,
     scopes: Spanned<Vec<Spanned<String>>>,
 }
@@ -198,6 +206,7 @@ fn products(raw: Vec<RawProduct>, problems: &mut TomlProblems<'_>) -> Vec<Produc
                     .map(Spanned::into_inner)
                     .collect(),
                 noun: product.noun.map(Spanned::into_inner),
+                import_prefixes: product.import_prefixes,
             }
         })
         .collect()
@@ -245,7 +254,8 @@ fn groups(
         .map(|group| {
             let every_name = std::iter::once(&group.name)
                 .chain(group.label.as_ref())
-                .chain(&group.aliases);
+                .chain(&group.aliases)
+                .chain(&group.former_names);
             for name in every_name {
                 let key = normalize_name(name.get_ref());
                 if key.is_empty() {
@@ -282,6 +292,11 @@ fn groups(
                 id: group.id,
                 label: group.label.map(Spanned::into_inner),
                 aliases: group.aliases.into_iter().map(Spanned::into_inner).collect(),
+                former_names: group
+                    .former_names
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
                 product: product.unwrap_or(0),
                 scopes,
             }
@@ -364,7 +379,7 @@ mod tests {
         assert_eq!(
             errors(text),
             "caps.toml:2:1: unknown key `colour` in the capability table (expected one of: `schema`, `resource-types`, `products`, `groups`)\n\
-             caps.toml:6:1: unknown key `noun2` in [[products]] (expected one of: `id`, `name`, `aliases`, `noun`)"
+             caps.toml:6:1: unknown key `noun2` in [[products]] (expected one of: `id`, `name`, `aliases`, `noun`, `import-prefixes`)"
         );
     }
 

@@ -3,6 +3,7 @@
 //! The table is data (TOML, schema v1, see `docs/src/capabilities.md`); this module holds its typed form and
 //! the questions the rules ask of it.
 
+pub mod import;
 mod load;
 pub mod preset;
 pub mod render;
@@ -45,6 +46,9 @@ pub struct Product {
     pub aliases: Vec<String>,
     /// The noun for one resource of the product: "gateway", "bucket".
     pub noun: Option<String>,
+    /// Extra group-name prefixes that give a group imported from the API this product (besides the
+    /// product's name and aliases).
+    pub import_prefixes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +60,9 @@ pub struct PermissionGroup {
     pub label: Option<String>,
     /// Other names that refer to this group (dashboard names, old names).
     pub aliases: Vec<String>,
+    /// Names the group had before it was renamed upstream (same id). Pages that still use one are
+    /// reported with the current name.
+    pub former_names: Vec<String>,
     pub product: ProductIndex,
     /// Indexes into [`CapabilityTable::resource_types`].
     pub scopes: Vec<usize>,
@@ -67,11 +74,12 @@ impl PermissionGroup {
         self.label.as_deref().unwrap_or(&self.name)
     }
 
-    /// Every name this group answers to: the API name, the label and the aliases.
+    /// Every name this group answers to: the API name, the label, the aliases and the former names.
     pub fn all_names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str())
             .chain(self.label.as_deref())
             .chain(self.aliases.iter().map(String::as_str))
+            .chain(self.former_names.iter().map(String::as_str))
     }
 }
 

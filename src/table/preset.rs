@@ -10,6 +10,12 @@ pub const CLOUDFLARE_CAPABILITIES: &str =
 /// The Cloudflare policy (`presets/cloudflare/scope-lint.toml`).
 pub const CLOUDFLARE_POLICY: &str = include_str!("../../presets/cloudflare/scope-lint.toml");
 
+/// The permission-groups listing, in the API's shape, that the embedded table is refreshed from with
+/// `scope-lint import` (`presets/cloudflare/permission_groups.json`): the groups whose ids and scopes the
+/// research notes confirm.
+pub const CLOUDFLARE_LISTING: &str =
+    include_str!("../../presets/cloudflare/permission_groups.json");
+
 /// How the embedded table is named in messages and `--help`.
 pub const CLOUDFLARE_ORIGIN: &str = "embedded preset \"cloudflare\"";
 

@@ -22,8 +22,9 @@ pub fn markdown(table: &CapabilityTable, product: Option<ProductIndex>) -> Strin
             name.push_str(&format!(" (dashboard: {label})"));
         }
         out.push_str(&format!(
-            "| {name} | {} |",
-            table.products[group.product].name
+            "| {} | {} |",
+            escape_cell(&name),
+            escape_cell(&table.products[group.product].name)
         ));
         for kind in 0..table.resource_types.len() {
             out.push_str(if table.groups[index].scopes.contains(&kind) {
@@ -37,18 +38,25 @@ pub fn markdown(table: &CapabilityTable, product: Option<ProductIndex>) -> Strin
     out
 }
 
+/// A table cell's text with `|` escaped, so a name cannot split the row.
+fn escape_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
 #[derive(Serialize)]
 struct JsonGroup<'a> {
     name: &'a str,
     id: Option<&'a str>,
     label: Option<&'a str>,
     aliases: &'a [String],
+    former_names: &'a [String],
     product: &'a str,
     scopes: Vec<&'a str>,
     account_only: bool,
 }
 
-/// `{"version": 1, "groups": [{"name", "id", "label", "aliases", "product", "scopes", "account_only"}]}`.
+/// `{"version": 1, "groups": [{"name", "id", "label", "aliases", "former_names", "product", "scopes",
+/// "account_only"}]}`.
 pub fn json(table: &CapabilityTable, product: Option<ProductIndex>) -> String {
     let groups: Vec<JsonGroup<'_>> = table
         .groups
@@ -60,6 +68,7 @@ pub fn json(table: &CapabilityTable, product: Option<ProductIndex>) -> String {
             id: group.id.as_deref(),
             label: group.label.as_deref(),
             aliases: &group.aliases,
+            former_names: &group.former_names,
             product: &table.products[group.product].id,
             scopes: group
                 .scopes
@@ -93,5 +102,21 @@ mod tests {
              | AI Gateway Run | AI Gateway | ✓ | |\n"
         );
         assert!(json(&table, None).contains("\"scopes\": [\n        \"r2-bucket\"\n      ]"));
+    }
+
+    #[test]
+    fn cells_escape_pipes_and_json_lists_former_names() {
+        let text = crate::table::tests::SMALL_TABLE.replace(
+            "name = \"AI Gateway Run\"",
+            "name = \"AI Gateway Run | Fast\"\nformer-names = [\"AI Gateway Invoke\"]",
+        );
+        let table = crate::table::load_table(&text, "caps.toml").unwrap();
+        assert!(
+            markdown(&table, None).contains("| AI Gateway Run \\| Fast | AI Gateway | ✓ | |\n")
+        );
+        assert!(
+            json(&table, None)
+                .contains("\"former_names\": [\n        \"AI Gateway Invoke\"\n      ]")
+        );
     }
 }

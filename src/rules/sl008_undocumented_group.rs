@@ -1,0 +1,358 @@
+//! SL008 undocumented-group (site-wide): a group of the table that no permissions reference page names.
+//!
+//! Site-wide: each reference page contributes its [`ReferenceFacts`] while it is checked, and
+//! [`check_site`] runs once after every page of the run was checked.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::suppression::{self, Reach, Suppression};
+use super::{Context, Edit, Finding, Fix, Rule, Severity};
+use crate::doc::{Page, TableBlock};
+use crate::lint::{Loader, resolve_include};
+use crate::table::{CapabilityTable, GroupIndex};
+
+macro_rules! doc {
+    () => {
+        r#"## What it does
+
+Site-wide: reports a permission group of the capability table that appears on none of the permissions
+reference pages, which the policy names in `[reference]`:
+
+```toml
+[reference]
+pages = ["**/fundamentals/api/reference/permissions.mdx"]
+sections = { user = "User permissions", account = "Account permissions", zone = "Zone permissions" }
+```
+
+`sections` gives, per resource type, the heading of the section that lists the groups of that scope. A
+group counts as documented when any reference page names it (by its name, label, alias or former name)
+anywhere, in its own text or in a partial it includes. A group is expected only when one of its scopes has
+a section: with the settings above, the R2 bucket-scoped groups (scope `r2-bucket`, documented on the R2
+pages) are not. The finding is on the heading of the section for the group's first such scope.
+
+A `scope-lint-disable-file SL008` (or `-next-line` before the section's heading) suppression on the
+reference page keeps these findings; SL007 never reports an SL008 suppression as unused, since the per-page
+pass cannot see site-wide findings.
+
+Runs only in `check` and `fix` over files, when a reference page is among the checked files (a pull request
+that does not touch it is not checked for it); the mdBook preprocessor does not run it.
+
+## Why
+
+The reference page is where readers look up what a token can do. A group the API offers and the page
+forgets (the AI Gateway groups were missing from the Cloudflare account permissions table for months)
+cannot be found, and the call-out about its scope has no place to go.
+
+## Example
+
+With `AI Gateway Read` in the table and an account section that does not list it:
+
+```markdown
+## Account permissions
+
+| Name                  | Description                  |
+| --------------------- | ---------------------------- |
+| Account Settings Read | Grants read access to ...    |
+```
+
+reports "permission group `AI Gateway Read` (scope `account`) is on no permissions reference page".
+
+## How to fix
+
+Add a row for the group to the section's table. `scope-lint fix` fixes it: it adds `| AI Gateway Read | |`
+to the first table of the section (in the partial the section renders, when the table comes from one), in
+alphabetical order when the table is sorted and at its end otherwise; fill in the description by hand.
+"#
+    };
+}
+
+#[doc = doc!()]
+pub struct UndocumentedGroup;
+
+impl Rule for UndocumentedGroup {
+    fn code(&self) -> &'static str {
+        "SL008"
+    }
+    fn name(&self) -> &'static str {
+        "undocumented-group"
+    }
+    fn summary(&self) -> &'static str {
+        "site-wide: a group of the capability table appears on no permissions reference page"
+    }
+    fn doc(&self) -> &'static str {
+        doc!()
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Warning
+    }
+    fn has_fix(&self) -> bool {
+        true
+    }
+
+    /// Nothing to do per page: the pages' [`ReferenceFacts`] are checked together by [`check_site`].
+    fn check(&self, _context: &Context<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// What a reference page tells the site-wide check.
+#[derive(Debug, Clone)]
+pub struct ReferenceFacts {
+    pub named_groups: Vec<GroupIndex>,
+    pub sections: Vec<ReferenceSection>,
+    /// The page's valid suppressions of this rule.
+    pub suppressions: Vec<Suppression>,
+}
+
+/// The section of a reference page that lists the groups of one resource type.
+#[derive(Debug, Clone)]
+pub struct ReferenceSection {
+    /// The resource type index.
+    pub kind: usize,
+    pub heading: Range<usize>,
+    /// The heading's 1-based line, for next-line suppressions.
+    pub line: usize,
+    pub title: String,
+    /// Where a row for a missing group goes, when the section has a table.
+    pub rows: Option<RowTarget>,
+}
+
+/// A table that rows can be added to.
+#[derive(Debug, Clone)]
+pub struct RowTarget {
+    /// The partial that holds the table, when it is not the page.
+    pub file: Option<PathBuf>,
+    /// Each data row's first cell (lowercase) and where its line starts, when the rows are (mostly) sorted.
+    pub sorted: Option<Vec<(String, usize)>>,
+    /// Where a row goes after the last one.
+    pub end: usize,
+    /// Whether the text ends right after the last row without a line break.
+    pub needs_break: bool,
+    pub columns: usize,
+    pub indent: String,
+    pub line_ending: &'static str,
+}
+
+impl RowTarget {
+    fn edit(&self, name: &str) -> Edit {
+        let key = name.to_lowercase();
+        // The last gap between a row that sorts before the name and one that sorts after it.
+        let before = self.sorted.as_ref().and_then(|rows| {
+            (0..rows.len())
+                .rev()
+                .find(|&index| rows[index].0 > key && (index == 0 || rows[index - 1].0 <= key))
+                .map(|index| rows[index].1)
+        });
+        let row = format!(
+            "{}| {name} |{}",
+            self.indent,
+            " |".repeat(self.columns.saturating_sub(1))
+        );
+        let replacement = match before {
+            Some(_) => format!("{row}{}", self.line_ending),
+            None if self.needs_break => format!("{}{row}", self.line_ending),
+            None => format!("{row}{}", self.line_ending),
+        };
+        let at = before.unwrap_or(self.end);
+        Edit {
+            file: self.file.clone(),
+            range: at..at,
+            replacement,
+        }
+    }
+}
+
+/// The facts of a reference page (`context` is the page's) that [`check_site`] needs.
+pub fn reference_facts(
+    context: &Context<'_>,
+    location: Option<&Path>,
+    loader: &dyn Loader,
+) -> ReferenceFacts {
+    let page = context.page;
+    let generated = super::sl010_outdated_generated_table::generated_ranges(page);
+    let sections = context
+        .policy
+        .reference
+        .sections
+        .iter()
+        .filter_map(|(kind, title)| {
+            let wanted = title.trim().to_lowercase();
+            let heading = page
+                .headings
+                .iter()
+                .find(|heading| heading.title.trim().to_lowercase() == wanted)?;
+            let section = page.section_range(page.section_at(heading.range.start));
+            let own_table = page.tables.iter().find(|table| {
+                section.contains(&table.range.start)
+                    && !generated
+                        .iter()
+                        .any(|region| region.contains(&table.range.start))
+            });
+            let rows = match own_table {
+                Some(table) => Some(row_target(page, table, None)),
+                None => included_table(context, location, loader, &section),
+            };
+            Some(ReferenceSection {
+                kind: *kind,
+                heading: heading.range.clone(),
+                line: page.source.position(heading.range.start).line,
+                title: heading.title.clone(),
+                rows,
+            })
+        })
+        .collect();
+    let suppressions = suppression::parse(page)
+        .into_iter()
+        .filter(|suppression| {
+            suppression.problem.is_none() && suppression.codes.contains(&UndocumentedGroup.code())
+        })
+        .collect();
+    ReferenceFacts {
+        named_groups: context.facts.named_groups.clone(),
+        sections,
+        suppressions,
+    }
+}
+
+/// The first table of the first partial the section includes.
+fn included_table(
+    context: &Context<'_>,
+    location: Option<&Path>,
+    loader: &dyn Loader,
+    section: &Range<usize>,
+) -> Option<RowTarget> {
+    let location = location?;
+    context
+        .page
+        .includes
+        .iter()
+        .filter(|include| section.contains(&include.range.start))
+        .find_map(|include| {
+            let path = resolve_include(context.policy, loader, location, include)?;
+            let partial = loader.load(&path, context.policy.dialect_for(&path))?;
+            let table = partial.tables.first()?;
+            Some(row_target(&partial, table, Some(path)))
+        })
+}
+
+fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarget {
+    let text = page.text();
+    let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |at| at + 1);
+    let rows: Vec<(String, usize)> = table
+        .rows
+        .iter()
+        .skip(usize::from(table.has_header))
+        .filter_map(|row| row.first())
+        .map(|&unit| {
+            let range = page.units[unit].range.clone();
+            (
+                text[range.clone()].trim().to_lowercase(),
+                line_start(range.start),
+            )
+        })
+        .collect();
+    let columns = table.rows.first().map_or(2, Vec::len).max(1);
+    let last_cell = table
+        .rows
+        .last()
+        .and_then(|row| row.last())
+        .map_or(table.range.end, |&unit| page.units[unit].range.end);
+    let (end, needs_break) = match text[last_cell..].find('\n') {
+        Some(at) => (last_cell + at + 1, false),
+        None => (text.len(), true),
+    };
+    let last_line = rows
+        .last()
+        .map_or(line_start(table.range.start), |row| row.1);
+    let indent: String = text[last_line..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    // Hand-kept tables are sorted with a few slips ("Zone {props.one}" after "Zone Read"): nine in ten
+    // rows in order is sorted enough to insert alphabetically.
+    let in_order = rows
+        .windows(2)
+        .filter(|pair| pair[0].0 <= pair[1].0)
+        .count();
+    let sorted = (in_order * 10 >= rows.len().saturating_sub(1) * 9).then_some(rows);
+    RowTarget {
+        file,
+        sorted,
+        end,
+        needs_break,
+        columns,
+        indent,
+        line_ending: if text.contains("\r\n") { "\r\n" } else { "\n" },
+    }
+}
+
+/// The site-wide check: `pages` are the reference pages of the run (their index in the run and their
+/// facts). Returns each finding with the index of the page it belongs to.
+pub fn check_site(
+    table: &CapabilityTable,
+    severity: Severity,
+    pages: &[(usize, &ReferenceFacts)],
+) -> Vec<(usize, Finding)> {
+    let documented: HashSet<GroupIndex> = pages
+        .iter()
+        .flat_map(|(_, facts)| facts.named_groups.iter().copied())
+        .collect();
+    let mut findings = Vec::new();
+    for (index, group) in table.groups.iter().enumerate() {
+        if documented.contains(&index) {
+            continue;
+        }
+        let place = group.scopes.iter().find_map(|kind| {
+            pages.iter().find_map(|(page, facts)| {
+                facts
+                    .sections
+                    .iter()
+                    .find(|section| section.kind == *kind)
+                    .map(|section| (*page, section))
+            })
+        });
+        let Some((page, section)) = place else {
+            continue;
+        };
+        let facts = pages
+            .iter()
+            .find(|(index, _)| *index == page)
+            .map(|(_, facts)| facts);
+        let suppressed = facts.is_some_and(|facts| {
+            facts
+                .suppressions
+                .iter()
+                .any(|suppression| match suppression.reach {
+                    Reach::File => true,
+                    Reach::Line(line) => line == section.line,
+                })
+        });
+        if suppressed {
+            continue;
+        }
+        let scope = &table.resource_types[section.kind].id;
+        let fix = section.rows.as_ref().map(|rows| Fix {
+            description: format!(
+                "add `{}` to the table of section `{}`",
+                group.name, section.title
+            ),
+            edits: vec![rows.edit(&group.name)],
+        });
+        let mut finding = Finding::new(
+            &UndocumentedGroup,
+            section.heading.clone(),
+            format!(
+                "permission group `{}` (scope `{scope}`) is on no permissions reference page",
+                group.name
+            ),
+        )
+        .help(format!(
+            "add a row for it to the table of section `{}`",
+            section.title
+        ))
+        .fix(fix);
+        finding.severity = severity;
+        findings.push((page, finding));
+    }
+    findings
+}

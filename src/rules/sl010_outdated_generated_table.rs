@@ -1,0 +1,215 @@
+//! SL010 outdated-generated-table: a `scope-lint:table` region that differs from the capability table.
+
+use std::ops::Range;
+
+use super::{Context, Edit, Finding, Fix, Rule, Severity};
+use crate::doc::Page;
+use crate::table::render;
+
+macro_rules! doc {
+    () => {
+        r#"## What it does
+
+Reports a generated region whose content differs from the scope matrix that `scope-lint table` renders from
+the capability table. A region starts with an opening comment and ends with the next closing comment:
+
+```markdown
+<!-- scope-lint:table product=ai-gateway -->
+| Permission group | Product | account | zone | user | r2-bucket |
+| --- | --- | :-: | :-: | :-: | :-: |
+| AI Gateway Read | AI Gateway | ✓ | | | |
+<!-- /scope-lint:table -->
+```
+
+MDX pages may use the MDX comment form, `{/* scope-lint:table product=ai-gateway */}` ...
+`{/* /scope-lint:table */}`. Without `product=`, the region holds the whole table. The comparison ignores
+line endings and the blank lines around the matrix. A region with no closing comment, an unknown product or
+an unknown argument is reported too (without a fix).
+
+## Why
+
+A scope matrix copied into the docs by hand is out of date the day a group is added, renamed or re-scoped.
+Generated regions keep the matrix on the page and make drift a finding.
+
+## Example
+
+After `scope-lint import` re-scoped `AI Gateway Run`, the region above still shows the old scopes and is
+reported: "the generated table (product `ai-gateway`) differs from the capability table".
+
+## How to fix
+
+Regenerate it. `scope-lint fix` fixes it: it replaces the region's content with the rendered matrix and
+changes nothing outside the region (the comments stay as they are).
+"#
+    };
+}
+
+#[doc = doc!()]
+pub struct OutdatedGeneratedTable;
+
+/// The opening comment's keyword and the closing comment's text.
+const OPEN: &str = "scope-lint:table";
+const CLOSE: &str = "/scope-lint:table";
+
+impl Rule for OutdatedGeneratedTable {
+    fn code(&self) -> &'static str {
+        "SL010"
+    }
+    fn name(&self) -> &'static str {
+        "outdated-generated-table"
+    }
+    fn summary(&self) -> &'static str {
+        "a `scope-lint:table` region differs from the scope matrix of the capability table"
+    }
+    fn doc(&self) -> &'static str {
+        doc!()
+    }
+    fn default_severity(&self) -> Severity {
+        Severity::Error
+    }
+    fn has_fix(&self) -> bool {
+        true
+    }
+
+    fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
+        for region in regions(context.page) {
+            if let Some(finding) = self.check_region(context, &region) {
+                out.push(finding);
+            }
+        }
+    }
+}
+
+/// One generated region: its opening comment, its arguments and where its content is.
+struct Region<'p> {
+    open: Range<usize>,
+    arguments: &'p str,
+    /// Between the end of the opening comment and the start of the closing one; `None` when unclosed.
+    content: Option<Range<usize>>,
+}
+
+/// The byte ranges of the page's closed generated regions (opening comment to closing comment): other
+/// rules leave their content to this one.
+pub(super) fn generated_ranges(page: &Page) -> Vec<Range<usize>> {
+    regions(page)
+        .into_iter()
+        .filter_map(|region| region.content.map(|content| region.open.start..content.end))
+        .collect()
+}
+
+fn regions(page: &Page) -> Vec<Region<'_>> {
+    let text = page.text();
+    let mut regions = Vec::new();
+    let mut open: Option<Region<'_>> = None;
+    for comment in &page.comments {
+        let inner = text[comment.inner.clone()].trim();
+        if inner == CLOSE {
+            if let Some(mut region) = open.take() {
+                region.content = Some(region.open.end..comment.range.start);
+                regions.push(region);
+            }
+        } else if let Some(arguments) = inner.strip_prefix(OPEN)
+            && (arguments.is_empty() || arguments.starts_with(char::is_whitespace))
+        {
+            regions.extend(open.take());
+            open = Some(Region {
+                open: comment.range.clone(),
+                arguments: arguments.trim(),
+                content: None,
+            });
+        }
+    }
+    regions.extend(open);
+    regions
+}
+
+impl OutdatedGeneratedTable {
+    fn check_region(&self, context: &Context<'_>, region: &Region<'_>) -> Option<Finding> {
+        let table = context.table;
+        let mut product = None;
+        for argument in region.arguments.split_whitespace() {
+            match argument.split_once('=') {
+                Some(("product", id)) => {
+                    let id = id.trim_matches('"');
+                    match table.product_index(id) {
+                        Some(index) => product = Some(index),
+                        None => {
+                            return Some(
+                                Finding::new(
+                                    self,
+                                    region.open.clone(),
+                                    format!("the generated table names product `{id}`, which the capability table does not define"),
+                                )
+                                .help(format!("use a product id of {}", table.origin)),
+                            );
+                        }
+                    }
+                }
+                _ => {
+                    return Some(
+                        Finding::new(
+                            self,
+                            region.open.clone(),
+                            format!("unknown argument `{argument}` of the generated table"),
+                        )
+                        .help("the only argument is `product=ID`"),
+                    );
+                }
+            }
+        }
+        let Some(content) = region.content.clone() else {
+            return Some(
+                Finding::new(
+                    self,
+                    region.open.clone(),
+                    "the generated table has no closing comment",
+                )
+                .help(format!(
+                    "end the region with `{}`",
+                    closing_for(context.page, region)
+                )),
+            );
+        };
+        let rendered = render::markdown(table, product);
+        let written = &context.page.text()[content.clone()];
+        if written.replace("\r\n", "\n").trim() == rendered.trim() {
+            return None;
+        }
+        let product_note = product
+            .map(|index| format!(" (product `{}`)", table.products[index].id))
+            .unwrap_or_default();
+        let what = format!("the generated table{product_note}");
+        let line_ending = if context.page.text().contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let replacement = format!("\n\n{rendered}\n").replace('\n', line_ending);
+        let fix = Fix {
+            description: format!("regenerate the scope-lint:table region{product_note}"),
+            edits: vec![Edit {
+                file: None,
+                range: content,
+                replacement,
+            }],
+        };
+        Some(
+            Finding::new(
+                self,
+                region.open.clone(),
+                format!("{what} differs from the capability table"),
+            )
+            .help("`scope-lint fix` regenerates it; `scope-lint table` prints the current matrix")
+            .fix(Some(fix)),
+        )
+    }
+}
+
+/// The closing comment in the form the opening one uses.
+fn closing_for(page: &Page, region: &Region<'_>) -> String {
+    if page.text()[region.open.clone()].starts_with("{/*") {
+        format!("{{/* {CLOSE} */}}")
+    } else {
+        format!("<!-- {CLOSE} -->")
+    }
+}

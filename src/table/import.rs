@@ -1,0 +1,991 @@
+//! `scope-lint import`: refresh a capability table from the permission-groups API listing.
+//!
+//! The listing is what `GET /user/tokens/permission_groups` (or the account variant) returns: the v4
+//! envelope `{success, errors, messages, result: [...]}` or a bare array of `{id, name, scopes}`. Groups are
+//! keyed on `id`; the table text is edited with `toml_edit`, so comments, key order and hand-curated keys
+//! (labels, aliases, products, nouns) survive. Pure: text in, planned text and changes out.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
+
+use super::{CapabilityTable, PermissionGroup, load_table};
+use crate::doc::source::Position;
+use crate::error::{Error, Problem};
+use crate::matcher::normalize_name;
+
+/// The product id a new group gets when no product's name or prefix fits its name.
+pub const UNASSIGNED_PRODUCT: &str = "unassigned";
+
+/// One group of the listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedGroup {
+    pub id: Option<String>,
+    pub name: String,
+    /// The API scope strings (`com.cloudflare.api.account`).
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Renamed,
+    Rescoped,
+    /// A table group without an id was matched by name and gets the listing's id.
+    Identified,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Renamed => "renamed",
+            ChangeKind::Rescoped => "rescoped",
+            ChangeKind::Identified => "identified",
+        }
+    }
+}
+
+/// One change the import makes (or, with `--check`, would make). Scopes are resource type ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_scopes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    /// The product an added group was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+}
+
+/// A table group the listing does not hold, kept because `--prune` was not given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+}
+
+/// What an import does: the changes, the groups it keeps although the listing lacks them, warnings, and
+/// the table's new text (equal to the old text when there is no change).
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    pub changes: Vec<Change>,
+    pub missing: Vec<Missing>,
+    pub warnings: Vec<String>,
+    pub text: String,
+}
+
+/// Reads a listing: the API envelope or a bare array. Unknown fields are ignored.
+pub fn parse_listing(text: &str, path: &Path) -> Result<Vec<ListedGroup>, Error> {
+    let document: Value = serde_json::from_str(text).map_err(|error| {
+        let position = (error.line() > 0).then(|| Position {
+            line: error.line(),
+            column: error.column().max(1),
+        });
+        let text = error.to_string();
+        let message = text.split(" at line ").next().unwrap_or(&text);
+        Error::invalid(
+            path,
+            position,
+            format!("not a valid JSON listing: {message}"),
+        )
+    })?;
+    let entries = match &document {
+        Value::Array(entries) => entries,
+        Value::Object(envelope) => {
+            if envelope.get("success") == Some(&Value::Bool(false)) {
+                return Err(Error::invalid(
+                    path,
+                    None,
+                    format!(
+                        "the listing reports `\"success\": false` (errors: {})",
+                        envelope.get("errors").unwrap_or(&Value::Null)
+                    ),
+                ));
+            }
+            match envelope.get("result") {
+                Some(Value::Array(entries)) => entries,
+                _ => {
+                    return Err(Error::invalid(
+                        path,
+                        None,
+                        "expected the API envelope `{\"result\": [...]}` or an array of permission groups",
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(Error::invalid(
+                path,
+                None,
+                "expected the API envelope `{\"result\": [...]}` or an array of permission groups",
+            ));
+        }
+    };
+    let mut problems = Vec::new();
+    let mut groups = Vec::new();
+    let mut ids = HashMap::new();
+    for (index, entry) in entries.iter().enumerate() {
+        match listed_group(entry) {
+            Ok(group) => {
+                if let Some(id) = &group.id
+                    && let Some(first) = ids.insert(id.clone(), index)
+                {
+                    problems.push(format!(
+                        "result[{index}]: id `{id}` is listed twice (first at result[{first}])"
+                    ));
+                }
+                groups.push(group);
+            }
+            Err(message) => problems.push(format!("result[{index}]: {message}")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(groups)
+    } else {
+        Err(invalid(path, problems))
+    }
+}
+
+fn listed_group(entry: &Value) -> Result<ListedGroup, String> {
+    let Value::Object(fields) = entry else {
+        return Err("expected an object with `id`, `name` and `scopes`".to_owned());
+    };
+    let name = match fields.get("name") {
+        Some(Value::String(name)) if !normalize_name(name).is_empty() => name.trim().to_owned(),
+        Some(Value::String(_)) => return Err("`name` is empty".to_owned()),
+        _ => return Err("missing string `name`".to_owned()),
+    };
+    let id = match fields.get("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) if !id.trim().is_empty() => Some(id.trim().to_owned()),
+        Some(_) => return Err(format!("group `{name}`: `id` must be a non-empty string")),
+    };
+    let scopes = match fields.get("scopes") {
+        Some(Value::Array(scopes)) if !scopes.is_empty() => scopes
+            .iter()
+            .map(|scope| match scope {
+                Value::String(scope) => Ok(scope.trim().to_owned()),
+                _ => Err(format!("group `{name}`: every scope must be a string")),
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => return Err(format!("group `{name}`: missing non-empty array `scopes`")),
+    };
+    Ok(ListedGroup { id, name, scopes })
+}
+
+fn invalid(path: &Path, messages: Vec<String>) -> Error {
+    Error::Invalid {
+        path: path.to_path_buf(),
+        problems: messages
+            .into_iter()
+            .map(|message| Problem {
+                position: None,
+                message,
+            })
+            .collect(),
+    }
+}
+
+/// Plans the import of `listing` into the table whose text is `table_text` (at `table_path`). With
+/// `prune`, groups missing from the listing are removed; otherwise they are reported in `missing`.
+pub fn plan(
+    table_text: &str,
+    table_path: &Path,
+    listing: &[ListedGroup],
+    listing_path: &Path,
+    prune: bool,
+) -> Result<ImportPlan, Error> {
+    let shown = table_path.display().to_string();
+    let table = load_table(table_text, &shown)?;
+    let scopes = resource_types_of(&table, listing, listing_path, table_path)?;
+    let matches = match_groups(&table, listing);
+    let mut document: DocumentMut = table_text
+        .parse()
+        .map_err(|error| Error::invalid(table_path, None, format!("{error}")))?;
+    let mut plan = ImportPlan {
+        changes: Vec::new(),
+        missing: Vec::new(),
+        warnings: Vec::new(),
+        text: String::new(),
+    };
+    let mut added = Vec::new();
+    for (listed, (found, scopes)) in listing.iter().zip(matches.iter().zip(&scopes)) {
+        match found {
+            Some(index) => {
+                let group_table = group_table(&mut document, *index)?;
+                update_group(&table, *index, listed, scopes, group_table, &mut plan);
+            }
+            None => added.push((listed, scopes)),
+        }
+    }
+    for (listed, scopes) in added {
+        add_group(&table, listed, scopes, &mut document, &mut plan)?;
+    }
+    let matched: HashSet<usize> = matches.iter().flatten().copied().collect();
+    let mut removed = Vec::new();
+    for (index, group) in table.groups.iter().enumerate() {
+        if matched.contains(&index) {
+            continue;
+        }
+        if prune {
+            plan.changes.push(Change {
+                kind: ChangeKind::Removed,
+                id: group.id.clone(),
+                name: group.name.clone(),
+                old_name: None,
+                old_scopes: None,
+                scopes: Some(scope_ids(&table, group)),
+                product: None,
+            });
+            removed.push(index);
+        } else {
+            plan.missing.push(Missing {
+                id: group.id.clone(),
+                name: group.name.clone(),
+            });
+        }
+    }
+    if !removed.is_empty() {
+        let groups = groups_array(&mut document, table_path)?;
+        for index in removed.into_iter().rev() {
+            groups.remove(index);
+        }
+    }
+    plan.text = if plan.changes.is_empty() {
+        table_text.to_owned()
+    } else if table_text.contains("\r\n") {
+        // New keys and tables come out with `\n`: keep a CRLF file CRLF throughout.
+        document
+            .to_string()
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n")
+    } else {
+        document.to_string()
+    };
+    if let Err(error) = load_table(&plan.text, &shown) {
+        return Err(Error::Invalid {
+            path: table_path.to_path_buf(),
+            problems: vec![Problem {
+                position: None,
+                message: format!("the imported table would be invalid, nothing written:\n{error}"),
+            }],
+        });
+    }
+    Ok(plan)
+}
+
+/// Each listed group's scopes as resource type indexes, through the resource types' `api-scope`.
+fn resource_types_of(
+    table: &CapabilityTable,
+    listing: &[ListedGroup],
+    listing_path: &Path,
+    table_path: &Path,
+) -> Result<Vec<Vec<usize>>, Error> {
+    let by_scope: HashMap<&str, usize> = table
+        .resource_types
+        .iter()
+        .enumerate()
+        .filter_map(|(index, kind)| kind.api_scope.as_deref().map(|scope| (scope, index)))
+        .collect();
+    let mut problems = Vec::new();
+    let mut unknown = HashSet::new();
+    let mut all = Vec::new();
+    for group in listing {
+        let mut kinds = Vec::new();
+        for scope in &group.scopes {
+            match by_scope.get(scope.as_str()) {
+                Some(&kind) if !kinds.contains(&kind) => kinds.push(kind),
+                Some(_) => {}
+                None => {
+                    if unknown.insert(scope.clone()) {
+                        problems.push(format!(
+                            "unknown scope `{scope}` (group `{}`): no resource type in {} has `api-scope = \"{scope}\"`; add one",
+                            group.name,
+                            table_path.display()
+                        ));
+                    }
+                }
+            }
+        }
+        kinds.sort_unstable();
+        all.push(kinds);
+    }
+    if problems.is_empty() {
+        Ok(all)
+    } else {
+        Err(invalid(listing_path, problems))
+    }
+}
+
+/// The table group each listed group is: by id, else (once) by name among groups without an id.
+fn match_groups(table: &CapabilityTable, listing: &[ListedGroup]) -> Vec<Option<usize>> {
+    let by_id: HashMap<&str, usize> = table
+        .groups
+        .iter()
+        .enumerate()
+        .filter_map(|(index, group)| group.id.as_deref().map(|id| (id, index)))
+        .collect();
+    let listed_ids: HashSet<&str> = listing.iter().filter_map(|g| g.id.as_deref()).collect();
+    let mut taken = HashSet::new();
+    let mut found = Vec::with_capacity(listing.len());
+    for listed in listing {
+        let by_name = || {
+            let name = normalize_name(&listed.name);
+            table.groups.iter().position(|group| {
+                normalize_name(&group.name) == name
+                    && group
+                        .id
+                        .as_deref()
+                        .is_none_or(|id| listed.id.is_none() && !listed_ids.contains(id))
+            })
+        };
+        let index = match listed.id.as_deref() {
+            Some(id) => by_id.get(id).copied().or_else(by_name),
+            None => by_name(),
+        };
+        found.push(index.filter(|index| taken.insert(*index)));
+    }
+    found
+}
+
+fn groups_array<'d>(
+    document: &'d mut DocumentMut,
+    table_path: &Path,
+) -> Result<&'d mut ArrayOfTables, Error> {
+    document
+        .get_mut("groups")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| {
+            Error::invalid(
+                table_path,
+                None,
+                "`groups` must be written as [[groups]] tables to be updated by import",
+            )
+        })
+}
+
+fn group_table(document: &mut DocumentMut, index: usize) -> Result<&mut Table, Error> {
+    groups_array(document, Path::new("the capability table"))?
+        .get_mut(index)
+        .ok_or_else(|| Error::Internal(format!("group {index} is not in the parsed table")))
+}
+
+fn scope_ids(table: &CapabilityTable, group: &PermissionGroup) -> Vec<String> {
+    let mut kinds = group.scopes.clone();
+    kinds.sort_unstable();
+    kinds
+        .iter()
+        .map(|&kind| table.resource_types[kind].id.clone())
+        .collect()
+}
+
+fn update_group(
+    table: &CapabilityTable,
+    index: usize,
+    listed: &ListedGroup,
+    scopes: &[usize],
+    group_table: &mut Table,
+    plan: &mut ImportPlan,
+) {
+    let group = &table.groups[index];
+    let id = listed.id.clone().or_else(|| group.id.clone());
+    if group.id.is_none()
+        && let Some(new_id) = &listed.id
+    {
+        insert_after(group_table, "id", value(new_id.as_str()), &["name"]);
+        plan.changes
+            .push(change(ChangeKind::Identified, &id, &listed.name));
+    }
+    if group.name != listed.name {
+        rename(group, listed, group_table);
+        let mut renamed = change(ChangeKind::Renamed, &id, &listed.name);
+        renamed.old_name = Some(group.name.clone());
+        plan.changes.push(renamed);
+    }
+    let mut old_scopes = group.scopes.clone();
+    old_scopes.sort_unstable();
+    if old_scopes != scopes {
+        let new_scopes: Vec<String> = scopes
+            .iter()
+            .map(|&kind| table.resource_types[kind].id.clone())
+            .collect();
+        group_table.insert("scopes", value(string_array(&new_scopes)));
+        let mut rescoped = change(ChangeKind::Rescoped, &id, &listed.name);
+        rescoped.old_scopes = Some(scope_ids(table, group));
+        rescoped.scopes = Some(new_scopes);
+        plan.changes.push(rescoped);
+    }
+}
+
+fn change(kind: ChangeKind, id: &Option<String>, name: &str) -> Change {
+    Change {
+        kind,
+        id: id.clone(),
+        name: name.to_owned(),
+        old_name: None,
+        old_scopes: None,
+        scopes: None,
+        product: None,
+    }
+}
+
+/// Renames the group: the old name becomes a former name; a label, alias or former name equal to the
+/// new name is dropped (the name now says it).
+fn rename(group: &PermissionGroup, listed: &ListedGroup, group_table: &mut Table) {
+    let new_name = normalize_name(&listed.name);
+    group_table.insert("name", value(listed.name.as_str()));
+    if group
+        .label
+        .as_deref()
+        .is_some_and(|label| normalize_name(label) == new_name)
+    {
+        group_table.remove("label");
+    }
+    for key in ["aliases", "former-names"] {
+        if let Some(array) = group_table.get_mut(key).and_then(Item::as_array_mut) {
+            array.retain(|item| {
+                item.as_str()
+                    .is_none_or(|name| normalize_name(name) != new_name)
+            });
+            if array.is_empty() {
+                group_table.remove(key);
+            }
+        }
+    }
+    let old_name = group.name.as_str();
+    match group_table
+        .get_mut("former-names")
+        .and_then(Item::as_array_mut)
+    {
+        Some(former) => former.push(old_name),
+        None => insert_after(
+            group_table,
+            "former-names",
+            value(string_array(&[old_name.to_owned()])),
+            &["aliases", "label", "id", "name"],
+        ),
+    }
+}
+
+/// Inserts `key` right after the first of `after` that the table has (at the end when it has none),
+/// leaving the other keys where they are.
+fn insert_after(table: &mut Table, key: &str, item: Item, after: &[&str]) {
+    table.insert(key, item);
+    let order: Vec<String> = table.iter().map(|(name, _)| name.to_owned()).collect();
+    let Some(anchor) = after
+        .iter()
+        .find_map(|wanted| order.iter().position(|name| name == wanted))
+    else {
+        return;
+    };
+    let rank = |name: &str| -> (usize, bool) {
+        if name == key {
+            (anchor, true)
+        } else {
+            (
+                order.iter().position(|known| known == name).unwrap_or(0),
+                false,
+            )
+        }
+    };
+    table.sort_values_by(|a, _, b, _| rank(a.get()).cmp(&rank(b.get())));
+}
+
+fn string_array(items: &[String]) -> Array {
+    items.iter().map(String::as_str).collect()
+}
+
+fn add_group(
+    table: &CapabilityTable,
+    listed: &ListedGroup,
+    scopes: &[usize],
+    document: &mut DocumentMut,
+    plan: &mut ImportPlan,
+) -> Result<(), Error> {
+    let product = match product_for(table, &listed.name) {
+        Some(product) => table.products[product].id.clone(),
+        None => {
+            plan.warnings.push(format!(
+                "new group `{}` matches no product's name or `import-prefixes`; marked `{UNASSIGNED_PRODUCT}`, set its product by hand",
+                listed.name
+            ));
+            ensure_unassigned_product(table, document);
+            UNASSIGNED_PRODUCT.to_owned()
+        }
+    };
+    let scope_names: Vec<String> = scopes
+        .iter()
+        .map(|&kind| table.resource_types[kind].id.clone())
+        .collect();
+    let mut group = Table::new();
+    group.insert("name", value(listed.name.as_str()));
+    if let Some(id) = &listed.id {
+        group.insert("id", value(id.as_str()));
+    }
+    group.insert("product", value(product.as_str()));
+    group.insert("scopes", value(string_array(&scope_names)));
+    match document.get_mut("groups") {
+        None => {
+            let mut groups = ArrayOfTables::new();
+            groups.push(group);
+            document.insert("groups", Item::ArrayOfTables(groups));
+        }
+        Some(_) => groups_array(document, Path::new("the capability table"))?.push(group),
+    }
+    plan.changes.push(Change {
+        kind: ChangeKind::Added,
+        id: listed.id.clone(),
+        name: listed.name.clone(),
+        old_name: None,
+        old_scopes: None,
+        scopes: Some(scope_names),
+        product: Some(product),
+    });
+    Ok(())
+}
+
+/// The product whose name, alias or import prefix is the longest whole-word prefix of `name`.
+pub fn product_for(table: &CapabilityTable, name: &str) -> Option<usize> {
+    let name = normalize_name(name);
+    table
+        .products
+        .iter()
+        .enumerate()
+        .flat_map(|(index, product)| {
+            std::iter::once(&product.name)
+                .chain(&product.aliases)
+                .chain(&product.import_prefixes)
+                .map(move |prefix| (normalize_name(prefix), index))
+        })
+        .filter(|(prefix, _)| {
+            !prefix.is_empty()
+                && name.starts_with(prefix.as_str())
+                && name[prefix.len()..].is_empty_or_space()
+        })
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(_, index)| index)
+}
+
+trait WordEnd {
+    fn is_empty_or_space(&self) -> bool;
+}
+
+impl WordEnd for str {
+    fn is_empty_or_space(&self) -> bool {
+        self.is_empty() || self.starts_with(' ')
+    }
+}
+
+fn ensure_unassigned_product(table: &CapabilityTable, document: &mut DocumentMut) {
+    if table.product_index(UNASSIGNED_PRODUCT).is_some() {
+        return;
+    }
+    let Some(products) = document
+        .get_mut("products")
+        .and_then(Item::as_array_of_tables_mut)
+    else {
+        let mut products = ArrayOfTables::new();
+        products.push(unassigned_product());
+        document.insert("products", Item::ArrayOfTables(products));
+        return;
+    };
+    if products
+        .iter()
+        .any(|product| product.get("id").and_then(Item::as_str) == Some(UNASSIGNED_PRODUCT))
+    {
+        return;
+    }
+    let position = products.iter().filter_map(Table::position).max();
+    let mut product = unassigned_product();
+    product.set_position(position);
+    products.push(product);
+}
+
+fn unassigned_product() -> Table {
+    let mut product = Table::new();
+    product.insert("id", value(UNASSIGNED_PRODUCT));
+    product.insert("name", value("Unassigned"));
+    product
+}
+
+/// A listing in the API's shape (`{success, errors, messages, result}`) made from `table`: every group
+/// with its id, name and API scopes. Groups without an id, and scopes without an `api-scope`, cannot be
+/// listed and are left out.
+pub fn listing_of(table: &CapabilityTable) -> String {
+    let result: Vec<Value> = table
+        .groups
+        .iter()
+        .filter_map(|group| {
+            let id = group.id.as_ref()?;
+            let scopes: Vec<&str> = group
+                .scopes
+                .iter()
+                .filter_map(|&kind| table.resource_types[kind].api_scope.as_deref())
+                .collect();
+            Some(serde_json::json!({ "id": id, "name": group.name, "scopes": scopes }))
+        })
+        .collect();
+    let document = serde_json::json!({
+        "success": true, "errors": [], "messages": [], "result": result
+    });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&document).expect("the listing serialises")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::preset::{CLOUDFLARE_CAPABILITIES, CLOUDFLARE_LISTING, CLOUDFLARE_ORIGIN};
+    use proptest::prelude::*;
+
+    const TABLE: &str = r#"# Comments survive.
+schema = "1.0"
+
+[[resource-types]]
+id = "account"
+key = "com.cloudflare.api.account.{account}"
+api-scope = "com.cloudflare.api.account"
+
+[[resource-types]]
+id = "zone"
+key = "com.cloudflare.api.account.zone.{zone}"
+api-scope = "com.cloudflare.api.account.zone"
+
+[[products]]
+id = "ai-gateway"
+name = "AI Gateway"
+noun = "gateway"
+
+[[products]]
+id = "zero-trust"
+name = "Zero Trust"
+import-prefixes = ["Teams"]
+
+[[groups]]
+name = "AI Gateway Read"
+id = "4dc8917b4b40457d88d3035d5dadb054"
+product = "ai-gateway" # kept
+scopes = ["account"]
+
+[[groups]]
+name = "AI Gateway Write"
+label = "AI Gateway Edit"
+product = "ai-gateway"
+scopes = ["account"]
+
+[[groups]]
+name = "Teams Read"
+id = "3f376c8e6f764a938b848bd01c8995c4"
+product = "zero-trust"
+scopes = ["account"]
+"#;
+
+    fn listed(id: Option<&str>, name: &str, scopes: &[&str]) -> ListedGroup {
+        ListedGroup {
+            id: id.map(str::to_owned),
+            name: name.to_owned(),
+            scopes: scopes.iter().map(|scope| (*scope).to_owned()).collect(),
+        }
+    }
+
+    fn import(text: &str, listing: &[ListedGroup], prune: bool) -> ImportPlan {
+        plan(
+            text,
+            Path::new("caps.toml"),
+            listing,
+            Path::new("l.json"),
+            prune,
+        )
+        .unwrap()
+    }
+
+    const ACCOUNT: &str = "com.cloudflare.api.account";
+    const ZONE: &str = "com.cloudflare.api.account.zone";
+
+    #[test]
+    fn the_envelope_and_a_bare_array_are_read_and_unknown_fields_ignored() {
+        let envelope = r#"{"success": true, "errors": [], "messages": [], "result": [
+            {"id": "a1", "name": "DNS Read", "description": "d", "is_selectable": true, "scopes": ["com.cloudflare.api.account.zone"]}]}"#;
+        let bare = r#"[{"id": "a1", "name": "DNS Read", "category": "c", "scopes": ["com.cloudflare.api.account.zone"]}]"#;
+        let expected = vec![listed(Some("a1"), "DNS Read", &[ZONE])];
+        assert_eq!(
+            parse_listing(envelope, Path::new("l.json")).unwrap(),
+            expected
+        );
+        assert_eq!(parse_listing(bare, Path::new("l.json")).unwrap(), expected);
+        let failed = parse_listing(
+            r#"{"success": false, "errors": [{"code": 10000}], "result": null}"#,
+            Path::new("l.json"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            failed.to_string(),
+            "l.json: the listing reports `\"success\": false` (errors: [{\"code\":10000}])"
+        );
+        let twice = parse_listing(
+            r#"[{"id": "a", "name": "X Read", "scopes": ["s"]}, {"id": "a", "name": "Y Read", "scopes": ["s"]}]"#,
+            Path::new("l.json"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            twice.to_string(),
+            "l.json: result[1]: id `a` is listed twice (first at result[0])"
+        );
+    }
+
+    #[test]
+    fn a_listing_made_from_the_table_changes_nothing() {
+        let table = load_table(TABLE, "caps.toml").unwrap();
+        let listing = parse_listing(&listing_of(&table), Path::new("l.json")).unwrap();
+        let plan = import(TABLE, &listing, false);
+        assert!(plan.changes.is_empty());
+        assert_eq!(plan.text, TABLE);
+        assert_eq!(
+            plan.missing,
+            vec![Missing {
+                id: None,
+                name: "AI Gateway Write".into()
+            }],
+            "a group without an id cannot be listed, so it is reported as missing"
+        );
+    }
+
+    #[test]
+    fn the_embedded_table_round_trips_with_no_change() {
+        let table = load_table(CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN).unwrap();
+        let listing = parse_listing(&listing_of(&table), Path::new("l.json")).unwrap();
+        assert!(listing.len() >= 12, "the preset has ids: {}", listing.len());
+        let plan = import(CLOUDFLARE_CAPABILITIES, &listing, false);
+        assert_eq!(plan.changes, vec![]);
+        assert_eq!(plan.text, CLOUDFLARE_CAPABILITIES);
+    }
+
+    #[test]
+    fn the_embedded_table_is_up_to_date_with_its_listing_and_the_listing_restores_its_ids() {
+        let listing =
+            parse_listing(CLOUDFLARE_LISTING, Path::new("permission_groups.json")).unwrap();
+        assert_eq!(
+            import(CLOUDFLARE_CAPABILITIES, &listing, false).changes,
+            vec![]
+        );
+        // Without the ids, importing the listing writes them back where they were: the preset is what
+        // the import makes of the listing.
+        let mut stripped = CLOUDFLARE_CAPABILITIES.to_owned();
+        for group in &listing {
+            let line = format!("id = \"{}\"\n", group.id.as_deref().unwrap());
+            assert!(stripped.contains(&line), "{line}");
+            stripped = stripped.replace(&line, "");
+        }
+        let refreshed = import(&stripped, &listing, false);
+        assert_eq!(refreshed.changes.len(), listing.len());
+        assert!(
+            refreshed
+                .changes
+                .iter()
+                .all(|change| change.kind == ChangeKind::Identified)
+        );
+        assert_eq!(refreshed.text, CLOUDFLARE_CAPABILITIES);
+    }
+
+    #[test]
+    fn added_renamed_rescoped_and_identified_groups_are_written_and_a_second_import_changes_nothing()
+     {
+        let listing = vec![
+            listed(
+                Some("4dc8917b4b40457d88d3035d5dadb054"),
+                "AI Gateway Read",
+                &[ACCOUNT, ZONE],
+            ),
+            listed(
+                Some("6c8a3737f07f46369c1ea1f22138daaf"),
+                "AI Gateway Write",
+                &[ACCOUNT],
+            ),
+            listed(
+                Some("3f376c8e6f764a938b848bd01c8995c4"),
+                "Zero Trust Read",
+                &[ACCOUNT],
+            ),
+            listed(
+                Some("b33f02c6f7284e05a6f20741c0bb0567"),
+                "Teams Write",
+                &[ACCOUNT],
+            ),
+        ];
+        let first = import(TABLE, &listing, false);
+        let kinds: Vec<(ChangeKind, &str)> = first
+            .changes
+            .iter()
+            .map(|change| (change.kind, change.name.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (ChangeKind::Rescoped, "AI Gateway Read"),
+                (ChangeKind::Identified, "AI Gateway Write"),
+                (ChangeKind::Renamed, "Zero Trust Read"),
+                (ChangeKind::Added, "Teams Write"),
+            ]
+        );
+        assert_eq!(first.changes[3].product.as_deref(), Some("zero-trust"));
+        assert!(first.text.starts_with("# Comments survive."));
+        assert!(
+            first
+                .text
+                .contains("product = \"ai-gateway\" # kept\nscopes = [\"account\", \"zone\"]")
+        );
+        assert!(first.text.contains(
+            "name = \"AI Gateway Write\"\nid = \"6c8a3737f07f46369c1ea1f22138daaf\"\nlabel = \"AI Gateway Edit\""
+        ));
+        assert!(first.text.contains(
+            "name = \"Zero Trust Read\"\nid = \"3f376c8e6f764a938b848bd01c8995c4\"\nformer-names = [\"Teams Read\"]\nproduct"
+        ));
+        let second = import(&first.text, &listing, false);
+        assert_eq!(second.changes, vec![]);
+        assert_eq!(second.text, first.text);
+    }
+
+    #[test]
+    fn a_crlf_table_stays_crlf() {
+        let crlf = TABLE.replace('\n', "\r\n");
+        let listing = [listed(Some("b1"), "Teams Write", &[ACCOUNT])];
+        let plan = import(&crlf, &listing, false);
+        assert_eq!(plan.changes.len(), 1);
+        assert!(
+            !plan.text.replace("\r\n", "").contains('\n'),
+            "{:?}",
+            plan.text
+        );
+        assert!(plan.text.ends_with("name = \"Teams Write\"\r\nid = \"b1\"\r\nproduct = \"zero-trust\"\r\nscopes = [\"account\"]\r\n"));
+    }
+
+    #[test]
+    fn a_group_renamed_back_drops_the_former_name_it_takes_again() {
+        let renamed = import(
+            TABLE,
+            &[listed(
+                Some("3f376c8e6f764a938b848bd01c8995c4"),
+                "Zero Trust Read",
+                &[ACCOUNT],
+            )],
+            false,
+        );
+        let back = import(
+            &renamed.text,
+            &[listed(
+                Some("3f376c8e6f764a938b848bd01c8995c4"),
+                "Teams Read",
+                &[ACCOUNT],
+            )],
+            false,
+        );
+        assert!(back.text.contains("name = \"Teams Read\"\nid = \"3f376c8e6f764a938b848bd01c8995c4\"\nformer-names = [\"Zero Trust Read\"]"), "{}", back.text);
+    }
+
+    #[test]
+    fn unknown_scopes_are_errors_naming_them_and_missing_groups_are_pruned_only_on_request() {
+        let error = plan(
+            TABLE,
+            Path::new("caps.toml"),
+            &[listed(Some("x"), "X Read", &["com.example.gateway"])],
+            Path::new("l.json"),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "l.json: unknown scope `com.example.gateway` (group `X Read`): no resource type in caps.toml has `api-scope = \"com.example.gateway\"`; add one"
+        );
+        let listing = [listed(
+            Some("4dc8917b4b40457d88d3035d5dadb054"),
+            "AI Gateway Read",
+            &[ACCOUNT],
+        )];
+        let kept = import(TABLE, &listing, false);
+        assert_eq!(kept.changes, vec![]);
+        assert_eq!(kept.missing.len(), 2);
+        let pruned = import(TABLE, &listing, true);
+        assert_eq!(pruned.changes.len(), 2);
+        assert!(
+            pruned
+                .changes
+                .iter()
+                .all(|change| change.kind == ChangeKind::Removed)
+        );
+        assert!(!pruned.text.contains("Teams Read") && !pruned.text.contains("AI Gateway Write"));
+        assert!(load_table(&pruned.text, "caps.toml").is_ok());
+    }
+
+    #[test]
+    fn a_new_group_takes_the_longest_fitting_product_prefix() {
+        let table = load_table(CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN).unwrap();
+        let product =
+            |name: &str| product_for(&table, name).map(|index| table.products[index].id.as_str());
+        assert_eq!(product("AI Gateway Admin"), Some("ai-gateway"));
+        assert_eq!(product("Zero Trust PII Admin"), Some("zero-trust-pii"));
+        assert_eq!(product("AI Gatewayish Read"), None);
+        assert_eq!(product("日本 Read"), None);
+    }
+
+    fn arbitrary_listing() -> impl Strategy<Value = Vec<ListedGroup>> {
+        let ids = prop::sample::select(vec![
+            Some("4dc8917b4b40457d88d3035d5dadb054"),
+            Some("3f376c8e6f764a938b848bd01c8995c4"),
+            Some("6c8a3737f07f46369c1ea1f22138daaf"),
+            Some("b1"),
+            Some("b2"),
+            None,
+        ]);
+        let names = prop::sample::select(vec![
+            "AI Gateway Read",
+            "AI Gateway Write",
+            "AI Gateway Edit",
+            "Teams Read",
+            "Zero Trust Read",
+            "Teams Write",
+            "Ünïcode 日本 Run",
+            "Other Thing Read",
+        ]);
+        let scopes = prop::sample::subsequence(vec![ACCOUNT, ZONE], 1..=2);
+        prop::collection::vec((ids, names, scopes), 0..6).prop_map(|entries| {
+            let mut seen_ids = HashSet::new();
+            let mut seen_names = HashSet::new();
+            entries
+                .into_iter()
+                .filter(|(id, name, _)| {
+                    id.is_none_or(|id| seen_ids.insert(id)) && seen_names.insert(*name)
+                })
+                .map(|(id, name, scopes)| listed(id, name, &scopes))
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn a_second_import_of_any_listing_changes_nothing(listing in arbitrary_listing(), prune in any::<bool>()) {
+            // A listing may clash with the table (a name two ids claim); then nothing is written at all.
+            if let Ok(first) = plan(TABLE, Path::new("caps.toml"), &listing, Path::new("l.json"), prune) {
+                let second = import(&first.text, &listing, prune);
+                prop_assert_eq!(second.changes, vec![]);
+                prop_assert_eq!(second.text, first.text);
+            }
+        }
+    }
+}
