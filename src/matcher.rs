@@ -772,7 +772,11 @@ mod tests {
             for start in 0..words.len() {
                 for end in start..=words.len().min(start + 3) {
                     let name = &words[start..end];
-                    assert_eq!(fits(pattern, name), reference(pattern, name), "{pattern:?} {name:?}");
+                    assert_eq!(
+                        fits(pattern, name),
+                        reference(pattern, name),
+                        "{pattern:?} {name:?}"
+                    );
                 }
             }
         }
