@@ -78,3 +78,25 @@ fn removing_a_stale_directive_after_a_crlf_list_item_keeps_the_list() {
                 account-scoped]\r\nAI Gateway  Read\r\n- AIa single gateway.\n\nMore.\n";
     check_site(b'$', &[page, "", "", ""]);
 }
+
+/// Issue 8's own examples, through the fuzzers' oracle: the oracle must hold on each (and, on the code the
+/// issue was filed against, each of these failed it).
+#[test]
+fn issue_8_examples_hold_under_the_oracle() {
+    // A JSX comment with CJK in MDX: the parser range started inside `日`.
+    fix_roundtrip(0x00, "# T\n\n{/*日本*/}text\n\n- AI Gateway Run\n");
+    // Moving a misplaced call-out on a CRLF page glued `## Intro## Perms`.
+    let crlf = "# T\r\n\r\n:::note[AI Gateway tokens are account-scoped]\r\nAI Gateway permissions (AI Gateway \
+                Read/Edit/Run) are account-scoped only. A token cannot be restricted to a single gateway.\r\n:::\r\n\
+                \r\n## Intro\r\n\r\nText\r\n\r\n## Perms\r\n\r\n- AI Gateway Read\r\n- AI Gateway Run\r\n\r\n## Next\r\n";
+    for selector in [0x00, 0x01, 0x02] {
+        fix_roundtrip(selector, crlf);
+    }
+    // An ESM line after the section glued the call-out to the next heading (`:::## Next`); `Aside as A`
+    // is not `Aside`. Every form, MDX and Markdown.
+    let esm = "## Perms\n\n| AI Gateway Read | 日本 |\n| --- | --- |\n\nimport { Aside as A } from \"~/components\";\n\n## Next 😀\n";
+    for form in 0..6u8 {
+        fix_roundtrip(form << 2, esm);
+        fix_roundtrip((form << 2) | 0x01, esm);
+    }
+}
