@@ -1,7 +1,7 @@
 //! Command-line definitions (clap).
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -11,8 +11,20 @@ pub mod import;
 
 /// The subcommand names; any other first argument is read as a path for `check`.
 pub const SUBCOMMANDS: &[&str] = &[
-    "check", "fix", "mdbook", "rules", "explain", "table", "import", "help",
+    "check",
+    "fix",
+    "mdbook",
+    "rules",
+    "explain",
+    "table",
+    "import",
+    "completions",
+    "man",
+    "help",
 ];
+
+/// The options of the whole program (any other option belongs to `check`).
+const PROGRAM_OPTIONS: &[&str] = &["-h", "--help", "-V", "--version"];
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,6 +42,16 @@ pub const SUBCOMMANDS: &[&str] = &[
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output (`auto`: on a terminal; NO_COLOR, CLICOLOR_FORCE and FORCE_COLOR honoured)
+    #[arg(long, value_enum, global = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +84,13 @@ pub enum Command {
     Table(TableArgs),
     /// Refresh a capability table from the permission-groups API listing (JSON)
     Import(import::ImportArgs),
+    /// Print a shell completion script (e.g. `scope-lint completions bash > /etc/bash_completion.d/scope-lint`)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff; e.g. `scope-lint man > scope-lint.1 && man ./scope-lint.1`)
+    Man,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -75,19 +104,53 @@ pub struct SettingsArgs {
     pub capabilities: Option<PathBuf>,
 }
 
+/// Which rules run and which files are checked, for `check` and `fix`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SelectionArgs {
+    /// Run only these rules (codes or names, comma-separated), whatever the policy enables
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Also run these rules (codes or names), even when the policy turns them off
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules (codes or names)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Skip files matching this glob (repeatable; matched against the path relative to the policy's
+    /// directory, the path as shown and the file name; named files too)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Print only the findings (no summary line, no "nothing to fix")
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or directories to check (directories: every .md/.mdx below, .gitignore honoured)
+    /// Files or directories to check (directories: every .md/.mdx below, .gitignore honoured); `-` reads one
+    /// page from stdin
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub settings: SettingsArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Which findings make the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Print how many findings each rule reported instead of the findings (human and concise formats)
+    #[arg(long)]
+    pub statistics: bool,
+    /// The path of the page read from stdin (`-`): its dialect, how its includes resolve, the path reported
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Check only the pages changed since the merge base of REF and HEAD (plus uncommitted changes, and the
+    /// pages that include a changed partial); a changed capability table or policy checks everything
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -97,7 +160,9 @@ pub struct FixArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub settings: SettingsArgs,
-    /// Print a unified diff of the fixes and write nothing
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Print a unified diff of the fixes and write nothing; exit 1 when there is something to fix
     #[arg(long)]
     pub diff: bool,
 }
@@ -145,20 +210,31 @@ pub enum FailOn {
     Never,
 }
 
-/// The arguments with `check` inserted when the first one is a path. Arguments are OS strings: a path need
-/// not be UTF-8.
+/// The arguments with `check` inserted when they start (after any `--color`) with an existing path, `-`
+/// (stdin) or an option of `check`. Any other first word stays, so clap reports an unknown subcommand with
+/// a suggestion instead of checking a path that does not exist.
 pub fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
-    let Some(first) = args.get(1) else {
+    let mut index = 1;
+    while let Some(word) = args.get(index).map(|word| word.to_string_lossy()) {
+        match word.as_ref() {
+            "--color" => index += 2,
+            _ if word.starts_with("--color=") => index += 1,
+            _ => break,
+        }
+    }
+    let Some(first) = args.get(index) else {
         return args;
     };
-    let is_command = first
-        .to_str()
-        .is_some_and(|first| first.starts_with('-') || SUBCOMMANDS.contains(&first));
-    if is_command {
+    let text = first.to_string_lossy();
+    if SUBCOMMANDS.contains(&text.as_ref()) || PROGRAM_OPTIONS.contains(&text.as_ref()) {
+        return args;
+    }
+    let starts_check = text.starts_with('-') || Path::new(first).exists();
+    if !starts_check {
         return args;
     }
     let mut args = args;
-    args.insert(1, OsString::from("check"));
+    args.insert(index, OsString::from("check"));
     args
 }
 
@@ -166,28 +242,40 @@ pub fn with_default_command(args: Vec<OsString>) -> Vec<OsString> {
 mod tests {
     use super::*;
 
+    fn words(args: &[&str]) -> Vec<String> {
+        with_default_command(args.iter().map(OsString::from).collect())
+            .into_iter()
+            .map(|word| word.to_string_lossy().into_owned())
+            .collect()
+    }
+
     #[test]
-    fn a_first_argument_that_is_a_path_gets_check_in_front() {
-        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+    fn only_paths_and_check_options_imply_check() {
+        assert_eq!(words(&["s", "src"]), ["s", "check", "src"]);
+        assert_eq!(words(&["s", "-"]), ["s", "check", "-"]);
         assert_eq!(
-            with_default_command(args(&["scope-lint", "docs"])),
-            args(&["scope-lint", "check", "docs"])
+            words(&["s", "--format", "json", "src"]),
+            ["s", "check", "--format", "json", "src"]
         );
         assert_eq!(
-            with_default_command(args(&["scope-lint", "fix", "docs"])),
-            args(&["scope-lint", "fix", "docs"])
+            words(&["s", "--color", "never", "src"]),
+            ["s", "--color", "never", "check", "src"]
         );
-        assert_eq!(
-            with_default_command(args(&["scope-lint", "--version"])),
-            args(&["scope-lint", "--version"])
-        );
+        assert_eq!(words(&["s", "chekc", "src"]), ["s", "chekc", "src"]);
+        assert_eq!(words(&["s", "rules"]), ["s", "rules"]);
+        assert_eq!(words(&["s", "--help"]), ["s", "--help"]);
+        assert_eq!(words(&["s"]), ["s"]);
     }
 
     #[cfg(unix)]
     #[test]
     fn a_path_that_is_not_utf8_is_kept_as_it_is() {
         use std::os::unix::ffi::OsStringExt;
-        let path = OsString::from_vec(b"bad\xff.md".to_vec());
+        let dir = tempfile::tempdir().unwrap();
+        let mut name = dir.path().as_os_str().to_owned().into_vec();
+        name.extend_from_slice(b"/bad\xff.md");
+        let path = OsString::from_vec(name);
+        std::fs::write(&path, "# T\n").unwrap();
         let args = vec![OsString::from("scope-lint"), path.clone()];
         assert_eq!(
             with_default_command(args),

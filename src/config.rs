@@ -204,6 +204,9 @@ pub struct Policy {
     /// Where the policy came from, for messages.
     pub origin: String,
     pub exclude: GlobSet,
+    /// `--exclude` globs from the command line: matched against the path relative to `root`, the path as
+    /// shown and the file name, for walked and named files alike.
+    pub command_line_exclude: GlobSet,
     pub dialects: Vec<(GlobMatcher, Dialect)>,
     pub partials: PartialsPolicy,
     /// Severity per rule code; `None` turns the rule off.
@@ -440,6 +443,7 @@ fn compile(
         root: root.to_path_buf(),
         origin,
         exclude,
+        command_line_exclude: GlobSet::empty(),
         dialects,
         partials,
         severities,
@@ -542,13 +546,13 @@ fn severities(
         .map(|rule| (rule.code(), Some(rule.default_severity())))
         .collect();
     for (code, level) in rules {
-        let Some(rule) = RULES
-            .iter()
-            .find(|rule| rule.code().eq_ignore_ascii_case(code.get_ref()))
-        else {
+        let Some(rule) = crate::rules::find_rule(code.get_ref()) else {
+            let hint = crate::rules::closest_rule(code.get_ref())
+                .map(|known| format!("; did you mean `{known}`?"))
+                .unwrap_or_default();
             problems.push(
                 Some(code.span()),
-                format!("unknown rule `{}` in [rules]", code.get_ref()),
+                format!("unknown rule `{}` in [rules]{hint}", code.get_ref()),
             );
             continue;
         };
@@ -925,10 +929,19 @@ impl Policy {
         })
     }
 
+    /// The directory of the `scope-lint.toml` this policy was read from (its root), when it was read from a
+    /// file: the project `fix` may write partials in besides the paths given.
+    pub fn config_dir(&self) -> Option<&Path> {
+        Path::new(&self.origin)
+            .is_file()
+            .then_some(self.root.as_path())
+    }
+
     /// Why this policy cannot report a missing or stale call-out anywhere, when it requires none: it extends
-    /// no preset and has no `[[callouts]]` (an empty or `/dev/null` config), or it sets `callouts = []`.
+    /// no preset and has no `[[callouts]]` (an empty or `/dev/null` config), or it sets `callouts = []`, and
+    /// it names no `[reference]` pages either.
     pub fn requires_nothing(&self) -> Option<String> {
-        self.callouts.is_empty().then(|| {
+        (self.callouts.is_empty() && self.reference.pages.is_empty()).then(|| {
             format!(
                 "{}: the policy requires no call-outs (it extends no preset and has no [[callouts]]), so no page \
                  is checked for a missing, stale or misplaced call-out; add `extends = \"cloudflare\"` or a \
@@ -944,6 +957,15 @@ impl Policy {
 
     pub fn is_excluded(&self, relative: &Path) -> bool {
         self.exclude.is_match(relative)
+    }
+
+    /// Whether a `--exclude` glob matches the file (`relative` to the root, or `shown` as the user gave it).
+    pub fn is_excluded_by_command_line(&self, relative: &Path, shown: &Path) -> bool {
+        let set = &self.command_line_exclude;
+        !set.is_empty()
+            && (set.is_match(relative)
+                || set.is_match(shown)
+                || shown.file_name().is_some_and(|name| set.is_match(name)))
     }
 
     pub fn severity(&self, code: &str) -> Option<Severity> {
@@ -1069,7 +1091,7 @@ mod tests {
             .to_string();
         assert_eq!(
             message,
-            "scope-lint.toml:1:1: unknown key `extend` in the policy (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`, `reference`)\n\
+            "scope-lint.toml:1:1: unknown key `extend` in the policy; did you mean `extends`? (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`, `max-file-size`, `reference`)\n\
              scope-lint.toml:3:1: unknown rule `SL099` in [rules]",
             "an unknown key does not hide the other problems"
         );

@@ -13,7 +13,7 @@ use crate::doc::{Dialect, Page, SectionId};
 use crate::error::{Error, Result};
 use crate::lint::{Linter, Loader, PageInput};
 use crate::rules::facts::UnsatisfiedSection;
-use crate::rules::{Context, Edit, Finding, Fix};
+use crate::rules::{Context, Edit, EditKind, Finding, Fix};
 use crate::walk::{CheckRun, FsLoader};
 
 mod imports;
@@ -113,11 +113,13 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
                 file: None,
                 range: spot.offset..spot.offset,
                 replacement: format!("{newline}{newline}{moved}"),
+                kind: EditKind::Callout,
             },
             Edit {
                 file: None,
                 range: removal,
                 replacement,
+                kind: EditKind::Callout,
             },
         ],
     };
@@ -135,6 +137,7 @@ pub fn remove_callout(page: &Page, callout: usize) -> Option<Fix> {
             file: None,
             range,
             replacement,
+            kind: EditKind::Callout,
         }],
     };
     keeps_page_structure(page, &fix.edits).then_some(fix)
@@ -185,6 +188,7 @@ fn insertion(
         file: None,
         range: spot.offset..spot.offset,
         replacement: format!("{separator}{rendered}{trailer}"),
+        kind: EditKind::Callout,
     }];
     if !lands_as_callout(page, &edits[0]) {
         return None;
@@ -262,6 +266,7 @@ fn aside_import(page: &Page) -> Result<Option<Edit>, ()> {
             file: None,
             range: insert_at..insert_at,
             replacement: replacement.to_owned(),
+            kind: EditKind::Callout,
         }));
     }
     // After the front matter and the blank lines that follow it, so the import is a block of its own.
@@ -281,6 +286,7 @@ fn aside_import(page: &Page) -> Result<Option<Edit>, ()> {
         } else {
             format!("{newline}{statement}")
         },
+        kind: EditKind::Callout,
     }))
 }
 
@@ -991,6 +997,7 @@ mod tests {
             file: None,
             range,
             replacement: replacement.to_owned(),
+            kind: EditKind::Callout,
         }
     }
 

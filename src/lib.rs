@@ -6,6 +6,7 @@
 //! Data flows one way: paths (or mdBook's JSON) -> [`doc::source::SourceText`] -> [`doc::Page`] ->
 //! [`rules::facts::Facts`] -> [`rules::Finding`]s -> a report ([`report`]) and/or fixes ([`fix`]).
 
+pub mod changed;
 pub mod config;
 pub mod doc;
 pub mod error;

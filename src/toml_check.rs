@@ -143,6 +143,15 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_owned()
 }
 
+/// The allowed key closest to `unknown`, when one is close enough to be a typo of it.
+fn closest_key<'a>(unknown: &str, spec: &[(&'a str, KeySpec)]) -> Option<&'a str> {
+    spec.iter()
+        .map(|(known, _)| (strsim::levenshtein(unknown, known), *known))
+        .filter(|(distance, known)| *distance <= (known.len() / 3).max(1))
+        .min()
+        .map(|(_, known)| known)
+}
+
 fn check_table(
     table: &DeTable<'_>,
     spec: &[(&str, KeySpec)],
@@ -156,7 +165,10 @@ fn check_table(
             None => problems.push(
                 Some(key.span()),
                 format!(
-                    "unknown key `{name}` in {context} (expected one of: {})",
+                    "unknown key `{name}` in {context}{} (expected one of: {})",
+                    closest_key(name, spec)
+                        .map(|known| format!("; did you mean `{known}`?"))
+                        .unwrap_or_default(),
                     spec.iter()
                         .map(|(allowed, _)| format!("`{allowed}`"))
                         .collect::<Vec<_>>()

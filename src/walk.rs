@@ -47,7 +47,12 @@ pub fn discover(paths: &[PathBuf], linter: &Linter) -> (Vec<FileEntry>, Vec<Erro
             Ok(metadata) if metadata.is_dir() => {
                 walk_directory(path, linter, &mut files, &mut errors)
             }
-            Ok(_) => files.push(FileEntry { path: path.clone() }),
+            Ok(_) => {
+                let relative = relative_to_root(linter, path);
+                if !linter.policy().is_excluded_by_command_line(&relative, path) {
+                    files.push(FileEntry { path: path.clone() })
+                }
+            }
             Err(error) => errors.push(Error::io(path, error)),
         }
     }
@@ -80,9 +85,11 @@ fn walk_directory(
                             .iter()
                             .any(|known| extension.eq_ignore_ascii_case(known))
                     });
+                let relative = relative_to_root(linter, path);
                 if is_file
                     && wanted
-                    && !linter.policy().is_excluded(&relative_to_root(linter, path))
+                    && !linter.policy().is_excluded(&relative)
+                    && !linter.policy().is_excluded_by_command_line(&relative, path)
                 {
                     files.push(FileEntry {
                         path: path.to_path_buf(),
@@ -134,6 +141,17 @@ pub fn relative_to_root(linter: &Linter, path: &Path) -> PathBuf {
 
 /// Checks every file under `paths` in parallel.
 pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
+    check_paths_affected_by(paths, linter, None)
+}
+
+/// Like [`check_paths`], but when `changed` (canonical paths) is given, checks only the pages it names
+/// and the pages that include one of them, directly or through other included files. Every file under
+/// `paths` is still read, so what is a partial is decided on the whole tree.
+pub fn check_paths_affected_by(
+    paths: &[PathBuf],
+    linter: &Linter,
+    changed: Option<&HashSet<PathBuf>>,
+) -> CheckRun {
     let (files, mut errors) = discover(paths, linter);
     let loader = FsLoader::new(linter.policy());
     let limit = linter.policy().max_file_size;
@@ -167,6 +185,23 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
     errors.append(&mut graph.cycles);
     let included = std::mem::take(&mut graph.included);
     loader.set_graph(graph);
+    if let Some(changed) = changed {
+        let includes: Vec<Vec<PathBuf>> = texts
+            .par_iter()
+            .map(|(file, relative, text)| {
+                guard::page(&file.path, || {
+                    linter.included_files(text, &file.path, relative, &loader)
+                })
+                .unwrap_or_default()
+            })
+            .collect();
+        let affected = affected_pages(&texts, &includes, changed);
+        let mut index = 0;
+        texts.retain(|_| {
+            index += 1;
+            affected[index - 1]
+        });
+    }
     let files = texts.len();
     // Pages are parsed and checked one at a time; only the text of pages with findings is kept. A panic in
     // one page is that page's error: the others are still checked.
@@ -211,6 +246,66 @@ pub fn check_paths(paths: &[PathBuf], linter: &Linter) -> CheckRun {
     }
 }
 
+/// Which of the pages are in `changed` or include, directly or through other pages, a file in it.
+fn affected_pages(
+    texts: &[(FileEntry, PathBuf, String)],
+    includes: &[Vec<PathBuf>],
+    changed: &HashSet<PathBuf>,
+) -> Vec<bool> {
+    let canonical = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| file_key(path));
+    let keys: Vec<PathBuf> = texts
+        .iter()
+        .map(|(file, _, _)| canonical(&file.path))
+        .collect();
+    let includes: Vec<Vec<PathBuf>> = includes
+        .iter()
+        .map(|targets| targets.iter().map(|target| canonical(target)).collect())
+        .collect();
+    let mut affected_files = changed.clone();
+    let mut affected: Vec<bool> = keys.iter().map(|key| changed.contains(key)).collect();
+    // Each pass marks the pages that include a file marked in an earlier pass; a chain of includes
+    // takes one pass a link.
+    loop {
+        let mut grew = false;
+        for (index, targets) in includes.iter().enumerate() {
+            if !affected[index] && targets.iter().any(|target| affected_files.contains(target)) {
+                affected[index] = true;
+                affected_files.insert(keys[index].clone());
+                grew = true;
+            }
+        }
+        if !grew {
+            return affected;
+        }
+    }
+}
+
+/// Checks one page given as text (read from stdin). `path`, when given, decides its dialect, where its
+/// includes resolve from and the path reported; otherwise it is reported as `<stdin>`.
+pub fn check_text(text: String, path: Option<&Path>, linter: &Linter) -> CheckRun {
+    let loader = FsLoader::default();
+    let display = path.map_or_else(|| PathBuf::from("<stdin>"), Path::to_path_buf);
+    let relative = path.map_or_else(|| display.clone(), |path| relative_to_root(linter, path));
+    let report = linter.check(
+        PageInput {
+            display,
+            location: path,
+            relative: &relative,
+            text,
+            included: false,
+        },
+        &loader,
+    );
+    CheckRun {
+        reports: Some(report)
+            .filter(|report| !report.findings.is_empty())
+            .into_iter()
+            .collect(),
+        files: 1,
+        ..CheckRun::default()
+    }
+}
+
 /// Reads a Markdown/MDX file as text: binary files and invalid UTF-8 are errors naming the line; so are
 /// files that are not regular files or larger than [`DEFAULT_MAX_FILE_SIZE`].
 pub fn read_source(path: &Path) -> Result<String, Error> {
@@ -223,7 +318,8 @@ pub fn read_source_within(path: &Path, limit: u64) -> Result<String, Error> {
     decode(path, bytes)
 }
 
-fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
+/// Decodes a page's bytes (`path` names it in errors): binary files and invalid UTF-8 are errors.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     if let Some(index) = bytes.iter().position(|byte| *byte == 0) {
         let line = bytes[..index].iter().filter(|byte| **byte == b'\n').count() + 1;
         return Err(Error::invalid(

@@ -124,7 +124,11 @@ fn the_file_mode_survives_and_untouched_files_keep_their_mtime() {
 fn diff_writes_nothing() {
     let dir = temp_tree(&[("tokens.md", TABLE_PAGE.as_bytes())]);
     let output = scope_lint(dir.path(), &["fix", "--diff", "."]);
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a pending fix is exit 1 (a \"fixes pending\" gate)"
+    );
     let diff = String::from_utf8_lossy(&output.stdout);
     assert!(
         diff.starts_with("--- a/tokens.md\n+++ b/tokens.md\n"),

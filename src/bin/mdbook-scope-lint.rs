@@ -1,7 +1,7 @@
 //! `mdbook-scope-lint`: the preprocessor under the name mdBook runs for `[preprocessor.scope-lint]` when the
 //! table has no `command`. Same as `scope-lint mdbook`.
 
-use std::io;
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -13,17 +13,26 @@ fn main() -> ExitCode {
     let supports = match args.first().map(String::as_str) {
         Some("supports") => Some(args.get(1).cloned().unwrap_or_default()),
         Some("--help" | "-h") => {
-            println!(
+            let _ = writeln!(
+                io::stdout(),
                 "mdbook-scope-lint: the scope-lint mdBook preprocessor (run by `mdbook build`); see `scope-lint mdbook --help`"
             );
             return ExitCode::SUCCESS;
         }
         Some("--version" | "-V") => {
-            println!("mdbook-scope-lint {}", env!("CARGO_PKG_VERSION"));
+            let _ = writeln!(
+                io::stdout(),
+                "mdbook-scope-lint {}",
+                env!("CARGO_PKG_VERSION")
+            );
             return ExitCode::SUCCESS;
         }
         _ => None,
     };
+    if supports.is_none() && io::stdin().is_terminal() {
+        let _ = writeln!(io::stderr(), "error: {}", scope_lint::mdbook::TERMINAL_HELP);
+        return ExitCode::from(2);
+    }
     let status = scope_lint::mdbook::serve(
         supports.as_deref(),
         scope_lint::mdbook::PacedPipe::new(io::stdin().lock()),

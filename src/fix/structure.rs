@@ -11,7 +11,8 @@ use std::ops::Range;
 
 use super::imports::{self, Binding};
 use crate::doc::Page;
-use crate::rules::Edit;
+use crate::doc::source::SourceText;
+use crate::rules::{Edit, EditKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -61,9 +62,111 @@ struct Placed<'a> {
     fixed: Range<usize>,
 }
 
-/// Checks that `after` is `before` with `edits` adding or removing whole call-outs and nothing else.
+/// Checks that `after` is `before` with `edits` adding or removing whole call-outs ([`EditKind::Callout`])
+/// and rewriting text inside blocks that stay what they were ([`EditKind::Content`]), and nothing else.
 /// `edits` are the ones that turned `before`'s text into `after`'s (as [`super::apply_edits`] takes them).
+///
+/// Content edits are checked first, on their own: the page they give has the original's blocks, of the
+/// same kinds, levels and labels, in order. The call-out edits are then checked against that page.
 pub fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
+    let (content, callouts): (Vec<&Edit>, Vec<&Edit>) = edits
+        .iter()
+        .copied()
+        .partition(|edit| edit.kind == EditKind::Content);
+    if content.is_empty() {
+        return check_callouts(before, after, edits);
+    }
+    let middle_text =
+        super::apply_edits(before.text(), &content).map_err(|error| error.to_string())?;
+    let middle = Page::parse(
+        SourceText::new(before.source.path(), middle_text),
+        before.dialect,
+    );
+    same_blocks(before, &middle, &content)?;
+    let rebased: Vec<Edit> = callouts
+        .iter()
+        .map(|edit| rebased(edit, &content))
+        .collect();
+    let rebased: Vec<&Edit> = rebased.iter().collect();
+    check_callouts(&middle, after, &rebased)
+}
+
+/// `before` and `after` hold blocks of the same kinds, levels and labels, in the same order, but for the
+/// blocks that start inside what `content` replaces (a regenerated region's table is the region's own).
+fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), String> {
+    let mut sorted = content.to_vec();
+    sorted.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    let mut growth = 0isize;
+    let replaced: Vec<(Range<usize>, Range<usize>)> = sorted
+        .iter()
+        .map(|edit| {
+            let start = edit.range.start.saturating_add_signed(growth);
+            growth += edit.replacement.len() as isize - edit.range.len() as isize;
+            (edit.range.clone(), start..start + edit.replacement.len())
+        })
+        .collect();
+    let original: Vec<Block> = blocks(before)
+        .into_iter()
+        .filter(|block| {
+            !replaced
+                .iter()
+                .any(|(old, _)| inside(old, block.range.start))
+        })
+        .collect();
+    let rewritten: Vec<Block> = blocks(after)
+        .into_iter()
+        .filter(|block| {
+            !replaced
+                .iter()
+                .any(|(_, new)| inside(new, block.range.start))
+        })
+        .collect();
+    for index in 0..original.len().max(rewritten.len()) {
+        match (original.get(index), rewritten.get(index)) {
+            (Some(old), Some(new))
+                if old.kind == new.kind && old.level == new.level && old.label == new.label => {}
+            (Some(old), Some(new)) => {
+                return Err(format!(
+                    "{} would become {}",
+                    describe(old, before),
+                    describe(new, after)
+                ));
+            }
+            (Some(old), None) => {
+                return Err(format!(
+                    "{} is missing from the fixed page",
+                    describe(old, before)
+                ));
+            }
+            (None, Some(new)) => return Err(format!("{} would be added", describe(new, after))),
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}
+
+/// `edit`'s range moved by what the `content` edits before it add or remove.
+fn rebased(edit: &Edit, content: &[&Edit]) -> Edit {
+    let shift = |offset: usize| -> usize {
+        let growth: isize = content
+            .iter()
+            .filter(|other| {
+                other.range.end <= offset
+                    && !(other.range.is_empty()
+                        && other.range.start == offset
+                        && edit.range.is_empty())
+            })
+            .map(|other| other.replacement.len() as isize - other.range.len() as isize)
+            .sum();
+        offset.saturating_add_signed(growth)
+    };
+    Edit {
+        range: shift(edit.range.start)..shift(edit.range.end),
+        ..edit.clone()
+    }
+}
+
+fn check_callouts(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
     let edits = super::normalized(edits).map_err(|error| error.to_string())?;
     let placed = place(&edits);
     let original = blocks(before);
@@ -438,6 +541,7 @@ mod tests {
             file: None,
             range: at..at,
             replacement: text.to_owned(),
+            kind: EditKind::Callout,
         }
     }
 
@@ -446,6 +550,7 @@ mod tests {
             file: None,
             range,
             replacement: String::new(),
+            kind: EditKind::Callout,
         }
     }
 

@@ -28,6 +28,17 @@ use crate::rules::{Edit, Finding};
 use crate::walk::FsLoader;
 
 /// The mdBook versions whose protocol this preprocessor speaks.
+/// What `scope-lint mdbook` (and `mdbook-scope-lint`) say when stdin is a terminal instead of waiting.
+pub const TERMINAL_HELP: &str =
+    "the mdBook preprocessor reads mdBook's JSON on stdin; `mdbook build` runs it, \
+not a terminal. To set it up, add to book.toml:
+
+    [preprocessor.scope-lint]
+    command = \"scope-lint mdbook\"
+    before = [\"links\"]
+
+then run `mdbook build`. To check the book's sources from a terminal: `scope-lint check src/`";
+
 pub const SUPPORTED_MDBOOK: &str = ">=0.5.0, <0.6.0";
 
 /// The keys mdBook itself reads from a preprocessor table.
@@ -935,7 +946,7 @@ fn write_findings(outcome: &Outcome, diagnostics: &mut dyn Write) -> Result<()> 
         .iter()
         .map(|(source, findings)| FileFindings { source, findings })
         .collect();
-    report::human::write(diagnostics, &files, summary(outcome), false).map_err(diagnostics_error)
+    report::human::write(diagnostics, &files, summary(outcome), false, false).map_err(diagnostics_error)
 }
 
 fn diagnostics_error(error: std::io::Error) -> Error {

@@ -5,16 +5,35 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::escape::{escape, escape_lines_span, escape_path};
-use super::{FileFindings, Summary, plural};
+use super::{FileFindings, Report, Summary, plural};
 use crate::doc::source::SourceText;
 use crate::rules::{Finding, Severity};
 
-/// Writes every finding, then a one-line summary. `styled` turns on colour (strip it for pipes).
+/// The human report; `styled` turns on colour, `quiet` leaves out the summary line.
+pub struct Human {
+    pub styled: bool,
+    pub quiet: bool,
+}
+
+impl Report for Human {
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        files: &[FileFindings<'_>],
+        summary: Summary,
+    ) -> io::Result<()> {
+        write(out, files, summary, self.styled, self.quiet)
+    }
+}
+
+/// Writes every finding followed by a blank line (as rustc and ruff do), then a one-line summary unless
+/// `quiet`. `styled` turns on colour (strip it for pipes).
 pub fn write(
     out: &mut dyn Write,
     files: &[FileFindings<'_>],
     summary: Summary,
     styled: bool,
+    quiet: bool,
 ) -> io::Result<()> {
     let renderer = if styled {
         Renderer::styled()
@@ -23,8 +42,11 @@ pub fn write(
     };
     for file in files {
         for finding in file.findings {
-            writeln!(out, "{}", render(&renderer, file.source, finding))?;
+            writeln!(out, "{}\n", render(&renderer, file.source, finding))?;
         }
+    }
+    if quiet {
+        return Ok(());
     }
     writeln!(out, "{}", summary_line(summary))
 }

@@ -18,12 +18,26 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::escape::path_bytes;
-use super::{FileFindings, Summary};
+use super::{FileFindings, Report, Summary};
+
+/// The JSON report.
+pub struct Json;
+
+impl Report for Json {
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        files: &[FileFindings<'_>],
+        summary: Summary,
+    ) -> io::Result<()> {
+        write(out, files, summary)
+    }
+}
 
 pub const VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Document<'a> {
     version: u32,
     diagnostics: Vec<Diagnostic<'a>>,
     summary: Summary,
@@ -72,7 +86,7 @@ pub fn write(out: &mut dyn Write, files: &[FileFindings<'_>], summary: Summary) 
             });
         }
     }
-    let report = Report {
+    let report = Document {
         version: VERSION,
         diagnostics,
         summary,

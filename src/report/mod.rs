@@ -1,11 +1,23 @@
-//! Rendering findings: `human` (rustc-style snippets) and `json` (documented, versioned).
+//! Rendering findings, one file a format behind the [`Report`] trait: `human` (rustc-style snippets),
+//! `concise` (one line a finding), `json` (documented, versioned), `sarif` (SARIF 2.1.0) and `github`
+//! (workflow commands, plus a Markdown job summary). `statistics` counts findings per rule.
 
+pub mod concise;
 pub mod escape;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod statistics;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use crate::doc::source::SourceText;
 use crate::rules::{Finding, Severity};
+
+/// Where the guide's pages are published; rule pages are `rules/sl001.html` below it.
+pub const GUIDE_URL: &str = "https://scope-lint.github.io/scope-lint/";
 
 /// The findings of one file, with its text for snippets and positions.
 pub struct FileFindings<'a> {
@@ -37,13 +49,64 @@ impl Summary {
     }
 }
 
+/// One way of writing a run's findings.
+pub trait Report {
+    /// Writes every finding of `files` and, where the format has one, the summary.
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        files: &[FileFindings<'_>],
+        summary: Summary,
+    ) -> io::Result<()>;
+}
+
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// rustc-style diagnostics with source snippets (colour on a terminal, NO_COLOR respected).
     Human,
+    /// One line a finding: `path:line:col: CODE message` (for editors' problem matchers and grep).
+    Concise,
     /// One JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
     Json,
+    /// SARIF 2.1.0 (for code scanning: `github/codeql-action/upload-sarif`).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations); see `--format github` in the guide for the job summary.
+    Github,
+}
+
+/// The guide page of a rule.
+pub fn rule_url(code: &str) -> String {
+    format!("{GUIDE_URL}rules/{}.html", code.to_ascii_lowercase())
+}
+
+/// `path` as reports show it to tools that want paths relative to the working directory (SARIF, GitHub):
+/// an absolute path below `base` loses that prefix; separators become `/`.
+pub fn relative_path(path: &Path, base: Option<&Path>) -> String {
+    let shown: PathBuf = match base {
+        Some(base) if path.is_absolute() => path
+            .strip_prefix(base)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    };
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters and `/`, so a relative path is a valid
+/// relative URI reference (a `:` in the first segment would otherwise read as a scheme).
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
 }
 
 fn plural(count: usize, word: &str) -> String {
@@ -51,5 +114,28 @@ fn plural(count: usize, word: &str) -> String {
         format!("{count} {word}")
     } else {
         format!("{count} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_relative_uri_references() {
+        assert_eq!(
+            percent_encode_path("docs/a b,c:d.md"),
+            "docs/a%20b%2Cc%3Ad.md"
+        );
+        assert_eq!(percent_encode_path("docs/中.md"), "docs/%E4%B8%AD.md");
+        assert_eq!(
+            relative_path(Path::new("/repo/docs/a.md"), Some(Path::new("/repo"))),
+            "docs/a.md"
+        );
+        assert_eq!(relative_path(Path::new("./docs/a.md"), None), "docs/a.md");
+        assert_eq!(
+            relative_path(Path::new("/elsewhere/a.md"), Some(Path::new("/repo"))),
+            "/elsewhere/a.md"
+        );
     }
 }

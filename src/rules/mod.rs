@@ -85,6 +85,21 @@ pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
         .find(|rule| rule.code().eq_ignore_ascii_case(code_or_name) || rule.name() == code_or_name)
 }
 
+/// The code or name of the rule closest to `unknown` (a typo), when one is close enough to suggest.
+pub fn closest_rule(unknown: &str) -> Option<&'static str> {
+    let unknown = unknown.to_ascii_lowercase();
+    RULES
+        .iter()
+        .flat_map(|rule| [rule.code(), rule.name()])
+        .map(|known| {
+            let distance = strsim::levenshtein(&unknown, &known.to_ascii_lowercase());
+            (distance, known)
+        })
+        .filter(|(distance, known)| *distance <= (known.len() / 3).max(1))
+        .min()
+        .map(|(_, known)| known)
+}
+
 /// What a rule sees of one page.
 pub struct Context<'a> {
     pub table: &'a CapabilityTable,
@@ -128,6 +143,18 @@ pub struct Edit {
     pub file: Option<PathBuf>,
     pub range: Range<usize>,
     pub replacement: String,
+    pub kind: EditKind,
+}
+
+/// What an edit does to the page's block structure, which `fix` verifies before writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditKind {
+    /// Inserts or removes one whole call-out (or the `Aside` import it needs): the page's blocks are the
+    /// original's plus or minus exactly that call-out.
+    Callout,
+    /// Rewrites text inside existing blocks (a renamed group, a regenerated table, a table row): the page
+    /// keeps every block, of the same kind and level, in the same order.
+    Content,
 }
 
 impl Finding {
@@ -238,5 +265,8 @@ mod tests {
         assert_eq!(find_rule("sl003").unwrap().name(), "contradicting-claim");
         assert_eq!(find_rule("missing-callout").unwrap().code(), "SL001");
         assert!(find_rule("SL099").is_none());
+        assert_eq!(closest_rule("missing-calout"), Some("missing-callout"));
+        assert_eq!(closest_rule("SL01"), Some("SL001"));
+        assert_eq!(closest_rule("something-else-entirely"), None);
     }
 }

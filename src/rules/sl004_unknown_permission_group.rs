@@ -1,6 +1,6 @@
 //! SL004 unknown-permission-group: names the table does not know, and former names of renamed groups.
 
-use super::{Context, Edit, Finding, Fix, Rule, Severity};
+use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
 use crate::doc::{Page, TableBlock, UnitKind};
 use crate::matcher::normalize_name;
 
@@ -169,6 +169,7 @@ impl UnknownPermissionGroup {
                     file: None,
                     range: mention.span.clone(),
                     replacement: group.name.clone(),
+                    kind: EditKind::Content,
                 }],
             };
             out.push(

@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::suppression::{self, Reach, Suppression};
-use super::{Context, Edit, Finding, Fix, Rule, Severity};
+use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
 use crate::doc::{Page, TableBlock};
 use crate::lint::{Loader, resolve_include};
 use crate::table::{CapabilityTable, GroupIndex};
@@ -158,6 +158,7 @@ impl RowTarget {
             file: self.file.clone(),
             range: at..at,
             replacement,
+            kind: EditKind::Content,
         }
     }
 }

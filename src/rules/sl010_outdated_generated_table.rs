@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{Context, Edit, Finding, Fix, Rule, Severity};
+use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
 use crate::doc::Page;
 use crate::table::render;
 
@@ -191,6 +191,7 @@ impl OutdatedGeneratedTable {
                 file: None,
                 range: content,
                 replacement,
+                kind: EditKind::Content,
             }],
         };
         Some(

@@ -379,7 +379,7 @@ mod tests {
         assert_eq!(
             errors(text),
             "caps.toml:2:1: unknown key `colour` in the capability table (expected one of: `schema`, `resource-types`, `products`, `groups`)\n\
-             caps.toml:6:1: unknown key `noun2` in [[products]] (expected one of: `id`, `name`, `aliases`, `noun`, `import-prefixes`)"
+             caps.toml:6:1: unknown key `noun2` in [[products]]; did you mean `noun`? (expected one of: `id`, `name`, `aliases`, `noun`, `import-prefixes`)"
         );
     }
 
