@@ -946,7 +946,8 @@ fn write_findings(outcome: &Outcome, diagnostics: &mut dyn Write) -> Result<()> 
         .iter()
         .map(|(source, findings)| FileFindings { source, findings })
         .collect();
-    report::human::write(diagnostics, &files, summary(outcome), false, false).map_err(diagnostics_error)
+    report::human::write(diagnostics, &files, summary(outcome), false, false)
+        .map_err(diagnostics_error)
 }
 
 fn diagnostics_error(error: std::io::Error) -> Error {
