@@ -155,11 +155,14 @@ pub fn check_with(linter: &Linter, relative: &str, included: bool, text: String)
 // ---------------------------------------------------------------------------------------------------
 // An in-memory site: several files that include each other.
 
+/// A file as the loader parsed it (`None`: no such file).
+type Parsed = Option<Arc<Page>>;
+
 /// Files by path (relative to the policy root `.`), read through the [`Loader`] trait like `FsLoader`.
 #[derive(Default)]
 pub struct Site {
     pub files: BTreeMap<PathBuf, String>,
-    parsed: Mutex<HashMap<(PathBuf, Dialect), Option<Arc<Page>>>>,
+    parsed: Mutex<HashMap<(PathBuf, Dialect), Parsed>>,
     memo: LoaderMemo,
 }
 
