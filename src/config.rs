@@ -1092,7 +1092,7 @@ mod tests {
         assert_eq!(
             message,
             "scope-lint.toml:1:1: unknown key `extend` in the policy; did you mean `extends`? (expected one of: `extends`, `capabilities`, `exclude`, `dialects`, `partials`, `rules`, `render`, `callouts`, `max-file-size`, `reference`)\n\
-             scope-lint.toml:3:1: unknown rule `SL099` in [rules]",
+             scope-lint.toml:3:1: unknown rule `SL099` in [rules]; did you mean `SL009`?",
             "an unknown key does not hide the other problems"
         );
         let message = settings("extends = \"acme\"\n").unwrap_err().to_string();
