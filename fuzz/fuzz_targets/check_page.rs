@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     }];
     let summary = Summary::of(1, &files);
     let mut sink = Vec::new();
-    let _ = scope_lint::report::human::write(&mut sink, &files, summary, false);
+    let _ = scope_lint::report::human::write(&mut sink, &files, summary, false, false);
     sink.clear();
     let _ = scope_lint::report::json::write(&mut sink, &files, summary);
 });
