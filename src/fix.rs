@@ -35,7 +35,9 @@ pub fn insert_for_section(
     policy: &CalloutPolicy,
     section: &UnsatisfiedSection,
 ) -> Option<Fix> {
-    insert_for_sections(context, policy, &[section]).pop().flatten()
+    insert_for_sections(context, policy, &[section])
+        .pop()
+        .flatten()
 }
 
 /// [`insert_for_section`] for each of `sections`, in order. The insertions into the page itself are read
@@ -118,15 +120,19 @@ fn lands_together(page: &Page, insertions: &[&Edit]) -> Vec<bool> {
         .map(|callout| callout.range.start)
         .collect();
     starts.sort_unstable();
+    // Where each inserted text lies in the fixed page: after every insertion before it.
+    let mut order: Vec<usize> = (0..insertions.len()).collect();
+    order.sort_unstable_by_key(|&index| insertions[index].range.start);
+    let mut growth_before = vec![0; insertions.len()];
+    let mut growth = 0;
+    for index in order {
+        growth_before[index] = growth;
+        growth += insertions[index].replacement.len();
+    }
     insertions
         .iter()
-        .map(|edit| {
-            // Where the inserted text lies in the fixed page: after every insertion before it.
-            let growth: usize = insertions
-                .iter()
-                .filter(|other| other.range.start < edit.range.start)
-                .map(|other| other.replacement.len())
-                .sum();
+        .zip(growth_before)
+        .map(|(edit, growth)| {
             let start = edit.range.start + growth;
             let first = starts.partition_point(|&callout| callout < start);
             starts

@@ -26,6 +26,8 @@ pub struct SourceText {
     /// Whether the file started with a UTF-8 byte-order mark.
     pub bom: bool,
     line_starts: Vec<usize>,
+    /// The line ending new lines get (see [`SourceText::newline`]), found once: fixes ask for it per edit.
+    newline: &'static str,
 }
 
 impl SourceText {
@@ -36,7 +38,9 @@ impl SourceText {
             None => (raw, false),
         };
         let line_starts = line_starts(&text);
+        let newline = newline_of(&text);
         SourceText {
+            newline,
             path: path.into(),
             text,
             bom,
@@ -97,13 +101,7 @@ impl SourceText {
     /// The line ending to write into this file: `"\r\n"` when it has any, else `"\r"` when its lines end in
     /// a lone `\r`, else `"\n"`.
     pub fn newline(&self) -> &'static str {
-        if self.text.contains("\r\n") {
-            "\r\n"
-        } else if self.text.contains('\r') && !self.text.contains('\n') {
-            "\r"
-        } else {
-            "\n"
-        }
+        self.newline
     }
 
     /// The file's bytes as they should be written back: the BOM restored in front of `text`.
@@ -113,6 +111,17 @@ impl SourceText {
         } else {
             text.to_owned()
         }
+    }
+}
+
+/// `"\r\n"` when the text has any, `"\r"` when it ends its lines with a lone CR only, else `"\n"`.
+fn newline_of(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else if text.contains('\r') && !text.contains('\n') {
+        "\r"
+    } else {
+        "\n"
     }
 }
 

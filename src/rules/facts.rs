@@ -225,6 +225,9 @@ impl Gatherer<'_> {
     /// Tables and lists (outside call-outs) that name groups of a product with a call-out policy.
     fn listings(&self, page: &Page, mentions: &[Mention]) -> Vec<Listing> {
         let mut listings: Vec<Listing> = Vec::new();
+        // (anchor, product) -> index in `listings`: a page of many tables is not searched per mention.
+        let mut listing_of: std::collections::HashMap<(usize, usize, ProductIndex), usize> =
+            std::collections::HashMap::new();
         let listed = mentions
             .iter()
             .filter(|mention| mention.callout.is_none() && mention.leading);
@@ -243,23 +246,24 @@ impl Gatherer<'_> {
             if !policy.listing.contains(&kind) {
                 continue;
             }
-            match listings
-                .iter_mut()
-                .find(|listing| listing.anchor == anchor && listing.product == mention.product)
-            {
+            let key = (anchor.start, anchor.end, mention.product);
+            match listing_of.get(&key).map(|&index| &mut listings[index]) {
                 Some(listing) => {
                     if !listing.groups.contains(&mention.group) {
                         listing.groups.push(mention.group);
                     }
                 }
-                None => listings.push(Listing {
-                    product: mention.product,
-                    kind,
-                    section: page.section_at(anchor.start),
-                    anchor,
-                    groups: vec![mention.group],
-                    via: None,
-                }),
+                None => {
+                    listing_of.insert(key, listings.len());
+                    listings.push(Listing {
+                        product: mention.product,
+                        kind,
+                        section: page.section_at(anchor.start),
+                        anchor,
+                        groups: vec![mention.group],
+                        via: None,
+                    });
+                }
             }
         }
         listings
@@ -542,6 +546,8 @@ pub fn placement_status(
     placement_in_partial: bool,
 ) -> (Vec<UnsatisfiedSection>, Vec<usize>) {
     let mut unsatisfied: Vec<UnsatisfiedSection> = Vec::new();
+    // Section number -> its entry in `unsatisfied`, so a page of many sections is not searched per listing.
+    let mut entry_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for listing in facts
         .listings
         .iter()
@@ -550,9 +556,9 @@ pub fn placement_status(
         if listing.via.is_some() && placement_in_partial {
             continue;
         }
-        if let Some(existing) = unsatisfied
-            .iter_mut()
-            .find(|entry| entry.section == listing.section)
+        if let Some(existing) = entry_of
+            .get(&listing.section.0)
+            .map(|&entry| &mut unsatisfied[entry])
         {
             for group in &listing.groups {
                 if !existing.groups.contains(group) {
@@ -564,6 +570,7 @@ pub fn placement_status(
         if section_has_callout(page, facts, listing.section, index, policy.product) {
             continue;
         }
+        entry_of.insert(listing.section.0, unsatisfied.len());
         unsatisfied.push(UnsatisfiedSection {
             section: listing.section,
             listing: listing.clone(),
