@@ -12,6 +12,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
+use crate::prose::{Claim, Lexicon, Resource};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 
 /// Stands for an unresolved `{props.x}` placeholder in normalised text.
@@ -227,6 +228,8 @@ impl Writer<'_> {
     }
 
     fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
+        // `’` reads as `'`, `–` as `-`, NBSP and other Unicode spaces as a space.
+        let c = crate::prose::fold(c);
         if separator(c) {
             self.pending_space = !self.out.text.is_empty();
             return;
@@ -308,6 +311,10 @@ pub struct Matcher {
     /// The last word of every group name ("read", "write", "run", ...), per product.
     verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>>,
     pub claims: Vec<ClaimPattern>,
+    /// The word lists prose is read with (`src/prose.toml`).
+    pub lexicon: Lexicon,
+    /// What a claim about each account-only product with a noun restricts to (same order as `claims`).
+    pub resources: Vec<Resource>,
     /// The names of the products that have claims, as the table spells them (proper nouns), for raw text.
     claim_products: AhoCorasick,
     claim_product_of_pattern: Vec<ProductIndex>,
@@ -354,7 +361,13 @@ impl Matcher {
             .collect();
         let claim_products = build_automaton(claim_names.iter().map(|(name, _)| name.as_str()));
         let claim_product_of_pattern = claim_names.iter().map(|(_, product)| *product).collect();
+        let resources = claims
+            .iter()
+            .map(|claim| resource(table, claim.product))
+            .collect();
         Matcher {
+            lexicon: Lexicon::embedded(),
+            resources,
             claim_products,
             claim_product_of_pattern,
             automaton,
@@ -408,6 +421,16 @@ impl Matcher {
         products.sort_unstable();
         products.dedup();
         products
+    }
+
+    /// The claims about `product` (an account-only product with a noun) that stand in prose `text`, which
+    /// starts at byte `base` of its file; none for any other product.
+    pub fn prose_claims(&self, text: &str, base: usize, product: ProductIndex) -> Vec<Claim> {
+        self.claims
+            .iter()
+            .position(|claim| claim.product == product)
+            .map(|index| self.lexicon.claims(text, base, &self.resources[index]))
+            .unwrap_or_default()
     }
 
     /// The product a name belongs to.
@@ -618,6 +641,21 @@ fn word_fits(token: &str, word: &str) -> bool {
 const WILDCARD_STR: &str = "\u{2}";
 const _: () = assert!(WILDCARD_STR.len() == 1 && WILDCARD_STR.as_bytes()[0] == WILDCARD as u8);
 
+/// What a claim about `product` restricts to: its noun, its name and its groups' names.
+fn resource(table: &CapabilityTable, product: ProductIndex) -> Resource {
+    let entry = &table.products[product];
+    let groups = table
+        .groups
+        .iter()
+        .filter(|group| group.product == product)
+        .flat_map(|group| group.all_names());
+    Resource::new(
+        entry.noun.as_deref().unwrap_or(&entry.name),
+        &entry.name,
+        groups,
+    )
+}
+
 /// Claims that a token can be narrowed to one resource, for each account-only product with a noun.
 fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
     table
@@ -772,7 +810,11 @@ mod tests {
             for start in 0..words.len() {
                 for end in start..=words.len().min(start + 3) {
                     let name = &words[start..end];
-                    assert_eq!(fits(pattern, name), reference(pattern, name), "{pattern:?} {name:?}");
+                    assert_eq!(
+                        fits(pattern, name),
+                        reference(pattern, name),
+                        "{pattern:?} {name:?}"
+                    );
                 }
             }
         }

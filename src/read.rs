@@ -64,10 +64,7 @@ fn require_regular(path: &Path, metadata: &Metadata) -> Result<(), Error> {
     Err(Error::invalid(
         path,
         None,
-        format!(
-            "not a regular file ({}), not read",
-            describe_kind(metadata)
-        ),
+        format!("not a regular file ({}), not read", describe_kind(metadata)),
     ))
 }
 
@@ -134,7 +131,10 @@ mod tests {
         let error = read_regular_file(dir.path(), 10).unwrap_err().to_string();
         assert_eq!(
             error,
-            format!("{}: not a regular file (a directory), not read", dir.path().display())
+            format!(
+                "{}: not a regular file (a directory), not read",
+                dir.path().display()
+            )
         );
     }
 
@@ -158,8 +158,12 @@ mod tests {
     fn a_fifo_is_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pipe.md");
-        rustix::fs::mkfifoat(rustix::fs::CWD, &path, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR)
-            .unwrap();
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &path,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        )
+        .unwrap();
         // No writer ever opens the FIFO: a blocking open would never return.
         let error = read_regular_file(&path, 10).unwrap_err().to_string();
         assert_eq!(

@@ -11,8 +11,8 @@ use crate::doc::{Dialect, Page};
 use crate::error::{Error, describe_io};
 use crate::guard;
 use crate::include_graph::{CheckedPage, IncludeGraph};
-use crate::read::{DEFAULT_MAX_FILE_SIZE, read_regular_file};
 use crate::lint::{Linter, Loader, LoaderMemo, PageInput, PageReport, clean, file_key};
+use crate::read::{DEFAULT_MAX_FILE_SIZE, read_regular_file};
 
 /// The extensions a directory walk checks.
 pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];

@@ -110,7 +110,11 @@ fn error_fix_and_diff_lines_are_escaped() {
     assert_unforgeable(&diff.stdout);
     assert!(String::from_utf8_lossy(&diff.stdout).contains("fix\\nerror[SL999]: y.md"));
     // An unreadable input stops every write (see fix_safety.rs), so the binary page goes first.
-    std::fs::remove_file(dir.path().join(OsStr::from_bytes(b"bad\nerror[SL999]: x.md"))).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join(OsStr::from_bytes(b"bad\nerror[SL999]: x.md")),
+    )
+    .unwrap();
     let fix = scope_lint(dir.path(), &[OsStr::new("fix"), OsStr::new(".")]);
     assert_unforgeable(&fix.stdout);
     assert_unforgeable(&fix.stderr);

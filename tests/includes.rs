@@ -81,7 +81,11 @@ fn each_included_file_is_read_once_and_listed_once_per_include() {
         };
         let facts = gatherer.facts(&page, Some(path), &[]);
         // p1 .. p7, once each.
-        assert_eq!(loader.loads.load(Ordering::Relaxed), LEVELS - 1, "memo shared: {shared}");
+        assert_eq!(
+            loader.loads.load(Ordering::Relaxed),
+            LEVELS - 1,
+            "memo shared: {shared}"
+        );
         // One listing for each of the page's ten includes, each the leaf's table.
         assert_eq!(facts.listings.len(), 10, "memo shared: {shared}");
         for listing in &facts.listings {
@@ -110,7 +114,12 @@ fn the_page_gets_one_finding_for_its_section() {
     let findings: Vec<(&str, usize)> = report
         .findings
         .iter()
-        .map(|finding| (finding.code, report.source.position(finding.span.start).line))
+        .map(|finding| {
+            (
+                finding.code,
+                report.source.position(finding.span.start).line,
+            )
+        })
         .collect();
     assert_eq!(findings, vec![("SL001", 3)]);
     assert_eq!(loader.loads.load(Ordering::Relaxed), LEVELS - 1);

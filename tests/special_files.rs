@@ -59,7 +59,10 @@ fn a_fifo_in_a_walked_directory_is_skipped() {
     fifo(&dir.path().join("pipe.md"));
     let output = run(dir.path(), &["check", "."]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "no findings in 1 file\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "no findings in 1 file\n"
+    );
 }
 
 #[test]

@@ -248,7 +248,8 @@ impl FailedExpression {
         // The lowest depth from each byte to where the scan stopped.
         let mut lowest_from = vec![usize::MAX; depth_after.len() + 1];
         for offset in (0..depth_after.len()).rev() {
-            lowest_from[offset] = lowest_from[offset + 1].min(depth_after[offset].unwrap_or(usize::MAX));
+            lowest_from[offset] =
+                lowest_from[offset + 1].min(depth_after[offset].unwrap_or(usize::MAX));
         }
         let mut fails = vec![false; depth_after.len()];
         for (offset, before) in opens {
@@ -847,7 +848,11 @@ mod tests {
                     let failed = FailedExpression::trace(text, start);
                     for (pos, _) in text.match_indices('{') {
                         if failed.also_fails(pos) {
-                            assert_eq!(skip_expression(text, pos), None, "{text:?} from {start} at {pos}");
+                            assert_eq!(
+                                skip_expression(text, pos),
+                                None,
+                                "{text:?} from {start} at {pos}"
+                            );
                         }
                     }
                 }
@@ -860,10 +865,16 @@ mod tests {
         // One megabyte of `{`: scanning MAX_CONSTRUCT bytes for each would take 8 * 10^9 steps.
         let text = format!("# T\n\n{}\n\nText {{props.x}} here.\n", "{".repeat(1 << 20));
         let scan = scan(&text, Dialect::Mdx);
-        assert!(scan.masked.contains(&"{".repeat(1 << 20)), "the braces stay text");
+        assert!(
+            scan.masked.contains(&"{".repeat(1 << 20)),
+            "the braces stay text"
+        );
         let failed = FailedExpression::trace(&text, 5);
         assert!(failed.also_fails(6) && failed.also_fails(5 + MAX_CONSTRUCT - 1));
-        assert!(!failed.also_fails(5 + MAX_CONSTRUCT), "past the trace nothing is known");
+        assert!(
+            !failed.also_fails(5 + MAX_CONSTRUCT),
+            "past the trace nothing is known"
+        );
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! SL003 contradicting-claim.
 
 use super::{Context, Finding, Rule, Severity};
-use crate::matcher::{Mode, normalize};
 
 macro_rules! doc {
     () => {
@@ -81,24 +80,21 @@ impl Rule for ContradictingClaim {
         }
         let page = context.page;
         for unit in &page.units {
-            let prose = normalize(page.unit_text(unit), unit.range.start, Mode::Prose, &[]);
+            let text = page.unit_text(unit);
             for claim in &claims {
-                for found in claim.regex.find_iter(&prose.text) {
-                    if context.matcher.negated(&prose.text, found.range()) {
-                        continue;
-                    }
-                    let product = &context.table.products[claim.product].name;
-                    let span = prose.source_range(found.range(), page.text());
+                for found in context
+                    .matcher
+                    .prose_claims(text, unit.range.start, claim.product)
+                {
+                    let product = &context.table.products[claim.product];
+                    let noun = product.noun.as_deref().unwrap_or("resource");
                     let message = format!(
-                        "this claims a token can be narrowed to one {}, but {product} permissions are account-scoped only",
-                        context.table.products[claim.product]
-                            .noun
-                            .as_deref()
-                            .unwrap_or("resource")
+                        "this claims a token can be narrowed to one {noun}, but {} permissions are account-scoped only",
+                        product.name
                     );
-                    out.push(Finding::new(self, span, message).help(format!(
-                        "say that a token with {product} permissions reaches every {} in the account",
-                        context.table.products[claim.product].noun.as_deref().unwrap_or("resource")
+                    out.push(Finding::new(self, found.range, message).help(format!(
+                        "say that a token with {} permissions reaches every {noun} in the account",
+                        product.name
                     )));
                 }
             }
