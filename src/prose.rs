@@ -748,3 +748,300 @@ fn longest(tokens: &[Token], at: usize, list: &[Phrase]) -> Option<usize> {
         .map(Vec::len)
         .max()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gateway() -> Resource {
+        Resource::new(
+            "gateway",
+            "AI Gateway",
+            ["AI Gateway Read", "AI Gateway Run"].into_iter(),
+        )
+    }
+
+    fn file() -> LexiconFile {
+        toml::from_str(LEXICON).expect("src/prose.toml parses")
+    }
+
+    fn claims(text: &str) -> Vec<String> {
+        Lexicon::embedded()
+            .claims(text, 0, &gateway())
+            .into_iter()
+            .map(|claim| text[claim.range].to_owned())
+            .collect()
+    }
+
+    /// Asserts that `template` with `{}` replaced by each entry fires (or not).
+    fn each(entries: &[String], template: &str, fires: bool) {
+        let lexicon = Lexicon::embedded();
+        for entry in entries {
+            let text = template.replace("{}", entry);
+            let found = lexicon.claims(&text, 0, &gateway());
+            assert_eq!(!found.is_empty(), fires, "{text:?}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn every_restricting_verb_makes_a_claim() {
+        each(
+            &file().claim.restrict,
+            "The token is {} to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_credential_can_be_restricted() {
+        each(
+            &file().claim.credential,
+            "The {} can be scoped to a single gateway.",
+            true,
+        );
+        assert!(claims("The logs can be scoped to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_pronoun_stands_for_the_credential() {
+        each(
+            &file().claim.pronoun,
+            "Restrict {} to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_auxiliary_keeps_a_pronoun_the_subject() {
+        each(
+            &file().claim.auxiliary,
+            "They {} scoped to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_preposition_opens_the_resource() {
+        each(
+            &file().claim.preposition,
+            "Narrow the token {} a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_instance_word_names_an_instance() {
+        each(
+            &file().claim.instance,
+            "Scope the token to {} gateway.",
+            true,
+        );
+        assert!(claims("Scope the token to gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_universal_word_names_every_instance() {
+        each(
+            &file().claim.universal,
+            "Scope the token to {} gateway.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_naming_word_names_an_instance() {
+        each(
+            &file().claim.naming,
+            "Scope the token to gateway {} prod.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_whole_account_phrase_means_every_gateway() {
+        each(
+            &file().claim.whole_account,
+            "Tokens are scoped to the gateways {}.",
+            false,
+        );
+        assert_eq!(
+            claims("Tokens are scoped to the gateways you pick."),
+            ["scoped to the gateways"]
+        );
+    }
+
+    #[test]
+    fn every_compound_makes_a_claim() {
+        let file = file();
+        each(
+            &file.claim.compound_prefix,
+            "Create {}-gateway tokens.",
+            true,
+        );
+        each(
+            &file.claim.compound_suffix,
+            "Create gateway-{} tokens.",
+            true,
+        );
+        each(&file.claim.compound_head, "It offers per-gateway {}.", true);
+        assert!(claims("Turn on per-gateway logs and gateway-level access control.").is_empty());
+    }
+
+    #[test]
+    fn every_exclusive_verb_makes_a_claim() {
+        each(
+            &file().claim.exclusive,
+            "A token can only {} one gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_pre_negation_negates_what_follows() {
+        each(
+            &file().negation.pre,
+            "{} scope the token to a single gateway.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_post_negation_negates_what_comes_before() {
+        each(
+            &file().negation.post,
+            "Scoping the token to a single gateway {}.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_pseudo_negation_leaves_the_claim() {
+        each(
+            &file().negation.pseudo,
+            "You {} scope the token to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_termination_ends_a_negation() {
+        let file = file();
+        let negation = "Tokens cannot reach other accounts";
+        each(
+            &file.negation.termination,
+            &format!("{negation} {{}} scope the token to a single gateway."),
+            true,
+        );
+        each(
+            &file.negation.termination_after_comma,
+            &format!("{negation}, {{}} scope the token to a single gateway."),
+            true,
+        );
+        each(
+            &file.negation.termination_punctuation,
+            &format!("{negation} {{}} scope the token to a single gateway."),
+            true,
+        );
+        // A termination word between commas is an aside: the negation goes on.
+        assert!(claims("You cannot, however, scope a token to a single gateway.").is_empty());
+        // Without the comma, `which` restricts rather than adds.
+        assert!(claims("There is no setting which scopes a token to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_subordinate_clause_keeps_its_negation() {
+        each(
+            &file().negation.subordinator,
+            "{} tokens cannot reach other accounts, scope the token to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_modality_is_not_a_claim_of_today() {
+        let file = file();
+        each(
+            &file.modality.conditional,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        each(
+            &file.modality.future,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        each(
+            &file.modality.future,
+            "Scoping the token to a single gateway {}.",
+            false,
+        );
+        each(
+            &file.modality.reported,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        assert_eq!(
+            claims("If you need isolation, scope the token to a single gateway."),
+            ["scope the token to a single gateway"]
+        );
+        assert!(claims("Can a token be scoped to a single gateway?").is_empty());
+    }
+
+    #[test]
+    fn words_fold_typography_and_drop_markup() {
+        let text = "You can’t **scope** the [token](/t.md \"x\")[^1] to `my gw` — don’t\u{a0}ask. per‑gateway";
+        let (tokens, _) = tokenize(text, 0);
+        let words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "you",
+                "can't",
+                "scope",
+                "the",
+                "token",
+                "to",
+                "my gw",
+                "-",
+                "don't",
+                "ask",
+                ".",
+                "per-gateway"
+            ]
+        );
+        for token in &tokens {
+            assert!(
+                text.is_char_boundary(token.range.start) && text.is_char_boundary(token.range.end)
+            );
+        }
+        assert_eq!(tokens[6].kind, TokenKind::Code);
+        assert_eq!(&text[tokens[11].range.clone()], "per‑gateway");
+    }
+
+    #[test]
+    fn sentences_split_on_unicode_boundaries_but_not_in_code() {
+        // UAX #29 has no dictionary: ideographs are words one by one; a period before a lowercase word
+        // ("e.g. this") ends no sentence.
+        let text = "日本語。Scope the token to `a. B` now. Use e.g. this one?";
+        let sentences = sentences(text, 5);
+        let texts: Vec<Vec<&str>> = sentences
+            .iter()
+            .map(|sentence| sentence.iter().map(|token| token.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["日", "本", "語"],
+                vec!["scope", "the", "token", "to", "a. b", "now", "."],
+                vec!["use", "e.g", ".", "this", "one", "?"],
+            ]
+        );
+        assert_eq!(sentences[1][0].range.start, 5 + "日本語。".len());
+    }
+
+    #[test]
+    fn claim_ranges_are_source_bytes_next_to_multi_byte_text() {
+        let text = "🚀 ゲートウェイ: restrict the token to your gateway ✅.";
+        assert_eq!(claims(text), ["restrict the token to your gateway"]);
+    }
+}
