@@ -242,6 +242,7 @@ struct NegationWords {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct ModalityWords {
     conditional: Vec<String>,
+    counterfactual: Vec<String>,
     future: Vec<String>,
     reported: Vec<String>,
 }
@@ -279,6 +280,7 @@ pub struct Lexicon {
     termination_punctuation: Vec<String>,
     subordinator: Vec<Phrase>,
     conditional: Vec<Phrase>,
+    counterfactual: Vec<Phrase>,
     future: Vec<Phrase>,
     reported: Vec<Phrase>,
 }
@@ -316,6 +318,7 @@ impl Lexicon {
             termination_punctuation: negation.termination_punctuation,
             subordinator: phrases(&negation.subordinator),
             conditional: phrases(&modality.conditional),
+            counterfactual: phrases(&modality.counterfactual),
             future: phrases(&modality.future),
             reported: phrases(&modality.reported),
         }
@@ -604,6 +607,10 @@ impl Lexicon {
                 TokenKind::Punct => return None,
                 TokenKind::Word if phrase_at(tokens, at, &resource.name) => {
                     at += resource.name.len();
+                    // "a single AI Gateway": the product's name ends in its noun.
+                    if noun_at(tokens, at - 1, resource).is_some() {
+                        return marked.then_some(at - 1);
+                    }
                     continue;
                 }
                 TokenKind::Word if STOP_WORDS.contains(&token.text.as_str()) => return None,
@@ -642,9 +649,11 @@ impl Lexicon {
             }
             if at < claim.start
                 && let Some(from) = after(&self.conditional)
-                && !tokens[from..claim.start]
+                && (!tokens[from..claim.start]
                     .iter()
                     .any(|token| token.kind == TokenKind::Punct)
+                    || (from..claim.target)
+                        .any(|word| longest(tokens, word, &self.counterfactual).is_some()))
             {
                 return true;
             }
@@ -979,6 +988,15 @@ mod tests {
             &file.modality.reported,
             "{} you scope the token to a single gateway.",
             false,
+        );
+        each(
+            &file.modality.counterfactual,
+            "If scopes existed, you {} scope the token to a single gateway.",
+            false,
+        );
+        assert_eq!(
+            claims("If scopes exist, you can scope the token to a single AI Gateway."),
+            ["scope the token to a single AI Gateway"]
         );
         assert_eq!(
             claims("If you need isolation, scope the token to a single gateway."),
