@@ -1,5 +1,5 @@
 //! Compiled matchers, built once per run: permission-group and product names (aho-corasick over normalised
-//! text) and claims of per-resource scoping (regex).
+//! text) and the products whose prose is read for claims (see `crate::prose`).
 //!
 //! Names are matched on *name-normalised* text: lowercase, Markdown marks, punctuation such as `-`, `>`, `:`
 //! and link destinations removed, whitespace collapsed; so `**AI Gateway** > **Run**`, `AI Gateway - Read`
@@ -318,11 +318,7 @@ pub struct Matcher {
     /// The names of the products that have claims, as the table spells them (proper nouns), for raw text.
     claim_products: AhoCorasick,
     claim_product_of_pattern: Vec<ProductIndex>,
-    negation: Regex,
 }
-
-/// Words that deny or only report a claim: negations, and "claims that", "assume", "wrongly"...
-const NEGATION: &str = r"\b(?:no|not|cannot|can't|can ?not|isn't|aren't|doesn't|don't|won't|unable|without|neither|nor|never|unlike|claims?|claiming|assumes?|assuming|believes?|believing|wrongly|incorrectly|falsely|myth)\b|n't\b";
 
 impl Matcher {
     pub fn new(table: &CapabilityTable) -> Matcher {
@@ -375,7 +371,6 @@ impl Matcher {
             product_of_group: table.groups.iter().map(|group| group.product).collect(),
             verbs: verbs(table),
             claims,
-            negation: Regex::new(NEGATION).expect("valid regex"),
             names,
         }
     }
@@ -501,48 +496,6 @@ impl Matcher {
                 .flatten()
                 .any(|(known, _)| known == word)
     }
-
-    /// Whether the claim at `range` of prose-normalised `text` is negated: a negation inside it ("scoped
-    /// only: a token cannot be restricted to ..."), or before it in its sentence ("there is no way to scope
-    /// ..."), except in a leading subordinate clause ("If you don't share tokens, scope the token to ...").
-    pub fn negated(&self, text: &str, range: Range<usize>) -> bool {
-        let sentence_start = text[..range.start]
-            .rfind(['.', '!', '?', ';', ':'])
-            .map_or(0, |index| index + 1);
-        let main_clauses: Vec<&str> = text[sentence_start..range.start]
-            .split(',')
-            .filter(|clause| !starts_subordinate_clause(clause))
-            .collect();
-        main_clauses
-            .iter()
-            .any(|clause| self.negation.is_match(clause))
-            || self.negation.is_match(&text[range])
-    }
-}
-
-/// Whether a clause opens with a subordinating word, so its negation does not reach the main clause.
-fn starts_subordinate_clause(clause: &str) -> bool {
-    const OPENERS: &[&str] = &[
-        "if",
-        "when",
-        "whenever",
-        "unless",
-        "without",
-        "unlike",
-        "because",
-        "although",
-        "though",
-        "while",
-        "whereas",
-        "since",
-        "even if",
-        "even though",
-        "once",
-    ];
-    let clause = clause.trim_start();
-    OPENERS
-        .iter()
-        .any(|opener| starts_with_word(clause, opener))
 }
 
 /// Whether `text` starts with `word` followed by a space or nothing.
@@ -829,32 +782,25 @@ mod tests {
         assert!(claim.is_match("you can scope the token to a single gateway."));
         assert!(claim.is_match("create per-gateway tokens"));
         assert!(!claim.is_match("you can scope the token to a single bucket."));
-        let text = "there is no resource type to scope an api token to a single ai gateway.";
-        let found = claim.find(text).unwrap();
-        assert!(matcher.negated(text, found.range()));
-        let later = "permissions are account-scoped only: a token cannot be restricted to a single gateway.";
-        let found = claim.find(later).unwrap();
-        assert_eq!(&later[found.start()..found.start() + 6], "scoped");
-        assert!(
-            matcher.negated(later, found.range()),
-            "the negation sits inside the match"
-        );
+        let product = matcher.claims[0].product;
+        let fires = |text: &str| !matcher.prose_claims(text, 0, product).is_empty();
+        for sentence in [
+            "there is no resource type to scope an api token to a single ai gateway.",
+            "permissions are account-scoped only: a token cannot be restricted to a single gateway.",
+            "you cannot, however, scope a token to a single gateway.",
+            "turn on per-gateway access logs and gateway-level access control.",
+        ] {
+            assert!(!fires(sentence), "{sentence}");
+        }
         for sentence in [
             "if you don't want to share credentials, scope the token to a single gateway.",
             "without any extra setup, you can restrict a token to one gateway.",
             "unlike r2, ai gateway lets you scope tokens to a single gateway.",
             "you can never be too careful: scope the token to a single gateway.",
+            "scope the token to a single gateway.",
         ] {
-            let found = claim.find(sentence).unwrap();
-            assert!(!matcher.negated(sentence, found.range()), "{sentence}");
+            assert!(fires(sentence), "{sentence}");
         }
-        let however = "you cannot, however, scope a token to a single gateway.";
-        assert!(matcher.negated(however, claim.find(however).unwrap().range()));
-        assert!(
-            !claim.is_match("turn on per-gateway access logs and gateway-level access control.")
-        );
-        let claim_text = "scope the token to a single gateway.";
-        assert!(!matcher.negated(claim_text, claim.find(claim_text).unwrap().range()));
     }
 
     #[test]
