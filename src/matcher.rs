@@ -655,6 +655,21 @@ mod tests {
             "access apps and policies read"
         );
         assert_eq!(normalize_name("Pub/Sub Read"), "pub/sub read");
+        assert_eq!(normalize_name("AI Gateway – Read"), "ai gateway read");
+        assert_eq!(
+            normalize_name("AI\u{a0}Gateway\u{2009}—\u{202f}Run"),
+            "ai gateway run"
+        );
+    }
+
+    #[test]
+    fn prose_folds_typographic_apostrophes_quotes_and_dashes() {
+        let text = normalize_text(
+            "Tokens can’t be “scoped” – they’re account‑scoped",
+            Mode::Prose,
+            &[],
+        );
+        assert_eq!(text, "tokens can't be \"scoped\" - they're account-scoped");
     }
 
     #[test]
