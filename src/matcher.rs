@@ -1,5 +1,5 @@
 //! Compiled matchers, built once per run: permission-group and product names (aho-corasick over normalised
-//! text) and claims of per-resource scoping (regex).
+//! text) and the products whose prose is read for claims (see `crate::prose`).
 //!
 //! Names are matched on *name-normalised* text: lowercase, Markdown marks, punctuation such as `-`, `>`, `:`
 //! and link destinations removed, whitespace collapsed; so `**AI Gateway** > **Run**`, `AI Gateway - Read`
@@ -12,6 +12,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
+use crate::prose::{Claim, Lexicon, Resource};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 
 /// Stands for an unresolved `{props.x}` placeholder in normalised text.
@@ -227,6 +228,8 @@ impl Writer<'_> {
     }
 
     fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
+        // `’` reads as `'`, `–` as `-`, NBSP and other Unicode spaces as a space.
+        let c = crate::prose::fold(c);
         if separator(c) {
             self.pending_space = !self.out.text.is_empty();
             return;
@@ -308,14 +311,14 @@ pub struct Matcher {
     /// The last word of every group name ("read", "write", "run", ...), per product.
     verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>>,
     pub claims: Vec<ClaimPattern>,
+    /// The word lists prose is read with (`src/prose.toml`).
+    pub lexicon: Lexicon,
+    /// What a claim about each account-only product with a noun restricts to (same order as `claims`).
+    pub resources: Vec<Resource>,
     /// The names of the products that have claims, as the table spells them (proper nouns), for raw text.
     claim_products: AhoCorasick,
     claim_product_of_pattern: Vec<ProductIndex>,
-    negation: Regex,
 }
-
-/// Words that deny or only report a claim: negations, and "claims that", "assume", "wrongly"...
-const NEGATION: &str = r"\b(?:no|not|cannot|can't|can ?not|isn't|aren't|doesn't|don't|won't|unable|without|neither|nor|never|unlike|claims?|claiming|assumes?|assuming|believes?|believing|wrongly|incorrectly|falsely|myth)\b|n't\b";
 
 impl Matcher {
     pub fn new(table: &CapabilityTable) -> Matcher {
@@ -354,7 +357,13 @@ impl Matcher {
             .collect();
         let claim_products = build_automaton(claim_names.iter().map(|(name, _)| name.as_str()));
         let claim_product_of_pattern = claim_names.iter().map(|(_, product)| *product).collect();
+        let resources = claims
+            .iter()
+            .map(|claim| resource(table, claim.product))
+            .collect();
         Matcher {
+            lexicon: Lexicon::embedded(),
+            resources,
             claim_products,
             claim_product_of_pattern,
             automaton,
@@ -362,7 +371,6 @@ impl Matcher {
             product_of_group: table.groups.iter().map(|group| group.product).collect(),
             verbs: verbs(table),
             claims,
-            negation: Regex::new(NEGATION).expect("valid regex"),
             names,
         }
     }
@@ -408,6 +416,16 @@ impl Matcher {
         products.sort_unstable();
         products.dedup();
         products
+    }
+
+    /// The claims about `product` (an account-only product with a noun) that stand in prose `text`, which
+    /// starts at byte `base` of its file; none for any other product.
+    pub fn prose_claims(&self, text: &str, base: usize, product: ProductIndex) -> Vec<Claim> {
+        self.claims
+            .iter()
+            .position(|claim| claim.product == product)
+            .map(|index| self.lexicon.claims(text, base, &self.resources[index]))
+            .unwrap_or_default()
     }
 
     /// The product a name belongs to.
@@ -478,55 +496,6 @@ impl Matcher {
                 .flatten()
                 .any(|(known, _)| known == word)
     }
-
-    /// Whether the claim at `range` of prose-normalised `text` is negated: a negation inside it ("scoped
-    /// only: a token cannot be restricted to ..."), or before it in its sentence ("there is no way to scope
-    /// ..."), except in a leading subordinate clause ("If you don't share tokens, scope the token to ...").
-    pub fn negated(&self, text: &str, range: Range<usize>) -> bool {
-        // A sentence is read back at most MAX_SENTENCE bytes: a line of a thousand claims and no full
-        // stop would otherwise be read from its start for each claim.
-        let window =
-            crate::doc::source::floor_char_boundary(text, range.start.saturating_sub(MAX_SENTENCE));
-        let sentence_start = text[window..range.start]
-            .rfind(['.', '!', '?', ';', ':'])
-            .map_or(window, |index| window + index + 1);
-        let main_clauses: Vec<&str> = text[sentence_start..range.start]
-            .split(',')
-            .filter(|clause| !starts_subordinate_clause(clause))
-            .collect();
-        main_clauses
-            .iter()
-            .any(|clause| self.negation.is_match(clause))
-            || self.negation.is_match(&text[range])
-    }
-}
-
-/// How far back [`Matcher::negated`] looks for the start of a sentence, in bytes.
-const MAX_SENTENCE: usize = 1000;
-
-/// Whether a clause opens with a subordinating word, so its negation does not reach the main clause.
-fn starts_subordinate_clause(clause: &str) -> bool {
-    const OPENERS: &[&str] = &[
-        "if",
-        "when",
-        "whenever",
-        "unless",
-        "without",
-        "unlike",
-        "because",
-        "although",
-        "though",
-        "while",
-        "whereas",
-        "since",
-        "even if",
-        "even though",
-        "once",
-    ];
-    let clause = clause.trim_start();
-    OPENERS
-        .iter()
-        .any(|opener| starts_with_word(clause, opener))
 }
 
 /// Whether `text` starts with `word` followed by a space or nothing.
@@ -625,6 +594,21 @@ fn word_fits(token: &str, word: &str) -> bool {
 const WILDCARD_STR: &str = "\u{2}";
 const _: () = assert!(WILDCARD_STR.len() == 1 && WILDCARD_STR.as_bytes()[0] == WILDCARD as u8);
 
+/// What a claim about `product` restricts to: its noun, its name and its groups' names.
+fn resource(table: &CapabilityTable, product: ProductIndex) -> Resource {
+    let entry = &table.products[product];
+    let groups = table
+        .groups
+        .iter()
+        .filter(|group| group.product == product)
+        .flat_map(|group| group.all_names());
+    Resource::new(
+        entry.noun.as_deref().unwrap_or(&entry.name),
+        &entry.name,
+        groups,
+    )
+}
+
 /// Claims that a token can be narrowed to one resource, for each account-only product with a noun.
 fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
     table
@@ -671,6 +655,21 @@ mod tests {
             "access apps and policies read"
         );
         assert_eq!(normalize_name("Pub/Sub Read"), "pub/sub read");
+        assert_eq!(normalize_name("AI Gateway – Read"), "ai gateway read");
+        assert_eq!(
+            normalize_name("AI\u{a0}Gateway\u{2009}—\u{202f}Run"),
+            "ai gateway run"
+        );
+    }
+
+    #[test]
+    fn prose_folds_typographic_apostrophes_quotes_and_dashes() {
+        let text = normalize_text(
+            "Tokens can’t be “scoped” – they’re account‑scoped",
+            Mode::Prose,
+            &[],
+        );
+        assert_eq!(text, "tokens can't be \"scoped\" - they're account-scoped");
     }
 
     #[test]
@@ -727,20 +726,6 @@ mod tests {
                 .wildcard_groups(&format!("{WILDCARD} gateway thing"))
                 .is_empty()
         );
-    }
-
-    #[test]
-    fn a_sentence_is_read_back_a_bounded_length() {
-        let table = small_table();
-        let matcher = Matcher::new(&table);
-        let claim = "scope the token to a single gateway";
-        let near = format!("you cannot, 日本 {claim}");
-        let start = near.find(claim).unwrap();
-        assert!(matcher.negated(&near, start..start + claim.len()));
-        // The same negation further back than MAX_SENTENCE bytes, with no full stop between.
-        let far = format!("you cannot, {} {claim}", "日本 ".repeat(MAX_SENTENCE));
-        let start = far.find(claim).unwrap();
-        assert!(!matcher.negated(&far, start..start + claim.len()));
     }
 
     #[test]
@@ -812,32 +797,25 @@ mod tests {
         assert!(claim.is_match("you can scope the token to a single gateway."));
         assert!(claim.is_match("create per-gateway tokens"));
         assert!(!claim.is_match("you can scope the token to a single bucket."));
-        let text = "there is no resource type to scope an api token to a single ai gateway.";
-        let found = claim.find(text).unwrap();
-        assert!(matcher.negated(text, found.range()));
-        let later = "permissions are account-scoped only: a token cannot be restricted to a single gateway.";
-        let found = claim.find(later).unwrap();
-        assert_eq!(&later[found.start()..found.start() + 6], "scoped");
-        assert!(
-            matcher.negated(later, found.range()),
-            "the negation sits inside the match"
-        );
+        let product = matcher.claims[0].product;
+        let fires = |text: &str| !matcher.prose_claims(text, 0, product).is_empty();
+        for sentence in [
+            "there is no resource type to scope an api token to a single ai gateway.",
+            "permissions are account-scoped only: a token cannot be restricted to a single gateway.",
+            "you cannot, however, scope a token to a single gateway.",
+            "turn on per-gateway access logs and gateway-level access control.",
+        ] {
+            assert!(!fires(sentence), "{sentence}");
+        }
         for sentence in [
             "if you don't want to share credentials, scope the token to a single gateway.",
             "without any extra setup, you can restrict a token to one gateway.",
             "unlike r2, ai gateway lets you scope tokens to a single gateway.",
             "you can never be too careful: scope the token to a single gateway.",
+            "scope the token to a single gateway.",
         ] {
-            let found = claim.find(sentence).unwrap();
-            assert!(!matcher.negated(sentence, found.range()), "{sentence}");
+            assert!(fires(sentence), "{sentence}");
         }
-        let however = "you cannot, however, scope a token to a single gateway.";
-        assert!(matcher.negated(however, claim.find(however).unwrap().range()));
-        assert!(
-            !claim.is_match("turn on per-gateway access logs and gateway-level access control.")
-        );
-        let claim_text = "scope the token to a single gateway.";
-        assert!(!matcher.negated(claim_text, claim.find(claim_text).unwrap().range()));
     }
 
     #[test]

@@ -315,12 +315,15 @@ impl Gatherer<'_> {
                     .iter()
                     .any(|policy| policy.product == *product)
             });
+        // A call-out that says the product can now be narrowed to one resource says the opposite of
+        // account-only, whatever account-only phrase it also uses.
         let says_account_only = self
             .policy
             .callouts
             .iter()
             .enumerate()
             .filter(|(_, policy)| policy.accept.iter().any(|regex| regex.is_match(&prose)))
+            .filter(|(_, policy)| !self.callout_claims(page, callout, policy.product))
             .map(|(index, _)| index)
             .collect();
         CalloutReading {
@@ -331,6 +334,26 @@ impl Gatherer<'_> {
             prose,
             says_account_only,
         }
+    }
+
+    /// Whether the call-out's title or body claims a token can be narrowed to one of `product`'s resources.
+    fn callout_claims(
+        &self,
+        page: &Page,
+        callout: &crate::doc::Callout,
+        product: ProductIndex,
+    ) -> bool {
+        let title = callout
+            .title
+            .iter()
+            .map(|range| (&page.text()[range.clone()], range.start));
+        let body = std::iter::once((&page.masked[callout.body.clone()], callout.body.start));
+        title.chain(body).any(|(text, base)| {
+            !self
+                .matcher
+                .prose_claims(strip_alert_marker(text), base, product)
+                .is_empty()
+        })
     }
 
     fn includes(

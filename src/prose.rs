@@ -1,0 +1,1065 @@
+//! Reading prose the way a careful docs maintainer does, for SL003 and call-out recognition.
+//!
+//! Text is split into sentences (Unicode sentence boundaries) and words (Unicode word boundaries), with
+//! typographic apostrophes, quotes and dashes folded and inline code, link destinations, emphasis and
+//! footnote references taken out of the words. A *claim* is a relation in one sentence: a credential
+//! (token, key, permission, or a group name) restricted to an instance of a resource, through a verb of
+//! restricting ("scoped to your gateway"), a compound noun ("per-gateway tokens") or an exclusive use
+//! ("a token can only call one gateway"). A claim does not count when a negation reaches it (NegEx: pre- and
+//! post-triggers, pseudo-negations, termination terms), or when it is a question, a condition, a statement
+//! about the future or reported speech. Every word list is data: `src/prose.toml`.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The word lists, embedded.
+const LEXICON: &str = include_str!("prose.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    /// An inline code span (its text, without the backticks).
+    Code,
+    Punct,
+}
+
+/// One word, code span or punctuation mark, folded and lowercased, with its source byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub text: String,
+    pub range: Range<usize>,
+}
+
+/// Folds typographic characters to their ASCII reading: `’` is `'`, `–` is `-`, NBSP is a space.
+pub fn fold(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{FF07}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        c if c != ' ' && c.is_whitespace() => ' ',
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' => ' ',
+        c => c,
+    }
+}
+
+/// Characters a reader does not see at all (soft hyphens, joiners).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200C}' | '\u{200D}')
+}
+
+/// The sentences of `text` (which starts at byte `base` of its file), each as its tokens.
+pub fn sentences(text: &str, base: usize) -> Vec<Vec<Token>> {
+    let (tokens, masked) = tokenize(text, base);
+    let mut bounds: Vec<usize> = masked
+        .split_sentence_bound_indices()
+        .map(|(start, _)| base + start)
+        .collect();
+    bounds.push(base + text.len());
+    let mut sentences: Vec<Vec<Token>> = vec![Vec::new(); bounds.len().saturating_sub(1)];
+    let mut sentence = 0;
+    for token in tokens {
+        while sentence + 1 < bounds.len() - 1 && token.range.start >= bounds[sentence + 1] {
+            sentence += 1;
+        }
+        if let Some(holder) = sentences.get_mut(sentence) {
+            holder.push(token);
+        }
+    }
+    sentences.retain(|sentence| !sentence.is_empty());
+    sentences
+}
+
+/// The tokens of `text`, and the text with code spans, link destinations and footnote references replaced
+/// by `x` (same byte offsets), for sentence segmentation.
+pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
+    let mut tokens = Vec::new();
+    let mut masked = String::with_capacity(text.len());
+    let mut plain_start = 0;
+    let mut index = 0;
+    let bytes = text.as_bytes();
+    while index < text.len() {
+        let skipped = match bytes[index] {
+            b'`' => code_span(text, index),
+            b'[' if text[index + 1..].starts_with('^') => footnote(text, index),
+            b']' if text[index + 1..].starts_with('(') => link_destination(text, index),
+            _ => None,
+        };
+        let Some((end, code)) = skipped else {
+            index += 1;
+            continue;
+        };
+        words(&text[plain_start..index], base + plain_start, &mut tokens);
+        masked.push_str(&text[plain_start..index]);
+        if let Some(code) = code {
+            tokens.push(Token {
+                kind: TokenKind::Code,
+                text: code
+                    .trim()
+                    .chars()
+                    .map(fold)
+                    .collect::<String>()
+                    .to_lowercase(),
+                range: base + index..base + end,
+            });
+        }
+        masked.extend(std::iter::repeat_n('x', end - index));
+        plain_start = end;
+        index = end;
+    }
+    words(&text[plain_start..], base + plain_start, &mut tokens);
+    masked.push_str(&text[plain_start..]);
+    (tokens, masked)
+}
+
+/// An inline code span at `start`: its end, and its text.
+fn code_span(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+    let run = text[start..]
+        .bytes()
+        .take_while(|&byte| byte == b'`')
+        .count();
+    let fence = &text[start..start + run];
+    let after = start + run;
+    let mut search = after;
+    while let Some(found) = text[search..].find(fence) {
+        let at = search + found;
+        let end = at + text[at..].bytes().take_while(|&byte| byte == b'`').count();
+        if end - at == run {
+            return Some((end, Some(&text[after..at])));
+        }
+        search = end;
+    }
+    // An unclosed run of backticks is literal text: skip it as a mark.
+    Some((after, None))
+}
+
+/// A footnote reference `[^label]` at `start`.
+fn footnote(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+    let close = text[start..].find(']')?;
+    let label = &text[start + 2..start + close];
+    (!label.is_empty() && !label.contains(char::is_whitespace)).then_some((start + close + 1, None))
+}
+
+/// A link destination `](...)` at `start` (the link text before it is read as words).
+fn link_destination(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+    let close = text[start..].find(')')?;
+    (!text[start..start + close].contains('\n')).then_some((start + close + 1, None))
+}
+
+/// Appends the words and punctuation of plain text to `tokens`; hyphen-joined words stay one word.
+fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
+    for (start, segment) in text.split_word_bound_indices() {
+        let range = base + start..base + start + segment.len();
+        let folded: String = segment
+            .chars()
+            .filter(|&c| !invisible(c))
+            .map(fold)
+            .collect::<String>()
+            .to_lowercase();
+        if folded.chars().any(char::is_alphanumeric) {
+            let word = folded.trim_matches('_').to_owned();
+            push_word(tokens, word, range);
+        } else if let Some(mark) = folded.chars().next().filter(|c| ",;:?!.()-".contains(*c)) {
+            tokens.push(Token {
+                kind: TokenKind::Punct,
+                text: mark.to_string(),
+                range,
+            });
+        }
+    }
+}
+
+/// Pushes a word, joining it to `word-` right before it (`per-gateway`, `gateway‑scoped`).
+fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>) {
+    if let [.., before, hyphen] = tokens.as_slice()
+        && before.kind == TokenKind::Word
+        && hyphen.kind == TokenKind::Punct
+        && hyphen.text == "-"
+        && hyphen.range.start == before.range.end
+        && hyphen.range.end == range.start
+    {
+        tokens.pop();
+        let before = tokens.last_mut().expect("matched above");
+        before.text = format!("{}-{word}", before.text);
+        before.range.end = range.end;
+        return;
+    }
+    tokens.push(Token {
+        kind: TokenKind::Word,
+        text: word,
+        range,
+    });
+}
+
+/// A phrase: words to match in a row.
+type Phrase = Vec<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct LexiconFile {
+    claim: ClaimWords,
+    negation: NegationWords,
+    modality: ModalityWords,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ClaimWords {
+    restrict: Vec<String>,
+    credential: Vec<String>,
+    pronoun: Vec<String>,
+    auxiliary: Vec<String>,
+    preposition: Vec<String>,
+    instance: Vec<String>,
+    universal: Vec<String>,
+    modifiers: usize,
+    naming: Vec<String>,
+    whole_account: Vec<String>,
+    compound_prefix: Vec<String>,
+    compound_suffix: Vec<String>,
+    compound_head: Vec<String>,
+    exclusive: Vec<String>,
+    verb_reach: usize,
+    credential_reach: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct NegationWords {
+    pre: Vec<String>,
+    post: Vec<String>,
+    pseudo: Vec<String>,
+    termination: Vec<String>,
+    termination_after_comma: Vec<String>,
+    termination_punctuation: Vec<String>,
+    subordinator: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ModalityWords {
+    conditional: Vec<String>,
+    counterfactual: Vec<String>,
+    future: Vec<String>,
+    reported: Vec<String>,
+}
+
+fn phrases(list: &[String]) -> Vec<Phrase> {
+    list.iter()
+        .map(|entry| entry.split(' ').map(str::to_owned).collect())
+        .collect()
+}
+
+/// The compiled word lists.
+#[derive(Debug)]
+pub struct Lexicon {
+    restrict: Vec<Phrase>,
+    credential: Vec<Phrase>,
+    pronoun: Vec<Phrase>,
+    auxiliary: Vec<Phrase>,
+    preposition: Vec<Phrase>,
+    instance: Vec<Phrase>,
+    universal: Vec<Phrase>,
+    modifiers: usize,
+    naming: Vec<Phrase>,
+    whole_account: Vec<Phrase>,
+    compound_prefix: Vec<String>,
+    compound_suffix: Vec<String>,
+    compound_head: Vec<Phrase>,
+    exclusive: Vec<Phrase>,
+    verb_reach: usize,
+    credential_reach: usize,
+    pre: Vec<Phrase>,
+    post: Vec<Phrase>,
+    pseudo: Vec<Phrase>,
+    termination: Vec<Phrase>,
+    termination_after_comma: Vec<Phrase>,
+    termination_punctuation: Vec<String>,
+    subordinator: Vec<Phrase>,
+    conditional: Vec<Phrase>,
+    counterfactual: Vec<Phrase>,
+    future: Vec<Phrase>,
+    reported: Vec<Phrase>,
+}
+
+impl Lexicon {
+    /// The embedded word lists (`src/prose.toml`).
+    pub fn embedded() -> Lexicon {
+        let file: LexiconFile =
+            toml::from_str(LEXICON).expect("src/prose.toml is valid (a unit test parses it)");
+        let claim = file.claim;
+        let negation = file.negation;
+        let modality = file.modality;
+        Lexicon {
+            restrict: phrases(&claim.restrict),
+            credential: phrases(&claim.credential),
+            pronoun: phrases(&claim.pronoun),
+            auxiliary: phrases(&claim.auxiliary),
+            preposition: phrases(&claim.preposition),
+            instance: phrases(&claim.instance),
+            universal: phrases(&claim.universal),
+            modifiers: claim.modifiers,
+            naming: phrases(&claim.naming),
+            whole_account: phrases(&claim.whole_account),
+            compound_prefix: claim.compound_prefix,
+            compound_suffix: claim.compound_suffix,
+            compound_head: phrases(&claim.compound_head),
+            exclusive: phrases(&claim.exclusive),
+            verb_reach: claim.verb_reach,
+            credential_reach: claim.credential_reach,
+            pre: phrases(&negation.pre),
+            post: phrases(&negation.post),
+            pseudo: phrases(&negation.pseudo),
+            termination: phrases(&negation.termination),
+            termination_after_comma: phrases(&negation.termination_after_comma),
+            termination_punctuation: negation.termination_punctuation,
+            subordinator: phrases(&negation.subordinator),
+            conditional: phrases(&modality.conditional),
+            counterfactual: phrases(&modality.counterfactual),
+            future: phrases(&modality.future),
+            reported: phrases(&modality.reported),
+        }
+    }
+}
+
+/// What a claim restricts to: one product's resource noun, its name, and its groups' names.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The noun's words, lowercase ("gateway").
+    pub noun: Phrase,
+    /// The product name's words ("ai", "gateway"), read as modifiers of the noun.
+    pub name: Phrase,
+    /// The product's group names, each as words: a group name is a credential.
+    pub groups: Vec<Phrase>,
+}
+
+impl Resource {
+    pub fn new<'n>(noun: &str, name: &str, groups: impl Iterator<Item = &'n str>) -> Resource {
+        Resource {
+            noun: words_of(noun),
+            name: words_of(name),
+            groups: groups
+                .map(words_of)
+                .filter(|words| !words.is_empty())
+                .collect(),
+        }
+    }
+
+    /// The noun as one hyphenated word ("storage-bucket").
+    fn joined(&self) -> String {
+        self.noun.join("-")
+    }
+}
+
+/// The words of a short text, as the tokenizer reads them.
+pub fn words_of(text: &str) -> Phrase {
+    tokenize(text, 0)
+        .0
+        .into_iter()
+        .filter(|token| token.kind == TokenKind::Word)
+        .map(|token| token.text)
+        .collect()
+}
+
+/// A claim found in a sentence: the source range from the restricting word to the resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub range: Range<usize>,
+}
+
+/// A claim before negation: token indexes of where it starts, where the restricted-to phrase starts, and
+/// its last token.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    start: usize,
+    target: usize,
+    end: usize,
+}
+
+impl Lexicon {
+    /// The claims about `resource` in `text` (at byte `base` of its file) that stand: not negated, not a
+    /// question, condition, future or report.
+    pub fn claims(&self, text: &str, base: usize, resource: &Resource) -> Vec<Claim> {
+        let mut claims = Vec::new();
+        for sentence in sentences(text, base) {
+            let mut last_end = None;
+            for candidate in self.candidates(&sentence, resource) {
+                if last_end.is_some_and(|end| candidate.start <= end) {
+                    continue;
+                }
+                if self.blocked(&sentence, candidate) {
+                    continue;
+                }
+                last_end = Some(candidate.end);
+                claims.push(Claim {
+                    range: sentence[candidate.start].range.start..sentence[candidate.end].range.end,
+                });
+            }
+        }
+        claims
+    }
+
+    /// Every reading of the sentence as a claim, in order of where it starts.
+    fn candidates(&self, tokens: &[Token], resource: &Resource) -> Vec<Candidate> {
+        let mut found = Vec::new();
+        for at in 0..tokens.len() {
+            if let Some(length) = longest(tokens, at, &self.restrict) {
+                found.extend(self.verb_claim(tokens, at, length, resource));
+            }
+            found.extend(self.compound_claim(tokens, at, resource));
+            if tokens[at].text == "only" {
+                found.extend(self.exclusive_claim(tokens, at, resource));
+            }
+        }
+        found.sort_by_key(|candidate| (candidate.start, candidate.end));
+        found
+    }
+
+    /// "scope the token to a single gateway", "tokens are limited to `support-bot`", "scoped per gateway".
+    fn verb_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        length: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let reach = (verb + length + self.verb_reach).min(tokens.len());
+        for at in verb + length..reach {
+            let token = &tokens[at];
+            if token.kind == TokenKind::Punct && token.text != "," {
+                return None;
+            }
+            let end = if let Some(preposition) = longest(tokens, at, &self.preposition) {
+                self.instance(tokens, at + preposition, resource)
+            } else if token.text == "per" {
+                noun_at(tokens, at + 1, resource).map(|(end, _)| end)
+            } else if self.is_compound(&token.text, resource) {
+                Some(at)
+            } else if noun_at(tokens, at, resource).is_some_and(|(end, _)| {
+                tokens.get(end + 1).is_some_and(|next| next.text == "level")
+            }) {
+                noun_at(tokens, at, resource).map(|(end, _)| end + 1)
+            } else {
+                None
+            };
+            let Some(end) = end else { continue };
+            let object = &tokens[verb + length..at];
+            let pronoun = object
+                .iter()
+                .enumerate()
+                .any(|(index, _)| longest(object, index, &self.pronoun).is_some());
+            let before = verb.saturating_sub(self.credential_reach);
+            if pronoun
+                || self.pronoun_subject(tokens, verb)
+                || self.names_credential(&tokens[before..at], resource)
+            {
+                return Some(Candidate {
+                    start: verb,
+                    target: at,
+                    end,
+                });
+            }
+        }
+        None
+    }
+
+    /// "per-gateway tokens", "gateway-scoped keys", "tokens are gateway-level".
+    fn compound_claim(
+        &self,
+        tokens: &[Token],
+        at: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let (last, compound) = if self.is_compound(&tokens[at].text, resource) {
+            (at, true)
+        } else if self.compound_prefix.contains(&tokens[at].text) {
+            (noun_at(tokens, at + 1, resource)?.0, true)
+        } else if let Some((end, false)) = noun_at(tokens, at, resource) {
+            let suffix = tokens.get(end + 1)?;
+            (end + 1, self.compound_suffix.contains(&suffix.text))
+        } else {
+            (at, false)
+        };
+        if !compound {
+            return None;
+        }
+        let mut next = last + 1;
+        if tokens.get(next).is_some_and(|token| token.text == "api") {
+            next += 1;
+        }
+        let head = longest(tokens, next, &self.credential)
+            .or_else(|| longest(tokens, next, &self.compound_head));
+        if let Some(length) = head {
+            return Some(Candidate {
+                start: at,
+                target: at,
+                end: next + length - 1,
+            });
+        }
+        // "tokens are gateway-scoped": the compound as a predicate of a credential.
+        let copula = at.checked_sub(1).is_some_and(|before| {
+            ["is", "are", "be", "being", "been"].contains(&tokens[before].text.as_str())
+        });
+        let before = at.saturating_sub(self.credential_reach);
+        (copula && self.names_credential(&tokens[before..at], resource)).then_some(Candidate {
+            start: at,
+            target: at,
+            end: last,
+        })
+    }
+
+    /// "a token can only call one gateway".
+    fn exclusive_claim(
+        &self,
+        tokens: &[Token],
+        only: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let verb = only + 1;
+        let length = longest(tokens, verb, &self.exclusive)?;
+        let end = self.instance(tokens, verb + length, resource)?;
+        let before = only.saturating_sub(self.credential_reach);
+        self.names_credential(&tokens[before..only], resource)
+            .then_some(Candidate {
+                start: only,
+                target: verb + length,
+                end,
+            })
+    }
+
+    /// Whether a pronoun is the subject of the verb at `verb` ("they can now be scoped"): only auxiliaries
+    /// lie between.
+    fn pronoun_subject(&self, tokens: &[Token], verb: usize) -> bool {
+        let mut at = verb;
+        while at > 0 && longest(tokens, at - 1, &self.auxiliary) == Some(1) {
+            at -= 1;
+        }
+        at > 0 && longest(tokens, at - 1, &self.pronoun) == Some(1)
+    }
+
+    /// Whether `word` is a compound on the resource noun: `per-gateway`, `gateway-scoped`.
+    fn is_compound(&self, word: &str, resource: &Resource) -> bool {
+        let noun = resource.joined();
+        let plural = format!("{noun}s");
+        if let Some((prefix, rest)) = word.split_once('-')
+            && self.compound_prefix.iter().any(|known| known == prefix)
+            && (rest == noun || rest == plural)
+        {
+            return true;
+        }
+        word.strip_prefix(noun.as_str())
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|suffix| self.compound_suffix.iter().any(|known| known == suffix))
+    }
+
+    /// Whether `tokens` name a credential: a credential word or one of the product's group names.
+    fn names_credential(&self, tokens: &[Token], resource: &Resource) -> bool {
+        (0..tokens.len()).any(|at| {
+            longest(tokens, at, &self.credential).is_some()
+                || resource
+                    .groups
+                    .iter()
+                    .any(|group| phrase_at(tokens, at, group))
+        })
+    }
+
+    /// The last token of a phrase at `start` that names an instance (or a subset) of the resource: "a single
+    /// gateway", "your gateway", "the gateway named x", "`support-bot`", "one of your gateways".
+    fn instance(&self, tokens: &[Token], start: usize, resource: &Resource) -> Option<usize> {
+        let mut at = start;
+        if tokens
+            .get(at)
+            .is_some_and(|token| token.text == "only" || token.text == "just")
+        {
+            at += 1;
+        }
+        if longest(tokens, at, &self.universal).is_some() {
+            return None;
+        }
+        let mut marked = false;
+        if let Some(length) = longest(tokens, at, &self.instance) {
+            marked = true;
+            at += length;
+        }
+        let mut modifiers = self.modifiers;
+        while let Some(token) = tokens.get(at) {
+            if let Some((end, plural)) = noun_at(tokens, at, resource) {
+                if plural && longest(tokens, end + 1, &self.whole_account).is_some() {
+                    return None;
+                }
+                let named = tokens
+                    .get(end + 1)
+                    .is_some_and(|next| next.kind == TokenKind::Code)
+                    || longest(tokens, end + 1, &self.naming).is_some();
+                return (marked || named).then_some(end);
+            }
+            match token.kind {
+                TokenKind::Code => {
+                    // A named instance: "`support-bot` gateway", or a name that carries the noun.
+                    if token.text.contains(resource.noun.last()?.as_str()) {
+                        return Some(at);
+                    }
+                    marked = true;
+                }
+                TokenKind::Punct => return None,
+                TokenKind::Word if phrase_at(tokens, at, &resource.name) => {
+                    at += resource.name.len();
+                    // "a single AI Gateway": the product's name ends in its noun.
+                    if noun_at(tokens, at - 1, resource).is_some() {
+                        return marked.then_some(at - 1);
+                    }
+                    continue;
+                }
+                TokenKind::Word if STOP_WORDS.contains(&token.text.as_str()) => return None,
+                TokenKind::Word if modifiers == 0 => return None,
+                TokenKind::Word => modifiers -= 1,
+            }
+            at += 1;
+        }
+        None
+    }
+
+    /// Whether a negation or a modality reaches the claim, or the sentence is a question.
+    fn blocked(&self, tokens: &[Token], claim: Candidate) -> bool {
+        if tokens
+            .iter()
+            .rev()
+            .find(|token| token.kind == TokenKind::Punct && token.text != ")")
+            .is_some_and(|token| token.text == "?")
+        {
+            return true;
+        }
+        let mut at = 0;
+        while at < tokens.len() {
+            if let Some(length) = longest(tokens, at, &self.pseudo) {
+                at += length;
+                continue;
+            }
+            let after = |list: &[Phrase]| longest(tokens, at, list).map(|length| at + length);
+            if at < claim.target
+                && let Some(from) = after(&self.pre)
+                    .or_else(|| after(&self.reported))
+                    .or_else(|| after(&self.future))
+                && self.reaches(tokens, at, from, claim.target)
+            {
+                return true;
+            }
+            if at < claim.start
+                && let Some(from) = after(&self.conditional)
+                && (!tokens[from..claim.start]
+                    .iter()
+                    .any(|token| token.kind == TokenKind::Punct)
+                    || (from..claim.target)
+                        .any(|word| longest(tokens, word, &self.counterfactual).is_some()))
+            {
+                return true;
+            }
+            if at > claim.end
+                && (after(&self.post).is_some() || after(&self.future).is_some())
+                && self.open(tokens, claim.end + 1, at)
+            {
+                return true;
+            }
+            at += 1;
+        }
+        false
+    }
+
+    /// Whether a pre-trigger at `trigger` (ending before `from`) reaches the token at `target`: no
+    /// termination between, and not closed in a leading subordinate clause.
+    fn reaches(&self, tokens: &[Token], trigger: usize, from: usize, target: usize) -> bool {
+        if from >= target {
+            return true;
+        }
+        let clause_start = tokens[..trigger]
+            .iter()
+            .rposition(|token| token.kind == TokenKind::Punct)
+            .map_or(0, |index| index + 1);
+        let subordinate = longest(tokens, clause_start, &self.subordinator).is_some();
+        if subordinate && tokens[from..target].iter().any(|token| token.text == ",") {
+            return false;
+        }
+        self.open(tokens, from, target)
+    }
+
+    /// Whether no termination term or mark lies in `tokens[from..to]`.
+    fn open(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        (from..to).all(|at| {
+            let token = &tokens[at];
+            if token.kind == TokenKind::Punct {
+                return !self.termination_punctuation.contains(&token.text);
+            }
+            let after_comma = at > 0 && tokens[at - 1].text == ",";
+            let parenthetical =
+                after_comma && tokens.get(at + 1).is_some_and(|next| next.text == ",");
+            if longest(tokens, at, &self.termination).is_some() {
+                return parenthetical;
+            }
+            !(after_comma && longest(tokens, at, &self.termination_after_comma).is_some())
+        })
+    }
+}
+
+/// Words that end a noun phrase before its noun ("to the account and ...").
+const STOP_WORDS: &[&str] = &[
+    "to", "and", "or", "in", "of", "with", "for", "on", "at", "from", "by", "that", "which", "but",
+    "is", "are", "can", "not", "no", "than", "as", "if", "so",
+];
+
+/// The resource noun at `at`: its last token, and whether it is plural; `None` for a possessive
+/// ("gateway's") or another word.
+fn noun_at(tokens: &[Token], at: usize, resource: &Resource) -> Option<(usize, bool)> {
+    let (last, head) = resource.noun.split_last()?;
+    let words = tokens.get(at..at + resource.noun.len())?;
+    if !words[..head.len()]
+        .iter()
+        .zip(head)
+        .all(|(token, word)| token.kind == TokenKind::Word && &token.text == word)
+    {
+        return None;
+    }
+    let token = words.last()?;
+    if token.kind != TokenKind::Word {
+        return None;
+    }
+    let end = at + resource.noun.len() - 1;
+    let text = token.text.as_str();
+    if text == last {
+        Some((end, false))
+    } else if text
+        .strip_prefix(last.as_str())
+        .is_some_and(|rest| rest == "s" || rest == "es")
+    {
+        Some((end, true))
+    } else {
+        None
+    }
+}
+
+/// Whether `phrase` is at `tokens[at..]`, word for word.
+fn phrase_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool {
+    !phrase.is_empty()
+        && tokens.get(at..at + phrase.len()).is_some_and(|words| {
+            words
+                .iter()
+                .zip(phrase)
+                .all(|(token, word)| token.kind == TokenKind::Word && &token.text == word)
+        })
+}
+
+/// The length of the longest phrase of `list` at `tokens[at..]`.
+fn longest(tokens: &[Token], at: usize, list: &[Phrase]) -> Option<usize> {
+    list.iter()
+        .filter(|phrase| phrase_at(tokens, at, phrase))
+        .map(Vec::len)
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gateway() -> Resource {
+        Resource::new(
+            "gateway",
+            "AI Gateway",
+            ["AI Gateway Read", "AI Gateway Run"].into_iter(),
+        )
+    }
+
+    fn file() -> LexiconFile {
+        toml::from_str(LEXICON).expect("src/prose.toml parses")
+    }
+
+    fn claims(text: &str) -> Vec<String> {
+        Lexicon::embedded()
+            .claims(text, 0, &gateway())
+            .into_iter()
+            .map(|claim| text[claim.range].to_owned())
+            .collect()
+    }
+
+    /// Asserts that `template` with `{}` replaced by each entry fires (or not).
+    fn each(entries: &[String], template: &str, fires: bool) {
+        let lexicon = Lexicon::embedded();
+        for entry in entries {
+            let text = template.replace("{}", entry);
+            let found = lexicon.claims(&text, 0, &gateway());
+            assert_eq!(!found.is_empty(), fires, "{text:?}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn every_restricting_verb_makes_a_claim() {
+        each(
+            &file().claim.restrict,
+            "The token is {} to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_credential_can_be_restricted() {
+        each(
+            &file().claim.credential,
+            "The {} can be scoped to a single gateway.",
+            true,
+        );
+        assert!(claims("The logs can be scoped to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_pronoun_stands_for_the_credential() {
+        each(
+            &file().claim.pronoun,
+            "Restrict {} to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_auxiliary_keeps_a_pronoun_the_subject() {
+        each(
+            &file().claim.auxiliary,
+            "They {} scoped to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_preposition_opens_the_resource() {
+        each(
+            &file().claim.preposition,
+            "Narrow the token {} a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_instance_word_names_an_instance() {
+        each(
+            &file().claim.instance,
+            "Scope the token to {} gateway.",
+            true,
+        );
+        assert!(claims("Scope the token to gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_universal_word_names_every_instance() {
+        each(
+            &file().claim.universal,
+            "Scope the token to {} gateway.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_naming_word_names_an_instance() {
+        each(
+            &file().claim.naming,
+            "Scope the token to gateway {} prod.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_whole_account_phrase_means_every_gateway() {
+        each(
+            &file().claim.whole_account,
+            "Tokens are scoped to the gateways {}.",
+            false,
+        );
+        assert_eq!(
+            claims("Tokens are scoped to the gateways you pick."),
+            ["scoped to the gateways"]
+        );
+    }
+
+    #[test]
+    fn every_compound_makes_a_claim() {
+        let file = file();
+        each(
+            &file.claim.compound_prefix,
+            "Create {}-gateway tokens.",
+            true,
+        );
+        each(
+            &file.claim.compound_suffix,
+            "Create gateway-{} tokens.",
+            true,
+        );
+        each(&file.claim.compound_head, "It offers per-gateway {}.", true);
+        assert!(claims("Turn on per-gateway logs and gateway-level access control.").is_empty());
+    }
+
+    #[test]
+    fn every_exclusive_verb_makes_a_claim() {
+        each(
+            &file().claim.exclusive,
+            "A token can only {} one gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_pre_negation_negates_what_follows() {
+        each(
+            &file().negation.pre,
+            "{} scope the token to a single gateway.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_post_negation_negates_what_comes_before() {
+        each(
+            &file().negation.post,
+            "Scoping the token to a single gateway {}.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_pseudo_negation_leaves_the_claim() {
+        each(
+            &file().negation.pseudo,
+            "You {} scope the token to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_termination_ends_a_negation() {
+        let file = file();
+        let negation = "Tokens cannot reach other accounts";
+        each(
+            &file.negation.termination,
+            &format!("{negation} {{}} scope the token to a single gateway."),
+            true,
+        );
+        each(
+            &file.negation.termination_after_comma,
+            &format!("{negation}, {{}} scope the token to a single gateway."),
+            true,
+        );
+        each(
+            &file.negation.termination_punctuation,
+            &format!("{negation} {{}} scope the token to a single gateway."),
+            true,
+        );
+        // A termination word between commas is an aside: the negation goes on.
+        assert!(claims("You cannot, however, scope a token to a single gateway.").is_empty());
+        // Without the comma, `which` restricts rather than adds.
+        assert!(claims("There is no setting which scopes a token to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_subordinate_clause_keeps_its_negation() {
+        each(
+            &file().negation.subordinator,
+            "{} tokens cannot reach other accounts, scope the token to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_modality_is_not_a_claim_of_today() {
+        let file = file();
+        each(
+            &file.modality.conditional,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        each(
+            &file.modality.future,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        each(
+            &file.modality.future,
+            "Scoping the token to a single gateway {}.",
+            false,
+        );
+        each(
+            &file.modality.reported,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        each(
+            &file.modality.counterfactual,
+            "If scopes existed, you {} scope the token to a single gateway.",
+            false,
+        );
+        assert_eq!(
+            claims("If scopes exist, you can scope the token to a single AI Gateway."),
+            ["scope the token to a single AI Gateway"]
+        );
+        assert_eq!(
+            claims("If you need isolation, scope the token to a single gateway."),
+            ["scope the token to a single gateway"]
+        );
+        assert!(claims("Can a token be scoped to a single gateway?").is_empty());
+    }
+
+    #[test]
+    fn words_fold_typography_and_drop_markup() {
+        let text = "You can’t **scope** the [token](/t.md \"x\")[^1] to `my gw` — don’t\u{a0}ask. per‑gateway";
+        let (tokens, _) = tokenize(text, 0);
+        let words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "you",
+                "can't",
+                "scope",
+                "the",
+                "token",
+                "to",
+                "my gw",
+                "-",
+                "don't",
+                "ask",
+                ".",
+                "per-gateway"
+            ]
+        );
+        for token in &tokens {
+            assert!(
+                text.is_char_boundary(token.range.start) && text.is_char_boundary(token.range.end)
+            );
+        }
+        assert_eq!(tokens[6].kind, TokenKind::Code);
+        assert_eq!(&text[tokens[11].range.clone()], "per‑gateway");
+    }
+
+    #[test]
+    fn sentences_split_on_unicode_boundaries_but_not_in_code() {
+        // UAX #29 has no dictionary: ideographs are words one by one; a period before a lowercase word
+        // ("e.g. this") ends no sentence.
+        let text = "日本語。Scope the token to `a. B` now. Use e.g. this one?";
+        let sentences = sentences(text, 5);
+        let texts: Vec<Vec<&str>> = sentences
+            .iter()
+            .map(|sentence| sentence.iter().map(|token| token.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["日", "本", "語"],
+                vec!["scope", "the", "token", "to", "a. b", "now", "."],
+                vec!["use", "e.g", ".", "this", "one", "?"],
+            ]
+        );
+        assert_eq!(sentences[1][0].range.start, 5 + "日本語。".len());
+    }
+
+    #[test]
+    fn claim_ranges_are_source_bytes_next_to_multi_byte_text() {
+        let text = "🚀 ゲートウェイ: restrict the token to your gateway ✅.";
+        assert_eq!(claims(text), ["restrict the token to your gateway"]);
+    }
+}
