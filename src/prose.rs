@@ -386,11 +386,12 @@ impl Lexicon {
         let mut claims = Vec::new();
         for sentence in sentences(text, base) {
             let mut last_end = None;
+            let question = is_question(&sentence);
             for candidate in self.candidates(&sentence, resource) {
                 if last_end.is_some_and(|end| candidate.start <= end) {
                     continue;
                 }
-                if self.blocked(&sentence, candidate) {
+                if question || self.blocked_near(&sentence, candidate) {
                     continue;
                 }
                 last_end = Some(candidate.end);
@@ -622,16 +623,21 @@ impl Lexicon {
         None
     }
 
-    /// Whether a negation or a modality reaches the claim, or the sentence is a question.
+    /// [`Lexicon::blocked`] on the [`CLAIM_WINDOW`] tokens either side of the claim: a trigger further away
+    /// does not reach it, and a run-on "sentence" of thousands of claims is read once per claim, not whole.
+    fn blocked_near(&self, tokens: &[Token], claim: Candidate) -> bool {
+        let low = claim.start.saturating_sub(CLAIM_WINDOW);
+        let high = (claim.end + 1 + CLAIM_WINDOW).min(tokens.len());
+        let rebased = Candidate {
+            start: claim.start - low,
+            target: claim.target - low,
+            end: claim.end - low,
+        };
+        self.blocked(&tokens[low..high], rebased)
+    }
+
+    /// Whether a negation or a modality reaches the claim.
     fn blocked(&self, tokens: &[Token], claim: Candidate) -> bool {
-        if tokens
-            .iter()
-            .rev()
-            .find(|token| token.kind == TokenKind::Punct && token.text != ")")
-            .is_some_and(|token| token.text == "?")
-        {
-            return true;
-        }
         let mut at = 0;
         while at < tokens.len() {
             if let Some(length) = longest(tokens, at, &self.pseudo) {
@@ -701,6 +707,19 @@ impl Lexicon {
             !(after_comma && longest(tokens, at, &self.termination_after_comma).is_some())
         })
     }
+}
+
+/// How many tokens either side of a claim a negation or modality trigger is looked for in: far more than
+/// NegEx's window of a few words, and it bounds the reading of a run-on sentence.
+const CLAIM_WINDOW: usize = 64;
+
+/// Whether the sentence ends in a question mark (a closing parenthesis aside).
+fn is_question(tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .rev()
+        .find(|token| token.kind == TokenKind::Punct && token.text != ")")
+        .is_some_and(|token| token.text == "?")
 }
 
 /// Words that end a noun phrase before its noun ("to the account and ...").
