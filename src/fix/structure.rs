@@ -92,7 +92,8 @@ pub fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String>
 }
 
 /// `before` and `after` hold blocks of the same kinds, levels and labels, in the same order, but for the
-/// blocks that start inside what `content` replaces (a regenerated region's table is the region's own).
+/// tables that start inside what `content` replaces (a regenerated region's table is the region's own).
+/// A heading, list, code block, call-out or anything else a content edit adds or removes is refused.
 fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), String> {
     let mut sorted = content.to_vec();
     sorted.sort_by_key(|edit| (edit.range.start, edit.range.end));
@@ -108,17 +109,19 @@ fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), Str
     let original: Vec<Block> = blocks(before)
         .into_iter()
         .filter(|block| {
-            !replaced
-                .iter()
-                .any(|(old, _)| inside(old, block.range.start))
+            block.kind != Kind::Table
+                || !replaced
+                    .iter()
+                    .any(|(old, _)| inside(old, block.range.start))
         })
         .collect();
     let rewritten: Vec<Block> = blocks(after)
         .into_iter()
         .filter(|block| {
-            !replaced
-                .iter()
-                .any(|(_, new)| inside(new, block.range.start))
+            block.kind != Kind::Table
+                || !replaced
+                    .iter()
+                    .any(|(_, new)| inside(new, block.range.start))
         })
         .collect();
     for index in 0..original.len().max(rewritten.len()) {
@@ -554,7 +557,43 @@ mod tests {
         }
     }
 
+    fn rewrite(range: Range<usize>, text: &str) -> Edit {
+        Edit {
+            file: None,
+            range,
+            replacement: text.to_owned(),
+            kind: EditKind::Content,
+        }
+    }
+
     const PAGE: &str = "# 日本\n\n| a |\n| - |\n| b |\n\n## Next\n\nText.\n";
+
+    #[test]
+    fn a_content_edit_keeps_every_block_or_is_refused() {
+        let cell = PAGE.find("| b |").unwrap() + 2..PAGE.find("| b |").unwrap() + 3;
+        let renamed = rewrite(cell.clone(), "Zero Trust Read 🙂");
+        assert_eq!(checked(PAGE, &[renamed], Dialect::Markdown), Ok(()));
+        let row_end = PAGE.find("| b |").unwrap() + 5;
+        let row = rewrite(row_end..row_end, "\n| c 日本 |");
+        assert_eq!(checked(PAGE, &[row], Dialect::Markdown), Ok(()));
+        let heading = rewrite(cell, "b |\n\n## Injected");
+        assert!(
+            checked(PAGE, &[heading], Dialect::Markdown)
+                .unwrap_err()
+                .contains("heading")
+        );
+    }
+
+    #[test]
+    fn a_callout_insertion_after_a_content_edit_is_checked_where_it_lands() {
+        let cell = PAGE.find("| b |").unwrap() + 2..PAGE.find("| b |").unwrap() + 3;
+        let at = PAGE.find("\n\n## Next").unwrap();
+        let edits = [
+            rewrite(cell, "a much longer 名前"),
+            insert(at, "\n\n> [!NOTE]\n> Scope 🙂 note."),
+        ];
+        assert_eq!(checked(PAGE, &edits, Dialect::Markdown), Ok(()));
+    }
 
     #[test]
     fn a_callout_between_blocks_passes() {
