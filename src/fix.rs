@@ -557,7 +557,15 @@ fn reindent(text: &str, indent: &str, newline: &str) -> String {
 /// other, each taking the blank line between them) merged into one; any other overlap is an error.
 fn normalized(edits: &[&Edit]) -> Result<Vec<Edit>> {
     let mut sorted: Vec<&Edit> = edits.to_vec();
-    sorted.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    // At one spot, text rewritten in place (a table's new row) comes before a call-out inserted there, so
+    // the call-out follows the table instead of splitting it.
+    sorted.sort_by_key(|edit| {
+        (
+            edit.range.start,
+            edit.range.end,
+            edit.kind == EditKind::Callout,
+        )
+    });
     sorted.dedup_by(|a, b| a.range == b.range && a.replacement == b.replacement);
     let mut merged: Vec<Edit> = Vec::with_capacity(sorted.len());
     for edit in sorted {

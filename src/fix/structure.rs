@@ -148,17 +148,13 @@ fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), Str
     Ok(())
 }
 
-/// `edit`'s range moved by what the `content` edits before it add or remove.
+/// `edit`'s range moved by what the `content` edits before it add or remove (an insertion at the same spot
+/// comes first: see [`super::normalized`]).
 fn rebased(edit: &Edit, content: &[&Edit]) -> Edit {
     let shift = |offset: usize| -> usize {
         let growth: isize = content
             .iter()
-            .filter(|other| {
-                other.range.end <= offset
-                    && !(other.range.is_empty()
-                        && other.range.start == offset
-                        && edit.range.is_empty())
-            })
+            .filter(|other| other.range.end <= offset)
             .map(|other| other.replacement.len() as isize - other.range.len() as isize)
             .sum();
         offset.saturating_add_signed(growth)

@@ -124,10 +124,8 @@ pub struct RowTarget {
     pub file: Option<PathBuf>,
     /// Each data row's first cell (lowercase) and where its line starts, when the rows are (mostly) sorted.
     pub sorted: Option<Vec<(String, usize)>>,
-    /// Where a row goes after the last one.
+    /// Where a row goes after the last one: the end of the last row's text, before its line ending.
     pub end: usize,
-    /// Whether the text ends right after the last row without a line break.
-    pub needs_break: bool,
     pub columns: usize,
     pub indent: String,
     pub line_ending: &'static str,
@@ -150,8 +148,7 @@ impl RowTarget {
         );
         let replacement = match before {
             Some(_) => format!("{row}{}", self.line_ending),
-            None if self.needs_break => format!("{}{row}", self.line_ending),
-            None => format!("{row}{}", self.line_ending),
+            None => format!("{}{row}", self.line_ending),
         };
         let at = before.unwrap_or(self.end);
         Edit {
@@ -258,9 +255,18 @@ fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarg
         .last()
         .and_then(|row| row.last())
         .map_or(table.range.end, |&unit| page.units[unit].range.end);
-    let (end, needs_break) = match text[last_cell..].find('\n') {
-        Some(at) => (last_cell + at + 1, false),
-        None => (text.len(), true),
+    // After the last row's text, before its line ending: a call-out inserted at the end of the section lands
+    // there too, and the row must stay above it, in the table.
+    let end = match text[last_cell..].find('\n') {
+        Some(at) => {
+            let line_end = last_cell + at;
+            if text[..line_end].ends_with('\r') {
+                line_end - 1
+            } else {
+                line_end
+            }
+        }
+        None => text.len(),
     };
     let last_line = rows
         .last()
@@ -280,7 +286,6 @@ fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarg
         file,
         sorted,
         end,
-        needs_break,
         columns,
         indent,
         line_ending: if text.contains("\r\n") { "\r\n" } else { "\n" },
