@@ -14,7 +14,7 @@ use cli::{
     TableArgs, TableFormat,
 };
 use scope_lint::config::{self, SettingsSource};
-use scope_lint::report::escape::{escape, escape_path};
+use scope_lint::report::escape::{escape, escape_lines, escape_path};
 use scope_lint::report::{self, FileFindings, Format, Report, Summary};
 use scope_lint::rules::{Finding, RULES, Severity, find_rule};
 use scope_lint::walk::{self, CheckRun, FsLoader};
@@ -446,17 +446,6 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
         FailOn::Error,
         remaining.iter().flat_map(|file| file.findings),
     ))
-}
-
-/// `text` with each line escaped; the line breaks (`\n`, `\r\n`) that end lines are kept.
-fn escape_lines(text: &str) -> String {
-    text.split_inclusive('\n')
-        .map(|line| {
-            let body = line.strip_suffix('\n').unwrap_or(line);
-            let body = body.strip_suffix('\r').unwrap_or(body);
-            format!("{}{}", escape(body), &line[body.len()..])
-        })
-        .collect()
 }
 
 /// A unified diff with removed lines red and added lines green, when `color`.

@@ -95,16 +95,10 @@ pub fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String>
 /// tables that start inside what `content` replaces (a regenerated region's table is the region's own).
 /// A heading, list, code block, call-out or anything else a content edit adds or removes is refused.
 fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), String> {
-    let mut sorted = content.to_vec();
-    sorted.sort_by_key(|edit| (edit.range.start, edit.range.end));
-    let mut growth = 0isize;
-    let replaced: Vec<(Range<usize>, Range<usize>)> = sorted
-        .iter()
-        .map(|edit| {
-            let start = edit.range.start.saturating_add_signed(growth);
-            growth += edit.replacement.len() as isize - edit.range.len() as isize;
-            (edit.range.clone(), start..start + edit.replacement.len())
-        })
+    let content = super::normalized(content).map_err(|error| error.to_string())?;
+    let replaced: Vec<(Range<usize>, Range<usize>)> = place(&content)
+        .into_iter()
+        .map(|placed| (placed.edit.range.clone(), placed.fixed))
         .collect();
     let original: Vec<Block> = blocks(before)
         .into_iter()

@@ -34,6 +34,17 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
+/// `text` with each line escaped; the line breaks (`\n`, `\r\n`) that end lines are kept.
+pub fn escape_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let body = body.strip_suffix('\r').unwrap_or(body);
+            format!("{}{}", escape(body), &line[body.len()..])
+        })
+        .collect()
+}
+
 /// Whole lines of a page escaped, their line breaks kept (a lone `\r`, which ends a line, becomes `\n`),
 /// with `span` (a byte range of `lines`) moved to the same characters in the result.
 pub fn escape_lines_span(lines: &str, span: Range<usize>) -> (Cow<'_, str>, Range<usize>) {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::suppression::{self, Reach, Suppression};
 use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
+use crate::doc::source::{line_end, line_start};
 use crate::doc::{Page, TableBlock};
 use crate::lint::{Loader, resolve_include};
 use crate::table::{CapabilityTable, GroupIndex};
@@ -235,7 +236,6 @@ fn included_table(
 
 fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarget {
     let text = page.text();
-    let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |at| at + 1);
     let rows: Vec<(String, usize)> = table
         .rows
         .iter()
@@ -245,7 +245,7 @@ fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarg
             let range = page.units[unit].range.clone();
             (
                 text[range.clone()].trim().to_lowercase(),
-                line_start(range.start),
+                line_start(text, range.start),
             )
         })
         .collect();
@@ -257,20 +257,10 @@ fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarg
         .map_or(table.range.end, |&unit| page.units[unit].range.end);
     // After the last row's text, before its line ending: a call-out inserted at the end of the section lands
     // there too, and the row must stay above it, in the table.
-    let end = match text[last_cell..].find('\n') {
-        Some(at) => {
-            let line_end = last_cell + at;
-            if text[..line_end].ends_with('\r') {
-                line_end - 1
-            } else {
-                line_end
-            }
-        }
-        None => text.len(),
-    };
+    let end = line_end(text, last_cell);
     let last_line = rows
         .last()
-        .map_or(line_start(table.range.start), |row| row.1);
+        .map_or(line_start(text, table.range.start), |row| row.1);
     let indent: String = text[last_line..]
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
@@ -288,7 +278,7 @@ fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarg
         end,
         columns,
         indent,
-        line_ending: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        line_ending: page.source.newline(),
     }
 }
 
