@@ -9,9 +9,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::config::CONFIG_FILE;
 use crate::error::{Error, describe_io};
 use crate::lint::Linter;
+use crate::policy::CONFIG_FILE;
 use crate::walk::{self, CheckRun};
 
 /// The changed files of a repository, as canonical paths of files that still exist.

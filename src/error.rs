@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::doc::source::Position;
-use crate::report::escape::{escape, escape_path};
+use crate::text::escape::{escape, escape_path};
 
 /// One problem in an input file, with its position when known.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,24 +1,62 @@
-//! Fixes: planning the edits (insert, move, remove a call-out), applying them to text, and writing files
-//! safely (only the edited bytes change; atomic rename; nothing written when the re-check fails).
+//! Fixes: the rules' [`FixIntent`]s made into byte edits (insert, move, remove a call-out), edits applied to
+//! text and checked to keep the page's block structure, and files written safely (only the edited bytes
+//! change; atomic rename). Planning a whole run's fixes and re-checking the fixed pages is
+//! [`crate::walk::fix_plan`], above the engine.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use crate::config::CalloutPolicy;
 use crate::doc::callout::{self, CalloutForm, NewCallout};
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page, SectionId};
 use crate::error::{Error, Result};
-use crate::lint::{Linter, Loader, PageInput};
-use crate::rules::facts::UnsatisfiedSection;
-use crate::rules::{Context, Edit, EditKind, Finding, Fix};
-use crate::walk::{CheckRun, FsLoader};
+use crate::facts::UnsatisfiedSection;
+use crate::policy::CalloutPolicy;
+use crate::rules::{Context, Edit, EditKind, Finding, Fix, FixIntent};
 
 mod imports;
 mod structure;
 mod write;
+
+/// Turns the findings' [`FixIntent`]s into byte edits ([`Finding::fix`]); an intent that cannot be made into
+/// edits that keep the page's structure leaves the finding without a fix. The insertions into one page are
+/// made together ([`insert_for_sections`]), so a page with many sections lacking the call-out costs one parse.
+pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
+    let mut sections: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (index, finding) in findings.iter_mut().enumerate() {
+        let Some(intent) = finding.intent.take() else {
+            continue;
+        };
+        let callout_policy = |callout: usize| &context.policy.callouts[callout];
+        finding.fix = match &intent {
+            FixIntent::InsertInSection { callout, .. } => {
+                sections.entry(*callout).or_default().push(index);
+                finding.intent = Some(intent);
+                continue;
+            }
+            FixIntent::InsertInPage { callout, heading } => {
+                insert_for_page(context, callout_policy(*callout), heading.as_deref())
+            }
+            FixIntent::MoveCallout { callout, to } => move_callout(context, *callout, *to),
+            FixIntent::RemoveCallout { callout } => remove_callout(context.page, *callout),
+        };
+    }
+    for (callout, indexes) in sections {
+        let lacking: Vec<&UnsatisfiedSection> = indexes
+            .iter()
+            .filter_map(|&index| match &findings[index].intent {
+                Some(FixIntent::InsertInSection { section, .. }) => Some(section),
+                _ => None,
+            })
+            .collect();
+        let fixes = insert_for_sections(context, &context.policy.callouts[callout], &lacking);
+        for (index, fix) in indexes.into_iter().zip(fixes) {
+            findings[index].fix = fix;
+            findings[index].intent = None;
+        }
+    }
+}
 
 /// Where a new call-out goes and how it is indented.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -611,7 +649,7 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> Result<String> {
 
 /// A unified diff of one file's change.
 pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
-    let display = crate::report::escape::escape_path(path);
+    let display = crate::text::escape::escape_path(path);
     similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)
@@ -656,124 +694,6 @@ pub struct FixPlan {
     pub files: usize,
 }
 
-/// Plans the fixes for every finding of `run` that has one, applies them in memory, and checks the fixed
-/// pages again: a file whose fixed finding would still be reported is left out with an internal error.
-///
-/// Only files whose real path (every symbolic link resolved) lies under the real path of one of `roots` (the
-/// paths the user gave) are changed; a page reached twice (`fix d ./d`, a link and its target) is fixed once.
-pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[PathBuf]) -> FixPlan {
-    let files = run.files;
-    let mut errors = std::mem::take(&mut run.errors);
-    let mut seen = std::collections::HashSet::new();
-    run.reports.retain(|report| {
-        let path = report.source.path();
-        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
-    });
-    let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
-    let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
-    for (index, report) in run.reports.iter().enumerate() {
-        let page_path = report.source.path().to_path_buf();
-        let mut touched = Vec::new();
-        for (finding_index, finding) in report.findings.iter().enumerate() {
-            let Some(fix) = &finding.fix else { continue };
-            let mut by_file: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
-            for edit in &fix.edits {
-                let path = edit.file.clone().unwrap_or_else(|| page_path.clone());
-                by_file.entry(path).or_default().push(edit.clone());
-            }
-            for (path, edits) in by_file {
-                let target = match targets.entry(path.clone()) {
-                    std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
-                    std::collections::btree_map::Entry::Vacant(entry) => {
-                        let source = if path == page_path {
-                            Ok(report.source.clone())
-                        } else {
-                            crate::walk::read_source(&path).map(|text| SourceText::new(&path, text))
-                        };
-                        match source {
-                            Ok(source) => entry.insert(Target {
-                                source,
-                                fixes: Vec::new(),
-                            }),
-                            Err(error) => {
-                                errors.push(error);
-                                continue;
-                            }
-                        }
-                    }
-                };
-                target.fixes.push(PlannedFix {
-                    finding: (index, finding_index),
-                    description: fix.description.clone(),
-                    edits,
-                });
-                if !touched.contains(&path) {
-                    touched.push(path);
-                }
-            }
-        }
-        if !touched.is_empty() {
-            owners.push((index, touched));
-        }
-    }
-    let mut deferred: Vec<(usize, usize)> = Vec::new();
-    let mut changes: BTreeMap<PathBuf, FileChange> = BTreeMap::new();
-    for (path, target) in targets {
-        let dialect = linter
-            .policy()
-            .dialect_for(&crate::walk::relative_to_root(linter, &path));
-        let groups: Vec<Vec<Edit>> = target.fixes.iter().map(|fix| fix.edits.clone()).collect();
-        let checked = combine(&target.source, dialect, &groups).map_err(|(_, error)| error);
-        let mut descriptions: Vec<String> = Vec::new();
-        if let Ok(combined) = &checked {
-            for (index, fix) in target.fixes.iter().enumerate() {
-                if combined.deferred.contains(&index) {
-                    deferred.push(fix.finding);
-                } else if !descriptions.contains(&fix.description) {
-                    descriptions.push(fix.description.clone());
-                }
-            }
-        }
-        match checked.map(|combined| combined.after) {
-            Ok(after) if after != target.source.text => match inside_roots(&path, roots) {
-                Ok((real, stamp)) => {
-                    changes.insert(
-                        path.clone(),
-                        FileChange {
-                            path,
-                            before: target.source.text.clone(),
-                            after,
-                            bom: target.source.bom,
-                            descriptions,
-                            real,
-                            stamp,
-                        },
-                    );
-                }
-                Err(error) => errors.push(error),
-            },
-            Ok(_) => {}
-            Err(error) => errors.push(in_file(&path, error)),
-        }
-    }
-    refuse_shared_files(&mut changes, &mut errors);
-    let remaining = verify(
-        &run,
-        &owners,
-        &deferred,
-        &mut changes,
-        linter,
-        loader,
-        &mut errors,
-    );
-    FixPlan {
-        changes: changes.into_values().collect(),
-        remaining,
-        errors,
-        files,
-    }
-}
-
 /// Re-parses the fixed text and checks that its blocks are the original's plus exactly the inserted call-out,
 /// minus exactly the removed one (see `fix/structure.rs`).
 pub fn keeps_structure(
@@ -788,7 +708,10 @@ pub fn keeps_structure(
 }
 
 /// The real path of `path` and its stamp, when the real path lies under the real path of one of `roots`.
-fn inside_roots(path: &Path, roots: &[PathBuf]) -> Result<(PathBuf, Option<write::Stamp>)> {
+pub(crate) fn inside_roots(
+    path: &Path,
+    roots: &[PathBuf],
+) -> Result<(PathBuf, Option<write::Stamp>)> {
     let real = std::fs::canonicalize(path).map_err(|error| Error::io(path, error))?;
     let current = [PathBuf::from(".")];
     let roots = if roots.is_empty() {
@@ -817,7 +740,10 @@ fn inside_roots(path: &Path, roots: &[PathBuf]) -> Result<(PathBuf, Option<write
 
 /// Two changes of one real file under different names (a page that is also included as a partial through
 /// another path) would overwrite each other: neither is written.
-fn refuse_shared_files(changes: &mut BTreeMap<PathBuf, FileChange>, errors: &mut Vec<Error>) {
+pub(crate) fn refuse_shared_files(
+    changes: &mut BTreeMap<PathBuf, FileChange>,
+    errors: &mut Vec<Error>,
+) {
     let mut by_real: BTreeMap<&Path, Vec<&Path>> = BTreeMap::new();
     for change in changes.values() {
         by_real.entry(&change.real).or_default().push(&change.path);
@@ -840,19 +766,6 @@ fn refuse_shared_files(changes: &mut BTreeMap<PathBuf, FileChange>, errors: &mut
         })
         .collect();
     changes.retain(|path, _| !shared.contains(path));
-}
-
-struct Target {
-    source: SourceText,
-    fixes: Vec<PlannedFix>,
-}
-
-/// One finding's edits to one file.
-struct PlannedFix {
-    /// The report's index in the run and the finding's in the report.
-    finding: (usize, usize),
-    description: String,
-    edits: Vec<Edit>,
 }
 
 /// Several fixes of one file applied together.
@@ -913,140 +826,11 @@ fn structure_error(problem: String) -> Error {
     ))
 }
 
-fn in_file(path: &Path, error: Error) -> Error {
+pub(crate) fn in_file(path: &Path, error: Error) -> Error {
     Error::Internal(format!(
         "{}: {error}; the file was not changed",
         path.display()
     ))
-}
-
-/// Checks every page again with the changes applied; drops the changes of a page whose fixed findings remain.
-fn verify(
-    run: &CheckRun,
-    owners: &[(usize, Vec<PathBuf>)],
-    deferred: &[(usize, usize)],
-    changes: &mut BTreeMap<PathBuf, FileChange>,
-    linter: &Linter,
-    loader: &FsLoader,
-    errors: &mut Vec<Error>,
-) -> Vec<(SourceText, Vec<Finding>)> {
-    let overlay = Overlay {
-        changes: &*changes,
-        inner: loader,
-        parsed: Default::default(),
-    };
-    let mut rejected: Vec<PathBuf> = Vec::new();
-    let mut remaining = Vec::new();
-    for (index, report) in run.reports.iter().enumerate() {
-        let path = report.source.path().to_path_buf();
-        let touched = owners
-            .iter()
-            .find(|(owner, _)| *owner == index)
-            .map(|(_, paths)| paths.as_slice());
-        let Some(touched) =
-            touched.filter(|paths| paths.iter().any(|path| changes.contains_key(path)))
-        else {
-            if !report.findings.is_empty() {
-                remaining.push((report.source.clone(), report.findings.clone()));
-            }
-            continue;
-        };
-        let text = changes
-            .get(&path)
-            .map_or_else(|| report.source.text.clone(), |change| change.after.clone());
-        let relative = crate::walk::relative_to_root(linter, &path);
-        let again = crate::guard::page(&path, || {
-            linter.check(
-                PageInput {
-                    display: path.clone(),
-                    location: Some(&path),
-                    relative: &relative,
-                    text,
-                    included: run.included.contains(&crate::lint::file_key(&path)),
-                },
-                &overlay,
-            )
-        });
-        // A page whose re-check panicked is not written; the panic is its error.
-        let again = match again {
-            Ok(again) => again,
-            Err(error) => {
-                errors.push(error);
-                rejected.extend(touched.iter().cloned());
-                continue;
-            }
-        };
-        let fixed = |finding_index: usize, finding: &Finding| {
-            finding.fix.is_some() && !deferred.contains(&(index, finding_index))
-        };
-        let same = |a: &Finding, b: &Finding| a.code == b.code && a.message == b.message;
-        // A fixed finding persists when more findings like it are left than were left unfixed (deferred
-        // fixes and findings without one keep theirs).
-        let persisting: Vec<&Finding> = report
-            .findings
-            .iter()
-            .enumerate()
-            .filter(|(finding_index, finding)| fixed(*finding_index, finding))
-            .map(|(_, finding)| finding)
-            .filter(|finding| {
-                let left = again
-                    .findings
-                    .iter()
-                    .filter(|after| same(after, finding))
-                    .count();
-                let unfixed = report
-                    .findings
-                    .iter()
-                    .enumerate()
-                    .filter(|(other_index, other)| {
-                        !fixed(*other_index, other) && same(other, finding)
-                    })
-                    .count();
-                left > unfixed
-            })
-            .collect();
-        if let Some(finding) = persisting.first() {
-            errors.push(Error::Internal(format!(
-                "{}: the fix for {} did not remove the finding (\"{}\"); nothing was written for it",
-                path.display(),
-                finding.code,
-                finding.message
-            )));
-            rejected.extend(touched.iter().cloned());
-            remaining.push((report.source.clone(), report.findings.clone()));
-        } else if !again.findings.is_empty() {
-            remaining.push((again.source.clone(), again.findings));
-        }
-    }
-    changes.retain(|path, _| !rejected.contains(path));
-    remaining
-}
-
-/// A loader that sees the planned changes instead of the files on disk.
-struct Overlay<'a> {
-    changes: &'a BTreeMap<PathBuf, FileChange>,
-    inner: &'a FsLoader,
-    parsed: std::sync::Mutex<BTreeMap<PathBuf, Arc<Page>>>,
-}
-
-impl Loader for Overlay<'_> {
-    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
-        let Some(change) = self.changes.get(path) else {
-            return self.inner.load(path, dialect);
-        };
-        // A panic while parsing (caught per page) must not make the cache unusable for the other pages.
-        let mut parsed = self
-            .parsed
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let page = parsed.entry(path.to_path_buf()).or_insert_with(|| {
-            Arc::new(Page::parse(
-                SourceText::new(path, change.after.clone()),
-                dialect,
-            ))
-        });
-        Some(Arc::clone(page))
-    }
 }
 
 /// Writes one change (see [`write`]): through symbolic links, keeping hard links, mode, owner and group,

@@ -3,24 +3,28 @@
 //!
 //! The library never prints and never exits; the `scope-lint` binary and [`report`] do.
 //!
-//! Data flows one way: paths (or mdBook's JSON) -> [`doc::source::SourceText`] -> [`doc::Page`] ->
-//! [`rules::facts::Facts`] -> [`rules::Finding`]s -> a report ([`report`]) and/or fixes ([`fix`]).
+//! Data flows one way: paths (or mdBook's JSON) -> [`source`] -> [`doc::Page`] -> [`facts::Facts`] ->
+//! [`rules::Finding`]s -> a report ([`report`]) and/or fixes ([`fix`]). Each top-level module imports only
+//! the modules below it in the layer order of `docs/ARCHITECTURE.md` (checked by `tests/layers.rs`).
 
+#![warn(unreachable_pub)]
+
+pub mod catalog;
 pub mod changed;
-pub mod config;
 pub mod doc;
 pub mod error;
+pub mod facts;
 pub mod fix;
 pub mod guard;
-pub mod include_graph;
 pub mod lint;
-pub mod matcher;
 pub mod mdbook;
-pub mod prose;
+pub mod policy;
 pub mod read;
 pub mod report;
 pub mod rules;
+pub mod source;
 pub mod table;
+pub mod text;
 mod toml_check;
 pub mod walk;
 

@@ -13,7 +13,7 @@ use cli::{
     CheckArgs, Cli, ColorWhen, Command, FailOn, FixArgs, MdbookAction, SelectionArgs, SettingsArgs,
     TableArgs, TableFormat,
 };
-use scope_lint::config::{self, SettingsSource};
+use scope_lint::policy::{self as config, SettingsSource};
 use scope_lint::report::escape::{escape, escape_lines, escape_path};
 use scope_lint::report::{self, FileFindings, Format, Report, Summary};
 use scope_lint::rules::{Finding, RULES, Severity, find_rule};
@@ -381,7 +381,7 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
     // Writes stay inside the paths given and the project of the config file (partials rendered from there).
     let mut roots = args.paths.clone();
     roots.extend(linter.policy().config_dir().map(Path::to_path_buf));
-    let plan = fix::plan(run, &linter, &loader, &roots);
+    let plan = walk::fix_plan::plan(run, &linter, &loader, &roots);
     let mut stdout = io::stdout().lock();
     let mut errors = plan.errors;
     if unreadable > 0 && !args.diff && !plan.changes.is_empty() {

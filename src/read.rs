@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::error::Error;
 
-/// The default [`crate::config::Policy::max_file_size`]: larger files are an error, not read.
+/// The default [`crate::policy::Policy::max_file_size`]: larger files are an error, not read.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// The bytes of the regular file at `path`, or an error when it is not a regular file or is larger than

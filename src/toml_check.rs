@@ -13,7 +13,7 @@ use crate::doc::source::SourceText;
 use crate::error::{Error, Problem};
 
 /// What may appear under a key.
-pub enum KeySpec {
+pub(crate) enum KeySpec {
     /// A plain value (string, number, array of values...).
     Value,
     /// A table with these keys.
@@ -27,7 +27,7 @@ pub enum KeySpec {
 }
 
 /// Every key `spec` allows, nested ones included (for the documentation test).
-pub fn key_names(spec: &[(&'static str, KeySpec)]) -> Vec<&'static str> {
+pub(crate) fn key_names(spec: &[(&'static str, KeySpec)]) -> Vec<&'static str> {
     let mut names = Vec::new();
     collect_names(spec, &mut names);
     names.sort_unstable();
@@ -49,7 +49,7 @@ fn collect_names(spec: &[(&'static str, KeySpec)], names: &mut Vec<&'static str>
 
 /// Every key `spec` allows as its path from the top of the file (`["callouts", "pages", "path"]`), for the
 /// documentation test that looks each key up in the table documenting its parent.
-pub fn key_paths(spec: &[(&'static str, KeySpec)]) -> Vec<Vec<&'static str>> {
+pub(crate) fn key_paths(spec: &[(&'static str, KeySpec)]) -> Vec<Vec<&'static str>> {
     let mut paths = Vec::new();
     collect_paths(spec, &mut Vec::new(), &mut paths);
     paths
@@ -72,32 +72,32 @@ fn collect_paths(
 }
 
 /// Collects the problems of one TOML file.
-pub struct TomlProblems<'a> {
+pub(crate) struct TomlProblems<'a> {
     source: &'a SourceText,
     problems: Vec<Problem>,
 }
 
 impl<'a> TomlProblems<'a> {
-    pub fn new(source: &'a SourceText) -> Self {
+    pub(crate) fn new(source: &'a SourceText) -> Self {
         TomlProblems {
             source,
             problems: Vec::new(),
         }
     }
 
-    pub fn push(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
         self.problems.push(Problem {
             position: span.map(|span| self.source.position(span.start)),
             message: message.into(),
         });
     }
 
-    pub fn source(&self) -> &SourceText {
+    pub(crate) fn source(&self) -> &SourceText {
         self.source
     }
 
     /// `Ok(value)` when no problem was recorded, else every problem sorted by position.
-    pub fn finish<T>(self, value: T) -> Result<T, Error> {
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, Error> {
         if self.problems.is_empty() {
             Ok(value)
         } else {
@@ -105,7 +105,7 @@ impl<'a> TomlProblems<'a> {
         }
     }
 
-    pub fn into_error(mut self) -> Error {
+    pub(crate) fn into_error(mut self) -> Error {
         self.problems.sort_by_key(|problem| problem.position);
         Error::Invalid {
             path: self.source.path().to_path_buf(),
@@ -117,7 +117,7 @@ impl<'a> TomlProblems<'a> {
 /// Parses `source` as TOML into `T`. Keys that `spec` does not allow are returned as problems (so that the
 /// caller can add the problems it finds in the values and report them all at once); a syntax or type error
 /// ends the load with every problem found so far.
-pub fn deserialize<'s, T: DeserializeOwned>(
+pub(crate) fn deserialize<'s, T: DeserializeOwned>(
     source: &'s SourceText,
     spec: &'static [(&'static str, KeySpec)],
     what: &str,
@@ -202,7 +202,7 @@ fn check_value(value: &DeValue<'_>, spec: &KeySpec, name: &str, problems: &mut T
 }
 
 /// Reads a file named in a config, as text, with its path in the error.
-pub fn read_text(path: &Path) -> Result<SourceText, Error> {
+pub(crate) fn read_text(path: &Path) -> Result<SourceText, Error> {
     let raw = crate::read::read_regular_file(path, crate::read::DEFAULT_MAX_FILE_SIZE)?;
     let text = String::from_utf8(raw).map_err(|_| {
         Error::io(

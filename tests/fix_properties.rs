@@ -7,12 +7,13 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use scope_lint::config::{load_policy_text, load_preset};
 use scope_lint::doc::callout::{self, CalloutForm, NewCallout};
 use scope_lint::doc::source::SourceText;
 use scope_lint::doc::{Dialect, Page};
-use scope_lint::lint::{NoIncludes, PageInput};
+use scope_lint::lint::PageInput;
+use scope_lint::policy::{load_policy_text, load_preset};
 use scope_lint::rules::Edit;
+use scope_lint::source::NoIncludes;
 use scope_lint::{Linter, fix};
 
 #[derive(Debug, Clone)]

@@ -6,9 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use scope_lint::config::SettingsSource;
+use scope_lint::policy::SettingsSource;
 use scope_lint::walk::{self, FsLoader};
-use scope_lint::{Linter, config, fix};
+use scope_lint::{Linter, fix, policy as config};
 
 const TABLE_PAGE: &str = "# Tokens\r\n\r\n| Name            | Description    |\r\n| --------------- | -------------- |\r\n| AI Gateway Read | Read gateways. |\r\n| AI Gateway Run  | Call gateways.\t|\r\n\r\n## Next\r\n\r\nText.\r\n";
 
@@ -154,7 +154,7 @@ fn a_file_changed_since_it_was_read_is_left_alone() {
     );
     let loader = FsLoader::default();
     let roots = [dir.path().to_path_buf()];
-    let plan = fix::plan(walk::check_paths(&roots, &linter), &linter, &loader, &roots);
+    let plan = walk::fix_plan::plan(walk::check_paths(&roots, &linter), &linter, &loader, &roots);
     assert_eq!(plan.changes.len(), 1);
     fs::write(&page, "# Someone else's edit\n").unwrap();
     let errors = fix::write_changes(&plan.changes);

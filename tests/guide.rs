@@ -240,7 +240,7 @@ fn check_keys_documented(page: &str, paths: &[Vec<&'static str>]) {
 
 #[test]
 fn every_key_is_documented_in_its_table() {
-    check_keys_documented("configuration.md", &scope_lint::config::policy_key_paths());
+    check_keys_documented("configuration.md", &scope_lint::policy::policy_key_paths());
     check_keys_documented("capabilities.md", &scope_lint::table::table_key_paths());
 }
 

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use scope_lint::Linter;
-use scope_lint::config::load_preset;
 use scope_lint::doc::source::SourceText;
 use scope_lint::doc::{Dialect, Page};
-use scope_lint::lint::{Loader, LoaderMemo, PageInput};
-use scope_lint::rules::facts::Gatherer;
+use scope_lint::facts::Gatherer;
+use scope_lint::lint::PageInput;
+use scope_lint::policy::load_preset;
+use scope_lint::source::{Loader, LoaderMemo};
 
 const LEVELS: usize = 8;
 

@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use scope_lint::config::load_preset;
 use scope_lint::doc::source::SourceText;
 use scope_lint::doc::{Dialect, Page, span};
-use scope_lint::lint::{NoIncludes, PageInput};
+use scope_lint::lint::PageInput;
+use scope_lint::policy::load_preset;
 use scope_lint::rules::Edit;
+use scope_lint::source::NoIncludes;
 use scope_lint::{Linter, fix};
 
 /// Text that is more than one byte a character, or that changes how text around it is read.

@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use scope_lint::Linter;
 use scope_lint::doc::source::SourceText;
 use scope_lint::doc::{Dialect, Page};
-use scope_lint::lint::{Loader, LoaderMemo, NoIncludes, PageInput, PageReport};
+use scope_lint::lint::{PageInput, PageReport};
 use scope_lint::rules::{Edit, Finding};
+use scope_lint::source::{Loader, LoaderMemo, NoIncludes};
 
 /// The three page paths the targets check: MDX, Markdown, and a page the policy requires a call-out on.
 pub const PATHS: [&str; 3] = [
@@ -33,7 +34,7 @@ pub const FORMS: [&str; 6] = [
 pub fn linter() -> &'static Linter {
     static LINTER: OnceLock<Linter> = OnceLock::new();
     LINTER.get_or_init(|| {
-        let settings = scope_lint::config::load_preset("cloudflare", Path::new("."), None)
+        let settings = scope_lint::policy::load_preset("cloudflare", Path::new("."), None)
             .expect("the embedded preset loads");
         Linter::new(settings)
     })
@@ -79,7 +80,7 @@ impl Variant {
 fn stale_table() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let (table, _) = scope_lint::table::preset::preset("cloudflare").expect("the preset exists");
+        let table = scope_lint::table::preset::preset("cloudflare").expect("the preset exists").table;
         let stale = table.replace(
             "product = \"ai-gateway\"\nscopes = [\"account\"]",
             "product = \"ai-gateway\"\nscopes = [\"account\", \"gateway\"]",
@@ -107,7 +108,7 @@ pub fn variant_linter(variant: Variant) -> &'static Linter {
     linters.entry(variant).or_insert_with(|| {
         let source = SourceText::new("scope-lint.toml", variant.policy());
         let capabilities = variant.stale.then(stale_table);
-        let settings = scope_lint::config::load_policy_text(&source, Path::new("."), capabilities)
+        let settings = scope_lint::policy::load_policy_text(&source, Path::new("."), capabilities)
             .expect("the fuzz policy loads");
         Box::leak(Box::new(Linter::new(settings)))
     })
@@ -213,7 +214,7 @@ pub fn check_site(linter: &Linter, site: &Site) -> Vec<(PathBuf, PageReport)> {
                     location: Some(path),
                     relative: path,
                     text: text.clone(),
-                    included: included.contains(&scope_lint::lint::file_key(path)),
+                    included: included.contains(&scope_lint::source::file_key(path)),
                 },
                 site,
             );

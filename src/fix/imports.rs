@@ -6,7 +6,7 @@ use std::ops::Range;
 
 /// How a local name is bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Binding {
+pub(crate) enum Binding {
     /// `import { Aside }` or `import { X as Aside }`: the export `imported`.
     Named { imported: String },
     /// `import Aside from "..."`.
@@ -19,14 +19,14 @@ pub enum Binding {
 
 /// One name an ESM statement binds in the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Local {
+pub(crate) struct Local {
     pub name: String,
     pub binding: Binding,
 }
 
 /// One `import` statement with named specifiers: where its braces are, so a name can be added.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NamedImport {
+pub(crate) struct NamedImport {
     /// The module specifier, without quotes.
     pub source: String,
     /// The byte range of `{` ... `}`, closing brace included, in the text that was read.
@@ -35,7 +35,7 @@ pub struct NamedImport {
 
 /// What a run of ESM statements binds.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Esm {
+pub(crate) struct Esm {
     pub locals: Vec<Local>,
     pub named_imports: Vec<NamedImport>,
 }
@@ -48,7 +48,7 @@ enum Token<'a> {
 }
 
 /// Reads the statements in `text[range]`; offsets in the result are offsets into `text`.
-pub fn read(text: &str, range: Range<usize>) -> Esm {
+pub(crate) fn read(text: &str, range: Range<usize>) -> Esm {
     let tokens = tokenize(text, range);
     let mut esm = Esm::default();
     let mut at = 0;

@@ -68,7 +68,7 @@ struct Placed<'a> {
 ///
 /// Content edits are checked first, on their own: the page they give has the original's blocks, of the
 /// same kinds, levels and labels, in order. The call-out edits are then checked against that page.
-pub fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
+pub(crate) fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
     let (content, callouts): (Vec<&Edit>, Vec<&Edit>) = edits
         .iter()
         .copied()

@@ -44,7 +44,7 @@ fn inode(_: &Metadata) -> Option<(u64, u64)> {
 }
 
 /// One file to write.
-pub struct Job<'a> {
+pub(crate) struct Job<'a> {
     /// The path as shown (maybe a symbolic link).
     pub shown: &'a Path,
     /// The resolved path: the file that is written.
@@ -56,7 +56,7 @@ pub struct Job<'a> {
 }
 
 /// Writes one file (see the module doc); on error nothing was written.
-pub fn write(job: &Job<'_>) -> Result<()> {
+pub(crate) fn write(job: &Job<'_>) -> Result<()> {
     let fail = |error: io::Error| Error::io(job.shown, error);
     let metadata = fs::metadata(job.real).map_err(fail)?;
     // Opening for writing asks the system whether this user may write the file; a rename over a file the

@@ -18,13 +18,14 @@ use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::config::{self, Settings};
 use crate::doc::source::SourceText;
 use crate::error::{Error, Result};
-use crate::lint::{Linter, Loader, PageInput, PageReport, file_key};
-use crate::report::escape::escape;
+use crate::lint::{Linter, PageInput, PageReport};
+use crate::policy::{self as config, Settings};
 use crate::report::{self, FileFindings, Summary};
 use crate::rules::{Edit, Finding};
+use crate::source::{Loader, file_key};
+use crate::text::escape::escape;
 use crate::walk::FsLoader;
 
 /// The mdBook versions whose protocol this preprocessor speaks.

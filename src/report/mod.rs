@@ -3,7 +3,7 @@
 //! (workflow commands, plus a Markdown job summary). `statistics` counts findings per rule.
 
 pub mod concise;
-pub mod escape;
+pub use crate::text::escape;
 pub mod github;
 pub mod human;
 pub mod json;

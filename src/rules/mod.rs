@@ -1,7 +1,6 @@
 //! The rules: one file each, registered in [`RULES`]. A rule reads one page's [`Facts`] and reports
 //! [`Finding`]s; rule codes are stable.
 
-pub mod facts;
 mod sl001_missing_callout;
 mod sl002_stale_callout;
 mod sl003_contradicting_claim;
@@ -17,43 +16,41 @@ pub mod suppression;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-pub use facts::Facts;
+pub use crate::facts::Facts;
 
-use crate::config::Policy;
-use crate::doc::Page;
-use crate::matcher::Matcher;
+use crate::doc::{Page, SectionId};
+use crate::facts::UnsatisfiedSection;
+use crate::policy::Policy;
 use crate::table::CapabilityTable;
+use crate::table::matcher::Matcher;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+pub use crate::catalog::{RuleMeta, Severity};
 
 /// A rule: what it checks, its documentation, and the check itself.
 pub trait Rule: Sync {
+    /// The rule's entry in the catalog: code, name, default severity, fix, summary.
+    fn meta(&self) -> &'static RuleMeta;
     /// The stable code: `SL001`.
-    fn code(&self) -> &'static str;
+    fn code(&self) -> &'static str {
+        self.meta().code
+    }
     /// The kebab-case name: `missing-callout`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.meta().name
+    }
     /// One line: what the rule reports.
-    fn summary(&self) -> &'static str;
+    fn summary(&self) -> &'static str {
+        self.meta().summary
+    }
     /// The full documentation (Markdown): what it does, why, an example, how to fix.
     fn doc(&self) -> &'static str;
-    fn default_severity(&self) -> Severity;
+    /// The severity when the policy does not set one.
+    fn default_severity(&self) -> Severity {
+        self.meta().severity
+    }
     /// Whether `scope-lint fix` can fix its findings.
     fn has_fix(&self) -> bool {
-        false
+        self.meta().fix
     }
     /// Whether the rule checks the page's suppressions: it runs after the suppressions are applied to the
     /// other rules' findings, with [`Context::suppressions`] and [`Context::suppressions_used`] filled in.
@@ -87,17 +84,7 @@ pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
 
 /// The code or name of the rule closest to `unknown` (a typo), when one is close enough to suggest.
 pub fn closest_rule(unknown: &str) -> Option<&'static str> {
-    let unknown = unknown.to_ascii_lowercase();
-    RULES
-        .iter()
-        .flat_map(|rule| [rule.code(), rule.name()])
-        .map(|known| {
-            let distance = strsim::levenshtein(&unknown, &known.to_ascii_lowercase());
-            (distance, known)
-        })
-        .filter(|(distance, known)| *distance <= (known.len() / 3).max(1))
-        .min()
-        .map(|(_, known)| known)
+    crate::catalog::closest(unknown)
 }
 
 /// What a rule sees of one page.
@@ -126,8 +113,80 @@ pub struct Finding {
     pub span: Range<usize>,
     pub message: String,
     pub help: Option<String>,
+    /// The byte edits that fix the finding, made from [`Finding::intent`] (or given by the rule).
     pub fix: Option<Fix>,
+    /// What a fix should do, as the rule decided it; the engine turns it into [`Finding::fix`] with
+    /// [`crate::fix::resolve_intents`]. Rules never build call-out edits themselves.
+    pub intent: Option<FixIntent>,
 }
+
+/// A fix a rule asks for, before it is turned into byte edits (see [`crate::fix::resolve_intents`]).
+#[derive(Debug, Clone)]
+pub enum FixIntent {
+    /// Insert the call-out of policy `callout` at the end of `section` (or in the partial that lists the
+    /// groups, when the policy places it there).
+    InsertInSection {
+        /// Index into the policy's call-outs.
+        callout: usize,
+        /// The section that lacks the call-out.
+        section: UnsatisfiedSection,
+    },
+    /// Insert the call-out of policy `callout` in a page the policy requires it on: at the end of
+    /// `heading`'s section, else after the first mention of the product's groups, else after the
+    /// introduction.
+    InsertInPage {
+        /// Index into the policy's call-outs.
+        callout: usize,
+        /// The heading the policy names for the call-out.
+        heading: Option<String>,
+    },
+    /// Move the page's call-out `callout` to the end of section `to`.
+    MoveCallout {
+        /// Index into the page's call-outs.
+        callout: usize,
+        /// Where it belongs.
+        to: SectionId,
+    },
+    /// Remove the page's call-out `callout`.
+    RemoveCallout {
+        /// Index into the page's call-outs.
+        callout: usize,
+    },
+}
+
+/// Two intents are the same when they ask for the same edit at the same place.
+impl PartialEq for FixIntent {
+    fn eq(&self, other: &FixIntent) -> bool {
+        use FixIntent::*;
+        match (self, other) {
+            (
+                InsertInSection { callout, section },
+                InsertInSection {
+                    callout: other_callout,
+                    section: other_section,
+                },
+            ) => {
+                callout == other_callout
+                    && section.section == other_section.section
+                    && section.listing.anchor == other_section.listing.anchor
+            }
+            (
+                InsertInPage { callout, heading },
+                InsertInPage {
+                    callout: other_callout,
+                    heading: other_heading,
+                },
+            ) => callout == other_callout && heading == other_heading,
+            (MoveCallout { callout, to }, MoveCallout { callout: c, to: t }) => {
+                callout == c && to == t
+            }
+            (RemoveCallout { callout }, RemoveCallout { callout: c }) => callout == c,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for FixIntent {}
 
 /// Byte-range edits that fix a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +226,7 @@ impl Finding {
             message: message.into(),
             help: None,
             fix: None,
+            intent: None,
         }
     }
 
@@ -177,6 +237,12 @@ impl Finding {
 
     pub fn fix(mut self, fix: Option<Fix>) -> Finding {
         self.fix = fix;
+        self
+    }
+
+    /// The finding with a fix to be made from `intent` (see [`FixIntent`]).
+    pub fn intent(mut self, intent: FixIntent) -> Finding {
+        self.intent = Some(intent);
         self
     }
 }

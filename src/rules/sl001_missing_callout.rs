@@ -1,77 +1,26 @@
 //! SL001 missing-callout.
 
-use super::facts::{Facts, UnsatisfiedSection, page_has_callout, placement_status};
-use super::{Context, Finding, Fix, Rule, Severity};
-use crate::config::CalloutPolicy;
+use super::{Context, Finding, FixIntent, Rule};
+use crate::catalog::{self, RuleMeta};
 use crate::doc::source::line_end;
-use crate::fix;
+use crate::facts::{Facts, UnsatisfiedSection, page_has_callout, placement_status};
+use crate::policy::CalloutPolicy;
 
 macro_rules! doc {
     () => {
-        r#"## What it does
-
-Reports a place that must carry an account-scope call-out and has none:
-
-- a section that lists permission groups of an account-only product (in a table or a list, on the page or
-  in a partial the section renders), when the policy has a `[[callouts]]` entry for that product with
-  `where-listed = true` (the default);
-- a page the policy names in `pages` for that product.
-
-A product is account-only when every one of its groups can only be scoped to `account` in the capability
-table. A call-out is acceptable when it is a call-out in any recognised form, names the product, and says
-account-only scope in any of the `accept` phrasings ("account-scoped", "scoped to the account", "at the
-account level", "cannot be restricted to a single gateway", ...).
-
-## Why
-
-Readers assume a product's tokens can be narrowed the way R2's can be narrowed to one bucket. When several
-tenants share an account, a token that cannot be narrowed reaches every resource of the product. The docs
-must say so where the groups are listed, and on the pages the policy names.
-
-## Example
-
-```mdx
-## Account permissions
-
-| Name            | Description                        |
-| --------------- | ---------------------------------- |
-| AI Gateway Read | Grants read access to AI Gateways. |
-| AI Gateway Run  | Grants access to run AI Gateways.  |
-```
-
-is reported: the section lists AI Gateway groups and says nothing about their scope.
-
-## How to fix
-
-Add the call-out at the end of the section. `scope-lint fix` fixes it: it renders the policy's template in
-the page's own call-out form (`:::note` for MDX, `> [!NOTE]` for Markdown, or the form the policy sets) and
-inserts it after the listing, before the next heading; on a page named in `pages`, at the end of the
-configured `heading`'s section, else after the first block that mentions the groups.
-"#
+        include_str!("sl001_missing_callout.md")
     };
 }
 
 #[doc = doc!()]
-pub struct MissingCallout;
+pub(crate) struct MissingCallout;
 
 impl Rule for MissingCallout {
-    fn code(&self) -> &'static str {
-        "SL001"
-    }
-    fn name(&self) -> &'static str {
-        "missing-callout"
-    }
-    fn summary(&self) -> &'static str {
-        "a place that must say a product's permissions are account-scoped only has no such call-out"
+    fn meta(&self) -> &'static RuleMeta {
+        &catalog::SL001
     }
     fn doc(&self) -> &'static str {
         doc!()
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn has_fix(&self) -> bool {
-        true
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
@@ -106,9 +55,13 @@ impl MissingCallout {
             placement_status(context.page, context.facts, index, policy, in_partial);
         // The first sections pair with the spare call-outs; SL006 reports those as misplaced.
         let lacking: Vec<&UnsatisfiedSection> = unsatisfied.iter().skip(spare.len()).collect();
-        let fixes = fix::insert_for_sections(context, policy, &lacking);
-        for (section, fix) in lacking.into_iter().zip(fixes) {
-            out.push(self.listing_finding(context, policy, section, fix));
+        for section in lacking {
+            out.push(self.listing_finding(context, policy, section).intent(
+                FixIntent::InsertInSection {
+                    callout: index,
+                    section: section.clone(),
+                },
+            ));
         }
     }
 
@@ -117,7 +70,6 @@ impl MissingCallout {
         context: &Context<'_>,
         policy: &CalloutPolicy,
         section: &UnsatisfiedSection,
-        fix: Option<Fix>,
     ) -> Finding {
         let product = &context.table.products[policy.product].name;
         let groups = section
@@ -139,7 +91,6 @@ impl MissingCallout {
         let first_line_end = line_end(text, anchor.start).min(anchor.end);
         Finding::new(self, anchor.start..first_line_end, message)
             .help(format!("add a call-out saying {product} tokens cannot be scoped below the account; `scope-lint fix` inserts it"))
-            .fix(fix)
     }
 
     fn check_required_page(
@@ -173,7 +124,10 @@ impl MissingCallout {
         out.push(
             Finding::new(self, span, message)
                 .help(format!("say that {product} permissions are account-scoped only; `scope-lint fix` inserts the call-out"))
-                .fix(fix::insert_for_page(context, policy, requirement.heading.as_deref())),
+                .intent(FixIntent::InsertInPage {
+                    callout: index,
+                    heading: requirement.heading.clone(),
+                }),
         );
     }
 }

@@ -1,65 +1,18 @@
 //! SL004 unknown-permission-group: names the table does not know, and former names of renamed groups.
 
-use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
+use super::{Context, Edit, EditKind, Finding, Fix, Rule};
+use crate::catalog::{self, RuleMeta};
 use crate::doc::{Page, TableBlock, UnitKind};
-use crate::matcher::normalize_name;
+use crate::text::normalize::normalize_name;
 
 macro_rules! doc {
     () => {
-        r#"## What it does
-
-Reports a row of a permissions table, or an item of a permissions list, that names a permission group the
-capability table does not know, and suggests the closest known name.
-
-A table is a permissions table when its first header cell is "Name", "Permission", "Permission group" (or
-similar) and at least one first-column cell is a known group, or when at least two and at least half of its
-first-column cells are known groups. A list is a permissions list when at least half of its items are exactly
-a known group name. In a list, only items that read like a group name (a few words ending in a permission
-level such as Read, Write, Edit or Run) are reported. Names match case- and whitespace-insensitively, with
-Markdown marks, `AI Gateway - Read` and `**AI Gateway** > **Run**` forms, labels and aliases; a
-`{props.x}` placeholder stands for any one word.
-
-## Why
-
-A name the table does not know is a typo, a renamed group, or a group added to the product and not yet to
-the table (table drift). Either the docs or the table is wrong, and readers cannot create a token with a
-group that does not exist.
-
-## Example
-
-```markdown
-| Name             | Description                        |
-| ---------------- | ---------------------------------- |
-| AI Gateway Read  | Grants read access to AI Gateways. |
-| AI Gateway Reed  | Grants run access to AI Gateways.  |
-```
-
-reports `AI Gateway Reed` and suggests `AI Gateway Read`.
-
-A group named by a **former name** (the group was renamed upstream and kept its id; the table lists the old
-name in the group's `former-names`, which `scope-lint import` fills in) is reported wherever the page names
-it (table cells and list items, and prose on pages the policy requires a call-out on), with the current
-name:
-
-```markdown
-| Name       | Description                   |
-| ---------- | ----------------------------- |
-| Teams Read | Grants read access to Teams.  |
-```
-
-reports "`Teams Read` was renamed to `Zero Trust Read`".
-
-## How to fix
-
-Correct the name, or add the group to the capability table (`[[groups]]`, with its product and scopes).
-`scope-lint fix` does not change an unknown name. For a former name, `scope-lint fix` fixes it: it rewrites
-the name to the current one and changes nothing else.
-"#
+        include_str!("sl004_unknown_permission_group.md")
     };
 }
 
 #[doc = doc!()]
-pub struct UnknownPermissionGroup;
+pub(crate) struct UnknownPermissionGroup;
 
 /// First header cells that mark a table of permission groups.
 const NAME_HEADERS: &[&str] = &[
@@ -76,23 +29,11 @@ const NAME_HEADERS: &[&str] = &[
 ];
 
 impl Rule for UnknownPermissionGroup {
-    fn code(&self) -> &'static str {
-        "SL004"
-    }
-    fn name(&self) -> &'static str {
-        "unknown-permission-group"
-    }
-    fn summary(&self) -> &'static str {
-        "a permissions table or list names a group the capability table does not know, or by a former name"
+    fn meta(&self) -> &'static RuleMeta {
+        &catalog::SL004
     }
     fn doc(&self) -> &'static str {
         doc!()
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn has_fix(&self) -> bool {
-        true
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {

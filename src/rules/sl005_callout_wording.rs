@@ -1,66 +1,26 @@
 //! SL005 callout-wording.
 
-use super::{Context, Finding, Rule, Severity};
+use super::{Context, Finding, Rule};
+use crate::catalog::{self, RuleMeta};
 use crate::doc::source::line_end;
-use crate::matcher::normalize_name;
 use crate::table::{GroupIndex, ProductIndex};
+use crate::text::normalize::normalize_name;
 
 macro_rules! doc {
     () => {
-        r#"## What it does
-
-Checks the wording of an acceptable account-scope call-out (one that names the product and says
-account-only scope):
-
-- when it lists the product's groups after the product name (`AI Gateway Read/Edit/Run`, `AI Gateway Read,
-  Edit and Run`; two or more), it must list all of them, and only groups that exist (a single group, as in
-  "a token with AI Gateway Run", is an example, not a list);
-- it must contain every phrase in the policy's `require` list (the Cloudflare preset requires saying that a
-  token cannot be restricted to a single gateway).
-
-## Why
-
-A call-out that lists two of three groups tells readers the third one can be narrowed; one that names a group
-that does not exist sends them looking for it. The required phrases carry the point of the call-out.
-
-## Example
-
-```mdx
-:::note
-AI Gateway permissions (AI Gateway Read/Admin) are account-scoped only.
-:::
-```
-
-reports that `AI Gateway Admin` is not a group, that `AI Gateway Edit` and `AI Gateway Run` are missing,
-and that the call-out does not say a token cannot be restricted to a single gateway.
-
-## How to fix
-
-Name every group (the `{groups}` placeholder of the template gives `AI Gateway Read/Edit/Run`) and add the
-required phrases; or delete the call-out and let `scope-lint fix` insert the policy's wording.
-`scope-lint fix` does not change it.
-"#
+        include_str!("sl005_callout_wording.md")
     };
 }
 
 #[doc = doc!()]
-pub struct CalloutWording;
+pub(crate) struct CalloutWording;
 
 impl Rule for CalloutWording {
-    fn code(&self) -> &'static str {
-        "SL005"
-    }
-    fn name(&self) -> &'static str {
-        "callout-wording"
-    }
-    fn summary(&self) -> &'static str {
-        "a call-out names the wrong groups or lacks the policy's required phrases"
+    fn meta(&self) -> &'static RuleMeta {
+        &catalog::SL005
     }
     fn doc(&self) -> &'static str {
         doc!()
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {

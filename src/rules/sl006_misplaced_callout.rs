@@ -1,66 +1,24 @@
 //! SL006 misplaced-callout.
 
-use super::facts::placement_status;
-use super::{Context, Finding, Rule, Severity};
-use crate::fix;
+use super::{Context, Finding, FixIntent, Rule};
+use crate::catalog::{self, RuleMeta};
+use crate::facts::placement_status;
 
 macro_rules! doc {
     () => {
-        r#"## What it does
-
-Reports an acceptable account-scope call-out that is on the page but not in the section that lists the
-product's groups, while that section has none. Each such call-out is paired with the first section that
-lacks one; sections left over are reported by SL001.
-
-## Why
-
-Readers scan the permissions table of the section they need; a call-out three sections away, or at the top
-of a long reference page, is not read where the decision is made.
-
-## Example
-
-```markdown
-> [!NOTE]
-> AI Gateway permissions are account-scoped only.
-
-## Account permissions
-
-| Name            | Description |
-| --------------- | ----------- |
-| AI Gateway Run  | Run access. |
-```
-
-reports the note: it belongs in "Account permissions".
-
-## How to fix
-
-Move the call-out to the end of the section that lists the groups. `scope-lint fix` fixes it: it moves the
-call-out's lines unchanged (re-indented for their new place) and removes them from the old place.
-"#
+        include_str!("sl006_misplaced_callout.md")
     };
 }
 
 #[doc = doc!()]
-pub struct MisplacedCallout;
+pub(crate) struct MisplacedCallout;
 
 impl Rule for MisplacedCallout {
-    fn code(&self) -> &'static str {
-        "SL006"
-    }
-    fn name(&self) -> &'static str {
-        "misplaced-callout"
-    }
-    fn summary(&self) -> &'static str {
-        "the call-out is on the page but not in the section that lists the groups"
+    fn meta(&self) -> &'static RuleMeta {
+        &catalog::SL006
     }
     fn doc(&self) -> &'static str {
         doc!()
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn has_fix(&self) -> bool {
-        true
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
@@ -88,7 +46,10 @@ impl Rule for MisplacedCallout {
                         .help(format!(
                             "move it to the end of {there}; `scope-lint fix` moves it"
                         ))
-                        .fix(fix::move_callout(context, callout, section.section)),
+                        .intent(FixIntent::MoveCallout {
+                            callout,
+                            to: section.section,
+                        }),
                 );
             }
         }

@@ -9,63 +9,15 @@ use std::path::{Path, PathBuf};
 
 use super::suppression::{self, Reach, Suppression};
 use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
+use crate::catalog::{self, RuleMeta};
 use crate::doc::source::{line_end, line_start};
 use crate::doc::{Page, TableBlock};
-use crate::lint::{Loader, resolve_include};
+use crate::source::{Loader, resolve_include};
 use crate::table::{CapabilityTable, GroupIndex};
 
 macro_rules! doc {
     () => {
-        r#"## What it does
-
-Site-wide: reports a permission group of the capability table that appears on none of the permissions
-reference pages, which the policy names in `[reference]`:
-
-```toml
-[reference]
-pages = ["**/fundamentals/api/reference/permissions.mdx"]
-sections = { user = "User permissions", account = "Account permissions", zone = "Zone permissions" }
-```
-
-`sections` gives, per resource type, the heading of the section that lists the groups of that scope. A
-group counts as documented when any reference page names it (by its name, label, alias or former name)
-anywhere, in its own text or in a partial it includes. A group is expected only when one of its scopes has
-a section: with the settings above, the R2 bucket-scoped groups (scope `r2-bucket`, documented on the R2
-pages) are not. The finding is on the heading of the section for the group's first such scope.
-
-A `scope-lint-disable-file SL008` (or `-next-line` before the section's heading) suppression on the
-reference page keeps these findings; SL007 never reports an SL008 suppression as unused, since the per-page
-pass cannot see site-wide findings.
-
-Runs only in `check` and `fix` over files, when a reference page is among the checked files (a pull request
-that does not touch it is not checked for it); the mdBook preprocessor does not run it.
-
-## Why
-
-The reference page is where readers look up what a token can do. A group the API offers and the page
-forgets (the AI Gateway groups were missing from the Cloudflare account permissions table for months)
-cannot be found, and the call-out about its scope has no place to go.
-
-## Example
-
-With `AI Gateway Read` in the table and an account section that does not list it:
-
-```markdown
-## Account permissions
-
-| Name                  | Description                  |
-| --------------------- | ---------------------------- |
-| Account Settings Read | Grants read access to ...    |
-```
-
-reports "permission group `AI Gateway Read` (scope `account`) is on no permissions reference page".
-
-## How to fix
-
-Add a row for the group to the section's table. `scope-lint fix` fixes it: it adds `| AI Gateway Read | |`
-to the first table of the section (in the partial the section renders, when the table comes from one), in
-alphabetical order when the table is sorted and at its end otherwise; fill in the description by hand.
-"#
+        include_str!("sl008_undocumented_group.md")
     };
 }
 
@@ -73,23 +25,11 @@ alphabetical order when the table is sorted and at its end otherwise; fill in th
 pub struct UndocumentedGroup;
 
 impl Rule for UndocumentedGroup {
-    fn code(&self) -> &'static str {
-        "SL008"
-    }
-    fn name(&self) -> &'static str {
-        "undocumented-group"
-    }
-    fn summary(&self) -> &'static str {
-        "site-wide: a group of the capability table appears on no permissions reference page"
+    fn meta(&self) -> &'static RuleMeta {
+        &catalog::SL008
     }
     fn doc(&self) -> &'static str {
         doc!()
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Warning
-    }
-    fn has_fix(&self) -> bool {
-        true
     }
 
     /// Nothing to do per page: the pages' [`ReferenceFacts`] are checked together by [`check_site`].

@@ -6,75 +6,26 @@ use std::ops::Range;
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use super::{Context, Finding, Rule, Severity};
-use crate::matcher::normalize_name;
+use super::{Context, Finding, Rule};
+use crate::catalog::{self, RuleMeta};
 use crate::table::{CapabilityTable, GroupIndex};
+use crate::text::normalize::normalize_name;
 
 macro_rules! doc {
     () => {
-        r#"## What it does
-
-Reads the token policies in a page's code blocks and reports a permission group paired with a resource key
-that the group's scopes do not allow, or a resource key that no resource type of the table has.
-
-A code block is read when its content is JSON (any language tag, `json` and `jsonc` included), and in shell
-examples the JSON after `--data`, `--data-raw`, `--data-binary`, `-d` or `--json` (in single or double
-quotes). A token policy is an object with a `resources` object and a `permission_groups` array; the JSON
-may be `{"policies": [...]}` (a token), an array of policies, or one policy. A group is found by its `id`
-(the table's `id`) or else by its `name` (names, labels, aliases and former names count); groups the table
-does not know are left to SL004. Resource keys are matched against the resource types' `key` templates,
-where a `{placeholder}` stands for any text without a dot (so `<ACCOUNT_ID>`, `$ZONE_ID` and real ids fit)
-and a key that ends in `*` right after the template's fixed prefix (`com.cloudflare.api.account.zone.*`)
-means all resources of that type. In the nested form
-(`"com.cloudflare.api.account.<ACCOUNT_ID>": {"com.cloudflare.edge.r2.bucket.*": "*"}`) the inner keys
-are the resources. Blocks that are not valid JSON are skipped without a finding.
-
-## Why
-
-Readers copy policy examples verbatim. An example that grants `AI Gateway Run` on a zone key, or an
-account-only group on one R2 bucket, teaches a policy the API rejects, or one that silently grants nothing,
-and suggests a narrowing that does not exist.
-
-## Example
-
-```json
-{
-  "effect": "allow",
-  "resources": { "com.cloudflare.api.account.zone.<ZONE_ID>": "*" },
-  "permission_groups": [{ "id": "644535f4ed854494a59cb289d634b257", "name": "AI Gateway Run" }]
-}
-```
-
-reports that `AI Gateway Run` cannot be scoped to the zone key: its only scope is `account`. With
-`"com.cloudflare.api.account.<ACCOUNT_ID>": "*"` it passes, and so does `Workers R2 Storage Bucket Item Read`
-under `com.cloudflare.edge.r2.bucket.<ACCOUNT_ID>_default_my-bucket`.
-
-## How to fix
-
-Use a resource key of a type the group can be scoped to (`scope-lint table` lists them), or a group that
-can be scoped to that resource. `scope-lint fix` does not change it.
-"#
+        include_str!("sl009_invalid_policy_example.md")
     };
 }
 
 #[doc = doc!()]
-pub struct InvalidPolicyExample;
+pub(crate) struct InvalidPolicyExample;
 
 impl Rule for InvalidPolicyExample {
-    fn code(&self) -> &'static str {
-        "SL009"
-    }
-    fn name(&self) -> &'static str {
-        "invalid-policy-example"
-    }
-    fn summary(&self) -> &'static str {
-        "a token-policy example pairs a permission group with a resource key its scopes do not allow"
+    fn meta(&self) -> &'static RuleMeta {
+        &catalog::SL009
     }
     fn doc(&self) -> &'static str {
         doc!()
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {

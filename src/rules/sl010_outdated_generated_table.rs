@@ -2,73 +2,30 @@
 
 use std::ops::Range;
 
-use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
+use super::{Context, Edit, EditKind, Finding, Fix, Rule};
+use crate::catalog::{self, RuleMeta};
 use crate::doc::Page;
 use crate::table::render;
 
 macro_rules! doc {
     () => {
-        r#"## What it does
-
-Reports a generated region whose content differs from the scope matrix that `scope-lint table` renders from
-the capability table. A region starts with an opening comment and ends with the next closing comment:
-
-```markdown
-<!-- scope-lint:table product=ai-gateway -->
-| Permission group | Product | account | zone | user | r2-bucket |
-| --- | --- | :-: | :-: | :-: | :-: |
-| AI Gateway Read | AI Gateway | ✓ | | | |
-<!-- /scope-lint:table -->
-```
-
-MDX pages may use the MDX comment form, `{/* scope-lint:table product=ai-gateway */}` ...
-`{/* /scope-lint:table */}`. Without `product=`, the region holds the whole table. The comparison ignores
-line endings and the blank lines around the matrix. A region with no closing comment, an unknown product or
-an unknown argument is reported too (without a fix).
-
-## Why
-
-A scope matrix copied into the docs by hand is out of date the day a group is added, renamed or re-scoped.
-Generated regions keep the matrix on the page and make drift a finding.
-
-## Example
-
-After `scope-lint import` re-scoped `AI Gateway Run`, the region above still shows the old scopes and is
-reported: "the generated table (product `ai-gateway`) differs from the capability table".
-
-## How to fix
-
-Regenerate it. `scope-lint fix` fixes it: it replaces the region's content with the rendered matrix and
-changes nothing outside the region (the comments stay as they are).
-"#
+        include_str!("sl010_outdated_generated_table.md")
     };
 }
 
 #[doc = doc!()]
-pub struct OutdatedGeneratedTable;
+pub(crate) struct OutdatedGeneratedTable;
 
 /// The opening comment's keyword and the closing comment's text.
 const OPEN: &str = "scope-lint:table";
 const CLOSE: &str = "/scope-lint:table";
 
 impl Rule for OutdatedGeneratedTable {
-    fn code(&self) -> &'static str {
-        "SL010"
-    }
-    fn name(&self) -> &'static str {
-        "outdated-generated-table"
-    }
-    fn summary(&self) -> &'static str {
-        "a `scope-lint:table` region differs from the scope matrix of the capability table"
+    fn meta(&self) -> &'static RuleMeta {
+        &catalog::SL010
     }
     fn doc(&self) -> &'static str {
         doc!()
-    }
-    fn default_severity(&self) -> Severity {
-        Severity::Error
-    }
-    fn has_fix(&self) -> bool {
-        true
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {

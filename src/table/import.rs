@@ -15,7 +15,7 @@ use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
 use super::{CapabilityTable, PermissionGroup, load_table};
 use crate::doc::source::Position;
 use crate::error::{Error, Problem};
-use crate::matcher::normalize_name;
+use crate::text::normalize::normalize_name;
 
 /// The product id a new group gets when no product's name or prefix fits its name.
 pub const UNASSIGNED_PRODUCT: &str = "unassigned";

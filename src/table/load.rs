@@ -9,7 +9,8 @@ use toml::Spanned;
 use super::{CapabilityTable, PermissionGroup, Product, ResourceType};
 use crate::doc::source::SourceText;
 use crate::error::Error;
-use crate::matcher::{claim_regex, normalize_name};
+use crate::table::matcher::claim_regex;
+use crate::text::normalize::normalize_name;
 use crate::toml_check::{KeySpec, TomlProblems, deserialize};
 
 /// The schema versions this build reads.

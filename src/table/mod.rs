@@ -5,6 +5,7 @@
 
 pub mod import;
 mod load;
+pub mod matcher;
 pub mod preset;
 pub mod render;
 

@@ -1,7 +1,33 @@
 //! The embedded presets: compiled into the binary so that `scope-lint docs/` works with no config at all.
 
-/// The presets a config can name in `extends`.
-pub const PRESETS: &[&str] = &["cloudflare"];
+/// One embedded preset: a capability table and the policy that goes with it, under a name a config can
+/// give in `extends`. A second preset is one more entry in [`PRESETS`] and a folder under `presets/`.
+#[derive(Debug, Clone, Copy)]
+pub struct Preset {
+    /// The name `extends` gives.
+    pub name: &'static str,
+    /// The capability table (TOML).
+    pub table: &'static str,
+    /// The policy (`scope-lint.toml` text).
+    pub policy: &'static str,
+}
+
+impl Preset {
+    /// How the preset's table is named in messages: `embedded preset "NAME"`.
+    pub fn origin(&self) -> String {
+        format!("embedded preset \"{}\"", self.name)
+    }
+}
+
+/// The embedded presets; the first is used when there is no config at all.
+pub const PRESETS: &[Preset] = &[Preset {
+    name: "cloudflare",
+    table: CLOUDFLARE_CAPABILITIES,
+    policy: CLOUDFLARE_POLICY,
+}];
+
+/// The preset used when there is no config at all.
+pub const DEFAULT_PRESET: &Preset = &PRESETS[0];
 
 /// The Cloudflare capability table (`presets/cloudflare/capabilities.toml`).
 pub const CLOUDFLARE_CAPABILITIES: &str =
@@ -19,12 +45,14 @@ pub const CLOUDFLARE_LISTING: &str =
 /// How the embedded table is named in messages and `--help`.
 pub const CLOUDFLARE_ORIGIN: &str = "embedded preset \"cloudflare\"";
 
-/// The capability table and the policy text of preset `name`.
-pub fn preset(name: &str) -> Option<(&'static str, &'static str)> {
-    match name {
-        "cloudflare" => Some((CLOUDFLARE_CAPABILITIES, CLOUDFLARE_POLICY)),
-        _ => None,
-    }
+/// The preset named `name`.
+pub fn preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|preset| preset.name == name)
+}
+
+/// The names of the embedded presets, for messages.
+pub fn preset_names() -> Vec<&'static str> {
+    PRESETS.iter().map(|preset| preset.name).collect()
 }
 
 #[cfg(test)]

@@ -12,12 +12,12 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::catalog::{self, RULES, Severity};
 use crate::doc::Dialect;
 use crate::doc::callout::CalloutForm;
 use crate::doc::source::SourceText;
 use crate::error::{Error, Result};
-use crate::rules::{RULES, Severity};
-use crate::table::preset::{self, CLOUDFLARE_ORIGIN};
+use crate::table::preset::{self, DEFAULT_PRESET};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex, load_table};
 use crate::toml_check::{KeySpec, TomlProblems, deserialize, read_text};
 
@@ -304,7 +304,7 @@ pub fn load(source: &SettingsSource) -> Result<Settings> {
                 .ancestors()
                 .last()
                 .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
-            load_preset("cloudflare", &root, source.capabilities.as_deref())
+            load_preset(DEFAULT_PRESET.name, &root, source.capabilities.as_deref())
         }
     }
 }
@@ -330,15 +330,15 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// The embedded preset `name`, with paths relative to `root`.
 pub fn load_preset(name: &str, root: &Path, capabilities: Option<&Path>) -> Result<Settings> {
-    let (table_text, policy_text) =
+    let preset =
         preset::preset(name).ok_or_else(|| Error::Usage(format!("unknown preset `{name}`")))?;
     let table = match capabilities {
         Some(path) => load_table_file(path)?,
-        None => load_table(table_text, CLOUDFLARE_ORIGIN)?,
+        None => load_table(preset.table, &preset.origin())?,
     };
     let source = SourceText::new(
-        format!("{CLOUDFLARE_ORIGIN} policy"),
-        policy_text.to_owned(),
+        format!("{} policy", preset.origin()),
+        preset.policy.to_owned(),
     );
     let (file, problems): (PolicyFile, _) = deserialize(&source, POLICY_KEYS, "the policy")?;
     let policy = compile(file, PolicyFile::default(), problems, root, &table)?;
@@ -360,20 +360,20 @@ pub fn load_policy_text(
     let (file, problems): (PolicyFile, _) = deserialize(text, POLICY_KEYS, "the policy")?;
     let base = match &file.extends {
         Some(name) => {
-            let (_, policy_text) = preset::preset(name.get_ref()).ok_or_else(|| {
+            let preset = preset::preset(name.get_ref()).ok_or_else(|| {
                 Error::invalid(
                     text.path(),
                     Some(text.position(name.span().start)),
                     format!(
                         "unknown preset `{}` in `extends` (known: {})",
                         name.get_ref(),
-                        preset::PRESETS.join(", ")
+                        preset::preset_names().join(", ")
                     ),
                 )
             })?;
             let source = SourceText::new(
-                format!("{CLOUDFLARE_ORIGIN} policy"),
-                policy_text.to_owned(),
+                format!("{} policy", preset.origin()),
+                preset.policy.to_owned(),
             );
             deserialize::<PolicyFile>(&source, POLICY_KEYS, "the policy")?.0
         }
@@ -383,10 +383,10 @@ pub fn load_policy_text(
         (Some(path), _, _) => load_table_file(path)?,
         (None, Some(relative), _) => load_table_file(&root.join(relative.get_ref()))?,
         (None, None, Some(name)) => {
-            let (table_text, _) = preset::preset(name.get_ref()).expect("checked above");
-            load_table(table_text, CLOUDFLARE_ORIGIN)?
+            let preset = preset::preset(name.get_ref()).expect("checked above");
+            load_table(preset.table, &preset.origin())?
         }
-        (None, None, None) => load_table(preset::CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN)?,
+        (None, None, None) => load_table(DEFAULT_PRESET.table, &DEFAULT_PRESET.origin())?,
     };
     let policy = compile(file, base, problems, root, &table)?;
     Ok(Settings { table, policy })
@@ -543,11 +543,11 @@ fn severities(
 ) -> BTreeMap<&'static str, Option<Severity>> {
     let mut severities: BTreeMap<&'static str, Option<Severity>> = RULES
         .iter()
-        .map(|rule| (rule.code(), Some(rule.default_severity())))
+        .map(|rule| (rule.code, Some(rule.severity)))
         .collect();
     for (code, level) in rules {
-        let Some(rule) = crate::rules::find_rule(code.get_ref()) else {
-            let hint = crate::rules::closest_rule(code.get_ref())
+        let Some(rule) = catalog::find(code.get_ref()) else {
+            let hint = catalog::closest(code.get_ref())
                 .map(|known| format!("; did you mean `{known}`?"))
                 .unwrap_or_default();
             problems.push(
@@ -565,13 +565,13 @@ fn severities(
                     Some(level.span()),
                     format!(
                         "unknown level `{other}` for {} (expected `error`, `warning` or `off`)",
-                        rule.code()
+                        rule.code
                     ),
                 );
                 continue;
             }
         };
-        severities.insert(rule.code(), severity);
+        severities.insert(rule.code, severity);
     }
     severities
 }
@@ -906,6 +906,11 @@ fn unknown_placeholders(template: &str) -> Vec<String> {
 }
 
 impl Policy {
+    /// Whether the call-out belongs in the partial that lists the groups, not in the page that renders it.
+    pub fn placement_in_partial(&self) -> bool {
+        self.partials.placement == Placement::Partial
+    }
+
     /// The dialect for `relative` (a path relative to the root): an override, else the extension's.
     pub fn dialect_for(&self, relative: &Path) -> Dialect {
         self.dialects
@@ -944,9 +949,9 @@ impl Policy {
         (self.callouts.is_empty() && self.reference.pages.is_empty()).then(|| {
             format!(
                 "{}: the policy requires no call-outs (it extends no preset and has no [[callouts]]), so no page \
-                 is checked for a missing, stale or misplaced call-out; add `extends = \"cloudflare\"` or a \
+                 is checked for a missing, stale or misplaced call-out; add `extends = \"{}\"` or a \
                  [[callouts]] table",
-                self.origin
+                self.origin, DEFAULT_PRESET.name
             )
         })
     }

@@ -1,20 +1,21 @@
-//! Per-page facts the rules share: which groups are mentioned where, which sections list which product's
-//! groups (directly or through a partial), and what each call-out says.
+//! What a page says, for the rules to read: which groups are mentioned where, which sections list which
+//! product's groups (directly or through a partial), and what each call-out says. Included files come
+//! through the [`crate::source::Loader`]; nothing here opens a file.
 
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::config::{CalloutPolicy, ListingKind, Policy};
 use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
-use crate::lint::{Loader, Memo, resolve_include};
-use crate::matcher::{
-    Matcher, Mode, WILDCARD, ends_with_word, groups_of, normalize, normalize_text,
-};
+use crate::policy::{CalloutPolicy, ListingKind, Policy};
+use crate::source::{ContributionKey, Loader, Memo, resolve_include};
+use crate::table::matcher::{Matcher, groups_of};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
+use crate::text::normalize::{Mode, WILDCARD, ends_with_word, normalize, normalize_text};
 
 /// How deep partials may include partials.
 const MAX_INCLUDE_DEPTH: usize = 8;
@@ -387,9 +388,12 @@ impl Gatherer<'_> {
                 (path, include_params, part, stack.len()),
                 |(path, params, part, _)| {
                     self.contribution(path, params, part.as_ref(), stack, memo)
+                        .map(|contribution| contribution as Arc<dyn Any + Send + Sync>)
                 },
             );
-            let Some(contribution) = contribution else {
+            let Some(contribution) =
+                contribution.and_then(|contribution| contribution.downcast::<Contribution>().ok())
+            else {
                 continue;
             };
             let section = page.section_at(include.range.start);
@@ -504,12 +508,8 @@ impl Contribution {
     }
 }
 
-/// Which include a [`Contribution`] is for: the file, the `{props.*}` values, the part of the file and
-/// how deep the include is.
-pub type ContributionKey = (PathBuf, Vec<(String, String)>, Option<FilePart>, usize);
-
-/// Contributions computed once per run (or per page).
-pub type ContributionMemo = Memo<ContributionKey, Option<Arc<Contribution>>>;
+/// Contributions computed once per run (or per page), held as `Any` by the source layer's memo.
+type ContributionMemo = Memo<ContributionKey, Option<Arc<dyn Any + Send + Sync>>>;
 
 /// Whether the text before a product name introduces it as a contrast ("unlike R2", "compared to R2").
 fn is_contrast(before: &str) -> bool {

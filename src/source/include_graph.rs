@@ -15,7 +15,8 @@ use rayon::prelude::*;
 use crate::doc::Page;
 use crate::doc::source::Position;
 use crate::error::Error;
-use crate::lint::{Linter, Loader, clean, file_key, resolve_include};
+use crate::policy::Policy;
+use crate::source::{Loader, clean, file_key, resolve_include};
 
 /// One checked page: where it is (as shown), its path relative to the policy root, and its text.
 pub struct CheckedPage<'a> {
@@ -42,13 +43,13 @@ impl IncludeGraph {
     }
 
     /// Visits every file the `pages` include, directly or not, reading included files through `loader`.
-    pub fn build(pages: &[CheckedPage<'_>], linter: &Linter, loader: &dyn Loader) -> IncludeGraph {
+    pub fn build(pages: &[CheckedPage<'_>], policy: &Policy, loader: &dyn Loader) -> IncludeGraph {
         let mut graph = IncludeGraph::default();
         // The checked pages' own includes, found in parallel (a scan of each page's text).
         let checked: HashMap<PathBuf, Vec<Edge>> = pages
             .par_iter()
             .map(|page| {
-                let edges = edges_of_text(page.text, page.location, page.relative, linter, loader);
+                let edges = edges_of_text(page.text, page.location, page.relative, policy, loader);
                 (file_key(page.location), edges)
             })
             .collect();
@@ -59,7 +60,7 @@ impl IncludeGraph {
                 continue;
             }
             marks.insert(key.clone(), Mark::Open);
-            let mut frames = vec![Frame::new(key, page.location, &checked, linter, loader)];
+            let mut frames = vec![Frame::new(key, page.location, &checked, policy, loader)];
             while let Some(frame) = frames.last_mut() {
                 let Some(edge) = frame.edges.get(frame.next).cloned() else {
                     let done = frames.pop().expect("a frame is on the stack");
@@ -72,7 +73,7 @@ impl IncludeGraph {
                     Some(Mark::Open) => graph.cut_cycle(&frames, &edge),
                     None => {
                         marks.insert(edge.key.clone(), Mark::Open);
-                        let next = Frame::new(edge.key, &edge.location, &checked, linter, loader);
+                        let next = Frame::new(edge.key, &edge.location, &checked, policy, loader);
                         frames.push(next);
                     }
                 }
@@ -135,16 +136,16 @@ impl Frame {
         key: PathBuf,
         location: &Path,
         checked: &HashMap<PathBuf, Vec<Edge>>,
-        linter: &Linter,
+        policy: &Policy,
         loader: &dyn Loader,
     ) -> Frame {
         let edges = match checked.get(&key) {
             Some(edges) => edges.clone(),
             None => {
-                let dialect = linter.policy().dialect_for(location);
+                let dialect = policy.dialect_for(location);
                 loader
                     .load(location, dialect)
-                    .map(|page| edges_of_page(&page, location, linter, loader))
+                    .map(|page| edges_of_page(&page, location, policy, loader))
                     .unwrap_or_default()
             }
         };
@@ -169,23 +170,23 @@ fn edges_of_text(
     text: &str,
     location: &Path,
     relative: &Path,
-    linter: &Linter,
+    policy: &Policy,
     loader: &dyn Loader,
 ) -> Vec<Edge> {
     // A panic while listing a page's includes is reported by that page's own (guarded) check.
     crate::guard::page(location, || {
-        let includes = Page::includes_of(text, linter.policy().dialect_for(relative));
+        let includes = Page::includes_of(text, policy.dialect_for(relative));
         if includes.is_empty() {
             return Vec::new();
         }
         let source = crate::doc::source::SourceText::new(location, text.to_owned());
-        edges(&includes, &source, location, linter, loader)
+        edges(&includes, &source, location, policy, loader)
     })
     .unwrap_or_default()
 }
 
-fn edges_of_page(page: &Page, location: &Path, linter: &Linter, loader: &dyn Loader) -> Vec<Edge> {
-    edges(&page.includes, &page.source, location, linter, loader)
+fn edges_of_page(page: &Page, location: &Path, policy: &Policy, loader: &dyn Loader) -> Vec<Edge> {
+    edges(&page.includes, &page.source, location, policy, loader)
 }
 
 /// The distinct files `includes` name (each with its first include), in page order.
@@ -193,14 +194,14 @@ fn edges(
     includes: &[crate::doc::Include],
     source: &crate::doc::source::SourceText,
     location: &Path,
-    linter: &Linter,
+    policy: &Policy,
     loader: &dyn Loader,
 ) -> Vec<Edge> {
     let mut seen = HashSet::new();
     includes
         .iter()
         .filter_map(|include| {
-            let target = resolve_include(linter.policy(), loader, location, include)?;
+            let target = resolve_include(policy, loader, location, include)?;
             let key = file_key(&target);
             seen.insert(key.clone()).then(|| Edge {
                 key,

@@ -1,0 +1,9 @@
+//! Text, independent of pages and tables: normalisation (how names and phrases are compared), prose
+//! reading (claims and negation, with the word lists as data in `prose.toml`), and escaping for display.
+//!
+//! Nothing here knows the capability table or the page model; the table's compiled name matcher lives in
+//! [`crate::table::matcher`].
+
+pub mod escape;
+pub mod normalize;
+pub mod prose;

@@ -1,0 +1,267 @@
+//! Text normalisation: the one way names and phrases are compared (see [`normalize_name`]).
+//!
+//! Names are matched on *name-normalised* text: lowercase, Markdown marks, punctuation such as `-`, `>`, `:`
+//! and link destinations removed, whitespace collapsed; so `**AI Gateway** > **Run**`, `AI Gateway - Read`
+//! and `` `ai  gateway read` `` all read as `ai gateway run` / `ai gateway read`. Phrases (claims and call-out
+//! wording) are matched on *prose-normalised* text, which keeps punctuation and only drops Markdown marks.
+
+use std::ops::Range;
+/// Stands for an unresolved `{props.x}` placeholder in normalised text.
+pub const WILDCARD: char = '\u{2}';
+
+/// Normalised text with, for every byte, the offset of the source character it came from.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    pub text: String,
+    origins: Vec<usize>,
+    source_end: usize,
+}
+
+impl Normalized {
+    /// The source byte range that normalised `range` came from.
+    pub fn source_range(&self, range: Range<usize>, source: &str) -> Range<usize> {
+        if range.is_empty() || self.origins.is_empty() {
+            let at = self
+                .origins
+                .get(range.start)
+                .copied()
+                .unwrap_or(self.source_end);
+            return at..at;
+        }
+        let start = self.origins[range.start];
+        let last = self.origins[range.end - 1];
+        let end = source[last..]
+            .chars()
+            .next()
+            .map_or(last, |c| last + c.len_utf8());
+        start..end.max(start)
+    }
+}
+
+/// How to normalise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// For names: punctuation other than `/`, `&`, `.` and `+` becomes a space.
+    Name,
+    /// For phrases: only Markdown marks and line breaks become spaces.
+    Prose,
+}
+
+/// `is_name_separator` and `is_prose_separator` for ASCII, as tables: normalisation runs on every byte.
+const fn ascii_table(name: bool) -> [bool; 128] {
+    let mut table = [false; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let c = byte as u8 as char;
+        table[byte] = if name {
+            is_name_separator(c)
+        } else {
+            is_prose_separator(c)
+        };
+        byte += 1;
+    }
+    table
+}
+
+const NAME_SEPARATORS: [bool; 128] = ascii_table(true);
+const PROSE_SEPARATORS: [bool; 128] = ascii_table(false);
+
+const fn is_name_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '*' | '_'
+                | '`'
+                | '>'
+                | '<'
+                | ':'
+                | '-'
+                | '–'
+                | '—'
+                | '|'
+                | ','
+                | '('
+                | ')'
+                | '"'
+                | '\''
+                | '#'
+                | '['
+                | ']'
+                | '!'
+                | '?'
+                | ';'
+                | '\\'
+                | '~'
+                | '='
+        )
+        || c == '\u{a0}'
+}
+
+const fn is_prose_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '*' | '`' | '|' | '\\' | '#') || c == '\u{a0}'
+}
+
+/// Normalises a name from the capability table (no placeholders, no offsets needed).
+pub fn normalize_name(name: &str) -> String {
+    normalize(name, 0, Mode::Name, &[]).text
+}
+
+/// Normalises `source` (which starts at byte `base` of its file); `{props.x}` takes its value from
+/// `params`, or becomes [`WILDCARD`] when there is none.
+pub fn normalize(source: &str, base: usize, mode: Mode, params: &[(String, String)]) -> Normalized {
+    normalize_with(source, base, mode, params, true)
+}
+
+/// Only the normalised text, without the offset map (cheaper: most text units match nothing).
+pub fn normalize_text(source: &str, mode: Mode, params: &[(String, String)]) -> String {
+    normalize_with(source, 0, mode, params, false).text
+}
+
+fn normalize_with(
+    source: &str,
+    base: usize,
+    mode: Mode,
+    params: &[(String, String)],
+    track: bool,
+) -> Normalized {
+    let mut out = Normalized {
+        text: String::with_capacity(source.len()),
+        origins: Vec::with_capacity(if track { source.len() } else { 0 }),
+        source_end: base + source.len(),
+    };
+    let (separator, separators): (fn(char) -> bool, &[bool; 128]) = match mode {
+        Mode::Name => (is_name_separator, &NAME_SEPARATORS),
+        Mode::Prose => (is_prose_separator, &PROSE_SEPARATORS),
+    };
+    let mut writer = Writer {
+        out: &mut out,
+        pending_space: false,
+        track,
+    };
+    let bytes = source.as_bytes();
+    let mut index = 0;
+    while index < source.len() {
+        let byte = bytes[index];
+        if matches!(byte, b'{' | b']')
+            && let Some((consumed, replacement)) = special(&source[index..], mode, params)
+        {
+            match replacement {
+                Some(value) => value
+                    .chars()
+                    .for_each(|c| writer.push(c, base + index, separator)),
+                None => writer.push(WILDCARD, base + index, |_| false),
+            }
+            index += consumed;
+            continue;
+        }
+        if byte.is_ascii() {
+            writer.push_ascii(byte, base + index, separators);
+            index += 1;
+            continue;
+        }
+        let c = source[index..]
+            .chars()
+            .next()
+            .expect("index is on a char boundary");
+        writer.push(c, base + index, separator);
+        index += c.len_utf8();
+    }
+    out
+}
+
+/// A construct normalisation treats as a whole: `{props.x}` and a link destination `](...)`.
+fn special<'p>(
+    rest: &str,
+    mode: Mode,
+    params: &'p [(String, String)],
+) -> Option<(usize, Option<&'p str>)> {
+    if let Some(after) = rest.strip_prefix("{props.") {
+        let close = after.find('}')?;
+        let name = &after[..close];
+        if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let value = params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str());
+        return Some(("{props.".len() + close + 1, value));
+    }
+    if mode == Mode::Name && rest.starts_with("](") {
+        let close = rest.find(')')?;
+        if rest[..close].contains('\n') {
+            return None;
+        }
+        return Some((close + 1, Some("")));
+    }
+    None
+}
+
+/// Appends characters to normalised text, collapsing separators into single spaces.
+struct Writer<'o> {
+    out: &'o mut Normalized,
+    pending_space: bool,
+    /// Whether to record each byte's origin.
+    track: bool,
+}
+
+impl Writer<'_> {
+    /// The common case: one ASCII byte.
+    #[inline]
+    fn push_ascii(&mut self, byte: u8, origin: usize, separators: &[bool; 128]) {
+        if separators[usize::from(byte)] {
+            self.pending_space = !self.out.text.is_empty();
+            return;
+        }
+        self.flush_space(origin);
+        self.out.text.push(char::from(byte.to_ascii_lowercase()));
+        self.record(origin, 1);
+    }
+
+    fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
+        // `’` reads as `'`, `–` as `-`, NBSP and other Unicode spaces as a space.
+        let c = super::prose::fold(c);
+        if separator(c) {
+            self.pending_space = !self.out.text.is_empty();
+            return;
+        }
+        self.flush_space(origin);
+        let before = self.out.text.len();
+        self.out.text.extend(c.to_lowercase());
+        self.record(origin, self.out.text.len() - before);
+    }
+
+    /// Writes the space that stands for the separators seen since the last word.
+    fn flush_space(&mut self, origin: usize) {
+        if self.pending_space {
+            self.out.text.push(' ');
+            self.record(origin, 1);
+            self.pending_space = false;
+        }
+    }
+
+    fn record(&mut self, origin: usize, bytes: usize) {
+        if self.track {
+            self.out.origins.extend(std::iter::repeat_n(origin, bytes));
+        }
+    }
+}
+
+/// Whether `text[range]` stands alone as words (no letter or digit right before or after it).
+pub fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Whether `text` starts with `word` followed by a space or nothing.
+pub fn starts_with_word(text: &str, word: &str) -> bool {
+    text.strip_prefix(word)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+}
+
+/// Whether `text` ends with `word` preceded by a space or nothing.
+pub fn ends_with_word(text: &str, word: &str) -> bool {
+    text.strip_suffix(word)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+}

@@ -1,0 +1,276 @@
+//! Fixing a run: the fixes of every finding planned per file, applied in memory, and verified by checking
+//! the changed pages again; [`crate::fix`] makes the edits and writes the files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::doc::source::SourceText;
+use crate::doc::{Dialect, Page};
+use crate::error::Error;
+use crate::fix::{FileChange, FixPlan, combine, in_file, inside_roots, refuse_shared_files};
+use crate::lint::{Linter, PageInput};
+use crate::rules::{Edit, Finding};
+use crate::source::Loader;
+use crate::source::fs::FsLoader;
+use crate::walk::CheckRun;
+
+/// Plans the fixes for every finding of `run` that has one, applies them in memory, and checks the fixed
+/// pages again: a file whose fixed finding would still be reported is left out with an internal error.
+///
+/// Only files whose real path (every symbolic link resolved) lies under the real path of one of `roots` (the
+/// paths the user gave) are changed; a page reached twice (`fix d ./d`, a link and its target) is fixed once.
+pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[PathBuf]) -> FixPlan {
+    let files = run.files;
+    let mut errors = std::mem::take(&mut run.errors);
+    let mut seen = std::collections::HashSet::new();
+    run.reports.retain(|report| {
+        let path = report.source.path();
+        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    });
+    let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
+    let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
+    for (index, report) in run.reports.iter().enumerate() {
+        let page_path = report.source.path().to_path_buf();
+        let mut touched = Vec::new();
+        for (finding_index, finding) in report.findings.iter().enumerate() {
+            let Some(fix) = &finding.fix else { continue };
+            let mut by_file: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
+            for edit in &fix.edits {
+                let path = edit.file.clone().unwrap_or_else(|| page_path.clone());
+                by_file.entry(path).or_default().push(edit.clone());
+            }
+            for (path, edits) in by_file {
+                let target = match targets.entry(path.clone()) {
+                    std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(entry) => {
+                        let source = if path == page_path {
+                            Ok(report.source.clone())
+                        } else {
+                            crate::walk::read_source(&path).map(|text| SourceText::new(&path, text))
+                        };
+                        match source {
+                            Ok(source) => entry.insert(Target {
+                                source,
+                                fixes: Vec::new(),
+                            }),
+                            Err(error) => {
+                                errors.push(error);
+                                continue;
+                            }
+                        }
+                    }
+                };
+                target.fixes.push(PlannedFix {
+                    finding: (index, finding_index),
+                    description: fix.description.clone(),
+                    edits,
+                });
+                if !touched.contains(&path) {
+                    touched.push(path);
+                }
+            }
+        }
+        if !touched.is_empty() {
+            owners.push((index, touched));
+        }
+    }
+    let mut deferred: Vec<(usize, usize)> = Vec::new();
+    let mut changes: BTreeMap<PathBuf, FileChange> = BTreeMap::new();
+    for (path, target) in targets {
+        let dialect = linter
+            .policy()
+            .dialect_for(&crate::walk::relative_to_root(linter, &path));
+        let groups: Vec<Vec<Edit>> = target.fixes.iter().map(|fix| fix.edits.clone()).collect();
+        let checked = combine(&target.source, dialect, &groups).map_err(|(_, error)| error);
+        let mut descriptions: Vec<String> = Vec::new();
+        if let Ok(combined) = &checked {
+            for (index, fix) in target.fixes.iter().enumerate() {
+                if combined.deferred.contains(&index) {
+                    deferred.push(fix.finding);
+                } else if !descriptions.contains(&fix.description) {
+                    descriptions.push(fix.description.clone());
+                }
+            }
+        }
+        match checked.map(|combined| combined.after) {
+            Ok(after) if after != target.source.text => match inside_roots(&path, roots) {
+                Ok((real, stamp)) => {
+                    changes.insert(
+                        path.clone(),
+                        FileChange {
+                            path,
+                            before: target.source.text.clone(),
+                            after,
+                            bom: target.source.bom,
+                            descriptions,
+                            real,
+                            stamp,
+                        },
+                    );
+                }
+                Err(error) => errors.push(error),
+            },
+            Ok(_) => {}
+            Err(error) => errors.push(in_file(&path, error)),
+        }
+    }
+    refuse_shared_files(&mut changes, &mut errors);
+    let remaining = verify(
+        &run,
+        &owners,
+        &deferred,
+        &mut changes,
+        linter,
+        loader,
+        &mut errors,
+    );
+    FixPlan {
+        changes: changes.into_values().collect(),
+        remaining,
+        errors,
+        files,
+    }
+}
+
+struct Target {
+    source: SourceText,
+    fixes: Vec<PlannedFix>,
+}
+
+/// One finding's edits to one file.
+struct PlannedFix {
+    /// The report's index in the run and the finding's in the report.
+    finding: (usize, usize),
+    description: String,
+    edits: Vec<Edit>,
+}
+
+/// Checks every page again with the changes applied; drops the changes of a page whose fixed findings remain.
+fn verify(
+    run: &CheckRun,
+    owners: &[(usize, Vec<PathBuf>)],
+    deferred: &[(usize, usize)],
+    changes: &mut BTreeMap<PathBuf, FileChange>,
+    linter: &Linter,
+    loader: &FsLoader,
+    errors: &mut Vec<Error>,
+) -> Vec<(SourceText, Vec<Finding>)> {
+    let overlay = Overlay {
+        changes: &*changes,
+        inner: loader,
+        parsed: Default::default(),
+    };
+    let mut rejected: Vec<PathBuf> = Vec::new();
+    let mut remaining = Vec::new();
+    for (index, report) in run.reports.iter().enumerate() {
+        let path = report.source.path().to_path_buf();
+        let touched = owners
+            .iter()
+            .find(|(owner, _)| *owner == index)
+            .map(|(_, paths)| paths.as_slice());
+        let Some(touched) =
+            touched.filter(|paths| paths.iter().any(|path| changes.contains_key(path)))
+        else {
+            if !report.findings.is_empty() {
+                remaining.push((report.source.clone(), report.findings.clone()));
+            }
+            continue;
+        };
+        let text = changes
+            .get(&path)
+            .map_or_else(|| report.source.text.clone(), |change| change.after.clone());
+        let relative = crate::walk::relative_to_root(linter, &path);
+        let again = crate::guard::page(&path, || {
+            linter.check(
+                PageInput {
+                    display: path.clone(),
+                    location: Some(&path),
+                    relative: &relative,
+                    text,
+                    included: run.included.contains(&crate::source::file_key(&path)),
+                },
+                &overlay,
+            )
+        });
+        // A page whose re-check panicked is not written; the panic is its error.
+        let again = match again {
+            Ok(again) => again,
+            Err(error) => {
+                errors.push(error);
+                rejected.extend(touched.iter().cloned());
+                continue;
+            }
+        };
+        let fixed = |finding_index: usize, finding: &Finding| {
+            finding.fix.is_some() && !deferred.contains(&(index, finding_index))
+        };
+        let same = |a: &Finding, b: &Finding| a.code == b.code && a.message == b.message;
+        // A fixed finding persists when more findings like it are left than were left unfixed (deferred
+        // fixes and findings without one keep theirs).
+        let persisting: Vec<&Finding> = report
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(finding_index, finding)| fixed(*finding_index, finding))
+            .map(|(_, finding)| finding)
+            .filter(|finding| {
+                let left = again
+                    .findings
+                    .iter()
+                    .filter(|after| same(after, finding))
+                    .count();
+                let unfixed = report
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(other_index, other)| {
+                        !fixed(*other_index, other) && same(other, finding)
+                    })
+                    .count();
+                left > unfixed
+            })
+            .collect();
+        if let Some(finding) = persisting.first() {
+            errors.push(Error::Internal(format!(
+                "{}: the fix for {} did not remove the finding (\"{}\"); nothing was written for it",
+                path.display(),
+                finding.code,
+                finding.message
+            )));
+            rejected.extend(touched.iter().cloned());
+            remaining.push((report.source.clone(), report.findings.clone()));
+        } else if !again.findings.is_empty() {
+            remaining.push((again.source.clone(), again.findings));
+        }
+    }
+    changes.retain(|path, _| !rejected.contains(path));
+    remaining
+}
+
+/// A loader that sees the planned changes instead of the files on disk.
+struct Overlay<'a> {
+    changes: &'a BTreeMap<PathBuf, FileChange>,
+    inner: &'a FsLoader,
+    parsed: std::sync::Mutex<BTreeMap<PathBuf, Arc<Page>>>,
+}
+
+impl Loader for Overlay<'_> {
+    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
+        let Some(change) = self.changes.get(path) else {
+            return self.inner.load(path, dialect);
+        };
+        // A panic while parsing (caught per page) must not make the cache unusable for the other pages.
+        let mut parsed = self
+            .parsed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let page = parsed.entry(path.to_path_buf()).or_insert_with(|| {
+            Arc::new(Page::parse(
+                SourceText::new(path, change.after.clone()),
+                dialect,
+            ))
+        });
+        Some(Arc::clone(page))
+    }
+}
