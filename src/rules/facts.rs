@@ -147,6 +147,13 @@ impl Gatherer<'_> {
         facts
             .named_products
             .extend(self.matcher.claim_products_in(&page.masked));
+        // The front matter's title is the page's title on the site (a Starlight page has no `#` heading).
+        if let Some(front_matter) = &page.front_matter {
+            facts.named_products.extend(
+                self.matcher
+                    .claim_products_in(&page.text()[front_matter.clone()]),
+            );
+        }
         facts.listings = self.listings(page, &facts.mentions);
         facts.callouts = page
             .callouts
