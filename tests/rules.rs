@@ -2,7 +2,8 @@
 //! `tests/rules/slNNN/`, and each case in it is run with only that rule enabled (`--select SLNNN`). The
 //! rendered diagnostics (the human format, exactly as the CLI prints it, with the exit code) and, for a rule
 //! with a fix, the fix as `fix --diff` prints it, are compared exactly with the case's snapshot in
-//! `tests/rules/slNNN/snapshots/`. A mismatch fails with a diff.
+//! `tests/rules/slNNN/snapshots/`. A mismatch fails with a diff. (SL007, which judges suppressions of
+//! other rules, runs with the rules its cases suppress: `--select SL007,SL003,SL004`.)
 //!
 //! A case is either one page (`tests/rules/sl003/fires-possessive.md`, snapshot `fires-possessive.md.snap`)
 //! or a folder (`tests/rules/sl008/missing-row/`, snapshot `missing-row.snap`) holding a small site: pages,
@@ -75,6 +76,16 @@ fn transcript(dir: &Path, args: &[&str]) -> String {
 /// Runs every case of `code`'s folder and compares each with its snapshot; all mismatches are reported
 /// together, each with its diff.
 fn run_rule(code: &str, fix: Fix) {
+    run_rule_with(code, &[], fix);
+}
+
+/// Like [`run_rule`], with `companions` enabled too: SL007 judges the suppressions of other rules, so its
+/// cases also run the rules they suppress (whose findings no suppression covers then show in the snapshot).
+fn run_rule_with(code: &str, companions: &[&str], fix: Fix) {
+    let select = std::iter::once(code)
+        .chain(companions.iter().copied())
+        .collect::<Vec<_>>()
+        .join(",");
     let rule_dir = rules_dir().join(code.to_lowercase());
     let only = std::env::var("RULE_CASE").ok();
     let all = cases(&rule_dir);
@@ -85,12 +96,12 @@ fn run_rule(code: &str, fix: Fix) {
         only.as_ref()
             .is_none_or(|only| case.contains(only.as_str()))
     }) {
-        let mut actual = transcript(&rule_dir, &["check", "--select", code, case]);
+        let mut actual = transcript(&rule_dir, &["check", "--select", &select, case]);
         if fix == Fix::Diff {
             actual.push('\n');
             actual.push_str(&transcript(
                 &rule_dir,
-                &["fix", "--diff", "--select", code, case],
+                &["fix", "--diff", "--select", &select, case],
             ));
         }
         let snapshot = rule_dir.join("snapshots").join(format!("{case}.snap"));
@@ -141,7 +152,7 @@ fn sl006() {
 
 #[test]
 fn sl007() {
-    run_rule("SL007", Fix::None);
+    run_rule_with("SL007", &["SL003", "SL004"], Fix::None);
 }
 
 #[test]
