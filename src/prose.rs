@@ -500,10 +500,15 @@ impl Lexicon {
                 end: next + length - 1,
             });
         }
-        // "tokens are gateway-scoped": the compound as a predicate of a credential.
-        let copula = at.checked_sub(1).is_some_and(|before| {
-            ["is", "are", "be", "being", "been"].contains(&tokens[before].text.as_str())
-        });
+        // "tokens are gateway-scoped", "tokens are now gateway-scoped": the compound as a predicate of a
+        // credential, after a copula and any auxiliaries ("can also be", "are now").
+        let mut verb_group = at;
+        while verb_group > 0 && longest(tokens, verb_group - 1, &self.auxiliary) == Some(1) {
+            verb_group -= 1;
+        }
+        let copula = tokens[verb_group..at]
+            .iter()
+            .any(|token| ["is", "are", "be", "being", "been"].contains(&token.text.as_str()));
         let before = at.saturating_sub(self.credential_reach);
         (copula && self.names_credential(&tokens[before..at], resource)).then_some(Candidate {
             start: at,
@@ -1022,6 +1027,20 @@ mod tests {
             ["scope the token to a single gateway"]
         );
         assert!(claims("Can a token be scoped to a single gateway?").is_empty());
+    }
+
+    #[test]
+    fn a_compound_predicate_may_follow_auxiliaries() {
+        assert_eq!(
+            claims("AI Gateway tokens are now gateway-scoped."),
+            ["gateway-scoped"]
+        );
+        assert_eq!(
+            claims("Keys can also be gateway-specific."),
+            ["gateway-specific"]
+        );
+        assert!(claims("Tokens are not gateway-scoped.").is_empty());
+        assert!(claims("Logs are now gateway-scoped.").is_empty());
     }
 
     #[test]
