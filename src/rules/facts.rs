@@ -329,7 +329,10 @@ impl Gatherer<'_> {
             .callouts
             .iter()
             .enumerate()
-            .filter(|(_, policy)| policy.accept.iter().any(|regex| regex.is_match(&prose)))
+            .filter(|(_, policy)| {
+                self.says_account_only(&prose, policy)
+                    || self.matcher.denies_claim(&prose, policy.product)
+            })
             .filter(|(_, policy)| !self.callout_claims(page, callout, policy.product))
             .map(|(index, _)| index)
             .collect();
@@ -341,6 +344,19 @@ impl Gatherer<'_> {
             prose,
             says_account_only,
         }
+    }
+
+    /// Whether the call-out's prose uses one of the policy's account-only phrasings, and not negated ("are
+    /// no longer account-scoped" says the product has stopped being account-only).
+    fn says_account_only(&self, prose: &str, policy: &crate::config::CalloutPolicy) -> bool {
+        policy.accept.iter().any(|regex| {
+            regex.find_iter(prose).any(|found| {
+                !self
+                    .matcher
+                    .lexicon
+                    .negates_what_follows(&prose[..found.start()])
+            })
+        })
     }
 
     /// Whether the call-out's title or body claims a token can be narrowed to one of `product`'s resources.
