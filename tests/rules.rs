@@ -5,9 +5,10 @@
 //! `tests/rules/slNNN/snapshots/`. A mismatch fails with a diff. (SL007, which judges suppressions of
 //! other rules, runs with the rules its cases suppress: `--select SL007,SL003,SL004`.)
 //!
-//! A case is either one page (`tests/rules/sl003/fires-possessive.md`, snapshot `fires-possessive.md.snap`)
-//! or a folder (`tests/rules/sl008/missing-row/`, snapshot `missing-row.snap`) holding a small site: pages,
-//! partials, its own `scope-lint.toml` and capability table. The policy is the first `scope-lint.toml`
+//! A case is either one page (`tests/rules/sl003/fires-possessive-cjk.md`, snapshot
+//! `fires-possessive-cjk.md.snap`) or a folder (`tests/rules/sl008/fires-missing-run/`, snapshot
+//! `fires-missing-run.snap`) holding a small site: pages, partials, its own `scope-lint.toml` and capability
+//! table. The policy is the first `scope-lint.toml`
 //! found walking up from the case, so a rule folder's `scope-lint.toml` serves every case that has none.
 //!
 //! - `cargo test --test rules` runs every rule's cases; `cargo test --test rules sl003` runs SL003's alone.
