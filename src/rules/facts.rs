@@ -354,7 +354,7 @@ impl Gatherer<'_> {
                 !self
                     .matcher
                     .lexicon
-                    .negates_what_follows(&prose[..found.start()])
+                    .negates_what_follows(tail(&prose[..found.start()]))
             })
         })
     }
@@ -675,4 +675,15 @@ pub fn page_has_callout(facts: &Facts, index: usize, product: ProductIndex) -> b
             .included_callouts
             .iter()
             .any(|included| included.reading.accepts(index, product))
+}
+
+/// The last few hundred bytes of `text` (on a character boundary): a negation reaches a phrase only from a
+/// few words before it, and a call-out with thousands of phrasings stays linear.
+fn tail(text: &str) -> &str {
+    const TAIL_BYTES: usize = 256;
+    let mut start = text.len().saturating_sub(TAIL_BYTES);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
 }
