@@ -428,6 +428,15 @@ impl Matcher {
             .unwrap_or_default()
     }
 
+    /// Whether `text` denies that a token can be narrowed to one of `product`'s resources (see
+    /// [`Lexicon::denies`]); false for a product without a claim reading.
+    pub fn denies_claim(&self, text: &str, product: ProductIndex) -> bool {
+        self.claims
+            .iter()
+            .position(|claim| claim.product == product)
+            .is_some_and(|index| self.lexicon.denies(text, &self.resources[index]))
+    }
+
     /// The product a name belongs to.
     pub fn product_of(&self, named: Named) -> ProductIndex {
         match named {

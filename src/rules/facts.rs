@@ -147,6 +147,13 @@ impl Gatherer<'_> {
         facts
             .named_products
             .extend(self.matcher.claim_products_in(&page.masked));
+        // The front matter's title is the page's title on the site (a Starlight page has no `#` heading).
+        if let Some(front_matter) = &page.front_matter {
+            facts.named_products.extend(
+                self.matcher
+                    .claim_products_in(&page.text()[front_matter.clone()]),
+            );
+        }
         facts.listings = self.listings(page, &facts.mentions);
         facts.callouts = page
             .callouts
@@ -322,7 +329,10 @@ impl Gatherer<'_> {
             .callouts
             .iter()
             .enumerate()
-            .filter(|(_, policy)| policy.accept.iter().any(|regex| regex.is_match(&prose)))
+            .filter(|(_, policy)| {
+                self.says_account_only(&prose, policy)
+                    || self.matcher.denies_claim(&prose, policy.product)
+            })
             .filter(|(_, policy)| !self.callout_claims(page, callout, policy.product))
             .map(|(index, _)| index)
             .collect();
@@ -334,6 +344,19 @@ impl Gatherer<'_> {
             prose,
             says_account_only,
         }
+    }
+
+    /// Whether the call-out's prose uses one of the policy's account-only phrasings, and not negated ("are
+    /// no longer account-scoped" says the product has stopped being account-only).
+    fn says_account_only(&self, prose: &str, policy: &crate::config::CalloutPolicy) -> bool {
+        policy.accept.iter().any(|regex| {
+            regex.find_iter(prose).any(|found| {
+                !self
+                    .matcher
+                    .lexicon
+                    .negates_what_follows(tail(&prose[..found.start()]))
+            })
+        })
     }
 
     /// Whether the call-out's title or body claims a token can be narrowed to one of `product`'s resources.
@@ -652,4 +675,15 @@ pub fn page_has_callout(facts: &Facts, index: usize, product: ProductIndex) -> b
             .included_callouts
             .iter()
             .any(|included| included.reading.accepts(index, product))
+}
+
+/// The last few hundred bytes of `text` (on a character boundary): a negation reaches a phrase only from a
+/// few words before it, and a call-out with thousands of phrasings stays linear.
+fn tail(text: &str) -> &str {
+    const TAIL_BYTES: usize = 256;
+    let mut start = text.len().saturating_sub(TAIL_BYTES);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
 }

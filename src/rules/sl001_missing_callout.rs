@@ -20,7 +20,10 @@ Reports a place that must carry an account-scope call-out and has none:
 A product is account-only when every one of its groups can only be scoped to `account` in the capability
 table. A call-out is acceptable when it is a call-out in any recognised form, names the product, and says
 account-only scope in any of the `accept` phrasings ("account-scoped", "scoped to the account", "at the
-account level", "cannot be restricted to a single gateway", ...).
+account level", "cannot be restricted to a single gateway", ...), or denies in any wording that a token can
+be narrowed to one resource (a sentence SL003 would read as a claim but for its negation: "you can't scope
+these tokens to an individual gateway", "scoping a key to one gateway is not supported"). A phrasing
+negated just before it ("are no longer account-scoped", "aren't account-wide anymore") does not count.
 
 ## Why
 
