@@ -262,7 +262,12 @@ fn unverified_insertion(
 ) -> Option<Vec<Edit>> {
     let body = policy.body(context.table);
     let title = policy.title_text(context.table);
-    let rendered = callout::render(
+    let style = if form == CalloutForm::Shortcode {
+        crate::doc::shortcode::page_style(page.text(), page.dialect)
+    } else {
+        crate::doc::shortcode::ShortcodeStyle::default()
+    };
+    let rendered = callout::render_styled(
         &NewCallout {
             form,
             kind: &policy.kind,
@@ -271,6 +276,7 @@ fn unverified_insertion(
         },
         &spot.indent,
         page.source.newline(),
+        &style,
     );
     let newline = page.source.newline();
     let separator = if spot.offset == 0 {

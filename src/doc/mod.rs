@@ -8,6 +8,7 @@ pub mod callout;
 pub mod include;
 pub mod markdown;
 pub mod mdx;
+pub mod shortcode;
 pub mod source;
 pub mod span;
 
