@@ -437,6 +437,7 @@ fn after_block(page: &Page, range: Range<usize>) -> Spot {
     let item = page
         .lists
         .iter()
+        .filter(|list| !list.html)
         .flat_map(|list| list.items.iter())
         .filter(|item| item.range.start <= range.start && range.end <= item.range.end)
         .min_by_key(|item| item.range.len());

@@ -163,6 +163,13 @@ fn normalize_with(
             index += consumed;
             continue;
         }
+        if byte == b'&'
+            && let Some((consumed, c)) = crate::entity::decode(&source[index..])
+        {
+            writer.push(c, base + index, separator);
+            index += consumed;
+            continue;
+        }
         if byte.is_ascii() {
             writer.push_ascii(byte, base + index, separators);
             index += 1;

@@ -5,6 +5,7 @@
 //! text; [`callout`] and [`include`] turn the raw findings into call-outs and include references.
 
 pub mod callout;
+pub mod html_list;
 pub mod include;
 pub mod markdown;
 pub mod mdx;
@@ -113,6 +114,8 @@ pub struct TableBlock {
 pub struct ListBlock {
     pub range: Range<usize>,
     pub items: Vec<ListItem>,
+    /// Written as HTML (`<ul>`/`<ol>` with `<li>`), not as a Markdown list.
+    pub html: bool,
 }
 
 #[derive(Debug, Clone)]
