@@ -11,6 +11,7 @@ use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
 use crate::lint::{Loader, Memo, resolve_include};
+use crate::rules::split_rows;
 use crate::matcher::{
     Matcher, Mode, WILDCARD, ends_with_word, groups_of, normalize, normalize_text,
 };
@@ -219,7 +220,34 @@ impl Gatherer<'_> {
             }
             facts.unit_names.push(names);
         }
+        self.split_row_mentions(page, facts);
         facts.mentions.sort_by_key(|mention| mention.span.start);
+    }
+
+    /// The groups named by tables whose rows split them into a product cell and a level cell
+    /// (`| AI Gateway | Read |`): each is a leading mention in the row's level cell, spanning the product
+    /// cell (the row never spells the name out, so nothing rewrites it).
+    fn split_row_mentions(&self, page: &Page, facts: &mut Facts) {
+        for table in &page.tables {
+            let Some(split) = split_rows::read(table, &facts.unit_names, self.matcher) else {
+                continue;
+            };
+            for row in &split.rows {
+                let span = split_rows::product_span(page, row);
+                for group in row.levels.iter().filter_map(|(_, group)| *group) {
+                    let product = self.table.groups[group].product;
+                    facts.named_products.push(product);
+                    facts.mentions.push(Mention {
+                        group,
+                        product,
+                        span: span.clone(),
+                        unit: row.level_unit,
+                        callout: page.callout_at(span.start),
+                        leading: true,
+                    });
+                }
+            }
+        }
     }
 
     /// Tables and lists (outside call-outs) that name groups of a product with a call-out policy.

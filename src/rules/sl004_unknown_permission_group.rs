@@ -3,6 +3,7 @@
 use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
 use crate::doc::{Page, TableBlock, UnitKind};
 use crate::matcher::normalize_name;
+use crate::rules::split_rows::{self, SplitTable};
 
 macro_rules! doc {
     () => {
@@ -118,6 +119,9 @@ impl Rule for UnknownPermissionGroup {
                 .map(|&unit| names[unit].as_str());
             let named_header = header.is_some_and(|header| NAME_HEADERS.contains(&header));
             let listing = (named_header && known >= 1) || (known >= 2 && known * 2 >= cells.len());
+            if let Some(split) = split_rows::read(table, names, context.matcher) {
+                self.split_rows(context, &split, out);
+            }
             if listing {
                 for (unit, name) in cells
                     .iter()
@@ -190,6 +194,49 @@ impl UnknownPermissionGroup {
         }
     }
 
+    /// Rows that split a group into a product cell and a level cell, whose two cells make no known group:
+    /// reported where the level reads as one of the table's levels and the table names real groups
+    /// elsewhere, or where a known name is close (`| AI Gatewy | Read |`).
+    fn split_rows(&self, context: &Context<'_>, split: &SplitTable, out: &mut Vec<Finding>) {
+        let page = context.page;
+        for row in &split.rows {
+            let product = &page.text()[split_rows::product_span(page, row)];
+            let level_cell = page.text()[page.units[row.level_unit].range.clone()].trim();
+            let several = row.levels.len() > 1;
+            for (level, _) in row.levels.iter().filter(|(_, group)| group.is_none()) {
+                let joined = format!("{} {level}", row.product);
+                let suggestion = context.matcher.closest_name(&joined, context.table);
+                let product_known = context.matcher.exact_product(&row.product).is_some();
+                let reads_as_group = if context.matcher.is_level(level) {
+                    split.names_a_group() || suggestion.is_some()
+                } else {
+                    product_known && suggestion.is_some()
+                };
+                if !reads_as_group {
+                    continue;
+                }
+                let shown_level = if several {
+                    capitalised_level(level_cell, level)
+                } else {
+                    level_cell.trim_matches(['`', '*', '_']).trim().to_owned()
+                };
+                let shown = format!("{} {shown_level}", product.trim_matches(['`', '*', '_']).trim());
+                let finding = Finding::new(
+                    self,
+                    split_rows::row_span(page, row),
+                    format!("`{shown}` is not a permission group in the capability table"),
+                );
+                out.push(match suggestion {
+                    Some(suggestion) => finding.help(format!("did you mean `{suggestion}`?")),
+                    None => finding.help(format!(
+                        "correct the product or the access level, or add the group to the capability table ({})",
+                        context.table.origin
+                    )),
+                });
+            }
+        }
+    }
+
     fn finding(&self, context: &Context<'_>, unit: usize, normalized: &str) -> Finding {
         let range = context.page.units[unit].range.clone();
         let shown = context.page.text()[range.clone()]
@@ -210,6 +257,13 @@ impl UnknownPermissionGroup {
             )),
         }
     }
+}
+
+/// The level `normalized` as the cell spells it (`Edit` in `Read, Edit`), else `normalized` itself.
+fn capitalised_level(cell: &str, normalized: &str) -> String {
+    cell.split(|c: char| !c.is_alphanumeric())
+        .find(|word| word.to_lowercase() == normalized)
+        .map_or_else(|| normalized.to_owned(), str::to_owned)
 }
 
 fn trimmed_bounds(text: &str, range: std::ops::Range<usize>) -> (usize, usize) {
