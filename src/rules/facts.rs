@@ -36,6 +36,20 @@ pub struct Facts {
     pub unit_names: Vec<String>,
     /// Every group named on the page or in what it includes (sorted, once each), for site-wide rules.
     pub named_groups: Vec<GroupIndex>,
+    /// The partials the page renders with `params` (`<Render file="x" params={{...}} />`), for rules that
+    /// read a partial's text with the page's values in its `{props.*}` placeholders.
+    pub rendered_partials: Vec<RenderedPartial>,
+}
+
+/// A partial rendered by the page with `params`.
+#[derive(Debug, Clone)]
+pub struct RenderedPartial {
+    /// The include element in the page.
+    pub include: Range<usize>,
+    /// The `file` the include names.
+    pub file: String,
+    pub page: Arc<Page>,
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -420,6 +434,17 @@ impl Gatherer<'_> {
             let Some(contribution) = contribution else {
                 continue;
             };
+            if stack.is_empty()
+                && let IncludeTarget::Partial { file, params, .. } = &include.target
+                && !params.is_empty()
+            {
+                facts.rendered_partials.push(RenderedPartial {
+                    include: include.range.clone(),
+                    file: file.clone(),
+                    page: Arc::clone(&contribution.page),
+                    params: params.clone(),
+                });
+            }
             let section = page.section_at(include.range.start);
             facts
                 .listings
@@ -471,6 +496,8 @@ impl Gatherer<'_> {
 /// file), every call-out in it, and the products it names.
 #[derive(Debug)]
 pub struct Contribution {
+    /// The included file (or the part of it included), as parsed.
+    page: Arc<Page>,
     listings: Vec<Listing>,
     readings: Vec<CalloutReading>,
     named_products: Vec<ProductIndex>,
@@ -524,6 +551,7 @@ impl Contribution {
             }
         }
         Contribution {
+            page: Arc::clone(partial),
             listings,
             readings,
             named_products: inner.named_products,

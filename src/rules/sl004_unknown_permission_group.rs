@@ -2,7 +2,9 @@
 
 use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
 use crate::doc::{Page, TableBlock, UnitKind};
-use crate::matcher::normalize_name;
+use crate::doc::source::line_end;
+use crate::matcher::{Mode, WILDCARD, normalize_name, normalize_text};
+use crate::rules::facts::{Facts, RenderedPartial};
 use crate::rules::split_rows::{self, SplitTable};
 
 macro_rules! doc {
@@ -98,8 +100,25 @@ impl Rule for UnknownPermissionGroup {
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
         self.former_names(context, out);
+        self.listings(context, None, out);
+        for rendered in &context.facts.rendered_partials {
+            self.rendered_partial(context, rendered, out);
+        }
+    }
+}
+
+impl UnknownPermissionGroup {
+    /// Unknown names in the page's permissions tables and lists. With `own_names` (a partial's names
+    /// without the page's params), a cell known under either counts towards the table being a listing.
+    /// A name with a placeholder no param fills could be any group's: it is checked where it is
+    /// rendered.
+    fn listings(&self, context: &Context<'_>, own_names: Option<&[String]>, out: &mut Vec<Finding>) {
         let page = context.page;
         let names = &context.facts.unit_names;
+        let known_in = |unit: usize, name: &str| {
+            is_known(context, name) || own_names.is_some_and(|own| is_known(context, &own[unit]))
+        };
+        let unknown = |name: &str| !name.is_empty() && !name.contains(WILDCARD) && !is_known(context, name);
         // A generated scope matrix shows labels as "Name (dashboard: Label)"; SL010 checks its content.
         let generated = super::sl010_outdated_generated_table::generated_ranges(page);
         for table in page.tables.iter().filter(|table| {
@@ -110,7 +129,7 @@ impl Rule for UnknownPermissionGroup {
             let cells = first_column(table, names);
             let known = cells
                 .iter()
-                .filter(|(_, name)| is_known(context, name))
+                .filter(|(unit, name)| known_in(*unit, name))
                 .count();
             let header = table
                 .has_header
@@ -123,10 +142,7 @@ impl Rule for UnknownPermissionGroup {
                 self.split_rows(context, &split, out);
             }
             if listing {
-                for (unit, name) in cells
-                    .iter()
-                    .filter(|(_, name)| !name.is_empty() && !is_known(context, name))
-                {
+                for (unit, name) in cells.iter().filter(|(_, name)| unknown(name)) {
                     out.push(self.finding(context, *unit, name));
                 }
             }
@@ -134,22 +150,90 @@ impl Rule for UnknownPermissionGroup {
         for items in list_items(page, names) {
             let known = items
                 .iter()
-                .filter(|(_, name)| is_known(context, name))
+                .filter(|(unit, name)| known_in(*unit, name))
                 .count();
             if known == 0 || known * 2 < items.len() {
                 continue;
             }
             for (unit, name) in items
                 .iter()
-                .filter(|(_, name)| !is_known(context, name) && looks_like_group(context, name))
+                .filter(|(_, name)| unknown(name) && looks_like_group(context, name))
             {
                 out.push(self.finding(context, *unit, name));
             }
         }
     }
-}
 
-impl UnknownPermissionGroup {
+    /// Unknown names that a partial's table or list shows only with the values the page passes in
+    /// `params`: reported on the page, at the include, naming the param. (On the partial itself the
+    /// placeholder stands for any word, so nothing is reported there.)
+    fn rendered_partial(
+        &self,
+        context: &Context<'_>,
+        rendered: &RenderedPartial,
+        out: &mut Vec<Finding>,
+    ) {
+        let partial = rendered.page.as_ref();
+        let names_with = |params: &[(String, String)]| -> Vec<String> {
+            partial
+                .units
+                .iter()
+                .map(|unit| match unit.kind {
+                    UnitKind::TableCell { .. } | UnitKind::ListItem { .. } => {
+                        normalize_text(partial.unit_text(unit), Mode::Name, params)
+                    }
+                    _ => String::new(),
+                })
+                .collect()
+        };
+        let unit_names = names_with(&rendered.params);
+        let own_names = names_with(&[]);
+        let facts = Facts {
+            unit_names,
+            ..Facts::default()
+        };
+        let partial_context = Context {
+            page: partial,
+            facts: &facts,
+            ..*context
+        };
+        let mut found = Vec::new();
+        self.listings(&partial_context, Some(&own_names), &mut found);
+        let text = context.page.text();
+        let at = rendered.include.start..line_end(text, rendered.include.start);
+        for finding in found {
+            let used: Vec<&(String, String)> = rendered
+                .params
+                .iter()
+                .filter(|(key, _)| {
+                    placeholder_ranges(partial, finding.span.clone())
+                        .any(|range| partial.text()[range].contains(&format!("{{props.{key}}}")))
+                })
+                .collect();
+            if used.is_empty() {
+                // The partial names it whatever the page passes: reported on the partial.
+                continue;
+            }
+            let mut message = finding.message.clone();
+            for (key, value) in &used {
+                message = message.replace(&format!("{{props.{key}}}"), value);
+            }
+            let named: Vec<String> = used
+                .iter()
+                .map(|(key, value)| format!("`{key}: \"{value}\"`"))
+                .collect();
+            out.push(Finding {
+                span: at.clone(),
+                message: format!(
+                    "{message} ({} in the params passed to the partial `{}`)",
+                    named.join(", "),
+                    rendered.file
+                ),
+                ..finding
+            });
+        }
+    }
+
     /// Mentions that use a group's former name: reported with the current name, fixed by rewriting it.
     fn former_names(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
         for mention in &context.facts.mentions {
@@ -257,6 +341,17 @@ impl UnknownPermissionGroup {
             )),
         }
     }
+}
+
+/// The ranges of the units that overlap `span` (a finding's span in `page`), where a `{props.*}` may be.
+fn placeholder_ranges(
+    page: &Page,
+    span: std::ops::Range<usize>,
+) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    page.units
+        .iter()
+        .filter(move |unit| unit.range.start < span.end.max(span.start + 1) && span.start < unit.range.end)
+        .map(|unit| unit.range.clone())
 }
 
 /// The level `normalized` as the cell spells it (`Edit` in `Read, Edit`), else `normalized` itself.
