@@ -3,7 +3,7 @@
 use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
 use crate::doc::{Page, TableBlock, UnitKind};
 use crate::doc::source::line_end;
-use crate::matcher::{Mode, WILDCARD, normalize_name, normalize_text};
+use crate::matcher::{Mode, WILDCARD, fill_placeholders, normalize_name, normalize_text};
 use crate::rules::facts::{Facts, RenderedPartial};
 use crate::rules::split_rows::{self, SplitTable};
 
@@ -202,22 +202,23 @@ impl UnknownPermissionGroup {
         let text = context.page.text();
         let at = rendered.include.start..line_end(text, rendered.include.start);
         for finding in found {
+            // The params whose value changes what a cell of the finding reads.
             let used: Vec<&(String, String)> = rendered
                 .params
                 .iter()
-                .filter(|(key, _)| {
-                    placeholder_ranges(partial, finding.span.clone())
-                        .any(|range| partial.text()[range].contains(&format!("{{props.{key}}}")))
+                .filter(|param| {
+                    placeholder_ranges(partial, finding.span.clone()).any(|range| {
+                        let text = &partial.text()[range];
+                        normalize_text(text, Mode::Name, std::slice::from_ref(*param))
+                            != normalize_text(text, Mode::Name, &[])
+                    })
                 })
                 .collect();
             if used.is_empty() {
                 // The partial names it whatever the page passes: reported on the partial.
                 continue;
             }
-            let mut message = finding.message.clone();
-            for (key, value) in &used {
-                message = message.replace(&format!("{{props.{key}}}"), value);
-            }
+            let message = fill_placeholders(&finding.message, &rendered.params);
             let named: Vec<String> = used
                 .iter()
                 .map(|(key, value)| format!("`{key}: \"{value}\"`"))
