@@ -218,6 +218,18 @@ impl UnknownPermissionGroup {
                 // The partial names it whatever the page passes: reported on the partial.
                 continue;
             }
+            // Of those, the ones that alone make the name unknown (the others could stay); all of them
+            // when only their combination does.
+            let alone_unknown = |param: &&(String, String)| {
+                placeholder_ranges(partial, finding.span.clone()).any(|range| {
+                    let text = &partial.text()[range];
+                    let name = normalize_text(text, Mode::Name, std::slice::from_ref(*param));
+                    !name.is_empty() && !is_known(context, strip_marker(&name))
+                })
+            };
+            let culprits: Vec<&(String, String)> =
+                used.iter().copied().filter(alone_unknown).collect();
+            let used = if culprits.is_empty() { used } else { culprits };
             let message = fill_placeholders(&finding.message, &rendered.params);
             let named: Vec<String> = used
                 .iter()
