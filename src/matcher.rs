@@ -965,3 +965,78 @@ mod tests {
         assert_eq!(matcher.closest_name("billing", &table), None);
     }
 }
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+    use crate::table::tests::small_table;
+
+    #[test]
+    fn levels_come_from_the_group_names() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        for level in [
+            "read",
+            "write",
+            "edit",
+            "run",
+            "storage read",
+            "storage bucket item read",
+        ] {
+            assert!(matcher.is_level(level), "{level}");
+        }
+        for word in ["admin", "gateway", "ai gateway"] {
+            assert!(!matcher.is_level(word), "{word}");
+        }
+        let name = |group: Option<GroupIndex>| group.map(|group| table.groups[group].name.as_str());
+        assert_eq!(
+            name(matcher.split_group("ai gateway", "edit")),
+            Some("AI Gateway Write")
+        );
+        assert_eq!(
+            name(matcher.split_group("ai gateway", "run")),
+            Some("AI Gateway Run")
+        );
+        assert_eq!(
+            name(matcher.split_group("workers r2 storage", "read")),
+            Some("Workers R2 Storage Read")
+        );
+        assert_eq!(
+            name(matcher.split_group("r2", "read")),
+            None,
+            "two R2 groups end in Read"
+        );
+        assert_eq!(name(matcher.split_group("ai gatewy", "read")), None);
+    }
+
+    #[test]
+    fn hugo_placeholders_and_entities_normalise() {
+        let params = vec![("product".to_owned(), "AI Gateway".to_owned())];
+        for text in [
+            "{{ .Get \"product\" }} Read",
+            "{{- .Get \"product\" -}} Read",
+            "{{.Params.product}} Read",
+            "AI&nbsp;Gateway &ndash; Read",
+            "AI&#160;Gateway&#x20;Read",
+        ] {
+            assert_eq!(
+                normalize(text, 0, Mode::Name, &params).text,
+                "ai gateway read",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            normalize("{{ .Get \"other\" }} Read", 0, Mode::Name, &params).text,
+            format!("{WILDCARD} read")
+        );
+        assert_eq!(
+            fill_placeholders(
+                "`{props.product} 日本 {{ .Get \"product\" }} {props.x}`",
+                &params
+            ),
+            "`AI Gateway 日本 AI Gateway {props.x}`"
+        );
+        assert_eq!(hugo_placeholder("{{ .Get \"a b\" }}"), None);
+        assert_eq!(hugo_placeholder(&format!("{{{{ {}", "é".repeat(300))), None);
+    }
+}

@@ -103,7 +103,10 @@ pub fn detect(text: &str, tags: &[Tag]) -> Vec<HtmlList> {
 /// item at `end`.
 fn close_item(lists: &mut [HtmlList], list: &mut OpenList, content_end: usize, end: usize) {
     let Some(item) = list.item.take() else { return };
-    let content_end = item.content_end.unwrap_or(content_end).max(item.content_start);
+    let content_end = item
+        .content_end
+        .unwrap_or(content_end)
+        .max(item.content_start);
     lists[list.index].items.push(HtmlItem {
         range: item.start..end.max(content_end),
         content: item.content_start..content_end,

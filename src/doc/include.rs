@@ -80,7 +80,9 @@ fn hugo_renders<'s>(text: &'s str, scan: &'s Scan) -> impl Iterator<Item = Inclu
     const PRODUCT_KEYS: [&str; 1] = ["productFolder"];
     scan.shortcodes
         .iter()
-        .filter(|tag| tag.name.eq_ignore_ascii_case("render") && tag.kind != super::mdx::TagKind::Close)
+        .filter(|tag| {
+            tag.name.eq_ignore_ascii_case("render") && tag.kind != super::mdx::TagKind::Close
+        })
         .filter_map(|tag| {
             let file = tag.text_attribute(text, "file")?.to_owned();
             let product = PRODUCT_KEYS

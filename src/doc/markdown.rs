@@ -355,8 +355,8 @@ impl Builder<'_> {
                 .html_tables
                 .iter()
                 .any(|table| table.start <= range.start && range.end <= table.end);
-        let in_list = matches!(kind, UnitKind::Paragraph | UnitKind::CodeText)
-            && self.in_html_list(&range);
+        let in_list =
+            matches!(kind, UnitKind::Paragraph | UnitKind::CodeText) && self.in_html_list(&range);
         let shadowed = in_table || in_list;
         if shadowed || range.is_empty() {
             return None;

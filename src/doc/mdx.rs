@@ -748,7 +748,11 @@ pub fn parse_tag(text: &str, pos: usize) -> Option<Tag> {
     }
 }
 
-pub(crate) fn parse_attribute(text: &str, start: usize, limit: usize) -> Option<(Attribute, usize)> {
+pub(crate) fn parse_attribute(
+    text: &str,
+    start: usize,
+    limit: usize,
+) -> Option<(Attribute, usize)> {
     let bytes = text.as_bytes();
     let mut index = start;
     while index < limit

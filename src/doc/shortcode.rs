@@ -43,7 +43,8 @@ pub fn parse(text: &str, pos: usize, end: usize) -> Option<Shortcode> {
     }
     let name_start = index;
     while index < inner_end
-        && (bytes[index].is_ascii_alphanumeric() || matches!(bytes[index], b'-' | b'_' | b'/' | b'.'))
+        && (bytes[index].is_ascii_alphanumeric()
+            || matches!(bytes[index], b'-' | b'_' | b'/' | b'.'))
     {
         index += 1;
     }
@@ -194,7 +195,11 @@ mod tests {
     use super::*;
 
     fn tag(text: &str) -> Tag {
-        let close = if text.starts_with("{{%") { "%}}" } else { ">}}" };
+        let close = if text.starts_with("{{%") {
+            "%}}"
+        } else {
+            ">}}"
+        };
         let end = text.rfind(close).unwrap() + 3;
         match parse(text, 0, end) {
             Some(Shortcode::Tag(tag)) => tag,
@@ -214,7 +219,11 @@ mod tests {
             ("{{< /aside >}}", "aside", TagKind::Close),
             ("{{% /aside %}}", "aside", TagKind::Close),
             ("{{%/ASIDE%}}", "ASIDE", TagKind::Close),
-            ("{{< render file=\"_x.md\" />}}", "render", TagKind::SelfClosing),
+            (
+                "{{< render file=\"_x.md\" />}}",
+                "render",
+                TagKind::SelfClosing,
+            ),
         ] {
             let tag = tag(text);
             assert_eq!((tag.name.as_str(), tag.kind), (name, kind), "{text}");
@@ -234,10 +243,7 @@ mod tests {
 
     #[test]
     fn escaped_and_nameless_shortcodes_are_not_tags() {
-        assert_eq!(
-            parse("{{</* aside */>}}", 0, 17),
-            Some(Shortcode::Escaped)
-        );
+        assert_eq!(parse("{{</* aside */>}}", 0, 17), Some(Shortcode::Escaped));
         assert_eq!(parse("{{< >}}", 0, 7), None);
         assert_eq!(parse("{{< 1x >}}", 0, 10), None);
         assert_eq!(parse("{{< a x=\"open >}}", 0, 17), None);

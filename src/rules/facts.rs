@@ -11,10 +11,10 @@ use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
 use crate::lint::{Loader, Memo, resolve_include};
-use crate::rules::split_rows;
 use crate::matcher::{
     Matcher, Mode, WILDCARD, ends_with_word, groups_of, normalize, normalize_text,
 };
+use crate::rules::split_rows;
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 
 /// How deep partials may include partials.

@@ -1,8 +1,8 @@
 //! SL004 unknown-permission-group: names the table does not know, and former names of renamed groups.
 
 use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
-use crate::doc::{Page, TableBlock, UnitKind};
 use crate::doc::source::line_end;
+use crate::doc::{Page, TableBlock, UnitKind};
 use crate::matcher::{Mode, WILDCARD, fill_placeholders, normalize_name, normalize_text};
 use crate::rules::facts::{Facts, RenderedPartial};
 use crate::rules::split_rows::{self, SplitTable};
@@ -112,13 +112,19 @@ impl UnknownPermissionGroup {
     /// without the page's params), a cell known under either counts towards the table being a listing.
     /// A name with a placeholder no param fills could be any group's: it is checked where it is
     /// rendered.
-    fn listings(&self, context: &Context<'_>, own_names: Option<&[String]>, out: &mut Vec<Finding>) {
+    fn listings(
+        &self,
+        context: &Context<'_>,
+        own_names: Option<&[String]>,
+        out: &mut Vec<Finding>,
+    ) {
         let page = context.page;
         let names = &context.facts.unit_names;
         let known_in = |unit: usize, name: &str| {
             is_known(context, name) || own_names.is_some_and(|own| is_known(context, &own[unit]))
         };
-        let unknown = |name: &str| !name.is_empty() && !name.contains(WILDCARD) && !is_known(context, name);
+        let unknown =
+            |name: &str| !name.is_empty() && !name.contains(WILDCARD) && !is_known(context, name);
         // A generated scope matrix shows labels as "Name (dashboard: Label)"; SL010 checks its content.
         let generated = super::sl010_outdated_generated_table::generated_ranges(page);
         for table in page.tables.iter().filter(|table| {
@@ -317,7 +323,10 @@ impl UnknownPermissionGroup {
                 } else {
                     level_cell.trim_matches(['`', '*', '_']).trim().to_owned()
                 };
-                let shown = format!("{} {shown_level}", product.trim_matches(['`', '*', '_']).trim());
+                let shown = format!(
+                    "{} {shown_level}",
+                    product.trim_matches(['`', '*', '_']).trim()
+                );
                 let finding = Finding::new(
                     self,
                     split_rows::row_span(page, row),
@@ -363,7 +372,9 @@ fn placeholder_ranges(
 ) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     page.units
         .iter()
-        .filter(move |unit| unit.range.start < span.end.max(span.start + 1) && span.start < unit.range.end)
+        .filter(move |unit| {
+            unit.range.start < span.end.max(span.start + 1) && span.start < unit.range.end
+        })
         .map(|unit| unit.range.clone())
 }
 

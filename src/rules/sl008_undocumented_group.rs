@@ -243,9 +243,11 @@ fn is_split(page: &Page, table: &TableBlock, context: &Context<'_>) -> bool {
         .units
         .iter()
         .map(|unit| match unit.kind {
-            crate::doc::UnitKind::TableCell { .. } => {
-                crate::matcher::normalize_text(page.unit_text(unit), crate::matcher::Mode::Name, &[])
-            }
+            crate::doc::UnitKind::TableCell { .. } => crate::matcher::normalize_text(
+                page.unit_text(unit),
+                crate::matcher::Mode::Name,
+                &[],
+            ),
             _ => String::new(),
         })
         .collect();

@@ -91,8 +91,8 @@ pub fn read(table: &TableBlock, names: &[String], matcher: &Matcher) -> Option<S
     let declared_level = header_column(LEVEL_HEADERS, None);
     let level_column = declared_level.or_else(|| level_column(data, names, matcher, columns))?;
     let declared_product = header_column(PRODUCT_HEADERS, Some(level_column));
-    let product_column = declared_product
-        .or_else(|| product_column(data, names, matcher, columns, level_column))?;
+    let product_column =
+        declared_product.or_else(|| product_column(data, names, matcher, columns, level_column))?;
     let rows = data
         .iter()
         .filter_map(|row| split_row(row, product_column, level_column, names, matcher))
@@ -237,4 +237,103 @@ fn trimmed(page: &Page, range: Range<usize>) -> Range<usize> {
     let start = range.start + (slice.len() - slice.trim_start().len());
     let end = range.start + slice.trim_end().len();
     start..end.max(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::source::SourceText;
+    use crate::doc::{Dialect, UnitKind};
+    use crate::matcher::{Mode, normalize_text};
+    use crate::table::tests::small_table;
+
+    /// A row read back: the product cell and, per level, the group's name (or `?level`).
+    type Row = (String, Vec<String>);
+
+    /// Each table of `text` read as split rows: whether declared, and its rows.
+    fn read_all(text: &str, dialect: Dialect) -> Vec<Option<(bool, Vec<Row>)>> {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        let page = Page::parse(SourceText::new("t", text.to_owned()), dialect);
+        let names: Vec<String> = page
+            .units
+            .iter()
+            .map(|unit| match unit.kind {
+                UnitKind::TableCell { .. } => normalize_text(page.unit_text(unit), Mode::Name, &[]),
+                _ => String::new(),
+            })
+            .collect();
+        page.tables
+            .iter()
+            .map(|block| {
+                read(block, &names, &matcher).map(|split| {
+                    let rows = split
+                        .rows
+                        .iter()
+                        .map(|row| {
+                            let levels = row
+                                .levels
+                                .iter()
+                                .map(|(level, group)| match group {
+                                    Some(group) => table.groups[*group].name.clone(),
+                                    None => format!("?{level}"),
+                                })
+                                .collect();
+                            (row.product.clone(), levels)
+                        })
+                        .collect();
+                    (split.declared, rows)
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_header_naming_the_columns_declares_the_table() {
+        let text = "| Scope | Product | Access level |\n| --- | --- | --- |\n| Account | AI Gateway | Read |\n| Account | AI Gateway | Edit, Run |\n| Account | AI Gatewy 日本 | Read |\n| Account | Workers R2 | Read / Write |\n";
+        let found = read_all(text, Dialect::Markdown);
+        let (declared, rows) = found[0].clone().expect("a split table");
+        assert!(declared);
+        assert_eq!(
+            rows,
+            vec![
+                ("ai gateway".into(), vec!["AI Gateway Read".into()]),
+                (
+                    "ai gateway".into(),
+                    vec!["AI Gateway Write".into(), "AI Gateway Run".into()]
+                ),
+                ("ai gatewy 日本".into(), vec!["?read".into()]),
+                ("workers r2".into(), vec!["?read".into(), "?write".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_header_words_the_levels_and_a_known_group_decide() {
+        let split = "<table><tr><td>AI Gateway</td><td>Run</td></tr><tr><td>R2</td><td>Read</td></tr></table>\n";
+        let found = read_all(split, Dialect::Mdx);
+        let (declared, rows) = found[0].clone().expect("a split table");
+        assert!(!declared);
+        assert_eq!(rows[0].1, vec!["AI Gateway Run".to_owned()]);
+        assert_eq!(
+            rows[1].1,
+            vec!["?read".to_owned()],
+            "R2 has two groups ending in Read: none is picked"
+        );
+        for not_split in [
+            // A product next to an unrelated word.
+            "| Product | Notes |\n| --- | --- |\n| AI Gateway | Read the overview |\n| AI Gateway | Edit |\n",
+            // Levels, but no row makes a known group.
+            "| Feature | Status |\n| --- | --- |\n| Dashboards | Read |\n",
+            // A whole group name in the level cell is an ordinary listing row.
+            "| Name | Access |\n| --- | --- |\n| AI Gateway Read | Read |\n",
+        ] {
+            assert!(
+                read_all(not_split, Dialect::Markdown)[0]
+                    .as_ref()
+                    .is_none_or(|(_, rows)| rows.is_empty()),
+                "{not_split}"
+            );
+        }
+    }
 }
