@@ -20,7 +20,20 @@ first-column cells are known groups. A list is a permissions list when at least 
 a known group name. In a list, only items that read like a group name (a few words ending in a permission
 level such as Read, Write, Edit or Run) are reported. Names match case- and whitespace-insensitively, with
 Markdown marks, `AI Gateway - Read` and `**AI Gateway** > **Run**` forms, labels and aliases; a
-`{props.x}` placeholder stands for any one word.
+`{props.x}` placeholder stands for any one word. HTML lists (`<ul>`/`<ol>` with `<li>`) are lists like
+Markdown ones.
+
+A table whose rows split a group into a product cell and an access-level cell (`| Account | AI Gateway |
+Read |`; recognised from a header naming a Product and a Permission/Access column, or from the capability
+table's access levels) is checked row by row: a row whose two cells make no known group is reported
+(`| AI Gatewy | Read |` reads `AI Gatewy Read`, "did you mean `AI Gateway Read`?") when its level is one of
+the table's levels and the table names real groups elsewhere or a known name is close.
+
+A partial rendered with `params` (`<Render file="x" params={{ product: "AI Gatewy" }} />`, or Hugo
+`{{< render file="_x.md" product="AI Gatewy" >}}`) is also checked with the page's values in its
+placeholders: a name that only those values make unknown is reported on the page, at the include, naming
+the param (`` `product: "AI Gatewy"` in the params passed to the partial `x` ``). The partial itself is
+not reported for it: its placeholder could be any word.
 
 ## Why
 
