@@ -309,6 +309,13 @@ mod tests {
     }
 
     #[test]
+    fn the_generated_scope_matrix_is_not_split() {
+        // SL010's region: whole group names with a Product column, and check marks per resource type.
+        let matrix = crate::table::render::markdown(&small_table(), None);
+        assert_eq!(read_all(&matrix, Dialect::Markdown), vec![None]);
+    }
+
+    #[test]
     fn without_header_words_the_levels_and_a_known_group_decide() {
         let split = "<table><tr><td>AI Gateway</td><td>Run</td></tr><tr><td>R2</td><td>Read</td></tr></table>\n";
         let found = read_all(split, Dialect::Mdx);
