@@ -74,6 +74,31 @@ pub fn decode(text: &str) -> Option<(usize, char)> {
     Some((end + 2, c))
 }
 
+/// `text` with every character reference decoded (borrowed when there is none), for showing names.
+pub fn decode_all(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('&') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        match decode(rest) {
+            Some((consumed, c)) => {
+                out.push(c);
+                rest = &rest[consumed..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +112,15 @@ mod tests {
         assert_eq!(decode("&#X1F680;"), Some((9, '🚀')));
         assert_eq!(decode("&#xD800;"), Some((8, '\u{fffd}')));
         assert_eq!(decode("&#0;"), Some((4, '\u{fffd}')));
+    }
+
+    #[test]
+    fn whole_texts_decode_for_display() {
+        assert_eq!(
+            decode_all("AI&nbsp;Gatewy &ndash; Run 日本"),
+            "AI\u{a0}Gatewy – Run 日本"
+        );
+        assert_eq!(decode_all("R&D &amp; & &x;"), "R&D & & &x;");
     }
 
     #[test]

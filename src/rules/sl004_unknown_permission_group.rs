@@ -358,10 +358,12 @@ impl UnknownPermissionGroup {
 
     fn finding(&self, context: &Context<'_>, unit: usize, normalized: &str) -> Finding {
         let range = context.page.units[unit].range.clone();
-        let shown = context.page.text()[range.clone()]
+        let written = crate::entity::decode_all(&context.page.text()[range.clone()]);
+        let shown = written
             .trim()
             .trim_matches(['`', '*', '_'])
-            .trim();
+            .trim()
+            .replace('\u{a0}', " ");
         let (start, end) = trimmed_bounds(context.page.text(), range);
         let finding = Finding::new(
             self,
