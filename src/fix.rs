@@ -262,7 +262,12 @@ fn unverified_insertion(
 ) -> Option<Vec<Edit>> {
     let body = policy.body(context.table);
     let title = policy.title_text(context.table);
-    let rendered = callout::render(
+    let style = if form == CalloutForm::Shortcode {
+        crate::doc::shortcode::page_style(page.text(), page.dialect)
+    } else {
+        crate::doc::shortcode::ShortcodeStyle::default()
+    };
+    let rendered = callout::render_styled(
         &NewCallout {
             form,
             kind: &policy.kind,
@@ -271,6 +276,7 @@ fn unverified_insertion(
         },
         &spot.indent,
         page.source.newline(),
+        &style,
     );
     let newline = page.source.newline();
     let separator = if spot.offset == 0 {
@@ -431,6 +437,7 @@ fn after_block(page: &Page, range: Range<usize>) -> Spot {
     let item = page
         .lists
         .iter()
+        .filter(|list| !list.html)
         .flat_map(|list| list.items.iter())
         .filter(|item| item.range.start <= range.start && range.end <= item.range.end)
         .min_by_key(|item| item.range.len());

@@ -9,6 +9,7 @@
 pub mod changed;
 pub mod config;
 pub mod doc;
+pub mod entity;
 pub mod error;
 pub mod fix;
 pub mod guard;

@@ -14,6 +14,7 @@ use crate::lint::{Loader, Memo, resolve_include};
 use crate::matcher::{
     Matcher, Mode, WILDCARD, ends_with_word, groups_of, normalize, normalize_text,
 };
+use crate::rules::split_rows;
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 
 /// How deep partials may include partials.
@@ -35,6 +36,20 @@ pub struct Facts {
     pub unit_names: Vec<String>,
     /// Every group named on the page or in what it includes (sorted, once each), for site-wide rules.
     pub named_groups: Vec<GroupIndex>,
+    /// The partials the page renders with `params` (`<Render file="x" params={{...}} />`), for rules that
+    /// read a partial's text with the page's values in its `{props.*}` placeholders.
+    pub rendered_partials: Vec<RenderedPartial>,
+}
+
+/// A partial rendered by the page with `params`.
+#[derive(Debug, Clone)]
+pub struct RenderedPartial {
+    /// The include element in the page.
+    pub include: Range<usize>,
+    /// The `file` the include names.
+    pub file: String,
+    pub page: Arc<Page>,
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -226,7 +241,34 @@ impl Gatherer<'_> {
             }
             facts.unit_names.push(names);
         }
+        self.split_row_mentions(page, facts);
         facts.mentions.sort_by_key(|mention| mention.span.start);
+    }
+
+    /// The groups named by tables whose rows split them into a product cell and a level cell
+    /// (`| AI Gateway | Read |`): each is a leading mention in the row's level cell, spanning the product
+    /// cell (the row never spells the name out, so nothing rewrites it).
+    fn split_row_mentions(&self, page: &Page, facts: &mut Facts) {
+        for table in &page.tables {
+            let Some(split) = split_rows::read(table, &facts.unit_names, self.matcher) else {
+                continue;
+            };
+            for row in &split.rows {
+                let span = split_rows::product_span(page, row);
+                for group in row.levels.iter().filter_map(|(_, group)| *group) {
+                    let product = self.table.groups[group].product;
+                    facts.named_products.push(product);
+                    facts.mentions.push(Mention {
+                        group,
+                        product,
+                        span: span.clone(),
+                        unit: row.level_unit,
+                        callout: page.callout_at(span.start),
+                        leading: true,
+                    });
+                }
+            }
+        }
     }
 
     /// Tables and lists (outside call-outs) that name groups of a product with a call-out policy.
@@ -415,6 +457,17 @@ impl Gatherer<'_> {
             let Some(contribution) = contribution else {
                 continue;
             };
+            if stack.is_empty()
+                && let IncludeTarget::Partial { file, params, .. } = &include.target
+                && !params.is_empty()
+            {
+                facts.rendered_partials.push(RenderedPartial {
+                    include: include.range.clone(),
+                    file: file.clone(),
+                    page: Arc::clone(&contribution.page),
+                    params: params.clone(),
+                });
+            }
             let section = page.section_at(include.range.start);
             facts
                 .listings
@@ -466,6 +519,8 @@ impl Gatherer<'_> {
 /// file), every call-out in it, and the products it names.
 #[derive(Debug)]
 pub struct Contribution {
+    /// The included file (or the part of it included), as parsed.
+    page: Arc<Page>,
     listings: Vec<Listing>,
     readings: Vec<CalloutReading>,
     named_products: Vec<ProductIndex>,
@@ -519,6 +574,7 @@ impl Contribution {
             }
         }
         Contribution {
+            page: Arc::clone(partial),
             listings,
             readings,
             named_products: inner.named_products,

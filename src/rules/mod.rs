@@ -12,6 +12,7 @@ mod sl007_unused_suppression;
 pub mod sl008_undocumented_group;
 mod sl009_invalid_policy_example;
 pub(crate) mod sl010_outdated_generated_table;
+pub mod split_rows;
 pub mod suppression;
 
 use std::ops::Range;

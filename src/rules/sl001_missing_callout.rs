@@ -12,9 +12,10 @@ macro_rules! doc {
 
 Reports a place that must carry an account-scope call-out and has none:
 
-- a section that lists permission groups of an account-only product (in a table or a list, on the page or
-  in a partial the section renders), when the policy has a `[[callouts]]` entry for that product with
-  `where-listed = true` (the default);
+- a section that lists permission groups of an account-only product (in a table or a list, Markdown or
+  HTML `<ul>`/`<ol>`, also a table whose rows split the group into a product cell and an access-level cell
+  such as `| Account | AI Gateway | Read |`; on the page or in a partial the section renders), when the
+  policy has a `[[callouts]]` entry for that product with `where-listed = true` (the default);
 - a page the policy names in `pages` for that product.
 
 A product is account-only when every one of its groups can only be scoped to `account` in the capability

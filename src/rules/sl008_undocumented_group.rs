@@ -188,6 +188,9 @@ pub fn reference_facts(
                         .any(|region| region.contains(&table.range.start))
             });
             let rows = match own_table {
+                // A row of a table that splits groups into product and level cells is not one name
+                // cell: no row is offered (the finding stays for a person).
+                Some(table) if is_split(page, table, context) => None,
                 Some(table) => Some(row_target(page, table, None)),
                 None => included_table(context, location, loader, &section),
             };
@@ -230,8 +233,25 @@ fn included_table(
             let path = resolve_include(context.policy, loader, location, include)?;
             let partial = loader.load(&path, context.policy.dialect_for(&path))?;
             let table = partial.tables.first()?;
-            Some(row_target(&partial, table, Some(path)))
+            (!is_split(&partial, table, context)).then(|| row_target(&partial, table, Some(path)))
         })
+}
+
+/// Whether `table` of `page` splits its groups into a product cell and a level cell.
+fn is_split(page: &Page, table: &TableBlock, context: &Context<'_>) -> bool {
+    let names: Vec<String> = page
+        .units
+        .iter()
+        .map(|unit| match unit.kind {
+            crate::doc::UnitKind::TableCell { .. } => crate::matcher::normalize_text(
+                page.unit_text(unit),
+                crate::matcher::Mode::Name,
+                &[],
+            ),
+            _ => String::new(),
+        })
+        .collect();
+    super::split_rows::read(table, &names, context.matcher).is_some()
 }
 
 fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarget {
