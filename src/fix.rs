@@ -78,7 +78,13 @@ fn draft_for_section<'p>(
     section: &'p UnsatisfiedSection,
 ) -> Option<(&'p Page, bool, Vec<Edit>)> {
     if let (Some(via), true) = (&section.listing.via, context.policy.placement_in_partial()) {
-        let spot = after_block(&via.page, via.anchor.clone());
+        // The end of the partial's section that holds the listing, as for a page; a line range or anchor of
+        // a file ends where the listing does, so the call-out goes right after it, inside the part.
+        let spot = if via.whole {
+            section_end(&via.page, via.page.section_at(via.anchor.start))
+        } else {
+            after_block(&via.page, via.anchor.clone())
+        };
         let relative = via
             .path
             .strip_prefix(&context.policy.root)
