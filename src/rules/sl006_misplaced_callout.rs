@@ -109,8 +109,13 @@ fn beside_renders(
     out: &mut Vec<Finding>,
 ) {
     let lacking = partial_placement::lacking_partials(context.facts, index, policy);
-    let beside =
-        partial_placement::callouts_beside_renders(context.page, context.facts, index, policy, &lacking);
+    let beside = partial_placement::callouts_beside_renders(
+        context.page,
+        context.facts,
+        index,
+        policy,
+        &lacking,
+    );
     for (callout, render) in beside {
         let product = &context.table.products[policy.product].name;
         let partial = partial_placement::partial_shown(context.policy, render);
@@ -121,8 +126,14 @@ fn beside_renders(
             "the {product} call-out is in {here}, but with placement = \"partial\" it belongs in {partial}, which lists the groups"
         );
         out.push(
-            Finding::new(&MisplacedCallout, context.page.callouts[callout].range.clone(), message)
-                .help(format!("`scope-lint fix` inserts the call-out into {partial} (SL001); then remove this one")),
+            Finding::new(
+                &MisplacedCallout,
+                context.page.callouts[callout].range.clone(),
+                message,
+            )
+            .help(format!(
+                "`scope-lint fix` inserts the call-out into {partial} (SL001); then remove this one"
+            )),
         );
     }
 }
