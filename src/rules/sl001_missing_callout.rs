@@ -18,6 +18,11 @@ Reports a place that must carry an account-scope call-out and has none:
   `where-listed = true` (the default);
 - a page the policy names in `pages` for that product.
 
+With `[partials] placement = "partial"`, a listing that comes from a partial needs the call-out in the
+partial, in its section that holds the listing; a call-out on the page does not count. The finding is on
+the page, at the line of the render (or `{{#include}}`), and names the partial, so checking the page alone
+finds it; a partial that a checked page renders is not reported itself.
+
 A product is account-only when every one of its groups can only be scoped to `account` in the capability
 table. A call-out is acceptable when it is a call-out in any recognised form, names the product, and says
 account-only scope in any of the `accept` phrasings ("account-scoped", "scoped to the account", "at the

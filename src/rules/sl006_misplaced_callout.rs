@@ -13,6 +13,10 @@ Reports an acceptable account-scope call-out that is on the page but not in the 
 product's groups, while that section has none. Each such call-out is paired with the first section that
 lacks one; sections left over are reported by SL001.
 
+With `[partials] placement = "partial"`, it also reports a call-out on the page beside the render of a
+partial whose listing lacks one: that call-out belongs in the partial. This finding has no fix (SL001's fix
+inserts the call-out into the partial; the page's copy is left for the author).
+
 ## Why
 
 Readers scan the permissions table of the section they need; a call-out three sections away, or at the top
