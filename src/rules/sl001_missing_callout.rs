@@ -20,7 +20,7 @@ Reports a place that must carry an account-scope call-out and has none:
 
 With `[partials] placement = "partial"`, a listing that comes from a partial needs the call-out in the
 partial, in its section that holds the listing; a call-out on the page does not count. The finding is on
-the page, at the line of the render (or `{{#include}}`), and names the partial, so checking the page alone
+the page, at the line of the render (or the mdBook include), and names the partial, so checking the page alone
 finds it; a partial that a checked page renders is not reported itself.
 
 A product is account-only when every one of its groups can only be scoped to `account` in the capability
