@@ -3,6 +3,7 @@
 
 pub mod facts;
 mod partial_placement;
+mod row_names;
 mod sl001_missing_callout;
 mod sl002_stale_callout;
 mod sl003_contradicting_claim;
