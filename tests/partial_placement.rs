@@ -1,6 +1,7 @@
 //! `placement = "partial"` with `--changed-since`: a branch that changes only the page that renders a
 //! partial still reports the partial's missing call-out, on the page; one that changes only the partial
-//! reports it on the pages that render it, once each, and never on the partial itself.
+//! reports it on the pages that render it, once each, and never on the partial itself. The mdBook
+//! preprocessor reports it on the chapter that includes the file, in `check` and `inject` mode alike.
 
 use std::fs;
 use std::path::Path;
@@ -136,4 +137,76 @@ fn the_page_given_alone_reports_and_fix_of_that_page_writes_the_partial() {
     let (out, code) = concise(dir.path(), &["check", "."]);
     assert!(!out.contains("SL001"), "{out}");
     assert_eq!(code, Some(0));
+}
+
+/// An mdBook request for a book at `root` whose chapter `chapter.md` includes `groups.md`, which is a
+/// chapter too, with `placement = "partial"` and `mode`.
+fn book_request(root: &Path, mode: &str) -> String {
+    let chapter = "# Tokens 🔑\n\n## Groups — グループ\n\n{{#include groups.md}}\n";
+    let groups = "- AI Gateway Read: 読み取り\n- AI Gateway Run\n";
+    write(root, "src/chapter.md", chapter);
+    write(root, "src/groups.md", groups);
+    let item = |name: &str, path: &str, content: &str| {
+        serde_json::json!({"Chapter": {
+            "name": name, "content": content, "number": null, "sub_items": [],
+            "path": path, "source_path": path, "parent_names": []
+        }})
+    };
+    serde_json::json!([
+        {
+            "root": root,
+            "config": {
+                "book": {"title": "T", "authors": [], "description": null, "language": "en",
+                         "text-direction": null},
+                "preprocessor": {"scope-lint": {
+                    "command": "scope-lint mdbook", "before": ["links"], "mode": mode,
+                    "extends": "cloudflare", "partials": {"placement": "partial"}
+                }}
+            },
+            "renderer": "html",
+            "mdbook_version": "0.5.4"
+        },
+        {"items": [item("Tokens", "chapter.md", chapter), item("Groups", "groups.md", groups)]}
+    ])
+    .to_string()
+}
+
+fn preprocess(request: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .arg("mdbook")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_mdbook_preprocessor_reports_on_the_including_chapter_once_in_both_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    for mode in ["check", "inject"] {
+        let output = preprocess(&book_request(dir.path(), mode));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("error[SL001]: section \"Groups — グループ\" renders src/groups.md, which lists AI Gateway permission groups (AI Gateway Read, AI Gateway Run) but has no call-out"),
+            "{mode}: {stderr}"
+        );
+        assert!(stderr.contains(" --> src/chapter.md:5:1\n"), "{stderr}");
+        assert_eq!(stderr.matches("error[SL001]").count(), 1, "{stderr}");
+        assert_eq!(output.status.code(), Some(1), "{mode}: {stderr}");
+        assert!(output.stdout.is_empty(), "a failed build answers nothing");
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("src/groups.md")).unwrap(),
+        "- AI Gateway Read: 読み取り\n- AI Gateway Run\n",
+        "the preprocessor never writes the source"
+    );
 }
