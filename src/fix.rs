@@ -78,7 +78,13 @@ fn draft_for_section<'p>(
     section: &'p UnsatisfiedSection,
 ) -> Option<(&'p Page, bool, Vec<Edit>)> {
     if let (Some(via), true) = (&section.listing.via, context.policy.placement_in_partial()) {
-        let spot = after_block(&via.page, via.anchor.clone());
+        // The end of the partial's section that holds the listing, as for a page; a line range or anchor of
+        // a file ends where the listing does, so the call-out goes right after it, inside the part.
+        let spot = if via.whole {
+            section_end(&via.page, via.page.section_at(via.anchor.start))
+        } else {
+            after_block(&via.page, via.anchor.clone())
+        };
         let relative = via
             .path
             .strip_prefix(&context.policy.root)
@@ -678,6 +684,7 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
     });
     let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
     let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
+    let checked_paths = checked_paths(&run);
     for (index, report) in run.reports.iter().enumerate() {
         let page_path = report.source.path().to_path_buf();
         let mut touched = Vec::new();
@@ -685,7 +692,10 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
             let Some(fix) = &finding.fix else { continue };
             let mut by_file: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
             for edit in &fix.edits {
-                let path = edit.file.clone().unwrap_or_else(|| page_path.clone());
+                let path = edit.file.as_deref().map_or_else(
+                    || page_path.clone(),
+                    |file| other_file(file, &checked_paths),
+                );
                 by_file.entry(path).or_default().push(edit.clone());
             }
             for (path, edits) in by_file {
@@ -779,6 +789,32 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
         errors,
         files,
     }
+}
+
+/// Each checked page's [`crate::lint::file_key`], with the path it was checked under.
+fn checked_paths(run: &CheckRun) -> std::collections::HashMap<PathBuf, PathBuf> {
+    run.reports
+        .iter()
+        .map(|report| {
+            let path = report.source.path();
+            (crate::lint::file_key(path), path.to_path_buf())
+        })
+        .collect()
+}
+
+/// The path under which a fix edits `file`, another file than the page's (a partial): the path a checked
+/// page has for it, so that its own fixes and those from the pages that render it are one change; else the
+/// path relative to the working directory when it lies below it, as the user named the other files.
+fn other_file(file: &Path, checked: &std::collections::HashMap<PathBuf, PathBuf>) -> PathBuf {
+    let key = crate::lint::file_key(file);
+    if let Some(path) = checked.get(&key) {
+        return path.clone();
+    }
+    std::env::current_dir()
+        .ok()
+        .and_then(|base| key.strip_prefix(base).ok().map(Path::to_path_buf))
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .unwrap_or_else(|| file.to_path_buf())
 }
 
 /// Re-parses the fixed text and checks that its blocks are the original's plus exactly the inserted call-out,
@@ -1038,7 +1074,15 @@ struct Overlay<'a> {
 
 impl Loader for Overlay<'_> {
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
-        let Some(change) = self.changes.get(path) else {
+        // An include may name a changed file by another spelling (absolute, through the partials root).
+        let change = self.changes.get(path).or_else(|| {
+            let key = crate::lint::file_key(path);
+            self.changes
+                .iter()
+                .find(|(changed, _)| crate::lint::file_key(changed) == key)
+                .map(|(_, change)| change)
+        });
+        let Some(change) = change else {
             return self.inner.load(path, dialect);
         };
         // A panic while parsing (caught per page) must not make the cache unusable for the other pages.

@@ -83,6 +83,11 @@ pub struct IncludedListing {
     pub page: Arc<Page>,
     /// The table or list in the included file.
     pub anchor: Range<usize>,
+    /// The call-out policies (by index) whose acceptable call-out the included file itself holds in the
+    /// section of the listing: what `placement = "partial"` asks for.
+    pub carries: Vec<usize>,
+    /// Whether the whole file is included (not a line range or an anchor of it).
+    pub whole: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -511,7 +516,11 @@ impl Gatherer<'_> {
         stack.push(path.to_path_buf());
         let inner = self.gather(&partial, Some(path), params, stack, memo);
         stack.pop();
-        Some(Arc::new(Contribution::of(inner, path, &partial)))
+        let carried = super::partial_placement::carried_callouts(&partial, &inner, self.policy);
+        let whole = part.is_none_or(|part| *part == FilePart::Whole);
+        Some(Arc::new(Contribution::of(
+            inner, path, &partial, carried, whole,
+        )))
     }
 }
 
@@ -531,14 +540,24 @@ impl Contribution {
     /// The contribution of a file whose own facts are `inner`. A listing or call-out the file includes
     /// several times (or through several paths) is kept once, so that a contribution is never larger
     /// than what the files below it hold, however often they are included.
-    fn of(inner: Facts, path: &Path, partial: &Arc<Page>) -> Contribution {
+    /// `carried` holds, for each of the file's listings, the policies whose call-out the file holds in the
+    /// listing's section; `whole` says whether the whole file is included.
+    fn of(
+        inner: Facts,
+        path: &Path,
+        partial: &Arc<Page>,
+        carried: Vec<Vec<usize>>,
+        whole: bool,
+    ) -> Contribution {
         let mut listings: Vec<Listing> = Vec::new();
         let mut seen: HashMap<(ProductIndex, PathBuf, Range<usize>), usize> = HashMap::new();
-        for listing in inner.listings {
+        for (listing, carries) in inner.listings.into_iter().zip(carried) {
             let via = listing.via.clone().unwrap_or(IncludedListing {
                 path: path.to_path_buf(),
                 page: Arc::clone(partial),
                 anchor: listing.anchor.clone(),
+                carries,
+                whole,
             });
             let key = (listing.product, via.path.clone(), via.anchor.clone());
             match seen.get(&key) {
@@ -704,7 +723,7 @@ fn related(page: &Page, a: SectionId, b: SectionId) -> bool {
     page.section_contains(a, b) || page.section_contains(b, a)
 }
 
-fn section_has_callout(
+pub(crate) fn section_has_callout(
     page: &Page,
     facts: &Facts,
     section: SectionId,

@@ -1,6 +1,7 @@
 //! SL001 missing-callout.
 
 use super::facts::{Facts, UnsatisfiedSection, page_has_callout, placement_status};
+use super::partial_placement;
 use super::{Context, Finding, Fix, Rule, Severity};
 use crate::config::CalloutPolicy;
 use crate::doc::source::line_end;
@@ -17,6 +18,11 @@ Reports a place that must carry an account-scope call-out and has none:
   such as `| Account | AI Gateway | Read |`; on the page or in a partial the section renders), when the
   policy has a `[[callouts]]` entry for that product with `where-listed = true` (the default);
 - a page the policy names in `pages` for that product.
+
+With `[partials] placement = "partial"`, a listing that comes from a partial needs the call-out in the
+partial, in its section that holds the listing; a call-out on the page does not count. The finding is on
+the page, at the line of the render (or the mdBook include), and names the partial, so checking the page alone
+finds it; a partial that a checked page renders is not reported itself.
 
 A product is account-only when every one of its groups can only be scoped to `account` in the capability
 table. A call-out is acceptable when it is a call-out in any recognised form, names the product, and says
@@ -106,6 +112,10 @@ impl MissingCallout {
         if context.is_partial && !in_partial {
             return;
         }
+        // With the call-out in the partial, the pages that render this file report what it lacks.
+        if in_partial && context.included {
+            return;
+        }
         let (unsatisfied, spare) =
             placement_status(context.page, context.facts, index, policy, in_partial);
         // The first sections pair with the spare call-outs; SL006 reports those as misplaced.
@@ -114,6 +124,48 @@ impl MissingCallout {
         for (section, fix) in lacking.into_iter().zip(fixes) {
             out.push(self.listing_finding(context, policy, section, fix));
         }
+        if in_partial {
+            self.check_partials(context, index, policy, out);
+        }
+    }
+
+    /// `placement = "partial"`: each partial the page renders whose listing lacks the call-out, reported at
+    /// the page's first render of it; the fix inserts the call-out into the partial.
+    fn check_partials(
+        &self,
+        context: &Context<'_>,
+        index: usize,
+        policy: &CalloutPolicy,
+        out: &mut Vec<Finding>,
+    ) {
+        let lacking = partial_placement::lacking_partials(context.facts, index, policy);
+        let sections: Vec<&UnsatisfiedSection> = lacking.iter().collect();
+        let fixes = fix::insert_for_sections(context, policy, &sections);
+        for (section, fix) in lacking.iter().zip(fixes) {
+            let product = &context.table.products[policy.product].name;
+            let groups = self.group_names(context, section);
+            let place = context.page.section_title(section.section);
+            let partial = partial_placement::partial_shown(context.policy, section);
+            let message = format!(
+                "{place} renders {partial}, which lists {product} permission groups ({groups}) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)"
+            );
+            let anchor = &section.listing.anchor;
+            let first_line_end = line_end(context.page.text(), anchor.start).min(anchor.end);
+            out.push(
+                Finding::new(self, anchor.start..first_line_end, message)
+                    .help(format!("add the call-out to {partial}, in the section that lists the groups; `scope-lint fix` inserts it there"))
+                    .fix(fix),
+            );
+        }
+    }
+
+    fn group_names(&self, context: &Context<'_>, section: &UnsatisfiedSection) -> String {
+        section
+            .groups
+            .iter()
+            .map(|&group| context.table.groups[group].display_name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn listing_finding(

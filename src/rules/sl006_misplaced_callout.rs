@@ -1,6 +1,7 @@
 //! SL006 misplaced-callout.
 
 use super::facts::placement_status;
+use super::partial_placement;
 use super::{Context, Finding, Rule, Severity};
 use crate::fix;
 
@@ -11,6 +12,10 @@ macro_rules! doc {
 Reports an acceptable account-scope call-out that is on the page but not in the section that lists the
 product's groups, while that section has none. Each such call-out is paired with the first section that
 lacks one; sections left over are reported by SL001.
+
+With `[partials] placement = "partial"`, it also reports a call-out on the page beside the render of a
+partial whose listing lacks one: that call-out belongs in the partial. This finding has no fix (SL001's fix
+inserts the call-out into the partial; the page's copy is left for the author).
 
 ## Why
 
@@ -91,6 +96,48 @@ impl Rule for MisplacedCallout {
                         .fix(fix::move_callout(context, callout, section.section)),
                 );
             }
+            if in_partial && !context.included {
+                beside_renders(context, index, policy, out);
+            }
         }
+    }
+}
+
+/// `placement = "partial"`: a call-out on the page beside the render of a partial that lacks it does not
+/// count for the partial's listing. It is reported here, without a fix (SL001's fix inserts the call-out into
+/// the partial; this one is then a second copy for the author to remove or keep).
+fn beside_renders(
+    context: &Context<'_>,
+    index: usize,
+    policy: &crate::config::CalloutPolicy,
+    out: &mut Vec<Finding>,
+) {
+    let lacking = partial_placement::lacking_partials(context.facts, index, policy);
+    let beside = partial_placement::callouts_beside_renders(
+        context.page,
+        context.facts,
+        index,
+        policy,
+        &lacking,
+    );
+    for (callout, render) in beside {
+        let product = &context.table.products[policy.product].name;
+        let partial = partial_placement::partial_shown(context.policy, render);
+        let here = context
+            .page
+            .section_title(context.facts.callouts[callout].section);
+        let message = format!(
+            "the {product} call-out is in {here}, but with placement = \"partial\" it belongs in {partial}, which lists the groups"
+        );
+        out.push(
+            Finding::new(
+                &MisplacedCallout,
+                context.page.callouts[callout].range.clone(),
+                message,
+            )
+            .help(format!(
+                "`scope-lint fix` inserts the call-out into {partial} (SL001); then remove this one"
+            )),
+        );
     }
 }

@@ -65,6 +65,10 @@ reports "permission group `AI Gateway Read` (scope `account`) is on no permissio
 Add a row for the group to the section's table. `scope-lint fix` fixes it: it adds `| AI Gateway Read | |`
 to the first table of the section (in the partial the section renders, when the table comes from one), in
 alphabetical order when the table is sorted and at its end otherwise; fill in the description by hand.
+The row names the group the way the table does: a table of dashboard names gets the group's label
+(`AI Gateway Edit`); a table shared by the Dashboard and API tabs, whose rows end in a `{props.*}`
+placeholder where the two names differ, gets that placeholder (`AI Gateway {props.editWord}`); any other
+table gets the API name (`AI Gateway Write`).
 "#
     };
 }
@@ -130,10 +134,13 @@ pub struct RowTarget {
     pub columns: usize,
     pub indent: String,
     pub line_ending: &'static str,
+    /// How the table names groups, so that a new row names its group the same way.
+    pub names: super::row_names::NameForm,
 }
 
 impl RowTarget {
-    fn edit(&self, name: &str) -> Edit {
+    fn edit(&self, group: &crate::table::PermissionGroup) -> Edit {
+        let name = &self.names.name_for(group);
         let key = name.to_lowercase();
         // The last gap between a row that sorts before the name and one that sorts after it.
         let before = self.sorted.as_ref().and_then(|rows| {
@@ -191,7 +198,7 @@ pub fn reference_facts(
                 // A row of a table that splits groups into product and level cells is not one name
                 // cell: no row is offered (the finding stays for a person).
                 Some(table) if is_split(page, table, context) => None,
-                Some(table) => Some(row_target(page, table, None)),
+                Some(table) => Some(row_target(context.table, page, table, None)),
                 None => included_table(context, location, loader, &section),
             };
             Some(ReferenceSection {
@@ -233,7 +240,8 @@ fn included_table(
             let path = resolve_include(context.policy, loader, location, include)?;
             let partial = loader.load(&path, context.policy.dialect_for(&path))?;
             let table = partial.tables.first()?;
-            (!is_split(&partial, table, context)).then(|| row_target(&partial, table, Some(path)))
+            (!is_split(&partial, table, context))
+                .then(|| row_target(context.table, &partial, table, Some(path)))
         })
 }
 
@@ -254,8 +262,20 @@ fn is_split(page: &Page, table: &TableBlock, context: &Context<'_>) -> bool {
     super::split_rows::read(table, &names, context.matcher).is_some()
 }
 
-fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarget {
+fn row_target(
+    groups: &CapabilityTable,
+    page: &Page,
+    table: &TableBlock,
+    file: Option<PathBuf>,
+) -> RowTarget {
     let text = page.text();
+    let first_cells = table
+        .rows
+        .iter()
+        .skip(usize::from(table.has_header))
+        .filter_map(|row| row.first())
+        .map(|&unit| text[page.units[unit].range.clone()].trim());
+    let names = super::row_names::NameForm::of(first_cells, groups);
     let rows: Vec<(String, usize)> = table
         .rows
         .iter()
@@ -299,6 +319,7 @@ fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarg
         columns,
         indent,
         line_ending: page.source.newline(),
+        names,
     }
 }
 
@@ -347,12 +368,17 @@ pub fn check_site(
             continue;
         }
         let scope = &table.resource_types[section.kind].id;
-        let fix = section.rows.as_ref().map(|rows| Fix {
-            description: format!(
-                "add `{}` to the table of section `{}`",
-                group.name, section.title
-            ),
-            edits: vec![rows.edit(&group.name)],
+        let fix = section.rows.as_ref().map(|rows| {
+            let written = rows.names.name_for(group);
+            let written = if written == group.name {
+                format!("`{written}`")
+            } else {
+                format!("`{written}` (`{}`)", group.name)
+            };
+            Fix {
+                description: format!("add {written} to the table of section `{}`", section.title),
+                edits: vec![rows.edit(group)],
+            }
         });
         let mut finding = Finding::new(
             &UndocumentedGroup,
