@@ -116,7 +116,13 @@ fn draft_for_section<'p>(
     section: &'p UnsatisfiedSection,
 ) -> Option<(&'p Page, bool, Vec<Edit>)> {
     if let (Some(via), true) = (&section.listing.via, context.policy.placement_in_partial()) {
-        let spot = after_block(&via.page, via.anchor.clone());
+        // The end of the partial's section that holds the listing, as for a page; a line range or anchor of
+        // a file ends where the listing does, so the call-out goes right after it, inside the part.
+        let spot = if via.whole {
+            section_end(&via.page, via.page.section_at(via.anchor.start))
+        } else {
+            after_block(&via.page, via.anchor.clone())
+        };
         let relative = via
             .path
             .strip_prefix(&context.policy.root)
@@ -300,7 +306,12 @@ fn unverified_insertion(
 ) -> Option<Vec<Edit>> {
     let body = policy.body(context.table);
     let title = policy.title_text(context.table);
-    let rendered = callout::render(
+    let style = if form == CalloutForm::Shortcode {
+        crate::doc::shortcode::page_style(page.text(), page.dialect)
+    } else {
+        crate::doc::shortcode::ShortcodeStyle::default()
+    };
+    let rendered = callout::render_styled(
         &NewCallout {
             form,
             kind: &policy.kind,
@@ -309,6 +320,7 @@ fn unverified_insertion(
         },
         &spot.indent,
         page.source.newline(),
+        &style,
     );
     let newline = page.source.newline();
     let separator = if spot.offset == 0 {
@@ -469,6 +481,7 @@ fn after_block(page: &Page, range: Range<usize>) -> Spot {
     let item = page
         .lists
         .iter()
+        .filter(|list| !list.html)
         .flat_map(|list| list.items.iter())
         .filter(|item| item.range.start <= range.start && range.end <= item.range.end)
         .min_by_key(|item| item.range.len());

@@ -137,6 +137,7 @@ impl Linter {
             facts: &facts,
             relative,
             is_partial: included || self.policy().is_partial(relative),
+            included,
             suppressions: &[],
             suppressions_used: &[],
         };

@@ -381,7 +381,7 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
     // Writes stay inside the paths given and the project of the config file (partials rendered from there).
     let mut roots = args.paths.clone();
     roots.extend(linter.policy().config_dir().map(Path::to_path_buf));
-    let plan = walk::fix_plan::plan(run, &linter, &loader, &roots);
+    let mut plan = walk::fix_plan::plan(run, &linter, &loader, &roots);
     let mut stdout = io::stdout().lock();
     let mut errors = plan.errors;
     if unreadable > 0 && !args.diff && !plan.changes.is_empty() {
@@ -398,19 +398,9 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
                 .or_else(unless_reader_left)?;
         }
     } else {
-        for change in &plan.changes {
-            // "fixed" only once the file is written (renamed into place).
-            if let Err(error) = fix::write_change(change) {
-                errors.push(error);
-                continue;
-            }
-            writeln!(
-                stdout,
-                "fixed {}: {}",
-                escape_path(&change.path),
-                escape(&change.descriptions.join("; "))
-            )
-            .or_else(unless_reader_left)?;
+        write_fixes(&plan.changes, &mut stdout, &mut errors)?;
+        if let Some(last) = fix_more_rounds(&args, &linter, &roots, &mut stdout, &mut errors)? {
+            plan.remaining = last.remaining;
         }
     }
     if plan.changes.is_empty() && !args.selection.quiet {
@@ -446,6 +436,73 @@ fn run_fix(args: FixArgs) -> Result<u8, Error> {
         FailOn::Error,
         remaining.iter().flat_map(|file| file.findings),
     ))
+}
+
+/// How many times one `fix` checks and fixes again: a fix can make another one necessary (rows SL008 adds to
+/// a partial's table make the section that renders it need a call-out).
+const FIX_ROUNDS: usize = 4;
+
+/// Writes `changes`, saying "fixed" for each only once the file is written (renamed into place). Returns
+/// how many were written.
+fn write_fixes(
+    changes: &[fix::FileChange],
+    stdout: &mut impl Write,
+    errors: &mut Vec<Error>,
+) -> Result<usize, Error> {
+    let mut written = 0;
+    for change in changes {
+        if let Err(error) = fix::write_change(change) {
+            errors.push(error);
+            continue;
+        }
+        written += 1;
+        writeln!(
+            stdout,
+            "fixed {}: {}",
+            escape_path(&change.path),
+            escape(&change.descriptions.join("; "))
+        )
+        .or_else(unless_reader_left)?;
+    }
+    Ok(written)
+}
+
+/// After a round of fixes was written without an error: checks the paths again and writes what the new
+/// text needs, until a round changes nothing (at most [`FIX_ROUNDS`] rounds in all). Returns the last
+/// round's plan, whose `remaining` findings are the ones left, when a round ran.
+fn fix_more_rounds(
+    args: &FixArgs,
+    linter: &Linter,
+    roots: &[PathBuf],
+    stdout: &mut impl Write,
+    errors: &mut Vec<Error>,
+) -> Result<Option<fix::FixPlan>, Error> {
+    let mut last = None;
+    for _ in 1..FIX_ROUNDS {
+        if !errors.is_empty() {
+            break;
+        }
+        // A fresh loader: the files it would remember changed.
+        let loader = FsLoader::new(linter.policy());
+        let mut plan = walk::fix_plan::plan(
+            walk::check_paths(&args.paths, linter),
+            linter,
+            &loader,
+            roots,
+        );
+        let failed = !plan.errors.is_empty();
+        errors.append(&mut plan.errors);
+        let written = if failed {
+            0
+        } else {
+            write_fixes(&plan.changes, stdout, errors)?
+        };
+        last = Some(plan);
+        if written == 0 {
+            break;
+        }
+    }
+    Ok(last)
 }
 
 /// A unified diff with removed lines red and added lines green, when `color`.

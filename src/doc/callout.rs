@@ -14,6 +14,7 @@ use std::ops::Range;
 use pulldown_cmark::BlockQuoteKind;
 
 use super::mdx::{Scan, TagKind};
+use super::shortcode::ShortcodeStyle;
 use super::{CodeBlock, Element, TextUnit, UnitKind};
 
 /// The syntax a call-out is written in.
@@ -167,30 +168,78 @@ fn asides(text: &str, elements: &[Element], callouts: &mut Vec<Callout>) {
     }
 }
 
+/// Shortcode names that are call-outs (compared case-insensitively): Cloudflare's `Aside` and the
+/// admonition shortcodes of common Hugo themes. A name that is itself a kind (`{{% note %}}`) gives the kind.
+const CALLOUT_SHORTCODES: &[&str] = &[
+    "aside",
+    "callout",
+    "notice",
+    "alert",
+    "admonition",
+    "hint",
+    "note",
+    "tip",
+    "warning",
+    "caution",
+    "important",
+    "danger",
+];
+
+/// Whether a shortcode named `name` is a call-out.
+pub fn is_callout_shortcode(name: &str) -> bool {
+    CALLOUT_SHORTCODES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(name))
+}
+
+/// A call-out shortcode's kind: its `type` parameter, a first positional parameter that is a kind word,
+/// the name when the name is a kind word, else `note`.
+fn shortcode_kind(text: &str, tag: &super::mdx::Tag) -> String {
+    let name = tag.name.to_ascii_lowercase();
+    let positional = tag
+        .text_attribute(text, "0")
+        .map(str::to_ascii_lowercase)
+        .filter(|kind| NOTE_WORDS.contains(&kind.as_str()) || kind == "info");
+    tag.text_attribute(text, "type")
+        .map(str::to_ascii_lowercase)
+        .or(positional)
+        .unwrap_or_else(|| {
+            if NOTE_WORDS.contains(&name.as_str()) {
+                name
+            } else {
+                "note".to_owned()
+            }
+        })
+}
+
 fn shortcodes(text: &str, scan: &Scan, callouts: &mut Vec<Callout>) {
     let mut open: Vec<&super::mdx::Tag> = Vec::new();
     for tag in &scan.shortcodes {
-        if !tag.name.eq_ignore_ascii_case("aside") {
+        if !is_callout_shortcode(&tag.name) {
             continue;
         }
         match tag.kind {
             TagKind::Open => open.push(tag),
             TagKind::Close => {
-                let Some(start) = open.pop() else { continue };
+                let Some(depth) = open
+                    .iter()
+                    .rposition(|start| start.name.eq_ignore_ascii_case(&tag.name))
+                else {
+                    continue;
+                };
+                let start = open[depth];
+                open.truncate(depth);
                 let title = start
                     .attributes
                     .iter()
-                    .find(|attribute| attribute.name == "header")
+                    .find(|attribute| attribute.name == "header" || attribute.name == "title")
                     .and_then(|attribute| match &attribute.value {
                         super::mdx::AttributeValue::Text(range) => Some(range.clone()),
                         _ => None,
                     });
                 callouts.push(Callout {
                     form: CalloutForm::Shortcode,
-                    kind: start
-                        .text_attribute(text, "type")
-                        .unwrap_or("note")
-                        .to_ascii_lowercase(),
+                    kind: shortcode_kind(text, start),
                     range: start.range.start..tag.range.end,
                     title,
                     body: start.range.end..tag.range.start,
@@ -336,6 +385,16 @@ pub struct NewCallout<'a> {
 /// A body of several lines keeps its lines, each with the form's prefix (`> ` in quotes); a title is one
 /// line (its line breaks become spaces).
 pub fn render(callout: &NewCallout<'_>, indent: &str, newline: &str) -> String {
+    render_styled(callout, indent, newline, &ShortcodeStyle::default())
+}
+
+/// [`render`], writing a shortcode call-out in `style` (the page's own spelling of its shortcodes).
+pub fn render_styled(
+    callout: &NewCallout<'_>,
+    indent: &str,
+    newline: &str,
+    style: &ShortcodeStyle,
+) -> String {
     let kind = callout.kind.to_ascii_lowercase();
     let body: Vec<&str> = callout
         .body
@@ -404,11 +463,10 @@ pub fn render(callout: &NewCallout<'_>, indent: &str, newline: &str) -> String {
         }
         CalloutForm::Shortcode => {
             let title = title.unwrap_or("Note");
-            let mut lines = vec![format!(
-                "{{{{<Aside type=\"{kind}\" header=\"{title}\">}}}}"
-            )];
+            let title = title.replace('"', "&quot;");
+            let mut lines = vec![style.open(&format!("type=\"{kind}\" header=\"{title}\""))];
             lines.extend(plain());
-            lines.push("{{</Aside>}}".to_owned());
+            lines.push(style.close());
             lines
         }
     };

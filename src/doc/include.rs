@@ -62,6 +62,7 @@ pub fn detect(text: &str, scan: &Scan, elements: &[Element]) -> Vec<Include> {
             })
         })
         .collect();
+    includes.extend(hugo_renders(text, scan));
     includes.extend(scan.book_includes.iter().map(|include| {
         let (path, part) = parse_book_argument(&include.argument);
         Include {
@@ -71,6 +72,48 @@ pub fn detect(text: &str, scan: &Scan, elements: &[Element]) -> Vec<Include> {
     }));
     includes.sort_by_key(|include| include.range.start);
     includes
+}
+
+/// Hugo `{{< render file="_x.md" >}}` shortcodes (any spacing, `{{% %}}` too, any case): a partial whose
+/// product is the `productFolder` parameter (else the page's product directory), with every other named parameter as a param.
+fn hugo_renders<'s>(text: &'s str, scan: &'s Scan) -> impl Iterator<Item = Include> + 's {
+    const PRODUCT_KEYS: [&str; 1] = ["productFolder"];
+    scan.shortcodes
+        .iter()
+        .filter(|tag| {
+            tag.name.eq_ignore_ascii_case("render") && tag.kind != super::mdx::TagKind::Close
+        })
+        .filter_map(|tag| {
+            let file = tag.text_attribute(text, "file")?.to_owned();
+            let product = PRODUCT_KEYS
+                .iter()
+                .find_map(|key| tag.text_attribute(text, key))
+                .map(str::to_owned);
+            let params = tag
+                .attributes
+                .iter()
+                .filter(|attribute| {
+                    attribute.name != "file"
+                        && !PRODUCT_KEYS.contains(&attribute.name.as_str())
+                        && is_identifier(&attribute.name)
+                        && !attribute.name.starts_with(|c: char| c.is_ascii_digit())
+                })
+                .filter_map(|attribute| match &attribute.value {
+                    super::mdx::AttributeValue::Text(range) => {
+                        Some((attribute.name.clone(), text[range.clone()].to_owned()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            Some(Include {
+                range: tag.range.clone(),
+                target: IncludeTarget::Partial {
+                    file,
+                    product,
+                    params,
+                },
+            })
+        })
 }
 
 /// Reads the string-valued keys of a JS object literal: `{ editWord: "Edit", "src": 'dash' }`.

@@ -6,6 +6,7 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag};
 
 use super::callout::{self, RawBlockquote};
+use super::html_list;
 use super::include;
 use super::mdx::{self, TagKind};
 use super::source::{self, SourceText};
@@ -32,6 +33,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         text: &source.text,
         dialect,
         html_tables: html_table_ranges(&scan.tags),
+        html_lists: html_list::detect(&source.text, &scan.tags),
         units: Vec::new(),
         tables: Vec::new(),
         lists: Vec::new(),
@@ -42,6 +44,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
     };
     builder.walk(&scan.masked);
     builder.html_tables(&scan.tags);
+    builder.html_list_blocks();
     let Builder {
         mut units,
         tables,
@@ -86,6 +89,7 @@ struct Builder<'t> {
     text: &'t str,
     dialect: Dialect,
     html_tables: Vec<Range<usize>>,
+    html_lists: Vec<html_list::HtmlList>,
     units: Vec<TextUnit>,
     tables: Vec<TableBlock>,
     lists: Vec<ListBlock>,
@@ -198,6 +202,7 @@ impl Builder<'_> {
                 self.lists.push(ListBlock {
                     range: range.clone(),
                     items: Vec::new(),
+                    html: false,
                 });
                 Frame::List {
                     index: self.lists.len() - 1,
@@ -319,6 +324,10 @@ impl Builder<'_> {
         range: Range<usize>,
     ) {
         let content = content.unwrap_or(range.end..range.end);
+        if indented && self.in_html_list(&range) {
+            // Indented lines of an HTML list are the list's markup, not code: its items are read from tags.
+            return;
+        }
         if indented && self.dialect == Dialect::Mdx {
             // MDX has no indented code: what pulldown-cmark calls code here is indented prose.
             self.push_unit(UnitKind::CodeText, content);
@@ -331,13 +340,24 @@ impl Builder<'_> {
         });
     }
 
-    /// Records a unit unless it lies inside an HTML table (whose cells are recorded from the tags).
+    /// Whether `range` lies inside an HTML list.
+    fn in_html_list(&self, range: &Range<usize>) -> bool {
+        self.html_lists
+            .iter()
+            .any(|list| list.range.start <= range.start && range.end <= list.range.end)
+    }
+
+    /// Records a unit unless it lies inside an HTML table (whose cells are recorded from the tags), or is
+    /// prose inside an HTML list (whose items are recorded from the tags).
     fn push_unit(&mut self, kind: UnitKind, range: Range<usize>) -> Option<usize> {
-        let shadowed = !matches!(kind, UnitKind::Heading)
+        let in_table = !matches!(kind, UnitKind::Heading)
             && self
                 .html_tables
                 .iter()
                 .any(|table| table.start <= range.start && range.end <= table.end);
+        let in_list =
+            matches!(kind, UnitKind::Paragraph | UnitKind::CodeText) && self.in_html_list(&range);
+        let shadowed = in_table || in_list;
         if shadowed || range.is_empty() {
             return None;
         }
@@ -392,6 +412,33 @@ impl Builder<'_> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// The HTML lists as list blocks, each `<li>`'s own text as its unit.
+    fn html_list_blocks(&mut self) {
+        for list in std::mem::take(&mut self.html_lists) {
+            let index = self.lists.len();
+            let mut items = Vec::with_capacity(list.items.len());
+            for (item, html_item) in list.items.iter().enumerate() {
+                items.push(ListItem {
+                    range: html_item.range.clone(),
+                    content_indent: 0,
+                });
+                let content = trim_end(self.text, html_item.content.clone());
+                if !self.text[content.clone()].trim().is_empty() {
+                    self.units.push(TextUnit {
+                        kind: UnitKind::ListItem { list: index, item },
+                        range: content,
+                        raw: false,
+                    });
+                }
+            }
+            self.lists.push(ListBlock {
+                range: list.range,
+                items,
+                html: true,
+            });
         }
     }
 

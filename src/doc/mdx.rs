@@ -592,8 +592,9 @@ impl Scanner<'_> {
             if end > construct_limit(self.text, pos) {
                 return None;
             }
-            if let Some(mut tag) = parse_tag(&self.text[..end - 2], pos + 2) {
-                tag.range = pos..end;
+            if let Some(super::shortcode::Shortcode::Tag(tag)) =
+                super::shortcode::parse(self.text, pos, end)
+            {
                 self.scan.shortcodes.push(tag);
             }
             self.mask(pos..end);
@@ -747,7 +748,11 @@ pub fn parse_tag(text: &str, pos: usize) -> Option<Tag> {
     }
 }
 
-fn parse_attribute(text: &str, start: usize, limit: usize) -> Option<(Attribute, usize)> {
+pub(crate) fn parse_attribute(
+    text: &str,
+    start: usize,
+    limit: usize,
+) -> Option<(Attribute, usize)> {
     let bytes = text.as_bytes();
     let mut index = start;
     while index < limit

@@ -5,9 +5,11 @@
 //! text; [`callout`] and [`include`] turn the raw findings into call-outs and include references.
 
 pub mod callout;
+pub mod html_list;
 pub mod include;
 pub mod markdown;
 pub mod mdx;
+pub mod shortcode;
 pub mod source;
 pub mod span;
 
@@ -112,6 +114,8 @@ pub struct TableBlock {
 pub struct ListBlock {
     pub range: Range<usize>,
     pub items: Vec<ListItem>,
+    /// Written as HTML (`<ul>`/`<ol>` with `<li>`), not as a Markdown list.
+    pub html: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -157,7 +161,8 @@ impl Page {
     /// Only the includes of a page's text (the pre-pass without pulldown-cmark): cheap enough to run over
     /// every file before checking any.
     pub fn includes_of(text: &str, dialect: Dialect) -> Vec<Include> {
-        if !text.contains("<Render") && !text.contains("{{#") {
+        let shortcodes = text.contains("{{<") || text.contains("{{%");
+        if !text.contains("<Render") && !text.contains("{{#") && !shortcodes {
             return Vec::new();
         }
         let scan = mdx::scan(text, dialect);

@@ -8,6 +8,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub mod partial_placement;
+pub mod split_rows;
+
 use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
@@ -36,6 +39,20 @@ pub struct Facts {
     pub unit_names: Vec<String>,
     /// Every group named on the page or in what it includes (sorted, once each), for site-wide rules.
     pub named_groups: Vec<GroupIndex>,
+    /// The partials the page renders with `params` (`<Render file="x" params={{...}} />`), for rules that
+    /// read a partial's text with the page's values in its `{props.*}` placeholders.
+    pub rendered_partials: Vec<RenderedPartial>,
+}
+
+/// A partial rendered by the page with `params`.
+#[derive(Debug, Clone)]
+pub struct RenderedPartial {
+    /// The include element in the page.
+    pub include: Range<usize>,
+    /// The `file` the include names.
+    pub file: String,
+    pub page: Arc<Page>,
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +86,11 @@ pub struct IncludedListing {
     pub page: Arc<Page>,
     /// The table or list in the included file.
     pub anchor: Range<usize>,
+    /// The call-out policies (by index) whose acceptable call-out the included file itself holds in the
+    /// section of the listing: what `placement = "partial"` asks for.
+    pub carries: Vec<usize>,
+    /// Whether the whole file is included (not a line range or an anchor of it).
+    pub whole: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -148,6 +170,13 @@ impl Gatherer<'_> {
         facts
             .named_products
             .extend(self.matcher.claim_products_in(&page.masked));
+        // The front matter's title is the page's title on the site (a Starlight page has no `#` heading).
+        if let Some(front_matter) = &page.front_matter {
+            facts.named_products.extend(
+                self.matcher
+                    .claim_products_in(&page.text()[front_matter.clone()]),
+            );
+        }
         facts.listings = self.listings(page, &facts.mentions);
         facts.callouts = page
             .callouts
@@ -220,7 +249,34 @@ impl Gatherer<'_> {
             }
             facts.unit_names.push(names);
         }
+        self.split_row_mentions(page, facts);
         facts.mentions.sort_by_key(|mention| mention.span.start);
+    }
+
+    /// The groups named by tables whose rows split them into a product cell and a level cell
+    /// (`| AI Gateway | Read |`): each is a leading mention in the row's level cell, spanning the product
+    /// cell (the row never spells the name out, so nothing rewrites it).
+    fn split_row_mentions(&self, page: &Page, facts: &mut Facts) {
+        for table in &page.tables {
+            let Some(split) = split_rows::read(table, &facts.unit_names, self.matcher) else {
+                continue;
+            };
+            for row in &split.rows {
+                let span = split_rows::product_span(page, row);
+                for group in row.levels.iter().filter_map(|(_, group)| *group) {
+                    let product = self.table.groups[group].product;
+                    facts.named_products.push(product);
+                    facts.mentions.push(Mention {
+                        group,
+                        product,
+                        span: span.clone(),
+                        unit: row.level_unit,
+                        callout: page.callout_at(span.start),
+                        leading: true,
+                    });
+                }
+            }
+        }
     }
 
     /// Tables and lists (outside call-outs) that name groups of a product with a call-out policy.
@@ -323,7 +379,10 @@ impl Gatherer<'_> {
             .callouts
             .iter()
             .enumerate()
-            .filter(|(_, policy)| policy.accept.iter().any(|regex| regex.is_match(&prose)))
+            .filter(|(_, policy)| {
+                self.says_account_only(&prose, policy)
+                    || self.matcher.denies_claim(&prose, policy.product)
+            })
             .filter(|(_, policy)| !self.callout_claims(page, callout, policy.product))
             .map(|(index, _)| index)
             .collect();
@@ -335,6 +394,19 @@ impl Gatherer<'_> {
             prose,
             says_account_only,
         }
+    }
+
+    /// Whether the call-out's prose uses one of the policy's account-only phrasings, and not negated ("are
+    /// no longer account-scoped" says the product has stopped being account-only).
+    fn says_account_only(&self, prose: &str, policy: &crate::policy::CalloutPolicy) -> bool {
+        policy.accept.iter().any(|regex| {
+            regex.find_iter(prose).any(|found| {
+                !self
+                    .matcher
+                    .lexicon
+                    .negates_what_follows(tail(&prose[..found.start()]))
+            })
+        })
     }
 
     /// Whether the call-out's title or body claims a token can be narrowed to one of `product`'s resources.
@@ -396,6 +468,17 @@ impl Gatherer<'_> {
             else {
                 continue;
             };
+            if stack.is_empty()
+                && let IncludeTarget::Partial { file, params, .. } = &include.target
+                && !params.is_empty()
+            {
+                facts.rendered_partials.push(RenderedPartial {
+                    include: include.range.clone(),
+                    file: file.clone(),
+                    page: Arc::clone(&contribution.page),
+                    params: params.clone(),
+                });
+            }
             let section = page.section_at(include.range.start);
             facts
                 .listings
@@ -439,7 +522,11 @@ impl Gatherer<'_> {
         stack.push(path.to_path_buf());
         let inner = self.gather(&partial, Some(path), params, stack, memo);
         stack.pop();
-        Some(Arc::new(Contribution::of(inner, path, &partial)))
+        let carried = partial_placement::carried_callouts(&partial, &inner, self.policy);
+        let whole = part.is_none_or(|part| *part == FilePart::Whole);
+        Some(Arc::new(Contribution::of(
+            inner, path, &partial, carried, whole,
+        )))
     }
 }
 
@@ -447,6 +534,8 @@ impl Gatherer<'_> {
 /// file), every call-out in it, and the products it names.
 #[derive(Debug)]
 pub struct Contribution {
+    /// The included file (or the part of it included), as parsed.
+    page: Arc<Page>,
     listings: Vec<Listing>,
     readings: Vec<CalloutReading>,
     named_products: Vec<ProductIndex>,
@@ -457,14 +546,24 @@ impl Contribution {
     /// The contribution of a file whose own facts are `inner`. A listing or call-out the file includes
     /// several times (or through several paths) is kept once, so that a contribution is never larger
     /// than what the files below it hold, however often they are included.
-    fn of(inner: Facts, path: &Path, partial: &Arc<Page>) -> Contribution {
+    /// `carried` holds, for each of the file's listings, the policies whose call-out the file holds in the
+    /// listing's section; `whole` says whether the whole file is included.
+    fn of(
+        inner: Facts,
+        path: &Path,
+        partial: &Arc<Page>,
+        carried: Vec<Vec<usize>>,
+        whole: bool,
+    ) -> Contribution {
         let mut listings: Vec<Listing> = Vec::new();
         let mut seen: HashMap<(ProductIndex, PathBuf, Range<usize>), usize> = HashMap::new();
-        for listing in inner.listings {
+        for (listing, carries) in inner.listings.into_iter().zip(carried) {
             let via = listing.via.clone().unwrap_or(IncludedListing {
                 path: path.to_path_buf(),
                 page: Arc::clone(partial),
                 anchor: listing.anchor.clone(),
+                carries,
+                whole,
             });
             let key = (listing.product, via.path.clone(), via.anchor.clone());
             match seen.get(&key) {
@@ -500,6 +599,7 @@ impl Contribution {
             }
         }
         Contribution {
+            page: Arc::clone(partial),
             listings,
             readings,
             named_products: inner.named_products,
@@ -625,7 +725,7 @@ fn related(page: &Page, a: SectionId, b: SectionId) -> bool {
     page.section_contains(a, b) || page.section_contains(b, a)
 }
 
-fn section_has_callout(
+pub(crate) fn section_has_callout(
     page: &Page,
     facts: &Facts,
     section: SectionId,
@@ -652,4 +752,15 @@ pub fn page_has_callout(facts: &Facts, index: usize, product: ProductIndex) -> b
             .included_callouts
             .iter()
             .any(|included| included.reading.accepts(index, product))
+}
+
+/// The last few hundred bytes of `text` (on a character boundary): a negation reaches a phrase only from a
+/// few words before it, and a call-out with thousands of phrasings stays linear.
+fn tail(text: &str) -> &str {
+    const TAIL_BYTES: usize = 256;
+    let mut start = text.len().saturating_sub(TAIL_BYTES);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
 }

@@ -33,6 +33,7 @@ pub const DEFAULT_ACCEPT: &[&str] = &[
     r"\bper[- ]account\b",
     r"\bat the account level\b",
     r"\b(?:cannot|can't|can not|not) be (?:restricted|scoped|limited|narrowed) to (?:a single|one|an individual|individual|a specific|specific|a particular)\b",
+    r"\b(?:cannot|can't|can not|not) be (?:restricted|scoped|limited|narrowed) (?:below|beneath|narrower than|more narrowly than) (?:the|an|your) account\b",
     r"\bno (?:resource type|way) to (?:scope|restrict|limit)\b",
     r"\bno per[- ]{noun}\b",
     r"\b(?:not|n't) (?:support|offer|provide|have) (?:a )?per[- ]{noun}\b",
@@ -1059,6 +1060,7 @@ mod tests {
             "ai gateway tokens can't be limited to individual gateways.",
             "there's no way to scope a token to one gateway in ai gateway.",
             "ai gateway does not support per-gateway tokens.",
+            "ai gateway tokens can't be scoped below the account.",
             "a token with ai gateway run works for every gateway in your account.",
         ] {
             assert!(says(text), "{text}");

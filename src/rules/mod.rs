@@ -1,6 +1,7 @@
 //! The rules: one file each, registered in [`RULES`]. A rule reads one page's [`Facts`] and reports
 //! [`Finding`]s; rule codes are stable.
 
+mod row_names;
 mod sl001_missing_callout;
 mod sl002_stale_callout;
 mod sl003_contradicting_claim;
@@ -98,6 +99,9 @@ pub struct Context<'a> {
     pub relative: &'a Path,
     /// Whether the page is a partial (checked for content, never required to carry a call-out).
     pub is_partial: bool,
+    /// Whether another checked page includes the page: with `placement = "partial"`, those pages report
+    /// what its listings lack.
+    pub included: bool,
     /// The page's suppression comments, and (once the other rules ran) whether each matched a finding.
     pub suppressions: &'a [suppression::Suppression],
     pub suppressions_used: &'a [bool],

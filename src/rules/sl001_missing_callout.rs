@@ -3,6 +3,7 @@
 use super::{Context, Finding, FixIntent, Rule};
 use crate::catalog::{self, RuleMeta};
 use crate::doc::source::line_end;
+use crate::facts::partial_placement;
 use crate::facts::{Facts, UnsatisfiedSection, page_has_callout, placement_status};
 use crate::policy::CalloutPolicy;
 
@@ -51,6 +52,10 @@ impl MissingCallout {
         if context.is_partial && !in_partial {
             return;
         }
+        // With the call-out in the partial, the pages that render this file report what it lacks.
+        if in_partial && context.included {
+            return;
+        }
         let (unsatisfied, spare) =
             placement_status(context.page, context.facts, index, policy, in_partial);
         // The first sections pair with the spare call-outs; SL006 reports those as misplaced.
@@ -63,6 +68,49 @@ impl MissingCallout {
                 },
             ));
         }
+        if in_partial {
+            self.check_partials(context, index, policy, out);
+        }
+    }
+
+    /// `placement = "partial"`: each partial the page renders whose listing lacks the call-out, reported at
+    /// the page's first render of it; the fix inserts the call-out into the partial.
+    fn check_partials(
+        &self,
+        context: &Context<'_>,
+        index: usize,
+        policy: &CalloutPolicy,
+        out: &mut Vec<Finding>,
+    ) {
+        let lacking = partial_placement::lacking_partials(context.facts, index, policy);
+        for section in lacking {
+            let product = &context.table.products[policy.product].name;
+            let groups = self.group_names(context, &section);
+            let place = context.page.section_title(section.section);
+            let partial = partial_placement::partial_shown(context.policy, &section);
+            let message = format!(
+                "{place} renders {partial}, which lists {product} permission groups ({groups}) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)"
+            );
+            let anchor = &section.listing.anchor;
+            let first_line_end = line_end(context.page.text(), anchor.start).min(anchor.end);
+            out.push(
+                Finding::new(self, anchor.start..first_line_end, message)
+                    .help(format!("add the call-out to {partial}, in the section that lists the groups; `scope-lint fix` inserts it there"))
+                    .intent(FixIntent::InsertInSection {
+                        callout: index,
+                        section,
+                    }),
+            );
+        }
+    }
+
+    fn group_names(&self, context: &Context<'_>, section: &UnsatisfiedSection) -> String {
+        section
+            .groups
+            .iter()
+            .map(|&group| context.table.groups[group].display_name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn listing_finding(

@@ -2,8 +2,11 @@
 
 use super::{Context, Edit, EditKind, Finding, Fix, Rule};
 use crate::catalog::{self, RuleMeta};
+use crate::doc::source::line_end;
 use crate::doc::{Page, TableBlock, UnitKind};
-use crate::text::normalize::normalize_name;
+use crate::facts::split_rows::{self, SplitTable};
+use crate::facts::{Facts, RenderedPartial};
+use crate::text::normalize::{Mode, WILDCARD, fill_placeholders, normalize_name, normalize_text};
 
 macro_rules! doc {
     () => {
@@ -38,8 +41,31 @@ impl Rule for UnknownPermissionGroup {
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
         self.former_names(context, out);
+        self.listings(context, None, out);
+        for rendered in &context.facts.rendered_partials {
+            self.rendered_partial(context, rendered, out);
+        }
+    }
+}
+
+impl UnknownPermissionGroup {
+    /// Unknown names in the page's permissions tables and lists. With `own_names` (a partial's names
+    /// without the page's params), a cell known under either counts towards the table being a listing.
+    /// A name with a placeholder no param fills could be any group's: it is checked where it is
+    /// rendered.
+    fn listings(
+        &self,
+        context: &Context<'_>,
+        own_names: Option<&[String]>,
+        out: &mut Vec<Finding>,
+    ) {
         let page = context.page;
         let names = &context.facts.unit_names;
+        let known_in = |unit: usize, name: &str| {
+            is_known(context, name) || own_names.is_some_and(|own| is_known(context, &own[unit]))
+        };
+        let unknown =
+            |name: &str| !name.is_empty() && !name.contains(WILDCARD) && !is_known(context, name);
         // A generated scope matrix shows labels as "Name (dashboard: Label)"; SL010 checks its content.
         let generated = super::sl010_outdated_generated_table::generated_ranges(page);
         for table in page.tables.iter().filter(|table| {
@@ -50,7 +76,7 @@ impl Rule for UnknownPermissionGroup {
             let cells = first_column(table, names);
             let known = cells
                 .iter()
-                .filter(|(_, name)| is_known(context, name))
+                .filter(|(unit, name)| known_in(*unit, name))
                 .count();
             let header = table
                 .has_header
@@ -59,11 +85,11 @@ impl Rule for UnknownPermissionGroup {
                 .map(|&unit| names[unit].as_str());
             let named_header = header.is_some_and(|header| NAME_HEADERS.contains(&header));
             let listing = (named_header && known >= 1) || (known >= 2 && known * 2 >= cells.len());
+            if let Some(split) = split_rows::read(table, names, context.matcher) {
+                self.split_rows(context, &split, out);
+            }
             if listing {
-                for (unit, name) in cells
-                    .iter()
-                    .filter(|(_, name)| !name.is_empty() && !is_known(context, name))
-                {
+                for (unit, name) in cells.iter().filter(|(_, name)| unknown(name)) {
                     out.push(self.finding(context, *unit, name));
                 }
             }
@@ -71,22 +97,103 @@ impl Rule for UnknownPermissionGroup {
         for items in list_items(page, names) {
             let known = items
                 .iter()
-                .filter(|(_, name)| is_known(context, name))
+                .filter(|(unit, name)| known_in(*unit, name))
                 .count();
             if known == 0 || known * 2 < items.len() {
                 continue;
             }
             for (unit, name) in items
                 .iter()
-                .filter(|(_, name)| !is_known(context, name) && looks_like_group(context, name))
+                .filter(|(_, name)| unknown(name) && looks_like_group(context, name))
             {
                 out.push(self.finding(context, *unit, name));
             }
         }
     }
-}
 
-impl UnknownPermissionGroup {
+    /// Unknown names that a partial's table or list shows only with the values the page passes in
+    /// `params`: reported on the page, at the include, naming the param. (On the partial itself the
+    /// placeholder stands for any word, so nothing is reported there.)
+    fn rendered_partial(
+        &self,
+        context: &Context<'_>,
+        rendered: &RenderedPartial,
+        out: &mut Vec<Finding>,
+    ) {
+        let partial = rendered.page.as_ref();
+        let names_with = |params: &[(String, String)]| -> Vec<String> {
+            partial
+                .units
+                .iter()
+                .map(|unit| match unit.kind {
+                    UnitKind::TableCell { .. } | UnitKind::ListItem { .. } => {
+                        normalize_text(partial.unit_text(unit), Mode::Name, params)
+                    }
+                    _ => String::new(),
+                })
+                .collect()
+        };
+        let unit_names = names_with(&rendered.params);
+        let own_names = names_with(&[]);
+        let facts = Facts {
+            unit_names,
+            ..Facts::default()
+        };
+        let partial_context = Context {
+            page: partial,
+            facts: &facts,
+            ..*context
+        };
+        let mut found = Vec::new();
+        self.listings(&partial_context, Some(&own_names), &mut found);
+        let text = context.page.text();
+        let at = rendered.include.start..line_end(text, rendered.include.start);
+        for finding in found {
+            // The params whose value changes what a cell of the finding reads.
+            let used: Vec<&(String, String)> = rendered
+                .params
+                .iter()
+                .filter(|param| {
+                    placeholder_ranges(partial, finding.span.clone()).any(|range| {
+                        let text = &partial.text()[range];
+                        normalize_text(text, Mode::Name, std::slice::from_ref(*param))
+                            != normalize_text(text, Mode::Name, &[])
+                    })
+                })
+                .collect();
+            if used.is_empty() {
+                // The partial names it whatever the page passes: reported on the partial.
+                continue;
+            }
+            // Of those, the ones that alone make the name unknown (the others could stay); all of them
+            // when only their combination does.
+            let alone_unknown = |param: &&(String, String)| {
+                placeholder_ranges(partial, finding.span.clone()).any(|range| {
+                    let text = &partial.text()[range];
+                    let name = normalize_text(text, Mode::Name, std::slice::from_ref(*param));
+                    !name.is_empty() && !is_known(context, strip_marker(&name))
+                })
+            };
+            let culprits: Vec<&(String, String)> =
+                used.iter().copied().filter(alone_unknown).collect();
+            let used = if culprits.is_empty() { used } else { culprits };
+            let message = fill_placeholders(&finding.message, &rendered.params);
+            let named: Vec<String> = used
+                .iter()
+                .map(|(key, value)| format!("`{key}: \"{value}\"`"))
+                .collect();
+            out.push(Finding {
+                span: at.clone(),
+                message: format!(
+                    "{message} ({} in the params passed to the partial `{}`)",
+                    named.join(", "),
+                    rendered.file
+                ),
+                ..finding
+            });
+        }
+    }
+
     /// Mentions that use a group's former name: reported with the current name, fixed by rewriting it.
     fn former_names(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
         for mention in &context.facts.mentions {
@@ -131,12 +238,60 @@ impl UnknownPermissionGroup {
         }
     }
 
+    /// Rows that split a group into a product cell and a level cell, whose two cells make no known group:
+    /// reported where the level reads as one of the table's levels and the table names real groups
+    /// elsewhere, or where a known name is close (`| AI Gatewy | Read |`).
+    fn split_rows(&self, context: &Context<'_>, split: &SplitTable, out: &mut Vec<Finding>) {
+        let page = context.page;
+        for row in &split.rows {
+            let product = &page.text()[split_rows::product_span(page, row)];
+            let level_cell = page.text()[page.units[row.level_unit].range.clone()].trim();
+            let several = row.levels.len() > 1;
+            for (level, _) in row.levels.iter().filter(|(_, group)| group.is_none()) {
+                let joined = format!("{} {level}", row.product);
+                let suggestion = context.matcher.closest_name(&joined, context.table);
+                let product_known = context.matcher.exact_product(&row.product).is_some();
+                let reads_as_group = if context.matcher.is_level(level) {
+                    split.names_a_group() || suggestion.is_some()
+                } else {
+                    product_known && suggestion.is_some()
+                };
+                if !reads_as_group {
+                    continue;
+                }
+                let shown_level = if several {
+                    capitalised_level(level_cell, level)
+                } else {
+                    level_cell.trim_matches(['`', '*', '_']).trim().to_owned()
+                };
+                let shown = format!(
+                    "{} {shown_level}",
+                    product.trim_matches(['`', '*', '_']).trim()
+                );
+                let finding = Finding::new(
+                    self,
+                    split_rows::row_span(page, row),
+                    format!("`{shown}` is not a permission group in the capability table"),
+                );
+                out.push(match suggestion {
+                    Some(suggestion) => finding.help(format!("did you mean `{suggestion}`?")),
+                    None => finding.help(format!(
+                        "correct the product or the access level, or add the group to the capability table ({})",
+                        context.table.origin
+                    )),
+                });
+            }
+        }
+    }
+
     fn finding(&self, context: &Context<'_>, unit: usize, normalized: &str) -> Finding {
         let range = context.page.units[unit].range.clone();
-        let shown = context.page.text()[range.clone()]
+        let written = crate::text::entity::decode_all(&context.page.text()[range.clone()]);
+        let shown = written
             .trim()
             .trim_matches(['`', '*', '_'])
-            .trim();
+            .trim()
+            .replace('\u{a0}', " ");
         let (start, end) = trimmed_bounds(context.page.text(), range);
         let finding = Finding::new(
             self,
@@ -151,6 +306,26 @@ impl UnknownPermissionGroup {
             )),
         }
     }
+}
+
+/// The ranges of the units that overlap `span` (a finding's span in `page`), where a `{props.*}` may be.
+fn placeholder_ranges(
+    page: &Page,
+    span: std::ops::Range<usize>,
+) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    page.units
+        .iter()
+        .filter(move |unit| {
+            unit.range.start < span.end.max(span.start + 1) && span.start < unit.range.end
+        })
+        .map(|unit| unit.range.clone())
+}
+
+/// The level `normalized` as the cell spells it (`Edit` in `Read, Edit`), else `normalized` itself.
+fn capitalised_level(cell: &str, normalized: &str) -> String {
+    cell.split(|c: char| !c.is_alphanumeric())
+        .find(|word| word.to_lowercase() == normalized)
+        .map_or_else(|| normalized.to_owned(), str::to_owned)
 }
 
 fn trimmed_bounds(text: &str, range: std::ops::Range<usize>) -> (usize, usize) {

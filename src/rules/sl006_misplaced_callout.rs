@@ -2,6 +2,7 @@
 
 use super::{Context, Finding, FixIntent, Rule};
 use crate::catalog::{self, RuleMeta};
+use crate::facts::partial_placement;
 use crate::facts::placement_status;
 
 macro_rules! doc {
@@ -52,6 +53,48 @@ impl Rule for MisplacedCallout {
                         }),
                 );
             }
+            if in_partial && !context.included {
+                beside_renders(context, index, policy, out);
+            }
         }
+    }
+}
+
+/// `placement = "partial"`: a call-out on the page beside the render of a partial that lacks it does not
+/// count for the partial's listing. It is reported here, without a fix (SL001's fix inserts the call-out into
+/// the partial; this one is then a second copy for the author to remove or keep).
+fn beside_renders(
+    context: &Context<'_>,
+    index: usize,
+    policy: &crate::policy::CalloutPolicy,
+    out: &mut Vec<Finding>,
+) {
+    let lacking = partial_placement::lacking_partials(context.facts, index, policy);
+    let beside = partial_placement::callouts_beside_renders(
+        context.page,
+        context.facts,
+        index,
+        policy,
+        &lacking,
+    );
+    for (callout, render) in beside {
+        let product = &context.table.products[policy.product].name;
+        let partial = partial_placement::partial_shown(context.policy, render);
+        let here = context
+            .page
+            .section_title(context.facts.callouts[callout].section);
+        let message = format!(
+            "the {product} call-out is in {here}, but with placement = \"partial\" it belongs in {partial}, which lists the groups"
+        );
+        out.push(
+            Finding::new(
+                &MisplacedCallout,
+                context.page.callouts[callout].range.clone(),
+                message,
+            )
+            .help(format!(
+                "`scope-lint fix` inserts the call-out into {partial} (SL001); then remove this one"
+            )),
+        );
     }
 }

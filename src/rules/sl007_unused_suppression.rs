@@ -26,7 +26,10 @@ impl Rule for UnusedSuppression {
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
         for (suppression, used) in context.suppressions.iter().zip(context.suppressions_used) {
             // Site-wide findings (SL008) come after the per-page pass: it cannot tell whether they match.
-            if !used && suppression.codes.iter().all(|code| *code == "SL008") {
+            // (A suppression that names no known rule is not one of them: `all` holds for no codes.)
+            let site_wide_only = !suppression.codes.is_empty()
+                && suppression.codes.iter().all(|code| *code == "SL008");
+            if !used && site_wide_only {
                 continue;
             }
             let message = match (&suppression.problem, used) {

@@ -70,10 +70,13 @@ pub struct RowTarget {
     pub columns: usize,
     pub indent: String,
     pub line_ending: &'static str,
+    /// How the table names groups, so that a new row names its group the same way.
+    pub names: super::row_names::NameForm,
 }
 
 impl RowTarget {
-    fn edit(&self, name: &str) -> Edit {
+    fn edit(&self, group: &crate::table::PermissionGroup) -> Edit {
+        let name = &self.names.name_for(group);
         let key = name.to_lowercase();
         // The last gap between a row that sorts before the name and one that sorts after it.
         let before = self.sorted.as_ref().and_then(|rows| {
@@ -128,7 +131,10 @@ pub fn reference_facts(
                         .any(|region| region.contains(&table.range.start))
             });
             let rows = match own_table {
-                Some(table) => Some(row_target(page, table, None)),
+                // A row of a table that splits groups into product and level cells is not one name
+                // cell: no row is offered (the finding stays for a person).
+                Some(table) if is_split(page, table, context) => None,
+                Some(table) => Some(row_target(context.table, page, table, None)),
                 None => included_table(context, location, loader, &section),
             };
             Some(ReferenceSection {
@@ -170,12 +176,42 @@ fn included_table(
             let path = resolve_include(context.policy, loader, location, include)?;
             let partial = loader.load(&path, context.policy.dialect_for(&path))?;
             let table = partial.tables.first()?;
-            Some(row_target(&partial, table, Some(path)))
+            (!is_split(&partial, table, context))
+                .then(|| row_target(context.table, &partial, table, Some(path)))
         })
 }
 
-fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarget {
+/// Whether `table` of `page` splits its groups into a product cell and a level cell.
+fn is_split(page: &Page, table: &TableBlock, context: &Context<'_>) -> bool {
+    let names: Vec<String> = page
+        .units
+        .iter()
+        .map(|unit| match unit.kind {
+            crate::doc::UnitKind::TableCell { .. } => crate::text::normalize::normalize_text(
+                page.unit_text(unit),
+                crate::text::normalize::Mode::Name,
+                &[],
+            ),
+            _ => String::new(),
+        })
+        .collect();
+    crate::facts::split_rows::read(table, &names, context.matcher).is_some()
+}
+
+fn row_target(
+    groups: &CapabilityTable,
+    page: &Page,
+    table: &TableBlock,
+    file: Option<PathBuf>,
+) -> RowTarget {
     let text = page.text();
+    let first_cells = table
+        .rows
+        .iter()
+        .skip(usize::from(table.has_header))
+        .filter_map(|row| row.first())
+        .map(|&unit| text[page.units[unit].range.clone()].trim());
+    let names = super::row_names::NameForm::of(first_cells, groups);
     let rows: Vec<(String, usize)> = table
         .rows
         .iter()
@@ -219,6 +255,7 @@ fn row_target(page: &Page, table: &TableBlock, file: Option<PathBuf>) -> RowTarg
         columns,
         indent,
         line_ending: page.source.newline(),
+        names,
     }
 }
 
@@ -267,12 +304,17 @@ pub fn check_site(
             continue;
         }
         let scope = &table.resource_types[section.kind].id;
-        let fix = section.rows.as_ref().map(|rows| Fix {
-            description: format!(
-                "add `{}` to the table of section `{}`",
-                group.name, section.title
-            ),
-            edits: vec![rows.edit(&group.name)],
+        let fix = section.rows.as_ref().map(|rows| {
+            let written = rows.names.name_for(group);
+            let written = if written == group.name {
+                format!("`{written}`")
+            } else {
+                format!("`{written}` (`{}`)", group.name)
+            };
+            Fix {
+                description: format!("add {written} to the table of section `{}`", section.title),
+                edits: vec![rows.edit(group)],
+            }
         });
         let mut finding = Finding::new(
             &UndocumentedGroup,

@@ -35,16 +35,23 @@ pub fn parse(page: &Page) -> Vec<Suppression> {
         .iter()
         .filter_map(|comment| {
             let inner = page.text()[comment.inner.clone()].trim();
-            let rest = inner.strip_prefix(PREFIX)?;
-            Some(parse_one(page, comment.range.clone(), rest))
+            looks_like_a_suppression(inner).then(|| parse_one(page, comment.range.clone(), inner))
         })
         .collect()
 }
 
-fn parse_one(page: &Page, range: Range<usize>, rest: &str) -> Suppression {
-    let (form, arguments) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+/// A comment that is, or was meant to be, a suppression: `scope-lint-disable...`, or any other
+/// `scope-lint-` word (`scope-lint-disabel-next-line`, `scope-lint-ignore`), which SL007 reports as
+/// misspelled. The generated-table markers (`scope-lint:table`) are not suppressions.
+fn looks_like_a_suppression(inner: &str) -> bool {
+    inner.starts_with(PREFIX) || inner.starts_with("scope-lint-")
+}
+
+fn parse_one(page: &Page, range: Range<usize>, inner: &str) -> Suppression {
+    let (directive, arguments) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+    let form = directive.strip_prefix(PREFIX);
     let reach = match form {
-        "-file" => Reach::File,
+        Some("-file") => Reach::File,
         _ => Reach::Line(next_content_line(page, range.end)),
     };
     let (code_part, reason) = match arguments.find("reason=") {
@@ -56,9 +63,9 @@ fn parse_one(page: &Page, range: Range<usize>, rest: &str) -> Suppression {
     };
     let mut codes = Vec::new();
     let mut problem = None;
-    if !matches!(form, "" | "-next-line" | "-file") {
+    if !matches!(form, Some("" | "-next-line" | "-file")) {
         problem = Some(format!(
-            "`{PREFIX}{form}` is not a suppression (use `{PREFIX}-next-line` or `{PREFIX}-file`)"
+            "`{directive}` is not a suppression (use `{PREFIX}-next-line` or `{PREFIX}-file`)"
         ));
     }
     for word in code_part.split([' ', ',']).filter(|word| !word.is_empty()) {
@@ -171,6 +178,19 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .starts_with("`scope-lint-disable-everything` is not a suppression")
+        );
+    }
+
+    #[test]
+    fn a_misspelled_directive_is_a_problem_and_a_table_marker_is_no_suppression() {
+        let text = "<!-- scope-lint-disabel-next-line SL003 reason=\"x\" -->\n<!-- scope-lint:table product=r2 -->\n<!-- /scope-lint:table -->\n";
+        let found = suppressions(text, Dialect::Markdown);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].problem.as_deref(),
+            Some(
+                "`scope-lint-disabel-next-line` is not a suppression (use `scope-lint-disable-next-line` or `scope-lint-disable-file`)"
+            )
         );
     }
 }

@@ -148,9 +148,15 @@ pub fn resolve_include(
 /// (`src/content/docs/<product>/...`), when the page sits below that directory.
 fn product_from_path(path: &Path) -> Option<String> {
     let components: Vec<&std::ffi::OsStr> = path.components().map(Component::as_os_str).collect();
+    // Starlight: `src/content/docs/<product>/...`; Hugo: `content/<product>/...`.
     let docs = components
         .iter()
-        .rposition(|component| *component == "docs")?;
+        .rposition(|component| *component == "docs")
+        .or_else(|| {
+            components
+                .iter()
+                .rposition(|component| *component == "content")
+        })?;
     let product = components.get(docs + 1)?;
     (docs + 2 < components.len()).then(|| product.to_string_lossy().into_owned())
 }

@@ -67,6 +67,12 @@ pub struct Matcher {
     /// The names of the products that have claims, as the table spells them (proper nouns), for raw text.
     claim_products: AhoCorasick,
     claim_product_of_pattern: Vec<ProductIndex>,
+    /// Every normalised product name and alias.
+    product_names: Vec<(String, ProductIndex)>,
+    /// The access levels of the table (sorted, once each): what follows a product's name in one of its
+    /// groups' names ("read", "edit", "run"), and the last word of every group name. A table row that
+    /// splits a group into a product cell and a level cell is read with these.
+    levels: Vec<String>,
 }
 
 impl Matcher {
@@ -110,7 +116,10 @@ impl Matcher {
             .iter()
             .map(|claim| resource(table, claim.product))
             .collect();
+        let levels = levels(&names, &product_names, &product_of(table));
         Matcher {
+            product_names,
+            levels,
             lexicon: Lexicon::embedded(),
             resources,
             claim_products,
@@ -177,6 +186,15 @@ impl Matcher {
             .unwrap_or_default()
     }
 
+    /// Whether `text` denies that a token can be narrowed to one of `product`'s resources (see
+    /// [`Lexicon::denies`]); false for a product without a claim reading.
+    pub fn denies_claim(&self, text: &str, product: ProductIndex) -> bool {
+        self.claims
+            .iter()
+            .position(|claim| claim.product == product)
+            .is_some_and(|index| self.lexicon.denies(text, &self.resources[index]))
+    }
+
     /// The product a name belongs to.
     pub fn product_of(&self, named: Named) -> ProductIndex {
         match named {
@@ -236,6 +254,39 @@ impl Matcher {
             .map(|(_, group)| *group)
     }
 
+    /// The product whose normalised name or alias is exactly `normalized`.
+    pub fn exact_product(&self, normalized: &str) -> Option<ProductIndex> {
+        self.product_names
+            .iter()
+            .find(|(name, _)| name == normalized)
+            .map(|(_, product)| *product)
+    }
+
+    /// Whether `normalized` is one of the table's access levels ([`Matcher::levels`]).
+    pub fn is_level(&self, normalized: &str) -> bool {
+        self.levels
+            .binary_search_by(|level| level.as_str().cmp(normalized))
+            .is_ok()
+    }
+
+    /// The group a product cell and a level cell name together (`AI Gateway` + `Edit`): the group whose
+    /// name, label or alias is the two joined, else the one group of that product whose name ends in the
+    /// level.
+    pub fn split_group(&self, product: &str, level: &str) -> Option<GroupIndex> {
+        if let Some(group) = self.exact_group(&format!("{product} {level}")) {
+            return Some(group);
+        }
+        let product = self.exact_product(product)?;
+        let mut candidates = self
+            .verbs
+            .get(&product)?
+            .iter()
+            .filter(|(verb, _)| verb == level)
+            .map(|(_, group)| *group);
+        let first = candidates.next()?;
+        candidates.all(|other| other == first).then_some(first)
+    }
+
     /// Whether some known group of any product ends in `word` (so `word` reads as a permission level).
     pub fn is_verb(&self, word: &str) -> bool {
         PERMISSION_WORDS.contains(&word)
@@ -264,6 +315,40 @@ fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCo
         .expect(
             "a noncontiguous automaton holds 2^31 states, more than a size-capped table can name",
         )
+}
+
+/// Each group's product.
+fn product_of(table: &CapabilityTable) -> Vec<ProductIndex> {
+    table.groups.iter().map(|group| group.product).collect()
+}
+
+/// The access levels of a table: for every group name, what follows one of its product's names, and its
+/// last word; sorted, once each.
+fn levels(
+    names: &[(String, GroupIndex)],
+    product_names: &[(String, ProductIndex)],
+    product_of: &[ProductIndex],
+) -> Vec<String> {
+    let mut levels = Vec::new();
+    for (name, group) in names {
+        if let Some(last) = name.rsplit(' ').next().filter(|last| *last != name) {
+            levels.push(last.to_owned());
+        }
+        for (product_name, _) in product_names
+            .iter()
+            .filter(|(_, product)| *product == product_of[*group])
+        {
+            if let Some(rest) = name
+                .strip_prefix(product_name.as_str())
+                .and_then(|rest| rest.strip_prefix(' '))
+            {
+                levels.push(rest.to_owned());
+            }
+        }
+    }
+    levels.sort_unstable();
+    levels.dedup();
+    levels
 }
 
 fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupIndex)>> {
@@ -565,5 +650,81 @@ mod tests {
             Some("AI Gateway Read")
         );
         assert_eq!(matcher.closest_name("billing", &table), None);
+    }
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+    use crate::table::tests::small_table;
+    use crate::text::normalize::*;
+
+    #[test]
+    fn levels_come_from_the_group_names() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        for level in [
+            "read",
+            "write",
+            "edit",
+            "run",
+            "storage read",
+            "storage bucket item read",
+        ] {
+            assert!(matcher.is_level(level), "{level}");
+        }
+        for word in ["admin", "gateway", "ai gateway"] {
+            assert!(!matcher.is_level(word), "{word}");
+        }
+        let name = |group: Option<GroupIndex>| group.map(|group| table.groups[group].name.as_str());
+        assert_eq!(
+            name(matcher.split_group("ai gateway", "edit")),
+            Some("AI Gateway Write")
+        );
+        assert_eq!(
+            name(matcher.split_group("ai gateway", "run")),
+            Some("AI Gateway Run")
+        );
+        assert_eq!(
+            name(matcher.split_group("workers r2 storage", "read")),
+            Some("Workers R2 Storage Read")
+        );
+        assert_eq!(
+            name(matcher.split_group("r2", "read")),
+            None,
+            "two R2 groups end in Read"
+        );
+        assert_eq!(name(matcher.split_group("ai gatewy", "read")), None);
+    }
+
+    #[test]
+    fn hugo_placeholders_and_entities_normalise() {
+        let params = vec![("product".to_owned(), "AI Gateway".to_owned())];
+        for text in [
+            "{{ .Get \"product\" }} Read",
+            "{{- .Get \"product\" -}} Read",
+            "{{.Params.product}} Read",
+            "AI&nbsp;Gateway &ndash; Read",
+            "AI&#160;Gateway&#x20;Read",
+        ] {
+            assert_eq!(
+                normalize(text, 0, Mode::Name, &params).text,
+                "ai gateway read",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            normalize("{{ .Get \"other\" }} Read", 0, Mode::Name, &params).text,
+            format!("{WILDCARD} read")
+        );
+        assert_eq!(
+            fill_placeholders(
+                "`{props.product} 日本 {{ .Get \"product\" }} {props.x}`",
+                &params
+            ),
+            "`AI Gateway 日本 AI Gateway {props.x}`"
+        );
+        assert_eq!(hugo_placeholder("{{ .Get \"a b\" }}"), None);
+        assert_eq!(hugo_placeholder(&format!("{{{{ {}", "é".repeat(300))), None);
     }
 }

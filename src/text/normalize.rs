@@ -154,6 +154,13 @@ fn normalize_with(
             index += consumed;
             continue;
         }
+        if byte == b'&'
+            && let Some((consumed, c)) = super::entity::decode(&source[index..])
+        {
+            writer.push(c, base + index, separator);
+            index += consumed;
+            continue;
+        }
         if byte.is_ascii() {
             writer.push_ascii(byte, base + index, separators);
             index += 1;
@@ -187,6 +194,13 @@ fn special<'p>(
             .map(|(_, value)| value.as_str());
         return Some(("{props.".len() + close + 1, value));
     }
+    if let Some((consumed, name)) = hugo_placeholder(rest) {
+        let value = params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str());
+        return Some((consumed, value));
+    }
     if mode == Mode::Name && rest.starts_with("](") {
         let close = rest.find(')')?;
         if rest[..close].contains('\n') {
@@ -195,6 +209,52 @@ fn special<'p>(
         return Some((close + 1, Some("")));
     }
     None
+}
+
+/// `text` with each `{props.x}` and Hugo `{{ .Get "x" }}` placeholder that `params` gives a value for
+/// replaced by the value (for messages that show a partial's text as a page renders it).
+pub fn fill_placeholders(text: &str, params: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(brace) = rest.find('{') {
+        out.push_str(&rest[..brace]);
+        rest = &rest[brace..];
+        match special(rest, Mode::Prose, params) {
+            Some((consumed, Some(value))) => {
+                out.push_str(value);
+                rest = &rest[consumed..];
+            }
+            _ => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A Hugo parameter placeholder at the start of `rest`: `{{ .Get "name" }}`, `{{- .Get "name" -}}` or
+/// `{{ .Params.name }}`: its length and the parameter's name.
+pub(crate) fn hugo_placeholder(rest: &str) -> Option<(usize, &str)> {
+    let inner_start = rest.strip_prefix("{{")?;
+    // A placeholder is short: the search for its end stops after 256 bytes (on a character boundary).
+    let mut limit = inner_start.len().min(256);
+    while !inner_start.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let close = inner_start[..limit].find("}}")?;
+    let inner = inner_start[..close]
+        .trim_start_matches('-')
+        .trim_end_matches('-')
+        .trim();
+    let name = if let Some(argument) = inner.strip_prefix(".Get") {
+        argument.trim().trim_matches(['"', '`'])
+    } else {
+        inner.strip_prefix(".Params.")?
+    };
+    let identifier = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    identifier.then_some((2 + close + 2, name))
 }
 
 /// Appends characters to normalised text, collapsing separators into single spaces.

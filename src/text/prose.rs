@@ -403,6 +403,79 @@ impl Lexicon {
         claims
     }
 
+    /// Whether `text` denies a claim about `resource`: a sentence that would be a claim but for a negation
+    /// reaching it ("you can't scope a token to one gateway", "scoping keys to one gateway is not
+    /// supported"). A call-out that denies the narrowing says the product is account-only.
+    pub fn denies(&self, text: &str, resource: &Resource) -> bool {
+        sentences(text, 0).iter().any(|sentence| {
+            !is_question(sentence)
+                && self
+                    .candidates(sentence, resource)
+                    .into_iter()
+                    .any(|candidate| self.negated_near(sentence, candidate))
+        })
+    }
+
+    /// Whether a negation (not a modality) reaches the claim: [`Lexicon::blocked_near`] without the
+    /// conditions, futures and reports.
+    fn negated_near(&self, tokens: &[Token], claim: Candidate) -> bool {
+        let low = claim.start.saturating_sub(CLAIM_WINDOW);
+        let high = (claim.end + 1 + CLAIM_WINDOW).min(tokens.len());
+        let tokens = &tokens[low..high];
+        let claim = Candidate {
+            start: claim.start - low,
+            target: claim.target - low,
+            end: claim.end - low,
+        };
+        let mut at = 0;
+        while at < tokens.len() {
+            if let Some(length) = longest(tokens, at, &self.pseudo) {
+                at += length;
+                continue;
+            }
+            if let Some(length) = longest(tokens, at, &self.pre)
+                && at < claim.target
+                && self.reaches(tokens, at, at + length, claim.target)
+            {
+                return true;
+            }
+            if at > claim.end
+                && longest(tokens, at, &self.post).is_some()
+                && self.open(tokens, claim.end + 1, at)
+            {
+                return true;
+            }
+            at += 1;
+        }
+        false
+    }
+
+    /// Whether `before` (the text up to a phrase) ends in a negation of what follows, within
+    /// [`NEGATED_PHRASE_REACH`] words of its clause: "are no longer | account-scoped", "aren't |
+    /// account-wide", "is not limited to the | account level". Pseudo-negations ("not only") do not count.
+    pub fn negates_what_follows(&self, before: &str) -> bool {
+        let (tokens, _) = tokenize(before, 0);
+        let clause = tokens
+            .iter()
+            .rposition(|token| token.kind == TokenKind::Punct)
+            .map_or(0, |index| index + 1);
+        let tokens = &tokens[clause..];
+        let mut at = 0;
+        while at < tokens.len() {
+            if let Some(length) = longest(tokens, at, &self.pseudo) {
+                at += length;
+                continue;
+            }
+            if longest(tokens, at, &self.pre)
+                .is_some_and(|length| tokens.len() - (at + length) <= NEGATED_PHRASE_REACH)
+            {
+                return true;
+            }
+            at += 1;
+        }
+        false
+    }
+
     /// Every reading of the sentence as a claim, in order of where it starts.
     fn candidates(&self, tokens: &[Token], resource: &Resource) -> Vec<Candidate> {
         let mut found = Vec::new();
@@ -500,10 +573,15 @@ impl Lexicon {
                 end: next + length - 1,
             });
         }
-        // "tokens are gateway-scoped": the compound as a predicate of a credential.
-        let copula = at.checked_sub(1).is_some_and(|before| {
-            ["is", "are", "be", "being", "been"].contains(&tokens[before].text.as_str())
-        });
+        // "tokens are gateway-scoped", "tokens are now gateway-scoped": the compound as a predicate of a
+        // credential, after a copula and any auxiliaries ("can also be", "are now").
+        let mut verb_group = at;
+        while verb_group > 0 && longest(tokens, verb_group - 1, &self.auxiliary) == Some(1) {
+            verb_group -= 1;
+        }
+        let copula = tokens[verb_group..at]
+            .iter()
+            .any(|token| ["is", "are", "be", "being", "been"].contains(&token.text.as_str()));
         let before = at.saturating_sub(self.credential_reach);
         (copula && self.names_credential(&tokens[before..at], resource)).then_some(Candidate {
             start: at,
@@ -711,6 +789,8 @@ impl Lexicon {
 
 /// How many tokens either side of a claim a negation or modality trigger is looked for in: far more than
 /// NegEx's window of a few words, and it bounds the reading of a run-on sentence.
+/// How many words may stand between a negation and a phrase it negates in [`Lexicon::negates_what_follows`].
+const NEGATED_PHRASE_REACH: usize = 3;
 const CLAIM_WINDOW: usize = 64;
 
 /// Whether the sentence ends in a question mark (a closing parenthesis aside).
@@ -1022,6 +1102,51 @@ mod tests {
             ["scope the token to a single gateway"]
         );
         assert!(claims("Can a token be scoped to a single gateway?").is_empty());
+    }
+
+    #[test]
+    fn a_negated_claim_is_a_denial_and_a_modality_is_not() {
+        let lexicon = Lexicon::embedded();
+        let denies = |text: &str| lexicon.denies(text, &gateway());
+        assert!(denies(
+            "You can't scope AI Gateway tokens to an individual gateway."
+        ));
+        assert!(denies(
+            "Scoping a token to a single gateway is not supported."
+        ));
+        assert!(denies("It's not possible to restrict keys to one gateway."));
+        assert!(!denies("You can scope a token to one gateway."));
+        assert!(!denies("Can I scope a token to one gateway?"));
+        assert!(!denies("Per-gateway tokens are coming soon."));
+        assert!(!denies("Tokens reach every gateway in the account."));
+    }
+
+    #[test]
+    fn a_negation_reaches_a_phrase_a_few_words_on_in_its_clause() {
+        let lexicon = Lexicon::embedded();
+        let negates = |text: &str| lexicon.negates_what_follows(text);
+        assert!(negates("ai gateway tokens are no longer "));
+        assert!(negates("ai gateway tokens aren't "));
+        assert!(negates("ai gateway tokens are not limited to the "));
+        assert!(!negates("ai gateway permissions are not only "));
+        assert!(!negates(
+            "tokens cannot be restricted to one gateway because they are "
+        ));
+        assert!(!negates("there is no per-gateway scoping; tokens are "));
+    }
+
+    #[test]
+    fn a_compound_predicate_may_follow_auxiliaries() {
+        assert_eq!(
+            claims("AI Gateway tokens are now gateway-scoped."),
+            ["gateway-scoped"]
+        );
+        assert_eq!(
+            claims("Keys can also be gateway-specific."),
+            ["gateway-specific"]
+        );
+        assert!(claims("Tokens are not gateway-scoped.").is_empty());
+        assert!(claims("Logs are now gateway-scoped.").is_empty());
     }
 
     #[test]

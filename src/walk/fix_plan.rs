@@ -11,8 +11,8 @@ use crate::error::Error;
 use crate::fix::{FileChange, FixPlan, combine, in_file, inside_roots, refuse_shared_files};
 use crate::lint::{Linter, PageInput};
 use crate::rules::{Edit, Finding};
-use crate::source::Loader;
 use crate::source::fs::FsLoader;
+use crate::source::{Loader, file_key};
 use crate::walk::CheckRun;
 
 /// Plans the fixes for every finding of `run` that has one, applies them in memory, and checks the fixed
@@ -30,6 +30,7 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
     });
     let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
     let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
+    let checked_paths = checked_paths(&run);
     for (index, report) in run.reports.iter().enumerate() {
         let page_path = report.source.path().to_path_buf();
         let mut touched = Vec::new();
@@ -37,7 +38,10 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
             let Some(fix) = &finding.fix else { continue };
             let mut by_file: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
             for edit in &fix.edits {
-                let path = edit.file.clone().unwrap_or_else(|| page_path.clone());
+                let path = edit.file.as_deref().map_or_else(
+                    || page_path.clone(),
+                    |file| other_file(file, &checked_paths),
+                );
                 by_file.entry(path).or_default().push(edit.clone());
             }
             for (path, edits) in by_file {
@@ -133,6 +137,32 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
     }
 }
 
+/// Each checked page's [`file_key`], with the path it was checked under.
+fn checked_paths(run: &CheckRun) -> std::collections::HashMap<PathBuf, PathBuf> {
+    run.reports
+        .iter()
+        .map(|report| {
+            let path = report.source.path();
+            (file_key(path), path.to_path_buf())
+        })
+        .collect()
+}
+
+/// The path under which a fix edits `file`, another file than the page's (a partial): the path a checked
+/// page has for it, so that its own fixes and those from the pages that render it are one change; else the
+/// path relative to the working directory when it lies below it, as the user named the other files.
+fn other_file(file: &Path, checked: &std::collections::HashMap<PathBuf, PathBuf>) -> PathBuf {
+    let key = file_key(file);
+    if let Some(path) = checked.get(&key) {
+        return path.clone();
+    }
+    std::env::current_dir()
+        .ok()
+        .and_then(|base| key.strip_prefix(base).ok().map(Path::to_path_buf))
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .unwrap_or_else(|| file.to_path_buf())
+}
+
 struct Target {
     source: SourceText,
     fixes: Vec<PlannedFix>,
@@ -188,7 +218,7 @@ fn verify(
                     location: Some(&path),
                     relative: &relative,
                     text,
-                    included: run.included.contains(&crate::source::file_key(&path)),
+                    included: run.included.contains(&file_key(&path)),
                 },
                 &overlay,
             )
@@ -257,7 +287,15 @@ struct Overlay<'a> {
 
 impl Loader for Overlay<'_> {
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
-        let Some(change) = self.changes.get(path) else {
+        // An include may name a changed file by another spelling (absolute, through the partials root).
+        let change = self.changes.get(path).or_else(|| {
+            let key = file_key(path);
+            self.changes
+                .iter()
+                .find(|(changed, _)| file_key(changed) == key)
+                .map(|(_, change)| change)
+        });
+        let Some(change) = change else {
             return self.inner.load(path, dialect);
         };
         // A panic while parsing (caught per page) must not make the cache unusable for the other pages.

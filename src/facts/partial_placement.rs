@@ -1,0 +1,122 @@
+//! `[partials] placement = "partial"`: a listing that a page takes from a partial (`<Render file=... />`,
+//! `{{#include ...}}`) is satisfied only by a call-out in that partial, in the partial's section that holds
+//! the listing. A call-out on the page beside the render does not count.
+//!
+//! The page that renders the partial reports it (SL001 at the render's line, naming the partial), so a
+//! check of that page alone, or of the files a change touched, sees it. A partial that a checked page renders
+//! reports nothing itself (the pages do, and `fix` inserts the call-out once); a partial checked with no page
+//! that renders it reports its own listings.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{Facts, UnsatisfiedSection, section_has_callout};
+use crate::doc::Page;
+use crate::policy::{CalloutPolicy, Policy};
+
+/// For each of `facts.listings` (of the file `page`): the call-out policies (by index) about the listing's
+/// product whose acceptable call-out the file holds in the listing's section. Empty for a listing the file
+/// takes from a file it includes (that listing carries its own).
+pub(crate) fn carried_callouts(page: &Page, facts: &Facts, policy: &Policy) -> Vec<Vec<usize>> {
+    facts
+        .listings
+        .iter()
+        .map(|listing| {
+            if listing.via.is_some() {
+                return Vec::new();
+            }
+            policy
+                .callouts
+                .iter()
+                .enumerate()
+                .filter(|(_, callout)| callout.product == listing.product)
+                .filter(|(index, _)| {
+                    section_has_callout(page, facts, listing.section, *index, listing.product)
+                })
+                .map(|(index, _)| index)
+                .collect()
+        })
+        .collect()
+}
+
+/// The partials whose listing of `policy`'s product lacks the call-out, once per partial and section of
+/// the partial, at the page's first render of it; `groups` holds every group the renders list.
+pub(crate) fn lacking_partials(
+    facts: &Facts,
+    index: usize,
+    policy: &CalloutPolicy,
+) -> Vec<UnsatisfiedSection> {
+    let mut lacking: Vec<UnsatisfiedSection> = Vec::new();
+    let mut entry_of: HashMap<(PathBuf, usize), usize> = HashMap::new();
+    for listing in facts
+        .listings
+        .iter()
+        .filter(|listing| listing.product == policy.product)
+    {
+        let Some(via) = &listing.via else { continue };
+        if via.carries.contains(&index) {
+            continue;
+        }
+        let key = (via.path.clone(), via.page.section_at(via.anchor.start).0);
+        if let Some(&entry) = entry_of.get(&key) {
+            let known = &mut lacking[entry].groups;
+            for group in &listing.groups {
+                if !known.contains(group) {
+                    known.push(*group);
+                }
+            }
+            continue;
+        }
+        entry_of.insert(key, lacking.len());
+        lacking.push(UnsatisfiedSection {
+            section: listing.section,
+            listing: listing.clone(),
+            groups: listing.groups.clone(),
+        });
+    }
+    lacking
+}
+
+/// The page's acceptable call-outs for policy `index` that sit in (or around) the section where a lacking
+/// partial is rendered, each once, with the first such partial: they do not count for it (SL006).
+pub(crate) fn callouts_beside_renders<'l>(
+    page: &Page,
+    facts: &Facts,
+    index: usize,
+    policy: &CalloutPolicy,
+    lacking: &'l [UnsatisfiedSection],
+) -> Vec<(usize, &'l UnsatisfiedSection)> {
+    facts
+        .callouts
+        .iter()
+        .enumerate()
+        .filter(|(_, reading)| reading.accepts(index, policy.product))
+        .filter_map(|(callout, reading)| {
+            lacking
+                .iter()
+                .find(|render| {
+                    page.section_contains(render.section, reading.section)
+                        || page.section_contains(reading.section, render.section)
+                })
+                .map(|render| (callout, render))
+        })
+        .collect()
+}
+
+/// The path of the partial that holds `section`'s listing, as shown in messages: relative to the policy
+/// root when it lies below it.
+pub(crate) fn partial_shown(policy: &Policy, section: &UnsatisfiedSection) -> String {
+    let Some(via) = &section.listing.via else {
+        return String::new();
+    };
+    shown(&policy.root, &via.path)
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let relative = absolute(path)
+        .strip_prefix(absolute(root))
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
+    relative.display().to_string()
+}

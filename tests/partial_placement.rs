@@ -1,0 +1,212 @@
+//! `placement = "partial"` with `--changed-since`: a branch that changes only the page that renders a
+//! partial still reports the partial's missing call-out, on the page; one that changes only the partial
+//! reports it on the pages that render it, once each, and never on the partial itself. The mdBook
+//! preprocessor reports it on the chapter that includes the file, in `check` and `inject` mode alike.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scope-lint");
+
+const CONFIG: &str = "extends = \"cloudflare\"\n\n[partials]\npattern = \"src/content/partials/{product}/{file}.mdx\"\nfiles = [\"src/content/partials/**\"]\nplacement = \"partial\"\n";
+const PARTIAL: &str = "| Name | What |\n| --- | --- |\n| AI Gateway Read | 読み取り 📖 |\n| AI Gateway Run | Call gateways. |\n";
+const PAGE: &str = "---\ntitle: Tokens\n---\n\nimport { Render } from \"~/components\";\n\n## Groups 🔑\n\n<Render file=\"groups\" product=\"ai-gateway\" />\n";
+const OTHER: &str = "# Other\n\nNothing about tokens here.\n";
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn concise(dir: &Path, args: &[&str]) -> (String, Option<i32>) {
+    let format: &[&str] = if args[0] == "check" {
+        &["--format", "concise"]
+    } else {
+        &[]
+    };
+    let output: Output = Command::new(BIN)
+        .args(&args[..1])
+        .args(format)
+        .args(&args[1..])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+        output.status.code(),
+    )
+}
+
+/// A repository whose `main` has the config, the partial, the page and another page; `feature` then
+/// changes `changed` (appending a line).
+fn repository(changed: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    write(root, "scope-lint.toml", CONFIG);
+    write(root, "src/content/partials/ai-gateway/groups.mdx", PARTIAL);
+    write(root, "src/content/docs/ai-gateway/tokens.mdx", PAGE);
+    write(root, "src/content/docs/ai-gateway/other.md", OTHER);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    let path = root.join(changed);
+    let mut text = fs::read_to_string(&path).unwrap();
+    text.push_str("\nA new line, é.\n");
+    fs::write(&path, text).unwrap();
+    git(root, &["commit", "-q", "-am", "change"]);
+    dir
+}
+
+const ON_THE_PAGE: &str = "./src/content/docs/ai-gateway/tokens.mdx:9:1: SL001 section \"Groups 🔑\" renders src/content/partials/ai-gateway/groups.mdx, which lists AI Gateway permission groups (AI Gateway Read, AI Gateway Run) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)\n";
+
+#[test]
+fn a_change_to_the_page_alone_reports_the_partials_missing_callout_on_the_page() {
+    let dir = repository("src/content/docs/ai-gateway/tokens.mdx");
+    let (out, code) = concise(dir.path(), &["check", "--changed-since", "main", "."]);
+    assert!(out.starts_with(ON_THE_PAGE), "{out}");
+    assert_eq!(out.matches(": SL001 ").count(), 1, "{out}");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_change_to_the_partial_alone_reports_on_the_page_that_renders_it_once() {
+    let dir = repository("src/content/partials/ai-gateway/groups.mdx");
+    let (out, code) = concise(dir.path(), &["check", "--changed-since", "main", "."]);
+    assert!(out.starts_with(ON_THE_PAGE), "{out}");
+    assert_eq!(out.matches(": SL001 ").count(), 1, "{out}");
+    assert!(!out.contains("groups.mdx:"), "not on the partial: {out}");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_change_elsewhere_checks_neither() {
+    let dir = repository("src/content/docs/ai-gateway/other.md");
+    let (out, code) = concise(dir.path(), &["check", "--changed-since", "main", "."]);
+    assert!(!out.contains("SL001"), "{out}");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn the_page_given_alone_reports_and_fix_of_that_page_writes_the_partial() {
+    let dir = repository("src/content/docs/ai-gateway/other.md");
+    let page = "src/content/docs/ai-gateway/tokens.mdx";
+    let (out, code) = concise(dir.path(), &["check", page]);
+    assert!(out.starts_with(&ON_THE_PAGE[2..]), "{out}");
+    assert_eq!(code, Some(1));
+    let (out, code) = concise(dir.path(), &["fix", page]);
+    assert_eq!(code, Some(0), "{out}");
+    let partial = fs::read_to_string(
+        dir.path()
+            .join("src/content/partials/ai-gateway/groups.mdx"),
+    )
+    .unwrap();
+    assert!(
+        partial.starts_with(PARTIAL) && partial[PARTIAL.len()..].starts_with("\n:::note["),
+        "{partial}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join(page)).unwrap(),
+        PAGE,
+        "the page is not changed"
+    );
+    let (out, code) = concise(dir.path(), &["check", "."]);
+    assert!(!out.contains("SL001"), "{out}");
+    assert_eq!(code, Some(0));
+}
+
+/// An mdBook request for a book at `root` whose chapter `chapter.md` includes `groups.md`, which is a
+/// chapter too, with `placement = "partial"` and `mode`.
+fn book_request(root: &Path, mode: &str) -> String {
+    let chapter = "# Tokens 🔑\n\n## Groups — グループ\n\n{{#include groups.md}}\n";
+    let groups = "- AI Gateway Read: 読み取り\n- AI Gateway Run\n";
+    write(root, "src/chapter.md", chapter);
+    write(root, "src/groups.md", groups);
+    let item = |name: &str, path: &str, content: &str| {
+        serde_json::json!({"Chapter": {
+            "name": name, "content": content, "number": null, "sub_items": [],
+            "path": path, "source_path": path, "parent_names": []
+        }})
+    };
+    serde_json::json!([
+        {
+            "root": root,
+            "config": {
+                "book": {"title": "T", "authors": [], "description": null, "language": "en",
+                         "text-direction": null},
+                "preprocessor": {"scope-lint": {
+                    "command": "scope-lint mdbook", "before": ["links"], "mode": mode,
+                    "extends": "cloudflare", "partials": {"placement": "partial"}
+                }}
+            },
+            "renderer": "html",
+            "mdbook_version": "0.5.4"
+        },
+        {"items": [item("Tokens", "chapter.md", chapter), item("Groups", "groups.md", groups)]}
+    ])
+    .to_string()
+}
+
+fn preprocess(request: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .arg("mdbook")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_mdbook_preprocessor_reports_on_the_including_chapter_once_in_both_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    for mode in ["check", "inject"] {
+        let output = preprocess(&book_request(dir.path(), mode));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("error[SL001]: section \"Groups — グループ\" renders src/groups.md, which lists AI Gateway permission groups (AI Gateway Read, AI Gateway Run) but has no call-out"),
+            "{mode}: {stderr}"
+        );
+        assert!(stderr.contains(" --> src/chapter.md:5:1\n"), "{stderr}");
+        assert_eq!(stderr.matches("error[SL001]").count(), 1, "{stderr}");
+        assert_eq!(output.status.code(), Some(1), "{mode}: {stderr}");
+        assert!(output.stdout.is_empty(), "a failed build answers nothing");
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("src/groups.md")).unwrap(),
+        "- AI Gateway Read: 読み取り\n- AI Gateway Run\n",
+        "the preprocessor never writes the source"
+    );
+}
