@@ -1,0 +1,424 @@
+//! Compiling a policy file (merged over its preset) into a [`Policy`]: globs, regexes, severities, call-out
+//! policies; every problem is reported with its file and line.
+
+use super::*;
+
+/// Merges `file` over `base` (the extended preset) and resolves names against `table`.
+pub(super) fn compile(
+    file: PolicyFile,
+    base: PolicyFile,
+    mut problems: TomlProblems<'_>,
+    root: &Path,
+    table: &CapabilityTable,
+) -> Result<Policy> {
+    let origin = problems.source().path().display().to_string();
+    let exclude = globs(
+        file.exclude.or(base.exclude).unwrap_or_default(),
+        &mut problems,
+    );
+    let dialects = file
+        .dialects
+        .or(base.dialects)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(pattern, dialect)| {
+            compile_glob(&pattern, Some(dialect.span()), &mut problems)
+                .map(|glob| (glob, dialect.into_inner()))
+        })
+        .collect();
+    let partials = partials(
+        file.partials.or(base.partials).unwrap_or_default(),
+        &mut problems,
+    );
+    let severities = severities(file.rules.or(base.rules).unwrap_or_default(), &mut problems);
+    let render = render(
+        file.render.or(base.render).unwrap_or_default(),
+        &mut problems,
+    );
+    let callouts = file
+        .callouts
+        .or(base.callouts)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|callout| compile_callout(callout, table, &render, &mut problems))
+        .collect();
+    let max_file_size = max_file_size(file.max_file_size.or(base.max_file_size), &mut problems);
+    // The preset's sections name the preset's resource types: with a table of one's own, those it lacks
+    // are skipped rather than reported (a section of one's own `[reference]` must exist).
+    let reference = match (file.reference, base.reference) {
+        (Some(own), _) => reference(own, table, Some(&mut problems)),
+        (None, inherited) => reference(inherited.unwrap_or_default(), table, None),
+    };
+    problems.finish(Policy {
+        max_file_size,
+        root: root.to_path_buf(),
+        origin,
+        exclude,
+        command_line_exclude: GlobSet::empty(),
+        dialects,
+        partials,
+        severities,
+        render,
+        callouts,
+        reference,
+    })
+}
+
+pub(super) fn max_file_size(value: Option<Spanned<i64>>, problems: &mut TomlProblems<'_>) -> u64 {
+    let Some(value) = value else {
+        return crate::read::DEFAULT_MAX_FILE_SIZE;
+    };
+    match u64::try_from(*value.get_ref()) {
+        Ok(bytes) if bytes > 0 => bytes,
+        _ => {
+            problems.push(
+                Some(value.span()),
+                format!(
+                    "`max-file-size` must be a positive number of bytes, not {}",
+                    value.get_ref()
+                ),
+            );
+            crate::read::DEFAULT_MAX_FILE_SIZE
+        }
+    }
+}
+
+pub(super) fn reference(
+    file: ReferenceFile,
+    table: &CapabilityTable,
+    mut problems: Option<&mut TomlProblems<'_>>,
+) -> ReferencePolicy {
+    let mut sections = Vec::new();
+    for (id, heading) in file.sections.unwrap_or_default() {
+        match table.resource_types.iter().position(|kind| kind.id == id) {
+            Some(kind) => sections.push((kind, heading.into_inner())),
+            None => {
+                let Some(problems) = problems.as_deref_mut() else {
+                    continue;
+                };
+                problems.push(
+                Some(heading.span()),
+                format!(
+                    "[reference] sections names resource type `{id}`, which the capability table ({}) does not define",
+                    table.origin
+                ),
+            );
+            }
+        }
+    }
+    sections.sort_unstable();
+    let pages = file.pages.unwrap_or_default();
+    let pages = match problems {
+        Some(problems) => globs(pages, problems),
+        None => {
+            let mut builder = GlobSetBuilder::new();
+            for pattern in &pages {
+                if let Ok(glob) = Glob::new(pattern.get_ref()) {
+                    builder.add(glob);
+                }
+            }
+            builder.build().unwrap_or_else(|_| GlobSet::empty())
+        }
+    };
+    ReferencePolicy { pages, sections }
+}
+
+pub(super) fn partials(file: PartialsFile, problems: &mut TomlProblems<'_>) -> PartialsPolicy {
+    PartialsPolicy {
+        pattern: file
+            .pattern
+            .unwrap_or_else(|| "src/content/partials/{product}/{file}.mdx".to_owned()),
+        files: globs(file.files.unwrap_or_default(), problems),
+        placement: file.placement.unwrap_or_default(),
+    }
+}
+
+pub(super) fn render(file: RenderFile, problems: &mut TomlProblems<'_>) -> RenderPolicy {
+    RenderPolicy {
+        mdx: file.mdx.unwrap_or(CalloutForm::Directive),
+        markdown: file.markdown.unwrap_or(CalloutForm::GfmAlert),
+        paths: file
+            .paths
+            .into_iter()
+            .filter_map(|path| {
+                compile_glob(path.glob.get_ref(), Some(path.glob.span()), problems)
+                    .map(|glob| (glob, path.form))
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn severities(
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    problems: &mut TomlProblems<'_>,
+) -> BTreeMap<&'static str, Option<Severity>> {
+    let mut severities: BTreeMap<&'static str, Option<Severity>> = RULES
+        .iter()
+        .map(|rule| (rule.code, Some(rule.severity)))
+        .collect();
+    for (code, level) in rules {
+        let Some(rule) = catalog::find(code.get_ref()) else {
+            let hint = catalog::closest(code.get_ref())
+                .map(|known| format!("; did you mean `{known}`?"))
+                .unwrap_or_default();
+            problems.push(
+                Some(code.span()),
+                format!("unknown rule `{}` in [rules]{hint}", code.get_ref()),
+            );
+            continue;
+        };
+        let severity = match level.get_ref().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "off" => None,
+            other => {
+                problems.push(
+                    Some(level.span()),
+                    format!(
+                        "unknown level `{other}` for {} (expected `error`, `warning` or `off`)",
+                        rule.code
+                    ),
+                );
+                continue;
+            }
+        };
+        severities.insert(rule.code, severity);
+    }
+    severities
+}
+
+pub(super) fn compile_callout(
+    file: CalloutFile,
+    table: &CapabilityTable,
+    render: &RenderPolicy,
+    problems: &mut TomlProblems<'_>,
+) -> Option<CalloutPolicy> {
+    if let Some(kind) = &file.kind {
+        check_kind(kind, file.product.get_ref(), render, problems);
+    }
+    let Some(product) = table.product_index(file.product.get_ref()) else {
+        problems.push(
+            Some(file.product.span()),
+            format!(
+                "callout names product `{}`, which the capability table ({}) does not define",
+                file.product.get_ref(),
+                table.origin
+            ),
+        );
+        return None;
+    };
+    let noun = table.products[product]
+        .noun
+        .clone()
+        .unwrap_or_else(|| "resource".to_owned());
+    let name = table.products[product].name.clone();
+    let substitute = |pattern: &str| {
+        pattern
+            .replace("{noun}", &regex::escape(&noun.to_lowercase()))
+            .replace("{product}", &regex::escape(&name.to_lowercase()))
+    };
+    let contrast = file.contrast.as_ref().and_then(|contrast| {
+        let index = table.product_index(contrast.get_ref());
+        if index.is_none() {
+            problems.push(
+                Some(contrast.span()),
+                format!(
+                    "`contrast` names product `{}`, which the capability table ({}) does not define",
+                    contrast.get_ref(),
+                    table.origin
+                ),
+            );
+        }
+        index
+    });
+    let example_group = file.example_group.as_ref().and_then(|example| {
+        let index = table.groups.iter().position(|group| group.all_names().any(|known| known == example.get_ref()));
+        if index.is_none() {
+            problems.push(Some(example.span()), format!("`example-group` names `{}`, which is not a permission group in the capability table ({})", example.get_ref(), table.origin));
+        }
+        index
+    });
+    let accept_patterns: Vec<(String, Option<std::ops::Range<usize>>)> = match file.accept {
+        Some(patterns) => patterns
+            .into_iter()
+            .map(|pattern| (pattern.get_ref().clone(), Some(pattern.span())))
+            .collect(),
+        None => DEFAULT_ACCEPT
+            .iter()
+            .map(|pattern| ((*pattern).to_owned(), None))
+            .collect(),
+    };
+    let accept = accept_patterns
+        .into_iter()
+        .filter_map(|(pattern, span)| compile_regex(&substitute(&pattern), span, problems))
+        .collect();
+    let require = file
+        .require
+        .into_iter()
+        .filter_map(|require| {
+            let regex = compile_regex(
+                &substitute(require.pattern.get_ref()),
+                Some(require.pattern.span()),
+                problems,
+            )?;
+            Some((
+                regex,
+                require
+                    .describe
+                    .replace("{noun}", &noun)
+                    .replace("{product}", &name),
+            ))
+        })
+        .collect();
+    let pages = file
+        .pages
+        .into_iter()
+        .filter_map(|page| page_requirement(page, problems))
+        .collect();
+    let template_text = format!("{} {}", file.template, file.title.as_deref().unwrap_or(""));
+    for name in unknown_placeholders(&template_text) {
+        problems.push(
+            Some(file.product.span()),
+            format!(
+                "the call-out template for `{}` uses unknown placeholder `{{{name}}}` (known: {})",
+                file.product.get_ref(),
+                TEMPLATE_PLACEHOLDERS.join(", ")
+            ),
+        );
+    }
+    if file.contrast.is_none() && template_text.contains("{contrast") {
+        problems.push(
+            Some(file.product.span()),
+            format!(
+                "the call-out template for `{}` uses `{{contrast}}` but sets no `contrast` product",
+                file.product.get_ref()
+            ),
+        );
+    }
+    Some(CalloutPolicy {
+        product,
+        kind: file.kind.map_or_else(
+            || "note".to_owned(),
+            |kind| kind.into_inner().to_ascii_lowercase(),
+        ),
+        title: file.title,
+        template: file.template.trim().to_owned(),
+        contrast,
+        example_group,
+        where_listed: file.where_listed.unwrap_or(true),
+        listing: file
+            .listing
+            .unwrap_or_else(|| vec![ListingKind::Table, ListingKind::List]),
+        pages,
+        accept,
+        require,
+    })
+}
+
+/// A call-out `kind` must be one that every form the policy renders accepts: otherwise the inserted
+/// call-out would not be recognised (or rendered) and the fix would be dropped.
+pub(super) fn check_kind(
+    kind: &Spanned<String>,
+    product: &str,
+    render: &RenderPolicy,
+    problems: &mut TomlProblems<'_>,
+) {
+    let mut forms = vec![
+        (render.mdx, "`[render] mdx`"),
+        (render.markdown, "`[render] markdown`"),
+    ];
+    forms.extend(
+        render
+            .paths
+            .iter()
+            .map(|(_, form)| (*form, "`[[render.paths]]`")),
+    );
+    let mut reported: Vec<CalloutForm> = Vec::new();
+    let wanted = kind.get_ref().to_ascii_lowercase();
+    for (form, origin) in forms {
+        if form.kinds().contains(&wanted.as_str()) || reported.contains(&form) {
+            continue;
+        }
+        reported.push(form);
+        problems.push(
+            Some(kind.span()),
+            format!(
+                "call-out kind `{}` for `{product}` cannot be rendered as a {} ({origin}); it accepts {}",
+                kind.get_ref(),
+                form.describe(),
+                form.kinds().join(", ")
+            ),
+        );
+    }
+}
+
+pub(super) fn page_requirement(
+    page: Spanned<PageFile>,
+    problems: &mut TomlProblems<'_>,
+) -> Option<PageRequirement> {
+    let span = page.span();
+    let (pattern, heading) = match page.into_inner() {
+        PageFile::Glob(pattern) => (pattern, None),
+        PageFile::Detailed { path, heading } => (path, heading),
+    };
+    let glob = compile_glob(&pattern, Some(span), problems)?;
+    Some(PageRequirement {
+        glob,
+        pattern,
+        heading,
+    })
+}
+
+pub(super) fn compile_regex(
+    pattern: &str,
+    span: Option<std::ops::Range<usize>>,
+    problems: &mut TomlProblems<'_>,
+) -> Option<Regex> {
+    match Regex::new(&format!("(?i){pattern}")) {
+        Ok(regex) => Some(regex),
+        Err(error) => {
+            let message = error.to_string();
+            let last = message
+                .lines()
+                .last()
+                .unwrap_or("invalid regex")
+                .trim()
+                .to_owned();
+            problems.push(
+                span,
+                format!("invalid regular expression `{pattern}`: {last}"),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn compile_glob(
+    pattern: &str,
+    span: Option<std::ops::Range<usize>>,
+    problems: &mut TomlProblems<'_>,
+) -> Option<GlobMatcher> {
+    match Glob::new(pattern) {
+        Ok(glob) => Some(glob.compile_matcher()),
+        Err(error) => {
+            problems.push(span, format!("invalid glob `{pattern}`: {}", error.kind()));
+            None
+        }
+    }
+}
+
+pub(super) fn globs(patterns: Vec<Spanned<String>>, problems: &mut TomlProblems<'_>) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        match Glob::new(pattern.get_ref()) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(error) => problems.push(
+                Some(pattern.span()),
+                format!("invalid glob `{}`: {}", pattern.get_ref(), error.kind()),
+            ),
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}

@@ -1,0 +1,68 @@
+//! Loading a policy: an embedded preset, or a policy file merged over the preset it `extends`, with the
+//! capability table it names (or the preset's).
+
+use super::*;
+
+/// The embedded preset `name`, with paths relative to `root`.
+pub fn load_preset(name: &str, root: &Path, capabilities: Option<&Path>) -> Result<Settings> {
+    let preset =
+        preset::preset(name).ok_or_else(|| Error::Usage(format!("unknown preset `{name}`")))?;
+    let table = match capabilities {
+        Some(path) => load_table_file(path)?,
+        None => load_table(preset.table, &preset.origin())?,
+    };
+    let source = SourceText::new(
+        format!("{} policy", preset.origin()),
+        preset.policy.to_owned(),
+    );
+    let (file, problems): (PolicyFile, _) = deserialize(&source, POLICY_KEYS, "the policy")?;
+    let policy = compile(file, PolicyFile::default(), problems, root, &table)?;
+    Ok(Settings { table, policy })
+}
+
+/// Reads a capability table from disk.
+pub fn load_table_file(path: &Path) -> Result<CapabilityTable> {
+    let text = read_text(path)?;
+    load_table(&text.text, &path.display().to_string())
+}
+
+/// Loads a policy from `text` (a `scope-lint.toml` or an equivalent), resolving paths against `root`.
+pub fn load_policy_text(
+    text: &SourceText,
+    root: &Path,
+    capabilities: Option<&Path>,
+) -> Result<Settings> {
+    let (file, problems): (PolicyFile, _) = deserialize(text, POLICY_KEYS, "the policy")?;
+    let base = match &file.extends {
+        Some(name) => {
+            let preset = preset::preset(name.get_ref()).ok_or_else(|| {
+                Error::invalid(
+                    text.path(),
+                    Some(text.position(name.span().start)),
+                    format!(
+                        "unknown preset `{}` in `extends` (known: {})",
+                        name.get_ref(),
+                        preset::preset_names().join(", ")
+                    ),
+                )
+            })?;
+            let source = SourceText::new(
+                format!("{} policy", preset.origin()),
+                preset.policy.to_owned(),
+            );
+            deserialize::<PolicyFile>(&source, POLICY_KEYS, "the policy")?.0
+        }
+        None => PolicyFile::default(),
+    };
+    let table = match (capabilities, &file.capabilities, &file.extends) {
+        (Some(path), _, _) => load_table_file(path)?,
+        (None, Some(relative), _) => load_table_file(&root.join(relative.get_ref()))?,
+        (None, None, Some(name)) => {
+            let preset = preset::preset(name.get_ref()).expect("checked above");
+            load_table(preset.table, &preset.origin())?
+        }
+        (None, None, None) => load_table(DEFAULT_PRESET.table, &DEFAULT_PRESET.origin())?,
+    };
+    let policy = compile(file, base, problems, root, &table)?;
+    Ok(Settings { table, policy })
+}
