@@ -63,7 +63,9 @@ struct RawResourceType {
     id: Spanned<String>,
     key: String,
     api_scope: Option<String>,
-    description: Option<String>,
+    /// Accepted for the reader of the table; nothing uses it.
+    #[serde(rename = "description")]
+    _description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -162,7 +164,6 @@ fn resource_types(raw: Vec<RawResourceType>, problems: &mut TomlProblems<'_>) ->
                 id: kind.id.into_inner(),
                 key: kind.key,
                 api_scope: kind.api_scope,
-                description: kind.description,
             }
         })
         .collect()

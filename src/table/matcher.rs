@@ -146,11 +146,6 @@ impl Matcher {
             .collect()
     }
 
-    /// Group names in name-normalised text.
-    pub fn find_groups(&self, normalized: &str) -> Vec<NameMatch<GroupIndex>> {
-        groups_of(self.find_names(normalized))
-    }
-
     /// Products named in name-normalised text, by their name or through one of their groups' names.
     pub fn find_products(&self, normalized: &str) -> Vec<NameMatch<ProductIndex>> {
         self.find_names(normalized)
@@ -514,7 +509,7 @@ mod tests {
         let normalized = normalize(source, 10, Mode::Name, &[]);
         let table = small_table();
         let matcher = Matcher::new(&table);
-        let found = matcher.find_groups(&normalized.text);
+        let found = groups_of(matcher.find_names(&normalized.text));
         assert_eq!(found.len(), 1);
         assert_eq!(table.groups[found[0].item].name, "AI Gateway Run");
         let padded = format!("{}{source}", " ".repeat(10));
@@ -526,7 +521,7 @@ mod tests {
     fn api_gateway_is_not_ai_gateway() {
         let table = small_table();
         let matcher = Matcher::new(&table);
-        assert!(matcher.find_groups("api gateway read").is_empty());
+        assert!(groups_of(matcher.find_names("api gateway read")).is_empty());
         assert!(matcher.find_products("api gateway").is_empty());
         assert_eq!(matcher.find_products("the ai gateway page").len(), 1);
     }

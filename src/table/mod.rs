@@ -35,7 +35,6 @@ pub struct ResourceType {
     pub key: String,
     /// The scope string the permission-groups API reports: `com.cloudflare.api.account`.
     pub api_scope: Option<String>,
-    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone)]
