@@ -340,7 +340,7 @@ fn unverified_insertion(
         kind: EditKind::Callout,
     }];
     if form == CalloutForm::Aside {
-        edits.extend(aside_import(page).ok()?);
+        edits.extend(aside_import(page, context.policy.conventions.component_sources).ok()?);
     }
     // Whether the rest of the page keeps its structure is checked before writing: a template that breaks
     // it is reported as an error naming the file rather than silently not offered.
@@ -373,13 +373,10 @@ fn keeps_page_structure(page: &Page, edits: &[Edit]) -> bool {
     structure::check(page, &fixed, &refs).is_ok()
 }
 
-/// Where the Starlight components are imported from.
-const COMPONENT_SOURCES: &[&str] = &["~/components", "@astrojs/starlight/components"];
-
 /// Whether `<Aside>` needs an import, from the names the page's ESM binds: `Ok(None)` when `Aside` is already
 /// bound to a component, `Ok(Some(edit))` to add it, `Err(())` when `Aside` names a namespace object, which
 /// `<Aside>` cannot render.
-fn aside_import(page: &Page) -> Result<Option<Edit>, ()> {
+fn aside_import(page: &Page, component_sources: &[&str]) -> Result<Option<Edit>, ()> {
     let text = page.text();
     let mut locals = Vec::new();
     let mut named_imports = Vec::new();
@@ -397,7 +394,7 @@ fn aside_import(page: &Page) -> Result<Option<Edit>, ()> {
     let newline = page.source.newline();
     let components = named_imports
         .iter()
-        .find(|import| COMPONENT_SOURCES.contains(&import.source.as_str()));
+        .find(|import| component_sources.contains(&import.source.as_str()));
     if let Some(import) = components {
         let brace = import.braces.start;
         let inside = &text[brace + 1..import.braces.end - 1];
@@ -422,7 +419,8 @@ fn aside_import(page: &Page) -> Result<Option<Edit>, ()> {
         .map_or(0, |front| line_after(text, front.end));
     let rest = &text[after_front..];
     let at = after_front + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
-    let statement = format!("import {{ Aside }} from \"~/components\";{newline}{newline}");
+    let source = component_sources.first().ok_or(())?;
+    let statement = format!("import {{ Aside }} from \"{source}\";{newline}{newline}");
     let separated = at == 0 || text[..at].ends_with(&format!("{newline}{newline}"));
     Ok(Some(Edit {
         file: None,

@@ -10,6 +10,7 @@ pub(super) fn compile(
     mut problems: TomlProblems<'_>,
     root: &Path,
     table: &CapabilityTable,
+    conventions: &'static Conventions,
 ) -> Result<Policy> {
     let origin = problems.source().path().display().to_string();
     let exclude = globs(
@@ -28,6 +29,7 @@ pub(super) fn compile(
         .collect();
     let partials = partials(
         file.partials.or(base.partials).unwrap_or_default(),
+        conventions,
         &mut problems,
     );
     let severities = severities(file.rules.or(base.rules).unwrap_or_default(), &mut problems);
@@ -51,6 +53,7 @@ pub(super) fn compile(
     };
     problems.finish(Policy {
         max_file_size,
+        conventions,
         root: root.to_path_buf(),
         origin,
         exclude,
@@ -123,11 +126,15 @@ pub(super) fn reference(
     ReferencePolicy { pages, sections }
 }
 
-pub(super) fn partials(file: PartialsFile, problems: &mut TomlProblems<'_>) -> PartialsPolicy {
+pub(super) fn partials(
+    file: PartialsFile,
+    conventions: &Conventions,
+    problems: &mut TomlProblems<'_>,
+) -> PartialsPolicy {
     PartialsPolicy {
         pattern: file
             .pattern
-            .unwrap_or_else(|| "src/content/partials/{product}/{file}.mdx".to_owned()),
+            .unwrap_or_else(|| conventions.partials_pattern.to_owned()),
         files: globs(file.files.unwrap_or_default(), problems),
         placement: file.placement.unwrap_or_default(),
     }

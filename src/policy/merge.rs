@@ -16,7 +16,15 @@ pub fn load_preset(name: &str, root: &Path, capabilities: Option<&Path>) -> Resu
         preset.policy.to_owned(),
     );
     let (file, problems): (PolicyFile, _) = deserialize(&source, POLICY_KEYS, "the policy")?;
-    let policy = compile(file, PolicyFile::default(), problems, root, &table)?;
+    let conventions = &preset.conventions;
+    let policy = compile(
+        file,
+        PolicyFile::default(),
+        problems,
+        root,
+        &table,
+        conventions,
+    )?;
     Ok(Settings { table, policy })
 }
 
@@ -33,6 +41,7 @@ pub fn load_policy_text(
     capabilities: Option<&Path>,
 ) -> Result<Settings> {
     let (file, problems): (PolicyFile, _) = deserialize(text, POLICY_KEYS, "the policy")?;
+    let mut conventions = &DEFAULT_PRESET.conventions;
     let base = match &file.extends {
         Some(name) => {
             let preset = preset::preset(name.get_ref()).ok_or_else(|| {
@@ -46,6 +55,7 @@ pub fn load_policy_text(
                     ),
                 )
             })?;
+            conventions = &preset.conventions;
             let source = SourceText::new(
                 format!("{} policy", preset.origin()),
                 preset.policy.to_owned(),
@@ -63,6 +73,6 @@ pub fn load_policy_text(
         }
         (None, None, None) => load_table(DEFAULT_PRESET.table, &DEFAULT_PRESET.origin())?,
     };
-    let policy = compile(file, base, problems, root, &table)?;
+    let policy = compile(file, base, problems, root, &table, conventions)?;
     Ok(Settings { table, policy })
 }

@@ -17,7 +17,7 @@ use crate::doc::Dialect;
 use crate::doc::callout::CalloutForm;
 use crate::doc::source::SourceText;
 use crate::error::{Error, Result};
-use crate::table::preset::{self, DEFAULT_PRESET};
+use crate::table::preset::{self, Conventions, DEFAULT_PRESET};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex, load_table};
 use crate::toml_check::{KeySpec, TomlProblems, deserialize, read_text};
 
@@ -92,6 +92,8 @@ pub struct Policy {
     /// The largest page, include or partial read, in bytes (`max-file-size`); larger files are errors.
     pub max_file_size: u64,
     pub reference: ReferencePolicy,
+    /// The conventions of the preset the policy extends (or the default preset's).
+    pub conventions: &'static Conventions,
 }
 
 /// The permissions reference pages (SL008): where every group of the table must appear.

@@ -112,9 +112,9 @@ pub fn resolve_include(
             Some(clean(&base.join(path)))
         }
         IncludeTarget::Partial { file, product, .. } => {
-            let product = product
-                .clone()
-                .or_else(|| product_from_path(page_location))?;
+            let product = product.clone().or_else(|| {
+                product_from_path(page_location, policy.conventions.product_directories)
+            })?;
             let relative = policy
                 .partials
                 .pattern
@@ -144,19 +144,16 @@ pub fn resolve_include(
     }
 }
 
-/// The product directory of a page: the directory right below the last `docs` directory in its path
-/// (`src/content/docs/<product>/...`), when the page sits below that directory.
-fn product_from_path(path: &Path) -> Option<String> {
+/// The product directory of a page: the directory right below the last of the first of `directories`
+/// (the conventions' product directories) in its path (`src/content/docs/<product>/...`), when the page sits
+/// below that directory.
+fn product_from_path(path: &Path, directories: &[&str]) -> Option<String> {
     let components: Vec<&std::ffi::OsStr> = path.components().map(Component::as_os_str).collect();
-    // Starlight: `src/content/docs/<product>/...`; Hugo: `content/<product>/...`.
-    let docs = components
-        .iter()
-        .rposition(|component| *component == "docs")
-        .or_else(|| {
-            components
-                .iter()
-                .rposition(|component| *component == "content")
-        })?;
+    let docs = directories.iter().find_map(|directory| {
+        components
+            .iter()
+            .rposition(|component| *component == *directory)
+    })?;
     let product = components.get(docs + 1)?;
     (docs + 2 < components.len()).then(|| product.to_string_lossy().into_owned())
 }
@@ -181,6 +178,12 @@ pub fn clean(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const DIRECTORIES: &[&str] = &["docs", "content"];
+
+    fn product_from_path(path: &Path) -> Option<String> {
+        super::product_from_path(path, DIRECTORIES)
+    }
 
     #[test]
     fn the_product_comes_from_the_docs_directory() {

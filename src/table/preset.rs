@@ -10,6 +10,24 @@ pub struct Preset {
     pub table: &'static str,
     /// The policy (`scope-lint.toml` text).
     pub policy: &'static str,
+    /// The site generator's conventions that a policy extending this preset follows.
+    pub conventions: Conventions,
+}
+
+/// What a documentation site's generator fixes by convention, which the engine follows where the policy does
+/// not say otherwise: which directory names a page's product, where partials are, and where the call-out
+/// component is imported from. A policy that extends a preset follows its conventions; one that extends
+/// none follows the default preset's.
+#[derive(Debug, Clone, Copy)]
+pub struct Conventions {
+    /// Directories whose child directory is a page's product (for a `<Render>` without `product`), tried in
+    /// order, the last one in the page's path: `src/content/docs/<product>/...`.
+    pub product_directories: &'static [&'static str],
+    /// Where a `<Render file=... product=... />` finds its partial when the policy sets no
+    /// `[partials] pattern`.
+    pub partials_pattern: &'static str,
+    /// The module sources that provide the `<Aside>` component; the first is imported when a page has none.
+    pub component_sources: &'static [&'static str],
 }
 
 impl Preset {
@@ -24,6 +42,12 @@ pub const PRESETS: &[Preset] = &[Preset {
     name: "cloudflare",
     table: CLOUDFLARE_CAPABILITIES,
     policy: CLOUDFLARE_POLICY,
+    conventions: Conventions {
+        // Starlight: `src/content/docs/<product>/...`; Hugo: `content/<product>/...`.
+        product_directories: &["docs", "content"],
+        partials_pattern: "src/content/partials/{product}/{file}.mdx",
+        component_sources: &["~/components", "@astrojs/starlight/components"],
+    },
 }];
 
 /// The preset used when there is no config at all.
