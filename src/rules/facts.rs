@@ -197,8 +197,8 @@ impl Gatherer<'_> {
                 Vec::new()
             };
             if !groups.is_empty() || !wildcards.is_empty() {
-                let callout = callout_of_unit
-                    .get_or_insert_with(|| innermost_callouts(page))[index];
+                let callout =
+                    callout_of_unit.get_or_insert_with(|| innermost_callouts(page))[index];
                 let mapped = normalize(text, unit.range.start, Mode::Name, params);
                 for found in groups {
                     facts.mentions.push(Mention {
@@ -342,12 +342,8 @@ impl Gatherer<'_> {
         inner: &[Range<usize>],
         product: ProductIndex,
     ) -> bool {
-        own_parts(page, callout, inner).any(|(text, base, _)| {
-            !self
-                .matcher
-                .prose_claims(text, base, product)
-                .is_empty()
-        })
+        own_parts(page, callout, inner)
+            .any(|(text, base, _)| !self.matcher.prose_claims(text, base, product).is_empty())
     }
 
     fn includes(
@@ -620,7 +616,11 @@ fn own_parts<'p>(
     pieces.push(start..body.end);
     let body = pieces.into_iter().enumerate().filter_map(|(index, piece)| {
         let text = &page.masked[piece.clone()];
-        let text = if index == 0 { strip_alert_marker(text) } else { text };
+        let text = if index == 0 {
+            strip_alert_marker(text)
+        } else {
+            text
+        };
         (index == 0 || !text.trim().is_empty()).then_some((text, piece.start, false))
     });
     title
