@@ -40,6 +40,10 @@ pub struct CheckRun {
     pub included: HashSet<PathBuf>,
 }
 
+/// A file read for checking: its entry, its path relative to the policy root, and its text (`None` when the
+/// relevance prefilter ruled it out; see [`crate::prefilter`]).
+type ReadPage = (FileEntry, PathBuf, Option<String>);
+
 /// Lists the files to check under `paths`: directories are walked (honouring `.gitignore`, skipping hidden
 /// files and the policy's `exclude`), files are taken as given.
 pub fn discover(paths: &[PathBuf], linter: &Linter) -> (Vec<FileEntry>, Vec<Error>) {
@@ -160,7 +164,7 @@ pub fn check_paths_affected_by(
     let limit = linter.policy().max_file_size;
     // A page the prefilter rules out keeps no text (`None`): it includes nothing and is not checked.
     let prefilter = linter.prefilter.then(|| Prefilter::new(linter));
-    let read: Vec<Result<(FileEntry, PathBuf, Option<String>), Error>> = files
+    let read: Vec<Result<ReadPage, Error>> = files
         .into_par_iter()
         .map(|file| {
             let text = read_source_within(&file.path, limit)?;
@@ -262,7 +266,7 @@ pub fn check_paths_affected_by(
 
 /// Which of the pages are in `changed` or include, directly or through other pages, a file in it.
 fn affected_pages(
-    texts: &[(FileEntry, PathBuf, Option<String>)],
+    texts: &[ReadPage],
     includes: &[Vec<PathBuf>],
     changed: &HashSet<PathBuf>,
 ) -> Vec<bool> {
