@@ -5,8 +5,9 @@
 //! The prefilter must never skip a page a rule would report on. What each rule needs, and the needle that
 //! stands for it:
 //!
-//! - SL001-SL006, SL004's former names: a group or product name (a name, label, alias or former name) that
-//!   the matcher finds in name-normalised text. Normalisation lowercases, turns separators (spaces,
+//! - SL001-SL006, SL004's former names: a group name (a name, label, alias or former name), or the name or
+//!   alias of a product with a call-out policy or with claims (the only products whose name a rule reads
+//!   on its own), that the matcher finds in name-normalised text. Normalisation lowercases, turns separators (spaces,
 //!   dashes, NBSP, emphasis and punctuation) into single spaces, substitutes `{props.x}` and drops link
 //!   destinations; every other character is kept. So each word of a normalised name stands in the raw
 //!   text as it is, up to ASCII case: a page can name a group only if it holds every word of one of its
@@ -80,15 +81,27 @@ impl Prefilter {
     /// The prefilter for the linter's capability table.
     pub fn new(linter: &Linter) -> Prefilter {
         let table = &linter.settings.table;
+        // A product's own name counts only for a product with a call-out policy (SL002, SL005 read the
+        // call-outs that name it) or with claims (SL003); listings and SL004 need group names.
+        let products_read = table.products.iter().enumerate().filter(|(index, _)| {
+            linter
+                .policy()
+                .callouts
+                .iter()
+                .any(|policy| policy.product == *index)
+                || linter
+                    .matcher
+                    .claims
+                    .iter()
+                    .any(|claim| claim.product == *index)
+        });
         let names = table
             .groups
             .iter()
             .flat_map(|group| group.all_names())
             .chain(
-                table
-                    .products
-                    .iter()
-                    .flat_map(|product| std::iter::once(&product.name).chain(&product.aliases))
+                products_read
+                    .flat_map(|(_, product)| std::iter::once(&product.name).chain(&product.aliases))
                     .map(String::as_str),
             );
         let mut patterns: Vec<String> = vec![LINK.to_owned()];
