@@ -17,6 +17,7 @@ pub mod include_graph;
 pub mod lint;
 pub mod matcher;
 pub mod mdbook;
+pub mod prefilter;
 pub mod prose;
 pub mod read;
 pub mod report;

@@ -92,6 +92,9 @@ impl Loader for NoIncludes {
 pub struct Linter {
     pub settings: Settings,
     pub matcher: Matcher,
+    /// Whether a directory check skips the pages the relevance prefilter rules out (see
+    /// [`crate::prefilter`]); on unless turned off (`--no-prefilter`).
+    pub prefilter: bool,
 }
 
 /// One page to check.
@@ -119,7 +122,11 @@ pub struct PageReport {
 impl Linter {
     pub fn new(settings: Settings) -> Linter {
         let matcher = Matcher::new(&settings.table);
-        Linter { settings, matcher }
+        Linter {
+            settings,
+            matcher,
+            prefilter: true,
+        }
     }
 
     pub fn policy(&self) -> &Policy {
