@@ -703,6 +703,9 @@ def main():
     parser.add_argument("--corpus-current", type=Path, default=Path(os.environ.get("SCOPE_LINT_CORPUS_CURRENT", DEFAULT_CURRENT)))
     parser.add_argument("--synthetic", action="store_true", help="ignore the corpus, use synthetic text")
     parser.add_argument("--force", action="store_true", help="replace OUT/src if it exists")
+    parser.add_argument("--no-permissions", action="store_true",
+                        help="no token-permission content: no permission sections, no rendered permission tables, "
+                             "no pages built on the permissions/AI Gateway/R2 pages")
     parser.add_argument("--book", action="store_true",
                         help="write an mdBook instead (OUT/book.toml, OUT/src/SUMMARY.md, GFM chapters); "
                              "--pages is the chapter count")
@@ -744,10 +747,12 @@ def main():
             partial_texts[(product, name)] = "---\n{}\n---\n\n" + mdx_imports(used, body.lstrip("\n"))
     for product in sorted(current_partials):
         for name in sorted(current_partials[product]):
-            partial_texts[(product, name)] = current_partials[product][name]
-    partial_texts[("fundamentals", "account-permissions-table")] = permissions_partial(groups, account_table)
-    partial_texts[("ai-gateway", "token-permissions")] = (
-        "---\n{}\n---\n\n" + table(sorted(rng.sample(groups, min(6, len(groups))) + AIG_ROWS)) + "\n")
+            if not (args.no_permissions and "permission" in name):
+                partial_texts[(product, name)] = current_partials[product][name]
+    if not args.no_permissions:
+        partial_texts[("fundamentals", "account-permissions-table")] = permissions_partial(groups, account_table)
+        partial_texts[("ai-gateway", "token-permissions")] = (
+            "---\n{}\n---\n\n" + table(sorted(rng.sample(groups, min(6, len(groups))) + AIG_ROWS)) + "\n")
 
     partial_bytes = sum(len(text.encode()) for text in partial_texts.values())
     target_total = int(args.mb * 1_000_000)
@@ -761,7 +766,7 @@ def main():
     # weighted up so that about 4% of pages descend from them.
     order = list(pages)
     rng.shuffle(order)
-    mdx_every = max(1, int(1 / 0.04)) if current_pages else 0
+    mdx_every = max(1, int(1 / 0.04)) if current_pages and not args.no_permissions else 0
 
     used_paths = set()
     written = 0
@@ -804,14 +809,17 @@ def main():
             if rng.random() < 0.25:
                 kind = rng.choice(["note", "caution", "tip", "note[Before you begin]"])
                 body = insert_section(body, f":::{kind}\n{first_sentence(body) or 'Review the limits first.'}\n:::", rng)
-            candidates = sorted(name for (owner, name) in partial_texts if owner == product)
+            candidates = sorted(name for (owner, name) in partial_texts if owner == product
+                                and not (args.no_permissions and "permission" in name))
             if candidates and rng.random() < 0.2:
                 body = insert_section(body, f'<Render file="{rng.choice(candidates)}" />', rng)
                 used.add("Render")
-        if rng.random() < (0.35 if product in ("ai-gateway", "fundamentals", "workers-ai") else 0.05):
+        if args.no_permissions:
+            pass
+        elif rng.random() < (0.35 if product in ("ai-gateway", "fundamentals", "workers-ai") else 0.05):
             body = insert_section(body, permission_section(rng, groups, to_mdx, product), rng)
             stats["permission_sections"] += 1
-        if to_mdx and rng.random() < 0.01:
+        if to_mdx and not args.no_permissions and rng.random() < 0.01:
             body = insert_section(body, render_permissions_section(rng, "account-permissions-table"), rng)
             used.add("Render")
             stats["render_tables"] += 1

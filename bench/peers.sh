@@ -46,30 +46,21 @@ if [ -z "${SCOPE_LINT_BIN:-}" ]; then
   SCOPE_LINT_BIN="$ROOT/target/release/scope-lint"
 fi
 
-# --- the tree: without the files scope-lint crashes on, if any --------------------------------------
+# --- the tree: every file is measured; a crash or error fails the benchmark --------------------------
 set +e
 "$SCOPE_LINT_BIN" check "$DIR" --fail-on never >/dev/null 2>"$RESULTS/preflight.stderr"
 status=$?
 set -e
-if [ "$status" -ne 0 ]; then
-  echo "WARNING: scope-lint check exited $status on $DIR; looking for the files it crashes on" >&2
-  crashing="$RESULTS/crashing-files.txt"
-  : >"$crashing"
-  while IFS= read -r -d '' file; do
-    set +e
-    "$SCOPE_LINT_BIN" check "$file" --fail-on never >/dev/null 2>&1
-    file_status=$?
-    set -e
-    [ "$file_status" -eq 0 ] || echo "${file#"$DIR"/}" >>"$crashing"
-  done < <(cd "$DIR" && find "$DIR" -type f \( -name '*.md' -o -name '*.mdx' -o -name '*.markdown' \) -print0 | sort -z)
-  sed 's/^/  /' "$crashing" >&2
-  filtered="$ROOT/target/bench-peers-tree"
-  rm -rf "$filtered"
-  cp -al "$DIR" "$filtered" 2>/dev/null || cp -a "$DIR" "$filtered"
-  while IFS= read -r file; do rm -f "$filtered/$file"; done <"$crashing"
-  DIR="$filtered"
-  echo "measuring $DIR instead ($(wc -l <"$crashing") file(s) removed)" >&2
-  "$SCOPE_LINT_BIN" check "$DIR" --fail-on never >/dev/null
+# A crash (a signal, exit 101, or a page's panic reported as an internal error) fails the benchmark:
+# nothing is dropped from the tree. Other errors (an include cycle in the tree) are shown and measured.
+if [ "$status" -gt 2 ] || grep -q "internal error" "$RESULTS/preflight.stderr"; then
+  echo "FAIL: scope-lint crashed on $DIR (exit $status); nothing was measured:" >&2
+  sed 's/^/  /' "$RESULTS/preflight.stderr" >&2
+  exit 1
+fi
+if [ "$status" -eq 2 ]; then
+  echo "note: scope-lint reports errors on $DIR (measured as they are):" >&2
+  sed 's/^/  /' "$RESULTS/preflight.stderr" | head -5 >&2
 fi
 
 files=$(find "$DIR" -type f \( -name '*.md' -o -name '*.mdx' \) | wc -l)

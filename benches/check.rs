@@ -32,10 +32,10 @@ fn main() {
     let threads = rayon::current_num_threads();
 
     let started = Instant::now();
-    let probe = linter(&dir);
-    let linter_setup = started.elapsed();
-    let dir = without_crashing_files(&dir, &probe, &manifest);
     let linter = linter(&dir);
+    let linter_setup = started.elapsed();
+    // Every file is measured: a crash (or an error) anywhere in the tree fails the benchmark.
+    fail_on_crashes(&dir, &linter);
     let files = markdown_files(&dir);
     let bytes: u64 = files
         .iter()
@@ -142,51 +142,28 @@ fn default_tree(manifest: &Path) -> PathBuf {
     tree
 }
 
-/// The tree itself, or, when scope-lint panics on some of its files, a hard-linked copy without them (so
-/// the other files can still be measured); the files are named on stderr.
-fn without_crashing_files(dir: &Path, linter: &Linter, manifest: &Path) -> PathBuf {
-    let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let crashing: Vec<PathBuf> = markdown_files(dir)
-        .into_iter()
-        .filter(|file| {
-            panic::catch_unwind(AssertUnwindSafe(|| {
-                walk::check_paths(std::slice::from_ref(file), linter)
-            }))
-            .is_err()
-        })
+/// Checks the whole tree once; panics (failing the benchmark) naming every file scope-lint crashes on. No
+/// file is dropped from the measurement. Other errors (an include cycle in the tree) are shown.
+fn fail_on_crashes(dir: &Path, linter: &Linter) {
+    let run = panic::catch_unwind(AssertUnwindSafe(|| {
+        walk::check_paths(&[dir.to_path_buf()], linter)
+    }));
+    let Ok(run) = run else {
+        panic!("scope-lint panicked while checking {}", dir.display());
+    };
+    let crashes: Vec<String> = run
+        .errors
+        .iter()
+        .filter(|error| matches!(error, scope_lint::error::Error::Panicked { .. }))
+        .map(ToString::to_string)
         .collect();
-    panic::set_hook(default_hook);
-    if crashing.is_empty() {
-        return dir.to_path_buf();
-    }
-    eprintln!(
-        "WARNING: scope-lint panics on {} file(s); measuring a copy of the tree without them:",
-        crashing.len()
+    assert!(
+        crashes.is_empty(),
+        "the benchmark tree must check without a crash; fix these first:\n{}",
+        crashes.join("\n")
     );
-    for file in &crashing {
-        eprintln!("  {}", file.display());
-    }
-    let copy = manifest.join("target/bench-tree-without-panics");
-    let _ = std::fs::remove_dir_all(&copy);
-    copy_tree(dir, &copy, &crashing);
-    copy
-}
-
-fn copy_tree(from: &Path, to: &Path, skip: &[PathBuf]) {
-    std::fs::create_dir_all(to).expect("create the copy");
-    let mut entries: Vec<_> = std::fs::read_dir(from)
-        .expect("read the tree")
-        .map(|entry| entry.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let target = to.join(path.file_name().expect("a file name"));
-        if path.is_dir() {
-            copy_tree(&path, &target, skip);
-        } else if !skip.contains(&path) && std::fs::hard_link(&path, &target).is_err() {
-            std::fs::copy(&path, &target).expect("copy a file");
-        }
+    for error in &run.errors {
+        eprintln!("note: {error}");
     }
 }
 
@@ -242,7 +219,6 @@ fn parse_baseline(dir: &Path) -> usize {
 /// (b), (c): the library's whole check (walk, read, parse, includes, rules); returns (findings, files).
 fn check(dir: &Path, linter: &Linter) -> (usize, usize) {
     let run = walk::check_paths(&[dir.to_path_buf()], linter);
-    assert!(run.errors.is_empty(), "errors: {:?}", run.errors);
     let findings = run.reports.iter().map(|report| report.findings.len()).sum();
     (findings, run.files)
 }

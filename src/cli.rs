@@ -151,6 +151,10 @@ pub struct CheckArgs {
     /// pages that include a changed partial); a changed capability table or policy checks everything
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// Parse every page, also those the relevance prefilter rules out (the findings are the same; for
+    /// checking the prefilter and for benchmarks)
+    #[arg(long)]
+    pub no_prefilter: bool,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +175,9 @@ pub struct FixArgs {
 pub struct MdbookArgs {
     #[command(subcommand)]
     pub action: Option<MdbookAction>,
+    /// The largest request (the book as JSON) read from mdBook, in bytes; a larger one is an error (exit 2)
+    #[arg(long, value_name = "BYTES", default_value_t = scope_lint::mdbook::DEFAULT_MAX_REQUEST_SIZE)]
+    pub max_request_size: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -19,6 +19,9 @@ use crate::table::matcher::Matcher;
 pub struct Linter {
     pub settings: Settings,
     pub matcher: Matcher,
+    /// Whether a directory check skips the pages the relevance prefilter rules out (see
+    /// [`crate::prefilter`]); on unless turned off (`--no-prefilter`).
+    pub prefilter: bool,
 }
 
 /// One page to check.
@@ -46,7 +49,11 @@ pub struct PageReport {
 impl Linter {
     pub fn new(settings: Settings) -> Linter {
         let matcher = Matcher::new(&settings.table);
-        Linter { settings, matcher }
+        Linter {
+            settings,
+            matcher,
+            prefilter: true,
+        }
     }
 
     pub fn policy(&self) -> &Policy {

@@ -46,7 +46,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check(args),
         Command::Fix(args) => run_fix(args),
-        Command::Mdbook(args) => run_mdbook(args.action),
+        Command::Mdbook(args) => run_mdbook(args.action, args.max_request_size),
         Command::Rules => list_rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Table(args) => print_table(args),
@@ -210,7 +210,8 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
         (_, true) => vec![PathBuf::from(".")],
         (_, false) => args.paths.clone(),
     };
-    let linter = selected_linter(&args.settings, &args.selection, &config_start)?;
+    let mut linter = selected_linter(&args.settings, &args.selection, &config_start)?;
+    linter.prefilter = !args.no_prefilter;
     warn_if_requires_nothing(&linter);
     let run = if stdin {
         let mut bytes = Vec::new();
@@ -263,7 +264,11 @@ fn report_run(args: &CheckArgs, run: &CheckRun) -> Result<u8, Error> {
     if run.files > 0 || run.errors.is_empty() || args.format != Format::Human {
         let quiet = args.selection.quiet;
         if args.statistics {
-            write_with(&report::statistics::Statistics { quiet }, &files, summary)?;
+            let statistics = report::statistics::Statistics {
+                quiet,
+                skipped: run.skipped,
+            };
+            write_with(&statistics, &files, summary)?;
         } else {
             write_report(args.format, &files, summary, quiet)?;
         }
@@ -553,7 +558,7 @@ fn stdout_error(error: io::Error) -> Error {
     Error::io(&PathBuf::from("<stdout>"), error)
 }
 
-fn run_mdbook(action: Option<MdbookAction>) -> Result<u8, Error> {
+fn run_mdbook(action: Option<MdbookAction>, max_request_size: u64) -> Result<u8, Error> {
     let renderer = action.map(|MdbookAction::Supports { renderer }| renderer);
     if renderer.is_none() && io::stdin().is_terminal() {
         print_error(&Error::Usage(
@@ -569,7 +574,7 @@ fn run_mdbook(action: Option<MdbookAction>) -> Result<u8, Error> {
     }
     Ok(mdbook::serve(
         renderer.as_deref(),
-        mdbook::PacedPipe::new(io::stdin().lock()),
+        mdbook::PacedPipe::new(io::stdin().lock()).within(max_request_size),
         io::stdout().lock(),
         &mut io::stderr(),
     ))

@@ -10,6 +10,7 @@ use crate::error::{Error, describe_io};
 use crate::guard;
 use crate::lint::{Linter, PageInput, PageReport};
 use crate::source::include_graph::{CheckedPage, IncludeGraph};
+use crate::source::prefilter::Prefilter;
 use crate::source::{clean, file_key};
 
 pub mod fix_plan;
@@ -33,11 +34,17 @@ pub struct CheckRun {
     pub reports: Vec<PageReport>,
     /// How many files were checked.
     pub files: usize,
+    /// How many of them the relevance prefilter skipped without a parse (they cannot hold a finding).
+    pub skipped: usize,
     /// Files and paths that could not be read; the run exits 2 when there is any.
     pub errors: Vec<Error>,
     /// The files (as [`file_key`]s) that a checked page includes: checked as partials.
     pub included: HashSet<PathBuf>,
 }
+
+/// A file read for checking: its entry, its path relative to the policy root, and its text (`None` when the
+/// relevance prefilter ruled it out; see [`crate::prefilter`]).
+type ReadPage = (FileEntry, PathBuf, Option<String>);
 
 /// Lists the files to check under `paths`: directories are walked (honouring `.gitignore`, skipping hidden
 /// files and the policy's `exclude`), files are taken as given.
@@ -157,12 +164,19 @@ pub fn check_paths_affected_by(
     let (files, mut errors) = discover(paths, linter);
     let loader = FsLoader::new(linter.policy());
     let limit = linter.policy().max_file_size;
-    let read: Vec<Result<(FileEntry, PathBuf, String), Error>> = files
+    // A page the prefilter rules out keeps no text (`None`): it includes nothing and is not checked.
+    let prefilter = linter
+        .prefilter
+        .then(|| Prefilter::new(&linter.settings.table, linter.policy(), &linter.matcher));
+    let read: Vec<Result<ReadPage, Error>> = files
         .into_par_iter()
         .map(|file| {
             let text = read_source_within(&file.path, limit)?;
             let relative = relative_to_root(linter, &file.path);
-            Ok((file, relative, text))
+            let relevant = prefilter
+                .as_ref()
+                .is_none_or(|prefilter| prefilter.relevant(linter.policy(), &text, &relative));
+            Ok((file, relative, relevant.then_some(text)))
         })
         .collect();
     let mut texts = Vec::with_capacity(read.len());
@@ -179,7 +193,7 @@ pub fn check_paths_affected_by(
         .map(|(file, relative, text)| CheckedPage {
             location: &file.path,
             relative,
-            text,
+            text: text.as_deref().unwrap_or(""),
         })
         .collect();
     let mut graph = IncludeGraph::build(&pages, linter.policy(), &loader);
@@ -191,6 +205,9 @@ pub fn check_paths_affected_by(
         let includes: Vec<Vec<PathBuf>> = texts
             .par_iter()
             .map(|(file, relative, text)| {
+                let Some(text) = text else {
+                    return Vec::new();
+                };
                 guard::page(&file.path, || {
                     linter.included_files(text, &file.path, relative, &loader)
                 })
@@ -205,10 +222,12 @@ pub fn check_paths_affected_by(
         });
     }
     let files = texts.len();
+    let skipped = texts.iter().filter(|(_, _, text)| text.is_none()).count();
     // Pages are parsed and checked one at a time; only the text of pages with findings is kept. A panic in
     // one page is that page's error: the others are still checked.
     let checked: Vec<Result<PageReport, Error>> = texts
         .into_par_iter()
+        .filter_map(|(file, relative, text)| Some((file, relative, text?)))
         .map(|(file, relative, text)| {
             let included = included.contains(&file_key(&file.path));
             guard::page(&file.path, || {
@@ -243,6 +262,7 @@ pub fn check_paths_affected_by(
     CheckRun {
         reports,
         files,
+        skipped,
         errors,
         included,
     }
@@ -250,7 +270,7 @@ pub fn check_paths_affected_by(
 
 /// Which of the pages are in `changed` or include, directly or through other pages, a file in it.
 fn affected_pages(
-    texts: &[(FileEntry, PathBuf, String)],
+    texts: &[ReadPage],
     includes: &[Vec<PathBuf>],
     changed: &HashSet<PathBuf>,
 ) -> Vec<bool> {

@@ -24,7 +24,6 @@ fuzz_target!(|data: &[u8]| {
         }
         for offset in [0, text.len() / 2, text.len()] {
             let _ = page.section_at(offset);
-            let _ = page.callout_at(offset);
             let _ = page.source.position(offset);
         }
         for line in 1..=page.source.line_count() {

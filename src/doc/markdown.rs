@@ -41,6 +41,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         code_blocks: Vec::new(),
         quotes: Vec::new(),
         blocks: Vec::new(),
+        line_start_cache: (0, 0),
     };
     builder.walk(&scan.masked);
     builder.html_tables(&scan.tags);
@@ -97,6 +98,10 @@ struct Builder<'t> {
     code_blocks: Vec<CodeBlock>,
     quotes: Vec<RawBlockquote>,
     blocks: Vec<Range<usize>>,
+    /// The last offset whose line start was looked up, and that line start: list items come in source
+    /// order, so each lookup scans only the text since the previous one (a line of n `- ` items would
+    /// otherwise be scanned back n times).
+    line_start_cache: (usize, usize),
 }
 
 enum Frame {
@@ -238,8 +243,22 @@ impl Builder<'_> {
         }
     }
 
+    /// The start of the line `offset` is on (see `line_start_cache`).
+    fn line_start(&mut self, offset: usize) -> usize {
+        let (known, known_start) = self.line_start_cache;
+        let start = if offset >= known {
+            memchr::memrchr2(b'\n', b'\r', &self.text.as_bytes()[known..offset])
+                .map_or(known_start, |index| known + index + 1)
+        } else {
+            source::line_start(self.text, offset)
+        };
+        self.line_start_cache = (offset, start);
+        start
+    }
+
     fn open_item(&mut self, list: usize, range: &Range<usize>) -> Frame {
-        let content_indent = item_content_indent(self.text, range.start);
+        let line_start = self.line_start(range.start);
+        let content_indent = item_content_indent(self.text, line_start, range.start);
         let items = &mut self.lists[list].items;
         items.push(ListItem {
             range: range.clone(),
@@ -515,8 +534,7 @@ fn note_inline(stack: &mut [Frame], range: &Range<usize>, text: Option<&str>) {
 }
 
 /// The column where an item's content starts, counted from its line's start: `- ` gives 2, `10. ` gives 4.
-fn item_content_indent(text: &str, item_start: usize) -> usize {
-    let line_start = source::line_start(text, item_start);
+fn item_content_indent(text: &str, line_start: usize, item_start: usize) -> usize {
     let rest = &text[item_start..];
     let marker = if rest.starts_with(['-', '*', '+']) {
         1

@@ -295,14 +295,4 @@ impl Page {
         let probe = self.heading_of(inner).map_or(0, |inner| inner.range.start);
         heading.range.start < probe && probe < self.section_range(outer).end
     }
-
-    /// The call-out whose range holds `offset`, innermost first.
-    pub fn callout_at(&self, offset: usize) -> Option<usize> {
-        self.callouts
-            .iter()
-            .enumerate()
-            .filter(|(_, callout)| callout.range.contains(&offset))
-            .min_by_key(|(_, callout)| callout.range.len())
-            .map(|(index, _)| index)
-    }
 }

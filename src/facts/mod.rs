@@ -178,10 +178,12 @@ impl Gatherer<'_> {
             );
         }
         facts.listings = self.listings(page, &facts.mentions);
+        let nested = nested_callouts(&page.callouts);
         facts.callouts = page
             .callouts
             .iter()
-            .map(|callout| self.read_callout(page, callout, params))
+            .zip(&nested)
+            .map(|(callout, inner)| self.read_callout(page, callout, inner, params))
             .collect();
         if stack.len() < MAX_INCLUDE_DEPTH {
             self.includes(page, location, params, stack, memo, &mut facts);
@@ -198,6 +200,8 @@ impl Gatherer<'_> {
 
     fn mentions(&self, page: &Page, params: &[(String, String)], facts: &mut Facts) {
         facts.unit_names.reserve(page.units.len());
+        // Each unit's innermost call-out, found in one sweep the first time a unit names a group.
+        let mut callout_of_unit: Option<Vec<Option<usize>>> = None;
         for (index, unit) in page.units.iter().enumerate() {
             let listable = matches!(
                 unit.kind,
@@ -223,7 +227,8 @@ impl Gatherer<'_> {
                 Vec::new()
             };
             if !groups.is_empty() || !wildcards.is_empty() {
-                let callout = page.callout_at(unit.range.start);
+                let callout =
+                    callout_of_unit.get_or_insert_with(|| innermost_callouts(page))[index];
                 let mapped = normalize(text, unit.range.start, Mode::Name, params);
                 for found in groups {
                     facts.mentions.push(Mention {
@@ -257,6 +262,7 @@ impl Gatherer<'_> {
     /// (`| AI Gateway | Read |`): each is a leading mention in the row's level cell, spanning the product
     /// cell (the row never spells the name out, so nothing rewrites it).
     fn split_row_mentions(&self, page: &Page, facts: &mut Facts) {
+        let mut callout_of_unit: Option<Vec<Option<usize>>> = None;
         for table in &page.tables {
             let Some(split) = split_rows::read(table, &facts.unit_names, self.matcher) else {
                 continue;
@@ -271,7 +277,8 @@ impl Gatherer<'_> {
                         product,
                         span: span.clone(),
                         unit: row.level_unit,
-                        callout: page.callout_at(span.start),
+                        callout: callout_of_unit.get_or_insert_with(|| innermost_callouts(page))
+                            [row.level_unit],
                         leading: true,
                     });
                 }
@@ -326,29 +333,21 @@ impl Gatherer<'_> {
         listings
     }
 
+    /// What `callout` says in its own text: the text of the call-outs `inner` to it is theirs (reading it
+    /// again for every enclosing call-out would make nested call-outs quadratic).
     fn read_callout(
         &self,
         page: &Page,
         callout: &crate::doc::Callout,
+        inner: &[Range<usize>],
         params: &[(String, String)],
     ) -> CalloutReading {
         let mut names = String::new();
         let mut prose = String::new();
-        let parts = callout
-            .title
-            .iter()
-            .map(|title| (title.clone(), true))
-            .chain(std::iter::once((callout.body.clone(), false)));
-        for (range, raw) in parts {
-            let text = if raw {
-                &page.text()[range.clone()]
-            } else {
-                &page.masked[range.clone()]
-            };
-            let text = strip_alert_marker(text);
-            names.push_str(&normalize(text, range.start, Mode::Name, params).text);
+        for (text, _, raw) in own_parts(page, callout, inner) {
+            names.push_str(&normalize_text(text, Mode::Name, params));
             names.push(' ');
-            prose.push_str(&normalize(text, range.start, Mode::Prose, params).text);
+            prose.push_str(&normalize_text(text, Mode::Prose, params));
             prose.push_str(if raw { ". " } else { " " });
         }
         let mut products: Vec<ProductIndex> = Vec::new();
@@ -383,7 +382,7 @@ impl Gatherer<'_> {
                 self.says_account_only(&prose, policy)
                     || self.matcher.denies_claim(&prose, policy.product)
             })
-            .filter(|(_, policy)| !self.callout_claims(page, callout, policy.product))
+            .filter(|(_, policy)| !self.callout_claims(page, callout, inner, policy.product))
             .map(|(index, _)| index)
             .collect();
         CalloutReading {
@@ -409,24 +408,17 @@ impl Gatherer<'_> {
         })
     }
 
-    /// Whether the call-out's title or body claims a token can be narrowed to one of `product`'s resources.
+    /// Whether the call-out's own title or body claims a token can be narrowed to one of `product`'s
+    /// resources.
     fn callout_claims(
         &self,
         page: &Page,
         callout: &crate::doc::Callout,
+        inner: &[Range<usize>],
         product: ProductIndex,
     ) -> bool {
-        let title = callout
-            .title
-            .iter()
-            .map(|range| (&page.text()[range.clone()], range.start));
-        let body = std::iter::once((&page.masked[callout.body.clone()], callout.body.start));
-        title.chain(body).any(|(text, base)| {
-            !self
-                .matcher
-                .prose_claims(strip_alert_marker(text), base, product)
-                .is_empty()
-        })
+        own_parts(page, callout, inner)
+            .any(|(text, base, _)| !self.matcher.prose_claims(text, base, product).is_empty())
     }
 
     fn includes(
@@ -638,6 +630,104 @@ fn listing_block(page: &Page, kind: UnitKind) -> Option<(ListingKind, Range<usiz
         }
         _ => None,
     }
+}
+
+/// For each unit of the page (in `Page::units` order), the innermost call-out its start is in: one sweep
+/// over the unit starts and the call-outs, both sorted by offset.
+fn innermost_callouts(page: &Page) -> Vec<Option<usize>> {
+    let mut callouts: Vec<usize> = (0..page.callouts.len()).collect();
+    callouts.sort_by_key(|&index| {
+        let range = &page.callouts[index].range;
+        (
+            range.start,
+            std::cmp::Reverse(range.end),
+            std::cmp::Reverse(index),
+        )
+    });
+    let mut units: Vec<usize> = (0..page.units.len()).collect();
+    units.sort_by_key(|&index| page.units[index].range.start);
+    let mut innermost = vec![None; page.units.len()];
+    let mut open: Vec<usize> = Vec::new();
+    let mut next = 0;
+    for unit in units {
+        let offset = page.units[unit].range.start;
+        while let Some(&callout) = callouts.get(next)
+            && page.callouts[callout].range.start <= offset
+        {
+            open.push(callout);
+            next += 1;
+        }
+        while open
+            .last()
+            .is_some_and(|&callout| page.callouts[callout].range.end <= offset)
+        {
+            open.pop();
+        }
+        innermost[unit] = open.last().copied();
+    }
+    innermost
+}
+
+/// For each call-out (in `Page::callouts` order), the ranges of the call-outs directly inside it, in
+/// source order: one sweep over the call-outs sorted by start.
+fn nested_callouts(callouts: &[crate::doc::Callout]) -> Vec<Vec<Range<usize>>> {
+    let mut order: Vec<usize> = (0..callouts.len()).collect();
+    order.sort_by_key(|&index| {
+        let range = &callouts[index].range;
+        (range.start, std::cmp::Reverse(range.end))
+    });
+    let mut nested = vec![Vec::new(); callouts.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for index in order {
+        let range = &callouts[index].range;
+        while let Some(&top) = open.last() {
+            let outer = &callouts[top].range;
+            if outer.start <= range.start && range.end <= outer.end {
+                if range.len() < outer.len() {
+                    nested[top].push(range.clone());
+                }
+                break;
+            }
+            open.pop();
+        }
+        open.push(index);
+    }
+    nested
+}
+
+/// The call-out's own text, as (text, its offset in the file, whether it is the title): the title (raw
+/// text), then the body (MDX-masked) in pieces around the call-outs `inner` to it. A GFM alert's marker
+/// line is dropped from the start of each part.
+fn own_parts<'p>(
+    page: &'p Page,
+    callout: &crate::doc::Callout,
+    inner: &[Range<usize>],
+) -> impl Iterator<Item = (&'p str, usize, bool)> {
+    let title = callout
+        .title
+        .iter()
+        .map(|range| (&page.text()[range.clone()], range.start, true));
+    let body = &callout.body;
+    let mut pieces = Vec::with_capacity(inner.len() + 1);
+    let mut start = body.start;
+    for nested in inner {
+        let end = nested.start.clamp(start, body.end);
+        pieces.push(start..end);
+        start = nested.end.clamp(start, body.end);
+    }
+    pieces.push(start..body.end);
+    let body = pieces.into_iter().enumerate().filter_map(|(index, piece)| {
+        let text = &page.masked[piece.clone()];
+        let text = if index == 0 {
+            strip_alert_marker(text)
+        } else {
+            text
+        };
+        (index == 0 || !text.trim().is_empty()).then_some((text, piece.start, false))
+    });
+    title
+        .map(|(text, base, raw)| (strip_alert_marker(text), base, raw))
+        .chain(body)
 }
 
 /// Drops a GFM alert's `[!NOTE]` marker line so that it is not read as words.

@@ -100,7 +100,11 @@ pub fn serve(
             for line in error.to_string().lines() {
                 let _ = writeln!(diagnostics, "scope-lint: {line}");
             }
-            1
+            // A request past the size limit is bad input, like a page past `max-file-size`.
+            match &error {
+                Error::Io { source, .. } if request::is_too_large(source) => 2,
+                _ => 1,
+            }
         }
     }
 }
@@ -108,7 +112,7 @@ pub fn serve(
 mod request;
 mod stream;
 
-pub use request::PacedPipe;
+pub use request::{DEFAULT_MAX_REQUEST_SIZE, PacedPipe};
 
 /// Reads the protocol input from `input`, checks or injects, and writes the book to `output`.
 ///

@@ -6,6 +6,9 @@ use std::io::Read;
 /// How much is asked of stdin at a time.
 pub(super) const REQUEST_CHUNK: usize = 1 << 20;
 
+/// The largest request read by default: a whole book, with room to spare (`--max-request-size`).
+pub const DEFAULT_MAX_REQUEST_SIZE: u64 = 512 * 1024 * 1024;
+
 /// stdin as mdBook fills it. mdBook serialises the request straight into the pipe, unbuffered: one
 /// `write` per JSON token or string piece, about 130,000 of them for a 3.6 MB book. A reader that waits on
 /// the empty pipe is woken by each of them, and the two processes take turns a few bytes at a time, which
@@ -19,6 +22,9 @@ pub struct PacedPipe<R> {
     inner: R,
     pause: Option<std::time::Duration>,
     last_read_was_short: bool,
+    /// Bytes read so far, and the most that may be read ([`PacedPipe::within`]).
+    read: u64,
+    limit: u64,
 }
 
 impl<R> PacedPipe<R> {
@@ -40,8 +46,21 @@ impl<R> PacedPipe<R> {
             inner,
             pause: None,
             last_read_was_short: false,
+            read: 0,
+            limit: DEFAULT_MAX_REQUEST_SIZE,
         }
     }
+
+    /// Refuses to read past `limit` bytes: a read that would is an error (`ErrorKind::FileTooLarge`), and
+    /// so is every read after it.
+    pub fn within(self, limit: u64) -> Self {
+        Self { limit, ..self }
+    }
+}
+
+/// Whether `error` is the one [`PacedPipe`] gives past its limit.
+pub(crate) fn is_too_large(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::FileTooLarge
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -74,7 +93,23 @@ impl<R: Read> Read for PacedPipe<R> {
         if let Some(pause) = self.pause.filter(|_| self.last_read_was_short) {
             std::thread::sleep(pause);
         }
+        let too_large = || {
+            std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                format!(
+                    "the request is larger than {} (`scope-lint mdbook --max-request-size`), not read",
+                    crate::read::describe_size(self.limit)
+                ),
+            )
+        };
+        if self.read > self.limit {
+            return Err(too_large());
+        }
         let read = self.inner.read(buffer)?;
+        self.read += read as u64;
+        if self.read > self.limit {
+            return Err(too_large());
+        }
         self.last_read_was_short = read > 0 && read < buffer.len().min(Self::BATCH);
         Ok(read)
     }

@@ -1,4 +1,5 @@
-//! `--statistics`: how many findings each rule reported, most first, in place of the findings.
+//! `--statistics`: how many findings each rule reported, most first, in place of the findings, and how many
+//! files the relevance prefilter skipped.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -10,6 +11,8 @@ use crate::rules::find_rule;
 /// the summary line unless `quiet`.
 pub struct Statistics {
     pub quiet: bool,
+    /// How many files the relevance prefilter skipped without a parse (see [`crate::prefilter`]).
+    pub skipped: usize,
 }
 
 /// The rules that reported findings, with their counts, most first (then by code).
@@ -39,6 +42,11 @@ impl Report for Statistics {
             writeln!(out, "{count:>5}  {code}  {name}{marker}")?;
         }
         if !self.quiet {
+            writeln!(
+                out,
+                "{} of {} files skipped without a parse (nothing a rule reads)",
+                self.skipped, summary.files
+            )?;
             writeln!(out, "{}", super::human::summary_line(summary))?;
         }
         Ok(())

@@ -5,6 +5,7 @@
 
 pub mod fs;
 pub mod include_graph;
+pub mod prefilter;
 
 use std::any::Any;
 use std::collections::HashMap;

@@ -1,0 +1,263 @@
+//! The relevance prefilter is exact: every fixture of the project gives the same output, byte for byte,
+//! with and without it; and on generated pages that name groups in odd spacing, case, dashes and marks, a
+//! page with a finding is never ruled out.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use proptest::prelude::*;
+use scope_lint::lint::{Linter, PageInput};
+use scope_lint::policy::load_preset;
+use scope_lint::source::NoIncludes;
+use scope_lint::source::prefilter::Prefilter;
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("scope-lint runs")
+}
+
+/// Every directory that holds fixture pages: the trycmd inputs, the test books, the examples.
+fn fixture_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for parent in ["tests/cmd", "tests/books", "examples"] {
+        let entries = std::fs::read_dir(root.join(parent)).expect("fixture folder exists");
+        for entry in entries {
+            let path = entry.expect("readable entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            }
+        }
+    }
+    dirs.push(root.join("docs"));
+    dirs.sort();
+    dirs
+}
+
+/// Every Markdown/MDX file below `dir`.
+fn pages_below(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable folder") {
+        let path = entry.expect("readable entry").path();
+        if path.is_dir() {
+            pages_below(&path, out);
+        } else if path
+            .extension()
+            .is_some_and(|extension| ["md", "mdx", "markdown"].iter().any(|e| extension == *e))
+        {
+            out.push(path);
+        }
+    }
+}
+
+fn assert_same(dir: &Path, args: &[&str]) {
+    let with = run(dir, args);
+    let mut without_args = args.to_vec();
+    without_args.push("--no-prefilter");
+    let without = run(dir, &without_args);
+    let show = |output: &Output| {
+        format!(
+            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    assert_eq!(
+        show(&with),
+        show(&without),
+        "`scope-lint {}` in {} differs with the prefilter (left) and without it (right)",
+        args.join(" "),
+        dir.display()
+    );
+}
+
+#[test]
+fn every_fixture_tree_gives_the_same_findings_with_and_without_the_prefilter() {
+    let dirs = fixture_dirs();
+    assert!(dirs.len() > 60, "the fixture folders are found");
+    for dir in &dirs {
+        assert_same(dir, &["check", "--format", "json", "."]);
+    }
+}
+
+#[test]
+fn every_fixture_page_alone_gives_the_same_findings_with_and_without_the_prefilter() {
+    let mut pages = Vec::new();
+    for dir in fixture_dirs() {
+        pages_below(&dir, &mut pages);
+    }
+    assert!(pages.len() > 150, "the fixture pages are found");
+    std::thread::scope(|scope| {
+        for chunk in pages.chunks(pages.len().div_ceil(4)) {
+            scope.spawn(move || {
+                for page in chunk {
+                    let dir = page.parent().expect("a page is in a folder");
+                    let name = page
+                        .file_name()
+                        .expect("a page has a name")
+                        .to_str()
+                        .unwrap();
+                    assert_same(dir, &["check", "--format", "json", name]);
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn statistics_count_the_skipped_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plain.md"),
+        "# Hello\n\nNothing about tokens. 日本語\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("listed.md"),
+        "# Token\n\n| Permission | Description |\n| --- | --- |\n| AI Gateway Read | Read. |\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["check", "--statistics", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "    1  SL001  missing-callout  [fix]\n\
+         1 of 2 files skipped without a parse (nothing a rule reads)\n\
+         found 1 error and 0 warnings in 2 files\n"
+    );
+    let output = run(
+        dir.path(),
+        &["check", "--statistics", "--no-prefilter", "."],
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("0 of 2 files skipped without a parse (nothing a rule reads)\n")
+    );
+}
+
+fn linter() -> &'static Linter {
+    static LINTER: std::sync::OnceLock<Linter> = std::sync::OnceLock::new();
+    LINTER.get_or_init(|| Linter::new(load_preset("cloudflare", Path::new("/"), None).unwrap()))
+}
+
+/// Findings of `text` checked as a page at `name`, parsed in full.
+fn findings(text: &str, name: &str) -> usize {
+    let path = Path::new(name);
+    linter()
+        .check(
+            PageInput {
+                display: path.into(),
+                location: None,
+                relative: path,
+                text: text.to_owned(),
+                included: false,
+            },
+            &NoIncludes,
+        )
+        .findings
+        .len()
+}
+
+fn relevant(text: &str, name: &str) -> bool {
+    static PREFILTER: std::sync::OnceLock<Prefilter> = std::sync::OnceLock::new();
+    PREFILTER
+        .get_or_init(|| {
+            Prefilter::new(
+                &linter().settings.table,
+                linter().policy(),
+                &linter().matcher,
+            )
+        })
+        .relevant(linter().policy(), text, Path::new(name))
+}
+
+#[test]
+fn names_in_odd_spacing_case_and_dashes_are_relevant() {
+    let pages = [
+        "| Permission | Description |\n| --- | --- |\n| ai\u{a0}GATEWAY \u{2013} rEAD | x |\n",
+        "- **AI Gateway** > **Run**\n- AI\u{2009}Gateway\u{2014}Edit\n",
+        "- `ai  gateway   read` 日本語 🚀\n- AI-Gateway-Write\n",
+        "- AI Gate[x](y)way Read\n- AI Gateway Write\n",
+        "- {props.a} {props.b} Read\n- AI Gateway Write\n",
+        "- \u{2} \u{2} Read\n",
+        "- A\u{130} Gateway Read\n",
+    ];
+    for page in pages {
+        let text = format!("# Tokens\n\n## Permissions\n\n{page}");
+        assert!(relevant(&text, "a.md"), "{text:?} is ruled out");
+    }
+    assert!(!relevant("# Tokens\n\nNothing to see. 日本語\n", "a.md"));
+}
+
+/// Pieces pages are made of: names and their parts, separators of every kind, markers, multi-byte text.
+const PIECES: &[&str] = &[
+    "AI",
+    "ai",
+    "Gateway",
+    "GATEWAY",
+    "gate",
+    "way",
+    "Read",
+    "Run",
+    "Edit",
+    "Write",
+    "R2",
+    "Storage",
+    "Workers",
+    "Teams",
+    "Zero Trust",
+    " ",
+    "\u{a0}",
+    "\u{2009}",
+    "\u{2013}",
+    "\u{2014}",
+    "-",
+    " - ",
+    "**",
+    "`",
+    "_",
+    " > ",
+    "|",
+    "\n",
+    "\n\n",
+    "\n- ",
+    "\n| ",
+    " |",
+    "\n| --- | --- |\n",
+    "[",
+    "](/x)",
+    "{props.x}",
+    ":::note\n",
+    "\n:::\n",
+    "<Aside>\n",
+    "\n</Aside>\n",
+    "> ",
+    "# ",
+    "## Permissions\n",
+    "日本語",
+    "🚀",
+    "é",
+    "\u{301}",
+    "\u{202e}",
+    "scope the token to a single gateway",
+    "account-scoped only",
+    "<!-- scope-lint-disable-next-line SL003 reason=\"x\" -->\n",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn a_page_with_a_finding_is_never_ruled_out(
+        pieces in proptest::collection::vec(0..PIECES.len(), 1..40),
+        mdx in any::<bool>(),
+    ) {
+        let text: String = pieces.iter().map(|&index| PIECES[index]).collect();
+        let name = if mdx { "page.mdx" } else { "page.md" };
+        if findings(&text, name) > 0 {
+            prop_assert!(relevant(&text, name), "{:?} has findings but is ruled out", text);
+        }
+    }
+}
