@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag};
 
+use super::blocks;
 use super::callout::{self, RawBlockquote};
 use super::include;
 use super::mdx::{self, TagKind};
@@ -39,6 +40,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         code_blocks: Vec::new(),
         quotes: Vec::new(),
         blocks: Vec::new(),
+        recorder: blocks::Recorder::new(dialect),
     };
     builder.walk(&scan.masked);
     builder.html_tables(&scan.tags);
@@ -50,8 +52,10 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         code_blocks,
         quotes,
         blocks,
+        recorder,
         ..
     } = builder;
+    let outline = blocks::assemble(&source.text, dialect, &scan, &elements, recorder.finish());
     let callouts = callout::detect(
         &source.text,
         &scan,
@@ -76,6 +80,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         elements,
         comments: scan.comments,
         blocks,
+        outline,
         source,
     };
     page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
@@ -93,6 +98,8 @@ struct Builder<'t> {
     code_blocks: Vec<CodeBlock>,
     quotes: Vec<RawBlockquote>,
     blocks: Vec<Range<usize>>,
+    /// Notes every block of the walk, for the page's outline.
+    recorder: blocks::Recorder,
 }
 
 enum Frame {
@@ -129,6 +136,7 @@ impl Builder<'_> {
         let mut stack: Vec<Frame> = Vec::new();
         for (event, range) in Parser::new_ext(masked, mdbook_options()).into_offset_iter() {
             let range = span::snap(self.text, range);
+            self.recorder.event(masked, &event, &range);
             match event {
                 Event::Start(tag) => {
                     if stack.is_empty() {

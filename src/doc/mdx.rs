@@ -34,6 +34,8 @@ pub struct Scan {
     pub book_includes: Vec<BookInclude>,
     /// Fenced code blocks (the whole fence, opening to closing line).
     pub fences: Vec<Range<usize>>,
+    /// MDX `{...}` expressions that are not comments, braces included.
+    pub expressions: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -622,9 +624,12 @@ impl Scanner<'_> {
                 inner: inner_start..inner_end.max(inner_start),
             });
             self.mask(pos..end);
-        } else if self.text[pos..end].contains('\n') {
-            // A multi-line expression is code: pulldown-cmark must not read headings or lists inside it.
-            self.mask(pos..end);
+        } else {
+            self.scan.expressions.push(pos..end);
+            if self.text[pos..end].contains('\n') {
+                // A multi-line expression is code: pulldown-cmark must not read headings or lists inside it.
+                self.mask(pos..end);
+            }
         }
         Some(end)
     }

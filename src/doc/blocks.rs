@@ -1,0 +1,426 @@
+//! The page's block outline: every block at every depth, in document order, as mdast would list it.
+//!
+//! [`Recorder`] watches the same pulldown-cmark events the page model is built from (one pass, see
+//! [`super::markdown`]) and notes each block with its range; [`assemble`] then adds what the MDX pre-pass
+//! found and masked ([`super::mdx`]: front matter, ESM, JSX elements, expressions, directives) and works out
+//! each block's depth from what encloses it. `scope-lint debug blocks` prints the result, and
+//! `tests/mdast.rs` compares it with what `@mdx-js/mdx` (MDX) or plain pulldown-cmark (Markdown) parse.
+//!
+//! A tight list item has no paragraph in pulldown-cmark's events, but has one in mdast: the recorder makes
+//! one from the item's inline content. `depth` counts the enclosing blocks that are listed themselves (list,
+//! blockquote, jsx, directive); list items are not blocks.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Tag};
+
+use super::mdx::{Scan, TagKind};
+use super::source::SourceText;
+use super::{Dialect, Element};
+
+/// What a block is (the names are those of `scope-lint debug blocks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    Heading,
+    Paragraph,
+    Table,
+    List,
+    Code,
+    Blockquote,
+    Jsx,
+    Expression,
+    Esm,
+    Directive,
+    Html,
+    ThematicBreak,
+    FrontMatter,
+}
+
+impl BlockKind {
+    /// Whether blocks can sit inside this one.
+    fn is_container(self) -> bool {
+        matches!(
+            self,
+            BlockKind::List | BlockKind::Blockquote | BlockKind::Jsx | BlockKind::Directive
+        )
+    }
+}
+
+/// One block of the outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// From the block's first character to its last (trailing whitespace excluded).
+    pub range: Range<usize>,
+    /// How many listed blocks enclose it.
+    pub depth: usize,
+    /// A heading's level.
+    pub level: Option<u8>,
+    /// A table's rows, the header row included (the delimiter row is not a row).
+    pub rows: Option<usize>,
+    /// A list's items.
+    pub items: Option<usize>,
+}
+
+/// A block as `scope-lint debug blocks` prints it: lines instead of bytes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BlockLines {
+    pub kind: BlockKind,
+    pub start_line: usize,
+    pub end_line: usize,
+    pub depth: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<usize>,
+}
+
+/// The outline with 1-based lines (the line of a block's first and last character).
+pub fn lines(source: &SourceText, outline: &[Block]) -> Vec<BlockLines> {
+    outline
+        .iter()
+        .map(|block| BlockLines {
+            kind: block.kind,
+            start_line: source.line_of(block.range.start),
+            end_line: source.line_of(block.range.end.saturating_sub(1).max(block.range.start)),
+            depth: block.depth,
+            level: block.level,
+            rows: block.rows,
+            items: block.items,
+        })
+        .collect()
+}
+
+/// What the recorder's stack holds for each open tag.
+#[derive(Debug, Clone, Copy)]
+enum Open {
+    /// A block: its index in the recorded blocks.
+    Block(usize),
+    /// A list item: content directly in it makes a paragraph.
+    Item,
+    /// Inline markup (emphasis, links, ...).
+    Inline,
+    /// Anything else (table rows and cells, footnote definitions, definition lists).
+    Other,
+}
+
+/// Notes the blocks of a pulldown-cmark event stream.
+#[derive(Debug)]
+pub struct Recorder {
+    dialect: Dialect,
+    blocks: Vec<Block>,
+    stack: Vec<Open>,
+    /// The paragraph being made from a tight list item's inline content.
+    loose_text: Option<usize>,
+}
+
+impl Recorder {
+    pub fn new(dialect: Dialect) -> Recorder {
+        Recorder {
+            dialect,
+            blocks: Vec::new(),
+            stack: Vec::new(),
+            loose_text: None,
+        }
+    }
+
+    /// Records one event with its range (already mapped to the page text).
+    pub fn event(&mut self, text: &str, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(text, tag, range),
+            Event::End(_) => self.end(text, range),
+            Event::Rule => {
+                self.loose_text = None;
+                self.push(text, BlockKind::ThematicBreak, range);
+            }
+            Event::Html(_) => {}
+            _ => self.inline(text, range),
+        }
+    }
+
+    /// The blocks recorded, in document order (depth not yet known).
+    pub fn finish(self) -> Vec<Block> {
+        self.blocks
+    }
+
+    fn start(&mut self, text: &str, tag: &Tag<'_>, range: &Range<usize>) {
+        let kind = match tag {
+            Tag::Paragraph => Some(BlockKind::Paragraph),
+            Tag::Heading { .. } => Some(BlockKind::Heading),
+            Tag::BlockQuote(_) => Some(BlockKind::Blockquote),
+            // MDX has no indented code: what pulldown-cmark reads as such is a paragraph there.
+            Tag::CodeBlock(CodeBlockKind::Indented) if self.dialect == Dialect::Mdx => {
+                Some(BlockKind::Paragraph)
+            }
+            Tag::CodeBlock(_) => Some(BlockKind::Code),
+            Tag::HtmlBlock => Some(BlockKind::Html),
+            Tag::List(_) => Some(BlockKind::List),
+            Tag::Table(_) => Some(BlockKind::Table),
+            _ => None,
+        };
+        let open = match (kind, tag) {
+            (Some(kind), _) => {
+                self.loose_text = None;
+                let index = self.push(text, kind, range);
+                let block = &mut self.blocks[index];
+                match tag {
+                    Tag::Heading { level, .. } => block.level = Some(*level as u8),
+                    Tag::List(_) => block.items = Some(0),
+                    Tag::Table(_) => block.rows = Some(0),
+                    _ => {}
+                }
+                Open::Block(index)
+            }
+            (None, Tag::Item) => {
+                self.loose_text = None;
+                if let Some(list) = self.innermost_block() {
+                    *self.blocks[list].items.get_or_insert(0) += 1;
+                }
+                Open::Item
+            }
+            (None, Tag::TableHead | Tag::TableRow) => {
+                if let Some(table) = self.innermost_block() {
+                    *self.blocks[table].rows.get_or_insert(0) += 1;
+                }
+                Open::Other
+            }
+            (None, Tag::TableCell | Tag::FootnoteDefinition(_)) => Open::Other,
+            (
+                None,
+                Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition,
+            ) => Open::Other,
+            (None, Tag::MetadataBlock(_)) => Open::Other,
+            (None, _) => {
+                self.inline(text, range);
+                Open::Inline
+            }
+        };
+        self.stack.push(open);
+    }
+
+    fn end(&mut self, text: &str, range: &Range<usize>) {
+        match self.stack.pop() {
+            Some(Open::Block(index)) => {
+                let block = &mut self.blocks[index];
+                block.range.end = trimmed_end(text, block.range.start, range.end);
+                self.loose_text = None;
+            }
+            Some(Open::Item) => self.loose_text = None,
+            _ => {}
+        }
+    }
+
+    /// Inline content: in a list item (not in a paragraph of it) it makes or extends a paragraph.
+    fn inline(&mut self, text: &str, range: &Range<usize>) {
+        let container = self
+            .stack
+            .iter()
+            .rev()
+            .find(|open| !matches!(open, Open::Inline));
+        if !matches!(container, Some(Open::Item)) {
+            return;
+        }
+        match self.loose_text {
+            Some(index) => {
+                let block = &mut self.blocks[index];
+                block.range.end = block
+                    .range
+                    .end
+                    .max(trimmed_end(text, range.start, range.end));
+            }
+            None => {
+                let index = self.push(text, BlockKind::Paragraph, range);
+                self.loose_text = Some(index);
+            }
+        }
+    }
+
+    fn innermost_block(&self) -> Option<usize> {
+        self.stack.iter().rev().find_map(|open| match open {
+            Open::Block(index) => Some(*index),
+            _ => None,
+        })
+    }
+
+    fn push(&mut self, text: &str, kind: BlockKind, range: &Range<usize>) -> usize {
+        let start = range.start.min(text.len());
+        self.blocks.push(Block {
+            kind,
+            range: start..trimmed_end(text, start, range.end),
+            depth: 0,
+            level: None,
+            rows: None,
+            items: None,
+        });
+        self.blocks.len() - 1
+    }
+}
+
+/// `end` moved back over trailing whitespace, never before `start`.
+fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
+    let end = end.min(text.len()).max(start);
+    start + text[start..end].trim_end().len()
+}
+
+/// The whole outline: the recorded blocks plus the MDX constructs of the pre-pass, in document order, with
+/// depths.
+pub fn assemble(
+    text: &str,
+    dialect: Dialect,
+    scan: &Scan,
+    elements: &[Element],
+    recorded: Vec<Block>,
+) -> Vec<Block> {
+    let mut blocks = recorded;
+    let (mut constructs, covers) = constructs(text, dialect, scan, elements);
+    if dialect == Dialect::Mdx {
+        drop_paragraphs_of_flow_constructs(text, &mut blocks, &covers);
+    }
+    blocks.append(&mut constructs);
+    blocks.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(b.range.end.cmp(&a.range.end))
+            .then(b.kind.is_container().cmp(&a.kind.is_container()))
+    });
+    set_depths(&mut blocks);
+    blocks
+}
+
+/// The pre-pass's constructs that are blocks of their own: front matter, and in MDX the ESM statements,
+/// directives, and the JSX elements and expressions that stand on their own lines. Also the ranges of
+/// those flow tags and expressions themselves (what a paragraph of nothing else is made of).
+fn constructs(
+    text: &str,
+    dialect: Dialect,
+    scan: &Scan,
+    elements: &[Element],
+) -> (Vec<Block>, Vec<Range<usize>>) {
+    let mut blocks = Vec::new();
+    let mut covers = Vec::new();
+    let block = |kind, range: Range<usize>| Block {
+        range: range.start..trimmed_end(text, range.start, range.end),
+        kind,
+        depth: 0,
+        level: None,
+        rows: None,
+        items: None,
+    };
+    if let Some(range) = &scan.front_matter {
+        blocks.push(block(BlockKind::FrontMatter, range.clone()));
+    }
+    if dialect != Dialect::Mdx {
+        return (blocks, covers);
+    }
+    for range in &scan.esm {
+        blocks.push(block(BlockKind::Esm, range.clone()));
+    }
+    for directive in &scan.directives {
+        let range = match &directive.close {
+            Some(_) => directive.range(),
+            None => directive.open.start..text.len(),
+        };
+        blocks.push(block(BlockKind::Directive, range));
+    }
+    for element in elements {
+        let open = &element.open.range;
+        let flow_open = starts_line(text, open.start) && ends_line_or_construct(text, open.end);
+        let flow = match (&element.close, element.open.kind) {
+            (Some(close), _) => flow_open && starts_line(text, close.start),
+            (None, TagKind::SelfClosing) => flow_open,
+            (None, _) => false,
+        };
+        if flow {
+            blocks.push(block(BlockKind::Jsx, element.range()));
+            covers.push(open.clone());
+            covers.extend(element.close.clone());
+        }
+    }
+    let comments = scan
+        .comments
+        .iter()
+        .map(|comment| &comment.range)
+        .filter(|range| text[(*range).clone()].starts_with('{'));
+    let expressions = scan.expressions.iter().chain(comments);
+    for range in expressions {
+        if starts_line(text, range.start) && ends_line_or_construct(text, range.end) {
+            blocks.push(block(BlockKind::Expression, range.clone()));
+            covers.push(range.clone());
+        }
+    }
+    (blocks, covers)
+}
+
+/// Whether only whitespace or container markers (`>`, list markers) come before `offset` on its line.
+fn starts_line(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset]
+        .rfind(['\n', '\r'])
+        .map_or(0, |index| index + 1);
+    let before = &text[line_start..offset];
+    before.split_whitespace().all(|word| {
+        word == ">"
+            || word.chars().all(|c| c == '>')
+            || matches!(word, "-" | "*" | "+")
+            || (word.len() > 1
+                && word.ends_with(['.', ')'])
+                && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Whether only whitespace, or another tag or expression, follows `offset` on its line.
+fn ends_line_or_construct(text: &str, offset: usize) -> bool {
+    let rest = &text[offset..];
+    let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+    let line = line.trim_start();
+    line.is_empty() || line.starts_with(['<', '{'])
+}
+
+/// Removes the paragraphs pulldown-cmark made of text that is only flow JSX tags and expressions
+/// (single-line expressions stay unmasked in the text it parses).
+fn drop_paragraphs_of_flow_constructs(
+    text: &str,
+    blocks: &mut Vec<Block>,
+    covers: &[Range<usize>],
+) {
+    blocks.retain(|block| {
+        if block.kind != BlockKind::Paragraph {
+            return true;
+        }
+        let mut offset = block.range.start;
+        while offset < block.range.end {
+            if let Some(cover) = covers
+                .iter()
+                .find(|cover| cover.start <= offset && offset < cover.end)
+            {
+                offset = cover.end;
+                continue;
+            }
+            let c = text[offset..].chars().next().unwrap_or(' ');
+            if !c.is_whitespace() {
+                return true;
+            }
+            offset += c.len_utf8();
+        }
+        false
+    });
+}
+
+/// Each block's depth: how many containers enclose it (blocks are in document order, outer first).
+fn set_depths(blocks: &mut [Block]) {
+    let mut open: Vec<Range<usize>> = Vec::new();
+    for block in blocks.iter_mut() {
+        while open.last().is_some_and(|container| {
+            !(container.start <= block.range.start && block.range.end <= container.end)
+        }) {
+            open.pop();
+        }
+        block.depth = open.len();
+        if block.kind.is_container() {
+            open.push(block.range.clone());
+        }
+    }
+}
