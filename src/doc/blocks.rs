@@ -10,6 +10,7 @@
 //! one from the item's inline content. `depth` counts the enclosing blocks that are listed themselves (list,
 //! blockquote, jsx, directive); list items are not blocks.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag};
@@ -247,6 +248,12 @@ impl Recorder {
 
     fn push(&mut self, text: &str, kind: BlockKind, range: &Range<usize>) -> usize {
         let start = range.start.min(text.len());
+        // A range may start on the blank line before the block (a list in a tab-indented container).
+        let start = start
+            + (text[start..range.end.clamp(start, text.len())].len()
+                - text[start..range.end.clamp(start, text.len())]
+                    .trim_start()
+                    .len());
         self.blocks.push(Block {
             kind,
             range: start..trimmed_end(text, start, range.end),
@@ -326,11 +333,21 @@ fn constructs(
         };
         blocks.push(block(BlockKind::Directive, range));
     }
+    let comment_ranges = scan.comments.iter().map(|comment| &comment.range);
+    let ends: HashMap<usize, usize> = scan
+        .tags
+        .iter()
+        .map(|tag| &tag.range)
+        .chain(&scan.expressions)
+        .chain(comment_ranges)
+        .map(|range| (range.end, range.start))
+        .collect();
+    let starts_line = |offset| starts_line(text, offset, &ends);
     for element in elements {
         let open = &element.open.range;
-        let flow_open = starts_line(text, open.start) && ends_line_or_construct(text, open.end);
+        let flow_open = starts_line(open.start) && ends_line_or_construct(text, open.end);
         let flow = match (&element.close, element.open.kind) {
-            (Some(close), _) => flow_open && starts_line(text, close.start),
+            (Some(close), _) => flow_open && starts_line(close.start),
             (None, TagKind::SelfClosing) => flow_open,
             (None, _) => false,
         };
@@ -347,7 +364,7 @@ fn constructs(
         .filter(|range| text[(*range).clone()].starts_with('{'));
     let expressions = scan.expressions.iter().chain(comments);
     for range in expressions {
-        if starts_line(text, range.start) && ends_line_or_construct(text, range.end) {
+        if starts_line(range.start) && ends_line_or_construct(text, range.end) {
             blocks.push(block(BlockKind::Expression, range.clone()));
             covers.push(range.clone());
         }
@@ -355,15 +372,23 @@ fn constructs(
     (blocks, covers)
 }
 
-/// Whether only whitespace or container markers (`>`, list markers) come before `offset` on its line.
-fn starts_line(text: &str, offset: usize) -> bool {
+/// Whether only whitespace, container markers (`>`, list markers) and other tags or expressions (whose
+/// ranges `constructs` maps from end to start) come before `offset` on its line.
+fn starts_line(text: &str, offset: usize, constructs: &HashMap<usize, usize>) -> bool {
+    let mut offset = offset;
+    loop {
+        let before = text[..offset].trim_end_matches([' ', '\t']);
+        match constructs.get(&before.len()) {
+            Some(&start) if start < before.len() => offset = start,
+            _ => break,
+        }
+    }
     let line_start = text[..offset]
         .rfind(['\n', '\r'])
         .map_or(0, |index| index + 1);
     let before = &text[line_start..offset];
     before.split_whitespace().all(|word| {
-        word == ">"
-            || word.chars().all(|c| c == '>')
+        word.chars().all(|c| c == '>')
             || matches!(word, "-" | "*" | "+")
             || (word.len() > 1
                 && word.ends_with(['.', ')'])
