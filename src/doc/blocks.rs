@@ -205,8 +205,11 @@ impl Recorder {
     fn end(&mut self, text: &str, range: &Range<usize>) {
         match self.stack.pop() {
             Some(Open::Block(index)) => {
-                let block = &mut self.blocks[index];
-                block.range.end = trimmed_end(text, block.range.start, range.end);
+                let mut end = trimmed_end(text, self.blocks[index].range.start, range.end);
+                if self.blocks[index].kind == BlockKind::List {
+                    end = without_next_quote_prefix(text, self.blocks[index].range.start, end);
+                }
+                self.blocks[index].range.end = end;
                 self.loose_text = None;
             }
             Some(Open::Item) => self.loose_text = None,
@@ -263,6 +266,26 @@ impl Recorder {
             items: None,
         });
         self.blocks.len() - 1
+    }
+}
+
+/// A list in a blockquote: pulldown-cmark's range runs into the `>` of the line of the block after it,
+/// which is not the list's; the `>` lines before that line are (as in mdast).
+fn without_next_quote_prefix(text: &str, start: usize, end: usize) -> usize {
+    let line_start = text[start..end]
+        .rfind('\n')
+        .map_or(start, |index| start + index + 1);
+    let prefix_only = text[line_start..end]
+        .bytes()
+        .all(|byte| matches!(byte, b'>' | b' ' | b'\t'));
+    let next_has_content = text[end..]
+        .split(['\n', '\r'])
+        .next()
+        .is_some_and(|rest| !rest.trim().is_empty());
+    if line_start > start && prefix_only && next_has_content {
+        trimmed_end(text, start, line_start)
+    } else {
+        end
     }
 }
 

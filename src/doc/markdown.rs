@@ -26,6 +26,15 @@ pub fn mdbook_options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The options a dialect is parsed with: mdBook's for Markdown; for MDX the same without definition lists,
+/// which MDX does not have (a `:` line after a paragraph is text there, e.g. an unmatched `:::`).
+pub fn options(dialect: Dialect) -> Options {
+    match dialect {
+        Dialect::Markdown => mdbook_options(),
+        Dialect::Mdx => mdbook_options() - Options::ENABLE_DEFINITION_LIST,
+    }
+}
+
 pub fn build(source: SourceText, dialect: Dialect) -> Page {
     let scan = mdx::scan(&source.text, dialect);
     let elements = pair_elements(&scan.tags);
@@ -134,7 +143,7 @@ enum Frame {
 impl Builder<'_> {
     fn walk(&mut self, masked: &str) {
         let mut stack: Vec<Frame> = Vec::new();
-        for (event, range) in Parser::new_ext(masked, mdbook_options()).into_offset_iter() {
+        for (event, range) in Parser::new_ext(masked, options(self.dialect)).into_offset_iter() {
             let range = span::snap(self.text, range);
             self.recorder.event(masked, &event, &range);
             match event {

@@ -379,6 +379,9 @@ impl Scanner<'_> {
         let line_construct =
             matches!(first, b'`' | b'~') || (mdx && matches!(first, b'i' | b'e' | b':'));
         if !line_construct {
+            if mdx && matches!(first, b'|' | b'-' | b':') {
+                self.delimiter_row_tabs(pos + indent);
+            }
             return self.inline(pos + indent);
         }
         let end = self.line_end(pos);
@@ -393,6 +396,25 @@ impl Scanner<'_> {
             return self.next_line(pos);
         }
         self.inline(pos + indent)
+    }
+
+    /// In a table's delimiter row (`|\t---\t|`), tabs are spaces for pulldown-cmark, which otherwise does not
+    /// see a table where remark-gfm does (MDX only; mdBook's Markdown keeps pulldown-cmark's reading).
+    fn delimiter_row_tabs(&mut self, from: usize) {
+        let end = self.line_end(from);
+        let row = &self.bytes[from..end];
+        let delimiter = row.contains(&b'-')
+            && row.contains(&b'\t')
+            && row
+                .iter()
+                .all(|byte| matches!(byte, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'));
+        if delimiter {
+            for index in from..end {
+                if self.bytes[index] == b'\t' {
+                    self.masked[index] = b' ';
+                }
+            }
+        }
     }
 
     /// A fenced code block opening at this line: skips to after its closing line.
@@ -459,11 +481,25 @@ impl Scanner<'_> {
         }
         let rest = rest.trim_end();
         if rest.is_empty() {
-            let Some(mut directive) = self.open_directives.pop() else {
+            // As in remark-directive, the outermost open directive whose fence this one is as long as closes,
+            // and every directive inside it with it: nesting needs a longer fence outside (`::::note`).
+            let fence = |directive: &Directive| {
+                self.text[directive.open.clone()].len()
+                    - self.text[directive.open.clone()]
+                        .trim_start_matches(':')
+                        .len()
+            };
+            let Some(outermost) = self
+                .open_directives
+                .iter()
+                .position(|directive| fence(directive) <= colons)
+            else {
                 return false;
             };
-            directive.close = Some(pos + indent..end);
-            self.scan.directives.push(directive);
+            for mut directive in self.open_directives.drain(outermost..).rev() {
+                directive.close = Some(pos + indent..end);
+                self.scan.directives.push(directive);
+            }
             self.mask(pos..end);
             return true;
         }
