@@ -472,3 +472,16 @@ fn set_depths(blocks: &mut [Block]) {
         }
     }
 }
+
+/// The outline of a plain pulldown-cmark parse of `text` with `options`: no pre-pass, nothing masked. What
+/// mdBook itself sees of a Markdown page, to compare the page model with.
+pub fn pulldown_outline(text: &str, options: pulldown_cmark::Options) -> Vec<Block> {
+    let mut recorder = Recorder::new(Dialect::Markdown);
+    for (event, range) in pulldown_cmark::Parser::new_ext(text, options).into_offset_iter() {
+        let range = super::span::snap(text, range);
+        recorder.event(text, &event, &range);
+    }
+    let mut blocks = recorder.finish();
+    set_depths(&mut blocks);
+    blocks
+}
