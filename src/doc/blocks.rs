@@ -102,6 +102,9 @@ enum Open {
     Block(usize),
     /// A list item: content directly in it makes a paragraph.
     Item,
+    /// Indented code in MDX, from where it starts: MDX has no indented code, so it is parsed again
+    /// without the indentation when it ends.
+    Indented(usize),
     /// Inline markup (emphasis, links, ...).
     Inline,
     /// Anything else (table rows and cells, footnote definitions, definition lists).
@@ -116,7 +119,14 @@ pub struct Recorder {
     stack: Vec<Open>,
     /// The paragraph being made from a tight list item's inline content.
     loose_text: Option<usize>,
+    /// The paragraph that ended an MDX indented region: a paragraph on the next line continues it.
+    after_indented: Option<usize>,
+    /// How many indented regions enclose this parse.
+    nesting: usize,
 }
+
+/// How deep indented regions are parsed again; deeper ones are one paragraph each.
+const MAX_REPARSE: usize = 8;
 
 impl Recorder {
     pub fn new(dialect: Dialect) -> Recorder {
@@ -125,6 +135,8 @@ impl Recorder {
             blocks: Vec::new(),
             stack: Vec::new(),
             loose_text: None,
+            after_indented: None,
+            nesting: 0,
         }
     }
 
@@ -152,17 +164,27 @@ impl Recorder {
             Tag::Paragraph => Some(BlockKind::Paragraph),
             Tag::Heading { .. } => Some(BlockKind::Heading),
             Tag::BlockQuote(_) => Some(BlockKind::Blockquote),
-            // MDX has no indented code: what pulldown-cmark reads as such is a paragraph there.
-            Tag::CodeBlock(CodeBlockKind::Indented) if self.dialect == Dialect::Mdx => {
-                Some(BlockKind::Paragraph)
-            }
             Tag::CodeBlock(_) => Some(BlockKind::Code),
             Tag::HtmlBlock => Some(BlockKind::Html),
             Tag::List(_) => Some(BlockKind::List),
             Tag::Table(_) => Some(BlockKind::Table),
             _ => None,
         };
+        let after_indented = self.after_indented.take();
         let open = match (kind, tag) {
+            // MDX has no indented code: what pulldown-cmark reads as such is parsed again when it ends.
+            (_, Tag::CodeBlock(CodeBlockKind::Indented)) if self.dialect == Dialect::Mdx => {
+                self.loose_text = None;
+                Open::Indented(range.start)
+            }
+            (Some(BlockKind::Paragraph), _)
+                if after_indented.is_some_and(|index| {
+                    index + 1 == self.blocks.len()
+                        && continues_on_next_line(text, self.blocks[index].range.end, range.start)
+                }) =>
+            {
+                Open::Block(after_indented.unwrap_or_default())
+            }
             (Some(kind), _) => {
                 self.loose_text = None;
                 let index = self.push(text, kind, range);
@@ -213,8 +235,44 @@ impl Recorder {
                 self.loose_text = None;
             }
             Some(Open::Item) => self.loose_text = None,
+            Some(Open::Indented(start)) => self.reparse(text, start..range.end),
             _ => {}
         }
+    }
+
+    /// Parses an MDX indented region again with its common indentation removed, as MDX reads it: text,
+    /// lists and the rest at any indentation. Its last paragraph may go on on the next line (the text after
+    /// a leading JSX tag that the pre-pass blanked out).
+    fn reparse(&mut self, text: &str, region: Range<usize>) {
+        let region_start = text[..region.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |index| index + 1);
+        let region_end = region.end.min(text.len()).max(region_start);
+        let dedented = Dedented::new(text, region_start..region_end);
+        if self.nesting >= MAX_REPARSE || dedented.removed_nothing {
+            self.push(text, BlockKind::Paragraph, &(region_start..region_end));
+            return;
+        }
+        let mut inner = Recorder::new(self.dialect);
+        inner.nesting = self.nesting + 1;
+        let options = super::markdown::options(self.dialect);
+        for (event, range) in
+            pulldown_cmark::Parser::new_ext(&dedented.text, options).into_offset_iter()
+        {
+            let range = super::span::snap(&dedented.text, range);
+            inner.event(&dedented.text, &event, &range);
+        }
+        let first = self.blocks.len();
+        for mut block in inner.blocks {
+            block.range = dedented.original(block.range);
+            self.blocks.push(block);
+        }
+        let last = self
+            .blocks
+            .len()
+            .checked_sub(1)
+            .filter(|last| *last >= first);
+        self.after_indented = last.filter(|last| self.blocks[*last].kind == BlockKind::Paragraph);
     }
 
     /// Inline content: in a list item (not in a paragraph of it) it makes or extends a paragraph.
@@ -266,6 +324,86 @@ impl Recorder {
             items: None,
         });
         self.blocks.len() - 1
+    }
+}
+
+/// Whether only whitespace with one line break lies between `end` and `start`.
+fn continues_on_next_line(text: &str, end: usize, start: usize) -> bool {
+    let gap = &text[end.min(start)..start];
+    gap.trim().is_empty() && gap.matches('\n').count() == 1
+}
+
+/// A region of text with its common indentation removed, and the way back to offsets of the text.
+struct Dedented {
+    text: String,
+    /// Per line: where it starts in `text`, and where that is in the original text.
+    lines: Vec<(usize, usize)>,
+    removed_nothing: bool,
+}
+
+impl Dedented {
+    fn new(original: &str, region: Range<usize>) -> Dedented {
+        let body = &original[region.clone()];
+        let columns = |line: &str| {
+            let mut column = 0;
+            for byte in line.bytes() {
+                match byte {
+                    b' ' => column += 1,
+                    b'\t' => column += 4 - column % 4,
+                    _ => break,
+                }
+            }
+            column
+        };
+        let common = body
+            .split_inclusive('\n')
+            .filter(|line| !line.trim().is_empty())
+            .map(columns)
+            .min()
+            .unwrap_or(0);
+        let mut text = String::with_capacity(body.len());
+        let mut lines = Vec::new();
+        let mut line_start = region.start;
+        for line in body.split_inclusive('\n') {
+            let mut column = 0;
+            let mut removed = 0;
+            for byte in line.bytes() {
+                if column >= common || !matches!(byte, b' ' | b'\t') {
+                    break;
+                }
+                column += if byte == b'\t' { 4 - column % 4 } else { 1 };
+                removed += 1;
+            }
+            lines.push((text.len(), line_start + removed));
+            text.push_str(&line[removed..]);
+            line_start += line.len();
+        }
+        Dedented {
+            text,
+            lines,
+            removed_nothing: common == 0,
+        }
+    }
+
+    fn offset(&self, offset: usize) -> usize {
+        let line = self
+            .lines
+            .partition_point(|(start, _)| *start <= offset)
+            .max(1)
+            - 1;
+        let (start, original) = self.lines.get(line).copied().unwrap_or_default();
+        original + (offset - start)
+    }
+
+    /// `range` of the dedented text as a range of the original.
+    fn original(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.offset(range.start);
+        let end = if range.end > range.start {
+            self.offset(range.end - 1) + 1
+        } else {
+            start
+        };
+        start..end.max(start)
     }
 }
 
