@@ -140,9 +140,17 @@ impl Recorder {
         }
     }
 
-    /// Records one event with its range (already mapped to the page text).
-    pub fn event(&mut self, text: &str, event: &Event<'_>, range: &Range<usize>) {
+    /// Records one event with its range (already mapped to the page text). `text` is what pulldown-cmark
+    /// parsed (the masked text), `original` the page text.
+    pub fn event(&mut self, text: &str, original: &str, event: &Event<'_>, range: &Range<usize>) {
         match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented))
+                if blanked_indent(original, text, range.start) =>
+            {
+                self.loose_text = None;
+                self.after_indented = None;
+                self.stack.push(Open::Indented(range.start));
+            }
             Event::Start(tag) => self.start(text, tag, range),
             Event::End(_) => self.end(text, range),
             Event::Rule => {
@@ -260,7 +268,7 @@ impl Recorder {
             pulldown_cmark::Parser::new_ext(&dedented.text, options).into_offset_iter()
         {
             let range = super::span::snap(&dedented.text, range);
-            inner.event(&dedented.text, &event, &range);
+            inner.event(&dedented.text, &dedented.text, &event, &range);
         }
         let first = self.blocks.len();
         for mut block in inner.blocks {
@@ -325,6 +333,22 @@ impl Recorder {
         });
         self.blocks.len() - 1
     }
+}
+
+/// Whether the indentation pulldown-cmark sees at `offset`'s line in the masked text is partly a blanked
+/// construct of the original (`<span>x</span> text`): that is no indented code, in either dialect.
+pub fn blanked_indent(original: &str, masked: &str, offset: usize) -> bool {
+    let offset = offset.min(masked.len()).min(original.len());
+    let line_start = masked[..offset]
+        .rfind(['\n', '\r'])
+        .map_or(0, |index| index + 1);
+    let indent = masked[line_start..]
+        .bytes()
+        .take_while(|byte| matches!(byte, b' ' | b'\t'))
+        .count();
+    original.as_bytes()[line_start..line_start + indent]
+        .iter()
+        .any(|byte| !matches!(byte, b' ' | b'\t'))
 }
 
 /// Whether only whitespace with one line break lies between `end` and `start`.
@@ -446,6 +470,8 @@ pub fn assemble(
     let (mut constructs, covers) = constructs(text, dialect, scan, elements);
     if dialect == Dialect::Mdx {
         drop_paragraphs_of_flow_constructs(text, &mut blocks, &covers);
+    } else {
+        super::html_blocks::restore(text, scan, &mut blocks);
     }
     blocks.append(&mut constructs);
     blocks.sort_by(|a, b| {
@@ -617,7 +643,7 @@ pub fn pulldown_outline(text: &str, options: pulldown_cmark::Options) -> Vec<Blo
     let mut recorder = Recorder::new(Dialect::Markdown);
     for (event, range) in pulldown_cmark::Parser::new_ext(text, options).into_offset_iter() {
         let range = super::span::snap(text, range);
-        recorder.event(text, &event, &range);
+        recorder.event(text, text, &event, &range);
     }
     let mut blocks = recorder.finish();
     set_depths(&mut blocks);

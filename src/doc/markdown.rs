@@ -40,6 +40,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
     let elements = pair_elements(&scan.tags);
     let mut builder = Builder {
         text: &source.text,
+        masked: &scan.masked,
         dialect,
         html_tables: html_table_ranges(&scan.tags),
         units: Vec::new(),
@@ -98,6 +99,8 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
 
 struct Builder<'t> {
     text: &'t str,
+    /// The text pulldown-cmark parses.
+    masked: &'t str,
     dialect: Dialect,
     html_tables: Vec<Range<usize>>,
     units: Vec<TextUnit>,
@@ -145,7 +148,7 @@ impl Builder<'_> {
         let mut stack: Vec<Frame> = Vec::new();
         for (event, range) in Parser::new_ext(masked, options(self.dialect)).into_offset_iter() {
             let range = span::snap(self.text, range);
-            self.recorder.event(masked, &event, &range);
+            self.recorder.event(masked, self.text, &event, &range);
             match event {
                 Event::Start(tag) => {
                     if stack.is_empty() {
@@ -336,8 +339,10 @@ impl Builder<'_> {
         range: Range<usize>,
     ) {
         let content = content.unwrap_or(range.end..range.end);
-        if indented && self.dialect == Dialect::Mdx {
-            // MDX has no indented code: what pulldown-cmark calls code here is indented prose.
+        let blanked = || blocks::blanked_indent(self.text, self.masked, range.start);
+        if indented && (self.dialect == Dialect::Mdx || blanked()) {
+            // MDX has no indented code, and indentation made by blanking a tag out is none: what
+            // pulldown-cmark calls code here is indented prose.
             self.push_unit(UnitKind::CodeText, content);
             return;
         }

@@ -6,6 +6,7 @@
 
 pub mod blocks;
 pub mod callout;
+mod html_blocks;
 pub mod include;
 pub mod markdown;
 pub mod mdx;
