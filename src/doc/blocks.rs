@@ -473,6 +473,9 @@ pub fn assemble(
     } else {
         super::html_blocks::restore(text, scan, &mut blocks);
     }
+    if dialect == Dialect::Mdx {
+        end_lists_at_outdented_constructs(text, &mut blocks, &constructs);
+    }
     blocks.append(&mut constructs);
     blocks.sort_by(|a, b| {
         a.range
@@ -510,8 +513,17 @@ fn constructs(
     if dialect != Dialect::Mdx {
         return (blocks, covers);
     }
+    // ESM runs to a blank line: statements on consecutive lines are one block, as in mdast.
     for range in &scan.esm {
-        blocks.push(block(BlockKind::Esm, range.clone()));
+        let adjacent = blocks.last().is_some_and(|last: &Block| {
+            last.kind == BlockKind::Esm && continues_on_next_line(text, last.range.end, range.start)
+        });
+        match blocks.last_mut() {
+            Some(last) if adjacent => {
+                last.range.end = trimmed_end(text, last.range.start, range.end)
+            }
+            _ => blocks.push(block(BlockKind::Esm, range.clone())),
+        }
     }
     for directive in &scan.directives {
         let range = match &directive.close {
@@ -589,6 +601,47 @@ fn ends_line_or_construct(text: &str, offset: usize) -> bool {
     let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
     let line = line.trim_start();
     line.is_empty() || line.starts_with(['<', '{'])
+}
+
+/// A flow JSX element, expression or directive at or left of a list's marker column is not in the list
+/// (in the masked text it is blank, and indented lines after it went on with the last item): the list
+/// ends with the last block before it.
+fn end_lists_at_outdented_constructs(text: &str, blocks: &mut [Block], constructs: &[Block]) {
+    let mut starts: Vec<usize> = constructs
+        .iter()
+        .filter(|construct| {
+            matches!(
+                construct.kind,
+                BlockKind::Jsx | BlockKind::Expression | BlockKind::Directive
+            )
+        })
+        .map(|construct| construct.range.start)
+        .collect();
+    starts.sort_unstable();
+    let column = |offset: usize| offset - text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    for index in 0..blocks.len() {
+        if blocks[index].kind != BlockKind::List {
+            continue;
+        }
+        let list = blocks[index].range.clone();
+        let first = starts.partition_point(|start| *start <= list.start);
+        let Some(&outdented) = starts[first..]
+            .iter()
+            .take_while(|start| **start < list.end)
+            .find(|start| column(**start) <= column(list.start))
+        else {
+            continue;
+        };
+        let inner_end = blocks[index + 1..]
+            .iter()
+            .take_while(|block| block.range.start < outdented)
+            .map(|block| block.range.end)
+            .filter(|end| *end <= outdented)
+            .max();
+        if let Some(end) = inner_end {
+            blocks[index].range.end = end;
+        }
+    }
 }
 
 /// Removes the paragraphs pulldown-cmark made of text that is only flow JSX tags and expressions
