@@ -467,6 +467,16 @@ pub fn assemble(
     recorded: Vec<Block>,
 ) -> Vec<Block> {
     let mut blocks = recorded;
+    for block in &mut blocks {
+        if matches!(block.kind, BlockKind::List | BlockKind::Blockquote) && block.range.end > 0 {
+            // The masked text ends a container before a construct blanked out on its last line
+            // (`> {/* note */}`); the page's line goes on to its end.
+            let line_end = text[block.range.end..]
+                .find(['\n', '\r'])
+                .map_or(text.len(), |offset| block.range.end + offset);
+            block.range.end = trimmed_end(text, block.range.start, line_end);
+        }
+    }
     let (mut constructs, covers) = constructs(text, dialect, scan, elements);
     if dialect == Dialect::Mdx {
         drop_paragraphs_of_flow_constructs(text, &mut blocks, &covers);
