@@ -116,8 +116,22 @@ fn markdown_fixtures_have_the_blocks_mdbook_parses() {
 fn a_difference_is_reported_as_a_diff_of_blocks() {
     let one = serde_json::json!({"kind": "paragraph", "start_line": 1, "end_line": 1, "depth": 0});
     let two = serde_json::json!({"kind": "paragraph", "start_line": 1, "end_line": 2, "depth": 0});
-    let diff = difference(Path::new("a.mdx"), "mdast", &[one.clone()], &[two]).unwrap();
+    let diff = difference(
+        Path::new("a.mdx"),
+        "mdast",
+        std::slice::from_ref(&one),
+        &[two],
+    )
+    .unwrap();
     assert!(diff.starts_with("a.mdx:\n--- mdast\n+++ scope-lint debug blocks\n"));
     assert!(diff.contains(&format!("-{one}\n")));
-    assert!(difference(Path::new("a.mdx"), "mdast", &[one.clone()], &[one]).is_none());
+    assert!(
+        difference(
+            Path::new("a.mdx"),
+            "mdast",
+            std::slice::from_ref(&one),
+            std::slice::from_ref(&one)
+        )
+        .is_none()
+    );
 }
