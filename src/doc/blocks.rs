@@ -272,7 +272,7 @@ impl Recorder {
         }
         let first = self.blocks.len();
         for mut block in inner.blocks {
-            block.range = dedented.original(block.range);
+            block.range = super::span::snap(text, dedented.original(block.range));
             self.blocks.push(block);
         }
         let last = self

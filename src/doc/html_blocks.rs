@@ -182,20 +182,14 @@ fn alone_on_line(text: &str, offset: usize) -> bool {
 
 /// Whether the line before `line_start` is part of a paragraph (condition 7 cannot interrupt one).
 fn continues_paragraph(text: &str, blocks: &[Block], line_start: usize) -> bool {
-    let Some(previous_end) = text[..line_start].trim_end().len().checked_sub(1) else {
-        return false;
-    };
-    if text[previous_end.min(line_start)..line_start]
-        .matches('\n')
-        .count()
-        > 1
-    {
+    let previous_end = text[..line_start].trim_end().len();
+    if previous_end == 0 || text[previous_end..line_start].matches('\n').count() > 1 {
         return false;
     }
     blocks.iter().any(|block| {
         block.kind == BlockKind::Paragraph
-            && block.range.start <= previous_end
-            && previous_end < block.range.end
+            && block.range.start < previous_end
+            && previous_end <= block.range.end
     })
 }
 
