@@ -511,6 +511,10 @@ impl Scanner<'_> {
         }
         let name_start = pos + indent + colons;
         let after_name = &rest[name_len..];
+        if !only_label_and_attributes(after_name) {
+            // `:::note Some text` opens no directive in remark-directive: it is a paragraph.
+            return false;
+        }
         let title = after_name.strip_prefix('[').and_then(|inner| {
             inner.find(']').map(|close| {
                 let start = name_start + name_len + 1;
@@ -669,6 +673,35 @@ impl Scanner<'_> {
         }
         Some(end)
     }
+}
+
+/// Whether what follows a directive's name on its opening line is only an optional `[label]` and an optional
+/// `{attributes}` (then whitespace), as remark-directive requires.
+fn only_label_and_attributes(after_name: &str) -> bool {
+    let mut rest = after_name;
+    if let Some(label) = rest.strip_prefix('[') {
+        // The label may hold balanced brackets (a link).
+        let mut depth = 1usize;
+        let close = label.char_indices().find(|(_, c)| {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        let Some((close, _)) = close else {
+            return false;
+        };
+        rest = &label[close + 1..];
+    }
+    if let Some(attributes) = rest.strip_prefix('{') {
+        let Some(close) = attributes.find('}') else {
+            return false;
+        };
+        rest = &attributes[close + 1..];
+    }
+    rest.trim().is_empty()
 }
 
 fn is_esm_start(line: &str) -> bool {
