@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use scope_lint::report::Format;
 
+pub mod debug;
 pub mod import;
 
 /// The subcommand names; any other first argument is read as a path for `check`.
@@ -18,6 +19,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "explain",
     "table",
     "import",
+    "debug",
     "completions",
     "man",
     "help",
@@ -84,6 +86,8 @@ pub enum Command {
     Table(TableArgs),
     /// Refresh a capability table from the permission-groups API listing (JSON)
     Import(import::ImportArgs),
+    /// Show how scope-lint reads pages (`debug blocks FILE...`: the block outline as JSON)
+    Debug(debug::DebugArgs),
     /// Print a shell completion script (e.g. `scope-lint completions bash > /etc/bash_completion.d/scope-lint`)
     Completions {
         /// The shell

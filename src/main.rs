@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Explain { rule } => explain(&rule),
         Command::Table(args) => print_table(args),
         Command::Import(args) => cli::import::run(args),
+        Command::Debug(args) => cli::debug::run(args),
         Command::Completions { shell } => completions(shell),
         Command::Man => man_page(),
     };

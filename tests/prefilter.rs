@@ -183,12 +183,33 @@ fn names_in_odd_spacing_case_and_dashes_are_relevant() {
         "- {props.a} {props.b} Read\n- AI Gateway Write\n",
         "- \u{2} \u{2} Read\n",
         "- A\u{130} Gateway Read\n",
+        "| &#65;I Gateway Read | x |\n",
+        "| AI G&#x61;teway Read | x |\n",
+        "- {{ .Get \"product\" }} Read\n",
+        "- {{.Params.product}} Run\n",
     ];
     for page in pages {
         let text = format!("# Tokens\n\n## Permissions\n\n{page}");
         assert!(relevant(&text, "a.md"), "{text:?} is ruled out");
     }
     assert!(!relevant("# Tokens\n\nNothing to see. 日本語\n", "a.md"));
+}
+
+/// A page whose only link to the groups is a Hugo `render` include of a partial that lists them.
+#[test]
+fn a_hugo_render_include_in_any_spacing_is_relevant() {
+    for include in [
+        "{{< render file=\"_table.md\" >}}",
+        "{{%render file=\"_table.md\"%}}",
+        "{{<  Render file=\"_t.md\" />}}",
+    ] {
+        let text = format!("# Tokens 日本\n\n## Permissions\n\n{include}\n");
+        assert!(relevant(&text, "a.md"), "{text:?} is ruled out");
+    }
+    assert!(!relevant(
+        "# Tokens\n\n{{< aside >}}x{{< /aside >}}\n",
+        "a.md"
+    ));
 }
 
 /// Pieces pages are made of: names and their parts, separators of every kind, markers, multi-byte text.
@@ -229,6 +250,11 @@ const PIECES: &[&str] = &[
     "[",
     "](/x)",
     "{props.x}",
+    "{{ .Get \"x\" }}",
+    "&#65;",
+    "&#x61;",
+    "&nbsp;",
+    "&ndash;",
     ":::note\n",
     "\n:::\n",
     "<Aside>\n",

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag};
 
+use super::blocks;
 use super::callout::{self, RawBlockquote};
 use super::html_list;
 use super::include;
@@ -26,11 +27,21 @@ pub fn mdbook_options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The options a dialect is parsed with: mdBook's for Markdown; for MDX the same without definition lists,
+/// which MDX does not have (a `:` line after a paragraph is text there, e.g. an unmatched `:::`).
+pub fn options(dialect: Dialect) -> Options {
+    match dialect {
+        Dialect::Markdown => mdbook_options(),
+        Dialect::Mdx => mdbook_options() - Options::ENABLE_DEFINITION_LIST,
+    }
+}
+
 pub fn build(source: SourceText, dialect: Dialect) -> Page {
     let scan = mdx::scan(&source.text, dialect);
     let elements = pair_elements(&scan.tags);
     let mut builder = Builder {
         text: &source.text,
+        masked: &scan.masked,
         dialect,
         html_tables: html_table_ranges(&scan.tags),
         html_lists: html_list::detect(&source.text, &scan.tags),
@@ -42,6 +53,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         quotes: Vec::new(),
         blocks: Vec::new(),
         line_start_cache: (0, 0),
+        recorder: blocks::Recorder::new(dialect),
     };
     builder.walk(&scan.masked);
     builder.html_tables(&scan.tags);
@@ -54,8 +66,10 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         code_blocks,
         quotes,
         blocks,
+        recorder,
         ..
     } = builder;
+    let outline = blocks::assemble(&source.text, dialect, &scan, &elements, recorder.finish());
     let callouts = callout::detect(
         &source.text,
         &scan,
@@ -80,6 +94,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         elements,
         comments: scan.comments,
         blocks,
+        outline,
         source,
     };
     page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
@@ -88,6 +103,8 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
 
 struct Builder<'t> {
     text: &'t str,
+    /// The text pulldown-cmark parses.
+    masked: &'t str,
     dialect: Dialect,
     html_tables: Vec<Range<usize>>,
     html_lists: Vec<html_list::HtmlList>,
@@ -102,6 +119,8 @@ struct Builder<'t> {
     /// order, so each lookup scans only the text since the previous one (a line of n `- ` items would
     /// otherwise be scanned back n times).
     line_start_cache: (usize, usize),
+    /// Notes every block of the walk, for the page's outline.
+    recorder: blocks::Recorder,
 }
 
 enum Frame {
@@ -136,8 +155,9 @@ enum Frame {
 impl Builder<'_> {
     fn walk(&mut self, masked: &str) {
         let mut stack: Vec<Frame> = Vec::new();
-        for (event, range) in Parser::new_ext(masked, mdbook_options()).into_offset_iter() {
+        for (event, range) in Parser::new_ext(masked, options(self.dialect)).into_offset_iter() {
             let range = span::snap(self.text, range);
+            self.recorder.event(masked, self.text, &event, &range);
             match event {
                 Event::Start(tag) => {
                     if stack.is_empty() {
@@ -347,8 +367,10 @@ impl Builder<'_> {
             // Indented lines of an HTML list are the list's markup, not code: its items are read from tags.
             return;
         }
-        if indented && self.dialect == Dialect::Mdx {
-            // MDX has no indented code: what pulldown-cmark calls code here is indented prose.
+        let blanked = || blocks::blanked_indent(self.text, self.masked, range.start);
+        if indented && (self.dialect == Dialect::Mdx || blanked()) {
+            // MDX has no indented code, and indentation made by blanking a tag out is none: what
+            // pulldown-cmark calls code here is indented prose.
             self.push_unit(UnitKind::CodeText, content);
             return;
         }

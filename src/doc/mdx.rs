@@ -34,6 +34,8 @@ pub struct Scan {
     pub book_includes: Vec<BookInclude>,
     /// Fenced code blocks (the whole fence, opening to closing line).
     pub fences: Vec<Range<usize>>,
+    /// MDX `{...}` expressions that are not comments, braces included.
+    pub expressions: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -377,6 +379,9 @@ impl Scanner<'_> {
         let line_construct =
             matches!(first, b'`' | b'~') || (mdx && matches!(first, b'i' | b'e' | b':'));
         if !line_construct {
+            if mdx && matches!(first, b'|' | b'-' | b':') {
+                self.delimiter_row_tabs(pos + indent);
+            }
             return self.inline(pos + indent);
         }
         let end = self.line_end(pos);
@@ -391,6 +396,25 @@ impl Scanner<'_> {
             return self.next_line(pos);
         }
         self.inline(pos + indent)
+    }
+
+    /// In a table's delimiter row (`|\t---\t|`), tabs are spaces for pulldown-cmark, which otherwise does not
+    /// see a table where remark-gfm does (MDX only; mdBook's Markdown keeps pulldown-cmark's reading).
+    fn delimiter_row_tabs(&mut self, from: usize) {
+        let end = self.line_end(from);
+        let row = &self.bytes[from..end];
+        let delimiter = row.contains(&b'-')
+            && row.contains(&b'\t')
+            && row
+                .iter()
+                .all(|byte| matches!(byte, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'));
+        if delimiter {
+            for index in from..end {
+                if self.bytes[index] == b'\t' {
+                    self.masked[index] = b' ';
+                }
+            }
+        }
     }
 
     /// A fenced code block opening at this line: skips to after its closing line.
@@ -457,11 +481,25 @@ impl Scanner<'_> {
         }
         let rest = rest.trim_end();
         if rest.is_empty() {
-            let Some(mut directive) = self.open_directives.pop() else {
+            // As in remark-directive, the outermost open directive whose fence this one is as long as closes,
+            // and every directive inside it with it: nesting needs a longer fence outside (`::::note`).
+            let fence = |directive: &Directive| {
+                self.text[directive.open.clone()].len()
+                    - self.text[directive.open.clone()]
+                        .trim_start_matches(':')
+                        .len()
+            };
+            let Some(outermost) = self
+                .open_directives
+                .iter()
+                .position(|directive| fence(directive) <= colons)
+            else {
                 return false;
             };
-            directive.close = Some(pos + indent..end);
-            self.scan.directives.push(directive);
+            for mut directive in self.open_directives.drain(outermost..).rev() {
+                directive.close = Some(pos + indent..end);
+                self.scan.directives.push(directive);
+            }
             self.mask(pos..end);
             return true;
         }
@@ -473,6 +511,10 @@ impl Scanner<'_> {
         }
         let name_start = pos + indent + colons;
         let after_name = &rest[name_len..];
+        if !only_label_and_attributes(after_name) {
+            // `:::note Some text` opens no directive in remark-directive: it is a paragraph.
+            return false;
+        }
         let title = after_name.strip_prefix('[').and_then(|inner| {
             inner.find(']').map(|close| {
                 let start = name_start + name_len + 1;
@@ -623,12 +665,44 @@ impl Scanner<'_> {
                 inner: inner_start..inner_end.max(inner_start),
             });
             self.mask(pos..end);
-        } else if self.text[pos..end].contains('\n') {
-            // A multi-line expression is code: pulldown-cmark must not read headings or lists inside it.
-            self.mask(pos..end);
+        } else {
+            self.scan.expressions.push(pos..end);
+            if self.text[pos..end].contains('\n') {
+                // A multi-line expression is code: pulldown-cmark must not read headings or lists inside it.
+                self.mask(pos..end);
+            }
         }
         Some(end)
     }
+}
+
+/// Whether what follows a directive's name on its opening line is only an optional `[label]` and an optional
+/// `{attributes}` (then whitespace), as remark-directive requires.
+fn only_label_and_attributes(after_name: &str) -> bool {
+    let mut rest = after_name;
+    if let Some(label) = rest.strip_prefix('[') {
+        // The label may hold balanced brackets (a link).
+        let mut depth = 1usize;
+        let close = label.char_indices().find(|(_, c)| {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        let Some((close, _)) = close else {
+            return false;
+        };
+        rest = &label[close + 1..];
+    }
+    if let Some(attributes) = rest.strip_prefix('{') {
+        let Some(close) = attributes.find('}') else {
+            return false;
+        };
+        rest = &attributes[close + 1..];
+    }
+    rest.trim().is_empty()
 }
 
 fn is_esm_start(line: &str) -> bool {

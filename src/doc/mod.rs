@@ -4,7 +4,9 @@
 //! includes and masks them; [`markdown`] then runs pulldown-cmark (with mdBook's options) over the masked
 //! text; [`callout`] and [`include`] turn the raw findings into call-outs and include references.
 
+pub mod blocks;
 pub mod callout;
+mod html_blocks;
 pub mod html_list;
 pub mod include;
 pub mod markdown;
@@ -62,6 +64,8 @@ pub struct Page {
     pub comments: Vec<mdx::Comment>,
     /// Top-level blocks (paragraphs, lists, tables, code, call-outs, HTML), for placement.
     pub blocks: Vec<Range<usize>>,
+    /// Every block at every depth, as mdast lists them (`scope-lint debug blocks`).
+    pub outline: Vec<blocks::Block>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,12 +197,14 @@ impl Page {
             elements,
             comments,
             blocks,
+            outline,
         } = self;
         let text = source.text.as_str();
         let mut visit = |range: &mut Range<usize>| visit(text, range);
         front_matter.iter_mut().for_each(&mut visit);
         esm.iter_mut().for_each(&mut visit);
         blocks.iter_mut().for_each(&mut visit);
+        outline.iter_mut().for_each(|block| visit(&mut block.range));
         headings
             .iter_mut()
             .for_each(|heading| visit(&mut heading.range));

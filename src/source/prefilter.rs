@@ -20,6 +20,9 @@
 //!   errors and cycles are the page's): `<Render` and `{{#`, as `Page::includes_of` looks for them.
 //! - SL003 claims: only read when a product with claims is named (a name above), or on a page in that
 //!   product's directory (`.../ai-gateway/...`, decided by the path).
+//!   Hugo `{{< render >}}` includes are found by their opener (`{{<`, `{{%`) followed by the name `render`.
+//!   An unfilled Hugo placeholder (`{{ .Get "x" }}`, `{{ .Params.x }}`) stands for any word, like `{props.`:
+//!   `.Get` and `.Params.` are markers. A numeric character reference (`&#65;`) can spell any letter: `&#`.
 //! - SL007 unused suppressions and SL010 generated regions: `scope-lint`.
 //! - SL009 token-policy examples: `permission_groups`, and `\u` (a JSON escape can spell the key).
 //! - Pages a call-out policy requires the call-out on (SL001 without a listing) and permissions reference
@@ -44,6 +47,9 @@ const MARKERS: &[&str] = &[
     "{{#",
     "{props.",
     "permission_groups",
+    "&#",
+    ".Get",
+    ".Params.",
     "\\u",
     "\u{2}",
     "\u{130}",
@@ -52,6 +58,9 @@ const MARKERS: &[&str] = &[
 
 /// Marks a link destination, which name normalisation drops (see [`joins_words`]).
 const LINK: &str = "](";
+
+/// Open a Hugo shortcode, which is an include when its name is `render` (see [`renders`]).
+const SHORTCODES: &[&str] = &["{{<", "{{%"];
 
 /// Compiled once per run from the capability table.
 #[derive(Debug)]
@@ -74,6 +83,8 @@ enum Needle {
     Marker,
     /// `](`: relevant when the link destination joins two words.
     Link,
+    /// `{{<` or `{{%`: relevant when the shortcode is a Hugo `render` include.
+    Shortcode,
     /// A piece of a word of these names (indexes into `words_per_name`).
     Word(Vec<usize>),
 }
@@ -104,6 +115,10 @@ impl Prefilter {
         for marker in MARKERS {
             patterns.push((*marker).to_owned());
             needles.push(Needle::Marker);
+        }
+        for opener in SHORTCODES {
+            patterns.push((*opener).to_owned());
+            needles.push(Needle::Shortcode);
         }
         let mut word_index: std::collections::HashMap<String, usize> =
             std::collections::HashMap::new();
@@ -177,6 +192,11 @@ impl Prefilter {
                         return true;
                     }
                 }
+                Needle::Shortcode => {
+                    if renders(text, found.end()) {
+                        return true;
+                    }
+                }
                 Needle::Word(names) => {
                     if !std::mem::replace(&mut seen[pattern], true) {
                         for &name in names {
@@ -208,6 +228,14 @@ fn joins_words(text: &str, at: usize) -> bool {
     bytes.get(at + close + 1).is_some_and(|&after| word(after))
 }
 
+/// Whether the Hugo shortcode whose opener ends at `at` is named `render` (after optional ASCII
+/// whitespace, as `doc::shortcode` reads names; ASCII case-insensitive, as `doc::include` compares them).
+fn renders(text: &str, at: usize) -> bool {
+    let name = text[at..].trim_start_matches(|c: char| c.is_ascii_whitespace());
+    name.get(..6)
+        .is_some_and(|word| word.eq_ignore_ascii_case("render"))
+}
+
 /// The needles for one table name: the runs of ASCII characters in the words of its normalised form,
 /// once each; none when it has no ASCII character.
 fn words_of(name: &str) -> Vec<String> {
@@ -232,6 +260,20 @@ mod tests {
         assert_eq!(words_of("**R2** Storage"), ["r2", "storage"]);
         assert_eq!(words_of("Café Édition"), ["caf", "dition"]);
         assert!(words_of("日本 語").is_empty());
+    }
+
+    #[test]
+    fn a_hugo_render_shortcode_in_any_spacing_is_an_include() {
+        for page in [
+            "{{< render file=\"x\" >}}",
+            "{{%RENDER file=\"x\"%}}",
+            "{{<\n\trender >}}",
+        ] {
+            assert!(renders(page, 3), "{page}");
+        }
+        for page in ["{{< aside >}}", "{{< rend", "{{% /note %}}"] {
+            assert!(!renders(page, 3), "{page}");
+        }
     }
 
     #[test]

@@ -1,0 +1,714 @@
+//! The page's block outline: every block at every depth, in document order, as mdast would list it.
+//!
+//! [`Recorder`] watches the same pulldown-cmark events the page model is built from (one pass, see
+//! [`super::markdown`]) and notes each block with its range; [`assemble`] then adds what the MDX pre-pass
+//! found and masked ([`super::mdx`]: front matter, ESM, JSX elements, expressions, directives) and works out
+//! each block's depth from what encloses it. `scope-lint debug blocks` prints the result, and
+//! `tests/mdast.rs` compares it with what `@mdx-js/mdx` (MDX) or plain pulldown-cmark (Markdown) parse.
+//!
+//! A tight list item has no paragraph in pulldown-cmark's events, but has one in mdast: the recorder makes
+//! one from the item's inline content. `depth` counts the enclosing blocks that are listed themselves (list,
+//! blockquote, jsx, directive); list items are not blocks.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Tag};
+
+use super::mdx::{Scan, TagKind};
+use super::source::SourceText;
+use super::{Dialect, Element};
+
+/// What a block is (the names are those of `scope-lint debug blocks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    Heading,
+    Paragraph,
+    Table,
+    List,
+    Code,
+    Blockquote,
+    Jsx,
+    Expression,
+    Esm,
+    Directive,
+    Html,
+    ThematicBreak,
+    FrontMatter,
+}
+
+impl BlockKind {
+    /// Whether blocks can sit inside this one.
+    fn is_container(self) -> bool {
+        matches!(
+            self,
+            BlockKind::List | BlockKind::Blockquote | BlockKind::Jsx | BlockKind::Directive
+        )
+    }
+}
+
+/// One block of the outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// From the block's first character to its last (trailing whitespace excluded).
+    pub range: Range<usize>,
+    /// How many listed blocks enclose it.
+    pub depth: usize,
+    /// A heading's level.
+    pub level: Option<u8>,
+    /// A table's rows, the header row included (the delimiter row is not a row).
+    pub rows: Option<usize>,
+    /// A list's items.
+    pub items: Option<usize>,
+}
+
+/// A block as `scope-lint debug blocks` prints it: lines instead of bytes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BlockLines {
+    pub kind: BlockKind,
+    pub start_line: usize,
+    pub end_line: usize,
+    pub depth: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<usize>,
+}
+
+/// The outline with 1-based lines (the line of a block's first and last character).
+pub fn lines(source: &SourceText, outline: &[Block]) -> Vec<BlockLines> {
+    outline
+        .iter()
+        .map(|block| BlockLines {
+            kind: block.kind,
+            start_line: source.line_of(block.range.start),
+            end_line: source.line_of(block.range.end.saturating_sub(1).max(block.range.start)),
+            depth: block.depth,
+            level: block.level,
+            rows: block.rows,
+            items: block.items,
+        })
+        .collect()
+}
+
+/// What the recorder's stack holds for each open tag.
+#[derive(Debug, Clone, Copy)]
+enum Open {
+    /// A block: its index in the recorded blocks.
+    Block(usize),
+    /// A list item: content directly in it makes a paragraph.
+    Item,
+    /// Indented code in MDX, from where it starts: MDX has no indented code, so it is parsed again
+    /// without the indentation when it ends.
+    Indented(usize),
+    /// Inline markup (emphasis, links, ...).
+    Inline,
+    /// Anything else (table rows and cells, footnote definitions, definition lists).
+    Other,
+}
+
+/// Notes the blocks of a pulldown-cmark event stream.
+#[derive(Debug)]
+pub struct Recorder {
+    dialect: Dialect,
+    blocks: Vec<Block>,
+    stack: Vec<Open>,
+    /// The paragraph being made from a tight list item's inline content.
+    loose_text: Option<usize>,
+    /// The paragraph that ended an MDX indented region: a paragraph on the next line continues it.
+    after_indented: Option<usize>,
+    /// How many indented regions enclose this parse.
+    nesting: usize,
+}
+
+/// How deep indented regions are parsed again; deeper ones are one paragraph each.
+const MAX_REPARSE: usize = 8;
+
+impl Recorder {
+    pub fn new(dialect: Dialect) -> Recorder {
+        Recorder {
+            dialect,
+            blocks: Vec::new(),
+            stack: Vec::new(),
+            loose_text: None,
+            after_indented: None,
+            nesting: 0,
+        }
+    }
+
+    /// Records one event with its range (already mapped to the page text). `text` is what pulldown-cmark
+    /// parsed (the masked text), `original` the page text.
+    pub fn event(&mut self, text: &str, original: &str, event: &Event<'_>, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented))
+                if blanked_indent(original, text, range.start) =>
+            {
+                self.loose_text = None;
+                self.after_indented = None;
+                self.stack.push(Open::Indented(range.start));
+            }
+            Event::Start(tag) => self.start(text, tag, range),
+            Event::End(_) => self.end(text, range),
+            Event::Rule => {
+                self.loose_text = None;
+                self.push(text, BlockKind::ThematicBreak, range);
+            }
+            Event::Html(_) => {}
+            _ => self.inline(text, range),
+        }
+    }
+
+    /// The blocks recorded, in document order (depth not yet known).
+    pub fn finish(self) -> Vec<Block> {
+        self.blocks
+    }
+
+    fn start(&mut self, text: &str, tag: &Tag<'_>, range: &Range<usize>) {
+        let kind = match tag {
+            Tag::Paragraph => Some(BlockKind::Paragraph),
+            Tag::Heading { .. } => Some(BlockKind::Heading),
+            Tag::BlockQuote(_) => Some(BlockKind::Blockquote),
+            Tag::CodeBlock(_) => Some(BlockKind::Code),
+            Tag::HtmlBlock => Some(BlockKind::Html),
+            Tag::List(_) => Some(BlockKind::List),
+            Tag::Table(_) => Some(BlockKind::Table),
+            _ => None,
+        };
+        let after_indented = self.after_indented.take();
+        let open = match (kind, tag) {
+            // MDX has no indented code: what pulldown-cmark reads as such is parsed again when it ends.
+            (_, Tag::CodeBlock(CodeBlockKind::Indented)) if self.dialect == Dialect::Mdx => {
+                self.loose_text = None;
+                Open::Indented(range.start)
+            }
+            (Some(BlockKind::Paragraph), _)
+                if after_indented.is_some_and(|index| {
+                    index + 1 == self.blocks.len()
+                        && continues_on_next_line(text, self.blocks[index].range.end, range.start)
+                }) =>
+            {
+                Open::Block(after_indented.unwrap_or_default())
+            }
+            (Some(kind), _) => {
+                self.loose_text = None;
+                let index = self.push(text, kind, range);
+                let block = &mut self.blocks[index];
+                match tag {
+                    Tag::Heading { level, .. } => block.level = Some(*level as u8),
+                    Tag::List(_) => block.items = Some(0),
+                    Tag::Table(_) => block.rows = Some(0),
+                    _ => {}
+                }
+                Open::Block(index)
+            }
+            (None, Tag::Item) => {
+                self.loose_text = None;
+                if let Some(list) = self.innermost_block() {
+                    *self.blocks[list].items.get_or_insert(0) += 1;
+                }
+                Open::Item
+            }
+            (None, Tag::TableHead | Tag::TableRow) => {
+                if let Some(table) = self.innermost_block() {
+                    *self.blocks[table].rows.get_or_insert(0) += 1;
+                }
+                Open::Other
+            }
+            (None, Tag::TableCell | Tag::FootnoteDefinition(_)) => Open::Other,
+            (
+                None,
+                Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition,
+            ) => Open::Other,
+            (None, Tag::MetadataBlock(_)) => Open::Other,
+            (None, _) => {
+                self.inline(text, range);
+                Open::Inline
+            }
+        };
+        self.stack.push(open);
+    }
+
+    fn end(&mut self, text: &str, range: &Range<usize>) {
+        match self.stack.pop() {
+            Some(Open::Block(index)) => {
+                let mut end = trimmed_end(text, self.blocks[index].range.start, range.end);
+                if self.blocks[index].kind == BlockKind::List {
+                    end = without_next_quote_prefix(text, self.blocks[index].range.start, end);
+                }
+                self.blocks[index].range.end = end;
+                self.loose_text = None;
+            }
+            Some(Open::Item) => self.loose_text = None,
+            Some(Open::Indented(start)) => self.reparse(text, start..range.end),
+            _ => {}
+        }
+    }
+
+    /// Parses an MDX indented region again with its common indentation removed, as MDX reads it: text,
+    /// lists and the rest at any indentation. Its last paragraph may go on on the next line (the text after
+    /// a leading JSX tag that the pre-pass blanked out).
+    fn reparse(&mut self, text: &str, region: Range<usize>) {
+        let region_start = text[..region.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |index| index + 1);
+        let region_end = region.end.min(text.len()).max(region_start);
+        let dedented = Dedented::new(text, region_start..region_end);
+        if self.nesting >= MAX_REPARSE || dedented.removed_nothing {
+            self.push(text, BlockKind::Paragraph, &(region_start..region_end));
+            return;
+        }
+        let mut inner = Recorder::new(self.dialect);
+        inner.nesting = self.nesting + 1;
+        let options = super::markdown::options(self.dialect);
+        for (event, range) in
+            pulldown_cmark::Parser::new_ext(&dedented.text, options).into_offset_iter()
+        {
+            let range = super::span::snap(&dedented.text, range);
+            inner.event(&dedented.text, &dedented.text, &event, &range);
+        }
+        let first = self.blocks.len();
+        for mut block in inner.blocks {
+            block.range = super::span::snap(text, dedented.original(block.range));
+            self.blocks.push(block);
+        }
+        let last = self
+            .blocks
+            .len()
+            .checked_sub(1)
+            .filter(|last| *last >= first);
+        self.after_indented = last.filter(|last| self.blocks[*last].kind == BlockKind::Paragraph);
+    }
+
+    /// Inline content: in a list item (not in a paragraph of it) it makes or extends a paragraph.
+    fn inline(&mut self, text: &str, range: &Range<usize>) {
+        let container = self
+            .stack
+            .iter()
+            .rev()
+            .find(|open| !matches!(open, Open::Inline));
+        if !matches!(container, Some(Open::Item)) {
+            return;
+        }
+        match self.loose_text {
+            Some(index) => {
+                let block = &mut self.blocks[index];
+                block.range.end = block
+                    .range
+                    .end
+                    .max(trimmed_end(text, range.start, range.end));
+            }
+            None => {
+                let index = self.push(text, BlockKind::Paragraph, range);
+                self.loose_text = Some(index);
+            }
+        }
+    }
+
+    fn innermost_block(&self) -> Option<usize> {
+        self.stack.iter().rev().find_map(|open| match open {
+            Open::Block(index) => Some(*index),
+            _ => None,
+        })
+    }
+
+    fn push(&mut self, text: &str, kind: BlockKind, range: &Range<usize>) -> usize {
+        let start = range.start.min(text.len());
+        // A range may start on the blank line before the block (a list in a tab-indented container).
+        let start = start
+            + (text[start..range.end.clamp(start, text.len())].len()
+                - text[start..range.end.clamp(start, text.len())]
+                    .trim_start()
+                    .len());
+        self.blocks.push(Block {
+            kind,
+            range: start..trimmed_end(text, start, range.end),
+            depth: 0,
+            level: None,
+            rows: None,
+            items: None,
+        });
+        self.blocks.len() - 1
+    }
+}
+
+/// Whether the indentation pulldown-cmark sees at `offset`'s line in the masked text is partly a blanked
+/// construct of the original (`<span>x</span> text`): that is no indented code, in either dialect.
+pub fn blanked_indent(original: &str, masked: &str, offset: usize) -> bool {
+    let offset = offset.min(masked.len()).min(original.len());
+    let line_start = masked[..offset]
+        .rfind(['\n', '\r'])
+        .map_or(0, |index| index + 1);
+    let indent = masked[line_start..]
+        .bytes()
+        .take_while(|byte| matches!(byte, b' ' | b'\t'))
+        .count();
+    original.as_bytes()[line_start..line_start + indent]
+        .iter()
+        .any(|byte| !matches!(byte, b' ' | b'\t'))
+}
+
+/// Whether only whitespace with one line break lies between `end` and `start`.
+fn continues_on_next_line(text: &str, end: usize, start: usize) -> bool {
+    let gap = &text[end.min(start)..start];
+    gap.trim().is_empty() && gap.matches('\n').count() == 1
+}
+
+/// A region of text with its common indentation removed, and the way back to offsets of the text.
+struct Dedented {
+    text: String,
+    /// Per line: where it starts in `text`, and where that is in the original text.
+    lines: Vec<(usize, usize)>,
+    removed_nothing: bool,
+}
+
+impl Dedented {
+    fn new(original: &str, region: Range<usize>) -> Dedented {
+        let body = &original[region.clone()];
+        let columns = |line: &str| {
+            let mut column = 0;
+            for byte in line.bytes() {
+                match byte {
+                    b' ' => column += 1,
+                    b'\t' => column += 4 - column % 4,
+                    _ => break,
+                }
+            }
+            column
+        };
+        let common = body
+            .split_inclusive('\n')
+            .filter(|line| !line.trim().is_empty())
+            .map(columns)
+            .min()
+            .unwrap_or(0);
+        let mut text = String::with_capacity(body.len());
+        let mut lines = Vec::new();
+        let mut line_start = region.start;
+        for line in body.split_inclusive('\n') {
+            let mut column = 0;
+            let mut removed = 0;
+            for byte in line.bytes() {
+                if column >= common || !matches!(byte, b' ' | b'\t') {
+                    break;
+                }
+                column += if byte == b'\t' { 4 - column % 4 } else { 1 };
+                removed += 1;
+            }
+            lines.push((text.len(), line_start + removed));
+            text.push_str(&line[removed..]);
+            line_start += line.len();
+        }
+        Dedented {
+            text,
+            lines,
+            removed_nothing: common == 0,
+        }
+    }
+
+    fn offset(&self, offset: usize) -> usize {
+        let line = self
+            .lines
+            .partition_point(|(start, _)| *start <= offset)
+            .max(1)
+            - 1;
+        let (start, original) = self.lines.get(line).copied().unwrap_or_default();
+        original + (offset - start)
+    }
+
+    /// `range` of the dedented text as a range of the original.
+    fn original(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.offset(range.start);
+        let end = if range.end > range.start {
+            self.offset(range.end - 1) + 1
+        } else {
+            start
+        };
+        start..end.max(start)
+    }
+}
+
+/// A list in a blockquote: pulldown-cmark's range runs into the `>` of the line of the block after it,
+/// which is not the list's; the `>` lines before that line are (as in mdast).
+fn without_next_quote_prefix(text: &str, start: usize, end: usize) -> usize {
+    let line_start = text[start..end]
+        .rfind('\n')
+        .map_or(start, |index| start + index + 1);
+    let prefix_only = text[line_start..end]
+        .bytes()
+        .all(|byte| matches!(byte, b'>' | b' ' | b'\t'));
+    let next_has_content = text[end..]
+        .split(['\n', '\r'])
+        .next()
+        .is_some_and(|rest| !rest.trim().is_empty());
+    if line_start > start && prefix_only && next_has_content {
+        trimmed_end(text, start, line_start)
+    } else {
+        end
+    }
+}
+
+/// `end` moved back over trailing whitespace, never before `start`.
+fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
+    let end = end.min(text.len()).max(start);
+    start + text[start..end].trim_end().len()
+}
+
+/// The whole outline: the recorded blocks plus the MDX constructs of the pre-pass, in document order, with
+/// depths.
+pub fn assemble(
+    text: &str,
+    dialect: Dialect,
+    scan: &Scan,
+    elements: &[Element],
+    recorded: Vec<Block>,
+) -> Vec<Block> {
+    let mut blocks = recorded;
+    for block in &mut blocks {
+        if matches!(block.kind, BlockKind::List | BlockKind::Blockquote) && block.range.end > 0 {
+            // The masked text ends a container before a construct blanked out on its last line
+            // (`> {/* note */}`); the page's line goes on to its end.
+            let line_end = text[block.range.end..]
+                .find(['\n', '\r'])
+                .map_or(text.len(), |offset| block.range.end + offset);
+            block.range.end = trimmed_end(text, block.range.start, line_end);
+        }
+    }
+    let (mut constructs, covers) = constructs(text, dialect, scan, elements);
+    if dialect == Dialect::Mdx {
+        drop_paragraphs_of_flow_constructs(text, &mut blocks, &covers);
+    } else {
+        super::html_blocks::restore(text, scan, &mut blocks);
+    }
+    if dialect == Dialect::Mdx {
+        end_lists_at_outdented_constructs(text, &mut blocks, &constructs);
+    }
+    blocks.append(&mut constructs);
+    blocks.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(b.range.end.cmp(&a.range.end))
+            .then(b.kind.is_container().cmp(&a.kind.is_container()))
+    });
+    set_depths(&mut blocks);
+    blocks
+}
+
+/// The pre-pass's constructs that are blocks of their own: front matter, and in MDX the ESM statements,
+/// directives, and the JSX elements and expressions that stand on their own lines. Also the ranges of
+/// those flow tags and expressions themselves (what a paragraph of nothing else is made of).
+fn constructs(
+    text: &str,
+    dialect: Dialect,
+    scan: &Scan,
+    elements: &[Element],
+) -> (Vec<Block>, Vec<Range<usize>>) {
+    let mut blocks = Vec::new();
+    let mut covers = Vec::new();
+    let block = |kind, range: Range<usize>| Block {
+        range: range.start..trimmed_end(text, range.start, range.end),
+        kind,
+        depth: 0,
+        level: None,
+        rows: None,
+        items: None,
+    };
+    if let Some(range) = &scan.front_matter {
+        blocks.push(block(BlockKind::FrontMatter, range.clone()));
+    }
+    if dialect != Dialect::Mdx {
+        return (blocks, covers);
+    }
+    // ESM runs to a blank line: statements on consecutive lines are one block, as in mdast.
+    for range in &scan.esm {
+        let adjacent = blocks.last().is_some_and(|last: &Block| {
+            last.kind == BlockKind::Esm && continues_on_next_line(text, last.range.end, range.start)
+        });
+        match blocks.last_mut() {
+            Some(last) if adjacent => {
+                last.range.end = trimmed_end(text, last.range.start, range.end)
+            }
+            _ => blocks.push(block(BlockKind::Esm, range.clone())),
+        }
+    }
+    for directive in &scan.directives {
+        let range = match &directive.close {
+            Some(_) => directive.range(),
+            None => directive.open.start..text.len(),
+        };
+        blocks.push(block(BlockKind::Directive, range));
+    }
+    let comment_ranges = scan.comments.iter().map(|comment| &comment.range);
+    let ends: HashMap<usize, usize> = scan
+        .tags
+        .iter()
+        .map(|tag| &tag.range)
+        .chain(&scan.expressions)
+        .chain(comment_ranges)
+        .map(|range| (range.end, range.start))
+        .collect();
+    let starts_line = |offset| starts_line(text, offset, &ends);
+    for element in elements {
+        let open = &element.open.range;
+        let flow_open = starts_line(open.start) && ends_line_or_construct(text, open.end);
+        let flow = match (&element.close, element.open.kind) {
+            (Some(close), _) => flow_open && starts_line(close.start),
+            (None, TagKind::SelfClosing) => flow_open,
+            (None, _) => false,
+        };
+        if flow {
+            blocks.push(block(BlockKind::Jsx, element.range()));
+            covers.push(open.clone());
+            covers.extend(element.close.clone());
+        }
+    }
+    let comments = scan
+        .comments
+        .iter()
+        .map(|comment| &comment.range)
+        .filter(|range| text[(*range).clone()].starts_with('{'));
+    let expressions = scan.expressions.iter().chain(comments);
+    for range in expressions {
+        if starts_line(range.start) && ends_line_or_construct(text, range.end) {
+            blocks.push(block(BlockKind::Expression, range.clone()));
+            covers.push(range.clone());
+        }
+    }
+    (blocks, covers)
+}
+
+/// Whether only whitespace, container markers (`>`, list markers) and other tags or expressions (whose
+/// ranges `constructs` maps from end to start) come before `offset` on its line.
+fn starts_line(text: &str, offset: usize, constructs: &HashMap<usize, usize>) -> bool {
+    let mut offset = offset;
+    loop {
+        let before = text[..offset].trim_end_matches([' ', '\t']);
+        match constructs.get(&before.len()) {
+            Some(&start) if start < before.len() => offset = start,
+            _ => break,
+        }
+    }
+    let line_start = text[..offset]
+        .rfind(['\n', '\r'])
+        .map_or(0, |index| index + 1);
+    let before = &text[line_start..offset];
+    before.split_whitespace().all(|word| {
+        word.chars().all(|c| c == '>')
+            || matches!(word, "-" | "*" | "+")
+            || (word.len() > 1
+                && word.ends_with(['.', ')'])
+                && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Whether only whitespace, or another tag or expression, follows `offset` on its line.
+fn ends_line_or_construct(text: &str, offset: usize) -> bool {
+    let rest = &text[offset..];
+    let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+    let line = line.trim_start();
+    line.is_empty() || line.starts_with(['<', '{'])
+}
+
+/// A flow JSX element, expression or directive at or left of a list's marker column is not in the list
+/// (in the masked text it is blank, and indented lines after it went on with the last item): the list
+/// ends with the last block before it.
+fn end_lists_at_outdented_constructs(text: &str, blocks: &mut [Block], constructs: &[Block]) {
+    let mut starts: Vec<usize> = constructs
+        .iter()
+        .filter(|construct| {
+            matches!(
+                construct.kind,
+                BlockKind::Jsx | BlockKind::Expression | BlockKind::Directive
+            )
+        })
+        .map(|construct| construct.range.start)
+        .collect();
+    starts.sort_unstable();
+    let column = |offset: usize| offset - text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    for index in 0..blocks.len() {
+        if blocks[index].kind != BlockKind::List {
+            continue;
+        }
+        let list = blocks[index].range.clone();
+        let first = starts.partition_point(|start| *start <= list.start);
+        let Some(&outdented) = starts[first..]
+            .iter()
+            .take_while(|start| **start < list.end)
+            .find(|start| column(**start) <= column(list.start))
+        else {
+            continue;
+        };
+        let inner_end = blocks[index + 1..]
+            .iter()
+            .take_while(|block| block.range.start < outdented)
+            .map(|block| block.range.end)
+            .filter(|end| *end <= outdented)
+            .max();
+        if let Some(end) = inner_end {
+            blocks[index].range.end = end;
+        }
+    }
+}
+
+/// Removes the paragraphs pulldown-cmark made of text that is only flow JSX tags and expressions
+/// (single-line expressions stay unmasked in the text it parses).
+fn drop_paragraphs_of_flow_constructs(
+    text: &str,
+    blocks: &mut Vec<Block>,
+    covers: &[Range<usize>],
+) {
+    blocks.retain(|block| {
+        if block.kind != BlockKind::Paragraph {
+            return true;
+        }
+        let mut offset = block.range.start;
+        while offset < block.range.end {
+            if let Some(cover) = covers
+                .iter()
+                .find(|cover| cover.start <= offset && offset < cover.end)
+            {
+                offset = cover.end;
+                continue;
+            }
+            let c = text[offset..].chars().next().unwrap_or(' ');
+            if !c.is_whitespace() {
+                return true;
+            }
+            offset += c.len_utf8();
+        }
+        false
+    });
+}
+
+/// Each block's depth: how many containers enclose it (blocks are in document order, outer first).
+fn set_depths(blocks: &mut [Block]) {
+    let mut open: Vec<Range<usize>> = Vec::new();
+    for block in blocks.iter_mut() {
+        while open.last().is_some_and(|container| {
+            !(container.start <= block.range.start && block.range.end <= container.end)
+        }) {
+            open.pop();
+        }
+        block.depth = open.len();
+        if block.kind.is_container() {
+            open.push(block.range.clone());
+        }
+    }
+}
+
+/// The outline of a plain pulldown-cmark parse of `text` with `options`: no pre-pass, nothing masked. What
+/// mdBook itself sees of a Markdown page, to compare the page model with.
+pub fn pulldown_outline(text: &str, options: pulldown_cmark::Options) -> Vec<Block> {
+    let mut recorder = Recorder::new(Dialect::Markdown);
+    for (event, range) in pulldown_cmark::Parser::new_ext(text, options).into_offset_iter() {
+        let range = super::span::snap(text, range);
+        recorder.event(text, text, &event, &range);
+    }
+    let mut blocks = recorder.finish();
+    set_depths(&mut blocks);
+    blocks
+}
