@@ -80,7 +80,7 @@ const BLOCK_TAGS: &[&str] = &[
 const RAW_TAGS: &[&str] = &["pre", "script", "style", "textarea"];
 
 /// Replaces, in `blocks` (document order, top level first), what the blanked tags hid with HTML blocks.
-pub fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
+pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
     let mut html: Vec<Range<usize>> = Vec::new();
     for tag in &scan.tags {
         let start = tag.range.start;
