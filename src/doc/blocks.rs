@@ -551,12 +551,12 @@ fn constructs(
         .chain(comment_ranges)
         .map(|range| (range.end, range.start))
         .collect();
-    let starts_line = |offset| starts_line(text, offset, &ends);
+    let mut line = LineStarts::new(text, ends);
     for element in elements {
         let open = &element.open.range;
-        let flow_open = starts_line(open.start) && ends_line_or_construct(text, open.end);
+        let flow_open = line.starts(open.start) && ends_line_or_construct(text, open.end);
         let flow = match (&element.close, element.open.kind) {
-            (Some(close), _) => flow_open && starts_line(close.start),
+            (Some(close), _) => flow_open && line.starts(close.start),
             (None, TagKind::SelfClosing) => flow_open,
             (None, _) => false,
         };
@@ -573,7 +573,7 @@ fn constructs(
         .filter(|range| text[(*range).clone()].starts_with('{'));
     let expressions = scan.expressions.iter().chain(comments);
     for range in expressions {
-        if starts_line(range.start) && ends_line_or_construct(text, range.end) {
+        if line.starts(range.start) && ends_line_or_construct(text, range.end) {
             blocks.push(block(BlockKind::Expression, range.clone()));
             covers.push(range.clone());
         }
@@ -581,36 +581,75 @@ fn constructs(
     (blocks, covers)
 }
 
-/// Whether only whitespace, container markers (`>`, list markers) and other tags or expressions (whose
-/// ranges `constructs` maps from end to start) come before `offset` on its line.
-fn starts_line(text: &str, offset: usize, constructs: &HashMap<usize, usize>) -> bool {
-    let mut offset = offset;
-    loop {
-        let before = text[..offset].trim_end_matches([' ', '\t']);
-        match constructs.get(&before.len()) {
-            Some(&start) if start < before.len() => offset = start,
-            _ => break,
+/// Answers whether only whitespace, container markers (`>`, list markers) and other tags or expressions
+/// come before an offset on its line. Each answer is kept, and line starts are found by binary search, so
+/// a line of n placeholders costs O(n log n), not a walk back over the line per placeholder.
+struct LineStarts<'t> {
+    text: &'t str,
+    /// The ranges of tags, expressions and comments, from end to start.
+    constructs: HashMap<usize, usize>,
+    /// The offsets of every `\n` and `\r`.
+    breaks: Vec<usize>,
+    known: HashMap<usize, bool>,
+}
+
+impl<'t> LineStarts<'t> {
+    fn new(text: &'t str, constructs: HashMap<usize, usize>) -> Self {
+        let breaks = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, byte)| matches!(byte, b'\n' | b'\r'))
+            .map(|(index, _)| index)
+            .collect();
+        LineStarts {
+            text,
+            constructs,
+            breaks,
+            known: HashMap::new(),
         }
     }
-    let line_start = text[..offset]
-        .rfind(['\n', '\r'])
-        .map_or(0, |index| index + 1);
-    let before = &text[line_start..offset];
-    before.split_whitespace().all(|word| {
-        word.chars().all(|c| c == '>')
-            || matches!(word, "-" | "*" | "+")
-            || (word.len() > 1
-                && word.ends_with(['.', ')'])
-                && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit()))
-    })
+
+    fn starts(&mut self, offset: usize) -> bool {
+        let mut visited = Vec::new();
+        let mut offset = offset;
+        let answer = loop {
+            if let Some(&answer) = self.known.get(&offset) {
+                break answer;
+            }
+            visited.push(offset);
+            let before = self.text[..offset].trim_end_matches([' ', '\t']);
+            match self.constructs.get(&before.len()) {
+                Some(&start) if start < before.len() => offset = start,
+                _ => break self.only_markers_before(offset),
+            }
+        };
+        for offset in visited {
+            self.known.insert(offset, answer);
+        }
+        answer
+    }
+
+    fn only_markers_before(&self, offset: usize) -> bool {
+        let line_start = match self.breaks.partition_point(|&index| index < offset) {
+            0 => 0,
+            after => self.breaks[after - 1] + 1,
+        };
+        let before = &self.text[line_start..offset];
+        before.split_whitespace().all(|word| {
+            word.chars().all(|c| c == '>')
+                || matches!(word, "-" | "*" | "+")
+                || (word.len() > 1
+                    && word.ends_with(['.', ')'])
+                    && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+        })
+    }
 }
 
 /// Whether only whitespace, or another tag or expression, follows `offset` on its line.
 fn ends_line_or_construct(text: &str, offset: usize) -> bool {
-    let rest = &text[offset..];
-    let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
-    let line = line.trim_start();
-    line.is_empty() || line.starts_with(['<', '{'])
+    let rest =
+        text[offset..].trim_start_matches(|c: char| c.is_whitespace() && !matches!(c, '\n' | '\r'));
+    rest.is_empty() || rest.starts_with(['\n', '\r', '<', '{'])
 }
 
 /// A flow JSX element, expression or directive at or left of a list's marker column is not in the list
