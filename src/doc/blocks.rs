@@ -667,7 +667,11 @@ fn end_lists_at_outdented_constructs(text: &str, blocks: &mut [Block], construct
         .map(|construct| construct.range.start)
         .collect();
     starts.sort_unstable();
-    let column = |offset: usize| offset - text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+    let column = |offset: usize| match newlines.partition_point(|&newline| newline < offset) {
+        0 => offset,
+        after => offset - newlines[after - 1] - 1,
+    };
     for index in 0..blocks.len() {
         if blocks[index].kind != BlockKind::List {
             continue;
@@ -700,17 +704,30 @@ fn drop_paragraphs_of_flow_constructs(
     blocks: &mut Vec<Block>,
     covers: &[Range<usize>],
 ) {
+    // The furthest end of the covers starting at or before each cover's start (covers sorted by start):
+    // one binary search tells whether an offset is covered and where the cover ends.
+    let mut sorted: Vec<Range<usize>> = covers.to_vec();
+    sorted.sort_unstable_by_key(|cover| cover.start);
+    let reach: Vec<usize> = sorted
+        .iter()
+        .scan(0, |furthest, cover| {
+            *furthest = (*furthest).max(cover.end);
+            Some(*furthest)
+        })
+        .collect();
+    let covered_until = |offset: usize| match sorted.partition_point(|cover| cover.start <= offset)
+    {
+        0 => None,
+        after => Some(reach[after - 1]).filter(|&end| end > offset),
+    };
     blocks.retain(|block| {
         if block.kind != BlockKind::Paragraph {
             return true;
         }
         let mut offset = block.range.start;
         while offset < block.range.end {
-            if let Some(cover) = covers
-                .iter()
-                .find(|cover| cover.start <= offset && offset < cover.end)
-            {
-                offset = cover.end;
+            if let Some(end) = covered_until(offset) {
+                offset = end;
                 continue;
             }
             let c = text[offset..].chars().next().unwrap_or(' ');
