@@ -460,12 +460,13 @@ fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
 /// The whole outline: the recorded blocks plus the MDX constructs of the pre-pass, in document order, with
 /// depths.
 pub fn assemble(
-    text: &str,
+    source: &SourceText,
     dialect: Dialect,
     scan: &Scan,
     elements: &[Element],
     recorded: Vec<Block>,
 ) -> Vec<Block> {
+    let text = source.text.as_str();
     let mut blocks = recorded;
     for block in &mut blocks {
         if matches!(block.kind, BlockKind::List | BlockKind::Blockquote) && block.range.end > 0 {
@@ -477,14 +478,14 @@ pub fn assemble(
             block.range.end = trimmed_end(text, block.range.start, line_end);
         }
     }
-    let (mut constructs, covers) = constructs(text, dialect, scan, elements);
+    let (mut constructs, covers) = constructs(source, dialect, scan, elements);
     if dialect == Dialect::Mdx {
         drop_paragraphs_of_flow_constructs(text, &mut blocks, &covers);
     } else {
         super::html_blocks::restore(text, scan, &mut blocks);
     }
     if dialect == Dialect::Mdx {
-        end_lists_at_outdented_constructs(text, &mut blocks, &constructs);
+        end_lists_at_outdented_constructs(source, &mut blocks, &constructs);
     }
     blocks.append(&mut constructs);
     blocks.sort_by(|a, b| {
@@ -502,11 +503,12 @@ pub fn assemble(
 /// directives, and the JSX elements and expressions that stand on their own lines. Also the ranges of
 /// those flow tags and expressions themselves (what a paragraph of nothing else is made of).
 fn constructs(
-    text: &str,
+    source: &SourceText,
     dialect: Dialect,
     scan: &Scan,
     elements: &[Element],
 ) -> (Vec<Block>, Vec<Range<usize>>) {
+    let text = source.text.as_str();
     let mut blocks = Vec::new();
     let mut covers = Vec::new();
     let block = |kind, range: Range<usize>| Block {
@@ -551,7 +553,7 @@ fn constructs(
         .chain(comment_ranges)
         .map(|range| (range.end, range.start))
         .collect();
-    let mut line = LineStarts::new(text, ends);
+    let mut line = LineStarts::new(source, ends);
     for element in elements {
         let open = &element.open.range;
         let flow_open = line.starts(open.start) && ends_line_or_construct(text, open.end);
@@ -585,26 +587,17 @@ fn constructs(
 /// come before an offset on its line. Each answer is kept, and line starts are found by binary search, so
 /// a line of n placeholders costs O(n log n), not a walk back over the line per placeholder.
 struct LineStarts<'t> {
-    text: &'t str,
+    source: &'t SourceText,
     /// The ranges of tags, expressions and comments, from end to start.
     constructs: HashMap<usize, usize>,
-    /// The offsets of every `\n` and `\r`.
-    breaks: Vec<usize>,
     known: HashMap<usize, bool>,
 }
 
 impl<'t> LineStarts<'t> {
-    fn new(text: &'t str, constructs: HashMap<usize, usize>) -> Self {
-        let breaks = text
-            .bytes()
-            .enumerate()
-            .filter(|(_, byte)| matches!(byte, b'\n' | b'\r'))
-            .map(|(index, _)| index)
-            .collect();
+    fn new(source: &'t SourceText, constructs: HashMap<usize, usize>) -> Self {
         LineStarts {
-            text,
+            source,
             constructs,
-            breaks,
             known: HashMap::new(),
         }
     }
@@ -617,7 +610,7 @@ impl<'t> LineStarts<'t> {
                 break answer;
             }
             visited.push(offset);
-            let before = self.text[..offset].trim_end_matches([' ', '\t']);
+            let before = self.source.text[..offset].trim_end_matches([' ', '\t']);
             match self.constructs.get(&before.len()) {
                 Some(&start) if start < before.len() => offset = start,
                 _ => break self.only_markers_before(offset),
@@ -630,11 +623,7 @@ impl<'t> LineStarts<'t> {
     }
 
     fn only_markers_before(&self, offset: usize) -> bool {
-        let line_start = match self.breaks.partition_point(|&index| index < offset) {
-            0 => 0,
-            after => self.breaks[after - 1] + 1,
-        };
-        let before = &self.text[line_start..offset];
+        let before = &self.source.text[self.source.line_start_of(offset)..offset];
         before.split_whitespace().all(|word| {
             word.chars().all(|c| c == '>')
                 || matches!(word, "-" | "*" | "+")
@@ -655,7 +644,11 @@ fn ends_line_or_construct(text: &str, offset: usize) -> bool {
 /// A flow JSX element, expression or directive at or left of a list's marker column is not in the list
 /// (in the masked text it is blank, and indented lines after it went on with the last item): the list
 /// ends with the last block before it.
-fn end_lists_at_outdented_constructs(text: &str, blocks: &mut [Block], constructs: &[Block]) {
+fn end_lists_at_outdented_constructs(
+    source: &SourceText,
+    blocks: &mut [Block],
+    constructs: &[Block],
+) {
     let mut starts: Vec<usize> = constructs
         .iter()
         .filter(|construct| {
@@ -667,11 +660,7 @@ fn end_lists_at_outdented_constructs(text: &str, blocks: &mut [Block], construct
         .map(|construct| construct.range.start)
         .collect();
     starts.sort_unstable();
-    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
-    let column = |offset: usize| match newlines.partition_point(|&newline| newline < offset) {
-        0 => offset,
-        after => offset - newlines[after - 1] - 1,
-    };
+    let column = |offset: usize| offset - source.line_start_of(offset);
     for index in 0..blocks.len() {
         if blocks[index].kind != BlockKind::List {
             continue;

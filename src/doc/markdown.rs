@@ -69,7 +69,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         recorder,
         ..
     } = builder;
-    let outline = blocks::assemble(&source.text, dialect, &scan, &elements, recorder.finish());
+    let outline = blocks::assemble(&source, dialect, &scan, &elements, recorder.finish());
     let callouts = callout::detect(
         &source.text,
         &scan,

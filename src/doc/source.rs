@@ -94,6 +94,12 @@ impl SourceText {
         start..end
     }
 
+    /// Where the line holding byte `offset` starts.
+    pub fn line_start_of(&self, offset: usize) -> usize {
+        let line_index = self.line_starts.partition_point(|&start| start <= offset);
+        self.line_starts[line_index.max(1) - 1]
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
