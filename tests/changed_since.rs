@@ -1,7 +1,6 @@
 //! `--changed-since REF` on a temporary git repository: a branch changes one page and one partial, and
 //! adds an untracked page; only those pages and the page rendering the partial are checked.
 
-use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -11,31 +10,9 @@ const LISTING_OK: &str = "- AI Gateway Read\n- AI Gateway Run\n\n> [!NOTE]\n> Th
 const LISTING_BARE: &str = "- AI Gateway Read\n- AI Gateway Run\n";
 const PAGE_WITH_FINDING: &str = "# Tokens 🔑\n\n## Groups\n\n| Name | What |\n| --- | --- |\n| AI Gateway Run | Call gateways. |\n";
 
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::{git, write};
 
 fn scope_lint(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)

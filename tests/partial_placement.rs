@@ -14,31 +14,9 @@ const PARTIAL: &str = "| Name | What |\n| --- | --- |\n| AI Gateway Read | 読�
 const PAGE: &str = "---\ntitle: Tokens\n---\n\nimport { Render } from \"~/components\";\n\n## Groups 🔑\n\n<Render file=\"groups\" product=\"ai-gateway\" />\n";
 const OTHER: &str = "# Other\n\nNothing about tokens here.\n";
 
-fn git(dir: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+#[path = "support/repo.rs"]
+mod repo;
+use repo::{git, write};
 
 fn concise(dir: &Path, args: &[&str]) -> (String, Option<i32>) {
     let format: &[&str] = if args[0] == "check" {
