@@ -119,7 +119,7 @@ fn main() {
 
 fn linter(dir: &Path) -> Linter {
     Linter::new(
-        scope_lint::policy::load_preset("cloudflare", dir, None)
+        scope_lint::policy::load_preset("cloudflare", dir, None, scope_lint::rules::CATALOG)
             .expect("the cloudflare preset loads"),
     )
 }

@@ -118,7 +118,10 @@ fn linter(settings: &SettingsArgs, paths: &[PathBuf]) -> Result<Linter, Error> {
         capabilities: settings.capabilities.clone(),
         start: paths.first().cloned().unwrap_or_else(|| PathBuf::from(".")),
     };
-    Ok(Linter::new(config::load(&source)?))
+    Ok(Linter::new(config::load(
+        &source,
+        scope_lint::rules::CATALOG,
+    )?))
 }
 
 /// The linter for `check`/`fix`, with `--select`/`--extend-select`/`--ignore` and `--exclude` applied.

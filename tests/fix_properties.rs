@@ -12,6 +12,7 @@ use scope_lint::doc::source::SourceText;
 use scope_lint::doc::{Dialect, Page};
 use scope_lint::lint::PageInput;
 use scope_lint::policy::{load_policy_text, load_preset};
+use scope_lint::rules::CATALOG;
 use scope_lint::rules::Edit;
 use scope_lint::source::NoIncludes;
 use scope_lint::{Linter, fix};
@@ -102,7 +103,9 @@ fn render(blocks: &[Block], newline: &str) -> String {
 fn linter() -> &'static Linter {
     static LINTER: std::sync::OnceLock<Linter> = std::sync::OnceLock::new();
     LINTER.get_or_init(|| {
-        Linter::new(load_preset("cloudflare", Path::new("/"), None).expect("the preset loads"))
+        Linter::new(
+            load_preset("cloudflare", Path::new("/"), None, CATALOG).expect("the preset loads"),
+        )
     })
 }
 
@@ -362,8 +365,13 @@ fn form_linter(form: CalloutForm, stale: bool) -> Linter {
             PathBuf::from("/"),
         )
     };
-    let settings = load_policy_text(&SourceText::new("scope-lint.toml", policy), &root, None)
-        .expect("the policy loads");
+    let settings = load_policy_text(
+        &SourceText::new("scope-lint.toml", policy),
+        &root,
+        None,
+        CATALOG,
+    )
+    .expect("the policy loads");
     Linter::new(settings)
 }
 

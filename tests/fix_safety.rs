@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use scope_lint::policy::SettingsSource;
+use scope_lint::rules::CATALOG;
 use scope_lint::walk::{self, FsLoader};
 use scope_lint::{Linter, fix, policy as config};
 
@@ -146,10 +147,13 @@ fn a_file_changed_since_it_was_read_is_left_alone() {
     let dir = temp_tree(&[("tokens.md", TABLE_PAGE.as_bytes())]);
     let page = dir.path().join("tokens.md");
     let linter = Linter::new(
-        config::load(&SettingsSource {
-            start: dir.path().to_path_buf(),
-            ..Default::default()
-        })
+        config::load(
+            &SettingsSource {
+                start: dir.path().to_path_buf(),
+                ..Default::default()
+            },
+            CATALOG,
+        )
         .unwrap(),
     );
     let loader = FsLoader::default();

@@ -14,6 +14,7 @@ use scope_lint::doc::{Dialect, Page};
 use scope_lint::facts::Gatherer;
 use scope_lint::lint::PageInput;
 use scope_lint::policy::load_preset;
+use scope_lint::rules::CATALOG;
 use scope_lint::source::{Loader, LoaderMemo};
 
 const LEVELS: usize = 8;
@@ -62,7 +63,7 @@ fn chain(memo: Option<LoaderMemo>) -> Memory {
 }
 
 fn linter() -> Linter {
-    Linter::new(load_preset("cloudflare", Path::new("/"), None).unwrap())
+    Linter::new(load_preset("cloudflare", Path::new("/"), None, CATALOG).unwrap())
 }
 
 #[test]

@@ -10,6 +10,7 @@ use scope_lint::doc::source::SourceText;
 use scope_lint::doc::{Dialect, Page, span};
 use scope_lint::lint::PageInput;
 use scope_lint::policy::load_preset;
+use scope_lint::rules::CATALOG;
 use scope_lint::rules::Edit;
 use scope_lint::source::NoIncludes;
 use scope_lint::{Linter, fix};
@@ -126,7 +127,9 @@ fn render(pieces: &[Piece], newline: &str) -> String {
 fn linter() -> &'static Linter {
     static LINTER: std::sync::OnceLock<Linter> = std::sync::OnceLock::new();
     LINTER.get_or_init(|| {
-        Linter::new(load_preset("cloudflare", Path::new("/"), None).expect("the preset loads"))
+        Linter::new(
+            load_preset("cloudflare", Path::new("/"), None, CATALOG).expect("the preset loads"),
+        )
     })
 }
 

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 use proptest::prelude::*;
 use scope_lint::lint::{Linter, PageInput};
 use scope_lint::policy::load_preset;
+use scope_lint::rules::CATALOG;
 use scope_lint::source::NoIncludes;
 use scope_lint::source::prefilter::Prefilter;
 
@@ -139,7 +140,9 @@ fn statistics_count_the_skipped_files() {
 
 fn linter() -> &'static Linter {
     static LINTER: std::sync::OnceLock<Linter> = std::sync::OnceLock::new();
-    LINTER.get_or_init(|| Linter::new(load_preset("cloudflare", Path::new("/"), None).unwrap()))
+    LINTER.get_or_init(|| {
+        Linter::new(load_preset("cloudflare", Path::new("/"), None, CATALOG).unwrap())
+    })
 }
 
 /// Findings of `text` checked as a page at `name`, parsed in full.

@@ -34,8 +34,13 @@ pub const FORMS: [&str; 6] = [
 pub fn linter() -> &'static Linter {
     static LINTER: OnceLock<Linter> = OnceLock::new();
     LINTER.get_or_init(|| {
-        let settings = scope_lint::policy::load_preset("cloudflare", Path::new("."), None)
-            .expect("the embedded preset loads");
+        let settings = scope_lint::policy::load_preset(
+            "cloudflare",
+            Path::new("."),
+            None,
+            scope_lint::rules::CATALOG,
+        )
+        .expect("the embedded preset loads");
         Linter::new(settings)
     })
 }
@@ -108,8 +113,13 @@ pub fn variant_linter(variant: Variant) -> &'static Linter {
     linters.entry(variant).or_insert_with(|| {
         let source = SourceText::new("scope-lint.toml", variant.policy());
         let capabilities = variant.stale.then(stale_table);
-        let settings = scope_lint::policy::load_policy_text(&source, Path::new("."), capabilities)
-            .expect("the fuzz policy loads");
+        let settings = scope_lint::policy::load_policy_text(
+            &source,
+            Path::new("."),
+            capabilities,
+            scope_lint::rules::CATALOG,
+        )
+        .expect("the fuzz policy loads");
         Box::leak(Box::new(Linter::new(settings)))
     })
 }

@@ -67,7 +67,12 @@ fuzz_target!(|data: &[u8]| {
     }
     let source = SourceText::new("scope-lint.toml", policy_text);
     let Ok(settings) =
-        scope_lint::policy::load_policy_text(&source, Path::new("."), Some(&table_path))
+        scope_lint::policy::load_policy_text(
+            &source,
+            Path::new("."),
+            Some(&table_path),
+            scope_lint::rules::CATALOG,
+        )
     else {
         return;
     };

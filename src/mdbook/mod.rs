@@ -667,14 +667,22 @@ fn load_settings(context: &PreprocessorContext, book: &BookSettings) -> Result<S
             context.root.join("book.toml [preprocessor.scope-lint]"),
             inline.clone(),
         );
-        return config::load_policy_text(&source, &context.root, capabilities.as_deref())
-            .map_err(without_positions);
+        return config::load_policy_text(
+            &source,
+            &context.root,
+            capabilities.as_deref(),
+            crate::rules::CATALOG,
+        )
+        .map_err(without_positions);
     }
-    config::load(&config::SettingsSource {
-        config: book.config.as_ref().map(|path| context.root.join(path)),
-        capabilities,
-        start: context.root.clone(),
-    })
+    config::load(
+        &config::SettingsSource {
+            config: book.config.as_ref().map(|path| context.root.join(path)),
+            capabilities,
+            start: context.root.clone(),
+        },
+        crate::rules::CATALOG,
+    )
 }
 
 /// Positions in a policy rebuilt from book.toml would point into text the user never wrote.

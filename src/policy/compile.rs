@@ -11,6 +11,7 @@ pub(super) fn compile(
     root: &Path,
     table: &CapabilityTable,
     conventions: &'static Conventions,
+    rules: &'static [RuleMeta],
 ) -> Result<Policy> {
     let origin = problems.source().path().display().to_string();
     let exclude = globs(
@@ -32,7 +33,11 @@ pub(super) fn compile(
         conventions,
         &mut problems,
     );
-    let severities = severities(file.rules.or(base.rules).unwrap_or_default(), &mut problems);
+    let severities = severities(
+        file.rules.or(base.rules).unwrap_or_default(),
+        rules,
+        &mut problems,
+    );
     let render = render(
         file.render.or(base.render).unwrap_or_default(),
         &mut problems,
@@ -155,17 +160,19 @@ pub(super) fn render(file: RenderFile, problems: &mut TomlProblems<'_>) -> Rende
     }
 }
 
+/// The severity of every rule in `known`: its default, unless `[rules]` (`levels`) sets it.
 pub(super) fn severities(
-    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    levels: BTreeMap<Spanned<String>, Spanned<String>>,
+    known: &'static [RuleMeta],
     problems: &mut TomlProblems<'_>,
 ) -> BTreeMap<&'static str, Option<Severity>> {
-    let mut severities: BTreeMap<&'static str, Option<Severity>> = RULES
+    let mut severities: BTreeMap<&'static str, Option<Severity>> = known
         .iter()
         .map(|rule| (rule.code, Some(rule.severity)))
         .collect();
-    for (code, level) in rules {
-        let Some(rule) = catalog::find(code.get_ref()) else {
-            let hint = catalog::closest(code.get_ref())
+    for (code, level) in levels {
+        let Some(rule) = catalog::find(known, code.get_ref()) else {
+            let hint = catalog::closest(known, code.get_ref())
                 .map(|known| format!("; did you mean `{known}`?"))
                 .unwrap_or_default();
             problems.push(

@@ -3,8 +3,9 @@
 
 use super::*;
 
-/// Loads the settings: the given or discovered config, else the embedded preset.
-pub fn load(source: &SettingsSource) -> Result<Settings> {
+/// Loads the settings: the given or discovered config, else the embedded preset; `[rules]` is checked
+/// against `rules` (the engine's `rules::CATALOG`).
+pub fn load(source: &SettingsSource, rules: &'static [RuleMeta]) -> Result<Settings> {
     let config_path = match &source.config {
         Some(path) => Some(path.clone()),
         None => discover(&source.start),
@@ -16,7 +17,7 @@ pub fn load(source: &SettingsSource) -> Result<Settings> {
             let root = absolute
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            load_policy_text(&text, &root, source.capabilities.as_deref())
+            load_policy_text(&text, &root, source.capabilities.as_deref(), rules)
         }
         None => {
             // The preset's globs start with `**/`: matched against the whole absolute path, they find
@@ -27,7 +28,12 @@ pub fn load(source: &SettingsSource) -> Result<Settings> {
                 .ancestors()
                 .last()
                 .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
-            load_preset(DEFAULT_PRESET.name, &root, source.capabilities.as_deref())
+            load_preset(
+                DEFAULT_PRESET.name,
+                &root,
+                source.capabilities.as_deref(),
+                rules,
+            )
         }
     }
 }

@@ -3,8 +3,14 @@
 
 use super::*;
 
-/// The embedded preset `name`, with paths relative to `root`.
-pub fn load_preset(name: &str, root: &Path, capabilities: Option<&Path>) -> Result<Settings> {
+/// The embedded preset `name`, with paths relative to `root`; `[rules]` is checked against `rules` (the
+/// engine's `rules::CATALOG`).
+pub fn load_preset(
+    name: &str,
+    root: &Path,
+    capabilities: Option<&Path>,
+    rules: &'static [RuleMeta],
+) -> Result<Settings> {
     let preset =
         preset::preset(name).ok_or_else(|| Error::Usage(format!("unknown preset `{name}`")))?;
     let table = match capabilities {
@@ -24,6 +30,7 @@ pub fn load_preset(name: &str, root: &Path, capabilities: Option<&Path>) -> Resu
         root,
         &table,
         conventions,
+        rules,
     )?;
     Ok(Settings { table, policy })
 }
@@ -34,11 +41,13 @@ pub fn load_table_file(path: &Path) -> Result<CapabilityTable> {
     load_table(&text.text, &path.display().to_string())
 }
 
-/// Loads a policy from `text` (a `scope-lint.toml` or an equivalent), resolving paths against `root`.
+/// Loads a policy from `text` (a `scope-lint.toml` or an equivalent), resolving paths against `root` and
+/// checking `[rules]` against `rules` (the engine's `rules::CATALOG`).
 pub fn load_policy_text(
     text: &SourceText,
     root: &Path,
     capabilities: Option<&Path>,
+    rules: &'static [RuleMeta],
 ) -> Result<Settings> {
     let (file, problems): (PolicyFile, _) = deserialize(text, POLICY_KEYS, "the policy")?;
     let mut conventions = &DEFAULT_PRESET.conventions;
@@ -73,6 +82,6 @@ pub fn load_policy_text(
         }
         (None, None, None) => load_table(DEFAULT_PRESET.table, &DEFAULT_PRESET.origin())?,
     };
-    let policy = compile(file, base, problems, root, &table, conventions)?;
+    let policy = compile(file, base, problems, root, &table, conventions, rules)?;
     Ok(Settings { table, policy })
 }

@@ -29,7 +29,7 @@ pub use crate::catalog::{RuleMeta, Severity};
 
 /// A rule: what it checks, its documentation, and the check itself.
 pub trait Rule: Sync {
-    /// The rule's entry in the catalog: code, name, default severity, fix, summary.
+    /// The rule's declaration (its file's `META`): code, name, default severity, fix, summary.
     fn meta(&self) -> &'static RuleMeta;
     /// The stable code: `SL001`.
     fn code(&self) -> &'static str {
@@ -75,6 +75,21 @@ pub const RULES: &[&dyn Rule] = &[
     &sl010_outdated_generated_table::OutdatedGeneratedTable,
 ];
 
+/// Every rule's declaration, in code order: what the policy's `[rules]` is checked against. Each entry is
+/// the `META` constant declared in the rule's own file.
+pub const CATALOG: &[RuleMeta] = &[
+    sl001_missing_callout::META,
+    sl002_stale_callout::META,
+    sl003_contradicting_claim::META,
+    sl004_unknown_permission_group::META,
+    sl005_callout_wording::META,
+    sl006_misplaced_callout::META,
+    sl007_unused_suppression::META,
+    sl008_undocumented_group::META,
+    sl009_invalid_policy_example::META,
+    sl010_outdated_generated_table::META,
+];
+
 /// The rule with `code` (case-insensitive) or `name`.
 pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
     RULES
@@ -85,7 +100,7 @@ pub fn find_rule(code_or_name: &str) -> Option<&'static dyn Rule> {
 
 /// The code or name of the rule closest to `unknown` (a typo), when one is close enough to suggest.
 pub fn closest_rule(unknown: &str) -> Option<&'static str> {
-    crate::catalog::closest(unknown)
+    crate::catalog::closest(CATALOG, unknown)
 }
 
 /// What a rule sees of one page.
@@ -308,6 +323,13 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), RULES.len());
+    }
+
+    #[test]
+    fn the_catalog_lists_every_rule_in_order() {
+        let metas: Vec<&RuleMeta> = RULES.iter().map(|rule| rule.meta()).collect();
+        let catalog: Vec<&RuleMeta> = CATALOG.iter().collect();
+        assert_eq!(metas, catalog);
     }
 
     #[test]

@@ -1,11 +1,21 @@
 //! SL001 missing-callout.
 
 use super::{Context, Finding, FixIntent, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
 use crate::doc::source::line_end;
 use crate::facts::partial_placement;
 use crate::facts::{Facts, UnsatisfiedSection, page_has_callout, placement_status};
 use crate::policy::CalloutPolicy;
+
+/// SL001 missing-callout, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL001",
+    name: "missing-callout",
+    severity: Severity::Error,
+    fix: true,
+    summary: "a place that must say a product's permissions are account-scoped only has no such call-out",
+};
 
 macro_rules! doc {
     () => {
@@ -18,7 +28,7 @@ pub(crate) struct MissingCallout;
 
 impl Rule for MissingCallout {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL001
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

@@ -1,7 +1,17 @@
 //! SL002 stale-callout.
 
 use super::{Context, Finding, FixIntent, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
+
+/// SL002 stale-callout, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL002",
+    name: "stale-callout",
+    severity: Severity::Error,
+    fix: true,
+    summary: "a call-out says a product is account-scoped only, but the table gives it a per-resource scope",
+};
 
 macro_rules! doc {
     () => {
@@ -14,7 +24,7 @@ pub(crate) struct StaleCallout;
 
 impl Rule for StaleCallout {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL002
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

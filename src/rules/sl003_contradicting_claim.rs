@@ -1,7 +1,17 @@
 //! SL003 contradicting-claim.
 
 use super::{Context, Finding, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
+
+/// SL003 contradicting-claim, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL003",
+    name: "contradicting-claim",
+    severity: Severity::Error,
+    fix: false,
+    summary: "prose claims a token can be narrowed to one resource of an account-only product",
+};
 
 macro_rules! doc {
     () => {
@@ -23,7 +33,7 @@ fn in_product_directory(context: &Context<'_>, product: crate::table::ProductInd
 
 impl Rule for ContradictingClaim {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL003
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

@@ -1,12 +1,22 @@
 //! SL004 unknown-permission-group: names the table does not know, and former names of renamed groups.
 
 use super::{Context, Edit, EditKind, Finding, Fix, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
 use crate::doc::source::line_end;
 use crate::doc::{Page, TableBlock, UnitKind};
 use crate::facts::split_rows::{self, SplitTable};
 use crate::facts::{Facts, RenderedPartial};
 use crate::text::normalize::{Mode, WILDCARD, fill_placeholders, normalize_name, normalize_text};
+
+/// SL004 unknown-permission-group, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL004",
+    name: "unknown-permission-group",
+    severity: Severity::Warning,
+    fix: true,
+    summary: "a permissions table or list names a group the capability table does not know, or by a former name",
+};
 
 macro_rules! doc {
     () => {
@@ -33,7 +43,7 @@ const NAME_HEADERS: &[&str] = &[
 
 impl Rule for UnknownPermissionGroup {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL004
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

@@ -1,10 +1,20 @@
 //! SL005 callout-wording.
 
 use super::{Context, Finding, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
 use crate::doc::source::line_end;
 use crate::table::{GroupIndex, ProductIndex};
 use crate::text::normalize::normalize_name;
+
+/// SL005 callout-wording, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL005",
+    name: "callout-wording",
+    severity: Severity::Warning,
+    fix: false,
+    summary: "a call-out names the wrong groups or lacks the policy's required phrases",
+};
 
 macro_rules! doc {
     () => {
@@ -17,7 +27,7 @@ pub(crate) struct CalloutWording;
 
 impl Rule for CalloutWording {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL005
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

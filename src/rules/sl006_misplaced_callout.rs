@@ -1,9 +1,19 @@
 //! SL006 misplaced-callout.
 
 use super::{Context, Finding, FixIntent, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
 use crate::facts::partial_placement;
 use crate::facts::placement_status;
+
+/// SL006 misplaced-callout, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL006",
+    name: "misplaced-callout",
+    severity: Severity::Warning,
+    fix: true,
+    summary: "the call-out is on the page but not in the section that lists the groups",
+};
 
 macro_rules! doc {
     () => {
@@ -16,7 +26,7 @@ pub(crate) struct MisplacedCallout;
 
 impl Rule for MisplacedCallout {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL006
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

@@ -1,7 +1,17 @@
 //! SL007 unused-suppression.
 
 use super::{Context, Finding, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
+
+/// SL007 unused-suppression, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL007",
+    name: "unused-suppression",
+    severity: Severity::Warning,
+    fix: false,
+    summary: "an inline suppression matched nothing, or is ignored (no reason, unknown rule)",
+};
 
 macro_rules! doc {
     () => {
@@ -14,7 +24,7 @@ pub(crate) struct UnusedSuppression;
 
 impl Rule for UnusedSuppression {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL007
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

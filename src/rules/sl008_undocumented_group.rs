@@ -9,11 +9,21 @@ use std::path::{Path, PathBuf};
 
 use super::suppression::{self, Reach, Suppression};
 use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::RuleMeta;
 use crate::doc::source::{line_end, line_start};
 use crate::doc::{Page, TableBlock};
 use crate::source::{Loader, resolve_include};
 use crate::table::{CapabilityTable, GroupIndex};
+
+/// SL008 undocumented-group, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL008",
+    name: "undocumented-group",
+    severity: Severity::Warning,
+    fix: true,
+    summary: "site-wide: a group of the capability table appears on no permissions reference page",
+};
 
 macro_rules! doc {
     () => {
@@ -26,7 +36,7 @@ pub struct UndocumentedGroup;
 
 impl Rule for UndocumentedGroup {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL008
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

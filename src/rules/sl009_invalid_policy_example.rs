@@ -7,9 +7,19 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::{Context, Finding, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
 use crate::table::{CapabilityTable, GroupIndex};
 use crate::text::normalize::normalize_name;
+
+/// SL009 invalid-policy-example, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL009",
+    name: "invalid-policy-example",
+    severity: Severity::Error,
+    fix: false,
+    summary: "a token-policy example pairs a permission group with a resource key its scopes do not allow",
+};
 
 macro_rules! doc {
     () => {
@@ -22,7 +32,7 @@ pub(crate) struct InvalidPolicyExample;
 
 impl Rule for InvalidPolicyExample {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL009
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()

@@ -3,9 +3,19 @@
 use std::ops::Range;
 
 use super::{Context, Edit, EditKind, Finding, Fix, Rule};
-use crate::catalog::{self, RuleMeta};
+use crate::catalog::{RuleMeta, Severity};
 use crate::doc::Page;
 use crate::table::render;
+
+/// SL010 outdated-generated-table, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
+pub(super) const META: RuleMeta = RuleMeta {
+    code: "SL010",
+    name: "outdated-generated-table",
+    severity: Severity::Error,
+    fix: true,
+    summary: "a `scope-lint:table` region differs from the scope matrix of the capability table",
+};
 
 macro_rules! doc {
     () => {
@@ -22,7 +32,7 @@ const CLOSE: &str = "/scope-lint:table";
 
 impl Rule for OutdatedGeneratedTable {
     fn meta(&self) -> &'static RuleMeta {
-        &catalog::SL010
+        &META
     }
     fn doc(&self) -> &'static str {
         doc!()
