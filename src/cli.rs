@@ -5,8 +5,6 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use scope_lint::report::Format;
-
 pub mod debug;
 pub mod import;
 
@@ -203,6 +201,21 @@ pub struct TableArgs {
     /// Only groups of this product (id)
     #[arg(long)]
     pub product: Option<String>,
+}
+
+/// `check`'s `--format`: which [`Report`](scope_lint::report::Report) writes the findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics with source snippets (colour on a terminal, NO_COLOR respected).
+    Human,
+    /// One line a finding: `path:line:col: CODE message` (for editors' problem matchers and grep).
+    Concise,
+    /// One JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
+    Json,
+    /// SARIF 2.1.0 (for code scanning: `github/codeql-action/upload-sarif`).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations); see `--format github` in the guide for the job summary.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,12 +10,12 @@ use std::sync::OnceLock;
 use clap::{CommandFactory, Parser};
 
 use cli::{
-    CheckArgs, Cli, ColorWhen, Command, FailOn, FixArgs, MdbookAction, SelectionArgs, SettingsArgs,
-    TableArgs, TableFormat,
+    CheckArgs, Cli, ColorWhen, Command, FailOn, FixArgs, Format, MdbookAction, SelectionArgs,
+    SettingsArgs, TableArgs, TableFormat,
 };
 use scope_lint::policy::{self as config, SettingsSource};
 use scope_lint::report::escape::{escape, escape_lines, escape_path};
-use scope_lint::report::{self, FileFindings, Format, Report, Summary};
+use scope_lint::report::{self, FileFindings, Report, Summary};
 use scope_lint::rules::{Finding, RULES, Severity, find_rule};
 use scope_lint::walk::{self, CheckRun, FsLoader};
 use scope_lint::{Error, Linter, fix, mdbook};

@@ -1,6 +1,7 @@
 //! Rendering findings, one file a format behind the [`Report`] trait: `human` (rustc-style snippets),
 //! `concise` (one line a finding), `json` (documented, versioned), `sarif` (SARIF 2.1.0) and `github`
-//! (workflow commands, plus a Markdown job summary). `statistics` counts findings per rule.
+//! (workflow commands, plus a Markdown job summary). `statistics` counts findings per rule. Which format a
+//! run uses is the binary's choice (the CLI's `--format`); this module knows no command line.
 
 pub mod concise;
 pub use crate::text::escape;
@@ -58,21 +59,6 @@ pub trait Report {
         files: &[FileFindings<'_>],
         summary: Summary,
     ) -> io::Result<()>;
-}
-
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// rustc-style diagnostics with source snippets (colour on a terminal, NO_COLOR respected).
-    Human,
-    /// One line a finding: `path:line:col: CODE message` (for editors' problem matchers and grep).
-    Concise,
-    /// One JSON document: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
-    Json,
-    /// SARIF 2.1.0 (for code scanning: `github/codeql-action/upload-sarif`).
-    Sarif,
-    /// GitHub Actions workflow commands (annotations); see `--format github` in the guide for the job summary.
-    Github,
 }
 
 /// The guide page of a rule.
