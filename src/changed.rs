@@ -19,6 +19,7 @@ use crate::walk::{self, CheckRun};
 pub struct ChangedFiles {
     /// The repository's top-level directory.
     pub root: PathBuf,
+    /// The changed files, canonicalised, for membership tests against walked paths.
     pub files: HashSet<PathBuf>,
 }
 

@@ -11,20 +11,27 @@ use crate::text::escape::{escape, escape_path};
 /// One problem in an input file, with its position when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Where in the file, when the problem has a place.
     pub position: Option<Position>,
+    /// What is wrong, as one sentence for the user.
     pub message: String,
 }
 
+/// Everything the library reports as failing; the binary maps each to exit code 2.
 #[derive(Debug)]
 pub enum Error {
     /// A configuration, capability table or JSON input is invalid; holds every problem found.
     Invalid {
+        /// The file that is invalid.
         path: PathBuf,
+        /// Every problem found in it, in file order.
         problems: Vec<Problem>,
     },
     /// A file or directory could not be read or written.
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The I/O error.
         source: std::io::Error,
     },
     /// The command line or the way the tool was called is wrong.
@@ -32,12 +39,19 @@ pub enum Error {
     /// A fix did not do what it should; nothing was written.
     Internal(String),
     /// Checking one page panicked (a bug); the other pages were still checked.
-    Panicked { path: PathBuf, detail: String },
+    Panicked {
+        /// The page whose check panicked.
+        path: PathBuf,
+        /// The panic's message.
+        detail: String,
+    },
 }
 
+/// The library's result, with [`Error`] by default.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// An [`Error::Io`] for `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),
@@ -45,6 +59,7 @@ impl Error {
         }
     }
 
+    /// An [`Error::Invalid`] with one problem.
     pub fn invalid(path: &Path, position: Option<Position>, message: impl Into<String>) -> Self {
         Error::Invalid {
             path: path.to_path_buf(),

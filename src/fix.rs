@@ -680,9 +680,11 @@ pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
 /// One file that the fixes change.
 #[derive(Debug, Clone)]
 pub struct FileChange {
+    /// The file as the run names it.
     pub path: PathBuf,
     /// The file's text as read (byte-order mark removed).
     pub before: String,
+    /// The file's text with the fixes applied.
     pub after: String,
     /// Whether the file started with a byte-order mark (it is written back with it).
     pub bom: bool,
@@ -697,9 +699,11 @@ pub struct FileChange {
 /// The planned fixes of a run, verified by checking the fixed pages again.
 #[derive(Debug, Default)]
 pub struct FixPlan {
+    /// Every file the fixes change, in path order.
     pub changes: Vec<FileChange>,
     /// The findings left after the fixes, per page (pages with none are left out).
     pub remaining: Vec<(SourceText, Vec<Finding>)>,
+    /// What could not be fixed or verified (nothing of such a file is written).
     pub errors: Vec<Error>,
     /// How many files were checked.
     pub files: usize,

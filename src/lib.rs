@@ -8,6 +8,7 @@
 //! the modules below it in the layer order of `docs/ARCHITECTURE.md` (checked by `tests/layers.rs`).
 
 #![warn(unreachable_pub)]
+#![warn(missing_docs)]
 
 pub mod catalog;
 pub mod changed;

@@ -17,7 +17,9 @@ use crate::table::matcher::Matcher;
 /// The settings and the matchers compiled from them, shared by every page of a run.
 #[derive(Debug)]
 pub struct Linter {
+    /// The capability table and the compiled policy.
     pub settings: Settings,
+    /// The table's names compiled once for every page.
     pub matcher: Matcher,
     /// Whether a directory check skips the pages the relevance prefilter rules out (see
     /// [`crate::prefilter`]); on unless turned off (`--no-prefilter`).
@@ -32,6 +34,7 @@ pub struct PageInput<'a> {
     pub location: Option<&'a Path>,
     /// The path relative to the policy root, for the policy's globs.
     pub relative: &'a Path,
+    /// The page's text.
     pub text: String,
     /// Whether another checked page includes this file (then it is checked as a partial).
     pub included: bool,
@@ -40,13 +43,16 @@ pub struct PageInput<'a> {
 /// The outcome for one page: its text (for snippets and fixes) and its findings.
 #[derive(Debug)]
 pub struct PageReport {
+    /// The page's text, with its line index for positions.
     pub source: SourceText,
+    /// The findings, sorted by position and code.
     pub findings: Vec<Finding>,
     /// What a permissions reference page tells the site-wide rules (see [`Linter::check_site`]).
     pub reference: Option<ReferenceFacts>,
 }
 
 impl Linter {
+    /// A linter for `settings`, with the table's matchers compiled and the prefilter on.
     pub fn new(settings: Settings) -> Linter {
         let matcher = Matcher::new(&settings.table);
         Linter {
@@ -56,6 +62,7 @@ impl Linter {
         }
     }
 
+    /// The compiled policy.
     pub fn policy(&self) -> &Policy {
         &self.settings.policy
     }

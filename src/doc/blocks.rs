@@ -23,18 +23,31 @@ use super::{Dialect, Element};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockKind {
+    /// An ATX or setext heading.
     Heading,
+    /// A paragraph.
     Paragraph,
+    /// A GFM table.
     Table,
+    /// A Markdown list (`items` says how many items it has).
     List,
+    /// A fenced or indented code block.
     Code,
+    /// A blockquote (GFM alerts and call-out blockquotes included).
     Blockquote,
+    /// A JSX element spanning lines (`<Tabs>` ... `</Tabs>`).
     Jsx,
+    /// An MDX `{...}` expression on lines of its own.
     Expression,
+    /// An MDX `import`/`export` block.
     Esm,
+    /// A `:::name` container directive.
     Directive,
+    /// An HTML block.
     Html,
+    /// A `---`/`***` rule.
     ThematicBreak,
+    /// The front matter.
     FrontMatter,
 }
 
@@ -51,6 +64,7 @@ impl BlockKind {
 /// One block of the outline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    /// What the block is.
     pub kind: BlockKind,
     /// From the block's first character to its last (trailing whitespace excluded).
     pub range: Range<usize>,
@@ -67,14 +81,21 @@ pub struct Block {
 /// A block as `scope-lint debug blocks` prints it: lines instead of bytes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BlockLines {
+    /// What the block is.
     pub kind: BlockKind,
+    /// The 1-based line the block starts on.
     pub start_line: usize,
+    /// The 1-based line the block ends on.
     pub end_line: usize,
+    /// How many listed blocks enclose it.
     pub depth: usize,
+    /// A heading's level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<u8>,
+    /// A table's rows, the header row included.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<usize>,
+    /// A list's items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<usize>,
 }
@@ -129,6 +150,7 @@ pub struct Recorder {
 const MAX_REPARSE: usize = 8;
 
 impl Recorder {
+    /// A recorder for a page of `dialect`, with no block noted yet.
     pub fn new(dialect: Dialect) -> Recorder {
         Recorder {
             dialect,

@@ -36,6 +36,7 @@ pub enum CalloutForm {
 }
 
 impl CalloutForm {
+    /// Every form, in the order the guide lists them.
     pub const ALL: [CalloutForm; 6] = [
         CalloutForm::Directive,
         CalloutForm::Aside,
@@ -60,6 +61,7 @@ impl CalloutForm {
         }
     }
 
+    /// How messages name the form: "Starlight `<Aside>`", "GFM alert `> [!NOTE]`", ...
     pub fn describe(self) -> &'static str {
         match self {
             CalloutForm::Directive => "Starlight `:::note` directive",
@@ -72,8 +74,10 @@ impl CalloutForm {
     }
 }
 
+/// A call-out found on a page: its form, kind, and where its title and body are.
 #[derive(Debug, Clone)]
 pub struct Callout {
+    /// Which syntax it is written in.
     pub form: CalloutForm,
     /// `note`, `tip`, `caution`, `danger`, `warning`, `important`.
     pub kind: String,
@@ -88,7 +92,9 @@ pub struct Callout {
 /// A blockquote as pulldown-cmark saw it; [`detect`] decides whether it is a call-out.
 #[derive(Debug, Clone)]
 pub struct RawBlockquote {
+    /// A GFM alert's kind (`[!NOTE]`), when the blockquote has one.
     pub kind: Option<BlockQuoteKind>,
+    /// The whole blockquote.
     pub range: Range<usize>,
 }
 
@@ -302,6 +308,7 @@ fn admonish_fences(code_blocks: &[CodeBlock], callouts: &mut Vec<Callout>) {
     }
 }
 
+/// The lower-case word of a GFM alert kind (`note`, `warning`, ...).
 pub fn alert_kind(kind: BlockQuoteKind) -> &'static str {
     match kind {
         BlockQuoteKind::Note => "note",
@@ -373,9 +380,11 @@ fn trim_trailing_newlines(text: &str, range: Range<usize>) -> Range<usize> {
 /// A call-out to write into a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCallout<'a> {
+    /// The syntax to write it in.
     pub form: CalloutForm,
     /// `note`, `tip`, `caution`, ...
     pub kind: &'a str,
+    /// The title, for the forms that take one.
     pub title: Option<&'a str>,
     /// One paragraph of Markdown.
     pub body: &'a str,

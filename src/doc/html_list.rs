@@ -11,10 +11,13 @@ use super::mdx::{Tag, TagKind};
 /// One HTML list: its range (from `<ul>` to `</ul>`) and its items.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HtmlList {
+    /// From `<ul>`/`<ol>` to the closing tag.
     pub range: Range<usize>,
+    /// The `<li>` items, in order.
     pub items: Vec<HtmlItem>,
 }
 
+/// One `<li>` item of an [`HtmlList`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HtmlItem {
     /// From `<li>` to `</li>` (or to where the item ends implicitly).

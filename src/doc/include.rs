@@ -7,29 +7,40 @@ use std::ops::Range;
 use super::Element;
 use super::mdx::Scan;
 
+/// One include in a page: where it is and what it includes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Include {
     /// The include element or link in the page.
     pub range: Range<usize>,
+    /// What it includes.
     pub target: IncludeTarget,
 }
 
+/// What an include points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncludeTarget {
     /// A partial, resolved through the policy's partials pattern.
     Partial {
+        /// The `file` attribute: the partial's name under the partials pattern.
         file: String,
+        /// The `product` attribute, which picks the partials directory of another product.
         product: Option<String>,
         /// String-valued `params`, substituted for `{props.<name>}`.
         params: Vec<(String, String)>,
     },
     /// A file relative to the including page, optionally a part of it.
-    File { path: String, part: FilePart },
+    File {
+        /// The path as written, relative to the including page.
+        path: String,
+        /// The whole file, a line range or an anchor.
+        part: FilePart,
+    },
 }
 
 /// Which part of an mdBook-included file to take.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FilePart {
+    /// The whole file.
     Whole,
     /// 1-based, inclusive line bounds (`file.md:2:10`, `file.md:2:`, `file.md::10`, `file.md:5`).
     Lines(Option<usize>, Option<usize>),
@@ -37,6 +48,7 @@ pub enum FilePart {
     Anchor(String),
 }
 
+/// Every include of the page: `<Render>` elements, `{{#include}}` links and Hugo include shortcodes.
 pub fn detect(text: &str, scan: &Scan, elements: &[Element]) -> Vec<Include> {
     let mut includes: Vec<Include> = elements
         .iter()

@@ -36,6 +36,7 @@ pub fn options(dialect: Dialect) -> Options {
     }
 }
 
+/// Builds the page model of `source`: the MDX pre-pass, then one pulldown-cmark pass over the masked text.
 pub fn build(source: SourceText, dialect: Dialect) -> Page {
     let scan = mdx::scan(&source.text, dialect);
     let elements = pair_elements(&scan.tags);

@@ -19,6 +19,7 @@ use super::Dialect;
 pub struct Scan {
     /// The text with every recognised construct blanked out.
     pub masked: String,
+    /// The front matter block, fences included, when the page starts with one.
     pub front_matter: Option<Range<usize>>,
     /// ESM statements (`import ...`, `export ...`).
     pub esm: Vec<Range<usize>>,
@@ -38,33 +39,49 @@ pub struct Scan {
     pub expressions: Vec<Range<usize>>,
 }
 
+/// A comment: `{/* ... */}` in MDX, `<!-- ... -->` in both dialects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
+    /// The whole comment, delimiters included.
     pub range: Range<usize>,
+    /// The text between the delimiters.
     pub inner: Range<usize>,
 }
 
+/// Which of the three shapes a tag has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagKind {
+    /// `<Name ...>`.
     Open,
+    /// `</Name>`.
     Close,
+    /// `<Name ... />`.
     SelfClosing,
 }
 
+/// A JSX/HTML tag (or a Hugo shortcode, read the same way): its name, shape, range and attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
+    /// The tag name as written (`Render`, `Aside`, `li`).
     pub name: String,
+    /// Opening, closing or self-closing.
     pub kind: TagKind,
+    /// From `<` to `>` (from `{{<` to `>}}` for a shortcode).
     pub range: Range<usize>,
+    /// The attributes, in the order written.
     pub attributes: Vec<Attribute>,
 }
 
+/// One `name=value` attribute of a tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
+    /// The attribute's name.
     pub name: String,
+    /// Its value: none, a quoted string or an expression.
     pub value: AttributeValue,
 }
 
+/// The value of an attribute, as ranges into the page text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttributeValue {
     /// No value (`<Tabs sync>`).
@@ -98,6 +115,7 @@ impl Tag {
         }
     }
 
+    /// The range inside the braces of attribute `name` when it is a `{...}` expression.
     pub fn expression_attribute(&self, name: &str) -> Option<Range<usize>> {
         self.attributes
             .iter()
@@ -109,6 +127,7 @@ impl Tag {
     }
 }
 
+/// A `:::name[title]` ... `:::` container directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
     /// `note`, `tip`, `caution`, `danger`, ...
@@ -131,8 +150,10 @@ impl Directive {
     }
 }
 
+/// An mdBook `{{#include ...}}` link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookInclude {
+    /// The whole link, braces included.
     pub range: Range<usize>,
     /// The argument: `file.md`, `file.md:2:10`, `file.rs:anchor`.
     pub argument: String,

@@ -45,22 +45,33 @@ impl Dialect {
 /// One parsed page.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// The page's text with its path, line index, BOM and line-ending facts.
     pub source: SourceText,
+    /// Markdown or MDX: decides which constructs the pre-pass recognises.
     pub dialect: Dialect,
     /// The text with MDX/JSX, directives, shortcodes and front matter blanked out (same length as the text).
     pub masked: String,
+    /// The YAML/TOML front matter block, fences included.
     pub front_matter: Option<Range<usize>>,
+    /// MDX `import`/`export` statements.
     pub esm: Vec<Range<usize>>,
+    /// Every heading, in document order; section `n` starts at `headings[n - 1]`.
     pub headings: Vec<Heading>,
     /// The text-bearing pieces of the page, in document order.
     pub units: Vec<TextUnit>,
+    /// Markdown and HTML tables.
     pub tables: Vec<TableBlock>,
+    /// Markdown and HTML lists.
     pub lists: Vec<ListBlock>,
+    /// Call-outs of every recognised form.
     pub callouts: Vec<Callout>,
+    /// `<Render>` partials and `{{#include}}` links.
     pub includes: Vec<Include>,
+    /// Fenced and indented code blocks.
     pub code_blocks: Vec<CodeBlock>,
     /// Paired JSX elements (`<Tabs>` ... `</Tabs>`); used for placement.
     pub elements: Vec<Element>,
+    /// `{/* ... */}` and `<!-- ... -->` comments (suppressions are read from them).
     pub comments: Vec<mdx::Comment>,
     /// Top-level blocks (paragraphs, lists, tables, code, call-outs, HTML), for placement.
     pub blocks: Vec<Range<usize>>,
@@ -68,8 +79,10 @@ pub struct Page {
     pub outline: Vec<blocks::Block>,
 }
 
+/// A heading: its level, where it is and its text.
 #[derive(Debug, Clone)]
 pub struct Heading {
+    /// 1 to 6 (`#` count, or 1/2 for setext underlines).
     pub level: u8,
     /// The whole heading line(s).
     pub range: Range<usize>,
@@ -77,17 +90,27 @@ pub struct Heading {
     pub title: String,
 }
 
+/// Where a [`TextUnit`] sits in the page's structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnitKind {
+    /// A heading's text.
     Heading,
+    /// A paragraph outside tables and lists.
     Paragraph,
+    /// One cell of a table.
     TableCell {
+        /// Index into [`Page::tables`].
         table: usize,
+        /// The row (0 is the header when the table has one).
         row: usize,
+        /// The column.
         column: usize,
     },
+    /// The text of one list item (nested lists are items of their own list).
     ListItem {
+        /// Index into [`Page::lists`].
         list: usize,
+        /// The item's index in that list.
         item: usize,
     },
     /// The title of a call-out (`:::note[Title]`, `title="..."`).
@@ -99,51 +122,71 @@ pub enum UnitKind {
 /// A run of text that mentions are searched in.
 #[derive(Debug, Clone)]
 pub struct TextUnit {
+    /// What structure the text belongs to.
     pub kind: UnitKind,
+    /// The unit's byte range in the page.
     pub range: Range<usize>,
     /// Whether to read the original text rather than the masked one (titles sit inside masked markers).
     pub raw: bool,
 }
 
+/// A table (GFM pipe table or HTML `<table>`): its range and the text units of its cells.
 #[derive(Debug, Clone)]
 pub struct TableBlock {
+    /// From the first row to the end of the last.
     pub range: Range<usize>,
     /// Rows of unit indexes; row 0 is the header when `has_header`.
     pub rows: Vec<Vec<usize>>,
+    /// Whether the first row is a header row (always for GFM tables; `<th>` cells for HTML).
     pub has_header: bool,
+    /// Written as an HTML `<table>`, not as a pipe table.
     pub html: bool,
 }
 
+/// A list (Markdown or HTML) and its items.
 #[derive(Debug, Clone)]
 pub struct ListBlock {
+    /// From the first item's marker to the end of the last item.
     pub range: Range<usize>,
+    /// The items, in order.
     pub items: Vec<ListItem>,
     /// Written as HTML (`<ul>`/`<ol>` with `<li>`), not as a Markdown list.
     pub html: bool,
 }
 
+/// One list item.
 #[derive(Debug, Clone)]
 pub struct ListItem {
+    /// From its marker (or `<li>`) to its end.
     pub range: Range<usize>,
     /// The column where the item's content starts (the indent for blocks inside it).
     pub content_indent: usize,
 }
 
+/// A fenced or indented code block.
 #[derive(Debug, Clone)]
 pub struct CodeBlock {
+    /// The whole block, fences included.
     pub range: Range<usize>,
+    /// The info string after the opening fence (`json`, `toml title="x"`), empty when there is none.
     pub info: String,
+    /// The code between the fences.
     pub content: Range<usize>,
 }
 
+/// A JSX element: its opening tag and, when it is not self-closing, where its closing tag is.
 #[derive(Debug, Clone)]
 pub struct Element {
+    /// The tag name (`Tabs`, `Render`, `Aside`).
     pub name: String,
+    /// The opening (or self-closing) tag with its attributes.
     pub open: mdx::Tag,
+    /// The closing tag, when the element has one.
     pub close: Option<Range<usize>>,
 }
 
 impl Element {
+    /// From the opening tag's `<` to the closing tag's `>` (the opening tag alone when self-closing).
     pub fn range(&self) -> Range<usize> {
         let end = self
             .close
@@ -158,6 +201,8 @@ impl Element {
 pub struct SectionId(pub usize);
 
 impl Page {
+    /// Parses `source` as `dialect` into the page model: the MDX pre-pass, then pulldown-cmark over the
+    /// masked text.
     pub fn parse(source: SourceText, dialect: Dialect) -> Page {
         markdown::build(source, dialect)
     }
@@ -174,6 +219,7 @@ impl Page {
         include::detect(text, &scan, &elements)
     }
 
+    /// The page's text as read: what every byte range of the model indexes.
     pub fn text(&self) -> &str {
         &self.source.text
     }
@@ -255,10 +301,12 @@ impl Page {
         )
     }
 
+    /// The heading that opens `section`; `None` for the introduction (section 0).
     pub fn heading_of(&self, section: SectionId) -> Option<&Heading> {
         section.0.checked_sub(1).map(|index| &self.headings[index])
     }
 
+    /// How messages name a section: `section "Title"`, or `the introduction`.
     pub fn section_title(&self, section: SectionId) -> String {
         match self.heading_of(section) {
             Some(heading) => format!("section \"{}\"", heading.title),

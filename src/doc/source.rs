@@ -12,7 +12,9 @@ const BOM: &str = "\u{feff}";
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
 }
 
@@ -48,6 +50,7 @@ impl SourceText {
         }
     }
 
+    /// The path the text was read from, as messages show it.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -100,6 +103,7 @@ impl SourceText {
         self.line_starts[line_index.max(1) - 1]
     }
 
+    /// How many lines the text has (a final line without a line break counts).
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }

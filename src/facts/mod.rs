@@ -23,6 +23,7 @@ use crate::text::normalize::{Mode, WILDCARD, ends_with_word, normalize, normaliz
 /// How deep partials may include partials.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
+/// What one page says, resolved through what it includes: the input of every rule.
 #[derive(Debug, Default)]
 pub struct Facts {
     /// Group mentions in the page's own text (code blocks excluded).
@@ -51,15 +52,22 @@ pub struct RenderedPartial {
     pub include: Range<usize>,
     /// The `file` the include names.
     pub file: String,
+    /// The partial's page model (its text without the page's values).
     pub page: Arc<Page>,
+    /// The string-valued `params` the page passes, substituted for `{props.<name>}`.
     pub params: Vec<(String, String)>,
 }
 
+/// A permission group named in the page's text.
 #[derive(Debug, Clone)]
 pub struct Mention {
+    /// The group named.
     pub group: GroupIndex,
+    /// The product the group belongs to.
     pub product: ProductIndex,
+    /// Where the name is, as a byte range of the page.
     pub span: Range<usize>,
+    /// Index into `Page::units`: the text unit the name is in.
     pub unit: usize,
     /// The call-out the mention is in.
     pub callout: Option<usize>,
@@ -68,21 +76,29 @@ pub struct Mention {
     pub leading: bool,
 }
 
+/// A table or list that names groups of one product, on the page or in a file it includes.
 #[derive(Debug, Clone)]
 pub struct Listing {
+    /// The product whose groups are listed.
     pub product: ProductIndex,
+    /// A table or a list.
     pub kind: ListingKind,
+    /// The section of the page the listing is in (for an included one, the section of the include).
     pub section: SectionId,
     /// The table or list, or the include that brings it in.
     pub anchor: Range<usize>,
+    /// The product's groups it names, in order of first appearance.
     pub groups: Vec<GroupIndex>,
     /// Set when the listing is in an included file.
     pub via: Option<IncludedListing>,
 }
 
+/// Where an included listing comes from.
 #[derive(Debug, Clone)]
 pub struct IncludedListing {
+    /// The included file.
     pub path: PathBuf,
+    /// The included file's page model.
     pub page: Arc<Page>,
     /// The table or list in the included file.
     pub anchor: Range<usize>,
@@ -93,8 +109,10 @@ pub struct IncludedListing {
     pub whole: bool,
 }
 
+/// What one call-out says: the products it names, what it is about and whether it says "account-only".
 #[derive(Debug, Clone)]
 pub struct CalloutReading {
+    /// The section the call-out is in.
     pub section: SectionId,
     /// Products named in the call-out, in order of first appearance.
     pub products: Vec<ProductIndex>,
@@ -115,18 +133,26 @@ impl CalloutReading {
     }
 }
 
+/// A call-out in an included file, read as if it stood where the include is.
 #[derive(Debug, Clone)]
 pub struct IncludedCallout {
+    /// The section of the page that holds the include.
     pub section: SectionId,
+    /// The include element or link in the page.
     pub include: Range<usize>,
+    /// What the call-out says.
     pub reading: CalloutReading,
 }
 
 /// Gathers facts; holds what every page needs.
 pub struct Gatherer<'a> {
+    /// The capability table the names are looked up in.
     pub table: &'a CapabilityTable,
+    /// The policy: call-outs, partials, placement.
     pub policy: &'a Policy,
+    /// The table's names compiled for searching text.
     pub matcher: &'a Matcher,
+    /// Reads included files and partials (nothing is read here otherwise).
     pub loader: &'a dyn Loader,
     /// Whether to find group names in prose too (paragraphs, headings), not only in table cells and list
     /// items: needed where a policy requires the call-out on the page (to place it after the first
@@ -743,9 +769,11 @@ fn strip_alert_marker(text: &str) -> &str {
 /// A listing section without the call-out it needs, for SL001 and SL006.
 #[derive(Debug, Clone)]
 pub struct UnsatisfiedSection {
+    /// The section that lacks the call-out.
     pub section: SectionId,
     /// The first listing in the section.
     pub listing: Listing,
+    /// The product's groups listed in the section.
     pub groups: Vec<GroupIndex>,
 }
 

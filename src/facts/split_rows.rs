@@ -47,13 +47,16 @@ const LEVEL_JOINERS: &[&str] = &["/", "and", "or", "&", "+"];
 pub struct SplitTable {
     /// Whether the header named both columns (else they were found from the cells).
     pub declared: bool,
+    /// The data rows, in order.
     pub rows: Vec<SplitRow>,
 }
 
 /// One data row of a [`SplitTable`].
 #[derive(Debug, Clone)]
 pub struct SplitRow {
+    /// Index into `Page::units`: the row's product cell.
     pub product_unit: usize,
+    /// Index into `Page::units`: the row's level cell.
     pub level_unit: usize,
     /// The product cell's name-normalised text.
     pub product: String,

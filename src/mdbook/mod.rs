@@ -40,6 +40,7 @@ not a terminal. To set it up, add to book.toml:
 
 then run `mdbook build`. To check the book's sources from a terminal: `scope-lint check src/`";
 
+/// The mdBook versions whose preprocessor protocol this preprocessor speaks (a semver requirement).
 pub const SUPPORTED_MDBOOK: &str = ">=0.5.0, <0.6.0";
 
 /// The keys mdBook itself reads from a preprocessor table.
@@ -51,6 +52,7 @@ const POLICY_KEYS: &[&str] = &[
     "extends", "exclude", "dialects", "partials", "rules", "render", "callouts",
 ];
 
+/// What the preprocessor does with the book (`mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
@@ -61,21 +63,29 @@ pub enum Mode {
     Inject,
 }
 
+/// When findings fail the book build (`fail-on`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailOn {
+    /// Fail on an error-level finding.
     #[default]
     Error,
+    /// Fail on any finding.
     Warning,
+    /// Never fail; findings are still printed.
     Never,
 }
 
 /// `[preprocessor.scope-lint]`, as read from the book's config.
 #[derive(Debug, Default)]
 pub struct BookSettings {
+    /// The capability table to use (`capabilities`), relative to the book root.
     pub capabilities: Option<PathBuf>,
+    /// The `scope-lint.toml` to use (`config`), relative to the book root.
     pub config: Option<PathBuf>,
+    /// Check or inject.
     pub mode: Mode,
+    /// When findings fail the build.
     pub fail_on: FailOn,
     /// Policy keys written inline, as TOML.
     pub inline_policy: Option<String>,

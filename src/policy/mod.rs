@@ -57,7 +57,9 @@ pub const DEFAULT_ACCEPT: &[&str] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ListingKind {
+    /// A table (GFM or HTML).
     Table,
+    /// A list (Markdown or HTML).
     List,
 }
 
@@ -79,18 +81,24 @@ pub struct Policy {
     pub root: PathBuf,
     /// Where the policy came from, for messages.
     pub origin: String,
+    /// The policy's `exclude` globs, matched against the path relative to `root`.
     pub exclude: GlobSet,
     /// `--exclude` globs from the command line: matched against the path relative to `root`, the path as
     /// shown and the file name, for walked and named files alike.
     pub command_line_exclude: GlobSet,
+    /// `dialects`: globs that pick Markdown or MDX for the files they match (else the extension decides).
     pub dialects: Vec<(GlobMatcher, Dialect)>,
+    /// Which files are partials, and where their call-outs go.
     pub partials: PartialsPolicy,
     /// Severity per rule code; `None` turns the rule off.
     pub severities: BTreeMap<&'static str, Option<Severity>>,
+    /// Which call-out syntax new call-outs are written in.
     pub render: RenderPolicy,
+    /// One compiled `[[callouts]]` entry per product that needs a call-out.
     pub callouts: Vec<CalloutPolicy>,
     /// The largest page, include or partial read, in bytes (`max-file-size`); larger files are errors.
     pub max_file_size: u64,
+    /// The permissions reference pages SL008 reads.
     pub reference: ReferencePolicy,
     /// The conventions of the preset the policy extends (or the default preset's).
     pub conventions: &'static Conventions,
@@ -99,51 +107,78 @@ pub struct Policy {
 /// The permissions reference pages (SL008): where every group of the table must appear.
 #[derive(Debug, Default)]
 pub struct ReferencePolicy {
+    /// The reference pages (`[reference] pages`).
     pub pages: GlobSet,
     /// (resource type index, the heading of the section that lists that scope's groups).
     pub sections: Vec<(usize, String)>,
 }
 
+/// `[partials]`: which files are partials and where a listing from one wants its call-out.
 #[derive(Debug)]
 pub struct PartialsPolicy {
+    /// The pattern a `<Render file="x">` resolves through (`{product}` and `{file}` filled in).
     pub pattern: String,
+    /// Globs of the files that are partials (checked for content, never required to carry a call-out).
     pub files: GlobSet,
+    /// Where the call-out goes when the listing comes from a partial.
     pub placement: Placement,
 }
 
+/// `[render]`: the call-out form to write, per dialect and per path.
 #[derive(Debug)]
 pub struct RenderPolicy {
+    /// The form for MDX pages.
     pub mdx: CalloutForm,
+    /// The form for Markdown pages.
     pub markdown: CalloutForm,
+    /// Per-path forms, first match wins over the dialect's form.
     pub paths: Vec<(GlobMatcher, CalloutForm)>,
 }
 
+/// One compiled `[[callouts]]` entry: which product needs a call-out, where, and what it must say.
 #[derive(Debug)]
 pub struct CalloutPolicy {
+    /// The product whose groups need the call-out.
     pub product: ProductIndex,
+    /// The call-out kind to write (`note`, `caution`, ...).
     pub kind: String,
+    /// The call-out title to write, when it has one (placeholders unfilled).
     pub title: Option<String>,
+    /// The body template (placeholders unfilled; see [`TEMPLATE_PLACEHOLDERS`]).
     pub template: String,
+    /// The product the template contrasts with (`{contrast}`: one that can be scoped per resource).
     pub contrast: Option<ProductIndex>,
+    /// The group `{example_group}` names.
     pub example_group: Option<GroupIndex>,
+    /// Whether a section that lists the product's groups must carry the call-out.
     pub where_listed: bool,
+    /// Which listings count (tables, lists or both).
     pub listing: Vec<ListingKind>,
+    /// Pages that must carry the call-out whether or not they list the groups.
     pub pages: Vec<PageRequirement>,
+    /// Phrases (prose-normalised regexes) that make a call-out say "account-only".
     pub accept: Vec<Regex>,
+    /// Phrases a call-out must contain (SL005), each with how messages describe it.
     pub require: Vec<(Regex, String)>,
 }
 
+/// A page that must carry the call-out (`pages` of a `[[callouts]]` entry).
 #[derive(Debug)]
 pub struct PageRequirement {
+    /// The compiled glob.
     pub glob: GlobMatcher,
+    /// The glob as written, for messages.
     pub pattern: String,
+    /// The heading whose section should hold the call-out, when given.
     pub heading: Option<String>,
 }
 
 /// The capability table and the policy a run uses.
 #[derive(Debug)]
 pub struct Settings {
+    /// The capability table.
     pub table: CapabilityTable,
+    /// The compiled policy.
     pub policy: Policy,
 }
 
@@ -209,10 +244,12 @@ impl Policy {
         })
     }
 
+    /// Whether the file (relative to the root) is a partial.
     pub fn is_partial(&self, relative: &Path) -> bool {
         self.partials.files.is_match(relative)
     }
 
+    /// Whether the policy's `exclude` matches the file (relative to the root).
     pub fn is_excluded(&self, relative: &Path) -> bool {
         self.exclude.is_match(relative)
     }
@@ -226,6 +263,7 @@ impl Policy {
                 || shown.file_name().is_some_and(|name| set.is_match(name)))
     }
 
+    /// The severity rule `code` reports at; `None` when the policy turns it off.
     pub fn severity(&self, code: &str) -> Option<Severity> {
         self.severities.get(code).copied().flatten()
     }

@@ -8,6 +8,7 @@ use super::{FileFindings, Report, Summary};
 
 /// The concise report; `quiet` leaves out the summary line.
 pub struct Concise {
+    /// Leave out the summary line.
     pub quiet: bool,
 }
 

@@ -16,6 +16,7 @@ pub const JOB_LIMIT: usize = 50;
 
 /// The workflow-command report. Absolute paths below `base` (the workspace) are made relative to it.
 pub struct Github {
+    /// The workspace directory, when known.
     pub base: Option<PathBuf>,
 }
 
@@ -95,8 +96,11 @@ pub fn past_annotation_limits(summary: Summary) -> usize {
 
 /// Where links in the job summary point: `{server}/{repository}/blob/{sha}/{path}#L{line}`.
 pub struct Links {
+    /// `GITHUB_SERVER_URL`.
     pub server: String,
+    /// `GITHUB_REPOSITORY` (`owner/name`).
     pub repository: String,
+    /// `GITHUB_SHA`.
     pub sha: String,
 }
 

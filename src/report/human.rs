@@ -13,7 +13,9 @@ use crate::rules::{Finding, Severity};
 
 /// The human report; `styled` turns on colour, `quiet` leaves out the summary line.
 pub struct Human {
+    /// Colour the output (ANSI escapes).
     pub styled: bool,
+    /// Leave out the summary line.
     pub quiet: bool,
 }
 
@@ -124,6 +126,7 @@ fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
+/// The last line of a report: files checked and findings by level.
 pub fn summary_line(summary: Summary) -> String {
     let files = plural(summary.files, "file");
     if summary.errors == 0 && summary.warnings == 0 {

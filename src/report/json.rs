@@ -34,6 +34,7 @@ impl Report for Json {
     }
 }
 
+/// The `version` field of the `--format json` document (its schema: the guide's CLI page, "JSON output").
 pub const VERSION: u32 = 1;
 
 #[derive(Serialize)]
@@ -60,6 +61,7 @@ struct Diagnostic<'a> {
     help: Option<&'a str>,
 }
 
+/// Writes `files`' findings and the summary as one JSON document (the `--format json` schema).
 pub fn write(out: &mut dyn Write, files: &[FileFindings<'_>], summary: Summary) -> io::Result<()> {
     let mut diagnostics = Vec::new();
     for file in files {

@@ -22,19 +22,25 @@ pub const GUIDE_URL: &str = "https://scope-lint.github.io/scope-lint/";
 
 /// The findings of one file, with its text for snippets and positions.
 pub struct FileFindings<'a> {
+    /// The file's text and path.
     pub source: &'a SourceText,
+    /// Its findings, in position order.
     pub findings: &'a [Finding],
 }
 
 /// Counts for the last line of a report.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
+    /// How many files were checked.
     pub files: usize,
+    /// How many error-level findings there are.
     pub errors: usize,
+    /// How many warning-level findings there are.
     pub warnings: usize,
 }
 
 impl Summary {
+    /// The counts of `findings`, over `files` checked files.
     pub fn of(files: usize, findings: &[FileFindings<'_>]) -> Summary {
         let mut summary = Summary {
             files,

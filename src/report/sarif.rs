@@ -19,6 +19,7 @@ pub const FINGERPRINT_KEY: &str = "scopeLintFinding/v1";
 
 /// The SARIF report. Absolute paths below `base` (the working directory) are made relative to it.
 pub struct Sarif {
+    /// The workspace directory: absolute paths below it are written relative to it.
     pub base: Option<PathBuf>,
 }
 

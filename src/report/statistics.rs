@@ -10,6 +10,7 @@ use crate::rules::find_rule;
 /// One line a rule with findings: the count, the code, the name, and `[fix]` when `fix` can fix it; then
 /// the summary line unless `quiet`.
 pub struct Statistics {
+    /// Leave out the summary line.
     pub quiet: bool,
     /// How many files the relevance prefilter skipped without a parse (see [`crate::prefilter`]).
     pub skipped: usize,

@@ -58,6 +58,7 @@ pub trait Rule: Sync {
     fn reads_suppressions(&self) -> bool {
         false
     }
+    /// Reports the rule's findings on the page in `context` into `out`.
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>);
 }
 
@@ -105,10 +106,15 @@ pub fn closest_rule(unknown: &str) -> Option<&'static str> {
 
 /// What a rule sees of one page.
 pub struct Context<'a> {
+    /// The capability table.
     pub table: &'a CapabilityTable,
+    /// The compiled policy.
     pub policy: &'a Policy,
+    /// The table's names compiled for searching text.
     pub matcher: &'a Matcher,
+    /// The page's model.
     pub page: &'a Page,
+    /// What the page says, resolved through its includes.
     pub facts: &'a Facts,
     /// The page's path relative to the policy root, for the policy's globs.
     pub relative: &'a Path,
@@ -119,18 +125,24 @@ pub struct Context<'a> {
     pub included: bool,
     /// The page's suppression comments, and (once the other rules ran) whether each matched a finding.
     pub suppressions: &'a [suppression::Suppression],
+    /// Whether each of `suppressions` matched a finding, by index.
     pub suppressions_used: &'a [bool],
 }
 
 /// One problem found on a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// The rule's code (`SL001`).
     pub code: &'static str,
+    /// The rule's name (`missing-callout`).
     pub name: &'static str,
+    /// The severity the policy gives the rule.
     pub severity: Severity,
     /// Byte range in the page.
     pub span: Range<usize>,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// What to do about it, when there is more to say.
     pub help: Option<String>,
     /// The byte edits that fix the finding, made from [`Finding::intent`] (or given by the rule).
     pub fix: Option<Fix>,
@@ -212,15 +224,20 @@ impl Eq for FixIntent {}
 pub struct Fix {
     /// What the fix does, for `fix`'s report: "insert the AI Gateway call-out".
     pub description: String,
+    /// The edits, applied together.
     pub edits: Vec<Edit>,
 }
 
+/// One byte-range replacement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     /// The file to edit, when it is not the page itself (a partial).
     pub file: Option<PathBuf>,
+    /// The byte range replaced, in the edited file's text.
     pub range: Range<usize>,
+    /// What replaces it.
     pub replacement: String,
+    /// What the edit does to the page's blocks, which `fix` verifies.
     pub kind: EditKind,
 }
 
@@ -236,6 +253,7 @@ pub enum EditKind {
 }
 
 impl Finding {
+    /// A finding of `rule` at `span`, at the rule's default severity, without help or fix.
     pub fn new(rule: &dyn Rule, span: Range<usize>, message: impl Into<String>) -> Finding {
         Finding {
             code: rule.code(),
@@ -249,11 +267,13 @@ impl Finding {
         }
     }
 
+    /// The finding with `help`.
     pub fn help(mut self, help: impl Into<String>) -> Finding {
         self.help = Some(help.into());
         self
     }
 
+    /// The finding with byte edits the rule made itself (content edits, not call-outs: those are intents).
     pub fn fix(mut self, fix: Option<Fix>) -> Finding {
         self.fix = fix;
         self

@@ -49,7 +49,9 @@ impl Rule for UndocumentedGroup {
 /// What a reference page tells the site-wide check.
 #[derive(Debug, Clone)]
 pub struct ReferenceFacts {
+    /// The groups the page names.
     pub named_groups: Vec<GroupIndex>,
+    /// The page's sections that list one resource type's groups (per `[reference] sections`).
     pub sections: Vec<ReferenceSection>,
     /// The page's valid suppressions of this rule.
     pub suppressions: Vec<Suppression>,
@@ -60,9 +62,11 @@ pub struct ReferenceFacts {
 pub struct ReferenceSection {
     /// The resource type index.
     pub kind: usize,
+    /// The heading line's byte range.
     pub heading: Range<usize>,
     /// The heading's 1-based line, for next-line suppressions.
     pub line: usize,
+    /// The heading's text.
     pub title: String,
     /// Where a row for a missing group goes, when the section has a table.
     pub rows: Option<RowTarget>,
@@ -77,8 +81,13 @@ pub struct RowTarget {
     pub sorted: Option<Vec<(String, usize)>>,
     /// Where a row goes after the last one: the end of the last row's text, before its line ending.
     pub end: usize,
+    /// How many cells a row has.
     pub columns: usize,
+    /// The whitespace before each row.
     pub indent: String,
+    /// `
+    /// ` or `\r
+    /// `, as the table's rows end.
     pub line_ending: &'static str,
     /// How the table names groups, so that a new row names its group the same way.
     pub names: super::row_names::NameForm,

@@ -18,12 +18,16 @@ pub enum Reach {
     File,
 }
 
+/// One `scope-lint-disable-*` comment: what it silences, how far, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
     /// The comment.
     pub range: Range<usize>,
+    /// The rule codes it names (names are resolved to codes).
     pub codes: Vec<&'static str>,
+    /// How far it reaches.
     pub reach: Reach,
+    /// The `reason="..."` text, when there is one.
     pub reason: Option<String>,
     /// Why the suppression is ignored, when it is (no reason, unknown code).
     pub problem: Option<String>,

@@ -20,8 +20,11 @@ use crate::source::{Loader, clean, file_key, resolve_include};
 
 /// One checked page: where it is (as shown), its path relative to the policy root, and its text.
 pub struct CheckedPage<'a> {
+    /// Where the page is, as shown.
     pub location: &'a Path,
+    /// Its path relative to the policy root.
     pub relative: &'a Path,
+    /// Its text.
     pub text: &'a str,
 }
 

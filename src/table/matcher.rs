@@ -29,13 +29,16 @@ pub fn groups_of(found: Vec<NameMatch<Named>>) -> Vec<NameMatch<GroupIndex>> {
 /// What a name in the text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Named {
+    /// A permission group.
     Group(GroupIndex),
+    /// A product.
     Product(ProductIndex),
 }
 
 /// One group (or product) name found in normalised text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameMatch<T> {
+    /// What was found.
     pub item: T,
     /// Range in the normalised text.
     pub range: Range<usize>,
@@ -44,7 +47,9 @@ pub struct NameMatch<T> {
 /// A claim of per-resource scoping for an account-only product.
 #[derive(Debug)]
 pub struct ClaimPattern {
+    /// The account-only product the claim is about.
     pub product: ProductIndex,
+    /// The compiled claim pattern (on prose-normalised text).
     pub regex: Regex,
 }
 
@@ -59,6 +64,7 @@ pub struct Matcher {
     names: Vec<(String, GroupIndex)>,
     /// The last word of every group name ("read", "write", "run", ...), per product.
     verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>>,
+    /// One claim pattern per account-only product with a noun.
     pub claims: Vec<ClaimPattern>,
     /// The word lists prose is read with (`src/prose.toml`).
     pub lexicon: Lexicon,
@@ -76,6 +82,7 @@ pub struct Matcher {
 }
 
 impl Matcher {
+    /// Compiles the names of `table` (groups, products, aliases, former names) and its claim patterns.
     pub fn new(table: &CapabilityTable) -> Matcher {
         let mut names = Vec::new();
         for (index, group) in table.groups.iter().enumerate() {

@@ -19,17 +19,24 @@ pub type ProductIndex = usize;
 /// Index of a permission group in [`CapabilityTable::groups`].
 pub type GroupIndex = usize;
 
+/// The capability table: resource types, products and permission groups with the scopes each group can be
+/// narrowed to.
 #[derive(Debug, Clone)]
 pub struct CapabilityTable {
+    /// The scopes a token's policy can name (account, zone, bucket, ...).
     pub resource_types: Vec<ResourceType>,
+    /// The products whose groups the table lists.
     pub products: Vec<Product>,
+    /// Every permission group.
     pub groups: Vec<PermissionGroup>,
     /// Where the table came from, as shown in messages (a path or `embedded preset "cloudflare"`).
     pub origin: String,
 }
 
+/// One scope of a token policy.
 #[derive(Debug, Clone)]
 pub struct ResourceType {
+    /// The id the table and the policy use: `account`, `zone`, `r2-bucket`.
     pub id: String,
     /// The token-policy resource key, with `{placeholders}`: `com.cloudflare.api.account.{account}`.
     pub key: String,
@@ -37,8 +44,10 @@ pub struct ResourceType {
     pub api_scope: Option<String>,
 }
 
+/// A product of the table.
 #[derive(Debug, Clone)]
 pub struct Product {
+    /// The id the policy and `<Render product>` use: `ai-gateway`.
     pub id: String,
     /// The name readers see: "AI Gateway".
     pub name: String,
@@ -51,10 +60,12 @@ pub struct Product {
     pub import_prefixes: Vec<String>,
 }
 
+/// A permission group: its names, its product and the scopes it can be narrowed to.
 #[derive(Debug, Clone)]
 pub struct PermissionGroup {
     /// The API name: "AI Gateway Write".
     pub name: String,
+    /// The API's id of the group, which stays the same when the group is renamed.
     pub id: Option<String>,
     /// The name readers see in the dashboard, when it differs: "AI Gateway Edit".
     pub label: Option<String>,
@@ -63,6 +74,7 @@ pub struct PermissionGroup {
     /// Names the group had before it was renamed upstream (same id). Pages that still use one are
     /// reported with the current name.
     pub former_names: Vec<String>,
+    /// The product the group belongs to.
     pub product: ProductIndex,
     /// Indexes into [`CapabilityTable::resource_types`].
     pub scopes: Vec<usize>,
@@ -84,6 +96,7 @@ impl PermissionGroup {
 }
 
 impl CapabilityTable {
+    /// The index of the product with `id`.
     pub fn product_index(&self, id: &str) -> Option<ProductIndex> {
         self.products.iter().position(|product| product.id == id)
     }

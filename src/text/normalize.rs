@@ -12,6 +12,7 @@ pub const WILDCARD: char = '\u{2}';
 /// Normalised text with, for every byte, the offset of the source character it came from.
 #[derive(Debug, Default, Clone)]
 pub struct Normalized {
+    /// The normalised text.
     pub text: String,
     origins: Vec<usize>,
     source_end: usize,

@@ -17,19 +17,25 @@ use unicode_segmentation::UnicodeSegmentation;
 /// The word lists, embedded.
 const LEXICON: &str = include_str!("prose.toml");
 
+/// What a [`Token`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
+    /// A word (letters and digits, with inner apostrophes and hyphens).
     Word,
     /// An inline code span (its text, without the backticks).
     Code,
+    /// A punctuation mark.
     Punct,
 }
 
 /// One word, code span or punctuation mark, folded and lowercased, with its source byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
+    /// What the token is.
     pub kind: TokenKind,
+    /// Its text, folded and lowercased.
     pub text: String,
+    /// Its byte range in the source text.
     pub range: Range<usize>,
 }
 
@@ -337,6 +343,8 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// The resource of a product whose name is `name`, whose one resource is a `noun`, and whose group names are
+    /// `groups`.
     pub fn new<'n>(noun: &str, name: &str, groups: impl Iterator<Item = &'n str>) -> Resource {
         Resource {
             noun: words_of(noun),
@@ -367,6 +375,7 @@ pub fn words_of(text: &str) -> Phrase {
 /// A claim found in a sentence: the source range from the restricting word to the resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
+    /// The claim's byte range in the source text.
     pub range: Range<usize>,
 }
 

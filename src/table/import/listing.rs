@@ -14,7 +14,9 @@ use crate::text::normalize::normalize_name;
 /// One group of the listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedGroup {
+    /// The group's API id.
     pub id: Option<String>,
+    /// The group's API name.
     pub name: String,
     /// The API scope strings (`com.cloudflare.api.account`).
     pub scopes: Vec<String>,

@@ -23,18 +23,24 @@ use crate::text::normalize::normalize_name;
 /// The product id a new group gets when no product's name or prefix fits its name.
 pub const UNASSIGNED_PRODUCT: &str = "unassigned";
 
+/// What happens to one group in an import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
+    /// A listing group the table lacks is added.
     Added,
+    /// A table group the listing lacks is removed (`--prune`).
     Removed,
+    /// The group's name changed upstream (same id): the old name becomes a former name.
     Renamed,
+    /// The group's scopes changed.
     Rescoped,
     /// A table group without an id was matched by name and gets the listing's id.
     Identified,
 }
 
 impl ChangeKind {
+    /// The word the reports use: `added`, `removed`, ...
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Added => "added",
@@ -49,14 +55,20 @@ impl ChangeKind {
 /// One change the import makes (or, with `--check`, would make). Scopes are resource type ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// What happens to the group.
     pub kind: ChangeKind,
+    /// The group's API id, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The group's (new) name.
     pub name: String,
+    /// The name before a rename.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_name: Option<String>,
+    /// The scopes before a rescope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_scopes: Option<Vec<String>>,
+    /// The group's scopes after the change (an added group's, a rescoped group's new ones).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The product an added group was given.
@@ -67,8 +79,10 @@ pub struct Change {
 /// A table group the listing does not hold, kept because `--prune` was not given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Missing {
+    /// The group's API id, when the table has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The group's name.
     pub name: String,
 }
 
@@ -76,9 +90,13 @@ pub struct Missing {
 /// the table's new text (equal to the old text when there is no change).
 #[derive(Debug, Clone)]
 pub struct ImportPlan {
+    /// Every change, in table order.
     pub changes: Vec<Change>,
+    /// The table groups the listing lacks, kept.
     pub missing: Vec<Missing>,
+    /// What the import could not decide or the user should look at, one sentence each.
     pub warnings: Vec<String>,
+    /// The table's text after the import.
     pub text: String,
 }
 
