@@ -95,7 +95,7 @@ pub(crate) fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), 
 /// tables that start inside what `content` replaces (a regenerated region's table is the region's own).
 /// A heading, list, code block, call-out or anything else a content edit adds or removes is refused.
 fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), String> {
-    let content = super::normalized(content).map_err(|error| error.to_string())?;
+    let content = super::apply::normalized(content).map_err(|error| error.to_string())?;
     let replaced: Vec<(Range<usize>, Range<usize>)> = place(&content)
         .into_iter()
         .map(|placed| (placed.edit.range.clone(), placed.fixed))
@@ -143,7 +143,7 @@ fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), Str
 }
 
 /// `edit`'s range moved by what the `content` edits before it add or remove (an insertion at the same spot
-/// comes first: see [`super::normalized`]).
+/// comes first: see [`super::apply::normalized`]).
 fn rebased(edit: &Edit, content: &[&Edit]) -> Edit {
     let shift = |offset: usize| -> usize {
         let growth: isize = content
@@ -160,7 +160,7 @@ fn rebased(edit: &Edit, content: &[&Edit]) -> Edit {
 }
 
 fn check_callouts(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
-    let edits = super::normalized(edits).map_err(|error| error.to_string())?;
+    let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
     let placed = place(&edits);
     let original = blocks(before);
     let fixed = blocks(after);

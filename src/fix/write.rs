@@ -1,4 +1,5 @@
-//! Writing a fixed file: through symbolic links to the real file, keeping hard links, mode, owner and
+//! Writing fixed files: which files a run may write (the real file must lie under the paths given; one
+//! real file fixed through two names is refused), and writing one through symbolic links to the real file, keeping hard links, mode, owner and
 //! group, only when the file is still what was read, and atomically where the file has one name.
 //!
 //! A file with one link is written to a temporary file in its real directory, given the original's mode,
@@ -7,11 +8,13 @@
 //! survive; that write is not atomic. Right before the rename (or the in-place write) the file is checked
 //! again: same size, modification time and inode as when planned, and the same bytes as read.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, Metadata};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use super::FileChange;
 use crate::error::{Error, Result};
 
 /// What a file looked like when its fix was planned.
@@ -173,4 +176,105 @@ fn same_owner(file: &File, original: &Metadata) -> bool {
 #[cfg(not(unix))]
 fn same_owner(_: &File, _: &Metadata) -> bool {
     true
+}
+
+/// The real path of `path` and its stamp, when the real path lies under the real path of one of `roots`.
+pub(crate) fn inside_roots(path: &Path, roots: &[PathBuf]) -> Result<(PathBuf, Option<Stamp>)> {
+    let real = std::fs::canonicalize(path).map_err(|error| Error::io(path, error))?;
+    let current = [PathBuf::from(".")];
+    let roots = if roots.is_empty() {
+        &current[..]
+    } else {
+        roots
+    };
+    let inside = roots
+        .iter()
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+        .any(|root| real.starts_with(root));
+    if !inside {
+        return Err(Error::io(
+            path,
+            std::io::Error::other(format!(
+                "resolves to {}, outside the paths given; left alone",
+                real.display()
+            )),
+        ));
+    }
+    let stamp = std::fs::metadata(&real)
+        .ok()
+        .map(|metadata| Stamp::of(&metadata));
+    Ok((real, stamp))
+}
+
+/// Two changes of one real file under different names (a page that is also included as a partial through
+/// another path) would overwrite each other: neither is written.
+pub(crate) fn refuse_shared_files(
+    changes: &mut BTreeMap<PathBuf, FileChange>,
+    errors: &mut Vec<Error>,
+) {
+    let mut by_real: BTreeMap<&Path, Vec<&Path>> = BTreeMap::new();
+    for change in changes.values() {
+        by_real.entry(&change.real).or_default().push(&change.path);
+    }
+    let shared: Vec<PathBuf> = by_real
+        .into_values()
+        .filter(|paths| paths.len() > 1)
+        .flat_map(|paths| {
+            errors.push(Error::Internal(format!(
+                "{}: fixed through {} different paths ({}); nothing was written for it",
+                paths[0].display(),
+                paths.len(),
+                paths
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+            paths.into_iter().map(Path::to_path_buf)
+        })
+        .collect();
+    changes.retain(|path, _| !shared.contains(path));
+}
+
+/// Writes one change (see [`write`]): through symbolic links, keeping hard links, mode, owner and group,
+/// and only when the file is still what was read. On error nothing was written.
+pub fn write_change(change: &FileChange) -> Result<()> {
+    let expected = with_bom(&change.before, change.bom);
+    let bytes = with_bom(&change.after, change.bom);
+    write(&Job {
+        shown: &change.path,
+        real: &change.real,
+        expected: expected.as_bytes(),
+        stamp: change.stamp.as_ref(),
+        bytes: bytes.as_bytes(),
+    })
+}
+
+/// Writes `bytes` to `path` as a fix writes a page (see [`write`]): through a symbolic link, keeping links,
+/// mode and owner, and only when the file still holds `expected`. On error nothing was written.
+pub fn write_file(path: &Path, expected: &[u8], bytes: &[u8]) -> Result<()> {
+    let real = std::fs::canonicalize(path).map_err(|error| Error::io(path, error))?;
+    write(&Job {
+        shown: path,
+        real: &real,
+        expected,
+        stamp: None,
+        bytes,
+    })
+}
+
+/// Writes every change; returns the errors (a change with an error was not written).
+pub fn write_changes(changes: &[FileChange]) -> Vec<Error> {
+    changes
+        .iter()
+        .filter_map(|change| write_change(change).err())
+        .collect()
+}
+
+fn with_bom(text: &str, bom: bool) -> String {
+    if bom {
+        format!("\u{feff}{text}")
+    } else {
+        text.to_owned()
+    }
 }

@@ -1,0 +1,423 @@
+//! From intents to edits: each [`FixIntent`] a rule reported made into the byte edits of one fix (insert the
+//! policy's call-out in a section or a page, move a call-out, remove one), each checked to land as one
+//! call-out and to keep the page's block structure; an intent that cannot be made so gets no fix.
+
+use std::collections::BTreeMap;
+
+use super::placement::{
+    Spot, after_block, line_after, own_lines, reindent, removal_range, section_end,
+};
+use super::{apply_edits, imports, structure};
+use crate::doc::callout::{self, CalloutForm, NewCallout};
+use crate::doc::source::SourceText;
+use crate::doc::{Page, SectionId};
+use crate::facts::UnsatisfiedSection;
+use crate::policy::CalloutPolicy;
+use crate::rules::{Context, Edit, EditKind, Finding, Fix, FixIntent};
+
+/// Turns the findings' [`FixIntent`]s into byte edits ([`Finding::fix`]); an intent that cannot be made into
+/// edits that keep the page's structure leaves the finding without a fix. The insertions into one page are
+/// made together ([`insert_for_sections`]), so a page with many sections lacking the call-out costs one parse.
+pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
+    let mut sections: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (index, finding) in findings.iter_mut().enumerate() {
+        let Some(intent) = finding.intent.take() else {
+            continue;
+        };
+        let callout_policy = |callout: usize| &context.policy.callouts[callout];
+        finding.fix = match &intent {
+            FixIntent::InsertInSection { callout, .. } => {
+                sections.entry(*callout).or_default().push(index);
+                finding.intent = Some(intent);
+                continue;
+            }
+            FixIntent::InsertInPage { callout, heading } => {
+                insert_for_page(context, callout_policy(*callout), heading.as_deref())
+            }
+            FixIntent::MoveCallout { callout, to } => move_callout(context, *callout, *to),
+            FixIntent::RemoveCallout { callout } => remove_callout(context.page, *callout),
+        };
+    }
+    for (callout, indexes) in sections {
+        let lacking: Vec<&UnsatisfiedSection> = indexes
+            .iter()
+            .filter_map(|&index| match &findings[index].intent {
+                Some(FixIntent::InsertInSection { section, .. }) => Some(section),
+                _ => None,
+            })
+            .collect();
+        let fixes = insert_for_sections(context, &context.policy.callouts[callout], &lacking);
+        for (index, fix) in indexes.into_iter().zip(fixes) {
+            findings[index].fix = fix;
+            findings[index].intent = None;
+        }
+    }
+}
+
+/// The fix for a listing section without a call-out: insert it at the end of the section (or inside the
+/// partial, when the policy places it there).
+pub fn insert_for_section(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    section: &UnsatisfiedSection,
+) -> Option<Fix> {
+    insert_for_sections(context, policy, &[section])
+        .pop()
+        .flatten()
+}
+
+/// [`insert_for_section`] for each of `sections`, in order. The insertions into the page itself are read
+/// back in one parse of the page with all of them applied; only one that does not land there as a call-out
+/// is tried again alone. A page with many sections lacking the call-out costs one parse, not one a section.
+pub fn insert_for_sections(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    sections: &[&UnsatisfiedSection],
+) -> Vec<Option<Fix>> {
+    let drafts: Vec<Option<(&Page, bool, Vec<Edit>)>> = sections
+        .iter()
+        .map(|section| draft_for_section(context, policy, section))
+        .collect();
+    let own: Vec<&Edit> = drafts
+        .iter()
+        .flatten()
+        .filter(|(_, in_partial, _)| !in_partial)
+        .map(|(_, _, edits)| &edits[0])
+        .collect();
+    let mut landed_together = lands_together(context.page, &own).into_iter();
+    drafts
+        .into_iter()
+        .map(|draft| {
+            let (page, in_partial, edits) = draft?;
+            let together = !in_partial && landed_together.next().unwrap_or(false);
+            (together || lands_as_callout(page, &edits[0]))
+                .then(|| described(context, policy, edits))
+        })
+        .collect()
+}
+
+/// The page an insertion for `section` goes into, whether that is a partial, and the edits (the call-out
+/// first), before they are read back.
+fn draft_for_section<'p>(
+    context: &'p Context<'_>,
+    policy: &CalloutPolicy,
+    section: &'p UnsatisfiedSection,
+) -> Option<(&'p Page, bool, Vec<Edit>)> {
+    if let (Some(via), true) = (&section.listing.via, context.policy.placement_in_partial()) {
+        // The end of the partial's section that holds the listing, as for a page; a line range or anchor of
+        // a file ends where the listing does, so the call-out goes right after it, inside the part.
+        let spot = if via.whole {
+            section_end(&via.page, via.page.section_at(via.anchor.start))
+        } else {
+            after_block(&via.page, via.anchor.clone())
+        };
+        let relative = via
+            .path
+            .strip_prefix(&context.policy.root)
+            .unwrap_or(&via.path);
+        let form = context.policy.form_for(relative, via.page.dialect);
+        let mut edits = unverified_insertion(context, policy, &via.page, &spot, form)?;
+        for edit in &mut edits {
+            edit.file = Some(via.path.clone());
+        }
+        return Some((&via.page, true, edits));
+    }
+    let spot = section_end(context.page, section.section);
+    let form = context
+        .policy
+        .form_for(context.relative, context.page.dialect);
+    let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
+    Some((context.page, false, edits))
+}
+
+/// For each of `insertions` (into `page`, at distinct offsets), whether it is read back as a call-out when
+/// all of them are applied at once; all `false` when they cannot be applied together.
+fn lands_together(page: &Page, insertions: &[&Edit]) -> Vec<bool> {
+    let mut offsets: Vec<usize> = insertions.iter().map(|edit| edit.range.start).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let distinct = offsets.len() == insertions.len();
+    let text = if distinct && insertions.iter().all(|edit| edit.range.is_empty()) {
+        apply_edits(page.text(), insertions).ok()
+    } else {
+        None
+    };
+    let Some(text) = text else {
+        return vec![false; insertions.len()];
+    };
+    let reparsed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
+    let mut starts: Vec<usize> = reparsed
+        .callouts
+        .iter()
+        .map(|callout| callout.range.start)
+        .collect();
+    starts.sort_unstable();
+    // Where each inserted text lies in the fixed page: after every insertion before it.
+    let mut order: Vec<usize> = (0..insertions.len()).collect();
+    order.sort_unstable_by_key(|&index| insertions[index].range.start);
+    let mut growth_before = vec![0; insertions.len()];
+    let mut growth = 0;
+    for index in order {
+        growth_before[index] = growth;
+        growth += insertions[index].replacement.len();
+    }
+    insertions
+        .iter()
+        .zip(growth_before)
+        .map(|(edit, growth)| {
+            let start = edit.range.start + growth;
+            let first = starts.partition_point(|&callout| callout < start);
+            starts
+                .get(first)
+                .is_some_and(|&callout| callout < start + edit.replacement.len())
+        })
+        .collect()
+}
+
+/// The fix for a page the policy names: insert at the end of `heading`'s section, else after the block that
+/// first mentions the product's groups, else at the end of the introduction.
+pub fn insert_for_page(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    heading: Option<&str>,
+) -> Option<Fix> {
+    let page = context.page;
+    let by_heading = heading
+        .and_then(|title| {
+            page.headings
+                .iter()
+                .position(|heading| heading.title == title)
+        })
+        .map(|index| section_end(page, SectionId(index + 1)));
+    let by_mention = || {
+        context
+            .facts
+            .mentions
+            .iter()
+            .find(|mention| mention.product == policy.product && mention.callout.is_none())
+            .map(|mention| after_block(page, mention.span.clone()))
+    };
+    let spot = by_heading
+        .or_else(by_mention)
+        .unwrap_or_else(|| section_end(page, SectionId(0)));
+    let form = context.policy.form_for(context.relative, page.dialect);
+    let edits = insertion(context, policy, page, &spot, form)?;
+    Some(described(context, policy, edits))
+}
+
+/// The fix that moves call-out `callout` of the page to the end of `target`.
+pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) -> Option<Fix> {
+    let page = context.page;
+    let text = page.text();
+    let lines = own_lines(text, page.callouts[callout].range.clone())?;
+    let spot = section_end(page, target);
+    if (lines.start..=lines.end).contains(&spot.offset) {
+        return None;
+    }
+    let newline = page.source.newline();
+    let moved = reindent(
+        text[lines.clone()].trim_end_matches(['\n', '\r']),
+        &spot.indent,
+        newline,
+    );
+    let (removal, replacement) = removal_range(text, lines, newline);
+    if removal.contains(&spot.offset) {
+        return None;
+    }
+    let fix = Fix {
+        description: format!("move the call-out to {}", page.section_title(target)),
+        edits: vec![
+            Edit {
+                file: None,
+                range: spot.offset..spot.offset,
+                replacement: format!("{newline}{newline}{moved}"),
+                kind: EditKind::Callout,
+            },
+            Edit {
+                file: None,
+                range: removal,
+                replacement,
+                kind: EditKind::Callout,
+            },
+        ],
+    };
+    keeps_page_structure(page, &fix.edits).then_some(fix)
+}
+
+/// The fix that removes call-out `callout` of the page, with one blank line around it; none when the
+/// call-out shares a line with other content.
+pub fn remove_callout(page: &Page, callout: usize) -> Option<Fix> {
+    let lines = own_lines(page.text(), page.callouts[callout].range.clone())?;
+    let (range, replacement) = removal_range(page.text(), lines, page.source.newline());
+    let fix = Fix {
+        description: "remove the stale call-out".to_owned(),
+        edits: vec![Edit {
+            file: None,
+            range,
+            replacement,
+            kind: EditKind::Callout,
+        }],
+    };
+    keeps_page_structure(page, &fix.edits).then_some(fix)
+}
+
+fn described(context: &Context<'_>, policy: &CalloutPolicy, edits: Vec<Edit>) -> Fix {
+    Fix {
+        description: format!(
+            "insert the {} call-out",
+            context.table.products[policy.product].name
+        ),
+        edits,
+    }
+}
+
+/// The edits that insert the policy's call-out at `spot` of `page` in `form` (and its import, for `<Aside>`),
+/// when the call-out is read back as one there.
+fn insertion(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    page: &Page,
+    spot: &Spot,
+    form: CalloutForm,
+) -> Option<Vec<Edit>> {
+    let edits = unverified_insertion(context, policy, page, spot, form)?;
+    lands_as_callout(page, &edits[0]).then_some(edits)
+}
+
+/// [`insertion`]'s edits, the call-out first, before they are read back.
+fn unverified_insertion(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    page: &Page,
+    spot: &Spot,
+    form: CalloutForm,
+) -> Option<Vec<Edit>> {
+    let body = policy.body(context.table);
+    let title = policy.title_text(context.table);
+    let style = if form == CalloutForm::Shortcode {
+        crate::doc::shortcode::page_style(page.text(), page.dialect)
+    } else {
+        crate::doc::shortcode::ShortcodeStyle::default()
+    };
+    let rendered = callout::render_styled(
+        &NewCallout {
+            form,
+            kind: &policy.kind,
+            title: title.as_deref(),
+            body: &body,
+        },
+        &spot.indent,
+        page.source.newline(),
+        &style,
+    );
+    let newline = page.source.newline();
+    let separator = if spot.offset == 0 {
+        String::new()
+    } else {
+        format!("{newline}{newline}")
+    };
+    let trailer = if spot.offset == 0 {
+        format!("{newline}{newline}")
+    } else {
+        String::new()
+    };
+    let mut edits = vec![Edit {
+        file: None,
+        range: spot.offset..spot.offset,
+        replacement: format!("{separator}{rendered}{trailer}"),
+        kind: EditKind::Callout,
+    }];
+    if form == CalloutForm::Aside {
+        edits.extend(aside_import(page, context.policy.conventions.component_sources).ok()?);
+    }
+    // Whether the rest of the page keeps its structure is checked before writing: a template that breaks
+    // it is reported as an error naming the file rather than silently not offered.
+    Some(edits)
+}
+
+/// Whether the inserted text is read back as a call-out: not swallowed by an unclosed code fence, HTML
+/// comment or JSX expression that runs to the end of the page.
+fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
+    let Ok(text) = apply_edits(page.text(), &[insertion]) else {
+        return false;
+    };
+    let inserted = insertion.range.start..insertion.range.start + insertion.replacement.len();
+    let reparsed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
+    reparsed
+        .callouts
+        .iter()
+        .any(|callout| inserted.contains(&callout.range.start))
+}
+
+/// Whether `edits` leave `page`'s block structure as it was, plus or minus exactly the call-outs they insert
+/// or remove ([`structure::check`]): a move or removal that would join the blocks around it (two lists
+/// become one) is not offered as a fix, and the finding stays for a person to fix.
+fn keeps_page_structure(page: &Page, edits: &[Edit]) -> bool {
+    let refs: Vec<&Edit> = edits.iter().collect();
+    let Ok(text) = apply_edits(page.text(), &refs) else {
+        return false;
+    };
+    let fixed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
+    structure::check(page, &fixed, &refs).is_ok()
+}
+
+/// Whether `<Aside>` needs an import, from the names the page's ESM binds: `Ok(None)` when `Aside` is already
+/// bound to a component, `Ok(Some(edit))` to add it, `Err(())` when `Aside` names a namespace object, which
+/// `<Aside>` cannot render.
+fn aside_import(page: &Page, component_sources: &[&str]) -> Result<Option<Edit>, ()> {
+    let text = page.text();
+    let mut locals = Vec::new();
+    let mut named_imports = Vec::new();
+    for range in &page.esm {
+        let esm = imports::read(text, range.clone());
+        locals.extend(esm.locals);
+        named_imports.extend(esm.named_imports);
+    }
+    if let Some(local) = locals.iter().find(|local| local.name == "Aside") {
+        return match local.binding {
+            imports::Binding::Namespace => Err(()),
+            _ => Ok(None),
+        };
+    }
+    let newline = page.source.newline();
+    let components = named_imports
+        .iter()
+        .find(|import| component_sources.contains(&import.source.as_str()));
+    if let Some(import) = components {
+        let brace = import.braces.start;
+        let inside = &text[brace + 1..import.braces.end - 1];
+        let spaces = inside.len() - inside.trim_start().len();
+        let insert_at = brace + 1 + spaces;
+        let replacement = if inside.trim().is_empty() {
+            "Aside "
+        } else {
+            "Aside, "
+        };
+        return Ok(Some(Edit {
+            file: None,
+            range: insert_at..insert_at,
+            replacement: replacement.to_owned(),
+            kind: EditKind::Callout,
+        }));
+    }
+    // After the front matter and the blank lines that follow it, so the import is a block of its own.
+    let after_front = page
+        .front_matter
+        .as_ref()
+        .map_or(0, |front| line_after(text, front.end));
+    let rest = &text[after_front..];
+    let at = after_front + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
+    let source = component_sources.first().ok_or(())?;
+    let statement = format!("import {{ Aside }} from \"{source}\";{newline}{newline}");
+    let separated = at == 0 || text[..at].ends_with(&format!("{newline}{newline}"));
+    Ok(Some(Edit {
+        file: None,
+        range: at..at,
+        replacement: if separated {
+            statement
+        } else {
+            format!("{newline}{statement}")
+        },
+        kind: EditKind::Callout,
+    }))
+}

@@ -1,0 +1,240 @@
+//! Where an edit goes in a page's text: the end of a section or of a block, whole lines, the blank lines
+//! around a removed call-out, and re-indenting a call-out for its new place. Text positions only; what to
+//! insert is decided in [`super::intents`].
+
+use std::ops::Range;
+
+use crate::doc::{Page, SectionId};
+
+/// Where a new call-out goes and how it is indented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Spot {
+    /// The byte offset after which the call-out is inserted (the end of the last line of content).
+    pub(super) offset: usize,
+    /// The whitespace before each line of the call-out.
+    pub(super) indent: String,
+}
+
+/// The end of the last non-blank line of `section`'s own content (before its first subsection), never
+/// before the section's heading, the front matter or an `import`/`export` statement of that section.
+pub(super) fn section_end(page: &Page, section: SectionId) -> Spot {
+    let text = page.text();
+    let end = page.section_body_end(section);
+    let heading_end = page
+        .heading_of(section)
+        .map_or(0, |heading| heading.range.end);
+    // Only ESM lines before the end of this section: one further down the page belongs to another section.
+    let esm_end = page
+        .esm
+        .iter()
+        .map(|range| range.end)
+        .filter(|esm_end| *esm_end <= end)
+        .max()
+        .unwrap_or(0);
+    let front_end = page.front_matter.as_ref().map_or(0, |front| front.end);
+    let floor = heading_end.max(esm_end).max(front_end).min(end);
+    Spot {
+        offset: content_end(text, end).max(content_end(text, floor)),
+        indent: String::new(),
+    }
+}
+
+/// The end of the last line before `limit` that is not blank (only spaces, tabs and line breaks), without
+/// its line break: the place to insert after so that the line and its ending stay whole. A `limit` inside a
+/// line counts the part of the line before it.
+fn content_end(text: &str, limit: usize) -> usize {
+    let head = &text[..limit];
+    let content = head.trim_end_matches([' ', '\t', '\r', '\n']);
+    if content.is_empty() {
+        return 0;
+    }
+    // Keep trailing spaces and tabs of the last content line: insert at the end of the line itself.
+    head[content.len()..]
+        .find(['\r', '\n'])
+        .map_or(limit, |index| content.len() + index)
+}
+
+/// The spot after the block holding `range`: inside the innermost list item that holds it (with the item's
+/// indentation), else after the top-level block.
+pub(super) fn after_block(page: &Page, range: Range<usize>) -> Spot {
+    let item = page
+        .lists
+        .iter()
+        .filter(|list| !list.html)
+        .flat_map(|list| list.items.iter())
+        .filter(|item| item.range.start <= range.start && range.end <= item.range.end)
+        .min_by_key(|item| item.range.len());
+    if let Some(item) = item {
+        return Spot {
+            offset: content_end(page.text(), item.range.end),
+            indent: " ".repeat(item.content_indent),
+        };
+    }
+    let block_end = page
+        .blocks
+        .iter()
+        .filter(|block| block.start <= range.start && range.start < block.end.max(block.start + 1))
+        .map(|block| block.end)
+        .max()
+        .unwrap_or(range.end);
+    let element_end = page
+        .elements
+        .iter()
+        .filter(|element| element.range().start <= range.start && range.end <= element.range().end)
+        .map(|element| element.range().end)
+        .max()
+        .unwrap_or(0);
+    let end = block_end.max(element_end).max(range.end);
+    Spot {
+        offset: content_end(page.text(), end),
+        indent: String::new(),
+    }
+}
+
+/// From the start of `range`'s first line to the end of its last line, line break included.
+pub(super) fn whole_lines(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = text[..range.start].rfind('\n').map_or(0, |index| index + 1);
+    start..line_after(text, range.end.max(start))
+}
+
+/// The offset just after the line break that ends the line holding `offset` (or the end of the text).
+pub(super) fn line_after(text: &str, offset: usize) -> usize {
+    if offset > 0 && text.as_bytes().get(offset - 1) == Some(&b'\n') {
+        return offset;
+    }
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |index| offset + index + 1)
+}
+
+/// What removing `lines` takes with it: one blank line that separates them from what follows (or, when
+/// nothing but blank lines follows, the blank line before them), so the blocks around keep one blank line between
+/// them. Between two lines of content with no blank line on either side, the lines are replaced by a line
+/// break, so the blocks before and after are not joined into one. Returns the range and its replacement.
+pub(super) fn removal_range(
+    text: &str,
+    lines: Range<usize>,
+    newline: &str,
+) -> (Range<usize>, String) {
+    let blank_after = blank_lines_from(text, lines.end);
+    let content_after = lines.end + blank_after.iter().sum::<usize>() < text.len();
+    let blank_before = blank_line_before(text, lines.start);
+    match (blank_after.first(), content_after, blank_before) {
+        (Some(first_blank), true, _) => (lines.start..lines.end + first_blank, String::new()),
+        (None, true, None) if lines.start > 0 => (lines, newline.to_owned()),
+        (_, false, Some(blank_before)) => (blank_before..lines.end, String::new()),
+        _ => (lines, String::new()),
+    }
+}
+
+/// The lengths (line break included) of the blank lines that start at `offset`, in order.
+fn blank_lines_from(text: &str, offset: usize) -> Vec<usize> {
+    let mut lengths = Vec::new();
+    let mut at = offset;
+    while at < text.len() {
+        let rest = &text[at..];
+        let line_len = rest.find('\n').map_or(rest.len(), |index| index + 1);
+        if !rest[..line_len]
+            .trim_matches([' ', '\t', '\r', '\n'])
+            .is_empty()
+        {
+            break;
+        }
+        lengths.push(line_len);
+        at += line_len;
+    }
+    lengths
+}
+
+/// The start of the line before the one at `line_start`, when that line is blank.
+fn blank_line_before(text: &str, line_start: usize) -> Option<usize> {
+    let before = text[..line_start].strip_suffix('\n')?;
+    let start = before.rfind('\n').map_or(0, |index| index + 1);
+    before[start..]
+        .trim_matches([' ', '\t', '\r'])
+        .is_empty()
+        .then_some(start)
+}
+
+/// The whole lines of a call-out, when nothing but indentation shares them; a call-out that shares a line
+/// with other content (a list marker, a quote marker, text) is not moved or removed automatically.
+pub(super) fn own_lines(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let lines = whole_lines(text, range.clone());
+    let before = &text[lines.start..range.start];
+    let after = &text[range.end.min(lines.end)..lines.end];
+    let only_space = |part: &str| part.trim_matches([' ', '\t', '\r', '\n']).is_empty();
+    (only_space(before) && only_space(after)).then_some(lines)
+}
+
+/// Moves every line of `text` from its common indentation to `indent`.
+pub(super) fn reindent(text: &str, indent: &str, newline: &str) -> String {
+    let common = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    text.lines()
+        .map(|line| {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{indent}{}", &line[common.min(line.len())..])
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(newline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removal_takes_one_separating_blank_line() {
+        let text = "a\n\n> [!NOTE]\n> x\n\nb\n";
+        let lines = whole_lines(text, 3..15);
+        assert_eq!(&text[lines.clone()], "> [!NOTE]\n> x\n");
+        let removed = |text: &str, lines| {
+            let (range, replacement) = removal_range(text, lines, "\n");
+            let mut out = text.to_owned();
+            out.replace_range(range, &replacement);
+            out
+        };
+        assert_eq!(removed(text, lines), "a\n\nb\n");
+        let at_end = "a\n\n> **Note:** x\n";
+        assert_eq!(removed(at_end, whole_lines(at_end, 3..16)), "a\n");
+    }
+
+    #[test]
+    fn removal_never_joins_lines_and_a_crlf_is_not_a_blank_line() {
+        let removed = |text: &str, range: Range<usize>| {
+            let (range, replacement) = removal_range(text, whole_lines(text, range), "\r\n");
+            let mut out = text.to_owned();
+            out.replace_range(range, &replacement);
+            out
+        };
+        let glued = "## Intro\r\n> **Note:** x\r\n## Perms\r\n";
+        assert_eq!(removed(glued, 10..23), "## Intro\r\n\r\n## Perms\r\n");
+        let row = "| a |\r\n| - |\r\n| b |\r\n\r\n> **Note:** x\r\n## Next\r\n";
+        assert_eq!(
+            removed(row, 23..36),
+            "| a |\r\n| - |\r\n| b |\r\n\r\n## Next\r\n"
+        );
+        let last = "text\r\n\r\n> **Note:** x\r\n";
+        assert_eq!(removed(last, 8..22), "text\r\n");
+    }
+
+    #[test]
+    fn reindent_moves_lines_to_the_new_indentation() {
+        assert_eq!(
+            reindent("   :::note\n   x\n   :::", "", "\n"),
+            ":::note\nx\n:::"
+        );
+        assert_eq!(
+            reindent(":::note\n\nx\n:::", "  ", "\r\n"),
+            "  :::note\r\n\r\n  x\r\n  :::"
+        );
+    }
+}
