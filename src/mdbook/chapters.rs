@@ -1,0 +1,278 @@
+//! Checking a book's chapters: each chapter checked as a page (includes resolved through the book's
+//! sources), the findings gathered per chapter source, and in `inject` mode the missing call-outs written
+//! into the chapters' content (never into the source files).
+
+use super::*;
+
+/// The findings of a run over a book, per chapter source.
+pub(super) struct Outcome {
+    pub(super) findings: Vec<(SourceText, Vec<Finding>)>,
+    pub(super) chapters: usize,
+    /// Some chapter's content was changed (call-outs injected).
+    pub(super) changed: bool,
+    /// Chapters whose check panicked (see [`crate::guard`]); the build fails after the findings are shown.
+    pub(super) panics: Vec<Error>,
+}
+
+/// Checks every chapter; in `inject` mode, writes missing call-outs into the chapters' content.
+pub(super) fn process(
+    context: &PreprocessorContext,
+    book: &mut Book,
+    linter: &Linter,
+    settings: &BookSettings,
+) -> Outcome {
+    let source_dir = context.root.join(&context.config.book.src);
+    let loader = FsLoader::new(linter.policy());
+    let included = included_chapters(book, &source_dir, linter, &loader);
+    let run = BookRun::new(context, linter, settings, &loader, included);
+    let mut chapters = Vec::new();
+    collect_chapters(&mut book.items, &mut chapters);
+    let count = chapters.len();
+    // Chapters are independent: check them in parallel, like the files of `scope-lint check`.
+    let checked: Vec<ChapterOutcome> = chapters
+        .into_par_iter()
+        .filter_map(|(source_path, content)| run.check_chapter(&source_path, content))
+        .filter(|chapter| chapter.injected || !chapter.findings.is_empty())
+        .collect();
+    Outcome {
+        panics: run.take_panics(),
+        changed: checked.iter().any(|chapter| chapter.injected),
+        findings: checked
+            .into_iter()
+            .filter(|chapter| !chapter.findings.is_empty())
+            .map(|chapter| (chapter.source, chapter.findings))
+            .collect(),
+        chapters: count,
+    }
+}
+
+/// The source path and content of every chapter with a file, depth first (drafts have none).
+fn collect_chapters<'b>(items: &'b mut [BookItem], out: &mut Vec<(PathBuf, &'b mut String)>) {
+    for item in items {
+        if let BookItem::Chapter(Chapter {
+            content,
+            source_path,
+            sub_items,
+            ..
+        }) = item
+        {
+            if let Some(path) = source_path {
+                out.push((path.clone(), content));
+            }
+            collect_chapters(sub_items, out);
+        }
+    }
+}
+
+/// One checked chapter: the findings left to report, and whether call-outs were injected into it.
+struct ChapterOutcome {
+    source: SourceText,
+    findings: Vec<Finding>,
+    injected: bool,
+}
+
+/// What checking every chapter of one book shares.
+#[derive(Clone)]
+pub(super) struct BookRun<'a> {
+    /// Where chapter files are on disk (`<root>/src`).
+    pub(super) source_dir: PathBuf,
+    /// How chapter paths are shown (`src`).
+    pub(super) display_dir: PathBuf,
+    pub(super) linter: &'a Linter,
+    pub(super) settings: &'a BookSettings,
+    pub(super) loader: &'a dyn Loader,
+    /// The chapters other chapters `{{#include}}` (as [`file_key`]s): checked as partials.
+    pub(super) included: HashSet<PathBuf>,
+    /// The errors of chapters whose check panicked, shared by the clones of a run.
+    pub(super) panics: std::sync::Arc<std::sync::Mutex<Vec<Error>>>,
+}
+
+impl<'a> BookRun<'a> {
+    pub(super) fn new(
+        context: &PreprocessorContext,
+        linter: &'a Linter,
+        settings: &'a BookSettings,
+        loader: &'a dyn Loader,
+        included: HashSet<PathBuf>,
+    ) -> Self {
+        BookRun {
+            source_dir: context.root.join(&context.config.book.src),
+            display_dir: context.config.book.src.clone(),
+            linter,
+            settings,
+            loader,
+            included,
+            panics: Default::default(),
+        }
+    }
+
+    /// The errors of the chapters whose check panicked so far.
+    pub(super) fn take_panics(&self) -> Vec<Error> {
+        std::mem::take(
+            &mut self
+                .panics
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    /// Checks the chapter at `source_path` (relative to `src/`) whose content is `text`; `None` when the
+    /// policy excludes it.
+    pub(super) fn report(&self, source_path: &Path, text: String) -> Option<PageReport> {
+        let location = self.source_dir.join(source_path);
+        let relative = crate::walk::relative_to_root(self.linter, &location);
+        if self.linter.policy().is_excluded(&relative) {
+            return None;
+        }
+        let display = self.display_dir.join(source_path);
+        let checked = crate::guard::page(&display, || {
+            self.linter.check(
+                PageInput {
+                    display: display.clone(),
+                    location: Some(&location),
+                    relative: &relative,
+                    text,
+                    included: self.included.contains(&file_key(&location)),
+                },
+                self.loader,
+            )
+        });
+        match checked {
+            Ok(report) => Some(report),
+            Err(error) => {
+                self.panics
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(error);
+                None
+            }
+        }
+    }
+
+    /// Checks a chapter that has just arrived, and notes what it includes.
+    pub(super) fn check_streamed(&self, chapter: StreamedChapter) -> StreamedReport {
+        let location = self.source_dir.join(&chapter.source_path);
+        let includes = if chapter.content.contains("{{#") {
+            let relative = crate::walk::relative_to_root(self.linter, &location);
+            // A panic here is reported by the chapter's check.
+            crate::guard::page(&location, || {
+                self.linter
+                    .included_files(&chapter.content, &location, &relative, self.loader)
+            })
+            .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        StreamedReport {
+            index: chapter.index,
+            page: self.report(&chapter.source_path, chapter.content),
+            source_path: chapter.source_path,
+            location,
+            includes,
+        }
+    }
+
+    /// Checks one chapter (unless the policy excludes it); in `inject` mode, writes its missing call-outs
+    /// into `content`.
+    fn check_chapter(&self, source_path: &Path, content: &mut String) -> Option<ChapterOutcome> {
+        let report = self.report(source_path, content.clone())?;
+        if self.settings.mode != Mode::Inject {
+            return Some(ChapterOutcome {
+                source: report.source,
+                findings: report.findings,
+                injected: false,
+            });
+        }
+        let (injected, kept): (Vec<Finding>, Vec<Finding>) =
+            report.findings.into_iter().partition(injectable);
+        let edits: Vec<&Edit> = injected
+            .iter()
+            .filter_map(|finding| finding.fix.as_ref())
+            .flat_map(|fix| &fix.edits)
+            .collect();
+        let mut changed = false;
+        if !edits.is_empty()
+            && let Ok(injected) = crate::fix::apply_edits(&report.source.text, &edits)
+        {
+            changed = injected != *content;
+            *content = injected;
+        }
+        Some(ChapterOutcome {
+            source: report.source,
+            findings: kept,
+            injected: changed,
+        })
+    }
+}
+
+/// A missing call-out whose fix only inserts into the chapter itself.
+fn injectable(finding: &Finding) -> bool {
+    finding.code == "SL001"
+        && finding
+            .fix
+            .as_ref()
+            .is_some_and(|fix| fix.edits.iter().all(|edit| edit.file.is_none()))
+}
+
+/// The files that some chapter `{{#include}}`s: checked as partials, like the Cloudflare partials.
+fn included_chapters(
+    book: &Book,
+    source_dir: &Path,
+    linter: &Linter,
+    loader: &dyn Loader,
+) -> HashSet<PathBuf> {
+    book.chapters()
+        .filter(|chapter| chapter.content.contains("{{#"))
+        .filter_map(|chapter| {
+            let location = source_dir.join(chapter.source_path.as_ref()?);
+            let relative = crate::walk::relative_to_root(linter, &location);
+            // A panic here is reported by the chapter's check.
+            crate::guard::page(&location, || {
+                linter.included_files(&chapter.content, &location, &relative, loader)
+            })
+            .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+/// mdBook runs the preprocessor once per renderer; findings are printed for the first one only.
+pub(super) fn reports_for(context: &PreprocessorContext) -> bool {
+    let outputs: BTreeMap<String, serde_json::Value> = context.config.outputs().unwrap_or_default();
+    let first = outputs.keys().next().map_or("html", String::as_str);
+    context.renderer == first
+}
+
+pub(super) fn summary(outcome: &Outcome) -> Summary {
+    let files: Vec<FileFindings<'_>> = outcome
+        .findings
+        .iter()
+        .map(|(source, findings)| FileFindings { source, findings })
+        .collect();
+    Summary::of(outcome.chapters, &files)
+}
+
+pub(super) fn write_findings(outcome: &Outcome, diagnostics: &mut dyn Write) -> Result<()> {
+    if outcome.findings.is_empty() {
+        return Ok(());
+    }
+    let files: Vec<FileFindings<'_>> = outcome
+        .findings
+        .iter()
+        .map(|(source, findings)| FileFindings { source, findings })
+        .collect();
+    report::human::write(diagnostics, &files, summary(outcome), false, false)
+        .map_err(diagnostics_error)
+}
+
+pub(super) fn diagnostics_error(error: std::io::Error) -> Error {
+    Error::io(Path::new("<stderr>"), error)
+}
+
+pub(super) fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
