@@ -1,0 +1,155 @@
+//! Mentions and listings: where the page's text names groups (table cells and list items, and prose when a
+//! policy needs it; split product and level columns too), and which tables and lists name a product's
+//! groups.
+
+use super::*;
+
+impl Gatherer<'_> {
+    pub(super) fn mentions(&self, page: &Page, params: &[(String, String)], facts: &mut Facts) {
+        facts.unit_names.reserve(page.units.len());
+        // Each unit's innermost call-out, found in one sweep the first time a unit names a group.
+        let mut callout_of_unit: Option<Vec<Option<usize>>> = None;
+        for (index, unit) in page.units.iter().enumerate() {
+            let listable = matches!(
+                unit.kind,
+                UnitKind::TableCell { .. } | UnitKind::ListItem { .. }
+            );
+            if !listable && !self.every_unit {
+                facts.unit_names.push(String::new());
+                continue;
+            }
+            let text = page.unit_text(unit);
+            // Most units name nothing: normalise without the offset map, and map offsets only on a match.
+            let names = normalize_text(text, Mode::Name, params);
+            let found = self.matcher.find_names(&names);
+            facts.named_products.extend(
+                found
+                    .iter()
+                    .map(|found| self.matcher.product_of(found.item)),
+            );
+            let groups = groups_of(found);
+            let wildcards = if listable && names.contains(WILDCARD) {
+                self.matcher.wildcard_groups(&names)
+            } else {
+                Vec::new()
+            };
+            if !groups.is_empty() || !wildcards.is_empty() {
+                let callout =
+                    callout_of_unit.get_or_insert_with(|| innermost_callouts(page))[index];
+                let mapped = normalize(text, unit.range.start, Mode::Name, params);
+                for found in groups {
+                    facts.mentions.push(Mention {
+                        group: found.item,
+                        product: self.table.groups[found.item].product,
+                        leading: found.range.start == 0,
+                        span: mapped.source_range(found.range, page.text()),
+                        unit: index,
+                        callout,
+                    });
+                }
+                // `AI Gateway {props.one}` could be any of the product's groups: each candidate is listed.
+                for group in wildcards {
+                    facts.mentions.push(Mention {
+                        group,
+                        product: self.table.groups[group].product,
+                        span: unit.range.clone(),
+                        unit: index,
+                        callout,
+                        leading: true,
+                    });
+                }
+            }
+            facts.unit_names.push(names);
+        }
+        self.split_row_mentions(page, facts);
+        facts.mentions.sort_by_key(|mention| mention.span.start);
+    }
+
+    /// The groups named by tables whose rows split them into a product cell and a level cell
+    /// (`| AI Gateway | Read |`): each is a leading mention in the row's level cell, spanning the product
+    /// cell (the row never spells the name out, so nothing rewrites it).
+    fn split_row_mentions(&self, page: &Page, facts: &mut Facts) {
+        let mut callout_of_unit: Option<Vec<Option<usize>>> = None;
+        for table in &page.tables {
+            let Some(split) = split_rows::read(table, &facts.unit_names, self.matcher) else {
+                continue;
+            };
+            for row in &split.rows {
+                let span = split_rows::product_span(page, row);
+                for group in row.levels.iter().filter_map(|(_, group)| *group) {
+                    let product = self.table.groups[group].product;
+                    facts.named_products.push(product);
+                    facts.mentions.push(Mention {
+                        group,
+                        product,
+                        span: span.clone(),
+                        unit: row.level_unit,
+                        callout: callout_of_unit.get_or_insert_with(|| innermost_callouts(page))
+                            [row.level_unit],
+                        leading: true,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Tables and lists (outside call-outs) that name groups of a product with a call-out policy.
+    pub(super) fn listings(&self, page: &Page, mentions: &[Mention]) -> Vec<Listing> {
+        let mut listings: Vec<Listing> = Vec::new();
+        // (anchor, product) -> index in `listings`: a page of many tables is not searched per mention.
+        let mut listing_of: std::collections::HashMap<(usize, usize, ProductIndex), usize> =
+            std::collections::HashMap::new();
+        let listed = mentions
+            .iter()
+            .filter(|mention| mention.callout.is_none() && mention.leading);
+        for mention in listed {
+            let Some(policy) = self
+                .policy
+                .callouts
+                .iter()
+                .find(|policy| policy.product == mention.product)
+            else {
+                continue;
+            };
+            let Some((kind, anchor)) = listing_block(page, page.units[mention.unit].kind) else {
+                continue;
+            };
+            if !policy.listing.contains(&kind) {
+                continue;
+            }
+            let key = (anchor.start, anchor.end, mention.product);
+            match listing_of.get(&key).map(|&index| &mut listings[index]) {
+                Some(listing) => {
+                    if !listing.groups.contains(&mention.group) {
+                        listing.groups.push(mention.group);
+                    }
+                }
+                None => {
+                    listing_of.insert(key, listings.len());
+                    listings.push(Listing {
+                        product: mention.product,
+                        kind,
+                        section: page.section_at(anchor.start),
+                        anchor,
+                        groups: vec![mention.group],
+                        via: None,
+                    });
+                }
+            }
+        }
+        listings
+    }
+}
+
+/// The table or list a unit belongs to, as a listing block.
+fn listing_block(page: &Page, kind: UnitKind) -> Option<(ListingKind, Range<usize>)> {
+    match kind {
+        UnitKind::TableCell { table, .. } => {
+            Some((ListingKind::Table, page.tables[table].range.clone()))
+        }
+        UnitKind::ListItem { list, .. } => {
+            Some((ListingKind::List, page.lists[list].range.clone()))
+        }
+        _ => None,
+    }
+}
