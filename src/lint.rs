@@ -22,7 +22,7 @@ pub struct Linter {
     /// The table's names compiled once for every page.
     pub matcher: Matcher,
     /// Whether a directory check skips the pages the relevance prefilter rules out (see
-    /// [`crate::prefilter`]); on unless turned off (`--no-prefilter`).
+    /// [`crate::source::prefilter`]); on unless turned off (`--no-prefilter`).
     pub prefilter: bool,
 }
 

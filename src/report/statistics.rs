@@ -12,7 +12,7 @@ use crate::rules::find_rule;
 pub struct Statistics {
     /// Leave out the summary line.
     pub quiet: bool,
-    /// How many files the relevance prefilter skipped without a parse (see [`crate::prefilter`]).
+    /// How many files the relevance prefilter skipped without a parse (see [`crate::source::prefilter`]).
     pub skipped: usize,
 }
 
