@@ -23,7 +23,8 @@ pub enum IncludeTarget {
     Partial {
         /// The `file` attribute: the partial's name under the partials pattern.
         file: String,
-        /// The `product` attribute, which picks the partials directory of another product.
+        /// The `product` attribute: whose partials directory holds the file (else the product the page's own
+        /// directory names).
         product: Option<String>,
         /// String-valued `params`, substituted for `{props.<name>}`.
         params: Vec<(String, String)>,
