@@ -434,17 +434,21 @@ impl Dedented {
 /// A list in a blockquote: pulldown-cmark's range runs into the `>` of the line of the block after it,
 /// which is not the list's; the `>` lines before that line are (as in mdast).
 fn without_next_quote_prefix(text: &str, start: usize, end: usize) -> usize {
-    let line_start = text[start..end]
-        .rfind('\n')
-        .map_or(start, |index| start + index + 1);
-    let prefix_only = text[line_start..end]
-        .bytes()
-        .all(|byte| matches!(byte, b'>' | b' ' | b'\t'));
-    let next_has_content = text[end..]
-        .split(['\n', '\r'])
-        .next()
-        .is_some_and(|rest| !rest.trim().is_empty());
-    if line_start > start && prefix_only && next_has_content {
+    // Only the `>`, spaces and tabs right before `end` are read: a list ending mid-line (a line of `- - -`
+    // is n lists) must not cost a scan back to its start.
+    let bytes = text.as_bytes();
+    let mut line_start = end;
+    while line_start > start && matches!(bytes[line_start - 1], b'>' | b' ' | b'\t') {
+        line_start -= 1;
+    }
+    let prefix_only = line_start > start && bytes[line_start - 1] == b'\n';
+    let next_has_content = || {
+        text[end..]
+            .split(['\n', '\r'])
+            .next()
+            .is_some_and(|rest| !rest.trim().is_empty())
+    };
+    if prefix_only && next_has_content() {
         trimmed_end(text, start, line_start)
     } else {
         end
