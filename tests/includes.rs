@@ -154,8 +154,8 @@ fn an_include_above_the_working_directory_is_followed() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "p.md:5:1: SL001 section \"Permissions\" lists AI Gateway permission groups (AI Gateway Read) \
-         but has no call-out that they are account-scoped only\nfound 1 error and 0 warnings in 1 file\n"
+        "p.md:5:1: SL001 section \"Permissions\" lists AI Gateway permission groups (AI Gateway Read) (through \
+         ../../shared/x.md) but has no call-out that they are account-scoped only\nfound 1 error and 0 warnings in 1 file\n"
     );
     assert_eq!(output.status.code(), Some(1));
 }
