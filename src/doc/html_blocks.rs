@@ -131,9 +131,9 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
     // `html` is in document order and its ranges do not overlap.
     blocks.retain(|block| {
         let candidates = html.partition_point(|range| range.start <= block.range.start);
-        !candidates
+        candidates
             .checked_sub(1)
-            .is_some_and(|last| block.range.end <= html[last].end)
+            .is_none_or(|last| block.range.end > html[last].end)
     });
     for range in html {
         let end = line_start_trimmed(text, range.clone());
