@@ -86,13 +86,43 @@ pub fn lines(source: &SourceText, outline: &[Block]) -> Vec<BlockLines> {
         .map(|block| BlockLines {
             kind: block.kind,
             start_line: source.line_of(block.range.start),
-            end_line: source.line_of(block.range.end.saturating_sub(1).max(block.range.start)),
+            end_line: if open_to_the_end(&source.text, block) {
+                // mdast ends a fence or directive that is never closed where the page ends, on the line
+                // after a last line break.
+                source.line_of(source.text.len())
+            } else {
+                source.line_of(block.range.end.saturating_sub(1).max(block.range.start))
+            },
             depth: block.depth,
             level: block.level,
             rows: block.rows,
             items: block.items,
         })
         .collect()
+}
+
+/// Whether `block` is a fenced code block or a directive that is never closed and runs to the page's end.
+fn open_to_the_end(text: &str, block: &Block) -> bool {
+    if !matches!(block.kind, BlockKind::Code | BlockKind::Directive)
+        || block.range.end < text.trim_end().len()
+    {
+        return false;
+    }
+    let body = &text[block.range.clone()];
+    let mut lines = body.lines().map(str::trim);
+    let first = lines.next().unwrap_or("");
+    let last = lines.next_back();
+    let marker = match first.chars().next() {
+        Some(c @ ('`' | '~')) if block.kind == BlockKind::Code => c,
+        Some(':') if block.kind == BlockKind::Directive => ':',
+        _ => return false,
+    };
+    let run = first.chars().take_while(|c| *c == marker).count();
+    let closes = |line: &str| {
+        let close = line.chars().take_while(|c| *c == marker).count();
+        close >= run && close == line.chars().count()
+    };
+    run >= 3 && !last.is_some_and(closes)
 }
 
 /// What the recorder's stack holds for each open tag.
