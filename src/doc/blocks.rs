@@ -101,9 +101,11 @@ pub fn lines(source: &SourceText, outline: &[Block]) -> Vec<BlockLines> {
         .collect()
 }
 
-/// Whether `block` is a fenced code block or a directive that is never closed and runs to the page's end.
+/// Whether `block` is a top-level fenced code block or directive that is never closed and runs to the
+/// page's end (one in a container ends with the container).
 fn open_to_the_end(text: &str, block: &Block) -> bool {
     if !matches!(block.kind, BlockKind::Code | BlockKind::Directive)
+        || block.depth > 0
         || block.range.end < text.trim_end().len()
     {
         return false;
