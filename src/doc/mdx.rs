@@ -759,7 +759,9 @@ fn container_markers(line: &str) -> usize {
         let marker = match rest.as_bytes().first() {
             Some(b'>') => 1,
             Some(b'-' | b'*' | b'+') => 1,
-            Some(b'0'..=b'9') if digits <= 9 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) => {
+            Some(b'0'..=b'9')
+                if digits <= 9 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) =>
+            {
                 digits + 1
             }
             _ => break,
