@@ -149,9 +149,12 @@ fn link_destination(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
     (!text[start..start + close].contains('\n')).then_some((start + close + 1, None))
 }
 
-/// Appends the words and punctuation of plain text to `tokens`; hyphen-joined words stay one word.
+/// Appends the words and punctuation of plain text to `tokens`; hyphen-joined words stay one word (a dash
+/// between words, `keys—like`, does not join them).
 fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
+    let mut after_hyphen = false;
     for (start, segment) in text.split_word_bound_indices() {
+        let joins = std::mem::replace(&mut after_hyphen, is_hyphen(segment));
         let range = base + start..base + start + segment.len();
         let folded: String = segment
             .chars()
@@ -161,7 +164,7 @@ fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
             .to_lowercase();
         if folded.chars().any(char::is_alphanumeric) {
             let word = folded.trim_matches('_').to_owned();
-            push_word(tokens, word, range);
+            push_word(tokens, word, range, joins);
         } else if let Some(mark) = folded.chars().next().filter(|c| ",;:?!.()-".contains(*c)) {
             tokens.push(Token {
                 kind: TokenKind::Punct,
@@ -172,9 +175,17 @@ fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
     }
 }
 
-/// Pushes a word, joining it to `word-` right before it (`per-gateway`, `gateway‑scoped`).
-fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>) {
-    if let [.., before, hyphen] = tokens.as_slice()
+/// Whether a segment is a hyphen that joins words (hyphen-minus, U+2010 hyphen, U+2011 non-breaking
+/// hyphen), not a dash.
+fn is_hyphen(segment: &str) -> bool {
+    matches!(segment, "-" | "\u{2010}" | "\u{2011}")
+}
+
+/// Pushes a word, joining it to `word-` right before it (`per-gateway`, `gateway‑scoped`) when `joins`
+/// (the mark before it is a hyphen, not a dash).
+fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>, joins: bool) {
+    if joins
+        && let [.., before, hyphen] = tokens.as_slice()
         && before.kind == TokenKind::Word
         && hyphen.kind == TokenKind::Punct
         && hyphen.text == "-"
@@ -209,6 +220,8 @@ struct LexiconFile {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct ClaimWords {
     restrict: Vec<String>,
+    assign: Vec<String>,
+    distributive: Vec<String>,
     credential: Vec<String>,
     pronoun: Vec<String>,
     auxiliary: Vec<String>,
@@ -222,6 +235,9 @@ struct ClaimWords {
     compound_suffix: Vec<String>,
     compound_head: Vec<String>,
     exclusive: Vec<String>,
+    only: Vec<String>,
+    selective: Vec<String>,
+    selective_instance: Vec<String>,
     verb_reach: usize,
     credential_reach: usize,
 }
@@ -231,6 +247,8 @@ struct ClaimWords {
 struct NegationWords {
     pre: Vec<String>,
     post: Vec<String>,
+    post_elliptical: Vec<String>,
+    anaphor: Vec<String>,
     pseudo: Vec<String>,
     termination: Vec<String>,
     termination_after_comma: Vec<String>,
@@ -244,6 +262,7 @@ struct ModalityWords {
     conditional: Vec<String>,
     counterfactual: Vec<String>,
     future: Vec<String>,
+    future_after: Vec<String>,
     reported: Vec<String>,
 }
 
@@ -257,6 +276,8 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
 #[derive(Debug)]
 pub struct Lexicon {
     restrict: Vec<Phrase>,
+    assign: Vec<Phrase>,
+    distributive: Vec<Phrase>,
     credential: Vec<Phrase>,
     pronoun: Vec<Phrase>,
     auxiliary: Vec<Phrase>,
@@ -270,10 +291,15 @@ pub struct Lexicon {
     compound_suffix: Vec<String>,
     compound_head: Vec<Phrase>,
     exclusive: Vec<Phrase>,
+    only: Vec<Phrase>,
+    selective: Vec<Phrase>,
+    selective_instance: Vec<Phrase>,
     verb_reach: usize,
     credential_reach: usize,
     pre: Vec<Phrase>,
     post: Vec<Phrase>,
+    post_elliptical: Vec<Phrase>,
+    anaphor: Vec<Phrase>,
     pseudo: Vec<Phrase>,
     termination: Vec<Phrase>,
     termination_after_comma: Vec<Phrase>,
@@ -282,6 +308,7 @@ pub struct Lexicon {
     conditional: Vec<Phrase>,
     counterfactual: Vec<Phrase>,
     future: Vec<Phrase>,
+    future_after: Vec<Phrase>,
     reported: Vec<Phrase>,
 }
 
@@ -295,6 +322,8 @@ impl Lexicon {
         let modality = file.modality;
         Lexicon {
             restrict: phrases(&claim.restrict),
+            assign: phrases(&claim.assign),
+            distributive: phrases(&claim.distributive),
             credential: phrases(&claim.credential),
             pronoun: phrases(&claim.pronoun),
             auxiliary: phrases(&claim.auxiliary),
@@ -308,10 +337,15 @@ impl Lexicon {
             compound_suffix: claim.compound_suffix,
             compound_head: phrases(&claim.compound_head),
             exclusive: phrases(&claim.exclusive),
+            only: phrases(&claim.only),
+            selective: phrases(&claim.selective),
+            selective_instance: phrases(&claim.selective_instance),
             verb_reach: claim.verb_reach,
             credential_reach: claim.credential_reach,
             pre: phrases(&negation.pre),
             post: phrases(&negation.post),
+            post_elliptical: phrases(&negation.post_elliptical),
+            anaphor: phrases(&negation.anaphor),
             pseudo: phrases(&negation.pseudo),
             termination: phrases(&negation.termination),
             termination_after_comma: phrases(&negation.termination_after_comma),
@@ -320,6 +354,7 @@ impl Lexicon {
             conditional: phrases(&modality.conditional),
             counterfactual: phrases(&modality.counterfactual),
             future: phrases(&modality.future),
+            future_after: phrases(&modality.future_after),
             reported: phrases(&modality.reported),
         }
     }
@@ -440,8 +475,8 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && longest(tokens, at, &self.post).is_some()
-                && self.open(tokens, claim.end + 1, at)
+                && (longest(tokens, at, &self.post).is_some() || self.elliptical(tokens, at))
+                && self.open_to_post(tokens, claim.end + 1, at)
             {
                 return true;
             }
@@ -481,24 +516,28 @@ impl Lexicon {
         let mut found = Vec::new();
         for at in 0..tokens.len() {
             if let Some(length) = longest(tokens, at, &self.restrict) {
-                found.extend(self.verb_claim(tokens, at, length, resource));
+                found.extend(self.verb_claim(tokens, at, length, resource, Target::Any));
+            } else if let Some(length) = longest(tokens, at, &self.assign) {
+                found.extend(self.verb_claim(tokens, at, length, resource, Target::Distributive));
             }
             found.extend(self.compound_claim(tokens, at, resource));
-            if tokens[at].text == "only" {
-                found.extend(self.exclusive_claim(tokens, at, resource));
-            }
+            found.extend(self.exclusive_claim(tokens, at, resource));
+            found.extend(self.selective_claim(tokens, at, resource));
         }
         found.sort_by_key(|candidate| (candidate.start, candidate.end));
         found
     }
 
-    /// "scope the token to a single gateway", "tokens are limited to `support-bot`", "scoped per gateway".
+    /// "scope the token to a single gateway", "tokens are limited to `support-bot`", "scoped per gateway",
+    /// "the gateway the token is limited to"; with [`Target::Distributive`] only the forms that distribute
+    /// over instances ("granted at the gateway level", "managed per gateway").
     fn verb_claim(
         &self,
         tokens: &[Token],
         verb: usize,
         length: usize,
         resource: &Resource,
+        target: Target,
     ) -> Option<Candidate> {
         let reach = (verb + length + self.verb_reach).min(tokens.len());
         for at in verb + length..reach {
@@ -507,9 +546,19 @@ impl Lexicon {
                 return None;
             }
             let end = if let Some(preposition) = longest(tokens, at, &self.preposition) {
-                self.instance(tokens, at + preposition, resource)
-            } else if token.text == "per" {
-                noun_at(tokens, at + 1, resource).map(|(end, _)| end)
+                if target == Target::Distributive {
+                    None
+                } else if tokens
+                    .get(at + preposition)
+                    .is_none_or(|next| next.kind == TokenKind::Punct)
+                {
+                    // The preposition ends the clause: its object is a noun before the verb.
+                    return self.stranded_claim(tokens, verb, at + preposition - 1, resource);
+                } else {
+                    self.instance(tokens, at + preposition, resource)
+                }
+            } else if let Some(distributive) = longest(tokens, at, &self.distributive) {
+                noun_at(tokens, at + distributive, resource).map(|(end, _)| end)
             } else if self.is_compound(&token.text, resource) {
                 Some(at)
             } else if noun_at(tokens, at, resource).is_some_and(|(end, _)| {
@@ -590,21 +639,117 @@ impl Lexicon {
         })
     }
 
-    /// "a token can only call one gateway".
+    /// "the gateway the token should be limited to": a restricting verb whose preposition ends its clause
+    /// (at `preposition`), and before the verb an instance of the resource with the credential between.
+    fn stranded_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        preposition: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let low = verb.saturating_sub(self.verb_reach);
+        for noun in (low..verb).rev() {
+            if noun_at(tokens, noun, resource).is_none() {
+                continue;
+            }
+            let noun_end = noun + resource.noun.len() - 1;
+            let between = &tokens[noun_end + 1..verb];
+            let pronoun = (0..between.len()).any(|at| longest(between, at, &self.pronoun).is_some());
+            if between.iter().any(|token| token.kind == TokenKind::Punct)
+                || !(pronoun || self.names_credential(between, resource))
+            {
+                continue;
+            }
+            let reach = noun.saturating_sub(self.modifiers + 4);
+            let start = (reach..=noun).find(|&start| {
+                self.instance(tokens, start, resource) == Some(noun_end)
+                    && tokens[start..noun]
+                        .iter()
+                        .all(|token| token.kind != TokenKind::Punct)
+            })?;
+            return Some(Candidate {
+                start,
+                target: verb,
+                end: preposition,
+            });
+        }
+        None
+    }
+
+    /// "a token can only call one gateway", "permissions apply only to the gateway you pick", "valid for
+    /// one gateway only": an exclusive verb at `verb`, made exclusive by an `only` word.
     fn exclusive_claim(
         &self,
         tokens: &[Token],
-        only: usize,
+        verb: usize,
         resource: &Resource,
     ) -> Option<Candidate> {
-        let verb = only + 1;
-        let length = longest(tokens, verb, &self.exclusive)?;
-        let end = self.instance(tokens, verb + length, resource)?;
-        let before = only.saturating_sub(self.credential_reach);
-        self.names_credential(&tokens[before..only], resource)
+        let (length, only_inside) = self.exclusive_at(tokens, verb)?;
+        let only_before = verb > 0 && self.is_only(tokens, verb - 1);
+        let object = verb + length;
+        let only_after = self.is_only(tokens, object);
+        let end = self.instance(tokens, object, resource)?;
+        let only_trailing = self.is_only(tokens, end + 1);
+        if !(only_before || only_inside || only_after || only_trailing) {
+            return None;
+        }
+        let start = if only_before { verb - 1 } else { verb };
+        let before = start.saturating_sub(self.credential_reach);
+        self.names_credential(&tokens[before..start], resource)
             .then_some(Candidate {
-                start: only,
-                target: verb + length,
+                start,
+                target: object,
+                end: if only_trailing { end + 1 } else { end },
+            })
+    }
+
+    /// The length of an exclusive verb at `at`, and whether an `only` word stands inside it ("apply only
+    /// to", "work only with").
+    fn exclusive_at(&self, tokens: &[Token], at: usize) -> Option<(usize, bool)> {
+        if let Some(length) = longest(tokens, at, &self.exclusive) {
+            return Some((length, false));
+        }
+        self.exclusive
+            .iter()
+            .filter_map(|phrase| {
+                let (last, head) = phrase.split_last()?;
+                let only = at + head.len();
+                (!head.is_empty()
+                    && phrase_at(tokens, at, head)
+                    && self.is_only(tokens, only)
+                    && phrase_at(tokens, only + 1, std::slice::from_ref(last)))
+                .then_some(phrase.len() + 1)
+            })
+            .max()
+            .map(|length| (length, true))
+    }
+
+    /// Whether the token at `at` is a word of exclusivity ("only").
+    fn is_only(&self, tokens: &[Token], at: usize) -> bool {
+        longest(tokens, at, &self.only) == Some(1)
+    }
+
+    /// "tokens can target a single gateway", "valid for one gateway": a selective verb whose object is a
+    /// selected instance (not merely "the gateway").
+    fn selective_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let length = longest(tokens, verb, &self.selective)?;
+        let mut object = verb + length;
+        if self.is_only(tokens, object) {
+            object += 1;
+        }
+        longest(tokens, object, &self.selective_instance)?;
+        let end = self.instance(tokens, object, resource)?;
+        let before = verb.saturating_sub(self.credential_reach);
+        (self.pronoun_subject(tokens, verb) || self.names_credential(&tokens[before..verb], resource))
+            .then_some(Candidate {
+                start: verb,
+                target: object,
                 end,
             })
     }
@@ -742,8 +887,11 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && (after(&self.post).is_some() || after(&self.future).is_some())
-                && self.open(tokens, claim.end + 1, at)
+                && (after(&self.post).is_some()
+                    || self.elliptical(tokens, at)
+                    || after(&self.future).is_some()
+                    || after(&self.future_after).is_some())
+                && self.open_to_post(tokens, claim.end + 1, at)
             {
                 return true;
             }
@@ -769,6 +917,40 @@ impl Lexicon {
         self.open(tokens, from, target)
     }
 
+    /// Whether an elliptical negation is at `at`: a trigger that ends its clause ("gateway-level tokens do
+    /// not.").
+    fn elliptical(&self, tokens: &[Token], at: usize) -> bool {
+        longest(tokens, at, &self.post_elliptical).is_some_and(|length| {
+            tokens
+                .get(at + length)
+                .is_none_or(|next| next.kind == TokenKind::Punct)
+        })
+    }
+
+    /// Whether a post-trigger at `to` reaches back to `from`: nothing ends its reach, or only an anaphor
+    /// for the claim follows the last termination ("..., but this is not possible", "...; that isn't
+    /// supported", ", which is not supported"), or the trigger directly follows a colon, dash or parenthesis
+    /// ("...: not supported").
+    fn open_to_post(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        if self.open(tokens, from, to) {
+            return true;
+        }
+        let Some(barrier) = (from..to).rev().find(|&at| !self.open(tokens, at, at + 1)) else {
+            return false;
+        };
+        let rest = &tokens[barrier + 1..to];
+        let rest = rest
+            .iter()
+            .position(|token| token.text != ",")
+            .map_or(&rest[rest.len()..], |first| &rest[first..]);
+        if rest.is_empty() {
+            let mark = &tokens[barrier];
+            return [":", "-", "("].contains(&mark.text.as_str())
+                || longest(tokens, barrier, &self.anaphor) == Some(1);
+        }
+        longest(rest, 0, &self.anaphor) == Some(rest.len())
+    }
+
     /// Whether no termination term or mark lies in `tokens[from..to]`.
     fn open(&self, tokens: &[Token], from: usize, to: usize) -> bool {
         (from..to).all(|at| {
@@ -785,6 +967,16 @@ impl Lexicon {
             !(after_comma && longest(tokens, at, &self.termination_after_comma).is_some())
         })
     }
+}
+
+/// What a restricting or assigning verb may restrict to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Any target: "to a single gateway", "per gateway", "at the gateway level".
+    Any,
+    /// Only a target that distributes over the instances: "per gateway", "by gateway", "at the gateway
+    /// level", a compound on the noun.
+    Distributive,
 }
 
 /// How many tokens either side of a claim a negation or modality trigger is looked for in: far more than
