@@ -247,6 +247,10 @@ struct ClaimWords {
 struct NegationWords {
     pre: Vec<String>,
     post: Vec<String>,
+    post_negator: Vec<String>,
+    post_predicate: Vec<String>,
+    copula: Vec<String>,
+    negative_predicate: Vec<String>,
     post_elliptical: Vec<String>,
     anaphor: Vec<String>,
     pseudo: Vec<String>,
@@ -298,6 +302,10 @@ pub struct Lexicon {
     credential_reach: usize,
     pre: Vec<Phrase>,
     post: Vec<Phrase>,
+    post_negator: Vec<Phrase>,
+    post_predicate: Vec<Phrase>,
+    copula: Vec<Phrase>,
+    negative_predicate: Vec<Phrase>,
     post_elliptical: Vec<Phrase>,
     anaphor: Vec<Phrase>,
     pseudo: Vec<Phrase>,
@@ -344,6 +352,10 @@ impl Lexicon {
             credential_reach: claim.credential_reach,
             pre: phrases(&negation.pre),
             post: phrases(&negation.post),
+            post_negator: phrases(&negation.post_negator),
+            post_predicate: phrases(&negation.post_predicate),
+            copula: phrases(&negation.copula),
+            negative_predicate: phrases(&negation.negative_predicate),
             post_elliptical: phrases(&negation.post_elliptical),
             anaphor: phrases(&negation.anaphor),
             pseudo: phrases(&negation.pseudo),
@@ -475,7 +487,7 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && (longest(tokens, at, &self.post).is_some() || self.elliptical(tokens, at))
+                && self.post_negation(tokens, at)
                 && self.open_to_post(tokens, claim.end + 1, at)
             {
                 return true;
@@ -610,6 +622,10 @@ impl Lexicon {
             return None;
         }
         let mut next = last + 1;
+        // "per-gateway AI Gateway tokens": the product's name may qualify the head too.
+        if phrase_at(tokens, next, &resource.name) {
+            next += resource.name.len();
+        }
         if tokens.get(next).is_some_and(|token| token.text == "api") {
             next += 1;
         }
@@ -779,10 +795,15 @@ impl Lexicon {
             .is_some_and(|suffix| self.compound_suffix.iter().any(|known| known == suffix))
     }
 
-    /// Whether `tokens` name a credential: a credential word or one of the product's group names.
+    /// Whether `tokens` name a credential: a credential word or one of the product's group names, also as a
+    /// possessive ("the token's scope").
     fn names_credential(&self, tokens: &[Token], resource: &Resource) -> bool {
         (0..tokens.len()).any(|at| {
             longest(tokens, at, &self.credential).is_some()
+                || self
+                    .credential
+                    .iter()
+                    .any(|phrase| possessive_at(tokens, at, phrase))
                 || resource
                     .groups
                     .iter()
@@ -887,8 +908,7 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && (after(&self.post).is_some()
-                    || self.elliptical(tokens, at)
+                && (self.post_negation(tokens, at)
                     || after(&self.future).is_some()
                     || after(&self.future_after).is_some())
                 && self.open_to_post(tokens, claim.end + 1, at)
@@ -915,6 +935,19 @@ impl Lexicon {
             return false;
         }
         self.open(tokens, from, target)
+    }
+
+    /// Whether a post-negation trigger is at `at`: a fixed phrase ("is not supported"), a negator and a
+    /// predicate ("has not been implemented"), a copula and a negative predicate ("remains unsupported"),
+    /// or an elliptical negation.
+    fn post_negation(&self, tokens: &[Token], at: usize) -> bool {
+        let followed_by = |length: usize, list: &[Phrase]| longest(tokens, at + length, list).is_some();
+        longest(tokens, at, &self.post).is_some()
+            || longest(tokens, at, &self.post_negator)
+                .is_some_and(|length| followed_by(length, &self.post_predicate))
+            || longest(tokens, at, &self.copula)
+                .is_some_and(|length| followed_by(length, &self.negative_predicate))
+            || self.elliptical(tokens, at)
     }
 
     /// Whether an elliptical negation is at `at`: a trigger that ends its clause ("gateway-level tokens do
@@ -1028,6 +1061,21 @@ fn noun_at(tokens: &[Token], at: usize, resource: &Resource) -> Option<(usize, b
     } else {
         None
     }
+}
+
+/// Whether `phrase` is at `tokens[at..]` with its last word as a possessive (`token's`, `tokens'`).
+fn possessive_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool {
+    let Some((last, head)) = phrase.split_last() else {
+        return false;
+    };
+    (head.is_empty() || phrase_at(tokens, at, head))
+        && tokens.get(at + head.len()).is_some_and(|token| {
+            token.kind == TokenKind::Word
+                && token
+                    .text
+                    .strip_prefix(last.as_str())
+                    .is_some_and(|rest| rest == "'s" || rest == "'")
+        })
 }
 
 /// Whether `phrase` is at `tokens[at..]`, word for word.
