@@ -252,6 +252,7 @@ struct NegationWords {
     copula: Vec<String>,
     negative_predicate: Vec<String>,
     post_elliptical: Vec<String>,
+    post_anaphoric: Vec<String>,
     anaphor: Vec<String>,
     pseudo: Vec<String>,
     termination: Vec<String>,
@@ -307,6 +308,7 @@ pub struct Lexicon {
     copula: Vec<Phrase>,
     negative_predicate: Vec<Phrase>,
     post_elliptical: Vec<Phrase>,
+    post_anaphoric: Vec<Phrase>,
     anaphor: Vec<Phrase>,
     pseudo: Vec<Phrase>,
     termination: Vec<Phrase>,
@@ -357,6 +359,7 @@ impl Lexicon {
             copula: phrases(&negation.copula),
             negative_predicate: phrases(&negation.negative_predicate),
             post_elliptical: phrases(&negation.post_elliptical),
+            post_anaphoric: phrases(&negation.post_anaphoric),
             anaphor: phrases(&negation.anaphor),
             pseudo: phrases(&negation.pseudo),
             termination: phrases(&negation.termination),
@@ -487,8 +490,9 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && self.post_negation(tokens, at)
-                && self.open_to_post(tokens, claim.end + 1, at)
+                && (self.post_negation(tokens, at)
+                    && self.open_to_post(tokens, claim.end + 1, at)
+                    || self.failure_of_claim(tokens, claim.end + 1, at))
             {
                 return true;
             }
@@ -908,10 +912,11 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && (self.post_negation(tokens, at)
+                && ((self.post_negation(tokens, at)
                     || after(&self.future).is_some()
                     || after(&self.future_after).is_some())
-                && self.open_to_post(tokens, claim.end + 1, at)
+                    && self.open_to_post(tokens, claim.end + 1, at)
+                    || self.failure_of_claim(tokens, claim.end + 1, at))
             {
                 return true;
             }
@@ -950,6 +955,12 @@ impl Lexicon {
             || self.elliptical(tokens, at)
     }
 
+    /// Whether a failure phrase at `at` has an anaphor for the claim (which ends before `from`) as its
+    /// subject: "...; this fails", "..., but doing so has no effect".
+    fn failure_of_claim(&self, tokens: &[Token], from: usize, at: usize) -> bool {
+        longest(tokens, at, &self.post_anaphoric).is_some() && self.anaphoric_barrier(tokens, from, at)
+    }
+
     /// Whether an elliptical negation is at `at`: a trigger that ends its clause ("gateway-level tokens do
     /// not.").
     fn elliptical(&self, tokens: &[Token], at: usize) -> bool {
@@ -968,6 +979,12 @@ impl Lexicon {
         if self.open(tokens, from, to) {
             return true;
         }
+        self.anaphoric_barrier(tokens, from, to)
+    }
+
+    /// Whether the clause from the last termination in `tokens[from..to]` to `to` is an anaphor for the
+    /// claim: a post-trigger at `to` then has the claim as its subject.
+    fn anaphoric_barrier(&self, tokens: &[Token], from: usize, to: usize) -> bool {
         let Some(barrier) = (from..to).rev().find(|&at| !self.open(tokens, at, at + 1)) else {
             return false;
         };
@@ -976,6 +993,12 @@ impl Lexicon {
             .iter()
             .position(|token| token.text != ",")
             .map_or(&rest[rest.len()..], |first| &rest[first..]);
+        self.anaphor_for_claim(tokens, barrier, rest)
+    }
+
+    /// Whether `rest`, the words after the termination at `barrier`, are only an anaphor for the claim
+    /// (or nothing after a colon, dash or parenthesis, or the termination is itself one: ", which").
+    fn anaphor_for_claim(&self, tokens: &[Token], barrier: usize, rest: &[Token]) -> bool {
         if rest.is_empty() {
             let mark = &tokens[barrier];
             return [":", "-", "("].contains(&mark.text.as_str())
@@ -1245,6 +1268,94 @@ mod tests {
     }
 
     #[test]
+    fn every_assigning_verb_claims_only_with_a_distributive_target() {
+        let file = file();
+        each(
+            &file.claim.assign,
+            "AI Gateway permissions are {} at the gateway level.",
+            true,
+        );
+        each(&file.claim.assign, "Token permissions are {} per gateway.", true);
+        // "grant the token access to a gateway" is not a restriction: no "to" target for these verbs.
+        each(
+            &file.claim.assign,
+            "The token is {} to a single gateway by the admin.",
+            false,
+        );
+        assert!(claims("Rate limits are set at the gateway level.").is_empty());
+    }
+
+    #[test]
+    fn every_distributive_word_restricts_per_instance() {
+        each(
+            &file().claim.distributive,
+            "You can restrict the token {} gateway.",
+            true,
+        );
+        assert!(claims("Restrict the token by selecting a gateway.").is_empty());
+    }
+
+    #[test]
+    fn a_stranded_preposition_restricts_to_the_instance_before_it() {
+        assert_eq!(
+            claims("Select the gateway the token should be limited to (選択)."),
+            ["the gateway the token should be limited to"]
+        );
+        assert_eq!(
+            claims("Pick one gateway that your keys are scoped to."),
+            ["one gateway that your keys are scoped to"]
+        );
+        assert!(claims("Select the gateway the token cannot be limited to.").is_empty());
+        assert!(claims("Which gateway is the token limited to?").is_empty());
+        assert!(claims("Select the gateway the logs are limited to.").is_empty());
+    }
+
+    #[test]
+    fn every_exclusive_verb_is_exclusive_with_only_in_any_place() {
+        let file = file();
+        for only in &file.claim.only {
+            each(
+                &file.claim.exclusive,
+                &format!("A token can {only} {{}} one gateway."),
+                true,
+            );
+            each(
+                &file.claim.exclusive,
+                &format!("A token can {{}} one gateway {only}."),
+                true,
+            );
+        }
+        // Without `only`, an exclusive verb claims nothing (a selective one, "valid for", claims with "one").
+        let plain: Vec<String> = file
+            .claim
+            .exclusive
+            .iter()
+            .filter(|verb| !file.claim.selective.contains(verb))
+            .cloned()
+            .collect();
+        each(&plain, "A token can {} one gateway.", false);
+        assert_eq!(
+            claims("The token's permissions apply only to the gateway you select."),
+            ["apply only to the gateway"]
+        );
+        assert!(claims("A token can only call every gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_selective_verb_needs_a_selected_instance() {
+        let file = file();
+        for verb in &file.claim.selective {
+            each(
+                &file.claim.selective_instance,
+                &format!("Tokens {verb} {{}} gateway."),
+                true,
+            );
+            let text = format!("A token {verb} the gateway URL.");
+            assert!(claims(&text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn every_pre_negation_negates_what_follows() {
         each(
             &file().negation.pre,
@@ -1259,6 +1370,84 @@ mod tests {
             &file().negation.post,
             "Scoping the token to a single gateway {}.",
             false,
+        );
+    }
+
+    #[test]
+    fn every_composed_post_negation_negates_what_comes_before() {
+        let file = file();
+        each(
+            &file.negation.post_negator,
+            "Scoping the token to a single gateway {} supported.",
+            false,
+        );
+        each(
+            &file.negation.post_predicate,
+            "Scoping the token to a single gateway has not been {}.",
+            false,
+        );
+        each(
+            &file.negation.copula,
+            "Scoping the token to a single gateway {} unsupported.",
+            false,
+        );
+        each(
+            &file.negation.negative_predicate,
+            "Scoping the token to a single gateway is {}.",
+            false,
+        );
+        // A negated predicate that is not about availability leaves the claim.
+        assert_eq!(
+            claims("Tokens scoped to a single gateway are not affected by the change."),
+            ["scoped to a single gateway"]
+        );
+    }
+
+    #[test]
+    fn every_elliptical_negation_ends_its_clause() {
+        let file = file();
+        each(
+            &file.negation.post_elliptical,
+            "Account-level tokens exist; gateway-level tokens {}.",
+            false,
+        );
+        // Followed by a verb, the trigger negates that verb, not the claim.
+        assert_eq!(
+            claims("Per-gateway tokens do not expire."),
+            ["Per-gateway tokens"]
+        );
+    }
+
+    #[test]
+    fn every_anaphor_carries_a_post_negation_over_a_termination() {
+        let file = file();
+        each(
+            &file.negation.anaphor,
+            "You may want to restrict tokens to one gateway, but {} is not possible.",
+            false,
+        );
+        each(
+            &file.negation.anaphor,
+            "Restrict the token to a single gateway; {} is not supported.",
+            false,
+        );
+        each(
+            &file.negation.post_anaphoric,
+            "Users try to restrict a token to one gateway; this {}.",
+            false,
+        );
+        // Without an anaphor the failure is someone else's: the claim stands.
+        each(
+            &file.negation.post_anaphoric,
+            "Limit the key to one gateway so that other traffic {}.",
+            true,
+        );
+        assert!(claims("Scoping a token to a single gateway: not supported.").is_empty());
+        assert!(claims("Restrict the token to one gateway (not possible today).").is_empty());
+        // A new subject after the termination is another clause.
+        assert_eq!(
+            claims("Restrict the token to a single gateway, but R2 is not supported."),
+            ["Restrict the token to a single gateway"]
         );
     }
 
@@ -1329,6 +1518,11 @@ mod tests {
             false,
         );
         each(
+            &file.modality.future_after,
+            "Per-gateway tokens {} later.",
+            false,
+        );
+        each(
             &file.modality.counterfactual,
             "If scopes existed, you {} scope the token to a single gateway.",
             false,
@@ -1387,6 +1581,30 @@ mod tests {
         );
         assert!(claims("Tokens are not gateway-scoped.").is_empty());
         assert!(claims("Logs are now gateway-scoped.").is_empty());
+    }
+
+    #[test]
+    fn a_possessive_credential_is_a_credential() {
+        assert_eq!(
+            claims("Set the token’s scope to a single gateway."),
+            ["scope to a single gateway"]
+        );
+        assert_eq!(
+            claims("Narrow the keys' access to one gateway."),
+            ["Narrow the keys' access to one gateway"]
+        );
+        assert!(claims("Set the log's scope to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn a_dash_between_words_does_not_join_them() {
+        assert_eq!(
+            claims("API keys—like R2 keys—can be scoped to one gateway."),
+            ["scoped to one gateway"]
+        );
+        let (tokens, _) = tokenize("per\u{2011}gateway keys\u{2014}like", 0);
+        let words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+        assert_eq!(words, ["per-gateway", "keys", "-", "like"]);
     }
 
     #[test]
