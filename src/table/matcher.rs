@@ -60,7 +60,7 @@ pub struct Matcher {
     /// The last word of every group name ("read", "write", "run", ...), per product.
     verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>>,
     pub claims: Vec<ClaimPattern>,
-    /// The word lists prose is read with (`src/prose.toml`).
+    /// The word lists prose is read with (`src/text/prose.toml`).
     pub lexicon: Lexicon,
     /// What a claim about each account-only product with a noun restricts to (same order as `claims`).
     pub resources: Vec<Resource>,

@@ -7,7 +7,7 @@
 //! restricting ("scoped to your gateway"), a compound noun ("per-gateway tokens") or an exclusive use
 //! ("a token can only call one gateway"). A claim does not count when a negation reaches it (NegEx: pre- and
 //! post-triggers, pseudo-negations, termination terms), or when it is a question, a condition, a statement
-//! about the future or reported speech. Every word list is data: `src/prose.toml`.
+//! about the future or reported speech. Every word list is data: `src/text/prose.toml`.
 
 use std::ops::Range;
 
@@ -323,10 +323,10 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// The embedded word lists (`src/prose.toml`).
+    /// The embedded word lists (`src/text/prose.toml`).
     pub fn embedded() -> Lexicon {
         let file: LexiconFile =
-            toml::from_str(LEXICON).expect("src/prose.toml is valid (a unit test parses it)");
+            toml::from_str(LEXICON).expect("src/text/prose.toml is valid (a unit test parses it)");
         let claim = file.claim;
         let negation = file.negation;
         let modality = file.modality;
@@ -1133,7 +1133,7 @@ mod tests {
     }
 
     fn file() -> LexiconFile {
-        toml::from_str(LEXICON).expect("src/prose.toml parses")
+        toml::from_str(LEXICON).expect("src/text/prose.toml parses")
     }
 
     fn claims(text: &str) -> Vec<String> {
