@@ -236,6 +236,7 @@ struct ClaimWords {
     compound_head: Vec<String>,
     exclusive: Vec<String>,
     only: Vec<String>,
+    exclusive_instance: Vec<String>,
     selective: Vec<String>,
     selective_instance: Vec<String>,
     verb_reach: usize,
@@ -297,6 +298,7 @@ pub struct Lexicon {
     compound_head: Vec<Phrase>,
     exclusive: Vec<Phrase>,
     only: Vec<Phrase>,
+    exclusive_instance: Vec<Phrase>,
     selective: Vec<Phrase>,
     selective_instance: Vec<Phrase>,
     verb_reach: usize,
@@ -348,6 +350,7 @@ impl Lexicon {
             compound_head: phrases(&claim.compound_head),
             exclusive: phrases(&claim.exclusive),
             only: phrases(&claim.only),
+            exclusive_instance: phrases(&claim.exclusive_instance),
             selective: phrases(&claim.selective),
             selective_instance: phrases(&claim.selective_instance),
             verb_reach: claim.verb_reach,
@@ -708,7 +711,8 @@ impl Lexicon {
         let (length, only_inside) = self.exclusive_at(tokens, verb)?;
         let only_before = verb > 0 && self.is_only(tokens, verb - 1);
         let object = verb + length;
-        let only_after = self.is_only(tokens, object);
+        let only_after = self.is_only(tokens, object)
+            || longest(tokens, object, &self.exclusive_instance).is_some();
         let end = self.instance(tokens, object, resource)?;
         let only_trailing = self.is_only(tokens, end + 1);
         if !(only_before || only_inside || only_after || only_trailing) {
@@ -1334,6 +1338,9 @@ mod tests {
             .cloned()
             .collect();
         each(&plain, "A token can {} one gateway.", false);
+        for instance in &file.claim.exclusive_instance {
+            each(&plain, &format!("A token can {{}} {instance} gateway."), true);
+        }
         assert_eq!(
             claims("The token's permissions apply only to the gateway you select."),
             ["apply only to the gateway"]
