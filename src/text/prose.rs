@@ -493,8 +493,7 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && (self.post_negation(tokens, at)
-                    && self.open_to_post(tokens, claim.end + 1, at)
+                && (self.post_negation(tokens, at) && self.open_to_post(tokens, claim.end + 1, at)
                     || self.failure_of_claim(tokens, claim.end + 1, at))
             {
                 return true;
@@ -678,7 +677,8 @@ impl Lexicon {
             }
             let noun_end = noun + resource.noun.len() - 1;
             let between = &tokens[noun_end + 1..verb];
-            let pronoun = (0..between.len()).any(|at| longest(between, at, &self.pronoun).is_some());
+            let pronoun =
+                (0..between.len()).any(|at| longest(between, at, &self.pronoun).is_some());
             if between.iter().any(|token| token.kind == TokenKind::Punct)
                 || !(pronoun || self.names_credential(between, resource))
             {
@@ -770,12 +770,13 @@ impl Lexicon {
         longest(tokens, object, &self.selective_instance)?;
         let end = self.instance(tokens, object, resource)?;
         let before = verb.saturating_sub(self.credential_reach);
-        (self.pronoun_subject(tokens, verb) || self.names_credential(&tokens[before..verb], resource))
-            .then_some(Candidate {
-                start: verb,
-                target: object,
-                end,
-            })
+        (self.pronoun_subject(tokens, verb)
+            || self.names_credential(&tokens[before..verb], resource))
+        .then_some(Candidate {
+            start: verb,
+            target: object,
+            end,
+        })
     }
 
     /// Whether a pronoun is the subject of the verb at `verb` ("they can now be scoped"): only auxiliaries
@@ -950,7 +951,8 @@ impl Lexicon {
     /// predicate ("has not been implemented"), a copula and a negative predicate ("remains unsupported"),
     /// or an elliptical negation.
     fn post_negation(&self, tokens: &[Token], at: usize) -> bool {
-        let followed_by = |length: usize, list: &[Phrase]| longest(tokens, at + length, list).is_some();
+        let followed_by =
+            |length: usize, list: &[Phrase]| longest(tokens, at + length, list).is_some();
         longest(tokens, at, &self.post).is_some()
             || longest(tokens, at, &self.post_negator)
                 .is_some_and(|length| followed_by(length, &self.post_predicate))
@@ -962,7 +964,8 @@ impl Lexicon {
     /// Whether a failure phrase at `at` has an anaphor for the claim (which ends before `from`) as its
     /// subject: "...; this fails", "..., but doing so has no effect".
     fn failure_of_claim(&self, tokens: &[Token], from: usize, at: usize) -> bool {
-        longest(tokens, at, &self.post_anaphoric).is_some() && self.anaphoric_barrier(tokens, from, at)
+        longest(tokens, at, &self.post_anaphoric).is_some()
+            && self.anaphoric_barrier(tokens, from, at)
     }
 
     /// Whether an elliptical negation is at `at`: a trigger that ends its clause ("gateway-level tokens do
@@ -1279,7 +1282,11 @@ mod tests {
             "AI Gateway permissions are {} at the gateway level.",
             true,
         );
-        each(&file.claim.assign, "Token permissions are {} per gateway.", true);
+        each(
+            &file.claim.assign,
+            "Token permissions are {} per gateway.",
+            true,
+        );
         // "grant the token access to a gateway" is not a restriction: no "to" target for these verbs.
         each(
             &file.claim.assign,
@@ -1339,7 +1346,11 @@ mod tests {
             .collect();
         each(&plain, "A token can {} one gateway.", false);
         for instance in &file.claim.exclusive_instance {
-            each(&plain, &format!("A token can {{}} {instance} gateway."), true);
+            each(
+                &plain,
+                &format!("A token can {{}} {instance} gateway."),
+                true,
+            );
         }
         assert_eq!(
             claims("The token's permissions apply only to the gateway you select."),
