@@ -282,6 +282,11 @@ impl Matcher {
         candidates.all(|other| other == first).then_some(first)
     }
 
+    /// The table's access levels (sorted, once each; see [`Matcher::is_level`]).
+    pub fn levels(&self) -> &[String] {
+        &self.levels
+    }
+
     /// Whether some known group of any product ends in `word` (so `word` reads as a permission level).
     pub fn is_verb(&self, word: &str) -> bool {
         PERMISSION_WORDS.contains(&word)
@@ -292,6 +297,9 @@ impl Matcher {
                 .any(|(known, _)| known == word)
     }
 }
+
+/// Words that join the levels of one table cell (`Read and Edit`, `Read / Run`).
+pub const LEVEL_JOINERS: &[&str] = &["/", "and", "or", "&", "+"];
 
 /// Words that read as a permission level even when no group in the table uses them.
 const PERMISSION_WORDS: &[&str] = &[
