@@ -378,3 +378,39 @@ proptest! {
         }
     }
 }
+
+/// A page whose only tie to the rules is an include is checked when what it includes (directly or not)
+/// can hold a finding, or when it includes only a part of a file; otherwise it is skipped. Either way the
+/// output is the one without the prefilter.
+#[test]
+fn a_page_is_checked_for_its_includes_only_when_they_can_matter() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("plain.md", "# Plain 日本\n\n{{#include _plain.md}}\n"),
+        ("_plain.md", "Nothing about tokens. 🚀\n"),
+        (
+            "listed.md",
+            "# Listed\n\n## Permissions\n\n{{#include _listed.md}}\n",
+        ),
+        (
+            "_listed.md",
+            "| Permission | Description |\n| --- | --- |\n| AI Gateway Read | Read. |\n",
+        ),
+        (
+            "chain.md",
+            "# Chain\n\n## Permissions\n\n{{#include _chain.md}}\n",
+        ),
+        ("_chain.md", "{{#include _listed.md}}\n"),
+        ("part.md", "# Part\n\n{{#include _plain.md:1:1}}\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let output = run(dir.path(), &["check", "--statistics", "."]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("2 of 7 files skipped without a parse (nothing a rule reads)\n"),
+        "{stdout}"
+    );
+    assert_same(dir.path(), &["check", "--format", "json", "."]);
+}

@@ -44,6 +44,11 @@ impl PageIncludes {
     pub fn files(&self) -> impl Iterator<Item = &Path> {
         self.0.iter().map(|edge| edge.key.as_path())
     }
+
+    /// Each included file (as a [`file_key`]) and whether some include of it takes only a part of it.
+    pub fn files_and_parts(&self) -> impl Iterator<Item = (&Path, bool)> {
+        self.0.iter().map(|edge| (edge.key.as_path(), edge.part))
+    }
 }
 
 /// See the module documentation.
@@ -181,6 +186,8 @@ struct Edge {
     key: PathBuf,
     location: PathBuf,
     position: Position,
+    /// Whether some include of the file takes only a part of it (mdBook lines or anchor).
+    part: bool,
 }
 
 fn edges_of_text(
@@ -214,17 +221,28 @@ fn edges(
     policy: &Policy,
     loader: &dyn Loader,
 ) -> Vec<Edge> {
-    let mut seen = HashSet::new();
-    includes
-        .iter()
-        .filter_map(|include| {
-            let target = resolve_include(policy, loader, location, include)?;
-            let key = file_key(&target);
-            seen.insert(key.clone()).then(|| Edge {
-                key,
-                location: target,
-                position: source.position(include.range.start),
-            })
-        })
-        .collect()
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut index_of: HashMap<PathBuf, usize> = HashMap::new();
+    for include in includes {
+        let Some(target) = resolve_include(policy, loader, location, include) else {
+            continue;
+        };
+        let part = matches!(
+            &include.target,
+            crate::doc::IncludeTarget::File { part, .. } if *part != crate::doc::include::FilePart::Whole
+        );
+        let key = file_key(&target);
+        if let Some(&index) = index_of.get(&key) {
+            edges[index].part |= part;
+            continue;
+        }
+        index_of.insert(key.clone(), edges.len());
+        edges.push(Edge {
+            key,
+            location: target,
+            position: source.position(include.range.start),
+            part,
+        });
+    }
+    edges
 }

@@ -39,24 +39,33 @@
 //!   such a place; the text before it (with call-out titles put back) is tested for name prefixes, the text
 //!   after it for suffixes; a name with a prefix of i words and a suffix of j words, i + j at most its
 //!   length, makes the page relevant.
-//! - **(5), split rows**: a table cell whose normalised text is a word-prefix of a group or product name
-//!   (the product cell: the product cell of a group `exact_group(product + level)` is a word-prefix of the
-//!   group's name; `exact_product` is a whole product name), or consists of access levels and joiners (the
-//!   level cell; `Read / Edit`), or of a word-prefix of a level. Cells are cut at every `|` and line break
-//!   of the lines from one holding a `|` to the next blank line (pulldown-cmark's rows; a row may omit its
-//!   pipes), and between every HTML table tag (`table`, `tr`, `td`, ...): pieces at least as fine as the
-//!   model's cells, and the first piece of a cell is a word-prefix of it.
+//! - **(5), split rows**: a table row with two cells that `split_group` joins into a group, or that SL004
+//!   reports as an unknown group (a known level with a name close to the joined cells, or a known product
+//!   with one), tried for every pair of cells of every row whatever the header says (the model reads only
+//!   the product and level columns). Markdown rows are the lines holding a `|`, cut at unescaped pipes as
+//!   GFM cuts them (a row without a pipe has one cell and cannot split a group); HTML rows and cells are
+//!   read from the pre-pass's tags as `doc::markdown` reads them (`<td>`/`<th>` at depth 1).
 //!
-//! Besides, on the raw text (ASCII case-insensitive):
+//! Besides, on the raw text:
 //!
-//! - markers a rule or the include graph reads: `<Render` and `{{#` (includes: a listing or call-out in an
-//!   included file counts on the page, include errors and cycles are the page's), a Hugo `{{< render >}}`,
-//!   `{props.` and raw U+0002, Hugo `.Get` and `.Params.` (placeholders stand for any word),
-//!   `scope-lint` (SL007 suppressions, SL010 generated regions), `permission_groups` and `\u` (SL009
-//!   policy examples, where a JSON escape can spell the key);
+//! - markers a rule reads: `scope-lint` (SL007 suppressions, SL010 generated regions), `permission_groups`
+//!   (SL009 policy examples), a raw U+0002 (reads as a placeholder), ASCII case-insensitive; `{props.` and a
+//!   JSON `\u` escape (it can spell the SL009 key) in this case; a Hugo placeholder (`{{ .Get "x" }}`,
+//!   `{{ .Params.x }}`, as `text::normalize` reads it), which stands for any word;
 //! - an entity that decodes to a letter or digit (it joins the words around it in normalised text, not in
 //!   the raw words `claim_products_in` reads), and a link destination between two word characters (the
 //!   same, for the dropped `](...)`).
+//!
+//! # Pages with includes
+//!
+//! A listing or call-out in an included file counts on the page that includes it. A page that holds an
+//! include (`<Render`, `{{#`, a Hugo `{{< render >}}`) and nothing of the above is
+//! [`Relevance::ThroughIncludes`]: the walk checks it only when a file it includes, directly or not, is
+//! relevant itself, is included only in part (an mdBook anchor or line range: the part is read without
+//! the lines around it, so words can meet that do not in the whole file), or was not read by the walk. A
+//! partial's params only fill its `{props.x}` and Hugo placeholders, which make the partial relevant. Include
+//! errors (cycles, unreadable files) come from the include graph, which is built from every page that
+//! holds an include, checked or not.
 //!
 //! Pages a call-out policy requires the call-out on (SL001 without a listing), permissions reference pages
 //! (SL008) and pages in a directory of a product with claims (SL003 reads their prose) are decided by
@@ -74,25 +83,27 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::doc::callout::is_callout_shortcode;
-use crate::doc::mdx::{self, AttributeValue, Scan, Tag};
+use crate::doc::mdx::{self, AttributeValue, Scan, TagKind};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher};
 use crate::text::entity;
-use crate::text::normalize::{Mode, normalize_name, normalize_text, on_word_boundaries};
+use crate::text::normalize::{
+    Mode, hugo_placeholder, normalize_name, normalize_text, on_word_boundaries,
+};
 
-/// Raw-text markers a rule or the include graph reads, besides the names.
-const MARKERS: &[&str] = &[
-    "scope-lint",
-    "<Render",
-    "{{#",
-    "{props.",
-    "permission_groups",
-    ".Get",
-    ".Params.",
-    "\\u",
-    "\u{2}",
-];
+/// Raw-text markers a rule reads, besides the names (ASCII case-insensitive: the rules' own reading of
+/// suppressions and policy examples is not stricter).
+const MARKERS: &[&str] = &["scope-lint", "permission_groups", "\u{2}"];
+
+/// Markers the model reads in exactly this case: `{props.` (`text::normalize`) and a JSON `\u` escape.
+const EXACT_MARKERS: &[&str] = &["{props.", "\\u"];
+
+/// Include markers (`doc::include`): the page is relevant when something it includes is.
+const INCLUDES: &[&str] = &["<Render", "{{#"];
+
+/// Opens a Hugo placeholder (`{{ .Get "x" }}`, `{{ .Params.x }}`), which stands for any word.
+const HUGO: &str = "{{";
 
 /// Marks a link destination, which name normalisation drops (see [`joins_words`]).
 const LINK: &str = "](";
@@ -100,12 +111,11 @@ const LINK: &str = "](";
 /// Open a Hugo shortcode, which is an include when its name is `render` (see [`renders`]).
 const SHORTCODES: &[&str] = &["{{<", "{{%"];
 
-/// HTML table tags: the model's HTML table cells lie between them.
-const TABLE_TAGS: &[&str] = &["table", "thead", "tbody", "tfoot", "tr", "td", "th"];
-
 /// Compiled once per run from the capability table.
 #[derive(Debug)]
-pub struct Prefilter {
+pub struct Prefilter<'m> {
+    /// The run's name matcher: split rows are read with it.
+    matcher: &'m Matcher,
     /// `None` when some name normalises to nothing: then every page is relevant.
     compiled: Option<Compiled>,
     /// The ids of the products SL003 reads claims about: a page in such a directory is read for claims
@@ -129,11 +139,6 @@ struct Compiled {
     prefixes: HashMap<String, Vec<(usize, usize)>>,
     /// Each proper word-suffix of a relevant name: (name, its words).
     suffixes: HashMap<String, Vec<(usize, usize)>>,
-    /// Every word-prefix (whole names included) of every group name, product name and access level: what
-    /// a product cell or a piece of a level cell of a split row can read.
-    cell_prefixes: std::collections::HashSet<String>,
-    /// The access levels (sorted).
-    levels: Vec<String>,
 }
 
 /// One pattern of the raw automaton.
@@ -141,45 +146,82 @@ struct Compiled {
 enum RawNeedle {
     /// A marker: a page that holds it is relevant.
     Marker,
+    /// A marker that counts only in this exact case.
+    Exact(&'static str),
+    /// An include marker (`<Render` in this case, `{{#`): relevant through what it includes.
+    Include,
+    /// `{{`: relevant when it opens a Hugo placeholder.
+    Hugo,
     /// `](`: relevant when the link destination joins two words.
     Link,
-    /// `{{<` or `{{%`: relevant when the shortcode is a Hugo `render` include.
+    /// `{{<` or `{{%`: an include when the shortcode is a Hugo `render`.
     Shortcode,
     /// `&`: relevant when it starts an entity that decodes to a letter or digit.
     Entity,
 }
 
-impl Prefilter {
+impl<'m> Prefilter<'m> {
     /// The prefilter for `table`, the `policy` of the run and the `matcher` compiled from the table.
-    pub fn new(table: &CapabilityTable, policy: &Policy, matcher: &Matcher) -> Prefilter {
+    pub fn new(table: &CapabilityTable, policy: &Policy, matcher: &'m Matcher) -> Prefilter<'m> {
         let claim_directories = matcher
             .claims
             .iter()
             .map(|claim| table.products[claim.product].id.clone())
             .collect();
         Prefilter {
+            matcher,
             compiled: Compiled::new(table, policy, matcher),
             claim_directories,
         }
     }
 
-    /// Whether the page with `text`, at `relative` (to the policy root), can hold a finding.
+    /// Whether the page with `text`, at `relative` (to the policy root), can hold a finding, counting a
+    /// page that includes files as relevant (see [`Prefilter::relevance`] for the finer answer).
     pub fn relevant(&self, policy: &Policy, text: &str, relative: &Path) -> bool {
+        self.relevance(policy, text, relative) != Relevance::None
+    }
+
+    /// Whether the page with `text`, at `relative` (to the policy root), can hold a finding on its own, or
+    /// only through the files it includes, or not at all.
+    pub fn relevance(&self, policy: &Policy, text: &str, relative: &Path) -> Relevance {
         let Some(compiled) = &self.compiled else {
-            return true;
+            return Relevance::Own;
         };
         if policy.requires_page(relative) || policy.is_reference_page(relative) {
-            return true;
+            return Relevance::Own;
         }
         let in_claim_directory = relative.components().any(|component| {
             self.claim_directories
                 .iter()
                 .any(|id| component.as_os_str() == id.as_str())
         });
-        in_claim_directory
-            || compiled.raw_marks(text)
-            || compiled.reads_a_name(text, &mdx::scan(text, policy.dialect_for(relative)))
+        if in_claim_directory {
+            return Relevance::Own;
+        }
+        match compiled.raw_marks(text) {
+            Relevance::Own => Relevance::Own,
+            through => {
+                let scan = mdx::scan(text, policy.dialect_for(relative));
+                if compiled.reads_a_name(text, &scan, self.matcher) {
+                    Relevance::Own
+                } else {
+                    through
+                }
+            }
+        }
     }
+}
+
+/// What the prefilter says of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relevance {
+    /// It can hold a finding of its own.
+    Own,
+    /// It can hold a finding only if a file it includes (directly or not) is relevant, or is included
+    /// in part (an mdBook anchor or line range reads differently from the whole file).
+    ThroughIncludes,
+    /// It cannot hold a finding: it is skipped without a parse.
+    None,
 }
 
 impl Compiled {
@@ -225,27 +267,6 @@ impl Compiled {
                     .push((index, words.len() - cut));
             }
         }
-        let levels = matcher.levels().to_vec();
-        let cell_prefixes = table
-            .groups
-            .iter()
-            .flat_map(|group| group.all_names())
-            .chain(
-                table
-                    .products
-                    .iter()
-                    .flat_map(|product| std::iter::once(&product.name).chain(&product.aliases))
-                    .map(String::as_str),
-            )
-            .map(normalize_name)
-            .chain(levels.iter().cloned())
-            .flat_map(|name| {
-                let words: Vec<&str> = name.split(' ').collect();
-                (1..=words.len())
-                    .map(|cut| words[..cut].join(" "))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
         let mut raw_patterns: Vec<&str> = Vec::new();
         let mut raw_needles = Vec::new();
         let mut add = |patterns: &[&'static str], needle: RawNeedle| {
@@ -255,6 +276,11 @@ impl Compiled {
             }
         };
         add(MARKERS, RawNeedle::Marker);
+        for marker in EXACT_MARKERS {
+            add(&[marker], RawNeedle::Exact(marker));
+        }
+        add(INCLUDES, RawNeedle::Include);
+        add(&[HUGO], RawNeedle::Hugo);
         add(&[LINK], RawNeedle::Link);
         add(SHORTCODES, RawNeedle::Shortcode);
         add(&["&"], RawNeedle::Entity);
@@ -275,26 +301,43 @@ impl Compiled {
             name_words,
             prefixes,
             suffixes,
-            cell_prefixes,
-            levels,
         })
     }
 
-    /// Whether the raw text holds a marker, an include, or an entity or link destination that joins words.
-    fn raw_marks(&self, text: &str) -> bool {
-        self.raw.find_overlapping_iter(text).any(|found| {
-            match self.raw_needles[found.pattern().as_usize()] {
+    /// What the raw text holds: a marker or an entity or link destination that joins words
+    /// ([`Relevance::Own`]), else an include ([`Relevance::ThroughIncludes`]), else nothing.
+    fn raw_marks(&self, text: &str) -> Relevance {
+        let mut includes = false;
+        for found in self.raw.find_overlapping_iter(text) {
+            let own = match self.raw_needles[found.pattern().as_usize()] {
                 RawNeedle::Marker => true,
+                RawNeedle::Exact(marker) => &text[found.range()] == marker,
+                RawNeedle::Include => {
+                    includes |= text[found.range()] == *"{{#" || text[found.range()] == *"<Render";
+                    false
+                }
+                RawNeedle::Hugo => hugo_placeholder(&text[found.start()..]).is_some(),
+                RawNeedle::Shortcode => {
+                    includes |= renders(text, found.end());
+                    false
+                }
                 RawNeedle::Link => joins_words(text, found.start()),
-                RawNeedle::Shortcode => renders(text, found.end()),
                 RawNeedle::Entity => entity::decode(&text[found.start()..])
                     .is_some_and(|(_, decoded)| decoded.is_alphanumeric()),
+            };
+            if own {
+                return Relevance::Own;
             }
-        })
+        }
+        if includes {
+            Relevance::ThroughIncludes
+        } else {
+            Relevance::None
+        }
     }
 
     /// Whether one of the page model's readings (see the module doc) can find a relevant name.
-    fn reads_a_name(&self, text: &str, scan: &Scan) -> bool {
+    fn reads_a_name(&self, text: &str, scan: &Scan, matcher: &Matcher) -> bool {
         let masked = scan.masked.as_str();
         self.names_in(&normalize_text(masked, Mode::Name, &[]))
             || scan.front_matter.as_ref().is_some_and(|front_matter| {
@@ -305,7 +348,7 @@ impl Compiled {
                 ))
             })
             || self.in_titles(text, scan)
-            || self.in_split_rows(scan)
+            || in_split_rows(scan, matcher)
             || self.across_nested_callouts(text, scan)
     }
 
@@ -328,55 +371,6 @@ impl Compiled {
                 self.names_in(&format!("{title} {body}"))
             })
         })
-    }
-
-    /// (5): a table cell that can be a split row's product cell or level cell.
-    fn in_split_rows(&self, scan: &Scan) -> bool {
-        let masked = scan.masked.as_str();
-        let mut in_table = false;
-        for line in masked.split('\n') {
-            if line.trim().is_empty() {
-                in_table = false;
-                continue;
-            }
-            in_table |= line.contains('|');
-            if in_table && line.split(['|', '\r']).any(|cell| self.is_split_cell(cell)) {
-                return true;
-            }
-        }
-        let table_tags: Vec<&Tag> = scan
-            .tags
-            .iter()
-            .filter(|tag| {
-                TABLE_TAGS
-                    .iter()
-                    .any(|name| tag.name.eq_ignore_ascii_case(name))
-            })
-            .collect();
-        table_tags.windows(2).any(|pair| {
-            let (start, end) = (pair[0].range.end, pair[1].range.start);
-            start < end && self.is_split_cell(&masked[start..end])
-        })
-    }
-
-    fn is_split_cell(&self, cell: &str) -> bool {
-        let cell = normalize_text(cell, Mode::Name, &[]);
-        if cell.is_empty() {
-            return false;
-        }
-        if self.cell_prefixes.contains(&cell) {
-            return true;
-        }
-        let mut words = cell
-            .split([' ', '/'])
-            .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
-            .peekable();
-        words.peek().is_some()
-            && words.all(|word| {
-                self.levels
-                    .binary_search_by(|level| level.as_str().cmp(word))
-                    .is_ok()
-            })
     }
 
     /// (3): a name whose first words end the text before a place a call-out may start and whose last words
@@ -457,6 +451,123 @@ impl Compiled {
             chunks *= 2;
         }
     }
+}
+
+/// (5): a table row with two cells that `facts::split_rows` can read as a group (`split_group`), or that
+/// SL004 reports as an unknown one (a known level and a close name, or a known product and a close name).
+/// Markdown rows are the lines from one holding a `|` to the next blank line, cut at unescaped pipes (a
+/// row may omit its pipes); HTML rows and cells are read from the tags as `doc::markdown` does.
+fn in_split_rows(scan: &Scan, matcher: &Matcher) -> bool {
+    let masked = scan.masked.as_str();
+    // A row without a pipe has one cell: it cannot split a group.
+    for line in masked.split('\n') {
+        if line.contains('|') {
+            let cells: Vec<String> = cells_of_row(line)
+                .map(|cell| normalize_text(cell, Mode::Name, &[]))
+                .collect();
+            if row_splits_a_group(&cells, matcher) {
+                return true;
+            }
+        }
+    }
+    html_rows(scan)
+        .into_iter()
+        .any(|row| row_splits_a_group(&row, matcher))
+}
+
+/// The cells of a Markdown table row: cut at each `|` not escaped by a backslash (and at a lone `\r`).
+fn cells_of_row(line: &str) -> impl Iterator<Item = &str> {
+    let bytes = line.as_bytes();
+    let mut start = 0;
+    let mut cuts = Vec::new();
+    for (index, &byte) in bytes.iter().enumerate() {
+        let escaped = bytes[..index]
+            .iter()
+            .rev()
+            .take_while(|&&before| before == b'\\')
+            .count()
+            % 2
+            == 1;
+        if (byte == b'|' && !escaped) || byte == b'\r' {
+            cuts.push(start..index);
+            start = index + 1;
+        }
+    }
+    cuts.push(start..bytes.len());
+    cuts.into_iter().map(move |range| &line[range])
+}
+
+/// The rows of the page's HTML tables, each cell name-normalised: the text between a `<td>`/`<th>` and
+/// its close at depth 1, in rows started by `<tr>` at depth 1.
+fn html_rows(scan: &Scan) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut depth = 0usize;
+    let mut cell_start = None;
+    for tag in &scan.tags {
+        let name = tag.name.to_ascii_lowercase();
+        match (name.as_str(), tag.kind) {
+            ("table", TagKind::Open) => {
+                depth += 1;
+                if depth == 1 {
+                    rows.push(Vec::new());
+                }
+            }
+            ("table", TagKind::Close) => depth = depth.saturating_sub(1),
+            ("tr", TagKind::Open) if depth == 1 => rows.push(Vec::new()),
+            ("td" | "th", TagKind::Open) if depth == 1 => cell_start = Some(tag.range.end),
+            ("td" | "th", TagKind::Close) if depth == 1 => {
+                if let (Some(start), Some(row)) = (cell_start.take(), rows.last_mut()) {
+                    let end = tag.range.start.max(start);
+                    row.push(normalize_text(&scan.masked[start..end], Mode::Name, &[]));
+                }
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// Whether some cell of `row` can be a split row's product cell and another its level cell, as
+/// `facts::split_rows` and SL004 read them (every pair of cells is tried, whatever the header says).
+fn row_splits_a_group(row: &[String], matcher: &Matcher) -> bool {
+    row.iter().enumerate().any(|(level_index, level_cell)| {
+        if level_cell.is_empty() || matcher.exact_group(level_cell).is_some() {
+            return false;
+        }
+        let Some((levels, known)) = levels_of(level_cell, matcher) else {
+            return false;
+        };
+        row.iter()
+            .enumerate()
+            .filter(|(index, product)| *index != level_index && !product.is_empty())
+            .any(|(_, product)| {
+                levels.iter().any(|level| {
+                    matcher.split_group(product, level).is_some()
+                        || ((known || matcher.exact_product(product).is_some())
+                            && close_to_a_name(matcher, product, level))
+                })
+            })
+    })
+}
+
+/// SL004's suggestion for a split row (`closest_name` of the joined cells), without the table.
+fn close_to_a_name(matcher: &Matcher, product: &str, level: &str) -> bool {
+    matcher.is_close_to_a_name(&format!("{product} {level}"))
+}
+
+/// The levels a level cell names and whether all are known, as `facts::split_rows::levels_of` reads them.
+fn levels_of<'c>(cell: &'c str, matcher: &Matcher) -> Option<(Vec<&'c str>, bool)> {
+    if matcher.is_level(cell) {
+        return Some((vec![cell], true));
+    }
+    let words: Vec<&str> = cell
+        .split([' ', '/'])
+        .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
+        .collect();
+    if words.len() > 1 && words.iter().all(|word| matcher.is_level(word)) {
+        return Some((words, true));
+    }
+    (words.len() == 1).then(|| (vec![cell], false))
 }
 
 /// The start of the `chunks`-th run of non-whitespace bytes that starts before `at`, counting back (0 when

@@ -198,6 +198,13 @@ impl Matcher {
         }
     }
 
+    /// Whether [`Matcher::closest_name`] suggests a name for `normalized`.
+    pub fn is_close_to_a_name(&self, normalized: &str) -> bool {
+        self.names
+            .iter()
+            .any(|(name, _)| strsim::normalized_levenshtein(normalized, name) >= 0.85)
+    }
+
     /// The group whose name, label or alias is exactly `normalized`.
     pub fn exact_group(&self, normalized: &str) -> Option<GroupIndex> {
         self.names
@@ -280,11 +287,6 @@ impl Matcher {
             .map(|(_, group)| *group);
         let first = candidates.next()?;
         candidates.all(|other| other == first).then_some(first)
-    }
-
-    /// The table's access levels (sorted, once each; see [`Matcher::is_level`]).
-    pub fn levels(&self) -> &[String] {
-        &self.levels
     }
 
     /// Whether some known group of any product ends in `word` (so `word` reads as a permission level).
