@@ -206,6 +206,13 @@ impl Matcher {
         }
     }
 
+    /// Whether [`Matcher::closest_name`] suggests a name for `normalized`.
+    pub fn is_close_to_a_name(&self, normalized: &str) -> bool {
+        self.names
+            .iter()
+            .any(|(name, _)| strsim::normalized_levenshtein(normalized, name) >= 0.85)
+    }
+
     /// The group whose name, label or alias is exactly `normalized`.
     pub fn exact_group(&self, normalized: &str) -> Option<GroupIndex> {
         self.names
@@ -300,6 +307,9 @@ impl Matcher {
                 .any(|(known, _)| known == word)
     }
 }
+
+/// Words that join the levels of one table cell (`Read and Edit`, `Read / Run`).
+pub const LEVEL_JOINERS: &[&str] = &["/", "and", "or", "&", "+"];
 
 /// Words that read as a permission level even when no group in the table uses them.
 const PERMISSION_WORDS: &[&str] = &[
