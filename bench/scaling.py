@@ -79,8 +79,9 @@ def dash_lists(directory, n):
 
 
 def mdx_braces(directory, n):
-    """n bytes of `{` in an MDX page."""
-    write(directory, "page.mdx", "# Braces\n\n" + "{" * n + "\n")
+    """n bytes of `{` in an MDX page that names a group (else the relevance prefilter skips the page and
+    this measures only the read)."""
+    write(directory, "page.mdx", "# Braces\n\nAI Gateway Read\n\n" + "{" * n + "\n")
 
 
 def mdx_jsx_nesting(directory, n):

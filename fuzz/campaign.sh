@@ -42,9 +42,16 @@ esac
 
 log="logs/$target-$(date +%Y%m%dT%H%M%S).log"
 before="$(ls "artifacts/$target" | wc -l)"
-RUSTC_BOOTSTRAP=1 cargo fuzz run -O -a "$target" "$corpus" "${seeds[@]}" -- \
-  -dict="$dict" -max_len=8000 -timeout=10 -rss_limit_mb=2048 -max_total_time="$seconds" \
-  -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 >"$log" 2>&1 || true
+flags=(-dict="$dict" -max_len=8000 -timeout=10 -rss_limit_mb=2048 -max_total_time="$seconds"
+  -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+if [ -n "${FUZZ_PREBUILT:-}" ]; then
+  # Binaries built once (`cargo fuzz build -O -a`) and copied to $FUZZ_PREBUILT: the campaign runs the
+  # code as it was then, and edits to src/ during the campaign neither rebuild nor change it.
+  "$FUZZ_PREBUILT/$target" -artifact_prefix="artifacts/$target/" "${flags[@]}" "$corpus" "${seeds[@]}" \
+    >"$log" 2>&1 || true
+else
+  RUSTC_BOOTSTRAP=1 cargo fuzz run -O -a "$target" "$corpus" "${seeds[@]}" -- "${flags[@]}" >"$log" 2>&1 || true
+fi
 after="$(ls "artifacts/$target" | wc -l)"
 last="$(grep -E '^#[0-9]+: cov' "$log" | tail -1 || true)"
 execs="$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")"

@@ -218,15 +218,21 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     linter.prefilter = !args.no_prefilter;
     warn_if_requires_nothing(&linter);
     let run = if stdin {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|error| Error::io(Path::new("<stdin>"), error))?;
         let shown = args
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("<stdin>"));
+        // The same `max-file-size` cap as a file: `scope-lint check - < /dev/zero` must not read forever.
+        let limit = linter.policy().max_file_size;
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|error| Error::io(&shown, error))?;
+        if bytes.len() as u64 > limit {
+            return Err(scope_lint::read::too_large(&shown, limit));
+        }
         let text = walk::decode(&shown, bytes)?;
         walk::check_text(text, args.stdin_filename.as_deref(), &linter)
     } else if let Some(reference) = &args.changed_since {

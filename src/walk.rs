@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use crate::error::{Error, describe_io};
 use crate::guard;
 use crate::lint::{Linter, PageInput, PageReport};
-use crate::source::include_graph::{CheckedPage, IncludeGraph};
-use crate::source::prefilter::Prefilter;
+use crate::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
+use crate::source::prefilter::{Prefilter, Relevance};
 use crate::source::{clean, file_key};
 
 pub mod fix_plan;
@@ -42,9 +42,10 @@ pub struct CheckRun {
     pub included: HashSet<PathBuf>,
 }
 
-/// A file read for checking: its entry, its path relative to the policy root, and its text (`None` when the
-/// relevance prefilter ruled it out; see [`crate::prefilter`]).
-type ReadPage = (FileEntry, PathBuf, Option<String>);
+/// A file read for checking: its entry, its path relative to the policy root, what the relevance prefilter
+/// says of it (see [`crate::source::prefilter`]) and its includes (`None` when it was ruled out). Its text
+/// is not kept: the page is read again when it is checked, so that memory does not grow with the tree.
+type ReadPage = (FileEntry, PathBuf, Relevance, Option<PageIncludes>);
 
 /// Lists the files to check under `paths`: directories are walked (honouring `.gitignore`, skipping hidden
 /// files and the policy's `exclude`), files are taken as given.
@@ -164,7 +165,7 @@ pub fn check_paths_affected_by(
     let (files, mut errors) = discover(paths, linter);
     let loader = FsLoader::new(linter.policy());
     let limit = linter.policy().max_file_size;
-    // A page the prefilter rules out keeps no text (`None`): it includes nothing and is not checked.
+    // A page the prefilter rules out is not checked and includes nothing (`None`).
     let prefilter = linter
         .prefilter
         .then(|| Prefilter::new(&linter.settings.table, linter.policy(), &linter.matcher));
@@ -173,62 +174,60 @@ pub fn check_paths_affected_by(
         .map(|file| {
             let text = read_source_within(&file.path, limit)?;
             let relative = relative_to_root(linter, &file.path);
-            let relevant = prefilter
-                .as_ref()
-                .is_none_or(|prefilter| prefilter.relevant(linter.policy(), &text, &relative));
-            Ok((file, relative, relevant.then_some(text)))
+            let relevance = prefilter.as_ref().map_or(Relevance::Own, |prefilter| {
+                prefilter.relevance(linter.policy(), &text, &relative)
+            });
+            let includes = (relevance != Relevance::None)
+                .then(|| PageIncludes::of(&text, &file.path, &relative, linter.policy(), &loader));
+            Ok((file, relative, relevance, includes))
         })
         .collect();
-    let mut texts = Vec::with_capacity(read.len());
+    let mut pages = Vec::with_capacity(read.len());
     for outcome in read {
         match outcome {
-            Ok(text) => texts.push(text),
+            Ok(page) => pages.push(page),
             Err(error) => errors.push(error),
         }
     }
     // A file another page includes is a partial: checked for its content, never asked for a call-out.
     // Includes that close a cycle are reported and not followed (see `include_graph`).
-    let pages: Vec<CheckedPage<'_>> = texts
+    let none = PageIncludes::default();
+    let checked_pages: Vec<CheckedPage<'_>> = pages
         .iter()
-        .map(|(file, relative, text)| CheckedPage {
+        .map(|(file, _, _, includes)| CheckedPage {
             location: &file.path,
-            relative,
-            text: text.as_deref().unwrap_or(""),
+            includes: includes.as_ref().unwrap_or(&none),
         })
         .collect();
-    let mut graph = IncludeGraph::build(&pages, linter.policy(), &loader);
-    drop(pages);
+    let mut graph = IncludeGraph::build(&checked_pages, linter.policy(), &loader);
+    drop(checked_pages);
     errors.append(&mut graph.cycles);
     let included = std::mem::take(&mut graph.included);
     loader.set_graph(graph);
+    let mut to_check = pages_to_check(&pages);
     if let Some(changed) = changed {
-        let includes: Vec<Vec<PathBuf>> = texts
-            .par_iter()
-            .map(|(file, relative, text)| {
-                let Some(text) = text else {
-                    return Vec::new();
-                };
-                guard::page(&file.path, || {
-                    linter.included_files(text, &file.path, relative, &loader)
-                })
-                .unwrap_or_default()
-            })
-            .collect();
-        let affected = affected_pages(&texts, &includes, changed);
+        let affected = affected_pages(&pages, changed);
         let mut index = 0;
-        texts.retain(|_| {
+        pages.retain(|_| {
             index += 1;
             affected[index - 1]
         });
+        to_check = to_check
+            .into_iter()
+            .zip(affected)
+            .filter_map(|(check, affected)| affected.then_some(check))
+            .collect();
     }
-    let files = texts.len();
-    let skipped = texts.iter().filter(|(_, _, text)| text.is_none()).count();
-    // Pages are parsed and checked one at a time; only the text of pages with findings is kept. A panic in
-    // one page is that page's error: the others are still checked.
-    let checked: Vec<Result<PageReport, Error>> = texts
+    let files = pages.len();
+    let skipped = to_check.iter().filter(|check| !**check).count();
+    // Pages are read again, parsed and checked one at a time; only the text of pages with findings is
+    // kept. A panic in one page is that page's error: the others are still checked.
+    let checked: Vec<Result<PageReport, Error>> = pages
         .into_par_iter()
-        .filter_map(|(file, relative, text)| Some((file, relative, text?)))
-        .map(|(file, relative, text)| {
+        .zip(to_check)
+        .filter_map(|(page, check)| check.then_some(page))
+        .map(|(file, relative, _, _)| {
+            let text = read_source_within(&file.path, limit)?;
             let included = included.contains(&file_key(&file.path));
             guard::page(&file.path, || {
                 linter.check(
@@ -268,20 +267,79 @@ pub fn check_paths_affected_by(
     }
 }
 
-/// Which of the pages are in `changed` or include, directly or through other pages, a file in it.
-fn affected_pages(
-    texts: &[ReadPage],
-    includes: &[Vec<PathBuf>],
-    changed: &HashSet<PathBuf>,
-) -> Vec<bool> {
-    let canonical = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| file_key(path));
-    let keys: Vec<PathBuf> = texts
+/// Which pages are checked: those the prefilter keeps on their own, and those it keeps only for their
+/// includes when a file they include, directly or not, is kept, is included only in part, or is not
+/// among the pages read (it was not prefiltered). An include cycle keeps the pages on it.
+fn pages_to_check(pages: &[ReadPage]) -> Vec<bool> {
+    let index_of: std::collections::HashMap<PathBuf, usize> = pages
         .iter()
-        .map(|(file, _, _)| canonical(&file.path))
+        .enumerate()
+        .map(|(index, (file, _, _, _))| (file_key(&file.path), index))
         .collect();
-    let includes: Vec<Vec<PathBuf>> = includes
+    let mut known: Vec<Option<bool>> = pages
         .iter()
-        .map(|targets| targets.iter().map(|target| canonical(target)).collect())
+        .map(|(_, _, relevance, _)| match relevance {
+            Relevance::Own => Some(true),
+            Relevance::None => Some(false),
+            Relevance::ThroughIncludes => None,
+        })
+        .collect();
+    for start in 0..pages.len() {
+        if known[start].is_none() {
+            let mut visiting = HashSet::new();
+            let verdict = through_includes(start, pages, &index_of, &mut known, &mut visiting);
+            known[start] = Some(verdict);
+        }
+    }
+    known
+        .into_iter()
+        .map(|verdict| verdict == Some(true))
+        .collect()
+}
+
+/// Whether the page at `index`, kept only for its includes, includes a file that is kept (depth first).
+fn through_includes(
+    index: usize,
+    pages: &[ReadPage],
+    index_of: &std::collections::HashMap<PathBuf, usize>,
+    known: &mut [Option<bool>],
+    visiting: &mut HashSet<usize>,
+) -> bool {
+    if let Some(verdict) = known[index] {
+        return verdict;
+    }
+    if !visiting.insert(index) {
+        return true;
+    }
+    let includes = pages[index].3.as_ref();
+    let verdict = includes
+        .into_iter()
+        .flat_map(PageIncludes::files_and_parts)
+        .any(|(file, part)| {
+            part || index_of
+                .get(file)
+                .is_none_or(|&target| through_includes(target, pages, index_of, known, visiting))
+        });
+    known[index] = Some(verdict);
+    verdict
+}
+
+/// Which of the pages are in `changed` or include, directly or through other pages, a file in it.
+fn affected_pages(pages: &[ReadPage], changed: &HashSet<PathBuf>) -> Vec<bool> {
+    let canonical = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| file_key(path));
+    let keys: Vec<PathBuf> = pages
+        .iter()
+        .map(|(file, _, _, _)| canonical(&file.path))
+        .collect();
+    let includes: Vec<Vec<PathBuf>> = pages
+        .iter()
+        .map(|(_, _, _, includes)| {
+            includes
+                .iter()
+                .flat_map(PageIncludes::files)
+                .map(canonical)
+                .collect()
+        })
         .collect();
     let mut affected_files = changed.clone();
     let mut affected: Vec<bool> = keys.iter().map(|key| changed.contains(key)).collect();

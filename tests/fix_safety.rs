@@ -516,6 +516,37 @@ fn hard_links_stay_linked_and_owner_and_group_are_kept() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn two_hard_links_in_the_tree_are_one_file_fixed_once() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp_tree(&[("docs/a.md", TABLE_PAGE.as_bytes())]);
+    let (a, twin) = (
+        dir.path().join("docs/a.md"),
+        dir.path().join("docs/ツイン.md"),
+    );
+    fs::hard_link(&a, &twin).unwrap();
+    let output = scope_lint(dir.path(), &["fix", "docs"]);
+    // Before, the second name was planned as a file of its own and found "changed on disk" (exit 2).
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "fixed docs/a.md: insert the AI Gateway call-out\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let fixed = fs::read(&a).unwrap();
+    let callout = inserted(TABLE_PAGE.as_bytes(), &fixed).expect("only an insertion");
+    assert_eq!(
+        String::from_utf8_lossy(callout).matches("[!NOTE]").count(),
+        1
+    );
+    assert_eq!(fs::read(&twin).unwrap(), fixed);
+    assert_eq!(
+        fs::metadata(&a).unwrap().ino(),
+        fs::metadata(&twin).unwrap().ino()
+    );
+}
+
 /// Runs `scope-lint` as an unprivileged user: directly when the tests are not root, else through
 /// `setpriv` as `nobody`; `None` when neither is possible (the caller says it skipped).
 #[cfg(unix)]

@@ -168,3 +168,62 @@ fn a_path_that_is_not_utf8_is_checked_and_kept_exactly_in_json() {
     let report: serde_json::Value = serde_json::from_slice(&good.stdout).expect("valid JSON");
     assert!(report["diagnostics"][0].get("path_bytes").is_none());
 }
+
+/// The one-line formats escape too: `--format concise` (a problem matcher reads each line), and
+/// `--format github`, whose workflow commands keep CR/LF in a file name as the runner's `%0D`/`%0A` and
+/// write every other control as an escape, and whose job summary writes the name inside its heading.
+#[test]
+fn concise_and_github_lines_cannot_be_forged() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), b"a\nerror[SL999]: x.md", LISTING);
+    write(
+        dir.path(),
+        b"b\x1b[31m\xe2\x80\xae\xc2\x9b.md",
+        HOSTILE_TEXT,
+    );
+    let concise = scope_lint(
+        dir.path(),
+        &[
+            OsStr::new("check"),
+            OsStr::new("--format"),
+            OsStr::new("concise"),
+            OsStr::new("."),
+        ],
+    );
+    assert_eq!(concise.status.code(), Some(1));
+    assert_unforgeable(&concise.stdout);
+    let stdout = String::from_utf8_lossy(&concise.stdout);
+    assert!(
+        stdout.starts_with("./a\\nerror[SL999]: x.md:5:1: SL001 section \"AI Gateway\" lists"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n./b\\x1b[31m\\u{202e}\\u{9b}.md:3:1: SL001 "),
+        "{stdout}"
+    );
+    let summary = dir.path().join("summary.md");
+    let github = Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", "--format", "github", "."])
+        .output()
+        .unwrap();
+    assert_eq!(github.status.code(), Some(1));
+    assert_unforgeable(&github.stdout);
+    let stdout = String::from_utf8_lossy(&github.stdout);
+    assert!(
+        stdout.contains("::error file=a%0Aerror[SL999]%3A x.md,line=5,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("::error file=b\\x1b[31m\\u{202e}\\u{9b}.md,line=3,"),
+        "{stdout}"
+    );
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert_unforgeable(summary.as_bytes());
+    assert!(
+        summary.contains("\n### `a\\nerror[SL999]: x.md`\n"),
+        "{summary}"
+    );
+}

@@ -126,3 +126,37 @@ fn the_page_gets_one_finding_for_its_section() {
     assert_eq!(findings, vec![("SL001", 3)]);
     assert_eq!(loader.loads.load(Ordering::Relaxed), LEVELS - 1);
 }
+
+/// An include that climbs two directories above the working directory (`../../shared/x.md` from a page
+/// named `p.md`) reaches that file. Before, resolving `..` lexically dropped the second `..`, so the
+/// include looked for `shared/x.md` below the working directory, found nothing, and the page's section
+/// silently lost the group the partial lists.
+#[test]
+fn an_include_above_the_working_directory_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("book/src");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+    std::fs::write(
+        dir.path().join("shared/x.md"),
+        "| Permission | 説明 |\n| --- | --- |\n| AI Gateway Read | 読み取り 🚀 |\n",
+    )
+    .unwrap();
+    std::fs::write(
+        work.join("p.md"),
+        "# ページ\n\n## Permissions\n\n{{#include ../../shared/x.md}}\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+        .args(["check", "--format", "concise", "p.md"])
+        .current_dir(&work)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "p.md:5:1: SL001 section \"Permissions\" lists AI Gateway permission groups (AI Gateway Read) (through \
+         ../../shared/x.md) but has no call-out that they are account-scoped only\nfound 1 error and 0 warnings in 1 file\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}

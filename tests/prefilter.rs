@@ -185,7 +185,6 @@ fn names_in_odd_spacing_case_and_dashes_are_relevant() {
         "- AI Gate[x](y)way Read\n- AI Gateway Write\n",
         "- {props.a} {props.b} Read\n- AI Gateway Write\n",
         "- \u{2} \u{2} Read\n",
-        "- A\u{130} Gateway Read\n",
         "| &#65;I Gateway Read | x |\n",
         "| AI G&#x61;teway Read | x |\n",
         "- {{ .Get \"product\" }} Read\n",
@@ -196,6 +195,71 @@ fn names_in_odd_spacing_case_and_dashes_are_relevant() {
         assert!(relevant(&text, "a.md"), "{text:?} is ruled out");
     }
     assert!(!relevant("# Tokens\n\nNothing to see. 日本語\n", "a.md"));
+}
+
+/// The words of a name apart, out of order, inside longer words or next to a letter the normaliser keeps
+/// are no name: such pages are ruled out, and checked in full they have no finding.
+#[test]
+fn the_words_of_a_name_apart_are_ruled_out() {
+    let pages = [
+        "Read the docs: the AI team runs a gateway.\n",
+        "Email is already on the gateway page (read it).\n",
+        "| Topic | Model |\n| --- | --- |\n| Read the guide | Edit the page |\n",
+        "- AI\u{130} Gateway Read\n",
+        "- Aİ Gateway Read and OpenAI Gateway Reader 日本語\n",
+        "<Aside type=\"note\">Gateway AI Read 🚀</Aside>\n",
+        ":::note[Gateway]\nAI Read\n:::\n",
+        "AI Gatewayx Read, xAI Gateway Read\n",
+    ];
+    for page in pages {
+        for name in ["a.md", "a.mdx"] {
+            let text = format!("# Tokens\n\n## Permissions\n\n{page}");
+            assert_eq!(findings(&text, name), 0, "{text:?} has findings");
+            assert!(!relevant(&text, name), "{text:?} ({name}) is kept");
+        }
+    }
+}
+
+/// Where the page model reads a name across markup it drops, joins or splices, the page is kept: masked
+/// JSX, HTML and MDX comments between the words, a call-out title joined to its body, a name split by a
+/// nested call-out, a split row's product and level cells (even a misspelt product: SL004 suggests the
+/// name), entities and link destinations that join words.
+#[test]
+fn names_across_markup_the_model_drops_are_relevant() {
+    let pages = [
+        ("- AI <b>Gateway</b> Read\n", "a.md"),
+        (
+            "- AI {/* x */}Gateway<Tooltip text=\"y\" /> Read\n",
+            "a.mdx",
+        ),
+        ("- AI <span title=\"a > b\">Gateway</span> Read\n", "a.mdx"),
+        (":::note[AI Gateway]\nRead is account-wide.\n:::\n", "a.mdx"),
+        (
+            "<Aside title=\"Uses AI Gateway\">\nRead and Edit are account-scoped.\n</Aside>\n",
+            "a.mdx",
+        ),
+        (
+            "| Product | Permission |\n| --- | --- |\n| AI Gatewy | Read |\n",
+            "a.md",
+        ),
+        (
+            "| Product | Permission |\n| --- | --- |\n| AI Gateway | Read \\| Edit |\n",
+            "a.md",
+        ),
+        (
+            "<table><tr><th>Product</th><th>Permission</th></tr>\n<tr><td>AI Gatewy</td><td><code>Read</code></td></tr></table>\n",
+            "a.md",
+        ),
+        ("| AI Gateway Read&#x20;| x |\n", "a.md"),
+        ("- [docs](/x)AI Gateway Read\n", "a.md"),
+    ];
+    for (page, name) in pages {
+        let text = format!("# Tokens\n\n## Permissions\n\n{page}");
+        assert!(relevant(&text, name), "{text:?} ({name}) is ruled out");
+    }
+    // The misspelt split row is a real finding that a words-anywhere prefilter missed.
+    let text = "| Product | Permission |\n| --- | --- |\n| AI Gatewy | Read |\n";
+    assert_eq!(findings(text, "a.md"), 1);
 }
 
 /// A page whose only link to the groups is a Hugo `render` include of a partial that lists them.
@@ -273,6 +337,33 @@ const PIECES: &[&str] = &[
     "scope the token to a single gateway",
     "account-scoped only",
     "<!-- scope-lint-disable-next-line SL003 reason=\"x\" -->\n",
+    // The edges of the prefilter's readings: masked markup between words, call-out titles and nesting,
+    // split rows, entities and link destinations.
+    "<b>",
+    "</b>",
+    "{/* c */}",
+    "<Tooltip text=\"AI Gateway\" />",
+    ":::note[AI Gateway]\n",
+    "<Aside title=\"AI\">\n",
+    "{{< Aside header=\"AI Gateway\" >}}\n",
+    "\n{{< /Aside >}}\n",
+    "> [!NOTE]\n> ",
+    "```admonish note title=\"AI\"\n",
+    "\n```\n",
+    "| Product | Permission |\n| --- | --- |\n| ",
+    "AI Gatewy",
+    " | Read |\n",
+    " \\| ",
+    "<table><tr><td>",
+    "</td><td>",
+    "</td></tr></table>\n",
+    "&eacute;",
+    "&amp;",
+    "[x](/y)",
+    "Zone",
+    "DNS",
+    "Account",
+    "Settings",
 ];
 
 proptest! {
@@ -289,4 +380,40 @@ proptest! {
             prop_assert!(relevant(&text, name), "{:?} has findings but is ruled out", text);
         }
     }
+}
+
+/// A page whose only tie to the rules is an include is checked when what it includes (directly or not)
+/// can hold a finding, or when it includes only a part of a file; otherwise it is skipped. Either way the
+/// output is the one without the prefilter.
+#[test]
+fn a_page_is_checked_for_its_includes_only_when_they_can_matter() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("plain.md", "# Plain 日本\n\n{{#include _plain.md}}\n"),
+        ("_plain.md", "Nothing about tokens. 🚀\n"),
+        (
+            "listed.md",
+            "# Listed\n\n## Permissions\n\n{{#include _listed.md}}\n",
+        ),
+        (
+            "_listed.md",
+            "| Permission | Description |\n| --- | --- |\n| AI Gateway Read | Read. |\n",
+        ),
+        (
+            "chain.md",
+            "# Chain\n\n## Permissions\n\n{{#include _chain.md}}\n",
+        ),
+        ("_chain.md", "{{#include _listed.md}}\n"),
+        ("part.md", "# Part\n\n{{#include _plain.md:1:1}}\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let output = run(dir.path(), &["check", "--statistics", "."]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("2 of 7 files skipped without a parse (nothing a rule reads)\n"),
+        "{stdout}"
+    );
+    assert_same(dir.path(), &["check", "--format", "json", "."]);
 }

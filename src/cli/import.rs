@@ -77,8 +77,11 @@ pub fn run(args: ImportArgs) -> Result<u8, Error> {
     Ok(u8::from(changed && args.check))
 }
 
+/// A regular file up to the 8 MiB default cap, as UTF-8: `import /dev/zero` or a FIFO is an error naming
+/// it, not a read that never ends.
 fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|error| Error::io(path, error))
+    let bytes = scope_lint::read::read_regular_file(path, scope_lint::read::DEFAULT_MAX_FILE_SIZE)?;
+    scope_lint::walk::decode(path, bytes)
 }
 
 /// Up to this many missing groups are listed one a line; more (a partial listing) are counted.

@@ -10,7 +10,7 @@
 //! one from the item's inline content. `depth` counts the enclosing blocks that are listed themselves (list,
 //! blockquote, jsx, directive); list items are not blocks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag};
@@ -107,13 +107,45 @@ pub fn lines(source: &SourceText, outline: &[Block]) -> Vec<BlockLines> {
         .map(|block| BlockLines {
             kind: block.kind,
             start_line: source.line_of(block.range.start),
-            end_line: source.line_of(block.range.end.saturating_sub(1).max(block.range.start)),
+            end_line: if open_to_the_end(&source.text, block) {
+                // mdast ends a fence or directive that is never closed where the page ends, on the line
+                // after a last line break.
+                source.line_of(source.text.len())
+            } else {
+                source.line_of(block.range.end.saturating_sub(1).max(block.range.start))
+            },
             depth: block.depth,
             level: block.level,
             rows: block.rows,
             items: block.items,
         })
         .collect()
+}
+
+/// Whether `block` is a top-level fenced code block or directive that is never closed and runs to the
+/// page's end (one in a container ends with the container).
+fn open_to_the_end(text: &str, block: &Block) -> bool {
+    if !matches!(block.kind, BlockKind::Code | BlockKind::Directive)
+        || block.depth > 0
+        || block.range.end < text.trim_end().len()
+    {
+        return false;
+    }
+    let body = &text[block.range.clone()];
+    let mut lines = body.lines().map(str::trim);
+    let first = lines.next().unwrap_or("");
+    let last = lines.next_back();
+    let marker = match first.chars().next() {
+        Some(c @ ('`' | '~')) if block.kind == BlockKind::Code => c,
+        Some(':') if block.kind == BlockKind::Directive => ':',
+        _ => return false,
+    };
+    let run = first.chars().take_while(|c| *c == marker).count();
+    let closes = |line: &str| {
+        let close = line.chars().take_while(|c| *c == marker).count();
+        close >= run && close == line.chars().count()
+    };
+    run >= 3 && !last.is_some_and(closes)
 }
 
 /// What the recorder's stack holds for each open tag.
@@ -456,17 +488,21 @@ impl Dedented {
 /// A list in a blockquote: pulldown-cmark's range runs into the `>` of the line of the block after it,
 /// which is not the list's; the `>` lines before that line are (as in mdast).
 fn without_next_quote_prefix(text: &str, start: usize, end: usize) -> usize {
-    let line_start = text[start..end]
-        .rfind('\n')
-        .map_or(start, |index| start + index + 1);
-    let prefix_only = text[line_start..end]
-        .bytes()
-        .all(|byte| matches!(byte, b'>' | b' ' | b'\t'));
-    let next_has_content = text[end..]
-        .split(['\n', '\r'])
-        .next()
-        .is_some_and(|rest| !rest.trim().is_empty());
-    if line_start > start && prefix_only && next_has_content {
+    // Only the `>`, spaces and tabs right before `end` are read: a list ending mid-line (a line of `- - -`
+    // is n lists) must not cost a scan back to its start.
+    let bytes = text.as_bytes();
+    let mut line_start = end;
+    while line_start > start && matches!(bytes[line_start - 1], b'>' | b' ' | b'\t') {
+        line_start -= 1;
+    }
+    let prefix_only = line_start > start && bytes[line_start - 1] == b'\n';
+    let next_has_content = || {
+        text[end..]
+            .split(['\n', '\r'])
+            .next()
+            .is_some_and(|rest| !rest.trim().is_empty())
+    };
+    if prefix_only && next_has_content() {
         trimmed_end(text, start, line_start)
     } else {
         end
@@ -479,6 +515,121 @@ fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
     start + text[start..end].trim_end().len()
 }
 
+/// The text pulldown-cmark parses for an MDX page, so that it sees the blocks micromark sees: the masked
+/// text, with two changes that keep every offset.
+///
+/// - A line of flow constructs (JSX tags or expressions alone on their line, a directive's fences) is a
+///   block of its own in mdast: it interrupts a paragraph and ends a list whose content is indented further.
+///   A blank line does neither, so the line holds a thematic break `***` at the first construct's column
+///   (dropped again from the outline and the page: [`Structure::placeholders`]).
+/// - A construct that starts a line of text (`<Aside> Text`, `{/* note */} Text`) starts a paragraph at its
+///   own column. Blanked out, the text after it would be indented (list item content, indented code), so
+///   its first character (`<` or `{`, plain text to pulldown-cmark when a blank follows) stays.
+pub struct Structure {
+    /// The text pulldown-cmark parses: the masked text with those two changes (same length).
+    pub text: String,
+    /// Where the thematic breaks that stand for lines of flow constructs start.
+    pub placeholders: HashSet<usize>,
+}
+
+/// The [`Structure`] of an MDX page whose pre-pass found `scan` and whose JSX elements pair as `elements`.
+pub fn structure_text(source: &SourceText, scan: &Scan, elements: &[Element]) -> Structure {
+    let text = source.text.as_str();
+    let mut bytes = scan.masked.clone().into_bytes();
+    let (_, mut covers) = constructs(source, Dialect::Mdx, scan, elements);
+    for directive in &scan.directives {
+        covers.push(directive.open.clone());
+        covers.extend(directive.close.clone());
+    }
+    for cover in &covers {
+        blank(text, &mut bytes, cover.clone());
+    }
+    // A directive's closing fence closes what the directive holds (a list item whose content it is
+    // indented as far as): its line is a block at the opening fence's column.
+    for directive in &scan.directives {
+        let Some(close) = &directive.close else {
+            continue;
+        };
+        let open_column = directive.open.start - source.line_start_of(directive.open.start);
+        let column_start = source.line_start_of(close.start) + open_column;
+        if column_start < close.start && bytes[column_start..close.start].iter().all(|b| *b == b' ')
+        {
+            covers.push(column_start..close.end);
+        }
+    }
+    covers.sort_unstable_by_key(|cover| cover.start);
+    let mut placeholders = HashSet::new();
+    let mut covered_until = 0;
+    for cover in &covers {
+        let line_start = source.line_start_of(cover.start);
+        let starts_line = covered_until <= line_start
+            && only_markers(&bytes[line_start..cover.start.min(bytes.len())]);
+        covered_until = covered_until.max(cover.end);
+        let blank_run = bytes[cover.start..]
+            .iter()
+            .take_while(|byte| **byte == b' ')
+            .count();
+        if starts_line && blank_run >= 3 {
+            restore_tabs(text, &mut bytes, line_start..cover.start);
+            bytes[cover.start..cover.start + 3].copy_from_slice(b"***");
+            placeholders.insert(cover.start);
+        }
+    }
+    let flow: HashSet<usize> = covers.iter().map(|cover| cover.start).collect();
+    let inline_starts = scan
+        .tags
+        .iter()
+        .map(|tag| &tag.range)
+        .chain(scan.comments.iter().map(|comment| &comment.range))
+        .chain(&scan.expressions)
+        .map(|range| range.start)
+        .filter(|start| !flow.contains(start) && bytes.get(*start) == Some(&b' '))
+        .collect::<Vec<usize>>();
+    let mut inline_starts = inline_starts;
+    inline_starts.sort_unstable();
+    for start in inline_starts {
+        let line_start = source.line_start_of(start);
+        if only_markers(&bytes[line_start..start]) {
+            restore_tabs(text, &mut bytes, line_start..start);
+            bytes[start] = text.as_bytes()[start];
+        }
+    }
+    Structure {
+        text: String::from_utf8(bytes).unwrap_or_else(|_| scan.masked.clone()),
+        placeholders,
+    }
+}
+
+/// The tabs of `range` that masking made spaces, back: they set the column pulldown-cmark sees.
+fn restore_tabs(text: &str, bytes: &mut [u8], range: Range<usize>) {
+    for index in range {
+        if text.as_bytes()[index] == b'\t' && bytes[index] == b' ' {
+            bytes[index] = b'\t';
+        }
+    }
+}
+
+/// Every byte of `range` but line breaks as a space (whole characters, so the text stays UTF-8).
+fn blank(text: &str, bytes: &mut [u8], range: Range<usize>) {
+    for index in super::span::snap(text, range) {
+        if !matches!(bytes[index], b'\n' | b'\r') {
+            bytes[index] = b' ';
+        }
+    }
+}
+
+/// Whether a line's start holds only whitespace and container markers (`>`, list markers).
+fn only_markers(before: &[u8]) -> bool {
+    let before = String::from_utf8_lossy(before);
+    before.split_whitespace().all(|word| {
+        word.chars().all(|c| c == '>')
+            || matches!(word, "-" | "*" | "+")
+            || (word.len() > 1
+                && word.ends_with(['.', ')'])
+                && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 /// The whole outline: the recorded blocks plus the MDX constructs of the pre-pass, in document order, with
 /// depths.
 pub fn assemble(
@@ -487,9 +638,13 @@ pub fn assemble(
     scan: &Scan,
     elements: &[Element],
     recorded: Vec<Block>,
+    placeholders: &HashSet<usize>,
 ) -> Vec<Block> {
     let text = source.text.as_str();
     let mut blocks = recorded;
+    blocks.retain(|block| {
+        !(block.kind == BlockKind::ThematicBreak && placeholders.contains(&block.range.start))
+    });
     for block in &mut blocks {
         if matches!(block.kind, BlockKind::List | BlockKind::Blockquote) && block.range.end > 0 {
             // The masked text ends a container before a construct blanked out on its last line

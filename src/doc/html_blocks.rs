@@ -81,30 +81,42 @@ const RAW_TAGS: &[&str] = &["pre", "script", "style", "textarea"];
 
 /// Replaces, in `blocks` (document order, top level first), what the blanked tags hid with HTML blocks.
 pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
+    // Each tag asks whether it is in a container or continues a paragraph: answered by binary search, so
+    // a page of many tags and many blocks stays linear.
+    let containers = Cover::of(
+        blocks
+            .iter()
+            .filter(|block| is_container(block))
+            .map(|block| block.range.clone()),
+    );
+    let paragraphs = Cover::of(
+        blocks
+            .iter()
+            .filter(|block| block.kind == BlockKind::Paragraph)
+            .map(|block| block.range.start + 1..block.range.end + 1),
+    );
     let mut html: Vec<Range<usize>> = Vec::new();
     for tag in &scan.tags {
         let start = tag.range.start;
         if html.last().is_some_and(|last| start < last.end) {
             continue;
         }
-        let line_start = text[..start]
-            .rfind(['\n', '\r'])
-            .map_or(0, |index| index + 1);
-        let indent = &text[line_start..start];
-        if indent.len() > 3
-            || !indent.bytes().all(|byte| byte == b' ')
-            || in_container(blocks, start)
-        {
+        // Up to three spaces from the line start: only the spaces before the tag are read, never the line.
+        let indent = start - text[..start].trim_end_matches(' ').len();
+        let line_start = start - indent;
+        let at_line_start =
+            line_start == 0 || matches!(text.as_bytes()[line_start - 1], b'\n' | b'\r');
+        if !at_line_start || indent > 3 || containers.contains(start) {
             continue;
         }
         let name = tag.name.to_ascii_lowercase();
         let end = if RAW_TAGS.contains(&name.as_str()) && tag.kind == TagKind::Open {
             let closing = format!("</{name}>");
-            let found = text[start..].to_ascii_lowercase().find(&closing);
+            let found = find_ignoring_ascii_case(&text[start..], &closing);
             found.map_or(text.len(), |offset| line_end(text, start + offset))
         } else if BLOCK_TAGS.contains(&name.as_str())
             || (alone_on_line(text, tag.range.end)
-                && !continues_paragraph(text, blocks, line_start))
+                && !continues_paragraph(text, &paragraphs, line_start))
         {
             before_blank_line(text, start)
         } else {
@@ -112,14 +124,16 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
         };
         html.push(line_start..end);
     }
-    join_paragraphs_split_by_blanking(text, blocks, &html);
+    join_paragraphs_split_by_blanking(text, blocks, &containers, &html);
     if html.is_empty() {
         return;
     }
+    // `html` is in document order and its ranges do not overlap.
     blocks.retain(|block| {
-        !html
-            .iter()
-            .any(|range| range.start <= block.range.start && block.range.end <= range.end)
+        let candidates = html.partition_point(|range| range.start <= block.range.start);
+        candidates
+            .checked_sub(1)
+            .is_none_or(|last| block.range.end > html[last].end)
     });
     for range in html {
         let end = line_start_trimmed(text, range.clone());
@@ -136,26 +150,36 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
 
 /// A line that held only a tag is blank once the tag is blanked out, and ends a paragraph there that goes
 /// on in the page (a tag that is not an HTML block start is inline in it): two top-level paragraphs with no
-/// blank line of the page between them are one.
-fn join_paragraphs_split_by_blanking(text: &str, blocks: &mut Vec<Block>, html: &[Range<usize>]) {
-    let mut index = 1;
-    while index < blocks.len() {
-        let (before, after) = (&blocks[index - 1], &blocks[index]);
-        let joined = before.kind == BlockKind::Paragraph
+/// blank line of the page between them are one. One pass that joins into the block before, not a removal
+/// from the middle of `blocks` per join.
+fn join_paragraphs_split_by_blanking(
+    text: &str,
+    blocks: &mut Vec<Block>,
+    containers: &Cover,
+    html: &[Range<usize>],
+) {
+    let mut joined: Vec<Block> = Vec::with_capacity(blocks.len());
+    for after in blocks.drain(..) {
+        if let Some(before) = joined.last_mut()
+            && before.kind == BlockKind::Paragraph
             && after.kind == BlockKind::Paragraph
-            && !in_container(blocks, after.range.start)
+            && !containers.contains(after.range.start)
             && before.range.end <= after.range.start
-            && !html
-                .iter()
-                .any(|range| before.range.end <= range.start && range.start < after.range.start)
-            && !has_blank_line(&text[before.range.end..after.range.start]);
-        if joined {
-            blocks[index - 1].range.end = blocks[index].range.end;
-            blocks.remove(index);
-        } else {
-            index += 1;
+            && !html_between(html, before.range.end, after.range.start)
+            && !has_blank_line(&text[before.range.end..after.range.start])
+        {
+            before.range.end = after.range.end;
+            continue;
         }
+        joined.push(after);
     }
+    *blocks = joined;
+}
+
+/// Whether one of `html` (in document order) starts in `from..to`.
+fn html_between(html: &[Range<usize>], from: usize, to: usize) -> bool {
+    let first = html.partition_point(|range| range.start < from);
+    html.get(first).is_some_and(|range| range.start < to)
 }
 
 /// Whether `gap` (from the end of one block to the start of the next) holds a blank line.
@@ -167,12 +191,42 @@ fn has_blank_line(gap: &str) -> bool {
         .is_some_and(|(_, middle)| middle.iter().any(|line| line.trim().is_empty()))
 }
 
-fn in_container(blocks: &[Block], offset: usize) -> bool {
-    blocks.iter().any(|block| {
-        matches!(block.kind, BlockKind::List | BlockKind::Blockquote)
-            && block.range.start <= offset
-            && offset < block.range.end
-    })
+fn is_container(block: &Block) -> bool {
+    matches!(block.kind, BlockKind::List | BlockKind::Blockquote)
+}
+
+/// The union of some ranges, as disjoint ranges in order: whether an offset is in one of them is a binary
+/// search.
+struct Cover(Vec<Range<usize>>);
+
+impl Cover {
+    fn of(ranges: impl Iterator<Item = Range<usize>>) -> Self {
+        let mut ranges: Vec<Range<usize>> = ranges.filter(|range| !range.is_empty()).collect();
+        ranges.sort_unstable_by_key(|range| range.start);
+        let mut union: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            match union.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => union.push(range),
+            }
+        }
+        Self(union)
+    }
+
+    fn contains(&self, offset: usize) -> bool {
+        let candidates = self.0.partition_point(|range| range.start <= offset);
+        candidates
+            .checked_sub(1)
+            .is_some_and(|last| offset < self.0[last].end)
+    }
+}
+
+/// The first offset of `needle` (ASCII) in `haystack`, ASCII case ignored, without copying the haystack.
+fn find_ignoring_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Whether only whitespace follows `offset` on its line (start condition 7).
@@ -181,16 +235,13 @@ fn alone_on_line(text: &str, offset: usize) -> bool {
 }
 
 /// Whether the line before `line_start` is part of a paragraph (condition 7 cannot interrupt one).
-fn continues_paragraph(text: &str, blocks: &[Block], line_start: usize) -> bool {
+/// `paragraphs` covers each paragraph's `start + 1..=end`.
+fn continues_paragraph(text: &str, paragraphs: &Cover, line_start: usize) -> bool {
     let previous_end = text[..line_start].trim_end().len();
     if previous_end == 0 || text[previous_end..line_start].matches('\n').count() > 1 {
         return false;
     }
-    blocks.iter().any(|block| {
-        block.kind == BlockKind::Paragraph
-            && block.range.start < previous_end
-            && previous_end <= block.range.end
-    })
+    paragraphs.contains(previous_end)
 }
 
 fn line_end(text: &str, from: usize) -> usize {

@@ -1,6 +1,7 @@
 //! Builds a [`Page`] from the masked text with pulldown-cmark, using mdBook's parser options so that what
 //! we see is what mdBook renders.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag};
@@ -40,9 +41,17 @@ pub fn options(dialect: Dialect) -> Options {
 pub fn build(source: SourceText, dialect: Dialect) -> Page {
     let scan = mdx::scan(&source.text, dialect);
     let elements = pair_elements(&scan.tags);
+    let structure = match dialect {
+        Dialect::Mdx => blocks::structure_text(&source, &scan, &elements),
+        Dialect::Markdown => blocks::Structure {
+            text: scan.masked.clone(),
+            placeholders: HashSet::new(),
+        },
+    };
     let mut builder = Builder {
         text: &source.text,
-        masked: &scan.masked,
+        masked: &structure.text,
+        placeholders: &structure.placeholders,
         dialect,
         html_tables: html_table_ranges(&scan.tags),
         html_lists: html_list::detect(&source.text, &scan.tags),
@@ -56,7 +65,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         line_start_cache: (0, 0),
         recorder: blocks::Recorder::new(dialect),
     };
-    builder.walk(&scan.masked);
+    builder.walk(&structure.text);
     builder.html_tables(&scan.tags);
     builder.html_list_blocks();
     let Builder {
@@ -70,7 +79,14 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         recorder,
         ..
     } = builder;
-    let outline = blocks::assemble(&source, dialect, &scan, &elements, recorder.finish());
+    let outline = blocks::assemble(
+        &source,
+        dialect,
+        &scan,
+        &elements,
+        recorder.finish(),
+        &structure.placeholders,
+    );
     let callouts = callout::detect(
         &source.text,
         &scan,
@@ -106,6 +122,8 @@ struct Builder<'t> {
     text: &'t str,
     /// The text pulldown-cmark parses.
     masked: &'t str,
+    /// Thematic breaks in it that stand for lines of MDX flow constructs (see [`blocks::structure_text`]).
+    placeholders: &'t HashSet<usize>,
     dialect: Dialect,
     html_tables: Vec<Range<usize>>,
     html_lists: Vec<html_list::HtmlList>,
@@ -180,6 +198,7 @@ impl Builder<'_> {
                         self.blocks.push(range.clone());
                     }
                 }
+                Event::Rule if self.placeholders.contains(&range.start) => {}
                 Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {
                     if stack.is_empty() {
                         self.blocks.push(range.clone());

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use crate::doc::{Page, TableBlock};
 use crate::table::GroupIndex;
-use crate::table::matcher::Matcher;
+use crate::table::matcher::{LEVEL_JOINERS, Matcher};
 
 /// Header cells (name-normalised) that name the product column.
 const PRODUCT_HEADERS: &[&str] = &[
@@ -38,9 +38,6 @@ const LEVEL_HEADERS: &[&str] = &[
     "level",
     "levels",
 ];
-
-/// Words that join the levels of one cell (`Read and Edit`, `Read / Run`).
-const LEVEL_JOINERS: &[&str] = &["/", "and", "or", "&", "+"];
 
 /// A table read as product and level columns.
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::statistics::counts;
 use super::{FileFindings, Report, Summary, percent_encode_path, plural, relative_path};
 use crate::rules::{Finding, Severity};
+use crate::text::escape::escape;
 
 /// GitHub shows at most this many error annotations, and as many warning annotations, per step.
 pub const STEP_LIMIT_PER_LEVEL: usize = 10;
@@ -48,7 +49,7 @@ fn command(file: &FileFindings<'_>, path: &str, finding: &Finding) -> String {
         Severity::Warning => "warning",
     };
     let mut properties = vec![
-        ("file", path.to_owned()),
+        ("file", shown_in_log(path)),
         ("line", start.line.to_string()),
         ("col", start.column.to_string()),
         ("endLine", end.line.to_string()),
@@ -63,14 +64,26 @@ fn command(file: &FileFindings<'_>, path: &str, finding: &Finding) -> String {
         .map(|(key, value)| format!("{key}={}", escape_property(&value)))
         .collect();
     let message = match &finding.help {
-        Some(help) => format!("{}\nhelp: {help}", finding.message),
-        None => finding.message.clone(),
+        Some(help) => format!("{}\nhelp: {}", escape(&finding.message), escape(help)),
+        None => escape(&finding.message).into_owned(),
     };
     format!(
         "::{level} {}::{}",
         properties.join(","),
         escape_data(&message)
     )
+}
+
+/// A file name for the log: CR and LF stay (the runner decodes them from `%0D`/`%0A`, so the annotation
+/// names the real file); every other character [`escape`] names (ESC, C1, bidi overrides, line separators)
+/// is written as an escape, so it cannot reach the log viewer as a control sequence.
+fn shown_in_log(path: &str) -> String {
+    path.split_inclusive(['\r', '\n'])
+        .map(|part| {
+            let body = part.trim_end_matches(['\r', '\n']);
+            format!("{}{}", escape(body), &part[body.len()..])
+        })
+        .collect()
 }
 
 /// Escapes a workflow command's message: `%`, CR and LF.
@@ -134,7 +147,8 @@ pub fn job_summary(
     }
     for file in files {
         let path = relative_path(file.source.path(), base);
-        text.push_str(&format!("\n### `{}`\n\n", path.replace('`', "'")));
+        // Escaped, so that a file name cannot end the heading and write lines of its own.
+        text.push_str(&format!("\n### `{}`\n\n", escape(&path).replace('`', "'")));
         for finding in file.findings {
             let line = file.source.position(finding.span.start).line;
             let place = match links {
@@ -176,7 +190,8 @@ pub fn outputs(summary: Summary) -> String {
 
 /// Keeps a message from turning into HTML or breaking the list item; backticks stay (they mark names).
 fn escape_markdown(text: &str) -> String {
-    text.replace('&', "&amp;")
+    escape(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace(['\r', '\n'], " ")

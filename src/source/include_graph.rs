@@ -10,22 +10,47 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::doc::Page;
 use crate::doc::source::Position;
 use crate::error::Error;
 use crate::policy::Policy;
 use crate::source::{Loader, clean, file_key, resolve_include};
 
-/// One checked page: where it is (as shown), its path relative to the policy root, and its text.
+/// One checked page: where it is (as shown) and its own includes.
 pub struct CheckedPage<'a> {
     /// Where the page is, as shown.
     pub location: &'a Path,
-    /// Its path relative to the policy root.
-    pub relative: &'a Path,
-    /// Its text.
-    pub text: &'a str,
+    /// The files it includes, found when it was read.
+    pub includes: &'a PageIncludes,
+}
+
+/// The files a page includes (each once, with its first include), found from the page's text with the
+/// pre-pass alone: computed while the page is read, so that its text need not be kept until the graph is
+/// built.
+#[derive(Debug, Clone, Default)]
+pub struct PageIncludes(Vec<Edge>);
+
+impl PageIncludes {
+    /// The includes of the page with `text` at `location` (`relative` to the policy root).
+    pub fn of(
+        text: &str,
+        location: &Path,
+        relative: &Path,
+        policy: &Policy,
+        loader: &dyn Loader,
+    ) -> PageIncludes {
+        PageIncludes(edges_of_text(text, location, relative, policy, loader))
+    }
+
+    /// The included files, as [`file_key`]s.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.0.iter().map(|edge| edge.key.as_path())
+    }
+
+    /// Each included file (as a [`file_key`]) and whether some include of it takes only a part of it.
+    pub fn files_and_parts(&self) -> impl Iterator<Item = (&Path, bool)> {
+        self.0.iter().map(|edge| (edge.key.as_path(), edge.part))
+    }
 }
 
 /// See the module documentation.
@@ -48,13 +73,9 @@ impl IncludeGraph {
     /// Visits every file the `pages` include, directly or not, reading included files through `loader`.
     pub fn build(pages: &[CheckedPage<'_>], policy: &Policy, loader: &dyn Loader) -> IncludeGraph {
         let mut graph = IncludeGraph::default();
-        // The checked pages' own includes, found in parallel (a scan of each page's text).
         let checked: HashMap<PathBuf, Vec<Edge>> = pages
-            .par_iter()
-            .map(|page| {
-                let edges = edges_of_text(page.text, page.location, page.relative, policy, loader);
-                (file_key(page.location), edges)
-            })
+            .iter()
+            .map(|page| (file_key(page.location), page.includes.0.clone()))
             .collect();
         let mut marks: HashMap<PathBuf, Mark> = HashMap::new();
         for page in pages {
@@ -167,6 +188,8 @@ struct Edge {
     key: PathBuf,
     location: PathBuf,
     position: Position,
+    /// Whether some include of the file takes only a part of it (mdBook lines or anchor).
+    part: bool,
 }
 
 fn edges_of_text(
@@ -200,17 +223,28 @@ fn edges(
     policy: &Policy,
     loader: &dyn Loader,
 ) -> Vec<Edge> {
-    let mut seen = HashSet::new();
-    includes
-        .iter()
-        .filter_map(|include| {
-            let target = resolve_include(policy, loader, location, include)?;
-            let key = file_key(&target);
-            seen.insert(key.clone()).then(|| Edge {
-                key,
-                location: target,
-                position: source.position(include.range.start),
-            })
-        })
-        .collect()
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut index_of: HashMap<PathBuf, usize> = HashMap::new();
+    for include in includes {
+        let Some(target) = resolve_include(policy, loader, location, include) else {
+            continue;
+        };
+        let part = matches!(
+            &include.target,
+            crate::doc::IncludeTarget::File { part, .. } if *part != crate::doc::include::FilePart::Whole
+        );
+        let key = file_key(&target);
+        if let Some(&index) = index_of.get(&key) {
+            edges[index].part |= part;
+            continue;
+        }
+        index_of.insert(key.clone(), edges.len());
+        edges.push(Edge {
+            key,
+            location: target,
+            position: source.position(include.range.start),
+            part,
+        });
+    }
+    edges
 }

@@ -165,11 +165,15 @@ pub fn clean(path: &Path) -> PathBuf {
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // `..` takes back a name; above the start of a relative path it stays (`../../x` is not
+            // `x`), and above the root it is the root.
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                Some(Component::ParentDir | Component::CurDir) | None => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }
@@ -201,5 +205,10 @@ mod tests {
             "the last docs directory counts"
         );
         assert_eq!(clean(Path::new("a/./b/../c.md")), PathBuf::from("a/c.md"));
+        assert_eq!(
+            clean(Path::new("docs/../../../shared/x.md")),
+            PathBuf::from("../../shared/x.md")
+        );
+        assert_eq!(clean(Path::new("/a/../../b.md")), PathBuf::from("/b.md"));
     }
 }

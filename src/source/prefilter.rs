@@ -1,60 +1,109 @@
-//! The relevance prefilter: one pass of one aho-corasick automaton over a page's raw bytes decides whether
-//! the page can hold any finding. A page that cannot is counted and skipped without a parse, so a page
-//! that says nothing about permissions costs a byte scan instead of a parse.
+//! The relevance prefilter: before a page is parsed, a pass over its text decides whether it can hold any
+//! finding. A page that cannot is counted and skipped, so a page that says nothing about permissions costs
+//! the MDX pre-pass and a scan instead of a parse, facts and rules.
 //!
-//! The prefilter must never skip a page a rule would report on. What each rule needs, and the needle that
-//! stands for it:
+//! # What it reads
 //!
-//! - SL001-SL006, SL004's former names: a group name (a name, label, alias or former name), or the name or
-//!   alias of a product with a call-out policy or with claims (the only products whose name a rule reads
-//!   on its own), that the matcher finds in name-normalised text. Normalisation lowercases, turns separators (spaces,
-//!   dashes, NBSP, emphasis and punctuation) into single spaces, substitutes `{props.x}` and drops link
-//!   destinations; every other character is kept. So each word of a normalised name stands in the raw
-//!   text as it is, up to ASCII case: a page can name a group only if it holds every word of one of its
-//!   names (as the runs of ASCII characters in the word). One overlapping scan finds which words the page
-//!   holds. The exceptions are needles of their own: `{props.` (a placeholder can stand for any word), a
-//!   raw U+0002 (it reads as a placeholder), the two characters whose lowercase is ASCII (KELVIN SIGN,
-//!   LATIN CAPITAL LETTER I WITH DOT ABOVE), and a link destination between two word characters
-//!   (`Gate](x)way` reads as `gateway`). A name with no ASCII character at all turns the prefilter off.
-//! - Includes and partials (a listing or call-out in an included file counts on the page, and include
-//!   errors and cycles are the page's): `<Render` and `{{#`, as `Page::includes_of` looks for them.
-//! - SL003 claims: only read when a product with claims is named (a name above), or on a page in that
-//!   product's directory (`.../ai-gateway/...`, decided by the path).
-//!   Hugo `{{< render >}}` includes are found by their opener (`{{<`, `{{%`) followed by the name `render`.
-//!   An unfilled Hugo placeholder (`{{ .Get "x" }}`, `{{ .Params.x }}`) stands for any word, like `{props.`:
-//!   `.Get` and `.Params.` are markers. A numeric character reference (`&#65;`) can spell any letter: `&#`.
-//! - SL007 unused suppressions and SL010 generated regions: `scope-lint`.
-//! - SL009 token-policy examples: `permission_groups`, and `\u` (a JSON escape can spell the key).
-//! - Pages a call-out policy requires the call-out on (SL001 without a listing) and permissions reference
-//!   pages (SL008): decided by the page's path, not its text.
+//! The MDX pre-pass ([`mdx::scan`], the same one [`crate::doc::Page::parse`] runs first, in the dialect the
+//! policy gives the path) gives the *masked* text: every recognised construct (front matter, ESM, JSX and
+//! HTML tags, `{...}` expressions, comments, directives, Hugo shortcodes, mdBook includes) blanked to
+//! spaces, at the same offsets. The page model reads names from exactly these texts:
 //!
-//! Needles match ASCII-case-insensitively, which only makes more pages relevant. `tests/prefilter.rs` runs
-//! every fixture of the project with and without the prefilter and requires identical output.
+//! 1. text units (table cells, list items, paragraphs, headings): slices of the masked text;
+//! 2. call-out titles (`:::note[...]`, `<Aside title=...>`, a call-out shortcode's `header`/`title`):
+//!    slices of the raw text inside the blanked opener;
+//! 3. a call-out's own text: its title and the masked pieces of its body around the call-outs nested in
+//!    it, name-normalised one by one and joined with a space (the first body piece without a GFM alert's
+//!    marker line);
+//! 4. the raw front matter and the masked text, for the table spellings of the products with claims
+//!    (`claim_products_in`, on raw words);
+//! 5. split rows (`| AI Gateway | Read |`): a product cell and a level cell of one table row
+//!    (`facts::split_rows`), each name-normalised on its own.
+//!
+//! Names are found by `Matcher::find_names` in name-normalised text (`text::normalize`): a normalised name
+//! counts where it occurs with no letter or digit on either side. Normalisation is local (a character's
+//! output depends only on itself, except a link destination `](...)` on one line, which is dropped, an
+//! entity, which is decoded, and a placeholder), so a name found in the normalised slice of a text is
+//! found, on word boundaries, in the normalised whole text, except where the slice's edge cuts one of
+//! those constructs or where decoding, dropping or a leftmost-longest overlap changes what stands next to
+//! the name. The prefilter therefore asks, for each reading:
+//!
+//! - **(1) and (4), masked text**: is some relevant name (below) found, with an *overlapping* search (a
+//!   longer name cannot hide a shorter one) on word boundaries, in the normalised masked text?
+//! - **(2), titles**: in each call-out title, normalised and followed by the first words of the body (with
+//!   and without its first line), and in the raw front matter?
+//! - **(3), nested pieces**: a name split across pieces ends one piece (right before a nested call-out
+//!   starts) with a word-prefix of it and starts a later piece (right after a nested call-out ends) with a
+//!   word-suffix of it. Every place a call-out may start or end (an `Aside` tag, a call-out shortcode, a
+//!   directive line, an admonish fence, a blockquote line and the lines lazily continuing it) is taken as
+//!   such a place; the text before it (with call-out titles put back) is tested for name prefixes, the text
+//!   after it for suffixes; a name with a prefix of i words and a suffix of j words, i + j at most its
+//!   length, makes the page relevant.
+//! - **(5), split rows**: a table row with two cells that `split_group` joins into a group, or that SL004
+//!   reports as an unknown group (a known level with a name close to the joined cells, or a known product
+//!   with one), tried for every pair of cells of every row whatever the header says (the model reads only
+//!   the product and level columns). Markdown rows are the lines holding a `|`, cut at unescaped pipes as
+//!   GFM cuts them (a row without a pipe has one cell and cannot split a group); HTML rows and cells are
+//!   read from the pre-pass's tags as `doc::markdown` reads them (`<td>`/`<th>` at depth 1).
+//!
+//! Besides, on the raw text:
+//!
+//! - markers a rule reads: `scope-lint` (SL007 suppressions, SL010 generated regions), `permission_groups`
+//!   (SL009 policy examples), a raw U+0002 (reads as a placeholder), ASCII case-insensitive; `{props.` and a
+//!   JSON `\u` escape (it can spell the SL009 key) in this case; a Hugo placeholder (`{{ .Get "x" }}`,
+//!   `{{ .Params.x }}`, as `text::normalize` reads it), which stands for any word;
+//! - an entity that decodes to a letter or digit (it joins the words around it in normalised text, not in
+//!   the raw words `claim_products_in` reads), and a link destination between two word characters (the
+//!   same, for the dropped `](...)`).
+//!
+//! # Pages with includes
+//!
+//! A listing or call-out in an included file counts on the page that includes it. A page that holds an
+//! include (`<Render`, `{{#`, a Hugo `{{< render >}}`) and nothing of the above is
+//! [`Relevance::ThroughIncludes`]: the walk checks it only when a file it includes, directly or not, is
+//! relevant itself, is included only in part (an mdBook anchor or line range: the part is read without
+//! the lines around it, so words can meet that do not in the whole file), or was not read by the walk. A
+//! partial's params only fill its `{props.x}` and Hugo placeholders, which make the partial relevant. Include
+//! errors (cycles, unreadable files) come from the include graph, which is built from every page that
+//! holds an include, checked or not.
+//!
+//! Pages a call-out policy requires the call-out on (SL001 without a listing), permissions reference pages
+//! (SL008) and pages in a directory of a product with claims (SL003 reads their prose) are decided by
+//! their path. The relevant names are every group's names (name, label, aliases, former names: listings,
+//! SL004) and the names and aliases of the products with a call-out policy (SL002, SL005 read the
+//! call-outs that name them) or with claims (SL003).
+//!
+//! `tests/prefilter.rs` runs every fixture of the project with and without the prefilter and requires
+//! identical output, and checks generated pages built from the edges above.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use crate::doc::callout::is_callout_shortcode;
+use crate::doc::mdx::{self, AttributeValue, Scan, TagKind};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
-use crate::table::matcher::Matcher;
-use crate::text::normalize::normalize_name;
+use crate::table::matcher::{LEVEL_JOINERS, Matcher};
+use crate::text::entity;
+use crate::text::normalize::{
+    Mode, hugo_placeholder, normalize_name, normalize_text, on_word_boundaries,
+};
 
-/// Raw-text markers a rule or the include graph reads, besides the names.
-const MARKERS: &[&str] = &[
-    "scope-lint",
-    "<Render",
-    "{{#",
-    "{props.",
-    "permission_groups",
-    "&#",
-    ".Get",
-    ".Params.",
-    "\\u",
-    "\u{2}",
-    "\u{130}",
-    "\u{212A}",
-];
+/// Raw-text markers a rule reads, besides the names (ASCII case-insensitive: the rules' own reading of
+/// suppressions and policy examples is not stricter).
+const MARKERS: &[&str] = &["scope-lint", "permission_groups", "\u{2}"];
+
+/// Markers the model reads in exactly this case: `{props.` (`text::normalize`) and a JSON `\u` escape.
+const EXACT_MARKERS: &[&str] = &["{props.", "\\u"];
+
+/// Include markers (`doc::include`): the page is relevant when something it includes is.
+const INCLUDES: &[&str] = &["<Render", "{{#"];
+
+/// Opens a Hugo placeholder (`{{ .Get "x" }}`, `{{ .Params.x }}`), which stands for any word.
+const HUGO: &str = "{{";
 
 /// Marks a link destination, which name normalisation drops (see [`joins_words`]).
 const LINK: &str = "](";
@@ -64,34 +113,119 @@ const SHORTCODES: &[&str] = &["{{<", "{{%"];
 
 /// Compiled once per run from the capability table.
 #[derive(Debug)]
-pub struct Prefilter {
-    /// `None` when some name cannot be found by a byte scan: then every page is relevant.
-    automaton: Option<AhoCorasick>,
-    /// What each pattern of `automaton` is.
-    needles: Vec<Needle>,
-    /// For each name, how many distinct word needles it needs.
-    words_per_name: Vec<usize>,
+pub struct Prefilter<'m> {
+    /// The run's name matcher: split rows are read with it.
+    matcher: &'m Matcher,
+    /// `None` when some name normalises to nothing: then every page is relevant.
+    compiled: Option<Compiled>,
     /// The ids of the products SL003 reads claims about: a page in such a directory is read for claims
     /// even when it does not name the product.
     claim_directories: Vec<String>,
 }
 
-/// One pattern of the automaton.
 #[derive(Debug)]
-enum Needle {
-    /// A marker: a page that holds it is relevant.
-    Marker,
-    /// `](`: relevant when the link destination joins two words.
-    Link,
-    /// `{{<` or `{{%`: relevant when the shortcode is a Hugo `render` include.
-    Shortcode,
-    /// A piece of a word of these names (indexes into `words_per_name`).
-    Word(Vec<usize>),
+struct Compiled {
+    /// Markers, link destinations, shortcode openers and entities in the raw text.
+    raw: AhoCorasick,
+    /// What each pattern of `raw` is.
+    raw_needles: Vec<RawNeedle>,
+    /// The relevant names, normalised, for an overlapping search.
+    names: AhoCorasick,
+    /// Words in each relevant name (same order as the patterns of `names`).
+    name_words: Vec<usize>,
+    /// The most words in a relevant name.
+    longest: usize,
+    /// Each proper word-prefix of a relevant name: (name, its words).
+    prefixes: HashMap<String, Vec<(usize, usize)>>,
+    /// Each proper word-suffix of a relevant name: (name, its words).
+    suffixes: HashMap<String, Vec<(usize, usize)>>,
 }
 
-impl Prefilter {
+/// One pattern of the raw automaton.
+#[derive(Debug, Clone, Copy)]
+enum RawNeedle {
+    /// A marker: a page that holds it is relevant.
+    Marker,
+    /// A marker that counts only in this exact case.
+    Exact(&'static str),
+    /// An include marker (`<Render` in this case, `{{#`): relevant through what it includes.
+    Include,
+    /// `{{`: relevant when it opens a Hugo placeholder.
+    Hugo,
+    /// `](`: relevant when the link destination joins two words.
+    Link,
+    /// `{{<` or `{{%`: an include when the shortcode is a Hugo `render`.
+    Shortcode,
+    /// `&`: relevant when it starts an entity that decodes to a letter or digit.
+    Entity,
+}
+
+impl<'m> Prefilter<'m> {
     /// The prefilter for `table`, the `policy` of the run and the `matcher` compiled from the table.
-    pub fn new(table: &CapabilityTable, policy: &Policy, matcher: &Matcher) -> Prefilter {
+    pub fn new(table: &CapabilityTable, policy: &Policy, matcher: &'m Matcher) -> Prefilter<'m> {
+        let claim_directories = matcher
+            .claims
+            .iter()
+            .map(|claim| table.products[claim.product].id.clone())
+            .collect();
+        Prefilter {
+            matcher,
+            compiled: Compiled::new(table, policy, matcher),
+            claim_directories,
+        }
+    }
+
+    /// Whether the page with `text`, at `relative` (to the policy root), can hold a finding, counting a
+    /// page that includes files as relevant (see [`Prefilter::relevance`] for the finer answer).
+    pub fn relevant(&self, policy: &Policy, text: &str, relative: &Path) -> bool {
+        self.relevance(policy, text, relative) != Relevance::None
+    }
+
+    /// Whether the page with `text`, at `relative` (to the policy root), can hold a finding on its own, or
+    /// only through the files it includes, or not at all.
+    pub fn relevance(&self, policy: &Policy, text: &str, relative: &Path) -> Relevance {
+        let Some(compiled) = &self.compiled else {
+            return Relevance::Own;
+        };
+        if policy.requires_page(relative) || policy.is_reference_page(relative) {
+            return Relevance::Own;
+        }
+        let in_claim_directory = relative.components().any(|component| {
+            self.claim_directories
+                .iter()
+                .any(|id| component.as_os_str() == id.as_str())
+        });
+        if in_claim_directory {
+            return Relevance::Own;
+        }
+        match compiled.raw_marks(text) {
+            Relevance::Own => Relevance::Own,
+            through => {
+                let scan = mdx::scan(text, policy.dialect_for(relative));
+                if compiled.reads_a_name(text, &scan, self.matcher) {
+                    Relevance::Own
+                } else {
+                    through
+                }
+            }
+        }
+    }
+}
+
+/// What the prefilter says of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relevance {
+    /// It can hold a finding of its own.
+    Own,
+    /// It can hold a finding only if a file it includes (directly or not) is relevant, or is included
+    /// in part (an mdBook anchor or line range reads differently from the whole file).
+    ThroughIncludes,
+    /// It cannot hold a finding: it is skipped without a parse.
+    None,
+}
+
+impl Compiled {
+    fn new(table: &CapabilityTable, policy: &Policy, matcher: &Matcher) -> Option<Compiled> {
         // A product's own name counts only for a product with a call-out policy (SL002, SL005 read the
         // call-outs that name it) or with claims (SL003); listings and SL004 need group names.
         let products_read = table.products.iter().enumerate().filter(|(index, _)| {
@@ -101,7 +235,7 @@ impl Prefilter {
                 .any(|policy| policy.product == *index)
                 || matcher.claims.iter().any(|claim| claim.product == *index)
         });
-        let names = table
+        let mut names: Vec<String> = table
             .groups
             .iter()
             .flat_map(|group| group.all_names())
@@ -109,108 +243,467 @@ impl Prefilter {
                 products_read
                     .flat_map(|(_, product)| std::iter::once(&product.name).chain(&product.aliases))
                     .map(String::as_str),
-            );
-        let mut patterns: Vec<String> = vec![LINK.to_owned()];
-        let mut needles: Vec<Needle> = vec![Needle::Link];
-        for marker in MARKERS {
-            patterns.push((*marker).to_owned());
-            needles.push(Needle::Marker);
+            )
+            .map(normalize_name)
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.iter().any(String::is_empty) {
+            return None;
         }
-        for opener in SHORTCODES {
-            patterns.push((*opener).to_owned());
-            needles.push(Needle::Shortcode);
-        }
-        let mut word_index: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::new();
-        let mut words_per_name = Vec::new();
-        for name in names {
-            let words = words_of(name);
-            if words.is_empty() {
-                return Prefilter {
-                    automaton: None,
-                    needles: Vec::new(),
-                    words_per_name: Vec::new(),
-                    claim_directories: Vec::new(),
-                };
-            }
-            let name_index = words_per_name.len();
-            words_per_name.push(words.len());
-            for word in words {
-                let index = *word_index.entry(word.clone()).or_insert_with(|| {
-                    patterns.push(word);
-                    needles.push(Needle::Word(Vec::new()));
-                    needles.len() - 1
-                });
-                if let Needle::Word(names) = &mut needles[index] {
-                    names.push(name_index);
-                }
+        let name_words: Vec<usize> = names.iter().map(|name| name.split(' ').count()).collect();
+        let mut prefixes: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut suffixes: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (index, name) in names.iter().enumerate() {
+            let words: Vec<&str> = name.split(' ').collect();
+            for cut in 1..words.len() {
+                prefixes
+                    .entry(words[..cut].join(" "))
+                    .or_default()
+                    .push((index, cut));
+                suffixes
+                    .entry(words[cut..].join(" "))
+                    .or_default()
+                    .push((index, words.len() - cut));
             }
         }
-        let automaton = AhoCorasickBuilder::new()
+        let mut raw_patterns: Vec<&str> = Vec::new();
+        let mut raw_needles = Vec::new();
+        let mut add = |patterns: &[&'static str], needle: RawNeedle| {
+            for pattern in patterns {
+                raw_patterns.push(pattern);
+                raw_needles.push(needle);
+            }
+        };
+        add(MARKERS, RawNeedle::Marker);
+        for marker in EXACT_MARKERS {
+            add(&[marker], RawNeedle::Exact(marker));
+        }
+        add(INCLUDES, RawNeedle::Include);
+        add(&[HUGO], RawNeedle::Hugo);
+        add(&[LINK], RawNeedle::Link);
+        add(SHORTCODES, RawNeedle::Shortcode);
+        add(&["&"], RawNeedle::Entity);
+        let raw = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .ok();
-        let claim_directories = matcher
-            .claims
-            .iter()
-            .map(|claim| table.products[claim.product].id.clone())
-            .collect();
-        Prefilter {
-            automaton,
-            needles,
-            words_per_name,
-            claim_directories,
+            .build(&raw_patterns)
+            .ok()?;
+        let names_automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&names)
+            .ok()?;
+        Some(Compiled {
+            raw,
+            raw_needles,
+            longest: name_words.iter().copied().max().unwrap_or(1),
+            names: names_automaton,
+            name_words,
+            prefixes,
+            suffixes,
+        })
+    }
+
+    /// What the raw text holds: a marker or an entity or link destination that joins words
+    /// ([`Relevance::Own`]), else an include ([`Relevance::ThroughIncludes`]), else nothing.
+    fn raw_marks(&self, text: &str) -> Relevance {
+        let mut includes = false;
+        for found in self.raw.find_overlapping_iter(text) {
+            let own = match self.raw_needles[found.pattern().as_usize()] {
+                RawNeedle::Marker => true,
+                RawNeedle::Exact(marker) => &text[found.range()] == marker,
+                RawNeedle::Include => {
+                    includes |= text[found.range()] == *"{{#" || text[found.range()] == *"<Render";
+                    false
+                }
+                RawNeedle::Hugo => hugo_placeholder(&text[found.start()..]).is_some(),
+                RawNeedle::Shortcode => {
+                    includes |= renders(text, found.end());
+                    false
+                }
+                RawNeedle::Link => joins_words(text, found.start()),
+                RawNeedle::Entity => entity::decode(&text[found.start()..])
+                    .is_some_and(|(_, decoded)| decoded.is_alphanumeric()),
+            };
+            if own {
+                return Relevance::Own;
+            }
+        }
+        if includes {
+            Relevance::ThroughIncludes
+        } else {
+            Relevance::None
         }
     }
 
-    /// Whether the page with `text`, at `relative` (to the policy root), can hold a finding: it holds a
-    /// marker, or every word of some name.
-    pub fn relevant(&self, policy: &Policy, text: &str, relative: &Path) -> bool {
-        let Some(automaton) = &self.automaton else {
+    /// Whether one of the page model's readings (see the module doc) can find a relevant name.
+    fn reads_a_name(&self, text: &str, scan: &Scan, matcher: &Matcher) -> bool {
+        let masked = scan.masked.as_str();
+        self.names_in(&normalize_text(masked, Mode::Name, &[]))
+            || scan.front_matter.as_ref().is_some_and(|front_matter| {
+                self.names_in(&normalize_text(
+                    &text[front_matter.clone()],
+                    Mode::Name,
+                    &[],
+                ))
+            })
+            || self.in_titles(text, scan)
+            || in_split_rows(scan, matcher)
+            || self.across_nested_callouts(text, scan)
+    }
+
+    /// Whether normalised `text` holds a relevant name on word boundaries.
+    fn names_in(&self, text: &str) -> bool {
+        self.names
+            .find_overlapping_iter(text)
+            .any(|found| on_word_boundaries(text, &found.range()))
+    }
+
+    /// (2): each call-out title, followed by the first words of the body after its opener.
+    fn in_titles(&self, text: &str, scan: &Scan) -> bool {
+        callout_titles(scan).any(|(title, opener_end)| {
+            let title = normalize_text(&text[title], Mode::Name, &[]);
+            let next_line = scan.masked[opener_end..]
+                .find('\n')
+                .map_or(scan.masked.len(), |at| opener_end + at + 1);
+            [opener_end, next_line].into_iter().any(|body| {
+                let body = self.words_after(&scan.masked, body);
+                self.names_in(&format!("{title} {body}"))
+            })
+        })
+    }
+
+    /// (3): a name whose first words end the text before a place a call-out may start and whose last words
+    /// start the text after a place one may end.
+    fn across_nested_callouts(&self, text: &str, scan: &Scan) -> bool {
+        let (starts, ends) = callout_edges(text, scan);
+        if starts.is_empty() || ends.is_empty() {
+            return false;
+        }
+        let Some(with_titles) = with_callout_titles(text, scan) else {
             return true;
         };
-        if policy.requires_page(relative) || policy.is_reference_page(relative) {
-            return true;
-        }
-        let in_claim_directory = relative.components().any(|component| {
-            self.claim_directories
-                .iter()
-                .any(|id| component.as_os_str() == id.as_str())
-        });
-        if in_claim_directory {
-            return true;
-        }
-        let mut seen = vec![false; self.needles.len()];
-        let mut missing = self.words_per_name.clone();
-        for found in automaton.find_overlapping_iter(text) {
-            let pattern = found.pattern().as_usize();
-            match &self.needles[pattern] {
-                Needle::Marker => return true,
-                Needle::Link => {
-                    if joins_words(text, found.start()) {
-                        return true;
-                    }
+        let mut heads: HashMap<usize, usize> = HashMap::new();
+        for &start in &starts {
+            let before = self.words_before(&with_titles, start);
+            for (at, _) in before.char_indices() {
+                let on_boundary = before[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                if !on_boundary || before[at..].starts_with(' ') {
+                    continue;
                 }
-                Needle::Shortcode => {
-                    if renders(text, found.end()) {
-                        return true;
-                    }
-                }
-                Needle::Word(names) => {
-                    if !std::mem::replace(&mut seen[pattern], true) {
-                        for &name in names {
-                            missing[name] -= 1;
-                            if missing[name] == 0 {
-                                return true;
-                            }
-                        }
-                    }
+                for &(name, words) in self.prefixes.get(&before[at..]).into_iter().flatten() {
+                    let fewest = heads.entry(name).or_insert(words);
+                    *fewest = (*fewest).min(words);
                 }
             }
         }
-        false
+        if heads.is_empty() {
+            return false;
+        }
+        ends.iter().any(|&end| {
+            let after = self.words_after(&with_titles, end);
+            after
+                .char_indices()
+                .map(|(at, _)| at)
+                .chain(std::iter::once(after.len()))
+                .filter(|&at| at > 0)
+                .filter(|&at| {
+                    after[at..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric())
+                        && !after[..at].ends_with(' ')
+                })
+                .flat_map(|at| self.suffixes.get(&after[..at]).into_iter().flatten())
+                .any(|&(name, words)| {
+                    heads
+                        .get(&name)
+                        .is_some_and(|&head| head + words <= self.name_words[name])
+                })
+        })
     }
+
+    /// The normalised text of at least the last `longest` words of `text[..at]` (all of it when shorter).
+    fn words_before(&self, text: &str, at: usize) -> String {
+        let mut chunks = self.longest + 1;
+        loop {
+            let start = chunks_back(text, at, chunks);
+            let words = normalize_text(&text[start..at], Mode::Name, &[]);
+            if start == 0 || words.split(' ').count() > self.longest {
+                return words;
+            }
+            chunks *= 2;
+        }
+    }
+
+    /// The normalised text of at least the first `longest` words of `text[at..]` (all of it when shorter).
+    fn words_after(&self, text: &str, at: usize) -> String {
+        let mut chunks = self.longest + 1;
+        loop {
+            let end = chunks_forward(text, at, chunks);
+            let words = normalize_text(&text[at..end], Mode::Name, &[]);
+            if end == text.len() || words.split(' ').count() > self.longest {
+                return words;
+            }
+            chunks *= 2;
+        }
+    }
+}
+
+/// (5): a table row with two cells that `facts::split_rows` can read as a group (`split_group`), or that
+/// SL004 reports as an unknown one (a known level and a close name, or a known product and a close name).
+/// Markdown rows are the lines from one holding a `|` to the next blank line, cut at unescaped pipes (a
+/// row may omit its pipes); HTML rows and cells are read from the tags as `doc::markdown` does.
+fn in_split_rows(scan: &Scan, matcher: &Matcher) -> bool {
+    let masked = scan.masked.as_str();
+    // A row without a pipe has one cell: it cannot split a group.
+    for line in masked.split('\n') {
+        if line.contains('|') {
+            let cells: Vec<String> = cells_of_row(line)
+                .map(|cell| normalize_text(cell, Mode::Name, &[]))
+                .collect();
+            if row_splits_a_group(&cells, matcher) {
+                return true;
+            }
+        }
+    }
+    html_rows(scan)
+        .into_iter()
+        .any(|row| row_splits_a_group(&row, matcher))
+}
+
+/// The cells of a Markdown table row: cut at each `|` not escaped by a backslash (and at a lone `\r`).
+fn cells_of_row(line: &str) -> impl Iterator<Item = &str> {
+    let bytes = line.as_bytes();
+    let mut start = 0;
+    let mut cuts = Vec::new();
+    for (index, &byte) in bytes.iter().enumerate() {
+        let escaped = bytes[..index]
+            .iter()
+            .rev()
+            .take_while(|&&before| before == b'\\')
+            .count()
+            % 2
+            == 1;
+        if (byte == b'|' && !escaped) || byte == b'\r' {
+            cuts.push(start..index);
+            start = index + 1;
+        }
+    }
+    cuts.push(start..bytes.len());
+    cuts.into_iter().map(move |range| &line[range])
+}
+
+/// The rows of the page's HTML tables, each cell name-normalised: the text between a `<td>`/`<th>` and
+/// its close at depth 1, in rows started by `<tr>` at depth 1.
+fn html_rows(scan: &Scan) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut depth = 0usize;
+    let mut cell_start = None;
+    for tag in &scan.tags {
+        let name = tag.name.to_ascii_lowercase();
+        match (name.as_str(), tag.kind) {
+            ("table", TagKind::Open) => {
+                depth += 1;
+                if depth == 1 {
+                    rows.push(Vec::new());
+                }
+            }
+            ("table", TagKind::Close) => depth = depth.saturating_sub(1),
+            ("tr", TagKind::Open) if depth == 1 => rows.push(Vec::new()),
+            ("td" | "th", TagKind::Open) if depth == 1 => cell_start = Some(tag.range.end),
+            ("td" | "th", TagKind::Close) if depth == 1 => {
+                if let (Some(start), Some(row)) = (cell_start.take(), rows.last_mut()) {
+                    let end = tag.range.start.max(start);
+                    row.push(normalize_text(&scan.masked[start..end], Mode::Name, &[]));
+                }
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// Whether some cell of `row` can be a split row's product cell and another its level cell, as
+/// `facts::split_rows` and SL004 read them (every pair of cells is tried, whatever the header says).
+fn row_splits_a_group(row: &[String], matcher: &Matcher) -> bool {
+    row.iter().enumerate().any(|(level_index, level_cell)| {
+        if level_cell.is_empty() || matcher.exact_group(level_cell).is_some() {
+            return false;
+        }
+        let Some((levels, known)) = levels_of(level_cell, matcher) else {
+            return false;
+        };
+        row.iter()
+            .enumerate()
+            .filter(|(index, product)| *index != level_index && !product.is_empty())
+            .any(|(_, product)| {
+                levels.iter().any(|level| {
+                    matcher.split_group(product, level).is_some()
+                        || ((known || matcher.exact_product(product).is_some())
+                            && close_to_a_name(matcher, product, level))
+                })
+            })
+    })
+}
+
+/// SL004's suggestion for a split row (`closest_name` of the joined cells), without the table.
+fn close_to_a_name(matcher: &Matcher, product: &str, level: &str) -> bool {
+    matcher.is_close_to_a_name(&format!("{product} {level}"))
+}
+
+/// The levels a level cell names and whether all are known, as `facts::split_rows::levels_of` reads them.
+fn levels_of<'c>(cell: &'c str, matcher: &Matcher) -> Option<(Vec<&'c str>, bool)> {
+    if matcher.is_level(cell) {
+        return Some((vec![cell], true));
+    }
+    let words: Vec<&str> = cell
+        .split([' ', '/'])
+        .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
+        .collect();
+    if words.len() > 1 && words.iter().all(|word| matcher.is_level(word)) {
+        return Some((words, true));
+    }
+    (words.len() == 1).then(|| (vec![cell], false))
+}
+
+/// The start of the `chunks`-th run of non-whitespace bytes that starts before `at`, counting back (0 when
+/// there are fewer). ASCII whitespace delimits the runs, so the result is on a character boundary.
+fn chunks_back(text: &str, at: usize, chunks: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut seen = 0;
+    for index in (0..at).rev() {
+        let starts_run = !bytes[index].is_ascii_whitespace()
+            && (index == 0 || bytes[index - 1].is_ascii_whitespace());
+        if starts_run {
+            seen += 1;
+            if seen == chunks {
+                return index;
+            }
+        }
+    }
+    0
+}
+
+/// The end of the `chunks`-th run of non-whitespace bytes that ends after `at` (the text's end when there
+/// are fewer).
+fn chunks_forward(text: &str, at: usize, chunks: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut seen = 0;
+    for index in at..bytes.len() {
+        let ends_run = !bytes[index].is_ascii_whitespace()
+            && bytes
+                .get(index + 1)
+                .is_none_or(|next| next.is_ascii_whitespace());
+        if ends_run {
+            seen += 1;
+            if seen == chunks {
+                return index + 1;
+            }
+        }
+    }
+    bytes.len()
+}
+
+/// Each call-out title the model may read, with the end of its opener (where the body starts).
+fn callout_titles(scan: &Scan) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
+    let directives = scan.directives.iter().filter_map(|directive| {
+        directive
+            .title
+            .clone()
+            .map(|title| (title, directive.open.end))
+    });
+    let tags = scan
+        .tags
+        .iter()
+        .filter(|tag| tag.name.eq_ignore_ascii_case("aside"))
+        .chain(
+            scan.shortcodes
+                .iter()
+                .filter(|tag| is_callout_shortcode(&tag.name)),
+        )
+        .flat_map(|tag| {
+            tag.attributes
+                .iter()
+                .filter(|attribute| attribute.name == "title" || attribute.name == "header")
+                .filter_map(|attribute| match &attribute.value {
+                    AttributeValue::Text(range) | AttributeValue::Expression(range) => {
+                        Some((range.clone(), tag.range.end))
+                    }
+                    AttributeValue::None => None,
+                })
+        });
+    directives.chain(tags)
+}
+
+/// The masked text with the call-out titles of the raw text put back (the model joins a title to the
+/// body after it).
+fn with_callout_titles(text: &str, scan: &Scan) -> Option<String> {
+    let mut bytes = scan.masked.clone().into_bytes();
+    for (title, _) in callout_titles(scan) {
+        bytes[title.clone()].copy_from_slice(&text.as_bytes()[title]);
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Where a call-out may start and where one may end: every `Aside` tag, call-out shortcode, directive
+/// line and admonish fence, each blockquote line's `>` (start) and the end of it and of the lines that
+/// lazily continue it (end).
+fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
+    let mut starts = Vec::new();
+    let mut ends = Vec::new();
+    let mut edge = |range: &Range<usize>| {
+        starts.push(range.start);
+        ends.push(range.end);
+    };
+    scan.tags
+        .iter()
+        .filter(|tag| tag.name.eq_ignore_ascii_case("aside"))
+        .chain(
+            scan.shortcodes
+                .iter()
+                .filter(|tag| is_callout_shortcode(&tag.name)),
+        )
+        .for_each(|tag| edge(&tag.range));
+    for directive in &scan.directives {
+        edge(&directive.open);
+        if let Some(close) = &directive.close {
+            edge(close);
+        }
+    }
+    for fence in &scan.fences {
+        let info = text[fence.clone()].trim_start_matches([' ', '\t', '`', '~']);
+        if info
+            .get(..8)
+            .is_some_and(|word| word.eq_ignore_ascii_case("admonish"))
+        {
+            edge(fence);
+        }
+    }
+    let mut quoted = false;
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() {
+            quoted = false;
+        } else {
+            let marker = content.trim_start_matches(|c: char| {
+                matches!(c, ' ' | '\t' | '-' | '*' | '+' | '.' | ')') || c.is_ascii_digit()
+            });
+            if marker.starts_with('>') {
+                quoted = true;
+                starts.push(line_start + (content.len() - marker.len()));
+            }
+            if quoted {
+                ends.push(line_start + content.len());
+            }
+        }
+        line_start += line.len();
+    }
+    (starts, ends)
 }
 
 /// Whether the link destination whose `](` starts at `at` sits between two word characters, so that
@@ -236,31 +729,9 @@ fn renders(text: &str, at: usize) -> bool {
         .is_some_and(|word| word.eq_ignore_ascii_case("render"))
 }
 
-/// The needles for one table name: the runs of ASCII characters in the words of its normalised form,
-/// once each; none when it has no ASCII character.
-fn words_of(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = normalize_name(name)
-        .split(' ')
-        .flat_map(|word| word.split(|c: char| !c.is_ascii()))
-        .filter(|run| !run.is_empty())
-        .map(str::to_owned)
-        .collect();
-    words.sort();
-    words.dedup();
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_name_needs_the_ascii_runs_of_its_words() {
-        assert_eq!(words_of("AI Gateway - Read"), ["ai", "gateway", "read"]);
-        assert_eq!(words_of("**R2** Storage"), ["r2", "storage"]);
-        assert_eq!(words_of("Café Édition"), ["caf", "dition"]);
-        assert!(words_of("日本 語").is_empty());
-    }
 
     #[test]
     fn a_hugo_render_shortcode_in_any_spacing_is_an_include() {
@@ -284,16 +755,22 @@ mod tests {
         assert!(!joins_words("a](b", 1));
     }
 
-    /// The characters outside ASCII whose lowercase holds an ASCII character: each is a marker.
     #[test]
-    fn every_character_that_lowercases_to_ascii_is_a_marker() {
-        let lowering_to_ascii: Vec<char> = (0x80..=0x10FFFF)
-            .filter_map(char::from_u32)
-            .filter(|c| c.to_lowercase().any(|lower| lower.is_ascii()))
-            .collect();
-        assert_eq!(lowering_to_ascii, ['\u{130}', '\u{212A}']);
-        for c in lowering_to_ascii {
-            assert!(MARKERS.contains(&c.to_string().as_str()));
-        }
+    fn chunks_are_counted_from_either_side() {
+        let text = "one  two\tthree 日本 four";
+        assert_eq!(&text[chunks_back(text, text.len(), 2)..], "日本 four");
+        assert_eq!(&text[chunks_back(text, 8, 1)..8], "two");
+        assert_eq!(chunks_back(text, 8, 5), 0);
+        assert_eq!(&text[..chunks_forward(text, 0, 2)], "one  two");
+        assert_eq!(&text[3..chunks_forward(text, 3, 1)], "  two");
+        assert_eq!(chunks_forward(text, 0, 9), text.len());
+    }
+
+    #[test]
+    fn blockquote_lines_and_their_lazy_continuations_are_edges() {
+        let text = "a\n> b\nc\n\n- > d\ne";
+        let (starts, ends) = callout_edges(text, &mdx::scan(text, crate::doc::Dialect::Markdown));
+        assert_eq!(starts, [2, 11]);
+        assert_eq!(ends, [5, 7, 14, 16]);
     }
 }

@@ -66,10 +66,13 @@ pub struct Matcher {
     verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>>,
     /// One claim pattern per account-only product with a noun.
     pub claims: Vec<ClaimPattern>,
-    /// The word lists prose is read with (`src/prose.toml`).
+    /// The word lists prose is read with (`src/text/prose.toml`).
     pub lexicon: Lexicon,
     /// What a claim about each account-only product with a noun restricts to (same order as `claims`).
     pub resources: Vec<Resource>,
+    /// What a denial is about, for every product with a noun, account-only or not: a call-out that denies
+    /// the narrowing says account-only, and is stale (SL002) once the table gives a finer scope.
+    denial_resources: Vec<(ProductIndex, Resource)>,
     /// The names of the products that have claims, as the table spells them (proper nouns), for raw text.
     claim_products: AhoCorasick,
     claim_product_of_pattern: Vec<ProductIndex>,
@@ -123,8 +126,13 @@ impl Matcher {
             .iter()
             .map(|claim| resource(table, claim.product))
             .collect();
+        let denial_resources = (0..table.products.len())
+            .filter(|&product| table.products[product].noun.is_some())
+            .map(|product| (product, resource(table, product)))
+            .collect();
         let levels = levels(&names, &product_names, &product_of(table));
         Matcher {
+            denial_resources,
             product_names,
             levels,
             lexicon: Lexicon::embedded(),
@@ -189,12 +197,12 @@ impl Matcher {
     }
 
     /// Whether `text` denies that a token can be narrowed to one of `product`'s resources (see
-    /// [`Lexicon::denies`]); false for a product without a claim reading.
+    /// [`Lexicon::denies`]), whether or not the table lets it be; false for a product without a noun.
     pub fn denies_claim(&self, text: &str, product: ProductIndex) -> bool {
-        self.claims
+        self.denial_resources
             .iter()
-            .position(|claim| claim.product == product)
-            .is_some_and(|index| self.lexicon.denies(text, &self.resources[index]))
+            .find(|(denied, _)| *denied == product)
+            .is_some_and(|(_, resource)| self.lexicon.denies(text, resource))
     }
 
     /// The product a name belongs to.
@@ -203,6 +211,13 @@ impl Matcher {
             Named::Group(group) => self.product_of_group[group],
             Named::Product(product) => product,
         }
+    }
+
+    /// Whether [`Matcher::closest_name`] suggests a name for `normalized`.
+    pub fn is_close_to_a_name(&self, normalized: &str) -> bool {
+        self.names
+            .iter()
+            .any(|(name, _)| strsim::normalized_levenshtein(normalized, name) >= 0.85)
     }
 
     /// The group whose name, label or alias is exactly `normalized`.
@@ -299,6 +314,9 @@ impl Matcher {
                 .any(|(known, _)| known == word)
     }
 }
+
+/// Words that join the levels of one table cell (`Read and Edit`, `Read / Run`).
+pub const LEVEL_JOINERS: &[&str] = &["/", "and", "or", "&", "+"];
 
 /// Words that read as a permission level even when no group in the table uses them.
 const PERMISSION_WORDS: &[&str] = &[

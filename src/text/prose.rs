@@ -7,7 +7,7 @@
 //! restricting ("scoped to your gateway"), a compound noun ("per-gateway tokens") or an exclusive use
 //! ("a token can only call one gateway"). A claim does not count when a negation reaches it (NegEx: pre- and
 //! post-triggers, pseudo-negations, termination terms), or when it is a question, a condition, a statement
-//! about the future or reported speech. Every word list is data: `src/prose.toml`.
+//! about the future or reported speech. Every word list is data: `src/text/prose.toml`.
 
 use std::ops::Range;
 
@@ -155,9 +155,12 @@ fn link_destination(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
     (!text[start..start + close].contains('\n')).then_some((start + close + 1, None))
 }
 
-/// Appends the words and punctuation of plain text to `tokens`; hyphen-joined words stay one word.
+/// Appends the words and punctuation of plain text to `tokens`; hyphen-joined words stay one word (a dash
+/// between words, `keys—like`, does not join them).
 fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
+    let mut after_hyphen = false;
     for (start, segment) in text.split_word_bound_indices() {
+        let joins = std::mem::replace(&mut after_hyphen, is_hyphen(segment));
         let range = base + start..base + start + segment.len();
         let folded: String = segment
             .chars()
@@ -167,7 +170,7 @@ fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
             .to_lowercase();
         if folded.chars().any(char::is_alphanumeric) {
             let word = folded.trim_matches('_').to_owned();
-            push_word(tokens, word, range);
+            push_word(tokens, word, range, joins);
         } else if let Some(mark) = folded.chars().next().filter(|c| ",;:?!.()-".contains(*c)) {
             tokens.push(Token {
                 kind: TokenKind::Punct,
@@ -178,9 +181,17 @@ fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
     }
 }
 
-/// Pushes a word, joining it to `word-` right before it (`per-gateway`, `gateway‑scoped`).
-fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>) {
-    if let [.., before, hyphen] = tokens.as_slice()
+/// Whether a segment is a hyphen that joins words (hyphen-minus, U+2010 hyphen, U+2011 non-breaking
+/// hyphen), not a dash.
+fn is_hyphen(segment: &str) -> bool {
+    matches!(segment, "-" | "\u{2010}" | "\u{2011}")
+}
+
+/// Pushes a word, joining it to `word-` right before it (`per-gateway`, `gateway‑scoped`) when `joins`
+/// (the mark before it is a hyphen, not a dash).
+fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>, joins: bool) {
+    if joins
+        && let [.., before, hyphen] = tokens.as_slice()
         && before.kind == TokenKind::Word
         && hyphen.kind == TokenKind::Punct
         && hyphen.text == "-"
@@ -215,6 +226,8 @@ struct LexiconFile {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct ClaimWords {
     restrict: Vec<String>,
+    assign: Vec<String>,
+    distributive: Vec<String>,
     credential: Vec<String>,
     pronoun: Vec<String>,
     auxiliary: Vec<String>,
@@ -228,6 +241,10 @@ struct ClaimWords {
     compound_suffix: Vec<String>,
     compound_head: Vec<String>,
     exclusive: Vec<String>,
+    only: Vec<String>,
+    exclusive_instance: Vec<String>,
+    selective: Vec<String>,
+    selective_instance: Vec<String>,
     verb_reach: usize,
     credential_reach: usize,
 }
@@ -237,6 +254,13 @@ struct ClaimWords {
 struct NegationWords {
     pre: Vec<String>,
     post: Vec<String>,
+    post_negator: Vec<String>,
+    post_predicate: Vec<String>,
+    copula: Vec<String>,
+    negative_predicate: Vec<String>,
+    post_elliptical: Vec<String>,
+    post_anaphoric: Vec<String>,
+    anaphor: Vec<String>,
     pseudo: Vec<String>,
     termination: Vec<String>,
     termination_after_comma: Vec<String>,
@@ -250,6 +274,7 @@ struct ModalityWords {
     conditional: Vec<String>,
     counterfactual: Vec<String>,
     future: Vec<String>,
+    future_after: Vec<String>,
     reported: Vec<String>,
 }
 
@@ -263,6 +288,8 @@ fn phrases(list: &[String]) -> Vec<Phrase> {
 #[derive(Debug)]
 pub struct Lexicon {
     restrict: Vec<Phrase>,
+    assign: Vec<Phrase>,
+    distributive: Vec<Phrase>,
     credential: Vec<Phrase>,
     pronoun: Vec<Phrase>,
     auxiliary: Vec<Phrase>,
@@ -276,10 +303,21 @@ pub struct Lexicon {
     compound_suffix: Vec<String>,
     compound_head: Vec<Phrase>,
     exclusive: Vec<Phrase>,
+    only: Vec<Phrase>,
+    exclusive_instance: Vec<Phrase>,
+    selective: Vec<Phrase>,
+    selective_instance: Vec<Phrase>,
     verb_reach: usize,
     credential_reach: usize,
     pre: Vec<Phrase>,
     post: Vec<Phrase>,
+    post_negator: Vec<Phrase>,
+    post_predicate: Vec<Phrase>,
+    copula: Vec<Phrase>,
+    negative_predicate: Vec<Phrase>,
+    post_elliptical: Vec<Phrase>,
+    post_anaphoric: Vec<Phrase>,
+    anaphor: Vec<Phrase>,
     pseudo: Vec<Phrase>,
     termination: Vec<Phrase>,
     termination_after_comma: Vec<Phrase>,
@@ -288,19 +326,22 @@ pub struct Lexicon {
     conditional: Vec<Phrase>,
     counterfactual: Vec<Phrase>,
     future: Vec<Phrase>,
+    future_after: Vec<Phrase>,
     reported: Vec<Phrase>,
 }
 
 impl Lexicon {
-    /// The embedded word lists (`src/prose.toml`).
+    /// The embedded word lists (`src/text/prose.toml`).
     pub fn embedded() -> Lexicon {
         let file: LexiconFile =
-            toml::from_str(LEXICON).expect("src/prose.toml is valid (a unit test parses it)");
+            toml::from_str(LEXICON).expect("src/text/prose.toml is valid (a unit test parses it)");
         let claim = file.claim;
         let negation = file.negation;
         let modality = file.modality;
         Lexicon {
             restrict: phrases(&claim.restrict),
+            assign: phrases(&claim.assign),
+            distributive: phrases(&claim.distributive),
             credential: phrases(&claim.credential),
             pronoun: phrases(&claim.pronoun),
             auxiliary: phrases(&claim.auxiliary),
@@ -314,10 +355,21 @@ impl Lexicon {
             compound_suffix: claim.compound_suffix,
             compound_head: phrases(&claim.compound_head),
             exclusive: phrases(&claim.exclusive),
+            only: phrases(&claim.only),
+            exclusive_instance: phrases(&claim.exclusive_instance),
+            selective: phrases(&claim.selective),
+            selective_instance: phrases(&claim.selective_instance),
             verb_reach: claim.verb_reach,
             credential_reach: claim.credential_reach,
             pre: phrases(&negation.pre),
             post: phrases(&negation.post),
+            post_negator: phrases(&negation.post_negator),
+            post_predicate: phrases(&negation.post_predicate),
+            copula: phrases(&negation.copula),
+            negative_predicate: phrases(&negation.negative_predicate),
+            post_elliptical: phrases(&negation.post_elliptical),
+            post_anaphoric: phrases(&negation.post_anaphoric),
+            anaphor: phrases(&negation.anaphor),
             pseudo: phrases(&negation.pseudo),
             termination: phrases(&negation.termination),
             termination_after_comma: phrases(&negation.termination_after_comma),
@@ -326,6 +378,7 @@ impl Lexicon {
             conditional: phrases(&modality.conditional),
             counterfactual: phrases(&modality.counterfactual),
             future: phrases(&modality.future),
+            future_after: phrases(&modality.future_after),
             reported: phrases(&modality.reported),
         }
     }
@@ -449,8 +502,8 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && longest(tokens, at, &self.post).is_some()
-                && self.open(tokens, claim.end + 1, at)
+                && (self.post_negation(tokens, at) && self.open_to_post(tokens, claim.end + 1, at)
+                    || self.failure_of_claim(tokens, claim.end + 1, at))
             {
                 return true;
             }
@@ -490,24 +543,28 @@ impl Lexicon {
         let mut found = Vec::new();
         for at in 0..tokens.len() {
             if let Some(length) = longest(tokens, at, &self.restrict) {
-                found.extend(self.verb_claim(tokens, at, length, resource));
+                found.extend(self.verb_claim(tokens, at, length, resource, Target::Any));
+            } else if let Some(length) = longest(tokens, at, &self.assign) {
+                found.extend(self.verb_claim(tokens, at, length, resource, Target::Distributive));
             }
             found.extend(self.compound_claim(tokens, at, resource));
-            if tokens[at].text == "only" {
-                found.extend(self.exclusive_claim(tokens, at, resource));
-            }
+            found.extend(self.exclusive_claim(tokens, at, resource));
+            found.extend(self.selective_claim(tokens, at, resource));
         }
         found.sort_by_key(|candidate| (candidate.start, candidate.end));
         found
     }
 
-    /// "scope the token to a single gateway", "tokens are limited to `support-bot`", "scoped per gateway".
+    /// "scope the token to a single gateway", "tokens are limited to `support-bot`", "scoped per gateway",
+    /// "the gateway the token is limited to"; with [`Target::Distributive`] only the forms that distribute
+    /// over instances ("granted at the gateway level", "managed per gateway").
     fn verb_claim(
         &self,
         tokens: &[Token],
         verb: usize,
         length: usize,
         resource: &Resource,
+        target: Target,
     ) -> Option<Candidate> {
         let reach = (verb + length + self.verb_reach).min(tokens.len());
         for at in verb + length..reach {
@@ -516,9 +573,19 @@ impl Lexicon {
                 return None;
             }
             let end = if let Some(preposition) = longest(tokens, at, &self.preposition) {
-                self.instance(tokens, at + preposition, resource)
-            } else if token.text == "per" {
-                noun_at(tokens, at + 1, resource).map(|(end, _)| end)
+                if target == Target::Distributive {
+                    None
+                } else if tokens
+                    .get(at + preposition)
+                    .is_none_or(|next| next.kind == TokenKind::Punct)
+                {
+                    // The preposition ends the clause: its object is a noun before the verb.
+                    return self.stranded_claim(tokens, verb, at + preposition - 1, resource);
+                } else {
+                    self.instance(tokens, at + preposition, resource)
+                }
+            } else if let Some(distributive) = longest(tokens, at, &self.distributive) {
+                noun_at(tokens, at + distributive, resource).map(|(end, _)| end)
             } else if self.is_compound(&token.text, resource) {
                 Some(at)
             } else if noun_at(tokens, at, resource).is_some_and(|(end, _)| {
@@ -570,6 +637,10 @@ impl Lexicon {
             return None;
         }
         let mut next = last + 1;
+        // "per-gateway AI Gateway tokens": the product's name may qualify the head too.
+        if phrase_at(tokens, next, &resource.name) {
+            next += resource.name.len();
+        }
         if tokens.get(next).is_some_and(|token| token.text == "api") {
             next += 1;
         }
@@ -599,23 +670,122 @@ impl Lexicon {
         })
     }
 
-    /// "a token can only call one gateway".
+    /// "the gateway the token should be limited to": a restricting verb whose preposition ends its clause
+    /// (at `preposition`), and before the verb an instance of the resource with the credential between.
+    fn stranded_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        preposition: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let low = verb.saturating_sub(self.verb_reach);
+        for noun in (low..verb).rev() {
+            if noun_at(tokens, noun, resource).is_none() {
+                continue;
+            }
+            let noun_end = noun + resource.noun.len() - 1;
+            let between = &tokens[noun_end + 1..verb];
+            let pronoun =
+                (0..between.len()).any(|at| longest(between, at, &self.pronoun).is_some());
+            if between.iter().any(|token| token.kind == TokenKind::Punct)
+                || !(pronoun || self.names_credential(between, resource))
+            {
+                continue;
+            }
+            let reach = noun.saturating_sub(self.modifiers + 4);
+            let start = (reach..=noun).find(|&start| {
+                self.instance(tokens, start, resource) == Some(noun_end)
+                    && tokens[start..noun]
+                        .iter()
+                        .all(|token| token.kind != TokenKind::Punct)
+            })?;
+            return Some(Candidate {
+                start,
+                target: verb,
+                end: preposition,
+            });
+        }
+        None
+    }
+
+    /// "a token can only call one gateway", "permissions apply only to the gateway you pick", "valid for
+    /// one gateway only": an exclusive verb at `verb`, made exclusive by an `only` word.
     fn exclusive_claim(
         &self,
         tokens: &[Token],
-        only: usize,
+        verb: usize,
         resource: &Resource,
     ) -> Option<Candidate> {
-        let verb = only + 1;
-        let length = longest(tokens, verb, &self.exclusive)?;
-        let end = self.instance(tokens, verb + length, resource)?;
-        let before = only.saturating_sub(self.credential_reach);
-        self.names_credential(&tokens[before..only], resource)
+        let (length, only_inside) = self.exclusive_at(tokens, verb)?;
+        let only_before = verb > 0 && self.is_only(tokens, verb - 1);
+        let object = verb + length;
+        let only_after = self.is_only(tokens, object)
+            || longest(tokens, object, &self.exclusive_instance).is_some();
+        let end = self.instance(tokens, object, resource)?;
+        let only_trailing = self.is_only(tokens, end + 1);
+        if !(only_before || only_inside || only_after || only_trailing) {
+            return None;
+        }
+        let start = if only_before { verb - 1 } else { verb };
+        let before = start.saturating_sub(self.credential_reach);
+        self.names_credential(&tokens[before..start], resource)
             .then_some(Candidate {
-                start: only,
-                target: verb + length,
-                end,
+                start,
+                target: object,
+                end: if only_trailing { end + 1 } else { end },
             })
+    }
+
+    /// The length of an exclusive verb at `at`, and whether an `only` word stands inside it ("apply only
+    /// to", "work only with").
+    fn exclusive_at(&self, tokens: &[Token], at: usize) -> Option<(usize, bool)> {
+        if let Some(length) = longest(tokens, at, &self.exclusive) {
+            return Some((length, false));
+        }
+        self.exclusive
+            .iter()
+            .filter_map(|phrase| {
+                let (last, head) = phrase.split_last()?;
+                let only = at + head.len();
+                (!head.is_empty()
+                    && phrase_at(tokens, at, head)
+                    && self.is_only(tokens, only)
+                    && phrase_at(tokens, only + 1, std::slice::from_ref(last)))
+                .then_some(phrase.len() + 1)
+            })
+            .max()
+            .map(|length| (length, true))
+    }
+
+    /// Whether the token at `at` is a word of exclusivity ("only").
+    fn is_only(&self, tokens: &[Token], at: usize) -> bool {
+        longest(tokens, at, &self.only) == Some(1)
+    }
+
+    /// "tokens can target a single gateway", "valid for one gateway": a selective verb whose object is a
+    /// selected instance (not merely "the gateway").
+    fn selective_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let length = longest(tokens, verb, &self.selective)?;
+        let mut object = verb + length;
+        if self.is_only(tokens, object) {
+            object += 1;
+        }
+        longest(tokens, object, &self.selective_instance)?;
+        let end = self.instance(tokens, object, resource)?;
+        let before = verb.saturating_sub(self.credential_reach);
+        (self.pronoun_subject(tokens, verb)
+            || self.names_credential(&tokens[before..verb], resource))
+        .then_some(Candidate {
+            start: verb,
+            target: object,
+            end,
+        })
     }
 
     /// Whether a pronoun is the subject of the verb at `verb` ("they can now be scoped"): only auxiliaries
@@ -643,10 +813,15 @@ impl Lexicon {
             .is_some_and(|suffix| self.compound_suffix.iter().any(|known| known == suffix))
     }
 
-    /// Whether `tokens` name a credential: a credential word or one of the product's group names.
+    /// Whether `tokens` name a credential: a credential word or one of the product's group names, also as a
+    /// possessive ("the token's scope").
     fn names_credential(&self, tokens: &[Token], resource: &Resource) -> bool {
         (0..tokens.len()).any(|at| {
             longest(tokens, at, &self.credential).is_some()
+                || self
+                    .credential
+                    .iter()
+                    .any(|phrase| possessive_at(tokens, at, phrase))
                 || resource
                     .groups
                     .iter()
@@ -751,8 +926,11 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && (after(&self.post).is_some() || after(&self.future).is_some())
-                && self.open(tokens, claim.end + 1, at)
+                && ((self.post_negation(tokens, at)
+                    || after(&self.future).is_some()
+                    || after(&self.future_after).is_some())
+                    && self.open_to_post(tokens, claim.end + 1, at)
+                    || self.failure_of_claim(tokens, claim.end + 1, at))
             {
                 return true;
             }
@@ -778,6 +956,73 @@ impl Lexicon {
         self.open(tokens, from, target)
     }
 
+    /// Whether a post-negation trigger is at `at`: a fixed phrase ("is not supported"), a negator and a
+    /// predicate ("has not been implemented"), a copula and a negative predicate ("remains unsupported"),
+    /// or an elliptical negation.
+    fn post_negation(&self, tokens: &[Token], at: usize) -> bool {
+        let followed_by =
+            |length: usize, list: &[Phrase]| longest(tokens, at + length, list).is_some();
+        longest(tokens, at, &self.post).is_some()
+            || longest(tokens, at, &self.post_negator)
+                .is_some_and(|length| followed_by(length, &self.post_predicate))
+            || longest(tokens, at, &self.copula)
+                .is_some_and(|length| followed_by(length, &self.negative_predicate))
+            || self.elliptical(tokens, at)
+    }
+
+    /// Whether a failure phrase at `at` has an anaphor for the claim (which ends before `from`) as its
+    /// subject: "...; this fails", "..., but doing so has no effect".
+    fn failure_of_claim(&self, tokens: &[Token], from: usize, at: usize) -> bool {
+        longest(tokens, at, &self.post_anaphoric).is_some()
+            && self.anaphoric_barrier(tokens, from, at)
+    }
+
+    /// Whether an elliptical negation is at `at`: a trigger that ends its clause ("gateway-level tokens do
+    /// not.").
+    fn elliptical(&self, tokens: &[Token], at: usize) -> bool {
+        longest(tokens, at, &self.post_elliptical).is_some_and(|length| {
+            tokens
+                .get(at + length)
+                .is_none_or(|next| next.kind == TokenKind::Punct)
+        })
+    }
+
+    /// Whether a post-trigger at `to` reaches back to `from`: nothing ends its reach, or only an anaphor
+    /// for the claim follows the last termination ("..., but this is not possible", "...; that isn't
+    /// supported", ", which is not supported"), or the trigger directly follows a colon, dash or parenthesis
+    /// ("...: not supported").
+    fn open_to_post(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        if self.open(tokens, from, to) {
+            return true;
+        }
+        self.anaphoric_barrier(tokens, from, to)
+    }
+
+    /// Whether the clause from the last termination in `tokens[from..to]` to `to` is an anaphor for the
+    /// claim: a post-trigger at `to` then has the claim as its subject.
+    fn anaphoric_barrier(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        let Some(barrier) = (from..to).rev().find(|&at| !self.open(tokens, at, at + 1)) else {
+            return false;
+        };
+        let rest = &tokens[barrier + 1..to];
+        let rest = rest
+            .iter()
+            .position(|token| token.text != ",")
+            .map_or(&rest[rest.len()..], |first| &rest[first..]);
+        self.anaphor_for_claim(tokens, barrier, rest)
+    }
+
+    /// Whether `rest`, the words after the termination at `barrier`, are only an anaphor for the claim
+    /// (or nothing after a colon, dash or parenthesis, or the termination is itself one: ", which").
+    fn anaphor_for_claim(&self, tokens: &[Token], barrier: usize, rest: &[Token]) -> bool {
+        if rest.is_empty() {
+            let mark = &tokens[barrier];
+            return [":", "-", "("].contains(&mark.text.as_str())
+                || longest(tokens, barrier, &self.anaphor) == Some(1);
+        }
+        longest(rest, 0, &self.anaphor) == Some(rest.len())
+    }
+
     /// Whether no termination term or mark lies in `tokens[from..to]`.
     fn open(&self, tokens: &[Token], from: usize, to: usize) -> bool {
         (from..to).all(|at| {
@@ -794,6 +1039,16 @@ impl Lexicon {
             !(after_comma && longest(tokens, at, &self.termination_after_comma).is_some())
         })
     }
+}
+
+/// What a restricting or assigning verb may restrict to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Any target: "to a single gateway", "per gateway", "at the gateway level".
+    Any,
+    /// Only a target that distributes over the instances: "per gateway", "by gateway", "at the gateway
+    /// level", a compound on the noun.
+    Distributive,
 }
 
 /// How many tokens either side of a claim a negation or modality trigger is looked for in: far more than
@@ -847,6 +1102,21 @@ fn noun_at(tokens: &[Token], at: usize, resource: &Resource) -> Option<(usize, b
     }
 }
 
+/// Whether `phrase` is at `tokens[at..]` with its last word as a possessive (`token's`, `tokens'`).
+fn possessive_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool {
+    let Some((last, head)) = phrase.split_last() else {
+        return false;
+    };
+    (head.is_empty() || phrase_at(tokens, at, head))
+        && tokens.get(at + head.len()).is_some_and(|token| {
+            token.kind == TokenKind::Word
+                && token
+                    .text
+                    .strip_prefix(last.as_str())
+                    .is_some_and(|rest| rest == "'s" || rest == "'")
+        })
+}
+
 /// Whether `phrase` is at `tokens[at..]`, word for word.
 fn phrase_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool {
     !phrase.is_empty()
@@ -879,7 +1149,7 @@ mod tests {
     }
 
     fn file() -> LexiconFile {
-        toml::from_str(LEXICON).expect("src/prose.toml parses")
+        toml::from_str(LEXICON).expect("src/text/prose.toml parses")
     }
 
     fn claims(text: &str) -> Vec<String> {
@@ -1014,6 +1284,105 @@ mod tests {
     }
 
     #[test]
+    fn every_assigning_verb_claims_only_with_a_distributive_target() {
+        let file = file();
+        each(
+            &file.claim.assign,
+            "AI Gateway permissions are {} at the gateway level.",
+            true,
+        );
+        each(
+            &file.claim.assign,
+            "Token permissions are {} per gateway.",
+            true,
+        );
+        // "grant the token access to a gateway" is not a restriction: no "to" target for these verbs.
+        each(
+            &file.claim.assign,
+            "The token is {} to a single gateway by the admin.",
+            false,
+        );
+        assert!(claims("Rate limits are set at the gateway level.").is_empty());
+    }
+
+    #[test]
+    fn every_distributive_word_restricts_per_instance() {
+        each(
+            &file().claim.distributive,
+            "You can restrict the token {} gateway.",
+            true,
+        );
+        assert!(claims("Restrict the token by selecting a gateway.").is_empty());
+    }
+
+    #[test]
+    fn a_stranded_preposition_restricts_to_the_instance_before_it() {
+        assert_eq!(
+            claims("Select the gateway the token should be limited to (選択)."),
+            ["the gateway the token should be limited to"]
+        );
+        assert_eq!(
+            claims("Pick one gateway that your keys are scoped to."),
+            ["one gateway that your keys are scoped to"]
+        );
+        assert!(claims("Select the gateway the token cannot be limited to.").is_empty());
+        assert!(claims("Which gateway is the token limited to?").is_empty());
+        assert!(claims("Select the gateway the logs are limited to.").is_empty());
+    }
+
+    #[test]
+    fn every_exclusive_verb_is_exclusive_with_only_in_any_place() {
+        let file = file();
+        for only in &file.claim.only {
+            each(
+                &file.claim.exclusive,
+                &format!("A token can {only} {{}} one gateway."),
+                true,
+            );
+            each(
+                &file.claim.exclusive,
+                &format!("A token can {{}} one gateway {only}."),
+                true,
+            );
+        }
+        // Without `only`, an exclusive verb claims nothing (a selective one, "valid for", claims with "one").
+        let plain: Vec<String> = file
+            .claim
+            .exclusive
+            .iter()
+            .filter(|verb| !file.claim.selective.contains(verb))
+            .cloned()
+            .collect();
+        each(&plain, "A token can {} one gateway.", false);
+        for instance in &file.claim.exclusive_instance {
+            each(
+                &plain,
+                &format!("A token can {{}} {instance} gateway."),
+                true,
+            );
+        }
+        assert_eq!(
+            claims("The token's permissions apply only to the gateway you select."),
+            ["apply only to the gateway"]
+        );
+        assert!(claims("A token can only call every gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_selective_verb_needs_a_selected_instance() {
+        let file = file();
+        for verb in &file.claim.selective {
+            each(
+                &file.claim.selective_instance,
+                &format!("Tokens {verb} {{}} gateway."),
+                true,
+            );
+            let text = format!("A token {verb} the gateway URL.");
+            assert!(claims(&text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn every_pre_negation_negates_what_follows() {
         each(
             &file().negation.pre,
@@ -1028,6 +1397,84 @@ mod tests {
             &file().negation.post,
             "Scoping the token to a single gateway {}.",
             false,
+        );
+    }
+
+    #[test]
+    fn every_composed_post_negation_negates_what_comes_before() {
+        let file = file();
+        each(
+            &file.negation.post_negator,
+            "Scoping the token to a single gateway {} supported.",
+            false,
+        );
+        each(
+            &file.negation.post_predicate,
+            "Scoping the token to a single gateway has not been {}.",
+            false,
+        );
+        each(
+            &file.negation.copula,
+            "Scoping the token to a single gateway {} unsupported.",
+            false,
+        );
+        each(
+            &file.negation.negative_predicate,
+            "Scoping the token to a single gateway is {}.",
+            false,
+        );
+        // A negated predicate that is not about availability leaves the claim.
+        assert_eq!(
+            claims("Tokens scoped to a single gateway are not affected by the change."),
+            ["scoped to a single gateway"]
+        );
+    }
+
+    #[test]
+    fn every_elliptical_negation_ends_its_clause() {
+        let file = file();
+        each(
+            &file.negation.post_elliptical,
+            "Account-level tokens exist; gateway-level tokens {}.",
+            false,
+        );
+        // Followed by a verb, the trigger negates that verb, not the claim.
+        assert_eq!(
+            claims("Per-gateway tokens do not expire."),
+            ["Per-gateway tokens"]
+        );
+    }
+
+    #[test]
+    fn every_anaphor_carries_a_post_negation_over_a_termination() {
+        let file = file();
+        each(
+            &file.negation.anaphor,
+            "You may want to restrict tokens to one gateway, but {} is not possible.",
+            false,
+        );
+        each(
+            &file.negation.anaphor,
+            "Restrict the token to a single gateway; {} is not supported.",
+            false,
+        );
+        each(
+            &file.negation.post_anaphoric,
+            "Users try to restrict a token to one gateway; this {}.",
+            false,
+        );
+        // Without an anaphor the failure is someone else's: the claim stands.
+        each(
+            &file.negation.post_anaphoric,
+            "Limit the key to one gateway so that other traffic {}.",
+            true,
+        );
+        assert!(claims("Scoping a token to a single gateway: not supported.").is_empty());
+        assert!(claims("Restrict the token to one gateway (not possible today).").is_empty());
+        // A new subject after the termination is another clause.
+        assert_eq!(
+            claims("Restrict the token to a single gateway, but R2 is not supported."),
+            ["Restrict the token to a single gateway"]
         );
     }
 
@@ -1098,6 +1545,11 @@ mod tests {
             false,
         );
         each(
+            &file.modality.future_after,
+            "Per-gateway tokens {} later.",
+            false,
+        );
+        each(
             &file.modality.counterfactual,
             "If scopes existed, you {} scope the token to a single gateway.",
             false,
@@ -1156,6 +1608,30 @@ mod tests {
         );
         assert!(claims("Tokens are not gateway-scoped.").is_empty());
         assert!(claims("Logs are now gateway-scoped.").is_empty());
+    }
+
+    #[test]
+    fn a_possessive_credential_is_a_credential() {
+        assert_eq!(
+            claims("Set the token’s scope to a single gateway."),
+            ["scope to a single gateway"]
+        );
+        assert_eq!(
+            claims("Narrow the keys' access to one gateway."),
+            ["Narrow the keys' access to one gateway"]
+        );
+        assert!(claims("Set the log's scope to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn a_dash_between_words_does_not_join_them() {
+        assert_eq!(
+            claims("API keys—like R2 keys—can be scoped to one gateway."),
+            ["scoped to one gateway"]
+        );
+        let (tokens, _) = tokenize("per\u{2011}gateway keys\u{2014}like", 0);
+        let words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+        assert_eq!(words, ["per-gateway", "keys", "-", "like"]);
     }
 
     #[test]

@@ -19,15 +19,14 @@ use crate::walk::CheckRun;
 /// pages again: a file whose fixed finding would still be reported is left out with an internal error.
 ///
 /// Only files whose real path (every symbolic link resolved) lies under the real path of one of `roots` (the
-/// paths the user gave) are changed; a page reached twice (`fix d ./d`, a link and its target) is fixed once.
+/// paths the user gave) are changed; a page reached twice (`fix d ./d`, a link and its target, two hard
+/// links) is fixed once.
 pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[PathBuf]) -> FixPlan {
     let files = run.files;
     let mut errors = std::mem::take(&mut run.errors);
     let mut seen = std::collections::HashSet::new();
-    run.reports.retain(|report| {
-        let path = report.source.path();
-        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
-    });
+    run.reports
+        .retain(|report| seen.insert(FileIdentity::of(report.source.path())));
     let mut targets: BTreeMap<PathBuf, Target> = BTreeMap::new();
     let mut owners: Vec<(usize, Vec<PathBuf>)> = Vec::new();
     let checked_paths = checked_paths(&run);
@@ -161,6 +160,25 @@ fn other_file(file: &Path, checked: &std::collections::HashMap<PathBuf, PathBuf>
         .and_then(|base| key.strip_prefix(base).ok().map(Path::to_path_buf))
         .filter(|relative| !relative.as_os_str().is_empty())
         .unwrap_or_else(|| file.to_path_buf())
+}
+
+/// One file however it is reached: by device and inode where the system has them (hard links, symbolic
+/// links, `d` and `./d` are one file), else by the real path.
+#[derive(PartialEq, Eq, Hash)]
+enum FileIdentity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> Self {
+        #[cfg(unix)]
+        if let Ok(metadata) = std::fs::metadata(path) {
+            use std::os::unix::fs::MetadataExt;
+            return FileIdentity::Inode(metadata.dev(), metadata.ino());
+        }
+        FileIdentity::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
 }
 
 struct Target {

@@ -47,6 +47,19 @@ def dump(command, batch):
     return found, failed
 
 
+def mdast_dump(batch):
+    """The mdast dump of a batch of pages, and @mdx-js/mdx's message for each page it cannot parse."""
+    run = subprocess.run(
+        ["node", os.path.join(HERE, "dump.mjs"), "--keep-going"] + batch, capture_output=True, text=True
+    )
+    if run.returncode != 0:
+        sys.exit(f"dump.mjs: {run.stderr.strip()}")
+    entries = json.loads(run.stdout)
+    found = {entry["path"]: entry["blocks"] for entry in entries if "blocks" in entry}
+    failed = {entry["path"]: entry["error"] for entry in entries if "error" in entry}
+    return found, failed
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(HERE, "..", "..", "target", "debug", "scope-lint"))
@@ -58,12 +71,12 @@ def main():
     unparsable = {}
     for offset in range(0, len(all_pages), 200):
         batch = all_pages[offset : offset + 200]
-        mdast, not_parsed = dump(["node", os.path.join(HERE, "dump.mjs")], batch)
+        mdast, not_parsed = mdast_dump(batch)
         unparsable.update(not_parsed)
         ours, our_errors = dump([args.binary, "debug", "blocks"], [page for page in batch if page in mdast])
         for page in batch:
             if page in not_parsed:
-                print(f"{page}: @mdx-js/mdx does not parse it: {not_parsed[page]}")
+                print(f"{page}: @mdx-js/mdx does not parse it: {not_parsed[page].splitlines()[0][:300]}")
                 continue
             if page in our_errors:
                 differing += 1

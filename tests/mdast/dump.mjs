@@ -12,7 +12,9 @@
 // items, footnote definitions and the label paragraph of a directive (`:::note[Title]`) are not blocks.
 // Link reference definitions are not blocks either (pulldown-cmark reports none).
 //
-// Usage: node tests/mdast/dump.mjs FILE...      Exit: 0, or 2 when a file cannot be read or parsed.
+// Usage: node tests/mdast/dump.mjs [--keep-going] FILE...
+// Exit: 0, or 2 when a file cannot be read or parsed. With --keep-going a file that cannot be parsed is
+// listed as {"path", "error"} (the parser's message) and the others are still dumped (compare.py uses it).
 import { readFileSync } from "node:fs";
 import { createProcessor } from "@mdx-js/mdx";
 import remarkDirective from "remark-directive";
@@ -68,7 +70,8 @@ function blocksOf(tree) {
 
 const processor = createProcessor({ remarkPlugins: [remarkGfm, remarkDirective] });
 
-const files = process.argv.slice(2);
+const keepGoing = process.argv[2] === "--keep-going";
+const files = process.argv.slice(keepGoing ? 3 : 2);
 if (files.length === 0) {
   console.error("usage: node tests/mdast/dump.mjs FILE...");
   process.exit(2);
@@ -90,6 +93,10 @@ for (const path of files) {
   try {
     tree = processor.parse(body);
   } catch (error) {
+    if (keepGoing) {
+      out.push({ path, error: error.message });
+      continue;
+    }
     console.error(`dump.mjs: ${path}: ${error.message}`);
     process.exit(2);
   }

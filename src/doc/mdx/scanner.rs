@@ -22,6 +22,7 @@ pub fn scan(text: &str, dialect: Dialect) -> Scan {
         open_directives: Vec::new(),
         closers: Closers::default(),
         failed_expression: None,
+        text_line: None,
     };
     scanner.run();
     let Scanner {
@@ -57,6 +58,8 @@ struct Scanner<'t> {
     closers: Closers,
     /// The last expression that did not close, to answer for the `{` inside it at once.
     failed_expression: Option<FailedExpression>,
+    /// The start of the last line read as inline content (see [`Scanner::continues_paragraph`]).
+    text_line: Option<usize>,
 }
 
 /// An expression that does not close, and which of the `{` inside it start expressions that cannot close
@@ -238,10 +241,15 @@ impl Scanner<'_> {
         let mdx = self.dialect == Dialect::Mdx;
         let line_construct =
             matches!(first, b'`' | b'~') || (mdx && matches!(first, b'i' | b'e' | b':'));
+        let after_paragraph = self.continues_paragraph(pos);
         if !line_construct {
             if mdx && matches!(first, b'|' | b'-' | b':') {
                 self.delimiter_row_tabs(pos + indent);
             }
+            if mdx && self.directive_after_markers(pos, indent) {
+                return self.next_line(pos);
+            }
+            self.text_line = Some(pos);
             return self.inline(pos + indent);
         }
         let end = self.line_end(pos);
@@ -249,13 +257,47 @@ impl Scanner<'_> {
         if let Some(after) = self.fence(pos, trimmed, indent) {
             return after;
         }
-        if mdx && indent == 0 && is_esm_start(trimmed) {
+        // ESM cannot interrupt a paragraph: `import` on the line after text is text (micromark-extension-
+        // mdxjs-esm).
+        if mdx && indent == 0 && !after_paragraph && is_esm_start(trimmed) {
             return self.esm(pos);
         }
-        if mdx && trimmed.starts_with(":::") && self.directive(pos, end, indent) {
+        if mdx && trimmed.starts_with(":::") && self.directive(pos, end, indent, indent) {
             return self.next_line(pos);
         }
+        self.text_line = Some(pos);
         self.inline(pos + indent)
+    }
+
+    /// Whether the line before `pos` was read as text that a paragraph may go on from (not blank, not an
+    /// ATX heading).
+    fn continues_paragraph(&self, pos: usize) -> bool {
+        let Some(previous) = self.text_line else {
+            return false;
+        };
+        if pos == 0 || previous >= pos || self.next_line(previous) != pos {
+            return false;
+        }
+        let line = self.text[previous..pos].trim();
+        let atx = line.starts_with('#')
+            && line
+                .trim_start_matches('#')
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace)
+            && line.len() - line.trim_start_matches('#').len() <= 6;
+        !line.is_empty() && !atx
+    }
+
+    /// A directive fence after list or quote markers (`- :::note`, `> :::`): a directive inside the item or
+    /// quote, as in remark-directive.
+    fn directive_after_markers(&mut self, pos: usize, indent: usize) -> bool {
+        let end = self.line_end(pos);
+        let markers = container_markers(&self.text[pos + indent..end]);
+        if markers == 0 || !self.text[pos + indent + markers..end].starts_with(":::") {
+            return false;
+        }
+        self.directive(pos, end, indent, indent + markers)
     }
 
     /// In a table's delimiter row (`|\t---\t|`), tabs are spaces for pulldown-cmark, which otherwise does not
@@ -332,7 +374,11 @@ impl Scanner<'_> {
         }
     }
 
-    fn directive(&mut self, pos: usize, end: usize, indent: usize) -> bool {
+    /// A directive fence at `pos + fence`, after `indent` bytes of whitespace (and list or quote markers up
+    /// to `fence`).
+    fn directive(&mut self, pos: usize, end: usize, indent: usize, fence: usize) -> bool {
+        let indent_text = self.text[pos..pos + indent].to_owned();
+        let (pos, indent) = (pos + fence - indent, indent);
         let line = &self.text[pos + indent..end];
         let rest = line.trim_start_matches(':');
         let colons = line.len() - rest.len();
@@ -360,7 +406,7 @@ impl Scanner<'_> {
                 directive.close = Some(pos + indent..end);
                 self.scan.directives.push(directive);
             }
-            self.mask(pos..end);
+            self.mask(pos + indent..end);
             return true;
         }
         let name_len = rest
@@ -386,9 +432,9 @@ impl Scanner<'_> {
             title,
             open: pos + indent..end,
             close: None,
-            indent: self.text[pos..pos + indent].to_owned(),
+            indent: indent_text,
         });
-        self.mask(pos..end);
+        self.mask(pos + indent..end);
         true
     }
 
@@ -563,6 +609,31 @@ fn only_label_and_attributes(after_name: &str) -> bool {
         rest = &attributes[close + 1..];
     }
     rest.trim().is_empty()
+}
+
+/// The length of the list and quote markers (with the whitespace after each) that start `line`.
+fn container_markers(line: &str) -> usize {
+    let mut rest = line;
+    loop {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let marker = match rest.as_bytes().first() {
+            Some(b'>') => 1,
+            Some(b'-' | b'*' | b'+') => 1,
+            Some(b'0'..=b'9')
+                if digits <= 9 && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) =>
+            {
+                digits + 1
+            }
+            _ => break,
+        };
+        let after = &rest[marker..];
+        let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+        if spaces == 0 && !rest.starts_with('>') {
+            break;
+        }
+        rest = &after[spaces..];
+    }
+    line.len() - rest.len()
 }
 
 fn is_esm_start(line: &str) -> bool {
