@@ -383,8 +383,8 @@ proptest! {
 }
 
 /// A page whose only tie to the rules is an include is checked when what it includes (directly or not)
-/// can hold a finding, or when it includes only a part of a file; otherwise it is skipped. Either way the
-/// output is the one without the prefilter.
+/// can hold a finding, or when it includes only a part of a file, or sits on an include cycle; otherwise
+/// it is skipped. Either way the output (the cycle's error included) is the one without the prefilter.
 #[test]
 fn a_page_is_checked_for_its_includes_only_when_they_can_matter() {
     let dir = tempfile::tempdir().unwrap();
@@ -405,6 +405,8 @@ fn a_page_is_checked_for_its_includes_only_when_they_can_matter() {
         ),
         ("_chain.md", "{{#include _listed.md}}\n"),
         ("part.md", "# Part\n\n{{#include _plain.md:1:1}}\n"),
+        ("cycle.md", "# Cycle\n\n{{#include _cycle.md}}\n"),
+        ("_cycle.md", "Back: {{#include cycle.md}}\n"),
     ];
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
@@ -412,8 +414,13 @@ fn a_page_is_checked_for_its_includes_only_when_they_can_matter() {
     let output = run(dir.path(), &["check", "--statistics", "."]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("2 of 7 files skipped without a parse (nothing a rule reads)\n"),
+        stdout.contains("2 of 9 files skipped without a parse (nothing a rule reads)\n"),
         "{stdout}"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "the include cycle is an error"
     );
     assert_same(dir.path(), &["check", "--format", "json", "."]);
 }

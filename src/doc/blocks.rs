@@ -102,14 +102,16 @@ pub struct BlockLines {
 
 /// The outline with 1-based lines (the line of a block's first and last character).
 pub fn lines(source: &SourceText, outline: &[Block]) -> Vec<BlockLines> {
+    let to_the_end = open_to_the_end(&source.text, outline);
     outline
         .iter()
-        .map(|block| BlockLines {
+        .zip(to_the_end)
+        .map(|(block, to_the_end)| BlockLines {
             kind: block.kind,
             start_line: source.line_of(block.range.start),
-            end_line: if open_to_the_end(&source.text, block) {
+            end_line: if to_the_end {
                 // mdast ends a fence or directive that is never closed where the page ends, on the line
-                // after a last line break.
+                // after a last line break, and the lists around it with it.
                 source.line_of(source.text.len())
             } else {
                 source.line_of(block.range.end.saturating_sub(1).max(block.range.start))
@@ -122,11 +124,32 @@ pub fn lines(source: &SourceText, outline: &[Block]) -> Vec<BlockLines> {
         .collect()
 }
 
-/// Whether `block` is a top-level fenced code block or directive that is never closed and runs to the
-/// page's end (one in a container ends with the container).
-fn open_to_the_end(text: &str, block: &Block) -> bool {
+/// Per block: whether it runs to the page's end unclosed (a fenced code block or directive at the top
+/// level or in lists only; in a blockquote it ends with the quote's last line), or is a list around one.
+fn open_to_the_end(text: &str, outline: &[Block]) -> Vec<bool> {
+    let mut marks = vec![false; outline.len()];
+    let mut ancestors: Vec<usize> = Vec::new();
+    for (index, block) in outline.iter().enumerate() {
+        ancestors.truncate(block.depth);
+        let in_lists_only = ancestors
+            .iter()
+            .all(|ancestor| outline[*ancestor].kind == BlockKind::List);
+        if in_lists_only && unclosed_at_the_end(text, block) {
+            marks[index] = true;
+            for ancestor in &ancestors {
+                marks[*ancestor] = true;
+            }
+        }
+        if block.kind.is_container() {
+            ancestors.push(index);
+        }
+    }
+    marks
+}
+
+/// Whether `block` is a fenced code block or directive that is never closed and ends the page.
+fn unclosed_at_the_end(text: &str, block: &Block) -> bool {
     if !matches!(block.kind, BlockKind::Code | BlockKind::Directive)
-        || block.depth > 0
         || block.range.end < text.trim_end().len()
     {
         return false;

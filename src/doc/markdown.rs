@@ -737,6 +737,25 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_for_flow_lines_stay_out_of_the_page() {
+        let text = "- Item — 項目\n\n<Aside>\nInside — ✓\n</Aside>\n\n:::note\nNote — 注\n:::\n";
+        let page = page(text, Dialect::Mdx);
+        assert!(!page.masked.contains('*'), "the rules read the masked text");
+        assert_eq!(page.masked.len(), text.len());
+        assert!(
+            page.outline
+                .iter()
+                .all(|block| block.kind != blocks::BlockKind::ThematicBreak)
+        );
+        let tops: Vec<&str> = page
+            .blocks
+            .iter()
+            .map(|range| page.text()[range.clone()].trim())
+            .collect();
+        assert_eq!(tops, vec!["- Item — 項目", "Inside — ✓", "Note — 注"]);
+    }
+
+    #[test]
     fn code_blocks_are_not_units_but_mdx_indented_text_is() {
         let text = "```json\n{\"a\": 1}\n```\n\n<Tabs>\n\n    indented prose\n\n</Tabs>\n";
         let markdown = page(text, Dialect::Markdown);

@@ -720,9 +720,11 @@ impl Lexicon {
         let (length, only_inside) = self.exclusive_at(tokens, verb)?;
         let only_before = verb > 0 && self.is_only(tokens, verb - 1);
         let object = verb + length;
-        let only_after = self.is_only(tokens, object)
-            || longest(tokens, object, &self.exclusive_instance).is_some();
-        let end = self.instance(tokens, object, resource)?;
+        let exclusive_instance = longest(tokens, object, &self.exclusive_instance);
+        let only_after = self.is_only(tokens, object) || exclusive_instance.is_some();
+        // "no more than one gateway": the instance is read from its last word, "one".
+        let instance_start = object + exclusive_instance.map_or(0, |length| length - 1);
+        let end = self.instance(tokens, instance_start, resource)?;
         let only_trailing = self.is_only(tokens, end + 1);
         if !(only_before || only_inside || only_after || only_trailing) {
             return None;

@@ -270,7 +270,7 @@ impl Scanner<'_> {
     }
 
     /// Whether the line before `pos` was read as text that a paragraph may go on from (not blank, not an
-    /// ATX heading).
+    /// ATX heading, a thematic break or a line of flow constructs).
     fn continues_paragraph(&self, pos: usize) -> bool {
         let Some(previous) = self.text_line else {
             return false;
@@ -286,7 +286,18 @@ impl Scanner<'_> {
                 .next()
                 .is_none_or(char::is_whitespace)
             && line.len() - line.trim_start_matches('#').len() <= 6;
-        !line.is_empty() && !atx
+        let thematic_break = ['-', '*', '_'].iter().any(|marker| {
+            line.chars().filter(|c| c == marker).count() >= 3
+                && line.chars().all(|c| c == *marker || c == ' ' || c == '\t')
+        });
+        // A line of nothing but tags, comments or an expression is a flow construct, not text.
+        let only_constructs = self.masked[previous..pos]
+            .iter()
+            .all(u8::is_ascii_whitespace)
+            || self.scan.expressions.last().is_some_and(|expression| {
+                self.text[previous..pos].trim() == &self.text[expression.clone()]
+            });
+        !line.is_empty() && !atx && !thematic_break && !only_constructs
     }
 
     /// A directive fence after list or quote markers (`- :::note`, `> :::`): a directive inside the item or
