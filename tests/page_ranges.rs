@@ -215,6 +215,31 @@ fn a_comment_with_cjk_before_text_parses() {
 }
 
 #[test]
+fn a_quote_of_an_expression_with_cjk_parses() {
+    // Found by the proptest after the structure text came in: the quote's range ended on the `***` that
+    // stands for the expression, which is inside `日` on the page.
+    check_text("> {日本}");
+}
+
+#[test]
+fn expressions_and_tags_with_multibyte_text_in_every_block_parse() {
+    for construct in CONSTRUCTS {
+        for filler in MULTIBYTE {
+            for inner in [
+                format!("{{{filler}}}"),
+                format!("<b>{filler}</b>"),
+                format!("{{/*{filler}*/}}"),
+            ] {
+                let body = construct.replace('X', &inner);
+                for text in [body.clone(), format!("# T\n\n{body}\n\n{body}\n")] {
+                    check_text(&text);
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn masked_multibyte_text_next_to_every_block_parses() {
     for construct in CONSTRUCTS {
         for filler in MULTIBYTE {

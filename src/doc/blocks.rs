@@ -665,6 +665,11 @@ pub fn assemble(
 ) -> Vec<Block> {
     let text = source.text.as_str();
     let mut blocks = recorded;
+    // The parser's ranges come from the structure text, whose placeholders (`***`) sit where the page has
+    // other characters: they are read against the page only once on its character boundaries.
+    for block in &mut blocks {
+        super::span::snap_in_place(text, &mut block.range);
+    }
     blocks.retain(|block| {
         !(block.kind == BlockKind::ThematicBreak && placeholders.contains(&block.range.start))
     });
