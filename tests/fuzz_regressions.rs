@@ -100,3 +100,21 @@ fn issue_8_examples_hold_under_the_oracle() {
         fix_roundtrip((form << 2) | 0x01, esm);
     }
 }
+
+/// fix_roundtrip, 2026-12-02: in an included MDX page, a list after a paragraph with unclosed JSX tags got
+/// the call-out after its first item, splitting the list in two.
+#[test]
+fn a_callout_after_a_list_in_an_included_mdx_page_does_not_split_it() {
+    let text = "You can scope a token\n<tr><td><cod\u{12}1. Create a\"token:\n\n   - `AI Gateway - Read`\n   - `AI2. Next\natewai Run.\n";
+    fix_roundtrip(0x82, text);
+}
+
+/// fix_roundtrip, 2026-12-02: on a required page, the spot after the list item that names the group was
+/// inside a `:::note` directive the item opens (its body is outdented): the call-out landed inside it and a
+/// lazy line joined it. A spot inside another call-out, or a call-out that reaches past its own text, is
+/// not offered as a fix.
+#[test]
+fn a_callout_is_never_inserted_inside_another_callout() {
+    let text = "1. Cre\u{fffd}te a token:\0\n    `AI Gateway - Read`\n   - ``AI \u{fffd}ateway - Edit`&\n\n   :::note\n  \u{fffd}x\n   :::\n\n1. Next\n";
+    fix_roundtrip(0x12, text);
+}

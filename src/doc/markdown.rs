@@ -577,6 +577,10 @@ fn note_inline(stack: &mut [Frame], range: &Range<usize>, text: Option<&str>) {
 
 /// The column where an item's content starts, counted from its line's start: `- ` gives 2, `10. ` gives 4.
 fn item_content_indent(text: &str, line_start: usize, item_start: usize) -> usize {
+    // pulldown-cmark may start an item at its line's indentation rather than at its marker (a list after a
+    // paragraph of unclosed JSX tags in MDX): the marker is after the spaces.
+    let indented = &text[item_start..];
+    let item_start = item_start + (indented.len() - indented.trim_start_matches(' ').len());
     let rest = &text[item_start..];
     let marker = if rest.starts_with(['-', '*', '+']) {
         1

@@ -343,10 +343,22 @@ fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
     };
     let inserted = insertion.range.start..insertion.range.start + insertion.replacement.len();
     let reparsed = Page::parse(SourceText::new(page.source.path(), text), page.dialect);
-    reparsed
+    // Exactly one call-out of its own: one starts in the inserted text and ends in it (a lazy line after a
+    // quote would carry it past), and no call-out of the page holds it (a spot inside a directive).
+    let after = &reparsed.text()[inserted.end..];
+    let line_break = if after.starts_with("\r\n") {
+        2
+    } else {
+        usize::from(after.starts_with(['\r', '\n']))
+    };
+    let own = reparsed.callouts.iter().any(|callout| {
+        inserted.contains(&callout.range.start) && callout.range.end <= inserted.end + line_break
+    });
+    let nested = reparsed
         .callouts
         .iter()
-        .any(|callout| inserted.contains(&callout.range.start))
+        .any(|callout| callout.range.start < inserted.start && inserted.start < callout.range.end);
+    own && !nested
 }
 
 /// Whether `edits` leave `page`'s block structure as it was, plus or minus exactly the call-outs they insert
