@@ -108,11 +108,12 @@ fn excerpt(
     let prefix = if cut_start > 0 { "..." } else { "" };
     let suffix = if cut_end < line.len() { "..." } else { "" };
     let text = format!("{prefix}{}{suffix}", &line[cut_start..cut_end]);
-    let shift = cut_start - prefix.len();
+    // The span moves left by the cut and right by the prefix (a cut of 1 or 2 bytes is shorter than `...`).
+    let shown = |offset: usize| offset - cut_start + prefix.len();
     (
         Cow::Owned(text),
         first_line,
-        local_start - shift..local_end - shift,
+        shown(local_start)..shown(local_end),
     )
 }
 
@@ -162,6 +163,20 @@ mod tests {
             (excerpt.as_str(), line_number, local),
             ("scope it 日本", 3, 0..5)
         );
+    }
+
+    /// Found by the check_page fuzzer: a cut of one or two bytes is shorter than the `...` that replaces it.
+    #[test]
+    fn a_cut_shorter_than_the_ellipsis_keeps_the_span() {
+        for lead in 121..=124 {
+            let text = format!(
+                "{}AI Gateway Edit{}\n",
+                "é".repeat(lead / 2) + &"x".repeat(lead % 2),
+                "日".repeat(200)
+            );
+            let (excerpt, _, local) = excerpt_of(&text, "AI Gateway Edit");
+            assert_eq!(&excerpt[local], "AI Gateway Edit", "{lead}");
+        }
     }
 
     fn excerpt_of(text: &str, needle: &str) -> (String, usize, std::ops::Range<usize>) {
