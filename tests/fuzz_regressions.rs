@@ -118,3 +118,14 @@ fn a_callout_is_never_inserted_inside_another_callout() {
     let text = "1. Cre\u{fffd}te a token:\0\n    `AI Gateway - Read`\n   - ``AI \u{fffd}ateway - Edit`&\n\n   :::note\n  \u{fffd}x\n   :::\n\n1. Next\n";
     fix_roundtrip(0x12, text);
 }
+
+/// fix_roundtrip, 2026-12-02 (after the fixes above): a required page whose first heading sits inside a list
+/// item put the call-out at column 0 before the heading, ending the list. An insertion is now offered only
+/// when the page's block structure is kept, as moves and removals already were.
+#[test]
+fn an_insertion_that_would_end_a_list_is_not_offered() {
+    let text = "1. Create a token:\n\n   # - Edit`&\n:::\n   note\n   [^x\n   :::\n\n4. Next\n";
+    for selector in [0x02, 0x12, 0x06, 0x0a] {
+        fix_roundtrip(selector, text);
+    }
+}

@@ -281,7 +281,7 @@ fn insertion(
     form: CalloutForm,
 ) -> Option<Vec<Edit>> {
     let edits = unverified_insertion(context, policy, page, spot, form)?;
-    lands_as_callout(page, &edits[0]).then_some(edits)
+    (lands_as_callout(page, &edits[0]) && keeps_page_structure(page, &edits)).then_some(edits)
 }
 
 /// [`insertion`]'s edits, the call-out first, before they are read back.
@@ -362,8 +362,9 @@ fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
 }
 
 /// Whether `edits` leave `page`'s block structure as it was, plus or minus exactly the call-outs they insert
-/// or remove ([`structure::check`]): a move or removal that would join the blocks around it (two lists
-/// become one) is not offered as a fix, and the finding stays for a person to fix.
+/// or remove ([`structure::check`]): an insertion that would split the blocks around it (a list ended by
+/// the call-out) or a move or removal that would join them (two lists become one) is not offered as a fix,
+/// and the finding stays for a person to fix.
 fn keeps_page_structure(page: &Page, edits: &[Edit]) -> bool {
     let refs: Vec<&Edit> = edits.iter().collect();
     let Ok(text) = apply_edits(page.text(), &refs) else {
