@@ -642,15 +642,18 @@ fn blank(text: &str, bytes: &mut [u8], range: Range<usize>) {
 }
 
 /// Whether a line's start holds only whitespace and container markers (`>`, list markers).
+/// Bytes, not `str`: the structure text being built may hold a blanked character's remaining bytes.
 fn only_markers(before: &[u8]) -> bool {
-    let before = String::from_utf8_lossy(before);
-    before.split_whitespace().all(|word| {
-        word.chars().all(|c| c == '>')
-            || matches!(word, "-" | "*" | "+")
-            || (word.len() > 1
-                && word.ends_with(['.', ')'])
-                && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit()))
-    })
+    before
+        .split(u8::is_ascii_whitespace)
+        .filter(|word| !word.is_empty())
+        .all(|word| match word {
+            [b'-' | b'*' | b'+'] => true,
+            [digits @ .., b'.' | b')'] if !digits.is_empty() => {
+                digits.iter().all(u8::is_ascii_digit)
+            }
+            _ => word.iter().all(|&byte| byte == b'>'),
+        })
 }
 
 /// The whole outline: the recorded blocks plus the MDX constructs of the pre-pass, in document order, with
@@ -828,14 +831,7 @@ impl<'t> LineStarts<'t> {
     }
 
     fn only_markers_before(&self, offset: usize) -> bool {
-        let before = &self.source.text[self.source.line_start_of(offset)..offset];
-        before.split_whitespace().all(|word| {
-            word.chars().all(|c| c == '>')
-                || matches!(word, "-" | "*" | "+")
-                || (word.len() > 1
-                    && word.ends_with(['.', ')'])
-                    && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit()))
-        })
+        only_markers(&self.source.text.as_bytes()[self.source.line_start_of(offset)..offset])
     }
 }
 
