@@ -13,6 +13,22 @@ pub(super) fn construct_limit(text: &str, pos: usize) -> usize {
     crate::doc::source::floor_char_boundary(text, (pos + MAX_CONSTRUCT).min(text.len()))
 }
 
+/// Where the string literal whose opening `quote` ends before `index` closes (the closing quote's index, or
+/// `limit`), skipping escapes; `None` when a line break ends a `"`/`'` string first (a template literal may
+/// span lines).
+pub(super) fn string_end(bytes: &[u8], mut index: usize, limit: usize, quote: u8) -> Option<usize> {
+    while index < limit && bytes[index] != quote {
+        if bytes[index] == b'\\' {
+            index += 1;
+        }
+        if quote != b'`' && bytes[index.min(limit - 1)] == b'\n' {
+            return None;
+        }
+        index += 1;
+    }
+    Some(index)
+}
+
 /// Skips a balanced `{...}` starting at `pos`, honouring strings and template literals.
 pub(super) fn skip_expression(text: &str, pos: usize) -> Option<usize> {
     let bytes = text.as_bytes();
@@ -28,18 +44,7 @@ pub(super) fn skip_expression(text: &str, pos: usize) -> Option<usize> {
                     return Some(index + 1);
                 }
             }
-            quote @ (b'"' | b'\'' | b'`') => {
-                index += 1;
-                while index < limit && bytes[index] != quote {
-                    if bytes[index] == b'\\' {
-                        index += 1;
-                    }
-                    if quote != b'`' && bytes[index.min(limit - 1)] == b'\n' {
-                        return None;
-                    }
-                    index += 1;
-                }
-            }
+            quote @ (b'"' | b'\'' | b'`') => index = string_end(bytes, index + 1, limit, quote)?,
             b'/' if index + 1 < limit && bytes[index + 1] == b'*' => {
                 let close = text[index + 2..limit].find("*/")?;
                 index += close + 3;

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::jsx::{construct_limit, parse_tag, skip_expression};
+use super::jsx::{construct_limit, parse_tag, skip_expression, string_end};
 use super::*;
 
 /// Runs the pre-pass over `text`.
@@ -93,18 +93,10 @@ impl FailedExpression {
                     depth += 1;
                 }
                 b'}' => depth = depth.saturating_sub(1),
-                quote @ (b'"' | b'\'' | b'`') => {
-                    index += 1;
-                    while index < limit && bytes[index] != quote {
-                        if bytes[index] == b'\\' {
-                            index += 1;
-                        }
-                        if quote != b'`' && bytes[index.min(limit - 1)] == b'\n' {
-                            break 'scan;
-                        }
-                        index += 1;
-                    }
-                }
+                quote @ (b'"' | b'\'' | b'`') => match string_end(bytes, index + 1, limit, quote) {
+                    Some(end) => index = end,
+                    None => break 'scan,
+                },
                 b'/' if index + 1 < limit && bytes[index + 1] == b'*' => {
                     match text[index + 2..limit].find("*/") {
                         Some(close) => index += close + 3,
