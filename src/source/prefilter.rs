@@ -83,7 +83,7 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::doc::callout::is_callout_shortcode;
-use crate::doc::mdx::{self, AttributeValue, Scan, TagKind};
+use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher};
@@ -608,6 +608,18 @@ fn chunks_forward(text: &str, at: usize, chunks: usize) -> usize {
     bytes.len()
 }
 
+/// The `Aside` tags and call-out shortcodes of the page: where a call-out may open or close.
+fn callout_tags(scan: &Scan) -> impl Iterator<Item = &Tag> + '_ {
+    scan.tags
+        .iter()
+        .filter(|tag| tag.name.eq_ignore_ascii_case("aside"))
+        .chain(
+            scan.shortcodes
+                .iter()
+                .filter(|tag| is_callout_shortcode(&tag.name)),
+        )
+}
+
 /// Each call-out title the model may read, with the end of its opener (where the body starts).
 fn callout_titles(scan: &Scan) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
     let directives = scan.directives.iter().filter_map(|directive| {
@@ -616,26 +628,17 @@ fn callout_titles(scan: &Scan) -> impl Iterator<Item = (Range<usize>, usize)> + 
             .clone()
             .map(|title| (title, directive.open.end))
     });
-    let tags = scan
-        .tags
-        .iter()
-        .filter(|tag| tag.name.eq_ignore_ascii_case("aside"))
-        .chain(
-            scan.shortcodes
-                .iter()
-                .filter(|tag| is_callout_shortcode(&tag.name)),
-        )
-        .flat_map(|tag| {
-            tag.attributes
-                .iter()
-                .filter(|attribute| attribute.name == "title" || attribute.name == "header")
-                .filter_map(|attribute| match &attribute.value {
-                    AttributeValue::Text(range) | AttributeValue::Expression(range) => {
-                        Some((range.clone(), tag.range.end))
-                    }
-                    AttributeValue::None => None,
-                })
-        });
+    let tags = callout_tags(scan).flat_map(|tag| {
+        tag.attributes
+            .iter()
+            .filter(|attribute| attribute.name == "title" || attribute.name == "header")
+            .filter_map(|attribute| match &attribute.value {
+                AttributeValue::Text(range) | AttributeValue::Expression(range) => {
+                    Some((range.clone(), tag.range.end))
+                }
+                AttributeValue::None => None,
+            })
+    });
     directives.chain(tags)
 }
 
@@ -659,15 +662,7 @@ fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
         starts.push(range.start);
         ends.push(range.end);
     };
-    scan.tags
-        .iter()
-        .filter(|tag| tag.name.eq_ignore_ascii_case("aside"))
-        .chain(
-            scan.shortcodes
-                .iter()
-                .filter(|tag| is_callout_shortcode(&tag.name)),
-        )
-        .for_each(|tag| edge(&tag.range));
+    callout_tags(scan).for_each(|tag| edge(&tag.range));
     for directive in &scan.directives {
         edge(&directive.open);
         if let Some(close) = &directive.close {
