@@ -364,6 +364,30 @@ const PIECES: &[&str] = &[
     "DNS",
     "Account",
     "Settings",
+    // The edges of the screen (src/source/screen.rs): tags in code spans, braces, HTML cells, entities
+    // spelling a name's punctuation, line breaks of every kind, containers across lines.
+    "`<AI>`",
+    "`",
+    "{AI}",
+    "{x}",
+    "<strong>",
+    "</strong>",
+    "<td>Read</td>",
+    "<th>",
+    "</th>",
+    "Pub&#47;Sub",
+    "Pub/Sub",
+    "Workers KV",
+    "KV",
+    "\r",
+    "\r\n",
+    "~~~\n",
+    "[AI](/x) ",
+    "<!-- a > b -->",
+    "<span title=\"AI Gateway\">",
+    "</span>",
+    "İ",
+    "\u{212a}",
 ];
 
 proptest! {

@@ -6,6 +6,7 @@
 pub mod fs;
 pub mod include_graph;
 pub mod prefilter;
+mod screen;
 
 use std::any::Any;
 use std::collections::HashMap;

@@ -87,29 +87,9 @@ use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher};
-use crate::text::entity;
-use crate::text::normalize::{
-    Mode, hugo_placeholder, normalize_name, normalize_text, on_word_boundaries,
-};
+use crate::text::normalize::{Mode, normalize_name, normalize_text, on_word_boundaries};
 
-/// Raw-text markers a rule reads, besides the names (ASCII case-insensitive: the rules' own reading of
-/// suppressions and policy examples is not stricter).
-const MARKERS: &[&str] = &["scope-lint", "permission_groups", "\u{2}"];
-
-/// Markers the model reads in exactly this case: `{props.` (`text::normalize`) and a JSON `\u` escape.
-const EXACT_MARKERS: &[&str] = &["{props.", "\\u"];
-
-/// Include markers (`doc::include`): the page is relevant when something it includes is.
-const INCLUDES: &[&str] = &["<Render", "{{#"];
-
-/// Opens a Hugo placeholder (`{{ .Get "x" }}`, `{{ .Params.x }}`), which stands for any word.
-const HUGO: &str = "{{";
-
-/// Marks a link destination, which name normalisation drops (see [`joins_words`]).
-const LINK: &str = "](";
-
-/// Open a Hugo shortcode, which is an include when its name is `render` (see [`renders`]).
-const SHORTCODES: &[&str] = &["{{<", "{{%"];
+use super::screen::{Screen, Verdict};
 
 /// Compiled once per run from the capability table.
 #[derive(Debug)]
@@ -125,10 +105,8 @@ pub struct Prefilter<'m> {
 
 #[derive(Debug)]
 struct Compiled {
-    /// Markers, link destinations, shortcode openers and entities in the raw text.
-    raw: AhoCorasick,
-    /// What each pattern of `raw` is.
-    raw_needles: Vec<RawNeedle>,
+    /// The first pass over the raw text: markers, includes, and where a name may be read.
+    screen: Screen,
     /// The relevant names, normalised, for an overlapping search.
     names: AhoCorasick,
     /// Words in each relevant name (same order as the patterns of `names`).
@@ -139,25 +117,6 @@ struct Compiled {
     prefixes: HashMap<String, Vec<(usize, usize)>>,
     /// Each proper word-suffix of a relevant name: (name, its words).
     suffixes: HashMap<String, Vec<(usize, usize)>>,
-}
-
-/// One pattern of the raw automaton.
-#[derive(Debug, Clone, Copy)]
-enum RawNeedle {
-    /// A marker: a page that holds it is relevant.
-    Marker,
-    /// A marker that counts only in this exact case.
-    Exact(&'static str),
-    /// An include marker (`<Render` in this case, `{{#`): relevant through what it includes.
-    Include,
-    /// `{{`: relevant when it opens a Hugo placeholder.
-    Hugo,
-    /// `](`: relevant when the link destination joins two words.
-    Link,
-    /// `{{<` or `{{%`: an include when the shortcode is a Hugo `render`.
-    Shortcode,
-    /// `&`: relevant when it starts an entity that decodes to a letter or digit.
-    Entity,
 }
 
 impl<'m> Prefilter<'m> {
@@ -198,16 +157,19 @@ impl<'m> Prefilter<'m> {
         if in_claim_directory {
             return Relevance::Own;
         }
-        match compiled.raw_marks(text) {
-            Relevance::Own => Relevance::Own,
-            through => {
-                let scan = mdx::scan(text, policy.dialect_for(relative));
-                if compiled.reads_a_name(text, &scan, self.matcher) {
-                    Relevance::Own
-                } else {
-                    through
-                }
-            }
+        let (maybe, includes) = match compiled.screen.read(text) {
+            Verdict::Own => return Relevance::Own,
+            Verdict::Maybe { includes } => (true, includes),
+            Verdict::Nothing { includes } => (false, includes),
+        };
+        let own = maybe && {
+            let scan = mdx::scan(text, policy.dialect_for(relative));
+            compiled.reads_a_name(text, &scan, self.matcher)
+        };
+        match (own, includes) {
+            (true, _) => Relevance::Own,
+            (false, true) => Relevance::ThroughIncludes,
+            (false, false) => Relevance::None,
         }
     }
 }
@@ -267,73 +229,19 @@ impl Compiled {
                     .push((index, words.len() - cut));
             }
         }
-        let mut raw_patterns: Vec<&str> = Vec::new();
-        let mut raw_needles = Vec::new();
-        let mut add = |patterns: &[&'static str], needle: RawNeedle| {
-            for pattern in patterns {
-                raw_patterns.push(pattern);
-                raw_needles.push(needle);
-            }
-        };
-        add(MARKERS, RawNeedle::Marker);
-        for marker in EXACT_MARKERS {
-            add(&[marker], RawNeedle::Exact(marker));
-        }
-        add(INCLUDES, RawNeedle::Include);
-        add(&[HUGO], RawNeedle::Hugo);
-        add(&[LINK], RawNeedle::Link);
-        add(SHORTCODES, RawNeedle::Shortcode);
-        add(&["&"], RawNeedle::Entity);
-        let raw = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&raw_patterns)
-            .ok()?;
+        let screen = Screen::new(&names, matcher)?;
         let names_automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&names)
             .ok()?;
         Some(Compiled {
-            raw,
-            raw_needles,
+            screen,
             longest: name_words.iter().copied().max().unwrap_or(1),
             names: names_automaton,
             name_words,
             prefixes,
             suffixes,
         })
-    }
-
-    /// What the raw text holds: a marker or an entity or link destination that joins words
-    /// ([`Relevance::Own`]), else an include ([`Relevance::ThroughIncludes`]), else nothing.
-    fn raw_marks(&self, text: &str) -> Relevance {
-        let mut includes = false;
-        for found in self.raw.find_overlapping_iter(text) {
-            let own = match self.raw_needles[found.pattern().as_usize()] {
-                RawNeedle::Marker => true,
-                RawNeedle::Exact(marker) => &text[found.range()] == marker,
-                RawNeedle::Include => {
-                    includes |= text[found.range()] == *"{{#" || text[found.range()] == *"<Render";
-                    false
-                }
-                RawNeedle::Hugo => hugo_placeholder(&text[found.start()..]).is_some(),
-                RawNeedle::Shortcode => {
-                    includes |= renders(text, found.end());
-                    false
-                }
-                RawNeedle::Link => joins_words(text, found.start()),
-                RawNeedle::Entity => entity::decode(&text[found.start()..])
-                    .is_some_and(|(_, decoded)| decoded.is_alphanumeric()),
-            };
-            if own {
-                return Relevance::Own;
-            }
-        }
-        if includes {
-            Relevance::ThroughIncludes
-        } else {
-            Relevance::None
-        }
     }
 
     /// Whether one of the page model's readings (see the module doc) can find a relevant name.
@@ -476,7 +384,7 @@ fn in_split_rows(scan: &Scan, matcher: &Matcher) -> bool {
 }
 
 /// The cells of a Markdown table row: cut at each `|` not escaped by a backslash (and at a lone `\r`).
-fn cells_of_row(line: &str) -> impl Iterator<Item = &str> {
+pub(super) fn cells_of_row(line: &str) -> impl Iterator<Item = &str> {
     let bytes = line.as_bytes();
     let mut start = 0;
     let mut cuts = Vec::new();
@@ -701,54 +609,9 @@ fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
     (starts, ends)
 }
 
-/// Whether the link destination whose `](` starts at `at` sits between two word characters, so that
-/// dropping it (as name normalisation does) joins them into one word. Non-ASCII characters count as word
-/// characters: this only has to be conservative.
-fn joins_words(text: &str, at: usize) -> bool {
-    let bytes = text.as_bytes();
-    let word = |byte: u8| byte.is_ascii_alphanumeric() || !byte.is_ascii();
-    if !at.checked_sub(1).is_some_and(|before| word(bytes[before])) {
-        return false;
-    }
-    let Some(close) = text[at..].find(')') else {
-        return false;
-    };
-    bytes.get(at + close + 1).is_some_and(|&after| word(after))
-}
-
-/// Whether the Hugo shortcode whose opener ends at `at` is named `render` (after optional ASCII
-/// whitespace, as `doc::shortcode` reads names; ASCII case-insensitive, as `doc::include` compares them).
-fn renders(text: &str, at: usize) -> bool {
-    let name = text[at..].trim_start_matches(|c: char| c.is_ascii_whitespace());
-    name.get(..6)
-        .is_some_and(|word| word.eq_ignore_ascii_case("render"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_hugo_render_shortcode_in_any_spacing_is_an_include() {
-        for page in [
-            "{{< render file=\"x\" >}}",
-            "{{%RENDER file=\"x\"%}}",
-            "{{<\n\trender >}}",
-        ] {
-            assert!(renders(page, 3), "{page}");
-        }
-        for page in ["{{< aside >}}", "{{< rend", "{{% /note %}}"] {
-            assert!(!renders(page, 3), "{page}");
-        }
-    }
-
-    #[test]
-    fn a_link_destination_between_letters_joins_them() {
-        assert!(joins_words("Gate](x)way", 4));
-        assert!(!joins_words("[Gate](x) way", 5));
-        assert!(!joins_words("[x](y)", 2));
-        assert!(!joins_words("a](b", 1));
-    }
 
     #[test]
     fn chunks_are_counted_from_either_side() {

@@ -279,6 +279,15 @@ impl Matcher {
             .map(|(_, product)| *product)
     }
 
+    /// The table's access levels and every normalised product name and alias: what one cell of a split
+    /// row may hold.
+    pub fn levels_and_product_names(&self) -> impl Iterator<Item = &str> {
+        self.levels
+            .iter()
+            .map(String::as_str)
+            .chain(self.product_names.iter().map(|(name, _)| name.as_str()))
+    }
+
     /// Whether `normalized` is one of the table's access levels ([`Matcher::levels`]).
     pub fn is_level(&self, normalized: &str) -> bool {
         self.levels

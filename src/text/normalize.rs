@@ -102,6 +102,15 @@ const fn is_prose_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '*' | '`' | '|' | '\\' | '#') || c == '\u{a0}'
 }
 
+/// Whether name normalisation reads `c` as a separator (a space between words), after folding it.
+pub(crate) fn separates_names(c: char) -> bool {
+    if c.is_ascii() {
+        NAME_SEPARATORS[usize::from(c as u8)]
+    } else {
+        is_name_separator(super::prose::fold(c))
+    }
+}
+
 /// Normalises a name from the capability table (no placeholders, no offsets needed).
 pub fn normalize_name(name: &str) -> String {
     normalize(name, 0, Mode::Name, &[]).text

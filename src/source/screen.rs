@@ -1,0 +1,765 @@
+//! The screen: the prefilter's first pass, one automaton over a page's raw bytes that rules out most pages
+//! before the exact readings of [`super::prefilter`] run the MDX pre-pass and normalise the page.
+//!
+//! One ASCII case-insensitive aho-corasick search finds, in the raw text:
+//!
+//! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, `{props.`, a JSON `\u`,
+//!   a Hugo placeholder, an entity that decodes to a letter or digit, a link destination between two word
+//!   characters): the page is relevant ([`Verdict::Own`]); and the **includes** (`<Render`, `{{#`, a Hugo
+//!   `render` shortcode), which make it relevant through what it includes;
+//! - the **last word of every relevant name** (its trailing run of ASCII letters and digits). From each
+//!   hit, the name's earlier words are matched right to left, through what may stand between two words of
+//!   a name in name-normalised text: separators (ASCII and Unicode, as [`separates_names`] reads them),
+//!   line breaks, entities that decode to a separator, dropped link destinations `](...)`, and one-line
+//!   inline tags, comments and `{...}` expressions (which the MDX pre-pass may blank). A name's first word
+//!   needs no letter or digit before it. Where the walk meets what it cannot read word by word (a `>` or
+//!   `}` whose opener is on another line, an `Aside` tag, a tag with a `title`/`header`, a Hugo shortcode,
+//!   a directive, blockquote or fence line, across which the model joins a call-out's title to its body or
+//!   the pieces around a nested call-out), it stops and leaves the page to the exact readings;
+//! - **table rows**: a line with a `|` whose cells (cut as GFM cuts them) hold a level, levels joined by
+//!   `/`/`and`/..., or a product's exact name, next to another non-empty cell (what a split row or SL004's
+//!   misspelt split row needs), each cell read as it is and with its tags and `{...}` blanked; and HTML
+//!   `<td>`/`<th>` cells holding the same;
+//! - the characters whose lower case is an ASCII letter (the Kelvin sign, a dotted capital I), which can
+//!   spell a name's letters in raw text: such a page goes to the exact readings.
+//!
+//! A page with none of these cannot show any reading of [`super::prefilter`] a name on its own, so it is
+//! ruled out ([`Verdict::Nothing`]) without the pre-pass; otherwise the exact readings decide
+//! ([`Verdict::Maybe`]). The screen over-approximates what the model reads within one text unit, title or
+//! row: it does not follow the exact readings where they join words across blocks the model keeps apart (a
+//! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
+//! the prefilter and a property test builds pages from names, separators and every construct above.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::table::matcher::{LEVEL_JOINERS, Matcher};
+use crate::text::entity;
+use crate::text::normalize::{Mode, hugo_placeholder, normalize_text, separates_names};
+
+/// Raw-text markers a rule reads, besides the names (ASCII case-insensitive: the rules' own reading of
+/// suppressions and policy examples is not stricter).
+const MARKERS: &[&str] = &["scope-lint", "permission_groups", "\u{2}"];
+
+/// Markers the model reads in exactly this case: `{props.` (`text::normalize`) and a JSON `\u` escape.
+const EXACT_MARKERS: &[&str] = &["{props.", "\\u"];
+
+/// Include markers (`doc::include`): the page is relevant when something it includes is.
+const INCLUDES: &[&str] = &["<Render", "{{#"];
+
+/// Characters outside ASCII whose lower case is (or starts with) an ASCII letter: the Kelvin sign and the
+/// capital I with a dot (`tests` check that there are no others).
+const FOLDS_TO_ASCII: &[&str] = &["\u{130}", "\u{212a}"];
+
+/// What the screen says of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// A marker makes the page relevant on its own.
+    Own,
+    /// A name may be read on the page: the exact readings decide. `includes`: it includes files.
+    Maybe {
+        /// Whether the page holds an include.
+        includes: bool,
+    },
+    /// No reading can find a name on the page. `includes`: it includes files.
+    Nothing {
+        /// Whether the page holds an include.
+        includes: bool,
+    },
+}
+
+/// Compiled once per run from the relevant names.
+#[derive(Debug)]
+pub(super) struct Screen {
+    automaton: AhoCorasick,
+    needles: Vec<Needle>,
+    /// The relevant names as a trie of their words from the last: `nodes[0]` is the root.
+    nodes: Vec<Node>,
+    /// The table's levels and product names (what a split row's cell may be).
+    cell_names: HashSet<String>,
+}
+
+/// One pattern of the automaton.
+#[derive(Debug, Clone)]
+enum Needle {
+    /// A marker: a page that holds it is relevant.
+    Marker,
+    /// A marker that counts only in this exact case.
+    Exact(&'static str),
+    /// An include marker (`<Render` in this case, `{{#`).
+    Include,
+    /// `{{`: a Hugo placeholder (relevant) or a `render` shortcode (an include).
+    Braces,
+    /// `](`: relevant when the link destination joins two words.
+    Link,
+    /// `&`: relevant when it starts an entity that decodes to a letter or digit.
+    Entity,
+    /// A character that lower-cases to an ASCII letter.
+    Folds,
+    /// `|`: a Markdown table row may split a group over two cells.
+    Pipe,
+    /// `<td` or `<th`: an HTML table cell.
+    HtmlCell,
+    /// The trailing letters and digits of names' last words: (the whole last word, its trie node).
+    LastWord(Vec<(String, usize)>),
+}
+
+/// A suffix of some relevant names, in words.
+#[derive(Debug, Default)]
+struct Node {
+    /// Whether the suffix is a whole name.
+    complete: bool,
+    /// The word before the suffix, for the longer names: (word, node).
+    earlier: Vec<(String, usize)>,
+}
+
+impl Screen {
+    /// The screen for the relevant `names` (name-normalised); `None` when a name has a word the screen
+    /// cannot look for (one without a trailing ASCII letter or digit), so that every page goes to the exact
+    /// readings.
+    pub(super) fn new(names: &[String], matcher: &Matcher) -> Option<Screen> {
+        let mut nodes = vec![Node::default()];
+        for name in names {
+            let mut node = 0;
+            for word in name.split(' ').rev() {
+                if !word.is_ascii() || word.is_empty() {
+                    return None;
+                }
+                node = child(&mut nodes, node, word);
+            }
+            nodes[node].complete = true;
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let mut needles = Vec::new();
+        let mut add = |pattern: &str, needle: Needle| {
+            patterns.push(pattern.to_owned());
+            needles.push(needle);
+        };
+        MARKERS
+            .iter()
+            .for_each(|marker| add(marker, Needle::Marker));
+        EXACT_MARKERS
+            .iter()
+            .for_each(|marker| add(marker, Needle::Exact(marker)));
+        INCLUDES
+            .iter()
+            .for_each(|marker| add(marker, Needle::Include));
+        add("{{", Needle::Braces);
+        add("](", Needle::Link);
+        add("&", Needle::Entity);
+        FOLDS_TO_ASCII
+            .iter()
+            .for_each(|folding| add(folding, Needle::Folds));
+        add("|", Needle::Pipe);
+        add("<td", Needle::HtmlCell);
+        add("<th", Needle::HtmlCell);
+        let mut by_tail: HashMap<&str, Vec<(String, usize)>> = HashMap::new();
+        for (word, node) in &nodes[0].earlier {
+            let tail_start = word
+                .rfind(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(0, |at| at + 1);
+            if tail_start == word.len() {
+                return None;
+            }
+            by_tail
+                .entry(&word[tail_start..])
+                .or_default()
+                .push((word.clone(), *node));
+        }
+        let mut tails: Vec<_> = by_tail.into_iter().collect();
+        tails.sort();
+        for (tail, words) in tails {
+            add(tail, Needle::LastWord(words));
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .ok()?;
+        Some(Screen {
+            automaton,
+            needles,
+            nodes,
+            cell_names: matcher
+                .levels_and_product_names()
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+
+    /// What the raw `text` of a page can hold (see the module doc).
+    pub(super) fn read(&self, text: &str) -> Verdict {
+        let mut includes = false;
+        let mut maybe = false;
+        let mut row_checked_until = 0;
+        for found in self.automaton.find_overlapping_iter(text) {
+            let (start, end) = (found.start(), found.end());
+            match &self.needles[found.pattern().as_usize()] {
+                Needle::Marker => return Verdict::Own,
+                Needle::Exact(marker) if &text[start..end] == *marker => return Verdict::Own,
+                Needle::Exact(_) => {}
+                Needle::Include => {
+                    includes |= text.as_bytes()[start] != b'<' || &text[start..end] == "<Render"
+                }
+                Needle::Braces => {
+                    if hugo_placeholder(&text[start..]).is_some() {
+                        return Verdict::Own;
+                    }
+                    includes |= renders(text, end);
+                }
+                Needle::Link if joins_words(text, start) => return Verdict::Own,
+                Needle::Link => {}
+                Needle::Entity => {
+                    let decoded = entity::decode(&text[start..]);
+                    if decoded.is_some_and(|(_, c)| c.is_alphanumeric()) {
+                        return Verdict::Own;
+                    }
+                }
+                Needle::Folds => maybe = true,
+                Needle::Pipe if maybe || start < row_checked_until => {}
+                Needle::Pipe => {
+                    let (line_start, line_end) = line_around(text, start);
+                    row_checked_until = line_end;
+                    maybe = row_may_split_a_group(self, &text[line_start..line_end]);
+                }
+                Needle::HtmlCell => maybe = maybe || html_cell_may_name(self, text, end),
+                Needle::LastWord(words) => {
+                    maybe = maybe || self.name_may_end_at(text, end, words);
+                }
+            }
+        }
+        if maybe {
+            Verdict::Maybe { includes }
+        } else {
+            Verdict::Nothing { includes }
+        }
+    }
+
+    /// Whether a relevant name may end at `end`, where one of `words` (a name's last word, with its trie
+    /// node) may end.
+    fn name_may_end_at(&self, text: &str, end: usize, words: &[(String, usize)]) -> bool {
+        if text
+            .as_bytes()
+            .get(end)
+            .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return false;
+        }
+        words.iter().any(|(word, node)| {
+            word_ending_at(text, end, word).is_some_and(|start| self.suffix_may_be_read(text, start, *node))
+        })
+    }
+
+    /// Whether the words of `node`'s suffix, read from `start`, can be the end of a name: the suffix is a
+    /// name with no letter or digit before it, or an earlier word of a longer name stands before it.
+    fn suffix_may_be_read(&self, text: &str, start: usize, node: usize) -> bool {
+        let node = &self.nodes[node];
+        if node.complete && !letter_or_digit_before(text, start) {
+            return true;
+        }
+        if node.earlier.is_empty() {
+            return false;
+        }
+        let mut ends = Vec::new();
+        if gap_before(text, start, start, &mut ends).is_err() {
+            return true;
+        }
+        ends.into_iter().any(|end| {
+            node.earlier.iter().any(|(word, earlier)| {
+                word_ending_at(text, end, word)
+                    .is_some_and(|word_start| self.suffix_may_be_read(text, word_start, *earlier))
+            })
+        })
+    }
+}
+
+/// The child of `node` for the earlier `word`, created when missing.
+fn child(nodes: &mut Vec<Node>, node: usize, word: &str) -> usize {
+    if let Some((_, existing)) = nodes[node].earlier.iter().find(|(known, _)| known == word) {
+        return *existing;
+    }
+    nodes.push(Node::default());
+    let created = nodes.len() - 1;
+    nodes[node].earlier.push((word.to_owned(), created));
+    created
+}
+
+/// Where `word` (lower-case ASCII) starts when it ends at `end` of `text`, read as name normalisation reads
+/// it: letters in either case, and a character other than a letter or digit also spelt as an entity.
+fn word_ending_at(text: &str, end: usize, word: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = end;
+    for &expected in word.as_bytes().iter().rev() {
+        let byte = *bytes.get(at.checked_sub(1)?)?;
+        if byte.to_ascii_lowercase() == expected {
+            at -= 1;
+            continue;
+        }
+        match entity_ending_at(text, at) {
+            Some((start, c)) if !expected.is_ascii_alphanumeric() && c == char::from(expected) => {
+                at = start;
+            }
+            _ => return None,
+        }
+    }
+    Some(at)
+}
+
+/// Whether the character before `at` is a letter or digit (so a name cannot start at `at`).
+fn letter_or_digit_before(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+}
+
+/// Reads backwards from `at` over what may stand between two words of a name that starts at `start` (see
+/// the module doc), pushing to `ends` each place the earlier word may end: a tag or comment may be blanked
+/// by the MDX pre-pass or be text (in a code span, or in Markdown), so both readings are followed.
+/// `Err(())` where the screen cannot read the gap word by word.
+fn gap_before(text: &str, mut at: usize, start: usize, ends: &mut Vec<usize>) -> Result<(), ()> {
+    let bytes = text.as_bytes();
+    while at > 0 {
+        let byte = bytes[at - 1];
+        match byte {
+            b'\n' | b'\r' => {
+                if opens_a_container(text, at) || opens_a_container(text, line_start(text, at - 1))
+                {
+                    return Err(());
+                }
+                at -= 1;
+            }
+            b'>' => match tag_before(text, at - 1) {
+                TagBefore::Skip(tag_start) => {
+                    gap_before(text, tag_start, start, ends)?;
+                    at -= 1;
+                }
+                TagBefore::Literal => at -= 1,
+                TagBefore::Unsure => return Err(()),
+            },
+            b'}' => match braces_before(text, at - 1) {
+                Some(open) => at = open,
+                None => return Err(()),
+            },
+            b')' => at = link_destination_start(text, at - 1).unwrap_or(at - 1),
+            b';' => match entity_ending_at(text, at) {
+                Some((entity_start, c)) if separates_names(c) => at = entity_start,
+                Some(_) => break,
+                None => at -= 1,
+            },
+            _ if byte.is_ascii() => {
+                if !separates_names(char::from(byte)) {
+                    break;
+                }
+                at -= 1;
+            }
+            _ => {
+                let c = text[..at]
+                    .chars()
+                    .next_back()
+                    .expect("a character ends here");
+                if !separates_names(c) {
+                    break;
+                }
+                at -= c.len_utf8();
+            }
+        }
+    }
+    if at < start && at > 0 {
+        ends.push(at);
+    }
+    Ok(())
+}
+
+/// The start of the line holding byte `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    text.as_bytes()[..at]
+        .iter()
+        .rposition(|&byte| byte == b'\n' || byte == b'\r')
+        .map_or(0, |newline| newline + 1)
+}
+
+/// Whether the line starting at `at` opens or closes something the model joins text across: a directive
+/// (`:::`), a blockquote (`>`, a GFM alert) or a fence (an admonish block).
+fn opens_a_container(text: &str, at: usize) -> bool {
+    let line = text[at..].trim_start_matches([' ', '\t']);
+    line.starts_with(":::")
+        || line.starts_with('>')
+        || line.starts_with("```")
+        || line.starts_with("~~~")
+}
+
+/// What a `>` at `close` ends, read backwards.
+enum TagBefore {
+    /// A tag or comment the MDX pre-pass may blank, starting here (or text, in a code span or Markdown).
+    Skip(usize),
+    /// A `>` that is text: a separator.
+    Literal,
+    /// A blockquote marker, a call-out tag, a tag with a title, or a tag opened on another line.
+    Unsure,
+}
+
+fn tag_before(text: &str, close: usize) -> TagBefore {
+    let bytes = text.as_bytes();
+    if text[..close].ends_with("--") {
+        return text[..close]
+            .rfind("<!--")
+            .map_or(TagBefore::Unsure, TagBefore::Skip);
+    }
+    let line = line_start(text, close);
+    if bytes[line..close]
+        .iter()
+        .all(|&byte| matches!(byte, b' ' | b'\t' | b'>'))
+    {
+        return TagBefore::Unsure;
+    }
+    let Some(open) = bytes[line..close].iter().rposition(|&byte| byte == b'<') else {
+        return TagBefore::Unsure;
+    };
+    let open = line + open;
+    let opens_a_tag = bytes
+        .get(open + 1)
+        .is_some_and(|&byte| byte.is_ascii_alphabetic() || byte == b'/' || byte == b'!');
+    if !opens_a_tag {
+        return TagBefore::Literal;
+    }
+    let tag = text[open..close].to_ascii_lowercase();
+    let name = tag.trim_start_matches(['<', '/']);
+    if name.starts_with("aside") || tag.contains("title") || tag.contains("header") {
+        return TagBefore::Unsure;
+    }
+    TagBefore::Skip(open)
+}
+
+/// The `{` that opens the expression a `}` at `close` ends, on the same line; `None` when there is none or
+/// the braces are a Hugo shortcode (`{{< ... >}}`, a call-out or its title).
+fn braces_before(text: &str, close: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let line = line_start(text, close);
+    let mut depth = 0usize;
+    for at in (line..=close).rev() {
+        match bytes[at] {
+            b'}' => depth += 1,
+            b'{' => {
+                depth -= 1;
+                if depth == 0 {
+                    let shortcode = text[at..].starts_with("{{<") || text[at..].starts_with("{{%");
+                    return (!shortcode).then_some(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The `]` of the link destination `](...)` whose `)` is at `close`, on one line, as name normalisation
+/// drops it (the first `)` after the `](`).
+fn link_destination_start(text: &str, close: usize) -> Option<usize> {
+    let line = line_start(text, close);
+    let opener = text[line..close].rfind("](")? + line;
+    (!text[opener + 2..close].contains(')')).then_some(opener)
+}
+
+/// The entity that ends at `end` (its `;` is the byte before): its start and the character it stands for.
+fn entity_ending_at(text: &str, end: usize) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    if end == 0 || bytes[end - 1] != b';' {
+        return None;
+    }
+    let window = end.saturating_sub(34);
+    let amp = window
+        + bytes[window..end - 1]
+            .iter()
+            .rposition(|&byte| byte == b'&')?;
+    if bytes[amp + 1..end - 1].contains(&b';') {
+        return None;
+    }
+    entity::decode(&text[amp..])
+        .filter(|(length, _)| amp + length == end)
+        .map(|(_, c)| (amp, c))
+}
+
+/// The line (without its line break) holding byte `at`.
+fn line_around(text: &str, at: usize) -> (usize, usize) {
+    let end =
+        memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |offset| at + offset);
+    let start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |newline| newline + 1);
+    (start, end)
+}
+
+/// Whether the table row `line` may hold a split group: a cell that is a level (or levels) or a product's
+/// exact name, and another cell that is not empty. Cells are read as they are and with tags and `{...}`
+/// blanked (what the MDX pre-pass may blank); a `|` inside those makes the row uncertain (kept).
+fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
+    let raw: Vec<String> = super::prefilter::cells_of_row(line)
+        .map(|cell| normalize_text(cell, Mode::Name, &[]))
+        .collect();
+    if raw.iter().filter(|cell| !cell.is_empty()).count() < 2 {
+        return false;
+    }
+    let Some(blanked) = blank_constructs(line) else {
+        return true;
+    };
+    let blanked: Vec<String> = super::prefilter::cells_of_row(&blanked)
+        .map(|cell| normalize_text(cell, Mode::Name, &[]))
+        .collect();
+    (0..raw.len()).any(|index| {
+        let names_a_level_or_product = names_a_level_or_product(screen, &raw[index])
+            || blanked
+                .get(index)
+                .is_some_and(|cell| names_a_level_or_product(screen, cell));
+        names_a_level_or_product
+            && raw
+                .iter()
+                .enumerate()
+                .any(|(other, cell)| other != index && !cell.is_empty())
+    })
+}
+
+/// Whether the HTML cell whose opener starts before `at` (right after `<td`/`<th`) may hold a level or a
+/// product's exact name.
+fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    if !bytes
+        .get(at)
+        .is_some_and(|&byte| byte.is_ascii_whitespace() || byte == b'>' || byte == b'/')
+    {
+        return false;
+    }
+    let Some(content_start) = memchr::memchr(b'>', &bytes[at..]).map(|offset| at + offset + 1)
+    else {
+        return false;
+    };
+    let Some(content_end) = bytes[content_start..]
+        .windows(3)
+        .position(|window| {
+            window[0] == b'<' && window[1] == b'/' && window[2].eq_ignore_ascii_case(&b't')
+        })
+        .map(|offset| content_start + offset)
+    else {
+        return false;
+    };
+    let content = &text[content_start..content_end];
+    if content.contains('`') {
+        return true;
+    }
+    let blanked = blank_constructs(content).unwrap_or_else(|| content.to_owned());
+    [content, blanked.as_str()]
+        .iter()
+        .any(|cell| names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[])))
+}
+
+/// Whether a name-normalised cell can be a split row's level cell (known levels) or product cell.
+fn names_a_level_or_product(screen: &Screen, cell: &str) -> bool {
+    if cell.is_empty() {
+        return false;
+    }
+    if screen.cell_names.contains(cell) {
+        return true;
+    }
+    if !cell.contains([' ', '/']) {
+        return false;
+    }
+    let words: Vec<&str> = cell
+        .split([' ', '/'])
+        .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
+        .collect();
+    words.len() > 1 && words.iter().all(|word| screen.cell_names.contains(*word))
+}
+
+/// `line` with every tag (`<` and a letter, `/` or `!`, to the next `>` or the line's end) and every
+/// `{...}` (to its matching `}` or the line's end) blanked to spaces, code spans left as they are, and a
+/// `>` or `}` with no opener on the line blanked from the start of its cell (the end of a construct opened
+/// on an earlier line). `None` when a `|` would be blanked: the cells would not be the model's.
+fn blank_constructs(line: &str) -> Option<String> {
+    let mut bytes = line.as_bytes().to_vec();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (from, to) = match bytes[at] {
+            b'`' => {
+                at = code_span_end(&bytes, at);
+                continue;
+            }
+            b'<' if bytes.get(at + 1).is_some_and(|&next| {
+                next.is_ascii_alphabetic() || next == b'/' || next == b'!'
+            }) =>
+            {
+                let close = memchr::memchr(b'>', &bytes[at..])
+                    .map_or(bytes.len(), |offset| at + offset + 1);
+                (at, close)
+            }
+            b'{' => (
+                at,
+                matching_brace(&bytes, at).map_or(bytes.len(), |close| close + 1),
+            ),
+            b'>' | b'}' => {
+                let cell_start = bytes[..at]
+                    .iter()
+                    .rposition(|&byte| byte == b'|')
+                    .map_or(0, |pipe| pipe + 1);
+                (cell_start, at + 1)
+            }
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        if bytes[from..to].contains(&b'|') {
+            return None;
+        }
+        bytes[from..to].fill(b' ');
+        at = to;
+    }
+    // Whole characters were blanked (spans start and end at ASCII bytes or the line's end).
+    String::from_utf8(bytes).ok()
+}
+
+/// The end of the code span whose opening backticks start at `open` (after its closing backticks), or
+/// right after the opening run when it is not closed on the line.
+fn code_span_end(bytes: &[u8], open: usize) -> usize {
+    let run = bytes[open..]
+        .iter()
+        .take_while(|&&byte| byte == b'`')
+        .count();
+    let mut at = open + run;
+    while at < bytes.len() {
+        let closing = bytes[at..].iter().take_while(|&&byte| byte == b'`').count();
+        if closing == run {
+            return at + closing;
+        }
+        at += closing.max(1);
+    }
+    open + run
+}
+
+/// The `}` matching the `{` at `open`.
+fn matching_brace(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (offset, &byte) in bytes[open..].iter().enumerate() {
+        match byte {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + offset);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the link destination whose `](` starts at `at` sits between two word characters, so that
+/// dropping it (as name normalisation does) joins them into one word. Non-ASCII characters count as word
+/// characters: this only has to be conservative.
+fn joins_words(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let word = |byte: u8| byte.is_ascii_alphanumeric() || !byte.is_ascii();
+    if !at.checked_sub(1).is_some_and(|before| word(bytes[before])) {
+        return false;
+    }
+    let Some(close) = text[at..].find(')') else {
+        return false;
+    };
+    bytes.get(at + close + 1).is_some_and(|&after| word(after))
+}
+
+/// Whether the Hugo shortcode opened by the `{{` that ends at `at` is a `render` (`{{<` or `{{%`, optional
+/// ASCII whitespace, `render` in any case, as `doc::shortcode` and `doc::include` read it).
+fn renders(text: &str, at: usize) -> bool {
+    let Some(rest) = text[at..].strip_prefix(['<', '%']) else {
+        return false;
+    };
+    let name = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    name.get(..6)
+        .is_some_and(|word| word.eq_ignore_ascii_case("render"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_listed_characters_lower_case_to_ascii_letters() {
+        let folding: Vec<char> = (0x80..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|c| c.to_lowercase().any(|lower| lower.is_ascii_alphanumeric()))
+            .collect();
+        let listed: Vec<char> = FOLDS_TO_ASCII
+            .iter()
+            .flat_map(|folding| folding.chars())
+            .collect();
+        assert_eq!(folding, listed);
+    }
+
+    #[test]
+    fn a_hugo_render_shortcode_in_any_spacing_is_an_include() {
+        for page in [
+            "{{< render file=\"x\" >}}",
+            "{{%RENDER file=\"x\"%}}",
+            "{{<\n\trender >}}",
+        ] {
+            assert!(renders(page, 2), "{page}");
+        }
+        for page in ["{{< aside >}}", "{{< rend", "{{% /note %}}", "{{ render }}"] {
+            assert!(!renders(page, 2), "{page}");
+        }
+    }
+
+    #[test]
+    fn a_link_destination_between_letters_joins_them() {
+        assert!(joins_words("Gate](x)way", 4));
+        assert!(!joins_words("[Gate](x) way", 5));
+        assert!(!joins_words("[x](y)", 2));
+        assert!(!joins_words("a](b", 1));
+    }
+
+    #[test]
+    fn words_end_where_entities_spell_their_punctuation() {
+        assert_eq!(word_ending_at("x Pub/Sub", 9, "pub/sub"), Some(2));
+        assert_eq!(word_ending_at("x Pub&#47;Sub", 13, "pub/sub"), Some(2));
+        assert_eq!(word_ending_at("x Pub&#48;Sub", 13, "pub/sub"), None);
+        assert_eq!(word_ending_at("ub", 2, "pub"), None);
+    }
+
+    #[test]
+    fn gaps_are_read_through_separators_entities_links_and_inline_markup() {
+        fn ends(text: &str) -> Option<Vec<&str>> {
+            let mut ends = Vec::new();
+            gap_before(text, text.len(), text.len(), &mut ends).ok()?;
+            Some(ends.iter().map(|&end| &text[..end]).collect())
+        }
+        assert_eq!(ends("AI \u{2014}**"), Some(vec!["AI"]));
+        assert_eq!(ends("AI&nbsp;"), Some(vec!["AI"]));
+        assert_eq!(ends("AI&amp;"), Some(vec![]));
+        assert_eq!(ends("[AI](/x) "), Some(vec!["[AI"]));
+        assert_eq!(ends("AI <b>"), Some(vec!["AI", "AI <b"]));
+        assert_eq!(ends("AI <!-- a > b -->"), Some(vec!["AI", "AI <!-- a > b"]));
+        assert_eq!(ends("AI {/* x */}"), Some(vec!["AI"]));
+        assert_eq!(ends("a < b > "), Some(vec!["a < b"]));
+        assert_eq!(ends("AI/"), Some(vec![]));
+        assert_eq!(ends("AI <Aside>"), None);
+        assert_eq!(ends("AI <span title=\"x\">"), None);
+        assert_eq!(ends("AI {{< note >}}"), None);
+        assert_eq!(ends("x=\"y\">"), None);
+        assert_eq!(ends("AI\n:::\n"), None);
+        assert_eq!(ends("> AI\n> "), None);
+    }
+
+    #[test]
+    fn constructs_are_blanked_in_a_row_unless_they_hold_a_pipe() {
+        assert_eq!(
+            blank_constructs("| <b>Read</b> | {x} | a > b | `<i>` |").as_deref(),
+            Some("|    Read     |     |     b | `<i>` |")
+        );
+        assert_eq!(blank_constructs("| <T a=\"|\" /> | x |"), None);
+        assert_eq!(
+            blank_constructs("日本 | Read"),
+            Some("日本 | Read".to_owned())
+        );
+    }
+}
