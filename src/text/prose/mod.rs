@@ -15,7 +15,7 @@ use serde::Deserialize;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The word lists, embedded.
-const LEXICON: &str = include_str!("prose.toml");
+const LEXICON: &str = include_str!("../prose.toml");
 
 /// What a [`Token`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
