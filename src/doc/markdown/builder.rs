@@ -1,0 +1,456 @@
+//! The walk of pulldown-cmark's events: headings, paragraphs, GFM tables, lists and their items, block
+//! quotes and code blocks become the page model's parts, each text-bearing piece a unit.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Parser, Tag};
+
+use super::options;
+use crate::doc::blocks;
+use crate::doc::callout::RawBlockquote;
+use crate::doc::html_list;
+use crate::doc::source;
+use crate::doc::span;
+use crate::doc::{
+    CodeBlock, Dialect, Heading, ListBlock, ListItem, TableBlock, TextUnit, UnitKind,
+};
+
+/// The page's parts as the walk of pulldown-cmark's events finds them.
+pub(super) struct Builder<'t> {
+    pub(super) text: &'t str,
+    /// The text pulldown-cmark parses.
+    pub(super) masked: &'t str,
+    /// Thematic breaks in it that stand for lines of MDX flow constructs (see [`blocks::structure_text`]).
+    pub(super) placeholders: &'t HashSet<usize>,
+    pub(super) dialect: Dialect,
+    pub(super) html_tables: Vec<Range<usize>>,
+    pub(super) html_lists: Vec<html_list::HtmlList>,
+    pub(super) units: Vec<TextUnit>,
+    pub(super) tables: Vec<TableBlock>,
+    pub(super) lists: Vec<ListBlock>,
+    pub(super) headings: Vec<Heading>,
+    pub(super) code_blocks: Vec<CodeBlock>,
+    pub(super) quotes: Vec<RawBlockquote>,
+    pub(super) blocks: Vec<Range<usize>>,
+    /// The last offset whose line start was looked up, and that line start: list items come in source
+    /// order, so each lookup scans only the text since the previous one (a line of n `- ` items would
+    /// otherwise be scanned back n times).
+    pub(super) line_start_cache: (usize, usize),
+    /// Notes every block of the walk, for the page's outline.
+    pub(super) recorder: blocks::Recorder,
+}
+
+enum Frame {
+    Heading {
+        level: u8,
+        title: String,
+    },
+    Paragraph,
+    Table,
+    Row,
+    Cell,
+    List {
+        index: usize,
+    },
+    Item {
+        list: usize,
+        item: usize,
+        inline: Option<Range<usize>>,
+    },
+    Quote {
+        kind: Option<BlockQuoteKind>,
+    },
+    Code {
+        info: String,
+        content: Option<Range<usize>>,
+        indented: bool,
+    },
+    Inline,
+    Other,
+}
+
+impl Builder<'_> {
+    pub(super) fn walk(&mut self, masked: &str) {
+        let mut stack: Vec<Frame> = Vec::new();
+        for (event, range) in Parser::new_ext(masked, options(self.dialect)).into_offset_iter() {
+            let range = span::snap(self.text, range);
+            self.recorder.event(masked, self.text, &event, &range);
+            match event {
+                Event::Start(tag) => {
+                    if stack.is_empty() {
+                        self.blocks.push(range.clone());
+                    }
+                    let frame = self.open(tag, &range, &stack);
+                    stack.push(frame);
+                }
+                Event::End(_) => {
+                    if let Some(frame) = stack.pop() {
+                        self.close(frame, range, &mut stack);
+                    }
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    note_inline(&mut stack, &range, Some(&text));
+                }
+                Event::Html(_) => {
+                    if stack.is_empty() {
+                        self.blocks.push(range.clone());
+                    }
+                }
+                Event::Rule if self.placeholders.contains(&range.start) => {}
+                Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {
+                    if stack.is_empty() {
+                        self.blocks.push(range.clone());
+                    }
+                }
+                _ => note_inline(&mut stack, &range, None),
+            }
+        }
+    }
+
+    fn open(&mut self, tag: Tag<'_>, range: &Range<usize>, stack: &[Frame]) -> Frame {
+        match tag {
+            Tag::Heading { level, .. } => Frame::Heading {
+                level: level as u8,
+                title: String::new(),
+            },
+            Tag::Paragraph => Frame::Paragraph,
+            Tag::Table(_) => {
+                self.tables.push(TableBlock {
+                    range: range.clone(),
+                    rows: Vec::new(),
+                    has_header: false,
+                    html: false,
+                });
+                Frame::Table
+            }
+            Tag::TableHead => {
+                let table = self
+                    .tables
+                    .last_mut()
+                    .expect("a table head is inside a table");
+                table.has_header = true;
+                table.rows.push(Vec::new());
+                Frame::Row
+            }
+            Tag::TableRow => {
+                self.tables
+                    .last_mut()
+                    .expect("a table row is inside a table")
+                    .rows
+                    .push(Vec::new());
+                Frame::Row
+            }
+            Tag::TableCell => Frame::Cell,
+            Tag::List(_) => {
+                self.lists.push(ListBlock {
+                    range: range.clone(),
+                    items: Vec::new(),
+                    html: false,
+                });
+                Frame::List {
+                    index: self.lists.len() - 1,
+                }
+            }
+            Tag::Item => {
+                let list = stack.iter().rev().find_map(|frame| match frame {
+                    Frame::List { index } => Some(*index),
+                    _ => None,
+                });
+                self.open_item(list.unwrap_or(self.lists.len().saturating_sub(1)), range)
+            }
+            Tag::BlockQuote(kind) => Frame::Quote { kind },
+            Tag::CodeBlock(kind) => {
+                let (info, indented) = match kind {
+                    CodeBlockKind::Fenced(info) => (info.to_string(), false),
+                    CodeBlockKind::Indented => (String::new(), true),
+                };
+                Frame::Code {
+                    info,
+                    content: None,
+                    indented,
+                }
+            }
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. } => Frame::Inline,
+            _ => Frame::Other,
+        }
+    }
+
+    /// The start of the line `offset` is on (see `line_start_cache`).
+    fn line_start(&mut self, offset: usize) -> usize {
+        let (known, known_start) = self.line_start_cache;
+        let start = if offset >= known {
+            memchr::memrchr2(b'\n', b'\r', &self.text.as_bytes()[known..offset])
+                .map_or(known_start, |index| known + index + 1)
+        } else {
+            source::line_start(self.text, offset)
+        };
+        self.line_start_cache = (offset, start);
+        start
+    }
+
+    fn open_item(&mut self, list: usize, range: &Range<usize>) -> Frame {
+        let line_start = self.line_start(range.start);
+        let content_indent = item_content_indent(self.text, line_start, range.start);
+        let items = &mut self.lists[list].items;
+        items.push(ListItem {
+            range: range.clone(),
+            content_indent,
+        });
+        Frame::Item {
+            list,
+            item: items.len() - 1,
+            inline: None,
+        }
+    }
+
+    fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut [Frame]) {
+        let range = trim_end(self.text, range);
+        match frame {
+            Frame::Heading { level, title } => {
+                self.push_unit(UnitKind::Heading, range.clone());
+                self.headings.push(Heading {
+                    level,
+                    range,
+                    title: title.trim().to_owned(),
+                });
+            }
+            Frame::Paragraph => {
+                let kind = match container(stack) {
+                    Some(Frame::Item { list, item, .. }) => UnitKind::ListItem {
+                        list: *list,
+                        item: *item,
+                    },
+                    _ => UnitKind::Paragraph,
+                };
+                self.push_unit(kind, range);
+            }
+            Frame::Cell => self.close_cell(range),
+            Frame::Item { list, item, inline } => {
+                self.lists[list].items[item].range = range;
+                if let Some(inline) = inline {
+                    self.push_unit(UnitKind::ListItem { list, item }, inline);
+                }
+            }
+            Frame::Quote { kind } => self.quotes.push(RawBlockquote { kind, range }),
+            Frame::Code {
+                info,
+                content,
+                indented,
+            } => self.close_code(info, content, indented, range),
+            Frame::List { index } => self.lists[index].range = range,
+            Frame::Table => {
+                if let Some(table) = self.tables.last_mut() {
+                    table.range = range;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn close_cell(&mut self, range: Range<usize>) {
+        let Some(table) = self.tables.last() else {
+            return;
+        };
+        let row = table.rows.len().saturating_sub(1);
+        let column = table.rows.last().map_or(0, Vec::len);
+        let table_index = self.tables.len() - 1;
+        if let Some(unit) = self.push_unit(
+            UnitKind::TableCell {
+                table: table_index,
+                row,
+                column,
+            },
+            range,
+        ) && let Some(cells) = self.tables[table_index].rows.last_mut()
+        {
+            cells.push(unit);
+        }
+    }
+
+    fn close_code(
+        &mut self,
+        info: String,
+        content: Option<Range<usize>>,
+        indented: bool,
+        range: Range<usize>,
+    ) {
+        let content = content.unwrap_or(range.end..range.end);
+        if indented && self.in_html_list(&range) {
+            // Indented lines of an HTML list are the list's markup, not code: its items are read from tags.
+            return;
+        }
+        let blanked = || blocks::blanked_indent(self.text, self.masked, range.start);
+        if indented && (self.dialect == Dialect::Mdx || blanked()) {
+            // MDX has no indented code, and indentation made by blanking a tag out is none: what
+            // pulldown-cmark calls code here is indented prose.
+            self.push_unit(UnitKind::CodeText, content);
+            return;
+        }
+        self.code_blocks.push(CodeBlock {
+            range,
+            info: info.trim().to_owned(),
+            content,
+        });
+    }
+
+    /// Whether `range` lies inside an HTML list.
+    fn in_html_list(&self, range: &Range<usize>) -> bool {
+        self.html_lists
+            .iter()
+            .any(|list| list.range.start <= range.start && range.end <= list.range.end)
+    }
+
+    /// Records a unit unless it lies inside an HTML table (whose cells are recorded from the tags), or is
+    /// prose inside an HTML list (whose items are recorded from the tags).
+    fn push_unit(&mut self, kind: UnitKind, range: Range<usize>) -> Option<usize> {
+        let in_table = !matches!(kind, UnitKind::Heading)
+            && self
+                .html_tables
+                .iter()
+                .any(|table| table.start <= range.start && range.end <= table.end);
+        let in_list =
+            matches!(kind, UnitKind::Paragraph | UnitKind::CodeText) && self.in_html_list(&range);
+        let shadowed = in_table || in_list;
+        if shadowed || range.is_empty() {
+            return None;
+        }
+        self.units.push(TextUnit {
+            kind,
+            range,
+            raw: false,
+        });
+        Some(self.units.len() - 1)
+    }
+}
+
+/// `range` without trailing whitespace (pulldown-cmark's block ranges end after the line break).
+pub(super) fn trim_end(text: &str, range: Range<usize>) -> Range<usize> {
+    let trimmed = text[range.clone()].trim_end();
+    range.start..range.start + trimmed.len()
+}
+
+/// The innermost frame that is not inline markup.
+fn container(stack: &[Frame]) -> Option<&Frame> {
+    stack
+        .iter()
+        .rev()
+        .find(|frame| !matches!(frame, Frame::Inline))
+}
+
+fn note_inline(stack: &mut [Frame], range: &Range<usize>, text: Option<&str>) {
+    let Some(frame) = stack
+        .iter_mut()
+        .rev()
+        .find(|frame| !matches!(frame, Frame::Inline))
+    else {
+        return;
+    };
+    match frame {
+        Frame::Item { inline, .. } => {
+            *inline = Some(match inline.take() {
+                Some(existing) => existing.start.min(range.start)..existing.end.max(range.end),
+                None => range.clone(),
+            });
+        }
+        Frame::Heading { title, .. } => {
+            if let Some(text) = text {
+                title.push_str(text);
+            }
+        }
+        Frame::Code { content, .. } => {
+            *content = Some(match content.take() {
+                Some(existing) => existing.start..range.end,
+                None => range.clone(),
+            });
+        }
+        _ => {}
+    }
+}
+
+/// The column where an item's content starts, counted from its line's start: `- ` gives 2, `10. ` gives 4.
+fn item_content_indent(text: &str, line_start: usize, item_start: usize) -> usize {
+    // pulldown-cmark may start an item at its line's indentation rather than at its marker (a list after a
+    // paragraph of unclosed JSX tags in MDX): the marker is after the spaces.
+    let indented = &text[item_start..];
+    let item_start = item_start + (indented.len() - indented.trim_start_matches(' ').len());
+    let rest = &text[item_start..];
+    let marker = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits + usize::from(rest[digits..].starts_with(['.', ')']))
+    };
+    let spaces = rest[marker..]
+        .bytes()
+        .take_while(|byte| *byte == b' ')
+        .count()
+        .clamp(1, 4);
+    (item_start - line_start) + marker + spaces
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::doc::markdown::tests::page;
+    use crate::doc::{Dialect, UnitKind};
+
+    #[test]
+    fn headings_make_sections() {
+        let page = page(
+            "intro\n\n## A\n\ntext\n\n### A.1\n\nmore\n\n## B\n",
+            Dialect::Markdown,
+        );
+        assert_eq!(page.headings.len(), 3);
+        assert_eq!(page.headings[0].title, "A");
+        let offset = page.text().find("more").unwrap();
+        let section = page.section_at(offset);
+        assert_eq!(page.heading_of(section).unwrap().title, "A.1");
+        let a = page.section_at(page.text().find("text").unwrap());
+        assert!(page.section_contains(a, section));
+        assert_eq!(
+            &page.text()[page.section_range(a)],
+            "## A\n\ntext\n\n### A.1\n\nmore\n\n"
+        );
+        assert_eq!(page.section_at(0).0, 0);
+    }
+
+    #[test]
+    fn list_items_know_their_content_indent() {
+        let page = page(
+            "1. Create a token:\n\n   - `AI Gateway - Read`\n   - `AI Gateway - Edit`\n\n2. Next\n",
+            Dialect::Markdown,
+        );
+        assert_eq!(page.lists.len(), 2);
+        assert_eq!(page.lists[0].items[0].content_indent, 3);
+        assert_eq!(page.lists[1].items[0].content_indent, 5);
+        let items: Vec<&str> = page
+            .units
+            .iter()
+            .filter(|unit| matches!(unit.kind, UnitKind::ListItem { list: 1, .. }))
+            .map(|unit| page.unit_text(unit))
+            .collect();
+        assert_eq!(items, vec!["`AI Gateway - Read`", "`AI Gateway - Edit`"]);
+    }
+
+    #[test]
+    fn code_blocks_are_not_units_but_mdx_indented_text_is() {
+        let text = "```json\n{\"a\": 1}\n```\n\n<Tabs>\n\n    indented prose\n\n</Tabs>\n";
+        let markdown = page(text, Dialect::Markdown);
+        assert_eq!(markdown.code_blocks.len(), 2, "Markdown has indented code");
+        assert_eq!(markdown.code_blocks[0].info, "json");
+        assert_eq!(
+            &markdown.text()[markdown.code_blocks[0].content.clone()],
+            "{\"a\": 1}\n"
+        );
+        let mdx = page(text, Dialect::Mdx);
+        assert!(mdx.units.iter().any(|unit| unit.kind == UnitKind::CodeText));
+        assert_eq!(mdx.elements.len(), 1);
+        assert!(mdx.elements[0].close.is_some());
+    }
+}
