@@ -1,12 +1,19 @@
-//! Command-line definitions (clap).
+//! Command-line definitions (clap), and the commands' bodies in `cli/`: `check.rs`, `fix.rs`, `import.rs`,
+//! `debug.rs`, `info.rs` (`rules`, `explain`, `table`, `completions`, `man`, `mdbook`), with `linter.rs`
+//! (the settings and rule selection a run uses) and `output.rs` (exit codes, colour, errors on stderr).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod check;
 pub mod debug;
+pub mod fix;
 pub mod import;
+pub mod info;
+pub mod linter;
+pub mod output;
 
 /// The subcommand names; any other first argument is read as a path for `check`.
 pub const SUBCOMMANDS: &[&str] = &[

@@ -159,3 +159,40 @@ pub fn listing_of(table: &CapabilityTable) -> String {
         serde_json::to_string_pretty(&document).expect("the listing serialises")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::import::testing::{ZONE, listed};
+
+    #[test]
+    fn the_envelope_and_a_bare_array_are_read_and_unknown_fields_ignored() {
+        let envelope = r#"{"success": true, "errors": [], "messages": [], "result": [
+            {"id": "a1", "name": "DNS Read", "description": "d", "is_selectable": true, "scopes": ["com.cloudflare.api.account.zone"]}]}"#;
+        let bare = r#"[{"id": "a1", "name": "DNS Read", "category": "c", "scopes": ["com.cloudflare.api.account.zone"]}]"#;
+        let expected = vec![listed(Some("a1"), "DNS Read", &[ZONE])];
+        assert_eq!(
+            parse_listing(envelope, Path::new("l.json")).unwrap(),
+            expected
+        );
+        assert_eq!(parse_listing(bare, Path::new("l.json")).unwrap(), expected);
+        let failed = parse_listing(
+            r#"{"success": false, "errors": [{"code": 10000}], "result": null}"#,
+            Path::new("l.json"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            failed.to_string(),
+            "l.json: the listing reports `\"success\": false` (errors: [{\"code\":10000}])"
+        );
+        let twice = parse_listing(
+            r#"[{"id": "a", "name": "X Read", "scopes": ["s"]}, {"id": "a", "name": "Y Read", "scopes": ["s"]}]"#,
+            Path::new("l.json"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            twice.to_string(),
+            "l.json: result[1]: id `a` is listed twice (first at result[0])"
+        );
+    }
+}

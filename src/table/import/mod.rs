@@ -4,19 +4,28 @@
 //! envelope `{success, errors, messages, result: [...]}` or a bare array of `{id, name, scopes}`. Groups are
 //! keyed on `id`; the table text is edited with `toml_edit`, so comments, key order and hand-curated keys
 //! (labels, aliases, products, nouns) survive. Pure: text in, planned text and changes out.
+//!
+//! - `mod.rs`: the plan: which table group each listed group is, their scopes, what changes.
+//! - `listing.rs`: the listing's JSON, read and written.
+//! - `edit.rs`: the edits to the table's text.
+//! - `products.rs`: the product a new group gets.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
-use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
+use toml_edit::DocumentMut;
 
+mod edit;
 mod listing;
+mod products;
 
+use edit::{add_group, group_table, groups_array, scope_ids, update_group};
 use listing::invalid;
 pub use listing::{ListedGroup, listing_of, parse_listing};
+pub use products::product_for;
 
-use super::{CapabilityTable, PermissionGroup, load_table};
+use super::{CapabilityTable, load_table};
 use crate::error::{Error, Problem};
 use crate::text::normalize::normalize_name;
 
@@ -262,273 +271,14 @@ fn match_groups(table: &CapabilityTable, listing: &[ListedGroup]) -> Vec<Option<
     found
 }
 
-fn groups_array<'d>(
-    document: &'d mut DocumentMut,
-    table_path: &Path,
-) -> Result<&'d mut ArrayOfTables, Error> {
-    document
-        .get_mut("groups")
-        .and_then(Item::as_array_of_tables_mut)
-        .ok_or_else(|| {
-            Error::invalid(
-                table_path,
-                None,
-                "`groups` must be written as [[groups]] tables to be updated by import",
-            )
-        })
-}
-
-fn group_table(document: &mut DocumentMut, index: usize) -> Result<&mut Table, Error> {
-    groups_array(document, Path::new("the capability table"))?
-        .get_mut(index)
-        .ok_or_else(|| Error::Internal(format!("group {index} is not in the parsed table")))
-}
-
-fn scope_ids(table: &CapabilityTable, group: &PermissionGroup) -> Vec<String> {
-    let mut kinds = group.scopes.clone();
-    kinds.sort_unstable();
-    kinds
-        .iter()
-        .map(|&kind| table.resource_types[kind].id.clone())
-        .collect()
-}
-
-fn update_group(
-    table: &CapabilityTable,
-    index: usize,
-    listed: &ListedGroup,
-    scopes: &[usize],
-    group_table: &mut Table,
-    plan: &mut ImportPlan,
-) {
-    let group = &table.groups[index];
-    let id = listed.id.clone().or_else(|| group.id.clone());
-    if group.id.is_none()
-        && let Some(new_id) = &listed.id
-    {
-        insert_after(group_table, "id", value(new_id.as_str()), &["name"]);
-        plan.changes
-            .push(change(ChangeKind::Identified, &id, &listed.name));
-    }
-    if group.name != listed.name {
-        rename(group, listed, group_table);
-        let mut renamed = change(ChangeKind::Renamed, &id, &listed.name);
-        renamed.old_name = Some(group.name.clone());
-        plan.changes.push(renamed);
-    }
-    let mut old_scopes = group.scopes.clone();
-    old_scopes.sort_unstable();
-    if old_scopes != scopes {
-        let new_scopes: Vec<String> = scopes
-            .iter()
-            .map(|&kind| table.resource_types[kind].id.clone())
-            .collect();
-        group_table.insert("scopes", value(string_array(&new_scopes)));
-        let mut rescoped = change(ChangeKind::Rescoped, &id, &listed.name);
-        rescoped.old_scopes = Some(scope_ids(table, group));
-        rescoped.scopes = Some(new_scopes);
-        plan.changes.push(rescoped);
-    }
-}
-
-fn change(kind: ChangeKind, id: &Option<String>, name: &str) -> Change {
-    Change {
-        kind,
-        id: id.clone(),
-        name: name.to_owned(),
-        old_name: None,
-        old_scopes: None,
-        scopes: None,
-        product: None,
-    }
-}
-
-/// Renames the group: the old name becomes a former name; a label, alias or former name equal to the
-/// new name is dropped (the name now says it).
-fn rename(group: &PermissionGroup, listed: &ListedGroup, group_table: &mut Table) {
-    let new_name = normalize_name(&listed.name);
-    group_table.insert("name", value(listed.name.as_str()));
-    if group
-        .label
-        .as_deref()
-        .is_some_and(|label| normalize_name(label) == new_name)
-    {
-        group_table.remove("label");
-    }
-    for key in ["aliases", "former-names"] {
-        if let Some(array) = group_table.get_mut(key).and_then(Item::as_array_mut) {
-            array.retain(|item| {
-                item.as_str()
-                    .is_none_or(|name| normalize_name(name) != new_name)
-            });
-            if array.is_empty() {
-                group_table.remove(key);
-            }
-        }
-    }
-    let old_name = group.name.as_str();
-    match group_table
-        .get_mut("former-names")
-        .and_then(Item::as_array_mut)
-    {
-        Some(former) => former.push(old_name),
-        None => insert_after(
-            group_table,
-            "former-names",
-            value(string_array(&[old_name.to_owned()])),
-            &["aliases", "label", "id", "name"],
-        ),
-    }
-}
-
-/// Inserts `key` right after the first of `after` that the table has (at the end when it has none),
-/// leaving the other keys where they are.
-fn insert_after(table: &mut Table, key: &str, item: Item, after: &[&str]) {
-    table.insert(key, item);
-    let order: Vec<String> = table.iter().map(|(name, _)| name.to_owned()).collect();
-    let Some(anchor) = after
-        .iter()
-        .find_map(|wanted| order.iter().position(|name| name == wanted))
-    else {
-        return;
-    };
-    let rank = |name: &str| -> (usize, bool) {
-        if name == key {
-            (anchor, true)
-        } else {
-            (
-                order.iter().position(|known| known == name).unwrap_or(0),
-                false,
-            )
-        }
-    };
-    table.sort_values_by(|a, _, b, _| rank(a.get()).cmp(&rank(b.get())));
-}
-
-fn string_array(items: &[String]) -> Array {
-    items.iter().map(String::as_str).collect()
-}
-
-fn add_group(
-    table: &CapabilityTable,
-    listed: &ListedGroup,
-    scopes: &[usize],
-    document: &mut DocumentMut,
-    plan: &mut ImportPlan,
-) -> Result<(), Error> {
-    let product = match product_for(table, &listed.name) {
-        Some(product) => table.products[product].id.clone(),
-        None => {
-            plan.warnings.push(format!(
-                "new group `{}` matches no product's name or `import-prefixes`; marked `{UNASSIGNED_PRODUCT}`, set its product by hand",
-                listed.name
-            ));
-            ensure_unassigned_product(table, document);
-            UNASSIGNED_PRODUCT.to_owned()
-        }
-    };
-    let scope_names: Vec<String> = scopes
-        .iter()
-        .map(|&kind| table.resource_types[kind].id.clone())
-        .collect();
-    let mut group = Table::new();
-    group.insert("name", value(listed.name.as_str()));
-    if let Some(id) = &listed.id {
-        group.insert("id", value(id.as_str()));
-    }
-    group.insert("product", value(product.as_str()));
-    group.insert("scopes", value(string_array(&scope_names)));
-    match document.get_mut("groups") {
-        None => {
-            let mut groups = ArrayOfTables::new();
-            groups.push(group);
-            document.insert("groups", Item::ArrayOfTables(groups));
-        }
-        Some(_) => groups_array(document, Path::new("the capability table"))?.push(group),
-    }
-    plan.changes.push(Change {
-        kind: ChangeKind::Added,
-        id: listed.id.clone(),
-        name: listed.name.clone(),
-        old_name: None,
-        old_scopes: None,
-        scopes: Some(scope_names),
-        product: Some(product),
-    });
-    Ok(())
-}
-
-/// The product whose name, alias or import prefix is the longest whole-word prefix of `name`.
-pub fn product_for(table: &CapabilityTable, name: &str) -> Option<usize> {
-    let name = normalize_name(name);
-    table
-        .products
-        .iter()
-        .enumerate()
-        .flat_map(|(index, product)| {
-            std::iter::once(&product.name)
-                .chain(&product.aliases)
-                .chain(&product.import_prefixes)
-                .map(move |prefix| (normalize_name(prefix), index))
-        })
-        .filter(|(prefix, _)| {
-            !prefix.is_empty()
-                && name.starts_with(prefix.as_str())
-                && name[prefix.len()..].is_empty_or_space()
-        })
-        .max_by_key(|(prefix, _)| prefix.len())
-        .map(|(_, index)| index)
-}
-
-trait WordEnd {
-    fn is_empty_or_space(&self) -> bool;
-}
-
-impl WordEnd for str {
-    fn is_empty_or_space(&self) -> bool {
-        self.is_empty() || self.starts_with(' ')
-    }
-}
-
-fn ensure_unassigned_product(table: &CapabilityTable, document: &mut DocumentMut) {
-    if table.product_index(UNASSIGNED_PRODUCT).is_some() {
-        return;
-    }
-    let Some(products) = document
-        .get_mut("products")
-        .and_then(Item::as_array_of_tables_mut)
-    else {
-        let mut products = ArrayOfTables::new();
-        products.push(unassigned_product());
-        document.insert("products", Item::ArrayOfTables(products));
-        return;
-    };
-    if products
-        .iter()
-        .any(|product| product.get("id").and_then(Item::as_str) == Some(UNASSIGNED_PRODUCT))
-    {
-        return;
-    }
-    let position = products.iter().filter_map(Table::position).max();
-    let mut product = unassigned_product();
-    product.set_position(position);
-    products.push(product);
-}
-
-fn unassigned_product() -> Table {
-    let mut product = Table::new();
-    product.insert("id", value(UNASSIGNED_PRODUCT));
-    product.insert("name", value("Unassigned"));
-    product
-}
-
+/// The table and listing helpers the tests of every file here share.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::table::preset::{CLOUDFLARE_CAPABILITIES, CLOUDFLARE_LISTING, CLOUDFLARE_ORIGIN};
-    use proptest::prelude::*;
+mod testing {
+    use std::path::Path;
 
-    const TABLE: &str = r#"# Comments survive.
+    use super::{ImportPlan, ListedGroup, plan};
+
+    pub(super) const TABLE: &str = r#"# Comments survive.
 schema = "1.0"
 
 [[resource-types]]
@@ -570,7 +320,7 @@ product = "zero-trust"
 scopes = ["account"]
 "#;
 
-    fn listed(id: Option<&str>, name: &str, scopes: &[&str]) -> ListedGroup {
+    pub(super) fn listed(id: Option<&str>, name: &str, scopes: &[&str]) -> ListedGroup {
         ListedGroup {
             id: id.map(str::to_owned),
             name: name.to_owned(),
@@ -578,7 +328,7 @@ scopes = ["account"]
         }
     }
 
-    fn import(text: &str, listing: &[ListedGroup], prune: bool) -> ImportPlan {
+    pub(super) fn import(text: &str, listing: &[ListedGroup], prune: bool) -> ImportPlan {
         plan(
             text,
             Path::new("caps.toml"),
@@ -589,39 +339,16 @@ scopes = ["account"]
         .unwrap()
     }
 
-    const ACCOUNT: &str = "com.cloudflare.api.account";
-    const ZONE: &str = "com.cloudflare.api.account.zone";
+    pub(super) const ACCOUNT: &str = "com.cloudflare.api.account";
+    pub(super) const ZONE: &str = "com.cloudflare.api.account.zone";
+}
 
-    #[test]
-    fn the_envelope_and_a_bare_array_are_read_and_unknown_fields_ignored() {
-        let envelope = r#"{"success": true, "errors": [], "messages": [], "result": [
-            {"id": "a1", "name": "DNS Read", "description": "d", "is_selectable": true, "scopes": ["com.cloudflare.api.account.zone"]}]}"#;
-        let bare = r#"[{"id": "a1", "name": "DNS Read", "category": "c", "scopes": ["com.cloudflare.api.account.zone"]}]"#;
-        let expected = vec![listed(Some("a1"), "DNS Read", &[ZONE])];
-        assert_eq!(
-            parse_listing(envelope, Path::new("l.json")).unwrap(),
-            expected
-        );
-        assert_eq!(parse_listing(bare, Path::new("l.json")).unwrap(), expected);
-        let failed = parse_listing(
-            r#"{"success": false, "errors": [{"code": 10000}], "result": null}"#,
-            Path::new("l.json"),
-        )
-        .unwrap_err();
-        assert_eq!(
-            failed.to_string(),
-            "l.json: the listing reports `\"success\": false` (errors: [{\"code\":10000}])"
-        );
-        let twice = parse_listing(
-            r#"[{"id": "a", "name": "X Read", "scopes": ["s"]}, {"id": "a", "name": "Y Read", "scopes": ["s"]}]"#,
-            Path::new("l.json"),
-        )
-        .unwrap_err();
-        assert_eq!(
-            twice.to_string(),
-            "l.json: result[1]: id `a` is listed twice (first at result[0])"
-        );
-    }
+#[cfg(test)]
+mod tests {
+    use super::testing::{ACCOUNT, TABLE, ZONE, import, listed};
+    use super::*;
+    use crate::table::preset::{CLOUDFLARE_CAPABILITIES, CLOUDFLARE_LISTING, CLOUDFLARE_ORIGIN};
+    use proptest::prelude::*;
 
     #[test]
     fn a_listing_made_from_the_table_changes_nothing() {
@@ -678,64 +405,6 @@ scopes = ["account"]
     }
 
     #[test]
-    fn added_renamed_rescoped_and_identified_groups_are_written_and_a_second_import_changes_nothing()
-     {
-        let listing = vec![
-            listed(
-                Some("4dc8917b4b40457d88d3035d5dadb054"),
-                "AI Gateway Read",
-                &[ACCOUNT, ZONE],
-            ),
-            listed(
-                Some("6c8a3737f07f46369c1ea1f22138daaf"),
-                "AI Gateway Write",
-                &[ACCOUNT],
-            ),
-            listed(
-                Some("3f376c8e6f764a938b848bd01c8995c4"),
-                "Zero Trust Read",
-                &[ACCOUNT],
-            ),
-            listed(
-                Some("b33f02c6f7284e05a6f20741c0bb0567"),
-                "Teams Write",
-                &[ACCOUNT],
-            ),
-        ];
-        let first = import(TABLE, &listing, false);
-        let kinds: Vec<(ChangeKind, &str)> = first
-            .changes
-            .iter()
-            .map(|change| (change.kind, change.name.as_str()))
-            .collect();
-        assert_eq!(
-            kinds,
-            vec![
-                (ChangeKind::Rescoped, "AI Gateway Read"),
-                (ChangeKind::Identified, "AI Gateway Write"),
-                (ChangeKind::Renamed, "Zero Trust Read"),
-                (ChangeKind::Added, "Teams Write"),
-            ]
-        );
-        assert_eq!(first.changes[3].product.as_deref(), Some("zero-trust"));
-        assert!(first.text.starts_with("# Comments survive."));
-        assert!(
-            first
-                .text
-                .contains("product = \"ai-gateway\" # kept\nscopes = [\"account\", \"zone\"]")
-        );
-        assert!(first.text.contains(
-            "name = \"AI Gateway Write\"\nid = \"6c8a3737f07f46369c1ea1f22138daaf\"\nlabel = \"AI Gateway Edit\""
-        ));
-        assert!(first.text.contains(
-            "name = \"Zero Trust Read\"\nid = \"3f376c8e6f764a938b848bd01c8995c4\"\nformer-names = [\"Teams Read\"]\nproduct"
-        ));
-        let second = import(&first.text, &listing, false);
-        assert_eq!(second.changes, vec![]);
-        assert_eq!(second.text, first.text);
-    }
-
-    #[test]
     fn a_crlf_table_stays_crlf() {
         let crlf = TABLE.replace('\n', "\r\n");
         let listing = [listed(Some("b1"), "Teams Write", &[ACCOUNT])];
@@ -747,29 +416,6 @@ scopes = ["account"]
             plan.text
         );
         assert!(plan.text.ends_with("name = \"Teams Write\"\r\nid = \"b1\"\r\nproduct = \"zero-trust\"\r\nscopes = [\"account\"]\r\n"));
-    }
-
-    #[test]
-    fn a_group_renamed_back_drops_the_former_name_it_takes_again() {
-        let renamed = import(
-            TABLE,
-            &[listed(
-                Some("3f376c8e6f764a938b848bd01c8995c4"),
-                "Zero Trust Read",
-                &[ACCOUNT],
-            )],
-            false,
-        );
-        let back = import(
-            &renamed.text,
-            &[listed(
-                Some("3f376c8e6f764a938b848bd01c8995c4"),
-                "Teams Read",
-                &[ACCOUNT],
-            )],
-            false,
-        );
-        assert!(back.text.contains("name = \"Teams Read\"\nid = \"3f376c8e6f764a938b848bd01c8995c4\"\nformer-names = [\"Zero Trust Read\"]"), "{}", back.text);
     }
 
     #[test]
@@ -804,17 +450,6 @@ scopes = ["account"]
         );
         assert!(!pruned.text.contains("Teams Read") && !pruned.text.contains("AI Gateway Write"));
         assert!(load_table(&pruned.text, "caps.toml").is_ok());
-    }
-
-    #[test]
-    fn a_new_group_takes_the_longest_fitting_product_prefix() {
-        let table = load_table(CLOUDFLARE_CAPABILITIES, CLOUDFLARE_ORIGIN).unwrap();
-        let product =
-            |name: &str| product_for(&table, name).map(|index| table.products[index].id.as_str());
-        assert_eq!(product("AI Gateway Admin"), Some("ai-gateway"));
-        assert_eq!(product("Zero Trust PII Admin"), Some("zero-trust-pii"));
-        assert_eq!(product("AI Gatewayish Read"), None);
-        assert_eq!(product("日本 Read"), None);
     }
 
     fn arbitrary_listing() -> impl Strategy<Value = Vec<ListedGroup>> {

@@ -1,145 +1,44 @@
-//! Builds a [`Page`] from the masked text with pulldown-cmark, using mdBook's parser options so that what
-//! we see is what mdBook renders.
+//! The walk of pulldown-cmark's events: headings, paragraphs, GFM tables, lists and their items, block
+//! quotes and code blocks become the page model's parts, each text-bearing piece a unit.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Options, Parser, Tag};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, Parser, Tag};
 
-use super::blocks;
-use super::callout::{self, RawBlockquote};
-use super::html_list;
-use super::include;
-use super::mdx::{self, TagKind};
-use super::source::{self, SourceText};
-use super::span;
-use super::{
-    CodeBlock, Dialect, Element, Heading, ListBlock, ListItem, Page, TableBlock, TextUnit, UnitKind,
+use super::options;
+use crate::doc::blocks;
+use crate::doc::callout::RawBlockquote;
+use crate::doc::html_list;
+use crate::doc::source;
+use crate::doc::span;
+use crate::doc::{
+    CodeBlock, Dialect, Heading, ListBlock, ListItem, TableBlock, TextUnit, UnitKind,
 };
 
-/// mdBook 0.5's options (`mdbook-markdown::new_cmark_parser`), GFM alerts included.
-pub fn mdbook_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_GFM
-}
-
-/// The options a dialect is parsed with: mdBook's for Markdown; for MDX the same without definition lists,
-/// which MDX does not have (a `:` line after a paragraph is text there, e.g. an unmatched `:::`).
-pub fn options(dialect: Dialect) -> Options {
-    match dialect {
-        Dialect::Markdown => mdbook_options(),
-        Dialect::Mdx => mdbook_options() - Options::ENABLE_DEFINITION_LIST,
-    }
-}
-
-/// Builds the page model of `source`: the MDX pre-pass, then one pulldown-cmark pass over the masked text.
-pub fn build(source: SourceText, dialect: Dialect) -> Page {
-    let scan = mdx::scan(&source.text, dialect);
-    let elements = pair_elements(&scan.tags);
-    let structure = match dialect {
-        Dialect::Mdx => blocks::structure_text(&source, &scan, &elements),
-        Dialect::Markdown => blocks::Structure {
-            text: scan.masked.clone(),
-            placeholders: HashSet::new(),
-        },
-    };
-    let mut builder = Builder {
-        text: &source.text,
-        masked: &structure.text,
-        placeholders: &structure.placeholders,
-        dialect,
-        html_tables: html_table_ranges(&scan.tags),
-        html_lists: html_list::detect(&source.text, &scan.tags),
-        units: Vec::new(),
-        tables: Vec::new(),
-        lists: Vec::new(),
-        headings: Vec::new(),
-        code_blocks: Vec::new(),
-        quotes: Vec::new(),
-        blocks: Vec::new(),
-        line_start_cache: (0, 0),
-        recorder: blocks::Recorder::new(dialect),
-    };
-    builder.walk(&structure.text);
-    builder.html_tables(&scan.tags);
-    builder.html_list_blocks();
-    let Builder {
-        mut units,
-        tables,
-        lists,
-        headings,
-        code_blocks,
-        quotes,
-        blocks,
-        recorder,
-        ..
-    } = builder;
-    let outline = blocks::assemble(
-        &source,
-        dialect,
-        &scan,
-        &elements,
-        recorder.finish(),
-        &structure.placeholders,
-    );
-    let callouts = callout::detect(
-        &source.text,
-        &scan,
-        &elements,
-        &quotes,
-        &code_blocks,
-        &mut units,
-    );
-    let includes = include::detect(&source.text, &scan, &elements);
-    let mut page = Page {
-        dialect,
-        masked: scan.masked,
-        front_matter: scan.front_matter,
-        esm: scan.esm,
-        headings,
-        units,
-        tables,
-        lists,
-        callouts,
-        includes,
-        code_blocks,
-        elements,
-        comments: scan.comments,
-        blocks,
-        outline,
-        source,
-    };
-    page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
-    page
-}
-
-struct Builder<'t> {
-    text: &'t str,
+/// The page's parts as the walk of pulldown-cmark's events finds them.
+pub(super) struct Builder<'t> {
+    pub(super) text: &'t str,
     /// The text pulldown-cmark parses.
-    masked: &'t str,
+    pub(super) masked: &'t str,
     /// Thematic breaks in it that stand for lines of MDX flow constructs (see [`blocks::structure_text`]).
-    placeholders: &'t HashSet<usize>,
-    dialect: Dialect,
-    html_tables: Vec<Range<usize>>,
-    html_lists: Vec<html_list::HtmlList>,
-    units: Vec<TextUnit>,
-    tables: Vec<TableBlock>,
-    lists: Vec<ListBlock>,
-    headings: Vec<Heading>,
-    code_blocks: Vec<CodeBlock>,
-    quotes: Vec<RawBlockquote>,
-    blocks: Vec<Range<usize>>,
+    pub(super) placeholders: &'t HashSet<usize>,
+    pub(super) dialect: Dialect,
+    pub(super) html_tables: Vec<Range<usize>>,
+    pub(super) html_lists: Vec<html_list::HtmlList>,
+    pub(super) units: Vec<TextUnit>,
+    pub(super) tables: Vec<TableBlock>,
+    pub(super) lists: Vec<ListBlock>,
+    pub(super) headings: Vec<Heading>,
+    pub(super) code_blocks: Vec<CodeBlock>,
+    pub(super) quotes: Vec<RawBlockquote>,
+    pub(super) blocks: Vec<Range<usize>>,
     /// The last offset whose line start was looked up, and that line start: list items come in source
     /// order, so each lookup scans only the text since the previous one (a line of n `- ` items would
     /// otherwise be scanned back n times).
-    line_start_cache: (usize, usize),
+    pub(super) line_start_cache: (usize, usize),
     /// Notes every block of the walk, for the page's outline.
-    recorder: blocks::Recorder,
+    pub(super) recorder: blocks::Recorder,
 }
 
 enum Frame {
@@ -172,7 +71,7 @@ enum Frame {
 }
 
 impl Builder<'_> {
-    fn walk(&mut self, masked: &str) {
+    pub(super) fn walk(&mut self, masked: &str) {
         let mut stack: Vec<Frame> = Vec::new();
         for (event, range) in Parser::new_ext(masked, options(self.dialect)).into_offset_iter() {
             let range = span::snap(self.text, range);
@@ -429,110 +328,10 @@ impl Builder<'_> {
         });
         Some(self.units.len() - 1)
     }
-
-    /// Tables written as HTML (`<table>`, `<tr>`, `<th>`, `<td>`), from the pre-pass's tags.
-    fn html_tables(&mut self, tags: &[mdx::Tag]) {
-        let mut open_table: Option<usize> = None;
-        let mut depth = 0usize;
-        let mut cell_start: Option<(usize, bool)> = None;
-        for tag in tags {
-            let name = tag.name.to_ascii_lowercase();
-            match (name.as_str(), tag.kind) {
-                ("table", TagKind::Open) => {
-                    depth += 1;
-                    if depth == 1 {
-                        self.tables.push(TableBlock {
-                            range: tag.range.clone(),
-                            rows: Vec::new(),
-                            has_header: false,
-                            html: true,
-                        });
-                        open_table = Some(self.tables.len() - 1);
-                    }
-                }
-                ("table", TagKind::Close) => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0
-                        && let Some(index) = open_table.take()
-                    {
-                        self.tables[index].range.end = tag.range.end;
-                    }
-                }
-                ("tr", TagKind::Open) if depth == 1 => {
-                    if let Some(index) = open_table {
-                        self.tables[index].rows.push(Vec::new());
-                    }
-                }
-                ("td" | "th", TagKind::Open) if depth == 1 => {
-                    cell_start = Some((tag.range.end, name == "th"));
-                }
-                ("td" | "th", TagKind::Close) if depth == 1 => {
-                    if let (Some(index), Some((start, header))) = (open_table, cell_start.take()) {
-                        self.html_cell(index, start..tag.range.start, header);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// The HTML lists as list blocks, each `<li>`'s own text as its unit.
-    fn html_list_blocks(&mut self) {
-        for list in std::mem::take(&mut self.html_lists) {
-            let index = self.lists.len();
-            let mut items = Vec::with_capacity(list.items.len());
-            for (item, html_item) in list.items.iter().enumerate() {
-                items.push(ListItem {
-                    range: html_item.range.clone(),
-                    content_indent: 0,
-                });
-                let content = trim_end(self.text, html_item.content.clone());
-                if !self.text[content.clone()].trim().is_empty() {
-                    self.units.push(TextUnit {
-                        kind: UnitKind::ListItem { list: index, item },
-                        range: content,
-                        raw: false,
-                    });
-                }
-            }
-            self.lists.push(ListBlock {
-                range: list.range,
-                items,
-                html: true,
-            });
-        }
-    }
-
-    fn html_cell(&mut self, table_index: usize, range: Range<usize>, header: bool) {
-        let table = &mut self.tables[table_index];
-        if table.rows.is_empty()
-            || (header && !table.has_header && table.rows.len() == 1 && table.rows[0].is_empty())
-        {
-            if table.rows.is_empty() {
-                table.rows.push(Vec::new());
-            }
-            if header {
-                table.has_header = true;
-            }
-        }
-        let row = table.rows.len() - 1;
-        let column = table.rows[row].len();
-        self.units.push(TextUnit {
-            kind: UnitKind::TableCell {
-                table: table_index,
-                row,
-                column,
-            },
-            range,
-            raw: false,
-        });
-        let unit = self.units.len() - 1;
-        self.tables[table_index].rows[row].push(unit);
-    }
 }
 
 /// `range` without trailing whitespace (pulldown-cmark's block ranges end after the line break).
-fn trim_end(text: &str, range: Range<usize>) -> Range<usize> {
+pub(super) fn trim_end(text: &str, range: Range<usize>) -> Range<usize> {
     let trimmed = text[range.clone()].trim_end();
     range.start..range.start + trimmed.len()
 }
@@ -596,75 +395,10 @@ fn item_content_indent(text: &str, line_start: usize, item_start: usize) -> usiz
     (item_start - line_start) + marker + spaces
 }
 
-fn html_table_ranges(tags: &[mdx::Tag]) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    for tag in tags {
-        if !tag.name.eq_ignore_ascii_case("table") {
-            continue;
-        }
-        match tag.kind {
-            TagKind::Open => {
-                if depth == 0 {
-                    start = tag.range.start;
-                }
-                depth += 1;
-            }
-            TagKind::Close if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    ranges.push(start..tag.range.end);
-                }
-            }
-            _ => {}
-        }
-    }
-    ranges
-}
-
-/// Pairs JSX open and close tags by name; self-closing tags are elements of their own.
-pub(crate) fn pair_elements(tags: &[mdx::Tag]) -> Vec<Element> {
-    let mut elements = Vec::new();
-    let mut open: Vec<usize> = Vec::new();
-    for tag in tags {
-        match tag.kind {
-            TagKind::SelfClosing => elements.push(Element {
-                name: tag.name.clone(),
-                open: tag.clone(),
-                close: None,
-            }),
-            TagKind::Open => {
-                elements.push(Element {
-                    name: tag.name.clone(),
-                    open: tag.clone(),
-                    close: None,
-                });
-                open.push(elements.len() - 1);
-            }
-            TagKind::Close => {
-                if let Some(depth) = open
-                    .iter()
-                    .rposition(|&index| elements[index].name == tag.name)
-                {
-                    let index = open[depth];
-                    open.truncate(depth);
-                    elements[index].close = Some(tag.range.clone());
-                }
-            }
-        }
-    }
-    elements.sort_by_key(|element| element.open.range.start);
-    elements
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn page(text: &str, dialect: Dialect) -> Page {
-        build(SourceText::new("t", text.to_owned()), dialect)
-    }
+    use crate::doc::markdown::tests::page;
+    use crate::doc::{Dialect, UnitKind};
 
     #[test]
     fn headings_make_sections() {
@@ -687,42 +421,6 @@ mod tests {
     }
 
     #[test]
-    fn gfm_and_html_tables_have_cells() {
-        let text = "| Name | Description |\n| --- | --- |\n| AI Gateway Read | r |\n\n<table>\n<tr><th>Permission</th></tr>\n<tr>\n\t\t\t<td>\n\t\t\t\t<code>Workers R2 Storage Write</code>\n\t\t\t</td>\n</tr>\n</table>\n";
-        let page = page(text, Dialect::Mdx);
-        assert_eq!(page.tables.len(), 2);
-        let gfm = &page.tables[0];
-        assert!(gfm.has_header);
-        assert_eq!(
-            page.unit_text(&page.units[gfm.rows[1][0]]).trim(),
-            "AI Gateway Read"
-        );
-        let html = &page.tables[1];
-        assert!(html.html);
-        assert_eq!(html.rows.len(), 2);
-        assert_eq!(
-            page.unit_text(&page.units[html.rows[1][0]]).trim(),
-            "Workers R2 Storage Write"
-        );
-        let cells = page
-            .units
-            .iter()
-            .filter(|unit| matches!(unit.kind, UnitKind::TableCell { .. }))
-            .count();
-        assert_eq!(cells, 6);
-        let others = page
-            .units
-            .iter()
-            .filter(|unit| !matches!(unit.kind, UnitKind::TableCell { .. }));
-        assert!(
-            others
-                .clone()
-                .all(|unit| !page.unit_text(unit).contains("Workers")),
-            "indented cell text is not also read as prose"
-        );
-    }
-
-    #[test]
     fn list_items_know_their_content_indent() {
         let page = page(
             "1. Create a token:\n\n   - `AI Gateway - Read`\n   - `AI Gateway - Edit`\n\n2. Next\n",
@@ -738,25 +436,6 @@ mod tests {
             .map(|unit| page.unit_text(unit))
             .collect();
         assert_eq!(items, vec!["`AI Gateway - Read`", "`AI Gateway - Edit`"]);
-    }
-
-    #[test]
-    fn placeholders_for_flow_lines_stay_out_of_the_page() {
-        let text = "- Item — 項目\n\n<Aside>\nInside — ✓\n</Aside>\n\n:::note\nNote — 注\n:::\n";
-        let page = page(text, Dialect::Mdx);
-        assert!(!page.masked.contains('*'), "the rules read the masked text");
-        assert_eq!(page.masked.len(), text.len());
-        assert!(
-            page.outline
-                .iter()
-                .all(|block| block.kind != blocks::BlockKind::ThematicBreak)
-        );
-        let tops: Vec<&str> = page
-            .blocks
-            .iter()
-            .map(|range| page.text()[range.clone()].trim())
-            .collect();
-        assert_eq!(tops, vec!["- Item — 項目", "Inside — ✓", "Note — 注"]);
     }
 
     #[test]

@@ -1,0 +1,186 @@
+//! `scope-lint fix`: the fixes planned, shown as a diff or written (in rounds, while a fix makes another
+//! one necessary), and what is left reported.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use scope_lint::report::escape::{escape, escape_lines, escape_path};
+use scope_lint::report::{FileFindings, Summary};
+use scope_lint::walk::{self, FsLoader};
+use scope_lint::{Error, Linter, fix};
+
+use crate::cli::check::{exit_for, write_report};
+use crate::cli::linter::selected_linter;
+use crate::cli::output::{
+    EXIT_ERROR, EXIT_FINDINGS, plural, print_error, unless_reader_left, use_color,
+    warn_if_requires_nothing,
+};
+use crate::cli::{FailOn, FixArgs, Format};
+
+/// Runs `scope-lint fix`; returns the exit code.
+pub fn run(args: FixArgs) -> Result<u8, Error> {
+    if args.paths.iter().any(|path| path.as_os_str() == "-") {
+        return Err(Error::Usage(
+            "`fix` writes files and does not read stdin; `scope-lint check -` checks a page from stdin"
+                .to_owned(),
+        ));
+    }
+    let linter = selected_linter(&args.settings, &args.selection, &args.paths)?;
+    warn_if_requires_nothing(&linter);
+    let loader = FsLoader::new(linter.policy());
+    let run = walk::check_paths(&args.paths, &linter);
+    // An input that cannot be read (or found) stops every write: the run is all or nothing for bad input.
+    let unreadable = run.errors.len();
+    // Writes stay inside the paths given and the project of the config file (partials rendered from there).
+    let mut roots = args.paths.clone();
+    roots.extend(linter.policy().config_dir().map(Path::to_path_buf));
+    let mut plan = walk::fix_plan::plan(run, &linter, &loader, &roots);
+    let mut stdout = io::stdout().lock();
+    let mut errors = plan.errors;
+    if unreadable > 0 && !args.diff && !plan.changes.is_empty() {
+        errors.push(Error::Usage(format!(
+            "nothing was written: {} could not be read; fix {} and run `scope-lint fix` again",
+            plural(unreadable, "input"),
+            if unreadable == 1 { "it" } else { "them" }
+        )));
+    } else if args.diff {
+        let color = use_color(io::stdout().is_terminal());
+        for change in &plan.changes {
+            let diff = fix::unified_diff(&change.path, &change.before, &change.after);
+            write!(stdout, "{}", colored_diff(&escape_lines(&diff), color))
+                .or_else(unless_reader_left)?;
+        }
+    } else {
+        write_fixes(&plan.changes, &mut stdout, &mut errors)?;
+        if let Some(last) = fix_more_rounds(&args, &linter, &roots, &mut stdout, &mut errors)? {
+            plan.remaining = last.remaining;
+        }
+    }
+    if plan.changes.is_empty() && !args.selection.quiet {
+        // With an error (a fix refused), there was something to fix: say only that nothing was fixed.
+        let nothing = if errors.is_empty() {
+            "nothing to fix"
+        } else {
+            "nothing fixed"
+        };
+        writeln!(stdout, "{nothing} in {}", plural(plan.files, "file"))
+            .or_else(unless_reader_left)?;
+    }
+    let remaining: Vec<FileFindings<'_>> = plan
+        .remaining
+        .iter()
+        .map(|(source, findings)| FileFindings { source, findings })
+        .collect();
+    if !remaining.is_empty() {
+        let summary = Summary::of(plan.files, &remaining);
+        writeln!(stdout, "\nnot fixed automatically:").or_else(unless_reader_left)?;
+        write_report(Format::Human, &remaining, summary, args.selection.quiet)?;
+    }
+    for error in &errors {
+        print_error(error);
+    }
+    if !errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    if args.diff && !plan.changes.is_empty() {
+        return Ok(EXIT_FINDINGS);
+    }
+    Ok(exit_for(
+        FailOn::Error,
+        remaining.iter().flat_map(|file| file.findings),
+    ))
+}
+
+/// How many times one `fix` checks and fixes again: a fix can make another one necessary (rows SL008 adds to
+/// a partial's table make the section that renders it need a call-out).
+const FIX_ROUNDS: usize = 4;
+
+/// Writes `changes`, saying "fixed" for each only once the file is written (renamed into place). Returns
+/// how many were written.
+fn write_fixes(
+    changes: &[fix::FileChange],
+    stdout: &mut impl Write,
+    errors: &mut Vec<Error>,
+) -> Result<usize, Error> {
+    let mut written = 0;
+    for change in changes {
+        if let Err(error) = fix::write_change(change) {
+            errors.push(error);
+            continue;
+        }
+        written += 1;
+        writeln!(
+            stdout,
+            "fixed {}: {}",
+            escape_path(&change.path),
+            escape(&change.descriptions.join("; "))
+        )
+        .or_else(unless_reader_left)?;
+    }
+    Ok(written)
+}
+
+/// After a round of fixes was written without an error: checks the paths again and writes what the new
+/// text needs, until a round changes nothing (at most [`FIX_ROUNDS`] rounds in all). Returns the last
+/// round's plan, whose `remaining` findings are the ones left, when a round ran.
+fn fix_more_rounds(
+    args: &FixArgs,
+    linter: &Linter,
+    roots: &[PathBuf],
+    stdout: &mut impl Write,
+    errors: &mut Vec<Error>,
+) -> Result<Option<fix::FixPlan>, Error> {
+    let mut last = None;
+    for _ in 1..FIX_ROUNDS {
+        if !errors.is_empty() {
+            break;
+        }
+        // A fresh loader: the files it would remember changed.
+        let loader = FsLoader::new(linter.policy());
+        let mut plan = walk::fix_plan::plan(
+            walk::check_paths(&args.paths, linter),
+            linter,
+            &loader,
+            roots,
+        );
+        let failed = !plan.errors.is_empty();
+        errors.append(&mut plan.errors);
+        let written = if failed {
+            0
+        } else {
+            write_fixes(&plan.changes, stdout, errors)?
+        };
+        last = Some(plan);
+        if written == 0 {
+            break;
+        }
+    }
+    Ok(last)
+}
+
+/// A unified diff with removed lines red and added lines green, when `color`.
+fn colored_diff(diff: &str, color: bool) -> String {
+    if !color {
+        return diff.to_owned();
+    }
+    diff.split_inclusive('\n')
+        .map(|line| {
+            let style = if line.starts_with("+++") || line.starts_with("---") {
+                "\x1b[1m"
+            } else if line.starts_with('+') {
+                "\x1b[32m"
+            } else if line.starts_with('-') {
+                "\x1b[31m"
+            } else if line.starts_with("@@") {
+                "\x1b[36m"
+            } else {
+                return line.to_owned();
+            };
+            let (text, newline) = match line.strip_suffix('\n') {
+                Some(text) => (text, "\n"),
+                None => (line, ""),
+            };
+            format!("{style}{text}\x1b[0m{newline}")
+        })
+        .collect()
+}

@@ -1,0 +1,128 @@
+//! The [`Structure`] text of an MDX page: the masked text changed (offsets kept) so that pulldown-cmark
+//! sees the blocks micromark sees.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::outline::constructs;
+use crate::doc::mdx::Scan;
+use crate::doc::source::SourceText;
+use crate::doc::{Dialect, Element};
+
+/// The text pulldown-cmark parses for an MDX page, so that it sees the blocks micromark sees: the masked
+/// text, with two changes that keep every offset.
+///
+/// - A line of flow constructs (JSX tags or expressions alone on their line, a directive's fences) is a
+///   block of its own in mdast: it interrupts a paragraph and ends a list whose content is indented further.
+///   A blank line does neither, so the line holds a thematic break `***` at the first construct's column
+///   (dropped again from the outline and the page: [`Structure::placeholders`]).
+/// - A construct that starts a line of text (`<Aside> Text`, `{/* note */} Text`) starts a paragraph at its
+///   own column. Blanked out, the text after it would be indented (list item content, indented code), so
+///   its first character (`<` or `{`, plain text to pulldown-cmark when a blank follows) stays.
+pub struct Structure {
+    /// The text pulldown-cmark parses: the masked text with those two changes (same length).
+    pub text: String,
+    /// Where the thematic breaks that stand for lines of flow constructs start.
+    pub placeholders: HashSet<usize>,
+}
+
+/// The [`Structure`] of an MDX page whose pre-pass found `scan` and whose JSX elements pair as `elements`.
+pub fn structure_text(source: &SourceText, scan: &Scan, elements: &[Element]) -> Structure {
+    let text = source.text.as_str();
+    let mut bytes = scan.masked.clone().into_bytes();
+    let (_, mut covers) = constructs(source, Dialect::Mdx, scan, elements);
+    for directive in &scan.directives {
+        covers.push(directive.open.clone());
+        covers.extend(directive.close.clone());
+    }
+    for cover in &covers {
+        blank(text, &mut bytes, cover.clone());
+    }
+    // A directive's closing fence closes what the directive holds (a list item whose content it is
+    // indented as far as): its line is a block at the opening fence's column.
+    for directive in &scan.directives {
+        let Some(close) = &directive.close else {
+            continue;
+        };
+        let open_column = directive.open.start - source.line_start_of(directive.open.start);
+        let column_start = source.line_start_of(close.start) + open_column;
+        if column_start < close.start && bytes[column_start..close.start].iter().all(|b| *b == b' ')
+        {
+            covers.push(column_start..close.end);
+        }
+    }
+    covers.sort_unstable_by_key(|cover| cover.start);
+    let mut placeholders = HashSet::new();
+    let mut covered_until = 0;
+    for cover in &covers {
+        let line_start = source.line_start_of(cover.start);
+        let starts_line = covered_until <= line_start
+            && only_markers(&bytes[line_start..cover.start.min(bytes.len())]);
+        covered_until = covered_until.max(cover.end);
+        let blank_run = bytes[cover.start..]
+            .iter()
+            .take_while(|byte| **byte == b' ')
+            .count();
+        if starts_line && blank_run >= 3 {
+            restore_tabs(text, &mut bytes, line_start..cover.start);
+            bytes[cover.start..cover.start + 3].copy_from_slice(b"***");
+            placeholders.insert(cover.start);
+        }
+    }
+    let flow: HashSet<usize> = covers.iter().map(|cover| cover.start).collect();
+    let inline_starts = scan
+        .tags
+        .iter()
+        .map(|tag| &tag.range)
+        .chain(scan.comments.iter().map(|comment| &comment.range))
+        .chain(&scan.expressions)
+        .map(|range| range.start)
+        .filter(|start| !flow.contains(start) && bytes.get(*start) == Some(&b' '))
+        .collect::<Vec<usize>>();
+    let mut inline_starts = inline_starts;
+    inline_starts.sort_unstable();
+    for start in inline_starts {
+        let line_start = source.line_start_of(start);
+        if only_markers(&bytes[line_start..start]) {
+            restore_tabs(text, &mut bytes, line_start..start);
+            bytes[start] = text.as_bytes()[start];
+        }
+    }
+    Structure {
+        text: String::from_utf8(bytes).unwrap_or_else(|_| scan.masked.clone()),
+        placeholders,
+    }
+}
+
+/// The tabs of `range` that masking made spaces, back: they set the column pulldown-cmark sees.
+fn restore_tabs(text: &str, bytes: &mut [u8], range: Range<usize>) {
+    for index in range {
+        if text.as_bytes()[index] == b'\t' && bytes[index] == b' ' {
+            bytes[index] = b'\t';
+        }
+    }
+}
+
+/// Every byte of `range` but line breaks as a space (whole characters, so the text stays UTF-8).
+fn blank(text: &str, bytes: &mut [u8], range: Range<usize>) {
+    for index in crate::doc::span::snap(text, range) {
+        if !matches!(bytes[index], b'\n' | b'\r') {
+            bytes[index] = b' ';
+        }
+    }
+}
+
+/// Whether a line's start holds only whitespace and container markers (`>`, list markers).
+/// Bytes, not `str`: the structure text being built may hold a blanked character's remaining bytes.
+pub(super) fn only_markers(before: &[u8]) -> bool {
+    before
+        .split(u8::is_ascii_whitespace)
+        .filter(|word| !word.is_empty())
+        .all(|word| match word {
+            [b'-' | b'*' | b'+'] => true,
+            [digits @ .., b'.' | b')'] if !digits.is_empty() => {
+                digits.iter().all(u8::is_ascii_digit)
+            }
+            _ => word.iter().all(|&byte| byte == b'>'),
+        })
+}

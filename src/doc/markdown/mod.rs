@@ -1,0 +1,190 @@
+//! Builds a [`Page`] from the masked text with pulldown-cmark, using mdBook's parser options so that what
+//! we see is what mdBook renders.
+//!
+//! - `mod.rs`: the parser options, [`build`] (pre-pass, structure text, one walk, outline, call-outs,
+//!   includes) and the pairing of JSX tags into elements.
+//! - `builder.rs`: the walk of pulldown-cmark's events into headings, units, tables, lists and code blocks.
+//! - `html.rs`: tables and lists written as HTML, read from the pre-pass's tags.
+
+mod builder;
+mod html;
+
+use std::collections::HashSet;
+
+use pulldown_cmark::Options;
+
+use super::blocks;
+use super::callout;
+use super::html_list;
+use super::include;
+use super::mdx::{self, TagKind};
+use super::source::SourceText;
+use super::span;
+use super::{Dialect, Element, Page};
+use builder::Builder;
+use html::html_table_ranges;
+
+/// mdBook 0.5's options (`mdbook-markdown::new_cmark_parser`), GFM alerts included.
+pub fn mdbook_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM
+}
+
+/// The options a dialect is parsed with: mdBook's for Markdown; for MDX the same without definition lists,
+/// which MDX does not have (a `:` line after a paragraph is text there, e.g. an unmatched `:::`).
+pub fn options(dialect: Dialect) -> Options {
+    match dialect {
+        Dialect::Markdown => mdbook_options(),
+        Dialect::Mdx => mdbook_options() - Options::ENABLE_DEFINITION_LIST,
+    }
+}
+
+/// Builds the page model of `source`: the MDX pre-pass, then one pulldown-cmark pass over the masked text.
+pub fn build(source: SourceText, dialect: Dialect) -> Page {
+    let scan = mdx::scan(&source.text, dialect);
+    let elements = pair_elements(&scan.tags);
+    let structure = match dialect {
+        Dialect::Mdx => blocks::structure_text(&source, &scan, &elements),
+        Dialect::Markdown => blocks::Structure {
+            text: scan.masked.clone(),
+            placeholders: HashSet::new(),
+        },
+    };
+    let mut builder = Builder {
+        text: &source.text,
+        masked: &structure.text,
+        placeholders: &structure.placeholders,
+        dialect,
+        html_tables: html_table_ranges(&scan.tags),
+        html_lists: html_list::detect(&source.text, &scan.tags),
+        units: Vec::new(),
+        tables: Vec::new(),
+        lists: Vec::new(),
+        headings: Vec::new(),
+        code_blocks: Vec::new(),
+        quotes: Vec::new(),
+        blocks: Vec::new(),
+        line_start_cache: (0, 0),
+        recorder: blocks::Recorder::new(dialect),
+    };
+    builder.walk(&structure.text);
+    builder.html_tables(&scan.tags);
+    builder.html_list_blocks();
+    let Builder {
+        mut units,
+        tables,
+        lists,
+        headings,
+        code_blocks,
+        quotes,
+        blocks,
+        recorder,
+        ..
+    } = builder;
+    let outline = blocks::assemble(
+        &source,
+        dialect,
+        &scan,
+        &elements,
+        recorder.finish(),
+        &structure.placeholders,
+    );
+    let callouts = callout::detect(
+        &source.text,
+        &scan,
+        &elements,
+        &quotes,
+        &code_blocks,
+        &mut units,
+    );
+    let includes = include::detect(&source.text, &scan, &elements);
+    let mut page = Page {
+        dialect,
+        masked: scan.masked,
+        front_matter: scan.front_matter,
+        esm: scan.esm,
+        headings,
+        units,
+        tables,
+        lists,
+        callouts,
+        includes,
+        code_blocks,
+        elements,
+        comments: scan.comments,
+        blocks,
+        outline,
+        source,
+    };
+    page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
+    page
+}
+
+/// Pairs JSX open and close tags by name; self-closing tags are elements of their own.
+pub(crate) fn pair_elements(tags: &[mdx::Tag]) -> Vec<Element> {
+    let mut elements = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for tag in tags {
+        match tag.kind {
+            TagKind::SelfClosing => elements.push(Element {
+                name: tag.name.clone(),
+                open: tag.clone(),
+                close: None,
+            }),
+            TagKind::Open => {
+                elements.push(Element {
+                    name: tag.name.clone(),
+                    open: tag.clone(),
+                    close: None,
+                });
+                open.push(elements.len() - 1);
+            }
+            TagKind::Close => {
+                if let Some(depth) = open
+                    .iter()
+                    .rposition(|&index| elements[index].name == tag.name)
+                {
+                    let index = open[depth];
+                    open.truncate(depth);
+                    elements[index].close = Some(tag.range.clone());
+                }
+            }
+        }
+    }
+    elements.sort_by_key(|element| element.open.range.start);
+    elements
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page model of `text`, for the tests of every file here.
+    pub(super) fn page(text: &str, dialect: Dialect) -> Page {
+        build(SourceText::new("t", text.to_owned()), dialect)
+    }
+
+    #[test]
+    fn placeholders_for_flow_lines_stay_out_of_the_page() {
+        let text = "- Item — 項目\n\n<Aside>\nInside — ✓\n</Aside>\n\n:::note\nNote — 注\n:::\n";
+        let page = page(text, Dialect::Mdx);
+        assert!(!page.masked.contains('*'), "the rules read the masked text");
+        assert_eq!(page.masked.len(), text.len());
+        assert!(
+            page.outline
+                .iter()
+                .all(|block| block.kind != blocks::BlockKind::ThematicBreak)
+        );
+        let tops: Vec<&str> = page
+            .blocks
+            .iter()
+            .map(|range| page.text()[range.clone()].trim())
+            .collect();
+        assert_eq!(tops, vec!["- Item — 項目", "Inside — ✓", "Note — 注"]);
+    }
+}

@@ -1,0 +1,509 @@
+//! Claims: a credential restricted to an instance of a resource in one sentence, read through a verb of
+//! restricting, a compound noun, an exclusive or a selective use; each reading is a candidate until
+//! `negation.rs` has a say.
+
+use std::ops::Range;
+
+use super::lexicon::{Lexicon, longest, phrase_at};
+use super::negation::is_question;
+use super::nouns::{Resource, noun_at};
+use super::tokens::{Token, TokenKind, sentences};
+
+/// A claim found in a sentence: the source range from the restricting word to the resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The claim's byte range in the source text.
+    pub range: Range<usize>,
+}
+
+/// A claim before negation: token indexes of where it starts, where the restricted-to phrase starts, and
+/// its last token.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Candidate {
+    pub(super) start: usize,
+    pub(super) target: usize,
+    pub(super) end: usize,
+}
+
+impl Lexicon {
+    /// The claims about `resource` in `text` (at byte `base` of its file) that stand: not negated, not a
+    /// question, condition, future or report.
+    pub fn claims(&self, text: &str, base: usize, resource: &Resource) -> Vec<Claim> {
+        let mut claims = Vec::new();
+        for sentence in sentences(text, base) {
+            let mut last_end = None;
+            let question = is_question(&sentence);
+            for candidate in self.candidates(&sentence, resource) {
+                if last_end.is_some_and(|end| candidate.start <= end) {
+                    continue;
+                }
+                if question || self.blocked_near(&sentence, candidate) {
+                    continue;
+                }
+                last_end = Some(candidate.end);
+                claims.push(Claim {
+                    range: sentence[candidate.start].range.start..sentence[candidate.end].range.end,
+                });
+            }
+        }
+        claims
+    }
+
+    /// Every reading of the sentence as a claim, in order of where it starts.
+    pub(super) fn candidates(&self, tokens: &[Token], resource: &Resource) -> Vec<Candidate> {
+        let mut found = Vec::new();
+        for at in 0..tokens.len() {
+            if let Some(length) = longest(tokens, at, &self.restrict) {
+                found.extend(self.verb_claim(tokens, at, length, resource, Target::Any));
+            } else if let Some(length) = longest(tokens, at, &self.assign) {
+                found.extend(self.verb_claim(tokens, at, length, resource, Target::Distributive));
+            }
+            found.extend(self.compound_claim(tokens, at, resource));
+            found.extend(self.exclusive_claim(tokens, at, resource));
+            found.extend(self.selective_claim(tokens, at, resource));
+        }
+        found.sort_by_key(|candidate| (candidate.start, candidate.end));
+        found
+    }
+
+    /// "scope the token to a single gateway", "tokens are limited to `support-bot`", "scoped per gateway",
+    /// "the gateway the token is limited to"; with [`Target::Distributive`] only the forms that distribute
+    /// over instances ("granted at the gateway level", "managed per gateway").
+    fn verb_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        length: usize,
+        resource: &Resource,
+        target: Target,
+    ) -> Option<Candidate> {
+        let reach = (verb + length + self.verb_reach).min(tokens.len());
+        for at in verb + length..reach {
+            let token = &tokens[at];
+            if token.kind == TokenKind::Punct && token.text != "," {
+                return None;
+            }
+            let end = if let Some(preposition) = longest(tokens, at, &self.preposition) {
+                if target == Target::Distributive {
+                    None
+                } else if tokens
+                    .get(at + preposition)
+                    .is_none_or(|next| next.kind == TokenKind::Punct)
+                {
+                    // The preposition ends the clause: its object is a noun before the verb.
+                    return self.stranded_claim(tokens, verb, at + preposition - 1, resource);
+                } else {
+                    self.instance(tokens, at + preposition, resource)
+                }
+            } else if let Some(distributive) = longest(tokens, at, &self.distributive) {
+                noun_at(tokens, at + distributive, resource).map(|(end, _)| end)
+            } else if self.is_compound(&token.text, resource) {
+                Some(at)
+            } else if noun_at(tokens, at, resource).is_some_and(|(end, _)| {
+                tokens.get(end + 1).is_some_and(|next| next.text == "level")
+            }) {
+                noun_at(tokens, at, resource).map(|(end, _)| end + 1)
+            } else {
+                None
+            };
+            let Some(end) = end else { continue };
+            let object = &tokens[verb + length..at];
+            let pronoun = object
+                .iter()
+                .enumerate()
+                .any(|(index, _)| longest(object, index, &self.pronoun).is_some());
+            let before = verb.saturating_sub(self.credential_reach);
+            if pronoun
+                || self.pronoun_subject(tokens, verb)
+                || self.names_credential(&tokens[before..at], resource)
+            {
+                return Some(Candidate {
+                    start: verb,
+                    target: at,
+                    end,
+                });
+            }
+        }
+        None
+    }
+
+    /// "per-gateway tokens", "gateway-scoped keys", "tokens are gateway-level".
+    fn compound_claim(
+        &self,
+        tokens: &[Token],
+        at: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let (last, compound) = if self.is_compound(&tokens[at].text, resource) {
+            (at, true)
+        } else if self.compound_prefix.contains(&tokens[at].text) {
+            (noun_at(tokens, at + 1, resource)?.0, true)
+        } else if let Some((end, false)) = noun_at(tokens, at, resource) {
+            let suffix = tokens.get(end + 1)?;
+            (end + 1, self.compound_suffix.contains(&suffix.text))
+        } else {
+            (at, false)
+        };
+        if !compound {
+            return None;
+        }
+        let mut next = last + 1;
+        // "per-gateway AI Gateway tokens": the product's name may qualify the head too.
+        if phrase_at(tokens, next, &resource.name) {
+            next += resource.name.len();
+        }
+        if tokens.get(next).is_some_and(|token| token.text == "api") {
+            next += 1;
+        }
+        let head = longest(tokens, next, &self.credential)
+            .or_else(|| longest(tokens, next, &self.compound_head));
+        if let Some(length) = head {
+            return Some(Candidate {
+                start: at,
+                target: at,
+                end: next + length - 1,
+            });
+        }
+        // "tokens are gateway-scoped", "tokens are now gateway-scoped": the compound as a predicate of a
+        // credential, after a copula and any auxiliaries ("can also be", "are now").
+        let mut verb_group = at;
+        while verb_group > 0 && longest(tokens, verb_group - 1, &self.auxiliary) == Some(1) {
+            verb_group -= 1;
+        }
+        let copula = tokens[verb_group..at]
+            .iter()
+            .any(|token| ["is", "are", "be", "being", "been"].contains(&token.text.as_str()));
+        let before = at.saturating_sub(self.credential_reach);
+        (copula && self.names_credential(&tokens[before..at], resource)).then_some(Candidate {
+            start: at,
+            target: at,
+            end: last,
+        })
+    }
+
+    /// "the gateway the token should be limited to": a restricting verb whose preposition ends its clause
+    /// (at `preposition`), and before the verb an instance of the resource with the credential between.
+    fn stranded_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        preposition: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let low = verb.saturating_sub(self.verb_reach);
+        for noun in (low..verb).rev() {
+            if noun_at(tokens, noun, resource).is_none() {
+                continue;
+            }
+            let noun_end = noun + resource.noun.len() - 1;
+            let between = &tokens[noun_end + 1..verb];
+            let pronoun =
+                (0..between.len()).any(|at| longest(between, at, &self.pronoun).is_some());
+            if between.iter().any(|token| token.kind == TokenKind::Punct)
+                || !(pronoun || self.names_credential(between, resource))
+            {
+                continue;
+            }
+            let reach = noun.saturating_sub(self.modifiers + 4);
+            let start = (reach..=noun).find(|&start| {
+                self.instance(tokens, start, resource) == Some(noun_end)
+                    && tokens[start..noun]
+                        .iter()
+                        .all(|token| token.kind != TokenKind::Punct)
+            })?;
+            return Some(Candidate {
+                start,
+                target: verb,
+                end: preposition,
+            });
+        }
+        None
+    }
+
+    /// "a token can only call one gateway", "permissions apply only to the gateway you pick", "valid for
+    /// one gateway only": an exclusive verb at `verb`, made exclusive by an `only` word.
+    fn exclusive_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let (length, only_inside) = self.exclusive_at(tokens, verb)?;
+        let only_before = verb > 0 && self.is_only(tokens, verb - 1);
+        let object = verb + length;
+        let exclusive_instance = longest(tokens, object, &self.exclusive_instance);
+        let only_after = self.is_only(tokens, object) || exclusive_instance.is_some();
+        // "no more than one gateway": the instance is read from its last word, "one".
+        let instance_start = object + exclusive_instance.map_or(0, |length| length - 1);
+        let end = self.instance(tokens, instance_start, resource)?;
+        let only_trailing = self.is_only(tokens, end + 1);
+        if !(only_before || only_inside || only_after || only_trailing) {
+            return None;
+        }
+        let start = if only_before { verb - 1 } else { verb };
+        let before = start.saturating_sub(self.credential_reach);
+        self.names_credential(&tokens[before..start], resource)
+            .then_some(Candidate {
+                start,
+                target: object,
+                end: if only_trailing { end + 1 } else { end },
+            })
+    }
+
+    /// The length of an exclusive verb at `at`, and whether an `only` word stands inside it ("apply only
+    /// to", "work only with").
+    fn exclusive_at(&self, tokens: &[Token], at: usize) -> Option<(usize, bool)> {
+        if let Some(length) = longest(tokens, at, &self.exclusive) {
+            return Some((length, false));
+        }
+        self.exclusive
+            .iter()
+            .filter_map(|phrase| {
+                let (last, head) = phrase.split_last()?;
+                let only = at + head.len();
+                (!head.is_empty()
+                    && phrase_at(tokens, at, head)
+                    && self.is_only(tokens, only)
+                    && phrase_at(tokens, only + 1, std::slice::from_ref(last)))
+                .then_some(phrase.len() + 1)
+            })
+            .max()
+            .map(|length| (length, true))
+    }
+
+    /// Whether the token at `at` is a word of exclusivity ("only").
+    fn is_only(&self, tokens: &[Token], at: usize) -> bool {
+        longest(tokens, at, &self.only) == Some(1)
+    }
+
+    /// "tokens can target a single gateway", "valid for one gateway": a selective verb whose object is a
+    /// selected instance (not merely "the gateway").
+    fn selective_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let length = longest(tokens, verb, &self.selective)?;
+        let mut object = verb + length;
+        if self.is_only(tokens, object) {
+            object += 1;
+        }
+        longest(tokens, object, &self.selective_instance)?;
+        let end = self.instance(tokens, object, resource)?;
+        let before = verb.saturating_sub(self.credential_reach);
+        (self.pronoun_subject(tokens, verb)
+            || self.names_credential(&tokens[before..verb], resource))
+        .then_some(Candidate {
+            start: verb,
+            target: object,
+            end,
+        })
+    }
+
+    /// Whether a pronoun is the subject of the verb at `verb` ("they can now be scoped"): only auxiliaries
+    /// lie between.
+    fn pronoun_subject(&self, tokens: &[Token], verb: usize) -> bool {
+        let mut at = verb;
+        while at > 0 && longest(tokens, at - 1, &self.auxiliary) == Some(1) {
+            at -= 1;
+        }
+        at > 0 && longest(tokens, at - 1, &self.pronoun) == Some(1)
+    }
+}
+
+/// What a restricting or assigning verb may restrict to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Any target: "to a single gateway", "per gateway", "at the gateway level".
+    Any,
+    /// Only a target that distributes over the instances: "per gateway", "by gateway", "at the gateway
+    /// level", a compound on the noun.
+    Distributive,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::prose::testing::{claims, each, file};
+
+    #[test]
+    fn every_restricting_verb_makes_a_claim() {
+        each(
+            &file().claim.restrict,
+            "The token is {} to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_pronoun_stands_for_the_credential() {
+        each(
+            &file().claim.pronoun,
+            "Restrict {} to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_auxiliary_keeps_a_pronoun_the_subject() {
+        each(
+            &file().claim.auxiliary,
+            "They {} scoped to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_preposition_opens_the_resource() {
+        each(
+            &file().claim.preposition,
+            "Narrow the token {} a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_compound_makes_a_claim() {
+        let file = file();
+        each(
+            &file.claim.compound_prefix,
+            "Create {}-gateway tokens.",
+            true,
+        );
+        each(
+            &file.claim.compound_suffix,
+            "Create gateway-{} tokens.",
+            true,
+        );
+        each(&file.claim.compound_head, "It offers per-gateway {}.", true);
+        assert!(claims("Turn on per-gateway logs and gateway-level access control.").is_empty());
+    }
+
+    #[test]
+    fn every_exclusive_verb_makes_a_claim() {
+        each(
+            &file().claim.exclusive,
+            "A token can only {} one gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_assigning_verb_claims_only_with_a_distributive_target() {
+        let file = file();
+        each(
+            &file.claim.assign,
+            "AI Gateway permissions are {} at the gateway level.",
+            true,
+        );
+        each(
+            &file.claim.assign,
+            "Token permissions are {} per gateway.",
+            true,
+        );
+        // "grant the token access to a gateway" is not a restriction: no "to" target for these verbs.
+        each(
+            &file.claim.assign,
+            "The token is {} to a single gateway by the admin.",
+            false,
+        );
+        assert!(claims("Rate limits are set at the gateway level.").is_empty());
+    }
+
+    #[test]
+    fn every_distributive_word_restricts_per_instance() {
+        each(
+            &file().claim.distributive,
+            "You can restrict the token {} gateway.",
+            true,
+        );
+        assert!(claims("Restrict the token by selecting a gateway.").is_empty());
+    }
+
+    #[test]
+    fn a_stranded_preposition_restricts_to_the_instance_before_it() {
+        assert_eq!(
+            claims("Select the gateway the token should be limited to (選択)."),
+            ["the gateway the token should be limited to"]
+        );
+        assert_eq!(
+            claims("Pick one gateway that your keys are scoped to."),
+            ["one gateway that your keys are scoped to"]
+        );
+        assert!(claims("Select the gateway the token cannot be limited to.").is_empty());
+        assert!(claims("Which gateway is the token limited to?").is_empty());
+        assert!(claims("Select the gateway the logs are limited to.").is_empty());
+    }
+
+    #[test]
+    fn every_exclusive_verb_is_exclusive_with_only_in_any_place() {
+        let file = file();
+        for only in &file.claim.only {
+            each(
+                &file.claim.exclusive,
+                &format!("A token can {only} {{}} one gateway."),
+                true,
+            );
+            each(
+                &file.claim.exclusive,
+                &format!("A token can {{}} one gateway {only}."),
+                true,
+            );
+        }
+        // Without `only`, an exclusive verb claims nothing (a selective one, "valid for", claims with "one").
+        let plain: Vec<String> = file
+            .claim
+            .exclusive
+            .iter()
+            .filter(|verb| !file.claim.selective.contains(verb))
+            .cloned()
+            .collect();
+        each(&plain, "A token can {} one gateway.", false);
+        for instance in &file.claim.exclusive_instance {
+            each(
+                &plain,
+                &format!("A token can {{}} {instance} gateway."),
+                true,
+            );
+        }
+        assert_eq!(
+            claims("The token's permissions apply only to the gateway you select."),
+            ["apply only to the gateway"]
+        );
+        assert!(claims("A token can only call every gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_selective_verb_needs_a_selected_instance() {
+        let file = file();
+        for verb in &file.claim.selective {
+            each(
+                &file.claim.selective_instance,
+                &format!("Tokens {verb} {{}} gateway."),
+                true,
+            );
+            let text = format!("A token {verb} the gateway URL.");
+            assert!(claims(&text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_compound_predicate_may_follow_auxiliaries() {
+        assert_eq!(
+            claims("AI Gateway tokens are now gateway-scoped."),
+            ["gateway-scoped"]
+        );
+        assert_eq!(
+            claims("Keys can also be gateway-specific."),
+            ["gateway-specific"]
+        );
+        assert!(claims("Tokens are not gateway-scoped.").is_empty());
+        assert!(claims("Logs are now gateway-scoped.").is_empty());
+    }
+
+    #[test]
+    fn claim_ranges_are_source_bytes_next_to_multi_byte_text() {
+        let text = "🚀 ゲートウェイ: restrict the token to your gateway ✅.";
+        assert_eq!(claims(text), ["restrict the token to your gateway"]);
+    }
+}

@@ -1,0 +1,216 @@
+//! The word lists as data: `src/text/prose.toml` read into a [`Lexicon`], and matching its phrases
+//! against tokens.
+
+use serde::Deserialize;
+
+use super::tokens::{Token, TokenKind};
+
+/// The word lists, embedded.
+pub(super) const LEXICON: &str = include_str!("../prose.toml");
+
+/// A phrase: words to match in a row.
+pub(super) type Phrase = Vec<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub(super) struct LexiconFile {
+    pub(super) claim: ClaimWords,
+    pub(super) negation: NegationWords,
+    pub(super) modality: ModalityWords,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub(super) struct ClaimWords {
+    pub(super) restrict: Vec<String>,
+    pub(super) assign: Vec<String>,
+    pub(super) distributive: Vec<String>,
+    pub(super) credential: Vec<String>,
+    pub(super) pronoun: Vec<String>,
+    pub(super) auxiliary: Vec<String>,
+    pub(super) preposition: Vec<String>,
+    pub(super) instance: Vec<String>,
+    pub(super) universal: Vec<String>,
+    pub(super) modifiers: usize,
+    pub(super) naming: Vec<String>,
+    pub(super) whole_account: Vec<String>,
+    pub(super) compound_prefix: Vec<String>,
+    pub(super) compound_suffix: Vec<String>,
+    pub(super) compound_head: Vec<String>,
+    pub(super) exclusive: Vec<String>,
+    pub(super) only: Vec<String>,
+    pub(super) exclusive_instance: Vec<String>,
+    pub(super) selective: Vec<String>,
+    pub(super) selective_instance: Vec<String>,
+    pub(super) verb_reach: usize,
+    pub(super) credential_reach: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub(super) struct NegationWords {
+    pub(super) pre: Vec<String>,
+    pub(super) post: Vec<String>,
+    pub(super) post_negator: Vec<String>,
+    pub(super) post_predicate: Vec<String>,
+    pub(super) copula: Vec<String>,
+    pub(super) negative_predicate: Vec<String>,
+    pub(super) post_elliptical: Vec<String>,
+    pub(super) post_anaphoric: Vec<String>,
+    pub(super) anaphor: Vec<String>,
+    pub(super) pseudo: Vec<String>,
+    pub(super) termination: Vec<String>,
+    pub(super) termination_after_comma: Vec<String>,
+    pub(super) termination_punctuation: Vec<String>,
+    pub(super) subordinator: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub(super) struct ModalityWords {
+    pub(super) conditional: Vec<String>,
+    pub(super) counterfactual: Vec<String>,
+    pub(super) future: Vec<String>,
+    pub(super) future_after: Vec<String>,
+    pub(super) reported: Vec<String>,
+}
+
+fn phrases(list: &[String]) -> Vec<Phrase> {
+    list.iter()
+        .map(|entry| entry.split(' ').map(str::to_owned).collect())
+        .collect()
+}
+
+/// The compiled word lists.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub(super) restrict: Vec<Phrase>,
+    pub(super) assign: Vec<Phrase>,
+    pub(super) distributive: Vec<Phrase>,
+    pub(super) credential: Vec<Phrase>,
+    pub(super) pronoun: Vec<Phrase>,
+    pub(super) auxiliary: Vec<Phrase>,
+    pub(super) preposition: Vec<Phrase>,
+    pub(super) instance: Vec<Phrase>,
+    pub(super) universal: Vec<Phrase>,
+    pub(super) modifiers: usize,
+    pub(super) naming: Vec<Phrase>,
+    pub(super) whole_account: Vec<Phrase>,
+    pub(super) compound_prefix: Vec<String>,
+    pub(super) compound_suffix: Vec<String>,
+    pub(super) compound_head: Vec<Phrase>,
+    pub(super) exclusive: Vec<Phrase>,
+    pub(super) only: Vec<Phrase>,
+    pub(super) exclusive_instance: Vec<Phrase>,
+    pub(super) selective: Vec<Phrase>,
+    pub(super) selective_instance: Vec<Phrase>,
+    pub(super) verb_reach: usize,
+    pub(super) credential_reach: usize,
+    pub(super) pre: Vec<Phrase>,
+    pub(super) post: Vec<Phrase>,
+    pub(super) post_negator: Vec<Phrase>,
+    pub(super) post_predicate: Vec<Phrase>,
+    pub(super) copula: Vec<Phrase>,
+    pub(super) negative_predicate: Vec<Phrase>,
+    pub(super) post_elliptical: Vec<Phrase>,
+    pub(super) post_anaphoric: Vec<Phrase>,
+    pub(super) anaphor: Vec<Phrase>,
+    pub(super) pseudo: Vec<Phrase>,
+    pub(super) termination: Vec<Phrase>,
+    pub(super) termination_after_comma: Vec<Phrase>,
+    pub(super) termination_punctuation: Vec<String>,
+    pub(super) subordinator: Vec<Phrase>,
+    pub(super) conditional: Vec<Phrase>,
+    pub(super) counterfactual: Vec<Phrase>,
+    pub(super) future: Vec<Phrase>,
+    pub(super) future_after: Vec<Phrase>,
+    pub(super) reported: Vec<Phrase>,
+}
+
+impl Lexicon {
+    /// The embedded word lists (`src/text/prose.toml`).
+    pub fn embedded() -> Lexicon {
+        let file: LexiconFile =
+            toml::from_str(LEXICON).expect("src/text/prose.toml is valid (a unit test parses it)");
+        let claim = file.claim;
+        let negation = file.negation;
+        let modality = file.modality;
+        Lexicon {
+            restrict: phrases(&claim.restrict),
+            assign: phrases(&claim.assign),
+            distributive: phrases(&claim.distributive),
+            credential: phrases(&claim.credential),
+            pronoun: phrases(&claim.pronoun),
+            auxiliary: phrases(&claim.auxiliary),
+            preposition: phrases(&claim.preposition),
+            instance: phrases(&claim.instance),
+            universal: phrases(&claim.universal),
+            modifiers: claim.modifiers,
+            naming: phrases(&claim.naming),
+            whole_account: phrases(&claim.whole_account),
+            compound_prefix: claim.compound_prefix,
+            compound_suffix: claim.compound_suffix,
+            compound_head: phrases(&claim.compound_head),
+            exclusive: phrases(&claim.exclusive),
+            only: phrases(&claim.only),
+            exclusive_instance: phrases(&claim.exclusive_instance),
+            selective: phrases(&claim.selective),
+            selective_instance: phrases(&claim.selective_instance),
+            verb_reach: claim.verb_reach,
+            credential_reach: claim.credential_reach,
+            pre: phrases(&negation.pre),
+            post: phrases(&negation.post),
+            post_negator: phrases(&negation.post_negator),
+            post_predicate: phrases(&negation.post_predicate),
+            copula: phrases(&negation.copula),
+            negative_predicate: phrases(&negation.negative_predicate),
+            post_elliptical: phrases(&negation.post_elliptical),
+            post_anaphoric: phrases(&negation.post_anaphoric),
+            anaphor: phrases(&negation.anaphor),
+            pseudo: phrases(&negation.pseudo),
+            termination: phrases(&negation.termination),
+            termination_after_comma: phrases(&negation.termination_after_comma),
+            termination_punctuation: negation.termination_punctuation,
+            subordinator: phrases(&negation.subordinator),
+            conditional: phrases(&modality.conditional),
+            counterfactual: phrases(&modality.counterfactual),
+            future: phrases(&modality.future),
+            future_after: phrases(&modality.future_after),
+            reported: phrases(&modality.reported),
+        }
+    }
+}
+
+/// Whether `phrase` is at `tokens[at..]` with its last word as a possessive (`token's`, `tokens'`).
+pub(super) fn possessive_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool {
+    let Some((last, head)) = phrase.split_last() else {
+        return false;
+    };
+    (head.is_empty() || phrase_at(tokens, at, head))
+        && tokens.get(at + head.len()).is_some_and(|token| {
+            token.kind == TokenKind::Word
+                && token
+                    .text
+                    .strip_prefix(last.as_str())
+                    .is_some_and(|rest| rest == "'s" || rest == "'")
+        })
+}
+
+/// Whether `phrase` is at `tokens[at..]`, word for word.
+pub(super) fn phrase_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool {
+    !phrase.is_empty()
+        && tokens.get(at..at + phrase.len()).is_some_and(|words| {
+            words
+                .iter()
+                .zip(phrase)
+                .all(|(token, word)| token.kind == TokenKind::Word && &token.text == word)
+        })
+}
+
+/// The length of the longest phrase of `list` at `tokens[at..]`.
+pub(super) fn longest(tokens: &[Token], at: usize, list: &[Phrase]) -> Option<usize> {
+    list.iter()
+        .filter(|phrase| phrase_at(tokens, at, phrase))
+        .map(Vec::len)
+        .max()
+}

@@ -1,0 +1,474 @@
+//! Negation and modality (NegEx): pre- and post-triggers, pseudo-negations and termination terms that
+//! reach a claim or stop short of it, and the questions, conditions, futures and reports that are no
+//! claim of today.
+
+use super::claims::Candidate;
+use super::lexicon::{Lexicon, Phrase, longest};
+use super::nouns::Resource;
+use super::tokens::{Token, TokenKind, sentences, tokenize};
+
+impl Lexicon {
+    /// Whether `text` denies a claim about `resource`: a sentence that would be a claim but for a negation
+    /// reaching it ("you can't scope a token to one gateway", "scoping keys to one gateway is not
+    /// supported"). A call-out that denies the narrowing says the product is account-only.
+    pub fn denies(&self, text: &str, resource: &Resource) -> bool {
+        sentences(text, 0).iter().any(|sentence| {
+            !is_question(sentence)
+                && self
+                    .candidates(sentence, resource)
+                    .into_iter()
+                    .any(|candidate| self.negated_near(sentence, candidate))
+        })
+    }
+
+    /// Whether a negation (not a modality) reaches the claim: [`Lexicon::blocked_near`] without the
+    /// conditions, futures and reports.
+    fn negated_near(&self, tokens: &[Token], claim: Candidate) -> bool {
+        let low = claim.start.saturating_sub(CLAIM_WINDOW);
+        let high = (claim.end + 1 + CLAIM_WINDOW).min(tokens.len());
+        let tokens = &tokens[low..high];
+        let claim = Candidate {
+            start: claim.start - low,
+            target: claim.target - low,
+            end: claim.end - low,
+        };
+        let mut at = 0;
+        while at < tokens.len() {
+            if let Some(length) = longest(tokens, at, &self.pseudo) {
+                at += length;
+                continue;
+            }
+            if let Some(length) = longest(tokens, at, &self.pre)
+                && at < claim.target
+                && self.reaches(tokens, at, at + length, claim.target)
+            {
+                return true;
+            }
+            if at > claim.end
+                && (self.post_negation(tokens, at) && self.open_to_post(tokens, claim.end + 1, at)
+                    || self.failure_of_claim(tokens, claim.end + 1, at))
+            {
+                return true;
+            }
+            at += 1;
+        }
+        false
+    }
+
+    /// Whether `before` (the text up to a phrase) ends in a negation of what follows, within
+    /// [`NEGATED_PHRASE_REACH`] words of its clause: "are no longer | account-scoped", "aren't |
+    /// account-wide", "is not limited to the | account level". Pseudo-negations ("not only") do not count.
+    pub fn negates_what_follows(&self, before: &str) -> bool {
+        let (tokens, _) = tokenize(before, 0);
+        let clause = tokens
+            .iter()
+            .rposition(|token| token.kind == TokenKind::Punct)
+            .map_or(0, |index| index + 1);
+        let tokens = &tokens[clause..];
+        let mut at = 0;
+        while at < tokens.len() {
+            if let Some(length) = longest(tokens, at, &self.pseudo) {
+                at += length;
+                continue;
+            }
+            if longest(tokens, at, &self.pre)
+                .is_some_and(|length| tokens.len() - (at + length) <= NEGATED_PHRASE_REACH)
+            {
+                return true;
+            }
+            at += 1;
+        }
+        false
+    }
+
+    /// [`Lexicon::blocked`] on the [`CLAIM_WINDOW`] tokens either side of the claim: a trigger further away
+    /// does not reach it, and a run-on "sentence" of thousands of claims is read once per claim, not whole.
+    pub(super) fn blocked_near(&self, tokens: &[Token], claim: Candidate) -> bool {
+        let low = claim.start.saturating_sub(CLAIM_WINDOW);
+        let high = (claim.end + 1 + CLAIM_WINDOW).min(tokens.len());
+        let rebased = Candidate {
+            start: claim.start - low,
+            target: claim.target - low,
+            end: claim.end - low,
+        };
+        self.blocked(&tokens[low..high], rebased)
+    }
+
+    /// Whether a negation or a modality reaches the claim.
+    fn blocked(&self, tokens: &[Token], claim: Candidate) -> bool {
+        let mut at = 0;
+        while at < tokens.len() {
+            if let Some(length) = longest(tokens, at, &self.pseudo) {
+                at += length;
+                continue;
+            }
+            let after = |list: &[Phrase]| longest(tokens, at, list).map(|length| at + length);
+            if at < claim.target
+                && let Some(from) = after(&self.pre)
+                    .or_else(|| after(&self.reported))
+                    .or_else(|| after(&self.future))
+                && self.reaches(tokens, at, from, claim.target)
+            {
+                return true;
+            }
+            if at < claim.start
+                && let Some(from) = after(&self.conditional)
+                && (!tokens[from..claim.start]
+                    .iter()
+                    .any(|token| token.kind == TokenKind::Punct)
+                    || (from..claim.target)
+                        .any(|word| longest(tokens, word, &self.counterfactual).is_some()))
+            {
+                return true;
+            }
+            if at > claim.end
+                && ((self.post_negation(tokens, at)
+                    || after(&self.future).is_some()
+                    || after(&self.future_after).is_some())
+                    && self.open_to_post(tokens, claim.end + 1, at)
+                    || self.failure_of_claim(tokens, claim.end + 1, at))
+            {
+                return true;
+            }
+            at += 1;
+        }
+        false
+    }
+
+    /// Whether a pre-trigger at `trigger` (ending before `from`) reaches the token at `target`: no
+    /// termination between, and not closed in a leading subordinate clause.
+    fn reaches(&self, tokens: &[Token], trigger: usize, from: usize, target: usize) -> bool {
+        if from >= target {
+            return true;
+        }
+        let clause_start = tokens[..trigger]
+            .iter()
+            .rposition(|token| token.kind == TokenKind::Punct)
+            .map_or(0, |index| index + 1);
+        let subordinate = longest(tokens, clause_start, &self.subordinator).is_some();
+        if subordinate && tokens[from..target].iter().any(|token| token.text == ",") {
+            return false;
+        }
+        self.open(tokens, from, target)
+    }
+
+    /// Whether a post-negation trigger is at `at`: a fixed phrase ("is not supported"), a negator and a
+    /// predicate ("has not been implemented"), a copula and a negative predicate ("remains unsupported"),
+    /// or an elliptical negation.
+    fn post_negation(&self, tokens: &[Token], at: usize) -> bool {
+        let followed_by =
+            |length: usize, list: &[Phrase]| longest(tokens, at + length, list).is_some();
+        longest(tokens, at, &self.post).is_some()
+            || longest(tokens, at, &self.post_negator)
+                .is_some_and(|length| followed_by(length, &self.post_predicate))
+            || longest(tokens, at, &self.copula)
+                .is_some_and(|length| followed_by(length, &self.negative_predicate))
+            || self.elliptical(tokens, at)
+    }
+
+    /// Whether a failure phrase at `at` has an anaphor for the claim (which ends before `from`) as its
+    /// subject: "...; this fails", "..., but doing so has no effect".
+    fn failure_of_claim(&self, tokens: &[Token], from: usize, at: usize) -> bool {
+        longest(tokens, at, &self.post_anaphoric).is_some()
+            && self.anaphoric_barrier(tokens, from, at)
+    }
+
+    /// Whether an elliptical negation is at `at`: a trigger that ends its clause ("gateway-level tokens do
+    /// not.").
+    fn elliptical(&self, tokens: &[Token], at: usize) -> bool {
+        longest(tokens, at, &self.post_elliptical).is_some_and(|length| {
+            tokens
+                .get(at + length)
+                .is_none_or(|next| next.kind == TokenKind::Punct)
+        })
+    }
+
+    /// Whether a post-trigger at `to` reaches back to `from`: nothing ends its reach, or only an anaphor
+    /// for the claim follows the last termination ("..., but this is not possible", "...; that isn't
+    /// supported", ", which is not supported"), or the trigger directly follows a colon, dash or parenthesis
+    /// ("...: not supported").
+    fn open_to_post(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        if self.open(tokens, from, to) {
+            return true;
+        }
+        self.anaphoric_barrier(tokens, from, to)
+    }
+
+    /// Whether the clause from the last termination in `tokens[from..to]` to `to` is an anaphor for the
+    /// claim: a post-trigger at `to` then has the claim as its subject.
+    fn anaphoric_barrier(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        let Some(barrier) = (from..to).rev().find(|&at| !self.open(tokens, at, at + 1)) else {
+            return false;
+        };
+        let rest = &tokens[barrier + 1..to];
+        let rest = rest
+            .iter()
+            .position(|token| token.text != ",")
+            .map_or(&rest[rest.len()..], |first| &rest[first..]);
+        self.anaphor_for_claim(tokens, barrier, rest)
+    }
+
+    /// Whether `rest`, the words after the termination at `barrier`, are only an anaphor for the claim
+    /// (or nothing after a colon, dash or parenthesis, or the termination is itself one: ", which").
+    fn anaphor_for_claim(&self, tokens: &[Token], barrier: usize, rest: &[Token]) -> bool {
+        if rest.is_empty() {
+            let mark = &tokens[barrier];
+            return [":", "-", "("].contains(&mark.text.as_str())
+                || longest(tokens, barrier, &self.anaphor) == Some(1);
+        }
+        longest(rest, 0, &self.anaphor) == Some(rest.len())
+    }
+
+    /// Whether no termination term or mark lies in `tokens[from..to]`.
+    fn open(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        (from..to).all(|at| {
+            let token = &tokens[at];
+            if token.kind == TokenKind::Punct {
+                return !self.termination_punctuation.contains(&token.text);
+            }
+            let after_comma = at > 0 && tokens[at - 1].text == ",";
+            let parenthetical =
+                after_comma && tokens.get(at + 1).is_some_and(|next| next.text == ",");
+            if longest(tokens, at, &self.termination).is_some() {
+                return parenthetical;
+            }
+            !(after_comma && longest(tokens, at, &self.termination_after_comma).is_some())
+        })
+    }
+}
+
+/// How many words may stand between a negation and a phrase it negates in [`Lexicon::negates_what_follows`].
+const NEGATED_PHRASE_REACH: usize = 3;
+
+/// How many tokens either side of a claim a negation or modality trigger is looked for in: far more than
+/// NegEx's window of a few words, and it bounds the reading of a run-on sentence.
+const CLAIM_WINDOW: usize = 64;
+
+/// Whether the sentence ends in a question mark (a closing parenthesis aside).
+pub(super) fn is_question(tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .rev()
+        .find(|token| token.kind == TokenKind::Punct && token.text != ")")
+        .is_some_and(|token| token.text == "?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::prose::testing::{claims, each, file, gateway};
+
+    #[test]
+    fn every_pre_negation_negates_what_follows() {
+        each(
+            &file().negation.pre,
+            "{} scope the token to a single gateway.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_post_negation_negates_what_comes_before() {
+        each(
+            &file().negation.post,
+            "Scoping the token to a single gateway {}.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_composed_post_negation_negates_what_comes_before() {
+        let file = file();
+        each(
+            &file.negation.post_negator,
+            "Scoping the token to a single gateway {} supported.",
+            false,
+        );
+        each(
+            &file.negation.post_predicate,
+            "Scoping the token to a single gateway has not been {}.",
+            false,
+        );
+        each(
+            &file.negation.copula,
+            "Scoping the token to a single gateway {} unsupported.",
+            false,
+        );
+        each(
+            &file.negation.negative_predicate,
+            "Scoping the token to a single gateway is {}.",
+            false,
+        );
+        // A negated predicate that is not about availability leaves the claim.
+        assert_eq!(
+            claims("Tokens scoped to a single gateway are not affected by the change."),
+            ["scoped to a single gateway"]
+        );
+    }
+
+    #[test]
+    fn every_elliptical_negation_ends_its_clause() {
+        let file = file();
+        each(
+            &file.negation.post_elliptical,
+            "Account-level tokens exist; gateway-level tokens {}.",
+            false,
+        );
+        // Followed by a verb, the trigger negates that verb, not the claim.
+        assert_eq!(
+            claims("Per-gateway tokens do not expire."),
+            ["Per-gateway tokens"]
+        );
+    }
+
+    #[test]
+    fn every_anaphor_carries_a_post_negation_over_a_termination() {
+        let file = file();
+        each(
+            &file.negation.anaphor,
+            "You may want to restrict tokens to one gateway, but {} is not possible.",
+            false,
+        );
+        each(
+            &file.negation.anaphor,
+            "Restrict the token to a single gateway; {} is not supported.",
+            false,
+        );
+        each(
+            &file.negation.post_anaphoric,
+            "Users try to restrict a token to one gateway; this {}.",
+            false,
+        );
+        // Without an anaphor the failure is someone else's: the claim stands.
+        each(
+            &file.negation.post_anaphoric,
+            "Limit the key to one gateway so that other traffic {}.",
+            true,
+        );
+        assert!(claims("Scoping a token to a single gateway: not supported.").is_empty());
+        assert!(claims("Restrict the token to one gateway (not possible today).").is_empty());
+        // A new subject after the termination is another clause.
+        assert_eq!(
+            claims("Restrict the token to a single gateway, but R2 is not supported."),
+            ["Restrict the token to a single gateway"]
+        );
+    }
+
+    #[test]
+    fn every_pseudo_negation_leaves_the_claim() {
+        each(
+            &file().negation.pseudo,
+            "You {} scope the token to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_termination_ends_a_negation() {
+        let file = file();
+        let negation = "Tokens cannot reach other accounts";
+        each(
+            &file.negation.termination,
+            &format!("{negation} {{}} scope the token to a single gateway."),
+            true,
+        );
+        each(
+            &file.negation.termination_after_comma,
+            &format!("{negation}, {{}} scope the token to a single gateway."),
+            true,
+        );
+        each(
+            &file.negation.termination_punctuation,
+            &format!("{negation} {{}} scope the token to a single gateway."),
+            true,
+        );
+        // A termination word between commas is an aside: the negation goes on.
+        assert!(claims("You cannot, however, scope a token to a single gateway.").is_empty());
+        // Without the comma, `which` restricts rather than adds.
+        assert!(claims("There is no setting which scopes a token to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_subordinate_clause_keeps_its_negation() {
+        each(
+            &file().negation.subordinator,
+            "{} tokens cannot reach other accounts, scope the token to a single gateway.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_modality_is_not_a_claim_of_today() {
+        let file = file();
+        each(
+            &file.modality.conditional,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        each(
+            &file.modality.future,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        each(
+            &file.modality.future,
+            "Scoping the token to a single gateway {}.",
+            false,
+        );
+        each(
+            &file.modality.reported,
+            "{} you scope the token to a single gateway.",
+            false,
+        );
+        each(
+            &file.modality.future_after,
+            "Per-gateway tokens {} later.",
+            false,
+        );
+        each(
+            &file.modality.counterfactual,
+            "If scopes existed, you {} scope the token to a single gateway.",
+            false,
+        );
+        assert_eq!(
+            claims("If scopes exist, you can scope the token to a single AI Gateway."),
+            ["scope the token to a single AI Gateway"]
+        );
+        assert_eq!(
+            claims("If you need isolation, scope the token to a single gateway."),
+            ["scope the token to a single gateway"]
+        );
+        assert!(claims("Can a token be scoped to a single gateway?").is_empty());
+    }
+
+    #[test]
+    fn a_negated_claim_is_a_denial_and_a_modality_is_not() {
+        let lexicon = Lexicon::embedded();
+        let denies = |text: &str| lexicon.denies(text, &gateway());
+        assert!(denies(
+            "You can't scope AI Gateway tokens to an individual gateway."
+        ));
+        assert!(denies(
+            "Scoping a token to a single gateway is not supported."
+        ));
+        assert!(denies("It's not possible to restrict keys to one gateway."));
+        assert!(!denies("You can scope a token to one gateway."));
+        assert!(!denies("Can I scope a token to one gateway?"));
+        assert!(!denies("Per-gateway tokens are coming soon."));
+        assert!(!denies("Tokens reach every gateway in the account."));
+    }
+
+    #[test]
+    fn a_negation_reaches_a_phrase_a_few_words_on_in_its_clause() {
+        let lexicon = Lexicon::embedded();
+        let negates = |text: &str| lexicon.negates_what_follows(text);
+        assert!(negates("ai gateway tokens are no longer "));
+        assert!(negates("ai gateway tokens aren't "));
+        assert!(negates("ai gateway tokens are not limited to the "));
+        assert!(!negates("ai gateway permissions are not only "));
+        assert!(!negates(
+            "tokens cannot be restricted to one gateway because they are "
+        ));
+        assert!(!negates("there is no per-gateway scoping; tokens are "));
+    }
+}

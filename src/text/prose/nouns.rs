@@ -1,0 +1,245 @@
+//! The nouns a claim relates: the [`Resource`] a credential is restricted to, where an instance of it
+//! is named ("a single gateway", "`support-bot`"), and whether words name a credential.
+
+use super::lexicon::{Lexicon, Phrase, longest, phrase_at, possessive_at};
+use super::tokens::{Token, TokenKind, tokenize};
+
+/// What a claim restricts to: one product's resource noun, its name, and its groups' names.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The noun's words, lowercase ("gateway").
+    pub noun: Phrase,
+    /// The product name's words ("ai", "gateway"), read as modifiers of the noun.
+    pub name: Phrase,
+    /// The product's group names, each as words: a group name is a credential.
+    pub groups: Vec<Phrase>,
+}
+
+impl Resource {
+    /// The resource of a product whose name is `name`, whose one resource is a `noun`, and whose group names are
+    /// `groups`.
+    pub fn new<'n>(noun: &str, name: &str, groups: impl Iterator<Item = &'n str>) -> Resource {
+        Resource {
+            noun: words_of(noun),
+            name: words_of(name),
+            groups: groups
+                .map(words_of)
+                .filter(|words| !words.is_empty())
+                .collect(),
+        }
+    }
+
+    /// The noun as one hyphenated word ("storage-bucket").
+    fn joined(&self) -> String {
+        self.noun.join("-")
+    }
+}
+
+/// The words of a short text, as the tokenizer reads them.
+pub fn words_of(text: &str) -> Phrase {
+    tokenize(text, 0)
+        .0
+        .into_iter()
+        .filter(|token| token.kind == TokenKind::Word)
+        .map(|token| token.text)
+        .collect()
+}
+
+impl Lexicon {
+    /// Whether `word` is a compound on the resource noun: `per-gateway`, `gateway-scoped`.
+    pub(super) fn is_compound(&self, word: &str, resource: &Resource) -> bool {
+        let noun = resource.joined();
+        let plural = format!("{noun}s");
+        if let Some((prefix, rest)) = word.split_once('-')
+            && self.compound_prefix.iter().any(|known| known == prefix)
+            && (rest == noun || rest == plural)
+        {
+            return true;
+        }
+        word.strip_prefix(noun.as_str())
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|suffix| self.compound_suffix.iter().any(|known| known == suffix))
+    }
+
+    /// Whether `tokens` name a credential: a credential word or one of the product's group names, also as a
+    /// possessive ("the token's scope").
+    pub(super) fn names_credential(&self, tokens: &[Token], resource: &Resource) -> bool {
+        (0..tokens.len()).any(|at| {
+            longest(tokens, at, &self.credential).is_some()
+                || self
+                    .credential
+                    .iter()
+                    .any(|phrase| possessive_at(tokens, at, phrase))
+                || resource
+                    .groups
+                    .iter()
+                    .any(|group| phrase_at(tokens, at, group))
+        })
+    }
+
+    /// The last token of a phrase at `start` that names an instance (or a subset) of the resource: "a single
+    /// gateway", "your gateway", "the gateway named x", "`support-bot`", "one of your gateways".
+    pub(super) fn instance(
+        &self,
+        tokens: &[Token],
+        start: usize,
+        resource: &Resource,
+    ) -> Option<usize> {
+        let mut at = start;
+        if tokens
+            .get(at)
+            .is_some_and(|token| token.text == "only" || token.text == "just")
+        {
+            at += 1;
+        }
+        if longest(tokens, at, &self.universal).is_some() {
+            return None;
+        }
+        let mut marked = false;
+        if let Some(length) = longest(tokens, at, &self.instance) {
+            marked = true;
+            at += length;
+        }
+        let mut modifiers = self.modifiers;
+        while let Some(token) = tokens.get(at) {
+            if let Some((end, plural)) = noun_at(tokens, at, resource) {
+                if plural && longest(tokens, end + 1, &self.whole_account).is_some() {
+                    return None;
+                }
+                let named = tokens
+                    .get(end + 1)
+                    .is_some_and(|next| next.kind == TokenKind::Code)
+                    || longest(tokens, end + 1, &self.naming).is_some();
+                return (marked || named).then_some(end);
+            }
+            match token.kind {
+                TokenKind::Code => {
+                    // A named instance: "`support-bot` gateway", or a name that carries the noun.
+                    if token.text.contains(resource.noun.last()?.as_str()) {
+                        return Some(at);
+                    }
+                    marked = true;
+                }
+                TokenKind::Punct => return None,
+                TokenKind::Word if phrase_at(tokens, at, &resource.name) => {
+                    at += resource.name.len();
+                    // "a single AI Gateway": the product's name ends in its noun.
+                    if noun_at(tokens, at - 1, resource).is_some() {
+                        return marked.then_some(at - 1);
+                    }
+                    continue;
+                }
+                TokenKind::Word if STOP_WORDS.contains(&token.text.as_str()) => return None,
+                TokenKind::Word if modifiers == 0 => return None,
+                TokenKind::Word => modifiers -= 1,
+            }
+            at += 1;
+        }
+        None
+    }
+}
+
+/// Words that end a noun phrase before its noun ("to the account and ...").
+const STOP_WORDS: &[&str] = &[
+    "to", "and", "or", "in", "of", "with", "for", "on", "at", "from", "by", "that", "which", "but",
+    "is", "are", "can", "not", "no", "than", "as", "if", "so",
+];
+
+/// The resource noun at `at`: its last token, and whether it is plural; `None` for a possessive
+/// ("gateway's") or another word.
+pub(super) fn noun_at(tokens: &[Token], at: usize, resource: &Resource) -> Option<(usize, bool)> {
+    let (last, head) = resource.noun.split_last()?;
+    let words = tokens.get(at..at + resource.noun.len())?;
+    if !words[..head.len()]
+        .iter()
+        .zip(head)
+        .all(|(token, word)| token.kind == TokenKind::Word && &token.text == word)
+    {
+        return None;
+    }
+    let token = words.last()?;
+    if token.kind != TokenKind::Word {
+        return None;
+    }
+    let end = at + resource.noun.len() - 1;
+    let text = token.text.as_str();
+    if text == last {
+        Some((end, false))
+    } else if text
+        .strip_prefix(last.as_str())
+        .is_some_and(|rest| rest == "s" || rest == "es")
+    {
+        Some((end, true))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::prose::testing::{claims, each, file};
+
+    #[test]
+    fn every_credential_can_be_restricted() {
+        each(
+            &file().claim.credential,
+            "The {} can be scoped to a single gateway.",
+            true,
+        );
+        assert!(claims("The logs can be scoped to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_instance_word_names_an_instance() {
+        each(
+            &file().claim.instance,
+            "Scope the token to {} gateway.",
+            true,
+        );
+        assert!(claims("Scope the token to gateway.").is_empty());
+    }
+
+    #[test]
+    fn every_universal_word_names_every_instance() {
+        each(
+            &file().claim.universal,
+            "Scope the token to {} gateway.",
+            false,
+        );
+    }
+
+    #[test]
+    fn every_naming_word_names_an_instance() {
+        each(
+            &file().claim.naming,
+            "Scope the token to gateway {} prod.",
+            true,
+        );
+    }
+
+    #[test]
+    fn every_whole_account_phrase_means_every_gateway() {
+        each(
+            &file().claim.whole_account,
+            "Tokens are scoped to the gateways {}.",
+            false,
+        );
+        assert_eq!(
+            claims("Tokens are scoped to the gateways you pick."),
+            ["scoped to the gateways"]
+        );
+    }
+
+    #[test]
+    fn a_possessive_credential_is_a_credential() {
+        assert_eq!(
+            claims("Set the token’s scope to a single gateway."),
+            ["scope to a single gateway"]
+        );
+        assert_eq!(
+            claims("Narrow the keys' access to one gateway."),
+            ["Narrow the keys' access to one gateway"]
+        );
+        assert!(claims("Set the log's scope to a single gateway.").is_empty());
+    }
+}

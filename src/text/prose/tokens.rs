@@ -1,0 +1,269 @@
+//! Tokenising: words, inline code and punctuation with their source byte ranges, typographic marks
+//! folded, and the sentences they make (Unicode sentence and word boundaries).
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What a [`Token`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word (letters and digits, with inner apostrophes and hyphens).
+    Word,
+    /// An inline code span (its text, without the backticks).
+    Code,
+    /// A punctuation mark.
+    Punct,
+}
+
+/// One word, code span or punctuation mark, folded and lowercased, with its source byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// What the token is.
+    pub kind: TokenKind,
+    /// Its text, folded and lowercased.
+    pub text: String,
+    /// Its byte range in the source text.
+    pub range: Range<usize>,
+}
+
+/// Folds typographic characters to their ASCII reading: `’` is `'`, `–` is `-`, NBSP is a space.
+pub fn fold(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{FF07}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        c if c != ' ' && c.is_whitespace() => ' ',
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' => ' ',
+        c => c,
+    }
+}
+
+/// Characters a reader does not see at all (soft hyphens, joiners).
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200C}' | '\u{200D}')
+}
+
+/// The sentences of `text` (which starts at byte `base` of its file), each as its tokens.
+pub fn sentences(text: &str, base: usize) -> Vec<Vec<Token>> {
+    let (tokens, masked) = tokenize(text, base);
+    let mut bounds: Vec<usize> = masked
+        .split_sentence_bound_indices()
+        .map(|(start, _)| base + start)
+        .collect();
+    bounds.push(base + text.len());
+    let mut sentences: Vec<Vec<Token>> = vec![Vec::new(); bounds.len().saturating_sub(1)];
+    let mut sentence = 0;
+    for token in tokens {
+        while sentence + 1 < bounds.len() - 1 && token.range.start >= bounds[sentence + 1] {
+            sentence += 1;
+        }
+        if let Some(holder) = sentences.get_mut(sentence) {
+            holder.push(token);
+        }
+    }
+    sentences.retain(|sentence| !sentence.is_empty());
+    sentences
+}
+
+/// The tokens of `text`, and the text with code spans, link destinations and footnote references replaced
+/// by `x` (same byte offsets), for sentence segmentation.
+pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
+    let mut tokens = Vec::new();
+    let mut masked = String::with_capacity(text.len());
+    let mut plain_start = 0;
+    let mut index = 0;
+    let bytes = text.as_bytes();
+    while index < text.len() {
+        let skipped = match bytes[index] {
+            b'`' => code_span(text, index),
+            b'[' if text[index + 1..].starts_with('^') => footnote(text, index),
+            b']' if text[index + 1..].starts_with('(') => link_destination(text, index),
+            _ => None,
+        };
+        let Some((end, code)) = skipped else {
+            index += 1;
+            continue;
+        };
+        words(&text[plain_start..index], base + plain_start, &mut tokens);
+        masked.push_str(&text[plain_start..index]);
+        if let Some(code) = code {
+            tokens.push(Token {
+                kind: TokenKind::Code,
+                text: code
+                    .trim()
+                    .chars()
+                    .map(fold)
+                    .collect::<String>()
+                    .to_lowercase(),
+                range: base + index..base + end,
+            });
+        }
+        masked.extend(std::iter::repeat_n('x', end - index));
+        plain_start = end;
+        index = end;
+    }
+    words(&text[plain_start..], base + plain_start, &mut tokens);
+    masked.push_str(&text[plain_start..]);
+    (tokens, masked)
+}
+
+/// An inline code span at `start`: its end, and its text.
+fn code_span(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+    let run = text[start..]
+        .bytes()
+        .take_while(|&byte| byte == b'`')
+        .count();
+    let fence = &text[start..start + run];
+    let after = start + run;
+    let mut search = after;
+    while let Some(found) = text[search..].find(fence) {
+        let at = search + found;
+        let end = at + text[at..].bytes().take_while(|&byte| byte == b'`').count();
+        if end - at == run {
+            return Some((end, Some(&text[after..at])));
+        }
+        search = end;
+    }
+    // An unclosed run of backticks is literal text: skip it as a mark.
+    Some((after, None))
+}
+
+/// A footnote reference `[^label]` at `start`.
+fn footnote(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+    let close = text[start..].find(']')?;
+    let label = &text[start + 2..start + close];
+    (!label.is_empty() && !label.contains(char::is_whitespace)).then_some((start + close + 1, None))
+}
+
+/// A link destination `](...)` at `start` (the link text before it is read as words).
+fn link_destination(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+    let close = text[start..].find(')')?;
+    (!text[start..start + close].contains('\n')).then_some((start + close + 1, None))
+}
+
+/// Appends the words and punctuation of plain text to `tokens`; hyphen-joined words stay one word (a dash
+/// between words, `keys—like`, does not join them).
+fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
+    let mut after_hyphen = false;
+    for (start, segment) in text.split_word_bound_indices() {
+        let joins = std::mem::replace(&mut after_hyphen, is_hyphen(segment));
+        let range = base + start..base + start + segment.len();
+        let folded: String = segment
+            .chars()
+            .filter(|&c| !invisible(c))
+            .map(fold)
+            .collect::<String>()
+            .to_lowercase();
+        if folded.chars().any(char::is_alphanumeric) {
+            let word = folded.trim_matches('_').to_owned();
+            push_word(tokens, word, range, joins);
+        } else if let Some(mark) = folded.chars().next().filter(|c| ",;:?!.()-".contains(*c)) {
+            tokens.push(Token {
+                kind: TokenKind::Punct,
+                text: mark.to_string(),
+                range,
+            });
+        }
+    }
+}
+
+/// Whether a segment is a hyphen that joins words (hyphen-minus, U+2010 hyphen, U+2011 non-breaking
+/// hyphen), not a dash.
+fn is_hyphen(segment: &str) -> bool {
+    matches!(segment, "-" | "\u{2010}" | "\u{2011}")
+}
+
+/// Pushes a word, joining it to `word-` right before it (`per-gateway`, `gateway‑scoped`) when `joins`
+/// (the mark before it is a hyphen, not a dash).
+fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>, joins: bool) {
+    if joins
+        && let [.., before, hyphen] = tokens.as_slice()
+        && before.kind == TokenKind::Word
+        && hyphen.kind == TokenKind::Punct
+        && hyphen.text == "-"
+        && hyphen.range.start == before.range.end
+        && hyphen.range.end == range.start
+    {
+        tokens.pop();
+        let before = tokens.last_mut().expect("matched above");
+        before.text = format!("{}-{word}", before.text);
+        before.range.end = range.end;
+        return;
+    }
+    tokens.push(Token {
+        kind: TokenKind::Word,
+        text: word,
+        range,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::prose::testing::claims;
+
+    #[test]
+    fn a_dash_between_words_does_not_join_them() {
+        assert_eq!(
+            claims("API keys—like R2 keys—can be scoped to one gateway."),
+            ["scoped to one gateway"]
+        );
+        let (tokens, _) = tokenize("per\u{2011}gateway keys\u{2014}like", 0);
+        let words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+        assert_eq!(words, ["per-gateway", "keys", "-", "like"]);
+    }
+
+    #[test]
+    fn words_fold_typography_and_drop_markup() {
+        let text = "You can’t **scope** the [token](/t.md \"x\")[^1] to `my gw` — don’t\u{a0}ask. per‑gateway";
+        let (tokens, _) = tokenize(text, 0);
+        let words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "you",
+                "can't",
+                "scope",
+                "the",
+                "token",
+                "to",
+                "my gw",
+                "-",
+                "don't",
+                "ask",
+                ".",
+                "per-gateway"
+            ]
+        );
+        for token in &tokens {
+            assert!(
+                text.is_char_boundary(token.range.start) && text.is_char_boundary(token.range.end)
+            );
+        }
+        assert_eq!(tokens[6].kind, TokenKind::Code);
+        assert_eq!(&text[tokens[11].range.clone()], "per‑gateway");
+    }
+
+    #[test]
+    fn sentences_split_on_unicode_boundaries_but_not_in_code() {
+        // UAX #29 has no dictionary: ideographs are words one by one; a period before a lowercase word
+        // ("e.g. this") ends no sentence.
+        let text = "日本語。Scope the token to `a. B` now. Use e.g. this one?";
+        let sentences = sentences(text, 5);
+        let texts: Vec<Vec<&str>> = sentences
+            .iter()
+            .map(|sentence| sentence.iter().map(|token| token.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["日", "本", "語"],
+                vec!["scope", "the", "token", "to", "a. b", "now", "."],
+                vec!["use", "e.g", ".", "this", "one", "?"],
+            ]
+        );
+        assert_eq!(sentences[1][0].range.start, 5 + "日本語。".len());
+    }
+}
