@@ -15,7 +15,7 @@ use crate::source::{Sources, file_key, relative_to};
 
 pub mod fix_plan;
 
-pub use crate::source::fs::{FsSources, decode, read_source, read_source_within};
+pub use crate::source::fs::{FsSources, decode, read_source};
 
 /// The extensions a directory walk checks.
 pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];

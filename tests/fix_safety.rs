@@ -158,7 +158,12 @@ fn a_file_changed_since_it_was_read_is_left_alone() {
     );
     let sources = FsSources::default();
     let roots = [dir.path().to_path_buf()];
-    let plan = walk::fix_plan::plan(walk::check_paths(&roots, &linter), &linter, &sources, &roots);
+    let plan = walk::fix_plan::plan(
+        walk::check_paths(&roots, &linter),
+        &linter,
+        &sources,
+        &roots,
+    );
     assert_eq!(plan.changes.len(), 1);
     fs::write(&page, "# Someone else's edit\n").unwrap();
     let errors = fix::write_changes(&plan.changes);

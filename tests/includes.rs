@@ -55,11 +55,7 @@ fn each_included_file_is_read_once_and_listed_once_per_include() {
         };
         let facts = gatherer.facts(&page, Some(path), &[]);
         // p1 .. p7, once each.
-        assert_eq!(
-            sources.loads(),
-            LEVELS - 1,
-            "memo shared: {shared}"
-        );
+        assert_eq!(sources.loads(), LEVELS - 1, "memo shared: {shared}");
         // One listing for each of the page's ten includes, each the leaf's table.
         assert_eq!(facts.listings.len(), 10, "memo shared: {shared}");
         for listing in &facts.listings {
@@ -131,4 +127,63 @@ fn an_include_above_the_working_directory_is_followed() {
          ../../shared/x.md) but has no call-out that they are account-scoped only\nfound 1 error and 0 warnings in 1 file\n"
     );
     assert_eq!(output.status.code(), Some(1));
+}
+
+/// On disk, an included file stays parsed only while a page that renders it (directly or through another
+/// file) is still to be checked: `a.md` and `b.md` render `p.md` (`b.md` through `q.md`), `c.md` renders
+/// nothing.
+#[test]
+fn a_partial_is_kept_only_while_a_page_that_renders_it_is_still_to_be_checked() {
+    use scope_lint::source::Sources;
+    use scope_lint::source::fs::FsSources;
+    use scope_lint::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
+
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("a.md", "# ア 🚀\n\n{{#include p.md}}\n"),
+        ("b.md", "# ビ\n\n{{#include q.md}}\n"),
+        ("c.md", "# シ\n"),
+        ("q.md", "{{#include p.md}}\n"),
+        (
+            "p.md",
+            "| Permission | 説明 |\n| --- | --- |\n| AI Gateway Read | 読み取り |\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let linter = Linter::new(load_preset("cloudflare", dir.path(), None, CATALOG).unwrap());
+    let policy = linter.policy();
+    let sources = FsSources::new(policy);
+    let pages: Vec<PathBuf> = ["a.md", "b.md", "c.md"]
+        .iter()
+        .map(|name| dir.path().join(name))
+        .collect();
+    let includes: Vec<PageIncludes> = pages
+        .iter()
+        .map(|page| {
+            let text = sources.page(page).unwrap();
+            PageIncludes::of(&text, page, page, policy, &sources)
+        })
+        .collect();
+    let checked: Vec<CheckedPage<'_>> = pages
+        .iter()
+        .zip(&includes)
+        .map(|(location, includes)| CheckedPage { location, includes })
+        .collect();
+    let graph = IncludeGraph::build(&checked, policy, &sources);
+    assert_eq!(sources.kept(), 0, "reading the includes parses nothing");
+    sources.set_graph(graph, pages.iter().map(PathBuf::as_path));
+    let partial = dir.path().join("p.md");
+    let dialect = policy.dialect_for(&partial);
+    let parsed = sources.load(&partial, dialect).unwrap();
+    assert_eq!(parsed.tables.len(), 1);
+    assert_eq!(sources.kept(), 1);
+    sources.done(&pages[2]);
+    sources.done(&pages[0]);
+    assert_eq!(sources.kept(), 1, "b.md still renders p.md (through q.md)");
+    sources.done(&pages[1]);
+    assert_eq!(sources.kept(), 0, "no page left renders p.md");
+    assert!(sources.load(&partial, dialect).is_some());
+    assert_eq!(sources.kept(), 0, "read again, not kept");
 }

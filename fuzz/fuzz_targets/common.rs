@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use scope_lint::Linter;
-use scope_lint::doc::source::SourceText;
 use scope_lint::doc::Page;
+use scope_lint::doc::source::SourceText;
 use scope_lint::lint::{PageInput, PageReport};
 use scope_lint::rules::{Edit, Finding};
 use scope_lint::source::memory::MemorySources;

@@ -151,6 +151,11 @@ impl FsSources {
         errors
     }
 
+    /// How many included files are kept parsed now.
+    pub fn kept(&self) -> usize {
+        self.cache.lock().expect("not poisoned").pages.len()
+    }
+
     /// Whether the file with [`file_key`] `key` is kept once parsed: while a page still to be checked
     /// renders it, or always when the run has not said which pages those are.
     fn wanted(&self, key: &Path) -> bool {
@@ -208,13 +213,7 @@ impl Sources for FsSources {
     }
 
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
-        if let Some(cached) = self
-            .cache
-            .lock()
-            .expect("not poisoned")
-            .pages
-            .get(path)
-        {
+        if let Some(cached) = self.cache.lock().expect("not poisoned").pages.get(path) {
             return cached.clone();
         }
         let page = self

@@ -95,7 +95,11 @@ impl IncludeGraph {
 
     /// Visits every file the `pages` include, directly or not (in the order of the pages' paths), reading
     /// the included files that are not among the `pages` through `sources`.
-    pub fn build(pages: &[CheckedPage<'_>], policy: &Policy, sources: &dyn Sources) -> IncludeGraph {
+    pub fn build(
+        pages: &[CheckedPage<'_>],
+        policy: &Policy,
+        sources: &dyn Sources,
+    ) -> IncludeGraph {
         let mut graph = IncludeGraph::default();
         let checked: HashMap<PathBuf, Vec<Edge>> = pages
             .iter()

@@ -13,11 +13,14 @@ use crate::policy::Policy;
 use crate::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
 use crate::source::{Sources, SourcesMemo, relative_to};
 
+/// A file as parsed (`None`: no such file).
+type Parsed = Option<Arc<Page>>;
+
 /// A map from path to text. A path that is not in it is no file; each file is parsed once per dialect and
 /// kept (the files are few).
 pub struct MemorySources {
     files: BTreeMap<PathBuf, String>,
-    parsed: Mutex<HashMap<(PathBuf, Dialect), Option<Arc<Page>>>>,
+    parsed: Mutex<HashMap<(PathBuf, Dialect), Parsed>>,
     memo: Option<SourcesMemo>,
     loads: AtomicUsize,
 }
@@ -76,9 +79,10 @@ impl MemorySources {
 
 impl Sources for MemorySources {
     fn page(&self, path: &Path) -> Result<String, Error> {
-        self.files.get(path).cloned().ok_or_else(|| {
-            Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound))
-        })
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)))
     }
 
     fn text(&self, path: &Path) -> Option<String> {
