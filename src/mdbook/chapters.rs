@@ -28,7 +28,7 @@ pub(super) fn process(
     for (source_path, content) in &chapters {
         sources.add_chapter(&source_dir.join(source_path), content);
     }
-    let included = sources.include_graph(linter.policy()).included;
+    let included = sources.include_graph().included;
     let run = BookRun::new(context, linter, settings, &sources, included);
     let count = chapters.len();
     // Chapters are independent: check them in parallel, like the files of `scope-lint check`.
@@ -83,7 +83,7 @@ pub(super) struct BookRun<'a> {
     pub(super) display_dir: PathBuf,
     pub(super) linter: &'a Linter,
     pub(super) settings: &'a BookSettings,
-    pub(super) sources: &'a BookSources,
+    pub(super) sources: &'a BookSources<'a>,
     /// The chapters other chapters `{{#include}}` (as [`file_key`]s): checked as partials.
     pub(super) included: HashSet<PathBuf>,
     /// The errors of chapters whose check panicked, shared by the clones of a run.
@@ -95,7 +95,7 @@ impl<'a> BookRun<'a> {
         context: &PreprocessorContext,
         linter: &'a Linter,
         settings: &'a BookSettings,
-        sources: &'a BookSources,
+        sources: &'a BookSources<'a>,
         included: HashSet<PathBuf>,
     ) -> Self {
         BookRun {

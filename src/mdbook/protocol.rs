@@ -185,7 +185,7 @@ fn check_as_they_arrive(
 /// findings in book order.
 fn conclude_streamed(run: &BookRun<'_>, checked: Vec<StreamedReport>) -> Outcome {
     let as_partials = BookRun {
-        included: run.sources.include_graph(run.linter.policy()).included,
+        included: run.sources.include_graph().included,
         ..run.clone()
     };
     let count = checked.len();

@@ -195,6 +195,12 @@ impl Sources for FsSources {
     }
 
     fn text(&self, path: &Path) -> Option<String> {
+        // A file kept parsed is not read again: the files do not change during a run.
+        if let Some(cached) = self.cache.lock().expect("not poisoned").pages.get(path) {
+            return cached
+                .as_ref()
+                .map(|page| page.source.with_bom(page.text()));
+        }
         match read_source_within(path, self.limit) {
             Ok(text) => Some(text),
             Err(Error::Io { source, .. })
