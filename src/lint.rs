@@ -1,4 +1,4 @@
-//! Checking one page: parse, gather facts (following includes through a [`Loader`]), run the rules.
+//! Checking one page: parse, gather facts (following includes through a [`Sources`]), run the rules.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ use crate::rules::sl008_undocumented_group::{
     ReferenceFacts, UndocumentedGroup, check_site, reference_facts,
 };
 use crate::rules::{self, Context, Finding, Rule};
-use crate::source::{Loader, file_key, resolve_include};
+use crate::source::Sources;
 use crate::table::matcher::Matcher;
 
 /// The settings and the matchers compiled from them, shared by every page of a run.
@@ -68,14 +68,14 @@ impl Linter {
     }
 
     /// Parses and checks one page.
-    pub fn check(&self, input: PageInput<'_>, loader: &dyn Loader) -> PageReport {
+    pub fn check(&self, input: PageInput<'_>, sources: &dyn Sources) -> PageReport {
         let page = self.parse(input.display, input.relative, input.text);
         let (findings, reference) = self.check_page_for_site(
             &page,
             input.location,
             input.relative,
             input.included,
-            loader,
+            sources,
         );
         PageReport {
             source: page.source,
@@ -120,9 +120,9 @@ impl Linter {
         location: Option<&Path>,
         relative: &Path,
         included: bool,
-        loader: &dyn Loader,
+        sources: &dyn Sources,
     ) -> Vec<Finding> {
-        self.check_page_for_site(page, location, relative, included, loader)
+        self.check_page_for_site(page, location, relative, included, sources)
             .0
     }
 
@@ -133,13 +133,13 @@ impl Linter {
         location: Option<&Path>,
         relative: &Path,
         included: bool,
-        loader: &dyn Loader,
+        sources: &dyn Sources,
     ) -> (Vec<Finding>, Option<ReferenceFacts>) {
         let gatherer = Gatherer {
             table: &self.settings.table,
             policy: self.policy(),
             matcher: &self.matcher,
-            loader,
+            sources,
             every_unit: self.policy().requires_page(relative),
         };
         let facts = gatherer.facts(page, location, &[]);
@@ -158,24 +158,9 @@ impl Linter {
         let reference = self
             .policy()
             .is_reference_page(relative)
-            .then(|| reference_facts(&context, location, loader));
+            .then(|| reference_facts(&context, location, sources));
         let mut findings = rules::run(&context);
         fix::resolve_intents(&context, &mut findings);
         (findings, reference)
-    }
-
-    /// The files the page with `text` (at `location`) includes directly, as [`file_key`]s.
-    pub fn included_files(
-        &self,
-        text: &str,
-        location: &Path,
-        relative: &Path,
-        loader: &dyn Loader,
-    ) -> Vec<PathBuf> {
-        Page::includes_of(text, self.policy().dialect_for(relative))
-            .iter()
-            .filter_map(|include| resolve_include(self.policy(), loader, location, include))
-            .map(|path| file_key(&path))
-            .collect()
     }
 }

@@ -11,11 +11,11 @@ use crate::guard;
 use crate::lint::{Linter, PageInput, PageReport};
 use crate::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
 use crate::source::prefilter::{Prefilter, Relevance};
-use crate::source::{clean, file_key};
+use crate::source::{Sources, file_key, relative_to};
 
 pub mod fix_plan;
 
-pub use crate::source::fs::{FsLoader, decode, read_source, read_source_within};
+pub use crate::source::fs::{FsSources, decode, read_source};
 
 /// The extensions a directory walk checks.
 pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];
@@ -136,17 +136,7 @@ fn describe_walk_error(error: &ignore::Error) -> (Option<PathBuf>, String) {
 
 /// `path` relative to the policy root (for globs), or `path` itself when it is outside the root.
 pub fn relative_to_root(linter: &Linter, path: &Path) -> PathBuf {
-    let root = &linter.policy().root;
-    if let Ok(relative) = path.strip_prefix(root) {
-        return relative.to_path_buf();
-    }
-    match (std::path::absolute(path), std::path::absolute(root)) {
-        (Ok(absolute), Ok(root)) => clean(&absolute)
-            .strip_prefix(clean(&root))
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| path.to_path_buf()),
-        _ => path.to_path_buf(),
-    }
+    relative_to(&linter.policy().root, path)
 }
 
 /// Checks every file under `paths` in parallel.
@@ -163,8 +153,7 @@ pub fn check_paths_affected_by(
     changed: Option<&HashSet<PathBuf>>,
 ) -> CheckRun {
     let (files, mut errors) = discover(paths, linter);
-    let loader = FsLoader::new(linter.policy());
-    let limit = linter.policy().max_file_size;
+    let sources = FsSources::new(linter.policy());
     // A page the prefilter rules out is not checked and includes nothing (`None`).
     let prefilter = linter
         .prefilter
@@ -172,13 +161,13 @@ pub fn check_paths_affected_by(
     let read: Vec<Result<ReadPage, Error>> = files
         .into_par_iter()
         .map(|file| {
-            let text = read_source_within(&file.path, limit)?;
+            let text = sources.page(&file.path)?;
             let relative = relative_to_root(linter, &file.path);
             let relevance = prefilter.as_ref().map_or(Relevance::Own, |prefilter| {
                 prefilter.relevance(linter.policy(), &text, &relative)
             });
             let includes = (relevance != Relevance::None)
-                .then(|| PageIncludes::of(&text, &file.path, &relative, linter.policy(), &loader));
+                .then(|| PageIncludes::of(&text, &file.path, &relative, linter.policy(), &sources));
             Ok((file, relative, relevance, includes))
         })
         .collect();
@@ -199,11 +188,10 @@ pub fn check_paths_affected_by(
             includes: includes.as_ref().unwrap_or(&none),
         })
         .collect();
-    let mut graph = IncludeGraph::build(&checked_pages, linter.policy(), &loader);
+    let mut graph = IncludeGraph::build(&checked_pages, linter.policy(), &sources);
     drop(checked_pages);
     errors.append(&mut graph.cycles);
     let included = std::mem::take(&mut graph.included);
-    loader.set_graph(graph);
     let mut to_check = pages_to_check(&pages);
     if let Some(changed) = changed {
         let affected = affected_pages(&pages, changed);
@@ -220,6 +208,15 @@ pub fn check_paths_affected_by(
     }
     let files = pages.len();
     let skipped = to_check.iter().filter(|check| !**check).count();
+    // From here on, a partial is kept parsed only until the last page to check that renders it is done.
+    sources.set_graph(
+        graph,
+        pages
+            .iter()
+            .zip(&to_check)
+            .filter(|(_, check)| **check)
+            .map(|((file, _, _, _), _)| file.path.as_path()),
+    );
     // Pages are read again, parsed and checked one at a time; only the text of pages with findings is
     // kept. A panic in one page is that page's error: the others are still checked.
     let checked: Vec<Result<PageReport, Error>> = pages
@@ -227,20 +224,23 @@ pub fn check_paths_affected_by(
         .zip(to_check)
         .filter_map(|(page, check)| check.then_some(page))
         .map(|(file, relative, _, _)| {
-            let text = read_source_within(&file.path, limit)?;
             let included = included.contains(&file_key(&file.path));
-            guard::page(&file.path, || {
-                linter.check(
-                    PageInput {
-                        display: file.path.clone(),
-                        location: Some(&file.path),
-                        relative: &relative,
-                        text,
-                        included,
-                    },
-                    &loader,
-                )
-            })
+            let checked = sources.page(&file.path).and_then(|text| {
+                guard::page(&file.path, || {
+                    linter.check(
+                        PageInput {
+                            display: file.path.clone(),
+                            location: Some(&file.path),
+                            relative: &relative,
+                            text,
+                            included,
+                        },
+                        &sources,
+                    )
+                })
+            });
+            sources.done(&file.path);
+            checked
         })
         .filter(|checked| {
             !checked
@@ -255,7 +255,7 @@ pub fn check_paths_affected_by(
             Err(error) => errors.push(error),
         }
     }
-    errors.extend(loader.take_errors());
+    errors.extend(sources.take_errors());
     linter.check_site(&mut reports);
     reports.retain(|report| !report.findings.is_empty());
     CheckRun {
@@ -363,7 +363,7 @@ fn affected_pages(pages: &[ReadPage], changed: &HashSet<PathBuf>) -> Vec<bool> {
 /// Checks one page given as text (read from stdin). `path`, when given, decides its dialect, where its
 /// includes resolve from and the path reported; otherwise it is reported as `<stdin>`.
 pub fn check_text(text: String, path: Option<&Path>, linter: &Linter) -> CheckRun {
-    let loader = FsLoader::default();
+    let sources = FsSources::default();
     let display = path.map_or_else(|| PathBuf::from("<stdin>"), Path::to_path_buf);
     let relative = path.map_or_else(|| display.clone(), |path| relative_to_root(linter, path));
     let report = linter.check(
@@ -374,7 +374,7 @@ pub fn check_text(text: String, path: Option<&Path>, linter: &Linter) -> CheckRu
             text,
             included: false,
         },
-        &loader,
+        &sources,
     );
     CheckRun {
         reports: Some(report)

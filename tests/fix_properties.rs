@@ -14,7 +14,7 @@ use scope_lint::lint::PageInput;
 use scope_lint::policy::{load_policy_text, load_preset};
 use scope_lint::rules::CATALOG;
 use scope_lint::rules::Edit;
-use scope_lint::source::NoIncludes;
+use scope_lint::source::memory::MemorySources;
 use scope_lint::{Linter, fix};
 
 #[derive(Debug, Clone)]
@@ -120,7 +120,7 @@ fn plan(linter: &Linter, name: &str, text: &str) -> (Vec<Edit>, usize) {
             text: text.to_owned(),
             included: false,
         },
-        &NoIncludes,
+        &MemorySources::default(),
     );
     let missing = report
         .findings
@@ -149,7 +149,7 @@ fn fix_groups(linter: &Linter, name: &str, text: &str) -> Vec<Vec<Edit>> {
                 text: text.to_owned(),
                 included: false,
             },
-            &NoIncludes,
+            &MemorySources::default(),
         )
         .findings
         .into_iter()

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use scope_lint::policy::SettingsSource;
 use scope_lint::rules::CATALOG;
-use scope_lint::walk::{self, FsLoader};
+use scope_lint::walk::{self, FsSources};
 use scope_lint::{Linter, fix, policy as config};
 
 const TABLE_PAGE: &str = "# Tokens\r\n\r\n| Name            | Description    |\r\n| --------------- | -------------- |\r\n| AI Gateway Read | Read gateways. |\r\n| AI Gateway Run  | Call gateways.\t|\r\n\r\n## Next\r\n\r\nText.\r\n";
@@ -156,9 +156,14 @@ fn a_file_changed_since_it_was_read_is_left_alone() {
         )
         .unwrap(),
     );
-    let loader = FsLoader::default();
+    let sources = FsSources::default();
     let roots = [dir.path().to_path_buf()];
-    let plan = walk::fix_plan::plan(walk::check_paths(&roots, &linter), &linter, &loader, &roots);
+    let plan = walk::fix_plan::plan(
+        walk::check_paths(&roots, &linter),
+        &linter,
+        &sources,
+        &roots,
+    );
     assert_eq!(plan.changes.len(), 1);
     fs::write(&page, "# Someone else's edit\n").unwrap();
     let errors = fix::write_changes(&plan.changes);

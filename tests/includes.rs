@@ -3,47 +3,20 @@
 //! often each is included. (Before, eight files that each include the next ten times gave the first page
 //! 10^7 listings: this test would not finish.)
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use scope_lint::Linter;
-use scope_lint::doc::source::SourceText;
-use scope_lint::doc::{Dialect, Page};
 use scope_lint::facts::Gatherer;
 use scope_lint::lint::PageInput;
 use scope_lint::policy::load_preset;
 use scope_lint::rules::CATALOG;
-use scope_lint::source::{Loader, LoaderMemo};
+use scope_lint::source::memory::MemorySources;
 
 const LEVELS: usize = 8;
 
-/// Files in memory; counts how often one is read.
-struct Memory {
-    files: HashMap<PathBuf, String>,
-    loads: AtomicUsize,
-    memo: Option<LoaderMemo>,
-}
-
-impl Loader for Memory {
-    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
-        self.loads.fetch_add(1, Ordering::Relaxed);
-        let text = self.files.get(path)?;
-        Some(Arc::new(Page::parse(
-            SourceText::new(path, text.clone()),
-            dialect,
-        )))
-    }
-
-    fn memo(&self) -> Option<&LoaderMemo> {
-        self.memo.as_ref()
-    }
-}
-
 /// `p0.md` .. `p7.md`, each including the next ten times (with CJK prose); the last lists a group.
-fn chain(memo: Option<LoaderMemo>) -> Memory {
-    let mut files = HashMap::new();
+fn chain() -> MemorySources {
+    let mut files = Vec::new();
     for level in 0..LEVELS {
         let mut text = format!("# レベル {level} 🚀\n\n");
         if level + 1 < LEVELS {
@@ -53,13 +26,9 @@ fn chain(memo: Option<LoaderMemo>) -> Memory {
         } else {
             text.push_str("| Permission | 説明 |\n| --- | --- |\n| AI Gateway Read | 読み取り |\n");
         }
-        files.insert(PathBuf::from(format!("/docs/p{level}.md")), text);
+        files.push((PathBuf::from(format!("/docs/p{level}.md")), text));
     }
-    Memory {
-        files,
-        loads: AtomicUsize::new(0),
-        memo,
-    }
+    MemorySources::new(files)
 }
 
 fn linter() -> Linter {
@@ -68,26 +37,25 @@ fn linter() -> Linter {
 
 #[test]
 fn each_included_file_is_read_once_and_listed_once_per_include() {
-    for memo in [Some(LoaderMemo::default()), None] {
-        let shared = memo.is_some();
-        let loader = chain(memo);
+    for shared in [true, false] {
+        let sources = if shared {
+            chain()
+        } else {
+            chain().without_memo()
+        };
         let linter = linter();
         let path = Path::new("/docs/p0.md");
-        let page = linter.parse(path.into(), path, loader.files[path].clone());
+        let page = linter.parse(path.into(), path, sources.files()[path].clone());
         let gatherer = Gatherer {
             table: &linter.settings.table,
             policy: linter.policy(),
             matcher: &linter.matcher,
-            loader: &loader,
+            sources: &sources,
             every_unit: false,
         };
         let facts = gatherer.facts(&page, Some(path), &[]);
         // p1 .. p7, once each.
-        assert_eq!(
-            loader.loads.load(Ordering::Relaxed),
-            LEVELS - 1,
-            "memo shared: {shared}"
-        );
+        assert_eq!(sources.loads(), LEVELS - 1, "memo shared: {shared}");
         // One listing for each of the page's ten includes, each the leaf's table.
         assert_eq!(facts.listings.len(), 10, "memo shared: {shared}");
         for listing in &facts.listings {
@@ -100,7 +68,7 @@ fn each_included_file_is_read_once_and_listed_once_per_include() {
 
 #[test]
 fn the_page_gets_one_finding_for_its_section() {
-    let loader = chain(Some(LoaderMemo::default()));
+    let sources = chain();
     let linter = linter();
     let path = Path::new("/docs/p0.md");
     let report = linter.check(
@@ -108,10 +76,10 @@ fn the_page_gets_one_finding_for_its_section() {
             display: path.into(),
             location: Some(path),
             relative: path,
-            text: loader.files[path].clone(),
+            text: sources.files()[path].clone(),
             included: false,
         },
-        &loader,
+        &sources,
     );
     let findings: Vec<(&str, usize)> = report
         .findings
@@ -124,7 +92,7 @@ fn the_page_gets_one_finding_for_its_section() {
         })
         .collect();
     assert_eq!(findings, vec![("SL001", 3)]);
-    assert_eq!(loader.loads.load(Ordering::Relaxed), LEVELS - 1);
+    assert_eq!(sources.loads(), LEVELS - 1);
 }
 
 /// An include that climbs two directories above the working directory (`../../shared/x.md` from a page
@@ -159,4 +127,63 @@ fn an_include_above_the_working_directory_is_followed() {
          ../../shared/x.md) but has no call-out that they are account-scoped only\nfound 1 error and 0 warnings in 1 file\n"
     );
     assert_eq!(output.status.code(), Some(1));
+}
+
+/// On disk, an included file stays parsed only while a page that renders it (directly or through another
+/// file) is still to be checked: `a.md` and `b.md` render `p.md` (`b.md` through `q.md`), `c.md` renders
+/// nothing.
+#[test]
+fn a_partial_is_kept_only_while_a_page_that_renders_it_is_still_to_be_checked() {
+    use scope_lint::source::Sources;
+    use scope_lint::source::fs::FsSources;
+    use scope_lint::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
+
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("a.md", "# ア 🚀\n\n{{#include p.md}}\n"),
+        ("b.md", "# ビ\n\n{{#include q.md}}\n"),
+        ("c.md", "# シ\n"),
+        ("q.md", "{{#include p.md}}\n"),
+        (
+            "p.md",
+            "| Permission | 説明 |\n| --- | --- |\n| AI Gateway Read | 読み取り |\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let linter = Linter::new(load_preset("cloudflare", dir.path(), None, CATALOG).unwrap());
+    let policy = linter.policy();
+    let sources = FsSources::new(policy);
+    let pages: Vec<PathBuf> = ["a.md", "b.md", "c.md"]
+        .iter()
+        .map(|name| dir.path().join(name))
+        .collect();
+    let includes: Vec<PageIncludes> = pages
+        .iter()
+        .map(|page| {
+            let text = sources.page(page).unwrap();
+            PageIncludes::of(&text, page, page, policy, &sources)
+        })
+        .collect();
+    let checked: Vec<CheckedPage<'_>> = pages
+        .iter()
+        .zip(&includes)
+        .map(|(location, includes)| CheckedPage { location, includes })
+        .collect();
+    let graph = IncludeGraph::build(&checked, policy, &sources);
+    assert_eq!(sources.kept(), 0, "reading the includes parses nothing");
+    sources.set_graph(graph, pages.iter().map(PathBuf::as_path));
+    let partial = dir.path().join("p.md");
+    let dialect = policy.dialect_for(&partial);
+    let parsed = sources.load(&partial, dialect).unwrap();
+    assert_eq!(parsed.tables.len(), 1);
+    assert_eq!(sources.kept(), 1);
+    sources.done(&pages[2]);
+    sources.done(&pages[0]);
+    assert_eq!(sources.kept(), 1, "b.md still renders p.md (through q.md)");
+    sources.done(&pages[1]);
+    assert_eq!(sources.kept(), 0, "no page left renders p.md");
+    assert!(sources.load(&partial, dialect).is_some());
+    assert_eq!(sources.kept(), 0, "read again, not kept");
 }

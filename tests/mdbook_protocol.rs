@@ -275,3 +275,42 @@ fn a_chapter_path_and_text_with_control_characters_are_escaped_on_stderr() {
         assert!(!line.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{line:?}");
     }
 }
+
+/// Two chapters that `{{#include}}` each other: as in `scope-lint check` (one include graph for every face),
+/// the include that closes the cycle is the one from the chapter later in path order (`b.md`), so `a.md`
+/// stays a page, is asked for its call-out, and gets SL001; `b.md` is its partial. Before, every included
+/// chapter was a partial, and `a.md`'s table went unchecked.
+#[test]
+fn on_an_include_cycle_of_chapters_the_first_in_path_order_stays_a_page() {
+    let mut input: Value =
+        serde_json::from_str(&variant(json!({"fail-on": "never"}), "html", None)).unwrap();
+    let chapter = |name: &str, content: &str| {
+        json!({"Chapter": {
+            "name": name, "content": content, "number": null, "sub_items": [], "path": name,
+            "source_path": name, "parent_names": []
+        }})
+    };
+    input[1]["items"] = json!([
+        chapter(
+            "b.md",
+            "# ビ 🚀\n\n## Tokens\n\n{{#include a.md}}\n\n- AI Gateway Run\n"
+        ),
+        chapter(
+            "a.md",
+            "# ア\n\n## Permissions\n\n{{#include b.md}}\n\n| Permission | 説明 |\n| --- | --- |\n| AI Gateway Read | 読み取り |\n"
+        ),
+    ]);
+    let output = preprocess(&input.to_string(), &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = stderr(&output);
+    assert!(
+        stderr.starts_with(
+            "error[SL001]: section \"Permissions\" lists AI Gateway permission groups (AI Gateway Read) but has no call-out that they are account-scoped only\n --> src/a.md:7:1\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("found 1 error and 0 warnings in 2 files\n"),
+        "{stderr}"
+    );
+}

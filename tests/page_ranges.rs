@@ -12,7 +12,7 @@ use scope_lint::lint::PageInput;
 use scope_lint::policy::load_preset;
 use scope_lint::rules::CATALOG;
 use scope_lint::rules::Edit;
-use scope_lint::source::NoIncludes;
+use scope_lint::source::memory::MemorySources;
 use scope_lint::{Linter, fix};
 
 /// Text that is more than one byte a character, or that changes how text around it is read.
@@ -172,7 +172,7 @@ fn check_text(text: &str) {
                 text: text.to_owned(),
                 included: false,
             },
-            &NoIncludes,
+            &MemorySources::default(),
         );
         for finding in &report.findings {
             assert!(

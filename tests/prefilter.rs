@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use scope_lint::lint::{Linter, PageInput};
 use scope_lint::policy::load_preset;
 use scope_lint::rules::CATALOG;
-use scope_lint::source::NoIncludes;
+use scope_lint::source::memory::MemorySources;
 use scope_lint::source::prefilter::Prefilter;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -157,7 +157,7 @@ fn findings(text: &str, name: &str) -> usize {
                 text: text.to_owned(),
                 included: false,
             },
-            &NoIncludes,
+            &MemorySources::default(),
         )
         .findings
         .len()

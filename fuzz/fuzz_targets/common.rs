@@ -1,18 +1,18 @@
 //! Shared helpers for the fuzz targets (included with `mod common;`): the linters, an in-memory site
-//! [`Loader`], and the fix oracle (fixed findings gone, second round a no-op, block structure kept).
+//! ([`MemorySources`]), and the fix oracle (fixed findings gone, second round a no-op, block structure kept).
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use scope_lint::Linter;
+use scope_lint::doc::Page;
 use scope_lint::doc::source::SourceText;
-use scope_lint::doc::{Dialect, Page};
 use scope_lint::lint::{PageInput, PageReport};
 use scope_lint::rules::{Edit, Finding};
-use scope_lint::source::{Loader, LoaderMemo, NoIncludes};
+use scope_lint::source::memory::MemorySources;
 
 /// The three page paths the targets check: MDX, Markdown, and a page the policy requires a call-out on.
 pub const PATHS: [&str; 3] = [
@@ -159,63 +159,17 @@ pub fn check_with(linter: &Linter, relative: &str, included: bool, text: String)
             text,
             included,
         },
-        &NoIncludes,
+        &MemorySources::default(),
     )
 }
 
 // ---------------------------------------------------------------------------------------------------
-// An in-memory site: several files that include each other.
-
-/// A file as the loader parsed it (`None`: no such file).
-type Parsed = Option<Arc<Page>>;
-
-/// Files by path (relative to the policy root `.`), read through the [`Loader`] trait like `FsLoader`.
-#[derive(Default)]
-pub struct Site {
-    pub files: BTreeMap<PathBuf, String>,
-    parsed: Mutex<HashMap<(PathBuf, Dialect), Parsed>>,
-    memo: LoaderMemo,
-}
-
-impl Site {
-    pub fn new(files: BTreeMap<PathBuf, String>) -> Site {
-        Site {
-            files,
-            ..Site::default()
-        }
-    }
-}
-
-impl Loader for Site {
-    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
-        let key = (path.to_path_buf(), dialect);
-        if let Some(cached) = self.parsed.lock().expect("not poisoned").get(&key) {
-            return cached.clone();
-        }
-        let page = self
-            .files
-            .get(path)
-            .map(|text| Arc::new(Page::parse(SourceText::new(path, text.clone()), dialect)));
-        self.parsed
-            .lock()
-            .expect("not poisoned")
-            .insert(key, page.clone());
-        page
-    }
-
-    fn memo(&self) -> Option<&LoaderMemo> {
-        Some(&self.memo)
-    }
-}
+// An in-memory site: several files that include each other ([`MemorySources`]).
 
 /// Checks every file of `site` as `walk::check_paths` does: a file another one includes is a partial.
-pub fn check_site(linter: &Linter, site: &Site) -> Vec<(PathBuf, PageReport)> {
-    let included: HashSet<PathBuf> = site
-        .files
-        .iter()
-        .flat_map(|(path, text)| linter.included_files(text, path, path, site))
-        .collect();
-    site.files
+pub fn check_site(linter: &Linter, site: &MemorySources) -> Vec<(PathBuf, PageReport)> {
+    let included: HashSet<PathBuf> = site.include_graph(linter.policy()).included;
+    site.files()
         .iter()
         .map(|(path, text)| {
             let report = linter.check(
@@ -485,7 +439,7 @@ pub const SITE_FILES: [&str; 5] = [
 /// holds it to the oracle: fixed findings gone, a second round a no-op, each changed file's block
 /// structure kept but for the call-out.
 pub fn site_roundtrip(linter: &Linter, files: BTreeMap<PathBuf, String>) {
-    let site = Site::new(files);
+    let site = MemorySources::new(files);
     let reports = check_site(linter, &site);
 
     // Every fix, grouped by the file it edits.
@@ -505,7 +459,7 @@ pub fn site_roundtrip(linter: &Linter, files: BTreeMap<PathBuf, String>) {
     }
     // Edits are offsets in the text without its byte-order mark, as `fix` applies them.
     let unmarked = |path: &Path| {
-        let Some(text) = site.files.get(path) else {
+        let Some(text) = site.files().get(path) else {
             panic!(
                 "a fix edits {}, which is not a file of the site",
                 path.display()
@@ -513,14 +467,14 @@ pub fn site_roundtrip(linter: &Linter, files: BTreeMap<PathBuf, String>) {
         };
         SourceText::new(path, text.clone()).text
     };
-    let mut after = site.files.clone();
+    let mut after = site.files().clone();
     for (path, file_edits) in &edits {
         let Ok(fixed_text) = scope_lint::fix::apply_edits(&unmarked(path), file_edits) else {
             return;
         };
         after.insert(path.clone(), fixed_text);
     }
-    let fixed_site = Site::new(after);
+    let fixed_site = MemorySources::new(after);
     let again = check_site(linter, &fixed_site);
     for (path, report) in &again {
         let text = &report.source.text;
@@ -536,7 +490,7 @@ pub fn site_roundtrip(linter: &Linter, files: BTreeMap<PathBuf, String>) {
         let dialect = linter.policy().dialect_for(path);
         let before = Page::parse(SourceText::new(path, unmarked(path)), dialect);
         let after = Page::parse(
-            SourceText::new(path, fixed_site.files[path].clone()),
+            SourceText::new(path, fixed_site.files()[path].clone()),
             dialect,
         );
         assert_structure(&before, &after, file_edits);

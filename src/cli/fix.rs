@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use scope_lint::report::escape::{escape, escape_lines, escape_path};
 use scope_lint::report::{FileFindings, Summary};
-use scope_lint::walk::{self, FsLoader};
+use scope_lint::walk::{self, FsSources};
 use scope_lint::{Error, Linter, fix};
 
 use crate::cli::check::{exit_for, write_report};
@@ -27,14 +27,14 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
     }
     let linter = selected_linter(&args.settings, &args.selection, &args.paths)?;
     warn_if_requires_nothing(&linter);
-    let loader = FsLoader::new(linter.policy());
+    let sources = FsSources::new(linter.policy());
     let run = walk::check_paths(&args.paths, &linter);
     // An input that cannot be read (or found) stops every write: the run is all or nothing for bad input.
     let unreadable = run.errors.len();
     // Writes stay inside the paths given and the project of the config file (partials rendered from there).
     let mut roots = args.paths.clone();
     roots.extend(linter.policy().config_dir().map(Path::to_path_buf));
-    let mut plan = walk::fix_plan::plan(run, &linter, &loader, &roots);
+    let mut plan = walk::fix_plan::plan(run, &linter, &sources, &roots);
     let mut stdout = io::stdout().lock();
     let mut errors = plan.errors;
     if unreadable > 0 && !args.diff && !plan.changes.is_empty() {
@@ -135,12 +135,12 @@ fn fix_more_rounds(
         if !errors.is_empty() {
             break;
         }
-        // A fresh loader: the files it would remember changed.
-        let loader = FsLoader::new(linter.policy());
+        // Fresh sources: the files they would remember changed.
+        let sources = FsSources::new(linter.policy());
         let mut plan = walk::fix_plan::plan(
             walk::check_paths(&args.paths, linter),
             linter,
-            &loader,
+            &sources,
             roots,
         );
         let failed = !plan.errors.is_empty();

@@ -139,8 +139,6 @@ pub struct TableBlock {
     pub rows: Vec<Vec<usize>>,
     /// Whether the first row is a header row (always for GFM tables; `<th>` cells for HTML).
     pub has_header: bool,
-    /// Written as an HTML `<table>`, not as a pipe table.
-    pub html: bool,
 }
 
 /// A list (Markdown or HTML) and its items.

@@ -1,6 +1,6 @@
 //! Includes resolved through the page's sources: what each partial or included file contributes (its
 //! listings, call-outs and names, computed once per file and memoised), attributed to the section of the
-//! page that includes it. The files come through the [`Loader`]; nothing here opens one.
+//! page that includes it. The files come through the [`Sources`]; nothing here opens one.
 
 use super::*;
 
@@ -16,11 +16,11 @@ impl Gatherer<'_> {
     ) {
         let Some(location) = location else { return };
         for include in &page.includes {
-            let Some(path) = resolve_include(self.policy, self.loader, location, include) else {
+            let Some(path) = resolve_include(self.policy, self.sources, location, include) else {
                 continue;
             };
             // An include that closes a cycle is not followed (the run reports the cycle).
-            if stack.contains(&path) || !self.loader.follows(location, &path) {
+            if stack.contains(&path) || !self.sources.follows(location, &path) {
                 continue;
             }
             let include_params: Vec<(String, String)> = match &include.target {
@@ -86,7 +86,7 @@ impl Gatherer<'_> {
         memo: &ContributionMemo,
     ) -> Option<Arc<Contribution>> {
         let dialect = self.policy.dialect_for(path);
-        let whole = self.loader.load(path, dialect)?;
+        let whole = self.sources.load(path, dialect)?;
         let partial = match part {
             Some(part) if *part != FilePart::Whole => {
                 let keep = select_part(whole.text(), part);

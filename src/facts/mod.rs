@@ -1,6 +1,6 @@
 //! What a page says, for the rules to read: which groups are mentioned where, which sections list which
 //! product's groups (directly or through a partial), and what each call-out says. Included files come
-//! through the [`crate::source::Loader`]; nothing here opens a file.
+//! through the [`crate::source::Sources`]; nothing here opens a file.
 
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
@@ -24,7 +24,7 @@ use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
 use crate::policy::{CalloutPolicy, ListingKind, Policy};
-use crate::source::{ContributionKey, Loader, Memo, resolve_include};
+use crate::source::{ContributionKey, Memo, Sources, resolve_include};
 use crate::table::matcher::{Matcher, groups_of};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 use crate::text::normalize::{Mode, WILDCARD, ends_with_word, normalize, normalize_text};
@@ -162,7 +162,7 @@ pub struct Gatherer<'a> {
     /// The table's names compiled for searching text.
     pub matcher: &'a Matcher,
     /// Reads included files and partials (nothing is read here otherwise).
-    pub loader: &'a dyn Loader,
+    pub sources: &'a dyn Sources,
     /// Whether to find group names in prose too (paragraphs, headings), not only in table cells and list
     /// items: needed where a policy requires the call-out on the page (to place it after the first
     /// mention); elsewhere only listings count, and skipping prose saves most of the work.
@@ -178,11 +178,11 @@ impl Gatherer<'_> {
         params: &[(String, String)],
     ) -> Facts {
         let mut stack = Vec::new();
-        // Each included file's contribution is computed once: shared by the run when the loader keeps a
+        // Each included file's contribution is computed once: shared by the run when the sources keep a
         // memo, else kept for this page (a file included ten times, that includes another ten times, ...
         // would otherwise be gathered 10^depth times).
         let local;
-        let memo = match self.loader.memo() {
+        let memo = match self.sources.memo() {
             Some(memo) => &memo.contributions,
             None => {
                 local = Memo::default();

@@ -22,11 +22,14 @@ pub(super) fn process(
     settings: &BookSettings,
 ) -> Outcome {
     let source_dir = context.root.join(&context.config.book.src);
-    let loader = FsLoader::new(linter.policy());
-    let included = included_chapters(book, &source_dir, linter, &loader);
-    let run = BookRun::new(context, linter, settings, &loader, included);
+    let sources = BookSources::new(linter.policy());
     let mut chapters = Vec::new();
     collect_chapters(&mut book.items, &mut chapters);
+    for (source_path, content) in &chapters {
+        sources.add_chapter(&source_dir.join(source_path), content);
+    }
+    let included = sources.include_graph().included;
+    let run = BookRun::new(context, linter, settings, &sources, included);
     let count = chapters.len();
     // Chapters are independent: check them in parallel, like the files of `scope-lint check`.
     let checked: Vec<ChapterOutcome> = chapters
@@ -80,7 +83,7 @@ pub(super) struct BookRun<'a> {
     pub(super) display_dir: PathBuf,
     pub(super) linter: &'a Linter,
     pub(super) settings: &'a BookSettings,
-    pub(super) loader: &'a dyn Loader,
+    pub(super) sources: &'a BookSources<'a>,
     /// The chapters other chapters `{{#include}}` (as [`file_key`]s): checked as partials.
     pub(super) included: HashSet<PathBuf>,
     /// The errors of chapters whose check panicked, shared by the clones of a run.
@@ -92,7 +95,7 @@ impl<'a> BookRun<'a> {
         context: &PreprocessorContext,
         linter: &'a Linter,
         settings: &'a BookSettings,
-        loader: &'a dyn Loader,
+        sources: &'a BookSources<'a>,
         included: HashSet<PathBuf>,
     ) -> Self {
         BookRun {
@@ -100,7 +103,7 @@ impl<'a> BookRun<'a> {
             display_dir: context.config.book.src.clone(),
             linter,
             settings,
-            loader,
+            sources,
             included,
             panics: Default::default(),
         }
@@ -134,7 +137,7 @@ impl<'a> BookRun<'a> {
                     text,
                     included: self.included.contains(&file_key(&location)),
                 },
-                self.loader,
+                self.sources,
             )
         });
         match checked {
@@ -149,26 +152,15 @@ impl<'a> BookRun<'a> {
         }
     }
 
-    /// Checks a chapter that has just arrived, and notes what it includes.
+    /// Checks a chapter that has just arrived, and adds it to the book's sources (for the include graph).
     pub(super) fn check_streamed(&self, chapter: StreamedChapter) -> StreamedReport {
         let location = self.source_dir.join(&chapter.source_path);
-        let includes = if chapter.content.contains("{{#") {
-            let relative = crate::walk::relative_to_root(self.linter, &location);
-            // A panic here is reported by the chapter's check.
-            crate::guard::page(&location, || {
-                self.linter
-                    .included_files(&chapter.content, &location, &relative, self.loader)
-            })
-            .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        self.sources.add_chapter(&location, &chapter.content);
         StreamedReport {
             index: chapter.index,
             page: self.report(&chapter.source_path, chapter.content),
             source_path: chapter.source_path,
             location,
-            includes,
         }
     }
 
@@ -212,28 +204,6 @@ fn injectable(finding: &Finding) -> bool {
             .fix
             .as_ref()
             .is_some_and(|fix| fix.edits.iter().all(|edit| edit.file.is_none()))
-}
-
-/// The files that some chapter `{{#include}}`s: checked as partials, like the Cloudflare partials.
-fn included_chapters(
-    book: &Book,
-    source_dir: &Path,
-    linter: &Linter,
-    loader: &dyn Loader,
-) -> HashSet<PathBuf> {
-    book.chapters()
-        .filter(|chapter| chapter.content.contains("{{#"))
-        .filter_map(|chapter| {
-            let location = source_dir.join(chapter.source_path.as_ref()?);
-            let relative = crate::walk::relative_to_root(linter, &location);
-            // A panic here is reported by the chapter's check.
-            crate::guard::page(&location, || {
-                linter.included_files(&chapter.content, &location, &relative, loader)
-            })
-            .ok()
-        })
-        .flatten()
-        .collect()
 }
 
 /// mdBook runs the preprocessor once per renderer; findings are printed for the first one only.

@@ -28,9 +28,9 @@ use crate::lint::{Linter, PageInput, PageReport};
 use crate::policy::{self as config, Settings};
 use crate::report::{self, FileFindings, Summary};
 use crate::rules::{Edit, Finding};
-use crate::source::{Loader, file_key};
+use crate::source::book::BookSources;
+use crate::source::file_key;
 use crate::text::escape::escape;
-use crate::walk::FsLoader;
 
 /// The mdBook versions whose protocol this preprocessor speaks.
 /// What `scope-lint mdbook` (and `mdbook-scope-lint`) say when stdin is a terminal instead of waiting.

@@ -164,12 +164,12 @@ fn check_as_they_arrive(
     chapters: std::sync::mpsc::Receiver<StreamedChapter>,
 ) -> Result<(Prepared, Outcome)> {
     let prepared = Prepared::new(context)?;
-    let loader = FsLoader::new(prepared.linter.policy());
+    let sources = BookSources::new(prepared.linter.policy());
     let run = BookRun::new(
         context,
         &prepared.linter,
         &prepared.settings,
-        &loader,
+        &sources,
         HashSet::new(),
     );
     let checked: Vec<StreamedReport> = chapters
@@ -183,12 +183,9 @@ fn check_as_they_arrive(
 
 /// The outcome of the chapters checked as they arrived: the included ones checked again as partials, the
 /// findings in book order.
-fn conclude_streamed(run: &BookRun<'_>, mut checked: Vec<StreamedReport>) -> Outcome {
+fn conclude_streamed(run: &BookRun<'_>, checked: Vec<StreamedReport>) -> Outcome {
     let as_partials = BookRun {
-        included: checked
-            .iter_mut()
-            .flat_map(|report| std::mem::take(&mut report.includes))
-            .collect(),
+        included: run.sources.include_graph().included,
         ..run.clone()
     };
     let count = checked.len();
@@ -224,8 +221,6 @@ pub(super) struct StreamedReport {
     pub(super) location: PathBuf,
     /// `None` when the policy excludes the chapter.
     pub(super) page: Option<PageReport>,
-    /// What the chapter `{{#include}}`s.
-    pub(super) includes: Vec<PathBuf>,
 }
 
 /// Writes the answer through a buffer: megabytes of JSON without line breaks would otherwise go out a line

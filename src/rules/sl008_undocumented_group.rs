@@ -12,7 +12,7 @@ use super::{Context, Edit, EditKind, Finding, Fix, Rule, Severity};
 use crate::catalog::RuleMeta;
 use crate::doc::source::{line_end, line_start};
 use crate::doc::{Page, TableBlock};
-use crate::source::{Loader, resolve_include};
+use crate::source::{Sources, resolve_include};
 use crate::table::{CapabilityTable, GroupIndex};
 
 /// SL008 undocumented-group, declared once: its code, name, default severity, whether `fix` fixes it and a
@@ -127,7 +127,7 @@ impl RowTarget {
 pub fn reference_facts(
     context: &Context<'_>,
     location: Option<&Path>,
-    loader: &dyn Loader,
+    sources: &dyn Sources,
 ) -> ReferenceFacts {
     let page = context.page;
     let generated = super::sl010_outdated_generated_table::generated_ranges(page);
@@ -154,7 +154,7 @@ pub fn reference_facts(
                 // cell: no row is offered (the finding stays for a person).
                 Some(table) if is_split(page, table, context) => None,
                 Some(table) => Some(row_target(context.table, page, table, None)),
-                None => included_table(context, location, loader, &section),
+                None => included_table(context, location, sources, &section),
             };
             Some(ReferenceSection {
                 kind: *kind,
@@ -182,7 +182,7 @@ pub fn reference_facts(
 fn included_table(
     context: &Context<'_>,
     location: Option<&Path>,
-    loader: &dyn Loader,
+    sources: &dyn Sources,
     section: &Range<usize>,
 ) -> Option<RowTarget> {
     let location = location?;
@@ -192,8 +192,8 @@ fn included_table(
         .iter()
         .filter(|include| section.contains(&include.range.start))
         .find_map(|include| {
-            let path = resolve_include(context.policy, loader, location, include)?;
-            let partial = loader.load(&path, context.policy.dialect_for(&path))?;
+            let path = resolve_include(context.policy, sources, location, include)?;
+            let partial = sources.load(&path, context.policy.dialect_for(&path))?;
             let table = partial.tables.first()?;
             (!is_split(&partial, table, context))
                 .then(|| row_target(context.table, &partial, table, Some(path)))

@@ -1,16 +1,17 @@
-//! Reading pages and included files from disk: UTF-8 text only (binary files and invalid UTF-8 are errors
-//! naming the line), each included file read once and kept parsed ([`FsLoader`]).
+//! Reading pages and included files from disk ([`FsSources`]): UTF-8 text only (binary files and invalid
+//! UTF-8 are errors naming the line); an included file is kept parsed while a page that renders it is
+//! still to be checked.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
 use crate::error::Error;
 use crate::read::{DEFAULT_MAX_FILE_SIZE, read_regular_file};
 use crate::source::include_graph::IncludeGraph;
-use crate::source::{Loader, LoaderMemo};
+use crate::source::{Sources, SourcesMemo, file_key};
 
 /// Reads a Markdown/MDX file as text: binary files and invalid UTF-8 are errors naming the line; so are
 /// files that are not regular files or larger than [`DEFAULT_MAX_FILE_SIZE`].
@@ -52,42 +53,92 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     })
 }
 
-/// Reads included files from disk once each and keeps them parsed.
-pub struct FsLoader {
-    cache: Mutex<HashMap<PathBuf, Option<Arc<Page>>>>,
-    memo: LoaderMemo,
+/// The file system: pages and the files they include read from disk (see [`read_source_within`] for what is
+/// refused). An included file is kept parsed only while a page that renders it is still to be checked,
+/// once the run has said which pages those are ([`FsSources::set_graph`]); before that (and in runs that
+/// never say, such as one page from stdin or the re-check of fixed pages) it is kept for the run.
+pub struct FsSources {
+    cache: Mutex<Cache>,
+    memo: SourcesMemo,
     /// The largest file read, in bytes.
     limit: u64,
     /// Included files that exist but could not be read (not a regular file, too large, not UTF-8).
     errors: Mutex<Vec<Error>>,
     /// The run's include graph, once built: which includes close a cycle.
-    graph: std::sync::OnceLock<IncludeGraph>,
+    graph: OnceLock<IncludeGraph>,
+    /// Set with the graph: how many pages still to be checked render each file.
+    pending: OnceLock<Pending>,
 }
 
-impl Default for FsLoader {
+/// Included files parsed, by the path they were asked for, and the spellings of each file (by
+/// [`file_key`]), so that a file is dropped under every path it was asked for.
+#[derive(Default)]
+struct Cache {
+    pages: HashMap<PathBuf, Option<Arc<Page>>>,
+    spellings: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+/// Which files the pages still to be checked render (see [`IncludeGraph::rendered_by`]).
+struct Pending {
+    /// For each page to check (by [`file_key`]), the files it renders.
+    renders: HashMap<PathBuf, Vec<PathBuf>>,
+    /// For each rendered file, how many pages that render it are not checked yet.
+    left: Mutex<HashMap<PathBuf, usize>>,
+}
+
+impl Default for FsSources {
     fn default() -> Self {
-        FsLoader {
+        FsSources {
             cache: Mutex::default(),
-            memo: LoaderMemo::default(),
+            memo: SourcesMemo::default(),
             limit: DEFAULT_MAX_FILE_SIZE,
             errors: Mutex::default(),
-            graph: std::sync::OnceLock::new(),
+            graph: OnceLock::new(),
+            pending: OnceLock::new(),
         }
     }
 }
 
-impl FsLoader {
-    /// A loader that reads files up to the policy's `max-file-size`.
+impl FsSources {
+    /// Sources that read files up to the policy's `max-file-size`.
     pub fn new(policy: &crate::policy::Policy) -> Self {
-        FsLoader {
+        FsSources {
             limit: policy.max_file_size,
-            ..FsLoader::default()
+            ..FsSources::default()
         }
     }
 
-    /// Follows only the includes `graph` does not cut (set once, before pages are checked).
-    pub fn set_graph(&self, graph: IncludeGraph) {
+    /// Follows only the includes `graph` does not cut, and keeps an included file parsed only while one
+    /// of `pages` (those still to be checked) renders it; each page says when it is checked with
+    /// [`Sources::done`]. Set once, before pages are checked.
+    pub fn set_graph<'p>(&self, graph: IncludeGraph, pages: impl Iterator<Item = &'p Path>) {
+        let renders: HashMap<PathBuf, Vec<PathBuf>> = pages
+            .map(|page| {
+                let key = file_key(page);
+                let rendered = graph.rendered_by(&key);
+                (key, rendered)
+            })
+            .collect();
+        let mut left: HashMap<PathBuf, usize> = HashMap::new();
+        for file in renders.values().flatten() {
+            *left.entry(file.clone()).or_default() += 1;
+        }
         let _ = self.graph.set(graph);
+        let _ = self.pending.set(Pending {
+            renders,
+            left: Mutex::new(left),
+        });
+        // What was parsed while the graph was built and no page renders is not kept.
+        let unwanted: Vec<PathBuf> = {
+            let cache = self.cache.lock().expect("not poisoned");
+            cache
+                .spellings
+                .keys()
+                .filter(|key| !self.wanted(key))
+                .cloned()
+                .collect()
+        };
+        self.forget(&unwanted);
     }
 
     /// The included files that exist but could not be read, each once, in path order; a run that
@@ -99,28 +150,59 @@ impl FsLoader {
         errors.dedup_by(|a, b| a.to_string() == b.to_string());
         errors
     }
+
+    /// How many included files are kept parsed now.
+    pub fn kept(&self) -> usize {
+        self.cache.lock().expect("not poisoned").pages.len()
+    }
+
+    /// Whether the file with [`file_key`] `key` is kept once parsed: while a page still to be checked
+    /// renders it, or always when the run has not said which pages those are.
+    fn wanted(&self, key: &Path) -> bool {
+        self.pending.get().is_none_or(|pending| {
+            pending
+                .left
+                .lock()
+                .expect("not poisoned")
+                .get(key)
+                .is_some_and(|left| *left > 0)
+        })
+    }
+
+    /// Drops the files with the [`file_key`]s `keys`, parsed and as the memo remembers them.
+    fn forget(&self, keys: &[PathBuf]) {
+        let mut spellings: Vec<PathBuf> = Vec::new();
+        {
+            let mut cache = self.cache.lock().expect("not poisoned");
+            for key in keys {
+                for spelling in cache.spellings.remove(key).unwrap_or_default() {
+                    cache.pages.remove(&spelling);
+                    spellings.push(spelling);
+                }
+            }
+        }
+        if !spellings.is_empty() {
+            self.memo
+                .contributions
+                .forget(|(path, ..)| spellings.contains(path));
+        }
+    }
 }
 
-impl Loader for FsLoader {
-    fn memo(&self) -> Option<&LoaderMemo> {
-        Some(&self.memo)
+impl Sources for FsSources {
+    fn page(&self, path: &Path) -> Result<String, Error> {
+        read_source_within(path, self.limit)
     }
 
-    fn follows(&self, from: &Path, to: &Path) -> bool {
-        self.graph.get().is_none_or(|graph| graph.follows(from, to))
-    }
-
-    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
-        if let Some(cached) = self
-            .cache
-            .lock()
-            .expect("the loader cache is not poisoned")
-            .get(path)
-        {
-            return cached.clone();
+    fn text(&self, path: &Path) -> Option<String> {
+        // A file kept parsed is not read again: the files do not change during a run.
+        if let Some(cached) = self.cache.lock().expect("not poisoned").pages.get(path) {
+            return cached
+                .as_ref()
+                .map(|page| page.source.with_bom(page.text()));
         }
-        let page = match read_source_within(path, self.limit) {
-            Ok(text) => Some(Arc::new(Page::parse(SourceText::new(path, text), dialect))),
+        match read_source_within(path, self.limit) {
+            Ok(text) => Some(text),
             Err(Error::Io { source, .. })
                 if matches!(
                     source.kind(),
@@ -133,12 +215,58 @@ impl Loader for FsLoader {
                 self.errors.lock().expect("not poisoned").push(error);
                 None
             }
-        };
-        self.cache
-            .lock()
-            .expect("the loader cache is not poisoned")
-            .insert(path.to_path_buf(), page.clone());
+        }
+    }
+
+    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
+        if let Some(cached) = self.cache.lock().expect("not poisoned").pages.get(path) {
+            return cached.clone();
+        }
+        let page = self
+            .text(path)
+            .map(|text| Arc::new(Page::parse(SourceText::new(path, text), dialect)));
+        let key = file_key(path);
+        if self.wanted(&key) {
+            let mut cache = self.cache.lock().expect("not poisoned");
+            cache.pages.insert(path.to_path_buf(), page.clone());
+            cache
+                .spellings
+                .entry(key)
+                .or_default()
+                .push(path.to_path_buf());
+        }
         page
+    }
+
+    fn memo(&self) -> Option<&SourcesMemo> {
+        Some(&self.memo)
+    }
+
+    fn follows(&self, from: &Path, to: &Path) -> bool {
+        self.graph.get().is_none_or(|graph| graph.follows(from, to))
+    }
+
+    fn done(&self, path: &Path) {
+        let Some(pending) = self.pending.get() else {
+            return;
+        };
+        let Some(rendered) = pending.renders.get(&file_key(path)) else {
+            return;
+        };
+        let mut finished = Vec::new();
+        {
+            let mut left = pending.left.lock().expect("not poisoned");
+            for file in rendered {
+                if let Some(count) = left.get_mut(file) {
+                    *count = count.saturating_sub(1);
+                    if *count == 0 {
+                        left.remove(file);
+                        finished.push(file.clone());
+                    }
+                }
+            }
+        }
+        self.forget(&finished);
     }
 }
 

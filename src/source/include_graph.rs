@@ -1,4 +1,8 @@
-//! The include graph of a run: which file includes which, and the include cycles in it.
+//! The include graph of a run: which file includes which, the include cycles in it, and so which files are
+//! partials (a file a checked page includes is checked as a partial). [`IncludeGraph::build`] is the one
+//! place this is computed, for every face: `walk` (a tree on disk), `mdbook` (a book's chapters) and the
+//! in-memory sites of tests and fuzz targets all call it with their pages' includes ([`PageIncludes`]) and
+//! their [`Sources`], which give the files the pages include.
 //!
 //! Files are visited depth first from the checked pages in path order. An include that leads back to a
 //! file still being visited closes a cycle: it is reported (an error naming the cycle, so the run exits 2)
@@ -14,7 +18,7 @@ use crate::doc::Page;
 use crate::doc::source::Position;
 use crate::error::Error;
 use crate::policy::Policy;
-use crate::source::{Loader, clean, file_key, resolve_include};
+use crate::source::{Sources, clean, file_key, resolve_include};
 
 /// One checked page: where it is (as shown) and its own includes.
 pub struct CheckedPage<'a> {
@@ -37,9 +41,9 @@ impl PageIncludes {
         location: &Path,
         relative: &Path,
         policy: &Policy,
-        loader: &dyn Loader,
+        sources: &dyn Sources,
     ) -> PageIncludes {
-        PageIncludes(edges_of_text(text, location, relative, policy, loader))
+        PageIncludes(edges_of_text(text, location, relative, policy, sources))
     }
 
     /// The included files, as [`file_key`]s.
@@ -62,6 +66,8 @@ pub struct IncludeGraph {
     pub included: HashSet<PathBuf>,
     /// One error for each include that closes a cycle, naming the cycle.
     pub cycles: Vec<Error>,
+    /// For each file visited (as a [`file_key`]), the files it includes through an include that is followed.
+    includes: HashMap<PathBuf, Vec<PathBuf>>,
 }
 
 impl IncludeGraph {
@@ -70,24 +76,55 @@ impl IncludeGraph {
         self.cut.is_empty() || !self.cut.contains(&(file_key(from), file_key(to)))
     }
 
-    /// Visits every file the `pages` include, directly or not, reading included files through `loader`.
-    pub fn build(pages: &[CheckedPage<'_>], policy: &Policy, loader: &dyn Loader) -> IncludeGraph {
+    /// The files the file with [`file_key`] `key` renders: those it includes, directly or through other
+    /// files, by includes that are followed (each once).
+    pub fn rendered_by(&self, key: &Path) -> Vec<PathBuf> {
+        let mut seen: HashSet<&Path> = HashSet::new();
+        let mut stack: Vec<&Path> = vec![key];
+        let mut rendered = Vec::new();
+        while let Some(file) = stack.pop() {
+            for included in self.includes.get(file).into_iter().flatten() {
+                if seen.insert(included) {
+                    rendered.push(included.clone());
+                    stack.push(included);
+                }
+            }
+        }
+        rendered
+    }
+
+    /// Visits every file the `pages` include, directly or not (in the order of the pages' paths), reading
+    /// the included files that are not among the `pages` through `sources`.
+    pub fn build(
+        pages: &[CheckedPage<'_>],
+        policy: &Policy,
+        sources: &dyn Sources,
+    ) -> IncludeGraph {
         let mut graph = IncludeGraph::default();
         let checked: HashMap<PathBuf, Vec<Edge>> = pages
             .iter()
             .map(|page| (file_key(page.location), page.includes.0.clone()))
             .collect();
+        let mut in_order: Vec<&CheckedPage<'_>> = pages.iter().collect();
+        in_order.sort_by_key(|page| page.location);
         let mut marks: HashMap<PathBuf, Mark> = HashMap::new();
-        for page in pages {
+        for page in in_order {
             let key = file_key(page.location);
             if marks.contains_key(&key) {
                 continue;
             }
             marks.insert(key.clone(), Mark::Open);
-            let mut frames = vec![Frame::new(key, page.location, &checked, policy, loader)];
+            let mut frames = vec![Frame::new(key, page.location, &checked, policy, sources)];
             while let Some(frame) = frames.last_mut() {
                 let Some(edge) = frame.edges.get(frame.next).cloned() else {
                     let done = frames.pop().expect("a frame is on the stack");
+                    let followed = done
+                        .edges
+                        .into_iter()
+                        .filter(|edge| !graph.cut.contains(&(done.key.clone(), edge.key.clone())))
+                        .map(|edge| edge.key)
+                        .collect();
+                    graph.includes.insert(done.key.clone(), followed);
                     marks.insert(done.key, Mark::Done);
                     continue;
                 };
@@ -97,7 +134,7 @@ impl IncludeGraph {
                     Some(Mark::Open) => graph.cut_cycle(&frames, &edge),
                     None => {
                         marks.insert(edge.key.clone(), Mark::Open);
-                        let next = Frame::new(edge.key, &edge.location, &checked, policy, loader);
+                        let next = Frame::new(edge.key, &edge.location, &checked, policy, sources);
                         frames.push(next);
                     }
                 }
@@ -161,17 +198,15 @@ impl Frame {
         location: &Path,
         checked: &HashMap<PathBuf, Vec<Edge>>,
         policy: &Policy,
-        loader: &dyn Loader,
+        sources: &dyn Sources,
     ) -> Frame {
+        // A file no checked page is: only its includes are read (the pre-pass, no parse).
         let edges = match checked.get(&key) {
             Some(edges) => edges.clone(),
-            None => {
-                let dialect = policy.dialect_for(location);
-                loader
-                    .load(location, dialect)
-                    .map(|page| edges_of_page(&page, location, policy, loader))
-                    .unwrap_or_default()
-            }
+            None => sources
+                .text(location)
+                .map(|text| edges_of_text(&text, location, location, policy, sources))
+                .unwrap_or_default(),
         };
         Frame {
             key,
@@ -197,22 +232,20 @@ fn edges_of_text(
     location: &Path,
     relative: &Path,
     policy: &Policy,
-    loader: &dyn Loader,
+    sources: &dyn Sources,
 ) -> Vec<Edge> {
     // A panic while listing a page's includes is reported by that page's own (guarded) check.
     crate::guard::page(location, || {
-        let includes = Page::includes_of(text, policy.dialect_for(relative));
+        // Offsets as the parsed page has them: after a byte-order mark.
+        let unmarked = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let includes = Page::includes_of(unmarked, policy.dialect_for(relative));
         if includes.is_empty() {
             return Vec::new();
         }
         let source = crate::doc::source::SourceText::new(location, text.to_owned());
-        edges(&includes, &source, location, policy, loader)
+        edges(&includes, &source, location, policy, sources)
     })
     .unwrap_or_default()
-}
-
-fn edges_of_page(page: &Page, location: &Path, policy: &Policy, loader: &dyn Loader) -> Vec<Edge> {
-    edges(&page.includes, &page.source, location, policy, loader)
 }
 
 /// The distinct files `includes` name (each with its first include), in page order.
@@ -221,12 +254,12 @@ fn edges(
     source: &crate::doc::source::SourceText,
     location: &Path,
     policy: &Policy,
-    loader: &dyn Loader,
+    sources: &dyn Sources,
 ) -> Vec<Edge> {
     let mut edges: Vec<Edge> = Vec::new();
     let mut index_of: HashMap<PathBuf, usize> = HashMap::new();
     for include in includes {
-        let Some(target) = resolve_include(policy, loader, location, include) else {
+        let Some(target) = resolve_include(policy, sources, location, include) else {
             continue;
         };
         let part = matches!(

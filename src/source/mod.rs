@@ -1,10 +1,14 @@
-//! Where pages come from: the [`Loader`] trait (the file system, an mdBook book, memory), what a run
-//! remembers across pages ([`LoaderMemo`]), and how an include resolves to a file ([`resolve_include`]);
-//! [`include_graph`] computes which file includes which, once per run, for every face; [`fs`] reads files
-//! from disk.
+//! Where pages come from: the [`Sources`] trait, with one implementation for each place a run reads from
+//! (the file system in [`fs`], an mdBook book in [`book`], memory in [`memory`]); what a run remembers
+//! across pages ([`SourcesMemo`]); how an include resolves to a file ([`resolve_include`]); and
+//! [`include_graph`], the one place that computes which file includes which (and so which files are
+//! partials), for every face. [`prefilter`] rules out pages that cannot hold a finding before they are
+//! parsed.
 
+pub mod book;
 pub mod fs;
 pub mod include_graph;
+pub mod memory;
 pub mod prefilter;
 mod screen;
 
@@ -15,34 +19,52 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::doc::include::FilePart;
+use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Include, IncludeTarget, Page};
+use crate::error::Error;
 use crate::policy::Policy;
 
-/// Reads included files. The library does no I/O of its own: `walk` reads from disk, tests from memory.
-pub trait Loader: Sync {
-    /// The parsed page at `path`, or `None` when it cannot be read.
-    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>>;
+/// The pages of a run and the files they include. The library does no I/O of its own: a face picks the
+/// sources ([`fs::FsSources`], [`book::BookSources`], [`memory::MemorySources`]) and the engine reads
+/// through them.
+pub trait Sources: Sync {
+    /// The text of the page at `path`, to be checked.
+    fn page(&self, path: &Path) -> Result<String, Error>;
+
+    /// The text of the file at `path` that a page includes; `None` when there is no such file or it cannot
+    /// be read (the sources keep that error for the run to report).
+    fn text(&self, path: &Path) -> Option<String>;
+
+    /// The file at `path` that a page includes, parsed in `dialect`; `None` as for [`Sources::text`].
+    /// Sources may keep it for the next page that includes it.
+    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
+        let text = self.text(path)?;
+        Some(Arc::new(Page::parse(SourceText::new(path, text), dialect)))
+    }
 
     /// What is remembered across the pages of a run (resolved partials, facts of included files), when
-    /// the loader's files do not change during the run.
-    fn memo(&self) -> Option<&LoaderMemo> {
+    /// the files do not change during the run.
+    fn memo(&self) -> Option<&SourcesMemo> {
         None
     }
 
     /// Whether the include of `to` in `from` is followed: `false` for the include that closes an include
-    /// cycle, when the loader knows the run's include graph (see [`include_graph`]).
+    /// cycle, when the sources know the run's include graph (see [`include_graph`]).
     fn follows(&self, _from: &Path, _to: &Path) -> bool {
         true
     }
+
+    /// The page at `path` is checked: what only it still needed (the partials it renders) may be dropped.
+    fn done(&self, _path: &Path) {}
 }
 
 /// An included file as a page sees it: its path, the `{props.*}` values it is rendered with, the part
 /// of it that is included, and the include depth.
 pub type ContributionKey = (PathBuf, Vec<(String, String)>, Option<FilePart>, usize);
 
-/// See [`Loader::memo`].
+/// See [`Sources::memo`].
 #[derive(Default)]
-pub struct LoaderMemo {
+pub struct SourcesMemo {
     /// What `facts` derives from an included file, by [`ContributionKey`]; held as `Any` so that this layer
     /// does not know the facts' types.
     pub contributions: Memo<ContributionKey, Option<Arc<dyn Any + Send + Sync>>>,
@@ -75,6 +97,16 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
     }
 }
 
+impl<K, V> Memo<K, V> {
+    /// Forgets the values whose key `forget` picks.
+    pub fn forget(&self, forget: impl Fn(&K) -> bool) {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .retain(|key, _| !forget(key));
+    }
+}
+
 /// `compute(key)` through `memo` when there is one.
 pub fn memoized<K: Hash + Eq, V: Clone>(
     memo: Option<&Memo<K, V>>,
@@ -87,12 +119,17 @@ pub fn memoized<K: Hash + Eq, V: Clone>(
     }
 }
 
-/// A loader that knows no files: includes are not followed.
-pub struct NoIncludes;
-
-impl Loader for NoIncludes {
-    fn load(&self, _path: &Path, _dialect: Dialect) -> Option<Arc<Page>> {
-        None
+/// `path` relative to `root` (for the policy's globs), or `path` itself when it is outside `root`.
+pub fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    if let Ok(relative) = path.strip_prefix(root) {
+        return relative.to_path_buf();
+    }
+    match (std::path::absolute(path), std::path::absolute(root)) {
+        (Ok(absolute), Ok(root)) => clean(&absolute)
+            .strip_prefix(clean(&root))
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
     }
 }
 
@@ -104,7 +141,7 @@ pub fn file_key(path: &Path) -> PathBuf {
 /// The file an include refers to, when it exists.
 pub fn resolve_include(
     policy: &Policy,
-    loader: &dyn Loader,
+    sources: &dyn Sources,
     page_location: &Path,
     include: &Include,
 ) -> Option<PathBuf> {
@@ -131,14 +168,10 @@ pub fn resolve_include(
                     std::iter::once(policy.root.as_path()).chain(page_location.ancestors().skip(1));
                 bases
                     .map(|base| clean(&base.join(relative)))
-                    .find(|candidate| {
-                        loader
-                            .load(candidate, policy.dialect_for(candidate))
-                            .is_some()
-                    })
+                    .find(|candidate| sources.text(candidate).is_some())
             };
             memoized(
-                loader.memo().map(|memo| &memo.partials),
+                sources.memo().map(|memo| &memo.partials),
                 (directory, relative),
                 find,
             )

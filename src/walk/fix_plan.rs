@@ -11,8 +11,8 @@ use crate::error::Error;
 use crate::fix::{FileChange, FixPlan, combine, in_file, inside_roots, refuse_shared_files};
 use crate::lint::{Linter, PageInput};
 use crate::rules::{Edit, Finding};
-use crate::source::fs::FsLoader;
-use crate::source::{Loader, file_key};
+use crate::source::fs::FsSources;
+use crate::source::{Sources, file_key};
 use crate::walk::CheckRun;
 
 /// Plans the fixes for every finding of `run` that has one, applies them in memory, and checks the fixed
@@ -21,7 +21,7 @@ use crate::walk::CheckRun;
 /// Only files whose real path (every symbolic link resolved) lies under the real path of one of `roots` (the
 /// paths the user gave) are changed; a page reached twice (`fix d ./d`, a link and its target, two hard
 /// links) is fixed once.
-pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[PathBuf]) -> FixPlan {
+pub fn plan(mut run: CheckRun, linter: &Linter, sources: &FsSources, roots: &[PathBuf]) -> FixPlan {
     let files = run.files;
     let mut errors = std::mem::take(&mut run.errors);
     let mut seen = std::collections::HashSet::new();
@@ -125,7 +125,7 @@ pub fn plan(mut run: CheckRun, linter: &Linter, loader: &FsLoader, roots: &[Path
         &deferred,
         &mut changes,
         linter,
-        loader,
+        sources,
         &mut errors,
     );
     FixPlan {
@@ -201,12 +201,12 @@ fn verify(
     deferred: &[(usize, usize)],
     changes: &mut BTreeMap<PathBuf, FileChange>,
     linter: &Linter,
-    loader: &FsLoader,
+    sources: &FsSources,
     errors: &mut Vec<Error>,
 ) -> Vec<(SourceText, Vec<Finding>)> {
     let overlay = Overlay {
         changes: &*changes,
-        inner: loader,
+        inner: sources,
         parsed: Default::default(),
     };
     let mut rejected: Vec<PathBuf> = Vec::new();
@@ -296,24 +296,44 @@ fn verify(
     remaining
 }
 
-/// A loader that sees the planned changes instead of the files on disk.
+/// The files on disk as the planned changes leave them.
 struct Overlay<'a> {
     changes: &'a BTreeMap<PathBuf, FileChange>,
-    inner: &'a FsLoader,
+    inner: &'a FsSources,
     parsed: std::sync::Mutex<BTreeMap<PathBuf, Arc<Page>>>,
 }
 
-impl Loader for Overlay<'_> {
-    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
-        // An include may name a changed file by another spelling (absolute, through the partials root).
-        let change = self.changes.get(path).or_else(|| {
+impl Overlay<'_> {
+    /// The planned change of the file at `path`. An include may name a changed file by another spelling
+    /// (absolute, through the partials root).
+    fn change(&self, path: &Path) -> Option<&FileChange> {
+        self.changes.get(path).or_else(|| {
             let key = file_key(path);
             self.changes
                 .iter()
                 .find(|(changed, _)| file_key(changed) == key)
                 .map(|(_, change)| change)
-        });
-        let Some(change) = change else {
+        })
+    }
+}
+
+impl Sources for Overlay<'_> {
+    fn page(&self, path: &Path) -> Result<String, Error> {
+        match self.change(path) {
+            Some(change) => Ok(change.after.clone()),
+            None => self.inner.page(path),
+        }
+    }
+
+    fn text(&self, path: &Path) -> Option<String> {
+        match self.change(path) {
+            Some(change) => Some(change.after.clone()),
+            None => self.inner.text(path),
+        }
+    }
+
+    fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
+        let Some(change) = self.change(path) else {
             return self.inner.load(path, dialect);
         };
         // A panic while parsing (caught per page) must not make the cache unusable for the other pages.

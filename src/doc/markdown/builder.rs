@@ -120,7 +120,6 @@ impl Builder<'_> {
                     range: range.clone(),
                     rows: Vec::new(),
                     has_header: false,
-                    html: false,
                 });
                 Frame::Table
             }

@@ -23,7 +23,6 @@ impl Builder<'_> {
                             range: tag.range.clone(),
                             rows: Vec::new(),
                             has_header: false,
-                            html: true,
                         });
                         open_table = Some(self.tables.len() - 1);
                     }
@@ -153,7 +152,7 @@ mod tests {
             "AI Gateway Read"
         );
         let html = &page.tables[1];
-        assert!(html.html);
+        assert!(page.text()[html.range.clone()].starts_with("<table>"));
         assert_eq!(html.rows.len(), 2);
         assert_eq!(
             page.unit_text(&page.units[html.rows[1][0]]).trim(),
