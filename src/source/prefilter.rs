@@ -80,7 +80,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::doc::callout::is_callout_shortcode;
 use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
@@ -289,9 +289,14 @@ impl Compiled {
             .match_kind(MatchKind::Standard)
             .build(&raw_patterns)
             .ok()?;
-        let names_automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+        // A DFA searches fastest, and every page that gets this far is searched (fall back to whichever
+        // automaton fits when the names are too many for one).
+        let mut names_builder = AhoCorasickBuilder::new();
+        names_builder.match_kind(MatchKind::Standard);
+        let names_automaton = names_builder
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&names)
+            .or_else(|_| names_builder.kind(None).build(&names))
             .ok()?;
         Some(Compiled {
             raw,
