@@ -163,6 +163,16 @@ fn normalize_with(
             continue;
         }
         if byte.is_ascii() {
+            // A run of ASCII word bytes (most of a page) is copied and lowercased at once.
+            let run = bytes[index..]
+                .iter()
+                .take_while(|&&next| is_plain_ascii(next, separators))
+                .count();
+            if run > 1 {
+                writer.push_ascii_run(&source[index..index + run], base + index);
+                index += run;
+                continue;
+            }
             writer.push_ascii(byte, base + index, separators);
             index += 1;
             continue;
@@ -175,6 +185,13 @@ fn normalize_with(
         index += c.len_utf8();
     }
     out
+}
+
+/// Whether `byte` is ASCII, no separator and cannot start a construct normalisation treats as a whole
+/// (`{`, `]`, `&`): it is written lowercased, as it is.
+#[inline]
+fn is_plain_ascii(byte: u8, separators: &[bool; 128]) -> bool {
+    byte.is_ascii() && !separators[usize::from(byte)] && !matches!(byte, b'{' | b']' | b'&')
 }
 
 /// A construct normalisation treats as a whole: `{props.x}` and a link destination `](...)`.
@@ -277,6 +294,18 @@ impl Writer<'_> {
         self.flush_space(origin);
         self.out.text.push(char::from(byte.to_ascii_lowercase()));
         self.record(origin, 1);
+    }
+
+    /// A run of [`is_plain_ascii`] bytes starting at `origin`: each is written lowercased, from its own
+    /// offset.
+    fn push_ascii_run(&mut self, run: &str, origin: usize) {
+        self.flush_space(origin);
+        let start = self.out.text.len();
+        self.out.text.push_str(run);
+        self.out.text[start..].make_ascii_lowercase();
+        if self.track {
+            self.out.origins.extend(origin..origin + run.len());
+        }
     }
 
     fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
