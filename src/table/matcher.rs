@@ -56,7 +56,7 @@ pub struct ClaimPattern {
 #[derive(Debug)]
 pub struct Matcher {
     /// Every group and product name in one automaton (one pass over the text finds both).
-    automaton: AhoCorasick,
+    automaton: LazyAutomaton,
     named_by_pattern: Vec<Named>,
     product_of_group: Vec<ProductIndex>,
     /// Every normalised group name, label and alias, for wildcard matching and suggestions.
@@ -80,7 +80,7 @@ pub struct Matcher {
     /// the narrowing says account-only, and is stale (SL002) once the table gives a finer scope.
     denial_resources: Vec<(ProductIndex, Resource)>,
     /// The names of the products that have claims, as the table spells them (proper nouns), for raw text.
-    claim_products: AhoCorasick,
+    claim_products: LazyAutomaton,
     claim_product_of_pattern: Vec<ProductIndex>,
     /// The access levels of the table (sorted, once each): what follows a product's name in one of its
     /// groups' names ("read", "edit", "run"), and the last word of every group name. A table row that
@@ -112,7 +112,7 @@ impl Matcher {
                 .iter()
                 .map(|(name, product)| (name.as_str(), Named::Product(*product))),
         );
-        let automaton = build_automaton(patterns.iter().map(|(name, _)| *name));
+        let automaton = LazyAutomaton::new(patterns.iter().map(|(name, _)| *name));
         let named_by_pattern = patterns.iter().map(|(_, named)| *named).collect();
         let claims = claim_patterns(table);
         let claim_names: Vec<(String, ProductIndex)> = claims
@@ -124,7 +124,7 @@ impl Matcher {
                     .map(move |name| (name.clone(), claim.product))
             })
             .collect();
-        let claim_products = build_automaton(claim_names.iter().map(|(name, _)| name.as_str()));
+        let claim_products = LazyAutomaton::new(claim_names.iter().map(|(name, _)| name.as_str()));
         let claim_product_of_pattern = claim_names.iter().map(|(_, product)| *product).collect();
         let resources = claims
             .iter()
@@ -171,6 +171,7 @@ impl Matcher {
     /// not the product `ai gateway`), on word boundaries.
     pub fn find_names(&self, normalized: &str) -> Vec<NameMatch<Named>> {
         self.automaton
+            .get()
             .find_iter(normalized)
             .filter(|found| on_word_boundaries(normalized, &found.range()))
             .map(|found| NameMatch {
@@ -196,6 +197,7 @@ impl Matcher {
     pub fn claim_products_in(&self, text: &str) -> Vec<ProductIndex> {
         let mut products: Vec<ProductIndex> = self
             .claim_products
+            .get()
             .find_iter(text)
             .filter(|found| on_word_boundaries(text, &found.range()))
             .map(|found| self.claim_product_of_pattern[found.pattern().as_usize()])
@@ -346,6 +348,27 @@ const PERMISSION_WORDS: &[&str] = &[
     "read", "write", "edit", "run", "admin", "revoke", "report", "delete", "manage", "purge",
     "list", "create", "update", "view",
 ];
+
+/// An automaton over names, built on first use: a run whose pages the prefilter skips never builds it.
+#[derive(Debug)]
+struct LazyAutomaton {
+    patterns: Vec<String>,
+    built: OnceLock<AhoCorasick>,
+}
+
+impl LazyAutomaton {
+    fn new<'n>(patterns: impl Iterator<Item = &'n str>) -> LazyAutomaton {
+        LazyAutomaton {
+            patterns: patterns.map(str::to_owned).collect(),
+            built: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &AhoCorasick {
+        self.built
+            .get_or_init(|| build_automaton(self.patterns.iter().map(String::as_str)))
+    }
+}
 
 /// A DFA over the names (fastest), or, when the names are too many for one, whichever automaton fits.
 fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCorasick {

@@ -67,6 +67,22 @@ const fn ascii_table(name: bool) -> [bool; 128] {
 const NAME_SEPARATORS: [bool; 128] = ascii_table(true);
 const PROSE_SEPARATORS: [bool; 128] = ascii_table(false);
 
+/// Which bytes are plain, as a table (the run loop reads one entry per byte): ASCII, no separator, and not
+/// `{`, `]` or `&`, which may start a construct normalisation treats as a whole. A run of plain bytes is
+/// written lowercased, as it is.
+const fn plain_table(separators: &[bool; 128]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = !separators[byte] && !matches!(byte as u8, b'{' | b']' | b'&');
+        byte += 1;
+    }
+    table
+}
+
+const NAME_PLAIN: [bool; 256] = plain_table(&NAME_SEPARATORS);
+const PROSE_PLAIN: [bool; 256] = plain_table(&PROSE_SEPARATORS);
+
 const fn is_name_separator(c: char) -> bool {
     c.is_whitespace()
         || matches!(
@@ -130,9 +146,10 @@ fn normalize_with(
         origins: Vec::with_capacity(if track { source.len() } else { 0 }),
         source_end: base + source.len(),
     };
-    let (separator, separators): (fn(char) -> bool, &[bool; 128]) = match mode {
-        Mode::Name => (is_name_separator, &NAME_SEPARATORS),
-        Mode::Prose => (is_prose_separator, &PROSE_SEPARATORS),
+    let (separator, separators, plain): (fn(char) -> bool, &[bool; 128], &[bool; 256]) = match mode
+    {
+        Mode::Name => (is_name_separator, &NAME_SEPARATORS, &NAME_PLAIN),
+        Mode::Prose => (is_prose_separator, &PROSE_SEPARATORS, &PROSE_PLAIN),
     };
     let mut writer = Writer {
         out: &mut out,
@@ -166,7 +183,7 @@ fn normalize_with(
             // A run of ASCII word bytes (most of a page) is copied and lowercased at once.
             let run = bytes[index..]
                 .iter()
-                .take_while(|&&next| is_plain_ascii(next, separators))
+                .take_while(|&&next| plain[usize::from(next)])
                 .count();
             if run > 1 {
                 writer.push_ascii_run(&source[index..index + run], base + index);
@@ -185,13 +202,6 @@ fn normalize_with(
         index += c.len_utf8();
     }
     out
-}
-
-/// Whether `byte` is ASCII, no separator and cannot start a construct normalisation treats as a whole
-/// (`{`, `]`, `&`): it is written lowercased, as it is.
-#[inline]
-fn is_plain_ascii(byte: u8, separators: &[bool; 128]) -> bool {
-    byte.is_ascii() && !separators[usize::from(byte)] && !matches!(byte, b'{' | b']' | b'&')
 }
 
 /// A construct normalisation treats as a whole: `{props.x}` and a link destination `](...)`.
@@ -296,7 +306,8 @@ impl Writer<'_> {
         self.record(origin, 1);
     }
 
-    /// A run of [`is_plain_ascii`] bytes starting at `origin`: each is written lowercased, from its own
+    /// A run of plain bytes (ASCII, no separator, not `{`, `]` or `&`, which may start a construct
+    /// normalisation treats as a whole) starting at `origin`: each is written lowercased, from its own
     /// offset.
     fn push_ascii_run(&mut self, run: &str, origin: usize) {
         self.flush_space(origin);
@@ -354,4 +365,31 @@ pub fn starts_with_word(text: &str, word: &str) -> bool {
 pub fn ends_with_word(text: &str, word: &str) -> bool {
     text.strip_suffix(word)
         .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_ascii_words_keep_each_byte_s_own_offset() {
+        let source = "Über  **AI-Gateway** &amp; {props.x} 日本Run]x &#65;b";
+        let normalized = normalize(source, 0, Mode::Name, &[]);
+        assert_eq!(
+            normalized.text,
+            format!("über ai gateway & {WILDCARD} 日本run x ab")
+        );
+        // Every byte of a normalised word maps back to the source byte it came from.
+        for (word, source_word) in [("gateway", "Gateway"), ("run", "Run"), ("ai", "AI")] {
+            let at = normalized.text.find(word).unwrap();
+            let range = normalized.source_range(at..at + word.len(), source);
+            assert_eq!(&source[range], source_word, "{word}");
+            let first = normalized.source_range(at + 1..at + 2, source);
+            assert_eq!(&source[first], &source_word[1..2], "{word}");
+        }
+        assert_eq!(
+            normalize_text("AI Gateway{props.x}Read", Mode::Prose, &[]),
+            format!("ai gateway{WILDCARD}read")
+        );
+    }
 }
