@@ -67,22 +67,6 @@ const fn ascii_table(name: bool) -> [bool; 128] {
 const NAME_SEPARATORS: [bool; 128] = ascii_table(true);
 const PROSE_SEPARATORS: [bool; 128] = ascii_table(false);
 
-/// Which bytes are plain, as a table (the run loop reads one entry per byte): ASCII, no separator, and not
-/// `{`, `]` or `&`, which may start a construct normalisation treats as a whole. A run of plain bytes is
-/// written lowercased, as it is.
-const fn plain_table(separators: &[bool; 128]) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 128 {
-        table[byte] = !separators[byte] && !matches!(byte as u8, b'{' | b']' | b'&');
-        byte += 1;
-    }
-    table
-}
-
-const NAME_PLAIN: [bool; 256] = plain_table(&NAME_SEPARATORS);
-const PROSE_PLAIN: [bool; 256] = plain_table(&PROSE_SEPARATORS);
-
 const fn is_name_separator(c: char) -> bool {
     c.is_whitespace()
         || matches!(
@@ -146,10 +130,9 @@ fn normalize_with(
         origins: Vec::with_capacity(if track { source.len() } else { 0 }),
         source_end: base + source.len(),
     };
-    let (separator, separators, plain): (fn(char) -> bool, &[bool; 128], &[bool; 256]) = match mode
-    {
-        Mode::Name => (is_name_separator, &NAME_SEPARATORS, &NAME_PLAIN),
-        Mode::Prose => (is_prose_separator, &PROSE_SEPARATORS, &PROSE_PLAIN),
+    let (separator, separators): (fn(char) -> bool, &[bool; 128]) = match mode {
+        Mode::Name => (is_name_separator, &NAME_SEPARATORS),
+        Mode::Prose => (is_prose_separator, &PROSE_SEPARATORS),
     };
     let mut writer = Writer {
         out: &mut out,
@@ -180,16 +163,6 @@ fn normalize_with(
             continue;
         }
         if byte.is_ascii() {
-            // A run of ASCII word bytes (most of a page) is copied and lowercased at once.
-            let run = bytes[index..]
-                .iter()
-                .take_while(|&&next| plain[usize::from(next)])
-                .count();
-            if run > 1 {
-                writer.push_ascii_run(&source[index..index + run], base + index);
-                index += run;
-                continue;
-            }
             writer.push_ascii(byte, base + index, separators);
             index += 1;
             continue;
@@ -304,19 +277,6 @@ impl Writer<'_> {
         self.flush_space(origin);
         self.out.text.push(char::from(byte.to_ascii_lowercase()));
         self.record(origin, 1);
-    }
-
-    /// A run of plain bytes (ASCII, no separator, not `{`, `]` or `&`, which may start a construct
-    /// normalisation treats as a whole) starting at `origin`: each is written lowercased, from its own
-    /// offset.
-    fn push_ascii_run(&mut self, run: &str, origin: usize) {
-        self.flush_space(origin);
-        let start = self.out.text.len();
-        self.out.text.push_str(run);
-        self.out.text[start..].make_ascii_lowercase();
-        if self.track {
-            self.out.origins.extend(origin..origin + run.len());
-        }
     }
 
     fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
