@@ -74,10 +74,10 @@ impl Gatherer<'_> {
         policy: &crate::policy::CalloutPolicy,
     ) -> bool {
         policy.accept.iter().any(|regex| {
-            regex.find_iter(prose).any(|found| {
+            regex.regex().find_iter(prose).any(|found| {
                 !self
                     .matcher
-                    .lexicon
+                    .lexicon()
                     .negates_what_follows(tail(&prose[..found.start()]))
             })
         })

@@ -262,9 +262,14 @@ pub(super) fn compile_callout(
             .map(|pattern| ((*pattern).to_owned(), None))
             .collect(),
     };
+    // The built-in phrasings compile with any short noun and name: they are built on first use.
+    let lazy = noun.to_lowercase().len() + name.to_lowercase().len() <= LAZY_SUBSTITUTION_BYTES;
     let accept = accept_patterns
         .into_iter()
-        .filter_map(|(pattern, span)| compile_regex(&substitute(&pattern), span, problems))
+        .filter_map(|(pattern, span)| match span {
+            None if lazy => Some(PolicyRegex::lazy(case_insensitive(&substitute(&pattern)))),
+            _ => compile_regex(&substitute(&pattern), span, problems).map(PolicyRegex::compiled),
+        })
         .collect();
     let require = file
         .require
@@ -388,7 +393,7 @@ pub(super) fn compile_regex(
     span: Option<std::ops::Range<usize>>,
     problems: &mut TomlProblems<'_>,
 ) -> Option<Regex> {
-    match Regex::new(&format!("(?i){pattern}")) {
+    match Regex::new(&case_insensitive(pattern)) {
         Ok(regex) => Some(regex),
         Err(error) => {
             let message = error.to_string();
@@ -405,6 +410,11 @@ pub(super) fn compile_regex(
             None
         }
     }
+}
+
+/// A policy pattern as compiled: policy phrasings match case-insensitively.
+fn case_insensitive(pattern: &str) -> String {
+    format!("(?i){pattern}")
 }
 
 pub(super) fn compile_glob(

@@ -25,12 +25,15 @@ mod compile;
 mod discover;
 mod file;
 mod merge;
+mod pattern;
 mod template;
 
 use compile::*;
 pub use discover::{discover, load};
 pub use file::*;
 pub use merge::{load_policy_text, load_preset, load_table_file};
+pub use pattern::PolicyRegex;
+use pattern::*;
 pub use template::TEMPLATE_PLACEHOLDERS;
 use template::*;
 
@@ -157,7 +160,7 @@ pub struct CalloutPolicy {
     /// Pages that must carry the call-out whether or not they list the groups.
     pub pages: Vec<PageRequirement>,
     /// Phrases (prose-normalised regexes) that make a call-out say "account-only".
-    pub accept: Vec<Regex>,
+    pub accept: Vec<PolicyRegex>,
     /// Phrases a call-out must contain (SL005), each with how messages describe it.
     pub require: Vec<(Regex, String)>,
 }
@@ -361,7 +364,7 @@ mod tests {
     fn the_built_in_phrasings_accept_common_paraphrases() {
         let settings = load_preset("cloudflare", Path::new("."), None, RULES).unwrap();
         let accept = &settings.policy.callouts[0].accept;
-        let says = |text: &str| accept.iter().any(|regex| regex.is_match(text));
+        let says = |text: &str| accept.iter().any(|regex| regex.regex().is_match(text));
         for text in [
             "ai gateway permissions are account-scoped only.",
             "ai gateway tokens apply to the whole account.",

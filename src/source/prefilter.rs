@@ -80,7 +80,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::doc::callout::is_callout_shortcode;
 use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
@@ -230,9 +230,14 @@ impl Compiled {
             }
         }
         let screen = Screen::new(&names, matcher)?;
-        let names_automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+        // A DFA searches fastest, and every page that gets this far is searched (fall back to whichever
+        // automaton fits when the names are too many for one).
+        let mut names_builder = AhoCorasickBuilder::new();
+        names_builder.match_kind(MatchKind::Standard);
+        let names_automaton = names_builder
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&names)
+            .or_else(|_| names_builder.kind(None).build(&names))
             .ok()?;
         Some(Compiled {
             screen,
@@ -367,16 +372,21 @@ impl Compiled {
 /// row may omit its pipes); HTML rows and cells are read from the tags as `doc::markdown` does.
 fn in_split_rows(scan: &Scan, matcher: &Matcher) -> bool {
     let masked = scan.masked.as_str();
-    // A row without a pipe has one cell: it cannot split a group.
-    for line in masked.split('\n') {
-        if line.contains('|') {
-            let cells: Vec<String> = cells_of_row(line)
-                .map(|cell| normalize_text(cell, Mode::Name, &[]))
-                .collect();
-            if row_splits_a_group(&cells, matcher) {
-                return true;
-            }
+    let bytes = masked.as_bytes();
+    // A row without a pipe has one cell: it cannot split a group. So only the lines around each pipe are
+    // read (the lines of `masked.split('\n')` that hold one).
+    let mut from = 0;
+    while let Some(pipe) = memchr::memchr(b'|', &bytes[from..]) {
+        let pipe = from + pipe;
+        let start = memchr::memrchr(b'\n', &bytes[..pipe]).map_or(0, |at| at + 1);
+        let end = memchr::memchr(b'\n', &bytes[pipe..]).map_or(bytes.len(), |at| pipe + at);
+        let cells: Vec<String> = cells_of_row(&masked[start..end])
+            .map(|cell| normalize_text(cell, Mode::Name, &[]))
+            .collect();
+        if row_splits_a_group(&cells, matcher) {
+            return true;
         }
+        from = end;
     }
     html_rows(scan)
         .into_iter()

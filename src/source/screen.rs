@@ -115,21 +115,10 @@ struct Node {
 }
 
 impl Screen {
-    /// The screen for the relevant `names` (name-normalised); `None` when a name has a word the screen
-    /// cannot look for (one without a trailing ASCII letter or digit), so that every page goes to the exact
-    /// readings.
+    /// The screen for the relevant `names` (name-normalised) and the run's `matcher`. When a name has a
+    /// word the screen cannot look for (not ASCII, or without a trailing ASCII letter or digit), every page
+    /// without a marker goes to the exact readings. `None` when no automaton can be built.
     pub(super) fn new(names: &[String], matcher: &Matcher) -> Option<Screen> {
-        let mut nodes = vec![Node::default()];
-        for name in names {
-            let mut node = 0;
-            for word in name.split(' ').rev() {
-                if !word.is_ascii() || word.is_empty() {
-                    return None;
-                }
-                node = child(&mut nodes, node, word);
-            }
-            nodes[node].complete = true;
-        }
         let mut patterns: Vec<String> = Vec::new();
         let mut needles = Vec::new();
         let mut add = |pattern: &str, needle: Needle| {
@@ -154,29 +143,24 @@ impl Screen {
         add("|", Needle::Pipe);
         add("<td", Needle::HtmlCell);
         add("<th", Needle::HtmlCell);
-        let mut by_tail: HashMap<&str, Vec<(String, usize)>> = HashMap::new();
-        for (word, node) in &nodes[0].earlier {
-            let tail_start = word
-                .rfind(|c: char| !c.is_ascii_alphanumeric())
-                .map_or(0, |at| at + 1);
-            if tail_start == word.len() {
-                return None;
+        let trie = name_trie(names);
+        let nodes = match trie {
+            Some((nodes, tails)) => {
+                for (tail, words) in tails {
+                    add(&tail, Needle::LastWord(words));
+                }
+                nodes
             }
-            by_tail
-                .entry(&word[tail_start..])
-                .or_default()
-                .push((word.clone(), *node));
-        }
-        let mut tails: Vec<_> = by_tail.into_iter().collect();
-        tails.sort();
-        for (tail, words) in tails {
-            add(tail, Needle::LastWord(words));
-        }
-        let automaton = AhoCorasickBuilder::new()
+            None => Vec::new(),
+        };
+        let mut builder = AhoCorasickBuilder::new();
+        builder
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::Standard);
+        let automaton = builder
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
+            .or_else(|_| builder.kind(None).build(&patterns))
             .ok()?;
         Some(Screen {
             automaton,
@@ -192,7 +176,8 @@ impl Screen {
     /// What the raw `text` of a page can hold (see the module doc).
     pub(super) fn read(&self, text: &str) -> Verdict {
         let mut includes = false;
-        let mut maybe = false;
+        // Without the names' trie, any page may read a name.
+        let mut maybe = self.nodes.is_empty();
         let mut row_checked_until = 0;
         for found in self.automaton.find_overlapping_iter(text) {
             let (start, end) = (found.start(), found.end());
@@ -248,7 +233,8 @@ impl Screen {
             return false;
         }
         words.iter().any(|(word, node)| {
-            word_ending_at(text, end, word).is_some_and(|start| self.suffix_may_be_read(text, start, *node))
+            word_ending_at(text, end, word)
+                .is_some_and(|start| self.suffix_may_be_read(text, start, *node))
         })
     }
 
@@ -273,6 +259,40 @@ impl Screen {
             })
         })
     }
+}
+
+/// The relevant names as a trie of their words from the last (`nodes[0]` is the root), and the
+/// automaton's patterns for their last words: each last word's trailing run of ASCII letters and digits,
+/// with the last words that end in it. `None` when a word is not ASCII or has no such run.
+#[allow(clippy::type_complexity)]
+fn name_trie(names: &[String]) -> Option<(Vec<Node>, Vec<(String, Vec<(String, usize)>)>)> {
+    let mut nodes = vec![Node::default()];
+    for name in names {
+        let mut node = 0;
+        for word in name.split(' ').rev() {
+            if !word.is_ascii() || word.is_empty() {
+                return None;
+            }
+            node = child(&mut nodes, node, word);
+        }
+        nodes[node].complete = true;
+    }
+    let mut by_tail: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+    for (word, node) in &nodes[0].earlier {
+        let tail_start = word
+            .rfind(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(0, |at| at + 1);
+        if tail_start == word.len() {
+            return None;
+        }
+        by_tail
+            .entry(word[tail_start..].to_owned())
+            .or_default()
+            .push((word.clone(), *node));
+    }
+    let mut tails: Vec<_> = by_tail.into_iter().collect();
+    tails.sort();
+    Some((nodes, tails))
 }
 
 /// The child of `node` for the earlier `word`, created when missing.

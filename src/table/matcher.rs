@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
@@ -44,40 +45,43 @@ pub struct NameMatch<T> {
     pub range: Range<usize>,
 }
 
-/// A claim of per-resource scoping for an account-only product.
+/// An account-only product with a noun, whose prose SL003 reads for claims of per-resource scoping.
 #[derive(Debug)]
 pub struct ClaimPattern {
     /// The account-only product the claim is about.
     pub product: ProductIndex,
-    /// The compiled claim pattern (on prose-normalised text).
-    pub regex: Regex,
 }
 
 /// Matchers compiled from the capability table.
 #[derive(Debug)]
 pub struct Matcher {
     /// Every group and product name in one automaton (one pass over the text finds both).
-    automaton: AhoCorasick,
+    automaton: LazyAutomaton,
     named_by_pattern: Vec<Named>,
     product_of_group: Vec<ProductIndex>,
     /// Every normalised group name, label and alias, for wildcard matching and suggestions.
     names: Vec<(String, GroupIndex)>,
+    /// The first group each normalised name in `names` belongs to.
+    group_by_name: HashMap<String, GroupIndex>,
+    /// The names of `names` by their length in characters (index: length), for suggestions.
+    names_by_length: Vec<Vec<String>>,
+    /// The first product each normalised name in `product_names` belongs to.
+    product_by_name: HashMap<String, ProductIndex>,
     /// The last word of every group name ("read", "write", "run", ...), per product.
     verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>>,
     /// One claim pattern per account-only product with a noun.
     pub claims: Vec<ClaimPattern>,
-    /// The word lists prose is read with (`src/text/prose.toml`).
-    pub lexicon: Lexicon,
+    /// The word lists prose is read with (`src/text/prose.toml`), parsed on first use: a run whose pages
+    /// say nothing a rule reads prose for never parses them.
+    lexicon: OnceLock<Lexicon>,
     /// What a claim about each account-only product with a noun restricts to (same order as `claims`).
     pub resources: Vec<Resource>,
     /// What a denial is about, for every product with a noun, account-only or not: a call-out that denies
     /// the narrowing says account-only, and is stale (SL002) once the table gives a finer scope.
     denial_resources: Vec<(ProductIndex, Resource)>,
     /// The names of the products that have claims, as the table spells them (proper nouns), for raw text.
-    claim_products: AhoCorasick,
+    claim_products: LazyAutomaton,
     claim_product_of_pattern: Vec<ProductIndex>,
-    /// Every normalised product name and alias.
-    product_names: Vec<(String, ProductIndex)>,
     /// The access levels of the table (sorted, once each): what follows a product's name in one of its
     /// groups' names ("read", "edit", "run"), and the last word of every group name. A table row that
     /// splits a group into a product cell and a level cell is read with these.
@@ -108,7 +112,7 @@ impl Matcher {
                 .iter()
                 .map(|(name, product)| (name.as_str(), Named::Product(*product))),
         );
-        let automaton = build_automaton(patterns.iter().map(|(name, _)| *name));
+        let automaton = LazyAutomaton::new(patterns.iter().map(|(name, _)| *name));
         let named_by_pattern = patterns.iter().map(|(_, named)| *named).collect();
         let claims = claim_patterns(table);
         let claim_names: Vec<(String, ProductIndex)> = claims
@@ -120,7 +124,7 @@ impl Matcher {
                     .map(move |name| (name.clone(), claim.product))
             })
             .collect();
-        let claim_products = build_automaton(claim_names.iter().map(|(name, _)| name.as_str()));
+        let claim_products = LazyAutomaton::new(claim_names.iter().map(|(name, _)| name.as_str()));
         let claim_product_of_pattern = claim_names.iter().map(|(_, product)| *product).collect();
         let resources = claims
             .iter()
@@ -131,11 +135,21 @@ impl Matcher {
             .map(|product| (product, resource(table, product)))
             .collect();
         let levels = levels(&names, &product_names, &product_of(table));
+        let mut names_by_length: Vec<Vec<String>> = Vec::new();
+        for (name, _) in &names {
+            let length = name.chars().count();
+            if names_by_length.len() <= length {
+                names_by_length.resize_with(length + 1, Vec::new);
+            }
+            names_by_length[length].push(name.clone());
+        }
         Matcher {
+            group_by_name: first_of_each(&names),
+            product_by_name: first_of_each(&product_names),
+            names_by_length,
             denial_resources,
-            product_names,
             levels,
-            lexicon: Lexicon::embedded(),
+            lexicon: OnceLock::new(),
             resources,
             claim_products,
             claim_product_of_pattern,
@@ -148,10 +162,16 @@ impl Matcher {
         }
     }
 
+    /// The word lists prose is read with (`src/text/prose.toml`).
+    pub fn lexicon(&self) -> &Lexicon {
+        self.lexicon.get_or_init(Lexicon::embedded)
+    }
+
     /// Group and product names in name-normalised text, leftmost-longest (so `ai gateway run` is the group,
     /// not the product `ai gateway`), on word boundaries.
     pub fn find_names(&self, normalized: &str) -> Vec<NameMatch<Named>> {
         self.automaton
+            .get()
             .find_iter(normalized)
             .filter(|found| on_word_boundaries(normalized, &found.range()))
             .map(|found| NameMatch {
@@ -177,6 +197,7 @@ impl Matcher {
     pub fn claim_products_in(&self, text: &str) -> Vec<ProductIndex> {
         let mut products: Vec<ProductIndex> = self
             .claim_products
+            .get()
             .find_iter(text)
             .filter(|found| on_word_boundaries(text, &found.range()))
             .map(|found| self.claim_product_of_pattern[found.pattern().as_usize()])
@@ -192,7 +213,7 @@ impl Matcher {
         self.claims
             .iter()
             .position(|claim| claim.product == product)
-            .map(|index| self.lexicon.claims(text, base, &self.resources[index]))
+            .map(|index| self.lexicon().claims(text, base, &self.resources[index]))
             .unwrap_or_default()
     }
 
@@ -202,7 +223,7 @@ impl Matcher {
         self.denial_resources
             .iter()
             .find(|(denied, _)| *denied == product)
-            .is_some_and(|(_, resource)| self.lexicon.denies(text, resource))
+            .is_some_and(|(_, resource)| self.lexicon().denies(text, resource))
     }
 
     /// The product a name belongs to.
@@ -215,17 +236,24 @@ impl Matcher {
 
     /// Whether [`Matcher::closest_name`] suggests a name for `normalized`.
     pub fn is_close_to_a_name(&self, normalized: &str) -> bool {
-        self.names
+        let length = normalized.chars().count();
+        // The edit distance is at least the difference of the lengths, so a name whose length alone
+        // keeps the similarity below the threshold (computed as strsim computes it) cannot be close.
+        self.names_by_length
             .iter()
-            .any(|(name, _)| strsim::normalized_levenshtein(normalized, name) >= 0.85)
+            .enumerate()
+            .filter(|&(other, _)| {
+                let longest = length.max(other);
+                longest == 0
+                    || 1.0 - (length.abs_diff(other) as f64) / (longest as f64) >= CLOSE_ENOUGH
+            })
+            .flat_map(|(_, names)| names)
+            .any(|name| strsim::normalized_levenshtein(normalized, name) >= CLOSE_ENOUGH)
     }
 
     /// The group whose name, label or alias is exactly `normalized`.
     pub fn exact_group(&self, normalized: &str) -> Option<GroupIndex> {
-        self.names
-            .iter()
-            .find(|(name, _)| name == normalized)
-            .map(|(_, group)| *group)
+        self.group_by_name.get(normalized).copied()
     }
 
     /// Groups whose name fits `normalized`, in which each [`WILDCARD`] stands for at most one word (and a
@@ -259,7 +287,7 @@ impl Matcher {
             .iter()
             .map(|(name, group)| (strsim::normalized_levenshtein(normalized, name), *group))
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
-        (score >= 0.85).then(|| table.groups[group].display_name())
+        (score >= CLOSE_ENOUGH).then(|| table.groups[group].display_name())
     }
 
     /// The groups of `product` whose last word is `verb` ("read" gives `AI Gateway Read`).
@@ -273,10 +301,7 @@ impl Matcher {
 
     /// The product whose normalised name or alias is exactly `normalized`.
     pub fn exact_product(&self, normalized: &str) -> Option<ProductIndex> {
-        self.product_names
-            .iter()
-            .find(|(name, _)| name == normalized)
-            .map(|(_, product)| *product)
+        self.product_by_name.get(normalized).copied()
     }
 
     /// The table's access levels and every normalised product name and alias: what one cell of a split
@@ -285,7 +310,7 @@ impl Matcher {
         self.levels
             .iter()
             .map(String::as_str)
-            .chain(self.product_names.iter().map(|(name, _)| name.as_str()))
+            .chain(self.product_by_name.keys().map(String::as_str))
     }
 
     /// Whether `normalized` is one of the table's access levels ([`Matcher::levels`]).
@@ -333,6 +358,27 @@ const PERMISSION_WORDS: &[&str] = &[
     "list", "create", "update", "view",
 ];
 
+/// An automaton over names, built on first use: a run whose pages the prefilter skips never builds it.
+#[derive(Debug)]
+struct LazyAutomaton {
+    patterns: Vec<String>,
+    built: OnceLock<AhoCorasick>,
+}
+
+impl LazyAutomaton {
+    fn new<'n>(patterns: impl Iterator<Item = &'n str>) -> LazyAutomaton {
+        LazyAutomaton {
+            patterns: patterns.map(str::to_owned).collect(),
+            built: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &AhoCorasick {
+        self.built
+            .get_or_init(|| build_automaton(self.patterns.iter().map(String::as_str)))
+    }
+}
+
 /// A DFA over the names (fastest), or, when the names are too many for one, whichever automaton fits.
 fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCorasick {
     let mut builder = AhoCorasickBuilder::new();
@@ -344,6 +390,18 @@ fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCo
         .expect(
             "a noncontiguous automaton holds 2^31 states, more than a size-capped table can name",
         )
+}
+
+/// How similar (normalised Levenshtein) a text must be to a name for a suggestion.
+const CLOSE_ENOUGH: f64 = 0.85;
+
+/// Each name with the first item it belongs to (as a search in list order finds it).
+fn first_of_each<T: Copy>(names: &[(String, T)]) -> HashMap<String, T> {
+    let mut first = HashMap::with_capacity(names.len());
+    for (name, item) in names {
+        first.entry(name.clone()).or_insert(*item);
+    }
+    first
 }
 
 /// Each group's product.
@@ -460,21 +518,15 @@ fn resource(table: &CapabilityTable, product: ProductIndex) -> Resource {
     )
 }
 
-/// Claims that a token can be narrowed to one resource, for each account-only product with a noun.
+/// The account-only products with a noun: SL003 reads claims that a token can be narrowed to one of
+/// their resources (with the prose lexicon; the table loader checks each one's [`claim_regex`]).
 fn claim_patterns(table: &CapabilityTable) -> Vec<ClaimPattern> {
     table
         .products
         .iter()
         .enumerate()
-        .filter(|(index, _)| table.product_is_account_only(*index))
-        .filter_map(|(index, product)| {
-            // The table loader refused every noun whose pattern does not compile.
-            let regex = claim_regex(&product.name, product.noun.as_ref()?).ok()?;
-            Some(ClaimPattern {
-                product: index,
-                regex,
-            })
-        })
+        .filter(|(index, product)| table.product_is_account_only(*index) && product.noun.is_some())
+        .map(|(index, _)| ClaimPattern { product: index })
         .collect()
 }
 
@@ -645,7 +697,8 @@ mod tests {
         let table = small_table();
         let matcher = Matcher::new(&table);
         assert_eq!(matcher.claims.len(), 1);
-        let claim = &matcher.claims[0].regex;
+        let product = &table.products[matcher.claims[0].product];
+        let claim = claim_regex(&product.name, product.noun.as_deref().unwrap()).unwrap();
         assert!(claim.is_match("you can scope the token to a single gateway."));
         assert!(claim.is_match("create per-gateway tokens"));
         assert!(!claim.is_match("you can scope the token to a single bucket."));

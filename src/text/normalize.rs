@@ -335,3 +335,30 @@ pub fn ends_with_word(text: &str, word: &str) -> bool {
     text.strip_suffix(word)
         .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_ascii_words_keep_each_byte_s_own_offset() {
+        let source = "Über  **AI-Gateway** &amp; {props.x} 日本Run]x &#65;b";
+        let normalized = normalize(source, 0, Mode::Name, &[]);
+        assert_eq!(
+            normalized.text,
+            format!("über ai gateway & {WILDCARD} 日本run x ab")
+        );
+        // Every byte of a normalised word maps back to the source byte it came from.
+        for (word, source_word) in [("gateway", "Gateway"), ("run", "Run"), ("ai", "AI")] {
+            let at = normalized.text.find(word).unwrap();
+            let range = normalized.source_range(at..at + word.len(), source);
+            assert_eq!(&source[range], source_word, "{word}");
+            let first = normalized.source_range(at + 1..at + 2, source);
+            assert_eq!(&source[first], &source_word[1..2], "{word}");
+        }
+        assert_eq!(
+            normalize_text("AI Gateway{props.x}Read", Mode::Prose, &[]),
+            format!("ai gateway{WILDCARD}read")
+        );
+    }
+}

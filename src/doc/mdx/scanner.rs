@@ -233,7 +233,6 @@ impl Scanner<'_> {
         let mdx = self.dialect == Dialect::Mdx;
         let line_construct =
             matches!(first, b'`' | b'~') || (mdx && matches!(first, b'i' | b'e' | b':'));
-        let after_paragraph = self.continues_paragraph(pos);
         if !line_construct {
             if mdx && matches!(first, b'|' | b'-' | b':') {
                 self.delimiter_row_tabs(pos + indent);
@@ -244,6 +243,8 @@ impl Scanner<'_> {
             self.text_line = Some(pos);
             return self.inline(pos + indent);
         }
+        // Only a line construct asks (ESM cannot interrupt a paragraph); every other line skips the work.
+        let after_paragraph = self.continues_paragraph(pos);
         let end = self.line_end(pos);
         let trimmed = &self.text[pos + indent..end];
         if let Some(after) = self.fence(pos, trimmed, indent) {
