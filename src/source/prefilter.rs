@@ -1,6 +1,8 @@
 //! The relevance prefilter: before a page is parsed, a pass over its text decides whether it can hold any
 //! finding. A page that cannot is counted and skipped, so a page that says nothing about permissions costs
-//! the MDX pre-pass and a scan instead of a parse, facts and rules.
+//! a scan instead of a parse, facts and rules. It runs in two passes: the [`super::screen`] reads the raw
+//! bytes (the markers and includes below, and where a name may be read) and rules out most pages; the
+//! readings below, after the MDX pre-pass, decide the pages it cannot rule out.
 //!
 //! # What it reads
 //!
@@ -46,7 +48,7 @@
 //!   GFM cuts them (a row without a pipe has one cell and cannot split a group); HTML rows and cells are
 //!   read from the pre-pass's tags as `doc::markdown` reads them (`<td>`/`<th>` at depth 1).
 //!
-//! Besides, on the raw text:
+//! Besides, on the raw text (read by the screen):
 //!
 //! - markers a rule reads: `scope-lint` (SL007 suppressions, SL010 generated regions), `permission_groups`
 //!   (SL009 policy examples), a raw U+0002 (reads as a placeholder), ASCII case-insensitive; `{props.` and a
