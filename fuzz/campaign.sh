@@ -24,7 +24,7 @@ dict="dict/markdown.dict"
 seeds=()
 case "$target" in
   parse_page) [ -n "$(ls -A "$corpus")" ] || cp seeds/pages/* "$corpus/" ;;
-  check_page | fix_roundtrip) [ -n "$(ls -A "$corpus")" ] || seed_pages ;;
+  check_page | fix_roundtrip | prefilter) [ -n "$(ls -A "$corpus")" ] || seed_pages ;;
   check_site) seeds=(seeds/site) ;;
   table_page)
     # Tables, policies and pages: both dictionaries (libFuzzer takes one file).
