@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use crate::doc::{Page, TableBlock};
 use crate::table::GroupIndex;
-use crate::table::matcher::{LEVEL_JOINERS, Matcher};
+use crate::table::matcher::{Matcher, level_words};
 
 /// Header cells (name-normalised) that name the product column.
 const PRODUCT_HEADERS: &[&str] = &[
@@ -198,10 +198,7 @@ fn levels_of(cell: &str, matcher: &Matcher) -> Option<Levels> {
             known: true,
         });
     }
-    let words: Vec<&str> = cell
-        .split([' ', '/'])
-        .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
-        .collect();
+    let words = level_words(cell);
     if words.len() > 1 && words.iter().all(|word| matcher.is_level(word)) {
         return Some(Levels {
             levels: words.into_iter().map(str::to_owned).collect(),

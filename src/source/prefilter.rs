@@ -88,7 +88,7 @@ use crate::doc::callout::is_callout_shortcode;
 use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
-use crate::table::matcher::{LEVEL_JOINERS, Matcher};
+use crate::table::matcher::{Matcher, level_words};
 use crate::text::normalize::{Mode, normalize_name, normalize_text, on_word_boundaries};
 
 use super::screen::{Screen, Verdict};
@@ -480,10 +480,7 @@ fn levels_of<'c>(cell: &'c str, matcher: &Matcher) -> Option<(Vec<&'c str>, bool
     if matcher.is_level(cell) {
         return Some((vec![cell], true));
     }
-    let words: Vec<&str> = cell
-        .split([' ', '/'])
-        .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
-        .collect();
+    let words = level_words(cell);
     if words.len() > 1 && words.iter().all(|word| matcher.is_level(word)) {
         return Some((words, true));
     }

@@ -34,7 +34,7 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::table::matcher::{LEVEL_JOINERS, Matcher};
+use crate::table::matcher::{Matcher, level_words};
 use crate::text::entity;
 use crate::text::normalize::{Mode, hugo_placeholder, normalize_text, separates_names};
 
@@ -583,10 +583,7 @@ fn names_a_level_or_product(screen: &Screen, cell: &str) -> bool {
     if !cell.contains([' ', '/']) {
         return false;
     }
-    let words: Vec<&str> = cell
-        .split([' ', '/'])
-        .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
-        .collect();
+    let words = level_words(cell);
     words.len() > 1 && words.iter().all(|word| screen.cell_names.contains(*word))
 }
 

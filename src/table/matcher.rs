@@ -352,6 +352,14 @@ impl Matcher {
 /// Words that join the levels of one table cell (`Read and Edit`, `Read / Run`).
 pub const LEVEL_JOINERS: &[&str] = &["/", "and", "or", "&", "+"];
 
+/// The words of a table cell that may name several levels (`Read / Edit`, `Read and Run`), without the
+/// joiners: the same split for the page model's split rows and the prefilter's two passes.
+pub fn level_words(cell: &str) -> Vec<&str> {
+    cell.split([' ', '/'])
+        .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
+        .collect()
+}
+
 /// Words that read as a permission level even when no group in the table uses them.
 const PERMISSION_WORDS: &[&str] = &[
     "read", "write", "edit", "run", "admin", "revoke", "report", "delete", "manage", "purge",
