@@ -30,6 +30,9 @@ impl Lexicon {
     /// question, condition, future or report.
     pub fn claims(&self, text: &str, base: usize, resource: &Resource) -> Vec<Claim> {
         let mut claims = Vec::new();
+        if !resource.may_be_named_in(text) {
+            return claims;
+        }
         for sentence in sentences(text, base) {
             let mut last_end = None;
             let question = is_question(&sentence);

@@ -12,13 +12,14 @@ impl Lexicon {
     /// reaching it ("you can't scope a token to one gateway", "scoping keys to one gateway is not
     /// supported"). A call-out that denies the narrowing says the product is account-only.
     pub fn denies(&self, text: &str, resource: &Resource) -> bool {
-        sentences(text, 0).iter().any(|sentence| {
-            !is_question(sentence)
-                && self
-                    .candidates(sentence, resource)
-                    .into_iter()
-                    .any(|candidate| self.negated_near(sentence, candidate))
-        })
+        resource.may_be_named_in(text)
+            && sentences(text, 0).iter().any(|sentence| {
+                !is_question(sentence)
+                    && self
+                        .candidates(sentence, resource)
+                        .into_iter()
+                        .any(|candidate| self.negated_near(sentence, candidate))
+            })
     }
 
     /// Whether a negation (not a modality) reaches the claim: [`Lexicon::blocked_near`] without the

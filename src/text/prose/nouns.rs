@@ -2,7 +2,7 @@
 //! is named ("a single gateway", "`support-bot`"), and whether words name a credential.
 
 use super::lexicon::{Lexicon, Phrase, longest, phrase_at, possessive_at};
-use super::tokens::{Token, TokenKind, tokenize};
+use super::tokens::{Token, TokenKind, invisible, tokenize};
 
 /// What a claim restricts to: one product's resource noun, its name, and its groups' names.
 #[derive(Debug, Clone)]
@@ -33,6 +33,51 @@ impl Resource {
     fn joined(&self) -> String {
         self.noun.join("-")
     }
+
+    /// Whether some token of `text` may hold the noun's last word, as every reading of a claim needs (the
+    /// noun itself, a compound on it, a code span that carries it). A cheap test on the raw text, so that
+    /// prose that never names the noun is not segmented at all: tokens are the text's characters lowercased,
+    /// with typographic marks folded to ASCII punctuation and invisible characters dropped, so a token holds
+    /// the (ASCII) word only where the text holds it in any case, unless the text has a character that
+    /// lowercases to an ASCII letter or an invisible one that joins letters: then it may.
+    pub(super) fn may_be_named_in(&self, text: &str) -> bool {
+        let Some(last) = self.noun.last() else {
+            return false;
+        };
+        if !last.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
+            return true;
+        }
+        contains_ignoring_ascii_case(text.as_bytes(), last.as_bytes())
+            || (!text.is_ascii()
+                && text.chars().any(|c| {
+                    invisible(c)
+                        || (!c.is_ascii()
+                            && c.to_lowercase().any(|lower| lower.is_ascii_alphanumeric()))
+                }))
+    }
+}
+
+/// Whether `haystack` holds `needle` (lower-case ASCII), ASCII letters compared in either case.
+fn contains_ignoring_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let upper = first.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(found) = haystack[from..]
+        .iter()
+        .position(|&byte| byte == first || byte == upper)
+    {
+        let at = from + found;
+        if haystack
+            .get(at..at + needle.len())
+            .is_some_and(|window| window.eq_ignore_ascii_case(needle))
+        {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// The words of a short text, as the tokenizer reads them.
@@ -241,5 +286,31 @@ mod tests {
             ["Narrow the keys' access to one gateway"]
         );
         assert!(claims("Set the log's scope to a single gateway.").is_empty());
+    }
+
+    #[test]
+    fn a_noun_spelt_with_invisible_or_folding_characters_is_still_read() {
+        assert_eq!(
+            claims("Scope the token to a single GATE\u{AD}WAY."),
+            ["Scope the token to a single GATE\u{AD}WAY"]
+        );
+        let resource = super::Resource::new("kv namespace", "Workers KV", std::iter::empty());
+        assert!(resource.may_be_named_in("one \u{212A}V NAMESPACE"));
+        assert!(resource.may_be_named_in("one namespac\u{200D}e"));
+        assert!(!resource.may_be_named_in("Workers KV keys and values, 日本語"));
+    }
+
+    proptest::proptest! {
+        /// Every token that holds the noun's last word is in a text `may_be_named_in` keeps: the test
+        /// `Lexicon::claims` and `Lexicon::denies` skip prose by cannot lose a claim.
+        #[test]
+        fn a_text_ruled_out_has_no_token_holding_the_noun(
+            text in "(gate|way|Gate|WAY|gateways|per-|-scoped|`|\\u{AD}|\\u{200C}|\\u{2011}|\\u{212A}|\\u{130}|i|k|d| |\\.|’|日本|🙂|e\\u{301}|שלום)*"
+        ) {
+            let resource = super::super::testing::gateway();
+            let (tokens, _) = super::tokenize(&text, 0);
+            let holds_noun = tokens.iter().any(|token| token.text.contains("gateway"));
+            proptest::prop_assert!(!holds_noun || resource.may_be_named_in(&text), "{text:?}");
+        }
     }
 }

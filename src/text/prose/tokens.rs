@@ -41,7 +41,7 @@ pub fn fold(c: char) -> char {
 }
 
 /// Characters a reader does not see at all (soft hyphens, joiners).
-fn invisible(c: char) -> bool {
+pub(super) fn invisible(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{200C}' | '\u{200D}')
 }
 
