@@ -16,7 +16,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::doc::include::FilePart;
 use crate::doc::source::SourceText;
@@ -124,8 +124,8 @@ pub fn relative_to(root: &Path, path: &Path) -> PathBuf {
     if let Ok(relative) = path.strip_prefix(root) {
         return relative.to_path_buf();
     }
-    match (std::path::absolute(path), std::path::absolute(root)) {
-        (Ok(absolute), Ok(root)) => clean(&absolute)
+    match (absolute(path), absolute(root)) {
+        (Some(absolute), Some(root)) => clean(&absolute)
             .strip_prefix(clean(&root))
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| path.to_path_buf()),
@@ -135,7 +135,22 @@ pub fn relative_to(root: &Path, path: &Path) -> PathBuf {
 
 /// One key per file, however its path was spelled: absolute, `.` and `..` resolved lexically.
 pub fn file_key(path: &Path) -> PathBuf {
-    clean(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+    clean(&absolute(path).unwrap_or_else(|| path.to_path_buf()))
+}
+
+/// `path` joined to the working directory when it is relative, as [`std::path::absolute`] makes it, but
+/// with the working directory read once a process: every page's key and relative path is made from it,
+/// and the working directory does not change during a run.
+fn absolute(path: &Path) -> Option<PathBuf> {
+    static WORKING_DIRECTORY: OnceLock<Option<PathBuf>> = OnceLock::new();
+    if path.is_absolute() {
+        return std::path::absolute(path).ok();
+    }
+    if path.as_os_str().is_empty() {
+        return None;
+    }
+    let directory = WORKING_DIRECTORY.get_or_init(|| std::env::current_dir().ok());
+    directory.as_ref().map(|directory| directory.join(path))
 }
 
 /// The file an include refers to, when it exists.
