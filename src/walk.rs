@@ -3,6 +3,9 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use ignore::WalkState;
 
 use rayon::prelude::*;
 
@@ -47,67 +50,90 @@ pub struct CheckRun {
 /// is not kept: the page is read again when it is checked, so that memory does not grow with the tree.
 type ReadPage = (FileEntry, PathBuf, Relevance, Option<PageIncludes>);
 
-/// Lists the files to check under `paths`: directories are walked (honouring `.gitignore`, skipping hidden
-/// files and the policy's `exclude`), files are taken as given.
-pub fn discover(paths: &[PathBuf], linter: &Linter) -> (Vec<FileEntry>, Vec<Error>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// Finds the files to check under `paths` and calls `visit` on each as the walk finds it, on several
+/// threads: directories are walked (honouring `.gitignore`, skipping hidden files and the policy's
+/// `exclude`), files are taken as given. Returns what `visit` made of each file, in path order (a file
+/// named twice is visited once a name and kept once), and the walk's errors.
+pub fn visit_files<T: Send>(
+    paths: &[PathBuf],
+    linter: &Linter,
+    visit: impl Fn(FileEntry) -> T + Sync,
+) -> (Vec<T>, Vec<Error>) {
+    let found: Mutex<Vec<(PathBuf, T)>> = Mutex::new(Vec::new());
+    let errors: Mutex<Vec<Error>> = Mutex::new(Vec::new());
+    let record = |path: &Path| {
+        let value = visit(FileEntry {
+            path: path.to_path_buf(),
+        });
+        lock(&found).push((path.to_path_buf(), value));
+    };
+    let mut named_files = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => {
-                walk_directory(path, linter, &mut files, &mut errors)
-            }
+            Ok(metadata) if metadata.is_dir() => walk_directory(path, linter, &record, &errors),
             Ok(_) => {
                 let relative = relative_to_root(linter, path);
                 if !linter.policy().is_excluded_by_command_line(&relative, path) {
-                    files.push(FileEntry { path: path.clone() })
+                    named_files.push(path);
                 }
             }
-            Err(error) => errors.push(Error::io(path, error)),
+            Err(error) => lock(&errors).push(Error::io(path, error)),
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    (files, errors)
+    named_files.par_iter().for_each(|path| record(path));
+    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.dedup_by(|a, b| a.0 == b.0);
+    let mut errors = errors.into_inner().unwrap_or_else(PoisonError::into_inner);
+    // The walk's threads report errors in no set order.
+    errors.sort_by_cached_key(ToString::to_string);
+    (found.into_iter().map(|(_, value)| value).collect(), errors)
+}
+
+/// The data behind `mutex`, also after a thread panicked holding it (its pushes are whole).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn walk_directory(
     root: &Path,
     linter: &Linter,
-    files: &mut Vec<FileEntry>,
-    errors: &mut Vec<Error>,
+    record: &(impl Fn(&Path) + Sync),
+    errors: &Mutex<Vec<Error>>,
 ) {
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(true)
         .require_git(false)
-        .sort_by_file_path(Ord::cmp)
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                let path = entry.path();
-                let wanted = path
-                    .extension()
-                    .and_then(|extension| extension.to_str())
-                    .is_some_and(|extension| {
-                        EXTENSIONS
-                            .iter()
-                            .any(|known| extension.eq_ignore_ascii_case(known))
-                    });
-                let relative = relative_to_root(linter, path);
-                if is_file
-                    && wanted
-                    && !linter.policy().is_excluded(&relative)
-                    && !linter.policy().is_excluded_by_command_line(&relative, path)
-                {
-                    files.push(FileEntry {
-                        path: path.to_path_buf(),
-                    });
-                }
+        .threads(rayon::current_num_threads())
+        .build_parallel();
+    walker.run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) if is_wanted(&entry, linter) => record(entry.path()),
+                Ok(_) => {}
+                Err(error) => lock(errors).push(walk_error(root, error)),
             }
-            Err(error) => errors.push(walk_error(root, error)),
-        }
+            WalkState::Continue
+        })
+    });
+}
+
+/// Whether the walk checks the file at `entry`: a Markdown or MDX file that no exclude glob matches.
+fn is_wanted(entry: &ignore::DirEntry, linter: &Linter) -> bool {
+    let path = entry.path();
+    let wanted = entry.file_type().is_some_and(|kind| kind.is_file())
+        && path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .is_some_and(|extension| {
+                EXTENSIONS
+                    .iter()
+                    .any(|known| extension.eq_ignore_ascii_case(known))
+            });
+    wanted && {
+        let relative = relative_to_root(linter, path);
+        !linter.policy().is_excluded(&relative)
+            && !linter.policy().is_excluded_by_command_line(&relative, path)
     }
 }
 
@@ -152,25 +178,22 @@ pub fn check_paths_affected_by(
     linter: &Linter,
     changed: Option<&HashSet<PathBuf>>,
 ) -> CheckRun {
-    let (files, mut errors) = discover(paths, linter);
     let sources = FsSources::new(linter.policy());
     // A page the prefilter rules out is not checked and includes nothing (`None`).
     let prefilter = linter
         .prefilter
         .then(|| Prefilter::new(&linter.settings.table, linter.policy(), &linter.matcher));
-    let read: Vec<Result<ReadPage, Error>> = files
-        .into_par_iter()
-        .map(|file| {
-            let text = sources.page(&file.path)?;
-            let relative = relative_to_root(linter, &file.path);
-            let relevance = prefilter.as_ref().map_or(Relevance::Own, |prefilter| {
-                prefilter.relevance(linter.policy(), &text, &relative)
-            });
-            let includes = (relevance != Relevance::None)
-                .then(|| PageIncludes::of(&text, &file.path, &relative, linter.policy(), &sources));
-            Ok((file, relative, relevance, includes))
-        })
-        .collect();
+    // Each file is read and prefiltered as the walk finds it.
+    let (read, mut errors) = visit_files(paths, linter, |file| {
+        let text = sources.page(&file.path)?;
+        let relative = relative_to_root(linter, &file.path);
+        let relevance = prefilter.as_ref().map_or(Relevance::Own, |prefilter| {
+            prefilter.relevance(linter.policy(), &text, &relative)
+        });
+        let includes = (relevance != Relevance::None)
+            .then(|| PageIncludes::of(&text, &file.path, &relative, linter.policy(), &sources));
+        Ok((file, relative, relevance, includes))
+    });
     let mut pages = Vec::with_capacity(read.len());
     for outcome in read {
         match outcome {
