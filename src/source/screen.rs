@@ -34,7 +34,7 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::table::matcher::{Matcher, level_words};
+use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_words};
 use crate::text::entity;
 use crate::text::normalize::{Mode, hugo_placeholder, normalize_text, separates_names};
 
@@ -78,6 +78,9 @@ pub(super) struct Screen {
     nodes: Vec<Node>,
     /// The table's levels and product names (what a split row's cell may be).
     cell_names: HashSet<String>,
+    /// The runs of ASCII letters and digits in `cell_names` and the level joiners; `None` when a cell name
+    /// has none (then no cell is ruled out by its words).
+    cell_words: Option<HashSet<String>>,
 }
 
 /// One pattern of the automaton.
@@ -162,14 +165,16 @@ impl Screen {
             .build(&patterns)
             .or_else(|_| builder.kind(None).build(&patterns))
             .ok()?;
+        let cell_names: HashSet<String> = matcher
+            .levels_and_product_names()
+            .map(str::to_owned)
+            .collect();
         Some(Screen {
             automaton,
             needles,
             nodes,
-            cell_names: matcher
-                .levels_and_product_names()
-                .map(str::to_owned)
-                .collect(),
+            cell_words: cell_words(&cell_names),
+            cell_names,
         })
     }
 
@@ -510,10 +515,68 @@ fn line_around(text: &str, at: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// The runs of ASCII letters and digits (lower case) in the `cell_names` and the level joiners; `None` when
+/// a cell name has no such run.
+fn cell_words(cell_names: &HashSet<String>) -> Option<HashSet<String>> {
+    let mut words = HashSet::new();
+    for name in cell_names
+        .iter()
+        .map(String::as_str)
+        .chain(LEVEL_JOINERS.iter().copied())
+    {
+        let mut runs = ascii_alphanumeric_runs(name).peekable();
+        if runs.peek().is_none() && !LEVEL_JOINERS.contains(&name) {
+            return None;
+        }
+        words.extend(runs.map(str::to_ascii_lowercase));
+    }
+    Some(words)
+}
+
+/// The maximal runs of ASCII letters and digits in `text`.
+fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|run| !run.is_empty())
+}
+
+/// Whether the raw `cell` is plain and cannot be a level, levels or a product's exact name however the
+/// model reads it. Plain: ASCII, with nothing the MDX pre-pass blanks or name normalisation decodes or
+/// drops (no `<`, `>`, `{`, `}`, `&`, `(` or `\`), so the model's cell is this text lower-cased with its
+/// separators made spaces. A level or name cell is made of the words of levels, product names and level
+/// joiners, so a plain cell with no word, or with a run of letters and digits that is in none of them, is
+/// neither. This is a quick test before the cell is normalised (which allocates): most cells fail it.
+fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
+    let Some(cell_words) = &screen.cell_words else {
+        return false;
+    };
+    if cell
+        .bytes()
+        .any(|byte| !byte.is_ascii() || b"<>{}&(\\".contains(&byte))
+    {
+        return false;
+    }
+    let mut runs = ascii_alphanumeric_runs(cell).peekable();
+    runs.peek().is_none() || runs.any(|run| !contains_lower_cased(cell_words, run))
+}
+
+/// Whether `words` holds `run` (ASCII) lower-cased, without allocating for a short run.
+fn contains_lower_cased(words: &HashSet<String>, run: &str) -> bool {
+    let mut buffer = [0u8; 32];
+    let Some(lower) = buffer.get_mut(..run.len()) else {
+        return words.contains(&run.to_ascii_lowercase());
+    };
+    lower.copy_from_slice(run.as_bytes());
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower).is_ok_and(|lower| words.contains(lower))
+}
+
 /// Whether the table row `line` may hold a split group: a cell that is a level (or levels) or a product's
 /// exact name, and another cell that is not empty. Cells are read as they are and with tags and `{...}`
 /// blanked (what the MDX pre-pass may blank); a `|` inside those makes the row uncertain (kept).
 fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
+    if super::prefilter::cells_of_row(line).all(|cell| plain_cell_is_no_name(screen, cell)) {
+        return false;
+    }
     let raw: Vec<String> = super::prefilter::cells_of_row(line)
         .map(|cell| normalize_text(cell, Mode::Name, &[]))
         .collect();
@@ -565,6 +628,9 @@ fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
     let content = &text[content_start..content_end];
     if content.contains('`') {
         return true;
+    }
+    if plain_cell_is_no_name(screen, content) {
+        return false;
     }
     let blanked = blank_constructs(content).unwrap_or_else(|| content.to_owned());
     [content, blanked.as_str()]
@@ -778,5 +844,38 @@ mod tests {
             blank_constructs("日本 | Read"),
             Some("日本 | Read".to_owned())
         );
+    }
+
+    #[test]
+    fn a_plain_cell_of_other_words_is_no_name_and_anything_else_is_read() {
+        let table = crate::table::tests::small_table();
+        let matcher = Matcher::new(&table);
+        let screen = Screen::new(&["ai gateway read".to_owned()], &matcher).expect("a screen");
+        let no_name = |cell: &str| plain_cell_is_no_name(&screen, cell);
+        for cell in [
+            "",
+            " ",
+            "-",
+            "Reads the logs",
+            "AI Gateway settings",
+            "ai gateway readx",
+        ] {
+            assert!(no_name(cell), "{cell:?}");
+        }
+        for cell in [
+            " Read ",
+            "AI   GATEWAY",
+            "Read / Edit and Run",
+            "**Edit**",
+            "<b>Read</b> x",
+            "{x} Read",
+            "Re&#97;d",
+            "[x](y) Read",
+            "R\\ead",
+            "Rëad",
+            "\u{212a}V",
+        ] {
+            assert!(!no_name(cell), "{cell:?}");
+        }
     }
 }
