@@ -15,9 +15,14 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 /// The bytes of the regular file at `path`, or an error when it is not a regular file or is larger than
 /// `limit` bytes. At most `limit + 1` bytes are read, whatever the file claims its size is.
 pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
-    let metadata = std::fs::metadata(path).map_err(|error| Error::io(path, error))?;
-    require_regular(path, &metadata)?;
-    let file = open_without_blocking(path).map_err(|error| Error::io(path, error))?;
+    // Where the open cannot be made non-blocking, a FIFO is refused by its metadata before it is opened;
+    // elsewhere the opened file is checked (one system call less a file).
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let metadata = std::fs::metadata(path).map_err(|error| Error::io(path, error))?;
+        require_regular(path, &metadata)?;
+    }
+    let file = open_without_blocking(path).map_err(|error| open_error(path, error))?;
     // The path may have been replaced between the check and the open: check what was opened.
     let opened = file.metadata().map_err(|error| Error::io(path, error))?;
     require_regular(path, &opened)?;
@@ -30,6 +35,15 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
         return Err(too_large(path, limit));
     }
     Ok(bytes)
+}
+
+/// The error for a file that could not be opened: a special file that cannot be opened (a socket) is
+/// named for what it is.
+fn open_error(path: &Path, error: std::io::Error) -> Error {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => not_regular(path, &metadata),
+        _ => Error::io(path, error),
+    }
 }
 
 /// The error for a file larger than `limit` bytes.
@@ -61,11 +75,16 @@ fn require_regular(path: &Path, metadata: &Metadata) -> Result<(), Error> {
     if metadata.is_file() {
         return Ok(());
     }
-    Err(Error::invalid(
+    Err(not_regular(path, metadata))
+}
+
+/// The error for the file at `path`, which `metadata` says is not a regular file.
+fn not_regular(path: &Path, metadata: &Metadata) -> Error {
+    Error::invalid(
         path,
         None,
         format!("not a regular file ({}), not read", describe_kind(metadata)),
-    ))
+    )
 }
 
 fn describe_kind(metadata: &Metadata) -> &'static str {
@@ -174,6 +193,22 @@ mod tests {
         assert_eq!(
             require_regular(&path, &opened).unwrap_err().to_string(),
             format!("{}: not a regular file (a FIFO), not read", path.display())
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_socket_is_named_for_what_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("socket.md");
+        let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let error = read_regular_file(&path, 10).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "{}: not a regular file (a socket), not read",
+                path.display()
+            )
         );
     }
 }
