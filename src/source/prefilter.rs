@@ -81,6 +81,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -109,6 +110,16 @@ pub struct Prefilter<'m> {
 struct Compiled {
     /// The first pass over the raw text: markers, includes, and where a name may be read.
     screen: Screen,
+    /// The relevant names, normalised.
+    names: Vec<String>,
+    /// The exact readings, compiled when the screen first leaves a page to them (`None` when no
+    /// automaton can be built: then every such page is relevant).
+    exact: OnceLock<Option<Exact>>,
+}
+
+/// What the exact readings search for.
+#[derive(Debug)]
+struct Exact {
     /// The relevant names, normalised, for an overlapping search.
     names: AhoCorasick,
     /// Words in each relevant name (same order as the patterns of `names`).
@@ -166,7 +177,11 @@ impl<'m> Prefilter<'m> {
         };
         let own = maybe && {
             let scan = mdx::scan(text, policy.dialect_for(relative));
-            compiled.reads_a_name(text, &scan, self.matcher)
+            compiled
+                .exact
+                .get_or_init(|| Exact::new(&compiled.names))
+                .as_ref()
+                .is_none_or(|exact| exact.reads_a_name(text, &scan, self.matcher))
         };
         match (own, includes) {
             (true, _) => Relevance::Own,
@@ -215,6 +230,17 @@ impl Compiled {
         if names.iter().any(String::is_empty) {
             return None;
         }
+        let screen = Screen::new(&names, matcher)?;
+        Some(Compiled {
+            screen,
+            names,
+            exact: OnceLock::new(),
+        })
+    }
+}
+
+impl Exact {
+    fn new(names: &[String]) -> Option<Exact> {
         let name_words: Vec<usize> = names.iter().map(|name| name.split(' ').count()).collect();
         let mut prefixes: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         let mut suffixes: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
@@ -231,18 +257,16 @@ impl Compiled {
                     .push((index, words.len() - cut));
             }
         }
-        let screen = Screen::new(&names, matcher)?;
         // A DFA searches fastest, and every page that gets this far is searched (fall back to whichever
         // automaton fits when the names are too many for one).
         let mut names_builder = AhoCorasickBuilder::new();
         names_builder.match_kind(MatchKind::Standard);
         let names_automaton = names_builder
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&names)
-            .or_else(|_| names_builder.kind(None).build(&names))
+            .build(names)
+            .or_else(|_| names_builder.kind(None).build(names))
             .ok()?;
-        Some(Compiled {
-            screen,
+        Some(Exact {
             longest: name_words.iter().copied().max().unwrap_or(1),
             names: names_automaton,
             name_words,
