@@ -28,6 +28,8 @@ pub const EXTENSIONS: &[&str] = &["md", "mdx", "markdown"];
 pub struct FileEntry {
     /// The path as shown: the user's path joined with the file's path below it.
     pub path: PathBuf,
+    /// Its [`file_key`], made once.
+    pub key: PathBuf,
 }
 
 /// The outcome of checking a set of paths.
@@ -64,6 +66,7 @@ pub fn visit_files<T: Send>(
     let record = |path: &Path| {
         let value = visit(FileEntry {
             path: path.to_path_buf(),
+            key: file_key(path),
         });
         lock(&found).push((path.to_path_buf(), value));
     };
@@ -208,6 +211,7 @@ pub fn check_paths_affected_by(
         .iter()
         .map(|(file, _, _, includes)| CheckedPage {
             location: &file.path,
+            key: &file.key,
             includes: includes.as_ref().unwrap_or(&none),
         })
         .collect();
@@ -247,7 +251,7 @@ pub fn check_paths_affected_by(
         .zip(to_check)
         .filter_map(|(page, check)| check.then_some(page))
         .map(|(file, relative, _, _)| {
-            let included = included.contains(&file_key(&file.path));
+            let included = included.contains(&file.key);
             let checked = sources.page(&file.path).and_then(|text| {
                 guard::page(&file.path, || {
                     linter.check(
@@ -297,7 +301,7 @@ fn pages_to_check(pages: &[ReadPage]) -> Vec<bool> {
     let index_of: std::collections::HashMap<PathBuf, usize> = pages
         .iter()
         .enumerate()
-        .map(|(index, (file, _, _, _))| (file_key(&file.path), index))
+        .map(|(index, (file, _, _, _))| (file.key.clone(), index))
         .collect();
     let mut known: Vec<Option<bool>> = pages
         .iter()

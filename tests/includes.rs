@@ -134,9 +134,9 @@ fn an_include_above_the_working_directory_is_followed() {
 /// nothing.
 #[test]
 fn a_partial_is_kept_only_while_a_page_that_renders_it_is_still_to_be_checked() {
-    use scope_lint::source::Sources;
     use scope_lint::source::fs::FsSources;
     use scope_lint::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
+    use scope_lint::source::{Sources, file_key};
 
     let dir = tempfile::tempdir().unwrap();
     let files = [
@@ -166,10 +166,16 @@ fn a_partial_is_kept_only_while_a_page_that_renders_it_is_still_to_be_checked() 
             PageIncludes::of(&text, page, page, policy, &sources)
         })
         .collect();
+    let keys: Vec<PathBuf> = pages.iter().map(|page| file_key(page)).collect();
     let checked: Vec<CheckedPage<'_>> = pages
         .iter()
+        .zip(&keys)
         .zip(&includes)
-        .map(|(location, includes)| CheckedPage { location, includes })
+        .map(|((location, key), includes)| CheckedPage {
+            location,
+            key,
+            includes,
+        })
         .collect();
     let graph = IncludeGraph::build(&checked, policy, &sources);
     assert_eq!(sources.kept(), 0, "reading the includes parses nothing");

@@ -77,9 +77,10 @@ impl<'p> BookSources<'p> {
     pub fn include_graph(&self) -> IncludeGraph {
         let chapters = self.chapters.lock().expect("not poisoned");
         let pages: Vec<CheckedPage<'_>> = chapters
-            .values()
-            .map(|chapter| CheckedPage {
+            .iter()
+            .map(|(key, chapter)| CheckedPage {
                 location: &chapter.location,
+                key,
                 includes: &chapter.includes,
             })
             .collect();

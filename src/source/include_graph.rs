@@ -24,6 +24,8 @@ use crate::source::{Sources, clean, file_key, resolve_include};
 pub struct CheckedPage<'a> {
     /// Where the page is, as shown.
     pub location: &'a Path,
+    /// Its [`file_key`].
+    pub key: &'a Path,
     /// The files it includes, found when it was read.
     pub includes: &'a PageIncludes,
 }
@@ -103,13 +105,17 @@ impl IncludeGraph {
         let mut graph = IncludeGraph::default();
         let checked: HashMap<PathBuf, Vec<Edge>> = pages
             .iter()
-            .map(|page| (file_key(page.location), page.includes.0.clone()))
+            .map(|page| (page.key.to_path_buf(), page.includes.0.clone()))
             .collect();
-        let mut in_order: Vec<&CheckedPage<'_>> = pages.iter().collect();
+        // A page that includes nothing is visited only when another page includes it.
+        let mut in_order: Vec<&CheckedPage<'_>> = pages
+            .iter()
+            .filter(|page| !page.includes.0.is_empty())
+            .collect();
         in_order.sort_by_key(|page| page.location);
         let mut marks: HashMap<PathBuf, Mark> = HashMap::new();
         for page in in_order {
-            let key = file_key(page.location);
+            let key = page.key.to_path_buf();
             if marks.contains_key(&key) {
                 continue;
             }

@@ -11,7 +11,7 @@ use crate::doc::{Dialect, Page};
 use crate::error::Error;
 use crate::policy::Policy;
 use crate::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
-use crate::source::{Sources, SourcesMemo, relative_to};
+use crate::source::{Sources, SourcesMemo, file_key, relative_to};
 
 /// A file as parsed (`None`: no such file).
 type Parsed = Option<Arc<Page>>;
@@ -62,11 +62,17 @@ impl MemorySources {
                 PageIncludes::of(text, path, &relative, policy, self)
             })
             .collect();
+        let keys: Vec<PathBuf> = self.files.keys().map(|path| file_key(path)).collect();
         let pages: Vec<CheckedPage<'_>> = self
             .files
             .keys()
+            .zip(&keys)
             .zip(&includes)
-            .map(|(location, includes)| CheckedPage { location, includes })
+            .map(|((location, key), includes)| CheckedPage {
+                location,
+                key,
+                includes,
+            })
             .collect();
         IncludeGraph::build(&pages, policy, self)
     }
