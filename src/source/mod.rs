@@ -70,6 +70,9 @@ pub struct SourcesMemo {
     pub contributions: Memo<ContributionKey, Option<Arc<dyn Any + Send + Sync>>>,
     /// (directory of the including page, partial path from the pattern) -> the file found.
     pub partials: Memo<(PathBuf, String), Option<PathBuf>>,
+    /// A place a partial is looked for -> whether a file there can be read: pages in many directories
+    /// look in the same places (the root's partials directory), and each place is read once.
+    pub readable: Memo<PathBuf, bool>,
 }
 
 /// Values computed once per run and shared by the pages checked in parallel.
@@ -183,7 +186,13 @@ pub fn resolve_include(
                     std::iter::once(policy.root.as_path()).chain(page_location.ancestors().skip(1));
                 bases
                     .map(|base| clean(&base.join(relative)))
-                    .find(|candidate| sources.text(candidate).is_some())
+                    .find(|candidate| {
+                        memoized(
+                            sources.memo().map(|memo| &memo.readable),
+                            candidate.clone(),
+                            |candidate| sources.text(candidate).is_some(),
+                        )
+                    })
             };
             memoized(
                 sources.memo().map(|memo| &memo.partials),
