@@ -317,6 +317,8 @@ const PIECES: &[&str] = &[
     "[",
     "](/x)",
     "{props.x}",
+    "{props.frontmatter.x}",
+    "{props.",
     "{{ .Get \"x\" }}",
     "&#65;",
     "&#x61;",

@@ -51,7 +51,8 @@
 //! Besides, on the raw text (read by the screen):
 //!
 //! - markers a rule reads: `scope-lint` (SL007 suppressions, SL010 generated regions), `permission_groups`
-//!   (SL009 policy examples), a raw U+0002 (reads as a placeholder), ASCII case-insensitive; `{props.` and a
+//!   (SL009 policy examples), a raw U+0002 (reads as a placeholder), ASCII case-insensitive; a `{props.x}`
+//!   placeholder (a name of letters, digits and `_`: `{props.frontmatter.title}` is text to the model) and a
 //!   JSON `\u` escape (it can spell the SL009 key) in this case; a Hugo placeholder (`{{ .Get "x" }}`,
 //!   `{{ .Params.x }}`, as `text::normalize` reads it), which stands for any word;
 //! - an entity that decodes to a letter or digit (it joins the words around it in normalised text, not in

@@ -3,10 +3,11 @@
 //!
 //! One ASCII case-insensitive aho-corasick search finds, in the raw text:
 //!
-//! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, `{props.`, a JSON `\u`,
-//!   a Hugo placeholder, an entity that decodes to a letter or digit, a link destination between two word
-//!   characters): the page is relevant ([`Verdict::Own`]); and the **includes** (`<Render`, `{{#`, a Hugo
-//!   `render` shortcode), which make it relevant through what it includes;
+//! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, a `{props.x}`
+//!   placeholder, a JSON `\u`, a Hugo placeholder, an entity that decodes to a letter or digit, a link
+//!   destination between two word characters): the page is relevant ([`Verdict::Own`]); and the
+//!   **includes** (`<Render`, `{{#`, a Hugo `render` shortcode), which make it relevant through what it
+//!   includes;
 //! - the **last word of every relevant name** (its trailing run of ASCII letters and digits). From each
 //!   hit, the name's earlier words are matched right to left, through what may stand between two words of
 //!   a name in name-normalised text: separators (ASCII and Unicode, as [`separates_names`] reads them),
@@ -42,8 +43,11 @@ use crate::text::normalize::{Mode, hugo_placeholder, normalize_text, separates_n
 /// suppressions and policy examples is not stricter).
 const MARKERS: &[&str] = &["scope-lint", "permission_groups", "\u{2}"];
 
-/// Markers the model reads in exactly this case: `{props.` (`text::normalize`) and a JSON `\u` escape.
-const EXACT_MARKERS: &[&str] = &["{props.", "\\u"];
+/// A marker the model reads in exactly this case: a JSON `\u` escape (it can spell the SL009 key).
+const EXACT_MARKERS: &[&str] = &["\\u"];
+
+/// The start of a `{props.x}` placeholder (`text::normalize`), in this case.
+const PROPS: &str = "{props.";
 
 /// Include markers (`doc::include`): the page is relevant when something it includes is.
 const INCLUDES: &[&str] = &["<Render", "{{#"];
@@ -90,6 +94,8 @@ enum Needle {
     Marker,
     /// A marker that counts only in this exact case.
     Exact(&'static str),
+    /// `{props.`: relevant when a placeholder's name and `}` follow.
+    Props,
     /// An include marker (`<Render` in this case, `{{#`).
     Include,
     /// `{{`: a Hugo placeholder (relevant) or a `render` shortcode (an include).
@@ -134,6 +140,7 @@ impl Screen {
         EXACT_MARKERS
             .iter()
             .for_each(|marker| add(marker, Needle::Exact(marker)));
+        add(PROPS, Needle::Props);
         INCLUDES
             .iter()
             .for_each(|marker| add(marker, Needle::Include));
@@ -190,6 +197,8 @@ impl Screen {
                 Needle::Marker => return Verdict::Own,
                 Needle::Exact(marker) if &text[start..end] == *marker => return Verdict::Own,
                 Needle::Exact(_) => {}
+                Needle::Props if is_props_placeholder(text, start) => return Verdict::Own,
+                Needle::Props => {}
                 Needle::Include => {
                     includes |= text.as_bytes()[start] != b'<' || &text[start..end] == "<Render"
                 }
@@ -264,6 +273,19 @@ impl Screen {
             })
         })
     }
+}
+
+/// Whether a `{props.x}` placeholder, as name normalisation reads one, starts at `start`: `{props.`, a name
+/// of letters, digits and `_` (maybe none), and `}`. Any other `{props.` (`{props.frontmatter.title}`) is
+/// text to the model.
+fn is_props_placeholder(text: &str, start: usize) -> bool {
+    text[start..].strip_prefix(PROPS).is_some_and(|after| {
+        after.find('}').is_some_and(|close| {
+            after[..close]
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_')
+        })
+    })
 }
 
 /// The relevant names as a trie of their words from the last (`nodes[0]` is the root), and the
@@ -876,6 +898,22 @@ mod tests {
             "\u{212a}V",
         ] {
             assert!(!no_name(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_placeholder_name_makes_props_a_marker() {
+        for page in ["{props.one}", "{props.}", "{props.日本_2} x", "{props.a}}"] {
+            assert!(is_props_placeholder(page, 0), "{page}");
+        }
+        for page in [
+            "{props.frontmatter.summary}",
+            "{props.a b}",
+            "{props.a",
+            "{PROPS.a}",
+            "{props.a\n}",
+        ] {
+            assert!(!is_props_placeholder(page, 0), "{page}");
         }
     }
 }
