@@ -4,6 +4,7 @@
 //! Nothing here knows the capability table or the page model; the table's compiled name matcher lives in
 //! [`crate::table::matcher`].
 
+pub mod ascii;
 pub mod entity;
 pub mod escape;
 pub mod normalize;

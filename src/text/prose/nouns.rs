@@ -3,6 +3,7 @@
 
 use super::lexicon::{Lexicon, Phrase, longest, phrase_at, possessive_at};
 use super::tokens::{Token, TokenKind, invisible, tokenize};
+use crate::text::ascii::{find_ignoring_ascii_case, folds_to_ascii};
 
 /// What a claim restricts to: one product's resource noun, its name, and its groups' names.
 #[derive(Debug, Clone)]
@@ -47,37 +48,9 @@ impl Resource {
         if !last.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
             return true;
         }
-        contains_ignoring_ascii_case(text.as_bytes(), last.as_bytes())
-            || (!text.is_ascii()
-                && text.chars().any(|c| {
-                    invisible(c)
-                        || (!c.is_ascii()
-                            && c.to_lowercase().any(|lower| lower.is_ascii_alphanumeric()))
-                }))
+        find_ignoring_ascii_case(text, last).is_some()
+            || (!text.is_ascii() && text.chars().any(|c| invisible(c) || folds_to_ascii(c)))
     }
-}
-
-/// Whether `haystack` holds `needle` (lower-case ASCII), ASCII letters compared in either case.
-fn contains_ignoring_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    let upper = first.to_ascii_uppercase();
-    let mut from = 0;
-    while let Some(found) = haystack[from..]
-        .iter()
-        .position(|&byte| byte == first || byte == upper)
-    {
-        let at = from + found;
-        if haystack
-            .get(at..at + needle.len())
-            .is_some_and(|window| window.eq_ignore_ascii_case(needle))
-        {
-            return true;
-        }
-        from = at + 1;
-    }
-    false
 }
 
 /// The words of a short text, as the tokenizer reads them.
