@@ -38,7 +38,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_words};
 use crate::text::ascii::FOLDS_TO_ASCII;
 use crate::text::entity;
-use crate::text::normalize::{Mode, hugo_placeholder, normalize_text, separates_names};
+use crate::text::normalize::{
+    Mode, hugo_placeholder, normalize_text, props_placeholder, separates_names,
+};
 
 /// Raw-text markers a rule reads, besides the names (ASCII case-insensitive: the rules' own reading of
 /// suppressions and policy examples is not stricter).
@@ -194,7 +196,9 @@ impl Screen {
                 Needle::Marker => return Verdict::Own,
                 Needle::Exact(marker) if &text[start..end] == *marker => return Verdict::Own,
                 Needle::Exact(_) => {}
-                Needle::Props if is_props_placeholder(text, start) => return Verdict::Own,
+                Needle::Props if props_placeholder(&text[start..]).is_some() => {
+                    return Verdict::Own;
+                }
                 Needle::Props => {}
                 Needle::Include => {
                     includes |= text.as_bytes()[start] != b'<' || &text[start..end] == "<Render"
@@ -270,19 +274,6 @@ impl Screen {
             })
         })
     }
-}
-
-/// Whether a `{props.x}` placeholder, as name normalisation reads one, starts at `start`: `{props.`, a name
-/// of letters, digits and `_` (maybe none), and `}`. Any other `{props.` (`{props.frontmatter.title}`) is
-/// text to the model.
-fn is_props_placeholder(text: &str, start: usize) -> bool {
-    text[start..].strip_prefix(PROPS).is_some_and(|after| {
-        after.find('}').is_some_and(|close| {
-            after[..close]
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_')
-        })
-    })
 }
 
 /// The relevant names as a trie of their words from the last (`nodes[0]` is the root), and the
@@ -888,7 +879,7 @@ mod tests {
     #[test]
     fn only_a_placeholder_name_makes_props_a_marker() {
         for page in ["{props.one}", "{props.}", "{props.日本_2} x", "{props.a}}"] {
-            assert!(is_props_placeholder(page, 0), "{page}");
+            assert!(props_placeholder(page).is_some(), "{page}");
         }
         for page in [
             "{props.frontmatter.summary}",
@@ -897,7 +888,7 @@ mod tests {
             "{PROPS.a}",
             "{props.a\n}",
         ] {
-            assert!(!is_props_placeholder(page, 0), "{page}");
+            assert!(props_placeholder(page).is_none(), "{page}");
         }
     }
 }

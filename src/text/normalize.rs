@@ -192,17 +192,12 @@ fn special<'p>(
     mode: Mode,
     params: &'p [(String, String)],
 ) -> Option<(usize, Option<&'p str>)> {
-    if let Some(after) = rest.strip_prefix("{props.") {
-        let close = after.find('}')?;
-        let name = &after[..close];
-        if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return None;
-        }
+    if let Some((consumed, name)) = props_placeholder(rest) {
         let value = params
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str());
-        return Some(("{props.".len() + close + 1, value));
+        return Some((consumed, value));
     }
     if let Some((consumed, name)) = hugo_placeholder(rest) {
         let value = params
@@ -242,6 +237,17 @@ pub fn fill_placeholders(text: &str, params: &[(String, String)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A `{props.name}` placeholder at the start of `rest` (a name of letters, digits and `_`, maybe none):
+/// its length and the name. `{props.frontmatter.title}` is none: it is text.
+pub(crate) fn props_placeholder(rest: &str) -> Option<(usize, &str)> {
+    let after = rest.strip_prefix("{props.")?;
+    let close = after.find('}')?;
+    let name = &after[..close];
+    name.chars()
+        .all(|c| c.is_alphanumeric() || c == '_')
+        .then_some(("{props.".len() + close + 1, name))
 }
 
 /// A Hugo parameter placeholder at the start of `rest`: `{{ .Get "name" }}`, `{{- .Get "name" -}}` or
