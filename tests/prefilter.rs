@@ -384,6 +384,8 @@ const PIECES: &[&str] = &[
     "\r",
     "\r\n",
     "~~~\n",
+    "```js\n",
+    "~~~admonish\n",
     "[AI](/x) ",
     "<!-- a > b -->",
     "<span title=\"AI Gateway\">",

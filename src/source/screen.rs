@@ -15,8 +15,9 @@
 //!   inline tags, comments and `{...}` expressions (which the MDX pre-pass may blank). A name's first word
 //!   needs no letter or digit before it. Where the walk meets what it cannot read word by word (a `>` or
 //!   `}` whose opener is on another line, an `Aside` tag, a tag with a `title`/`header`, a Hugo shortcode,
-//!   a directive, blockquote or fence line, across which the model joins a call-out's title to its body or
-//!   the pieces around a nested call-out), it stops and leaves the page to the exact readings;
+//!   a directive or blockquote line, a fence line on a page that says `admonish`, across which the model
+//!   joins a call-out's title to its body or the pieces around a nested call-out), it stops and leaves the
+//!   page to the exact readings;
 //! - **table rows**: a line with a `|` whose cells (cut as GFM cuts them) hold a level, levels joined by
 //!   `/`/`and`/..., or a product's exact name, next to another non-empty cell (what a split row or SL004's
 //!   misspelt split row needs), each cell read as it is and with its tags and `{...}` blanked; and HTML
@@ -31,12 +32,13 @@
 //! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
 //! the prefilter and a property test builds pages from names, separators and every construct above.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_words};
-use crate::text::ascii::FOLDS_TO_ASCII;
+use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case};
 use crate::text::entity;
 use crate::text::normalize::{
     Mode, hugo_placeholder, normalize_text, props_placeholder, separates_names,
@@ -190,6 +192,7 @@ impl Screen {
         // Without the names' trie, any page may read a name.
         let mut maybe = self.nodes.is_empty();
         let mut row_checked_until = 0;
+        let page = PageText::of(text);
         for found in self.automaton.find_overlapping_iter(text) {
             let (start, end) = (found.start(), found.end());
             match &self.needles[found.pattern().as_usize()] {
@@ -226,7 +229,7 @@ impl Screen {
                 }
                 Needle::HtmlCell => maybe = maybe || html_cell_may_name(self, text, end),
                 Needle::LastWord(words) => {
-                    maybe = maybe || self.name_may_end_at(text, end, words);
+                    maybe = maybe || self.name_may_end_at(&page, end, words);
                 }
             }
         }
@@ -239,7 +242,8 @@ impl Screen {
 
     /// Whether a relevant name may end at `end`, where one of `words` (a name's last word, with its trie
     /// node) may end.
-    fn name_may_end_at(&self, text: &str, end: usize, words: &[(String, usize)]) -> bool {
+    fn name_may_end_at(&self, page: &PageText<'_>, end: usize, words: &[(String, usize)]) -> bool {
+        let text = page.text;
         if text
             .as_bytes()
             .get(end)
@@ -249,13 +253,14 @@ impl Screen {
         }
         words.iter().any(|(word, node)| {
             word_ending_at(text, end, word)
-                .is_some_and(|start| self.suffix_may_be_read(text, start, *node))
+                .is_some_and(|start| self.suffix_may_be_read(page, start, *node))
         })
     }
 
     /// Whether the words of `node`'s suffix, read from `start`, can be the end of a name: the suffix is a
     /// name with no letter or digit before it, or an earlier word of a longer name stands before it.
-    fn suffix_may_be_read(&self, text: &str, start: usize, node: usize) -> bool {
+    fn suffix_may_be_read(&self, page: &PageText<'_>, start: usize, node: usize) -> bool {
+        let text = page.text;
         let node = &self.nodes[node];
         if node.complete && !letter_or_digit_before(text, start) {
             return true;
@@ -264,13 +269,13 @@ impl Screen {
             return false;
         }
         let mut ends = Vec::new();
-        if gap_before(text, start, start, &mut ends).is_err() {
+        if gap_before(page, start, start, &mut ends).is_err() {
             return true;
         }
         ends.into_iter().any(|end| {
             node.earlier.iter().any(|(word, earlier)| {
                 word_ending_at(text, end, word)
-                    .is_some_and(|word_start| self.suffix_may_be_read(text, word_start, *earlier))
+                    .is_some_and(|word_start| self.suffix_may_be_read(page, word_start, *earlier))
             })
         })
     }
@@ -354,21 +359,26 @@ fn letter_or_digit_before(text: &str, at: usize) -> bool {
 /// the module doc), pushing to `ends` each place the earlier word may end: a tag or comment may be blanked
 /// by the MDX pre-pass or be text (in a code span, or in Markdown), so both readings are followed.
 /// `Err(())` where the screen cannot read the gap word by word.
-fn gap_before(text: &str, mut at: usize, start: usize, ends: &mut Vec<usize>) -> Result<(), ()> {
+fn gap_before(
+    page: &PageText<'_>,
+    mut at: usize,
+    start: usize,
+    ends: &mut Vec<usize>,
+) -> Result<(), ()> {
+    let text = page.text;
     let bytes = text.as_bytes();
     while at > 0 {
         let byte = bytes[at - 1];
         match byte {
             b'\n' | b'\r' => {
-                if opens_a_container(text, at) || opens_a_container(text, line_start(text, at - 1))
-                {
+                if page.opens_a_container(at) || page.opens_a_container(line_start(text, at - 1)) {
                     return Err(());
                 }
                 at -= 1;
             }
             b'>' => match tag_before(text, at - 1) {
                 TagBefore::Skip(tag_start) => {
-                    gap_before(text, tag_start, start, ends)?;
+                    gap_before(page, tag_start, start, ends)?;
                     at -= 1;
                 }
                 TagBefore::Literal => at -= 1,
@@ -416,14 +426,39 @@ fn line_start(text: &str, at: usize) -> usize {
         .map_or(0, |newline| newline + 1)
 }
 
-/// Whether the line starting at `at` opens or closes something the model joins text across: a directive
-/// (`:::`), a blockquote (`>`, a GFM alert) or a fence (an admonish block).
-fn opens_a_container(text: &str, at: usize) -> bool {
-    let line = text[at..].trim_start_matches([' ', '\t']);
-    line.starts_with(":::")
-        || line.starts_with('>')
-        || line.starts_with("```")
-        || line.starts_with("~~~")
+/// A page's text, read for the lines the model joins text across.
+struct PageText<'t> {
+    text: &'t str,
+    /// Whether the page says `admonish` anywhere (ASCII case-insensitive), found the first time a fence
+    /// line is met.
+    admonish: OnceCell<bool>,
+}
+
+impl<'t> PageText<'t> {
+    fn of(text: &'t str) -> PageText<'t> {
+        PageText {
+            text,
+            admonish: OnceCell::new(),
+        }
+    }
+
+    /// Whether the line starting at `at` opens or closes something the model joins text across: a
+    /// directive (`:::`), a blockquote (`>`, a GFM alert) or a fence of an admonish block. A fence is one
+    /// only on a page that says `admonish` (the opening fence's info string starts with it): elsewhere a
+    /// fence line is a code block's, which the model reads as its own block.
+    fn opens_a_container(&self, at: usize) -> bool {
+        let line = self.text[at..].trim_start_matches([' ', '\t']);
+        line.starts_with(":::")
+            || line.starts_with('>')
+            || ((line.starts_with("```") || line.starts_with("~~~"))
+                && self.may_have_admonish_blocks())
+    }
+
+    fn may_have_admonish_blocks(&self) -> bool {
+        *self
+            .admonish
+            .get_or_init(|| find_ignoring_ascii_case(self.text, "admonish").is_some())
+    }
 }
 
 /// What a `>` at `close` ends, read backwards.
@@ -810,7 +845,7 @@ mod tests {
     fn gaps_are_read_through_separators_entities_links_and_inline_markup() {
         fn ends(text: &str) -> Option<Vec<&str>> {
             let mut ends = Vec::new();
-            gap_before(text, text.len(), text.len(), &mut ends).ok()?;
+            gap_before(&PageText::of(text), text.len(), text.len(), &mut ends).ok()?;
             Some(ends.iter().map(|&end| &text[..end]).collect())
         }
         assert_eq!(ends("AI \u{2014}**"), Some(vec!["AI"]));
@@ -828,6 +863,9 @@ mod tests {
         assert_eq!(ends("x=\"y\">"), None);
         assert_eq!(ends("AI\n:::\n"), None);
         assert_eq!(ends("> AI\n> "), None);
+        assert_eq!(ends("AI\n```\n"), Some(vec!["AI"]));
+        assert_eq!(ends("AI\n```\n\n```Admonish note\n"), None);
+        assert_eq!(ends("AI\n~~~\n\n~~~ admonish\n"), None);
     }
 
     #[test]
