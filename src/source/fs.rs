@@ -27,7 +27,7 @@ pub fn read_source_within(path: &Path, limit: u64) -> Result<String, Error> {
 
 /// Decodes a page's bytes (`path` names it in errors): binary files and invalid UTF-8 are errors.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
-    if let Some(index) = bytes.iter().position(|byte| *byte == 0) {
+    if let Some(index) = memchr::memchr(0, &bytes) {
         let line = bytes[..index].iter().filter(|byte| **byte == b'\n').count() + 1;
         return Err(Error::invalid(
             path,

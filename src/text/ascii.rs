@@ -19,21 +19,11 @@ pub fn find_ignoring_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
         return Some(0);
     };
     let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    let mut from = 0;
-    while let Some(found) = haystack[from..]
-        .iter()
-        .position(|&byte| byte == lower || byte == upper)
-    {
-        let at = from + found;
-        if haystack
+    memchr::memchr2_iter(lower, upper, haystack).find(|&at| {
+        haystack
             .get(at..at + needle.len())
             .is_some_and(|window| window.eq_ignore_ascii_case(needle))
-        {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    })
 }
 
 #[cfg(test)]
