@@ -193,3 +193,39 @@ fn a_partial_is_kept_only_while_a_page_that_renders_it_is_still_to_be_checked() 
     assert!(sources.load(&partial, dialect).is_some());
     assert_eq!(sources.kept(), 0, "read again, not kept");
 }
+
+/// A `<Render>` partial is looked for below the root and then below each ancestor of its page, nearest
+/// first. Places whose first directory is missing or is a file are passed over without reading them, and
+/// the partial is found where it is: here two levels up, past a directory with a file named `src`.
+#[test]
+fn a_render_partial_is_found_in_the_nearest_ancestor_that_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_dir = dir.path().join("site/src/content/docs/ai-gateway/日本");
+    let partials = dir.path().join("site/src/content/partials/ai-gateway");
+    std::fs::create_dir_all(&page_dir).unwrap();
+    std::fs::create_dir_all(&partials).unwrap();
+    std::fs::write(page_dir.join("src"), "not a directory 🚀\n").unwrap();
+    std::fs::write(
+        partials.join("perms.mdx"),
+        "| Permission | 説明 |\n| --- | --- |\n| AI Gateway Read | 読み取り |\n",
+    )
+    .unwrap();
+    std::fs::write(
+        page_dir.join("page.mdx"),
+        "---\ntitle: ページ\n---\n\nimport { Render } from \"~/components\";\n\n## Permissions\n\n<Render file=\"perms\" product=\"ai-gateway\" />\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+        .args(["check", "--format", "concise", "site"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "site/src/content/docs/ai-gateway/日本/page.mdx:9:1: SL001 section \"Permissions\" lists AI Gateway \
+         permission groups (AI Gateway Read) (through site/src/content/partials/ai-gateway/perms.mdx) but has \
+         no call-out that they are account-scoped only\nfound 1 error and 0 warnings in 2 files\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}

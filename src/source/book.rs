@@ -104,4 +104,8 @@ impl Sources for BookSources<'_> {
     fn memo(&self) -> Option<&SourcesMemo> {
         self.files.memo()
     }
+
+    fn may_hold_files(&self, directory: &Path) -> bool {
+        self.files.may_hold_files(directory)
+    }
 }

@@ -242,6 +242,18 @@ impl Sources for FsSources {
         Some(&self.memo)
     }
 
+    fn may_hold_files(&self, directory: &Path) -> bool {
+        // Any other error (a directory that cannot be searched) leaves the files below it to be asked
+        // for, so that reading them reports it.
+        match std::fs::metadata(directory) {
+            Ok(metadata) => metadata.is_dir(),
+            Err(error) => !matches!(
+                error.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ),
+        }
+    }
+
     fn follows(&self, from: &Path, to: &Path) -> bool {
         self.graph.get().is_none_or(|graph| graph.follows(from, to))
     }

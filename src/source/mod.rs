@@ -56,6 +56,13 @@ pub trait Sources: Sync {
 
     /// The page at `path` is checked: what only it still needed (the partials it renders) may be dropped.
     fn done(&self, _path: &Path) {}
+
+    /// Whether files may sit below `directory`: `false` only when the sources know there is no such
+    /// directory, so that no file below it is asked for. An include is looked for in every ancestor of
+    /// its page, and most have no partials directory.
+    fn may_hold_files(&self, _directory: &Path) -> bool {
+        true
+    }
 }
 
 /// An included file as a page sees it: its path, the `{props.*}` values it is rendered with, the part
@@ -73,6 +80,8 @@ pub struct SourcesMemo {
     /// A place a partial is looked for -> whether a file there can be read: pages in many directories
     /// look in the same places (the root's partials directory), and each place is read once.
     pub readable: Memo<PathBuf, bool>,
+    /// A directory a partial is looked for below -> whether it may hold files ([`Sources::may_hold_files`]).
+    pub directories: Memo<PathBuf, bool>,
 }
 
 /// Values computed once per run and shared by the pages checked in parallel.
@@ -184,7 +193,18 @@ pub fn resolve_include(
             let find = |(_, relative): &(PathBuf, String)| {
                 let bases =
                     std::iter::once(policy.root.as_path()).chain(page_location.ancestors().skip(1));
+                let top = top_directory(relative);
                 bases
+                    .filter(|base| {
+                        top.is_none_or(|top| {
+                            let directory = clean(&base.join(top));
+                            memoized(
+                                sources.memo().map(|memo| &memo.directories),
+                                directory,
+                                |directory| sources.may_hold_files(directory),
+                            )
+                        })
+                    })
                     .map(|base| clean(&base.join(relative)))
                     .find(|candidate| {
                         memoized(
@@ -201,6 +221,19 @@ pub fn resolve_include(
             )
         }
     }
+}
+
+/// The first directory of a relative path to a file (`src` of `src/content/partials/x.mdx`), when the
+/// file is below it: the path has more than one component and no `..` (which [`clean`] resolves
+/// lexically, so that the file need not be below its first directory).
+fn top_directory(relative: &str) -> Option<&Path> {
+    let path = Path::new(relative);
+    let mut components = path.components();
+    let Some(Component::Normal(top)) = components.next() else {
+        return None;
+    };
+    let below = components.all(|component| matches!(component, Component::Normal(_)));
+    (below && path.components().count() > 1).then_some(Path::new(top))
 }
 
 /// The product directory of a page: the directory right below the last of the first of `directories`
@@ -246,6 +279,18 @@ mod tests {
 
     fn product_from_path(path: &Path) -> Option<String> {
         super::product_from_path(path, DIRECTORIES)
+    }
+
+    #[test]
+    fn a_partial_is_looked_for_below_its_first_directory_only_when_nothing_climbs_out() {
+        assert_eq!(
+            top_directory("src/content/partials/日本/x.mdx"),
+            Some(Path::new("src"))
+        );
+        assert_eq!(top_directory("src/../x.mdx"), None);
+        assert_eq!(top_directory("./src/x.mdx"), None);
+        assert_eq!(top_directory("/src/x.mdx"), None);
+        assert_eq!(top_directory("x.mdx"), None);
     }
 
     #[test]
