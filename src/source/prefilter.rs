@@ -425,15 +425,16 @@ pub(super) fn cells_of_row(line: &str) -> impl Iterator<Item = &str> {
     let bytes = line.as_bytes();
     let mut start = 0;
     let mut cuts = Vec::new();
-    for (index, &byte) in bytes.iter().enumerate() {
-        let escaped = bytes[..index]
-            .iter()
-            .rev()
-            .take_while(|&&before| before == b'\\')
-            .count()
-            % 2
-            == 1;
-        if (byte == b'|' && !escaped) || byte == b'\r' {
+    for index in memchr::memchr2_iter(b'|', b'\r', bytes) {
+        let escaped = bytes[index] == b'|'
+            && bytes[..index]
+                .iter()
+                .rev()
+                .take_while(|&&before| before == b'\\')
+                .count()
+                % 2
+                == 1;
+        if !escaped {
             cuts.push(start..index);
             start = index + 1;
         }
@@ -646,6 +647,15 @@ fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_is_cut_at_unescaped_pipes_and_lone_carriage_returns() {
+        let cells = |line: &'static str| cells_of_row(line).collect::<Vec<_>>();
+        assert_eq!(cells("| 日本 | Read |"), ["", " 日本 ", " Read ", ""]);
+        assert_eq!(cells(r"a \| b \\| c"), [r"a \| b \\", " c"]);
+        assert_eq!(cells("AI\rGateway|é\u{301}"), ["AI", "Gateway", "é\u{301}"]);
+        assert_eq!(cells(""), [""]);
+    }
 
     #[test]
     fn chunks_are_counted_from_either_side() {
