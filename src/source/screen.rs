@@ -589,19 +589,43 @@ fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
 /// drops (no `<`, `>`, `{`, `}`, `&`, `(` or `\`), so the model's cell is this text lower-cased with its
 /// separators made spaces. A level or name cell is made of the words of levels, product names and level
 /// joiners, so a plain cell with no word, or with a run of letters and digits that is in none of them, is
-/// neither. This is a quick test before the cell is normalised (which allocates): most cells fail it.
+/// neither. A `(` is plain too: normalisation drops each link destination `](...)` (to the first `)`),
+/// and the words around it meet, so the test reads the cell without them; any other `(` is a separator.
+/// This is a quick test before the cell is normalised (which allocates): most cells fail it.
 fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
     let Some(cell_words) = &screen.cell_words else {
         return false;
     };
     if cell
         .bytes()
-        .any(|byte| !byte.is_ascii() || b"<>{}&(\\".contains(&byte))
+        .any(|byte| !byte.is_ascii() || b"<>{}&\\".contains(&byte))
     {
         return false;
     }
-    let mut runs = ascii_alphanumeric_runs(cell).peekable();
+    let text = without_link_destinations(cell);
+    let mut runs = ascii_alphanumeric_runs(&text).peekable();
     runs.peek().is_none() || runs.any(|run| !contains_lower_cased(cell_words, run))
+}
+
+/// `text` (one line) without its link destinations, each `](` to the first `)` after it, as name
+/// normalisation drops them.
+fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(first) = text.find("](") else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut opener = Some(first);
+    while let Some(at) = opener {
+        let Some(close) = rest[at..].find(')') else {
+            break;
+        };
+        kept.push_str(&rest[..at]);
+        rest = &rest[at + close + 1..];
+        opener = rest.find("](");
+    }
+    kept.push_str(rest);
+    std::borrow::Cow::Owned(kept)
 }
 
 /// Whether `words` holds `run` (ASCII) lower-cased, without allocating for a short run.
@@ -894,6 +918,10 @@ mod tests {
             "Reads the logs",
             "AI Gateway settings",
             "ai gateway readx",
+            "[Logs](/ai-gateway/read/) (see below)",
+            "[Rea](/x)dy",
+            "Read](x",
+            "[x](y) Read",
         ] {
             assert!(no_name(cell), "{cell:?}");
         }
@@ -905,12 +933,33 @@ mod tests {
             "<b>Read</b> x",
             "{x} Read",
             "Re&#97;d",
-            "[x](y) Read",
+            "[Read](y)",
+            "[Re](/x)ad",
+            "[Read](/docs/ai gateway/) and (Edit",
             "R\\ead",
             "Rëad",
             "\u{212a}V",
         ] {
             assert!(!no_name(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn link_destinations_are_dropped_as_normalisation_drops_them() {
+        for (text, kept) in [
+            ("no link", "no link"),
+            ("[Re](/x)ad", "[Read"),
+            ("[a](b) [c](d)", "[a [c"),
+            ("](a](b)c)", "c)"),
+            ("[a](no close", "[a](no close"),
+            ("[a](b) [c](no close", "[a [c](no close"),
+        ] {
+            assert_eq!(without_link_destinations(text), kept, "{text}");
+            assert_eq!(
+                normalize_text(&without_link_destinations(text), Mode::Name, &[]),
+                normalize_text(text, Mode::Name, &[]),
+                "{text}"
+            );
         }
     }
 
