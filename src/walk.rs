@@ -14,7 +14,7 @@ use crate::guard;
 use crate::lint::{Linter, PageInput, PageReport};
 use crate::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
 use crate::source::prefilter::{Prefilter, Relevance};
-use crate::source::{Sources, file_key, relative_to};
+use crate::source::{Sources, file_key, relative_to, relative_to_with_key};
 
 pub mod fix_plan;
 
@@ -30,6 +30,21 @@ pub struct FileEntry {
     pub path: PathBuf,
     /// Its [`file_key`], made once.
     pub key: PathBuf,
+    /// Its path relative to the policy root ([`relative_to_root`]), made once.
+    pub relative: PathBuf,
+}
+
+impl FileEntry {
+    /// The entry of the file at `path`, checked under `linter`'s policy.
+    fn new(path: &Path, linter: &Linter) -> FileEntry {
+        let key = file_key(path);
+        let relative = relative_to_with_key(&linter.policy().root, path, &key);
+        FileEntry {
+            path: path.to_path_buf(),
+            key,
+            relative,
+        }
+    }
 }
 
 /// The outcome of checking a set of paths.
@@ -47,10 +62,11 @@ pub struct CheckRun {
     pub included: HashSet<PathBuf>,
 }
 
-/// A file read for checking: its entry, its path relative to the policy root, what the relevance prefilter
-/// says of it (see [`crate::source::prefilter`]) and its includes (`None` when it was ruled out). Its text
-/// is not kept: the page is read again when it is checked, so that memory does not grow with the tree.
-type ReadPage = (FileEntry, PathBuf, Relevance, Option<PageIncludes>);
+/// A file read for checking: its entry (path, key and path relative to the policy root), what the
+/// relevance prefilter says of it (see [`crate::source::prefilter`]) and its includes (`None` when it was
+/// ruled out). Its text is not kept: the page is read again when it is checked, so that memory does not
+/// grow with the tree.
+type ReadPage = (FileEntry, Relevance, Option<PageIncludes>);
 
 /// Finds the files to check under `paths` and calls `visit` on each as the walk finds it, on several
 /// threads: directories are walked (honouring `.gitignore`, skipping hidden files and the policy's
@@ -63,27 +79,28 @@ pub fn visit_files<T: Send>(
 ) -> (Vec<T>, Vec<Error>) {
     let found: Mutex<Vec<(PathBuf, T)>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<Error>> = Mutex::new(Vec::new());
-    let record = |path: &Path| {
-        let value = visit(FileEntry {
-            path: path.to_path_buf(),
-            key: file_key(path),
-        });
-        lock(&found).push((path.to_path_buf(), value));
+    let record = |file: FileEntry| {
+        let path = file.path.clone();
+        let value = visit(file);
+        lock(&found).push((path, value));
     };
     let mut named_files = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => walk_directory(path, linter, &record, &errors),
             Ok(_) => {
-                let relative = relative_to_root(linter, path);
-                if !linter.policy().is_excluded_by_command_line(&relative, path) {
-                    named_files.push(path);
+                let file = FileEntry::new(path, linter);
+                if !linter
+                    .policy()
+                    .is_excluded_by_command_line(&file.relative, path)
+                {
+                    named_files.push(file);
                 }
             }
             Err(error) => lock(&errors).push(Error::io(path, error)),
         }
     }
-    named_files.par_iter().for_each(|path| record(path));
+    named_files.into_par_iter().for_each(record);
     let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
     found.sort_by(|a, b| a.0.cmp(&b.0));
     found.dedup_by(|a, b| a.0 == b.0);
@@ -101,7 +118,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 fn walk_directory(
     root: &Path,
     linter: &Linter,
-    record: &(impl Fn(&Path) + Sync),
+    record: &(impl Fn(FileEntry) + Sync),
     errors: &Mutex<Vec<Error>>,
 ) {
     let walker = ignore::WalkBuilder::new(root)
@@ -112,8 +129,11 @@ fn walk_directory(
     walker.run(|| {
         Box::new(|entry| {
             match entry {
-                Ok(entry) if is_wanted(&entry, linter) => record(entry.path()),
-                Ok(_) => {}
+                Ok(entry) => {
+                    if let Some(file) = wanted(&entry, linter) {
+                        record(file);
+                    }
+                }
                 Err(error) => lock(errors).push(walk_error(root, error)),
             }
             WalkState::Continue
@@ -121,8 +141,8 @@ fn walk_directory(
     });
 }
 
-/// Whether the walk checks the file at `entry`: a Markdown or MDX file that no exclude glob matches.
-fn is_wanted(entry: &ignore::DirEntry, linter: &Linter) -> bool {
+/// The file at `entry` when the walk checks it: a Markdown or MDX file that no exclude glob matches.
+fn wanted(entry: &ignore::DirEntry, linter: &Linter) -> Option<FileEntry> {
     let path = entry.path();
     let wanted = entry.file_type().is_some_and(|kind| kind.is_file())
         && path
@@ -133,11 +153,15 @@ fn is_wanted(entry: &ignore::DirEntry, linter: &Linter) -> bool {
                     .iter()
                     .any(|known| extension.eq_ignore_ascii_case(known))
             });
-    wanted && {
-        let relative = relative_to_root(linter, path);
-        !linter.policy().is_excluded(&relative)
-            && !linter.policy().is_excluded_by_command_line(&relative, path)
+    if !wanted {
+        return None;
     }
+    let file = FileEntry::new(path, linter);
+    let excluded = linter.policy().is_excluded(&file.relative)
+        || linter
+            .policy()
+            .is_excluded_by_command_line(&file.relative, path);
+    (!excluded).then_some(file)
 }
 
 fn walk_error(root: &Path, error: ignore::Error) -> Error {
@@ -189,13 +213,13 @@ pub fn check_paths_affected_by(
     // Each file is read and prefiltered as the walk finds it.
     let (read, mut errors) = visit_files(paths, linter, |file| {
         let text = sources.page(&file.path)?;
-        let relative = relative_to_root(linter, &file.path);
         let relevance = prefilter.as_ref().map_or(Relevance::Own, |prefilter| {
-            prefilter.relevance(linter.policy(), &text, &relative)
+            prefilter.relevance(linter.policy(), &text, &file.relative)
         });
-        let includes = (relevance != Relevance::None)
-            .then(|| PageIncludes::of(&text, &file.path, &relative, linter.policy(), &sources));
-        Ok((file, relative, relevance, includes))
+        let includes = (relevance != Relevance::None).then(|| {
+            PageIncludes::of(&text, &file.path, &file.relative, linter.policy(), &sources)
+        });
+        Ok((file, relevance, includes))
     });
     let mut pages = Vec::with_capacity(read.len());
     for outcome in read {
@@ -209,7 +233,7 @@ pub fn check_paths_affected_by(
     let none = PageIncludes::default();
     let checked_pages: Vec<CheckedPage<'_>> = pages
         .iter()
-        .map(|(file, _, _, includes)| CheckedPage {
+        .map(|(file, _, includes)| CheckedPage {
             location: &file.path,
             key: &file.key,
             includes: includes.as_ref().unwrap_or(&none),
@@ -242,7 +266,7 @@ pub fn check_paths_affected_by(
             .iter()
             .zip(&to_check)
             .filter(|(_, check)| **check)
-            .map(|((file, _, _, _), _)| file.path.as_path()),
+            .map(|((file, _, _), _)| file.path.as_path()),
     );
     // Pages are read again, parsed and checked one at a time; only the text of pages with findings is
     // kept. A panic in one page is that page's error: the others are still checked.
@@ -250,7 +274,7 @@ pub fn check_paths_affected_by(
         .into_par_iter()
         .zip(to_check)
         .filter_map(|(page, check)| check.then_some(page))
-        .map(|(file, relative, _, _)| {
+        .map(|(file, _, _)| {
             let included = included.contains(&file.key);
             let checked = sources.page(&file.path).and_then(|text| {
                 guard::page(&file.path, || {
@@ -258,7 +282,7 @@ pub fn check_paths_affected_by(
                         PageInput {
                             display: file.path.clone(),
                             location: Some(&file.path),
-                            relative: &relative,
+                            relative: &file.relative,
                             text,
                             included,
                         },
@@ -301,11 +325,11 @@ fn pages_to_check(pages: &[ReadPage]) -> Vec<bool> {
     let index_of: std::collections::HashMap<PathBuf, usize> = pages
         .iter()
         .enumerate()
-        .map(|(index, (file, _, _, _))| (file.key.clone(), index))
+        .map(|(index, (file, _, _))| (file.key.clone(), index))
         .collect();
     let mut known: Vec<Option<bool>> = pages
         .iter()
-        .map(|(_, _, relevance, _)| match relevance {
+        .map(|(_, relevance, _)| match relevance {
             Relevance::Own => Some(true),
             Relevance::None => Some(false),
             Relevance::ThroughIncludes => None,
@@ -338,7 +362,7 @@ fn through_includes(
     if !visiting.insert(index) {
         return true;
     }
-    let includes = pages[index].3.as_ref();
+    let includes = pages[index].2.as_ref();
     let verdict = includes
         .into_iter()
         .flat_map(PageIncludes::files_and_parts)
@@ -356,11 +380,11 @@ fn affected_pages(pages: &[ReadPage], changed: &HashSet<PathBuf>) -> Vec<bool> {
     let canonical = |path: &Path| std::fs::canonicalize(path).unwrap_or_else(|_| file_key(path));
     let keys: Vec<PathBuf> = pages
         .iter()
-        .map(|(file, _, _, _)| canonical(&file.path))
+        .map(|(file, _, _)| canonical(&file.path))
         .collect();
     let includes: Vec<Vec<PathBuf>> = pages
         .iter()
-        .map(|(_, _, _, includes)| {
+        .map(|(_, _, includes)| {
             includes
                 .iter()
                 .flat_map(PageIncludes::files)

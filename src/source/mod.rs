@@ -136,8 +136,22 @@ pub fn relative_to(root: &Path, path: &Path) -> PathBuf {
     if let Ok(relative) = path.strip_prefix(root) {
         return relative.to_path_buf();
     }
-    match (absolute(path), absolute(root)) {
-        (Some(absolute), Some(root)) => clean(&absolute)
+    relative_by_key(root, path, absolute(path).map(|absolute| clean(&absolute)))
+}
+
+/// [`relative_to`] for a file whose [`file_key`] is already made.
+pub fn relative_to_with_key(root: &Path, path: &Path, key: &Path) -> PathBuf {
+    if let Ok(relative) = path.strip_prefix(root) {
+        return relative.to_path_buf();
+    }
+    // `file_key` is the cleaned absolute path, or the path cleaned when it has no absolute form.
+    relative_by_key(root, path, absolute(path).map(|_| key.to_path_buf()))
+}
+
+/// `path` relative to `root` through their cleaned absolute forms (`key` is the path's), or `path`.
+fn relative_by_key(root: &Path, path: &Path, key: Option<PathBuf>) -> PathBuf {
+    match (key, absolute(root)) {
+        (Some(key), Some(root)) => key
             .strip_prefix(clean(&root))
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| path.to_path_buf()),
@@ -279,6 +293,35 @@ mod tests {
 
     fn product_from_path(path: &Path) -> Option<String> {
         super::product_from_path(path, DIRECTORIES)
+    }
+
+    #[test]
+    fn a_path_made_relative_through_its_key_is_the_path_made_relative_from_scratch() {
+        let working = std::env::current_dir().unwrap();
+        let roots = [
+            PathBuf::from("/"),
+            PathBuf::from(""),
+            PathBuf::from("docs"),
+            working.join("docs"),
+        ];
+        let paths = [
+            "docs/日本/a.md",
+            "./docs/../docs/b.mdx",
+            "other/c.md",
+            "",
+            "/tmp/x/🚀.md",
+        ];
+        for root in &roots {
+            for path in paths.map(Path::new) {
+                assert_eq!(
+                    relative_to_with_key(root, path, &file_key(path)),
+                    relative_to(root, path),
+                    "{} in {}",
+                    path.display(),
+                    root.display()
+                );
+            }
+        }
     }
 
     #[test]
