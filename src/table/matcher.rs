@@ -387,12 +387,13 @@ impl LazyAutomaton {
     }
 }
 
-/// A DFA over the names (fastest), or, when the names are too many for one, whichever automaton fits.
+/// A contiguous NFA over the names (a DFA searches the few pages a run checks a little faster but takes
+/// longer to build than that saves), or, when the names are too many for one, whichever automaton fits.
 fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCorasick {
     let mut builder = AhoCorasickBuilder::new();
     builder.match_kind(MatchKind::LeftmostLongest);
     builder
-        .kind(Some(AhoCorasickKind::DFA))
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(patterns.clone())
         .or_else(|_| builder.kind(None).build(patterns))
         .expect(
