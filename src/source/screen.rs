@@ -598,7 +598,7 @@ fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
     };
     if cell
         .bytes()
-        .any(|byte| !byte.is_ascii() || b"<>{}&\\".contains(&byte))
+        .any(|byte| !byte.is_ascii() || matches!(byte, b'<' | b'>' | b'{' | b'}' | b'&' | b'\\'))
     {
         return false;
     }
@@ -610,22 +610,28 @@ fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
 /// `text` (one line) without its link destinations, each `](` to the first `)` after it, as name
 /// normalisation drops them.
 fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
-    let Some(first) = text.find("](") else {
+    let Some(first) = link_opener(text) else {
         return std::borrow::Cow::Borrowed(text);
     };
     let mut kept = String::with_capacity(text.len());
     let mut rest = text;
     let mut opener = Some(first);
     while let Some(at) = opener {
-        let Some(close) = rest[at..].find(')') else {
+        let Some(close) = memchr::memchr(b')', &rest.as_bytes()[at..]) else {
             break;
         };
         kept.push_str(&rest[..at]);
         rest = &rest[at + close + 1..];
-        opener = rest.find("](");
+        opener = link_opener(rest);
     }
     kept.push_str(rest);
     std::borrow::Cow::Owned(kept)
+}
+
+/// Where the first `](` of `text` starts.
+fn link_opener(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b']', bytes).find(|&at| bytes.get(at + 1) == Some(&b'('))
 }
 
 /// Whether `words` holds `run` (ASCII) lower-cased, without allocating for a short run.
