@@ -41,7 +41,7 @@ use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_words};
 use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case};
 use crate::text::entity;
 use crate::text::normalize::{
-    Mode, hugo_placeholder, normalize_text, props_placeholder, separates_names,
+    Mode, hugo_placeholder, link_destination, normalize_text, props_placeholder, separates_names,
 };
 
 /// Raw-text markers a rule reads, besides the names (ASCII case-insensitive: the rules' own reading of
@@ -589,9 +589,9 @@ fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
 /// drops (no `<`, `>`, `{`, `}`, `&`, `(` or `\`), so the model's cell is this text lower-cased with its
 /// separators made spaces. A level or name cell is made of the words of levels, product names and level
 /// joiners, so a plain cell with no word, or with a run of letters and digits that is in none of them, is
-/// neither. A `(` is plain too: normalisation drops each link destination `](...)` (to the first `)`),
-/// and the words around it meet, so the test reads the cell without them; any other `(` is a separator.
-/// This is a quick test before the cell is normalised (which allocates): most cells fail it.
+/// neither. A `(` is plain too: normalisation drops each link destination `](...)` (to the first `)`, on
+/// one line), and the words around it meet, so the test reads the cell without them; any other `(` is a
+/// separator. This is a quick test before the cell is normalised (which allocates): most cells fail it.
 fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
     let Some(cell_words) = &screen.cell_words else {
         return false;
@@ -607,31 +607,25 @@ fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
     runs.peek().is_none() || runs.any(|run| !contains_lower_cased(cell_words, run))
 }
 
-/// `text` (one line) without its link destinations, each `](` to the first `)` after it, as name
-/// normalisation drops them.
+/// `text` without the link destinations name normalisation drops ([`link_destination`]).
 fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
-    let Some(first) = link_opener(text) else {
-        return std::borrow::Cow::Borrowed(text);
-    };
-    let mut kept = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut opener = Some(first);
-    while let Some(at) = opener {
-        let Some(close) = memchr::memchr(b')', &rest.as_bytes()[at..]) else {
-            break;
-        };
-        kept.push_str(&rest[..at]);
-        rest = &rest[at + close + 1..];
-        opener = link_opener(rest);
-    }
-    kept.push_str(rest);
-    std::borrow::Cow::Owned(kept)
-}
-
-/// Where the first `](` of `text` starts.
-fn link_opener(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    memchr::memchr_iter(b']', bytes).find(|&at| bytes.get(at + 1) == Some(&b'('))
+    let mut kept = String::new();
+    let mut copied = 0;
+    for at in memchr::memchr_iter(b']', bytes) {
+        if at < copied {
+            continue;
+        }
+        if let Some(length) = link_destination(&text[at..]) {
+            kept.push_str(&text[copied..at]);
+            copied = at + length;
+        }
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    kept.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(kept)
 }
 
 /// Whether `words` holds `run` (ASCII) lower-cased, without allocating for a short run.
@@ -959,6 +953,8 @@ mod tests {
             ("](a](b)c)", "c)"),
             ("[a](no close", "[a](no close"),
             ("[a](b) [c](no close", "[a [c](no close"),
+            ("Read](\n)Edit", "Read](\n)Edit"),
+            ("[a](\nb) [c](d)e", "[a](\nb) [ce"),
         ] {
             assert_eq!(without_link_destinations(text), kept, "{text}");
             assert_eq!(

@@ -206,14 +206,20 @@ fn special<'p>(
             .map(|(_, value)| value.as_str());
         return Some((consumed, value));
     }
-    if mode == Mode::Name && rest.starts_with("](") {
-        let close = rest.find(')')?;
-        if rest[..close].contains('\n') {
-            return None;
-        }
-        return Some((close + 1, Some("")));
+    if mode == Mode::Name {
+        return link_destination(rest).map(|length| (length, Some("")));
     }
     None
+}
+
+/// The length of the link destination `](...)` at the start of `rest` that name normalisation drops: to
+/// the first `)`, when no line break comes before it.
+pub(crate) fn link_destination(rest: &str) -> Option<usize> {
+    if !rest.starts_with("](") {
+        return None;
+    }
+    let close = memchr::memchr2(b')', b'\n', rest.as_bytes())?;
+    (rest.as_bytes()[close] == b')').then_some(close + 1)
 }
 
 /// `text` with each `{props.x}` and Hugo `{{ .Get "x" }}` placeholder that `params` gives a value for
