@@ -144,8 +144,8 @@ pub fn relative_to_with_key(root: &Path, path: &Path, key: &Path) -> PathBuf {
     if let Ok(relative) = path.strip_prefix(root) {
         return relative.to_path_buf();
     }
-    // `file_key` is the cleaned absolute path, or the path cleaned when it has no absolute form.
-    relative_by_key(root, path, absolute(path).map(|_| key.to_path_buf()))
+    // `file_key` is the cleaned absolute path, or the path cleaned (relative) when it has no absolute form.
+    relative_by_key(root, path, key.is_absolute().then(|| key.to_path_buf()))
 }
 
 /// `path` relative to `root` through their cleaned absolute forms (`key` is the path's), or `path`.
@@ -241,13 +241,14 @@ pub fn resolve_include(
 /// file is below it: the path has more than one component and no `..` (which [`clean`] resolves
 /// lexically, so that the file need not be below its first directory).
 fn top_directory(relative: &str) -> Option<&Path> {
-    let path = Path::new(relative);
-    let mut components = path.components();
+    let mut components = Path::new(relative).components();
     let Some(Component::Normal(top)) = components.next() else {
         return None;
     };
-    let below = components.all(|component| matches!(component, Component::Normal(_)));
-    (below && path.components().count() > 1).then_some(Path::new(top))
+    let mut below = components.peekable();
+    let file_below =
+        below.peek().is_some() && below.all(|component| matches!(component, Component::Normal(_)));
+    file_below.then_some(Path::new(top))
 }
 
 /// The product directory of a page: the directory right below the last of the first of `directories`
