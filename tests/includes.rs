@@ -31,6 +31,16 @@ fn chain() -> MemorySources {
     MemorySources::new(files)
 }
 
+/// `scope-lint check --format concise TARGET` run in `dir`, without colour.
+fn check_concise(dir: &Path, target: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_scope-lint"))
+        .args(["check", "--format", "concise", target])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
 fn linter() -> Linter {
     Linter::new(load_preset("cloudflare", Path::new("/"), None, CATALOG).unwrap())
 }
@@ -115,12 +125,7 @@ fn an_include_above_the_working_directory_is_followed() {
         "# ページ\n\n## Permissions\n\n{{#include ../../shared/x.md}}\n",
     )
     .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scope-lint"))
-        .args(["check", "--format", "concise", "p.md"])
-        .current_dir(&work)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let output = check_concise(&work, "p.md");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "p.md:5:1: SL001 section \"Permissions\" lists AI Gateway permission groups (AI Gateway Read) (through \
@@ -215,12 +220,7 @@ fn a_render_partial_is_found_in_the_nearest_ancestor_that_holds_it() {
         "---\ntitle: ページ\n---\n\nimport { Render } from \"~/components\";\n\n## Permissions\n\n<Render file=\"perms\" product=\"ai-gateway\" />\n",
     )
     .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scope-lint"))
-        .args(["check", "--format", "concise", "site"])
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let output = check_concise(dir.path(), "site");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "site/src/content/docs/ai-gateway/日本/page.mdx:9:1: SL001 section \"Permissions\" lists AI Gateway \
