@@ -14,7 +14,7 @@ use crate::guard;
 use crate::lint::{Linter, PageInput, PageReport};
 use crate::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
 use crate::source::prefilter::{Prefilter, Relevance};
-use crate::source::{Sources, file_key, relative_to, relative_to_with_key};
+use crate::source::{Sources, file_key, path_order_key, relative_to, relative_to_with_key};
 
 pub mod fix_plan;
 
@@ -102,7 +102,7 @@ pub fn visit_files<T: Send>(
     }
     named_files.into_par_iter().for_each(record);
     let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
-    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.sort_by_cached_key(|(path, _)| path_order_key(path));
     found.dedup_by(|a, b| a.0 == b.0);
     let mut errors = errors.into_inner().unwrap_or_else(PoisonError::into_inner);
     // The walk's threads report errors in no set order.

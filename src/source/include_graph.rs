@@ -112,7 +112,7 @@ impl IncludeGraph {
             .iter()
             .filter(|page| !page.includes.0.is_empty())
             .collect();
-        in_order.sort_by_key(|page| page.location);
+        in_order.sort_by_cached_key(|page| super::path_order_key(page.location));
         let mut marks: HashMap<PathBuf, Mark> = HashMap::new();
         for page in in_order {
             let key = page.key.to_path_buf();

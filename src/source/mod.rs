@@ -265,6 +265,26 @@ fn product_from_path(path: &Path, directories: &[&str]) -> Option<String> {
     (docs + 2 < components.len()).then(|| product.to_string_lossy().into_owned())
 }
 
+/// A byte string that sorts as `path` sorts (component by component): each component tagged with its
+/// kind in [`Component`]'s order and ended with a NUL, which no component holds. Sorting many paths by
+/// this key, made once each, is much cheaper than comparing their components again at every comparison.
+pub fn path_order_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for component in path.components() {
+        let (tag, bytes): (u8, &[u8]) = match component {
+            Component::Prefix(prefix) => (1, prefix.as_os_str().as_encoded_bytes()),
+            Component::RootDir => (2, b""),
+            Component::CurDir => (3, b""),
+            Component::ParentDir => (4, b""),
+            Component::Normal(name) => (5, name.as_encoded_bytes()),
+        };
+        key.push(tag);
+        key.extend_from_slice(bytes);
+        key.push(0);
+    }
+    key
+}
+
 /// Removes `.` and resolves `..` lexically, so one file has one cache key.
 pub fn clean(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -294,6 +314,47 @@ mod tests {
 
     fn product_from_path(path: &Path) -> Option<String> {
         super::product_from_path(path, DIRECTORIES)
+    }
+
+    #[test]
+    fn paths_sort_by_their_order_keys_as_they_sort_by_their_components() {
+        let paths: Vec<PathBuf> = [
+            "a",
+            "a/b",
+            "a-b",
+            "a.b",
+            "a/b/c",
+            "a//b",
+            "a/./b",
+            "./a",
+            "../a",
+            "..",
+            "/a",
+            "/",
+            "a/",
+            "ab",
+            "a b",
+            "日本/語",
+            "日本-語",
+            "é/x",
+            "e\u{301}/x",
+            "x/../y",
+            "a/.b",
+            "a/..b",
+            "",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        for left in &paths {
+            for right in &paths {
+                assert_eq!(
+                    path_order_key(left).cmp(&path_order_key(right)),
+                    left.cmp(right),
+                    "{left:?} against {right:?}"
+                );
+            }
+        }
     }
 
     #[test]
