@@ -231,7 +231,7 @@ impl Compiled {
         if names.iter().any(String::is_empty) {
             return None;
         }
-        let screen = Screen::new(&names, matcher);
+        let screen = Screen::new(&names, matcher)?;
         Some(Compiled {
             screen,
             names,
