@@ -270,10 +270,15 @@ pub fn check_paths_affected_by(
     );
     // Pages are read again, parsed and checked one at a time; only the text of pages with findings is
     // kept. A panic in one page is that page's error: the others are still checked.
-    let checked: Vec<Result<PageReport, Error>> = pages
-        .into_par_iter()
+    let pages: Vec<ReadPage> = pages
+        .into_iter()
         .zip(to_check)
         .filter_map(|(page, check)| check.then_some(page))
+        .collect();
+    // One task a page: the pages to check cluster in a few directories, and their costs differ a lot.
+    let checked: Vec<Result<PageReport, Error>> = pages
+        .into_par_iter()
+        .with_max_len(1)
         .map(|(file, _, _)| {
             let included = included.contains(&file.key);
             let checked = sources.page(&file.path).and_then(|text| {
