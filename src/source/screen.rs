@@ -911,81 +911,84 @@ mod tests {
         let matcher = Matcher::new(&table);
         let screen = Screen::new(&["ai gateway read".to_owned(), "r2".to_owned()], &matcher)
             .expect("a screen");
-        let verdict = |page: &str| screen.read(page);
+        let expect = |pages: &[&str], expected: Verdict| {
+            for page in pages {
+                assert_eq!(screen.read(page), expected, "{page:?}");
+            }
+        };
         let nothing = Verdict::Nothing { includes: false };
         let maybe = Verdict::Maybe { includes: false };
         // A last word counts only as a whole run of ASCII letters and digits, in any case, at any edge.
-        for page in [
-            "AI Gateway READ",
-            "日本 ai gateway read",
-            "ai gateway read 👍🏽",
-            "x:R2",
-        ] {
-            assert_eq!(verdict(page), maybe, "{page:?}");
-        }
-        for page in [
-            "ai gateway bread",
-            "ai gateway readme",
-            "ai gatewayread",
-            "ai\u{301} gateway read",
-            "xr2 r2x r22",
-            "日本語 😀 عربي",
-            "",
-        ] {
-            assert_eq!(verdict(page), nothing, "{page:?}");
-        }
+        expect(
+            &[
+                "AI Gateway READ",
+                "日本 ai gateway read",
+                "ai gateway read 👍🏽",
+                "x:R2",
+            ],
+            maybe,
+        );
+        expect(
+            &[
+                "ai gateway bread",
+                "ai gateway readme",
+                "ai gatewayread",
+                "ai\u{301} gateway read",
+                "xr2 r2x r22",
+                "日本語 😀 عربي",
+                "",
+            ],
+            nothing,
+        );
         // Markers, around and at the very ends of the text, and next to multi-byte characters.
-        for page in [
-            "日本scope-lint",
-            "SCOPE-LINT:",
-            "a permission_Groups",
-            "\u{2}",
-            "x \\u0041",
-            "{props.名}",
-            "{{ .Get \"x\" }}",
-            "&#65;",
-            "é](x)é",
-        ] {
-            assert_eq!(verdict(page), Verdict::Own, "{page:?}");
-        }
-        for page in [
-            "scope-",
-            "-lint",
-            "scope_lint",
-            "permission-groups",
-            "_groups",
-            "\\",
-            "\\U0041",
-            "{",
-            "{props.",
-            "{{",
-            "&",
-            "&amp;",
-            "](",
-            "]",
-            "-",
-            "_",
-            "é—ü",
-            "\u{e2}\u{84}",
-        ] {
-            assert_eq!(verdict(page), nothing, "{page:?}");
-        }
+        expect(
+            &[
+                "日本scope-lint",
+                "SCOPE-LINT:",
+                "a permission_Groups",
+                "\u{2}",
+                "x \\u0041",
+                "{props.名}",
+                "{{ .Get \"x\" }}",
+                "&#65;",
+                "é](x)é",
+            ],
+            Verdict::Own,
+        );
+        expect(
+            &[
+                "scope-",
+                "-lint",
+                "scope_lint",
+                "permission-groups",
+                "_groups",
+                "\\",
+                "\\U0041",
+                "{",
+                "{props.",
+                "{{",
+                "&",
+                "&amp;",
+                "](",
+                "]",
+                "-",
+                "_",
+                "é—ü",
+                "\u{e2}\u{84}",
+            ],
+            nothing,
+        );
         // Includes, and the characters whose lower case is an ASCII letter.
-        for page in [
-            "<Render file=\"x\" />",
-            "{{#include x.md}}",
-            "{{< render \"x\" >}}",
-        ] {
-            assert_eq!(
-                verdict(page),
-                Verdict::Nothing { includes: true },
-                "{page:?}"
-            );
-        }
-        assert_eq!(verdict("<render file=\"x\" />"), nothing);
-        for page in ["\u{212a}", "x\u{130}"] {
-            assert_eq!(verdict(page), maybe, "{page:?}");
-        }
+        expect(
+            &[
+                "<Render file=\"x\" />",
+                "{{#include x.md}}",
+                "{{< render \"x\" >}}",
+            ],
+            Verdict::Nothing { includes: true },
+        );
+        expect(&["<render file=\"x\" />"], nothing);
+        expect(&["\u{212a}", "x\u{130}"], maybe);
     }
 
     #[test]
