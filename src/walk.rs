@@ -259,23 +259,16 @@ pub fn check_paths_affected_by(
     }
     let files = pages.len();
     let skipped = to_check.iter().filter(|check| !**check).count();
-    // From here on, a partial is kept parsed only until the last page to check that renders it is done.
-    sources.set_graph(
-        graph,
-        pages
-            .iter()
-            .zip(&to_check)
-            .filter(|(_, check)| **check)
-            .map(|((file, _, _), _)| file.path.as_path()),
-    );
-    // Pages are read again, parsed and checked one at a time; only the text of pages with findings is
-    // kept. A panic in one page is that page's error: the others are still checked.
     let pages: Vec<ReadPage> = pages
         .into_iter()
         .zip(to_check)
         .filter_map(|(page, check)| check.then_some(page))
         .collect();
-    // One task a page: the pages to check cluster in a few directories, and their costs differ a lot.
+    // From here on, a partial is kept parsed only until the last page to check that renders it is done.
+    sources.set_graph(graph, pages.iter().map(|(file, _, _)| file.path.as_path()));
+    // Pages are read again, parsed and checked one at a time; only the text of pages with findings is
+    // kept. A panic in one page is that page's error: the others are still checked. One task a page: the
+    // pages to check cluster in a few directories, and their costs differ a lot.
     let checked: Vec<Result<PageReport, Error>> = pages
         .into_par_iter()
         .with_max_len(1)
