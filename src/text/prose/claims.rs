@@ -177,10 +177,27 @@ impl Lexicon {
             .iter()
             .any(|token| ["is", "are", "be", "being", "been"].contains(&token.text.as_str()));
         let before = at.saturating_sub(self.credential_reach);
-        (copula && self.names_credential(&tokens[before..at], resource)).then_some(Candidate {
+        let predicate = copula && self.names_credential(&tokens[before..at], resource);
+        // "make tokens gateway-specific": the compound as the complement of a causative verb's object.
+        (predicate || self.causative_object_before(tokens, at)).then_some(Candidate {
             start: at,
             target: at,
             end: last,
+        })
+    }
+
+    /// Whether the credential (or a pronoun for it) ends right before `at` as the object of a causative
+    /// verb ("make tokens", "keep your AI Gateway keys"), with at most `modifiers` + 2 words between.
+    fn causative_object_before(&self, tokens: &[Token], at: usize) -> bool {
+        let reach = self.modifiers + 2;
+        let object = (at.saturating_sub(reach + 2)..at).find(|&start| {
+            let credential = longest(tokens, start, &self.credential);
+            let pronoun = longest(tokens, start, &self.pronoun);
+            credential.max(pronoun) == Some(at - start)
+        });
+        object.is_some_and(|object| {
+            (object.saturating_sub(reach + 1)..object)
+                .any(|verb| longest(tokens, verb, &self.causative) == Some(1))
         })
     }
 
@@ -502,6 +519,27 @@ mod tests {
         );
         assert!(claims("Tokens are not gateway-scoped.").is_empty());
         assert!(claims("Logs are now gateway-scoped.").is_empty());
+    }
+
+    #[test]
+    fn every_causative_verb_makes_its_object_s_compound_a_claim() {
+        each(
+            &file().claim.causative,
+            "You can {} tokens gateway-specific.",
+            true,
+        );
+        assert_eq!(
+            claims("Keep your AI Gateway API tokens gateway-scoped."),
+            ["gateway-scoped"]
+        );
+        assert_eq!(claims("Make them per-gateway."), ["per-gateway"]);
+        assert_eq!(
+            claims("ゲートウェイ 🚀 make the keys gateway-level ✅"),
+            ["gateway-level"]
+        );
+        assert!(claims("Make sure the dashboard is gateway-specific.").is_empty());
+        assert!(claims("Make the logs gateway-specific.").is_empty());
+        assert!(claims("Tokens make dashboards gateway-specific.").is_empty());
     }
 
     #[test]
