@@ -543,6 +543,20 @@ mod tests {
     }
 
     #[test]
+    fn being_able_to_reach_only_one_instance_is_exclusive_and_issuing_per_instance_distributes() {
+        assert_eq!(
+            claims("The token will only be able to access the selected gateway."),
+            ["only be able to access the selected gateway"]
+        );
+        assert_eq!(
+            claims("Tokens are issued per gateway."),
+            ["issued per gateway"]
+        );
+        assert!(claims("The token will be able to access the gateway.").is_empty());
+        assert!(claims("Tokens are issued to the gateway's owner.").is_empty());
+    }
+
+    #[test]
     fn claim_ranges_are_source_bytes_next_to_multi_byte_text() {
         let text = "🚀 ゲートウェイ: restrict the token to your gateway ✅.";
         assert_eq!(claims(text), ["restrict the token to your gateway"]);

@@ -266,6 +266,15 @@ mod tests {
             "{} scope the token to a single gateway.",
             false,
         );
+        // An alternative set against the claim: what follows "rather than" is what the reader should not do.
+        assert!(claims("Create separate accounts rather than per-gateway tokens.").is_empty());
+        assert!(
+            claims("Use one account per tenant instead of gateway-scoped keys 日本.").is_empty()
+        );
+        assert_eq!(
+            claims("Use per-gateway tokens rather than account tokens."),
+            ["per-gateway tokens"]
+        );
     }
 
     #[test]
