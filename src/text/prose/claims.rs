@@ -64,6 +64,7 @@ impl Lexicon {
             found.extend(self.compound_claim(tokens, at, resource));
             found.extend(self.exclusive_claim(tokens, at, resource));
             found.extend(self.selective_claim(tokens, at, resource));
+            found.extend(self.own_credential_claim(tokens, at, resource));
         }
         found.sort_by_key(|candidate| (candidate.start, candidate.end));
         found
@@ -183,6 +184,28 @@ impl Lexicon {
             start: at,
             target: at,
             end: last,
+        })
+    }
+
+    /// "each gateway gets its own token": a distributing word and the resource noun at `at`, then a
+    /// possessing verb, a word of separateness and the credential, each right after the other.
+    fn own_credential_claim(
+        &self,
+        tokens: &[Token],
+        at: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let each = longest(tokens, at, &self.each)?;
+        let (noun_end, _) = noun_at(tokens, at + each, resource)?;
+        let possess = longest(tokens, noun_end + 1, &self.possess)?;
+        let separate_at = noun_end + 1 + possess;
+        let separate = longest(tokens, separate_at, &self.separate)?;
+        let credential_at = separate_at + separate;
+        let credential = longest(tokens, credential_at, &self.credential)?;
+        Some(Candidate {
+            start: at,
+            target: at,
+            end: credential_at + credential - 1,
         })
     }
 
@@ -554,6 +577,25 @@ mod tests {
         );
         assert!(claims("The token will be able to access the gateway.").is_empty());
         assert!(claims("Tokens are issued to the gateway's owner.").is_empty());
+    }
+
+    #[test]
+    fn each_instance_with_its_own_credential_is_a_claim() {
+        let file = file();
+        each(&file.claim.each, "{} gateway gets its own API token.", true);
+        each(
+            &file.claim.possess,
+            "Each gateway {} its own API token.",
+            true,
+        );
+        each(&file.claim.separate, "Each gateway needs {} token.", true);
+        assert_eq!(
+            claims("In production 🚀, every gateway has a dedicated API key."),
+            ["every gateway has a dedicated API key"]
+        );
+        assert!(claims("Each gateway has its own logs and analytics.").is_empty());
+        assert!(claims("Each gateway gets its own URL; the token is account-wide.").is_empty());
+        assert!(claims("Each gateway does not get its own token.").is_empty());
     }
 
     #[test]
