@@ -212,14 +212,20 @@ impl Lexicon {
     /// Whether the credential (or a pronoun for it) ends right before `at` as the object of a causative
     /// verb ("make tokens", "keep your AI Gateway keys"), with at most `modifiers` + 2 words between.
     fn causative_object_before(&self, tokens: &[Token], at: usize) -> bool {
-        let reach = self.modifiers + 2;
-        let object = (at.saturating_sub(reach + 2)..at).find(|&start| {
+        let longest_object = self
+            .credential
+            .iter()
+            .chain(&self.pronoun)
+            .map(Vec::len)
+            .max();
+        let object = (at.saturating_sub(longest_object.unwrap_or(1))..at).find(|&start| {
             let credential = longest(tokens, start, &self.credential);
             let pronoun = longest(tokens, start, &self.pronoun);
             credential.max(pronoun) == Some(at - start)
         });
+        let words_between = self.modifiers + 2;
         object.is_some_and(|object| {
-            (object.saturating_sub(reach + 1)..object)
+            (object.saturating_sub(words_between + 1)..object)
                 .any(|verb| longest(tokens, verb, &self.causative) == Some(1))
         })
     }
