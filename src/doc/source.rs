@@ -147,6 +147,25 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// The position of byte `offset` (clamped to `text`), as [`SourceText::position`] gives it, without
+/// indexing every line of the text (for the few offsets of a page that is not kept).
+pub fn position_in(text: &str, offset: usize) -> Position {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let bytes = text.as_bytes();
+    let (mut line, mut line_start) = (1, 0);
+    for index in memchr::memchr2_iter(b'\n', b'\r', &bytes[..offset]) {
+        if bytes[index] == b'\r' && bytes.get(index + 1) == Some(&b'\n') {
+            continue;
+        }
+        line += 1;
+        line_start = index + 1;
+    }
+    Position {
+        line,
+        column: text[line_start..offset].chars().count() + 1,
+    }
+}
+
 /// Where the line holding `from` ends: the offset of its line ending (`\n`, `\r\n` or a lone `\r`), or the
 /// text's length.
 pub fn line_end(text: &str, from: usize) -> usize {
@@ -222,6 +241,19 @@ mod tests {
         assert_eq!(next_line_start(text, 4), 7);
         assert_eq!(line_start(text, 8), 7);
         assert_eq!(line_start(text, 5), 4);
+    }
+
+    #[test]
+    fn position_in_agrees_with_the_indexed_position_at_every_offset() {
+        let text = "# 日本\r\r😀 b\r\ncé\u{301}\nمرحبا\r\n\nend";
+        let source = SourceText::new("a.md", text.to_owned());
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                position_in(text, offset),
+                source.position(offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::doc::Page;
-use crate::doc::source::Position;
+use crate::doc::source::{Position, position_in};
 use crate::error::Error;
 use crate::policy::Policy;
 use crate::source::{Sources, clean, file_key, resolve_include};
@@ -248,8 +248,7 @@ fn edges_of_text(
         if includes.is_empty() {
             return Vec::new();
         }
-        let source = crate::doc::source::SourceText::new(location, text.to_owned());
-        edges(&includes, &source, location, policy, sources)
+        edges(&includes, unmarked, location, policy, sources)
     })
     .unwrap_or_default()
 }
@@ -257,7 +256,7 @@ fn edges_of_text(
 /// The distinct files `includes` name (each with its first include), in page order.
 fn edges(
     includes: &[crate::doc::Include],
-    source: &crate::doc::source::SourceText,
+    text: &str,
     location: &Path,
     policy: &Policy,
     sources: &dyn Sources,
@@ -281,7 +280,7 @@ fn edges(
         edges.push(Edge {
             key,
             location: target,
-            position: source.position(include.range.start),
+            position: position_in(text, include.range.start),
             part,
         });
     }
