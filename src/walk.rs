@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use ignore::WalkState;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, describe_io};
 use crate::guard;
@@ -320,10 +321,10 @@ pub fn check_paths_affected_by(
 /// includes when a file they include, directly or not, is kept, is included only in part, or is not
 /// among the pages read (it was not prefiltered). An include cycle keeps the pages on it.
 fn pages_to_check(pages: &[ReadPage]) -> Vec<bool> {
-    let index_of: std::collections::HashMap<PathBuf, usize> = pages
+    let index_of: FxHashMap<&Path, usize> = pages
         .iter()
         .enumerate()
-        .map(|(index, (file, _, _))| (file.key.clone(), index))
+        .map(|(index, (file, _, _))| (file.key.as_path(), index))
         .collect();
     let mut known: Vec<Option<bool>> = pages
         .iter()
@@ -350,7 +351,7 @@ fn pages_to_check(pages: &[ReadPage]) -> Vec<bool> {
 fn through_includes(
     index: usize,
     pages: &[ReadPage],
-    index_of: &std::collections::HashMap<PathBuf, usize>,
+    index_of: &FxHashMap<&Path, usize>,
     known: &mut [Option<bool>],
     visiting: &mut HashSet<usize>,
 ) -> bool {

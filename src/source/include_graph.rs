@@ -11,7 +11,9 @@
 //! `b.md`'s include of `a.md` is cut; `a.md` stays a page (checked, and asked for its call-outs, with
 //! what `b.md` lists counted in the section that includes it) and `b.md` is its partial.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 use crate::doc::Page;
@@ -63,13 +65,13 @@ impl PageIncludes {
 #[derive(Debug, Default)]
 pub struct IncludeGraph {
     /// (includer, included) as [`file_key`]s, for each include that closes a cycle.
-    cut: HashSet<(PathBuf, PathBuf)>,
+    cut: FxHashSet<(PathBuf, PathBuf)>,
     /// The files (as [`file_key`]s) that a checked page includes through an include that is followed.
     pub included: HashSet<PathBuf>,
     /// One error for each include that closes a cycle, naming the cycle.
     pub cycles: Vec<Error>,
     /// For each file visited (as a [`file_key`]), the files it includes through an include that is followed.
-    includes: HashMap<PathBuf, Vec<PathBuf>>,
+    includes: FxHashMap<PathBuf, Vec<PathBuf>>,
 }
 
 impl IncludeGraph {
@@ -81,7 +83,7 @@ impl IncludeGraph {
     /// The files the file with [`file_key`] `key` renders: those it includes, directly or through other
     /// files, by includes that are followed (each once).
     pub fn rendered_by(&self, key: &Path) -> Vec<PathBuf> {
-        let mut seen: HashSet<&Path> = HashSet::new();
+        let mut seen: FxHashSet<&Path> = FxHashSet::default();
         let mut stack: Vec<&Path> = vec![key];
         let mut rendered = Vec::new();
         while let Some(file) = stack.pop() {
@@ -103,9 +105,9 @@ impl IncludeGraph {
         sources: &dyn Sources,
     ) -> IncludeGraph {
         let mut graph = IncludeGraph::default();
-        let checked: HashMap<PathBuf, Vec<Edge>> = pages
+        let checked: FxHashMap<&Path, &[Edge]> = pages
             .iter()
-            .map(|page| (page.key.to_path_buf(), page.includes.0.clone()))
+            .map(|page| (page.key, page.includes.0.as_slice()))
             .collect();
         // A page that includes nothing is visited only when another page includes it.
         let mut in_order: Vec<&CheckedPage<'_>> = pages
@@ -113,7 +115,7 @@ impl IncludeGraph {
             .filter(|page| !page.includes.0.is_empty())
             .collect();
         in_order.sort_by_cached_key(|page| super::path_order_key(page.location));
-        let mut marks: HashMap<PathBuf, Mark> = HashMap::new();
+        let mut marks: FxHashMap<PathBuf, Mark> = FxHashMap::default();
         for page in in_order {
             let key = page.key.to_path_buf();
             if marks.contains_key(&key) {
@@ -127,7 +129,10 @@ impl IncludeGraph {
                     let followed = done
                         .edges
                         .into_iter()
-                        .filter(|edge| !graph.cut.contains(&(done.key.clone(), edge.key.clone())))
+                        .filter(|edge| {
+                            graph.cut.is_empty()
+                                || !graph.cut.contains(&(done.key.clone(), edge.key.clone()))
+                        })
                         .map(|edge| edge.key)
                         .collect();
                     graph.includes.insert(done.key.clone(), followed);
@@ -149,9 +154,12 @@ impl IncludeGraph {
         for (key, edges) in checked {
             graph.included.extend(
                 edges
-                    .into_iter()
-                    .filter(|edge| !graph.cut.contains(&(key.clone(), edge.key.clone())))
-                    .map(|edge| edge.key),
+                    .iter()
+                    .filter(|edge| {
+                        graph.cut.is_empty()
+                            || !graph.cut.contains(&(key.to_path_buf(), edge.key.clone()))
+                    })
+                    .map(|edge| edge.key.clone()),
             );
         }
         graph
@@ -202,13 +210,13 @@ impl Frame {
     fn new(
         key: PathBuf,
         location: &Path,
-        checked: &HashMap<PathBuf, Vec<Edge>>,
+        checked: &FxHashMap<&Path, &[Edge]>,
         policy: &Policy,
         sources: &dyn Sources,
     ) -> Frame {
         // A file no checked page is: only its includes are read (the pre-pass, no parse).
-        let edges = match checked.get(&key) {
-            Some(edges) => edges.clone(),
+        let edges = match checked.get(key.as_path()) {
+            Some(edges) => edges.to_vec(),
             None => sources
                 .text(location)
                 .map(|text| edges_of_text(&text, location, location, policy, sources))
@@ -262,7 +270,7 @@ fn edges(
     sources: &dyn Sources,
 ) -> Vec<Edge> {
     let mut edges: Vec<Edge> = Vec::new();
-    let mut index_of: HashMap<PathBuf, usize> = HashMap::new();
+    let mut index_of: FxHashMap<PathBuf, usize> = FxHashMap::default();
     for include in includes {
         let Some(target) = resolve_include(policy, sources, location, include) else {
             continue;

@@ -79,7 +79,7 @@
 //! `tests/prefilter.rs` runs every fixture of the project with and without the prefilter and requires
 //! identical output, and checks generated pages built from the edges above.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -243,8 +243,8 @@ impl Compiled {
 impl Exact {
     fn new(names: &[String]) -> Option<Exact> {
         let name_words: Vec<usize> = names.iter().map(|name| name.split(' ').count()).collect();
-        let mut prefixes: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        let mut suffixes: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut prefixes: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
+        let mut suffixes: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
         for (index, name) in names.iter().enumerate() {
             let words: Vec<&str> = name.split(' ').collect();
             for cut in 1..words.len() {
@@ -324,7 +324,7 @@ impl Exact {
         let Some(with_titles) = with_callout_titles(text, scan) else {
             return true;
         };
-        let mut heads: HashMap<usize, usize> = HashMap::new();
+        let mut heads: HashMap<usize, usize> = HashMap::default();
         for &start in &starts {
             let before = self.words_before(&with_titles, start);
             for (at, _) in before.char_indices() {

@@ -32,8 +32,8 @@
 //! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
 //! the prefilter and a property test builds pages from names, separators and every construct above.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -297,7 +297,7 @@ fn name_trie(names: &[String]) -> Option<(Vec<Node>, Vec<(String, Vec<(String, u
         }
         nodes[node].complete = true;
     }
-    let mut by_tail: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+    let mut by_tail: HashMap<String, Vec<(String, usize)>> = HashMap::default();
     for (word, node) in &nodes[0].earlier {
         let tail_start = word
             .rfind(|c: char| !c.is_ascii_alphanumeric())
@@ -563,7 +563,7 @@ fn line_around(text: &str, at: usize) -> (usize, usize) {
 /// The runs of ASCII letters and digits (lower case) in the `cell_names` and the level joiners; `None` when
 /// a cell name has no such run.
 fn cell_words(cell_names: &HashSet<String>) -> Option<HashSet<String>> {
-    let mut words = HashSet::new();
+    let mut words = HashSet::default();
     for name in cell_names
         .iter()
         .map(String::as_str)

@@ -2,7 +2,7 @@
 //! (aho-corasick over name-normalised text, see [`crate::text::normalize`]) and the products whose prose is
 //! read for claims (see [`crate::text::prose`]).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -406,7 +406,7 @@ const CLOSE_ENOUGH: f64 = 0.85;
 
 /// Each name with the first item it belongs to (as a search in list order finds it).
 fn first_of_each<T: Copy>(names: &[(String, T)]) -> HashMap<String, T> {
-    let mut first = HashMap::with_capacity(names.len());
+    let mut first = HashMap::with_capacity_and_hasher(names.len(), Default::default());
     for (name, item) in names {
         first.entry(name.clone()).or_insert(*item);
     }
@@ -448,7 +448,7 @@ fn levels(
 }
 
 fn verbs(table: &CapabilityTable) -> HashMap<ProductIndex, Vec<(String, GroupIndex)>> {
-    let mut verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>> = HashMap::new();
+    let mut verbs: HashMap<ProductIndex, Vec<(String, GroupIndex)>> = HashMap::default();
     for (index, group) in table.groups.iter().enumerate() {
         for name in group.all_names() {
             let normalized = normalize_name(name);
