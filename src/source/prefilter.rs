@@ -1,6 +1,6 @@
 //! The relevance prefilter: before a page is parsed, a pass over its text decides whether it can hold any
 //! finding. A page that cannot is counted and skipped, so a page that says nothing about permissions costs
-//! a scan instead of a parse, facts and rules. It runs in two passes: the screen (`source/screen.rs`)
+//! a scan instead of a parse, facts and rules. It runs in two passes: the screen (`source/screen/`)
 //! reads the raw bytes (the markers and includes below, and where a name may be read) and rules out most
 //! pages; the readings below, after the MDX pre-pass, decide the pages it cannot rule out.
 //!

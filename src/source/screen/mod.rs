@@ -1,7 +1,8 @@
-//! The screen: the prefilter's first pass, one automaton over a page's raw bytes that rules out most pages
+//! The screen: the prefilter's first pass, one read of a page's raw bytes that rules out most pages
 //! before the exact readings of [`super::prefilter`] run the MDX pre-pass and normalise the page.
 //!
-//! One ASCII case-insensitive aho-corasick search finds, in the raw text:
+//! One pass over the raw text ([`hits`]: SIMD compares, then a look at each run end and trigger byte) finds
+//! what an ASCII case-insensitive search for these patterns would:
 //!
 //! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, a `{props.x}`
 //!   placeholder, a JSON `\u`, a Hugo placeholder, an entity that decodes to a letter or digit, a link
@@ -35,7 +36,10 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::OnceCell;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use std::ops::ControlFlow;
+
+mod hits;
+use hits::Hits;
 
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_words};
 use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case};
@@ -77,7 +81,7 @@ pub(super) enum Verdict {
 /// Compiled once per run from the relevant names.
 #[derive(Debug)]
 pub(super) struct Screen {
-    automaton: AhoCorasick,
+    hits: Hits,
     needles: Vec<Needle>,
     /// The relevant names as a trie of their words from the last: `nodes[0]` is the root.
     nodes: Vec<Node>,
@@ -88,7 +92,7 @@ pub(super) struct Screen {
     cell_words: Option<HashSet<String>>,
 }
 
-/// One pattern of the automaton.
+/// One pattern of the screen.
 #[derive(Debug, Clone)]
 enum Needle {
     /// A marker: a page that holds it is relevant.
@@ -127,7 +131,8 @@ struct Node {
 impl Screen {
     /// The screen for the relevant `names` (name-normalised) and the run's `matcher`. When a name has a
     /// word the screen cannot look for (not ASCII, or without a trailing ASCII letter or digit), every page
-    /// without a marker goes to the exact readings. `None` when no automaton can be built.
+    /// without a marker goes to the exact readings. `None` when a pattern is empty or of letters and digits
+    /// only without being a last word (see [`hits`]).
     pub(super) fn new(names: &[String], matcher: &Matcher) -> Option<Screen> {
         let mut patterns: Vec<String> = Vec::new();
         let mut needles = Vec::new();
@@ -164,21 +169,22 @@ impl Screen {
             }
             None => Vec::new(),
         };
-        let mut builder = AhoCorasickBuilder::new();
-        builder
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard);
-        let automaton = builder
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .or_else(|_| builder.kind(None).build(&patterns))
-            .ok()?;
+        // A pattern of letters and digits only is looked for only where it ends a run of them
+        // (`hits`): that holds for a last word, whose handler reads nothing else.
+        let only_letters_and_digits =
+            |pattern: &String| pattern.bytes().all(|byte| byte.is_ascii_alphanumeric());
+        if patterns.iter().zip(&needles).any(|(pattern, needle)| {
+            only_letters_and_digits(pattern) && !matches!(needle, Needle::LastWord(_))
+        }) {
+            return None;
+        }
+        let hits = Hits::new(&patterns)?;
         let cell_names: HashSet<String> = matcher
             .levels_and_product_names()
             .map(str::to_owned)
             .collect();
         Some(Screen {
-            automaton,
+            hits,
             needles,
             nodes,
             cell_words: cell_words(&cell_names),
@@ -193,33 +199,27 @@ impl Screen {
         let mut maybe = self.nodes.is_empty();
         let mut row_checked_until = 0;
         let page = PageText::of(text);
-        for found in self.automaton.find_overlapping_iter(text) {
-            let (start, end) = (found.start(), found.end());
-            match &self.needles[found.pattern().as_usize()] {
-                Needle::Marker => return Verdict::Own,
-                Needle::Exact(marker) if &text[start..end] == *marker => return Verdict::Own,
-                Needle::Exact(_) => {}
-                Needle::Props if props_placeholder(&text[start..]).is_some() => {
-                    return Verdict::Own;
-                }
-                Needle::Props => {}
+        let own = |start: usize, end: usize, needle: &Needle| match needle {
+            Needle::Marker => true,
+            Needle::Exact(marker) => &text[start..end] == *marker,
+            Needle::Props => props_placeholder(&text[start..]).is_some(),
+            Needle::Braces => hugo_placeholder(&text[start..]).is_some(),
+            Needle::Link => joins_words(text, start),
+            Needle::Entity => {
+                entity::decode(&text[start..]).is_some_and(|(_, c)| c.is_alphanumeric())
+            }
+            _ => false,
+        };
+        let read = self.hits.visit(text, |pattern, start, end| {
+            let needle = &self.needles[pattern];
+            if own(start, end, needle) {
+                return ControlFlow::Break(());
+            }
+            match needle {
                 Needle::Include => {
                     includes |= text.as_bytes()[start] != b'<' || &text[start..end] == "<Render"
                 }
-                Needle::Braces => {
-                    if hugo_placeholder(&text[start..]).is_some() {
-                        return Verdict::Own;
-                    }
-                    includes |= renders(text, end);
-                }
-                Needle::Link if joins_words(text, start) => return Verdict::Own,
-                Needle::Link => {}
-                Needle::Entity => {
-                    let decoded = entity::decode(&text[start..]);
-                    if decoded.is_some_and(|(_, c)| c.is_alphanumeric()) {
-                        return Verdict::Own;
-                    }
-                }
+                Needle::Braces => includes |= renders(text, end),
                 Needle::Folds => maybe = true,
                 Needle::Pipe if maybe || start < row_checked_until => {}
                 Needle::Pipe => {
@@ -231,7 +231,12 @@ impl Screen {
                 Needle::LastWord(words) => {
                     maybe = maybe || self.name_may_end_at(&page, end, words);
                 }
+                _ => {}
             }
+            ControlFlow::Continue(())
+        });
+        if read.is_break() {
+            return Verdict::Own;
         }
         if maybe {
             Verdict::Maybe { includes }
@@ -282,7 +287,7 @@ impl Screen {
 }
 
 /// The relevant names as a trie of their words from the last (`nodes[0]` is the root), and the
-/// automaton's patterns for their last words: each last word's trailing run of ASCII letters and digits,
+/// screen's patterns for their last words: each last word's trailing run of ASCII letters and digits,
 /// with the last words that end in it. `None` when a word is not ASCII or has no such run.
 #[allow(clippy::type_complexity)]
 fn name_trie(names: &[String]) -> Option<(Vec<Node>, Vec<(String, Vec<(String, usize)>)>)> {

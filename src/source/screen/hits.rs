@@ -1,0 +1,398 @@
+//! Where the screen's patterns occur in a page's raw text: the places an ASCII case-insensitive
+//! aho-corasick search for them would report, found without stepping an automaton through every byte.
+//!
+//! Each pattern is cut at its first byte that is not an ASCII letter or digit: a *head* of letters and
+//! digits, then a *rest* that starts with that byte. So a pattern occurs either right where its rest's
+//! first byte (a *trigger*) stands, when its head is empty (`|`, `<td`, `{props.`), or where a run of
+//! letters and digits ends (its head ends the run, its rest follows: `scope-lint`; or, with no rest, the
+//! pattern ends the run: a name's last word). A pattern without a rest is reported only where it ends a
+//! run: the screen reads a last word only there (its handler rejects a last word with a letter or digit
+//! after it), so the screen refuses a pattern of letters and digits that is not a last word.
+//!
+//! The text is read 64 bytes at a time with SIMD compares (`wide`: SSE2 or NEON where there is one, plain
+//! arrays elsewhere), giving bit masks of the letters and digits and of the trigger bytes; only the run
+//! ends and triggers are then looked at one by one. Hits come in ascending order of the place looked at,
+//! not of their end as the automaton reports them; the screen's verdict does not depend on their order.
+//! A reference that reads byte by byte ([`Hits::visit_bytewise`]) is what the tests compare it with.
+
+use std::ops::ControlFlow;
+
+use wide::u8x16;
+
+/// Bytes read per block: one bit each in a `u64` mask.
+const BLOCK: usize = 64;
+/// Bytes per SIMD compare.
+const LANE: usize = 16;
+/// The most distinct trigger bytes the SIMD pass compares with (more fall back to the byte-wise pass).
+const TRIGGERS: usize = 12;
+
+/// A pattern cut as the module doc says, lower-cased: its index, head and rest.
+#[derive(Debug, Clone)]
+struct Cut {
+    pattern: usize,
+    head: Vec<u8>,
+    rest: Vec<u8>,
+}
+
+/// The patterns, compiled for [`Hits::visit`].
+#[derive(Debug)]
+pub(super) struct Hits {
+    /// For each byte, 1 + the index in `by_trigger` of the patterns with an empty head it starts, or 0.
+    trigger_of: [u8; 256],
+    /// The patterns with an empty head, grouped by their trigger byte.
+    by_trigger: Vec<Vec<Cut>>,
+    /// The patterns with a head, by the head's last byte (lower-cased): looked at where a run ends.
+    by_last_byte: Vec<Vec<Cut>>,
+    /// A bit for each pair of bytes (lower-cased) that may end a head: the last two bytes of a head, or
+    /// any byte and the only byte of a one-byte head. Most runs end in no such pair.
+    head_ends: Vec<u64>,
+    /// The trigger bytes as SIMD splats, filled up with repeats; `None` when there are more than
+    /// [`TRIGGERS`] or none.
+    trigger_splats: Option<[u8x16; TRIGGERS]>,
+}
+
+impl Hits {
+    /// Compiles `patterns` (ASCII case-insensitive). `None` when a pattern is empty.
+    pub(super) fn new(patterns: &[String]) -> Option<Hits> {
+        let mut trigger_of = [0u8; 256];
+        let mut by_trigger: Vec<Vec<Cut>> = Vec::new();
+        let mut by_last_byte: Vec<Vec<Cut>> = vec![Vec::new(); 256];
+        let mut head_ends = vec![0u64; PAIRS / 64];
+        for (pattern, text) in patterns.iter().enumerate() {
+            let lower = text.to_ascii_lowercase().into_bytes();
+            let split = lower
+                .iter()
+                .position(|byte| !byte.is_ascii_alphanumeric())
+                .unwrap_or(lower.len());
+            let cut = Cut {
+                pattern,
+                head: lower[..split].to_vec(),
+                rest: lower[split..].to_vec(),
+            };
+            if let Some(&last) = cut.head.last() {
+                match cut.head.len() {
+                    1 => (0..=u8::MAX).for_each(|before| set(&mut head_ends, pair(before, last))),
+                    length => set(&mut head_ends, pair(cut.head[length - 2], last)),
+                }
+                by_last_byte[usize::from(last)].push(cut);
+                continue;
+            }
+            let trigger = usize::from(*cut.rest.first()?);
+            if trigger_of[trigger] == 0 {
+                by_trigger.push(Vec::new());
+                trigger_of[trigger] = u8::try_from(by_trigger.len()).ok()?;
+            }
+            by_trigger[usize::from(trigger_of[trigger]) - 1].push(cut);
+        }
+        let triggers: Vec<u8> = (0..=u8::MAX)
+            .filter(|&byte| trigger_of[usize::from(byte)] != 0)
+            .collect();
+        let trigger_splats = (!triggers.is_empty() && triggers.len() <= TRIGGERS).then(|| {
+            std::array::from_fn(|index| u8x16::splat(triggers[index.min(triggers.len() - 1)]))
+        });
+        Some(Hits {
+            trigger_of,
+            by_trigger,
+            by_last_byte,
+            head_ends,
+            trigger_splats,
+        })
+    }
+
+    /// Calls `visit(pattern, start, end)` for each hit in `text` until it breaks.
+    pub(super) fn visit(
+        &self,
+        text: &str,
+        mut visit: impl FnMut(usize, usize, usize) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let Some(splats) = &self.trigger_splats else {
+            return self.visit_bytewise(text, visit);
+        };
+        let bytes = text.as_bytes();
+        let mut previous_alphanumeric = false;
+        let mut block;
+        // Blocks cover one byte past the end (read as 0, which is neither), where a last run ends.
+        for block_start in (0..=bytes.len()).step_by(BLOCK) {
+            let available = &bytes[block_start..bytes.len().min(block_start + BLOCK)];
+            let chunk: &[u8] = if available.len() == BLOCK {
+                available
+            } else {
+                block = [0; BLOCK];
+                block[..available.len()].copy_from_slice(available);
+                &block
+            };
+            let (alphanumeric, triggers) = masks(chunk, splats);
+            let run_ends = ((alphanumeric << 1) | u64::from(previous_alphanumeric)) & !alphanumeric;
+            previous_alphanumeric = alphanumeric >> (BLOCK - 1) == 1;
+            let mut looked_at = run_ends | triggers;
+            while looked_at != 0 {
+                let bit = looked_at.trailing_zeros() as usize;
+                looked_at &= looked_at - 1;
+                let at = block_start + bit;
+                if run_ends >> bit & 1 == 1 && self.may_end_a_head(bytes, at) {
+                    self.at_run_end(bytes, at, &mut visit)?;
+                }
+                if triggers >> bit & 1 == 1 {
+                    self.at_trigger(bytes, at, &mut visit)?;
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// The same hits, read byte by byte (the reference for [`Hits::visit`], and the pass when there are
+    /// too many trigger bytes for the SIMD compares).
+    pub(super) fn visit_bytewise(
+        &self,
+        text: &str,
+        mut visit: impl FnMut(usize, usize, usize) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let bytes = text.as_bytes();
+        for at in 0..=bytes.len() {
+            let alphanumeric = bytes.get(at).is_some_and(u8::is_ascii_alphanumeric);
+            if !alphanumeric && at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+                self.at_run_end(bytes, at, &mut visit)?;
+            }
+            if at < bytes.len() && self.trigger_of[usize::from(bytes[at])] != 0 {
+                self.at_trigger(bytes, at, &mut visit)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Whether the two bytes before `at` (lower-cased; one, after the text's start) may end a head.
+    #[inline]
+    fn may_end_a_head(&self, bytes: &[u8], at: usize) -> bool {
+        let before = at.checked_sub(2).map_or(0, |index| bytes[index]);
+        let key = pair(
+            before.to_ascii_lowercase(),
+            bytes[at - 1].to_ascii_lowercase(),
+        );
+        self.head_ends[key / 64] >> (key % 64) & 1 == 1
+    }
+
+    /// The patterns with a head that end a run of letters and digits at `at`: the head ends the run and
+    /// the rest follows it.
+    fn at_run_end(
+        &self,
+        bytes: &[u8],
+        at: usize,
+        visit: &mut impl FnMut(usize, usize, usize) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let last = bytes[at - 1].to_ascii_lowercase();
+        for cut in &self.by_last_byte[usize::from(last)] {
+            let Some(start) = at.checked_sub(cut.head.len()) else {
+                continue;
+            };
+            let end = at + cut.rest.len();
+            if bytes[start..at].eq_ignore_ascii_case(&cut.head)
+                && bytes
+                    .get(at..end)
+                    .is_some_and(|rest| rest.eq_ignore_ascii_case(&cut.rest))
+            {
+                visit(cut.pattern, start, end)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// The patterns with an empty head that start at the trigger byte at `at`.
+    fn at_trigger(
+        &self,
+        bytes: &[u8],
+        at: usize,
+        visit: &mut impl FnMut(usize, usize, usize) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let group = usize::from(self.trigger_of[usize::from(bytes[at])]);
+        for cut in &self.by_trigger[group - 1] {
+            let end = at + cut.rest.len();
+            if bytes
+                .get(at..end)
+                .is_some_and(|found| found.eq_ignore_ascii_case(&cut.rest))
+            {
+                visit(cut.pattern, at, end)?;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Pairs of bytes, one bit each in [`Hits::head_ends`].
+const PAIRS: usize = 1 << 16;
+
+/// The index of the pair `first`, `second`.
+fn pair(first: u8, second: u8) -> usize {
+    usize::from(first) << 8 | usize::from(second)
+}
+
+fn set(bits: &mut [u64], index: usize) {
+    bits[index / 64] |= 1 << (index % 64);
+}
+
+/// The bit masks of the ASCII letters and digits and of the trigger bytes in a 64-byte `chunk`.
+fn masks(chunk: &[u8], splats: &[u8x16; TRIGGERS]) -> (u64, u64) {
+    let (mut alphanumeric, mut triggers) = (0u64, 0u64);
+    for (index, lane) in chunk.chunks_exact(LANE).enumerate() {
+        let bytes = u8x16::new(lane.try_into().expect("a lane is 16 bytes"));
+        let letter = within(bytes | u8x16::splat(0x20), b'a', b'z');
+        let digit = within(bytes, b'0', b'9');
+        let trigger = splats
+            .iter()
+            .fold(u8x16::splat(0), |found, splat| found | bytes.cmp_eq(*splat));
+        let shift = index * LANE;
+        alphanumeric |= bits(letter | digit) << shift;
+        triggers |= bits(trigger) << shift;
+    }
+    (alphanumeric, triggers)
+}
+
+/// The lanes of `bytes` from `low` to `high`, as all-ones lanes.
+fn within(bytes: u8x16, low: u8, high: u8) -> u8x16 {
+    let offset = bytes - u8x16::splat(low);
+    offset.min(u8x16::splat(high - low)).cmp_eq(offset)
+}
+
+/// One bit a lane: set where the lane is all ones.
+fn bits(lanes: u8x16) -> u64 {
+    u64::from(lanes.move_mask() as u16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(hits: &Hits, text: &str, bytewise: bool) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        let record = |pattern, start, end| {
+            found.push((pattern, start, end));
+            ControlFlow::Continue(())
+        };
+        let _ = if bytewise {
+            hits.visit_bytewise(text, record)
+        } else {
+            hits.visit(text, record)
+        };
+        found.sort_unstable();
+        found
+    }
+
+    /// What an overlapping ASCII case-insensitive aho-corasick search reports, less the hits of a pattern
+    /// of letters and digits that do not end a run of them.
+    fn automaton(patterns: &[String], text: &str) -> Vec<(usize, usize, usize)> {
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(patterns)
+            .expect("an automaton");
+        let mut found: Vec<(usize, usize, usize)> = automaton
+            .find_overlapping_iter(text)
+            .map(|hit| (hit.pattern().as_usize(), hit.start(), hit.end()))
+            .filter(|&(pattern, _, end)| {
+                !patterns[pattern]
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric())
+                    || !text
+                        .as_bytes()
+                        .get(end)
+                        .is_some_and(u8::is_ascii_alphanumeric)
+            })
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    fn patterns() -> Vec<String> {
+        [
+            "scope-lint",
+            "permission_groups",
+            "\u{2}",
+            "\\u",
+            "{props.",
+            "<Render",
+            "{{#",
+            "{{",
+            "](",
+            "&",
+            "\u{130}",
+            "\u{212a}",
+            "|",
+            "<td",
+            "<th",
+            "ai",
+            "api",
+            "d1",
+            "edit",
+            "gateway",
+            "read",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
+
+    #[test]
+    fn hits_are_the_automaton_s_at_every_block_edge_and_next_to_multi_byte_text() {
+        let patterns = patterns();
+        let hits = Hits::new(&patterns).expect("hits");
+        let pieces = [
+            "AI",
+            "Gateway",
+            "READ",
+            "bread",
+            "api",
+            "|",
+            "<td>",
+            "<TH",
+            "{{",
+            "{{#x}}",
+            "{props.a}",
+            "&amp;",
+            "](x)",
+            "\\u0041",
+            "\\U",
+            "Scope-Lint",
+            "scope-lintx",
+            "permission_GROUPS",
+            "\u{2}",
+            "\u{130}",
+            "\u{212a}",
+            "日本",
+            "😀",
+            "e\u{301}",
+            "مرحبا",
+            " ",
+            "\n",
+            "-",
+            "d1",
+            "D1x",
+        ];
+        let mut seed = 7u64;
+        for length in 0..400 {
+            let mut text = String::new();
+            while text.len() < length {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let expected = automaton(&patterns, &text);
+            assert_eq!(collect(&hits, &text, false), expected, "{text:?}");
+            assert_eq!(collect(&hits, &text, true), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_run_that_ends_the_text_or_a_block_is_read() {
+        let patterns = patterns();
+        let hits = Hits::new(&patterns).expect("hits");
+        for padding in [0, 1, 59, 60, 61, 62, 63, 64, 127, 128] {
+            let text = format!(
+                "{}ai gateway read",
+                "x ".repeat(padding / 2) + &" ".repeat(padding % 2)
+            );
+            assert_eq!(
+                collect(&hits, &text, false),
+                automaton(&patterns, &text),
+                "{padding}"
+            );
+        }
+    }
+}
