@@ -355,9 +355,13 @@ pub const LEVEL_JOINERS: &[&str] = &["/", "and", "or", "&", "+"];
 /// The words of a table cell that may name several levels (`Read / Edit`, `Read and Run`), without the
 /// joiners: the same split for the page model's split rows and the prefilter's two passes.
 pub fn level_words(cell: &str) -> Vec<&str> {
+    level_word_iter(cell).collect()
+}
+
+/// [`level_words`] one at a time.
+pub fn level_word_iter(cell: &str) -> impl Iterator<Item = &str> {
     cell.split([' ', '/'])
         .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
-        .collect()
 }
 
 /// Words that read as a permission level even when no group in the table uses them.

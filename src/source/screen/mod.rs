@@ -41,7 +41,7 @@ use std::ops::ControlFlow;
 mod hits;
 use hits::Hits;
 
-use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_words};
+use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter};
 use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case};
 use crate::text::entity;
 use crate::text::normalize::{
@@ -585,8 +585,10 @@ fn cell_words(cell_names: &HashSet<String>) -> Option<HashSet<String>> {
 
 /// The maximal runs of ASCII letters and digits in `text`.
 fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
+    text.as_bytes()
+        .split(|byte| !byte.is_ascii_alphanumeric())
         .filter(|run| !run.is_empty())
+        .map(|run| std::str::from_utf8(run).expect("a run of ASCII letters and digits"))
 }
 
 /// Whether the raw `cell` is plain and cannot be a level, levels or a product's exact name however the
@@ -723,8 +725,15 @@ fn names_a_level_or_product(screen: &Screen, cell: &str) -> bool {
     if !cell.contains([' ', '/']) {
         return false;
     }
-    let words = level_words(cell);
-    words.len() > 1 && words.iter().all(|word| screen.cell_names.contains(*word))
+    // `level_words`, read without collecting: more than one word, each a level or product name.
+    let mut words = 0;
+    for word in level_word_iter(cell) {
+        if !screen.cell_names.contains(word) {
+            return false;
+        }
+        words += 1;
+    }
+    words > 1
 }
 
 /// `line` with every tag (`<` and a letter, `/` or `!`, to the next `>` or the line's end) and every
