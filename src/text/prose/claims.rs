@@ -215,7 +215,7 @@ impl Lexicon {
         let longest_object = self
             .credential
             .iter()
-            .chain(&self.pronoun)
+            .chain(self.pronoun.iter())
             .map(Vec::len)
             .max();
         let object = (at.saturating_sub(longest_object.unwrap_or(1))..at).find(|&start| {

@@ -79,60 +79,76 @@ pub(super) struct ModalityWords {
     pub(super) reported: Vec<String>,
 }
 
-fn phrases(list: &[String]) -> Vec<Phrase> {
-    list.iter()
+fn phrases(list: &[String]) -> PhraseList {
+    let mut phrases: Vec<Phrase> = list
+        .iter()
         .map(|entry| entry.split(' ').map(str::to_owned).collect())
-        .collect()
+        .collect();
+    phrases.sort();
+    PhraseList(phrases)
+}
+
+/// A word list's phrases, sorted (so by their first word): [`longest`] reads only those that start with
+/// the word it is at. Every use of a list is a test of any phrase or the longest one, never the first.
+#[derive(Debug, Default)]
+pub(super) struct PhraseList(Vec<Phrase>);
+
+impl std::ops::Deref for PhraseList {
+    type Target = [Phrase];
+
+    fn deref(&self) -> &[Phrase] {
+        &self.0
+    }
 }
 
 /// The compiled word lists.
 #[derive(Debug)]
 pub struct Lexicon {
-    pub(super) restrict: Vec<Phrase>,
-    pub(super) assign: Vec<Phrase>,
-    pub(super) distributive: Vec<Phrase>,
-    pub(super) credential: Vec<Phrase>,
-    pub(super) pronoun: Vec<Phrase>,
-    pub(super) auxiliary: Vec<Phrase>,
-    pub(super) preposition: Vec<Phrase>,
-    pub(super) instance: Vec<Phrase>,
-    pub(super) universal: Vec<Phrase>,
+    pub(super) restrict: PhraseList,
+    pub(super) assign: PhraseList,
+    pub(super) distributive: PhraseList,
+    pub(super) credential: PhraseList,
+    pub(super) pronoun: PhraseList,
+    pub(super) auxiliary: PhraseList,
+    pub(super) preposition: PhraseList,
+    pub(super) instance: PhraseList,
+    pub(super) universal: PhraseList,
     pub(super) modifiers: usize,
-    pub(super) naming: Vec<Phrase>,
-    pub(super) whole_account: Vec<Phrase>,
+    pub(super) naming: PhraseList,
+    pub(super) whole_account: PhraseList,
     pub(super) compound_prefix: Vec<String>,
     pub(super) compound_suffix: Vec<String>,
-    pub(super) causative: Vec<Phrase>,
-    pub(super) each: Vec<Phrase>,
-    pub(super) possess: Vec<Phrase>,
-    pub(super) separate: Vec<Phrase>,
-    pub(super) compound_head: Vec<Phrase>,
-    pub(super) exclusive: Vec<Phrase>,
-    pub(super) only: Vec<Phrase>,
-    pub(super) exclusive_instance: Vec<Phrase>,
-    pub(super) selective: Vec<Phrase>,
-    pub(super) selective_instance: Vec<Phrase>,
+    pub(super) causative: PhraseList,
+    pub(super) each: PhraseList,
+    pub(super) possess: PhraseList,
+    pub(super) separate: PhraseList,
+    pub(super) compound_head: PhraseList,
+    pub(super) exclusive: PhraseList,
+    pub(super) only: PhraseList,
+    pub(super) exclusive_instance: PhraseList,
+    pub(super) selective: PhraseList,
+    pub(super) selective_instance: PhraseList,
     pub(super) verb_reach: usize,
     pub(super) credential_reach: usize,
-    pub(super) pre: Vec<Phrase>,
-    pub(super) post: Vec<Phrase>,
-    pub(super) post_negator: Vec<Phrase>,
-    pub(super) post_predicate: Vec<Phrase>,
-    pub(super) copula: Vec<Phrase>,
-    pub(super) negative_predicate: Vec<Phrase>,
-    pub(super) post_elliptical: Vec<Phrase>,
-    pub(super) post_anaphoric: Vec<Phrase>,
-    pub(super) anaphor: Vec<Phrase>,
-    pub(super) pseudo: Vec<Phrase>,
-    pub(super) termination: Vec<Phrase>,
-    pub(super) termination_after_comma: Vec<Phrase>,
+    pub(super) pre: PhraseList,
+    pub(super) post: PhraseList,
+    pub(super) post_negator: PhraseList,
+    pub(super) post_predicate: PhraseList,
+    pub(super) copula: PhraseList,
+    pub(super) negative_predicate: PhraseList,
+    pub(super) post_elliptical: PhraseList,
+    pub(super) post_anaphoric: PhraseList,
+    pub(super) anaphor: PhraseList,
+    pub(super) pseudo: PhraseList,
+    pub(super) termination: PhraseList,
+    pub(super) termination_after_comma: PhraseList,
     pub(super) termination_punctuation: Vec<String>,
-    pub(super) subordinator: Vec<Phrase>,
-    pub(super) conditional: Vec<Phrase>,
-    pub(super) counterfactual: Vec<Phrase>,
-    pub(super) future: Vec<Phrase>,
-    pub(super) future_after: Vec<Phrase>,
-    pub(super) reported: Vec<Phrase>,
+    pub(super) subordinator: PhraseList,
+    pub(super) conditional: PhraseList,
+    pub(super) counterfactual: PhraseList,
+    pub(super) future: PhraseList,
+    pub(super) future_after: PhraseList,
+    pub(super) reported: PhraseList,
 }
 
 impl Lexicon {
@@ -220,8 +236,12 @@ pub(super) fn phrase_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool 
 }
 
 /// The length of the longest phrase of `list` at `tokens[at..]`.
-pub(super) fn longest(tokens: &[Token], at: usize, list: &[Phrase]) -> Option<usize> {
-    list.iter()
+pub(super) fn longest(tokens: &[Token], at: usize, list: &PhraseList) -> Option<usize> {
+    let first = tokens.get(at)?;
+    let from = list.partition_point(|phrase| phrase[0] < first.text);
+    list[from..]
+        .iter()
+        .take_while(|phrase| phrase[0] == first.text)
         .filter(|phrase| phrase_at(tokens, at, phrase))
         .map(Vec::len)
         .max()

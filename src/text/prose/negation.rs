@@ -3,7 +3,7 @@
 //! claim of today.
 
 use super::claims::Candidate;
-use super::lexicon::{Lexicon, Phrase, longest};
+use super::lexicon::{Lexicon, PhraseList, longest};
 use super::nouns::Resource;
 use super::tokens::{Token, TokenKind, sentences, tokenize};
 
@@ -103,7 +103,7 @@ impl Lexicon {
                 at += length;
                 continue;
             }
-            let after = |list: &[Phrase]| longest(tokens, at, list).map(|length| at + length);
+            let after = |list: &PhraseList| longest(tokens, at, list).map(|length| at + length);
             if at < claim.target
                 && let Some(from) = after(&self.pre)
                     .or_else(|| after(&self.reported))
@@ -158,7 +158,7 @@ impl Lexicon {
     /// or an elliptical negation.
     fn post_negation(&self, tokens: &[Token], at: usize) -> bool {
         let followed_by =
-            |length: usize, list: &[Phrase]| longest(tokens, at + length, list).is_some();
+            |length: usize, list: &PhraseList| longest(tokens, at + length, list).is_some();
         longest(tokens, at, &self.post).is_some()
             || longest(tokens, at, &self.post_negator)
                 .is_some_and(|length| followed_by(length, &self.post_predicate))
