@@ -123,14 +123,16 @@ pub(crate) fn deserialize<'s, T: DeserializeOwned>(
     what: &str,
 ) -> Result<(T, TomlProblems<'s>), Error> {
     let mut problems = TomlProblems::new(source);
-    match DeTable::parse(&source.text) {
-        Ok(document) => check_table(document.get_ref(), spec, what, &mut problems),
+    // Parsed once: the keys are checked on the document, which is then deserialized.
+    let document = match DeTable::parse(&source.text) {
+        Ok(document) => document,
         Err(error) => {
             problems.push(error.span(), first_line(error.message()));
             return Err(problems.into_error());
         }
-    }
-    match toml::from_str::<T>(&source.text) {
+    };
+    check_table(document.get_ref(), spec, what, &mut problems);
+    match T::deserialize(toml::de::Deserializer::from(document)) {
         Ok(value) => Ok((value, problems)),
         Err(error) => {
             problems.push(error.span(), first_line(error.message()));
