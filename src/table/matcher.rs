@@ -2,7 +2,7 @@
 //! (aho-corasick over name-normalised text, see [`crate::text::normalize`]) and the products whose prose is
 //! read for claims (see [`crate::text::prose`]).
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -63,6 +63,9 @@ pub struct Matcher {
     names: Vec<(String, GroupIndex)>,
     /// The first group each normalised name in `names` belongs to.
     group_by_name: HashMap<String, GroupIndex>,
+    /// Every proper word-prefix of a name in `names` (`ai gateway` of `ai gateway read`): the only product
+    /// cells [`Matcher::split_group`] can join with a level into a group's name.
+    group_name_heads: FxHashSet<String>,
     /// The names of `names` by their length in characters (index: length), for suggestions.
     names_by_length: Vec<Vec<String>>,
     /// The first product each normalised name in `product_names` belongs to.
@@ -143,8 +146,16 @@ impl Matcher {
             }
             names_by_length[length].push(name.clone());
         }
+        let group_name_heads = names
+            .iter()
+            .flat_map(|(name, _)| {
+                name.match_indices(' ')
+                    .map(|(space, _)| name[..space].to_owned())
+            })
+            .collect();
         Matcher {
             group_by_name: first_of_each(&names),
+            group_name_heads,
             product_by_name: first_of_each(&product_names),
             names_by_length,
             denial_resources,
@@ -324,7 +335,9 @@ impl Matcher {
     /// name, label or alias is the two joined, else the one group of that product whose name ends in the
     /// level.
     pub fn split_group(&self, product: &str, level: &str) -> Option<GroupIndex> {
-        if let Some(group) = self.exact_group(&format!("{product} {level}")) {
+        if self.group_name_heads.contains(product)
+            && let Some(group) = self.exact_group(&format!("{product} {level}"))
+        {
             return Some(group);
         }
         let product = self.exact_product(product)?;
@@ -790,6 +803,15 @@ mod listing_tests {
             "two R2 groups end in Read"
         );
         assert_eq!(name(matcher.split_group("ai gatewy", "read")), None);
+        // A group's name split after any of its words, the product cell being no product's name.
+        assert_eq!(
+            name(matcher.split_group("workers r2", "storage read")),
+            Some("Workers R2 Storage Read")
+        );
+        assert_eq!(
+            name(matcher.split_group("workers r2 stor", "age read")),
+            None
+        );
     }
 
     #[test]
