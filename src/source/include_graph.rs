@@ -64,8 +64,9 @@ impl PageIncludes {
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct IncludeGraph {
-    /// (includer, included) as [`file_key`]s, for each include that closes a cycle.
-    cut: FxHashSet<(PathBuf, PathBuf)>,
+    /// (includer, included) as [`file_key`]s, once each, for each include that closes a cycle: few, so
+    /// a list read through is cheaper than hashing two paths a lookup.
+    cut: Vec<(PathBuf, PathBuf)>,
     /// The files (as [`file_key`]s) that a checked page includes through an include that is followed.
     pub included: HashSet<PathBuf>,
     /// One error for each include that closes a cycle, naming the cycle.
@@ -77,7 +78,14 @@ pub struct IncludeGraph {
 impl IncludeGraph {
     /// Whether the include of `to` in `from` is followed (it does not close a cycle).
     pub fn follows(&self, from: &Path, to: &Path) -> bool {
-        self.cut.is_empty() || !self.cut.contains(&(file_key(from), file_key(to)))
+        self.cut.is_empty() || !self.is_cut(&file_key(from), &file_key(to))
+    }
+
+    /// Whether the include of `to` in `from` (both [`file_key`]s) closes a cycle.
+    fn is_cut(&self, from: &Path, to: &Path) -> bool {
+        self.cut
+            .iter()
+            .any(|(includer, included)| includer == from && included == to)
     }
 
     /// The files the file with [`file_key`] `key` renders: those it includes, directly or through other
@@ -129,10 +137,7 @@ impl IncludeGraph {
                     let followed = done
                         .edges
                         .into_iter()
-                        .filter(|edge| {
-                            graph.cut.is_empty()
-                                || !graph.cut.contains(&(done.key.clone(), edge.key.clone()))
-                        })
+                        .filter(|edge| !graph.is_cut(&done.key, &edge.key))
                         .map(|edge| edge.key)
                         .collect();
                     graph.includes.insert(done.key.clone(), followed);
@@ -151,25 +156,22 @@ impl IncludeGraph {
                 }
             }
         }
-        for (key, edges) in checked {
-            graph.included.extend(
-                edges
-                    .iter()
-                    .filter(|edge| {
-                        graph.cut.is_empty()
-                            || !graph.cut.contains(&(key.to_path_buf(), edge.key.clone()))
-                    })
-                    .map(|edge| edge.key.clone()),
-            );
-        }
+        let included: Vec<PathBuf> = checked
+            .into_iter()
+            .flat_map(|(key, edges)| edges.iter().map(move |edge| (key, edge)))
+            .filter(|(key, edge)| !graph.is_cut(key, &edge.key))
+            .map(|(_, edge)| edge.key.clone())
+            .collect();
+        graph.included.extend(included);
         graph
     }
 
     fn cut_cycle(&mut self, frames: &[Frame], edge: &Edge) {
         let includer = frames.last().expect("a frame is on the stack");
-        if !self.cut.insert((includer.key.clone(), edge.key.clone())) {
+        if self.is_cut(&includer.key, &edge.key) {
             return;
         }
+        self.cut.push((includer.key.clone(), edge.key.clone()));
         let start = frames
             .iter()
             .position(|frame| frame.key == edge.key)

@@ -33,10 +33,10 @@
 //! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
 //! the prefilter and a property test builds pages from names, separators and every construct above.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::OnceCell;
-
 use std::ops::ControlFlow;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 mod hits;
 use hits::Hits;

@@ -90,7 +90,7 @@ fn phrases(list: &[String]) -> PhraseList {
 
 /// A word list's phrases, sorted (so by their first word): [`longest`] reads only those that start with
 /// the word it is at. Every use of a list is a test of any phrase or the longest one, never the first.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct PhraseList(Vec<Phrase>);
 
 impl std::ops::Deref for PhraseList {
