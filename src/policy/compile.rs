@@ -268,7 +268,11 @@ pub(super) fn compile_callout(
         .into_iter()
         .filter_map(|(pattern, span)| match span {
             None if lazy => Some(PolicyRegex::lazy(case_insensitive(&substitute(&pattern)))),
-            _ => compile_regex(&substitute(&pattern), span, problems).map(PolicyRegex::compiled),
+            _ => {
+                let pattern = case_insensitive(&substitute(&pattern));
+                compile_regex(&pattern, span, problems)
+                    .map(|regex| PolicyRegex::compiled(pattern, regex))
+            }
         })
         .collect();
     let require = file
@@ -276,7 +280,7 @@ pub(super) fn compile_callout(
         .into_iter()
         .filter_map(|require| {
             let regex = compile_regex(
-                &substitute(require.pattern.get_ref()),
+                &case_insensitive(&substitute(require.pattern.get_ref())),
                 Some(require.pattern.span()),
                 problems,
             )?;
@@ -388,12 +392,13 @@ pub(super) fn page_requirement(
     })
 }
 
+/// Compiles a phrase `pattern` (its flags included), or records why it does not compile.
 pub(super) fn compile_regex(
     pattern: &str,
     span: Option<std::ops::Range<usize>>,
     problems: &mut TomlProblems<'_>,
-) -> Option<Regex> {
-    match Regex::new(&case_insensitive(pattern)) {
+) -> Option<PhraseRegex> {
+    match build(pattern) {
         Ok(regex) => Some(regex),
         Err(error) => {
             let message = error.to_string();

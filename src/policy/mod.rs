@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
-use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -32,8 +31,8 @@ use compile::*;
 pub use discover::{discover, load};
 pub use file::*;
 pub use merge::{load_policy_text, load_preset, load_table_file};
-pub use pattern::PolicyRegex;
 use pattern::*;
+pub use pattern::{PhraseRegex, PolicyRegex};
 pub use template::TEMPLATE_PLACEHOLDERS;
 use template::*;
 
@@ -162,7 +161,7 @@ pub struct CalloutPolicy {
     /// Phrases (prose-normalised regexes) that make a call-out say "account-only".
     pub accept: Vec<PolicyRegex>,
     /// Phrases a call-out must contain (SL005), each with how messages describe it.
-    pub require: Vec<(Regex, String)>,
+    pub require: Vec<(PhraseRegex, String)>,
 }
 
 /// A page that must carry the call-out (`pages` of a `[[callouts]]` entry).

@@ -1,5 +1,7 @@
 //! The call-out a policy inserts: its template placeholders, filled from the capability table.
 
+use regex::Regex;
+
 use super::*;
 
 /// The placeholders a call-out template may use.
