@@ -62,6 +62,23 @@ impl Linter {
         }
     }
 
+    /// Builds now, on `scope`'s threads, what the checks otherwise build on first use (the name automata,
+    /// the prose word lists, the built-in call-out phrasings): a run that is about to check pages calls it
+    /// early, so that its first pages do not all wait for one thread to build them.
+    pub fn warm_up<'s>(&'s self, scope: &rayon::Scope<'s>) {
+        self.matcher.warm_up(scope);
+        for regex in self
+            .policy()
+            .callouts
+            .iter()
+            .flat_map(|policy| &policy.accept)
+        {
+            scope.spawn(|_| {
+                regex.regex();
+            });
+        }
+    }
+
     /// The compiled policy.
     pub fn policy(&self) -> &Policy {
         &self.settings.policy

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 use ignore::WalkState;
 
@@ -211,16 +211,23 @@ pub fn check_paths_affected_by(
     let prefilter = linter
         .prefilter
         .then(|| Prefilter::new(&linter.settings.table, linter.policy(), &linter.matcher));
-    // Each file is read and prefiltered as the walk finds it.
-    let (read, mut errors) = visit_files(paths, linter, |file| {
-        let text = sources.page(&file.path)?;
-        let relevance = prefilter.as_ref().map_or(Relevance::Own, |prefilter| {
-            prefilter.relevance(linter.policy(), &text, &file.relative)
-        });
-        let includes = (relevance != Relevance::None).then(|| {
-            PageIncludes::of(&text, &file.path, &file.relative, linter.policy(), &sources)
-        });
-        Ok((file, relevance, includes))
+    // Each file is read and prefiltered as the walk finds it. The first page that can hold a finding
+    // starts building what checking pages needs, on rayon's threads (idle while the walk runs).
+    let warm_up = Once::new();
+    let (read, mut errors) = rayon::in_place_scope(|scope| {
+        visit_files(paths, linter, |file| {
+            let text = sources.page(&file.path)?;
+            let relevance = prefilter.as_ref().map_or(Relevance::Own, |prefilter| {
+                prefilter.relevance(linter.policy(), &text, &file.relative)
+            });
+            if relevance == Relevance::Own {
+                warm_up.call_once(|| linter.warm_up(scope));
+            }
+            let includes = (relevance != Relevance::None).then(|| {
+                PageIncludes::of(&text, &file.path, &file.relative, linter.policy(), &sources)
+            });
+            Ok((file, relevance, includes))
+        })
     });
     let mut pages = Vec::with_capacity(read.len());
     for outcome in read {

@@ -173,6 +173,18 @@ impl Matcher {
         }
     }
 
+    /// Builds now, on `scope`'s threads, what is otherwise built on first use (the name automata, the prose
+    /// word lists).
+    pub fn warm_up<'s>(&'s self, scope: &rayon::Scope<'s>) {
+        scope.spawn(|_| {
+            self.automaton.get();
+        });
+        scope.spawn(|_| {
+            self.claim_products.get();
+            self.lexicon();
+        });
+    }
+
     /// The word lists prose is read with (`src/text/prose.toml`).
     pub fn lexicon(&self) -> &Lexicon {
         self.lexicon.get_or_init(Lexicon::embedded)
