@@ -1,7 +1,5 @@
 //! The call-out a policy inserts: its template placeholders, filled from the capability table.
 
-use regex::Regex;
-
 use super::*;
 
 /// The placeholders a call-out template may use.
@@ -89,10 +87,58 @@ pub(super) fn fill(template: &str, values: &[(&'static str, String)]) -> String 
 
 /// The `{name}` placeholders in `template` that [`TEMPLATE_PLACEHOLDERS`] does not define.
 pub(super) fn unknown_placeholders(template: &str) -> Vec<String> {
-    let pattern = Regex::new(r"\{([A-Za-z_]+)\}").expect("valid regex");
-    pattern
-        .captures_iter(template)
-        .map(|captures| captures[1].to_owned())
-        .filter(|name| !TEMPLATE_PLACEHOLDERS.contains(&name.as_str()))
+    placeholders(template)
+        .filter(|name| !TEMPLATE_PLACEHOLDERS.contains(name))
+        .map(str::to_owned)
         .collect()
+}
+
+/// The names of the `{name}` placeholders (ASCII letters and `_`) in `text`, left to right, as the
+/// matches of `\{([A-Za-z_]+)\}` (read by hand: a regex compiled at every start costs more than the scan).
+fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(offset) = memchr::memchr(b'{', &bytes[at..]) {
+            let open = at + offset;
+            let name_end = bytes[open + 1..]
+                .iter()
+                .position(|&byte| !(byte.is_ascii_alphabetic() || byte == b'_'))
+                .map_or(bytes.len(), |length| open + 1 + length);
+            if name_end > open + 1 && bytes.get(name_end) == Some(&b'}') {
+                at = name_end + 1;
+                return Some(&text[open + 1..name_end]);
+            }
+            at = open + 1;
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_read_as_the_regex_reads_them() {
+        let regex = regex::Regex::new(r"\{([A-Za-z_]+)\}").unwrap();
+        for text in [
+            "{product} tokens ({groups})",
+            "{{product}}",
+            "{a}{b}",
+            "{ product }",
+            "{pro-duct} {x_y} {}",
+            "{日本} {café} {noun}",
+            "trailing {",
+            "{a",
+            "{a}}{",
+            "שלום {product}😀{noun}",
+        ] {
+            let expected: Vec<&str> = regex
+                .captures_iter(text)
+                .map(|captures| captures.get(1).unwrap().as_str())
+                .collect();
+            assert_eq!(placeholders(text).collect::<Vec<_>>(), expected, "{text}");
+        }
+    }
 }
