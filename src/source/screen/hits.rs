@@ -217,6 +217,26 @@ impl Hits {
     }
 }
 
+/// Whether `bytes` holds a byte that is not ASCII or is one of `set`: 16 bytes a compare, the rest one by one.
+pub(super) fn has_non_ascii_or<const N: usize>(bytes: &[u8], set: &[u8; N]) -> bool {
+    let splats = set.map(u8x16::splat);
+    let mut lanes = bytes.chunks_exact(LANE);
+    for lane in &mut lanes {
+        let lane = u8x16::new(lane.try_into().expect("a lane is 16 bytes"));
+        let found = splats
+            .iter()
+            .fold(lane, |found, splat| found | lane.cmp_eq(*splat));
+        // The top bit of each lane: a non-ASCII byte, or a byte of the set (all ones).
+        if found.move_mask() != 0 {
+            return true;
+        }
+    }
+    lanes
+        .remainder()
+        .iter()
+        .any(|byte| !byte.is_ascii() || set.contains(byte))
+}
+
 /// Pairs of bytes, one bit each in [`Hits::head_ends`].
 const PAIRS: usize = 1 << 16;
 
@@ -326,6 +346,31 @@ mod tests {
         ]
         .map(str::to_owned)
         .to_vec()
+    }
+
+    #[test]
+    fn special_bytes_are_found_at_every_place_of_a_lane() {
+        let set = b"<>{}&\\";
+        let scalar = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .any(|byte| !byte.is_ascii() || set.contains(byte))
+        };
+        for length in 0..40 {
+            let plain = "a".repeat(length);
+            assert!(!has_non_ascii_or(plain.as_bytes(), set), "{length}");
+            for at in 0..length {
+                for inserted in ["<", "\\", "&", "é", "日", "😀", "\u{301}", "ש"] {
+                    let text = format!("{}{inserted}{}", &plain[..at], &plain[at..]);
+                    assert_eq!(
+                        has_non_ascii_or(text.as_bytes(), set),
+                        scalar(text.as_bytes()),
+                        "{text:?}"
+                    );
+                    assert!(has_non_ascii_or(text.as_bytes(), set), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
