@@ -424,24 +424,27 @@ fn in_split_rows(scan: &Scan, matcher: &Matcher) -> bool {
 /// The cells of a Markdown table row: cut at each `|` not escaped by a backslash (and at a lone `\r`).
 pub(super) fn cells_of_row(line: &str) -> impl Iterator<Item = &str> {
     let bytes = line.as_bytes();
-    let mut start = 0;
-    let mut cuts = Vec::new();
-    for index in memchr::memchr2_iter(b'|', b'\r', bytes) {
-        let escaped = bytes[index] == b'|'
-            && bytes[..index]
-                .iter()
-                .rev()
-                .take_while(|&&before| before == b'\\')
-                .count()
-                % 2
-                == 1;
-        if !escaped {
-            cuts.push(start..index);
-            start = index + 1;
+    let mut separators = memchr::memchr2_iter(b'|', b'\r', bytes);
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let cell_start = start?;
+        for index in separators.by_ref() {
+            let escaped = bytes[index] == b'|'
+                && bytes[..index]
+                    .iter()
+                    .rev()
+                    .take_while(|&&before| before == b'\\')
+                    .count()
+                    % 2
+                    == 1;
+            if !escaped {
+                start = Some(index + 1);
+                return Some(&line[cell_start..index]);
+            }
         }
-    }
-    cuts.push(start..bytes.len());
-    cuts.into_iter().map(move |range| &line[range])
+        start = None;
+        Some(&line[cell_start..])
+    })
 }
 
 /// The rows of the page's HTML tables, each cell name-normalised: the text between a `<td>`/`<th>` and
