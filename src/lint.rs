@@ -1,11 +1,13 @@
 //! Checking one page: parse, gather facts (following includes through a [`Sources`]), run the rules.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::doc::Page;
 use crate::doc::source::SourceText;
 use crate::facts::Gatherer;
 use crate::fix;
+use crate::guard;
 use crate::policy::{Policy, Settings};
 use crate::rules::sl008_undocumented_group::{
     ReferenceFacts, UndocumentedGroup, check_site, reference_facts,
@@ -64,17 +66,29 @@ impl Linter {
 
     /// Builds now, on `scope`'s threads, what the checks otherwise build on first use (the name automata,
     /// the prose word lists, the built-in call-out phrasings): a run that is about to check pages calls it
-    /// early, so that its first pages do not all wait for one thread to build them.
-    pub fn warm_up<'s>(&'s self, scope: &rayon::Scope<'s>) {
-        self.matcher.warm_up(scope);
+    /// early, so that its first pages do not all wait for one thread to build them. A panic in a build is
+    /// kept quiet here ([`guard::page`], for `page`): the build is left undone, and the page check that
+    /// needs it panics again and reports it as that page's error.
+    pub fn warm_up<'s>(&'s self, scope: &rayon::Scope<'s>, page: &Path) {
+        let page: Arc<Path> = Arc::from(page);
+        let mut builds: Vec<Box<dyn Fn() + Send + Sync + 's>> = vec![
+            Box::new(|| self.matcher.build_name_automaton()),
+            Box::new(|| self.matcher.build_prose_readers()),
+        ];
         for regex in self
             .policy()
             .callouts
             .iter()
             .flat_map(|policy| &policy.accept)
         {
-            scope.spawn(|_| {
+            builds.push(Box::new(move || {
                 regex.regex();
+            }));
+        }
+        for build in builds {
+            let page = Arc::clone(&page);
+            scope.spawn(move |_| {
+                let _ = guard::page(&page, build);
             });
         }
     }

@@ -221,7 +221,7 @@ pub fn check_paths_affected_by(
                 prefilter.relevance(linter.policy(), &text, &file.relative)
             });
             if relevance == Relevance::Own {
-                warm_up.call_once(|| linter.warm_up(scope));
+                warm_up.call_once(|| linter.warm_up(scope, &file.path));
             }
             let includes = (relevance != Relevance::None).then(|| {
                 PageIncludes::of(&text, &file.path, &file.relative, linter.policy(), &sources)

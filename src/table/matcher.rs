@@ -173,16 +173,16 @@ impl Matcher {
         }
     }
 
-    /// Builds now, on `scope`'s threads, what is otherwise built on first use (the name automata, the prose
-    /// word lists).
-    pub fn warm_up<'s>(&'s self, scope: &rayon::Scope<'s>) {
-        scope.spawn(|_| {
-            self.automaton.get();
-        });
-        scope.spawn(|_| {
-            self.claim_products.get();
-            self.lexicon();
-        });
+    /// Builds now the group and product name automaton, otherwise built on first use.
+    pub fn build_name_automaton(&self) {
+        self.automaton.get();
+    }
+
+    /// Builds now what prose is read with (the claim products' automaton, the word lists), otherwise built
+    /// on first use.
+    pub fn build_prose_readers(&self) {
+        self.claim_products.get();
+        self.lexicon();
     }
 
     /// The word lists prose is read with (`src/text/prose.toml`).
