@@ -48,24 +48,40 @@ pub enum Mode {
     Prose,
 }
 
-/// `is_name_separator` and `is_prose_separator` for ASCII, as tables: normalisation runs on every byte.
-const fn ascii_table(name: bool) -> [bool; 128] {
-    let mut table = [false; 128];
+/// What normalisation does with each byte, as a table (normalisation runs on every byte): [`SEPARATOR`],
+/// [`SLOW`] (a byte that may start a construct read as a whole, `{`, `]` and `&`, and every non-ASCII
+/// byte) or [`WORD`] (an ASCII byte written lower-cased).
+const fn byte_classes(name: bool) -> [u8; 256] {
+    let mut table = [SLOW; 256];
     let mut byte = 0;
     while byte < 128 {
         let c = byte as u8 as char;
-        table[byte] = if name {
+        let separator = if name {
             is_name_separator(c)
         } else {
             is_prose_separator(c)
+        };
+        table[byte] = if matches!(c, '{' | ']' | '&') {
+            SLOW
+        } else if separator {
+            SEPARATOR
+        } else {
+            WORD
         };
         byte += 1;
     }
     table
 }
 
-const NAME_SEPARATORS: [bool; 128] = ascii_table(true);
-const PROSE_SEPARATORS: [bool; 128] = ascii_table(false);
+/// A byte class: the byte separates words.
+const SEPARATOR: u8 = 0;
+/// A byte class: the byte is read on the slow path (see [`byte_classes`]).
+const SLOW: u8 = 1;
+/// A byte class: an ASCII byte of a word.
+const WORD: u8 = 2;
+
+const NAME_CLASSES: [u8; 256] = byte_classes(true);
+const PROSE_CLASSES: [u8; 256] = byte_classes(false);
 
 const fn is_name_separator(c: char) -> bool {
     c.is_whitespace()
@@ -105,7 +121,7 @@ const fn is_prose_separator(c: char) -> bool {
 /// Whether name normalisation reads `c` as a separator (a space between words), after folding it.
 pub(crate) fn separates_names(c: char) -> bool {
     if c.is_ascii() {
-        NAME_SEPARATORS[usize::from(c as u8)]
+        NAME_CLASSES[usize::from(c as u8)] == SEPARATOR || c == ']'
     } else {
         is_name_separator(super::prose::fold(c))
     }
@@ -139,9 +155,9 @@ fn normalize_with(
         origins: Vec::with_capacity(if track { source.len() } else { 0 }),
         source_end: base + source.len(),
     };
-    let (separator, separators): (fn(char) -> bool, &[bool; 128]) = match mode {
-        Mode::Name => (is_name_separator, &NAME_SEPARATORS),
-        Mode::Prose => (is_prose_separator, &PROSE_SEPARATORS),
+    let (separator, classes): (fn(char) -> bool, &[u8; 256]) = match mode {
+        Mode::Name => (is_name_separator, &NAME_CLASSES),
+        Mode::Prose => (is_prose_separator, &PROSE_CLASSES),
     };
     let mut writer = Writer {
         out: &mut out,
@@ -150,40 +166,68 @@ fn normalize_with(
     };
     let bytes = source.as_bytes();
     let mut index = 0;
-    while index < source.len() {
-        let byte = bytes[index];
-        if matches!(byte, b'{' | b']')
-            && let Some((consumed, replacement)) = special(&source[index..], mode, params)
-        {
-            match replacement {
-                Some(value) => value
-                    .chars()
-                    .for_each(|c| writer.push(c, base + index, separator)),
-                None => writer.push(WILDCARD, base + index, |_| false),
-            }
-            index += consumed;
+    while index < bytes.len() {
+        let class = classes[usize::from(bytes[index])];
+        if class == SEPARATOR {
+            index = run_end(bytes, index, classes, |class| class == SEPARATOR);
+            writer.separate();
             continue;
         }
-        if byte == b'&'
-            && let Some((consumed, c)) = super::entity::decode(&source[index..])
-        {
-            writer.push(c, base + index, separator);
-            index += consumed;
+        if class == WORD {
+            let end = run_end(bytes, index, classes, |class| class == WORD);
+            writer.push_ascii_run(&source[index..end], base + index);
+            index = end;
             continue;
         }
-        if byte.is_ascii() {
-            writer.push_ascii(byte, base + index, separators);
-            index += 1;
-            continue;
-        }
-        let c = source[index..]
-            .chars()
-            .next()
-            .expect("index is on a char boundary");
-        writer.push(c, base + index, separator);
-        index += c.len_utf8();
+        index += read_slow(source, index, base, mode, params, &mut writer, separator);
     }
     out
+}
+
+/// The end of the run of bytes from `start` whose classes all pass `in_run` (the byte at `start` does).
+#[inline]
+fn run_end(bytes: &[u8], start: usize, classes: &[u8; 256], in_run: impl Fn(u8) -> bool) -> usize {
+    bytes[start + 1..]
+        .iter()
+        .position(|&byte| !in_run(classes[usize::from(byte)]))
+        .map_or(bytes.len(), |offset| start + 1 + offset)
+}
+
+/// Reads the construct or character at `index` (a byte of class [`SLOW`]) into `writer`; returns the
+/// bytes it took.
+fn read_slow(
+    source: &str,
+    index: usize,
+    base: usize,
+    mode: Mode,
+    params: &[(String, String)],
+    writer: &mut Writer<'_>,
+    separator: fn(char) -> bool,
+) -> usize {
+    let byte = source.as_bytes()[index];
+    if matches!(byte, b'{' | b']')
+        && let Some((consumed, replacement)) = special(&source[index..], mode, params)
+    {
+        match replacement {
+            Some(value) => value
+                .chars()
+                .for_each(|c| writer.push(c, base + index, separator)),
+            None => writer.push(WILDCARD, base + index, |_| false),
+        }
+        return consumed;
+    }
+    if byte == b'&'
+        && let Some((consumed, c)) = super::entity::decode(&source[index..])
+    {
+        writer.push(c, base + index, separator);
+        return consumed;
+    }
+    let c = source[index..]
+        .chars()
+        .next()
+        .expect("index is on a char boundary");
+    writer.push(c, base + index, separator);
+    c.len_utf8()
 }
 
 /// A construct normalisation treats as a whole: `{props.x}` and a link destination `](...)`.
@@ -288,16 +332,23 @@ struct Writer<'o> {
 }
 
 impl Writer<'_> {
-    /// The common case: one ASCII byte.
+    /// A run of separators.
     #[inline]
-    fn push_ascii(&mut self, byte: u8, origin: usize, separators: &[bool; 128]) {
-        if separators[usize::from(byte)] {
-            self.pending_space = !self.out.text.is_empty();
-            return;
-        }
+    fn separate(&mut self) {
+        self.pending_space = !self.out.text.is_empty();
+    }
+
+    /// The common case: `run`, ASCII bytes of class [`WORD`] that start at
+    /// `origin`, written lower-cased.
+    #[inline]
+    fn push_ascii_run(&mut self, run: &str, origin: usize) {
         self.flush_space(origin);
-        self.out.text.push(char::from(byte.to_ascii_lowercase()));
-        self.record(origin, 1);
+        let start = self.out.text.len();
+        self.out.text.push_str(run);
+        self.out.text[start..].make_ascii_lowercase();
+        if self.track {
+            self.out.origins.extend(origin..origin + run.len());
+        }
     }
 
     fn push(&mut self, c: char, origin: usize, separator: fn(char) -> bool) {
@@ -351,6 +402,95 @@ pub fn ends_with_word(text: &str, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Normalisation one character at a time, as the table-driven runs must read it.
+    fn reference(source: &str, mode: Mode, params: &[(String, String)]) -> Normalized {
+        let separator: fn(char) -> bool = match mode {
+            Mode::Name => is_name_separator,
+            Mode::Prose => is_prose_separator,
+        };
+        let mut out = Normalized {
+            source_end: source.len(),
+            ..Normalized::default()
+        };
+        let mut writer = Writer {
+            out: &mut out,
+            pending_space: false,
+            track: true,
+        };
+        let mut index = 0;
+        while index < source.len() {
+            if source[index..].starts_with(['{', ']', '&']) {
+                index += read_slow(source, index, 0, mode, params, &mut writer, separator);
+                continue;
+            }
+            let c = source[index..].chars().next().unwrap();
+            writer.push(c, index, separator);
+            index += c.len_utf8();
+        }
+        out
+    }
+
+    #[test]
+    fn runs_read_as_one_character_at_a_time_next_to_every_construct() {
+        let pieces = [
+            "AI",
+            "gateway",
+            "Run",
+            " ",
+            "  \t",
+            "\n",
+            "**",
+            "-",
+            "_x_",
+            "]",
+            "](x)",
+            "](a\nb)",
+            "[a](b)c",
+            "{props.x}",
+            "{props.y}",
+            "{props.a.b}",
+            "{",
+            "}",
+            "{{ .Get \"x\" }}",
+            "&amp;",
+            "&#65;",
+            "&",
+            "&bogus;",
+            "日本",
+            "é",
+            "e\u{301}",
+            "שלום",
+            "😀",
+            "\u{a0}",
+            "’",
+            "İ",
+            "/",
+            ".",
+            "+",
+            "|",
+        ];
+        let params = [("x".to_owned(), "Über-Run".to_owned())];
+        let mut checked = 0;
+        for first in pieces {
+            for second in pieces {
+                for third in pieces {
+                    let source = format!("{first}{second}{third}");
+                    for mode in [Mode::Name, Mode::Prose] {
+                        for params in [&params[..], &[]] {
+                            let fast = normalize(&source, 0, mode, params);
+                            let slow = reference(&source, mode, params);
+                            assert_eq!(fast.text, slow.text, "{source:?} {mode:?}");
+                            assert_eq!(fast.origins, slow.origins, "{source:?} {mode:?}");
+                            assert_eq!(normalize_text(&source, mode, params), slow.text);
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, pieces.len().pow(3) * 4);
+    }
 
     #[test]
     fn runs_of_ascii_words_keep_each_byte_s_own_offset() {
