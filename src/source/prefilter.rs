@@ -84,7 +84,9 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{Anchored, Input, MatchKind};
 
 use crate::doc::callout::is_callout_shortcode;
 use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
@@ -92,6 +94,7 @@ use crate::policy::Policy;
 use crate::table::CapabilityTable;
 use crate::table::matcher::{Matcher, level_words};
 use crate::text::normalize::{Mode, normalize_name, normalize_text, on_word_boundaries};
+use crate::text::pairs::BytePairs;
 
 use super::screen::{Screen, Verdict};
 
@@ -121,8 +124,15 @@ struct Compiled {
 /// What the exact readings search for.
 #[derive(Debug)]
 struct Exact {
-    /// The relevant names, normalised, for an overlapping search.
-    names: AhoCorasick,
+    /// The relevant names, normalised: a trie searched from each word start (or, when some name does not
+    /// start with a letter or digit, for every overlapping match).
+    names: contiguous::NFA,
+    /// Whether every relevant name starts with a letter or digit: a name found on word boundaries then
+    /// starts where a word does.
+    names_start_words: bool,
+    /// The first two bytes of each relevant name (any second byte for a name of one byte): most words
+    /// start no name, and this rules them out before the trie is walked.
+    name_starts: BytePairs,
     /// Words in each relevant name (same order as the patterns of `names`).
     name_words: Vec<usize>,
     /// The most words in a relevant name.
@@ -259,18 +269,19 @@ impl Exact {
             }
         }
         // A contiguous NFA: a DFA of every group name searches a little faster but takes longer to build
-        // than the few hundred pages that get this far take to search (fall back to whichever automaton
-        // fits when the names are too many for one).
-        let mut names_builder = AhoCorasickBuilder::new();
-        names_builder.match_kind(MatchKind::Standard);
-        let names_automaton = names_builder
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
+        // than the few hundred pages that get this far take to search.
+        let names_automaton = contiguous::NFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
             .build(names)
-            .or_else(|_| names_builder.kind(None).build(names))
             .ok()?;
         Some(Exact {
             longest: name_words.iter().copied().max().unwrap_or(1),
             names: names_automaton,
+            names_start_words: names
+                .iter()
+                .all(|name| name.chars().next().is_some_and(char::is_alphanumeric)),
+            name_starts: first_pairs(names),
             name_words,
             prefixes,
             suffixes,
@@ -295,9 +306,39 @@ impl Exact {
 
     /// Whether normalised `text` holds a relevant name on word boundaries.
     fn names_in(&self, text: &str) -> bool {
+        if self.names_start_words {
+            let bytes = text.as_bytes();
+            return word_starts(text).any(|start| {
+                let second = bytes.get(start + 1).copied().unwrap_or(0);
+                self.name_starts.contains(bytes[start], second) && self.name_starts_at(text, start)
+            });
+        }
+        let input = Input::new(text);
         self.names
-            .find_overlapping_iter(text)
-            .any(|found| on_word_boundaries(text, &found.range()))
+            .try_find_overlapping_iter(input)
+            .is_ok_and(|mut found| found.any(|found| on_word_boundaries(text, &found.range())))
+    }
+
+    /// Whether a relevant name starts at `start` of `text` and ends on a word boundary: the trie is walked
+    /// from `start` while it can go on, and each match of a whole name (not of a suffix) is tried.
+    fn name_starts_at(&self, text: &str, start: usize) -> bool {
+        let names = &self.names;
+        let Ok(mut state) = names.start_state(Anchored::Yes) else {
+            return true;
+        };
+        for (walked, &byte) in (1..).zip(&text.as_bytes()[start..]) {
+            state = names.next_state(Anchored::Yes, state, byte);
+            if names.is_dead(state) {
+                return false;
+            }
+            let whole_name = names.is_match(state)
+                && (0..names.match_len(state))
+                    .any(|index| names.pattern_len(names.match_pattern(state, index)) == walked);
+            if whole_name && on_word_boundaries(text, &(start..start + walked)) {
+                return true;
+            }
+        }
+        false
     }
 
     /// (2): each call-out title, followed by the first words of the body after its opener.
@@ -392,6 +433,48 @@ impl Exact {
             chunks *= 2;
         }
     }
+}
+
+/// The first two bytes of each of `names`, or the first and any byte for a name of one byte.
+fn first_pairs(names: &[String]) -> BytePairs {
+    let mut pairs = BytePairs::default();
+    for name in names {
+        match name.as_bytes() {
+            [] => {}
+            [only] => pairs.insert_any_second(*only),
+            [first, second, ..] => pairs.insert(*first, *second),
+        }
+    }
+    pairs
+}
+
+/// Where the words of `text` start: each letter or digit with none right before it.
+fn word_starts(text: &str) -> impl Iterator<Item = usize> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut after_word = false;
+    std::iter::from_fn(move || {
+        while let Some(&byte) = bytes.get(at) {
+            let here = at;
+            let in_word = if byte.is_ascii() {
+                at += 1;
+                byte.is_ascii_alphanumeric()
+            } else {
+                let c = text[here..]
+                    .chars()
+                    .next()
+                    .expect("a character starts here");
+                at += c.len_utf8();
+                c.is_alphanumeric()
+            };
+            let starts = in_word && !after_word;
+            after_word = in_word;
+            if starts {
+                return Some(here);
+            }
+        }
+        None
+    })
 }
 
 /// (5): a table row with two cells that `facts::split_rows` can read as a group (`split_group`), or that
@@ -651,6 +734,59 @@ fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_found_from_word_starts_as_an_overlapping_search_finds_them() {
+        let names: Vec<String> = [
+            "ai gateway",
+            "ai gateway read",
+            "gateway",
+            "r2",
+            "d1",
+            "x",
+            "日本 run",
+        ]
+        .map(String::from)
+        .to_vec();
+        let exact = Exact::new(&names).unwrap();
+        assert!(exact.names_start_words);
+        let overlapping = aho_corasick::AhoCorasick::new(&names).unwrap();
+        let reference = |text: &str| {
+            overlapping
+                .find_overlapping_iter(text)
+                .any(|found| on_word_boundaries(text, &found.range()))
+        };
+        let pieces = [
+            "ai",
+            "ai gateway",
+            " gateway",
+            "gateways",
+            "read",
+            "r2",
+            "r22",
+            "xr2",
+            "/",
+            " ",
+            "é",
+            "日本",
+            " run",
+            "x",
+            "😀",
+            "\u{5d0}",
+            "e\u{301}",
+            "d1",
+        ];
+        for first in pieces {
+            for second in pieces {
+                for third in pieces {
+                    let text = format!("{first}{second}{third}");
+                    assert_eq!(exact.names_in(&text), reference(&text), "{text:?}");
+                }
+            }
+        }
+        assert!(exact.names_in("the r2/ai gateway read"));
+        assert!(!exact.names_in("aigateway xr2 d10 日本runs"));
+    }
 
     #[test]
     fn a_row_is_cut_at_unescaped_pipes_and_lone_carriage_returns() {

@@ -8,4 +8,5 @@ pub mod ascii;
 pub mod entity;
 pub mod escape;
 pub mod normalize;
+pub mod pairs;
 pub mod prose;

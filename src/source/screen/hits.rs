@@ -19,6 +19,8 @@ use std::ops::ControlFlow;
 
 use wide::u8x16;
 
+use crate::text::pairs::BytePairs;
+
 /// Bytes read per block: one bit each in a `u64` mask.
 const BLOCK: usize = 64;
 /// Bytes per SIMD compare.
@@ -45,7 +47,7 @@ pub(super) struct Hits {
     by_last_byte: Vec<Vec<Cut>>,
     /// A bit for each pair of bytes (lower-cased) that may end a head: the last two bytes of a head, or
     /// any byte and the only byte of a one-byte head. Most runs end in no such pair.
-    head_ends: Vec<u64>,
+    head_ends: BytePairs,
     /// The trigger bytes as SIMD splats, filled up with repeats; `None` when there are more than
     /// [`TRIGGERS`] or none.
     trigger_splats: Option<[u8x16; TRIGGERS]>,
@@ -57,7 +59,7 @@ impl Hits {
         let mut trigger_of = [0u8; 256];
         let mut by_trigger: Vec<Vec<Cut>> = Vec::new();
         let mut by_last_byte: Vec<Vec<Cut>> = vec![Vec::new(); 256];
-        let mut head_ends = vec![0u64; PAIRS / 64];
+        let mut head_ends = BytePairs::default();
         for (pattern, text) in patterns.iter().enumerate() {
             let lower = text.to_ascii_lowercase().into_bytes();
             let split = lower
@@ -71,8 +73,8 @@ impl Hits {
             };
             if let Some(&last) = cut.head.last() {
                 match cut.head.len() {
-                    1 => (0..=u8::MAX).for_each(|before| set(&mut head_ends, pair(before, last))),
-                    length => set(&mut head_ends, pair(cut.head[length - 2], last)),
+                    1 => head_ends.insert_any_first(last),
+                    length => head_ends.insert(cut.head[length - 2], last),
                 }
                 by_last_byte[usize::from(last)].push(cut);
                 continue;
@@ -164,11 +166,10 @@ impl Hits {
     #[inline]
     fn may_end_a_head(&self, bytes: &[u8], at: usize) -> bool {
         let before = at.checked_sub(2).map_or(0, |index| bytes[index]);
-        let key = pair(
+        self.head_ends.contains(
             before.to_ascii_lowercase(),
             bytes[at - 1].to_ascii_lowercase(),
-        );
-        self.head_ends[key / 64] >> (key % 64) & 1 == 1
+        )
     }
 
     /// The patterns with a head that end a run of letters and digits at `at`: the head ends the run and
@@ -235,18 +236,6 @@ pub(super) fn has_non_ascii_or<const N: usize>(bytes: &[u8], set: &[u8; N]) -> b
         .remainder()
         .iter()
         .any(|byte| !byte.is_ascii() || set.contains(byte))
-}
-
-/// Pairs of bytes, one bit each in [`Hits::head_ends`].
-const PAIRS: usize = 1 << 16;
-
-/// The index of the pair `first`, `second`.
-fn pair(first: u8, second: u8) -> usize {
-    usize::from(first) << 8 | usize::from(second)
-}
-
-fn set(bits: &mut [u64], index: usize) {
-    bits[index / 64] |= 1 << (index % 64);
 }
 
 /// The bit masks of the ASCII letters and digits and of the trigger bytes in a 64-byte `chunk`.
