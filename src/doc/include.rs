@@ -49,6 +49,27 @@ pub enum FilePart {
     Anchor(String),
 }
 
+/// Whether `text` may hold an include: a `<Render`, an mdBook `{{#` or a Hugo `render` shortcode (see
+/// [`opens_hugo_render`]). A quick test before the pre-pass that lists them.
+pub fn may_include(text: &str) -> bool {
+    text.contains("<Render")
+        || text.contains("{{#")
+        || memchr::memmem::find_iter(text.as_bytes(), b"{{")
+            .any(|at| opens_hugo_render(text, at + 2))
+}
+
+/// Whether the Hugo shortcode opened by the `{{` that ends at `at` may be a `render` (`{{<` or `{{%`,
+/// optional ASCII whitespace, a name starting with `render` in any case): every shortcode
+/// [`detect`] reads as an include is one.
+pub fn opens_hugo_render(text: &str, at: usize) -> bool {
+    let Some(rest) = text[at..].strip_prefix(['<', '%']) else {
+        return false;
+    };
+    let name = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    name.get(..6)
+        .is_some_and(|word| word.eq_ignore_ascii_case("render"))
+}
+
 /// Every include of the page: `<Render>` elements, `{{#include}}` links and Hugo include shortcodes.
 pub fn detect(text: &str, scan: &Scan, elements: &[Element]) -> Vec<Include> {
     let mut includes: Vec<Include> = elements
@@ -269,6 +290,22 @@ fn line_starts(text: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hugo_render_shortcode_in_any_spacing_is_an_include() {
+        for page in [
+            "{{< render file=\"x\" >}}",
+            "{{%RENDER file=\"x\"%}}",
+            "{{<\n\trender >}}",
+        ] {
+            assert!(opens_hugo_render(page, 2), "{page}");
+        }
+        for page in ["{{< aside >}}", "{{< rend", "{{% /note %}}", "{{ render }}"] {
+            assert!(!opens_hugo_render(page, 2), "{page}");
+        }
+        assert!(may_include("日本 {{< aside >}} {{< Render file=\"x\" >}}"));
+        assert!(!may_include("日本 {{< aside >}} {{% note %}} <Rend> {{"));
+    }
 
     #[test]
     fn params_keep_string_values_only() {

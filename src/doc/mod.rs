@@ -208,8 +208,7 @@ impl Page {
     /// Only the includes of a page's text (the pre-pass without pulldown-cmark): cheap enough to run over
     /// every file before checking any.
     pub fn includes_of(text: &str, dialect: Dialect) -> Vec<Include> {
-        let shortcodes = text.contains("{{<") || text.contains("{{%");
-        if !text.contains("<Render") && !text.contains("{{#") && !shortcodes {
+        if !include::may_include(text) {
             return Vec::new();
         }
         let scan = mdx::scan(text, dialect);

@@ -41,6 +41,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 mod hits;
 use hits::Hits;
 
+use crate::doc::include::opens_hugo_render;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter};
 use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case};
 use crate::text::entity;
@@ -219,7 +220,7 @@ impl Screen {
                 Needle::Include => {
                     includes |= text.as_bytes()[start] != b'<' || &text[start..end] == "<Render"
                 }
-                Needle::Braces => includes |= renders(text, end),
+                Needle::Braces => includes |= opens_hugo_render(text, end),
                 Needle::Folds => maybe = true,
                 Needle::Pipe if maybe || start < row_checked_until => {}
                 Needle::Pipe => {
@@ -831,34 +832,9 @@ fn joins_words(text: &str, at: usize) -> bool {
     bytes.get(at + close + 1).is_some_and(|&after| word(after))
 }
 
-/// Whether the Hugo shortcode opened by the `{{` that ends at `at` is a `render` (`{{<` or `{{%`, optional
-/// ASCII whitespace, `render` in any case, as `doc::shortcode` and `doc::include` read it).
-fn renders(text: &str, at: usize) -> bool {
-    let Some(rest) = text[at..].strip_prefix(['<', '%']) else {
-        return false;
-    };
-    let name = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    name.get(..6)
-        .is_some_and(|word| word.eq_ignore_ascii_case("render"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_hugo_render_shortcode_in_any_spacing_is_an_include() {
-        for page in [
-            "{{< render file=\"x\" >}}",
-            "{{%RENDER file=\"x\"%}}",
-            "{{<\n\trender >}}",
-        ] {
-            assert!(renders(page, 2), "{page}");
-        }
-        for page in ["{{< aside >}}", "{{< rend", "{{% /note %}}", "{{ render }}"] {
-            assert!(!renders(page, 2), "{page}");
-        }
-    }
 
     #[test]
     fn a_link_destination_between_letters_joins_them() {
