@@ -217,14 +217,24 @@ pub fn check_paths_affected_by(
     let (read, mut errors) = rayon::in_place_scope(|scope| {
         visit_files(paths, linter, |file| {
             let text = sources.page(&file.path)?;
-            let relevance = prefilter.as_ref().map_or(Relevance::Own, |prefilter| {
-                prefilter.relevance(linter.policy(), &text, &file.relative)
-            });
+            let (relevance, scan) = prefilter
+                .as_ref()
+                .map_or((Relevance::Own, None), |prefilter| {
+                    prefilter.relevance_and_scan(linter.policy(), &text, &file.relative)
+                });
             if relevance == Relevance::Own {
                 warm_up.call_once(|| linter.warm_up(scope, &file.path));
             }
             let includes = (relevance != Relevance::None).then(|| {
-                PageIncludes::of(&text, &file.path, &file.relative, linter.policy(), &sources)
+                let (policy, relative) = (linter.policy(), &file.relative);
+                PageIncludes::of_scanned(
+                    &text,
+                    scan.as_ref(),
+                    &file.path,
+                    relative,
+                    policy,
+                    &sources,
+                )
             });
             Ok((file, relevance, includes))
         })

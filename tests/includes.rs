@@ -229,3 +229,29 @@ fn a_render_partial_is_found_in_the_nearest_ancestor_that_holds_it() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+/// A page the screen cannot rule out is scanned once for the prefilter's exact readings and its includes
+/// are listed from that scan; with a byte-order mark the includes are listed from the unmarked text. Either
+/// way the include's position is the page's own (after the mark, on its line and column).
+#[test]
+fn includes_listed_from_the_prefilter_s_scan_keep_their_positions_with_or_without_a_byte_order_mark()
+ {
+    for mark in ["", "\u{feff}"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "# a\n\n{{#include b.md}}\n").unwrap();
+        std::fs::write(
+            dir.path().join("b.md"),
+            format!(
+                "{mark}# 日本 AI\n\n<span>AI</span> Gateway Read 🚀\n\nsee {{{{#include a.md}}}}\n"
+            ),
+        )
+        .unwrap();
+        let output = check_concise(dir.path(), ".");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "error: b.md:5:5: include cycle: a.md -> b.md -> a.md; this include of a.md is not followed\n",
+            "mark {mark:?}"
+        );
+        assert_eq!(output.status.code(), Some(2));
+    }
+}

@@ -211,9 +211,16 @@ impl Page {
         if !include::may_include(text) {
             return Vec::new();
         }
-        let scan = mdx::scan(text, dialect);
+        Page::includes_in(text, &mdx::scan(text, dialect))
+    }
+
+    /// [`Page::includes_of`] with the pre-pass's `scan` of `text` made already.
+    pub fn includes_in(text: &str, scan: &mdx::Scan) -> Vec<Include> {
+        if !include::may_include(text) {
+            return Vec::new();
+        }
         let elements = markdown::pair_elements(&scan.tags);
-        include::detect(text, &scan, &elements)
+        include::detect(text, scan, &elements)
     }
 
     /// The page's text as read: what every byte range of the model indexes.

@@ -17,6 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 use crate::doc::Page;
+use crate::doc::mdx::Scan;
 use crate::doc::source::{Position, position_in};
 use crate::error::Error;
 use crate::policy::Policy;
@@ -47,7 +48,24 @@ impl PageIncludes {
         policy: &Policy,
         sources: &dyn Sources,
     ) -> PageIncludes {
-        PageIncludes(edges_of_text(text, location, relative, policy, sources))
+        PageIncludes(edges_of_text(
+            text, None, location, relative, policy, sources,
+        ))
+    }
+
+    /// [`PageIncludes::of`] with the pre-pass's `scan` of `text` (in the dialect the policy gives
+    /// `relative`), when one was made already.
+    pub fn of_scanned(
+        text: &str,
+        scan: Option<&Scan>,
+        location: &Path,
+        relative: &Path,
+        policy: &Policy,
+        sources: &dyn Sources,
+    ) -> PageIncludes {
+        PageIncludes(edges_of_text(
+            text, scan, location, relative, policy, sources,
+        ))
     }
 
     /// The included files, as [`file_key`]s.
@@ -221,7 +239,7 @@ impl Frame {
             Some(edges) => edges.to_vec(),
             None => sources
                 .text(location)
-                .map(|text| edges_of_text(&text, location, location, policy, sources))
+                .map(|text| edges_of_text(&text, None, location, location, policy, sources))
                 .unwrap_or_default(),
         };
         Frame {
@@ -245,6 +263,7 @@ struct Edge {
 
 fn edges_of_text(
     text: &str,
+    scan: Option<&Scan>,
     location: &Path,
     relative: &Path,
     policy: &Policy,
@@ -254,7 +273,11 @@ fn edges_of_text(
     crate::guard::page(location, || {
         // Offsets as the parsed page has them: after a byte-order mark.
         let unmarked = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let includes = Page::includes_of(unmarked, policy.dialect_for(relative));
+        let includes = match scan {
+            // The scan was made of the text with its mark: its offsets are not the page's.
+            Some(scan) if unmarked.len() == text.len() => Page::includes_in(text, scan),
+            _ => Page::includes_of(unmarked, policy.dialect_for(relative)),
+        };
         if includes.is_empty() {
             return Vec::new();
         }

@@ -167,11 +167,22 @@ impl<'m> Prefilter<'m> {
     /// Whether the page with `text`, at `relative` (to the policy root), can hold a finding on its own, or
     /// only through the files it includes, or not at all.
     pub fn relevance(&self, policy: &Policy, text: &str, relative: &Path) -> Relevance {
+        self.relevance_and_scan(policy, text, relative).0
+    }
+
+    /// [`Prefilter::relevance`], and the MDX pre-pass's scan of `text` when the exact readings made one
+    /// (listing the page's includes reads the same scan).
+    pub fn relevance_and_scan(
+        &self,
+        policy: &Policy,
+        text: &str,
+        relative: &Path,
+    ) -> (Relevance, Option<Scan>) {
         let Some(compiled) = &self.compiled else {
-            return Relevance::Own;
+            return (Relevance::Own, None);
         };
         if policy.requires_page(relative) || policy.is_reference_page(relative) {
-            return Relevance::Own;
+            return (Relevance::Own, None);
         }
         let in_claim_directory = relative.components().any(|component| {
             self.claim_directories
@@ -179,26 +190,26 @@ impl<'m> Prefilter<'m> {
                 .any(|id| component.as_os_str() == id.as_str())
         });
         if in_claim_directory {
-            return Relevance::Own;
+            return (Relevance::Own, None);
         }
-        let (maybe, includes) = match compiled.screen.read(text) {
-            Verdict::Own => return Relevance::Own,
-            Verdict::Maybe { includes } => (true, includes),
-            Verdict::Nothing { includes } => (false, includes),
+        let includes = match compiled.screen.read(text) {
+            Verdict::Own => return (Relevance::Own, None),
+            Verdict::Maybe { includes } => includes,
+            Verdict::Nothing { includes: true } => return (Relevance::ThroughIncludes, None),
+            Verdict::Nothing { includes: false } => return (Relevance::None, None),
         };
-        let own = maybe && {
-            let scan = mdx::scan(text, policy.dialect_for(relative));
-            compiled
-                .exact
-                .get_or_init(|| Exact::new(&compiled.names))
-                .as_ref()
-                .is_none_or(|exact| exact.reads_a_name(text, &scan, self.matcher))
-        };
-        match (own, includes) {
+        let scan = mdx::scan(text, policy.dialect_for(relative));
+        let own = compiled
+            .exact
+            .get_or_init(|| Exact::new(&compiled.names))
+            .as_ref()
+            .is_none_or(|exact| exact.reads_a_name(text, &scan, self.matcher));
+        let relevance = match (own, includes) {
             (true, _) => Relevance::Own,
             (false, true) => Relevance::ThroughIncludes,
             (false, false) => Relevance::None,
-        }
+        };
+        (relevance, Some(scan))
     }
 }
 
