@@ -646,33 +646,37 @@ fn contains_lower_cased(words: &HashSet<String>, run: &str) -> bool {
 
 /// Whether the table row `line` may hold a split group: a cell that is a level (or levels) or a product's
 /// exact name, and another cell that is not empty. Cells are read as they are and with tags and `{...}`
-/// blanked (what the MDX pre-pass may blank); a `|` inside those makes the row uncertain (kept).
+/// blanked (what the MDX pre-pass may blank); a `|` inside those makes the row uncertain (kept when it
+/// has two cells that are not empty). Only the cells [`plain_cell_is_no_name`] cannot rule out are
+/// normalised (blanking leaves a plain cell as it is), and the others only once one of those names.
 fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
-    if super::prefilter::cells_of_row(line).all(|cell| plain_cell_is_no_name(screen, cell)) {
+    let mut candidates = super::prefilter::cells_of_row(line)
+        .enumerate()
+        .filter(|(_, cell)| !plain_cell_is_no_name(screen, cell))
+        .map(|(index, _)| index)
+        .peekable();
+    if candidates.peek().is_none() {
         return false;
     }
-    let raw: Vec<String> = super::prefilter::cells_of_row(line)
-        .map(|cell| normalize_text(cell, Mode::Name, &[]))
-        .collect();
-    if raw.iter().filter(|cell| !cell.is_empty()).count() < 2 {
-        return false;
-    }
+    let filled = |cell: &str| !normalize_text(cell, Mode::Name, &[]).is_empty();
     let Some(blanked) = blank_constructs(line) else {
-        return true;
+        return super::prefilter::cells_of_row(line)
+            .filter(|cell| filled(cell))
+            .nth(1)
+            .is_some();
     };
-    let blanked: Vec<String> = super::prefilter::cells_of_row(&blanked)
-        .map(|cell| normalize_text(cell, Mode::Name, &[]))
-        .collect();
-    (0..raw.len()).any(|index| {
-        let names_a_level_or_product = names_a_level_or_product(screen, &raw[index])
-            || blanked
-                .get(index)
-                .is_some_and(|cell| names_a_level_or_product(screen, cell));
+    let names = |cell: Option<&str>| {
+        cell.is_some_and(|cell| {
+            names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[]))
+        })
+    };
+    candidates.any(|index| {
+        let names_a_level_or_product = names(super::prefilter::cells_of_row(line).nth(index))
+            || names(super::prefilter::cells_of_row(&blanked).nth(index));
         names_a_level_or_product
-            && raw
-                .iter()
+            && super::prefilter::cells_of_row(line)
                 .enumerate()
-                .any(|(other, cell)| other != index && !cell.is_empty())
+                .any(|(other, cell)| other != index && filled(cell))
     })
 }
 
@@ -1014,6 +1018,34 @@ mod tests {
             "\u{212a}V",
         ] {
             assert!(!no_name(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn a_row_may_split_a_group_when_a_cell_names_a_level_or_product_and_another_is_filled() {
+        let table = crate::table::tests::small_table();
+        let matcher = Matcher::new(&table);
+        let screen = Screen::new(&["ai gateway read".to_owned()], &matcher).expect("a screen");
+        let may_split = |line: &str| row_may_split_a_group(&screen, line);
+        for line in [
+            "| AI Gateway | Read |",
+            "| 日本 🚀 | **Read** |",
+            "| <b>Read</b> | x |",
+            "| {x} Read | é\u{301} |",
+            "| a<b | c> | Read |",
+            "| Read | | x |",
+        ] {
+            assert!(may_split(line), "{line:?}");
+        }
+        for line in [
+            "| Reads | the logs |",
+            "| Read | |",
+            "| **Read** | - |",
+            "| <b>Read</b> | ** |",
+            "| 日本 | שלום |",
+            "| only one cell |",
+        ] {
+            assert!(!may_split(line), "{line:?}");
         }
     }
 
