@@ -671,8 +671,9 @@ fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
         })
     };
     candidates.any(|index| {
-        let names_a_level_or_product = names(super::prefilter::cells_of_row(line).nth(index))
-            || names(super::prefilter::cells_of_row(&blanked).nth(index));
+        let raw = super::prefilter::cells_of_row(line).nth(index);
+        let blanked = super::prefilter::cells_of_row(&blanked).nth(index);
+        let names_a_level_or_product = names(raw) || (blanked != raw && names(blanked));
         names_a_level_or_product
             && super::prefilter::cells_of_row(line)
                 .enumerate()
@@ -710,10 +711,10 @@ fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
     if plain_cell_is_no_name(screen, content) {
         return false;
     }
-    let blanked = blank_constructs(content).unwrap_or_else(|| content.to_owned());
-    [content, blanked.as_str()]
-        .iter()
-        .any(|cell| names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[])))
+    let names =
+        |cell: &str| names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[]));
+    names(content)
+        || blank_constructs(content).is_some_and(|blanked| blanked != content && names(&blanked))
 }
 
 /// Whether a name-normalised cell can be a split row's level cell (known levels) or product cell.
