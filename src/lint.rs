@@ -65,7 +65,7 @@ impl Linter {
     }
 
     /// Builds now, on `scope`'s threads, what the checks otherwise build on first use (the name automata,
-    /// the prose word lists, the built-in call-out phrasings): a run that is about to check pages calls it
+    /// the prose word lists, the call-out phrasings compiled lazily: built-in and preset ones): a run that is about to check pages calls it
     /// early, so that its first pages do not all wait for one thread to build them. A panic in a build is
     /// kept quiet here ([`guard::page`], for `page`): the build is left undone, and the page check that
     /// needs it panics again and reports it as that page's error.
@@ -75,12 +75,12 @@ impl Linter {
             Box::new(|| self.matcher.build_name_automaton()),
             Box::new(|| self.matcher.build_prose_readers()),
         ];
-        for regex in self
-            .policy()
-            .callouts
+        let callouts = &self.policy().callouts;
+        let accepted = callouts.iter().flat_map(|policy| &policy.accept);
+        let required = callouts
             .iter()
-            .flat_map(|policy| &policy.accept)
-        {
+            .flat_map(|policy| policy.require.iter().map(|(regex, _)| regex));
+        for regex in accepted.chain(required) {
             builds.push(Box::new(move || {
                 regex.regex();
             }));

@@ -3,16 +3,31 @@
 
 use super::*;
 
-/// Merges `file` over `base` (the extended preset) and resolves names against `table`.
+/// A policy file and the preset file it is merged over.
+pub(super) struct Layers {
+    /// The policy file.
+    pub(super) file: PolicyFile,
+    /// Whether `file` is a preset's own: its patterns are known to compile.
+    pub(super) file_is_preset: bool,
+    /// The preset `file` extends (empty when none).
+    pub(super) base: PolicyFile,
+}
+
+/// Merges the policy file of `layers` over its base (the extended preset) and resolves names against
+/// `table`.
 pub(super) fn compile(
-    file: PolicyFile,
-    base: PolicyFile,
+    layers: Layers,
     mut problems: TomlProblems<'_>,
     root: &Path,
     table: &CapabilityTable,
     conventions: &'static Conventions,
     rules: &'static [RuleMeta],
 ) -> Result<Policy> {
+    let Layers {
+        file,
+        file_is_preset,
+        base,
+    } = layers;
     let origin = problems.source().path().display().to_string();
     let exclude = globs(
         file.exclude.or(base.exclude).unwrap_or_default(),
@@ -42,12 +57,14 @@ pub(super) fn compile(
         file.render.or(base.render).unwrap_or_default(),
         &mut problems,
     );
-    let callouts = file
-        .callouts
-        .or(base.callouts)
-        .unwrap_or_default()
+    // The base is a preset (or empty): its patterns, and a preset's own, are known to compile.
+    let (callouts, from_preset) = match file.callouts {
+        Some(own) => (own, file_is_preset),
+        None => (base.callouts.unwrap_or_default(), true),
+    };
+    let callouts = callouts
         .into_iter()
-        .filter_map(|callout| compile_callout(callout, table, &render, &mut problems))
+        .filter_map(|callout| compile_callout(callout, from_preset, table, &render, &mut problems))
         .collect();
     let max_file_size = max_file_size(file.max_file_size.or(base.max_file_size), &mut problems);
     // The preset's sections name the preset's resource types: with a table of one's own, those it lacks
@@ -203,6 +220,7 @@ pub(super) fn severities(
 
 pub(super) fn compile_callout(
     file: CalloutFile,
+    from_preset: bool,
     table: &CapabilityTable,
     render: &RenderPolicy,
     problems: &mut TomlProblems<'_>,
@@ -275,15 +293,19 @@ pub(super) fn compile_callout(
             }
         })
         .collect();
+    // A preset's `require` patterns compile with any short noun and name (tested with each preset, as the
+    // built-in phrasings are): they are built on first use too.
     let require = file
         .require
         .into_iter()
         .filter_map(|require| {
-            let regex = compile_regex(
-                &case_insensitive(&substitute(require.pattern.get_ref())),
-                Some(require.pattern.span()),
-                problems,
-            )?;
+            let pattern = case_insensitive(&substitute(require.pattern.get_ref()));
+            let regex = if lazy && from_preset {
+                PolicyRegex::lazy(pattern)
+            } else {
+                let regex = compile_regex(&pattern, Some(require.pattern.span()), problems)?;
+                PolicyRegex::compiled(pattern, regex)
+            };
             Some((
                 regex,
                 require

@@ -23,15 +23,12 @@ pub fn load_preset(
     );
     let (file, problems): (PolicyFile, _) = deserialize(&source, POLICY_KEYS, "the policy")?;
     let conventions = &preset.conventions;
-    let policy = compile(
+    let layers = Layers {
         file,
-        PolicyFile::default(),
-        problems,
-        root,
-        &table,
-        conventions,
-        rules,
-    )?;
+        file_is_preset: true,
+        base: PolicyFile::default(),
+    };
+    let policy = compile(layers, problems, root, &table, conventions, rules)?;
     Ok(Settings { table, policy })
 }
 
@@ -82,6 +79,11 @@ pub fn load_policy_text(
         }
         (None, None, None) => load_table(DEFAULT_PRESET.table, &DEFAULT_PRESET.origin())?,
     };
-    let policy = compile(file, base, problems, root, &table, conventions, rules)?;
+    let layers = Layers {
+        file,
+        file_is_preset: false,
+        base,
+    };
+    let policy = compile(layers, problems, root, &table, conventions, rules)?;
     Ok(Settings { table, policy })
 }

@@ -161,7 +161,7 @@ pub struct CalloutPolicy {
     /// Phrases (prose-normalised regexes) that make a call-out say "account-only".
     pub accept: Vec<PolicyRegex>,
     /// Phrases a call-out must contain (SL005), each with how messages describe it.
-    pub require: Vec<(PhraseRegex, String)>,
+    pub require: Vec<(PolicyRegex, String)>,
 }
 
 /// A page that must carry the call-out (`pages` of a `[[callouts]]` entry).
@@ -401,6 +401,27 @@ mod tests {
              scope-lint.toml:4:9: unknown level `loud` for SL001 (expected `error`, `warning` or `off`)\n\
              scope-lint.toml:6:11: callout names product `nope`, which the capability table (embedded preset \"cloudflare\") does not define"
         );
+    }
+
+    #[test]
+    fn a_policy_file_s_own_require_pattern_is_compiled_at_load_and_a_preset_s_on_first_use() {
+        let text = "extends = \"cloudflare\"\n[[callouts]]\nproduct = \"ai-gateway\"\ntemplate = \"x\"\nrequire = [{ pattern = \"(日本\", describe = \"y\" }]\n";
+        let message = settings(text).unwrap_err().to_string();
+        assert!(
+            message.starts_with("scope-lint.toml:5:24: invalid regular expression `(?i)(日本`"),
+            "{message}"
+        );
+        let preset = load_preset("cloudflare", Path::new("."), None, RULES).unwrap();
+        let inherited = settings("extends = \"cloudflare\"\n").unwrap();
+        for settings in [preset, inherited] {
+            let (require, describe) = &settings.policy.callouts[0].require[0];
+            assert!(!require.is_compiled(), "{describe}");
+            assert!(
+                require
+                    .regex()
+                    .is_match("it cannot be restricted to a single gateway 🚀")
+            );
+        }
     }
 
     #[test]

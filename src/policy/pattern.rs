@@ -1,6 +1,6 @@
 //! The policy's phrase regexes: compiled like `regex::Regex::new`, but without a literal prefilter; the
-//! built-in ones only on first use, so that a run whose pages never reach a call-out check does not pay for
-//! them.
+//! built-in ones and a preset's own only on first use, so that a run whose pages never reach a call-out
+//! check does not pay for them.
 //!
 //! A phrase regex only reads one call-out's prose, a few sentences. A prefilter (the literals a match must
 //! start with, found by expanding every case-insensitive spelling, built into a Teddy searcher) costs more to
@@ -14,9 +14,10 @@ use regex_automata::util::syntax;
 /// A compiled phrase regex.
 pub type PhraseRegex = meta::Regex;
 
-/// Bytes of lowercased product name and noun up to which every [`super::DEFAULT_ACCEPT`] pattern, with
-/// them substituted, compiles (a unit test builds each at this size from the characters that cost the
-/// most): up to it those patterns are compiled lazily, beyond it at load time, where an error is reported.
+/// Bytes of lowercased product name and noun up to which every [`super::DEFAULT_ACCEPT`] pattern and every
+/// preset's `require` pattern, with them substituted, compiles (a unit test builds each at this size from
+/// the characters that cost the most): up to it those patterns are compiled lazily, beyond it at load
+/// time, where an error is reported. A policy file's own patterns are always compiled at load time.
 pub(super) const LAZY_SUBSTITUTION_BYTES: usize = 4096;
 
 /// The size limit of `regex::Regex::new` (its `size_limit` default): a pattern compiles here exactly when
@@ -71,6 +72,12 @@ impl PolicyRegex {
         }
     }
 
+    /// Whether the regex is compiled already.
+    #[cfg(test)]
+    pub(super) fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
     /// The compiled regex.
     pub fn regex(&self) -> &PhraseRegex {
         self.compiled.get_or_init(|| {
@@ -83,10 +90,33 @@ impl PolicyRegex {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{POLICY_KEYS, PolicyFile, SourceText, deserialize};
     use super::*;
 
+    /// The templates compiled lazily: the built-in phrasings and every preset's `require` patterns.
+    fn lazy_templates() -> Vec<String> {
+        let mut templates: Vec<String> = super::super::DEFAULT_ACCEPT
+            .iter()
+            .map(|pattern| (*pattern).to_owned())
+            .collect();
+        for preset in crate::table::preset::PRESETS {
+            let source = SourceText::new(preset.name.to_owned(), preset.policy.to_owned());
+            let (file, _): (PolicyFile, _) = deserialize(&source, POLICY_KEYS, "the policy")
+                .expect("the preset's policy parses");
+            let callouts = file.callouts.unwrap_or_default();
+            let required = callouts.iter().flat_map(|callout| &callout.require);
+            templates.extend(required.map(|require| require.pattern.get_ref().clone()));
+        }
+        templates
+    }
+
     #[test]
-    fn the_built_in_phrasings_compile_with_any_noun_and_name_up_to_the_lazy_bound() {
+    fn the_lazy_phrasings_compile_with_any_noun_and_name_up_to_the_lazy_bound() {
+        let templates = lazy_templates();
+        assert!(
+            templates.len() > super::super::DEFAULT_ACCEPT.len(),
+            "the presets' require patterns"
+        );
         // Each character kind at the bound: ASCII, an escaped regex meta character, 2-, 3- and 4-byte
         // UTF-8, and one that grows when lowercased; all of it in the noun, or split with the name.
         for c in ['a', '.', '(', 'é', '日', '😀', 'İ'] {
@@ -98,7 +128,7 @@ mod tests {
                     noun.to_lowercase().len() + name.to_lowercase().len()
                         <= LAZY_SUBSTITUTION_BYTES
                 );
-                for pattern in super::super::DEFAULT_ACCEPT {
+                for pattern in &templates {
                     let pattern = pattern
                         .replace("{noun}", &regex::escape(&noun.to_lowercase()))
                         .replace("{product}", &regex::escape(&name.to_lowercase()));

@@ -77,7 +77,7 @@ impl Rule for CalloutWording {
                     );
                 }
                 for (pattern, describe) in &policy.require {
-                    if !pattern.is_match(&reading.prose) {
+                    if !pattern.regex().is_match(&reading.prose) {
                         out.push(
                             Finding::new(
                                 self,
