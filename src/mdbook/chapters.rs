@@ -3,6 +3,7 @@
 //! into the chapters' content (never into the source files).
 
 use super::*;
+use crate::source::prefilter::{Prefilter, Relevance};
 
 /// The findings of a run over a book, per chapter source.
 pub(super) struct Outcome {
@@ -88,6 +89,9 @@ pub(super) struct BookRun<'a> {
     pub(super) included: HashSet<PathBuf>,
     /// The errors of chapters whose check panicked, shared by the clones of a run.
     pub(super) panics: std::sync::Arc<std::sync::Mutex<Vec<Error>>>,
+    /// The relevance prefilter (`None` when the linter's is off): a chapter that cannot hold a finding is
+    /// not parsed.
+    pub(super) prefilter: Option<std::sync::Arc<Prefilter<'a>>>,
 }
 
 impl<'a> BookRun<'a> {
@@ -106,6 +110,10 @@ impl<'a> BookRun<'a> {
             sources,
             included,
             panics: Default::default(),
+            prefilter: linter.prefilter.then(|| {
+                let table = &linter.settings.table;
+                std::sync::Arc::new(Prefilter::new(table, linter.policy(), &linter.matcher))
+            }),
         }
     }
 
@@ -129,6 +137,17 @@ impl<'a> BookRun<'a> {
         }
         let display = self.display_dir.join(source_path);
         let checked = crate::guard::page(&display, || {
+            let relevance = self
+                .prefilter
+                .as_ref()
+                .map(|prefilter| prefilter.relevance(self.linter.policy(), &text, &relative));
+            if relevance == Some(Relevance::None) {
+                return PageReport {
+                    source: SourceText::new(display.clone(), text),
+                    findings: Vec::new(),
+                    reference: None,
+                };
+            }
             self.linter.check(
                 PageInput {
                     display: display.clone(),
