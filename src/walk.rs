@@ -227,14 +227,7 @@ pub fn check_paths_affected_by(
             }
             let includes = (relevance != Relevance::None).then(|| {
                 let (policy, relative) = (linter.policy(), &file.relative);
-                PageIncludes::of_scanned(
-                    &text,
-                    scan.as_ref(),
-                    &file.path,
-                    relative,
-                    policy,
-                    &sources,
-                )
+                PageIncludes::of(&text, scan.as_ref(), &file.path, relative, policy, &sources)
             });
             Ok((file, relevance, includes))
         })

@@ -168,7 +168,7 @@ fn a_partial_is_kept_only_while_a_page_that_renders_it_is_still_to_be_checked() 
         .iter()
         .map(|page| {
             let text = sources.page(page).unwrap();
-            PageIncludes::of(&text, page, page, policy, &sources)
+            PageIncludes::of(&text, None, page, page, policy, &sources)
         })
         .collect();
     let keys: Vec<PathBuf> = pages.iter().map(|page| file_key(page)).collect();

@@ -211,7 +211,7 @@ impl Page {
         if !include::may_include(text) {
             return Vec::new();
         }
-        Page::includes_in(text, &mdx::scan(text, dialect))
+        Page::includes_listed(text, &mdx::scan(text, dialect))
     }
 
     /// [`Page::includes_of`] with the pre-pass's `scan` of `text` made already.
@@ -219,6 +219,10 @@ impl Page {
         if !include::may_include(text) {
             return Vec::new();
         }
+        Page::includes_listed(text, scan)
+    }
+
+    fn includes_listed(text: &str, scan: &mdx::Scan) -> Vec<Include> {
         let elements = markdown::pair_elements(&scan.tags);
         include::detect(text, scan, &elements)
     }

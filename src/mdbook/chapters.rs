@@ -128,7 +128,7 @@ impl<'a> BookRun<'a> {
     }
 
     /// Checks the chapter at `source_path` (relative to `src/`) whose content is `text`; `None` when the
-    /// policy excludes it.
+    /// policy excludes it or the relevance prefilter rules it out (it cannot hold a finding).
     pub(super) fn report(&self, source_path: &Path, text: String) -> Option<PageReport> {
         let location = self.source_dir.join(source_path);
         let relative = crate::walk::relative_to_root(self.linter, &location);
@@ -137,30 +137,24 @@ impl<'a> BookRun<'a> {
         }
         let display = self.display_dir.join(source_path);
         let checked = crate::guard::page(&display, || {
-            let relevance = self
-                .prefilter
-                .as_ref()
-                .map(|prefilter| prefilter.relevance(self.linter.policy(), &text, &relative));
-            if relevance == Some(Relevance::None) {
-                return PageReport {
-                    source: SourceText::new(display.clone(), text),
-                    findings: Vec::new(),
-                    reference: None,
-                };
-            }
-            self.linter.check(
-                PageInput {
-                    display: display.clone(),
-                    location: Some(&location),
-                    relative: &relative,
-                    text,
-                    included: self.included.contains(&file_key(&location)),
-                },
-                self.sources,
-            )
+            let ruled_out = self.prefilter.as_ref().is_some_and(|prefilter| {
+                prefilter.relevance(self.linter.policy(), &text, &relative) == Relevance::None
+            });
+            (!ruled_out).then(|| {
+                self.linter.check(
+                    PageInput {
+                        display: display.clone(),
+                        location: Some(&location),
+                        relative: &relative,
+                        text,
+                        included: self.included.contains(&file_key(&location)),
+                    },
+                    self.sources,
+                )
+            })
         });
         match checked {
-            Ok(report) => Some(report),
+            Ok(report) => report,
             Err(error) => {
                 self.panics
                     .lock()

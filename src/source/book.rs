@@ -57,7 +57,7 @@ impl<'p> BookSources<'p> {
         }
         let includes = if content.contains("{{#") {
             let relative = relative_to(&self.policy.root, location);
-            PageIncludes::of(content, location, &relative, self.policy, self)
+            PageIncludes::of(content, None, location, &relative, self.policy, self)
         } else {
             PageIncludes::default()
         };

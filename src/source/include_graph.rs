@@ -40,22 +40,9 @@ pub struct CheckedPage<'a> {
 pub struct PageIncludes(Vec<Edge>);
 
 impl PageIncludes {
-    /// The includes of the page with `text` at `location` (`relative` to the policy root).
+    /// The includes of the page with `text` at `location` (`relative` to the policy root); `scan` is the
+    /// MDX pre-pass of `text` (in the dialect the policy gives `relative`) when one was made already.
     pub fn of(
-        text: &str,
-        location: &Path,
-        relative: &Path,
-        policy: &Policy,
-        sources: &dyn Sources,
-    ) -> PageIncludes {
-        PageIncludes(edges_of_text(
-            text, None, location, relative, policy, sources,
-        ))
-    }
-
-    /// [`PageIncludes::of`] with the pre-pass's `scan` of `text` (in the dialect the policy gives
-    /// `relative`), when one was made already.
-    pub fn of_scanned(
         text: &str,
         scan: Option<&Scan>,
         location: &Path,

@@ -59,7 +59,7 @@ impl MemorySources {
             .iter()
             .map(|(path, text)| {
                 let relative = relative_to(&policy.root, path);
-                PageIncludes::of(text, path, &relative, policy, self)
+                PageIncludes::of(text, None, path, &relative, policy, self)
             })
             .collect();
         let keys: Vec<PathBuf> = self.files.keys().map(|path| file_key(path)).collect();
