@@ -15,7 +15,7 @@ pub fn load_preset(
         preset::preset(name).ok_or_else(|| Error::Usage(format!("unknown preset `{name}`")))?;
     let table = match capabilities {
         Some(path) => load_table_file(path)?,
-        None => load_table(preset.table, &preset.origin())?,
+        None => preset.capability_table(),
     };
     let source = SourceText::new(
         format!("{} policy", preset.origin()),
@@ -73,11 +73,10 @@ pub fn load_policy_text(
     let table = match (capabilities, &file.capabilities, &file.extends) {
         (Some(path), _, _) => load_table_file(path)?,
         (None, Some(relative), _) => load_table_file(&root.join(relative.get_ref()))?,
-        (None, None, Some(name)) => {
-            let preset = preset::preset(name.get_ref()).expect("checked above");
-            load_table(preset.table, &preset.origin())?
-        }
-        (None, None, None) => load_table(DEFAULT_PRESET.table, &DEFAULT_PRESET.origin())?,
+        (None, None, Some(name)) => preset::preset(name.get_ref())
+            .expect("checked above")
+            .capability_table(),
+        (None, None, None) => DEFAULT_PRESET.capability_table(),
     };
     let layers = Layers {
         file,

@@ -3,6 +3,7 @@
 //! The table is data (TOML, schema v1, see `docs/src/capabilities.md`); this module holds its typed form and
 //! the questions the rules ask of it.
 
+pub mod embedded;
 pub mod import;
 mod load;
 pub mod matcher;

@@ -1,13 +1,22 @@
 //! The embedded presets: compiled into the binary so that `scope-lint docs/` works with no config at all.
 
+use super::CapabilityTable;
+use super::embedded::{EmbeddedGroup, EmbeddedProduct, EmbeddedResourceType, EmbeddedTable};
+
 /// One embedded preset: a capability table and the policy that goes with it, under a name a config can
 /// give in `extends`. A second preset is one more entry in [`PRESETS`] and a folder under `presets/`.
 #[derive(Debug, Clone, Copy)]
 pub struct Preset {
     /// The name `extends` gives.
     pub name: &'static str,
-    /// The capability table (TOML).
+    /// The capability table (TOML): the source of truth, read by `import` and the tests.
     pub table: &'static str,
+    /// The same table compiled into the binary (generated from `table`, see [`super::embedded`]): what
+    /// a run loads.
+    pub compiled_table: &'static EmbeddedTable,
+    /// Where the compiled table's source is, from the crate root (the test that keeps it current writes
+    /// it there).
+    pub compiled_table_path: &'static str,
     /// The policy (`scope-lint.toml` text).
     pub policy: &'static str,
     /// The site generator's conventions that a policy extending this preset follows.
@@ -35,12 +44,19 @@ impl Preset {
     pub fn origin(&self) -> String {
         format!("embedded preset \"{}\"", self.name)
     }
+
+    /// The preset's capability table, from its compiled form (no parsing).
+    pub fn capability_table(&self) -> CapabilityTable {
+        self.compiled_table.table(self.origin())
+    }
 }
 
 /// The embedded presets; the first is used when there is no config at all.
 pub const PRESETS: &[Preset] = &[Preset {
     name: "cloudflare",
     table: CLOUDFLARE_CAPABILITIES,
+    compiled_table: &CLOUDFLARE_COMPILED_TABLE,
+    compiled_table_path: "presets/cloudflare/capabilities.rs",
     policy: CLOUDFLARE_POLICY,
     conventions: Conventions {
         // Starlight: `src/content/docs/<product>/...`; Hugo: `content/<product>/...`.
@@ -56,6 +72,11 @@ pub const DEFAULT_PRESET: &Preset = &PRESETS[0];
 /// The Cloudflare capability table (`presets/cloudflare/capabilities.toml`).
 pub const CLOUDFLARE_CAPABILITIES: &str =
     include_str!("../../presets/cloudflare/capabilities.toml");
+
+/// The Cloudflare capability table compiled (`presets/cloudflare/capabilities.rs`, generated from
+/// `capabilities.toml`).
+static CLOUDFLARE_COMPILED_TABLE: EmbeddedTable =
+    include!("../../presets/cloudflare/capabilities.rs");
 
 /// The Cloudflare policy (`presets/cloudflare/scope-lint.toml`).
 pub const CLOUDFLARE_POLICY: &str = include_str!("../../presets/cloudflare/scope-lint.toml");
@@ -100,5 +121,35 @@ mod tests {
         let r2 = table.product_index("r2").unwrap();
         assert_eq!(table.finer_scope(r2).unwrap().id, "r2-bucket");
         assert!(table.groups.len() > 200);
+    }
+
+    /// Each preset's compiled table is generated from its TOML: the checked-in file is what `render`
+    /// makes of the loaded TOML, and it gives back exactly the loaded table. `SCOPE_LINT_BLESS=1`
+    /// rewrites the file instead of failing.
+    #[test]
+    fn each_compiled_table_is_its_toml_loaded() {
+        for preset in PRESETS {
+            let loaded = load_table(preset.table, &preset.origin()).unwrap();
+            let toml_path = preset.compiled_table_path.replace(".rs", ".toml");
+            let rendered = super::super::embedded::render(&loaded, &toml_path);
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(preset.compiled_table_path);
+            if std::env::var_os("SCOPE_LINT_BLESS").is_some() {
+                std::fs::write(&path, &rendered).unwrap();
+                continue;
+            }
+            let checked_in = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                checked_in == rendered,
+                "{} is not current: run `SCOPE_LINT_BLESS=1 cargo test --lib table::preset`",
+                path.display()
+            );
+            assert_eq!(
+                format!("{:?}", preset.capability_table()),
+                format!("{loaded:?}"),
+                "the compiled table of `{}` differs from its TOML",
+                preset.name
+            );
+        }
     }
 }
