@@ -131,7 +131,7 @@ mod tests {
         for preset in PRESETS {
             let loaded = load_table(preset.table, &preset.origin()).unwrap();
             let toml_path = preset.compiled_table_path.replace(".rs", ".toml");
-            let rendered = super::super::embedded::render(&loaded, &toml_path);
+            let rendered = crate::table::embedded::render(&loaded, &toml_path);
             let path =
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(preset.compiled_table_path);
             if std::env::var_os("SCOPE_LINT_BLESS").is_some() {
