@@ -9,7 +9,8 @@ use super::embedded::{EmbeddedGroup, EmbeddedProduct, EmbeddedResourceType, Embe
 pub struct Preset {
     /// The name `extends` gives.
     pub name: &'static str,
-    /// The capability table (TOML): the source of truth, read by `import` and the tests.
+    /// The capability table (TOML): the source of truth that `compiled_table` is generated from (a run
+    /// does not parse it; the tests load it and keep the two equal).
     pub table: &'static str,
     /// The same table compiled into the binary (generated from `table`, see [`super::embedded`]): what
     /// a run loads.
