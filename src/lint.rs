@@ -65,8 +65,9 @@ impl Linter {
     }
 
     /// Builds now, on `scope`'s threads, what the checks otherwise build on first use (the name automata,
-    /// the prose word lists, the call-out phrasings compiled lazily: built-in and preset ones): a run that is about to check pages calls it
-    /// early, so that its first pages do not all wait for one thread to build them. A panic in a build is
+    /// the prose word lists, the call-out phrasings compiled lazily, built-in and preset ones): a run that
+    /// is about to check pages calls it early, so that its first pages do not all wait for one thread to
+    /// build them. A panic in a build is
     /// kept quiet here ([`guard::page`], for `page`): the build is left undone, and the page check that
     /// needs it panics again and reports it as that page's error.
     pub fn warm_up<'s>(&'s self, scope: &rayon::Scope<'s>, page: &Path) {

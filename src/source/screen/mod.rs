@@ -650,32 +650,28 @@ fn contains_lower_cased(words: &HashSet<String>, run: &str) -> bool {
 /// has two cells that are not empty). Only the cells [`plain_cell_is_no_name`] cannot rule out are
 /// normalised (blanking leaves a plain cell as it is), and the others only once one of those names.
 fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
-    let mut candidates = super::prefilter::cells_of_row(line)
-        .enumerate()
-        .filter(|(_, cell)| !plain_cell_is_no_name(screen, cell))
-        .map(|(index, _)| index)
-        .peekable();
-    if candidates.peek().is_none() {
+    // Most rows are ruled out here, before their cells are collected.
+    if super::prefilter::cells_of_row(line).all(|cell| plain_cell_is_no_name(screen, cell)) {
         return false;
     }
+    let cells: Vec<&str> = super::prefilter::cells_of_row(line).collect();
+    let mut candidates =
+        (0..cells.len()).filter(|&index| !plain_cell_is_no_name(screen, cells[index]));
     let filled = |cell: &str| !normalize_text(cell, Mode::Name, &[]).is_empty();
     let Some(blanked) = blank_constructs(line) else {
-        return super::prefilter::cells_of_row(line)
-            .filter(|cell| filled(cell))
-            .nth(1)
-            .is_some();
+        return cells.iter().filter(|cell| filled(cell)).nth(1).is_some();
     };
-    let names = |cell: Option<&str>| {
-        cell.is_some_and(|cell| {
-            names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[]))
-        })
-    };
+    let names =
+        |cell: &str| names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[]));
     candidates.any(|index| {
-        let raw = super::prefilter::cells_of_row(line).nth(index);
-        let blanked = super::prefilter::cells_of_row(&blanked).nth(index);
-        let names_a_level_or_product = names(raw) || (blanked != raw && names(blanked));
+        let raw = cells[index];
+        let names_a_level_or_product = names(raw)
+            || super::prefilter::cells_of_row(&blanked)
+                .nth(index)
+                .is_some_and(|blanked| blanked != raw && names(blanked));
         names_a_level_or_product
-            && super::prefilter::cells_of_row(line)
+            && cells
+                .iter()
                 .enumerate()
                 .any(|(other, cell)| other != index && filled(cell))
     })
@@ -983,11 +979,16 @@ mod tests {
         expect(&["\u{212a}", "x\u{130}"], maybe);
     }
 
-    #[test]
-    fn a_plain_cell_of_other_words_is_no_name_and_anything_else_is_read() {
+    /// The screen for the one name "ai gateway read" over the small test table.
+    fn ai_gateway_read_screen() -> Screen {
         let table = crate::table::tests::small_table();
         let matcher = Matcher::new(&table);
-        let screen = Screen::new(&["ai gateway read".to_owned()], &matcher).expect("a screen");
+        Screen::new(&["ai gateway read".to_owned()], &matcher).expect("a screen")
+    }
+
+    #[test]
+    fn a_plain_cell_of_other_words_is_no_name_and_anything_else_is_read() {
+        let screen = ai_gateway_read_screen();
         let no_name = |cell: &str| plain_cell_is_no_name(&screen, cell);
         for cell in [
             "",
@@ -1024,9 +1025,7 @@ mod tests {
 
     #[test]
     fn a_row_may_split_a_group_when_a_cell_names_a_level_or_product_and_another_is_filled() {
-        let table = crate::table::tests::small_table();
-        let matcher = Matcher::new(&table);
-        let screen = Screen::new(&["ai gateway read".to_owned()], &matcher).expect("a screen");
+        let screen = ai_gateway_read_screen();
         let may_split = |line: &str| row_may_split_a_group(&screen, line);
         for line in [
             "| AI Gateway | Read |",
