@@ -161,6 +161,16 @@ fn relative_by_key(root: &Path, path: &Path, key: Option<PathBuf>) -> PathBuf {
 
 /// One key per file, however its path was spelled: absolute, `.` and `..` resolved lexically.
 pub fn file_key(path: &Path) -> PathBuf {
+    // A clean absolute path is its own key; `std::path::absolute` would walk its components to give it
+    // back (thousands of instructions a file when the tree is named by an absolute path).
+    if path.is_absolute() && is_clean(path) {
+        return path.to_path_buf();
+    }
+    key_by_components(path)
+}
+
+/// [`file_key`] without the shortcut for a clean absolute path.
+fn key_by_components(path: &Path) -> PathBuf {
     clean(&absolute(path).unwrap_or_else(|| path.to_path_buf()))
 }
 
@@ -484,6 +494,7 @@ mod tests {
             if is_clean(path) {
                 assert_eq!(clean_by_components(path).as_path(), path, "{path:?}");
             }
+            assert_eq!(file_key(path), key_by_components(path), "{path:?}");
         }
     }
 }
