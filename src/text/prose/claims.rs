@@ -34,6 +34,9 @@ impl Lexicon {
             return claims;
         }
         for sentence in sentences(text, base) {
+            if !resource.may_be_named_by(&sentence) {
+                continue;
+            }
             let mut last_end = None;
             let question = is_question(&sentence);
             for candidate in self.candidates(&sentence, resource) {
@@ -602,6 +605,40 @@ mod tests {
         assert!(claims("Each gateway has its own logs and analytics.").is_empty());
         assert!(claims("Each gateway gets its own URL; the token is account-wide.").is_empty());
         assert!(claims("Each gateway does not get its own token.").is_empty());
+    }
+
+    /// What `Lexicon::claims` skips a sentence for: with no token holding the noun, no reading is a
+    /// candidate, whatever the form.
+    #[test]
+    fn no_reading_is_a_candidate_in_a_sentence_without_the_noun() {
+        let lexicon = crate::text::prose::Lexicon::embedded();
+        let resource = crate::text::prose::testing::gateway();
+        for claim in [
+            "The token is scoped to a single gateway.",
+            "Restrict it to the gateway `support-bot`.",
+            "Create per-gateway tokens.",
+            "Tokens are gateway-scoped.",
+            "Keep your AI Gateway API tokens gateway-level.",
+            "Each gateway gets its own API token.",
+            "This is the gateway the token should be limited to.",
+            "A token can only call one gateway.",
+            "Tokens can target a single gateway.",
+            "Token permissions are managed per gateway.",
+            "Restrict the token to `my-gateway-1` 🚀.",
+            "ゲートウェイ: restrict the token to your gateway ✅.",
+        ] {
+            assert!(!claims(claim).is_empty(), "{claim:?} is a claim");
+            let without = claim
+                .replace("gateway", "bucket")
+                .replace("Gateway", "Bucket");
+            for sentence in super::sentences(&without, 0) {
+                assert!(!resource.may_be_named_by(&sentence), "{without:?}");
+                assert!(
+                    lexicon.candidates(&sentence, &resource).is_empty(),
+                    "{without:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -51,6 +51,17 @@ impl Resource {
         find_ignoring_ascii_case(text, last).is_some()
             || (!text.is_ascii() && text.chars().any(|c| invisible(c) || folds_to_ascii(c)))
     }
+
+    /// Whether a token of a sentence holds the noun's last word. Every reading of a claim needs one (the
+    /// noun, a compound on it, a code span that carries it: [`noun_at`], [`Lexicon::is_compound`],
+    /// [`Lexicon::instance`]), so a sentence without one is not read for claims.
+    pub(super) fn may_be_named_by(&self, tokens: &[Token]) -> bool {
+        self.noun.last().is_some_and(|last| {
+            tokens
+                .iter()
+                .any(|token| token.text.contains(last.as_str()))
+        })
+    }
 }
 
 /// The words of a short text, as the tokenizer reads them.
@@ -67,10 +78,9 @@ impl Lexicon {
     /// Whether `word` is a compound on the resource noun: `per-gateway`, `gateway-scoped`.
     pub(super) fn is_compound(&self, word: &str, resource: &Resource) -> bool {
         let noun = resource.joined();
-        let plural = format!("{noun}s");
         if let Some((prefix, rest)) = word.split_once('-')
             && self.compound_prefix.iter().any(|known| known == prefix)
-            && (rest == noun || rest == plural)
+            && (rest == noun || rest.strip_suffix('s') == Some(noun.as_str()))
         {
             return true;
         }
