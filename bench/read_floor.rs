@@ -1,0 +1,53 @@
+//! The floor under the speed targets, as a whole command: `read-floor DIR...` lists each directory with the
+//! walker `scope-lint check` uses (`ignore`, parallel, one thread a core, hidden entries skipped) and reads
+//! every `.md`, `.mdx` and `.markdown` file as UTF-8 text, doing nothing else; it prints the number of files
+//! and bytes. Timed next to `baseline` with `bench/interleave.py`, it shows how much of a target is left for
+//! everything a check does besides listing and reading the tree. See bench/README.md.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ignore::{WalkBuilder, WalkState};
+
+fn main() {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let (files, bytes) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    for dir in std::env::args_os().skip(1) {
+        let walker = WalkBuilder::new(&dir)
+            .follow_links(true)
+            .require_git(false)
+            .threads(threads)
+            .build_parallel();
+        walker.run(|| {
+            Box::new(|entry| {
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
+                if entry.file_type().is_some_and(|kind| kind.is_file()) && is_page(entry.path()) {
+                    match std::fs::read_to_string(entry.path()) {
+                        Ok(text) => {
+                            files.fetch_add(1, Ordering::Relaxed);
+                            bytes.fetch_add(text.len(), Ordering::Relaxed);
+                        }
+                        Err(error) => {
+                            eprintln!("{}: {error}", entry.path().display());
+                            std::process::exit(2);
+                        }
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    }
+    println!("{} files, {} bytes", files.into_inner(), bytes.into_inner());
+}
+
+fn is_page(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            ["md", "mdx", "markdown"]
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+        })
+}
