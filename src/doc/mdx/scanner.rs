@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use wide::u8x16;
+
 use super::jsx::{construct_limit, parse_tag, skip_expression, string_end};
 use super::*;
 
@@ -160,12 +162,33 @@ impl Closers {
     }
 }
 
-/// How many bytes at the start of `bytes` are none that [`Scanner::inline`] stops at (a line break, `` ` ``,
-/// `<`, `{`, `\`): two SIMD searches (`memchr`), the second only up to where the first stopped, instead of
-/// a look-up a byte.
+/// The bytes [`Scanner::inline`] stops at: a line break, a code span, a tag, an expression, an escape.
+const INLINE_STOPS: [u8; 5] = *b"\n`<{\\";
+
+/// How many bytes at the start of `bytes` are none of [`INLINE_STOPS`]: compared 16 at a time (`wide`: SSE2
+/// or NEON where there is one), instead of a look-up a byte. The search ends at the first stop, so a page of
+/// stops is read once in all.
 fn plain_run(bytes: &[u8]) -> usize {
-    let line = memchr::memchr3(b'\n', b'`', b'<', bytes).unwrap_or(bytes.len());
-    memchr::memchr2(b'{', b'\\', &bytes[..line]).unwrap_or(line)
+    let stops = INLINE_STOPS.map(u8x16::splat);
+    let mut lanes = bytes.chunks_exact(16);
+    let mut offset = 0;
+    for lane in &mut lanes {
+        let lane = u8x16::new(lane.try_into().expect("a lane is 16 bytes"));
+        let found = stops
+            .iter()
+            .fold(u8x16::splat(0), |found, stop| found | lane.cmp_eq(*stop));
+        let mask = found.move_mask();
+        if mask != 0 {
+            return offset + mask.trailing_zeros() as usize;
+        }
+        offset += 16;
+    }
+    offset
+        + lanes
+            .remainder()
+            .iter()
+            .take_while(|byte| !INLINE_STOPS.contains(byte))
+            .count()
 }
 
 impl Scanner<'_> {
