@@ -690,7 +690,7 @@ mod tests {
                 seed = seed
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                // Mostly plain text, so that runs cross the 16- and 32-byte lanes of the searches.
+                // Mostly plain text, so that runs cross the 16-byte lanes of the compares.
                 let piece = (seed >> 33) as usize % (pieces.len() * 4);
                 text.push_str(pieces.get(piece).copied().unwrap_or("x"));
             }
