@@ -1,13 +1,15 @@
 //! The floor under the speed targets, as a whole command: `read-floor DIR...` lists each directory with the
 //! walker `scope-lint check` uses (`ignore`, parallel, one thread a core, hidden entries skipped) and reads
-//! every `.md`, `.mdx` and `.markdown` file as UTF-8 text, doing nothing else; it prints the number of files
-//! and bytes. Timed next to `baseline` with `bench/interleave.py`, it shows how much of a target is left for
-//! everything a check does besides listing and reading the tree. See bench/README.md.
+//! every file `check` reads (`walk::EXTENSIONS`: `.md`, `.mdx`, `.markdown`) as UTF-8 text, doing nothing
+//! else; it prints the number of files and bytes. Timed next to `baseline` with `bench/interleave.py`, it
+//! shows how much of a target is left for everything a check does besides listing and reading the tree. See
+//! bench/README.md.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ignore::{WalkBuilder, WalkState};
+use scope_lint::walk::EXTENSIONS;
 
 fn main() {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -42,11 +44,12 @@ fn main() {
     println!("{} files, {} bytes", files.into_inner(), bytes.into_inner());
 }
 
+/// A file `scope-lint check` reads: one with an extension of [`EXTENSIONS`], in any case.
 fn is_page(path: &Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| {
-            ["md", "mdx", "markdown"]
+            EXTENSIONS
                 .iter()
                 .any(|known| extension.eq_ignore_ascii_case(known))
         })

@@ -10,6 +10,7 @@
 #![warn(unreachable_pub)]
 #![warn(missing_docs)]
 
+pub mod bytes;
 pub mod catalog;
 pub mod changed;
 pub mod doc;

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Bottom first. Modules on one line form one layer and must not import each other.
 const LAYERS: &[&[&str]] = &[
+    &["bytes"],
     &["doc", "text", "catalog"],
     &["error"],
     &["read", "guard"],

@@ -4,8 +4,6 @@
 
 use std::borrow::Cow;
 
-use wide::u8x16;
-
 use super::jsx::{construct_limit, parse_tag, skip_expression, string_end};
 use super::*;
 
@@ -164,32 +162,6 @@ impl Closers {
 
 /// The bytes [`Scanner::inline`] stops at: a line break, a code span, a tag, an expression, an escape.
 const INLINE_STOPS: [u8; 5] = *b"\n`<{\\";
-
-/// How many bytes at the start of `bytes` are none of [`INLINE_STOPS`]: compared 16 at a time (`wide`: SSE2
-/// or NEON where there is one), instead of a look-up a byte. The search ends at the first stop, so a page of
-/// stops is read once in all.
-fn plain_run(bytes: &[u8]) -> usize {
-    let stops = INLINE_STOPS.map(u8x16::splat);
-    let mut lanes = bytes.chunks_exact(16);
-    let mut offset = 0;
-    for lane in &mut lanes {
-        let lane = u8x16::new(lane.try_into().expect("a lane is 16 bytes"));
-        let found = stops
-            .iter()
-            .fold(u8x16::splat(0), |found, stop| found | lane.cmp_eq(*stop));
-        let mask = found.move_mask();
-        if mask != 0 {
-            return offset + mask.trailing_zeros() as usize;
-        }
-        offset += 16;
-    }
-    offset
-        + lanes
-            .remainder()
-            .iter()
-            .take_while(|byte| !INLINE_STOPS.contains(byte))
-            .count()
-}
 
 impl Scanner<'_> {
     fn run(&mut self) {
@@ -471,7 +443,7 @@ impl Scanner<'_> {
     fn inline(&mut self, mut pos: usize) -> usize {
         while pos < self.bytes.len() {
             // Most bytes are plain text: skip to the next one that can start something.
-            pos += plain_run(&self.bytes[pos..]);
+            pos += crate::bytes::run_without(&self.bytes[pos..], &INLINE_STOPS);
             if pos >= self.bytes.len() {
                 break;
             }
@@ -675,32 +647,6 @@ fn continues(rest: &str) -> bool {
 mod tests {
     use super::super::jsx::MAX_CONSTRUCT;
     use super::*;
-
-    #[test]
-    fn a_plain_run_ends_at_the_first_byte_inline_stops_at() {
-        let stops = |byte: &u8| matches!(byte, b'\n' | b'`' | b'<' | b'{' | b'\\');
-        let pieces = [
-            "a", " ", "\n", "`", "<", "{", "\\", "}", ">", "日本", "😀", "e\u{301}", "שלום", "\r",
-            "\t",
-        ];
-        let mut seed = 11u64;
-        for length in 0..300 {
-            let mut text = String::new();
-            while text.len() < length {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                // Mostly plain text, so that runs cross the 16-byte lanes of the compares.
-                let piece = (seed >> 33) as usize % (pieces.len() * 4);
-                text.push_str(pieces.get(piece).copied().unwrap_or("x"));
-            }
-            for start in 0..text.len() {
-                let bytes = &text.as_bytes()[start..];
-                let expected = bytes.iter().take_while(|byte| !stops(byte)).count();
-                assert_eq!(plain_run(bytes), expected, "{text:?} from {start}");
-            }
-        }
-    }
 
     #[test]
     fn front_matter_esm_and_multi_line_jsx_are_masked() {

@@ -218,26 +218,6 @@ impl Hits {
     }
 }
 
-/// Whether `bytes` holds a byte that is not ASCII or is one of `set`: 16 bytes a compare, the rest one by one.
-pub(super) fn has_non_ascii_or<const N: usize>(bytes: &[u8], set: &[u8; N]) -> bool {
-    let splats = set.map(u8x16::splat);
-    let mut lanes = bytes.chunks_exact(LANE);
-    for lane in &mut lanes {
-        let lane = u8x16::new(lane.try_into().expect("a lane is 16 bytes"));
-        let found = splats
-            .iter()
-            .fold(lane, |found, splat| found | lane.cmp_eq(*splat));
-        // The top bit of each lane: a non-ASCII byte, or a byte of the set (all ones).
-        if found.move_mask() != 0 {
-            return true;
-        }
-    }
-    lanes
-        .remainder()
-        .iter()
-        .any(|byte| !byte.is_ascii() || set.contains(byte))
-}
-
 /// The bit masks of the ASCII letters and digits and of the trigger bytes in a 64-byte `chunk`.
 fn masks(chunk: &[u8], splats: &[u8x16; TRIGGERS]) -> (u64, u64) {
     let (mut alphanumeric, mut triggers) = (0u64, 0u64);
@@ -338,31 +318,6 @@ mod tests {
     }
 
     #[test]
-    fn special_bytes_are_found_at_every_place_of_a_lane() {
-        let set = b"<>{}&\\";
-        let scalar = |bytes: &[u8]| {
-            bytes
-                .iter()
-                .any(|byte| !byte.is_ascii() || set.contains(byte))
-        };
-        for length in 0..40 {
-            let plain = "a".repeat(length);
-            assert!(!has_non_ascii_or(plain.as_bytes(), set), "{length}");
-            for at in 0..length {
-                for inserted in ["<", "\\", "&", "é", "日", "😀", "\u{301}", "ש"] {
-                    let text = format!("{}{inserted}{}", &plain[..at], &plain[at..]);
-                    assert_eq!(
-                        has_non_ascii_or(text.as_bytes(), set),
-                        scalar(text.as_bytes()),
-                        "{text:?}"
-                    );
-                    assert!(has_non_ascii_or(text.as_bytes(), set), "{text:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
     fn hits_are_the_automaton_s_at_every_block_edge_and_next_to_multi_byte_text() {
         let patterns = patterns();
         let hits = Hits::new(&patterns).expect("hits");
@@ -400,13 +355,7 @@ mod tests {
         ];
         let mut seed = 7u64;
         for length in 0..400 {
-            let mut text = String::new();
-            while text.len() < length {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let text = crate::bytes::pieced_text(&pieces, length, &mut seed);
             let expected = automaton(&patterns, &text);
             assert_eq!(collect(&hits, &text, false), expected, "{text:?}");
             assert_eq!(collect(&hits, &text, true), expected, "{text:?}");

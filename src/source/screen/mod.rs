@@ -604,7 +604,7 @@ fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
     let Some(cell_words) = &screen.cell_words else {
         return false;
     };
-    if hits::has_non_ascii_or(cell.as_bytes(), b"<>{}&\\") {
+    if crate::bytes::has_non_ascii_or(cell.as_bytes(), b"<>{}&\\") {
         return false;
     }
     let text = without_link_destinations(cell);
