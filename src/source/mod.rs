@@ -13,7 +13,7 @@ pub mod prefilter;
 mod screen;
 
 use std::any::Any;
-use std::collections::HashMap;
+use std::ffi::OsString;
 use std::hash::Hash;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -75,21 +75,21 @@ pub struct SourcesMemo {
     /// What `facts` derives from an included file, by [`ContributionKey`]; held as `Any` so that this layer
     /// does not know the facts' types.
     pub contributions: Memo<ContributionKey, Option<Arc<dyn Any + Send + Sync>>>,
-    /// (directory of the including page, partial path from the pattern) -> the file found.
-    pub partials: Memo<(PathBuf, String), Option<PathBuf>>,
+    /// (a directory, partial path from the pattern) -> the file found there or in its nearest ancestor.
+    pub partials: Memo<(OsString, String), Option<PathBuf>>,
     /// A place a partial is looked for -> whether a file there can be read: pages in many directories
     /// look in the same places (the root's partials directory), and each place is read once.
-    pub readable: Memo<PathBuf, bool>,
+    pub readable: Memo<OsString, bool>,
     /// A directory a partial is looked for below -> whether it may hold files ([`Sources::may_hold_files`]).
-    pub directories: Memo<PathBuf, bool>,
+    pub directories: Memo<OsString, bool>,
 }
 
 /// Values computed once per run and shared by the pages checked in parallel.
-pub struct Memo<K, V>(Mutex<HashMap<K, V>>);
+pub struct Memo<K, V>(Mutex<rustc_hash::FxHashMap<K, V>>);
 
 impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
-        Memo(Mutex::new(HashMap::new()))
+        Memo(Mutex::new(rustc_hash::FxHashMap::default()))
     }
 }
 
@@ -210,41 +210,50 @@ pub fn resolve_include(
                 .pattern
                 .replace("{product}", &product)
                 .replace("{file}", file);
-            let directory = page_location
-                .parent()
-                .unwrap_or(Path::new(""))
-                .to_path_buf();
-            let find = |(_, relative): &(PathBuf, String)| {
-                let bases =
-                    std::iter::once(policy.root.as_path()).chain(page_location.ancestors().skip(1));
-                let top = top_directory(relative);
-                bases
-                    .filter(|base| {
-                        top.is_none_or(|top| {
-                            let directory = clean(&base.join(top));
-                            memoized(
-                                sources.memo().map(|memo| &memo.directories),
-                                directory,
-                                |directory| sources.may_hold_files(directory),
-                            )
-                        })
-                    })
-                    .map(|base| clean(&base.join(relative)))
-                    .find(|candidate| {
-                        memoized(
-                            sources.memo().map(|memo| &memo.readable),
-                            candidate.clone(),
-                            |candidate| sources.text(candidate).is_some(),
-                        )
-                    })
-            };
-            memoized(
-                sources.memo().map(|memo| &memo.partials),
-                (directory, relative),
-                find,
-            )
+            let directory = page_location.parent().unwrap_or(Path::new(""));
+            partial_at(policy.root.as_path(), &relative, sources)
+                .or_else(|| partial_in_ancestors(directory, &relative, sources))
         }
     }
+}
+
+/// The partial `relative` to `base`, when the sources can read it there.
+fn partial_at(base: &Path, relative: &str, sources: &dyn Sources) -> Option<PathBuf> {
+    if let Some(top) = top_directory(relative) {
+        let directory = clean(&base.join(top)).into_os_string();
+        let may_hold = memoized(
+            sources.memo().map(|memo| &memo.directories),
+            directory,
+            |directory| sources.may_hold_files(Path::new(directory)),
+        );
+        if !may_hold {
+            return None;
+        }
+    }
+    let candidate = clean(&base.join(relative));
+    let readable = memoized(
+        sources.memo().map(|memo| &memo.readable),
+        candidate.clone().into_os_string(),
+        |candidate| sources.text(Path::new(candidate)).is_some(),
+    );
+    readable.then_some(candidate)
+}
+
+/// The partial `relative` to `directory` or to the nearest of its ancestors where it can be read. Memoized
+/// by directory, so that the pages of sibling directories share what their common ancestors hold.
+fn partial_in_ancestors(directory: &Path, relative: &str, sources: &dyn Sources) -> Option<PathBuf> {
+    memoized(
+        sources.memo().map(|memo| &memo.partials),
+        (directory.as_os_str().to_owned(), relative.to_owned()),
+        |(directory, relative)| {
+            let directory = Path::new(directory);
+            partial_at(directory, relative, sources).or_else(|| {
+                directory
+                    .parent()
+                    .and_then(|parent| partial_in_ancestors(parent, relative, sources))
+            })
+        },
+    )
 }
 
 /// The first directory of a relative path to a file (`src` of `src/content/partials/x.mdx`), when the
