@@ -241,7 +241,11 @@ fn partial_at(base: &Path, relative: &str, sources: &dyn Sources) -> Option<Path
 
 /// The partial `relative` to `directory` or to the nearest of its ancestors where it can be read. Memoized
 /// by directory, so that the pages of sibling directories share what their common ancestors hold.
-fn partial_in_ancestors(directory: &Path, relative: &str, sources: &dyn Sources) -> Option<PathBuf> {
+fn partial_in_ancestors(
+    directory: &Path,
+    relative: &str,
+    sources: &dyn Sources,
+) -> Option<PathBuf> {
     memoized(
         sources.memo().map(|memo| &memo.partials),
         (directory.as_os_str().to_owned(), relative.to_owned()),

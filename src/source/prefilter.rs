@@ -52,9 +52,10 @@
 //!
 //! - markers a rule reads: `scope-lint` (SL007 suppressions, SL010 generated regions), `permission_groups`
 //!   (SL009 policy examples), a raw U+0002 (reads as a placeholder), ASCII case-insensitive; a `{props.x}`
-//!   placeholder (a name of letters, digits and `_`: `{props.frontmatter.title}` is text to the model) and a
-//!   JSON `\u` escape (it can spell the SL009 key) in this case; a Hugo placeholder (`{{ .Get "x" }}`,
-//!   `{{ .Params.x }}`, as `text::normalize` reads it), which stands for any word;
+//!   placeholder (a name of letters, digits and `_`: `{props.frontmatter.title}` is text to the model) in
+//!   this case; a Hugo placeholder (`{{ .Get "x" }}`, `{{ .Params.x }}`, as `text::normalize` reads it),
+//!   which stands for any word. A JSON `\u` escape is no marker: SL009 reads only the code blocks that
+//!   hold `permission_groups` as written, so a page it reports holds that marker whatever its escapes spell;
 //! - an entity that decodes to a letter or digit (it joins the words around it in normalised text, not in
 //!   the raw words `claim_products_in` reads), and a link destination between two word characters (the
 //!   same, for the dropped `](...)`).

@@ -5,7 +5,7 @@
 //! what an ASCII case-insensitive search for these patterns would:
 //!
 //! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, a `{props.x}`
-//!   placeholder, a JSON `\u`, a Hugo placeholder, an entity that decodes to a letter or digit, a link
+//!   placeholder, a Hugo placeholder, an entity that decodes to a letter or digit, a link
 //!   destination between two word characters): the page is relevant ([`Verdict::Own`]); and the
 //!   **includes** (`<Render`, `{{#`, a Hugo `render` shortcode), which make it relevant through what it
 //!   includes;
@@ -53,9 +53,6 @@ use crate::text::normalize::{
 /// suppressions and policy examples is not stricter).
 const MARKERS: &[&str] = &["scope-lint", "permission_groups", "\u{2}"];
 
-/// A marker the model reads in exactly this case: a JSON `\u` escape (it can spell the SL009 key).
-const EXACT_MARKERS: &[&str] = &["\\u"];
-
 /// The start of a `{props.x}` placeholder (`text::normalize`), in this case.
 const PROPS: &str = "{props.";
 
@@ -98,8 +95,6 @@ pub(super) struct Screen {
 enum Needle {
     /// A marker: a page that holds it is relevant.
     Marker,
-    /// A marker that counts only in this exact case.
-    Exact(&'static str),
     /// `{props.`: relevant when a placeholder's name and `}` follow.
     Props,
     /// An include marker (`<Render` in this case, `{{#`).
@@ -144,9 +139,6 @@ impl Screen {
         MARKERS
             .iter()
             .for_each(|marker| add(marker, Needle::Marker));
-        EXACT_MARKERS
-            .iter()
-            .for_each(|marker| add(marker, Needle::Exact(marker)));
         add(PROPS, Needle::Props);
         INCLUDES
             .iter()
@@ -200,9 +192,8 @@ impl Screen {
         let mut maybe = self.nodes.is_empty();
         let mut row_checked_until = 0;
         let page = PageText::of(text);
-        let own = |start: usize, end: usize, needle: &Needle| match needle {
+        let own = |start: usize, needle: &Needle| match needle {
             Needle::Marker => true,
-            Needle::Exact(marker) => &text[start..end] == *marker,
             Needle::Props => props_placeholder(&text[start..]).is_some(),
             Needle::Braces => hugo_placeholder(&text[start..]).is_some(),
             Needle::Link => joins_words(text, start),
@@ -213,7 +204,7 @@ impl Screen {
         };
         let read = self.hits.visit(text, |pattern, start, end| {
             let needle = &self.needles[pattern];
-            if own(start, end, needle) {
+            if own(start, needle) {
                 return ControlFlow::Break(());
             }
             match needle {
@@ -935,7 +926,6 @@ mod tests {
                 "SCOPE-LINT:",
                 "a permission_Groups",
                 "\u{2}",
-                "x \\u0041",
                 "{props.名}",
                 "{{ .Get \"x\" }}",
                 "&#65;",
@@ -952,6 +942,7 @@ mod tests {
                 "_groups",
                 "\\",
                 "\\U0041",
+                "x \\u0041 \\u{1F600}",
                 "{",
                 "{props.",
                 "{{",
