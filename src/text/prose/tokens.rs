@@ -150,24 +150,57 @@ fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
     for (start, segment) in text.split_word_bound_indices() {
         let joins = std::mem::replace(&mut after_hyphen, is_hyphen(segment));
         let range = base + start..base + start + segment.len();
-        let folded: String = segment
-            .chars()
-            .filter(|&c| !invisible(c))
-            .map(fold)
-            .collect::<String>()
-            .to_lowercase();
-        if folded.chars().any(char::is_alphanumeric) {
-            let word = folded.trim_matches('_').to_owned();
-            push_word(tokens, word, range, joins);
-        } else if let Some(mark) = folded.chars().next().filter(|c| ",;:?!.()-".contains(*c)) {
-            tokens.push(Token {
-                kind: TokenKind::Punct,
-                text: mark.to_string(),
-                range,
-            });
+        match segment_token(segment) {
+            Some((TokenKind::Word, word)) => push_word(tokens, word, range, joins),
+            Some((kind, text)) => tokens.push(Token { kind, text, range }),
+            None => {}
         }
     }
 }
+
+/// What a word segment reads as: a word (lowercased, typographic marks folded, invisible characters and
+/// the `_` around it dropped), a punctuation mark the claims read, or nothing (spaces, other marks).
+fn segment_token(segment: &str) -> Option<(TokenKind, String)> {
+    // Most segments are plain ASCII: read without the three allocations of the general path (ASCII has
+    // nothing to fold but whitespace, which stays nothing, and nothing invisible).
+    if segment
+        .bytes()
+        .all(|byte| byte.is_ascii() && (byte == b' ' || !byte.is_ascii_whitespace()))
+    {
+        return ascii_segment_token(segment);
+    }
+    let folded: String = segment
+        .chars()
+        .filter(|&c| !invisible(c))
+        .map(fold)
+        .collect::<String>()
+        .to_lowercase();
+    if folded.chars().any(char::is_alphanumeric) {
+        return Some((TokenKind::Word, folded.trim_matches('_').to_owned()));
+    }
+    folded
+        .chars()
+        .next()
+        .filter(|c| PUNCTUATION.contains(*c))
+        .map(|mark| (TokenKind::Punct, mark.to_string()))
+}
+
+/// [`segment_token`] of an ASCII segment without whitespace other than spaces.
+fn ascii_segment_token(segment: &str) -> Option<(TokenKind, String)> {
+    if segment.bytes().any(|byte| byte.is_ascii_alphanumeric()) {
+        return Some((
+            TokenKind::Word,
+            segment.trim_matches('_').to_ascii_lowercase(),
+        ));
+    }
+    let mark = char::from(*segment.as_bytes().first()?);
+    PUNCTUATION
+        .contains(mark)
+        .then(|| (TokenKind::Punct, mark.to_string()))
+}
+
+/// The punctuation marks the claims read.
+const PUNCTUATION: &str = ",;:?!.()-";
 
 /// Whether a segment is a hyphen that joins words (hyphen-minus, U+2010 hyphen, U+2011 non-breaking
 /// hyphen), not a dash.
@@ -203,6 +236,38 @@ fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>, joins: 
 mod tests {
     use super::*;
     use crate::text::prose::testing::claims;
+
+    #[test]
+    fn ascii_segments_read_as_the_general_path_reads_them() {
+        let general = |segment: &str| {
+            let folded: String = segment
+                .chars()
+                .filter(|&c| !invisible(c))
+                .map(fold)
+                .collect::<String>()
+                .to_lowercase();
+            if folded.chars().any(char::is_alphanumeric) {
+                return Some((TokenKind::Word, folded.trim_matches('_').to_owned()));
+            }
+            folded
+                .chars()
+                .next()
+                .filter(|c| PUNCTUATION.contains(*c))
+                .map(|mark| (TokenKind::Punct, mark.to_string()))
+        };
+        let pieces = [
+            "A", "z", "9", "_", "-", ".", "?", " ", "\t", "'", "\"", "(", "#", "é", "\u{2019}",
+        ];
+        for first in pieces {
+            for second in pieces {
+                for third in ["", "_", "Q", "\n"] {
+                    let segment = format!("{first}{second}{third}");
+                    assert_eq!(segment_token(&segment), general(&segment), "{segment:?}");
+                }
+            }
+        }
+        assert_eq!(segment_token(""), None);
+    }
 
     #[test]
     fn a_dash_between_words_does_not_join_them() {
