@@ -48,6 +48,7 @@ use crate::text::entity;
 use crate::text::normalize::{
     Mode, hugo_placeholder, link_destination, normalize_text, props_placeholder, separates_names,
 };
+use crate::text::pairs::BytePairs;
 
 /// Raw-text markers a rule reads, besides the names (ASCII case-insensitive: the rules' own reading of
 /// suppressions and policy examples is not stricter).
@@ -87,7 +88,7 @@ pub(super) struct Screen {
     cell_names: HashSet<String>,
     /// The runs of ASCII letters and digits in `cell_names` and the level joiners; `None` when a cell name
     /// has none (then no cell is ruled out by its words).
-    cell_words: Option<HashSet<String>>,
+    cell_words: Option<CellWords>,
 }
 
 /// One pattern of the screen.
@@ -557,10 +558,42 @@ fn line_around(text: &str, at: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// The runs of ASCII letters and digits (lower case) in the `cell_names` and the level joiners; `None` when
-/// a cell name has no such run.
-fn cell_words(cell_names: &HashSet<String>) -> Option<HashSet<String>> {
-    let mut words = HashSet::default();
+/// The runs of ASCII letters and digits (lower case) in the cell names and the level joiners, with a bit
+/// for each pair of their first and last bytes: most runs of a cell end in no such pair and are ruled out
+/// without hashing.
+#[derive(Debug)]
+struct CellWords {
+    words: HashSet<Box<[u8]>>,
+    ends: BytePairs,
+}
+
+impl CellWords {
+    /// Whether `run` (ASCII letters and digits) is one of the words, in any case.
+    fn contains(&self, run: &[u8]) -> bool {
+        let (Some(first), Some(last)) = (run.first(), run.last()) else {
+            return false;
+        };
+        if !self
+            .ends
+            .contains(first.to_ascii_lowercase(), last.to_ascii_lowercase())
+        {
+            return false;
+        }
+        let mut buffer = [0u8; 32];
+        let Some(lower) = buffer.get_mut(..run.len()) else {
+            return self.words.contains(run.to_ascii_lowercase().as_slice());
+        };
+        lower.copy_from_slice(run);
+        lower.make_ascii_lowercase();
+        self.words.contains(&*lower)
+    }
+}
+
+/// The [`CellWords`] of `cell_names` and the level joiners; `None` when a cell name has no run of ASCII
+/// letters and digits.
+fn cell_words(cell_names: &HashSet<String>) -> Option<CellWords> {
+    let mut words: HashSet<Box<[u8]>> = HashSet::default();
+    let mut ends = BytePairs::default();
     for name in cell_names
         .iter()
         .map(String::as_str)
@@ -570,17 +603,22 @@ fn cell_words(cell_names: &HashSet<String>) -> Option<HashSet<String>> {
         if runs.peek().is_none() && !LEVEL_JOINERS.contains(&name) {
             return None;
         }
-        words.extend(runs.map(str::to_ascii_lowercase));
+        for run in runs {
+            let lower = run.to_ascii_lowercase();
+            if let (Some(&first), Some(&last)) = (lower.first(), lower.last()) {
+                ends.insert(first, last);
+            }
+            words.insert(lower.into_boxed_slice());
+        }
     }
-    Some(words)
+    Some(CellWords { words, ends })
 }
 
 /// The maximal runs of ASCII letters and digits in `text`.
-fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
+fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &[u8]> {
     text.as_bytes()
         .split(|byte| !byte.is_ascii_alphanumeric())
         .filter(|run| !run.is_empty())
-        .map(|run| std::str::from_utf8(run).expect("a run of ASCII letters and digits"))
 }
 
 /// Whether the raw `cell` is plain and cannot be a level, levels or a product's exact name however the
@@ -600,7 +638,7 @@ fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
     }
     let text = without_link_destinations(cell);
     let mut runs = ascii_alphanumeric_runs(&text).peekable();
-    runs.peek().is_none() || runs.any(|run| !contains_lower_cased(cell_words, run))
+    runs.peek().is_none() || runs.any(|run| !cell_words.contains(run))
 }
 
 /// `text` without the link destinations name normalisation drops ([`link_destination`]).
@@ -622,17 +660,6 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
     }
     kept.push_str(&text[copied..]);
     std::borrow::Cow::Owned(kept)
-}
-
-/// Whether `words` holds `run` (ASCII) lower-cased, without allocating for a short run.
-fn contains_lower_cased(words: &HashSet<String>, run: &str) -> bool {
-    let mut buffer = [0u8; 32];
-    let Some(lower) = buffer.get_mut(..run.len()) else {
-        return words.contains(&run.to_ascii_lowercase());
-    };
-    lower.copy_from_slice(run.as_bytes());
-    lower.make_ascii_lowercase();
-    std::str::from_utf8(lower).is_ok_and(|lower| words.contains(lower))
 }
 
 /// Whether the table row `line` may hold a split group: a cell that is a level (or levels) or a product's
@@ -992,6 +1019,9 @@ mod tests {
             "[Rea](/x)dy",
             "Read](x",
             "[x](y) Read",
+            // First and last letters of a word ("read"), and a run longer than the look-up buffer.
+            "Rapid road",
+            "READREADREADREADREADREADREADREADREAD read",
         ] {
             assert!(no_name(cell), "{cell:?}");
         }
