@@ -162,11 +162,8 @@ fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
 /// the `_` around it dropped), a punctuation mark the claims read, or nothing (spaces, other marks).
 fn segment_token(segment: &str) -> Option<(TokenKind, String)> {
     // Most segments are plain ASCII: read without the three allocations of the general path (ASCII has
-    // nothing to fold but whitespace, which stays nothing, and nothing invisible).
-    if segment
-        .bytes()
-        .all(|byte| byte.is_ascii() && (byte == b' ' || !byte.is_ascii_whitespace()))
-    {
+    // nothing to fold but whitespace, which becomes a space, and nothing invisible).
+    if segment.is_ascii() {
         return ascii_segment_token(segment);
     }
     general_segment_token(segment)
@@ -190,13 +187,16 @@ fn general_segment_token(segment: &str) -> Option<(TokenKind, String)> {
         .map(|mark| (TokenKind::Punct, mark.to_string()))
 }
 
-/// [`segment_token`] of an ASCII segment without whitespace other than spaces.
+/// [`segment_token`] of an ASCII segment: lowercased, each whitespace character a space (as [`fold`]
+/// makes it), in one allocation for a word and none for a space or a mark.
 fn ascii_segment_token(segment: &str) -> Option<(TokenKind, String)> {
     if segment.bytes().any(|byte| byte.is_ascii_alphanumeric()) {
-        return Some((
-            TokenKind::Word,
-            segment.trim_matches('_').to_ascii_lowercase(),
-        ));
+        let word = segment
+            .trim_matches('_')
+            .chars()
+            .map(|c| fold(c).to_ascii_lowercase())
+            .collect();
+        return Some((TokenKind::Word, word));
     }
     let mark = char::from(*segment.as_bytes().first()?);
     PUNCTUATION
@@ -245,11 +245,12 @@ mod tests {
     #[test]
     fn ascii_segments_read_as_the_general_path_reads_them() {
         let pieces = [
-            "A", "z", "9", "_", "-", ".", "?", " ", "\t", "'", "\"", "(", "#", "é", "\u{2019}",
+            "A", "z", "9", "_", "-", ".", "?", " ", "\t", "\u{b}", "\r", "'", "\"", "(", "#", "é",
+            "\u{2019}",
         ];
         for first in pieces {
             for second in pieces {
-                for third in ["", "_", "Q", "\n"] {
+                for third in ["", "_", "Q", "\n", "\u{c}"] {
                     let segment = format!("{first}{second}{third}");
                     assert_eq!(
                         segment_token(&segment),
