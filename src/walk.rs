@@ -18,6 +18,9 @@ use crate::source::prefilter::{Prefilter, Relevance};
 use crate::source::{Sources, file_key, path_order_key, relative_to, relative_to_with_key};
 
 pub mod fix_plan;
+mod render_tags;
+
+use render_tags::{ListedPage, Listing};
 
 pub use crate::source::fs::{FsSources, decode, read_source};
 
@@ -225,20 +228,42 @@ pub fn check_paths_affected_by(
             if relevance == Relevance::Own {
                 warm_up.call_once(|| linter.warm_up(scope, &file.path));
             }
-            let includes = (relevance != Relevance::None).then(|| {
-                let (policy, relative) = (linter.policy(), &file.relative);
-                PageIncludes::of(&text, scan.as_ref(), &file.path, relative, policy, &sources)
+            let listing = (relevance != Relevance::None).then(|| {
+                // A page kept only for its includes, with no scan made: its `<Render>` tags are
+                // settled after the walk (`render_tags`); a check limited to changed files lists
+                // exactly, as it follows includes to the changed files.
+                let tags = (relevance == Relevance::ThroughIncludes
+                    && scan.is_none()
+                    && changed.is_none())
+                .then(|| render_tags::tags_of(&text))
+                .flatten();
+                tags.map_or_else(
+                    || {
+                        let (policy, relative) = (linter.policy(), &file.relative);
+                        Listing::Exact(PageIncludes::of(
+                            &text,
+                            scan.as_ref(),
+                            &file.path,
+                            relative,
+                            policy,
+                            &sources,
+                        ))
+                    },
+                    Listing::Tags,
+                )
             });
-            Ok((file, relevance, includes))
+            Ok((file, relevance, listing))
         })
     });
-    let mut pages = Vec::with_capacity(read.len());
+    let mut listed: Vec<ListedPage> = Vec::with_capacity(read.len());
     for outcome in read {
         match outcome {
-            Ok(page) => pages.push(page),
+            Ok(page) => listed.push(page),
             Err(error) => errors.push(error),
         }
     }
+    let (mut pages, mut reread_errors) = render_tags::settle(listed, linter, &sources);
+    errors.append(&mut reread_errors);
     // A file another page includes is a partial: checked for its content, never asked for a call-out.
     // Includes that close a cycle are reported and not followed (see `include_graph`).
     let none = PageIncludes::default();

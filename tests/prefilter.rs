@@ -452,3 +452,73 @@ fn a_page_is_checked_for_its_includes_only_when_they_can_matter() {
     );
     assert_same(dir.path(), &["check", "--format", "json", "."]);
 }
+
+/// `<Render>` pages kept only for their includes: their tags are read from the raw text and settled after
+/// the walk. A page is skipped when every tag names a partial that holds nothing to check (or no file),
+/// even when the tag sits in a code block; a tag in a code block that names a partial with a listing
+/// has the page's includes listed by the pre-pass (which reads no include there: skipped too); a real
+/// include of that partial, or of a partial on a cycle, is checked. A tag in a code block that names a
+/// partial that cannot be read (ignored by the walk) reports nothing, as without the prefilter.
+#[test]
+fn render_tags_are_settled_after_the_walk_as_the_pre_pass_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("src/content/docs/prod");
+    let partials = dir.path().join("src/content/partials/prod");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::create_dir_all(&partials).unwrap();
+    let pages = [
+        ("plain.mdx", "# Plain 日本\n\n<Render file=\"plain\" />\n"),
+        (
+            "marked.mdx",
+            "\u{feff}# Marked é\r\rمرحبا <Render file=\"plain\" product=\"prod\" />\r",
+        ),
+        (
+            "missing.mdx",
+            "# Missing 🚀\n\n<Render file=\"nowhere\" />\n",
+        ),
+        (
+            "listed.mdx",
+            "# Listed\n\n## Permissions\n\n<Render file=\"listed\" />\n",
+        ),
+        (
+            "code.mdx",
+            "# Code\n\n```mdx\n<Render file=\"listed\" />\n```\n",
+        ),
+        (
+            "ignored.mdx",
+            "# Ignored ✓\n\n`<Render file=\"unreadable\" />`\n",
+        ),
+        ("cycle.mdx", "# Cycle\n\n<Render file=\"cycle\" />\n"),
+    ];
+    for (name, text) in pages {
+        std::fs::write(docs.join(name), text).unwrap();
+    }
+    let partial_files = [
+        ("plain.mdx", "Nothing about tokens. 🚀\n"),
+        (
+            "listed.mdx",
+            "| Permission | Description |\n| --- | --- |\n| AI Gateway Read | Read. |\n",
+        ),
+        (
+            "cycle.mdx",
+            "Again: <Render file=\"cycle\" product=\"prod\" />\n",
+        ),
+    ];
+    for (name, text) in partial_files {
+        std::fs::write(partials.join(name), text).unwrap();
+    }
+    std::fs::write(partials.join("unreadable.mdx"), b"\xff\xfe not UTF-8\n").unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "unreadable.mdx\n").unwrap();
+    let output = run(dir.path(), &["check", "--statistics", "."]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("6 of 10 files skipped without a parse (nothing a rule reads)\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "the include cycle is an error"
+    );
+    assert_same(dir.path(), &["check", "--format", "json", "."]);
+}

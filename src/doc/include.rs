@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::Element;
-use super::mdx::Scan;
+use super::mdx::{Scan, TagKind, lone_carriage_returns_as_line_feeds, parse_tag};
 
 /// One include in a page: where it is and what it includes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +68,42 @@ pub fn opens_hugo_render(text: &str, at: usize) -> bool {
     let name = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
     name.get(..6)
         .is_some_and(|word| word.eq_ignore_ascii_case("render"))
+}
+
+/// The `file` and `product` of a `<Render>` tag: what a partial include's target is resolved from.
+pub type RenderTag = (String, Option<String>);
+
+/// The `file` and `product` attributes of every `<Render>` tag that the pre-pass could read in `text`,
+/// each once: a tag is parsed at each `<Render` wherever it stands (in a code block, a comment, ...).
+/// The pre-pass parses its tags the same way ([`parse_tag`] at the tag's `<`, in the text with lone
+/// `\r`s made line feeds), at some of these places, and [`detect`] reads the `<Render>` elements among
+/// them, so the partials `detect` finds name a subset of these. `None` when `text` holds a `{{`, which
+/// may open another kind of include (`{{#include}}`, a Hugo `render` shortcode).
+pub fn render_tags(text: &str) -> Option<Vec<RenderTag>> {
+    if memchr::memmem::find(text.as_bytes(), b"{{").is_some() {
+        return None;
+    }
+    let read = lone_carriage_returns_as_line_feeds(text);
+    let mut tags: Vec<RenderTag> = Vec::new();
+    for at in memchr::memmem::find_iter(read.as_bytes(), b"<Render") {
+        let Some(tag) = parse_tag(&read, at) else {
+            continue;
+        };
+        if tag.name != "Render" || tag.kind == TagKind::Close {
+            continue;
+        }
+        let Some(file) = tag.text_attribute(text, "file") else {
+            continue;
+        };
+        let found = (
+            file.to_owned(),
+            tag.text_attribute(text, "product").map(str::to_owned),
+        );
+        if !tags.contains(&found) {
+            tags.push(found);
+        }
+    }
+    Some(tags)
 }
 
 /// Every include of the page: `<Render>` elements, `{{#include}}` links and Hugo include shortcodes.
@@ -357,6 +393,69 @@ mod tests {
         assert_eq!(
             &anchored[select_part(anchored, &FilePart::Anchor("part".into()))],
             "in\n"
+        );
+    }
+
+    /// Every partial the pre-pass reads as included is among the raw `<Render>` tags, wherever the
+    /// tags stand (code blocks and spans, comments, expressions, other tags' attributes), next to
+    /// multi-byte text and lone carriage returns; a text with `{{` is left to the pre-pass.
+    #[test]
+    fn raw_render_tags_hold_every_partial_the_pre_pass_reads() {
+        let pieces = [
+            "<Render file=\"a\" />",
+            "<Render file='b' product=\"p\" />",
+            "<Render\n  file=\"c\"\r  product={x}\n/>",
+            "<Render file={d} />",
+            "<Render file=\"e\">inner</Render>",
+            "<Renderer file=\"f\" />",
+            "```\n",
+            "`",
+            "<!-- ",
+            " -->",
+            "{/* ",
+            " */}",
+            "{",
+            "}",
+            "<Aside title=\"",
+            "\">",
+            "\n\n",
+            "\r",
+            "\n",
+            "    ",
+            "> ",
+            "日本",
+            "😀",
+            "e\u{301}",
+            "مرحبا",
+            "\u{feff}",
+            "text ",
+        ];
+        let mut seed = 11u64;
+        let mut read = 0;
+        for length in 0..600 {
+            let text = crate::bytes::pieced_text(&pieces, length, &mut seed);
+            let Some(tags) = render_tags(&text) else {
+                assert!(text.contains("{{"), "{text:?}");
+                continue;
+            };
+            for dialect in [super::super::Dialect::Mdx, super::super::Dialect::Markdown] {
+                let scan = crate::doc::mdx::scan(&text, dialect);
+                let elements = crate::doc::markdown::pair_elements(&scan.tags);
+                for include in detect(&text, &scan, &elements) {
+                    if let IncludeTarget::Partial { file, product, .. } = include.target {
+                        read += 1;
+                        assert!(
+                            tags.contains(&(file.clone(), product.clone())),
+                            "{file:?} {product:?} not among {tags:?} in {text:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(read > 1000, "the pre-pass read {read} includes");
+        assert_eq!(
+            render_tags("{{< render file=\"x\" >}} <Render file=\"y\" />"),
+            None
         );
     }
 }

@@ -22,7 +22,7 @@ mod scanner;
 
 pub(crate) use jsx::parse_attribute;
 pub use jsx::parse_tag;
-pub use scanner::scan;
+pub use scanner::{lone_carriage_returns_as_line_feeds, scan};
 
 /// What the pre-pass found; every range is a byte range of the page text.
 #[derive(Debug, Default, Clone)]

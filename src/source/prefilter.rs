@@ -69,7 +69,9 @@
 //! the lines around it, so words can meet that do not in the whole file), or was not read by the walk. A
 //! partial's params only fill its `{props.x}` and Hugo placeholders, which make the partial relevant. Include
 //! errors (cycles, unreadable files) come from the include graph, which is built from every page that
-//! holds an include, checked or not.
+//! holds an include, checked or not, except the pages whose raw `<Render>` tags name only files that are
+//! ruled out and include nothing (`walk/render_tags.rs`): such a page's includes cannot close a cycle or
+//! name an unreadable file.
 //!
 //! Pages a call-out policy requires the call-out on (SL001 without a listing), permissions reference pages
 //! (SL008) and pages in a directory of a product with claims (SL003 reads their prose) are decided by

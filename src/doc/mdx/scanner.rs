@@ -33,8 +33,9 @@ pub fn scan(text: &str, dialect: Dialect) -> Scan {
     scan
 }
 
-/// `text` with every `\r` that is not followed by `\n` turned into `\n` (borrowed when there is none).
-fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
+/// `text` with every `\r` that is not followed by `\n` turned into `\n` (borrowed when there is none):
+/// the text the pass reads.
+pub fn lone_carriage_returns_as_line_feeds(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let lone = |index: &usize| bytes.get(index + 1) != Some(&b'\n');
     if !memchr::memchr_iter(b'\r', bytes).any(|index| lone(&index)) {
