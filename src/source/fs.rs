@@ -53,6 +53,18 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     })
 }
 
+/// Whether reading failed because there is no file at the path: not an error for an included file
+/// (includes may name files generated later, and partials are looked for in several places).
+pub fn names_no_file(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Io { source, .. } if matches!(
+            source.kind(),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+        )
+    )
+}
+
 /// The file system: pages and the files they include read from disk (see [`read_source_within`] for what is
 /// refused). An included file is kept parsed only while a page that renders it is still to be checked,
 /// once the run has said which pages those are ([`FsSources::set_graph`]); before that (and in runs that
@@ -203,14 +215,7 @@ impl Sources for FsSources {
         }
         match read_source_within(path, self.limit) {
             Ok(text) => Some(text),
-            Err(Error::Io { source, .. })
-                if matches!(
-                    source.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-                ) =>
-            {
-                None
-            }
+            Err(error) if names_no_file(&error) => None,
             Err(error) => {
                 self.errors.lock().expect("not poisoned").push(error);
                 None

@@ -20,7 +20,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::doc::include::{Include, IncludeTarget, RenderTag};
 use crate::error::Error;
 use crate::lint::Linter;
-use crate::source::fs::read_source_within;
+use crate::source::fs::{names_no_file, read_source_within};
 use crate::source::include_graph::PageIncludes;
 use crate::source::prefilter::Relevance;
 use crate::source::{Sources, SourcesMemo, file_key, resolve_include};
@@ -170,14 +170,7 @@ impl Sources for Readable<'_> {
         }
         match read_source_within(path, self.limit) {
             Ok(_) => Some(String::new()),
-            Err(Error::Io { source, .. })
-                if matches!(
-                    source.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-                ) =>
-            {
-                None
-            }
+            Err(error) if names_no_file(&error) => None,
             Err(_) => {
                 self.unsure.store(true, Ordering::Relaxed);
                 None
