@@ -15,9 +15,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
-use crate::doc::include::{Include, IncludeTarget, RenderTag};
+use crate::doc::include::{Include, IncludeTarget, RenderTag, render_tags};
 use crate::error::Error;
 use crate::lint::Linter;
 use crate::source::fs::{names_no_file, read_source_within};
@@ -26,8 +26,6 @@ use crate::source::prefilter::Relevance;
 use crate::source::{Sources, SourcesMemo, file_key, resolve_include};
 
 use super::{FileEntry, FsSources, ReadPage};
-
-use crate::doc::include::render_tags;
 
 /// What the walk knows of a page's includes when it has read it.
 #[derive(Debug)]
@@ -54,23 +52,17 @@ pub(super) fn settle(
     sources: &FsSources,
 ) -> (Vec<ReadPage>, Vec<Error>) {
     let readable = Readable::new(&pages, linter.policy().max_file_size, sources);
-    let relevance: FxHashMap<&Path, Relevance> = pages
-        .iter()
-        .map(|(file, relevance, _)| (file.key.as_path(), *relevance))
-        .collect();
     let settled: Vec<bool> = pages
         .par_iter()
         .map(|(file, _, listing)| match listing {
-            Some(Listing::Tags(tags)) => {
-                tags_are_settled(tags, file, linter, &readable, &relevance)
-            }
+            Some(Listing::Tags(tags)) => tags_are_settled(tags, file, linter, &readable),
             _ => true,
         })
         .collect();
     // A file that exists but cannot be read was tried: the pre-pass lists every page, so that the run
     // reports that error exactly when an include names the file.
     let unsure = readable.unsure.load(Ordering::Relaxed);
-    drop(relevance);
+    drop(readable);
     let listed: Vec<(ReadPage, Option<Error>)> = pages
         .into_par_iter()
         .zip(settled)
@@ -111,7 +103,6 @@ fn tags_are_settled(
     file: &FileEntry,
     linter: &Linter,
     readable: &Readable<'_>,
-    relevance: &FxHashMap<&Path, Relevance>,
 ) -> bool {
     tags.iter().all(|(partial, product)| {
         let include = Include {
@@ -123,7 +114,7 @@ fn tags_are_settled(
             },
         };
         resolve_include(linter.policy(), readable, &file.path, &include).is_none_or(|target| {
-            relevance.get(file_key(&target).as_path()) == Some(&Relevance::None)
+            readable.relevance.get(file_key(&target).as_path()) == Some(&Relevance::None)
         })
     })
 }
@@ -133,8 +124,8 @@ fn tags_are_settled(
 /// is tried on disk. A file that exists but cannot be read sets `unsure` instead of an error: no page
 /// is settled then.
 struct Readable<'w> {
-    /// The pages the walk read, as [`file_key`]s.
-    read: FxHashSet<&'w Path>,
+    /// What the prefilter said of each page the walk read, by [`file_key`].
+    relevance: FxHashMap<&'w Path, Relevance>,
     /// The largest file read, in bytes.
     limit: u64,
     memo: SourcesMemo,
@@ -147,9 +138,9 @@ impl<'w> Readable<'w> {
     fn new(pages: &'w [ListedPage], limit: u64, sources: &'w FsSources) -> Readable<'w> {
         Readable {
             sources,
-            read: pages
+            relevance: pages
                 .iter()
-                .map(|(file, _, _)| file.key.as_path())
+                .map(|(file, relevance, _)| (file.key.as_path(), *relevance))
                 .collect(),
             limit,
             memo: SourcesMemo::default(),
@@ -165,7 +156,7 @@ impl Sources for Readable<'_> {
 
     /// An empty text for a file that can be read: only whether there is one is asked.
     fn text(&self, path: &Path) -> Option<String> {
-        if self.read.contains(file_key(path).as_path()) {
+        if self.relevance.contains_key(file_key(path).as_path()) {
             return Some(String::new());
         }
         match read_source_within(path, self.limit) {
