@@ -12,6 +12,13 @@ use cli::{Cli, Command, check, fix, info};
 use scope_lint::Error;
 
 fn main() -> ExitCode {
+    if let Some(missing) = missing_cpu_feature() {
+        eprintln!(
+            "error: this build of scope-lint needs a CPU with {missing}; build it with \
+             RUSTFLAGS=\"-C target-feature=-{missing}\" to run here"
+        );
+        return ExitCode::from(EXIT_ERROR);
+    }
     scope_lint::guard::install_hook();
     let args = cli::with_default_command(std::env::args_os().collect());
     let cli = match Cli::try_parse_from(args) {
@@ -51,4 +58,13 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// The CPU feature this binary was built to use (`.cargo/config.toml`) that the CPU it runs on lacks.
+fn missing_cpu_feature() -> Option<&'static str> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "ssse3"))]
+    if !std::arch::is_x86_feature_detected!("ssse3") {
+        return Some("ssse3");
+    }
+    None
 }

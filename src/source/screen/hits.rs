@@ -10,8 +10,9 @@
 //! after it), so the screen refuses a pattern of letters and digits that is not a last word.
 //!
 //! The text is read 64 bytes at a time with SIMD compares (`wide`: SSE2 or NEON where there is one, plain
-//! arrays elsewhere), giving bit masks of the letters and digits and of the trigger bytes; only the run
-//! ends and triggers are then looked at one by one. Hits come in ascending order of the place looked at,
+//! arrays elsewhere), giving bit masks of the letters and digits and of the trigger bytes, and with the
+//! nibble tables of [`super::pair_nibbles`] (SSSE3 or NEON), which pass the run ends whose last two bytes
+//! may end a head; only those run ends and the triggers are then looked at one by one. Hits come in ascending order of the place looked at,
 //! not of their end as the automaton reports them; the screen's verdict does not depend on their order.
 //! A reference that reads byte by byte ([`Hits::visit_bytewise`]) is what the tests compare it with.
 
@@ -19,6 +20,7 @@ use std::ops::ControlFlow;
 
 use wide::u8x16;
 
+use super::pair_nibbles::{Pair, PairNibbles};
 use crate::text::pairs::BytePairs;
 
 /// Bytes read per block: one bit each in a `u64` mask.
@@ -48,6 +50,9 @@ pub(super) struct Hits {
     /// A bit for each pair of bytes (lower-cased) that may end a head: the last two bytes of a head, or
     /// any byte and the only byte of a one-byte head. Most runs end in no such pair.
     head_ends: BytePairs,
+    /// The same pairs as nibble tables, which rule out most run ends a block at a time; `None` on a build
+    /// without a SIMD lane lookup (every run end is then tested in `head_ends`).
+    head_end_nibbles: Option<PairNibbles>,
     /// The trigger bytes as SIMD splats, filled up with repeats; `None` when there are more than
     /// [`TRIGGERS`] or none.
     trigger_splats: Option<[u8x16; TRIGGERS]>,
@@ -60,6 +65,7 @@ impl Hits {
         let mut by_trigger: Vec<Vec<Cut>> = Vec::new();
         let mut by_last_byte: Vec<Vec<Cut>> = vec![Vec::new(); 256];
         let mut head_ends = BytePairs::default();
+        let mut head_end_pairs: Vec<Pair> = Vec::new();
         for (pattern, text) in patterns.iter().enumerate() {
             let lower = text.to_ascii_lowercase().into_bytes();
             let split = lower
@@ -72,10 +78,12 @@ impl Hits {
                 rest: lower[split..].to_vec(),
             };
             if let Some(&last) = cut.head.last() {
-                match cut.head.len() {
-                    1 => head_ends.insert_any_first(last),
-                    length => head_ends.insert(cut.head[length - 2], last),
+                let first = cut.head.len().checked_sub(2).map(|index| cut.head[index]);
+                match first {
+                    None => head_ends.insert_any_first(last),
+                    Some(first) => head_ends.insert(first, last),
                 }
+                head_end_pairs.push((first, last));
                 by_last_byte[usize::from(last)].push(cut);
                 continue;
             }
@@ -97,6 +105,7 @@ impl Hits {
             by_trigger,
             by_last_byte,
             head_ends,
+            head_end_nibbles: PairNibbles::new(&head_end_pairs),
             trigger_splats,
         })
     }
@@ -111,21 +120,23 @@ impl Hits {
             return self.visit_bytewise(text, visit);
         };
         let bytes = text.as_bytes();
-        let mut previous_alphanumeric = false;
-        let mut block;
+        let (mut previous_alphanumeric, mut previous_pair_end) = (false, false);
+        let (mut block, mut block_before) = ([0; BLOCK], [0; BLOCK]);
         // Blocks cover one byte past the end (read as 0, which is neither), where a last run ends.
         for block_start in (0..=bytes.len()).step_by(BLOCK) {
-            let available = &bytes[block_start..bytes.len().min(block_start + BLOCK)];
-            let chunk: &[u8] = if available.len() == BLOCK {
-                available
-            } else {
-                block = [0; BLOCK];
-                block[..available.len()].copy_from_slice(available);
-                &block
-            };
+            let chunk = window(bytes, block_start, &mut block);
             let (alphanumeric, triggers) = masks(chunk, splats);
             let run_ends = ((alphanumeric << 1) | u64::from(previous_alphanumeric)) & !alphanumeric;
             previous_alphanumeric = alphanumeric >> (BLOCK - 1) == 1;
+            // A run ending at a place may end a head when the pair of bytes before it passes.
+            let may_end_heads = self.head_end_nibbles.map_or(u64::MAX, |nibbles| {
+                let before = window_before(bytes, block_start, &mut block_before);
+                let pair_ends = nibbles.pair_ends(chunk, before);
+                let shifted = (pair_ends << 1) | u64::from(previous_pair_end);
+                previous_pair_end = pair_ends >> (BLOCK - 1) == 1;
+                shifted
+            });
+            let run_ends = run_ends & may_end_heads;
             let mut looked_at = run_ends | triggers;
             while looked_at != 0 {
                 let bit = looked_at.trailing_zeros() as usize;
@@ -215,6 +226,30 @@ impl Hits {
             }
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// The [`BLOCK`] bytes of `bytes` from `start`, read as 0 past the end (copied into `buffer` then).
+fn window<'b>(bytes: &'b [u8], start: usize, buffer: &'b mut [u8; BLOCK]) -> &'b [u8] {
+    let available = &bytes[start..bytes.len().min(start + BLOCK)];
+    if available.len() == BLOCK {
+        return available;
+    }
+    *buffer = [0; BLOCK];
+    buffer[..available.len()].copy_from_slice(available);
+    buffer
+}
+
+/// The [`BLOCK`] bytes of `bytes` from one before `start`, read as 0 before the start and past the end.
+fn window_before<'b>(bytes: &'b [u8], start: usize, buffer: &'b mut [u8; BLOCK]) -> &'b [u8] {
+    match start.checked_sub(1) {
+        Some(from) => window(bytes, from, buffer),
+        None => {
+            *buffer = [0; BLOCK];
+            let available = &bytes[..bytes.len().min(BLOCK - 1)];
+            buffer[1..=available.len()].copy_from_slice(available);
+            buffer
+        }
     }
 }
 
@@ -317,10 +352,19 @@ mod tests {
         .to_vec()
     }
 
+    /// The patterns' hits compiled with the SIMD pair filter, and without it (as a build without a lane
+    /// lookup has them).
+    fn both_builds(patterns: &[String]) -> [Hits; 2] {
+        let with_filter = Hits::new(patterns).expect("hits");
+        let mut without_filter = Hits::new(patterns).expect("hits");
+        without_filter.head_end_nibbles = None;
+        [with_filter, without_filter]
+    }
+
     #[test]
     fn hits_are_the_automaton_s_at_every_block_edge_and_next_to_multi_byte_text() {
         let patterns = patterns();
-        let hits = Hits::new(&patterns).expect("hits");
+        let [hits, hits_without_filter] = both_builds(&patterns);
         let pieces = [
             "AI",
             "Gateway",
@@ -352,6 +396,9 @@ mod tests {
             "-",
             "d1",
             "D1x",
+            "eDiT",
+            "xAi",
+            "1d1",
         ];
         let mut seed = 7u64;
         for length in 0..400 {
@@ -359,23 +406,29 @@ mod tests {
             let expected = automaton(&patterns, &text);
             assert_eq!(collect(&hits, &text, false), expected, "{text:?}");
             assert_eq!(collect(&hits, &text, true), expected, "{text:?}");
+            assert_eq!(
+                collect(&hits_without_filter, &text, false),
+                expected,
+                "{text:?}"
+            );
         }
     }
 
     #[test]
     fn a_run_that_ends_the_text_or_a_block_is_read() {
         let patterns = patterns();
-        let hits = Hits::new(&patterns).expect("hits");
-        for padding in [0, 1, 59, 60, 61, 62, 63, 64, 127, 128] {
-            let text = format!(
-                "{}ai gateway read",
-                "x ".repeat(padding / 2) + &" ".repeat(padding % 2)
-            );
-            assert_eq!(
-                collect(&hits, &text, false),
-                automaton(&patterns, &text),
-                "{padding}"
-            );
+        for hits in both_builds(&patterns) {
+            for padding in [0, 1, 59, 60, 61, 62, 63, 64, 127, 128] {
+                let text = format!(
+                    "{}ai gateway read",
+                    "x ".repeat(padding / 2) + &" ".repeat(padding % 2)
+                );
+                assert_eq!(
+                    collect(&hits, &text, false),
+                    automaton(&patterns, &text),
+                    "{padding}"
+                );
+            }
         }
     }
 }

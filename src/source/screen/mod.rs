@@ -39,6 +39,7 @@ use std::ops::ControlFlow;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 mod hits;
+mod pair_nibbles;
 use hits::Hits;
 
 use crate::doc::include::opens_hugo_render;
