@@ -692,3 +692,92 @@ fn fixes_that_only_break_the_structure_together_are_applied_one_at_a_time() {
     );
     assert!(output.stderr.is_empty(), "{}", outcome(&output));
 }
+
+/// `fix` on a tree holding `page` as `name`: its exit code, and the page afterwards.
+fn fixed_page(name: &str, page: &str, extra: &[(&str, &[u8])]) -> (Option<i32>, String, Output) {
+    let mut files: Vec<(&str, &[u8])> = extra.to_vec();
+    files.push((name, page.as_bytes()));
+    let dir = temp_tree(&files);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    let after = fs::read_to_string(dir.path().join(name)).unwrap();
+    (output.status.code(), after, output)
+}
+
+#[test]
+fn a_callout_is_not_inserted_where_it_would_end_an_html_block_or_a_directive_early() {
+    // `## 次へ` is raw HTML inside the `<div>` block: a call-out (and its blank line) before it would
+    // make it a heading.
+    let html = "## Permissions\n\n- AI Gateway Run\n\n<div>\n## 次へ\n\nText.\n";
+    let (code, after, output) = fixed_page("page.md", html, &[]);
+    assert_eq!(code, Some(2), "{}", outcome(&output));
+    assert_eq!(after, html);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the fix would change the page's structure: the html block (lines 5-6) would become the html block (lines 5-5); the file was not changed"),
+        "{stderr}"
+    );
+    // In an unclosed directive, the call-out's own closing `:::` would end it and pull `## Next` out.
+    let directive = "## Permissions\n\n- AI Gateway Read 🙂\n\n:::note\n## Next\n";
+    let (code, after, output) = fixed_page("page.mdx", directive, &[]);
+    assert_eq!(code, Some(2), "{}", outcome(&output));
+    assert_eq!(after, directive);
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("the directive block (lines 5-"),
+        "{}",
+        outcome(&output)
+    );
+}
+
+#[test]
+fn a_callout_is_not_moved_out_of_an_html_block_that_would_then_swallow_a_heading() {
+    let page = "# T\n\n<div>\n> [!NOTE]\n> AI Gateway permissions are account-scoped only. A token cannot be restricted to a single gateway.\n\n## Permissions مرحبا\n\n- AI Gateway Run\n";
+    let (code, after, output) = fixed_page("div.md", page, &[]);
+    assert_eq!(code, Some(0), "{}", outcome(&output));
+    assert_eq!(after, page);
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .starts_with("nothing to fix in 1 file\n\nnot fixed automatically:\nwarning[SL006]"),
+        "{}",
+        outcome(&output)
+    );
+}
+
+#[test]
+fn a_stale_callout_is_removed_with_its_lazy_line_of_unicode_space() {
+    let capabilities = include_str!("cmd/fix-stale.in/capabilities.toml");
+    let config = include_str!("cmd/fix-stale.in/scope-lint.toml");
+    let note = "> **Note:** AI Gateway permissions are account-scoped only; they cannot be restricted to a single gateway.\n";
+    // Not blank lines: each is a lazy continuation line of the blockquote, removed with it.
+    for lazy in ["\u{a0}", "\u{2029}", "\u{85}", "\u{c}", "\u{3000}"] {
+        let page =
+            format!("# AI Gateway tokens\n\n- AI Gateway Read\n\n{note}{lazy}\n\n## Next 日本\n");
+        let extra: [(&str, &[u8]); 2] = [
+            ("capabilities.toml", capabilities.as_bytes()),
+            ("scope-lint.toml", config.as_bytes()),
+        ];
+        let (code, after, output) = fixed_page("g.md", &page, &extra);
+        assert_eq!(code, Some(0), "{lazy:?}: {}", outcome(&output));
+        assert_eq!(
+            after, "# AI Gateway tokens\n\n- AI Gateway Read\n\n## Next 日本\n",
+            "{lazy:?}"
+        );
+    }
+}
+
+#[test]
+fn a_moved_callout_keeps_its_lines_of_unicode_space() {
+    for space in ["\u{a0}", "\u{c}", "\u{2029}"] {
+        let page = format!(
+            "## Permissions\n\n- AI Gateway Run\n\n## Other\n\n:::note[AI Gateway]\n{space}\nAI Gateway permissions are account-scoped only. A token cannot be restricted to a single gateway.\n:::\n"
+        );
+        let (code, after, output) = fixed_page("m.mdx", &page, &[]);
+        assert_eq!(code, Some(0), "{space:?}: {}", outcome(&output));
+        assert_eq!(
+            after,
+            format!(
+                "## Permissions\n\n- AI Gateway Run\n\n:::note[AI Gateway]\n{space}\nAI Gateway permissions are account-scoped only. A token cannot be restricted to a single gateway.\n:::\n\n## Other\n"
+            ),
+            "{space:?}"
+        );
+    }
+}

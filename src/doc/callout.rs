@@ -9,6 +9,7 @@
 //! | plain blockquote | `> **Note:** ...` |
 //! | Hugo shortcode | `{{<Aside type="note">}}` ... `{{</Aside>}}` |
 
+use crate::text::blank::is_blank;
 use std::ops::Range;
 
 use pulldown_cmark::BlockQuoteKind;
@@ -420,7 +421,7 @@ pub fn render_styled(
         lines
             .iter()
             .map(|line| {
-                if line.trim().is_empty() {
+                if is_blank(line) {
                     ">".to_owned()
                 } else {
                     format!("> {line}")
@@ -482,7 +483,7 @@ pub fn render_styled(
     lines
         .iter()
         .map(|line| {
-            if line.trim().is_empty() {
+            if is_blank(line) {
                 String::new()
             } else {
                 format!("{indent}{line}")

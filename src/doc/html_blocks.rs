@@ -5,6 +5,7 @@
 //! start and end conditions (kinds 1, 6 and 7; comments are not blanked and pulldown-cmark reports them
 //! itself), at the top level of the page: each replaces the blocks the blanked text made inside its lines.
 
+use crate::text::blank::{is_blank, trim_blank_end, trim_blank_start};
 use std::ops::Range;
 
 use super::blocks::{Block, BlockKind};
@@ -231,13 +232,13 @@ fn find_ignoring_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
 
 /// Whether only whitespace follows `offset` on its line (start condition 7).
 fn alone_on_line(text: &str, offset: usize) -> bool {
-    text[offset..line_end(text, offset)].trim().is_empty()
+    is_blank(&text[offset..line_end(text, offset)])
 }
 
 /// Whether the line before `line_start` is part of a paragraph (condition 7 cannot interrupt one).
 /// `paragraphs` covers each paragraph's `start + 1..=end`.
 fn continues_paragraph(text: &str, paragraphs: &Cover, line_start: usize) -> bool {
-    let previous_end = text[..line_start].trim_end().len();
+    let previous_end = trim_blank_end(&text[..line_start]).len();
     if previous_end == 0 || text[previous_end..line_start].matches('\n').count() > 1 {
         return false;
     }
@@ -262,7 +263,7 @@ fn before_blank_line(text: &str, from: usize) -> usize {
             return end;
         }
         let next_end = line_end(text, next);
-        if text[next..next_end].trim().is_empty() {
+        if is_blank(&text[next..next_end]) {
             return end;
         }
         end = next_end;
@@ -270,9 +271,9 @@ fn before_blank_line(text: &str, from: usize) -> usize {
 }
 
 fn leading_spaces(text: &str) -> usize {
-    text.len() - text.trim_start().len()
+    text.len() - trim_blank_start(text).len()
 }
 
 fn line_start_trimmed(text: &str, range: Range<usize>) -> usize {
-    range.start + text[range].trim_end().len()
+    range.start + trim_blank_end(&text[range]).len()
 }

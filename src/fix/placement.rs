@@ -2,6 +2,7 @@
 //! around a removed call-out, and re-indenting a call-out for its new place. Text positions only; what to
 //! insert is decided in [`super::intents`].
 
+use crate::text::blank::{BLANK, is_blank, trim_blank_end};
 use std::ops::Range;
 
 use crate::doc::{Page, SectionId};
@@ -44,7 +45,7 @@ pub(super) fn section_end(page: &Page, section: SectionId) -> Spot {
 /// line counts the part of the line before it.
 fn content_end(text: &str, limit: usize) -> usize {
     let head = &text[..limit];
-    let content = head.trim_end_matches([' ', '\t', '\r', '\n']);
+    let content = trim_blank_end(head);
     if content.is_empty() {
         return 0;
     }
@@ -134,10 +135,7 @@ fn blank_lines_from(text: &str, offset: usize) -> Vec<usize> {
     while at < text.len() {
         let rest = &text[at..];
         let line_len = rest.find('\n').map_or(rest.len(), |index| index + 1);
-        if !rest[..line_len]
-            .trim_matches([' ', '\t', '\r', '\n'])
-            .is_empty()
-        {
+        if !rest[..line_len].trim_matches(BLANK).is_empty() {
             break;
         }
         lengths.push(line_len);
@@ -162,7 +160,7 @@ pub(super) fn own_lines(text: &str, range: Range<usize>) -> Option<Range<usize>>
     let lines = whole_lines(text, range.clone());
     let before = &text[lines.start..range.start];
     let after = &text[range.end.min(lines.end)..lines.end];
-    let only_space = |part: &str| part.trim_matches([' ', '\t', '\r', '\n']).is_empty();
+    let only_space = is_blank;
     (only_space(before) && only_space(after)).then_some(lines)
 }
 
@@ -170,14 +168,14 @@ pub(super) fn own_lines(text: &str, range: Range<usize>) -> Option<Range<usize>>
 pub(super) fn reindent(text: &str, indent: &str, newline: &str) -> String {
     let common = text
         .lines()
-        .filter(|line| !line.trim().is_empty())
+        .filter(|line| !is_blank(line))
         .map(|line| line.len() - line.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
     text.lines()
         .map(|line| {
             let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() {
+            if is_blank(line) {
                 String::new()
             } else {
                 format!("{indent}{}", &line[common.min(line.len())..])

@@ -7,10 +7,12 @@
 //! may fall inside a list or a JSX element (a call-out placed in a list item), inside an `import` statement
 //! only to add `Aside` to it, and inside no other block.
 
+use crate::text::blank::{is_blank, trim_blank_end};
 use std::ops::Range;
 
 use super::imports::{self, Binding};
 use crate::doc::Page;
+use crate::doc::blocks::{Block as OutlineBlock, lines};
 use crate::doc::source::SourceText;
 use crate::rules::{Edit, EditKind};
 
@@ -69,6 +71,12 @@ struct Placed<'a> {
 /// Content edits are checked first, on their own: the page they give has the original's blocks, of the
 /// same kinds, levels and labels, in order. The call-out edits are then checked against that page.
 pub(crate) fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
+    same_model_blocks(before, after, edits)?;
+    same_outline(before, after, edits)
+}
+
+/// The model's blocks (see [`check`]).
+fn same_model_blocks(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
     let (content, callouts): (Vec<&Edit>, Vec<&Edit>) = edits
         .iter()
         .copied()
@@ -140,6 +148,75 @@ fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), Str
         }
     }
     Ok(())
+}
+
+/// The outline of `after` (every block at every depth, HTML blocks and directives included: what a
+/// CommonMark or MDX parser makes of the page, where the model reads through HTML tags) is `before`'s
+/// outside the edits: each block that starts outside them keeps its kind, depth and level, and starts and
+/// ends at the same original bytes (through the edits). So an insertion cannot end an HTML block or a
+/// directive early, turn raw HTML into a heading or move a block into or out of a container, and a removal
+/// cannot let an HTML block swallow what follows. A table's rows and a list's items may change only where
+/// an edit falls inside it.
+fn same_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
+    let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
+    let placed = place(&edits);
+    let kept = before.outline.iter().filter(|block| {
+        !placed
+            .iter()
+            .any(|edit| inside(&edit.edit.range, block.range.start))
+    });
+    let mut carried = after.outline.iter().filter(|block| {
+        !placed
+            .iter()
+            .any(|edit| inside(&edit.fixed, block.range.start))
+    });
+    for old in kept {
+        let Some(new) = carried.next() else {
+            return Err(format!(
+                "{} is missing from the fixed page",
+                describe_outline(old, before)
+            ));
+        };
+        let start = to_original(&placed, new.range.start);
+        let end = trimmed_end(before.text(), start, to_original(&placed, new.range.end));
+        let old_end = trimmed_end(before.text(), old.range.start, old.range.end);
+        let edited = placed.iter().any(|edit| {
+            old.range.start <= edit.edit.range.start && edit.edit.range.start <= old_end
+        });
+        let same_counts = edited || (old.rows == new.rows && old.items == new.items);
+        if (old.kind, old.depth, old.level) != (new.kind, new.depth, new.level)
+            || (old.range.start, old_end) != (start, end)
+            || !same_counts
+        {
+            return Err(format!(
+                "{} would become {}",
+                describe_outline(old, before),
+                describe_outline(new, after)
+            ));
+        }
+    }
+    match carried.next() {
+        Some(new) => Err(format!("{} would be added", describe_outline(new, after))),
+        None => Ok(()),
+    }
+}
+
+/// An outline block as the refusal names it: its kind, depth and lines.
+fn describe_outline(block: &OutlineBlock, page: &Page) -> String {
+    let lines = lines(&page.source, std::slice::from_ref(block));
+    let line = &lines[0];
+    let kind = serde_json::to_value(block.kind)
+        .ok()
+        .and_then(|kind| kind.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let depth = match block.depth {
+        0 => String::new(),
+        depth => format!(" at depth {depth}"),
+    };
+    format!(
+        "the {kind} block{depth} (lines {}-{})",
+        line.start_line, line.end_line
+    )
 }
 
 /// `edit`'s range moved by what the `content` edits before it add or remove (an insertion at the same spot
@@ -265,7 +342,7 @@ fn inserted_is_one_callout(
     region: Range<usize>,
 ) -> Result<(), String> {
     let text = &page.text()[region.clone()];
-    if text.trim_matches([' ', '\t', '\r', '\n']).is_empty() {
+    if is_blank(text) {
         return Ok(());
     }
     let starting: Vec<&Block> = blocks
@@ -335,11 +412,7 @@ fn removed_are_callouts(page: &Page, blocks: &[Block], region: Range<usize>) -> 
         })
         .copied()
         .collect();
-    let blank = |range: Range<usize>| {
-        page.text()
-            .get(range)
-            .is_some_and(|part| part.trim_matches([' ', '\t', '\r', '\n']).is_empty())
-    };
+    let blank = |range: Range<usize>| page.text().get(range).is_some_and(is_blank);
     let mut cursor = region.start;
     for block in &outer {
         if block.kind != Kind::Callout || block.range.end > region.end {
@@ -385,10 +458,7 @@ fn only_blank_around(
     block: &Range<usize>,
     what: &str,
 ) -> Result<(), String> {
-    let blank = |range: Range<usize>| {
-        text.get(range)
-            .is_some_and(|part| part.trim_matches([' ', '\t', '\r', '\n']).is_empty())
-    };
+    let blank = |range: Range<usize>| text.get(range).is_some_and(is_blank);
     if blank(region.start..block.start) && blank(block.end.min(region.end)..region.end) {
         Ok(())
     } else {
@@ -443,9 +513,8 @@ fn seen_text(page: &Page, kind: Kind) -> &str {
 /// `end` moved back over trailing blank space, never before `start`.
 fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
     let end = end.min(text.len()).max(start);
-    text.get(start..end).map_or(end, |part| {
-        start + part.trim_end_matches([' ', '\t', '\r', '\n']).len()
-    })
+    text.get(start..end)
+        .map_or(end, |part| start + trim_blank_end(part).len())
 }
 
 fn describe(block: &Block, page: &Page) -> String {
@@ -638,5 +707,52 @@ mod tests {
         assert_eq!(checked(mdx, &good, Dialect::Mdx), Ok(()));
         let bad = [aside, insert(brace, "Card, ")];
         assert!(checked(mdx, &bad, Dialect::Mdx).is_err());
+    }
+
+    #[test]
+    fn an_insertion_that_ends_an_html_block_or_a_directive_early_fails() {
+        let callout = "\n> [!NOTE]\n> Scope 🙂 note.\n";
+        // `## 次へ` is raw HTML inside the `<div>` block; a blank line before it would make it a heading.
+        let html = "## Permissions\n\n- AI Gateway Run\n\n<div>\n## 次へ\n\nText.\n";
+        let at = html.find("## 次へ").unwrap();
+        let error = checked(html, &[insert(at, callout)], Dialect::Markdown).unwrap_err();
+        assert!(error.contains("the html block (lines 5-6)"), "{error}");
+        // Inside an unclosed directive, the call-out's own `:::` would end it: `## Next` leaves it.
+        let directive = "## Permissions\n\n- AI Gateway Read مرحبا\n\n:::note\n## Next\n";
+        let at = directive.find("## Next").unwrap();
+        let error = checked(
+            directive,
+            &[insert(at, "\n:::note\nx\n:::\n")],
+            Dialect::Mdx,
+        )
+        .unwrap_err();
+        assert!(error.contains("the directive block"), "{error}");
+    }
+
+    #[test]
+    fn a_removal_that_lets_an_html_block_swallow_a_heading_fails() {
+        let page = "# T\n\n<div>\n> [!NOTE]\n> Scope e\u{301} note.\n\n## Permissions\n\n- x\n";
+        let start = page.find("> [!NOTE]").unwrap();
+        let end = page.find("## Permissions").unwrap();
+        let error = checked(page, &[remove(start..end)], Dialect::Markdown).unwrap_err();
+        assert!(error.contains("html block"), "{error}");
+    }
+
+    #[test]
+    fn a_callout_next_to_a_closed_html_block_or_after_a_lazy_unicode_line_passes() {
+        let html = "## Permissions\n\n<div>\n日本\n</div>\n\n## Next\n";
+        let at = html.find("\n## Next").unwrap();
+        let callout = "\n> [!NOTE]\n> Scope 🙂 note.\n";
+        assert_eq!(
+            checked(html, &[insert(at, callout)], Dialect::Markdown),
+            Ok(())
+        );
+        // A line of U+2029 is a paragraph, not a blank line: the call-out goes after it.
+        let separator = "## Permissions\n\n- x\n\n\u{2029}\n\n## Next\n";
+        let at = separator.find("\n## Next").unwrap();
+        assert_eq!(
+            checked(separator, &[insert(at, callout)], Dialect::Markdown),
+            Ok(())
+        );
     }
 }

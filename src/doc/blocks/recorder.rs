@@ -1,6 +1,7 @@
 //! The [`Recorder`]: the blocks of one pulldown-cmark event stream, with MDX's indented regions parsed
 //! again without their indentation (MDX has no indented code), and the range helpers it shares.
 
+use crate::text::blank::{is_blank, trim_blank_end, trim_blank_start};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag};
@@ -234,9 +235,7 @@ impl Recorder {
         // A range may start on the blank line before the block (a list in a tab-indented container).
         let start = start
             + (text[start..range.end.clamp(start, text.len())].len()
-                - text[start..range.end.clamp(start, text.len())]
-                    .trim_start()
-                    .len());
+                - trim_blank_start(&text[start..range.end.clamp(start, text.len())]).len());
         self.blocks.push(Block {
             kind,
             range: start..trimmed_end(text, start, range.end),
@@ -268,7 +267,7 @@ pub fn blanked_indent(original: &str, masked: &str, offset: usize) -> bool {
 /// Whether only whitespace with one line break lies between `end` and `start`.
 pub(super) fn continues_on_next_line(text: &str, end: usize, start: usize) -> bool {
     let gap = &text[end.min(start)..start];
-    gap.trim().is_empty() && gap.matches('\n').count() == 1
+    is_blank(gap) && gap.matches('\n').count() == 1
 }
 
 /// A region of text with its common indentation removed, and the way back to offsets of the text.
@@ -295,7 +294,7 @@ impl Dedented {
         };
         let common = body
             .split_inclusive('\n')
-            .filter(|line| !line.trim().is_empty())
+            .filter(|line| !is_blank(line))
             .map(columns)
             .min()
             .unwrap_or(0);
@@ -360,7 +359,7 @@ fn without_next_quote_prefix(text: &str, start: usize, end: usize) -> usize {
         text[end..]
             .split(['\n', '\r'])
             .next()
-            .is_some_and(|rest| !rest.trim().is_empty())
+            .is_some_and(|rest| !is_blank(rest))
     };
     if prefix_only && next_has_content() {
         trimmed_end(text, start, line_start)
@@ -372,5 +371,5 @@ fn without_next_quote_prefix(text: &str, start: usize, end: usize) -> usize {
 /// `end` moved back over trailing whitespace, never before `start`.
 pub(super) fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
     let end = end.min(text.len()).max(start);
-    start + text[start..end].trim_end().len()
+    start + trim_blank_end(&text[start..end]).len()
 }

@@ -1,6 +1,7 @@
 //! The walk of pulldown-cmark's events: headings, paragraphs, GFM tables, lists and their items, block
 //! quotes and code blocks become the page model's parts, each text-bearing piece a unit.
 
+use crate::text::blank::trim_blank_end;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -331,7 +332,7 @@ impl Builder<'_> {
 
 /// `range` without trailing whitespace (pulldown-cmark's block ranges end after the line break).
 pub(super) fn trim_end(text: &str, range: Range<usize>) -> Range<usize> {
-    let trimmed = text[range.clone()].trim_end();
+    let trimmed = trim_blank_end(&text[range.clone()]);
     range.start..range.start + trimmed.len()
 }
 
