@@ -1,11 +1,13 @@
 //! The whole outline: the recorded blocks joined with the MDX pre-pass's constructs (front matter, ESM,
 //! directives, flow JSX and expressions), lists ended where MDX ends them, and each block's depth.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use super::recorder::{Recorder, continues_on_next_line, trimmed_end};
-use super::structure::only_markers;
+use super::structure::{may_be_in_markers, only_markers};
 use super::{Block, BlockKind};
 use crate::doc::mdx::{Scan, TagKind};
 use crate::doc::source::SourceText;
@@ -154,6 +156,9 @@ struct LineStarts<'t> {
     /// The ranges of tags, expressions and comments, from end to start.
     constructs: HashMap<usize, usize>,
     known: HashMap<usize, bool>,
+    /// By line start: where the line's first byte that cannot be part of a container marker stands (so
+    /// that a line of thousands of adjacent tags is read once, not once a tag).
+    marker_ends: HashMap<usize, usize>,
 }
 
 impl<'t> LineStarts<'t> {
@@ -161,7 +166,8 @@ impl<'t> LineStarts<'t> {
         LineStarts {
             source,
             constructs,
-            known: HashMap::new(),
+            known: HashMap::default(),
+            marker_ends: HashMap::default(),
         }
     }
 
@@ -185,8 +191,18 @@ impl<'t> LineStarts<'t> {
         answer
     }
 
-    fn only_markers_before(&self, offset: usize) -> bool {
-        only_markers(&self.source.text.as_bytes()[self.source.line_start_of(offset)..offset])
+    fn only_markers_before(&mut self, offset: usize) -> bool {
+        let bytes = self.source.text.as_bytes();
+        let line_start = self.source.line_start_of(offset);
+        let marker_end = *self.marker_ends.entry(line_start).or_insert_with(|| {
+            let line = &bytes[line_start..];
+            line_start
+                + line
+                    .iter()
+                    .position(|&byte| !may_be_in_markers(byte))
+                    .unwrap_or(line.len())
+        });
+        offset <= marker_end && only_markers(&bytes[line_start..offset])
     }
 }
 

@@ -61,9 +61,10 @@ pub fn structure_text(source: &SourceText, scan: &Scan, elements: &[Element]) ->
         covered_until = covered_until.max(cover.end);
         let blank_run = bytes[cover.start..]
             .iter()
+            .take(3)
             .take_while(|byte| **byte == b' ')
             .count();
-        if starts_line && blank_run >= 3 {
+        if starts_line && blank_run == 3 {
             restore_tabs(text, &mut bytes, line_start..cover.start);
             bytes[cover.start..cover.start + 3].copy_from_slice(b"***");
             placeholders.insert(cover.start);
@@ -81,11 +82,27 @@ pub fn structure_text(source: &SourceText, scan: &Scan, elements: &[Element]) ->
         .collect::<Vec<usize>>();
     let mut inline_starts = inline_starts;
     inline_starts.sort_unstable();
+    // Per line, where its first byte that cannot be in a container marker stands: a construct after it
+    // does not start the line, and a line of thousands of constructs is not read again for each.
+    let mut marker_end: Option<(usize, usize)> = None;
     for start in inline_starts {
         let line_start = source.line_start_of(start);
-        if only_markers(&bytes[line_start..start]) {
+        let end = match marker_end {
+            Some((line, end)) if line == line_start => end,
+            _ => {
+                let line = &bytes[line_start..];
+                line_start
+                    + line
+                        .iter()
+                        .position(|&byte| !may_be_in_markers(byte))
+                        .unwrap_or(line.len())
+            }
+        };
+        marker_end = Some((line_start, end));
+        if start <= end && only_markers(&bytes[line_start..start]) {
             restore_tabs(text, &mut bytes, line_start..start);
             bytes[start] = text.as_bytes()[start];
+            marker_end = Some((line_start, start));
         }
     }
     Structure {
@@ -110,6 +127,14 @@ fn blank(text: &str, bytes: &mut [u8], range: Range<usize>) {
             bytes[index] = b' ';
         }
     }
+}
+
+/// Whether `byte` may stand in the container markers before a line's content (see [`only_markers`]).
+pub(super) fn may_be_in_markers(byte: u8) -> bool {
+    matches!(
+        byte,
+        b' ' | b'\t' | b'\x0c' | b'-' | b'*' | b'+' | b'.' | b')' | b'>' | b'0'..=b'9'
+    )
 }
 
 /// Whether a line's start holds only whitespace and container markers (`>`, list markers).
