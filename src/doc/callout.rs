@@ -9,7 +9,7 @@
 //! | plain blockquote | `> **Note:** ...` |
 //! | Hugo shortcode | `{{<Aside type="note">}}` ... `{{</Aside>}}` |
 
-use crate::text::blank::is_blank;
+use crate::doc::blank::is_blank;
 use std::ops::Range;
 
 use pulldown_cmark::BlockQuoteKind;

@@ -5,7 +5,7 @@
 //! start and end conditions (kinds 1, 6 and 7; comments are not blanked and pulldown-cmark reports them
 //! itself), at the top level of the page: each replaces the blocks the blanked text made inside its lines.
 
-use crate::text::blank::{is_blank, trim_blank_end, trim_blank_start};
+use crate::doc::blank::{is_blank, trim_blank_end, trim_blank_start};
 use std::ops::Range;
 
 use super::blocks::{Block, BlockKind};

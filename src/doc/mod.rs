@@ -4,6 +4,7 @@
 //! includes and masks them; [`markdown`] then runs pulldown-cmark (with mdBook's options) over the masked
 //! text; [`callout`] and [`include`] turn the raw findings into call-outs and include references.
 
+pub mod blank;
 pub mod blocks;
 pub mod callout;
 mod html_blocks;

@@ -2,7 +2,7 @@
 //! around a removed call-out, and re-indenting a call-out for its new place. Text positions only; what to
 //! insert is decided in [`super::intents`].
 
-use crate::text::blank::{BLANK, is_blank, trim_blank_end};
+use crate::doc::blank::{BLANK, is_blank, trim_blank_end};
 use std::ops::Range;
 
 use crate::doc::{Page, SectionId};

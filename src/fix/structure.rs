@@ -7,7 +7,7 @@
 //! may fall inside a list or a JSX element (a call-out placed in a list item), inside an `import` statement
 //! only to add `Aside` to it, and inside no other block.
 
-use crate::text::blank::{is_blank, trim_blank_end};
+use crate::doc::blank::{is_blank, trim_blank_end};
 use std::ops::Range;
 
 use super::imports::{self, Binding};

@@ -5,7 +5,6 @@
 //! [`crate::table::matcher`].
 
 pub mod ascii;
-pub mod blank;
 pub mod entity;
 pub mod escape;
 pub mod normalize;

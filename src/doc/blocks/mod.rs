@@ -158,7 +158,7 @@ fn open_to_the_end(text: &str, outline: &[Block]) -> Vec<bool> {
 /// Whether `block` is a fenced code block or directive that is never closed and ends the page.
 fn unclosed_at_the_end(text: &str, block: &Block) -> bool {
     if !matches!(block.kind, BlockKind::Code | BlockKind::Directive)
-        || block.range.end < crate::text::blank::trim_blank_end(text).len()
+        || block.range.end < crate::doc::blank::trim_blank_end(text).len()
     {
         return false;
     }

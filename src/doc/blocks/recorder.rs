@@ -1,7 +1,7 @@
 //! The [`Recorder`]: the blocks of one pulldown-cmark event stream, with MDX's indented regions parsed
 //! again without their indentation (MDX has no indented code), and the range helpers it shares.
 
-use crate::text::blank::{is_blank, trim_blank_end, trim_blank_start};
+use crate::doc::blank::{is_blank, trim_blank_end, trim_blank_start};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag};

@@ -1,7 +1,7 @@
 //! The walk of pulldown-cmark's events: headings, paragraphs, GFM tables, lists and their items, block
 //! quotes and code blocks become the page model's parts, each text-bearing piece a unit.
 
-use crate::text::blank::trim_blank_end;
+use crate::doc::blank::trim_blank_end;
 use std::collections::HashSet;
 use std::ops::Range;
 
