@@ -781,3 +781,42 @@ fn a_moved_callout_keeps_its_lines_of_unicode_space() {
         );
     }
 }
+
+#[test]
+fn a_fix_that_would_take_the_file_over_max_file_size_writes_nothing() {
+    let config = "extends = \"cloudflare\"\nmax-file-size = 1024\n";
+    let page = format!(
+        "## Permissions 日本\n\n- AI Gateway Run\n\n{}\n",
+        "x".repeat(1024 - 60)
+    );
+    assert!(page.len() <= 1024);
+    let (code, after, output) =
+        fixed_page("near.md", &page, &[("scope-lint.toml", config.as_bytes())]);
+    assert_eq!(code, Some(2), "{}", outcome(&output));
+    assert_eq!(after, page);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("./near.md: the fixed file would be ")
+            && stderr.contains(
+                " bytes, larger than 1 KiB (the `max-file-size` limit); the file was not changed"
+            ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn many_fixes_of_one_page_are_applied_together() {
+    let sections: String = (0..40)
+        .map(|index| format!("## Section {index} 🙂\n\n- AI Gateway Run\n\n"))
+        .collect();
+    let (code, after, output) = fixed_page("many.md", &sections, &[]);
+    assert_eq!(code, Some(0), "{}", outcome(&output));
+    assert_eq!(after.matches("> [!NOTE]\n").count(), 40, "{after}");
+    for index in 0..40 {
+        let section = &after[after.find(&format!("## Section {index} ")).unwrap()..];
+        let next = section[3..]
+            .find("## Section")
+            .map_or(section.len(), |end| end + 3);
+        assert_eq!(section[..next].matches("> [!NOTE]").count(), 1, "{index}");
+    }
+}

@@ -110,9 +110,10 @@ pub struct Combined {
     pub deferred: Vec<usize>,
 }
 
-/// Applies `fixes` (each a group of edits) to `source` one after the other, keeping each that leaves the
-/// page's structure intact together with the ones already kept ([`keeps_structure`]). A fix that breaks
-/// the structure on its own is an error (its index and the problem): nothing is written for the file.
+/// Applies `fixes` (each a group of edits) to `source`: all at once when that leaves the page's structure
+/// intact ([`keeps_structure`]: one parse for a page with a thousand fixes); otherwise one after the other,
+/// keeping each that keeps it together with the ones already kept. A fix that breaks the structure on its
+/// own is an error (its index and the problem): nothing is written for the file.
 pub fn combine(
     source: &SourceText,
     dialect: Dialect,
@@ -126,6 +127,16 @@ pub fn combine(
         structure::check(&before, &fixed, &refs).map_err(structure_error)?;
         Ok(after)
     };
+    if fixes.len() > 1 {
+        let all: Vec<Edit> = fixes.iter().flatten().cloned().collect();
+        if let Ok(after) = attempt(&all) {
+            return Ok(Combined {
+                after,
+                edits: all,
+                deferred: Vec::new(),
+            });
+        }
+    }
     let mut accepted: Vec<Edit> = Vec::new();
     let mut after = source.text.clone();
     let mut deferred = Vec::new();

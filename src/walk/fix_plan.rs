@@ -96,7 +96,12 @@ pub fn plan(mut run: CheckRun, linter: &Linter, sources: &FsSources, roots: &[Pa
                 }
             }
         }
+        let limit = linter.policy().max_file_size;
         match checked.map(|combined| combined.after) {
+            Ok(after) if fixed_size(&after, target.source.bom) > limit => {
+                let size = fixed_size(&after, target.source.bom);
+                errors.push(in_file(&path, too_large_after_fix(size, limit)));
+            }
             Ok(after) if after != target.source.text => match inside_roots(&path, roots) {
                 Ok((real, stamp)) => {
                     changes.insert(
@@ -134,6 +139,20 @@ pub fn plan(mut run: CheckRun, linter: &Linter, sources: &FsSources, roots: &[Pa
         errors,
         files,
     }
+}
+
+/// The size in bytes of a fixed file with text `after` (and a byte-order mark when `bom`).
+fn fixed_size(after: &str, bom: bool) -> u64 {
+    after.len() as u64 + if bom { 3 } else { 0 }
+}
+
+/// The error for a fix that would make its file larger than the `max-file-size` limit, which no later run
+/// would read.
+fn too_large_after_fix(size: u64, limit: u64) -> Error {
+    Error::Internal(format!(
+        "the fixed file would be {size} bytes, larger than {} (the `max-file-size` limit)",
+        crate::read::describe_size(limit)
+    ))
 }
 
 /// Each checked page's [`file_key`], with the path it was checked under.
