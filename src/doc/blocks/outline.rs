@@ -7,7 +7,7 @@ use std::ops::Range;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::recorder::{Recorder, continues_on_next_line, trimmed_end};
-use super::structure::{may_be_in_markers, only_markers};
+use super::structure::{markers_end, only_markers};
 use super::{Block, BlockKind};
 use crate::doc::mdx::{Scan, TagKind};
 use crate::doc::source::SourceText;
@@ -194,14 +194,10 @@ impl<'t> LineStarts<'t> {
     fn only_markers_before(&mut self, offset: usize) -> bool {
         let bytes = self.source.text.as_bytes();
         let line_start = self.source.line_start_of(offset);
-        let marker_end = *self.marker_ends.entry(line_start).or_insert_with(|| {
-            let line = &bytes[line_start..];
-            line_start
-                + line
-                    .iter()
-                    .position(|&byte| !may_be_in_markers(byte))
-                    .unwrap_or(line.len())
-        });
+        let marker_end = *self
+            .marker_ends
+            .entry(line_start)
+            .or_insert_with(|| markers_end(bytes, line_start));
         offset <= marker_end && only_markers(&bytes[line_start..offset])
     }
 }

@@ -89,14 +89,7 @@ pub fn structure_text(source: &SourceText, scan: &Scan, elements: &[Element]) ->
         let line_start = source.line_start_of(start);
         let end = match marker_end {
             Some((line, end)) if line == line_start => end,
-            _ => {
-                let line = &bytes[line_start..];
-                line_start
-                    + line
-                        .iter()
-                        .position(|&byte| !may_be_in_markers(byte))
-                        .unwrap_or(line.len())
-            }
+            _ => markers_end(&bytes, line_start),
         };
         marker_end = Some((line_start, end));
         if start <= end && only_markers(&bytes[line_start..start]) {
@@ -129,12 +122,21 @@ fn blank(text: &str, bytes: &mut [u8], range: Range<usize>) {
     }
 }
 
-/// Whether `byte` may stand in the container markers before a line's content (see [`only_markers`]).
-pub(super) fn may_be_in_markers(byte: u8) -> bool {
-    matches!(
-        byte,
-        b' ' | b'\t' | b'\x0c' | b'-' | b'*' | b'+' | b'.' | b')' | b'>' | b'0'..=b'9'
-    )
+/// Where the first byte after `line_start` that cannot stand in the container markers before a line's
+/// content is (see [`only_markers`]): no construct after it starts its line.
+pub(super) fn markers_end(bytes: &[u8], line_start: usize) -> usize {
+    let line = &bytes[line_start..];
+    let may_be_in_markers = |byte: &u8| {
+        matches!(
+            byte,
+            b' ' | b'\t' | b'\x0c' | b'-' | b'*' | b'+' | b'.' | b')' | b'>' | b'0'..=b'9'
+        )
+    };
+    line_start
+        + line
+            .iter()
+            .position(|byte| !may_be_in_markers(byte))
+            .unwrap_or(line.len())
 }
 
 /// Whether a line's start holds only whitespace and container markers (`>`, list markers).

@@ -12,8 +12,9 @@
 //! The text is read 64 bytes at a time with SIMD compares (`wide`: SSE2 or NEON where there is one, plain
 //! arrays elsewhere), giving bit masks of the letters and digits and of the trigger bytes, and with the
 //! nibble tables of [`super::pair_nibbles`] (SSSE3 or NEON), which pass the run ends whose last two bytes
-//! may end a head; only those run ends and the triggers are then looked at one by one. Hits come in ascending order of the place looked at,
-//! not of their end as the automaton reports them; the screen's verdict does not depend on their order.
+//! may end a head; only those run ends and the triggers are then looked at one by one. Hits come in
+//! ascending order of the place looked at, not of their end as the automaton reports them; the screen's
+//! verdict does not depend on their order.
 //! A reference that reads byte by byte ([`Hits::visit_bytewise`]) is what the tests compare it with.
 
 use std::ops::ControlFlow;
