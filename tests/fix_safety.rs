@@ -337,6 +337,26 @@ fn crlf_mdx_insertion_after_an_import_keeps_cr_and_lf_together() {
 }
 
 #[test]
+fn one_stray_crlf_line_does_not_make_the_callout_crlf() {
+    // The first line ends in CRLF, the other nine in LF: the call-out is written with LF.
+    let page = TABLE_PAGE
+        .replacen("\r\n", "\u{1}", 1)
+        .replace("\r\n", "\n")
+        .replace('\u{1}', "\r\n");
+    let dir = temp_tree(&[("tokens.md", page.as_bytes())]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    let fixed = fs::read(dir.path().join("tokens.md")).unwrap();
+    let added = inserted(page.as_bytes(), &fixed).expect("the fix only inserts");
+    let added = std::str::from_utf8(added).unwrap();
+    assert!(
+        added.contains("> [!NOTE]\n> **AI Gateway tokens are account-scoped**\n"),
+        "{added:?}"
+    );
+    assert!(!added.contains('\r'), "{added:?}");
+}
+
+#[test]
 fn a_multi_line_template_keeps_crlf_and_the_quote_prefix_inside_a_list_item() {
     let config = "extends = \"cloudflare\"\n\n[[callouts]]\nproduct = \"ai-gateway\"\ntemplate = \"\"\"\n{product} permissions ({groups}) are account-scoped only.\n\nA token cannot be restricted to a single {noun}; it can call any {noun} in the account.\n\"\"\"\nwhere-listed = false\npages = [\"setup.md\"]\n";
     let page = "# Set up 日本\r\n\r\n1. Open the dashboard.\r\n2. Create a token with **AI Gateway** > **Run**:\r\n   it is shown once.\r\n3. Call the gateway.\r\n\r\n## Next\r\n";

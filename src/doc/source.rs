@@ -108,8 +108,7 @@ impl SourceText {
         self.line_starts.len()
     }
 
-    /// The line ending to write into this file: `"\r\n"` when it has any, else `"\r"` when its lines end in
-    /// a lone `\r`, else `"\n"`.
+    /// The line ending to write into this file: the one most of its lines end with (see [`newline_of`]).
     pub fn newline(&self) -> &'static str {
         self.newline
     }
@@ -124,11 +123,23 @@ impl SourceText {
     }
 }
 
-/// `"\r\n"` when the text has any, `"\r"` when it ends its lines with a lone CR only, else `"\n"`.
+/// The line ending that ends most of the text's lines (`"\r\n"`, `"\n"` or a lone `"\r"`, preferred in
+/// that order on a tie; `"\n"` for a text of one line): a page edited on several systems keeps the
+/// ending most of it has, and one stray CRLF line does not set the ending of a call-out in an LF page.
 fn newline_of(text: &str) -> &'static str {
-    if text.contains("\r\n") {
+    let bytes = text.as_bytes();
+    let (mut crlf, mut lone_cr) = (0usize, 0usize);
+    for index in memchr::memchr_iter(b'\r', bytes) {
+        if bytes.get(index + 1) == Some(&b'\n') {
+            crlf += 1;
+        } else {
+            lone_cr += 1;
+        }
+    }
+    let lone_lf = memchr::memchr_iter(b'\n', bytes).count() - crlf;
+    if crlf > 0 && crlf >= lone_lf && crlf >= lone_cr {
         "\r\n"
-    } else if text.contains('\r') && !text.contains('\n') {
+    } else if lone_cr > lone_lf {
         "\r"
     } else {
         "\n"
@@ -243,7 +254,8 @@ mod tests {
         assert_eq!(source.line_range(1), 0..3);
         assert_eq!(source.line_range(2), 4..4);
         assert_eq!(source.line_range(3), 5..6);
-        assert_eq!(source.newline(), "\r\n");
+        // Two lone CRs, one CRLF, one LF: most lines end in a lone CR.
+        assert_eq!(source.newline(), "\r");
         assert_eq!(SourceText::new("a.md", "a\rb\r".to_owned()).newline(), "\r");
         let text = "ab\r\ncd\ref";
         assert_eq!(line_end(text, 0), 2);
@@ -251,6 +263,17 @@ mod tests {
         assert_eq!(next_line_start(text, 4), 7);
         assert_eq!(line_start(text, 8), 7);
         assert_eq!(line_start(text, 5), 4);
+    }
+
+    #[test]
+    fn the_line_ending_written_is_the_one_most_lines_have() {
+        let newline = |text: &str| SourceText::new("a.md", text.to_owned()).newline();
+        assert_eq!(newline("# 日本\r\nb\nc\nd\n"), "\n");
+        assert_eq!(newline("# 日本\r\nb\r\nc\nd"), "\r\n");
+        assert_eq!(newline("a\r\nb\nc\rd"), "\r\n");
+        assert_eq!(newline("a\nb\rc\r"), "\r");
+        assert_eq!(newline("one line"), "\n");
+        assert_eq!(newline("\u{feff}😀\r\n"), "\r\n");
     }
 
     #[test]

@@ -146,11 +146,7 @@ impl OutdatedGeneratedTable {
             .map(|index| format!(" (product `{}`)", table.products[index].id))
             .unwrap_or_default();
         let what = format!("the generated table{product_note}");
-        let line_ending = if context.page.text().contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        };
+        let line_ending = context.page.source.newline();
         let replacement = format!("\n\n{rendered}\n").replace('\n', line_ending);
         let fix = Fix {
             description: format!("regenerate the scope-lint:table region{product_note}"),
