@@ -108,6 +108,42 @@ fn a_failing_check_fails_mdbook_build_with_our_message() {
 }
 
 #[test]
+fn an_include_cycle_is_a_warning_naming_the_chapters() {
+    if !mdbook_available("an_include_cycle_is_a_warning_naming_the_chapters") {
+        return;
+    }
+    let book = copy_book("plain");
+    let source = book.path().join("src");
+    fs::write(
+        source.join("SUMMARY.md"),
+        "# Summary\n\n- [日本 self](self.md)\n- [B](b.md)\n",
+    )
+    .unwrap();
+    fs::write(
+        source.join("self.md"),
+        "# 日本 😀\n\n{{#include self.md}}\n",
+    )
+    .unwrap();
+    fs::write(source.join("b.md"), "# B\n\n{{#include c.md}}\n").unwrap();
+    fs::write(source.join("c.md"), "# C\n\ntext\n\n{{#include b.md}}\n").unwrap();
+    let output = build(book.path(), true);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "a warning: {stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("scope-lint: warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "scope-lint: warning: src/c.md:5:1: include cycle: src/b.md -> src/c.md -> src/b.md; this include of src/b.md is not followed",
+            "scope-lint: warning: src/self.md:3:1: include cycle: src/self.md -> src/self.md; this include of src/self.md is not followed",
+        ],
+        "{stderr}"
+    );
+}
+
+#[test]
 fn inject_renders_the_callout_as_an_mdbook_note() {
     if !mdbook_available("inject_renders_the_callout_as_an_mdbook_note") {
         return;

@@ -13,6 +13,9 @@ pub(super) struct Outcome {
     pub(super) changed: bool,
     /// Chapters whose check panicked (see [`crate::guard`]); the build fails after the findings are shown.
     pub(super) panics: Vec<Error>,
+    /// One error for each `{{#include}}` that closes a cycle (it is not followed), printed as a warning:
+    /// mdBook's own `links` preprocessor only stops such an include after ten levels, without failing.
+    pub(super) include_cycles: Vec<Error>,
 }
 
 /// Checks every chapter; in `inject` mode, writes missing call-outs into the chapters' content.
@@ -29,8 +32,8 @@ pub(super) fn process(
     for (source_path, content) in &chapters {
         sources.add_chapter(&source_dir.join(source_path), content);
     }
-    let included = sources.include_graph().included;
-    let run = BookRun::new(context, linter, settings, &sources, included);
+    let graph = sources.include_graph();
+    let run = BookRun::new(context, linter, settings, &sources, graph.included);
     let count = chapters.len();
     // Chapters are independent: check them in parallel, like the files of `scope-lint check`.
     let checked: Vec<ChapterOutcome> = chapters
@@ -40,6 +43,7 @@ pub(super) fn process(
         .collect();
     Outcome {
         panics: run.take_panics(),
+        include_cycles: graph.cycles,
         changed: checked.iter().any(|chapter| chapter.injected),
         findings: checked
             .into_iter()
@@ -246,6 +250,26 @@ pub(super) fn write_findings(outcome: &Outcome, diagnostics: &mut dyn Write) -> 
         .collect();
     report::human::write(diagnostics, &files, summary(outcome), false, false)
         .map_err(diagnostics_error)
+}
+
+/// Each include cycle of the book as a warning line, its paths shown relative to the book's root.
+pub(super) fn write_include_cycles(
+    context: &PreprocessorContext,
+    outcome: &Outcome,
+    diagnostics: &mut dyn Write,
+) -> Result<()> {
+    let root = format!("{}{}", context.root.display(), std::path::MAIN_SEPARATOR);
+    for cycle in &outcome.include_cycles {
+        for line in cycle.to_string().lines() {
+            writeln!(
+                diagnostics,
+                "scope-lint: warning: {}",
+                line.replace(&root, "")
+            )
+            .map_err(diagnostics_error)?;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn diagnostics_error(error: std::io::Error) -> Error {

@@ -184,8 +184,9 @@ fn check_as_they_arrive(
 /// The outcome of the chapters checked as they arrived: the included ones checked again as partials, the
 /// findings in book order.
 fn conclude_streamed(run: &BookRun<'_>, checked: Vec<StreamedReport>) -> Outcome {
+    let graph = run.sources.include_graph();
     let as_partials = BookRun {
-        included: run.sources.include_graph().included,
+        included: graph.included,
         ..run.clone()
     };
     let count = checked.len();
@@ -211,6 +212,7 @@ fn conclude_streamed(run: &BookRun<'_>, checked: Vec<StreamedReport>) -> Outcome
         chapters: count,
         changed: false,
         panics: run.take_panics(),
+        include_cycles: graph.cycles,
     }
 }
 
