@@ -86,16 +86,17 @@ pub fn plan(mut run: CheckRun, linter: &Linter, sources: &FsSources, roots: &[Pa
             .dialect_for(&crate::walk::relative_to_root(linter, &path));
         let groups: Vec<Vec<Edit>> = target.fixes.iter().map(|fix| fix.edits.clone()).collect();
         let checked = combine(&target.source, dialect, &groups).map_err(|(_, error)| error);
-        let mut descriptions: Vec<String> = Vec::new();
+        let mut described = Described::default();
         if let Ok(combined) = &checked {
             for (index, fix) in target.fixes.iter().enumerate() {
                 if combined.deferred.contains(&index) {
                     deferred.push(fix.finding);
-                } else if !descriptions.contains(&fix.description) {
-                    descriptions.push(fix.description.clone());
+                } else {
+                    described.count(fix);
                 }
             }
         }
+        let descriptions = described.lines();
         let limit = linter.policy().max_file_size;
         match checked.map(|combined| combined.after) {
             Ok(after) if fixed_size(&after, target.source.bom) > limit => {
@@ -367,5 +368,43 @@ impl Sources for Overlay<'_> {
             ))
         });
         Some(Arc::clone(page))
+    }
+}
+
+/// The fixes of one file, counted by description in the order descriptions first occur; a fix with the
+/// same edits as one counted (two pages that render one partial ask for the same call-out in it) is not
+/// counted again.
+#[derive(Default)]
+struct Described<'f> {
+    counted: Vec<&'f [Edit]>,
+    by_description: Vec<(&'f str, usize)>,
+}
+
+impl<'f> Described<'f> {
+    fn count(&mut self, fix: &'f PlannedFix) {
+        if self.counted.contains(&fix.edits.as_slice()) {
+            return;
+        }
+        self.counted.push(&fix.edits);
+        match self
+            .by_description
+            .iter_mut()
+            .find(|(description, _)| *description == fix.description)
+        {
+            Some((_, count)) => *count += 1,
+            None => self.by_description.push((&fix.description, 1)),
+        }
+    }
+
+    /// Each description as `fix` prints it: with how many fixes it stands for when there are several
+    /// (`insert the AI Gateway call-out (3 times)`).
+    fn lines(self) -> Vec<String> {
+        self.by_description
+            .into_iter()
+            .map(|(description, count)| match count {
+                1 => description.to_owned(),
+                _ => format!("{description} ({count} times)"),
+            })
+            .collect()
     }
 }
