@@ -205,10 +205,7 @@ fn same_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), Stri
 fn describe_outline(block: &OutlineBlock, page: &Page) -> String {
     let lines = lines(&page.source, std::slice::from_ref(block));
     let line = &lines[0];
-    let kind = serde_json::to_value(block.kind)
-        .ok()
-        .and_then(|kind| kind.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let kind = block.kind.name();
     let depth = match block.depth {
         0 => String::new(),
         depth => format!(" at depth {depth}"),

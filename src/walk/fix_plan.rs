@@ -98,12 +98,15 @@ pub fn plan(mut run: CheckRun, linter: &Linter, sources: &FsSources, roots: &[Pa
         }
         let descriptions = described.lines();
         let limit = linter.policy().max_file_size;
-        match checked.map(|combined| combined.after) {
-            Ok(after) if fixed_size(&after, target.source.bom) > limit => {
-                let size = fixed_size(&after, target.source.bom);
+        let fixed = checked.map(|combined| {
+            let size = fixed_size(&combined.after, target.source.bom);
+            (combined.after, size)
+        });
+        match fixed {
+            Ok((_, size)) if size > limit => {
                 errors.push(in_file(&path, too_large_after_fix(size, limit)));
             }
-            Ok(after) if after != target.source.text => match inside_roots(&path, roots) {
+            Ok((after, _)) if after != target.source.text => match inside_roots(&path, roots) {
                 Ok((real, stamp)) => {
                     changes.insert(
                         path.clone(),

@@ -27,7 +27,7 @@ pub use structure::{Structure, structure_text};
 
 use super::source::SourceText;
 
-/// What a block is (the names are those of `scope-lint debug blocks`).
+/// What a block is (the serialised names, those of `scope-lint debug blocks`, are [`BlockKind::name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockKind {
@@ -60,6 +60,25 @@ pub enum BlockKind {
 }
 
 impl BlockKind {
+    /// The kind's name, as `scope-lint debug blocks` and the fix structure check write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Heading => "heading",
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::Table => "table",
+            BlockKind::List => "list",
+            BlockKind::Code => "code",
+            BlockKind::Blockquote => "blockquote",
+            BlockKind::Jsx => "jsx",
+            BlockKind::Expression => "expression",
+            BlockKind::Esm => "esm",
+            BlockKind::Directive => "directive",
+            BlockKind::Html => "html",
+            BlockKind::ThematicBreak => "thematic-break",
+            BlockKind::FrontMatter => "front-matter",
+        }
+    }
+
     /// Whether blocks can sit inside this one.
     fn is_container(self) -> bool {
         matches!(
@@ -177,4 +196,34 @@ fn unclosed_at_the_end(text: &str, block: &Block) -> bool {
         close >= run && close == line.chars().count()
     };
     run >= 3 && !last.is_some_and(closes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BlockKind;
+
+    #[test]
+    fn a_kind_s_name_is_its_serialised_name() {
+        let kinds = [
+            BlockKind::Heading,
+            BlockKind::Paragraph,
+            BlockKind::Table,
+            BlockKind::List,
+            BlockKind::Code,
+            BlockKind::Blockquote,
+            BlockKind::Jsx,
+            BlockKind::Expression,
+            BlockKind::Esm,
+            BlockKind::Directive,
+            BlockKind::Html,
+            BlockKind::ThematicBreak,
+            BlockKind::FrontMatter,
+        ];
+        for kind in kinds {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.name())
+            );
+        }
+    }
 }
