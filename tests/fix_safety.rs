@@ -723,29 +723,45 @@ fn fixed_page(name: &str, page: &str, extra: &[(&str, &[u8])]) -> (Option<i32>, 
     (output.status.code(), after, output)
 }
 
+/// The GFM note `fix` writes into a Markdown page.
+const GFM_NOTE: &str = "> [!NOTE]\n> **AI Gateway tokens are account-scoped**\n>\n> AI Gateway permissions (AI Gateway Read/Edit/Run) are account-scoped only. Unlike R2 (which supports per-bucket token scoping), there is currently no resource type to scope an API token to a single AI Gateway. A token with AI Gateway Run can call any gateway in the account; it cannot be restricted to one.";
+
 #[test]
-fn a_callout_is_not_inserted_where_it_would_end_an_html_block_or_a_directive_early() {
-    // `## 次へ` is raw HTML inside the `<div>` block: a call-out (and its blank line) before it would
-    // make it a heading.
-    let html = "## Permissions\n\n- AI Gateway Run\n\n<div>\n## 次へ\n\nText.\n";
-    let (code, after, output) = fixed_page("page.md", html, &[]);
-    assert_eq!(code, Some(2), "{}", outcome(&output));
-    assert_eq!(after, html);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("the fix would change the page's structure: the html block (lines 5-6) would become the html block (lines 5-5); the file was not changed"),
-        "{stderr}"
-    );
-    // In an unclosed directive, the call-out's own closing `:::` would end it and pull `## Next` out.
-    let directive = "## Permissions\n\n- AI Gateway Read 🙂\n\n:::note\n## Next\n";
-    let (code, after, output) = fixed_page("page.mdx", directive, &[]);
-    assert_eq!(code, Some(2), "{}", outcome(&output));
-    assert_eq!(after, directive);
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("the directive block (lines 5-"),
-        "{}",
-        outcome(&output)
-    );
+fn a_heading_inside_a_block_after_the_listing_puts_the_callout_before_the_block() {
+    // The next heading sits inside a block (raw HTML, a directive, a blockquote, a list item, a `<Tabs>`
+    // element): the call-out goes before that block, not into it and not splitting it.
+    let cases = [
+        ("page.md", "<div>\n## 次へ\n\nText.\n"),
+        (
+            "page.md",
+            "> Some quote 😀\n>\n> ### Heading inside a quote\n>\n> more\n",
+        ),
+        (
+            "page.md",
+            "1. Step one\n\n   ### Heading inside a list item مرحبا\n\n   text\n",
+        ),
+        ("page.mdx", ":::note\n## Next\n"),
+        (
+            "page.mdx",
+            ":::tip\n### Heading in a directive\ntext\n:::\n\n## Next\n",
+        ),
+        (
+            "page.mdx",
+            "<Tabs>\n<TabItem label=\"Dashboard\">\n\n### Inside tab e\u{301}\n\ntext\n\n</TabItem>\n<TabItem label=\"API\">\n\nother\n\n</TabItem>\n</Tabs>\n\n## Next\n",
+        ),
+    ];
+    for (name, block) in cases {
+        let listing = "## Permissions 🔑\n\n| Name | Description |\n| --- | --- |\n| AI Gateway Read | x |\n\n";
+        let page = format!("{listing}{block}");
+        let (code, after, output) = fixed_page(name, &page, &[]);
+        assert_eq!(code, Some(0), "{block:?}: {}", outcome(&output));
+        let callout = if name.ends_with(".mdx") {
+            DIRECTIVE
+        } else {
+            GFM_NOTE
+        };
+        assert_eq!(after, format!("{listing}{callout}\n\n{block}"), "{block:?}");
+    }
 }
 
 #[test]

@@ -104,6 +104,49 @@ fn fail_on_never_returns_the_book_unchanged() {
 }
 
 #[test]
+fn inject_mode_puts_the_note_before_a_quote_that_holds_the_next_heading_and_never_splits_one() {
+    let mut input: Value = serde_json::from_str(&variant(
+        json!({"mode": "inject", "fail-on": "never"}),
+        "html",
+        None,
+    ))
+    .unwrap();
+    let before_quote =
+        "# パーミッション 🔑\n\n| Name | D |\n| --- | --- |\n| AI Gateway Read | x |\n\n";
+    let quote = "> ### Quoted heading\n>\n> quoted text\n";
+    // Here the listing and the next heading are in one blockquote: a note after the list would split it.
+    let inside_quote = "# T\n\n> ## Permissions\n>\n> - AI Gateway Run\n>\n> ## Next\n>\n> text\n";
+    let chapter = |name: &str, content: &str| {
+        json!({"Chapter": {
+            "name": name, "content": content, "number": null, "sub_items": [], "path": name,
+            "source_path": name, "parent_names": []
+        }})
+    };
+    input[1]["items"] = json!([
+        chapter("a.md", &format!("{before_quote}{quote}")),
+        chapter("b.md", inside_quote),
+    ]);
+    let output = preprocess(&input.to_string(), &[]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let book: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first = book["items"][0]["Chapter"]["content"].as_str().unwrap();
+    assert!(
+        first.starts_with(&format!("{before_quote}> [!NOTE]\n")),
+        "{first}"
+    );
+    assert!(
+        first.ends_with(&format!("cannot be restricted to one.\n\n{quote}")),
+        "{first}"
+    );
+    assert_eq!(book["items"][1]["Chapter"]["content"], inside_quote);
+    assert!(
+        stderr.starts_with("error[SL001]: section \"Permissions\" lists AI Gateway permission groups (AI Gateway Run) but has no call-out that they are account-scoped only\n --> src/b.md:5:3\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn inject_mode_adds_a_gfm_note_to_the_chapter_only() {
     let input = variant(json!({"mode": "inject"}), "html", None);
     let output = preprocess(&input, &[]);
@@ -310,7 +353,7 @@ fn on_an_include_cycle_of_chapters_the_first_in_path_order_stays_a_page() {
         "{stderr}"
     );
     assert!(
-        stderr.ends_with("found 1 error and 0 warnings in 2 files\n"),
+        stderr.ends_with("found 1 error and 0 warnings in 2 files\nscope-lint: warning: src/b.md:5:1: include cycle: src/a.md -> src/b.md -> src/a.md; this include of src/a.md is not followed\n"),
         "{stderr}"
     );
 }

@@ -34,10 +34,26 @@ pub(super) fn section_end(page: &Page, section: SectionId) -> Spot {
         .unwrap_or(0);
     let front_end = page.front_matter.as_ref().map_or(0, |front| front.end);
     let floor = heading_end.max(esm_end).max(front_end).min(end);
+    let end = before_container_of(page, end, floor);
     Spot {
         offset: content_end(text, end).max(content_end(text, floor)),
         indent: String::new(),
     }
+}
+
+/// Where the section ending at `end` (the next heading) may take a call-out: when that heading sits inside
+/// a block (a blockquote, a list item, a `:::` directive, a JSX element such as `<Tabs>`) that starts after
+/// `floor`, the start of the outermost such block, so that the call-out goes before the block instead of
+/// into it (inside the first `<TabItem>`, or splitting a blockquote); else `end`.
+fn before_container_of(page: &Page, end: usize, floor: usize) -> usize {
+    let blocks = page.outline.iter().map(|block| block.range.clone());
+    let elements = page.elements.iter().map(|element| element.range());
+    blocks
+        .chain(elements)
+        .filter(|range| floor <= range.start && range.start < end && end < range.end)
+        .map(|range| range.start)
+        .min()
+        .unwrap_or(end)
 }
 
 /// The end of the last line before `limit` that is not blank (only spaces, tabs and line breaks), without

@@ -295,11 +295,7 @@ fn same_block(
         || old.range.start != start
         || old_end != end
     {
-        return Err(format!(
-            "{} would become {}",
-            describe(old, before),
-            describe(new, after)
-        ));
+        return Err(changed_block(before, after, old, new));
     }
     let edited = placed.iter().any(|edit| {
         let range = &edit.edit.range;
@@ -514,6 +510,28 @@ fn trimmed_end(text: &str, start: usize, end: usize) -> usize {
         .map_or(end, |part| start + trim_blank_end(part).len())
 }
 
+/// What the refusal says of `old` becoming `new`: both described, or, where they read the same (the
+/// block moved its start or end, or changed a label the description does not show), the lines each spans.
+fn changed_block(before: &Page, after: &Page, old: &Block, new: &Block) -> String {
+    let (old_text, new_text) = (describe(old, before), describe(new, after));
+    if old_text != new_text {
+        return format!("{old_text} would become {new_text}");
+    }
+    let span = |block: &Block, page: &Page| {
+        let first = page.source.position(block.range.start).line;
+        let last = page
+            .source
+            .position(block.range.end.saturating_sub(1).max(block.range.start))
+            .line;
+        format!("{first}-{last}")
+    };
+    format!(
+        "{old_text} would change: it spans lines {} and would span lines {} of the fixed page",
+        span(old, before),
+        span(new, after)
+    )
+}
+
 fn describe(block: &Block, page: &Page) -> String {
     let line = page.source.position(block.range.start).line;
     match block.kind {
@@ -691,6 +709,18 @@ mod tests {
                 Dialect::Markdown
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn a_block_that_only_moves_its_end_is_named_with_its_lines() {
+        let page = "# 日本\n\n- AI Gateway Read\n\n1. Step one\n\n   ### Heading 😀\n\n   text\n";
+        let at = page.find("\n\n   ### Heading").unwrap();
+        let error =
+            checked(page, &[insert(at, "\n\n> [!NOTE]\n> x")], Dialect::Markdown).unwrap_err();
+        assert_eq!(
+            error,
+            "the list (line 5) would change: it spans lines 5-9 and would span lines 5-5 of the fixed page"
         );
     }
 

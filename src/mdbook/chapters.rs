@@ -192,20 +192,38 @@ impl<'a> BookRun<'a> {
                 injected: false,
             });
         }
-        let (injected, kept): (Vec<Finding>, Vec<Finding>) =
+        let (injected, mut kept): (Vec<Finding>, Vec<Finding>) =
             report.findings.into_iter().partition(injectable);
-        let edits: Vec<&Edit> = injected
+        let fixes: Vec<Vec<Edit>> = injected
             .iter()
-            .filter_map(|finding| finding.fix.as_ref())
-            .flat_map(|fix| &fix.edits)
+            .map(|finding| {
+                finding
+                    .fix
+                    .as_ref()
+                    .map_or_else(Vec::new, |fix| fix.edits.clone())
+            })
             .collect();
+        let relative =
+            crate::walk::relative_to_root(self.linter, &self.source_dir.join(source_path));
+        let dialect = self.linter.policy().dialect_for(&relative);
+        // The same structure check as `fix`: a call-out that would change the chapter's blocks (split a
+        // blockquote, end an HTML block early) is not injected, and its finding is reported instead.
         let mut changed = false;
-        if !edits.is_empty()
-            && let Ok(injected) = crate::fix::apply_edits(&report.source.text, &edits)
-        {
-            changed = injected != *content;
-            *content = injected;
+        match crate::fix::combine(&report.source, dialect, &fixes) {
+            Ok(combined) => {
+                changed = combined.after != *content;
+                *content = combined.after;
+                let mut index = 0;
+                kept.extend(injected.into_iter().filter(|_| {
+                    index += 1;
+                    combined.deferred.contains(&(index - 1))
+                }));
+            }
+            Err(_) => kept.extend(injected),
         }
+        kept.sort_by(|a, b| {
+            (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
+        });
         Some(ChapterOutcome {
             source: report.source,
             findings: kept,
