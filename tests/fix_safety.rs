@@ -337,6 +337,27 @@ fn crlf_mdx_insertion_after_an_import_keeps_cr_and_lf_together() {
 }
 
 #[test]
+fn an_include_cycle_stops_every_write_and_says_so() {
+    let cycle = "# 自己 😀\n\n{{#include self.md}}\n";
+    let dir = temp_tree(&[
+        ("tokens.md", TABLE_PAGE.as_bytes()),
+        ("self.md", cycle.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(2), "{}", outcome(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        "error: ./self.md:3:1: include cycle: ./self.md -> ./self.md; this include of ./self.md is not followed\n\
+         error: nothing was written: the run has 1 error (above); fix it and run `scope-lint fix` again\n"
+    );
+    assert_eq!(
+        fs::read(dir.path().join("tokens.md")).unwrap(),
+        TABLE_PAGE.as_bytes()
+    );
+}
+
+#[test]
 fn one_stray_crlf_line_does_not_make_the_callout_crlf() {
     // The first line ends in CRLF, the other nine in LF: the call-out is written with LF.
     let page = TABLE_PAGE

@@ -29,8 +29,13 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
     warn_if_requires_nothing(&linter);
     let sources = FsSources::new(linter.policy());
     let run = walk::check_paths(&args.paths, &linter);
-    // An input that cannot be read (or found) stops every write: the run is all or nothing for bad input.
+    // An input that cannot be read (or found), or an include cycle, stops every write: the run is all or
+    // nothing for bad input.
     let unreadable = run.errors.len();
+    let all_unreadable = run
+        .errors
+        .iter()
+        .all(|error| matches!(error, Error::Io { .. }));
     // Writes stay inside the paths given and the project of the config file (partials rendered from there).
     let mut roots = args.paths.clone();
     roots.extend(linter.policy().config_dir().map(Path::to_path_buf));
@@ -38,9 +43,13 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
     let mut stdout = io::stdout().lock();
     let mut errors = plan.errors;
     if unreadable > 0 && !args.diff && !plan.changes.is_empty() {
+        let what = if all_unreadable {
+            format!("{} could not be read", plural(unreadable, "input"))
+        } else {
+            format!("the run has {} (above)", plural(unreadable, "error"))
+        };
         errors.push(Error::Usage(format!(
-            "nothing was written: {} could not be read; fix {} and run `scope-lint fix` again",
-            plural(unreadable, "input"),
+            "nothing was written: {what}; fix {} and run `scope-lint fix` again",
             if unreadable == 1 { "it" } else { "them" }
         )));
     } else if args.diff {

@@ -181,20 +181,38 @@ impl IncludeGraph {
             .iter()
             .position(|frame| frame.key == edge.key)
             .expect("an open file is on the stack");
+        // The page the walk started from is spelt as the run spells paths; included files were resolved.
+        let walked = &frames[0].location;
+        let shown = |path: &Path| shown_as(path, walked);
         let chain: Vec<String> = frames[start..]
             .iter()
-            .map(|frame| clean(&frame.location).display().to_string())
-            .chain(std::iter::once(clean(&edge.location).display().to_string()))
+            .map(|frame| shown(&frame.location))
+            .chain(std::iter::once(shown(&edge.location)))
             .collect();
         self.cycles.push(Error::invalid(
-            &includer.location,
+            Path::new(&shown(&includer.location)),
             Some(edge.position),
             format!(
                 "include cycle: {}; this include of {} is not followed",
                 chain.join(" -> "),
-                edge.location.display()
+                shown(&edge.location)
             ),
         ));
+    }
+}
+
+/// `path` cleaned, spelt as the run spells `like` (the path the error is reported at): with a leading `./`
+/// when `like` has one, so that `check .` names `./a.md` the same way in the error and in its chain.
+fn shown_as(path: &Path, like: &Path) -> String {
+    let cleaned = clean(path);
+    let dotted = like.starts_with(".")
+        && cleaned.is_relative()
+        && !cleaned.starts_with(".")
+        && !cleaned.starts_with("..");
+    if dotted {
+        Path::new(".").join(&cleaned).display().to_string()
+    } else {
+        cleaned.display().to_string()
     }
 }
 
