@@ -68,6 +68,8 @@ pub struct Matcher {
     group_name_heads: FxHashSet<String>,
     /// The names of `names` by their length in characters (index: length), for suggestions.
     names_by_length: Vec<Vec<String>>,
+    /// The length in characters of each name in `names` (same order).
+    name_lengths: Vec<usize>,
     /// The first product each normalised name in `product_names` belongs to.
     product_by_name: HashMap<String, ProductIndex>,
     /// The last word of every group name ("read", "write", "run", ...), per product.
@@ -154,6 +156,7 @@ impl Matcher {
             })
             .collect();
         Matcher {
+            name_lengths: names.iter().map(|(name, _)| name.chars().count()).collect(),
             group_by_name: first_of_each(&names),
             group_name_heads,
             product_by_name: first_of_each(&product_names),
@@ -260,16 +263,10 @@ impl Matcher {
     /// Whether [`Matcher::closest_name`] suggests a name for `normalized`.
     pub fn is_close_to_a_name(&self, normalized: &str) -> bool {
         let length = normalized.chars().count();
-        // The edit distance is at least the difference of the lengths, so a name whose length alone
-        // keeps the similarity below the threshold (computed as strsim computes it) cannot be close.
         self.names_by_length
             .iter()
             .enumerate()
-            .filter(|&(other, _)| {
-                let longest = length.max(other);
-                longest == 0
-                    || 1.0 - (length.abs_diff(other) as f64) / (longest as f64) >= CLOSE_ENOUGH
-            })
+            .filter(|&(other, _)| may_be_close(length, other))
             .flat_map(|(_, names)| names)
             .any(|name| strsim::normalized_levenshtein(normalized, name) >= CLOSE_ENOUGH)
     }
@@ -305,10 +302,15 @@ impl Matcher {
         normalized: &str,
         table: &'t CapabilityTable,
     ) -> Option<&'t str> {
+        let length = normalized.chars().count();
+        // Only names that may reach the threshold are scored; the best of those (the last of equals, as
+        // before) is the answer whenever there is one.
         let (score, group) = self
             .names
             .iter()
-            .map(|(name, group)| (strsim::normalized_levenshtein(normalized, name), *group))
+            .zip(&self.name_lengths)
+            .filter(|&(_, &other)| may_be_close(length, other))
+            .map(|((name, group), _)| (strsim::normalized_levenshtein(normalized, name), *group))
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
         (score >= CLOSE_ENOUGH).then(|| table.groups[group].display_name())
     }
@@ -432,6 +434,14 @@ fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCo
 
 /// How similar (normalised Levenshtein) a text must be to a name for a suggestion.
 const CLOSE_ENOUGH: f64 = 0.85;
+
+/// Whether names of `length` and `other` characters can be [`CLOSE_ENOUGH`]: the edit distance is at least
+/// the difference of the lengths, so a pair whose lengths alone keep the similarity below the threshold
+/// (computed as strsim computes it) cannot be close.
+fn may_be_close(length: usize, other: usize) -> bool {
+    let longest = length.max(other);
+    longest == 0 || 1.0 - (length.abs_diff(other) as f64) / (longest as f64) >= CLOSE_ENOUGH
+}
 
 /// Each name with the first item it belongs to (as a search in list order finds it).
 fn first_of_each<T: Copy>(names: &[(String, T)]) -> HashMap<String, T> {
@@ -583,6 +593,38 @@ mod tests {
     use super::*;
     use crate::table::tests::small_table;
     use crate::text::normalize::*;
+
+    #[test]
+    fn the_closest_name_is_the_one_scoring_every_name_finds() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        let brute_force = |normalized: &str| {
+            let (score, group) = matcher
+                .names
+                .iter()
+                .map(|(name, group)| (strsim::normalized_levenshtein(normalized, name), *group))
+                .max_by(|a, b| a.0.total_cmp(&b.0))?;
+            (score >= CLOSE_ENOUGH).then(|| table.groups[group].display_name())
+        };
+        let mut probes: Vec<String> = Vec::new();
+        for (name, _) in &matcher.names {
+            probes.push(name.clone());
+            probes.push(format!("{name}x"));
+            probes.push(format!("{name} 日本"));
+            probes.push(name.replacen(' ', "", 1));
+            probes.push(name.chars().skip(2).collect());
+            probes.push(name.chars().rev().collect());
+            probes.push(format!("é{name}😀"));
+        }
+        probes.push(String::new());
+        for probe in &probes {
+            assert_eq!(
+                matcher.closest_name(probe, &table),
+                brute_force(probe),
+                "{probe:?}"
+            );
+        }
+    }
 
     #[test]
     fn names_normalise_across_markup_and_punctuation() {
