@@ -133,9 +133,7 @@ impl Linter {
         }
         for report in reports {
             report.reference = None;
-            report.findings.sort_by(|a, b| {
-                (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
-            });
+            crate::rules::sort_findings(&mut report.findings);
         }
     }
 

@@ -194,6 +194,13 @@ impl<'a> BookRun<'a> {
         }
         let (injected, mut kept): (Vec<Finding>, Vec<Finding>) =
             report.findings.into_iter().partition(injectable);
+        if injected.is_empty() {
+            return Some(ChapterOutcome {
+                source: report.source,
+                findings: kept,
+                injected: false,
+            });
+        }
         let fixes: Vec<Vec<Edit>> = injected
             .iter()
             .map(|finding| {
@@ -221,9 +228,7 @@ impl<'a> BookRun<'a> {
             }
             Err(_) => kept.extend(injected),
         }
-        kept.sort_by(|a, b| {
-            (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
-        });
+        crate::rules::sort_findings(&mut kept);
         Some(ChapterOutcome {
             source: report.source,
             findings: kept,

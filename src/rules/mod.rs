@@ -305,11 +305,16 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
             run_rule(*rule, &after, &mut findings);
         }
     }
+    sort_findings(&mut findings);
+    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    findings
+}
+
+/// Puts `findings` in report order: by position, then code, then message.
+pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
     });
-    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
-    findings
 }
 
 fn run_rule(rule: &dyn Rule, context: &Context<'_>, findings: &mut Vec<Finding>) {
