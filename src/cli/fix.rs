@@ -32,10 +32,10 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
     // An input that cannot be read (or found), or an include cycle, stops every write: the run is all or
     // nothing for bad input.
     let unreadable = run.errors.len();
-    let all_unreadable = run
+    let cycles = run
         .errors
         .iter()
-        .all(|error| matches!(error, Error::Io { .. }));
+        .any(scope_lint::source::include_graph::is_cycle);
     // Writes stay inside the paths given and the project of the config file (partials rendered from there).
     let mut roots = args.paths.clone();
     roots.extend(linter.policy().config_dir().map(Path::to_path_buf));
@@ -43,10 +43,10 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
     let mut stdout = io::stdout().lock();
     let mut errors = plan.errors;
     if unreadable > 0 && !args.diff && !plan.changes.is_empty() {
-        let what = if all_unreadable {
-            format!("{} could not be read", plural(unreadable, "input"))
-        } else {
+        let what = if cycles {
             format!("the run has {} (above)", plural(unreadable, "error"))
+        } else {
+            format!("{} could not be read", plural(unreadable, "input"))
         };
         errors.push(Error::Usage(format!(
             "nothing was written: {what}; fix {} and run `scope-lint fix` again",

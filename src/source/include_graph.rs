@@ -193,12 +193,22 @@ impl IncludeGraph {
             Path::new(&shown(&includer.location)),
             Some(edge.position),
             format!(
-                "include cycle: {}; this include of {} is not followed",
+                "{CYCLE}: {}; this include of {} is not followed",
                 chain.join(" -> "),
                 shown(&edge.location)
             ),
         ));
     }
+}
+
+/// How the error of an include that closes a cycle starts.
+const CYCLE: &str = "include cycle";
+
+/// Whether `error` is an include cycle's (see [`IncludeGraph::cycles`]): every file was read, but an
+/// include was not followed.
+pub fn is_cycle(error: &Error) -> bool {
+    matches!(error, Error::Invalid { problems, .. }
+        if problems.iter().any(|problem| problem.message.starts_with(CYCLE)))
 }
 
 /// `path` cleaned, spelt as the run spells `like` (the path the error is reported at): with a leading `./`
