@@ -249,7 +249,7 @@ fn includes_listed_from_the_prefilter_s_scan_keep_their_positions_with_or_withou
         let output = check_concise(dir.path(), ".");
         assert_eq!(
             String::from_utf8_lossy(&output.stderr),
-            "error: b.md:5:5: include cycle: a.md -> b.md -> a.md; this include of a.md is not followed\n",
+            "error: ./b.md:5:5: include cycle: ./a.md -> ./b.md -> ./a.md; this include of ./a.md is not followed\n",
             "mark {mark:?}"
         );
         assert_eq!(output.status.code(), Some(2));
