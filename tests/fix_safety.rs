@@ -786,6 +786,28 @@ fn a_heading_inside_a_block_after_the_listing_puts_the_callout_before_the_block(
 }
 
 #[test]
+fn an_html_block_after_a_list_listing_ends_the_list_and_the_callout_goes_before_it() {
+    // CommonMark ends the list at an unindented HTML block after a blank line (or at one that interrupts
+    // a paragraph); the masked text the model parses has blank lines there, so the list used to run on
+    // into the block and `fix` refused the page.
+    let listing = "## Permissions 🔑\n\n- AI Gateway Read — ログ\n- AI Gateway Edit\n\n";
+    let blocks = [
+        "<details>\n<summary>More — מידע</summary>\n\n## Inside e\u{301}\n\n</details>\n",
+        "<div class=\"note\">\n  <p>x</p>\n\n### Deeper 次\n\n</div>\n",
+    ];
+    for block in blocks {
+        let page = format!("{listing}{block}");
+        let (code, after, output) = fixed_page("page.md", &page, &[]);
+        assert_eq!(code, Some(0), "{block:?}: {}", outcome(&output));
+        assert_eq!(
+            after,
+            format!("{listing}{GFM_NOTE}\n\n{block}"),
+            "{block:?}"
+        );
+    }
+}
+
+#[test]
 fn a_callout_is_not_moved_out_of_an_html_block_that_would_then_swallow_a_heading() {
     let page = "# T\n\n<div>\n> [!NOTE]\n> AI Gateway permissions are account-scoped only. A token cannot be restricted to a single gateway.\n\n## Permissions مرحبا\n\n- AI Gateway Run\n";
     let (code, after, output) = fixed_page("div.md", page, &[]);

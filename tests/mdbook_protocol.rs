@@ -147,6 +147,38 @@ fn inject_mode_puts_the_note_before_a_quote_that_holds_the_next_heading_and_neve
 }
 
 #[test]
+fn inject_mode_puts_the_note_after_a_list_ended_by_an_html_block() {
+    // CommonMark ends the list at the unindented `<details>` after the blank line; the heading after the
+    // block's blank line is where the section ends, inside what renders as the details element.
+    let mut input: Value = serde_json::from_str(&variant(
+        json!({"mode": "inject", "fail-on": "never"}),
+        "html",
+        None,
+    ))
+    .unwrap();
+    let listing = "# パーミッション 🔑\n\n- AI Gateway Read\n- AI Gateway Run — עברית\n\n";
+    let details = "<details>\n<summary>More é́</summary>\n\n## Inside\n\ntext\n\n</details>\n";
+    input[1]["items"] = json!([{"Chapter": {
+        "name": "a.md", "content": format!("{listing}{details}"), "number": null, "sub_items": [],
+        "path": "a.md", "source_path": "a.md", "parent_names": []
+    }}]);
+    let output = preprocess(&input.to_string(), &[]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let book: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let content = book["items"][0]["Chapter"]["content"].as_str().unwrap();
+    assert!(
+        content.starts_with(&format!("{listing}> [!NOTE]\n")),
+        "{content}"
+    );
+    assert!(
+        content.ends_with(&format!("cannot be restricted to one.\n\n{details}")),
+        "{content}"
+    );
+    assert_eq!(stderr, "", "nothing left to report");
+}
+
+#[test]
 fn inject_mode_adds_a_gfm_note_to_the_chapter_only() {
     let input = variant(json!({"mode": "inject"}), "html", None);
     let output = preprocess(&input, &[]);

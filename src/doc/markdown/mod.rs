@@ -20,7 +20,7 @@ use super::include;
 use super::mdx::{self, TagKind};
 use super::source::SourceText;
 use super::span;
-use super::{Dialect, Element, Page};
+use super::{Dialect, Element, ListBlock, Page};
 use builder::Builder;
 use html::html_table_ranges;
 
@@ -78,7 +78,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
     let Builder {
         mut units,
         tables,
-        lists,
+        mut lists,
         headings,
         code_blocks,
         quotes,
@@ -94,6 +94,9 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         recorder.finish(),
         &structure.placeholders,
     );
+    if dialect == Dialect::Markdown {
+        end_lists_where_the_outline_does(&mut lists, &outline);
+    }
     let callouts = callout::detect(
         &source.text,
         &scan,
@@ -123,6 +126,31 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
     };
     page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
     page
+}
+
+/// Ends each list where the outline's list that starts with it ends, when that is earlier and no item
+/// of the list starts after it: the masked text has a blank line where an HTML tag line was, so a list
+/// runs on in it past the HTML block that ends it on the page (`- item`, a blank line, `<details>`; see
+/// `html_blocks`). A list whose later items the page puts in a list of their own is left whole: its
+/// items stay listings (the outline splits it).
+fn end_lists_where_the_outline_does(lists: &mut [ListBlock], outline: &[blocks::Block]) {
+    for list in lists {
+        let ends_earlier = outline.iter().find(|block| {
+            block.kind == blocks::BlockKind::List
+                && block.range.start == list.range.start
+                && block.range.end < list.range.end
+        });
+        let Some(end) = ends_earlier.map(|block| block.range.end) else {
+            continue;
+        };
+        if list.items.iter().any(|item| item.range.start >= end) {
+            continue;
+        }
+        list.range.end = end;
+        for item in &mut list.items {
+            item.range.end = item.range.end.min(end);
+        }
+    }
 }
 
 /// Pairs JSX open and close tags by name; self-closing tags are elements of their own.
