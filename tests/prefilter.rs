@@ -210,6 +210,9 @@ fn the_words_of_a_name_apart_are_ruled_out() {
         "<Aside type=\"note\">Gateway AI Read 🚀</Aside>\n",
         ":::note[Gateway]\nAI Read\n:::\n",
         "AI Gatewayx Read, xAI Gateway Read\n",
+        // A `|` on a line no GFM table holds (no delimiter row above it) is no row.
+        "```ts\nconst ref = useRef<HTMLDivElement | null>(null); // 日本語\n```\n",
+        "| Run | `run_created` 🚀 |\n| Edit | `run_edited` |\n\n| --- | --- |\n",
     ];
     for page in pages {
         for name in ["a.md", "a.mdx"] {
@@ -252,6 +255,20 @@ fn names_across_markup_the_model_drops_are_relevant() {
         ),
         ("| AI Gateway Read&#x20;| x |\n", "a.md"),
         ("- [docs](/x)AI Gateway Read\n", "a.md"),
+        // Split rows in every shape of table: in a blockquote, broken at CR only, with a construct in the
+        // delimiter row.
+        (
+            "> | Product | Permission |\n> | --- | --- |\n> | AI Gatewy | Read |\n",
+            "a.md",
+        ),
+        (
+            "| Product | Permission |\r| --- | --- |\r| AI Gatewy | Read |\r",
+            "a.md",
+        ),
+        (
+            "| Product | Permission |\n| --- | {/* x */} --- |\n| AI Gatewy | Read |\n",
+            "a.mdx",
+        ),
     ];
     for (page, name) in pages {
         let text = format!("# Tokens\n\n## Permissions\n\n{page}");
@@ -392,6 +409,14 @@ const PIECES: &[&str] = &[
     "</span>",
     "İ",
     "\u{212a}",
+    // The edges of table regions (src/source/screen/table_lines.rs): rows with no delimiter row, a
+    // delimiter row in a blockquote, with a construct, broken at CR.
+    "| AI Gatewy | Read |",
+    "| Workers | Edit |\n",
+    "\n> | --- | --- |\n> ",
+    "\n| --- | {x} |\n",
+    "\r| --- | --- |\r",
+    "useRef<HTMLDivElement | null>",
 ];
 
 proptest! {

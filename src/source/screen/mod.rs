@@ -21,8 +21,9 @@
 //!   page to the exact readings;
 //! - **table rows**: a line with a `|` whose cells (cut as GFM cuts them) hold a level, levels joined by
 //!   `/`/`and`/..., or a product's exact name, next to another non-empty cell (what a split row or SL004's
-//!   misspelt split row needs), each cell read as it is and with its tags and `{...}` blanked; and HTML
-//!   `<td>`/`<th>` cells holding the same;
+//!   misspelt split row needs), each cell read as it is and with its tags and `{...}` blanked, when the line
+//!   may be a row of a GFM table at all ([`table_lines`]: below a header and a delimiter row, with no blank
+//!   line between); and HTML `<td>`/`<th>` cells holding the same;
 //! - the characters whose lower case is an ASCII letter (the Kelvin sign, a dotted capital I), which can
 //!   spell a name's letters in raw text: such a page goes to the exact readings.
 //!
@@ -40,7 +41,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 mod hits;
 mod pair_nibbles;
+mod table_lines;
 use hits::Hits;
+use table_lines::TableLines;
 
 use crate::doc::include::opens_hugo_render;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter};
@@ -219,7 +222,8 @@ impl Screen {
                 Needle::Pipe => {
                     let (line_start, line_end) = line_around(text, start);
                     row_checked_until = line_end;
-                    maybe = row_may_split_a_group(self, &text[line_start..line_end]);
+                    maybe = row_may_split_a_group(self, &text[line_start..line_end])
+                        && page.may_hold_table_rows(line_start..line_end);
                 }
                 Needle::HtmlCell => maybe = maybe || html_cell_may_name(self, text, end),
                 Needle::LastWord(words) => {
@@ -431,6 +435,8 @@ struct PageText<'t> {
     /// Whether the page says `admonish` anywhere (ASCII case-insensitive), found the first time a fence
     /// line is met.
     admonish: OnceCell<bool>,
+    /// Where its lines may be table rows, read the first time a row may split a group.
+    tables: OnceCell<TableLines>,
 }
 
 impl<'t> PageText<'t> {
@@ -438,7 +444,15 @@ impl<'t> PageText<'t> {
         PageText {
             text,
             admonish: OnceCell::new(),
+            tables: OnceCell::new(),
         }
+    }
+
+    /// Whether some of `span` may be a row of a GFM table ([`table_lines`]).
+    fn may_hold_table_rows(&self, span: std::ops::Range<usize>) -> bool {
+        self.tables
+            .get_or_init(|| TableLines::of(self.text))
+            .overlaps(span)
     }
 
     /// Whether the line starting at `at` opens or closes something the model joins text across: a

@@ -1,0 +1,182 @@
+//! Where a page's lines may be rows of a GFM table: the screen reads a line with a `|` as a split row only
+//! there, so a `|` in a TypeScript union type or a shell pipe costs no exact reading.
+//!
+//! A GFM table is a header row, a delimiter row (`| --- | :-: |`) right below it, and the rows after it up
+//! to the first blank line. The model parses the structure text (the page with its constructs blanked to
+//! spaces, offsets kept), so its tables lie within what this reads from the raw text:
+//!
+//! - a blank line is blank in the structure text too (blanking adds no text), and it ends a table;
+//! - a delimiter row of the structure text is, in the raw text, a line that holds a `-` and only spaces,
+//!   tabs, `|`, `-`, `:` and `>` (blockquote markers), or a line that holds a `<` or a `{` (a construct the
+//!   pre-pass may blank, read leniently);
+//! - lines break at `\n`, `\r` and `\r\n`, as CommonMark breaks them.
+//!
+//! So every row the model can read lies in a *table region*: from the line before the first possible
+//! delimiter row of a run of non-blank lines to the end of that run. Lines outside every region are ruled
+//! out. Reading is over-approximate (a fenced code block that shows a table is a region too), never under.
+
+use std::ops::Range;
+
+/// The table regions of a page, in order.
+#[derive(Debug, Default)]
+pub(super) struct TableLines {
+    regions: Vec<Range<usize>>,
+}
+
+impl TableLines {
+    /// The table regions of `text` (one pass over its lines).
+    pub(super) fn of(text: &str) -> TableLines {
+        let mut regions = Vec::new();
+        let mut run: Option<Run> = None;
+        for line in lines(text) {
+            let content = &text[line.clone()];
+            if content.bytes().all(|byte| matches!(byte, b' ' | b'\t')) {
+                if let Some(ended) = run.take()
+                    && let Some(start) = ended.table_start
+                {
+                    regions.push(start..ended.end);
+                }
+                continue;
+            }
+            let current = run.get_or_insert(Run {
+                previous_line: None,
+                table_start: None,
+                end: line.end,
+            });
+            if current.table_start.is_none()
+                && let Some(header) = current.previous_line
+                && may_be_a_delimiter_row(content)
+            {
+                current.table_start = Some(header);
+            }
+            current.previous_line = Some(line.start);
+            current.end = line.end;
+        }
+        if let Some(ended) = run
+            && let Some(start) = ended.table_start
+        {
+            regions.push(start..ended.end);
+        }
+        TableLines { regions }
+    }
+
+    /// Whether some of `span` (a line of the page, or more) lies in a table region.
+    pub(super) fn overlaps(&self, span: Range<usize>) -> bool {
+        let first_ending_after = self
+            .regions
+            .partition_point(|region| region.end <= span.start);
+        self.regions
+            .get(first_ending_after)
+            .is_some_and(|region| region.start < span.end.max(span.start + 1))
+    }
+}
+
+/// A run of non-blank lines read so far.
+struct Run {
+    /// Where the last line read starts.
+    previous_line: Option<usize>,
+    /// Where the region starts, once a delimiter row is met: at the line before it (the header).
+    table_start: Option<usize>,
+    /// The end of the last line read.
+    end: usize,
+}
+
+/// Whether the raw `line` may be a delimiter row of the structure text (see the module doc).
+fn may_be_a_delimiter_row(line: &str) -> bool {
+    line.contains('-')
+        && (line.contains(['<', '{'])
+            || line
+                .bytes()
+                .all(|byte| matches!(byte, b' ' | b'\t' | b'|' | b'-' | b':' | b'>')))
+}
+
+/// The ranges of the lines of `text`, without their line breaks (`\n`, `\r\n` or `\r`).
+fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let line_start = start?;
+        match memchr::memchr2(b'\n', b'\r', &bytes[line_start..]) {
+            Some(offset) => {
+                let end = line_start + offset;
+                let width = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                start = Some(end + width);
+                Some(line_start..end)
+            }
+            None => {
+                start = None;
+                Some(line_start..bytes.len())
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regions(text: &str) -> Vec<&str> {
+        TableLines::of(text)
+            .regions
+            .iter()
+            .map(|region| &text[region.clone()])
+            .collect()
+    }
+
+    #[test]
+    fn a_region_runs_from_the_header_to_the_blank_line() {
+        let text = "Intro — 日本\n| A | B 🚀 |\n| --- | :-: |\n| x | y |\nnot a row\n\n| after | blank |\n";
+        assert_eq!(
+            regions(text),
+            ["| A | B 🚀 |\n| --- | :-: |\n| x | y |\nnot a row"]
+        );
+    }
+
+    #[test]
+    fn pipes_without_a_delimiter_row_are_no_region() {
+        let code = "```ts\nconst ref = useRef<HTMLDivElement | null>(null);\ntype T = string | number; // é́\n```\n";
+        assert!(regions(code).is_empty());
+        assert!(!TableLines::of(code).overlaps(6..55));
+    }
+
+    #[test]
+    fn a_delimiter_row_in_a_blockquote_or_with_a_construct_counts() {
+        assert_eq!(
+            regions("> | A | B |\n> |---|---|\n> | c | d |"),
+            ["> | A | B |\n> |---|---|\n> | c | d |"]
+        );
+        assert_eq!(
+            regions("| A | B |\n| --- | {/* x */} |\n"),
+            ["| A | B |\n| --- | {/* x */} |"]
+        );
+        // A delimiter row needs a header row above it in the same run.
+        assert!(regions("| --- | --- |\n| a | b |").is_empty());
+    }
+
+    #[test]
+    fn every_line_break_counts_and_crlf_is_one() {
+        assert_eq!(
+            regions("| A |\r| - |\r| b |\r\r| c |"),
+            ["| A |\r| - |\r| b |"]
+        );
+        assert_eq!(
+            regions("| A | עברית |\r\n| - | - |\r\n\r\n| c |"),
+            ["| A | עברית |\r\n| - | - |"]
+        );
+    }
+
+    #[test]
+    fn overlaps_reads_a_span_against_the_regions() {
+        let text = "| A | B |\n|---|---|\n| c | d |\n\ntext | with pipe\n";
+        let lines = TableLines::of(text);
+        assert!(lines.overlaps(0..9));
+        assert!(lines.overlaps(20..29));
+        assert!(!lines.overlaps(31..48));
+        // A line the screen cut at `\n` only may hold several CR-broken lines.
+        assert!(TableLines::of("x\r| A |\r| - |").overlaps(0..13));
+    }
+}
