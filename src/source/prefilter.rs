@@ -195,13 +195,17 @@ impl<'m> Prefilter<'m> {
         if in_claim_directory {
             return (Relevance::Own, None);
         }
-        let includes = match compiled.screen.read(text) {
-            Verdict::Own => return (Relevance::Own, None),
+        let dialect = policy.dialect_for(relative);
+        let (verdict, screen_scan) = compiled.screen.read_in(text, dialect);
+        let includes = match verdict {
+            Verdict::Own => return (Relevance::Own, screen_scan),
             Verdict::Maybe { includes } => includes,
-            Verdict::Nothing { includes: true } => return (Relevance::ThroughIncludes, None),
+            Verdict::Nothing { includes: true } => {
+                return (Relevance::ThroughIncludes, screen_scan);
+            }
             Verdict::Nothing { includes: false } => return (Relevance::None, None),
         };
-        let scan = mdx::scan(text, policy.dialect_for(relative));
+        let scan = screen_scan.unwrap_or_else(|| mdx::scan(text, dialect));
         let own = compiled
             .exact
             .get_or_init(|| Exact::new(&compiled.names))

@@ -13,12 +13,15 @@
 //!   hit, the name's earlier words are matched right to left, through what may stand between two words of
 //!   a name in name-normalised text: separators (ASCII and Unicode, as [`separates_names`] reads them),
 //!   line breaks, entities that decode to a separator, dropped link destinations `](...)`, and one-line
-//!   inline tags, comments and `{...}` expressions (which the MDX pre-pass may blank). A name's first word
-//!   needs no letter or digit before it. Where the walk meets what it cannot read word by word (a `>` or
-//!   `}` whose opener is on another line, an `Aside` tag, a tag with a `title`/`header`, a Hugo shortcode,
-//!   a directive or blockquote line, a fence line on a page that says `admonish`, across which the model
-//!   joins a call-out's title to its body or the pieces around a nested call-out), it stops and leaves the
-//!   page to the exact readings;
+//!   inline tags, comments and `{...}` expressions (which the MDX pre-pass may blank). A `>` or `}` whose
+//!   opener is on another line is read as the MDX pre-pass reads it (its scan is made then, once, and
+//!   handed on to the exact readings): the walk goes past a tag, comment or expression the pre-pass blanks,
+//!   and one byte back over a `>` or `}` that is text (in code, or in Markdown). A name's first word
+//!   needs no letter or digit before it. Where the walk meets what it cannot read word by word (an
+//!   `Aside` tag, a tag with a `title`/`header`, a Hugo shortcode, front matter or ESM, a directive or
+//!   blockquote line, a fence line on a page that says `admonish`, across which the model joins a
+//!   call-out's title to its body or the pieces around a nested call-out), it stops and leaves the page to
+//!   the exact readings;
 //! - **table rows**: a line with a `|` whose cells (cut as GFM cuts them) hold a level, levels joined by
 //!   `/`/`and`/..., or a product's exact name, next to another non-empty cell (what a split row or SL004's
 //!   misspelt split row needs), each cell read as it is and with its tags and `{...}` blanked, when the line
@@ -45,7 +48,9 @@ mod table_lines;
 use hits::Hits;
 use table_lines::TableLines;
 
+use crate::doc::Dialect;
 use crate::doc::include::opens_hugo_render;
+use crate::doc::mdx::Scan;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter};
 use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case};
 use crate::text::entity;
@@ -191,12 +196,19 @@ impl Screen {
     }
 
     /// What the raw `text` of a page can hold (see the module doc).
+    #[cfg(test)]
     pub(super) fn read(&self, text: &str) -> Verdict {
+        self.read_in(text, Dialect::Mdx).0
+    }
+
+    /// What the raw `text` of a page in `dialect` can hold (see the module doc), and the MDX pre-pass's
+    /// scan of it when the screen made one (to read past a tag or `{...}` opened on an earlier line).
+    pub(super) fn read_in(&self, text: &str, dialect: Dialect) -> (Verdict, Option<Scan>) {
         let mut includes = false;
         // Without the names' trie, any page may read a name.
         let mut maybe = self.nodes.is_empty();
         let mut row_checked_until = 0;
-        let page = PageText::of(text);
+        let page = PageText::of(text, dialect);
         let own = |start: usize, needle: &Needle| match needle {
             Needle::Marker => true,
             Needle::Props => props_placeholder(&text[start..]).is_some(),
@@ -233,14 +245,14 @@ impl Screen {
             }
             ControlFlow::Continue(())
         });
-        if read.is_break() {
-            return Verdict::Own;
-        }
-        if maybe {
+        let verdict = if read.is_break() {
+            Verdict::Own
+        } else if maybe {
             Verdict::Maybe { includes }
         } else {
             Verdict::Nothing { includes }
-        }
+        };
+        (verdict, page.scan.into_inner())
     }
 
     /// Whether a relevant name may end at `end`, where one of `words` (a name's last word, with its trie
@@ -385,11 +397,11 @@ fn gap_before(
                     at -= 1;
                 }
                 TagBefore::Literal => at -= 1,
-                TagBefore::Unsure => return Err(()),
+                TagBefore::Unsure => at = page.construct_ending_at(at)?,
             },
             b'}' => match braces_before(text, at - 1) {
                 Some(open) => at = open,
-                None => return Err(()),
+                None => at = page.construct_ending_at(at)?,
             },
             b')' => at = link_destination_start(text, at - 1).unwrap_or(at - 1),
             b';' => match entity_ending_at(text, at) {
@@ -437,15 +449,68 @@ struct PageText<'t> {
     admonish: OnceCell<bool>,
     /// Where its lines may be table rows, read the first time a row may split a group.
     tables: OnceCell<TableLines>,
+    /// The page's dialect, for the MDX pre-pass.
+    dialect: Dialect,
+    /// The MDX pre-pass's scan, made the first time a `>` or `}` cannot be read on its own line.
+    scan: OnceCell<Scan>,
 }
 
 impl<'t> PageText<'t> {
-    fn of(text: &'t str) -> PageText<'t> {
+    fn of(text: &'t str, dialect: Dialect) -> PageText<'t> {
         PageText {
             text,
             admonish: OnceCell::new(),
             tables: OnceCell::new(),
+            dialect,
+            scan: OnceCell::new(),
         }
+    }
+
+    /// Where the gap walk goes on before the `>` or `}` that ends at `end`, which it could not read on its
+    /// line (a tag or expression opened on an earlier line, a blockquote marker), as the pre-pass reads
+    /// it: past the whole construct when it is one the pre-pass blanks, one byte back when it is text (in
+    /// code, or in Markdown). `Err(())` for what the model may join across (an `Aside` or a tag with a
+    /// title or header, a Hugo shortcode, a blockquote marker, front matter, ESM) or a byte inside a
+    /// construct that does not end there.
+    fn construct_ending_at(&self, end: usize) -> Result<usize, ()> {
+        let scan = self
+            .scan
+            .get_or_init(|| crate::doc::mdx::scan(self.text, self.dialect));
+        let last = end - 1;
+        if scan.masked.as_bytes()[last] == self.text.as_bytes()[last] {
+            let line = line_start(self.text, last);
+            let marker_only = self.text.as_bytes()[line..last]
+                .iter()
+                .all(|&byte| matches!(byte, b' ' | b'\t' | b'>'));
+            return if self.text.as_bytes()[last] == b'>' && marker_only {
+                Err(())
+            } else {
+                Ok(last)
+            };
+        }
+        // Constructs are in document order: the one that ends at `end` is found by binary search (one
+        // that is not found leaves the page to the exact readings).
+        let tag_index = scan.tags.partition_point(|tag| tag.range.end < end);
+        if let Some(tag) = scan.tags.get(tag_index).filter(|tag| tag.range.end == end) {
+            let written = self.text[tag.range.clone()].to_ascii_lowercase();
+            let name = written.trim_start_matches(['<', '/']);
+            let joins = name.starts_with("aside")
+                || written.contains("title")
+                || written.contains("header");
+            return if joins { Err(()) } else { Ok(tag.range.start) };
+        }
+        let comment = scan
+            .comments
+            .partition_point(|comment| comment.range.end < end);
+        if let Some(comment) = scan.comments.get(comment).filter(|c| c.range.end == end) {
+            return Ok(comment.range.start);
+        }
+        let expression = scan.expressions.partition_point(|range| range.end < end);
+        scan.expressions
+            .get(expression)
+            .filter(|range| range.end == end)
+            .map(|range| range.start)
+            .ok_or(())
     }
 
     /// Whether some of `span` may be a row of a GFM table ([`table_lines`]).
@@ -890,7 +955,13 @@ mod tests {
     fn gaps_are_read_through_separators_entities_links_and_inline_markup() {
         fn ends(text: &str) -> Option<Vec<&str>> {
             let mut ends = Vec::new();
-            gap_before(&PageText::of(text), text.len(), text.len(), &mut ends).ok()?;
+            gap_before(
+                &PageText::of(text, Dialect::Mdx),
+                text.len(),
+                text.len(),
+                &mut ends,
+            )
+            .ok()?;
             Some(ends.iter().map(|&end| &text[..end]).collect())
         }
         assert_eq!(ends("AI \u{2014}**"), Some(vec!["AI"]));
@@ -905,7 +976,22 @@ mod tests {
         assert_eq!(ends("AI <Aside>"), None);
         assert_eq!(ends("AI <span title=\"x\">"), None);
         assert_eq!(ends("AI {{< note >}}"), None);
-        assert_eq!(ends("x=\"y\">"), None);
+        // A `>` or `}` opened on an earlier line is read as the pre-pass reads it: past a multi-line tag or
+        // expression it blanks, one byte back where it is text, and not past an Aside or a titled tag.
+        assert_eq!(ends("x=\"y\">"), Some(vec!["x=\"y"]));
+        assert_eq!(
+            ends("AI 日本\n<Snippet\n  text={`a > b`}\n  prompt={false}\n/>\n\n"),
+            Some(vec!["AI 日本"])
+        );
+        assert_eq!(ends("AI\n{\n  a: 1\n}\n\n"), Some(vec!["AI"]));
+        assert_eq!(
+            ends("```js\nif (x) {\n  y();\n}\n```\n\n"),
+            Some(vec!["```js\nif (x) {\n  y"])
+        );
+        assert_eq!(ends("```\nAI }\n```\n"), Some(vec!["```\nAI"]));
+        assert_eq!(ends("AI\n<Aside\n  type=\"note\"\n>\n"), None);
+        assert_eq!(ends("AI\n<Card\n  title=\"x\"\n>\n"), None);
+        assert_eq!(ends("AI\n  >\n"), None);
         assert_eq!(ends("AI\n:::\n"), None);
         assert_eq!(ends("> AI\n> "), None);
         assert_eq!(ends("AI\n```\n"), Some(vec!["AI"]));
