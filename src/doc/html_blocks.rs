@@ -333,12 +333,14 @@ impl OpenLists {
             let &(_, content) = item?;
             if column < content.least {
                 place.ended.push(list);
-            } else if column >= content.exact? {
-                place.host = Some((list, content.least));
-                place.around.push(list);
-            } else {
+                continue;
+            }
+            let exact = content.exact?;
+            if column < exact {
                 return None;
             }
+            place.host = Some((list, exact));
+            place.around.push(list);
         }
         Some(place)
     }
