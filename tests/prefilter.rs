@@ -269,6 +269,19 @@ fn names_across_markup_the_model_drops_are_relevant() {
             "| Product | Permission |\n| --- | {/* x */} --- |\n| AI Gatewy | Read |\n",
             "a.mdx",
         ),
+        // A delimiter row that starts with the end of a construct opened on the line above.
+        (
+            "| Product | Permission |{/*\n*/}| --- | --- |\n| AI Gatewy | Read |\n",
+            "a.mdx",
+        ),
+        (
+            "| Product | Permission |<span\n/>| --- | --- |\n| AI Gatewy | Read |\n",
+            "a.md",
+        ),
+        (
+            "日本語 🚀\n\n| Product | Permission |{x\n}| --- | --- |\n| AI Gatewy | Read |\n",
+            "a.mdx",
+        ),
     ];
     for (page, name) in pages {
         let text = format!("# Tokens\n\n## Permissions\n\n{page}");
@@ -417,6 +430,9 @@ const PIECES: &[&str] = &[
     "\n| --- | {x} |\n",
     "\r| --- | --- |\r",
     "useRef<HTMLDivElement | null>",
+    "{/*\n*/}",
+    "<span\n/>",
+    "{x\n}",
 ];
 
 proptest! {

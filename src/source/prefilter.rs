@@ -173,8 +173,8 @@ impl<'m> Prefilter<'m> {
         self.relevance_and_scan(policy, text, relative).0
     }
 
-    /// [`Prefilter::relevance`], and the MDX pre-pass's scan of `text` when the exact readings made one
-    /// (listing the page's includes reads the same scan).
+    /// [`Prefilter::relevance`], and the MDX pre-pass's scan of `text` when the screen or the exact
+    /// readings made one (listing the page's includes reads the same scan); none for a page ruled out.
     pub fn relevance_and_scan(
         &self,
         policy: &Policy,

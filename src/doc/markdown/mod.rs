@@ -134,13 +134,16 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
 /// `html_blocks`). A list whose later items the page puts in a list of their own is left whole: its
 /// items stay listings (the outline splits it).
 fn end_lists_where_the_outline_does(lists: &mut [ListBlock], outline: &[blocks::Block]) {
+    let outline_ends: rustc_hash::FxHashMap<usize, usize> = outline
+        .iter()
+        .filter(|block| block.kind == blocks::BlockKind::List)
+        .map(|block| (block.range.start, block.range.end))
+        .collect();
     for list in lists {
-        let ends_earlier = outline.iter().find(|block| {
-            block.kind == blocks::BlockKind::List
-                && block.range.start == list.range.start
-                && block.range.end < list.range.end
-        });
-        let Some(end) = ends_earlier.map(|block| block.range.end) else {
+        let Some(&end) = outline_ends
+            .get(&list.range.start)
+            .filter(|&&end| end < list.range.end)
+        else {
             continue;
         };
         if list.items.iter().any(|item| item.range.start >= end) {

@@ -451,7 +451,8 @@ struct PageText<'t> {
     tables: OnceCell<TableLines>,
     /// The page's dialect, for the MDX pre-pass.
     dialect: Dialect,
-    /// The MDX pre-pass's scan, made the first time a `>` or `}` cannot be read on its own line.
+    /// The MDX pre-pass's scan, made the first time a `>` or `}` cannot be read on its own line or a row
+    /// may split a group.
     scan: OnceCell<Scan>,
 }
 
@@ -473,9 +474,7 @@ impl<'t> PageText<'t> {
     /// title or header, a Hugo shortcode, a blockquote marker, front matter, ESM) or a byte inside a
     /// construct that does not end there.
     fn construct_ending_at(&self, end: usize) -> Result<usize, ()> {
-        let scan = self
-            .scan
-            .get_or_init(|| crate::doc::mdx::scan(self.text, self.dialect));
+        let scan = self.scan();
         let last = end - 1;
         if scan.masked.as_bytes()[last] == self.text.as_bytes()[last] {
             let line = line_start(self.text, last);
@@ -513,11 +512,18 @@ impl<'t> PageText<'t> {
             .ok_or(())
     }
 
-    /// Whether some of `span` may be a row of a GFM table ([`table_lines`]).
+    /// Whether some of `span` may be a row of a GFM table ([`table_lines`]), read in the masked text (a
+    /// delimiter row may start with the end of a construct opened on the line above).
     fn may_hold_table_rows(&self, span: std::ops::Range<usize>) -> bool {
         self.tables
-            .get_or_init(|| TableLines::of(self.text))
+            .get_or_init(|| TableLines::of(&self.scan().masked))
             .overlaps(span)
+    }
+
+    /// The MDX pre-pass's scan of the page, made the first time it is needed.
+    fn scan(&self) -> &Scan {
+        self.scan
+            .get_or_init(|| crate::doc::mdx::scan(self.text, self.dialect))
     }
 
     /// Whether the line starting at `at` opens or closes something the model joins text across: a

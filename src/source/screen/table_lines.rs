@@ -2,13 +2,16 @@
 //! there, so a `|` in a TypeScript union type or a shell pipe costs no exact reading.
 //!
 //! A GFM table is a header row, a delimiter row (`| --- | :-: |`) right below it, and the rows after it up
-//! to the first blank line. The model parses the structure text (the page with its constructs blanked to
-//! spaces, offsets kept), so its tables lie within what this reads from the raw text:
+//! to the first blank line. The model parses the structure text: the masked text (the page with the
+//! constructs the MDX pre-pass recognises blanked to spaces, offsets kept), with a thematic break on the
+//! lines that hold only constructs and the first `<` or `{` kept where a construct starts a line of text.
+//! This reads the masked text, so its tables lie within what this reads:
 //!
-//! - a blank line is blank in the structure text too (blanking adds no text), and it ends a table;
-//! - a delimiter row of the structure text is, in the raw text, a line that holds a `-` and only spaces,
-//!   tabs, `|`, `-`, `:` and `>` (blockquote markers), or a line that holds a `<` or a `{` (a construct the
-//!   pre-pass may blank, read leniently);
+//! - a blank line of the masked text is blank in the structure text or holds such a thematic break, and
+//!   either ends a table;
+//! - a delimiter row of the structure text is, in the masked text, a line that holds a `-` and only
+//!   CommonMark whitespace (space, tab, line tabulation, form feed), `|`, `-`, `:` and `>` (blockquote
+//!   markers); a line that holds a `<` or a `{` is read as one too (leniently);
 //! - lines break at `\n`, `\r` and `\r\n`, as CommonMark breaks them.
 //!
 //! So every row the model can read lies in a *table region*: from the line before the first possible
@@ -87,7 +90,7 @@ fn may_be_a_delimiter_row(line: &str) -> bool {
         && (line.contains(['<', '{'])
             || line
                 .bytes()
-                .all(|byte| matches!(byte, b' ' | b'\t' | b'|' | b'-' | b':' | b'>')))
+                .all(|byte| matches!(byte, b' ' | b'\t' | 0x0b | 0x0c | b'|' | b'-' | b':' | b'>')))
 }
 
 /// The ranges of the lines of `text`, without their line breaks (`\n`, `\r\n` or `\r`).
@@ -152,6 +155,10 @@ mod tests {
         assert_eq!(
             regions("| A | B |\n| --- | {/* x */} |\n"),
             ["| A | B |\n| --- | {/* x */} |"]
+        );
+        assert_eq!(
+            regions("| A | B |\n|\u{c}---\u{b}| --- |\n"),
+            ["| A | B |\n|\u{c}---\u{b}| --- |"]
         );
         // A delimiter row needs a header row above it in the same run.
         assert!(regions("| --- | --- |\n| a | b |").is_empty());
