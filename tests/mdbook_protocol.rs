@@ -103,33 +103,42 @@ fn fail_on_never_returns_the_book_unchanged() {
     );
 }
 
-#[test]
-fn inject_mode_puts_the_note_before_a_quote_that_holds_the_next_heading_and_never_splits_one() {
+/// Runs the preprocessor in `inject` mode (`fail-on = "never"`) on a book of `chapters` (name, content):
+/// the book it answers (its exit code checked to be 0) and its standard error.
+fn injected(chapters: &[(&str, &str)]) -> (Value, String) {
     let mut input: Value = serde_json::from_str(&variant(
         json!({"mode": "inject", "fail-on": "never"}),
         "html",
         None,
     ))
     .unwrap();
+    let items: Vec<Value> = chapters
+        .iter()
+        .map(|(name, content)| {
+            json!({"Chapter": {
+                "name": name, "content": content, "number": null, "sub_items": [], "path": name,
+                "source_path": name, "parent_names": []
+            }})
+        })
+        .collect();
+    input[1]["items"] = json!(items);
+    let output = preprocess(&input.to_string(), &[]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    (serde_json::from_slice(&output.stdout).unwrap(), stderr)
+}
+
+#[test]
+fn inject_mode_puts_the_note_before_a_quote_that_holds_the_next_heading_and_never_splits_one() {
     let before_quote =
         "# パーミッション 🔑\n\n| Name | D |\n| --- | --- |\n| AI Gateway Read | x |\n\n";
     let quote = "> ### Quoted heading\n>\n> quoted text\n";
     // Here the listing and the next heading are in one blockquote: a note after the list would split it.
     let inside_quote = "# T\n\n> ## Permissions\n>\n> - AI Gateway Run\n>\n> ## Next\n>\n> text\n";
-    let chapter = |name: &str, content: &str| {
-        json!({"Chapter": {
-            "name": name, "content": content, "number": null, "sub_items": [], "path": name,
-            "source_path": name, "parent_names": []
-        }})
-    };
-    input[1]["items"] = json!([
-        chapter("a.md", &format!("{before_quote}{quote}")),
-        chapter("b.md", inside_quote),
+    let (book, stderr) = injected(&[
+        ("a.md", &format!("{before_quote}{quote}")),
+        ("b.md", inside_quote),
     ]);
-    let output = preprocess(&input.to_string(), &[]);
-    let stderr = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    let book: Value = serde_json::from_slice(&output.stdout).unwrap();
     let first = book["items"][0]["Chapter"]["content"].as_str().unwrap();
     assert!(
         first.starts_with(&format!("{before_quote}> [!NOTE]\n")),
@@ -150,22 +159,9 @@ fn inject_mode_puts_the_note_before_a_quote_that_holds_the_next_heading_and_neve
 fn inject_mode_puts_the_note_after_a_list_ended_by_an_html_block() {
     // CommonMark ends the list at the unindented `<details>` after the blank line; the heading after the
     // block's blank line is where the section ends, inside what renders as the details element.
-    let mut input: Value = serde_json::from_str(&variant(
-        json!({"mode": "inject", "fail-on": "never"}),
-        "html",
-        None,
-    ))
-    .unwrap();
     let listing = "# パーミッション 🔑\n\n- AI Gateway Read\n- AI Gateway Run — עברית\n\n";
     let details = "<details>\n<summary>More é́</summary>\n\n## Inside\n\ntext\n\n</details>\n";
-    input[1]["items"] = json!([{"Chapter": {
-        "name": "a.md", "content": format!("{listing}{details}"), "number": null, "sub_items": [],
-        "path": "a.md", "source_path": "a.md", "parent_names": []
-    }}]);
-    let output = preprocess(&input.to_string(), &[]);
-    let stderr = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    let book: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (book, stderr) = injected(&[("a.md", &format!("{listing}{details}"))]);
     let content = book["items"][0]["Chapter"]["content"].as_str().unwrap();
     assert!(
         content.starts_with(&format!("{listing}> [!NOTE]\n")),

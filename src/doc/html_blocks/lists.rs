@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
+use super::line_end;
 use crate::doc::blank::is_blank;
 use crate::doc::blocks::{Block, BlockKind};
 
@@ -302,13 +303,6 @@ pub(super) fn follows_blank_line(text: &str, line_start: usize) -> bool {
 /// The start of the line holding `offset`.
 fn line_start_of(text: &str, offset: usize) -> usize {
     text[..offset].rfind(['\n', '\r']).map_or(0, |at| at + 1)
-}
-
-/// The end of the line starting at `from` (before its line break).
-fn line_end(text: &str, from: usize) -> usize {
-    text[from..]
-        .find(['\n', '\r'])
-        .map_or(text.len(), |offset| from + offset)
 }
 
 /// The start of the line after the one that ends at `end` (`\n`, `\r\n` or `\r`).
