@@ -103,6 +103,14 @@ fn fail_on_never_returns_the_book_unchanged() {
     );
 }
 
+/// A chapter of the book in a request, at `name` (its path and source path) with `content`.
+fn chapter(name: &str, content: &str) -> Value {
+    json!({"Chapter": {
+        "name": name, "content": content, "number": null, "sub_items": [], "path": name,
+        "source_path": name, "parent_names": []
+    }})
+}
+
 /// Runs the preprocessor in `inject` mode (`fail-on = "never"`) on a book of `chapters` (name, content):
 /// the book it answers (its exit code checked to be 0) and its standard error.
 fn injected(chapters: &[(&str, &str)]) -> (Value, String) {
@@ -114,12 +122,7 @@ fn injected(chapters: &[(&str, &str)]) -> (Value, String) {
     .unwrap();
     let items: Vec<Value> = chapters
         .iter()
-        .map(|(name, content)| {
-            json!({"Chapter": {
-                "name": name, "content": content, "number": null, "sub_items": [], "path": name,
-                "source_path": name, "parent_names": []
-            }})
-        })
+        .map(|(name, content)| chapter(name, content))
         .collect();
     input[1]["items"] = json!(items);
     let output = preprocess(&input.to_string(), &[]);
@@ -355,12 +358,6 @@ fn a_chapter_path_and_text_with_control_characters_are_escaped_on_stderr() {
 fn on_an_include_cycle_of_chapters_the_first_in_path_order_stays_a_page() {
     let mut input: Value =
         serde_json::from_str(&variant(json!({"fail-on": "never"}), "html", None)).unwrap();
-    let chapter = |name: &str, content: &str| {
-        json!({"Chapter": {
-            "name": name, "content": content, "number": null, "sub_items": [], "path": name,
-            "source_path": name, "parent_names": []
-        }})
-    };
     input[1]["items"] = json!([
         chapter(
             "b.md",
@@ -447,12 +444,7 @@ fn chapters_the_prefilter_rules_out_are_skipped_with_the_same_findings_as_a_full
         serde_json::from_str(&variant(json!({"fail-on": "never"}), "html", None)).unwrap();
     input[1]["items"] = chapters
         .iter()
-        .map(|(path, content)| {
-            json!({"Chapter": {
-                "name": path, "content": content, "number": null, "sub_items": [], "path": path,
-                "source_path": path, "parent_names": []
-            }})
-        })
+        .map(|(path, content)| chapter(path, content))
         .collect();
     let output = preprocess(&input.to_string(), &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
