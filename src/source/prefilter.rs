@@ -95,11 +95,11 @@ use crate::doc::callout::is_callout_shortcode;
 use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
-use crate::table::matcher::{Matcher, level_words};
+use crate::table::matcher::{Matcher, level_word_iter, level_words};
 use crate::text::normalize::{Mode, normalize_name, normalize_text, on_word_boundaries};
 use crate::text::pairs::BytePairs;
 
-use super::screen::{Screen, Verdict};
+use super::screen::{Readings, Screen, Verdict};
 
 /// Compiled once per run from the capability table.
 #[derive(Debug)]
@@ -197,9 +197,9 @@ impl<'m> Prefilter<'m> {
         }
         let dialect = policy.dialect_for(relative);
         let (verdict, screen_scan) = compiled.screen.read_in(text, dialect);
-        let includes = match verdict {
+        let (includes, readings) = match verdict {
             Verdict::Own => return (Relevance::Own, screen_scan),
-            Verdict::Maybe { includes } => includes,
+            Verdict::Maybe { includes, readings } => (includes, readings),
             Verdict::Nothing { includes: true } => {
                 return (Relevance::ThroughIncludes, screen_scan);
             }
@@ -210,7 +210,7 @@ impl<'m> Prefilter<'m> {
             .exact
             .get_or_init(|| Exact::new(&compiled.names))
             .as_ref()
-            .is_none_or(|exact| exact.reads_a_name(text, &scan, self.matcher));
+            .is_none_or(|exact| exact.reads_a_name(text, &scan, self.matcher, readings));
         let relevance = match (own, includes) {
             (true, _) => Relevance::Own,
             (false, true) => Relevance::ThroughIncludes,
@@ -306,8 +306,16 @@ impl Exact {
         })
     }
 
-    /// Whether one of the page model's readings (see the module doc) can find a relevant name.
-    fn reads_a_name(&self, text: &str, scan: &Scan, matcher: &Matcher) -> bool {
+    /// Whether one of the page model's readings (see the module doc) can find a relevant name: of those
+    /// the screen left open (`readings`), as it rules out the others.
+    fn reads_a_name(&self, text: &str, scan: &Scan, matcher: &Matcher, readings: Readings) -> bool {
+        (readings.names && self.reads_a_whole_name(text, scan))
+            || (readings.rows && in_split_rows(scan, matcher))
+    }
+
+    /// Readings (1) to (4): a relevant name in the masked text, the front matter, a call-out title or
+    /// across the pieces around a nested call-out.
+    fn reads_a_whole_name(&self, text: &str, scan: &Scan) -> bool {
         let masked = scan.masked.as_str();
         self.names_in(&normalize_text(masked, Mode::Name, &[]))
             || scan.front_matter.as_ref().is_some_and(|front_matter| {
@@ -318,7 +326,6 @@ impl Exact {
                 ))
             })
             || self.in_titles(text, scan)
-            || in_split_rows(scan, matcher)
             || self.across_nested_callouts(text, scan)
     }
 
@@ -581,6 +588,9 @@ fn html_rows(scan: &Scan) -> Vec<Vec<String>> {
 /// Whether some cell of `row` can be a split row's product cell and another its level cell, as
 /// `facts::split_rows` and SL004 read them (every pair of cells is tried, whatever the header says).
 fn row_splits_a_group(row: &[String], matcher: &Matcher) -> bool {
+    // Next to an unknown level, only a cell that may be a product cell can split a group (and SL004 asks
+    // for an exact product there).
+    let mut product_cells: Option<Vec<bool>> = None;
     row.iter().enumerate().any(|(level_index, level_cell)| {
         if level_cell.is_empty() || matcher.exact_group(level_cell).is_some() {
             return false;
@@ -588,9 +598,16 @@ fn row_splits_a_group(row: &[String], matcher: &Matcher) -> bool {
         let Some((levels, known)) = levels_of(level_cell, matcher) else {
             return false;
         };
+        let product_cells = product_cells.get_or_insert_with(|| {
+            row.iter()
+                .map(|cell| matcher.may_be_a_product_cell(cell))
+                .collect()
+        });
         row.iter()
             .enumerate()
-            .filter(|(index, product)| *index != level_index && !product.is_empty())
+            .filter(|(index, product)| {
+                *index != level_index && !product.is_empty() && (known || product_cells[*index])
+            })
             .any(|(_, product)| {
                 levels.iter().any(|level| {
                     matcher.split_group(product, level).is_some()
@@ -611,11 +628,16 @@ fn levels_of<'c>(cell: &'c str, matcher: &Matcher) -> Option<(Vec<&'c str>, bool
     if matcher.is_level(cell) {
         return Some((vec![cell], true));
     }
-    let words = level_words(cell);
-    if words.len() > 1 && words.iter().all(|word| matcher.is_level(word)) {
-        return Some((words, true));
+    let mut words = level_word_iter(cell);
+    words.next()?;
+    if words.next().is_none() {
+        return Some((vec![cell], false));
     }
-    (words.len() == 1).then(|| (vec![cell], false))
+    let words = level_words(cell);
+    words
+        .iter()
+        .all(|word| matcher.is_level(word))
+        .then_some((words, true))
 }
 
 /// The start of the `chunks`-th run of non-whitespace bytes that starts before `at`, counting back (0 when

@@ -12,6 +12,7 @@ use regex::Regex;
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 use crate::text::normalize::{WILDCARD, normalize_name, on_word_boundaries};
 use crate::text::prose::{Claim, Lexicon, Resource};
+use crate::text::similar::{CharCounts, may_score};
 
 /// The group names among `found`.
 pub fn groups_of(found: Vec<NameMatch<Named>>) -> Vec<NameMatch<GroupIndex>> {
@@ -66,10 +67,11 @@ pub struct Matcher {
     /// Every proper word-prefix of a name in `names` (`ai gateway` of `ai gateway read`): the only product
     /// cells [`Matcher::split_group`] can join with a level into a group's name.
     group_name_heads: FxHashSet<String>,
-    /// The names of `names` by their length in characters (index: length), for suggestions.
-    names_by_length: Vec<Vec<String>>,
-    /// The length in characters of each name in `names` (same order).
-    name_lengths: Vec<usize>,
+    /// The names of `names` by their length in characters (index: length), with their character counts,
+    /// for suggestions.
+    names_by_length: Vec<Vec<(String, CharCounts)>>,
+    /// The character counts (and length) of each name in `names` (same order).
+    name_counts: Vec<CharCounts>,
     /// The first product each normalised name in `product_names` belongs to.
     product_by_name: HashMap<String, ProductIndex>,
     /// The last word of every group name ("read", "write", "run", ...), per product.
@@ -91,6 +93,8 @@ pub struct Matcher {
     /// groups' names ("read", "edit", "run"), and the last word of every group name. A table row that
     /// splits a group into a product cell and a level cell is read with these.
     levels: Vec<String>,
+    /// The same levels, for lookups.
+    level_set: FxHashSet<String>,
 }
 
 impl Matcher {
@@ -140,13 +144,14 @@ impl Matcher {
             .map(|product| (product, resource(table, product)))
             .collect();
         let levels = levels(&names, &product_names, &product_of(table));
-        let mut names_by_length: Vec<Vec<String>> = Vec::new();
-        for (name, _) in &names {
-            let length = name.chars().count();
-            if names_by_length.len() <= length {
-                names_by_length.resize_with(length + 1, Vec::new);
+        let name_counts: Vec<CharCounts> =
+            names.iter().map(|(name, _)| CharCounts::of(name)).collect();
+        let mut names_by_length: Vec<Vec<(String, CharCounts)>> = Vec::new();
+        for ((name, _), counts) in names.iter().zip(&name_counts) {
+            if names_by_length.len() <= counts.length {
+                names_by_length.resize_with(counts.length + 1, Vec::new);
             }
-            names_by_length[length].push(name.clone());
+            names_by_length[counts.length].push((name.clone(), counts.clone()));
         }
         let group_name_heads = names
             .iter()
@@ -156,12 +161,13 @@ impl Matcher {
             })
             .collect();
         Matcher {
-            name_lengths: names.iter().map(|(name, _)| name.chars().count()).collect(),
+            name_counts,
             group_by_name: first_of_each(&names),
             group_name_heads,
             product_by_name: first_of_each(&product_names),
             names_by_length,
             denial_resources,
+            level_set: levels.iter().cloned().collect(),
             levels,
             lexicon: OnceLock::new(),
             resources,
@@ -262,13 +268,14 @@ impl Matcher {
 
     /// Whether [`Matcher::closest_name`] suggests a name for `normalized`.
     pub fn is_close_to_a_name(&self, normalized: &str) -> bool {
-        let length = normalized.chars().count();
+        let counts = CharCounts::of(normalized);
         self.names_by_length
             .iter()
             .enumerate()
-            .filter(|&(other, _)| may_be_close(length, other))
+            .filter(|&(other, _)| may_be_close(counts.length, other))
             .flat_map(|(_, names)| names)
-            .any(|name| strsim::normalized_levenshtein(normalized, name) >= CLOSE_ENOUGH)
+            .filter(|(_, name_counts)| may_be_close_by_counts(&counts, name_counts))
+            .any(|(name, _)| strsim::normalized_levenshtein(normalized, name) >= CLOSE_ENOUGH)
     }
 
     /// The group whose name, label or alias is exactly `normalized`.
@@ -302,14 +309,16 @@ impl Matcher {
         normalized: &str,
         table: &'t CapabilityTable,
     ) -> Option<&'t str> {
-        let length = normalized.chars().count();
+        let counts = CharCounts::of(normalized);
         // Only names that may reach the threshold are scored; the best of those (the last of equals, as
         // before) is the answer whenever there is one.
         let (score, group) = self
             .names
             .iter()
-            .zip(&self.name_lengths)
-            .filter(|&(_, &other)| may_be_close(length, other))
+            .zip(&self.name_counts)
+            .filter(|&(_, other)| {
+                may_be_close(counts.length, other.length) && may_be_close_by_counts(&counts, other)
+            })
             .map(|((name, group), _)| (strsim::normalized_levenshtein(normalized, name), *group))
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
         (score >= CLOSE_ENOUGH).then(|| table.groups[group].display_name())
@@ -340,9 +349,14 @@ impl Matcher {
 
     /// Whether `normalized` is one of the table's access levels ([`Matcher::levels`]).
     pub fn is_level(&self, normalized: &str) -> bool {
-        self.levels
-            .binary_search_by(|level| level.as_str().cmp(normalized))
-            .is_ok()
+        self.level_set.contains(normalized)
+    }
+
+    /// Whether `normalized` may be a split row's product cell, joined with some level cell into a group
+    /// (a word-prefix of a group's name, or a product's name or alias): [`Matcher::split_group`] finds no
+    /// group for any other.
+    pub fn may_be_a_product_cell(&self, normalized: &str) -> bool {
+        self.group_name_heads.contains(normalized) || self.exact_product(normalized).is_some()
     }
 
     /// The group a product cell and a level cell name together (`AI Gateway` + `Edit`): the group whose
@@ -441,6 +455,17 @@ const CLOSE_ENOUGH: f64 = 0.85;
 fn may_be_close(length: usize, other: usize) -> bool {
     let longest = length.max(other);
     longest == 0 || 1.0 - (length.abs_diff(other) as f64) / (longest as f64) >= CLOSE_ENOUGH
+}
+
+/// Whether texts with `counts` and `other` can be [`CLOSE_ENOUGH`], by the edits their character counts
+/// need at least.
+fn may_be_close_by_counts(counts: &CharCounts, other: &CharCounts) -> bool {
+    may_score(
+        counts.length,
+        other.length,
+        counts.edits_at_least(other),
+        CLOSE_ENOUGH,
+    )
 }
 
 /// Each name with the first item it belongs to (as a search in list order finds it).

@@ -10,3 +10,4 @@ pub mod escape;
 pub mod normalize;
 pub mod pairs;
 pub mod prose;
+pub mod similar;

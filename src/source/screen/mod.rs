@@ -78,12 +78,24 @@ pub(super) enum Verdict {
     Maybe {
         /// Whether the page holds an include.
         includes: bool,
+        /// Which exact readings may find one.
+        readings: Readings,
     },
     /// No reading can find a name on the page. `includes`: it includes files.
     Nothing {
         /// Whether the page holds an include.
         includes: bool,
     },
+}
+
+/// Which of the exact readings may find a name on a page the screen cannot rule out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Readings {
+    /// Words that may end a name were found where the walk could not rule it out: the readings of names
+    /// in the masked text, the front matter, call-out titles and the pieces around nested call-outs.
+    pub(super) names: bool,
+    /// A Markdown or HTML table row may split a group over two cells: the reading of split rows.
+    pub(super) rows: bool,
 }
 
 /// Compiled once per run from the relevant names.
@@ -206,7 +218,10 @@ impl Screen {
     pub(super) fn read_in(&self, text: &str, dialect: Dialect) -> (Verdict, Option<Scan>) {
         let mut includes = false;
         // Without the names' trie, any page may read a name.
-        let mut maybe = self.nodes.is_empty();
+        let mut readings = Readings {
+            names: self.nodes.is_empty(),
+            rows: false,
+        };
         let mut row_checked_until = 0;
         let page = PageText::of(text, dialect);
         let own = |start: usize, needle: &Needle| match needle {
@@ -229,17 +244,22 @@ impl Screen {
                     includes |= text.as_bytes()[start] != b'<' || &text[start..end] == "<Render"
                 }
                 Needle::Braces => includes |= opens_hugo_render(text, end),
-                Needle::Folds => maybe = true,
-                Needle::Pipe if maybe || start < row_checked_until => {}
+                Needle::Folds => {
+                    readings.names = true;
+                    readings.rows = true;
+                }
+                Needle::Pipe if readings.rows || start < row_checked_until => {}
                 Needle::Pipe => {
                     let (line_start, line_end) = line_around(text, start);
                     row_checked_until = line_end;
-                    maybe = row_may_split_a_group(self, &text[line_start..line_end])
+                    readings.rows = row_may_split_a_group(self, &text[line_start..line_end])
                         && page.may_hold_table_rows(line_start..line_end);
                 }
-                Needle::HtmlCell => maybe = maybe || html_cell_may_name(self, text, end),
+                Needle::HtmlCell => {
+                    readings.rows = readings.rows || html_cell_may_name(self, text, end);
+                }
                 Needle::LastWord(words) => {
-                    maybe = maybe || self.name_may_end_at(&page, end, words);
+                    readings.names = readings.names || self.name_may_end_at(&page, end, words);
                 }
                 _ => {}
             }
@@ -247,8 +267,8 @@ impl Screen {
         });
         let verdict = if read.is_break() {
             Verdict::Own
-        } else if maybe {
-            Verdict::Maybe { includes }
+        } else if readings.names || readings.rows {
+            Verdict::Maybe { includes, readings }
         } else {
             Verdict::Nothing { includes }
         };
@@ -1030,7 +1050,13 @@ mod tests {
             }
         };
         let nothing = Verdict::Nothing { includes: false };
-        let maybe = Verdict::Maybe { includes: false };
+        let maybe = Verdict::Maybe {
+            includes: false,
+            readings: Readings {
+                names: true,
+                rows: false,
+            },
+        };
         // A last word counts only as a whole run of ASCII letters and digits, in any case, at any edge.
         expect(
             &[
@@ -1101,7 +1127,16 @@ mod tests {
             Verdict::Nothing { includes: true },
         );
         expect(&["<render file=\"x\" />"], nothing);
-        expect(&["\u{212a}", "x\u{130}"], maybe);
+        expect(
+            &["\u{212a}", "x\u{130}"],
+            Verdict::Maybe {
+                includes: false,
+                readings: Readings {
+                    names: true,
+                    rows: true,
+                },
+            },
+        );
     }
 
     /// The screen for the one name "ai gateway read" over the small test table.
