@@ -52,13 +52,39 @@ pub(super) fn settle(
     sources: &FsSources,
 ) -> (Vec<ReadPage>, Vec<Error>) {
     let readable = Readable::new(&pages, linter.policy().max_file_size, sources);
-    let settled: Vec<bool> = pages
-        .par_iter()
+    // A tag resolves alike on every page of a directory: each (directory, tag) is resolved once.
+    let mut tag_index: FxHashMap<(&Path, &RenderTag), usize> = FxHashMap::default();
+    let mut unique: Vec<(&Path, &RenderTag)> = Vec::new();
+    let page_tags: Vec<Option<Vec<usize>>> = pages
+        .iter()
         .map(|(file, _, listing)| match listing {
-            Some(Listing::Tags(tags)) => tags_are_settled(tags, file, linter, &readable),
-            _ => true,
+            Some(Listing::Tags(tags)) => Some(
+                tags.iter()
+                    .map(|tag| {
+                        let directory = file.path.parent().unwrap_or(Path::new(""));
+                        *tag_index.entry((directory, tag)).or_insert_with(|| {
+                            unique.push((directory, tag));
+                            unique.len() - 1
+                        })
+                    })
+                    .collect(),
+            ),
+            _ => None,
         })
         .collect();
+    let tag_settled: Vec<bool> = unique
+        .par_iter()
+        .map(|(directory, tag)| tag_is_settled(tag, directory, linter, &readable))
+        .collect();
+    let settled: Vec<bool> = page_tags
+        .iter()
+        .map(|tags| {
+            tags.as_ref()
+                .is_none_or(|tags| tags.iter().all(|&index| tag_settled[index]))
+        })
+        .collect();
+    drop(page_tags);
+    drop(tag_index);
     // A file that exists but cannot be read was tried: the pre-pass lists every page, so that the run
     // reports that error exactly when an include names the file.
     let unsure = readable.unsure.load(Ordering::Relaxed);
@@ -97,26 +123,25 @@ pub(super) fn settle(
     (pages, errors)
 }
 
-/// Whether each of `tags` (of the page `file`) names no file, or a file the walk read and ruled out.
-fn tags_are_settled(
-    tags: &[RenderTag],
-    file: &FileEntry,
+/// Whether `tag`, on a page in `directory`, names no file, or a file the walk read and ruled out.
+fn tag_is_settled(
+    (partial, product): &RenderTag,
+    directory: &Path,
     linter: &Linter,
     readable: &Readable<'_>,
 ) -> bool {
-    tags.iter().all(|(partial, product)| {
-        let include = Include {
-            range: 0..0,
-            target: IncludeTarget::Partial {
-                file: partial.clone(),
-                product: product.clone(),
-                params: Vec::new(),
-            },
-        };
-        resolve_include(linter.policy(), readable, &file.path, &include).is_none_or(|target| {
-            readable.relevance.get(file_key(&target).as_path()) == Some(&Relevance::None)
-        })
-    })
+    let include = Include {
+        range: 0..0,
+        target: IncludeTarget::Partial {
+            file: partial.clone(),
+            product: product.clone(),
+            params: Vec::new(),
+        },
+    };
+    // Resolving reads only the page's directory: a page named `_` in it stands for every page there.
+    let page = directory.join("_");
+    resolve_include(linter.policy(), readable, &page, &include)
+        .is_none_or(|target| readable.relevance(&file_key(&target)) == Some(Relevance::None))
 }
 
 /// Sources that answer only whether a file can be read, quietly, for resolving `<Render>` tags as
@@ -124,8 +149,9 @@ fn tags_are_settled(
 /// is tried on disk. A file that exists but cannot be read sets `unsure` instead of an error: no page
 /// is settled then.
 struct Readable<'w> {
-    /// What the prefilter said of each page the walk read, by [`file_key`].
-    relevance: FxHashMap<&'w Path, Relevance>,
+    /// What the prefilter said of each page the walk read, by the bytes of its [`file_key`] (clean, so
+    /// equal paths have equal bytes; hashing bytes is much cheaper than hashing a path's components).
+    relevance: FxHashMap<&'w [u8], Relevance>,
     /// The largest file read, in bytes.
     limit: u64,
     memo: SourcesMemo,
@@ -140,12 +166,21 @@ impl<'w> Readable<'w> {
             sources,
             relevance: pages
                 .iter()
-                .map(|(file, relevance, _)| (file.key.as_path(), *relevance))
+                .map(|(file, relevance, _)| (file.key.as_os_str().as_encoded_bytes(), *relevance))
                 .collect(),
             limit,
             memo: SourcesMemo::default(),
             unsure: AtomicBool::new(false),
         }
+    }
+}
+
+impl Readable<'_> {
+    /// What the prefilter said of the page with the file key `key`, when the walk read it.
+    fn relevance(&self, key: &Path) -> Option<Relevance> {
+        self.relevance
+            .get(key.as_os_str().as_encoded_bytes())
+            .copied()
     }
 }
 
@@ -156,7 +191,7 @@ impl Sources for Readable<'_> {
 
     /// An empty text for a file that can be read: only whether there is one is asked.
     fn text(&self, path: &Path) -> Option<String> {
-        if self.relevance.contains_key(file_key(path).as_path()) {
+        if self.relevance(&file_key(path)).is_some() {
             return Some(String::new());
         }
         match read_source_within(path, self.limit) {
