@@ -32,7 +32,9 @@
 //!
 //! A page with none of these cannot show any reading of [`super::prefilter`] a name on its own, so it is
 //! ruled out ([`Verdict::Nothing`]) without the pre-pass; otherwise the exact readings decide
-//! ([`Verdict::Maybe`]). The screen over-approximates what the model reads within one text unit, title or
+//! ([`Verdict::Maybe`]), and only those the screen could not rule out ([`Readings`]): the last words and the
+//! characters that fold to ASCII stand for the readings of whole names, the table rows and HTML cells (and
+//! those characters) for the reading of split rows. The screen over-approximates what the model reads within one text unit, title or
 //! row: it does not follow the exact readings where they join words across blocks the model keeps apart (a
 //! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
 //! the prefilter and a property test builds pages from names, separators and every construct above.
