@@ -292,6 +292,43 @@ fn names_across_markup_the_model_drops_are_relevant() {
     assert_eq!(findings(text, "a.md"), 1);
 }
 
+/// Split rows whose cells the screen cannot read as the pre-pass does (a `</tt>` before the cell's close,
+/// a `|` in a tag, a comment or tag not closed on its line, a stray `-->`, a directive line in an HTML
+/// cell, a `{...}` across lines inside a table), alone and next to a word that ends a name (`> Read`): a
+/// review found these ruled out although each holds an SL004 finding.
+#[test]
+fn split_rows_the_screen_cannot_read_cell_by_cell_are_relevant() {
+    let html = |cell: &str| {
+        format!(
+            "<table><tr><th>Product</th><th>Permission</th></tr><tr><td>AI Gatway</td><td>{cell}</td></tr></table>\n"
+        )
+    };
+    let markdown = |row: &str| format!("| Product | Permission |\n| --- | --- |\n{row}\n");
+    let tables = [
+        (html("<tt></tt>Read"), "a.md"),
+        (html("Read<span title=\"|\"></span>"), "a.mdx"),
+        (html("<!--Read"), "a.mdx"),
+        (html("Read\n:::note\n"), "a.mdx"),
+        (html("</b><!--Read/Edit&#124;"), "a.mdx"),
+        (markdown("| AI Gatway | <br/>Read--> |"), "a.md"),
+        (markdown("{x\n}| AI Gatway | Read |"), "a.mdx"),
+        (
+            markdown("| 日本 😀 | é\u{301} |\n{x\n}| AI Gatway | Read |"),
+            "a.mdx",
+        ),
+    ];
+    for (table, name) in tables {
+        for after in ["", "\n> Read\n"] {
+            let text = format!("# T\n\n{table}{after}");
+            assert!(
+                findings(&text, name) > 0,
+                "{text:?} ({name}) has no finding"
+            );
+            assert!(relevant(&text, name), "{text:?} ({name}) is ruled out");
+        }
+    }
+}
+
 /// A page whose only link to the groups is a Hugo `render` include of a partial that lists them.
 #[test]
 fn a_hugo_render_include_in_any_spacing_is_relevant() {

@@ -82,7 +82,7 @@
 //! `tests/prefilter.rs` runs every fixture of the project with and without the prefilter and requires
 //! identical output, and checks generated pages built from the edges above.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -95,7 +95,7 @@ use crate::doc::callout::is_callout_shortcode;
 use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
-use crate::table::matcher::{Matcher, level_word_iter, level_words};
+use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter, level_words};
 use crate::text::normalize::{Mode, normalize_name, normalize_text, on_word_boundaries};
 use crate::text::pairs::BytePairs;
 
@@ -144,6 +144,9 @@ struct Exact {
     prefixes: HashMap<String, Vec<(usize, usize)>>,
     /// Each proper word-suffix of a relevant name: (name, its words).
     suffixes: HashMap<String, Vec<(usize, usize)>>,
+    /// The runs of ASCII letters and digits in every group name, product name and level, and the level
+    /// joiners: a split row's level cell or product cell is made of these.
+    row_words: FxHashSet<String>,
 }
 
 impl<'m> Prefilter<'m> {
@@ -208,7 +211,7 @@ impl<'m> Prefilter<'m> {
         let scan = screen_scan.unwrap_or_else(|| mdx::scan(text, dialect));
         let own = compiled
             .exact
-            .get_or_init(|| Exact::new(&compiled.names))
+            .get_or_init(|| Exact::new(&compiled.names, self.matcher))
             .as_ref()
             .is_none_or(|exact| exact.reads_a_name(text, &scan, self.matcher, readings));
         let relevance = match (own, includes) {
@@ -269,7 +272,7 @@ impl Compiled {
 }
 
 impl Exact {
-    fn new(names: &[String]) -> Option<Exact> {
+    fn new(names: &[String], matcher: &Matcher) -> Option<Exact> {
         let name_words: Vec<usize> = names.iter().map(|name| name.split(' ').count()).collect();
         let mut prefixes: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
         let mut suffixes: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
@@ -293,7 +296,16 @@ impl Exact {
             .prefilter(false)
             .build(names)
             .ok()?;
+        let row_words = names
+            .iter()
+            .map(String::as_str)
+            .chain(matcher.levels_and_product_names())
+            .chain(LEVEL_JOINERS.iter().copied())
+            .flat_map(ascii_alphanumeric_runs)
+            .map(str::to_ascii_lowercase)
+            .collect();
         Some(Exact {
+            row_words,
             longest: name_words.iter().copied().max().unwrap_or(1),
             names: names_automaton,
             names_start_words: names
@@ -310,7 +322,7 @@ impl Exact {
     /// the screen left open (`readings`), as it rules out the others.
     fn reads_a_name(&self, text: &str, scan: &Scan, matcher: &Matcher, readings: Readings) -> bool {
         (readings.names && self.reads_a_whole_name(text, scan))
-            || (readings.rows && in_split_rows(scan, matcher))
+            || (readings.rows && in_split_rows(scan, matcher, &self.row_words))
     }
 
     /// Readings (1) to (4): a relevant name in the masked text, the front matter, a call-out title or
@@ -506,7 +518,7 @@ fn word_starts(text: &str) -> impl Iterator<Item = usize> {
 /// SL004 reports as an unknown one (a known level and a close name, or a known product and a close name).
 /// Markdown rows are the lines from one holding a `|` to the next blank line, cut at unescaped pipes (a
 /// row may omit its pipes); HTML rows and cells are read from the tags as `doc::markdown` does.
-fn in_split_rows(scan: &Scan, matcher: &Matcher) -> bool {
+fn in_split_rows(scan: &Scan, matcher: &Matcher, row_words: &FxHashSet<String>) -> bool {
     let masked = scan.masked.as_str();
     let bytes = masked.as_bytes();
     // A row without a pipe has one cell: it cannot split a group. So only the lines around each pipe are
@@ -516,6 +528,12 @@ fn in_split_rows(scan: &Scan, matcher: &Matcher) -> bool {
         let pipe = from + pipe;
         let start = memchr::memrchr(b'\n', &bytes[..pipe]).map_or(0, |at| at + 1);
         let end = memchr::memchr(b'\n', &bytes[pipe..]).map_or(bytes.len(), |at| pipe + at);
+        // A split row's level cell (known levels) or product cell is made of the names' words; a row with
+        // neither is not normalised.
+        if !cells_of_row(&masked[start..end]).any(|cell| may_be_made_of(cell, row_words)) {
+            from = end;
+            continue;
+        }
         let cells: Vec<String> = cells_of_row(&masked[start..end])
             .map(|cell| normalize_text(cell, Mode::Name, &[]))
             .collect();
@@ -526,7 +544,38 @@ fn in_split_rows(scan: &Scan, matcher: &Matcher) -> bool {
     }
     html_rows(scan)
         .into_iter()
-        .any(|row| row_splits_a_group(&row, matcher))
+        .filter(|row| row.iter().any(|cell| may_be_made_of(cell, row_words)))
+        .any(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|cell| normalize_text(cell, Mode::Name, &[]))
+                .collect();
+            row_splits_a_group(&cells, matcher)
+        })
+}
+
+/// Whether `cell` (masked text) may normalise to words that are all among `words` (lower-case runs of
+/// ASCII letters and digits) and at least one: each of its runs is one of them, or it holds what
+/// normalisation decodes, drops or folds (an entity, a backslash, a link destination, a character outside
+/// ASCII), which can join or change its words.
+fn may_be_made_of(cell: &str, words: &FxHashSet<String>) -> bool {
+    if crate::bytes::has_non_ascii_or(cell.as_bytes(), b"&\\]{") {
+        return true;
+    }
+    let mut runs = ascii_alphanumeric_runs(cell).peekable();
+    let mut lower = String::new();
+    runs.peek().is_some()
+        && runs.all(|run| {
+            lower.clear();
+            lower.extend(run.chars().map(|c| c.to_ascii_lowercase()));
+            words.contains(&lower)
+        })
+}
+
+/// The runs of ASCII letters and digits of `text`.
+fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|run| !run.is_empty())
 }
 
 /// The cells of a Markdown table row: cut at each `|` not escaped by a backslash (and at a lone `\r`).
@@ -555,10 +604,10 @@ pub(super) fn cells_of_row(line: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The rows of the page's HTML tables, each cell name-normalised: the text between a `<td>`/`<th>` and
-/// its close at depth 1, in rows started by `<tr>` at depth 1.
-fn html_rows(scan: &Scan) -> Vec<Vec<String>> {
-    let mut rows: Vec<Vec<String>> = Vec::new();
+/// The rows of the page's HTML tables, each cell the masked text between a `<td>`/`<th>` and its close at
+/// depth 1, in rows started by `<tr>` at depth 1.
+fn html_rows(scan: &Scan) -> Vec<Vec<&str>> {
+    let mut rows: Vec<Vec<&str>> = Vec::new();
     let mut depth = 0usize;
     let mut cell_start = None;
     for tag in &scan.tags {
@@ -576,7 +625,7 @@ fn html_rows(scan: &Scan) -> Vec<Vec<String>> {
             ("td" | "th", TagKind::Close) if depth == 1 => {
                 if let (Some(start), Some(row)) = (cell_start.take(), rows.last_mut()) {
                     let end = tag.range.start.max(start);
-                    row.push(normalize_text(&scan.masked[start..end], Mode::Name, &[]));
+                    row.push(&scan.masked[start..end]);
                 }
             }
             _ => {}
@@ -598,15 +647,18 @@ fn row_splits_a_group(row: &[String], matcher: &Matcher) -> bool {
         let Some((levels, known)) = levels_of(level_cell, matcher) else {
             return false;
         };
-        let product_cells = product_cells.get_or_insert_with(|| {
-            row.iter()
-                .map(|cell| matcher.may_be_a_product_cell(cell))
-                .collect()
-        });
+        let mut may_be_a_product_cell = |index: usize| {
+            known
+                || product_cells.get_or_insert_with(|| {
+                    row.iter()
+                        .map(|cell| matcher.may_be_a_product_cell(cell))
+                        .collect()
+                })[index]
+        };
         row.iter()
             .enumerate()
             .filter(|(index, product)| {
-                *index != level_index && !product.is_empty() && (known || product_cells[*index])
+                *index != level_index && !product.is_empty() && may_be_a_product_cell(*index)
             })
             .any(|(_, product)| {
                 levels.iter().any(|level| {
@@ -788,7 +840,8 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let exact = Exact::new(&names).unwrap();
+        let matcher = Matcher::new(&crate::table::tests::small_table());
+        let exact = Exact::new(&names, &matcher).unwrap();
         assert!(exact.names_start_words);
         let overlapping = aho_corasick::AhoCorasick::new(&names).unwrap();
         let reference = |text: &str| {
@@ -826,6 +879,29 @@ mod tests {
         }
         assert!(exact.names_in("the r2/ai gateway read"));
         assert!(!exact.names_in("aigateway xr2 d10 日本runs"));
+    }
+
+    #[test]
+    fn a_cell_is_made_of_words_only_when_every_run_is_one_or_normalisation_may_change_it() {
+        let words: FxHashSet<String> = ["ai", "gateway", "read", "and"]
+            .map(String::from)
+            .into_iter()
+            .collect();
+        for cell in [
+            " AI Gateway ",
+            "**Read** and READ",
+            "Re&#97;d",
+            "[Re](/x)ad",
+            "R\\ead",
+            "日本",
+            "\u{212a}V",
+            "é\u{301}",
+        ] {
+            assert!(may_be_made_of(cell, &words), "{cell:?}");
+        }
+        for cell in ["", "  ", "-", "Reads", "AI Gateway settings", "Read 2"] {
+            assert!(!may_be_made_of(cell, &words), "{cell:?}");
+        }
     }
 
     #[test]

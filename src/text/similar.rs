@@ -31,8 +31,8 @@ impl CharCounts {
         CharCounts { counts, length }
     }
 
-    /// A lower bound on the edits that turn the text counted in `self` into the one counted in `other`.
-    /// Exact whenever no bucket count saturated; a saturated count only lowers the bound.
+    /// A lower bound on the edits that turn the text counted in `self` into the one counted in `other` (a
+    /// saturated count only lowers it further).
     pub fn edits_at_least(&self, other: &CharCounts) -> usize {
         let differences: usize = self
             .counts

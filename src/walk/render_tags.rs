@@ -53,7 +53,7 @@ pub(super) fn settle(
 ) -> (Vec<ReadPage>, Vec<Error>) {
     let readable = Readable::new(&pages, linter.policy().max_file_size, sources);
     // A tag resolves alike on every page of a directory: each (directory, tag) is resolved once.
-    let mut tag_index: FxHashMap<(&Path, &RenderTag), usize> = FxHashMap::default();
+    let mut tag_index: FxHashMap<(&[u8], &RenderTag), usize> = FxHashMap::default();
     let mut unique: Vec<(&Path, &RenderTag)> = Vec::new();
     let page_tags: Vec<Option<Vec<usize>>> = pages
         .iter()
@@ -62,7 +62,8 @@ pub(super) fn settle(
                 tags.iter()
                     .map(|tag| {
                         let directory = file.path.parent().unwrap_or(Path::new(""));
-                        *tag_index.entry((directory, tag)).or_insert_with(|| {
+                        let key = (directory.as_os_str().as_encoded_bytes(), tag);
+                        *tag_index.entry(key).or_insert_with(|| {
                             unique.push((directory, tag));
                             unique.len() - 1
                         })

@@ -32,9 +32,10 @@
 //!
 //! A page with none of these cannot show any reading of [`super::prefilter`] a name on its own, so it is
 //! ruled out ([`Verdict::Nothing`]) without the pre-pass; otherwise the exact readings decide
-//! ([`Verdict::Maybe`]), and only those the screen could not rule out ([`Readings`]): the last words and the
-//! characters that fold to ASCII stand for the readings of whole names, the table rows and HTML cells (and
-//! those characters) for the reading of split rows. The screen over-approximates what the model reads within one text unit, title or
+//! ([`Verdict::Maybe`]), and only those the screen could not rule out ([`Readings`]): a page left open only
+//! by its table rows and HTML cells gets only the reading of split rows; a page left open by a last word, a
+//! character that folds to ASCII, or a screen without the names' trie gets every reading (next to a name the
+//! row checks are not shown complete on their own). The screen over-approximates what the model reads within one text unit, title or
 //! row: it does not follow the exact readings where they join words across blocks the model keeps apart (a
 //! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
 //! the prefilter and a property test builds pages from names, separators and every construct above.
@@ -93,10 +94,12 @@ pub(super) enum Verdict {
 /// Which of the exact readings may find a name on a page the screen cannot rule out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Readings {
-    /// Words that may end a name were found where the walk could not rule it out: the readings of names
-    /// in the masked text, the front matter, call-out titles and the pieces around nested call-outs.
+    /// A word that may end a name was found where the walk could not rule it out, a character that folds
+    /// to an ASCII letter was found, or the screen has no trie of the names: the readings of names in the
+    /// masked text, the front matter, call-out titles and the pieces around nested call-outs.
     pub(super) names: bool,
-    /// A Markdown or HTML table row may split a group over two cells: the reading of split rows.
+    /// A Markdown or HTML table row may split a group over two cells, or `names` is set: the reading of
+    /// split rows.
     pub(super) rows: bool,
 }
 
@@ -250,7 +253,8 @@ impl Screen {
                     readings.names = true;
                     readings.rows = true;
                 }
-                Needle::Pipe if readings.rows || start < row_checked_until => {}
+                // A page open for a name gets the split-row reading anyway (see below).
+                Needle::Pipe if readings.rows || readings.names || start < row_checked_until => {}
                 Needle::Pipe => {
                     let (line_start, line_end) = line_around(text, start);
                     row_checked_until = line_end;
@@ -258,7 +262,8 @@ impl Screen {
                         && page.may_hold_table_rows(line_start..line_end);
                 }
                 Needle::HtmlCell => {
-                    readings.rows = readings.rows || html_cell_may_name(self, text, end);
+                    readings.rows =
+                        readings.rows || readings.names || html_cell_may_name(self, text, end);
                 }
                 Needle::LastWord(words) => {
                     readings.names = readings.names || self.name_may_end_at(&page, end, words);
@@ -267,6 +272,10 @@ impl Screen {
             }
             ControlFlow::Continue(())
         });
+        // The row checks cover the split rows of a page no name may end on; next to a name they are not
+        // complete (a review found cells the pre-pass blanks only in part), so such a page gets every
+        // reading, as it did before the screen named them.
+        readings.rows |= readings.names;
         let verdict = if read.is_break() {
             Verdict::Own
         } else if readings.names || readings.rows {
@@ -538,7 +547,7 @@ impl<'t> PageText<'t> {
     /// delimiter row may start with the end of a construct opened on the line above).
     fn may_hold_table_rows(&self, span: std::ops::Range<usize>) -> bool {
         self.tables
-            .get_or_init(|| TableLines::of(&self.scan().masked))
+            .get_or_init(|| TableLines::of(self.text, &self.scan().masked))
             .overlaps(span)
     }
 
@@ -772,8 +781,8 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether the table row `line` may hold a split group: a cell that is a level (or levels) or a product's
 /// exact name, and another cell that is not empty. Cells are read as they are and with tags and `{...}`
-/// blanked (what the MDX pre-pass may blank); a `|` inside those makes the row uncertain (kept when it
-/// has two cells that are not empty). Only the cells [`plain_cell_is_no_name`] cannot rule out are
+/// blanked (what the MDX pre-pass may blank), a `>` or `}` without an opener read both ways; a `|` inside
+/// those makes the row uncertain (kept when it has two cells that are not empty). Only the cells [`plain_cell_is_no_name`] cannot rule out are
 /// normalised (blanking leaves a plain cell as it is), and the others only once one of those names.
 fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
     // Most rows are ruled out here, before their cells are collected.
@@ -784,17 +793,26 @@ fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
     let mut candidates =
         (0..cells.len()).filter(|&index| !plain_cell_is_no_name(screen, cells[index]));
     let filled = |cell: &str| !normalize_text(cell, Mode::Name, &[]).is_empty();
-    let Some(blanked) = blank_constructs(line) else {
+    // Blanking stray closers as text blanks less: that reading is made when this one is.
+    let Some(ending) = blank_constructs(line, StrayCloser::EndsAConstruct) else {
         return cells.iter().filter(|cell| filled(cell)).nth(1).is_some();
     };
+    let kept = OnceCell::new();
     let names =
         |cell: &str| names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[]));
     candidates.any(|index| {
         let raw = cells[index];
-        let names_a_level_or_product = names(raw)
-            || super::prefilter::cells_of_row(&blanked)
+        let names_once_blanked = |blanked: &str| {
+            super::prefilter::cells_of_row(blanked)
                 .nth(index)
-                .is_some_and(|blanked| blanked != raw && names(blanked));
+                .is_some_and(|blanked| blanked != raw && names(blanked))
+        };
+        let names_a_level_or_product =
+            names(raw)
+                || names_once_blanked(&ending)
+                || names_once_blanked(kept.get_or_init(|| {
+                    blank_constructs(line, StrayCloser::IsText).unwrap_or_default()
+                }));
         names_a_level_or_product
             && cells
                 .iter()
@@ -818,16 +836,20 @@ fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
         return false;
     };
     let Some(content_end) = bytes[content_start..]
-        .windows(3)
+        .windows(5)
         .position(|window| {
-            window[0] == b'<' && window[1] == b'/' && window[2].eq_ignore_ascii_case(&b't')
+            window[..2] == *b"</"
+                && window[2].eq_ignore_ascii_case(&b't')
+                && matches!(window[3].to_ascii_lowercase(), b'd' | b'h')
+                && !window[4].is_ascii_alphanumeric()
         })
         .map(|offset| content_start + offset)
     else {
         return false;
     };
     let content = &text[content_start..content_end];
-    if content.contains('`') {
+    // A code span, or a directive line the pre-pass blanks whole, is not read here.
+    if content.contains('`') || content.contains(":::") {
         return true;
     }
     if plain_cell_is_no_name(screen, content) {
@@ -835,8 +857,14 @@ fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
     }
     let names =
         |cell: &str| names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[]));
+    // Without a blanked reading (a `|` inside a tag), the cell may be anything.
     names(content)
-        || blank_constructs(content).is_some_and(|blanked| blanked != content && names(&blanked))
+        || [StrayCloser::EndsAConstruct, StrayCloser::IsText]
+            .into_iter()
+            .any(|stray| {
+                blank_constructs(content, stray)
+                    .is_none_or(|blanked| blanked != content && names(&blanked))
+            })
 }
 
 /// Whether a name-normalised cell can be a split row's level cell (known levels) or product cell.
@@ -861,11 +889,22 @@ fn names_a_level_or_product(screen: &Screen, cell: &str) -> bool {
     words > 1
 }
 
-/// `line` with every tag (`<` and a letter, `/` or `!`, to the next `>` or the line's end) and every
-/// `{...}` (to its matching `}` or the line's end) blanked to spaces, code spans left as they are, and a
-/// `>` or `}` with no opener on the line blanked from the start of its cell (the end of a construct opened
-/// on an earlier line). `None` when a `|` would be blanked: the cells would not be the model's.
-fn blank_constructs(line: &str) -> Option<String> {
+/// What a `>` or `}` with no opener on its line is, for [`blank_constructs`]: the pre-pass reads it as the
+/// end of a construct opened on an earlier line or as text, depending on what stands before the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StrayCloser {
+    /// It ends a construct: blanked from the start of its cell.
+    EndsAConstruct,
+    /// It is text, kept.
+    IsText,
+}
+
+/// `line` with every tag (`<` and a letter, `/` or `!`, to the next `>`) and every `{...}` (to its
+/// matching `}`) blanked to spaces, code spans left as they are, and each `>` or `}` with no opener on the
+/// line read as `stray` says. `None` when a `|` would be blanked (the cells would not be the model's) or a
+/// tag or `{` is not closed on the line (the pre-pass may read it as text, or as a construct that goes on
+/// below): the line cannot be read either way here.
+fn blank_constructs(line: &str, stray: StrayCloser) -> Option<String> {
     let mut bytes = line.as_bytes().to_vec();
     let mut at = 0;
     while at < bytes.len() {
@@ -878,14 +917,14 @@ fn blank_constructs(line: &str) -> Option<String> {
                 next.is_ascii_alphabetic() || next == b'/' || next == b'!'
             }) =>
             {
-                let close = memchr::memchr(b'>', &bytes[at..])
-                    .map_or(bytes.len(), |offset| at + offset + 1);
-                (at, close)
+                let close = memchr::memchr(b'>', &bytes[at..])?;
+                (at, at + close + 1)
             }
-            b'{' => (
-                at,
-                matching_brace(&bytes, at).map_or(bytes.len(), |close| close + 1),
-            ),
+            b'{' => (at, matching_brace(&bytes, at)? + 1),
+            b'>' | b'}' if stray == StrayCloser::IsText => {
+                at += 1;
+                continue;
+            }
             b'>' | b'}' => {
                 let cell_start = bytes[..at]
                     .iter()
@@ -1029,15 +1068,17 @@ mod tests {
 
     #[test]
     fn constructs_are_blanked_in_a_row_unless_they_hold_a_pipe() {
+        let ending = |line| blank_constructs(line, StrayCloser::EndsAConstruct);
         assert_eq!(
-            blank_constructs("| <b>Read</b> | {x} | a > b | `<i>` |").as_deref(),
+            ending("| <b>Read</b> | {x} | a > b | `<i>` |").as_deref(),
             Some("|    Read     |     |     b | `<i>` |")
         );
-        assert_eq!(blank_constructs("| <T a=\"|\" /> | x |"), None);
         assert_eq!(
-            blank_constructs("日本 | Read"),
-            Some("日本 | Read".to_owned())
+            blank_constructs("| <br/>Read--> | a } b |", StrayCloser::IsText).as_deref(),
+            Some("|      Read--> | a } b |")
         );
+        assert_eq!(ending("| <T a=\"|\" /> | x |"), None);
+        assert_eq!(ending("日本 | Read"), Some("日本 | Read".to_owned()));
     }
 
     #[test]
@@ -1052,11 +1093,12 @@ mod tests {
             }
         };
         let nothing = Verdict::Nothing { includes: false };
+        // A page open for a name gets every reading.
         let maybe = Verdict::Maybe {
             includes: false,
             readings: Readings {
                 names: true,
-                rows: false,
+                rows: true,
             },
         };
         // A last word counts only as a whole run of ASCII letters and digits, in any case, at any edge.
@@ -1129,12 +1171,14 @@ mod tests {
             Verdict::Nothing { includes: true },
         );
         expect(&["<render file=\"x\" />"], nothing);
+        expect(&["\u{212a}", "x\u{130}"], maybe);
+        // A page open only for a table row gets only the split-row reading.
         expect(
-            &["\u{212a}", "x\u{130}"],
+            &["| AI Gateway | x |\n| --- | --- |\n| AI Gateway | x |"],
             Verdict::Maybe {
                 includes: false,
                 readings: Readings {
-                    names: true,
+                    names: false,
                     rows: true,
                 },
             },

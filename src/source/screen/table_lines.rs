@@ -7,8 +7,9 @@
 //! lines that hold only constructs and the first `<` or `{` kept where a construct starts a line of text.
 //! This reads the masked text, so its tables lie within what this reads:
 //!
-//! - a blank line of the masked text is blank in the structure text or holds such a thematic break, and
-//!   either ends a table;
+//! - a line blank in the raw text is blank in the structure text, and ends a table (a line the pre-pass
+//!   blanks whole may still be a row there: the structure text keeps the `{` or `<` of a construct that
+//!   starts a line of text, so such a line does not end a region);
 //! - a delimiter row of the structure text is, in the masked text, a line that holds a `-` and only
 //!   CommonMark whitespace (space, tab, line tabulation, form feed), `|`, `-`, `:` and `>` (blockquote
 //!   markers); a line that holds a `<` or a `{` is read as one too (leniently);
@@ -27,13 +28,17 @@ pub(super) struct TableLines {
 }
 
 impl TableLines {
-    /// The table regions of `text` (one pass over its lines).
-    pub(super) fn of(text: &str) -> TableLines {
+    /// The table regions of a page with the `raw` text and the `masked` text (the same lines: the pre-pass
+    /// keeps every line break), in one pass over its lines.
+    pub(super) fn of(raw: &str, masked: &str) -> TableLines {
         let mut regions = Vec::new();
         let mut run: Option<Run> = None;
-        for line in lines(text) {
-            let content = &text[line.clone()];
-            if content.bytes().all(|byte| matches!(byte, b' ' | b'\t')) {
+        for line in lines(masked) {
+            let content = &masked[line.clone()];
+            if raw[line.clone()]
+                .bytes()
+                .all(|byte| matches!(byte, b' ' | b'\t'))
+            {
                 if let Some(ended) = run.take()
                     && let Some(start) = ended.table_start
                 {
@@ -123,7 +128,7 @@ mod tests {
     use super::*;
 
     fn regions(text: &str) -> Vec<&str> {
-        TableLines::of(text)
+        TableLines::of(text, text)
             .regions
             .iter()
             .map(|region| &text[region.clone()])
@@ -143,7 +148,7 @@ mod tests {
     fn pipes_without_a_delimiter_row_are_no_region() {
         let code = "```ts\nconst ref = useRef<HTMLDivElement | null>(null);\ntype T = string | number; // é́\n```\n";
         assert!(regions(code).is_empty());
-        assert!(!TableLines::of(code).overlaps(6..55));
+        assert!(!TableLines::of(code, code).overlaps(6..55));
     }
 
     #[test]
@@ -177,13 +182,22 @@ mod tests {
     }
 
     #[test]
+    fn a_line_the_pre_pass_blanks_whole_does_not_end_a_region() {
+        let raw = "| A | B |\n| --- | --- |\n{x\n}| c | d |\n";
+        let masked = crate::doc::mdx::scan(raw, crate::doc::Dialect::Mdx).masked;
+        let regions = TableLines::of(raw, &masked).regions;
+        assert_eq!(regions.len(), 1, "{masked:?}");
+        assert_eq!(regions[0], 0..raw.len() - 1, "{masked:?}");
+    }
+
+    #[test]
     fn overlaps_reads_a_span_against_the_regions() {
         let text = "| A | B |\n|---|---|\n| c | d |\n\ntext | with pipe\n";
-        let lines = TableLines::of(text);
+        let lines = TableLines::of(text, text);
         assert!(lines.overlaps(0..9));
         assert!(lines.overlaps(20..29));
         assert!(!lines.overlaps(31..48));
         // A line the screen cut at `\n` only may hold several CR-broken lines.
-        assert!(TableLines::of("x\r| A |\r| - |").overlaps(0..13));
+        assert!(TableLines::of("x\r| A |\r| - |", "x\r| A |\r| - |").overlaps(0..13));
     }
 }
