@@ -143,18 +143,23 @@ fn inject_mode_puts_the_note_before_a_quote_that_holds_the_next_heading_and_neve
         ("b.md", inside_quote),
     ]);
     let first = book["items"][0]["Chapter"]["content"].as_str().unwrap();
-    assert!(
-        first.starts_with(&format!("{before_quote}> [!NOTE]\n")),
-        "{first}"
-    );
-    assert!(
-        first.ends_with(&format!("cannot be restricted to one.\n\n{quote}")),
-        "{first}"
-    );
+    assert_note_between(first, before_quote, quote);
     assert_eq!(book["items"][1]["Chapter"]["content"], inside_quote);
     assert!(
         stderr.starts_with("error[SL001]: section \"Permissions\" lists AI Gateway permission groups (AI Gateway Run) but has no call-out that they are account-scoped only\n --> src/b.md:5:3\n"),
         "{stderr}"
+    );
+}
+
+/// Asserts that `content` is `before`, the default Markdown note, then `after`.
+fn assert_note_between(content: &str, before: &str, after: &str) {
+    assert!(
+        content.starts_with(&format!("{before}> [!NOTE]\n")),
+        "{content}"
+    );
+    assert!(
+        content.ends_with(&format!("cannot be restricted to one.\n\n{after}")),
+        "{content}"
     );
 }
 
@@ -166,14 +171,7 @@ fn inject_mode_puts_the_note_after_a_list_ended_by_an_html_block() {
     let details = "<details>\n<summary>More é́</summary>\n\n## Inside\n\ntext\n\n</details>\n";
     let (book, stderr) = injected(&[("a.md", &format!("{listing}{details}"))]);
     let content = book["items"][0]["Chapter"]["content"].as_str().unwrap();
-    assert!(
-        content.starts_with(&format!("{listing}> [!NOTE]\n")),
-        "{content}"
-    );
-    assert!(
-        content.ends_with(&format!("cannot be restricted to one.\n\n{details}")),
-        "{content}"
-    );
+    assert_note_between(content, listing, details);
     assert_eq!(stderr, "", "nothing left to report");
 }
 

@@ -82,7 +82,7 @@
 //! `tests/prefilter.rs` runs every fixture of the project with and without the prefilter and requires
 //! identical output, and checks generated pages built from the edges above.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -95,11 +95,11 @@ use crate::doc::callout::is_callout_shortcode;
 use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
-use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter, level_words};
+use crate::table::matcher::{Matcher, level_word_iter, level_words};
 use crate::text::normalize::{Mode, normalize_name, normalize_text, on_word_boundaries};
 use crate::text::pairs::BytePairs;
 
-use super::screen::{Readings, Screen, Verdict};
+use super::screen::{CellWords, Readings, Screen, Verdict, ascii_alphanumeric_runs};
 
 /// Compiled once per run from the capability table.
 #[derive(Debug)]
@@ -145,8 +145,9 @@ struct Exact {
     /// Each proper word-suffix of a relevant name: (name, its words).
     suffixes: HashMap<String, Vec<(usize, usize)>>,
     /// The runs of ASCII letters and digits in every group name, product name and level, and the level
-    /// joiners: a split row's level cell or product cell is made of these.
-    row_words: FxHashSet<String>,
+    /// joiners: a split row's level cell or product cell is made of these (`None`: a name has none, and
+    /// every row is read).
+    row_words: Option<CellWords>,
 }
 
 impl<'m> Prefilter<'m> {
@@ -296,14 +297,12 @@ impl Exact {
             .prefilter(false)
             .build(names)
             .ok()?;
-        let row_words = names
-            .iter()
-            .map(String::as_str)
-            .chain(matcher.levels_and_product_names())
-            .chain(LEVEL_JOINERS.iter().copied())
-            .flat_map(ascii_alphanumeric_runs)
-            .map(str::to_ascii_lowercase)
-            .collect();
+        let row_words = CellWords::of(
+            names
+                .iter()
+                .map(String::as_str)
+                .chain(matcher.levels_and_product_names()),
+        );
         Some(Exact {
             row_words,
             longest: name_words.iter().copied().max().unwrap_or(1),
@@ -322,7 +321,7 @@ impl Exact {
     /// the screen left open (`readings`), as it rules out the others.
     fn reads_a_name(&self, text: &str, scan: &Scan, matcher: &Matcher, readings: Readings) -> bool {
         (readings.names && self.reads_a_whole_name(text, scan))
-            || (readings.rows && in_split_rows(scan, matcher, &self.row_words))
+            || (readings.rows && in_split_rows(scan, matcher, self.row_words.as_ref()))
     }
 
     /// Readings (1) to (4): a relevant name in the masked text, the front matter, a call-out title or
@@ -518,7 +517,7 @@ fn word_starts(text: &str) -> impl Iterator<Item = usize> {
 /// SL004 reports as an unknown one (a known level and a close name, or a known product and a close name).
 /// Markdown rows are the lines from one holding a `|` to the next blank line, cut at unescaped pipes (a
 /// row may omit its pipes); HTML rows and cells are read from the tags as `doc::markdown` does.
-fn in_split_rows(scan: &Scan, matcher: &Matcher, row_words: &FxHashSet<String>) -> bool {
+fn in_split_rows(scan: &Scan, matcher: &Matcher, row_words: Option<&CellWords>) -> bool {
     let masked = scan.masked.as_str();
     let bytes = masked.as_bytes();
     // A row without a pipe has one cell: it cannot split a group. So only the lines around each pipe are
@@ -554,28 +553,19 @@ fn in_split_rows(scan: &Scan, matcher: &Matcher, row_words: &FxHashSet<String>) 
         })
 }
 
-/// Whether `cell` (masked text) may normalise to words that are all among `words` (lower-case runs of
-/// ASCII letters and digits) and at least one: each of its runs is one of them, or it holds what
-/// normalisation decodes, drops or folds (an entity, a backslash, a link destination, a character outside
-/// ASCII), which can join or change its words.
-fn may_be_made_of(cell: &str, words: &FxHashSet<String>) -> bool {
+/// Whether `cell` (masked text) may normalise to words that are all among `words` and at least one: each
+/// of its runs of ASCII letters and digits is one of them, or it holds what normalisation decodes, drops
+/// or folds (an entity, a backslash, a link destination, a character outside ASCII), which can join or
+/// change its words. Without `words`, any cell may.
+fn may_be_made_of(cell: &str, words: Option<&CellWords>) -> bool {
+    let Some(words) = words else {
+        return true;
+    };
     if crate::bytes::has_non_ascii_or(cell.as_bytes(), b"&\\]{") {
         return true;
     }
     let mut runs = ascii_alphanumeric_runs(cell).peekable();
-    let mut lower = String::new();
-    runs.peek().is_some()
-        && runs.all(|run| {
-            lower.clear();
-            lower.extend(run.chars().map(|c| c.to_ascii_lowercase()));
-            words.contains(&lower)
-        })
-}
-
-/// The runs of ASCII letters and digits of `text`.
-fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|run| !run.is_empty())
+    runs.peek().is_some() && runs.all(|run| words.contains(run))
 }
 
 /// The cells of a Markdown table row: cut at each `|` not escaped by a backslash (and at a lone `\r`).
@@ -883,10 +873,8 @@ mod tests {
 
     #[test]
     fn a_cell_is_made_of_words_only_when_every_run_is_one_or_normalisation_may_change_it() {
-        let words: FxHashSet<String> = ["ai", "gateway", "read", "and"]
-            .map(String::from)
-            .into_iter()
-            .collect();
+        let words = CellWords::of(["ai gateway", "read"]);
+        let words = words.as_ref();
         for cell in [
             " AI Gateway ",
             "**Read** and READ",
@@ -897,11 +885,15 @@ mod tests {
             "\u{212a}V",
             "é\u{301}",
         ] {
-            assert!(may_be_made_of(cell, &words), "{cell:?}");
+            assert!(may_be_made_of(cell, words), "{cell:?}");
         }
         for cell in ["", "  ", "-", "Reads", "AI Gateway settings", "Read 2"] {
-            assert!(!may_be_made_of(cell, &words), "{cell:?}");
+            assert!(!may_be_made_of(cell, words), "{cell:?}");
         }
+        assert!(
+            may_be_made_of("x", None),
+            "without the words any cell may be"
+        );
     }
 
     #[test]

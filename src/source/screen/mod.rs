@@ -207,7 +207,7 @@ impl Screen {
             hits,
             needles,
             nodes,
-            cell_words: cell_words(&cell_names),
+            cell_words: CellWords::of(cell_names.iter().map(String::as_str)),
             cell_names,
         })
     }
@@ -679,14 +679,35 @@ fn line_around(text: &str, at: usize) -> (usize, usize) {
 /// for each pair of their first and last bytes: most runs of a cell end in no such pair and are ruled out
 /// without hashing.
 #[derive(Debug)]
-struct CellWords {
+pub(super) struct CellWords {
     words: HashSet<Box<[u8]>>,
     ends: BytePairs,
 }
 
 impl CellWords {
+    /// The runs of ASCII letters and digits of `names` and the level joiners; `None` when a name has no
+    /// such run.
+    pub(super) fn of<'n>(names: impl IntoIterator<Item = &'n str>) -> Option<CellWords> {
+        let mut words: HashSet<Box<[u8]>> = HashSet::default();
+        let mut ends = BytePairs::default();
+        for name in names.into_iter().chain(LEVEL_JOINERS.iter().copied()) {
+            let mut runs = ascii_alphanumeric_runs(name).peekable();
+            if runs.peek().is_none() && !LEVEL_JOINERS.contains(&name) {
+                return None;
+            }
+            for run in runs {
+                let lower = run.to_ascii_lowercase();
+                if let (Some(&first), Some(&last)) = (lower.first(), lower.last()) {
+                    ends.insert(first, last);
+                }
+                words.insert(lower.into_boxed_slice());
+            }
+        }
+        Some(CellWords { words, ends })
+    }
+
     /// Whether `run` (ASCII letters and digits) is one of the words, in any case.
-    fn contains(&self, run: &[u8]) -> bool {
+    pub(super) fn contains(&self, run: &[u8]) -> bool {
         let (Some(first), Some(last)) = (run.first(), run.last()) else {
             return false;
         };
@@ -706,33 +727,8 @@ impl CellWords {
     }
 }
 
-/// The [`CellWords`] of `cell_names` and the level joiners; `None` when a cell name has no run of ASCII
-/// letters and digits.
-fn cell_words(cell_names: &HashSet<String>) -> Option<CellWords> {
-    let mut words: HashSet<Box<[u8]>> = HashSet::default();
-    let mut ends = BytePairs::default();
-    for name in cell_names
-        .iter()
-        .map(String::as_str)
-        .chain(LEVEL_JOINERS.iter().copied())
-    {
-        let mut runs = ascii_alphanumeric_runs(name).peekable();
-        if runs.peek().is_none() && !LEVEL_JOINERS.contains(&name) {
-            return None;
-        }
-        for run in runs {
-            let lower = run.to_ascii_lowercase();
-            if let (Some(&first), Some(&last)) = (lower.first(), lower.last()) {
-                ends.insert(first, last);
-            }
-            words.insert(lower.into_boxed_slice());
-        }
-    }
-    Some(CellWords { words, ends })
-}
-
 /// The maximal runs of ASCII letters and digits in `text`.
-fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &[u8]> {
+pub(super) fn ascii_alphanumeric_runs(text: &str) -> impl Iterator<Item = &[u8]> {
     text.as_bytes()
         .split(|byte| !byte.is_ascii_alphanumeric())
         .filter(|run| !run.is_empty())
