@@ -85,19 +85,50 @@ fn phrases(list: &[String]) -> PhraseList {
         .map(|entry| entry.split(' ').map(str::to_owned).collect())
         .collect();
     phrases.sort();
-    PhraseList(phrases)
+    let mut first_words = [0; 27];
+    for phrase in &phrases {
+        let (slot, length_bit) = first_word_key(&phrase[0]);
+        first_words[slot] |= length_bit;
+    }
+    PhraseList {
+        phrases,
+        first_words,
+    }
+}
+
+/// Where a first word is marked in [`PhraseList::first_words`]: a slot for its first byte (`a`-`z`, or one
+/// slot for any other) and a bit for its length (the last bit for 31 bytes or more).
+fn first_word_key(word: &str) -> (usize, u32) {
+    let slot = match word.as_bytes().first() {
+        Some(&byte @ b'a'..=b'z') => usize::from(byte - b'a'),
+        _ => 26,
+    };
+    (slot, 1 << word.len().min(31))
 }
 
 /// A word list's phrases, sorted (so by their first word): [`longest`] reads only those that start with
 /// the word it is at. Every use of a list is a test of any phrase or the longest one, never the first.
 #[derive(Debug)]
-pub(super) struct PhraseList(Vec<Phrase>);
+pub(super) struct PhraseList {
+    phrases: Vec<Phrase>,
+    /// By first byte, the lengths of the phrases' first words: most words start no phrase of a list, and
+    /// this rules them out before the sorted list is searched (SL003 asks a dozen lists at every word).
+    first_words: [u32; 27],
+}
+
+impl PhraseList {
+    /// Whether some phrase may start with `word` (false only when none does).
+    fn may_start_with(&self, word: &str) -> bool {
+        let (slot, length_bit) = first_word_key(word);
+        self.first_words[slot] & length_bit != 0
+    }
+}
 
 impl std::ops::Deref for PhraseList {
     type Target = [Phrase];
 
     fn deref(&self) -> &[Phrase] {
-        &self.0
+        &self.phrases
     }
 }
 
@@ -238,6 +269,9 @@ pub(super) fn phrase_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool 
 /// The length of the longest phrase of `list` at `tokens[at..]`.
 pub(super) fn longest(tokens: &[Token], at: usize, list: &PhraseList) -> Option<usize> {
     let first = tokens.get(at)?;
+    if !list.may_start_with(&first.text) {
+        return None;
+    }
     let from = list.partition_point(|phrase| phrase[0] < first.text);
     list[from..]
         .iter()
@@ -245,4 +279,42 @@ pub(super) fn longest(tokens: &[Token], at: usize, list: &PhraseList) -> Option<
         .filter(|phrase| phrase_at(tokens, at, phrase))
         .map(Vec::len)
         .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::prose::tokenize;
+
+    fn words(text: &str) -> Vec<Token> {
+        tokenize(text, 0).0
+    }
+
+    #[test]
+    fn longest_finds_every_phrase_whatever_its_first_byte_and_length() {
+        let long_word = "x".repeat(40);
+        let entries: Vec<String> = [
+            "scope",
+            "scope down to",
+            "über",
+            "2fa",
+            "x_y",
+            "can't",
+            long_word.as_str(),
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let list = phrases(&entries);
+        for entry in &entries {
+            let tokens = words(entry);
+            assert_eq!(
+                longest(&tokens, 0, &list),
+                Some(tokens.len()),
+                "{entry:?}: {tokens:?}"
+            );
+        }
+        for absent in ["scoped", "uber", "2f", "x", "cant", "sc", "ope"] {
+            assert_eq!(longest(&words(absent), 0, &list), None, "{absent:?}");
+        }
+    }
 }
