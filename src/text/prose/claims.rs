@@ -646,4 +646,49 @@ mod tests {
         let text = "🚀 ゲートウェイ: restrict the token to your gateway ✅.";
         assert_eq!(claims(text), ["restrict the token to your gateway"]);
     }
+
+    #[test]
+    fn a_sentence_runs_on_across_a_soft_line_break() {
+        for (text, claim) in [
+            (
+                "For isolation, scope the token to a\nsingle gateway.",
+                "scope the token to a\nsingle gateway",
+            ),
+            (
+                "Create a token and then\r\nscope it to a single\r\ngateway 🚀.",
+                "scope it to a single\r\ngateway",
+            ),
+            (
+                "Use per-gateway\n  tokens to separate tenants.",
+                "per-gateway\n  tokens",
+            ),
+            (
+                "Each gateway gets its own\nAPI token.",
+                "Each gateway gets its own\nAPI token",
+            ),
+        ] {
+            assert_eq!(claims(text), [claim], "{text:?}");
+        }
+        for denial in [
+            "There is no way to\nscope a token to a single gateway.",
+            "Scoping a key to one gateway is\nnot supported.",
+            "You cannot\r\nrestrict AI Gateway tokens to one gateway.",
+            "Customers ask whether\ntokens can be scoped to a single gateway.",
+            "日本語の説明。You will be able to\nscope tokens to a single gateway.",
+        ] {
+            assert_eq!(claims(denial), Vec::<String>::new(), "{denial:?}");
+        }
+    }
+
+    #[test]
+    fn a_blank_line_ends_a_sentence() {
+        assert_eq!(
+            claims("You cannot\n\nscope the token to a single gateway."),
+            ["scope the token to a single gateway"]
+        );
+        assert_eq!(
+            claims("You cannot\r\n \r\nscope the token to a single gateway."),
+            ["scope the token to a single gateway"]
+        );
+    }
 }

@@ -45,9 +45,12 @@ pub(super) fn invisible(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{200C}' | '\u{200D}')
 }
 
-/// The sentences of `text` (which starts at byte `base` of its file), each as its tokens.
+/// The sentences of `text` (which starts at byte `base` of its file), each as its tokens. A line break
+/// inside a paragraph is a soft break (CommonMark renders it as a space), so a sentence runs on across it;
+/// only a blank line ends one there.
 pub fn sentences(text: &str, base: usize) -> Vec<Vec<Token>> {
-    let (tokens, masked) = tokenize(text, base);
+    let (tokens, mut masked) = tokenize(text, base);
+    soften_line_breaks(&mut masked);
     let mut bounds: Vec<usize> = masked
         .split_sentence_bound_indices()
         .map(|(start, _)| base + start)
@@ -65,6 +68,52 @@ pub fn sentences(text: &str, base: usize) -> Vec<Vec<Token>> {
     }
     sentences.retain(|sentence| !sentence.is_empty());
     sentences
+}
+
+/// Turns each line break of `text` between two lines that are not blank into spaces (same byte offsets),
+/// so that sentence segmentation, which ends a sentence at every line break, ends one only at a blank line.
+fn soften_line_breaks(text: &mut String) {
+    if !text.contains(['\n', '\r']) {
+        return;
+    }
+    let mut soft_breaks = Vec::new();
+    let mut previous: Option<(bool, Range<usize>)> = None;
+    for (line, line_break) in lines_and_breaks(text) {
+        let blank = text[line].bytes().all(|byte| matches!(byte, b' ' | b'\t'));
+        if let Some((previous_blank, previous_break)) = previous
+            && !previous_blank
+            && !blank
+        {
+            soft_breaks.push(previous_break);
+        }
+        previous = line_break.map(|line_break| (blank, line_break));
+    }
+    let mut bytes = std::mem::take(text).into_bytes();
+    for line_break in soft_breaks {
+        bytes[line_break].fill(b' ');
+    }
+    *text = String::from_utf8(bytes).expect("ASCII line breaks replaced by ASCII spaces");
+}
+
+/// Each line of `text` and the line break after it (`\n`, `\r\n` or `\r`; none after the last line).
+fn lines_and_breaks(text: &str) -> impl Iterator<Item = (Range<usize>, Option<Range<usize>>)> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let line_start = start?;
+        let Some(offset) = memchr::memchr2(b'\n', b'\r', &bytes[line_start..]) else {
+            start = None;
+            return Some((line_start..bytes.len(), None));
+        };
+        let end = line_start + offset;
+        let width = if bytes[end..].starts_with(b"\r\n") {
+            2
+        } else {
+            1
+        };
+        start = Some(end + width);
+        Some((line_start..end, Some(end..end + width)))
+    })
 }
 
 /// The tokens of `text`, and the text with code spans, link destinations and footnote references replaced
