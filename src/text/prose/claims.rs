@@ -691,4 +691,55 @@ mod tests {
             ["scope the token to a single gateway"]
         );
     }
+
+    #[test]
+    fn a_character_reference_reads_as_the_character() {
+        assert_eq!(
+            claims("Scope the token to a single&nbsp;gateway."),
+            ["Scope the token to a single&nbsp;gateway"]
+        );
+        assert_eq!(
+            claims("Scope the token to one&#160;gateway 🚀."),
+            ["Scope the token to one&#160;gateway"]
+        );
+        // A dash ends no clause, a comma does not end the verb's reach: as written out.
+        assert_eq!(
+            claims("Tokens&#44; like keys&mdash;can be scoped to a single gateway."),
+            claims("Tokens, like keys—can be scoped to a single gateway.")
+        );
+        assert_eq!(claims("R&amp;D tokens are fine."), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_count_of_instances_is_a_subset() {
+        for claim in [
+            "Scope the token to two gateways.",
+            "Scope the token to 2 gateways 🚀.",
+            "Limit each key to a couple of gateways.",
+        ] {
+            assert!(!claims(claim).is_empty(), "{claim:?}");
+        }
+        assert_eq!(
+            claims("Scope the token to all 20 gateways."),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn an_assigning_verb_in_the_active_voice_claims_with_a_distributive_target() {
+        for claim in [
+            "Manage permissions per gateway.",
+            "Configure tokens per gateway.",
+            "Generate a dedicated token for every gateway.",
+        ] {
+            assert!(!claims(claim).is_empty(), "{claim:?}");
+        }
+        for not_a_claim in [
+            "Configure caching per gateway.",
+            "Apply the token to every request.",
+            "Manage the token in the dashboard.",
+        ] {
+            assert_eq!(claims(not_a_claim), Vec::<String>::new(), "{not_a_claim:?}");
+        }
+    }
 }

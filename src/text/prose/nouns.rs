@@ -127,6 +127,10 @@ impl Lexicon {
         if let Some(length) = longest(tokens, at, &self.instance) {
             marked = true;
             at += length;
+        } else if tokens.get(at).is_some_and(is_numeral) {
+            // "to 2 gateways": a count of instances is a subset of them.
+            marked = true;
+            at += 1;
         }
         let mut modifiers = self.modifiers;
         while let Some(token) = tokens.get(at) {
@@ -165,6 +169,11 @@ impl Lexicon {
         }
         None
     }
+}
+
+/// Whether `token` is a number written in digits ("2", "10").
+fn is_numeral(token: &Token) -> bool {
+    token.kind == TokenKind::Word && token.text.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 /// Words that end a noun phrase before its noun ("to the account and ...").

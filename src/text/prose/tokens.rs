@@ -129,16 +129,18 @@ pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
             b'`' => code_span(text, index),
             b'[' if text[index + 1..].starts_with('^') => footnote(text, index),
             b']' if text[index + 1..].starts_with('(') => link_destination(text, index),
+            b'&' => entity(text, index),
             _ => None,
         };
-        let Some((end, code)) = skipped else {
+        let Some((end, skipped)) = skipped else {
             index += 1;
             continue;
         };
         words(&text[plain_start..index], base + plain_start, &mut tokens);
         masked.push_str(&text[plain_start..index]);
-        if let Some(code) = code {
-            tokens.push(Token {
+        let range = base + index..base + end;
+        match skipped {
+            Skipped::Code(code) => tokens.push(Token {
                 kind: TokenKind::Code,
                 text: code
                     .trim()
@@ -146,10 +148,21 @@ pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
                     .map(fold)
                     .collect::<String>()
                     .to_lowercase(),
-                range: base + index..base + end,
-            });
+                range,
+            }),
+            Skipped::Mark(Some(mark)) => tokens.push(Token {
+                kind: TokenKind::Punct,
+                text: mark.to_string(),
+                range,
+            }),
+            Skipped::Mark(None) => {}
         }
-        masked.extend(std::iter::repeat_n('x', end - index));
+        let mask = if matches!(skipped, Skipped::Code(_)) {
+            'x'
+        } else {
+            ' '
+        };
+        masked.extend(std::iter::repeat_n(mask, end - index));
         plain_start = end;
         index = end;
     }
@@ -158,8 +171,14 @@ pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
     (tokens, masked)
 }
 
+/// What [`tokenize`] takes out of the words: a code span's text, or a mark (a punctuation token, or none).
+enum Skipped<'t> {
+    Code(&'t str),
+    Mark(Option<char>),
+}
+
 /// An inline code span at `start`: its end, and its text.
-fn code_span(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+fn code_span(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
     let run = text[start..]
         .bytes()
         .take_while(|&byte| byte == b'`')
@@ -171,25 +190,40 @@ fn code_span(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
         let at = search + found;
         let end = at + text[at..].bytes().take_while(|&byte| byte == b'`').count();
         if end - at == run {
-            return Some((end, Some(&text[after..at])));
+            return Some((end, Skipped::Code(&text[after..at])));
         }
         search = end;
     }
     // An unclosed run of backticks is literal text: skip it as a mark.
-    Some((after, None))
+    Some((after, Skipped::Mark(None)))
 }
 
 /// A footnote reference `[^label]` at `start`.
-fn footnote(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+fn footnote(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
     let close = text[start..].find(']')?;
     let label = &text[start + 2..start + close];
-    (!label.is_empty() && !label.contains(char::is_whitespace)).then_some((start + close + 1, None))
+    (!label.is_empty() && !label.contains(char::is_whitespace))
+        .then_some((start + close + 1, Skipped::Mark(None)))
 }
 
 /// A link destination `](...)` at `start` (the link text before it is read as words).
-fn link_destination(text: &str, start: usize) -> Option<(usize, Option<&str>)> {
+fn link_destination(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
     let close = text[start..].find(')')?;
-    (!text[start..start + close].contains('\n')).then_some((start + close + 1, None))
+    (!text[start..start + close].contains('\n')).then_some((start + close + 1, Skipped::Mark(None)))
+}
+
+/// A character reference at `start` that a reader sees as a space (`&nbsp;`, `&#32;`) or as a mark the
+/// claims read (`&ndash;`, `&#44;`): it separates the words around it as that character would. Other
+/// references stay text.
+fn entity(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
+    let (length, c) = crate::text::entity::decode(&text[start..])?;
+    let folded = fold(c);
+    if folded == ' ' || invisible(c) {
+        return Some((start + length, Skipped::Mark(None)));
+    }
+    PUNCTUATION
+        .contains(folded)
+        .then_some((start + length, Skipped::Mark(Some(folded))))
 }
 
 /// Appends the words and punctuation of plain text to `tokens`; hyphen-joined words stay one word (a dash
