@@ -92,6 +92,7 @@ pub fn visit_files<T: Send>(
     for path in paths {
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => walk_directory(path, linter, &record, &errors),
+            Ok(_) if is_book_summary(path) => {}
             Ok(_) => {
                 let file = FileEntry::new(path, linter);
                 if !linter
@@ -157,7 +158,7 @@ fn wanted(entry: &ignore::DirEntry, linter: &Linter) -> Option<FileEntry> {
                     .iter()
                     .any(|known| extension.eq_ignore_ascii_case(known))
             });
-    if !wanted {
+    if !wanted || is_book_summary(path) {
         return None;
     }
     let file = FileEntry::new(path, linter);
@@ -166,6 +167,40 @@ fn wanted(entry: &ignore::DirEntry, linter: &Linter) -> Option<FileEntry> {
             .policy()
             .is_excluded_by_command_line(&file.relative, path);
     (!excluded).then_some(file)
+}
+
+/// Whether `path` is the `SUMMARY.md` of an mdBook: the book's table of contents, which mdBook renders on
+/// no page, so a listing there is no listing a reader sees (and a call-out written there would show
+/// nowhere). It is one when the directory above its own holds a `book.toml` whose `[book] src` (default
+/// `src`) is its directory.
+pub fn is_book_summary(path: &Path) -> bool {
+    if path.file_name().is_none_or(|name| name != "SUMMARY.md") {
+        return false;
+    }
+    let Some(source_dir) = path.parent() else {
+        return false;
+    };
+    let book_root = source_dir.parent().unwrap_or(Path::new(""));
+    let Ok(book_toml) = std::fs::read_to_string(book_root.join("book.toml")) else {
+        return false;
+    };
+    let Ok(book) = book_toml.parse::<toml::Table>() else {
+        return false;
+    };
+    let source = book
+        .get("book")
+        .and_then(|book| book.get("src"))
+        .and_then(toml::Value::as_str)
+        .unwrap_or("src");
+    same_directory(&book_root.join(source), source_dir)
+}
+
+/// Whether two paths name the same directory (compared as written when either cannot be resolved).
+fn same_directory(one: &Path, other: &Path) -> bool {
+    match (std::fs::canonicalize(one), std::fs::canonicalize(other)) {
+        (Ok(one), Ok(other)) => one == other,
+        _ => one == other,
+    }
 }
 
 fn walk_error(root: &Path, error: ignore::Error) -> Error {

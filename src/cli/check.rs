@@ -95,6 +95,17 @@ fn report_run(args: &CheckArgs, run: &CheckRun) -> Result<u8, Error> {
         print_warning(&format!(
             "no page to check: nothing under the given paths changed since `{reference}`"
         ));
+    } else if run.files == 0
+        && run.errors.is_empty()
+        && args.changed_since.is_none()
+        && args
+            .paths
+            .iter()
+            .all(|path| scope_lint::walk::is_book_summary(path))
+    {
+        print_warning(
+            "no page to check: an mdBook's SUMMARY.md is its table of contents, not a page",
+        );
     } else if run.files == 0 && run.errors.is_empty() && args.changed_since.is_none() {
         print_warning(&format!(
             "no Markdown or MDX files (.md, .mdx, .markdown) found in {}",
