@@ -199,10 +199,20 @@ pub fn insert_for_page(
     };
     let spot = by_heading
         .or_else(by_mention)
-        .unwrap_or_else(|| section_end(page, SectionId(0)));
+        .unwrap_or_else(|| section_end(page, introduction(page)));
     let form = context.policy.form_for(context.relative, page.dialect);
     let edits = insertion(context, policy, page, &spot, form)?;
     Some(described(context, policy, edits))
+}
+
+/// The section that holds the page's introduction: the text under its level-1 title when the page opens
+/// with one (the title's own text, before the first subsection), else the text before the first heading.
+fn introduction(page: &Page) -> SectionId {
+    let opens_with_title = page
+        .headings
+        .first()
+        .is_some_and(|heading| heading.level == 1);
+    SectionId(usize::from(opens_with_title))
 }
 
 /// The fix that moves call-out `callout` of the page to the end of `target`.
