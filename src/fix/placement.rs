@@ -42,18 +42,36 @@ pub(super) fn section_end(page: &Page, section: SectionId) -> Spot {
 }
 
 /// Where the section ending at `end` (the next heading) may take a call-out: when that heading sits inside
-/// a block (a blockquote, a list item, a `:::` directive, a JSX element such as `<Tabs>`) that starts after
-/// `floor`, the start of the outermost such block, so that the call-out goes before the block instead of
-/// into it (inside the first `<TabItem>`, or splitting a blockquote); else `end`.
+/// a block (a blockquote, a list item, a `:::` directive, a JSX element such as `<Tabs>`, a paired Hugo
+/// shortcode such as `{{< tabs >}}` or `{{% details %}}`) that starts after `floor`, the start of the
+/// outermost such block, so that the call-out goes before the block instead of into it (inside the first
+/// `<TabItem>` or tab, a collapsed `details`, or splitting a blockquote); else `end`.
 fn before_container_of(page: &Page, end: usize, floor: usize) -> usize {
     let blocks = page.outline.iter().map(|block| block.range.clone());
     let elements = page.elements.iter().map(|element| element.range());
     blocks
         .chain(elements)
+        .chain(paired_shortcodes(page, floor..end))
         .filter(|range| floor <= range.start && range.start < end && end < range.end)
         .map(|range| range.start)
         .min()
         .unwrap_or(end)
+}
+
+/// The ranges of the page's paired Hugo shortcodes (`{{< tabs >}}` ... `{{< /tabs >}}`), read only when
+/// one may open in `span` (the page model keeps JSX elements, not shortcodes).
+fn paired_shortcodes(page: &Page, span: Range<usize>) -> Vec<Range<usize>> {
+    let text = page.text();
+    let may_open = |opener: &str| text[span.clone()].contains(opener);
+    if span.is_empty() || !(may_open("{{<") || may_open("{{%")) {
+        return Vec::new();
+    }
+    let scan = crate::doc::mdx::scan(text, page.dialect);
+    crate::doc::markdown::pair_elements(&scan.shortcodes)
+        .iter()
+        .filter(|element| element.close.is_some())
+        .map(crate::doc::Element::range)
+        .collect()
 }
 
 /// The end of the last line before `limit` that is not blank (only spaces, tabs and line breaks), without
