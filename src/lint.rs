@@ -170,7 +170,8 @@ impl Linter {
             policy: self.policy(),
             matcher: &self.matcher,
             sources,
-            every_unit: self.policy().requires_page(relative),
+            every_unit: self.policy().requires_page(relative)
+                || self.policy().is_reference_page(relative),
         };
         let facts = gatherer.facts(page, location, &[]);
         let context = Context {
