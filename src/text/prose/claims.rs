@@ -742,4 +742,22 @@ mod tests {
             assert_eq!(claims(not_a_claim), Vec::<String>::new(), "{not_a_claim:?}");
         }
     }
+
+    #[test]
+    fn a_negation_reaches_across_a_short_aside() {
+        for denial in [
+            "You cannot (as of v2.0) scope a token to a single gateway.",
+            "You cannot (yet) scope a token to a single gateway 🚀.",
+            "Tokens cannot — as far as we know — be scoped to a single gateway.",
+        ] {
+            assert_eq!(claims(denial), Vec::<String>::new(), "{denial:?}");
+        }
+        for claim in [
+            "You cannot share keys (but you can scope the token to a single gateway).",
+            "You cannot (but should) scope a token to a single gateway.",
+            "Tokens cannot be shared - scope each token to a single gateway.",
+        ] {
+            assert!(!claims(claim).is_empty(), "{claim:?}");
+        }
+    }
 }

@@ -150,7 +150,41 @@ impl Lexicon {
         if subordinate && tokens[from..target].iter().any(|token| token.text == ",") {
             return false;
         }
-        self.open(tokens, from, target)
+        self.open_around_asides(tokens, from, target)
+    }
+
+    /// [`Lexicon::open`], reading an aside in parentheses or between dashes ("cannot (as of v2.0) scope",
+    /// "cannot — as far as we know — be scoped") as transparent: a short one, closed before `to`, with no
+    /// termination term in it.
+    fn open_around_asides(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        let mut at = from;
+        while at < to {
+            if let Some(after) = self.aside_end(tokens, at, to) {
+                at = after;
+                continue;
+            }
+            if !self.open(tokens, at, at + 1) {
+                return false;
+            }
+            at += 1;
+        }
+        true
+    }
+
+    /// Where the aside that opens at `at` (a `(` or a dash) ends, when it closes (`)`, or the next dash)
+    /// before `to`, within [`ASIDE_REACH`] tokens, and holds no other mark and no termination term.
+    fn aside_end(&self, tokens: &[Token], at: usize, to: usize) -> Option<usize> {
+        let close = match tokens[at].text.as_str() {
+            "(" => ")",
+            "-" => "-",
+            _ => return None,
+        };
+        let limit = (at + 1 + ASIDE_REACH).min(to);
+        let end = (at + 1..limit).find(|&inner| tokens[inner].kind == TokenKind::Punct)?;
+        let words = &tokens[at + 1..end];
+        let terminated =
+            (0..words.len()).any(|word| longest(words, word, &self.termination).is_some());
+        (tokens[end].text == close && !words.is_empty() && !terminated).then_some(end + 1)
     }
 
     /// Whether a post-negation trigger is at `at`: a fixed phrase ("is not supported"), a negator and a
@@ -237,6 +271,9 @@ impl Lexicon {
         })
     }
 }
+
+/// The most tokens an aside that a negation reaches across may hold ("(as of v2.0)" holds three).
+const ASIDE_REACH: usize = 8;
 
 /// How many words may stand between a negation and a phrase it negates in [`Lexicon::negates_what_follows`].
 const NEGATED_PHRASE_REACH: usize = 3;
