@@ -67,6 +67,10 @@ enum Frame {
         content: Option<Range<usize>>,
         indented: bool,
     },
+    /// A definition list's term or definition: its text, when it is not in paragraphs (a tight list).
+    Definition {
+        inline: Option<Range<usize>>,
+    },
     Inline,
     Other,
 }
@@ -178,6 +182,9 @@ impl Builder<'_> {
             | Tag::Subscript
             | Tag::Link { .. }
             | Tag::Image { .. } => Frame::Inline,
+            Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                Frame::Definition { inline: None }
+            }
             _ => Frame::Other,
         }
     }
@@ -232,6 +239,12 @@ impl Builder<'_> {
                 self.push_unit(kind, range);
             }
             Frame::Cell => self.close_cell(range),
+            // A tight definition list puts its text in no paragraph: it is read as one.
+            Frame::Definition {
+                inline: Some(inline),
+            } => {
+                self.push_unit(UnitKind::Paragraph, trim_end(self.text, inline));
+            }
             Frame::Item { list, item, inline } => {
                 self.lists[list].items[item].range = range;
                 if let Some(inline) = inline {
@@ -353,7 +366,7 @@ fn note_inline(stack: &mut [Frame], range: &Range<usize>, text: Option<&str>) {
         return;
     };
     match frame {
-        Frame::Item { inline, .. } => {
+        Frame::Item { inline, .. } | Frame::Definition { inline } => {
             *inline = Some(match inline.take() {
                 Some(existing) => existing.start.min(range.start)..existing.end.max(range.end),
                 None => range.clone(),
