@@ -116,7 +116,8 @@ pub enum UnitKind {
     },
     /// The title of a call-out (`:::note[Title]`, `title="..."`).
     CalloutTitle,
-    /// A code block's text, when it is read as prose (MDX has no indented code).
+    /// A code block's text, when it is read as prose (MDX has no indented code; an mdbook-admonish
+    /// fence holds Markdown).
     CodeText,
 }
 

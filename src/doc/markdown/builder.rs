@@ -306,6 +306,10 @@ impl Builder<'_> {
             self.push_unit(UnitKind::CodeText, content);
             return;
         }
+        if info.split_whitespace().next() == Some("admonish") {
+            // An mdbook-admonish fence is a call-out whose body is Markdown prose, not code.
+            self.push_unit(UnitKind::CodeText, content.clone());
+        }
         self.code_blocks.push(CodeBlock {
             range,
             info: info.trim().to_owned(),
