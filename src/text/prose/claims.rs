@@ -162,7 +162,8 @@ impl Lexicon {
         if tokens.get(next).is_some_and(|token| token.text == "api") {
             next += 1;
         }
-        let head = longest(tokens, next, &self.credential)
+        let head = self
+            .credential_at(tokens, next)
             .or_else(|| longest(tokens, next, &self.compound_head));
         if let Some(length) = head {
             return Some(Candidate {
@@ -204,7 +205,7 @@ impl Lexicon {
         let separate_at = noun_end + 1 + possess;
         let separate = longest(tokens, separate_at, &self.separate)?;
         let credential_at = separate_at + separate;
-        let credential = longest(tokens, credential_at, &self.credential)?;
+        let credential = self.credential_at(tokens, credential_at)?;
         Some(Candidate {
             start: at,
             target: at,
@@ -222,7 +223,7 @@ impl Lexicon {
             .map(Vec::len)
             .max();
         let object = (at.saturating_sub(longest_object.unwrap_or(1))..at).find(|&start| {
-            let credential = longest(tokens, start, &self.credential);
+            let credential = self.credential_at(tokens, start);
             let pronoun = longest(tokens, start, &self.pronoun);
             credential.max(pronoun) == Some(at - start)
         });
@@ -756,6 +757,36 @@ mod tests {
             "You cannot share keys (but you can scope the token to a single gateway).",
             "You cannot (but should) scope a token to a single gateway.",
             "Tokens cannot be shared - scope each token to a single gateway.",
+        ] {
+            assert!(!claims(claim).is_empty(), "{claim:?}");
+        }
+    }
+
+    #[test]
+    fn a_model_token_or_a_lookup_key_is_no_credential() {
+        let file = file();
+        each(
+            &file.claim.not_credential_before,
+            "The {} tokens are scoped to a single gateway.",
+            false,
+        );
+        each(
+            &file.claim.not_credential_after,
+            "Token {} are scoped to a single gateway.",
+            false,
+        );
+        for not_a_claim in [
+            "Token limits can be set per gateway 🚀.",
+            "The maximum number of tokens per request is configured per gateway.",
+            "Scope the cache key to a single gateway.",
+            "Custom metadata keys can be set per gateway.",
+        ] {
+            assert_eq!(claims(not_a_claim), Vec::<String>::new(), "{not_a_claim:?}");
+        }
+        for claim in [
+            "API tokens are scoped to a single gateway.",
+            "Scope the token to a single gateway to limit costs.",
+            "Per-gateway tokens keep tenants apart.",
         ] {
             assert!(!claims(claim).is_empty(), "{claim:?}");
         }

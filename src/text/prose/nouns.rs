@@ -89,11 +89,21 @@ impl Lexicon {
             .is_some_and(|suffix| self.compound_suffix.iter().any(|known| known == suffix))
     }
 
+    /// The length of the credential phrase at `tokens[at..]`: a credential word that no qualifier makes a
+    /// model token or a lookup key ("max tokens", "token limits", "cache key").
+    pub(super) fn credential_at(&self, tokens: &[Token], at: usize) -> Option<usize> {
+        let length = longest(tokens, at, &self.credential)?;
+        let qualified_before = (at.saturating_sub(2)..at)
+            .any(|start| longest(tokens, start, &self.not_credential_before) == Some(at - start));
+        let qualified_after = longest(tokens, at + length, &self.not_credential_after).is_some();
+        (!qualified_before && !qualified_after).then_some(length)
+    }
+
     /// Whether `tokens` name a credential: a credential word or one of the product's group names, also as a
     /// possessive ("the token's scope").
     pub(super) fn names_credential(&self, tokens: &[Token], resource: &Resource) -> bool {
         (0..tokens.len()).any(|at| {
-            longest(tokens, at, &self.credential).is_some()
+            self.credential_at(tokens, at).is_some()
                 || self
                     .credential
                     .iter()
