@@ -87,6 +87,7 @@ impl PairNibbles {
 
     /// One bit a byte of the 64-byte `block`: set where the byte and the one before it (in `before`, the
     /// same block read one byte earlier) may be a pair of the set.
+    #[inline]
     pub(super) fn pair_ends(&self, block: &[u8], before: &[u8]) -> u64 {
         let mut ends = 0u64;
         for (index, (lane, lane_before)) in block
