@@ -711,15 +711,27 @@ mod tests {
         assert_eq!(claims("R&amp;D tokens are fine."), Vec::<String>::new());
     }
 
+    /// Asserts that each text holds a claim.
+    fn assert_claims(texts: &[&str]) {
+        for text in texts {
+            assert!(!claims(text).is_empty(), "{text:?} is a claim");
+        }
+    }
+
+    /// Asserts that no text holds a claim.
+    fn assert_no_claims(texts: &[&str]) {
+        for text in texts {
+            assert_eq!(claims(text), Vec::<String>::new(), "{text:?} is no claim");
+        }
+    }
+
     #[test]
     fn a_count_of_instances_is_a_subset() {
-        for claim in [
+        assert_claims(&[
             "Scope the token to two gateways.",
             "Scope the token to 2 gateways 🚀.",
             "Limit each key to a couple of gateways.",
-        ] {
-            assert!(!claims(claim).is_empty(), "{claim:?}");
-        }
+        ]);
         assert_eq!(
             claims("Scope the token to all 20 gateways."),
             Vec::<String>::new()
@@ -728,38 +740,30 @@ mod tests {
 
     #[test]
     fn an_assigning_verb_in_the_active_voice_claims_with_a_distributive_target() {
-        for claim in [
+        assert_claims(&[
             "Manage permissions per gateway.",
             "Configure tokens per gateway.",
             "Generate a dedicated token for every gateway.",
-        ] {
-            assert!(!claims(claim).is_empty(), "{claim:?}");
-        }
-        for not_a_claim in [
+        ]);
+        assert_no_claims(&[
             "Configure caching per gateway.",
             "Apply the token to every request.",
             "Manage the token in the dashboard.",
-        ] {
-            assert_eq!(claims(not_a_claim), Vec::<String>::new(), "{not_a_claim:?}");
-        }
+        ]);
     }
 
     #[test]
     fn a_negation_reaches_across_a_short_aside() {
-        for denial in [
+        assert_no_claims(&[
             "You cannot (as of v2.0) scope a token to a single gateway.",
             "You cannot (yet) scope a token to a single gateway 🚀.",
             "Tokens cannot — as far as we know — be scoped to a single gateway.",
-        ] {
-            assert_eq!(claims(denial), Vec::<String>::new(), "{denial:?}");
-        }
-        for claim in [
+        ]);
+        assert_claims(&[
             "You cannot share keys (but you can scope the token to a single gateway).",
             "You cannot (but should) scope a token to a single gateway.",
             "Tokens cannot be shared - scope each token to a single gateway.",
-        ] {
-            assert!(!claims(claim).is_empty(), "{claim:?}");
-        }
+        ]);
     }
 
     #[test]
@@ -775,20 +779,16 @@ mod tests {
             "Token {} are scoped to a single gateway.",
             false,
         );
-        for not_a_claim in [
+        assert_no_claims(&[
             "Token limits can be set per gateway 🚀.",
             "The maximum number of tokens per request is configured per gateway.",
             "Scope the cache key to a single gateway.",
             "Custom metadata keys can be set per gateway.",
-        ] {
-            assert_eq!(claims(not_a_claim), Vec::<String>::new(), "{not_a_claim:?}");
-        }
-        for claim in [
+        ]);
+        assert_claims(&[
             "API tokens are scoped to a single gateway.",
             "Scope the token to a single gateway to limit costs.",
             "Per-gateway tokens keep tenants apart.",
-        ] {
-            assert!(!claims(claim).is_empty(), "{claim:?}");
-        }
+        ]);
     }
 }
