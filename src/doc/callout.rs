@@ -288,12 +288,17 @@ fn blockquotes(text: &str, quotes: &[RawBlockquote], callouts: &mut Vec<Callout>
     }
 }
 
+/// Whether a fenced code block with info string `info` is an mdbook-admonish call-out (```` ```admonish ````).
+pub(crate) fn is_admonish(info: &str) -> bool {
+    info.split_whitespace().next() == Some("admonish")
+}
+
 fn admonish_fences(code_blocks: &[CodeBlock], callouts: &mut Vec<Callout>) {
     for code in code_blocks {
-        let mut words = code.info.split_whitespace();
-        if words.next() != Some("admonish") {
+        if !is_admonish(&code.info) {
             continue;
         }
+        let mut words = code.info.split_whitespace().skip(1);
         let kind = words
             .next()
             .filter(|word| !word.contains('='))

@@ -7,6 +7,7 @@
 pub mod ascii;
 pub mod entity;
 pub mod escape;
+pub mod lines;
 pub mod normalize;
 pub mod pairs;
 pub mod prose;

@@ -306,7 +306,7 @@ impl Builder<'_> {
             self.push_unit(UnitKind::CodeText, content);
             return;
         }
-        if info.split_whitespace().next() == Some("admonish") {
+        if crate::doc::callout::is_admonish(&info) {
             // An mdbook-admonish fence is a call-out whose body is Markdown prose, not code.
             self.push_unit(UnitKind::CodeText, content.clone());
         }

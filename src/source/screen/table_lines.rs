@@ -21,6 +21,8 @@
 
 use std::ops::Range;
 
+use crate::text::lines::lines_and_breaks;
+
 /// The table regions of a page, in order.
 #[derive(Debug, Default)]
 pub(super) struct TableLines {
@@ -33,7 +35,7 @@ impl TableLines {
     pub(super) fn of(raw: &str, masked: &str) -> TableLines {
         let mut regions = Vec::new();
         let mut run: Option<Run> = None;
-        for line in lines(masked) {
+        for (line, _) in lines_and_breaks(masked) {
             let content = &masked[line.clone()];
             if raw[line.clone()]
                 .bytes()
@@ -96,31 +98,6 @@ fn may_be_a_delimiter_row(line: &str) -> bool {
             || line
                 .bytes()
                 .all(|byte| matches!(byte, b' ' | b'\t' | 0x0b | 0x0c | b'|' | b'-' | b':' | b'>')))
-}
-
-/// The ranges of the lines of `text`, without their line breaks (`\n`, `\r\n` or `\r`).
-fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let bytes = text.as_bytes();
-    let mut start = Some(0);
-    std::iter::from_fn(move || {
-        let line_start = start?;
-        match memchr::memchr2(b'\n', b'\r', &bytes[line_start..]) {
-            Some(offset) => {
-                let end = line_start + offset;
-                let width = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                start = Some(end + width);
-                Some(line_start..end)
-            }
-            None => {
-                start = None;
-                Some(line_start..bytes.len())
-            }
-        }
-    })
 }
 
 #[cfg(test)]

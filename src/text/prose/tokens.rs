@@ -78,7 +78,7 @@ fn soften_line_breaks(text: &mut String) {
     }
     let mut soft_breaks = Vec::new();
     let mut previous: Option<(bool, Range<usize>)> = None;
-    for (line, line_break) in lines_and_breaks(text) {
+    for (line, line_break) in crate::text::lines::lines_and_breaks(text) {
         let blank = text[line].bytes().all(|byte| matches!(byte, b' ' | b'\t'));
         if let Some((previous_blank, previous_break)) = previous
             && !previous_blank
@@ -93,27 +93,6 @@ fn soften_line_breaks(text: &mut String) {
         bytes[line_break].fill(b' ');
     }
     *text = String::from_utf8(bytes).expect("ASCII line breaks replaced by ASCII spaces");
-}
-
-/// Each line of `text` and the line break after it (`\n`, `\r\n` or `\r`; none after the last line).
-fn lines_and_breaks(text: &str) -> impl Iterator<Item = (Range<usize>, Option<Range<usize>>)> + '_ {
-    let bytes = text.as_bytes();
-    let mut start = Some(0);
-    std::iter::from_fn(move || {
-        let line_start = start?;
-        let Some(offset) = memchr::memchr2(b'\n', b'\r', &bytes[line_start..]) else {
-            start = None;
-            return Some((line_start..bytes.len(), None));
-        };
-        let end = line_start + offset;
-        let width = if bytes[end..].starts_with(b"\r\n") {
-            2
-        } else {
-            1
-        };
-        start = Some(end + width);
-        Some((line_start..end, Some(end..end + width)))
-    })
 }
 
 /// The tokens of `text`, and the text with code spans, link destinations and footnote references replaced
