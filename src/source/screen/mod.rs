@@ -314,16 +314,14 @@ impl Screen {
         if node.earlier.is_empty() {
             return false;
         }
-        let mut ends = Vec::new();
-        if gap_before(page, start, start, &mut ends).is_err() {
-            return true;
-        }
-        ends.into_iter().any(|end| {
+        let mut earlier_word_ends_at = |end: usize| {
             node.earlier.iter().any(|(word, earlier)| {
                 word_ending_at(text, end, word)
                     .is_some_and(|word_start| self.suffix_may_be_read(page, word_start, *earlier))
             })
-        })
+        };
+        // A gap the walk cannot read may hide any word.
+        gap_before(page, start, start, &mut earlier_word_ends_at).unwrap_or(true)
     }
 }
 
@@ -402,15 +400,15 @@ fn letter_or_digit_before(text: &str, at: usize) -> bool {
 }
 
 /// Reads backwards from `at` over what may stand between two words of a name that starts at `start` (see
-/// the module doc), pushing to `ends` each place the earlier word may end: a tag or comment may be blanked
-/// by the MDX pre-pass or be text (in a code span, or in Markdown), so both readings are followed.
-/// `Err(())` where the screen cannot read the gap word by word.
+/// the module doc), calling `earlier_word_ends_at` on each place the earlier word may end, until it says
+/// yes (`Ok(true)`): a tag or comment may be blanked by the MDX pre-pass or be text (in a code span, or in
+/// Markdown), so both readings are followed. `Err(())` where the screen cannot read the gap word by word.
 fn gap_before(
     page: &PageText<'_>,
     mut at: usize,
     start: usize,
-    ends: &mut Vec<usize>,
-) -> Result<(), ()> {
+    earlier_word_ends_at: &mut dyn FnMut(usize) -> bool,
+) -> Result<bool, ()> {
     let text = page.text;
     let bytes = text.as_bytes();
     while at > 0 {
@@ -424,7 +422,9 @@ fn gap_before(
             }
             b'>' => match tag_before(text, at - 1) {
                 TagBefore::Skip(tag_start) => {
-                    gap_before(page, tag_start, start, ends)?;
+                    if gap_before(page, tag_start, start, earlier_word_ends_at)? {
+                        return Ok(true);
+                    }
                     at -= 1;
                 }
                 TagBefore::Literal => at -= 1,
@@ -458,10 +458,7 @@ fn gap_before(
             }
         }
     }
-    if at < start && at > 0 {
-        ends.push(at);
-    }
-    Ok(())
+    Ok(at < start && at > 0 && earlier_word_ends_at(at))
 }
 
 /// The start of the line holding byte `at`.
@@ -478,7 +475,11 @@ struct PageText<'t> {
     /// Whether the page says `admonish` anywhere (ASCII case-insensitive), found the first time a fence
     /// line is met.
     admonish: OnceCell<bool>,
-    /// Where its lines may be table rows, read the first time a row may split a group.
+    /// Where its lines may be table rows whatever the pre-pass blanks, read from the raw text the first
+    /// time a row may split a group.
+    raw_tables: OnceCell<TableLines>,
+    /// Where its lines may be table rows, read in the masked text the first time a row in `raw_tables`
+    /// may split a group.
     tables: OnceCell<TableLines>,
     /// The page's dialect, for the MDX pre-pass.
     dialect: Dialect,
@@ -492,6 +493,7 @@ impl<'t> PageText<'t> {
         PageText {
             text,
             admonish: OnceCell::new(),
+            raw_tables: OnceCell::new(),
             tables: OnceCell::new(),
             dialect,
             scan: OnceCell::new(),
@@ -546,9 +548,15 @@ impl<'t> PageText<'t> {
     /// Whether some of `span` may be a row of a GFM table ([`table_lines`]), read in the masked text (a
     /// delimiter row may start with the end of a construct opened on the line above).
     fn may_hold_table_rows(&self, span: std::ops::Range<usize>) -> bool {
-        self.tables
-            .get_or_init(|| TableLines::of(self.text, &self.scan().masked))
-            .overlaps(span)
+        let in_raw_regions = self
+            .raw_tables
+            .get_or_init(|| TableLines::of_raw(self.text))
+            .overlaps(span.clone());
+        in_raw_regions
+            && self
+                .tables
+                .get_or_init(|| TableLines::of(self.text, &self.scan().masked))
+                .overlaps(span)
     }
 
     /// The MDX pre-pass's scan of the page, made the first time it is needed.
@@ -1018,11 +1026,15 @@ mod tests {
     fn gaps_are_read_through_separators_entities_links_and_inline_markup() {
         fn ends(text: &str) -> Option<Vec<&str>> {
             let mut ends = Vec::new();
+            let mut every_end = |end| {
+                ends.push(end);
+                false
+            };
             gap_before(
                 &PageText::of(text, Dialect::Mdx),
                 text.len(),
                 text.len(),
-                &mut ends,
+                &mut every_end,
             )
             .ok()?;
             Some(ends.iter().map(|&end| &text[..end]).collect())

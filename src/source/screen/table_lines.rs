@@ -18,6 +18,14 @@
 //! So every row the model can read lies in a *table region*: from the line before the first possible
 //! delimiter row of a run of non-blank lines to the end of that run. Lines outside every region are ruled
 //! out. Reading is over-approximate (a fenced code block that shows a table is a region too), never under.
+//!
+//! Making the masked text takes the MDX pre-pass, so the screen first reads the raw text alone
+//! ([`TableLines::of_raw`]), which gives regions that hold every region of the masked text: the pre-pass
+//! only blanks characters to spaces, and a line it blanks in part holds what starts or ends the construct
+//! (`<`, `>`, `{`, `}`) or a directive fence (`:::`, blanked from the fence to the line's end); a line it
+//! blanks whole has no `-` left. So a raw line with a `-` and one of those, or with only delimiter-row
+//! characters, is read as a possible delimiter row; a line outside these regions is in no region of the
+//! masked text, and most pages with pipes (code with union types) are ruled out without the pre-pass.
 
 use std::ops::Range;
 
@@ -33,10 +41,21 @@ impl TableLines {
     /// The table regions of a page with the `raw` text and the `masked` text (the same lines: the pre-pass
     /// keeps every line break), in one pass over its lines.
     pub(super) fn of(raw: &str, masked: &str) -> TableLines {
+        TableLines::read(raw, masked, may_be_a_delimiter_row)
+    }
+
+    /// Regions that hold every region [`TableLines::of`] finds with any masked text of `raw`, read from
+    /// the raw text alone (see the module doc).
+    pub(super) fn of_raw(raw: &str) -> TableLines {
+        TableLines::read(raw, raw, may_be_a_delimiter_row_once_masked)
+    }
+
+    /// The regions of `raw` with the lines of `structure` read as delimiter rows by `delimiter_row`.
+    fn read(raw: &str, structure: &str, delimiter_row: fn(&str) -> bool) -> TableLines {
         let mut regions = Vec::new();
         let mut run: Option<Run> = None;
-        for (line, _) in lines_and_breaks(masked) {
-            let content = &masked[line.clone()];
+        for (line, _) in lines_and_breaks(structure) {
+            let content = &structure[line.clone()];
             if raw[line.clone()]
                 .bytes()
                 .all(|byte| matches!(byte, b' ' | b'\t'))
@@ -55,7 +74,7 @@ impl TableLines {
             });
             if current.table_start.is_none()
                 && let Some(header) = current.previous_line
-                && may_be_a_delimiter_row(content)
+                && delimiter_row(content)
             {
                 current.table_start = Some(header);
             }
@@ -98,6 +117,24 @@ fn may_be_a_delimiter_row(line: &str) -> bool {
             || line
                 .bytes()
                 .all(|byte| matches!(byte, b' ' | b'\t' | 0x0b | 0x0c | b'|' | b'-' | b':' | b'>')))
+}
+
+/// Whether the raw `line` may be a delimiter row once the MDX pre-pass has blanked the constructs on it
+/// (see the module doc).
+fn may_be_a_delimiter_row_once_masked(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    if memchr::memchr(b'-', bytes).is_none() {
+        return false;
+    }
+    let mut only_delimiter_row_bytes = true;
+    for &byte in bytes {
+        match byte {
+            b'<' | b'>' | b'{' | b'}' => return true,
+            b' ' | b'\t' | 0x0b | 0x0c | b'|' | b'-' | b':' => {}
+            _ => only_delimiter_row_bytes = false,
+        }
+    }
+    only_delimiter_row_bytes || line.contains(":::")
 }
 
 #[cfg(test)]
@@ -176,5 +213,45 @@ mod tests {
         assert!(!lines.overlaps(31..48));
         // A line the screen cut at `\n` only may hold several CR-broken lines.
         assert!(TableLines::of("x\r| A |\r| - |", "x\r| A |\r| - |").overlaps(0..13));
+    }
+
+    /// Every region read in the masked text lies in a region read from the raw text alone.
+    #[test]
+    fn raw_regions_hold_the_masked_regions() {
+        let pages = [
+            "| A | B |\n| --- | --- |\n| c | 日本 |\n",
+            "<!-- a\nb --> | --- |\n| x | y |\n",
+            "| A |\n- :::note\n| b |\n",
+            "| A | é́ |\n<Tag attr=\"a\n\"/>| --- |\n| c | d |\n",
+            "| 🚀 | B |\n{x\n} | - | - |\n| c | d |\n",
+            "| A | B |\n| --- | <b>x</b> |\n",
+            "---\ntitle: x\n---\n\n| مرحبا | B |\n|:-:|---|\n",
+            "export const a = {\n  b: '|---|',\n};\n\n| A | B |\n| - | - |\n",
+            "| A | B |\n| {{< x >}} | --- |\n",
+        ];
+        for page in pages {
+            let masked = crate::doc::mdx::scan(page, crate::doc::Dialect::Mdx).masked;
+            let raw = TableLines::of_raw(page);
+            for region in TableLines::of(page, &masked).regions {
+                assert!(
+                    raw.regions
+                        .iter()
+                        .any(|held| held.start <= region.start && region.end <= held.end),
+                    "{page:?}: {region:?} not in {:?}",
+                    raw.regions
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn raw_regions_rule_out_pipes_in_code_without_a_delimiter_row() {
+        let code = "```ts\ntype Mode = 'read' | 'write'; // 日本語\nconst f = (a: number) => a | 0;\n```\n";
+        assert!(TableLines::of_raw(code).regions.is_empty());
+        // A `-` next to what may end or start a construct keeps the run (leniently).
+        let construct = "const x = 1;\n<div className=\"a-b\">\ntype T = 'read' | 'edit';\n";
+        let regions = TableLines::of_raw(construct).regions;
+        assert_eq!(regions.len(), 1);
+        assert_eq!(regions[0], 0..construct.len() - 1);
     }
 }
