@@ -9,27 +9,23 @@
 //! run: the screen reads a last word only there (its handler rejects a last word with a letter or digit
 //! after it), so the screen refuses a pattern of letters and digits that is not a last word.
 //!
-//! The text is read 64 bytes at a time with SIMD compares (`wide`: SSE2 or NEON where there is one, plain
-//! arrays elsewhere), giving bit masks of the letters and digits and of the trigger bytes, and with the
-//! nibble tables of [`super::pair_nibbles`] (SSSE3 or NEON), which pass the run ends whose last two bytes
-//! may end a head; only those run ends and the triggers are then looked at one by one. Hits come in
+//! The text is read 64 bytes at a time with the nibble lookups of [`super::pair_nibbles`] (SSSE3 or NEON:
+//! each 16-byte lane's nibbles are taken once), giving bit masks of the letters and digits, of the trigger
+//! bytes, and of the places whose last two bytes may end a head; only the run ends among those and the
+//! triggers are then looked at one by one. A build without a lane lookup reads byte by byte. Hits come in
 //! ascending order of the place looked at, not of their end as the automaton reports them; the screen's
 //! verdict does not depend on their order.
 //! A reference that reads byte by byte ([`Hits::visit_bytewise`]) is what the tests compare it with.
 
 use std::ops::ControlFlow;
 
-use wide::u8x16;
-
-use super::pair_nibbles::{Pair, PairNibbles};
+use super::pair_nibbles::{ByteSet, LaneNibbles, Pair, PairNibbles, lane_lookup};
 use crate::text::pairs::BytePairs;
 
 /// Bytes read per block: one bit each in a `u64` mask.
 const BLOCK: usize = 64;
-/// Bytes per SIMD compare.
+/// Bytes per SIMD lookup.
 const LANE: usize = 16;
-/// The most distinct trigger bytes the SIMD pass compares with (more fall back to the byte-wise pass).
-const TRIGGERS: usize = 12;
 
 /// A pattern cut as the module doc says, lower-cased: its index, head and rest.
 #[derive(Debug, Clone)]
@@ -51,12 +47,19 @@ pub(super) struct Hits {
     /// A bit for each pair of bytes (lower-cased) that may end a head: the last two bytes of a head, or
     /// any byte and the only byte of a one-byte head. Most runs end in no such pair.
     head_ends: BytePairs,
-    /// The same pairs as nibble tables, which rule out most run ends a block at a time; `None` on a build
-    /// without a SIMD lane lookup (every run end is then tested in `head_ends`).
-    head_end_nibbles: Option<PairNibbles>,
-    /// The trigger bytes as SIMD splats, filled up with repeats; `None` when there are more than
-    /// [`TRIGGERS`] or none.
-    trigger_splats: Option<[u8x16; TRIGGERS]>,
+    /// The block pass's tables; `None` on a build without a SIMD lane lookup (the text is then read byte
+    /// by byte).
+    lanes: Option<LaneTables>,
+}
+
+/// What the block pass looks up in each lane.
+#[derive(Debug)]
+struct LaneTables {
+    alphanumeric: ByteSet,
+    /// The trigger bytes (a superset when there are more than eight).
+    triggers: ByteSet,
+    /// The pairs of `head_ends`: they rule out most run ends a block at a time.
+    head_ends: PairNibbles,
 }
 
 impl Hits {
@@ -98,16 +101,17 @@ impl Hits {
         let triggers: Vec<u8> = (0..=u8::MAX)
             .filter(|&byte| trigger_of[usize::from(byte)] != 0)
             .collect();
-        let trigger_splats = (!triggers.is_empty() && triggers.len() <= TRIGGERS).then(|| {
-            std::array::from_fn(|index| u8x16::splat(triggers[index.min(triggers.len() - 1)]))
+        let lanes = lane_lookup().then(|| LaneTables {
+            alphanumeric: ByteSet::ascii_alphanumeric(),
+            triggers: ByteSet::of_bytes(&triggers),
+            head_ends: PairNibbles::new(&head_end_pairs),
         });
         Some(Hits {
             trigger_of,
             by_trigger,
             by_last_byte,
             head_ends,
-            head_end_nibbles: PairNibbles::new(&head_end_pairs),
-            trigger_splats,
+            lanes,
         })
     }
 
@@ -117,26 +121,25 @@ impl Hits {
         text: &str,
         mut visit: impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
-        let Some(splats) = &self.trigger_splats else {
+        let Some(lanes) = &self.lanes else {
             return self.visit_bytewise(text, visit);
         };
         let bytes = text.as_bytes();
         let (mut previous_alphanumeric, mut previous_pair_end) = (false, false);
         let (mut block, mut block_before) = ([0; BLOCK], [0; BLOCK]);
-        // Blocks cover one byte past the end (read as 0, which is neither), where a last run ends.
+        // Blocks cover one byte past the end (read as 0, which is not a letter or digit), where a last run
+        // ends.
         for block_start in (0..=bytes.len()).step_by(BLOCK) {
             let chunk = window(bytes, block_start, &mut block);
-            let (alphanumeric, triggers) = masks(chunk, splats);
+            let before = window_before(bytes, block_start, &mut block_before);
+            let (alphanumeric, triggers, pair_ends) = lanes.masks(chunk, before);
+            // The padding past the end is no trigger, even where the trigger set is a superset.
+            let triggers = triggers & in_text(bytes.len() - block_start);
             let run_ends = ((alphanumeric << 1) | u64::from(previous_alphanumeric)) & !alphanumeric;
             previous_alphanumeric = alphanumeric >> (BLOCK - 1) == 1;
             // A run ending at a place may end a head when the pair of bytes before it passes.
-            let may_end_heads = self.head_end_nibbles.map_or(u64::MAX, |nibbles| {
-                let before = window_before(bytes, block_start, &mut block_before);
-                let pair_ends = nibbles.pair_ends(chunk, before);
-                let shifted = (pair_ends << 1) | u64::from(previous_pair_end);
-                previous_pair_end = pair_ends >> (BLOCK - 1) == 1;
-                shifted
-            });
+            let may_end_heads = (pair_ends << 1) | u64::from(previous_pair_end);
+            previous_pair_end = pair_ends >> (BLOCK - 1) == 1;
             let run_ends = run_ends & may_end_heads;
             let mut looked_at = run_ends | triggers;
             while looked_at != 0 {
@@ -154,8 +157,8 @@ impl Hits {
         ControlFlow::Continue(())
     }
 
-    /// The same hits, read byte by byte (the reference for [`Hits::visit`], and the pass when there are
-    /// too many trigger bytes for the SIMD compares).
+    /// The same hits, read byte by byte (the reference for [`Hits::visit`], and the pass of a build without
+    /// a SIMD lane lookup).
     pub(super) fn visit_bytewise(
         &self,
         text: &str,
@@ -216,8 +219,12 @@ impl Hits {
         at: usize,
         visit: &mut impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
-        let group = usize::from(self.trigger_of[usize::from(bytes[at])]);
-        for cut in &self.by_trigger[group - 1] {
+        // The block pass's trigger set may be a superset.
+        let Some(group) = usize::from(self.trigger_of[usize::from(bytes[at])]).checked_sub(1)
+        else {
+            return ControlFlow::Continue(());
+        };
+        for cut in &self.by_trigger[group] {
             let end = at + cut.rest.len();
             if bytes
                 .get(at..end)
@@ -254,32 +261,38 @@ fn window_before<'b>(bytes: &'b [u8], start: usize, buffer: &'b mut [u8; BLOCK])
     }
 }
 
-/// The bit masks of the ASCII letters and digits and of the trigger bytes in a 64-byte `chunk`.
-fn masks(chunk: &[u8], splats: &[u8x16; TRIGGERS]) -> (u64, u64) {
-    let (mut alphanumeric, mut triggers) = (0u64, 0u64);
-    for (index, lane) in chunk.chunks_exact(LANE).enumerate() {
-        let bytes = u8x16::new(lane.try_into().expect("a lane is 16 bytes"));
-        let letter = within(bytes | u8x16::splat(0x20), b'a', b'z');
-        let digit = within(bytes, b'0', b'9');
-        let trigger = splats
-            .iter()
-            .fold(u8x16::splat(0), |found, splat| found | bytes.cmp_eq(*splat));
-        let shift = index * LANE;
-        alphanumeric |= bits(letter | digit) << shift;
-        triggers |= bits(trigger) << shift;
+impl LaneTables {
+    /// The bit masks of a 64-byte `chunk` (`before`: the same block read one byte earlier): its ASCII
+    /// letters and digits, its trigger bytes, and the places whose byte and the one before may end a head.
+    #[inline]
+    fn masks(&self, chunk: &[u8], before: &[u8]) -> (u64, u64, u64) {
+        let (mut alphanumeric, mut triggers, mut pair_ends) = (0u64, 0u64, 0u64);
+        for (index, (lane, lane_before)) in chunk
+            .chunks_exact(LANE)
+            .zip(before.chunks_exact(LANE))
+            .enumerate()
+        {
+            let nibbles = LaneNibbles::of(lane);
+            let shift = index * LANE;
+            alphanumeric |= u64::from(self.alphanumeric.members(nibbles)) << shift;
+            triggers |= u64::from(self.triggers.members(nibbles)) << shift;
+            pair_ends |= u64::from(
+                self.head_ends
+                    .pair_ends(nibbles, LaneNibbles::of(lane_before)),
+            ) << shift;
+        }
+        (alphanumeric, triggers, pair_ends)
     }
-    (alphanumeric, triggers)
 }
 
-/// The lanes of `bytes` from `low` to `high`, as all-ones lanes.
-fn within(bytes: u8x16, low: u8, high: u8) -> u8x16 {
-    let offset = bytes - u8x16::splat(low);
-    offset.min(u8x16::splat(high - low)).cmp_eq(offset)
-}
-
-/// One bit a lane: set where the lane is all ones.
-fn bits(lanes: u8x16) -> u64 {
-    u64::from(lanes.move_mask() as u16)
+/// The bits of a block's places that hold a byte of the text, `left` bytes of which remain from the
+/// block's start.
+fn in_text(left: usize) -> u64 {
+    if left >= BLOCK {
+        u64::MAX
+    } else {
+        (1u64 << left) - 1
+    }
 }
 
 #[cfg(test)]
@@ -353,19 +366,10 @@ mod tests {
         .to_vec()
     }
 
-    /// The patterns' hits compiled with the SIMD pair filter, and without it (as a build without a lane
-    /// lookup has them).
-    fn both_builds(patterns: &[String]) -> [Hits; 2] {
-        let with_filter = Hits::new(patterns).expect("hits");
-        let mut without_filter = Hits::new(patterns).expect("hits");
-        without_filter.head_end_nibbles = None;
-        [with_filter, without_filter]
-    }
-
     #[test]
     fn hits_are_the_automaton_s_at_every_block_edge_and_next_to_multi_byte_text() {
         let patterns = patterns();
-        let [hits, hits_without_filter] = both_builds(&patterns);
+        let hits = Hits::new(&patterns).expect("hits");
         let pieces = [
             "AI",
             "Gateway",
@@ -407,29 +411,23 @@ mod tests {
             let expected = automaton(&patterns, &text);
             assert_eq!(collect(&hits, &text, false), expected, "{text:?}");
             assert_eq!(collect(&hits, &text, true), expected, "{text:?}");
-            assert_eq!(
-                collect(&hits_without_filter, &text, false),
-                expected,
-                "{text:?}"
-            );
         }
     }
 
     #[test]
     fn a_run_that_ends_the_text_or_a_block_is_read() {
         let patterns = patterns();
-        for hits in both_builds(&patterns) {
-            for padding in [0, 1, 59, 60, 61, 62, 63, 64, 127, 128] {
-                let text = format!(
-                    "{}ai gateway read",
-                    "x ".repeat(padding / 2) + &" ".repeat(padding % 2)
-                );
-                assert_eq!(
-                    collect(&hits, &text, false),
-                    automaton(&patterns, &text),
-                    "{padding}"
-                );
-            }
+        let hits = Hits::new(&patterns).expect("hits");
+        for padding in [0, 1, 59, 60, 61, 62, 63, 64, 127, 128] {
+            let text = format!(
+                "{}ai gateway read",
+                "x ".repeat(padding / 2) + &" ".repeat(padding % 2)
+            );
+            assert_eq!(
+                collect(&hits, &text, false),
+                automaton(&patterns, &text),
+                "{padding}"
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The screen: the prefilter's first pass, one read of a page's raw bytes that rules out most pages
 //! before the exact readings of [`super::prefilter`] run the MDX pre-pass and normalise the page.
 //!
-//! One pass over the raw text ([`hits`]: SIMD compares, then a look at each run end and trigger byte) finds
+//! One pass over the raw text ([`hits`]: SIMD nibble lookups, then a look at each run end and trigger byte) finds
 //! what an ASCII case-insensitive search for these patterns would:
 //!
 //! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, a `{props.x}`

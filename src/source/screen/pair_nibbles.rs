@@ -1,15 +1,18 @@
-//! A SIMD filter of byte pairs: which places of a 64-byte block end a pair (the byte before and the byte)
-//! of a given set, up to a superset, with four table lookups a 16-byte lane. The screen uses it to look
-//! only at the run ends whose last two bytes may end a name's last word, instead of at every run end
-//! (most of a page's words end in no such pair).
+//! SIMD byte classification by nibble lookups (the "shufti" technique), a 16-byte lane at a time: a lane's
+//! nibbles are taken once ([`LaneNibbles`]) and looked up in several tables.
 //!
-//! Each pair is put in one of eight classes by its second byte. A byte's classes as a second byte are
-//! `second_low[byte & 15] & second_high[byte >> 4]` and as a first byte `first_low[..] & first_high[..]`
-//! (the "shufti" nibble lookup); a pair passes when the two share a class. That passes every pair of the
-//! set and some others, which the caller tests exactly.
+//! - [`ByteSet`]: which bytes of a lane are in a set. Each byte of the set gets one of eight classes; a
+//!   byte's classes are `low[byte & 15] & high[byte >> 4]`, and it passes when it has one. A set of at most
+//!   eight bytes (or of eight "rectangles" of nibbles, such as the ASCII letters and digits) is exact; a
+//!   larger one passes some other bytes too, which the caller tests exactly.
+//! - [`PairNibbles`]: which places of a lane end a pair (the byte before and the byte) of a given set, up
+//!   to a superset. Each pair is put in one of eight classes by its second byte; a pair passes when its
+//!   second byte's classes (as a second byte) and its first byte's (as a first byte) share one. The screen
+//!   uses it to look only at the run ends whose last two bytes may end a name's last word, instead of at
+//!   every run end (most of a page's words end in no such pair).
 //!
-//! The lookups are one `pshufb` (SSSE3) or `tbl` (NEON) a table; [`PairNibbles::new`] gives `None` on a
-//! build without either (there `wide` would look up byte by byte, slower than testing every run end).
+//! The lookups are one `pshufb` (SSSE3) or `tbl` (NEON) a table; [`lane_lookup`] says whether this build
+//! has one (without it `wide` would look up byte by byte, slower than reading the text byte by byte).
 
 use wide::{u8x16, u16x8};
 
@@ -17,11 +20,88 @@ use wide::{u8x16, u16x8};
 const LANE: usize = 16;
 
 /// Whether this build has a one-instruction lane lookup (see the module doc).
-const LANE_LOOKUP: bool = cfg!(any(
-    target_feature = "ssse3",
-    target_feature = "simd128",
-    all(target_arch = "aarch64", target_feature = "neon")
-));
+pub(super) const fn lane_lookup() -> bool {
+    cfg!(any(
+        target_feature = "ssse3",
+        target_feature = "simd128",
+        all(target_arch = "aarch64", target_feature = "neon")
+    ))
+}
+
+/// The low and high nibbles of a lane's 16 bytes, taken once for every table looked up.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LaneNibbles {
+    low: u8x16,
+    high: u8x16,
+}
+
+impl LaneNibbles {
+    /// The nibbles of the 16 bytes of `lane`.
+    #[inline]
+    pub(super) fn of(lane: &[u8]) -> LaneNibbles {
+        let bytes = u8x16::new(lane.try_into().expect("a lane is 16 bytes"));
+        let wide_lanes: u16x8 = bytemuck::cast(bytes);
+        LaneNibbles {
+            low: bytes & u8x16::splat(15),
+            high: bytemuck::cast::<u16x8, u8x16>(wide_lanes >> 4) & u8x16::splat(15),
+        }
+    }
+
+    /// The classes of each byte in the tables `low` and `high`.
+    #[inline]
+    fn classes(self, low: u8x16, high: u8x16) -> u8x16 {
+        low.swizzle_relaxed(self.low) & high.swizzle_relaxed(self.high)
+    }
+}
+
+/// A set of bytes as nibble tables (see the module doc).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ByteSet {
+    low: u8x16,
+    high: u8x16,
+}
+
+impl ByteSet {
+    /// The set of `bytes`: exact for up to eight, a superset beyond.
+    pub(super) fn of_bytes(bytes: &[u8]) -> ByteSet {
+        let (mut low, mut high) = ([0u8; LANE], [0u8; LANE]);
+        for (index, &byte) in bytes.iter().enumerate() {
+            let class = 1u8 << (index % 8);
+            low[usize::from(byte & 15)] |= class;
+            high[usize::from(byte >> 4)] |= class;
+        }
+        ByteSet {
+            low: u8x16::new(low),
+            high: u8x16::new(high),
+        }
+    }
+
+    /// The ASCII letters and digits, exactly: three rectangles of nibbles (`A`-`O` and `a`-`o`, `P`-`Z`
+    /// and `p`-`z`, `0`-`9`).
+    pub(super) fn ascii_alphanumeric() -> ByteSet {
+        let (mut low, mut high) = ([0u8; LANE], [0u8; LANE]);
+        let mut rectangle = |class: u8, highs: &[u8], lows: std::ops::RangeInclusive<u8>| {
+            highs
+                .iter()
+                .for_each(|&nibble| high[usize::from(nibble)] |= class);
+            lows.for_each(|nibble| low[usize::from(nibble)] |= class);
+        };
+        rectangle(1, &[4, 6], 1..=15);
+        rectangle(2, &[5, 7], 0..=10);
+        rectangle(4, &[3], 0..=9);
+        ByteSet {
+            low: u8x16::new(low),
+            high: u8x16::new(high),
+        }
+    }
+
+    /// One bit a byte of the lane with `nibbles`: set where the byte may be in the set.
+    #[inline]
+    pub(super) fn members(&self, nibbles: LaneNibbles) -> u16 {
+        let outside = nibbles.classes(self.low, self.high).cmp_eq(u8x16::splat(0));
+        !(outside.move_mask() as u16)
+    }
+}
 
 /// The nibble tables of a set of pairs (see the module doc).
 #[derive(Debug, Clone, Copy)]
@@ -37,13 +117,8 @@ pub(super) struct PairNibbles {
 pub(super) type Pair = (Option<u8>, u8);
 
 impl PairNibbles {
-    /// The tables of `pairs`, or `None` when this build has no lane lookup.
-    pub(super) fn new(pairs: &[Pair]) -> Option<PairNibbles> {
-        LANE_LOOKUP.then(|| PairNibbles::with_tables(pairs))
-    }
-
-    /// The tables of `pairs`, whatever the build (tests use them everywhere).
-    pub(super) fn with_tables(pairs: &[Pair]) -> PairNibbles {
+    /// The tables of `pairs` (a build without a lane lookup looks them up byte by byte, slowly).
+    pub(super) fn new(pairs: &[Pair]) -> PairNibbles {
         let mut seconds: Vec<u8> = pairs
             .iter()
             .map(|(_, second)| second.to_ascii_lowercase())
@@ -85,32 +160,15 @@ impl PairNibbles {
         }
     }
 
-    /// One bit a byte of the 64-byte `block`: set where the byte and the one before it (in `before`, the
-    /// same block read one byte earlier) may be a pair of the set.
+    /// One bit a byte of a lane with `nibbles` (`before`: the nibbles of the same lane read one byte
+    /// earlier): set where the byte and the one before it may be a pair of the set.
     #[inline]
-    pub(super) fn pair_ends(&self, block: &[u8], before: &[u8]) -> u64 {
-        let mut ends = 0u64;
-        for (index, (lane, lane_before)) in block
-            .chunks_exact(LANE)
-            .zip(before.chunks_exact(LANE))
-            .enumerate()
-        {
-            let seconds = classes(lane, self.second_low, self.second_high);
-            let firsts = classes(lane_before, self.first_low, self.first_high);
-            let shared = (seconds & firsts).cmp_eq(u8x16::splat(0));
-            ends |= u64::from(!(shared.move_mask() as u16)) << (index * LANE);
-        }
-        ends
+    pub(super) fn pair_ends(&self, nibbles: LaneNibbles, before: LaneNibbles) -> u16 {
+        let seconds = nibbles.classes(self.second_low, self.second_high);
+        let firsts = before.classes(self.first_low, self.first_high);
+        let shared = (seconds & firsts).cmp_eq(u8x16::splat(0));
+        !(shared.move_mask() as u16)
     }
-}
-
-/// The classes of each byte of `lane` in the tables `low` and `high`.
-fn classes(lane: &[u8], low: u8x16, high: u8x16) -> u8x16 {
-    let bytes = u8x16::new(lane.try_into().expect("a lane is 16 bytes"));
-    let low_nibbles = bytes & u8x16::splat(15);
-    let wide_lanes: u16x8 = bytemuck::cast(bytes);
-    let high_nibbles = bytemuck::cast::<u16x8, u8x16>(wide_lanes >> 4) & u8x16::splat(15);
-    low.swizzle_relaxed(low_nibbles) & high.swizzle_relaxed(high_nibbles)
 }
 
 /// `byte` and, for an ASCII letter, its other case.
@@ -137,7 +195,7 @@ mod tests {
             (Some(b'a'), b'y'),
             (Some(b'd'), b'1'),
         ];
-        let nibbles = PairNibbles::with_tables(&pairs);
+        let nibbles = PairNibbles::new(&pairs);
         let is_pair = |first: u8, second: u8| {
             pairs.iter().any(|&(pair_first, pair_second)| {
                 pair_second.eq_ignore_ascii_case(&second)
@@ -153,14 +211,17 @@ mod tests {
             let mut before = [0u8; 256];
             block[..bytes.len()].copy_from_slice(bytes);
             before[1..=bytes.len()].copy_from_slice(bytes);
-            let ends: Vec<u64> = (0..4)
+            let ends: Vec<u16> = (0..16)
                 .map(|index| {
-                    let range = index * 64..(index + 1) * 64;
-                    nibbles.pair_ends(&block[range.clone()], &before[range])
+                    let range = index * LANE..(index + 1) * LANE;
+                    nibbles.pair_ends(
+                        LaneNibbles::of(&block[range.clone()]),
+                        LaneNibbles::of(&before[range]),
+                    )
                 })
                 .collect();
             for at in 0..bytes.len() {
-                let passed = ends[at / 64] >> (at % 64) & 1 == 1;
+                let passed = ends[at / LANE] >> (at % LANE) & 1 == 1;
                 let first = at.checked_sub(1).map_or(0, |index| bytes[index]);
                 if is_pair(first, bytes[at]) {
                     assert!(passed, "{padded:?} at {at}");
@@ -171,5 +232,36 @@ mod tests {
             }
         }
         assert!(passed_others * 10 < others, "{passed_others} of {others}");
+    }
+
+    /// Which bytes of every possible byte value, placed at every position of a lane, pass `set`.
+    fn passing(set: ByteSet) -> Vec<u8> {
+        (0..=u8::MAX)
+            .filter(|&byte| {
+                (0..LANE).all(|position| {
+                    let mut lane = [b' '; LANE];
+                    lane[position] = byte;
+                    set.members(LaneNibbles::of(&lane)) >> position & 1 == 1
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_alphanumeric_set_is_exact() {
+        let expected: Vec<u8> = (0..=u8::MAX).filter(u8::is_ascii_alphanumeric).collect();
+        assert_eq!(passing(ByteSet::ascii_alphanumeric()), expected);
+    }
+
+    #[test]
+    fn a_set_of_eight_bytes_is_exact_and_a_larger_one_holds_them_all() {
+        // `|`, `<`, `{`, `]`, `&`, U+0002 and the lead bytes of U+0130 and U+212A (the screen's triggers).
+        let eight = [b'|', b'<', b'{', b']', b'&', 2, 0xc4, 0xe2];
+        let mut sorted = eight.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(passing(ByteSet::of_bytes(&eight)), sorted);
+        let nine = [b'|', b'<', b'{', b']', b'&', 2, 0xc4, 0xe2, b'('];
+        let passed = passing(ByteSet::of_bytes(&nine));
+        assert!(nine.iter().all(|byte| passed.contains(byte)), "{passed:?}");
     }
 }
