@@ -110,6 +110,9 @@ pub(super) struct Screen {
     needles: Vec<Needle>,
     /// The relevant names as a trie of their words from the last: `nodes[0]` is the root.
     nodes: Vec<Node>,
+    /// The first run of ASCII letters and digits of each earlier word a node checks before walking the gap
+    /// ([`Node::earlier_runs`]).
+    earlier_runs: Vec<String>,
     /// The table's levels and product names (what a split row's cell may be).
     cell_names: HashSet<String>,
     /// The runs of ASCII letters and digits in `cell_names` and the level joiners; `None` when a cell name
@@ -149,6 +152,13 @@ struct Node {
     complete: bool,
     /// The word before the suffix, for the longer names: (word, node).
     earlier: Vec<(String, usize)>,
+    /// For a node with a few earlier words, each with a run of ASCII letters and digits: the index in
+    /// [`Screen::earlier_runs`] of each word's first run. No reading can put an earlier word before the
+    /// suffix on a page that does not hold its run (ASCII case-insensitive: entities that spell a letter or
+    /// digit and characters that fold to one leave the page to the exact readings before this is asked),
+    /// and a page tells that with one search a run where the gap walk would run the MDX pre-pass. `None`:
+    /// the walk does not ask.
+    earlier_runs: Option<Vec<usize>>,
 }
 
 impl Screen {
@@ -189,6 +199,8 @@ impl Screen {
             }
             None => Vec::new(),
         };
+        let mut nodes = nodes;
+        let earlier_runs = index_earlier_runs(&mut nodes);
         // A pattern of letters and digits only is looked for only where it ends a run of them
         // (`hits`): that holds for a last word, whose handler reads nothing else.
         let only_letters_and_digits =
@@ -207,6 +219,7 @@ impl Screen {
             hits,
             needles,
             nodes,
+            earlier_runs,
             cell_words: CellWords::of(cell_names.iter().map(String::as_str)),
             cell_names,
         })
@@ -314,14 +327,24 @@ impl Screen {
         if node.earlier.is_empty() {
             return false;
         }
-        let mut earlier_word_ends_at = |end: usize| {
+        let mut ends_at = |end: usize| {
             node.earlier.iter().any(|(word, earlier)| {
                 word_ending_at(text, end, word)
                     .is_some_and(|word_start| self.suffix_may_be_read(page, word_start, *earlier))
             })
         };
+        let on_page = || {
+            node.earlier_runs.as_ref().is_none_or(|runs| {
+                runs.iter()
+                    .any(|&run| page.holds_run(run, &self.earlier_runs))
+            })
+        };
+        let mut earlier = EarlierWords {
+            ends_at: &mut ends_at,
+            on_page: &on_page,
+        };
         // A gap the walk cannot read may hide any word.
-        gap_before(page, start, start, &mut earlier_word_ends_at).unwrap_or(true)
+        gap_before(page, start, start, &mut earlier).unwrap_or(true)
     }
 }
 
@@ -357,6 +380,35 @@ fn name_trie(names: &[String]) -> Option<(Vec<Node>, Vec<(String, Vec<(String, u
     let mut tails: Vec<_> = by_tail.into_iter().collect();
     tails.sort();
     Some((nodes, tails))
+}
+
+/// The most earlier words a node may have for [`Node::earlier_runs`]: each costs a search of the page.
+const FEW_EARLIER_WORDS: usize = 4;
+
+/// Fills in each node's [`Node::earlier_runs`] and gives the runs they index.
+fn index_earlier_runs(nodes: &mut [Node]) -> Vec<String> {
+    let mut runs: Vec<String> = Vec::new();
+    for node in nodes.iter_mut() {
+        if node.earlier.is_empty() || node.earlier.len() > FEW_EARLIER_WORDS {
+            continue;
+        }
+        node.earlier_runs = node
+            .earlier
+            .iter()
+            .map(|(word, _)| {
+                let run = std::str::from_utf8(ascii_alphanumeric_runs(word).next()?).ok()?;
+                let index = runs
+                    .iter()
+                    .position(|known| known == run)
+                    .unwrap_or_else(|| {
+                        runs.push(run.to_owned());
+                        runs.len() - 1
+                    });
+                Some(index)
+            })
+            .collect();
+    }
+    runs
 }
 
 /// The child of `node` for the earlier `word`, created when missing.
@@ -399,15 +451,24 @@ fn letter_or_digit_before(text: &str, at: usize) -> bool {
         .is_some_and(char::is_alphanumeric)
 }
 
+/// What the gap walk asks about the earlier words of a name.
+struct EarlierWords<'c> {
+    /// Whether an earlier word ends at a place and the name may be read from there.
+    ends_at: &'c mut dyn FnMut(usize) -> bool,
+    /// Whether an earlier word may stand anywhere on the page: asked before the walk runs the MDX
+    /// pre-pass to read past a construct, which it need not do when none can.
+    on_page: &'c dyn Fn() -> bool,
+}
+
 /// Reads backwards from `at` over what may stand between two words of a name that starts at `start` (see
-/// the module doc), calling `earlier_word_ends_at` on each place the earlier word may end, until it says
-/// yes (`Ok(true)`): a tag or comment may be blanked by the MDX pre-pass or be text (in a code span, or in
+/// the module doc), asking `earlier` at each place the earlier word may end, until it says yes
+/// (`Ok(true)`): a tag or comment may be blanked by the MDX pre-pass or be text (in a code span, or in
 /// Markdown), so both readings are followed. `Err(())` where the screen cannot read the gap word by word.
 fn gap_before(
     page: &PageText<'_>,
     mut at: usize,
     start: usize,
-    earlier_word_ends_at: &mut dyn FnMut(usize) -> bool,
+    earlier: &mut EarlierWords<'_>,
 ) -> Result<bool, ()> {
     let text = page.text;
     let bytes = text.as_bytes();
@@ -422,16 +483,18 @@ fn gap_before(
             }
             b'>' => match tag_before(text, at - 1) {
                 TagBefore::Skip(tag_start) => {
-                    if gap_before(page, tag_start, start, earlier_word_ends_at)? {
+                    if gap_before(page, tag_start, start, earlier)? {
                         return Ok(true);
                     }
                     at -= 1;
                 }
                 TagBefore::Literal => at -= 1,
+                TagBefore::Unsure if !(earlier.on_page)() => return Ok(false),
                 TagBefore::Unsure => at = page.construct_ending_at(at)?,
             },
             b'}' => match braces_before(text, at - 1) {
                 Some(open) => at = open,
+                None if !(earlier.on_page)() => return Ok(false),
                 None => at = page.construct_ending_at(at)?,
             },
             b')' => at = link_destination_start(text, at - 1).unwrap_or(at - 1),
@@ -458,7 +521,7 @@ fn gap_before(
             }
         }
     }
-    Ok(at < start && at > 0 && earlier_word_ends_at(at))
+    Ok(at < start && at > 0 && (earlier.ends_at)(at))
 }
 
 /// The start of the line holding byte `at`.
@@ -475,6 +538,9 @@ struct PageText<'t> {
     /// Whether the page says `admonish` anywhere (ASCII case-insensitive), found the first time a fence
     /// line is met.
     admonish: OnceCell<bool>,
+    /// Whether it holds each of the screen's `earlier_runs` (ASCII case-insensitive), searched the first
+    /// time a node asks.
+    holds_runs: OnceCell<Box<[OnceCell<bool>]>>,
     /// Where its lines may be table rows whatever the pre-pass blanks, read from the raw text the first
     /// time a row may split a group.
     raw_tables: OnceCell<TableLines>,
@@ -493,6 +559,7 @@ impl<'t> PageText<'t> {
         PageText {
             text,
             admonish: OnceCell::new(),
+            holds_runs: OnceCell::new(),
             raw_tables: OnceCell::new(),
             tables: OnceCell::new(),
             dialect,
@@ -557,6 +624,14 @@ impl<'t> PageText<'t> {
                 .tables
                 .get_or_init(|| TableLines::of(self.text, &self.scan().masked))
                 .overlaps(span)
+    }
+
+    /// Whether the page holds `runs[run]` (ASCII case-insensitive).
+    fn holds_run(&self, run: usize, runs: &[String]) -> bool {
+        let holds = self
+            .holds_runs
+            .get_or_init(|| (0..runs.len()).map(|_| OnceCell::new()).collect());
+        *holds[run].get_or_init(|| find_ignoring_ascii_case(self.text, &runs[run]).is_some())
     }
 
     /// The MDX pre-pass's scan of the page, made the first time it is needed.
@@ -1034,7 +1109,10 @@ mod tests {
                 &PageText::of(text, Dialect::Mdx),
                 text.len(),
                 text.len(),
-                &mut every_end,
+                &mut EarlierWords {
+                    ends_at: &mut every_end,
+                    on_page: &|| true,
+                },
             )
             .ok()?;
             Some(ends.iter().map(|&end| &text[..end]).collect())
@@ -1301,5 +1379,27 @@ mod tests {
         ] {
             assert!(props_placeholder(page).is_none(), "{page}");
         }
+    }
+
+    #[test]
+    fn a_construct_before_a_last_word_is_read_only_when_an_earlier_word_is_on_the_page() {
+        let table = crate::table::tests::small_table();
+        let matcher = Matcher::new(&table);
+        let screen = Screen::new(&["ai gateway read".to_owned()], &matcher).expect("a screen");
+        // No `ai` or `gateway` anywhere: no reading can put one before `Read`, and the pre-pass is not run.
+        let (verdict, scan) = screen.read_in("<Card\n  href=\"/日本\">\nRead 🚀", Dialect::Mdx);
+        assert_eq!(verdict, Verdict::Nothing { includes: false });
+        assert!(scan.is_none());
+        // The earlier words in a title the model joins to the body: left to the exact readings.
+        let (verdict, scan) =
+            screen.read_in("<Aside\n  title=\"AI Gateway é́\">\nRead", Dialect::Mdx);
+        assert!(matches!(verdict, Verdict::Maybe { .. }), "{verdict:?}");
+        assert!(scan.is_some());
+        // Past a multi-line tag the pre-pass blanks, the earlier words are read.
+        let page = "AI Gateway <Badge\n  text=\"x\" />\nRead";
+        assert!(matches!(
+            screen.read_in(page, Dialect::Mdx).0,
+            Verdict::Maybe { .. }
+        ));
     }
 }
