@@ -22,7 +22,7 @@ mod structure;
 use std::ops::Range;
 
 pub use outline::{assemble, pulldown_outline};
-pub use recorder::{Recorder, blanked_indent};
+pub use recorder::{Dedented, Recorder, blanked_indent};
 pub use structure::{Structure, structure_text};
 
 use super::source::SourceText;

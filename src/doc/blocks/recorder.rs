@@ -271,15 +271,18 @@ pub(super) fn continues_on_next_line(text: &str, end: usize, start: usize) -> bo
 }
 
 /// A region of text with its common indentation removed, and the way back to offsets of the text.
-struct Dedented {
-    text: String,
+pub struct Dedented {
+    /// The region without its common indentation.
+    pub text: String,
     /// Per line: where it starts in `text`, and where that is in the original text.
     lines: Vec<(usize, usize)>,
-    removed_nothing: bool,
+    /// Whether the region had no common indentation.
+    pub removed_nothing: bool,
 }
 
 impl Dedented {
-    fn new(original: &str, region: Range<usize>) -> Dedented {
+    /// `region` of `original` (whole lines) with its common indentation removed (tabs to multiples of 4).
+    pub fn new(original: &str, region: Range<usize>) -> Dedented {
         let body = &original[region.clone()];
         let columns = |line: &str| {
             let mut column = 0;
@@ -332,8 +335,24 @@ impl Dedented {
         original + (offset - start)
     }
 
+    /// Where `offset` of the original text is in the dedented text: `None` outside the region or in the
+    /// indentation removed from its line.
+    pub fn dedented_offset(&self, offset: usize) -> Option<usize> {
+        let line = self
+            .lines
+            .partition_point(|(_, original)| *original <= offset)
+            .checked_sub(1)?;
+        let (start, original) = self.lines[line];
+        let next_start = self
+            .lines
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next.0);
+        let dedented = start + (offset - original);
+        (dedented < next_start).then_some(dedented)
+    }
+
     /// `range` of the dedented text as a range of the original.
-    fn original(&self, range: Range<usize>) -> Range<usize> {
+    pub fn original(&self, range: Range<usize>) -> Range<usize> {
         let start = self.offset(range.start);
         let end = if range.end > range.start {
             self.offset(range.end - 1) + 1

@@ -40,6 +40,21 @@ pub(super) struct Builder<'t> {
     pub(super) line_start_cache: (usize, usize),
     /// Notes every block of the walk, for the page's outline.
     pub(super) recorder: blocks::Recorder,
+    /// How many MDX indented regions enclose this walk (see [`Builder::reparse_indented`]).
+    pub(super) nesting: usize,
+}
+
+/// How deep MDX indented regions are read again; deeper ones are one prose unit each.
+const MAX_INDENTED_NESTING: usize = 8;
+
+/// What a walk found, taken out of its [`Builder`].
+struct Parts {
+    units: Vec<TextUnit>,
+    tables: Vec<TableBlock>,
+    lists: Vec<ListBlock>,
+    headings: Vec<Heading>,
+    code_blocks: Vec<CodeBlock>,
+    quotes: Vec<RawBlockquote>,
 }
 
 enum Frame {
@@ -302,7 +317,10 @@ impl Builder<'_> {
         let blanked = || blocks::blanked_indent(self.text, self.masked, range.start);
         if indented && (self.dialect == Dialect::Mdx || blanked()) {
             // MDX has no indented code, and indentation made by blanking a tag out is none: what
-            // pulldown-cmark calls code here is indented prose.
+            // pulldown-cmark calls code here is indented text, read again as MDX reads it.
+            if self.dialect == Dialect::Mdx && self.reparse_indented(&range) {
+                return;
+            }
             self.push_unit(UnitKind::CodeText, content);
             return;
         }
@@ -315,6 +333,137 @@ impl Builder<'_> {
             info: info.trim().to_owned(),
             content,
         });
+    }
+
+    /// Reads an MDX indented region (what pulldown-cmark parsed as indented code in `range`) again with
+    /// its common indentation removed, as MDX reads it (a table or list indented inside a `<TabItem>`),
+    /// and adds its headings, units, tables, lists, quotes and code blocks at the page's offsets. `false`
+    /// when it has no common indentation or lies too deep: it is then one prose unit.
+    fn reparse_indented(&mut self, range: &Range<usize>) -> bool {
+        if self.nesting >= MAX_INDENTED_NESTING {
+            return false;
+        }
+        let start = range.start.min(self.masked.len());
+        let region_start = self.masked[..start]
+            .rfind('\n')
+            .map_or(0, |index| index + 1);
+        let region_end = range.end.min(self.masked.len()).max(region_start);
+        let dedented = blocks::Dedented::new(self.masked, region_start..region_end);
+        if dedented.removed_nothing {
+            return false;
+        }
+        let placeholders: HashSet<usize> = self
+            .placeholders
+            .iter()
+            .filter_map(|&offset| dedented.dedented_offset(offset))
+            .collect();
+        let mut inner = Builder {
+            text: &dedented.text,
+            masked: &dedented.text,
+            placeholders: &placeholders,
+            dialect: self.dialect,
+            html_tables: Vec::new(),
+            html_lists: Vec::new(),
+            units: Vec::new(),
+            tables: Vec::new(),
+            lists: Vec::new(),
+            headings: Vec::new(),
+            code_blocks: Vec::new(),
+            quotes: Vec::new(),
+            blocks: Vec::new(),
+            line_start_cache: (0, 0),
+            // The page's recorder reads the region again for the outline.
+            recorder: blocks::Recorder::new(self.dialect),
+            nesting: self.nesting + 1,
+        };
+        inner.walk(&dedented.text);
+        self.adopt(inner.into_parts(), &dedented);
+        true
+    }
+
+    /// The parts a walk found.
+    fn into_parts(self) -> Parts {
+        Parts {
+            units: self.units,
+            tables: self.tables,
+            lists: self.lists,
+            headings: self.headings,
+            code_blocks: self.code_blocks,
+            quotes: self.quotes,
+        }
+    }
+
+    /// Adds the parts found in `dedented` text, at the page's offsets; units go through
+    /// [`Builder::push_unit`] (an HTML table or list of the page may shadow them).
+    fn adopt(&mut self, parts: Parts, dedented: &blocks::Dedented) {
+        let at_page = |range: Range<usize>| span::snap(self.text, dedented.original(range));
+        let (table_base, list_base) = (self.tables.len(), self.lists.len());
+        for list in parts.lists {
+            let items = list
+                .items
+                .into_iter()
+                .map(|item| {
+                    let range = at_page(item.range);
+                    let line_start = source::line_start(self.text, range.start);
+                    ListItem {
+                        content_indent: item_content_indent(self.text, line_start, range.start),
+                        range,
+                    }
+                })
+                .collect();
+            self.lists.push(ListBlock {
+                range: at_page(list.range),
+                items,
+                html: false,
+            });
+        }
+        let mut unit_at_page = Vec::with_capacity(parts.units.len());
+        for unit in parts.units {
+            let kind = match unit.kind {
+                UnitKind::TableCell { table, row, column } => UnitKind::TableCell {
+                    table: table + table_base,
+                    row,
+                    column,
+                },
+                UnitKind::ListItem { list, item } => UnitKind::ListItem {
+                    list: list + list_base,
+                    item,
+                },
+                kind => kind,
+            };
+            unit_at_page.push(self.push_unit(kind, at_page(unit.range)));
+        }
+        for table in parts.tables {
+            let rows = table
+                .rows
+                .iter()
+                .map(|row| row.iter().filter_map(|&unit| unit_at_page[unit]).collect())
+                .collect();
+            self.tables.push(TableBlock {
+                range: at_page(table.range),
+                rows,
+                has_header: table.has_header,
+            });
+        }
+        for heading in parts.headings {
+            self.headings.push(Heading {
+                range: at_page(heading.range),
+                ..heading
+            });
+        }
+        for code in parts.code_blocks {
+            self.code_blocks.push(CodeBlock {
+                range: at_page(code.range),
+                content: at_page(code.content),
+                info: code.info,
+            });
+        }
+        for quote in parts.quotes {
+            self.quotes.push(RawBlockquote {
+                range: at_page(quote.range),
+                ..quote
+            });
+        }
     }
 
     /// Whether `range` lies inside an HTML list.
@@ -466,8 +615,57 @@ mod tests {
             "{\"a\": 1}\n"
         );
         let mdx = page(text, Dialect::Mdx);
-        assert!(mdx.units.iter().any(|unit| unit.kind == UnitKind::CodeText));
+        let prose: Vec<&str> = mdx
+            .units
+            .iter()
+            .filter(|unit| unit.kind == UnitKind::Paragraph)
+            .map(|unit| mdx.unit_text(unit))
+            .collect();
+        assert_eq!(prose, ["indented prose"]);
+        assert_eq!(mdx.code_blocks.len(), 1, "MDX has no indented code");
         assert_eq!(mdx.elements.len(), 1);
         assert!(mdx.elements[0].close.is_some());
+    }
+
+    #[test]
+    fn mdx_reads_tables_lists_and_headings_indented_inside_jsx() {
+        let text = "## Groups 🚀\n\n<Tabs>\n  <TabItem label=\"日本語\">\n    | Name | Description |\n    | --- | --- |\n    | AI Gateway Read | 読む é́ |\n\n    ### مرحبا\n\n    - AI Gateway Run\n    - `AI Gateway Edit` 😀\n  </TabItem>\n</Tabs>\n";
+        let mdx = page(text, Dialect::Mdx);
+        assert_eq!(mdx.tables.len(), 1);
+        let cells: Vec<Vec<&str>> = mdx.tables[0]
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&unit| mdx.unit_text(&mdx.units[unit]).trim())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            cells,
+            [["Name", "Description"], ["AI Gateway Read", "読む é́"]]
+        );
+        assert_eq!(
+            &text[mdx.tables[0].range.clone()].lines().next(),
+            &Some("| Name | Description |")
+        );
+        let titles: Vec<&str> = mdx
+            .headings
+            .iter()
+            .map(|heading| heading.title.as_str())
+            .collect();
+        assert_eq!(titles, ["Groups 🚀", "مرحبا"]);
+        assert_eq!(mdx.lists.len(), 1);
+        let items: Vec<&str> = mdx
+            .units
+            .iter()
+            .filter(|unit| matches!(unit.kind, UnitKind::ListItem { list: 0, .. }))
+            .map(|unit| mdx.unit_text(unit))
+            .collect();
+        assert_eq!(items, ["AI Gateway Run", "`AI Gateway Edit` 😀"]);
+        assert_eq!(mdx.lists[0].items[0].content_indent, 6);
+        // Markdown keeps indented code.
+        let markdown = page(text, Dialect::Markdown);
+        assert!(markdown.tables.is_empty());
     }
 }

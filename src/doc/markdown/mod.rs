@@ -71,6 +71,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         blocks: Vec::new(),
         line_start_cache: (0, 0),
         recorder: blocks::Recorder::new(dialect),
+        nesting: 0,
     };
     builder.walk(&structure.text);
     builder.html_tables(&scan.tags);
