@@ -154,10 +154,10 @@ struct Node {
     earlier: Vec<(String, usize)>,
     /// For a node with a few earlier words, each with a run of ASCII letters and digits: the index in
     /// [`Screen::earlier_runs`] of each word's first run. No reading can put an earlier word before the
-    /// suffix on a page that does not hold its run (ASCII case-insensitive: entities that spell a letter or
-    /// digit and characters that fold to one leave the page to the exact readings before this is asked),
-    /// and a page tells that with one search a run where the gap walk would run the MDX pre-pass. `None`:
-    /// the walk does not ask.
+    /// suffix on a page that does not hold its run (ASCII case-insensitive: a page with an entity that
+    /// spells a letter or digit, or a character that folds to one, goes to the exact readings whatever the
+    /// walk says), and a page tells that with one search a run where the gap walk would run the MDX
+    /// pre-pass. `None`: the walk does not ask.
     earlier_runs: Option<Vec<usize>>,
 }
 
