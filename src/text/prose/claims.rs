@@ -33,17 +33,31 @@ impl Lexicon {
         if !resource.may_be_named_in(text) {
             return claims;
         }
+        // Whether a sentence came before in the text, and whether one of them named a credential.
+        let (mut after_a_sentence, mut credential_before) = (false, false);
         for sentence in sentences(text, base) {
+            let antecedent_may_be_a_credential = !after_a_sentence || credential_before;
+            after_a_sentence = true;
+            let names_credential = self.names_credential(&sentence, resource);
+            credential_before |= names_credential;
             if !resource.may_be_named_by(&sentence) {
                 continue;
             }
+            // A pronoun stands for the credential only when one may be what it refers to: the sentence
+            // names one, an earlier sentence of the text does, or it opens the text (the credential may be
+            // named in the heading or paragraph before). "Turn on caching. Limit it to one gateway." is no
+            // claim.
+            let nothing_to_stand_for = !antecedent_may_be_a_credential && !names_credential;
             let mut last_end = None;
             let question = is_question(&sentence);
             for candidate in self.candidates(&sentence, resource) {
                 if last_end.is_some_and(|end| candidate.start <= end) {
                     continue;
                 }
-                if question || self.blocked_near(&sentence, candidate) {
+                if question
+                    || self.blocked_near(&sentence, candidate)
+                    || (nothing_to_stand_for && self.reads_a_pronoun(&sentence, candidate))
+                {
                     continue;
                 }
                 last_end = Some(candidate.end);
@@ -53,6 +67,15 @@ impl Lexicon {
             }
         }
         claims
+    }
+
+    /// Whether a pronoun stands before the restricted-to phrase of the claim in its sentence, where the
+    /// readings take one for the credential (every reading without a credential word reads one there, except
+    /// a compound on what is not a credential: "per-gateway scoping"); "one" in "to one gateway" is not
+    /// before it.
+    fn reads_a_pronoun(&self, tokens: &[Token], candidate: Candidate) -> bool {
+        (0..candidate.target.min(tokens.len()))
+            .any(|at| longest(tokens, at, &self.pronoun).is_some())
     }
 
     /// Every reading of the sentence as a claim, in order of where it starts.
@@ -779,6 +802,11 @@ mod tests {
             "Token {} are scoped to a single gateway.",
             false,
         );
+        each(
+            &file.claim.still_credential_after,
+            "API tokens {} authenticate are scoped to a single gateway.",
+            true,
+        );
         assert_no_claims(&[
             "Token limits can be set per gateway 🚀.",
             "The maximum number of tokens per request is configured per gateway.",
@@ -789,6 +817,25 @@ mod tests {
             "API tokens are scoped to a single gateway.",
             "Scope the token to a single gateway to limit costs.",
             "Per-gateway tokens keep tenants apart.",
+        ]);
+    }
+
+    #[test]
+    fn a_pronoun_stands_for_a_credential_only_when_one_may_be_its_antecedent() {
+        assert_no_claims(&[
+            "Turn on caching. You can limit it to a single gateway.",
+            "Enable logging for your requests 日本. Then restrict it to the gateway that serves tenant A.",
+            "Turn on caching.\nThey can now be scoped to a particular gateway 🚀.",
+        ]);
+        assert_claims(&[
+            // The credential in an earlier sentence, in the same sentence, or before the text.
+            "Create an API token. Then restrict it to the gateway that serves tenant A.",
+            "Create a token with AI Gateway Run é́.\nNext, restrict it to a single gateway.",
+            "Turn on caching, then scope the token to one gateway.",
+            "Copy the key and scope it to a single gateway.",
+            "You can restrict it to a single gateway.",
+            // No pronoun: a compound on what is not a credential needs no antecedent.
+            "Turn on caching. Per-gateway scoping is available.",
         ]);
     }
 }

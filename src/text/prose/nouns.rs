@@ -95,7 +95,8 @@ impl Lexicon {
         let length = longest(tokens, at, &self.credential)?;
         let qualified_before = (at.saturating_sub(2)..at)
             .any(|start| longest(tokens, start, &self.not_credential_before) == Some(at - start));
-        let qualified_after = longest(tokens, at + length, &self.not_credential_after).is_some();
+        let qualified_after = longest(tokens, at + length, &self.not_credential_after).is_some()
+            && longest(tokens, at + length, &self.still_credential_after).is_none();
         (!qualified_before && !qualified_after).then_some(length)
     }
 
