@@ -90,7 +90,35 @@ enum Frame {
     Other,
 }
 
-impl Builder<'_> {
+impl<'t> Builder<'t> {
+    /// A walk of the `masked` text of `text` (same offsets), with no HTML tables or lists to shadow units
+    /// (the page's are set after) and nothing found yet.
+    pub(super) fn new(
+        text: &'t str,
+        masked: &'t str,
+        placeholders: &'t HashSet<usize>,
+        dialect: Dialect,
+    ) -> Builder<'t> {
+        Builder {
+            text,
+            masked,
+            placeholders,
+            dialect,
+            html_tables: Vec::new(),
+            html_lists: Vec::new(),
+            units: Vec::new(),
+            tables: Vec::new(),
+            lists: Vec::new(),
+            headings: Vec::new(),
+            code_blocks: Vec::new(),
+            quotes: Vec::new(),
+            blocks: Vec::new(),
+            line_start_cache: (0, 0),
+            recorder: blocks::Recorder::new(dialect),
+            nesting: 0,
+        }
+    }
+
     pub(super) fn walk(&mut self, masked: &str) {
         let mut stack: Vec<Frame> = Vec::new();
         for (event, range) in Parser::new_ext(masked, options(self.dialect)).into_offset_iter() {
@@ -357,25 +385,9 @@ impl Builder<'_> {
             .iter()
             .filter_map(|&offset| dedented.dedented_offset(offset))
             .collect();
-        let mut inner = Builder {
-            text: &dedented.text,
-            masked: &dedented.text,
-            placeholders: &placeholders,
-            dialect: self.dialect,
-            html_tables: Vec::new(),
-            html_lists: Vec::new(),
-            units: Vec::new(),
-            tables: Vec::new(),
-            lists: Vec::new(),
-            headings: Vec::new(),
-            code_blocks: Vec::new(),
-            quotes: Vec::new(),
-            blocks: Vec::new(),
-            line_start_cache: (0, 0),
-            // The page's recorder reads the region again for the outline.
-            recorder: blocks::Recorder::new(self.dialect),
-            nesting: self.nesting + 1,
-        };
+        // The inner walk's recorder is dropped: the page's recorder reads the region again for the outline.
+        let mut inner = Builder::new(&dedented.text, &dedented.text, &placeholders, self.dialect);
+        inner.nesting = self.nesting + 1;
         inner.walk(&dedented.text);
         self.adopt(inner.into_parts(), &dedented);
         true

@@ -55,24 +55,14 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
             placeholders: HashSet::new(),
         },
     };
-    let mut builder = Builder {
-        text: &source.text,
-        masked: &structure.text,
-        placeholders: &structure.placeholders,
+    let mut builder = Builder::new(
+        &source.text,
+        &structure.text,
+        &structure.placeholders,
         dialect,
-        html_tables: html_table_ranges(&scan.tags),
-        html_lists: html_list::detect(&source.text, &scan.tags),
-        units: Vec::new(),
-        tables: Vec::new(),
-        lists: Vec::new(),
-        headings: Vec::new(),
-        code_blocks: Vec::new(),
-        quotes: Vec::new(),
-        blocks: Vec::new(),
-        line_start_cache: (0, 0),
-        recorder: blocks::Recorder::new(dialect),
-        nesting: 0,
-    };
+    );
+    builder.html_tables = html_table_ranges(&scan.tags);
+    builder.html_lists = html_list::detect(&source.text, &scan.tags);
     builder.walk(&structure.text);
     builder.html_tables(&scan.tags);
     builder.html_list_blocks();
