@@ -22,9 +22,16 @@ impl Gatherer<'_> {
             // Most units name nothing: normalise without the offset map, and map offsets only on a match.
             let names = normalize_text(text, Mode::Name, params);
             let found = self.matcher.find_names(&names);
+            // "Kong AI Gateway" names another company's product.
             facts.named_products.extend(
                 found
                     .iter()
+                    .filter(|found| {
+                        !self
+                            .matcher
+                            .lexicon()
+                            .owned_by_another(&names[..found.range.start])
+                    })
                     .map(|found| self.matcher.product_of(found.item)),
             );
             let groups = groups_of(found);

@@ -29,6 +29,7 @@ pub(super) struct ClaimWords {
     pub(super) not_credential_before: Vec<String>,
     pub(super) not_credential_after: Vec<String>,
     pub(super) still_credential_after: Vec<String>,
+    pub(super) other_owner: Vec<String>,
     pub(super) pronoun: Vec<String>,
     pub(super) auxiliary: Vec<String>,
     pub(super) preposition: Vec<String>,
@@ -145,6 +146,8 @@ pub struct Lexicon {
     pub(super) not_credential_before: PhraseList,
     pub(super) not_credential_after: PhraseList,
     pub(super) still_credential_after: PhraseList,
+    /// Sorted: owners of other products with the same name (see [`Lexicon::owned_by_another`]).
+    pub(super) other_owner: Vec<String>,
     pub(super) pronoun: PhraseList,
     pub(super) auxiliary: PhraseList,
     pub(super) preposition: PhraseList,
@@ -189,6 +192,24 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// Whether a product name right after `before` is another company's product of the same name ("Kong AI
+    /// Gateway", "Vercel's AI Gateway"): the last word of `before` (ASCII case-insensitive, a possessive
+    /// `'s` dropped) is one of the `other-owner` words.
+    pub fn owned_by_another(&self, before: &str) -> bool {
+        let before = before.trim_end();
+        let before = before
+            .strip_suffix("'s")
+            .or_else(|| before.strip_suffix("\u{2019}s"))
+            .unwrap_or(before);
+        let word_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(0, |(at, c)| at + c.len_utf8());
+        let word = before[word_start..].to_ascii_lowercase();
+        !word.is_empty() && self.other_owner.binary_search(&word).is_ok()
+    }
+
     /// The embedded word lists (`src/text/prose.toml`).
     pub fn embedded() -> Lexicon {
         let file: LexiconFile =
@@ -204,6 +225,11 @@ impl Lexicon {
             not_credential_before: phrases(&claim.not_credential_before),
             not_credential_after: phrases(&claim.not_credential_after),
             still_credential_after: phrases(&claim.still_credential_after),
+            other_owner: {
+                let mut owners = claim.other_owner;
+                owners.sort();
+                owners
+            },
             pronoun: phrases(&claim.pronoun),
             auxiliary: phrases(&claim.auxiliary),
             preposition: phrases(&claim.preposition),
@@ -297,6 +323,25 @@ mod tests {
 
     fn words(text: &str) -> Vec<Token> {
         tokenize(text, 0).0
+    }
+
+    #[test]
+    fn every_other_owner_owns_the_name_after_it() {
+        let lexicon = Lexicon::embedded();
+        let file = super::super::testing::file();
+        for owner in &file.claim.other_owner {
+            for before in [
+                format!("With {owner} "),
+                format!("日本語 {} ", owner.to_uppercase()),
+                format!("Use {owner}'s "),
+                format!("Use {owner}\u{2019}s "),
+            ] {
+                assert!(lexicon.owned_by_another(&before), "{before:?}");
+            }
+        }
+        for before in ["", "Cloudflare ", "With the ", "Über ", "🚀 ", "Akong "] {
+            assert!(!lexicon.owned_by_another(before), "{before:?}");
+        }
     }
 
     #[test]
