@@ -190,7 +190,7 @@ impl Screen {
         add("<td", Needle::HtmlCell);
         add("<th", Needle::HtmlCell);
         let trie = name_trie(names);
-        let nodes = match trie {
+        let mut nodes = match trie {
             Some((nodes, tails)) => {
                 for (tail, words) in tails {
                     add(&tail, Needle::LastWord(words));
@@ -199,7 +199,6 @@ impl Screen {
             }
             None => Vec::new(),
         };
-        let mut nodes = nodes;
         let earlier_runs = index_earlier_runs(&mut nodes);
         // A pattern of letters and digits only is looked for only where it ends a run of them
         // (`hits`): that holds for a last word, whose handler reads nothing else.

@@ -2,6 +2,7 @@
 //! restricting, a compound noun, an exclusive or a selective use; each reading is a candidate until
 //! `negation.rs` has a say.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::lexicon::{Lexicon, longest, phrase_at};
@@ -33,30 +34,33 @@ impl Lexicon {
         if !resource.may_be_named_in(text) {
             return claims;
         }
-        // Whether a sentence came before in the text, and whether one of them named a credential.
-        let (mut after_a_sentence, mut credential_before) = (false, false);
-        for sentence in sentences(text, base) {
-            let antecedent_may_be_a_credential = !after_a_sentence || credential_before;
-            after_a_sentence = true;
-            let names_credential = self.names_credential(&sentence, resource);
-            credential_before |= names_credential;
-            if !resource.may_be_named_by(&sentence) {
+        let sentences = sentences(text, base);
+        for (index, sentence) in sentences.iter().enumerate() {
+            if !resource.may_be_named_by(sentence) {
                 continue;
             }
             // A pronoun stands for the credential only when one may be what it refers to: the sentence
             // names one, an earlier sentence of the text does, or it opens the text (the credential may be
             // named in the heading or paragraph before). "Turn on caching. Limit it to one gateway." is no
-            // claim.
-            let nothing_to_stand_for = !antecedent_may_be_a_credential && !names_credential;
+            // claim. Asked only of a claim read through a pronoun, so most sentences are never searched.
+            let credential_to_stand_for = OnceCell::new();
+            let may_stand_for_a_credential = || {
+                *credential_to_stand_for.get_or_init(|| {
+                    index == 0
+                        || sentences[..=index]
+                            .iter()
+                            .any(|earlier| self.names_credential(earlier, resource))
+                })
+            };
             let mut last_end = None;
-            let question = is_question(&sentence);
-            for candidate in self.candidates(&sentence, resource) {
+            let question = is_question(sentence);
+            for candidate in self.candidates(sentence, resource) {
                 if last_end.is_some_and(|end| candidate.start <= end) {
                     continue;
                 }
                 if question
-                    || self.blocked_near(&sentence, candidate)
-                    || (nothing_to_stand_for && self.reads_a_pronoun(&sentence, candidate))
+                    || self.blocked_near(sentence, candidate)
+                    || (self.reads_a_pronoun(sentence, candidate) && !may_stand_for_a_credential())
                 {
                     continue;
                 }
@@ -74,8 +78,12 @@ impl Lexicon {
     /// a compound on what is not a credential: "per-gateway scoping"); "one" in "to one gateway" is not
     /// before it.
     fn reads_a_pronoun(&self, tokens: &[Token], candidate: Candidate) -> bool {
-        (0..candidate.target.min(tokens.len()))
-            .any(|at| longest(tokens, at, &self.pronoun).is_some())
+        self.holds_pronoun(&tokens[..candidate.target.min(tokens.len())])
+    }
+
+    /// Whether one of `pronoun` stands in `tokens`.
+    fn holds_pronoun(&self, tokens: &[Token]) -> bool {
+        (0..tokens.len()).any(|at| longest(tokens, at, &self.pronoun).is_some())
     }
 
     /// Every reading of the sentence as a claim, in order of where it starts.
@@ -138,10 +146,7 @@ impl Lexicon {
             };
             let Some(end) = end else { continue };
             let object = &tokens[verb + length..at];
-            let pronoun = object
-                .iter()
-                .enumerate()
-                .any(|(index, _)| longest(object, index, &self.pronoun).is_some());
+            let pronoun = self.holds_pronoun(object);
             let before = verb.saturating_sub(self.credential_reach);
             if pronoun
                 || self.pronoun_subject(tokens, verb)
@@ -273,8 +278,7 @@ impl Lexicon {
             }
             let noun_end = noun + resource.noun.len() - 1;
             let between = &tokens[noun_end + 1..verb];
-            let pronoun =
-                (0..between.len()).any(|at| longest(between, at, &self.pronoun).is_some());
+            let pronoun = self.holds_pronoun(between);
             if between.iter().any(|token| token.kind == TokenKind::Punct)
                 || !(pronoun || self.names_credential(between, resource))
             {

@@ -194,12 +194,12 @@ pub struct Lexicon {
 impl Lexicon {
     /// Whether a product name right after `before` is another company's product of the same name ("Kong AI
     /// Gateway", "Vercel's AI Gateway"): the last word of `before` (ASCII case-insensitive, a possessive
-    /// `'s` dropped) is one of the `other-owner` words.
+    /// `'s` dropped, also as name normalisation leaves it: `kong s`) is one of the `other-owner` words.
     pub fn owned_by_another(&self, before: &str) -> bool {
         let before = before.trim_end();
-        let before = before
-            .strip_suffix("'s")
-            .or_else(|| before.strip_suffix("\u{2019}s"))
+        let before = ["'s", "\u{2019}s", " s"]
+            .iter()
+            .find_map(|possessive| before.strip_suffix(possessive))
             .unwrap_or(before);
         let word_start = before
             .char_indices()
@@ -335,6 +335,7 @@ mod tests {
                 format!("日本語 {} ", owner.to_uppercase()),
                 format!("Use {owner}'s "),
                 format!("Use {owner}\u{2019}s "),
+                format!("use {owner} s "),
             ] {
                 assert!(lexicon.owned_by_another(&before), "{before:?}");
             }
