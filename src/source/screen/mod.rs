@@ -857,6 +857,30 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(kept)
 }
 
+/// Whether no reading of the row `line` has a cell word ([`CellWords`]) in any cell, however the MDX
+/// pre-pass blanks its constructs and wherever its cells are cut. A construct the pre-pass blanks starts
+/// at a `<`, `{`, or a cell's start and ends at a `>`, `}` or the line's end, none of them a letter or
+/// digit, so blanking turns whole runs of letters and digits into spaces and never joins or cuts one. On
+/// a line that name normalisation reads as it is (ASCII, with no entity, `\` or link destination `](`;
+/// blanking makes none, as it only makes spaces), every reading's runs are runs of the line. Code lines
+/// with a `|` in a union type or a construct left open are ruled out here, where [`blank_constructs`]
+/// cannot read them.
+fn no_reading_has_a_cell_word(screen: &Screen, line: &str) -> bool {
+    let Some(cell_words) = &screen.cell_words else {
+        return false;
+    };
+    let bytes = line.as_bytes();
+    let may_start_an_entity = memchr::memchr_iter(b'&', bytes).any(|at| {
+        bytes
+            .get(at + 1)
+            .is_some_and(|&next| next.is_ascii_alphanumeric() || next == b'#')
+    });
+    !crate::bytes::has_non_ascii_or(bytes, b"\\")
+        && !may_start_an_entity
+        && !line.contains("](")
+        && ascii_alphanumeric_runs(line).all(|run| !cell_words.contains(run))
+}
+
 /// Whether the table row `line` may hold a split group: a cell that is a level (or levels) or a product's
 /// exact name, and another cell that is not empty. Cells are read as they are and with tags and `{...}`
 /// blanked (what the MDX pre-pass may blank), a `>` or `}` without an opener read both ways; a `|` inside
@@ -864,7 +888,9 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
 /// normalised (blanking leaves a plain cell as it is), and the others only once one of those names.
 fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
     // Most rows are ruled out here, before their cells are collected.
-    if super::prefilter::cells_of_row(line).all(|cell| plain_cell_is_no_name(screen, cell)) {
+    if super::prefilter::cells_of_row(line).all(|cell| plain_cell_is_no_name(screen, cell))
+        || no_reading_has_a_cell_word(screen, line)
+    {
         return false;
     }
     let cells: Vec<&str> = super::prefilter::cells_of_row(line).collect();
@@ -1340,6 +1366,40 @@ mod tests {
             "| only one cell |",
         ] {
             assert!(!may_split(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_whose_runs_are_no_cell_words_is_ruled_out_however_it_is_blanked() {
+        let screen = ai_gateway_read_screen();
+        let ruled_out = |line: &str| no_reading_has_a_cell_word(&screen, line);
+        for line in [
+            "  const ref = useRef<HTMLDivElement | null>(null);",
+            "type: 'Record<string, string | undefined> | undefined',",
+            "<ParamField body=\"Environment\" type=\"--env | -e\">",
+            "{(status === 'submitted' || status === 'streaming') && (",
+            "a & b | c &",
+            "| a<b | c> | x }",
+            "| Reads | Gateways |",
+        ] {
+            assert!(ruled_out(line), "{line:?}");
+            assert!(!row_may_split_a_group(&screen, line), "{line:?}");
+        }
+        for line in [
+            // A cell word anywhere, inside a construct or not.
+            "| a<b | Read> | x",
+            "| {x | y} | <i>gateway</i> |",
+            "function f(a: Read | null) {",
+            // Text normalisation may read otherwise: an entity, an escape, a link destination, a
+            // character outside ASCII (joined, decoded or folded letters).
+            "| Re&#97;d | x<y | z> |",
+            "| Re&shy;ad | x<y | z> |",
+            "| R\\ead | x<y | z> |",
+            "| [Re](/x<y | z>)ad | w |",
+            "| Rë | x<y | z> |",
+            "| 日本 | x<y | z> |",
+        ] {
+            assert!(!ruled_out(line), "{line:?}");
         }
     }
 
