@@ -141,6 +141,8 @@ pub struct TableBlock {
     pub rows: Vec<Vec<usize>>,
     /// Whether the first row is a header row (always for GFM tables; `<th>` cells for HTML).
     pub has_header: bool,
+    /// Written as HTML (`<table>` with `<tr>` and `<td>`/`<th>`), not as a GFM table.
+    pub html: bool,
 }
 
 /// A list (Markdown or HTML) and its items.

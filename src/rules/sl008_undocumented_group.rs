@@ -151,8 +151,9 @@ pub fn reference_facts(
             });
             let rows = match own_table {
                 // A row of a table that splits groups into product and level cells is not one name
-                // cell: no row is offered (the finding stays for a person).
-                Some(table) if is_split(page, table, context) => None,
+                // cell, and an HTML table takes no Markdown row: no row is offered (the finding stays
+                // for a person).
+                Some(table) if table.html || is_split(page, table, context) => None,
                 Some(table) => Some(row_target(context.table, page, table, None)),
                 None => included_table(context, location, sources, &section),
             };
@@ -195,7 +196,7 @@ fn included_table(
             let path = resolve_include(context.policy, sources, location, include)?;
             let partial = sources.load(&path, context.policy.dialect_for(&path))?;
             let table = partial.tables.first()?;
-            (!is_split(&partial, table, context))
+            (!table.html && !is_split(&partial, table, context))
                 .then(|| row_target(context.table, &partial, table, Some(path)))
         })
 }

@@ -168,6 +168,7 @@ impl<'t> Builder<'t> {
                     range: range.clone(),
                     rows: Vec::new(),
                     has_header: false,
+                    html: false,
                 });
                 Frame::Table
             }
@@ -455,6 +456,7 @@ impl<'t> Builder<'t> {
                 range: at_page(table.range),
                 rows,
                 has_header: table.has_header,
+                html: table.html,
             });
         }
         for heading in parts.headings {

@@ -23,6 +23,7 @@ impl Builder<'_> {
                             range: tag.range.clone(),
                             rows: Vec::new(),
                             has_header: false,
+                            html: true,
                         });
                         open_table = Some(self.tables.len() - 1);
                     }
