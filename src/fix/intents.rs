@@ -328,6 +328,12 @@ fn unverified_insertion(
     };
     let trailer = if spot.offset == 0 {
         format!("{newline}{newline}")
+    } else if spot.indent.is_empty() && content_on_next_line(page.text(), spot.offset) {
+        // A line of text right below a quote or directive call-out would be read into it (a lazy
+        // continuation line) by Markdown renderers that do not know the line's syntax (a Hugo shortcode
+        // in mdBook): a blank line keeps it out. Inside a list item, where it would make the list loose,
+        // the line below is the next item or the item's own text.
+        newline.to_owned()
     } else {
         String::new()
     };
@@ -343,6 +349,18 @@ fn unverified_insertion(
     // Whether the rest of the page keeps its structure is checked before writing: a template that breaks
     // it is reported as an error naming the file rather than silently not offered.
     Some(edits)
+}
+
+/// Whether the line after the one that ends at `offset` (at its line break) holds something other than
+/// whitespace.
+fn content_on_next_line(text: &str, offset: usize) -> bool {
+    let rest = &text[offset..];
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix(['\n', '\r']))
+        .unwrap_or(rest);
+    let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    !rest[..line_end].trim_matches([' ', '\t']).is_empty()
 }
 
 /// Whether the inserted text is read back as a call-out: not swallowed by an unclosed code fence, HTML
@@ -443,4 +461,29 @@ fn aside_import(page: &Page, component_sources: &[&str]) -> Result<Option<Edit>,
         },
         kind: EditKind::Callout,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_on_next_line;
+
+    #[test]
+    fn the_next_line_holds_content_after_any_line_break() {
+        for (text, offset) in [
+            ("| a |\n{{% x %}}\n", 5),
+            ("| a |\r\n日本\r\n", 5),
+            ("| a |\r🚀", 5),
+            ("- a\n  b", 3),
+        ] {
+            assert!(content_on_next_line(text, offset), "{text:?}");
+        }
+        for (text, offset) in [
+            ("| a |\n\n{{% x %}}\n", 5),
+            ("| a |\r\n \t\r\nx", 5),
+            ("| a |", 5),
+            ("| a |\n", 5),
+        ] {
+            assert!(!content_on_next_line(text, offset), "{text:?}");
+        }
+    }
 }
