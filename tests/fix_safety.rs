@@ -899,3 +899,30 @@ fn many_fixes_of_one_page_are_applied_together() {
         assert_eq!(section[..next].matches("> [!NOTE]").count(), 1, "{index}");
     }
 }
+
+#[test]
+fn more_misplaced_callouts_than_one_round_checks_are_all_moved() {
+    // 70 call-outs in the introduction, 70 sections that list the groups: one round makes 64 moves (each is
+    // read back in a parse of the page), the next round the rest.
+    let callout = "> [!NOTE]\n> AI Gateway permissions are account-scoped only: a token cannot be restricted to a single gateway.\n\n";
+    let sections: String = (0..70)
+        .map(|index| format!("## 節 {index} 🚀\n\n- AI Gateway Read\n\n"))
+        .collect();
+    let page = format!("{}{sections}", callout.repeat(70));
+    let dir = temp_tree(&[("p.md", page.as_bytes())]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    let check = scope_lint(dir.path(), &["check", "--format", "concise", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout),
+        "no findings in 1 file\n",
+        "{}",
+        outcome(&check)
+    );
+    let fixed = fs::read_to_string(dir.path().join("p.md")).unwrap();
+    assert_eq!(fixed.matches("> [!NOTE]").count(), 70);
+    assert!(
+        fixed.starts_with("## 節 0 🚀\n\n- AI Gateway Read\n\n> [!NOTE]\n"),
+        "{fixed}"
+    );
+}

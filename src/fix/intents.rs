@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::placement::{
-    Spot, after_block, line_after, own_lines, reindent, removal_range, section_end,
+    Spot, after_block, after_listing, line_after, own_lines, reindent, removal_range, section_end,
 };
 use super::{apply_edits, imports, structure};
 use crate::doc::callout::{self, CalloutForm, NewCallout};
@@ -15,16 +15,31 @@ use crate::facts::UnsatisfiedSection;
 use crate::policy::CalloutPolicy;
 use crate::rules::{Context, Edit, EditKind, Finding, Fix, FixIntent};
 
+/// How many moves and removals of call-outs one page's fixes are made for: each is read back in a parse of
+/// the whole page, so a page with thousands of misplaced call-outs would take minutes. The findings past it
+/// stay without a fix (the next `fix` run, on a page with fewer, makes theirs).
+const MAX_MOVES_CHECKED: usize = 64;
+
 /// Turns the findings' [`FixIntent`]s into byte edits ([`Finding::fix`]); an intent that cannot be made into
 /// edits that keep the page's structure leaves the finding without a fix. The insertions into one page are
 /// made together ([`insert_for_sections`]), so a page with many sections lacking the call-out costs one parse.
 pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
     let mut sections: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut moves_left = MAX_MOVES_CHECKED;
     for (index, finding) in findings.iter_mut().enumerate() {
         let Some(intent) = finding.intent.take() else {
             continue;
         };
         let callout_policy = |callout: usize| &context.policy.callouts[callout];
+        if matches!(
+            intent,
+            FixIntent::MoveCallout { .. } | FixIntent::RemoveCallout { .. }
+        ) {
+            if moves_left == 0 {
+                continue;
+            }
+            moves_left -= 1;
+        }
         finding.fix = match &intent {
             FixIntent::InsertInSection { callout, .. } => {
                 sections.entry(*callout).or_default().push(index);
@@ -87,13 +102,38 @@ pub fn insert_for_sections(
     let mut landed_together = lands_together(context.page, &own).into_iter();
     drafts
         .into_iter()
-        .map(|draft| {
+        .zip(sections)
+        .map(|(draft, section)| {
             let (page, in_partial, edits) = draft?;
             let together = !in_partial && landed_together.next().unwrap_or(false);
-            (together || lands_as_callout(page, &edits[0]))
-                .then(|| described(context, policy, edits))
+            if together || lands_as_callout(page, &edits[0]) {
+                return Some(described(context, policy, edits));
+            }
+            (!in_partial)
+                .then(|| right_after_listing(context, policy, section, &edits[0]))
+                .flatten()
         })
         .collect()
+}
+
+/// The insertion right after the block of `section`'s listing, when the one at the section's end
+/// (`at_end`) is not read back as a call-out: the section ends in a code fence, HTML comment or JSX
+/// expression left open to the end of the page, which would swallow it.
+fn right_after_listing(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    section: &UnsatisfiedSection,
+    at_end: &Edit,
+) -> Option<Fix> {
+    let spot = after_listing(context.page, section.listing.anchor.clone());
+    if spot.offset == at_end.range.start {
+        return None;
+    }
+    let form = context
+        .policy
+        .form_for(context.relative, context.page.dialect);
+    let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
+    lands_as_callout(context.page, &edits[0]).then(|| described(context, policy, edits))
 }
 
 /// The page an insertion for `section` goes into, whether that is a partial, and the edits (the call-out

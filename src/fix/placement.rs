@@ -92,12 +92,31 @@ fn content_end(text: &str, limit: usize) -> usize {
 /// The spot after the block holding `range`: inside the innermost list item that holds it (with the item's
 /// indentation), else after the top-level block.
 pub(super) fn after_block(page: &Page, range: Range<usize>) -> Spot {
+    after_block_where(page, range, |item, range| {
+        item.start <= range.start && range.end <= item.end
+    })
+}
+
+/// The spot right after the listing `anchor` (a whole list or table): inside the innermost list item that
+/// holds more than it (a list nested in an item), else after the top-level block. Unlike [`after_block`],
+/// the one item of a one-item list, which spans the whole list, does not count.
+pub(super) fn after_listing(page: &Page, anchor: Range<usize>) -> Spot {
+    after_block_where(page, anchor, |item, anchor| {
+        item.start <= anchor.start && anchor.end <= item.end && item != anchor
+    })
+}
+
+fn after_block_where(
+    page: &Page,
+    range: Range<usize>,
+    item_holds: impl Fn(&Range<usize>, &Range<usize>) -> bool,
+) -> Spot {
     let item = page
         .lists
         .iter()
         .filter(|list| !list.html)
         .flat_map(|list| list.items.iter())
-        .filter(|item| item.range.start <= range.start && range.end <= item.range.end)
+        .filter(|item| item_holds(&item.range, &range))
         .min_by_key(|item| item.range.len());
     if let Some(item) = item {
         return Spot {
