@@ -220,7 +220,8 @@ impl Lexicon {
     }
 
     /// "each gateway gets its own token": a distributing word and the resource noun at `at`, then a
-    /// possessing verb, a word of separateness and the credential, each right after the other.
+    /// possessing verb and a word of separateness, each right after the other, and the credential after at
+    /// most `modifiers` words ("its own authentication token", "a separate scoped API key").
     fn own_credential_claim(
         &self,
         tokens: &[Token],
@@ -232,8 +233,14 @@ impl Lexicon {
         let possess = longest(tokens, noun_end + 1, &self.possess)?;
         let separate_at = noun_end + 1 + possess;
         let separate = longest(tokens, separate_at, &self.separate)?;
-        let credential_at = separate_at + separate;
-        let credential = self.credential_at(tokens, credential_at)?;
+        let (credential_at, credential) = (separate_at + separate..)
+            .take(self.modifiers + 1)
+            .take_while(|&word| {
+                tokens
+                    .get(word)
+                    .is_some_and(|token| token.kind == TokenKind::Word)
+            })
+            .find_map(|word| Some((word, self.credential_at(tokens, word)?)))?;
         Some(Candidate {
             start: at,
             target: at,
@@ -630,6 +637,16 @@ mod tests {
             claims("In production 🚀, every gateway has a dedicated API key."),
             ["every gateway has a dedicated API key"]
         );
+        assert_eq!(
+            claims("Each gateway gets its own authentication token (認証トークン)."),
+            ["Each gateway gets its own authentication token"]
+        );
+        assert_eq!(
+            claims("Every gateway comes with a separate scoped API key."),
+            ["Every gateway comes with a separate scoped API key"]
+        );
+        assert!(claims("Each gateway has its own cache key.").is_empty());
+        assert!(claims("Each gateway has its own logs, and tokens are account-wide.").is_empty());
         assert!(claims("Each gateway has its own logs and analytics.").is_empty());
         assert!(claims("Each gateway gets its own URL; the token is account-wide.").is_empty());
         assert!(claims("Each gateway does not get its own token.").is_empty());

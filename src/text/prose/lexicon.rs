@@ -80,6 +80,8 @@ pub(super) struct ModalityWords {
     pub(super) counterfactual: Vec<String>,
     pub(super) future: Vec<String>,
     pub(super) future_after: Vec<String>,
+    pub(super) release_opener: Vec<String>,
+    pub(super) released: Vec<String>,
     pub(super) reported: Vec<String>,
 }
 
@@ -188,6 +190,8 @@ pub struct Lexicon {
     pub(super) counterfactual: PhraseList,
     pub(super) future: PhraseList,
     pub(super) future_after: PhraseList,
+    pub(super) release_opener: PhraseList,
+    pub(super) released: PhraseList,
     pub(super) reported: PhraseList,
 }
 
@@ -270,6 +274,8 @@ impl Lexicon {
             counterfactual: phrases(&modality.counterfactual),
             future: phrases(&modality.future),
             future_after: phrases(&modality.future_after),
+            release_opener: phrases(&modality.release_opener),
+            released: phrases(&modality.released),
             reported: phrases(&modality.reported),
         }
     }

@@ -112,6 +112,9 @@ impl Lexicon {
             {
                 return true;
             }
+            if at < claim.target && self.release_clause_before(tokens, at, claim.target) {
+                return true;
+            }
             if at < claim.start
                 && let Some(from) = after(&self.conditional)
                 && (!tokens[from..claim.start]
@@ -134,6 +137,25 @@ impl Lexicon {
             at += 1;
         }
         false
+    }
+
+    /// Whether a leading clause that opens at `at` (at the start of a clause) with a release opener, ends at
+    /// a comma and says that something is released puts the claim (its `target`, after the opener) in the
+    /// future: "once per-gateway scoping ships, you can ...", "once per-gateway scoping is launched, ...".
+    fn release_clause_before(&self, tokens: &[Token], at: usize, target: usize) -> bool {
+        let opens_a_clause = at == 0 || tokens[at - 1].kind == TokenKind::Punct;
+        let Some(from) = longest(tokens, at, &self.release_opener).map(|length| at + length) else {
+            return false;
+        };
+        let Some(comma) =
+            (from..tokens.len()).find(|&index| tokens[index].kind == TokenKind::Punct)
+        else {
+            return false;
+        };
+        opens_a_clause
+            && from <= target
+            && tokens[comma].text == ","
+            && (from..comma).any(|word| longest(tokens, word, &self.released).is_some())
     }
 
     /// Whether a pre-trigger at `trigger` (ending before `from`) reaches the token at `target`: no
@@ -471,6 +493,29 @@ mod tests {
             &file.modality.future_after,
             "Per-gateway tokens {} later.",
             false,
+        );
+        each(
+            &file.modality.release_opener,
+            "{} per-gateway scoping ships, you can restrict a token to one gateway.",
+            false,
+        );
+        each(
+            &file.modality.released,
+            "Once per-gateway scoping {}, you can restrict a token to one gateway.",
+            false,
+        );
+        each(
+            &file.modality.release_opener,
+            "{} you create a token, restrict it to one gateway.",
+            true,
+        );
+        assert_eq!(
+            claims("Once a gateway is added (ゲートウェイ), restrict the token to that gateway."),
+            ["restrict the token to that gateway"]
+        );
+        assert_eq!(
+            claims("Once you sign in — 🚀 — you can restrict a token to one gateway."),
+            ["restrict a token to one gateway"]
         );
         each(
             &file.modality.counterfactual,
