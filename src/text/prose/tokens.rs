@@ -288,7 +288,9 @@ fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>, joins: 
     {
         tokens.pop();
         let before = tokens.last_mut().expect("matched above");
-        before.text = format!("{}-{word}", before.text);
+        // Appended in place (amortised): a word of thousands of hyphen-joined parts is read in linear time.
+        before.text.push('-');
+        before.text.push_str(&word);
         before.range.end = range.end;
         return;
     }
@@ -303,6 +305,17 @@ fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>, joins: 
 mod tests {
     use super::*;
     use crate::text::prose::testing::claims;
+
+    #[test]
+    fn hyphen_joined_parts_are_one_word_however_many() {
+        let parts: Vec<String> = (0..20_000).map(|index| format!("Per{index}")).collect();
+        let text = format!("{}-ゲート tokens.", parts.join("-"));
+        let (tokens, _) = tokenize(&text, 0);
+        let words: Vec<&str> = tokens.iter().map(|token| token.text.as_str()).collect();
+        let joined = format!("{}-ゲート", parts.join("-").to_lowercase());
+        assert_eq!(words, [joined.as_str(), "tokens", "."]);
+        assert_eq!(tokens[0].range, 0..text.len() - " tokens.".len());
+    }
 
     #[test]
     fn ascii_segments_read_as_the_general_path_reads_them() {
