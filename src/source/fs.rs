@@ -28,7 +28,7 @@ pub fn read_source_within(path: &Path, limit: u64) -> Result<String, Error> {
 /// Decodes a page's bytes (`path` names it in errors): binary files and invalid UTF-8 are errors.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     if let Some(index) = memchr::memchr(0, &bytes) {
-        let line = bytes[..index].iter().filter(|byte| **byte == b'\n').count() + 1;
+        let (line, _) = line_and_start(&bytes[..index]);
         return Err(Error::invalid(
             path,
             None,
@@ -38,12 +38,10 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let bytes = error.into_bytes();
-        let line = bytes[..valid].iter().filter(|byte| **byte == b'\n').count() + 1;
-        let column = bytes[..valid]
-            .iter()
-            .rev()
-            .take_while(|byte| **byte != b'\n')
-            .count()
+        let (line, line_start) = line_and_start(&bytes[..valid]);
+        // The valid prefix is UTF-8: the column counts its characters, as finding positions do.
+        let column = std::str::from_utf8(&bytes[line_start..valid])
+            .map_or(valid - line_start, |line| line.chars().count())
             + 1;
         Error::invalid(
             path,
@@ -51,6 +49,21 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
             "not valid UTF-8 (only UTF-8 text is checked)",
         )
     })
+}
+
+/// The line (1-based) at the end of `before`, and where that line starts, with lines broken at `\n`, `\r\n`
+/// and a lone `\r`, as CommonMark breaks them.
+fn line_and_start(before: &[u8]) -> (usize, usize) {
+    let mut line = 1;
+    let mut start = 0;
+    for (index, &byte) in before.iter().enumerate() {
+        let breaks = byte == b'\n' || (byte == b'\r' && before.get(index + 1) != Some(&b'\n'));
+        if breaks {
+            line += 1;
+            start = index + 1;
+        }
+    }
+    (line, start)
 }
 
 /// Whether reading failed because there is no file at the path: not an error for an included file
@@ -306,6 +319,34 @@ mod tests {
         assert_eq!(
             invalid,
             "a.md:2:3: not valid UTF-8 (only UTF-8 text is checked)"
+        );
+    }
+
+    #[test]
+    fn positions_count_characters_and_every_line_break() {
+        let invalid = decode(
+            Path::new("a.md"),
+            b"a\nb\n\xe6\x97\xa5\xf0\x9f\x8e\x89x\xff\n".to_vec(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            invalid,
+            "a.md:3:4: not valid UTF-8 (only UTF-8 text is checked)"
+        );
+        let after_lone_cr = decode(Path::new("a.md"), b"a\rb\r\nc\n\xe6\x97\xa5\x00".to_vec())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            after_lone_cr,
+            "a.md: binary file (NUL byte on line 4), not checked"
+        );
+        let invalid_after_cr = decode(Path::new("a.md"), b"a\r\xd7\xa9\xff".to_vec())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            invalid_after_cr,
+            "a.md:2:2: not valid UTF-8 (only UTF-8 text is checked)"
         );
     }
 }
