@@ -139,7 +139,8 @@ impl OutdatedGeneratedTable {
         };
         let rendered = render::markdown(table, product);
         let written = &context.page.text()[content.clone()];
-        if written.replace("\r\n", "\n").trim() == rendered.trim() {
+        // Any line ending reads as `\n`: a CRLF or lone-CR page holds the same table.
+        if written.replace("\r\n", "\n").replace('\r', "\n").trim() == rendered.trim() {
             return None;
         }
         let product_note = product
