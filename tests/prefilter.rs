@@ -312,6 +312,7 @@ fn split_rows_the_screen_cannot_read_cell_by_cell_are_relevant() {
         (html("</b><!--Read/Edit&#124;"), "a.mdx"),
         (markdown("| AI Gatway | <br/>Read--> |"), "a.md"),
         (markdown("{x\n}| AI Gatway | Read |"), "a.mdx"),
+        (markdown("| AI Gatway | Read | <x | y> |"), "a.md"),
         (
             markdown("| 日本 😀 | é\u{301} |\n{x\n}| AI Gatway | Read |"),
             "a.mdx",
@@ -467,6 +468,17 @@ const PIECES: &[&str] = &[
     "\n| --- | {x} |\n",
     "\r| --- | --- |\r",
     "useRef<HTMLDivElement | null>",
+    // Rows the screen rules out by their words when a construct holds a `|` or is left open
+    // (`no_reading_has_a_cell_word`): cell words inside and around such constructs, entities, escapes and
+    // link destinations that join or decode letters.
+    "<T | ",
+    "{a | ",
+    "<x | Read>",
+    "{Edit | y}",
+    " && ",
+    "Re&shy;ad",
+    "Gate\\way",
+    "Gate](/x<y | z>)way",
     "{/*\n*/}",
     "<span\n/>",
     "{x\n}",
