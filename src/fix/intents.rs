@@ -52,6 +52,9 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
             FixIntent::MoveCallout { callout, to } => move_callout(context, *callout, *to),
             FixIntent::RemoveCallout { callout } => remove_callout(context.page, *callout),
         };
+        if finding.fix.is_none() {
+            withdraw_fix_promise(finding);
+        }
     }
     for (callout, indexes) in sections {
         let lacking: Vec<&UnsatisfiedSection> = indexes
@@ -65,7 +68,23 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
         for (index, fix) in indexes.into_iter().zip(fixes) {
             findings[index].fix = fix;
             findings[index].intent = None;
+            if findings[index].fix.is_none() {
+                withdraw_fix_promise(&mut findings[index]);
+            }
         }
+    }
+}
+
+/// A finding whose intent gave no fix (every edit tried would change the page's structure, or is not read
+/// back as a call-out) no longer says that `scope-lint fix` makes it.
+fn withdraw_fix_promise(finding: &mut Finding) {
+    if let Some(help) = &mut finding.help
+        && let Some(promise) = help.find("; `scope-lint fix`")
+    {
+        help.truncate(promise);
+        help.push_str(
+            " by hand: `scope-lint fix` found no edit here that keeps the page's structure",
+        );
     }
 }
 
