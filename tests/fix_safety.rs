@@ -877,7 +877,7 @@ fn a_fix_that_would_take_the_file_over_max_file_size_writes_nothing() {
     assert!(
         stderr.contains("./near.md: the fixed file would be ")
             && stderr.contains(
-                " bytes, larger than 1 KiB (the `max-file-size` limit); the file was not changed"
+                " bytes, larger than 1 KiB (the `max-file-size` limit); not written: the file stays as it was before this fix"
             ),
         "{stderr}"
     );

@@ -66,7 +66,7 @@ pub struct FixPlan {
 
 pub(crate) fn in_file(path: &Path, error: Error) -> Error {
     Error::Internal(format!(
-        "{}: {error}; the file was not changed",
+        "{}: {error}; not written: the file stays as it was before this fix",
         path.display()
     ))
 }
