@@ -219,9 +219,10 @@ impl Lexicon {
         })
     }
 
-    /// "each gateway gets its own token": a distributing word and the resource noun at `at`, then a
-    /// possessing verb and a word of separateness, each right after the other, and the credential after at
-    /// most `modifiers` words ("its own authentication token", "a separate scoped API key").
+    /// "each gateway gets its own token": a distributing word at `at` and the resource noun (after at most
+    /// `modifiers` words: "each AI Gateway", "each of the gateways"), then a possessing verb and a word of
+    /// separateness, each right after the other, and the credential after at most `modifiers` words ("its
+    /// own authentication token", "a separate scoped API key").
     fn own_credential_claim(
         &self,
         tokens: &[Token],
@@ -229,7 +230,15 @@ impl Lexicon {
         resource: &Resource,
     ) -> Option<Candidate> {
         let each = longest(tokens, at, &self.each)?;
-        let (noun_end, _) = noun_at(tokens, at + each, resource)?;
+        // "each gateway", "each AI Gateway", "each of the gateways": up to `modifiers` words before the noun.
+        let (noun_end, _) = (at + each..)
+            .take(self.modifiers + 1)
+            .take_while(|&word| {
+                tokens
+                    .get(word)
+                    .is_some_and(|token| token.kind == TokenKind::Word)
+            })
+            .find_map(|word| noun_at(tokens, word, resource))?;
         let possess = longest(tokens, noun_end + 1, &self.possess)?;
         let separate_at = noun_end + 1 + possess;
         let separate = longest(tokens, separate_at, &self.separate)?;
@@ -645,6 +654,19 @@ mod tests {
             claims("Every gateway comes with a separate scoped API key."),
             ["Every gateway comes with a separate scoped API key"]
         );
+        assert_eq!(
+            claims("Each AI Gateway has its own API token."),
+            ["Each AI Gateway has its own API token"]
+        );
+        assert_eq!(
+            claims("Each of the gateways — ゲートウェイ — needs a dedicated key."),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            claims("Each of the gateways needs a dedicated key."),
+            ["Each of the gateways needs a dedicated key"]
+        );
+        assert!(claims("Each request to the gateway has its own token.").is_empty());
         assert!(claims("Each gateway has its own cache key.").is_empty());
         assert!(claims("Each gateway has its own logs, and tokens are account-wide.").is_empty());
         assert!(claims("Each gateway has its own logs and analytics.").is_empty());
