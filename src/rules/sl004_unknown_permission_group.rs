@@ -74,8 +74,12 @@ impl UnknownPermissionGroup {
         let known_in = |unit: usize, name: &str| {
             is_known(context, name) || own_names.is_some_and(|own| is_known(context, &own[unit]))
         };
-        let unknown =
-            |name: &str| !name.is_empty() && !name.contains(WILDCARD) && !is_known(context, name);
+        let unknown = |unit: usize, name: &str| {
+            !name.is_empty()
+                && !name.contains(WILDCARD)
+                && !is_known(context, name)
+                && !known_before_a_note(context, unit)
+        };
         // A generated scope matrix shows labels as "Name (dashboard: Label)"; SL010 checks its content.
         let generated = super::sl010_outdated_generated_table::generated_ranges(page);
         for table in page.tables.iter().filter(|table| {
@@ -99,7 +103,7 @@ impl UnknownPermissionGroup {
                 self.split_rows(context, &split, out);
             }
             if listing {
-                for (unit, name) in cells.iter().filter(|(_, name)| unknown(name)) {
+                for (unit, name) in cells.iter().filter(|(unit, name)| unknown(*unit, name)) {
                     out.push(self.finding(context, *unit, name));
                 }
             }
@@ -114,7 +118,7 @@ impl UnknownPermissionGroup {
             }
             for (unit, name) in items
                 .iter()
-                .filter(|(_, name)| unknown(name) && looks_like_group(context, name))
+                .filter(|(unit, name)| unknown(*unit, name) && looks_like_group(context, name))
             {
                 out.push(self.finding(context, *unit, name));
             }
@@ -348,6 +352,18 @@ fn trimmed_bounds(text: &str, range: std::ops::Range<usize>) -> (usize, usize) {
 fn is_known(context: &Context<'_>, normalized: &str) -> bool {
     context.matcher.exact_group(normalized).is_some()
         || !context.matcher.wildcard_groups(normalized).is_empty()
+}
+
+/// Whether the text of `unit` is a known group followed by a note in parentheses: "AI Gateway Run
+/// (formerly Invoke)", or "AI Gateway Write (dashboard: AI Gateway Edit)" as `scope-lint table` prints a
+/// group whose dashboard label differs.
+fn known_before_a_note(context: &Context<'_>, unit: usize) -> bool {
+    let text = context.page.unit_text(&context.page.units[unit]).trim();
+    let Some(open) = text.strip_suffix(')').and_then(|body| body.rfind('(')) else {
+        return false;
+    };
+    let name = text[..open].trim_end();
+    !name.is_empty() && is_known(context, &normalize_text(name, Mode::Name, &[]))
 }
 
 /// A few words ending in a permission level: "AI Gateway Admin", "Zone Settings Write".
