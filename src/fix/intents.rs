@@ -17,7 +17,8 @@ use crate::rules::{Context, Edit, EditKind, Finding, Fix, FixIntent};
 
 /// How many moves and removals of call-outs one page's fixes are made for: each is read back in a parse of
 /// the whole page, so a page with thousands of misplaced call-outs would take minutes. The findings past it
-/// stay without a fix (the next `fix` run, on a page with fewer, makes theirs).
+/// stay without a fix in this round and keep their help: `fix`'s next round, on a page with fewer, makes
+/// theirs.
 const MAX_MOVES_CHECKED: usize = 64;
 
 /// Turns the findings' [`FixIntent`]s into byte edits ([`Finding::fix`]); an intent that cannot be made into
