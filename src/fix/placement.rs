@@ -49,13 +49,28 @@ pub(super) fn section_end(page: &Page, section: SectionId) -> Spot {
 fn before_container_of(page: &Page, end: usize, floor: usize) -> usize {
     let blocks = page.outline.iter().map(|block| block.range.clone());
     let elements = page.elements.iter().map(|element| element.range());
-    blocks
+    let container_start = blocks
         .chain(elements)
         .chain(paired_shortcodes(page, floor..end))
         .filter(|range| floor <= range.start && range.start < end && end < range.end)
         .map(|range| range.start)
         .min()
-        .unwrap_or(end)
+        .unwrap_or(end);
+    not_splitting_a_block(page, container_start, floor)
+}
+
+/// `at`, or the start of the outermost block of the page's outline that holds it past its first byte and
+/// starts after `floor`: in a Markdown page, `<div>` and `<div>` on two lines are one HTML block, and the
+/// element the heading below sits in opens on its second line; the call-out goes before the block, not
+/// into it.
+fn not_splitting_a_block(page: &Page, at: usize, floor: usize) -> usize {
+    page.outline
+        .iter()
+        .map(|block| block.range.clone())
+        .filter(|range| floor <= range.start && range.start < at && at < range.end)
+        .map(|range| range.start)
+        .min()
+        .unwrap_or(at)
 }
 
 /// The ranges of the page's paired Hugo shortcodes (`{{< tabs >}}` ... `{{< /tabs >}}`), read only when
