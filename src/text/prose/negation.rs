@@ -144,6 +144,9 @@ impl Lexicon {
     /// future: "once per-gateway scoping ships, you can ...", "once per-gateway scoping is launched, ...".
     fn release_clause_before(&self, tokens: &[Token], at: usize, target: usize) -> bool {
         let opens_a_clause = at == 0 || tokens[at - 1].kind == TokenKind::Punct;
+        if !opens_a_clause {
+            return false;
+        }
         let Some(from) = longest(tokens, at, &self.release_opener).map(|length| at + length) else {
             return false;
         };
@@ -152,9 +155,13 @@ impl Lexicon {
         else {
             return false;
         };
-        opens_a_clause
-            && from <= target
+        // A `;` or `:` after the clause starts another statement: "once it ships, we will say so; today
+        // ..." leaves what follows in the present.
+        let same_statement = (comma..target.max(comma))
+            .all(|index| !matches!(tokens[index].text.as_str(), ";" | ":"));
+        from <= target
             && tokens[comma].text == ","
+            && same_statement
             && (from..comma).any(|word| longest(tokens, word, &self.released).is_some())
     }
 
@@ -508,6 +515,12 @@ mod tests {
             &file.modality.release_opener,
             "{} you create a token, restrict it to one gateway.",
             true,
+        );
+        assert_eq!(
+            claims(
+                "Once per-gateway scoping ships, we will say so; today you can restrict a token to one gateway."
+            ),
+            ["restrict a token to one gateway"]
         );
         assert_eq!(
             claims("Once a gateway is added (ゲートウェイ), restrict the token to that gateway."),
