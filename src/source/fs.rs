@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::read::{DEFAULT_MAX_FILE_SIZE, read_regular_file};
 use crate::source::include_graph::IncludeGraph;
 use crate::source::{Sources, SourcesMemo, file_key};
+use crate::text::lines::byte_lines_and_breaks;
 
 /// Reads a Markdown/MDX file as text: binary files and invalid UTF-8 are errors naming the line; so are
 /// files that are not regular files or larger than [`DEFAULT_MAX_FILE_SIZE`].
@@ -51,19 +52,13 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     })
 }
 
-/// The line (1-based) at the end of `before`, and where that line starts, with lines broken at `\n`, `\r\n`
-/// and a lone `\r`, as CommonMark breaks them.
+/// The line (1-based) at the end of `before`, and where that line starts, with lines broken as CommonMark
+/// breaks them ([`byte_lines_and_breaks`]).
 fn line_and_start(before: &[u8]) -> (usize, usize) {
-    let mut line = 1;
-    let mut start = 0;
-    for (index, &byte) in before.iter().enumerate() {
-        let breaks = byte == b'\n' || (byte == b'\r' && before.get(index + 1) != Some(&b'\n'));
-        if breaks {
-            line += 1;
-            start = index + 1;
-        }
-    }
-    (line, start)
+    byte_lines_and_breaks(before)
+        .enumerate()
+        .last()
+        .map_or((1, 0), |(index, (line, _))| (index + 1, line.start))
 }
 
 /// Whether reading failed because there is no file at the path: not an error for an included file

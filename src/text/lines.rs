@@ -6,7 +6,13 @@ use std::ops::Range;
 pub fn lines_and_breaks(
     text: &str,
 ) -> impl Iterator<Item = (Range<usize>, Option<Range<usize>>)> + '_ {
-    let bytes = text.as_bytes();
+    byte_lines_and_breaks(text.as_bytes())
+}
+
+/// [`lines_and_breaks`] of bytes that need not be UTF-8 (a file refused as binary or invalid text).
+pub fn byte_lines_and_breaks(
+    bytes: &[u8],
+) -> impl Iterator<Item = (Range<usize>, Option<Range<usize>>)> + '_ {
     let mut start = Some(0);
     std::iter::from_fn(move || {
         let line_start = start?;

@@ -231,29 +231,32 @@ impl Lexicon {
     ) -> Option<Candidate> {
         let each = longest(tokens, at, &self.each)?;
         // "each gateway", "each AI Gateway", "each of the gateways": up to `modifiers` words before the noun.
-        let (noun_end, _) = (at + each..)
-            .take(self.modifiers + 1)
-            .take_while(|&word| {
-                tokens
-                    .get(word)
-                    .is_some_and(|token| token.kind == TokenKind::Word)
-            })
+        let (noun_end, _) = self
+            .after_modifiers(tokens, at + each)
             .find_map(|word| noun_at(tokens, word, resource))?;
         let possess = longest(tokens, noun_end + 1, &self.possess)?;
         let separate_at = noun_end + 1 + possess;
         let separate = longest(tokens, separate_at, &self.separate)?;
-        let (credential_at, credential) = (separate_at + separate..)
-            .take(self.modifiers + 1)
-            .take_while(|&word| {
-                tokens
-                    .get(word)
-                    .is_some_and(|token| token.kind == TokenKind::Word)
-            })
+        let (credential_at, credential) = self
+            .after_modifiers(tokens, separate_at + separate)
             .find_map(|word| Some((word, self.credential_at(tokens, word)?)))?;
         Some(Candidate {
             start: at,
             target: at,
             end: credential_at + credential - 1,
+        })
+    }
+
+    /// The places from `from` where a phrase may start after at most `modifiers` words.
+    fn after_modifiers<'t>(
+        &self,
+        tokens: &'t [Token],
+        from: usize,
+    ) -> impl Iterator<Item = usize> + 't {
+        (from..).take(self.modifiers + 1).take_while(|&word| {
+            tokens
+                .get(word)
+                .is_some_and(|token| token.kind == TokenKind::Word)
         })
     }
 
