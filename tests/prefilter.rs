@@ -479,6 +479,11 @@ const PIECES: &[&str] = &[
     "Re&shy;ad",
     "Gate\\way",
     "Gate](/x<y | z>)way",
+    // Link destinations dropped between a name's letters, and between letters outside ASCII.
+    "Pub",
+    "/Sub",
+    "語](/x)",
+    "](/x)語",
     "{/*\n*/}",
     "<span\n/>",
     "{x\n}",

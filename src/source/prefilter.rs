@@ -57,8 +57,10 @@
 //!   which stands for any word. A JSON `\u` escape is no marker: SL009 reads only the code blocks that
 //!   hold `permission_groups` as written, so a page it reports holds that marker whatever its escapes spell;
 //! - an entity that decodes to a letter or digit (it joins the words around it in normalised text, not in
-//!   the raw words `claim_products_in` reads), and a link destination between two word characters (the
-//!   same, for the dropped `](...)`).
+//!   the raw words `claim_products_in` reads), and a link destination between two characters a name's
+//!   word may hold (the same, for the dropped `](...)`): ASCII letters, digits and the punctuation the
+//!   names keep (`/` in `Pub/Sub`); outside ASCII only a character that lower-cases to an ASCII letter,
+//!   as every other one is read as itself or as a separator, and the screen's names are ASCII.
 //!
 //! # Pages with includes
 //!

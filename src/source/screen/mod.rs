@@ -6,7 +6,8 @@
 //!
 //! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, a `{props.x}`
 //!   placeholder, a Hugo placeholder, an entity that decodes to a letter or digit, a link
-//!   destination between two word characters): the page is relevant ([`Verdict::Own`]); and the
+//!   destination between two characters a name's word may hold, which dropping it joins): the page is
+//!   relevant ([`Verdict::Own`]); and the
 //!   **includes** (`<Render`, `{{#`, a Hugo `render` shortcode), which make it relevant through what it
 //!   includes;
 //! - the **last word of every relevant name** (its trailing run of ASCII letters and digits). From each
@@ -55,7 +56,7 @@ use crate::doc::Dialect;
 use crate::doc::include::opens_hugo_render;
 use crate::doc::mdx::Scan;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter};
-use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case};
+use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case, folds_to_ascii};
 use crate::text::entity;
 use crate::text::normalize::{
     Mode, hugo_placeholder, link_destination, normalize_text, props_placeholder, separates_names,
@@ -118,6 +119,9 @@ pub(super) struct Screen {
     /// The runs of ASCII letters and digits in `cell_names` and the level joiners; `None` when a cell name
     /// has none (then no cell is ruled out by its words).
     cell_words: Option<CellWords>,
+    /// The ASCII bytes of the relevant names' words, in either case: what dropping a link destination can
+    /// join into a name's word.
+    name_bytes: [bool; 128],
 }
 
 /// One pattern of the screen.
@@ -221,6 +225,7 @@ impl Screen {
             earlier_runs,
             cell_words: CellWords::of(cell_names.iter().map(String::as_str)),
             cell_names,
+            name_bytes: ascii_bytes_of(names),
         })
     }
 
@@ -245,7 +250,7 @@ impl Screen {
             Needle::Marker => true,
             Needle::Props => props_placeholder(&text[start..]).is_some(),
             Needle::Braces => hugo_placeholder(&text[start..]).is_some(),
-            Needle::Link => joins_words(text, start),
+            Needle::Link => self.joins_words(text, start),
             Needle::Entity => {
                 entity::decode(&text[start..]).is_some_and(|(_, c)| c.is_alphanumeric())
             }
@@ -296,6 +301,25 @@ impl Screen {
             Verdict::Nothing { includes }
         };
         (verdict, page.scan.into_inner())
+    }
+
+    /// Whether the link destination whose `](` starts at `at` is one name normalisation drops
+    /// ([`link_destination`]) and sits between two characters that may be in one word of a name, so that
+    /// dropping it may join them into a name's word. A character outside ASCII is such a character only when
+    /// it lower-cases to an ASCII letter: with the names' trie every name is ASCII, and name normalisation
+    /// writes any other character outside ASCII as itself or as a separator. (Without the trie every page
+    /// gets the exact readings, which drop the destination as normalisation does.) A destination between a
+    /// word and a separator is read by the last-word walk.
+    fn joins_words(&self, text: &str, at: usize) -> bool {
+        let in_a_name = |c: char| match u8::try_from(c) {
+            Ok(byte) if byte.is_ascii() => self.name_bytes[usize::from(byte)],
+            _ => folds_to_ascii(c),
+        };
+        let Some(length) = link_destination(&text[at..]) else {
+            return false;
+        };
+        text[..at].chars().next_back().is_some_and(in_a_name)
+            && text[at + length..].chars().next().is_some_and(in_a_name)
     }
 
     /// Whether a relevant name may end at `end`, where one of `words` (a name's last word, with its trie
@@ -1087,19 +1111,15 @@ fn matching_brace(bytes: &[u8], open: usize) -> Option<usize> {
     None
 }
 
-/// Whether the link destination whose `](` starts at `at` sits between two word characters, so that
-/// dropping it (as name normalisation does) joins them into one word. Non-ASCII characters count as word
-/// characters: this only has to be conservative.
-fn joins_words(text: &str, at: usize) -> bool {
-    let bytes = text.as_bytes();
-    let word = |byte: u8| byte.is_ascii_alphanumeric() || !byte.is_ascii();
-    if !at.checked_sub(1).is_some_and(|before| word(bytes[before])) {
-        return false;
+/// The ASCII bytes of the words of `names` (no separator), in either case.
+fn ascii_bytes_of(names: &[String]) -> [bool; 128] {
+    let mut bytes = [false; 128];
+    let in_a_word = |byte: &u8| byte.is_ascii() && !separates_names(char::from(*byte));
+    for byte in names.iter().flat_map(|name| name.bytes()).filter(in_a_word) {
+        bytes[usize::from(byte.to_ascii_lowercase())] = true;
+        bytes[usize::from(byte.to_ascii_uppercase())] = true;
     }
-    let Some(close) = text[at..].find(')') else {
-        return false;
-    };
-    bytes.get(at + close + 1).is_some_and(|&after| word(after))
+    bytes
 }
 
 #[cfg(test)]
@@ -1107,11 +1127,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_link_destination_between_letters_joins_them() {
-        assert!(joins_words("Gate](x)way", 4));
-        assert!(!joins_words("[Gate](x) way", 5));
-        assert!(!joins_words("[x](y)", 2));
-        assert!(!joins_words("a](b", 1));
+    fn a_link_destination_between_letters_of_names_joins_them() {
+        let table = crate::table::tests::small_table();
+        let matcher = Matcher::new(&table);
+        let screen = Screen::new(&["pub/sub read".to_owned()], &matcher).expect("a screen");
+        let joins = |text: &str| screen.joins_words(text, text.find("](").expect("a `](`"));
+        assert!(joins("Pu](x)b"));
+        assert!(joins("Pub](x)/Sub"));
+        assert!(joins("Su](x)\u{212a}"));
+        assert!(!joins("[Pub](x) Sub"));
+        assert!(!joins("[x](y)"));
+        assert!(!joins("a](b"));
+        assert!(!joins("a](b\n)c"));
+        // Dots and characters outside ASCII are in no name: dropping the destination joins no name's word.
+        assert!(!joins("see [docs](x)."));
+        assert!(!joins("[拡張機能](x)を使用"));
+        assert!(!joins("[Su](x)äb"));
+        assert!(!joins("[Gate](x)way"));
+        assert!(!joins("é](x)a"));
+        assert!(!joins("a](x)\u{a0}b"));
     }
 
     #[test]
@@ -1244,7 +1278,7 @@ mod tests {
                 "{props.名}",
                 "{{ .Get \"x\" }}",
                 "&#65;",
-                "é](x)é",
+                "Ga](x)te",
             ],
             Verdict::Own,
         );
@@ -1264,6 +1298,8 @@ mod tests {
                 "&",
                 "&amp;",
                 "](",
+                "é](x)é",
+                "日本](x)語",
                 "]",
                 "-",
                 "_",
