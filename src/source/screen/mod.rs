@@ -28,14 +28,16 @@
 //!   misspelt split row needs), each cell read as it is and with its tags and `{...}` blanked, when the line
 //!   may be a row of a GFM table at all ([`table_lines`]: below a header and a delimiter row, with no blank
 //!   line between); and HTML `<td>`/`<th>` cells holding the same;
-//! - the characters whose lower case is an ASCII letter (the Kelvin sign, a dotted capital I), which can
-//!   spell a name's letters in raw text: such a page goes to the exact readings.
+//! - the characters whose lower case is an ASCII letter, which can spell a name's letters in raw text: a
+//!   page with the Kelvin sign (`k`) goes to the exact readings; a dotted capital I lower-cases to `i` and
+//!   a combining dot, which is neither a separator nor a letter, so it can only end a name whose last
+//!   word ends in `i` (no ASCII name goes on past the dot): it is read as such a last word's end.
 //!
 //! A page with none of these cannot show any reading of [`super::prefilter`] a name on its own, so it is
 //! ruled out ([`Verdict::Nothing`]) without the pre-pass; otherwise the exact readings decide
 //! ([`Verdict::Maybe`]), and only those the screen could not rule out ([`Readings`]): a page left open only
-//! by its table rows and HTML cells gets only the reading of split rows; a page left open by a last word, a
-//! character that folds to ASCII, or a screen without the names' trie gets every reading (next to a name the
+//! by its table rows and HTML cells gets only the reading of split rows; a page left open by a last word, the
+//! Kelvin sign, or a screen without the names' trie gets every reading (next to a name the
 //! row checks are not shown complete on their own). The screen over-approximates what the model reads within one text unit, title or
 //! row: it does not follow the exact readings where they join words across blocks the model keeps apart (a
 //! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
@@ -95,8 +97,8 @@ pub(super) enum Verdict {
 /// Which of the exact readings may find a name on a page the screen cannot rule out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Readings {
-    /// A word that may end a name was found where the walk could not rule it out, a character that folds
-    /// to an ASCII letter was found, or the screen has no trie of the names: the readings of names in the
+    /// A word that may end a name was found where the walk could not rule it out, the Kelvin sign was
+    /// found, or the screen has no trie of the names: the readings of names in the
     /// masked text, the front matter, call-out titles and the pieces around nested call-outs.
     pub(super) names: bool,
     /// A Markdown or HTML table row may split a group over two cells, or `names` is set: the reading of
@@ -114,6 +116,9 @@ pub(super) struct Screen {
     /// The first run of ASCII letters and digits of each earlier word a node checks before walking the gap
     /// ([`Node::earlier_runs`]).
     earlier_runs: Vec<String>,
+    /// The last words of names that end in `i`, without it, with their trie nodes: what may stand
+    /// before a dotted capital I that ends a name.
+    dotted_i_words: Vec<(String, usize)>,
     /// The table's levels and product names (what a split row's cell may be).
     cell_names: HashSet<String>,
     /// The runs of ASCII letters and digits in `cell_names` and the level joiners; `None` when a cell name
@@ -139,8 +144,10 @@ enum Needle {
     Link,
     /// `&`: relevant when it starts an entity that decodes to a letter or digit.
     Entity,
-    /// A character that lower-cases to an ASCII letter.
-    Folds,
+    /// The capital I with a dot, which lower-cases to `i` and a combining dot.
+    DottedI,
+    /// The Kelvin sign, which lower-cases to `k`.
+    Kelvin,
     /// `|`: a Markdown table row may split a group over two cells.
     Pipe,
     /// `<td` or `<th`: an HTML table cell.
@@ -159,8 +166,8 @@ struct Node {
     /// For a node with a few earlier words, each with a run of ASCII letters and digits: the index in
     /// [`Screen::earlier_runs`] of each word's first run. No reading can put an earlier word before the
     /// suffix on a page that does not hold its run (ASCII case-insensitive: a page with an entity that
-    /// spells a letter or digit, or a character that folds to one, goes to the exact readings whatever the
-    /// walk says), and a page tells that with one search a run where the gap walk would run the MDX
+    /// spells a letter or digit, or the Kelvin sign, goes to the exact readings whatever the walk says; a
+    /// dotted capital I ends a name's last word only), and a page tells that with one search a run where the gap walk would run the MDX
     /// pre-pass. `None`: the walk does not ask.
     earlier_runs: Option<Vec<usize>>,
 }
@@ -189,7 +196,7 @@ impl Screen {
         add("&", Needle::Entity);
         FOLDS_TO_ASCII
             .iter()
-            .for_each(|folding| add(&folding.to_string(), Needle::Folds));
+            .for_each(|&folding| add(&folding.to_string(), folding_needle(folding)));
         add("|", Needle::Pipe);
         add("<td", Needle::HtmlCell);
         add("<th", Needle::HtmlCell);
@@ -204,6 +211,12 @@ impl Screen {
             None => Vec::new(),
         };
         let earlier_runs = index_earlier_runs(&mut nodes);
+        let dotted_i_words = nodes.first().map_or_else(Vec::new, |root| {
+            root.earlier
+                .iter()
+                .filter_map(|(word, node)| Some((word.strip_suffix('i')?.to_owned(), *node)))
+                .collect()
+        });
         // A pattern of letters and digits only is looked for only where it ends a run of them
         // (`hits`): that holds for a last word, whose handler reads nothing else.
         let only_letters_and_digits =
@@ -223,6 +236,7 @@ impl Screen {
             needles,
             nodes,
             earlier_runs,
+            dotted_i_words,
             cell_words: CellWords::of(cell_names.iter().map(String::as_str)),
             cell_names,
             name_bytes: ascii_bytes_of(names),
@@ -266,7 +280,10 @@ impl Screen {
                     includes |= text.as_bytes()[start] != b'<' || &text[start..end] == "<Render"
                 }
                 Needle::Braces => includes |= opens_hugo_render(text, end),
-                Needle::Folds => {
+                Needle::DottedI => {
+                    readings.names = readings.names || self.name_may_end_at_dotted_i(&page, start);
+                }
+                Needle::Kelvin => {
                     readings.names = true;
                     readings.rows = true;
                 }
@@ -320,6 +337,16 @@ impl Screen {
         };
         text[..at].chars().next_back().is_some_and(in_a_name)
             && text[at + length..].chars().next().is_some_and(in_a_name)
+    }
+
+    /// Whether a relevant name may end in the dotted capital I at `at`. It lower-cases to `i` and a
+    /// combining dot, which is neither a separator nor a letter: a name's last word may end in the `i`, and
+    /// no name goes on past the dot (the names are ASCII), whatever follows it.
+    fn name_may_end_at_dotted_i(&self, page: &PageText<'_>, at: usize) -> bool {
+        self.dotted_i_words.iter().any(|(before_i, node)| {
+            word_ending_at(page.text, at, before_i)
+                .is_some_and(|start| self.suffix_may_be_read(page, start, *node))
+        })
     }
 
     /// Whether a relevant name may end at `end`, where one of `words` (a name's last word, with its trie
@@ -1111,6 +1138,15 @@ fn matching_brace(bytes: &[u8], open: usize) -> Option<usize> {
     None
 }
 
+/// The needle for a character of [`FOLDS_TO_ASCII`].
+fn folding_needle(folding: char) -> Needle {
+    if folding == '\u{130}' {
+        Needle::DottedI
+    } else {
+        Needle::Kelvin
+    }
+}
+
 /// The ASCII bytes of the words of `names` (no separator), in either case.
 fn ascii_bytes_of(names: &[String]) -> [bool; 128] {
     let mut bytes = [false; 128];
@@ -1318,7 +1354,12 @@ mod tests {
             Verdict::Nothing { includes: true },
         );
         expect(&["<render file=\"x\" />"], nothing);
-        expect(&["\u{212a}", "x\u{130}"], maybe);
+        expect(&["\u{212a}"], maybe);
+        // A dotted capital I lower-cases to `i` and a combining dot: it can only end a name in `i`.
+        expect(
+            &["x\u{130}", "\u{130}stanbul", "AI Gateway Re\u{130}"],
+            nothing,
+        );
         // A page open only for a table row gets only the split-row reading.
         expect(
             &["| AI Gateway | x |\n| --- | --- |\n| AI Gateway | x |"],
@@ -1330,6 +1371,36 @@ mod tests {
                 },
             },
         );
+    }
+
+    #[test]
+    fn a_dotted_capital_i_ends_only_a_name_in_i() {
+        let table = crate::table::tests::small_table();
+        let matcher = Matcher::new(&table);
+        let names = ["workers ai".to_owned(), "ai gateway read".to_owned()];
+        let screen = Screen::new(&names, &matcher).expect("a screen");
+        for page in [
+            "Workers A\u{130}",
+            "WORKERS A\u{130}",
+            "x Workers **A\u{130}**b",
+        ] {
+            assert!(
+                matches!(screen.read(page), Verdict::Maybe { .. }),
+                "{page:?}"
+            );
+        }
+        for page in [
+            "Workers B\u{130}",
+            "Workers \u{130}A",
+            "A\u{130} Gateway Read",
+            "\u{130}",
+        ] {
+            assert_eq!(
+                screen.read(page),
+                Verdict::Nothing { includes: false },
+                "{page:?}"
+            );
+        }
     }
 
     /// The screen for the one name "ai gateway read" over the small test table.
