@@ -331,6 +331,53 @@ fn split_rows_the_screen_cannot_read_cell_by_cell_are_relevant() {
 }
 
 /// A page whose only link to the groups is a Hugo `render` include of a partial that lists them.
+/// A `{props.x}` placeholder is code in a fenced code block the model surely parses as one, and counts
+/// anywhere else: next to a fence line another block may hold (an HTML block, a list item, a blockquote),
+/// in an admonish block, or where the MDX pre-pass blanks part of the fence.
+#[test]
+fn placeholders_count_outside_plain_code_fences() {
+    let list = "- {props.a} {props.b} Read\n- {props.a} {props.b} Edit\n";
+    let fenced = |before: &str, open: &str, close: &str| {
+        format!("## Permissions\n\n{before}{open}\n{list}{close}\n")
+    };
+    let pages = [
+        (format!("## Permissions\n\n{list}"), "a.mdx", true),
+        (fenced("", "```", "```"), "a.mdx", false),
+        (fenced("Text 日本:\n", "~~~~ jsx", "~~~~"), "a.md", false),
+        (
+            fenced("| a | b |\n| - | - |\n| x | y |\n", "```", "```"),
+            "a.md",
+            false,
+        ),
+        (fenced("", "```", "```").replace('\n', "\r"), "a.md", false),
+        (fenced("<div>\n", "```", "```\n</div>"), "a.md", true),
+        (fenced("<Tabs>\n", "```", "```\n</Tabs>"), "a.mdx", true),
+        (fenced("", "```admonish note", "```"), "a.md", true),
+        (
+            fenced("1. Step\n   ```\n   x\n", "```", "```"),
+            "a.md",
+            true,
+        ),
+        (fenced("    ```\n", "```", "```"), "a.md", false),
+        (fenced("    ```\n", "", "```"), "a.md", true),
+        (fenced("<pre>\n\n", "```", "```"), "a.md", true),
+        (
+            format!("---\ntitle: x\n```\n---\n\n{list}```\n"),
+            "a.mdx",
+            true,
+        ),
+    ];
+    for (text, name, counts) in pages {
+        if findings(&text, name) > 0 {
+            assert!(
+                relevant(&text, name),
+                "{text:?} has findings but is ruled out"
+            );
+        }
+        assert_eq!(relevant(&text, name), counts, "{text:?}");
+    }
+}
+
 #[test]
 fn a_hugo_render_include_in_any_spacing_is_relevant() {
     for include in [
@@ -479,6 +526,19 @@ const PIECES: &[&str] = &[
     "Re&shy;ad",
     "Gate\\way",
     "Gate](/x<y | z>)way",
+    // Placeholders in fenced code blocks (`src/source/screen/code_fences.rs`) and what may open a block
+    // around a fence line.
+    "\n\n```jsx\n{props.children}\n```\n\n",
+    "```\n",
+    "~~~~\n",
+    "  ```\n",
+    "<div>\n",
+    "<pre>\n",
+    "<!--\n",
+    "```admonish\n",
+    "- ",
+    "1. ",
+    "    ",
     // Link destinations dropped between a name's letters, and between letters outside ASCII.
     "Pub",
     "/Sub",

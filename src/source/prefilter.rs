@@ -53,7 +53,8 @@
 //! - markers a rule reads: `scope-lint` (SL007 suppressions, SL010 generated regions), `permission_groups`
 //!   (SL009 policy examples), a raw U+0002 (reads as a placeholder), ASCII case-insensitive; a `{props.x}`
 //!   placeholder (a name of letters, digits and `_`: `{props.frontmatter.title}` is text to the model) in
-//!   this case; a Hugo placeholder (`{{ .Get "x" }}`, `{{ .Params.x }}`, as `text::normalize` reads it),
+//!   this case, except on a content line of a fenced code block the model surely parses as one (the
+//!   screen's `code_fences`: no text unit holds a fenced code block's text, except an admonish block's); a Hugo placeholder (`{{ .Get "x" }}`, `{{ .Params.x }}`, as `text::normalize` reads it),
 //!   which stands for any word. A JSON `\u` escape is no marker: SL009 reads only the code blocks that
 //!   hold `permission_groups` as written, so a page it reports holds that marker whatever its escapes spell;
 //! - an entity that decodes to a letter or digit (it joins the words around it in normalised text, not in

@@ -5,7 +5,7 @@
 //! what an ASCII case-insensitive search for these patterns would:
 //!
 //! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, a `{props.x}`
-//!   placeholder, a Hugo placeholder, an entity that decodes to a letter or digit, a link
+//!   placeholder outside the fenced code blocks the model surely parses as code ([`code_fences`]), a Hugo placeholder, an entity that decodes to a letter or digit, a link
 //!   destination between two characters a name's word may hold, which dropping it joins): the page is
 //!   relevant ([`Verdict::Own`]); and the
 //!   **includes** (`<Render`, `{{#`, a Hugo `render` shortcode), which make it relevant through what it
@@ -48,9 +48,11 @@ use std::ops::ControlFlow;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+mod code_fences;
 mod hits;
 mod pair_nibbles;
 mod table_lines;
+use code_fences::CodeFences;
 use hits::Hits;
 use table_lines::TableLines;
 
@@ -262,7 +264,9 @@ impl Screen {
         let page = PageText::of(text, dialect);
         let own = |start: usize, needle: &Needle| match needle {
             Needle::Marker => true,
-            Needle::Props => props_placeholder(&text[start..]).is_some(),
+            Needle::Props => {
+                props_placeholder(&text[start..]).is_some() && !page.in_code_fence(start)
+            }
             Needle::Braces => hugo_placeholder(&text[start..]).is_some(),
             Needle::Link => self.joins_words(text, start),
             Needle::Entity => {
@@ -602,6 +606,8 @@ struct PageText<'t> {
     /// The MDX pre-pass's scan, made the first time a `>` or `}` cannot be read on its own line or a row
     /// may split a group.
     scan: OnceCell<Scan>,
+    /// Its plain fenced code blocks, read the first time a placeholder is found.
+    code_fences: OnceCell<CodeFences>,
 }
 
 impl<'t> PageText<'t> {
@@ -614,6 +620,7 @@ impl<'t> PageText<'t> {
             tables: OnceCell::new(),
             dialect,
             scan: OnceCell::new(),
+            code_fences: OnceCell::new(),
         }
     }
 
@@ -682,6 +689,13 @@ impl<'t> PageText<'t> {
             .holds_runs
             .get_or_init(|| (0..runs.len()).map(|_| OnceCell::new()).collect());
         *holds[run].get_or_init(|| find_ignoring_ascii_case(self.text, &runs[run]).is_some())
+    }
+
+    /// Whether `at` is surely in a fenced code block that holds no text unit ([`code_fences`]).
+    fn in_code_fence(&self, at: usize) -> bool {
+        self.code_fences
+            .get_or_init(|| CodeFences::of(self.text, &self.scan().masked))
+            .holds(at)
     }
 
     /// The MDX pre-pass's scan of the page, made the first time it is needed.
@@ -917,19 +931,26 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
 /// with a `|` in a union type or a construct left open are ruled out here, where [`blank_constructs`]
 /// cannot read them.
 fn no_reading_has_a_cell_word(screen: &Screen, line: &str) -> bool {
-    let Some(cell_words) = &screen.cell_words else {
-        return false;
-    };
     let bytes = line.as_bytes();
     let may_start_an_entity = memchr::memchr_iter(b'&', bytes).any(|at| {
         bytes
             .get(at + 1)
             .is_some_and(|&next| next.is_ascii_alphanumeric() || next == b'#')
     });
-    !crate::bytes::has_non_ascii_or(bytes, b"\\")
-        && !may_start_an_entity
-        && !line.contains("](")
-        && ascii_alphanumeric_runs(line).all(|run| !cell_words.contains(run))
+    !may_start_an_entity && no_reading_has_a_cell_word_in(screen, line)
+}
+
+/// Whether no reading of `text` (ASCII, with no `\` or link destination `](`) has a cell word, as
+/// [`no_reading_has_a_cell_word`] reads a row, leaving entities to the caller: an entity that decodes to a
+/// letter or digit can make a run, but it also makes the page relevant ([`Needle::Entity`]); any other
+/// only adds the runs of its own name.
+fn no_reading_has_a_cell_word_in(screen: &Screen, text: &str) -> bool {
+    let Some(cell_words) = &screen.cell_words else {
+        return false;
+    };
+    !crate::bytes::has_non_ascii_or(text.as_bytes(), b"\\")
+        && !text.contains("](")
+        && ascii_alphanumeric_runs(text).all(|run| !cell_words.contains(run))
 }
 
 /// Whether the table row `line` may hold a split group: a cell that is a level (or levels) or a product's
@@ -990,19 +1011,24 @@ fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
     else {
         return false;
     };
-    let Some(content_end) = bytes[content_start..]
-        .windows(5)
-        .position(|window| {
-            window[..2] == *b"</"
-                && window[2].eq_ignore_ascii_case(&b't')
-                && matches!(window[3].to_ascii_lowercase(), b'd' | b'h')
-                && !window[4].is_ascii_alphanumeric()
+    let closes_a_cell = |at: &usize| {
+        bytes.get(at + 1..at + 5).is_some_and(|window| {
+            window[0] == b'/'
+                && window[1].eq_ignore_ascii_case(&b't')
+                && matches!(window[2].to_ascii_lowercase(), b'd' | b'h')
+                && !window[3].is_ascii_alphanumeric()
         })
+    };
+    let Some(content_end) = memchr::memchr_iter(b'<', &bytes[content_start..])
         .map(|offset| content_start + offset)
+        .find(closes_a_cell)
     else {
         return false;
     };
     let content = &text[content_start..content_end];
+    if no_reading_has_a_cell_word_in(screen, content) {
+        return false;
+    }
     // A code span, or a directive line the pre-pass blanks whole, is not read here.
     if content.contains('`') || content.contains(":::") {
         return true;
