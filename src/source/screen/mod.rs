@@ -5,9 +5,9 @@
 //! what an ASCII case-insensitive search for these patterns would:
 //!
 //! - the **markers** a rule reads (`scope-lint`, `permission_groups`, a raw U+0002, a `{props.x}`
-//!   placeholder outside the fenced code blocks the model surely parses as code ([`code_fences`]), a Hugo placeholder, an entity that decodes to a letter or digit, a link
-//!   destination between two characters a name's word may hold, which dropping it joins): the page is
-//!   relevant ([`Verdict::Own`]); and the
+//!   placeholder outside the fenced code blocks the model surely parses as code ([`code_fences`]), a Hugo
+//!   placeholder, an entity that decodes to a letter or digit, a link destination between two characters
+//!   a name's word may hold, which dropping it joins): the page is relevant ([`Verdict::Own`]); and the
 //!   **includes** (`<Render`, `{{#`, a Hugo `render` shortcode), which make it relevant through what it
 //!   includes;
 //! - the **last word of every relevant name** (its trailing run of ASCII letters and digits). From each
@@ -36,9 +36,9 @@
 //! A page with none of these cannot show any reading of [`super::prefilter`] a name on its own, so it is
 //! ruled out ([`Verdict::Nothing`]) without the pre-pass; otherwise the exact readings decide
 //! ([`Verdict::Maybe`]), and only those the screen could not rule out ([`Readings`]): a page left open only
-//! by its table rows and HTML cells gets only the reading of split rows; a page left open by a last word, the
-//! Kelvin sign, or a screen without the names' trie gets every reading (next to a name the
-//! row checks are not shown complete on their own). The screen over-approximates what the model reads within one text unit, title or
+//! by its table rows and HTML cells gets only the reading of split rows; a page left open by a last word,
+//! the Kelvin sign, or a screen without the names' trie gets every reading (next to a name the row checks
+//! are not shown complete on their own). The screen over-approximates what the model reads within one text unit, title or
 //! row: it does not follow the exact readings where they join words across blocks the model keeps apart (a
 //! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
 //! the prefilter and a property test builds pages from names, separators and every construct above.
@@ -169,8 +169,8 @@ struct Node {
     /// [`Screen::earlier_runs`] of each word's first run. No reading can put an earlier word before the
     /// suffix on a page that does not hold its run (ASCII case-insensitive: a page with an entity that
     /// spells a letter or digit, or the Kelvin sign, goes to the exact readings whatever the walk says; a
-    /// dotted capital I ends a name's last word only), and a page tells that with one search a run where the gap walk would run the MDX
-    /// pre-pass. `None`: the walk does not ask.
+    /// dotted capital I ends a name's last word only), and a page tells that with one search a run where
+    /// the gap walk would run the MDX pre-pass. `None`: the walk does not ask.
     earlier_runs: Option<Vec<usize>>,
 }
 
