@@ -76,6 +76,37 @@ fn crlf_bom_and_tabs_survive_and_only_the_callout_is_added() {
     assert_eq!(fs::read(dir.path().join("tokens.md")).unwrap(), fixed);
 }
 
+/// A second byte-order mark is text of the page (only the file's first is taken off): the fix's checks
+/// read the edited page with it kept, so offsets stay offsets (a run used to panic on such a page).
+#[test]
+fn a_second_byte_order_mark_stays_text_through_the_fix() {
+    let original =
+        "\u{feff}\u{feff}## Permissions\n\n- AI Gateway Read\n- AI Gateway Edit\n日本語 🚀\n";
+    let dir = temp_tree(&[("a.md", original.as_bytes())]);
+    let check = scope_lint(dir.path(), &["check", ".", "--format", "concise"]);
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let fixed = fs::read(dir.path().join("a.md")).unwrap();
+    let added = inserted(original.as_bytes(), &fixed).expect("the fix only inserts");
+    assert!(String::from_utf8_lossy(added).contains("> [!NOTE]"));
+    let again = scope_lint(dir.path(), &["check", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "no findings in 1 file\n"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn the_file_mode_survives_and_untouched_files_keep_their_mtime() {

@@ -50,6 +50,21 @@ impl SourceText {
         }
     }
 
+    /// The file at `path` whose text, without its byte-order mark, is now `text` (a page read again after
+    /// an edit): unlike [`SourceText::new`], a mark at the start of `text` is kept as text, as it was
+    /// after the file's own mark was taken off, so offsets into the page stay offsets into `text`.
+    pub fn edited(path: impl Into<PathBuf>, text: String, bom: bool) -> Self {
+        let line_starts = line_starts(&text);
+        let newline = newline_of(&text);
+        SourceText {
+            newline,
+            path: path.into(),
+            text,
+            bom,
+            line_starts,
+        }
+    }
+
     /// The path the text was read from, as messages show it.
     pub fn path(&self) -> &Path {
         &self.path

@@ -51,6 +51,13 @@ pub struct FileChange {
     pub stamp: Option<write::Stamp>,
 }
 
+impl FileChange {
+    /// The fixed file as it would be read from disk: `after` with the byte-order mark put back.
+    pub fn as_read(&self) -> String {
+        write::with_bom(&self.after, self.bom)
+    }
+}
+
 /// The planned fixes of a run, verified by checking the fixed pages again.
 #[derive(Debug, Default)]
 pub struct FixPlan {

@@ -87,7 +87,7 @@ fn same_model_blocks(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(),
     let middle_text =
         super::apply_edits(before.text(), &content).map_err(|error| error.to_string())?;
     let middle = Page::parse(
-        SourceText::new(before.source.path(), middle_text),
+        SourceText::edited(before.source.path(), middle_text, before.source.bom),
         before.dialect,
     );
     same_blocks(before, &middle, &content)?;

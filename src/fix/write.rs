@@ -271,7 +271,8 @@ pub fn write_changes(changes: &[FileChange]) -> Vec<Error> {
         .collect()
 }
 
-fn with_bom(text: &str, bom: bool) -> String {
+/// `text` with a byte-order mark before it when `bom` says so.
+pub(super) fn with_bom(text: &str, bom: bool) -> String {
     if bom {
         format!("\u{feff}{text}")
     } else {

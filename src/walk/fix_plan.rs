@@ -343,14 +343,14 @@ impl Overlay<'_> {
 impl Sources for Overlay<'_> {
     fn page(&self, path: &Path) -> Result<String, Error> {
         match self.change(path) {
-            Some(change) => Ok(change.after.clone()),
+            Some(change) => Ok(change.as_read()),
             None => self.inner.page(path),
         }
     }
 
     fn text(&self, path: &Path) -> Option<String> {
         match self.change(path) {
-            Some(change) => Some(change.after.clone()),
+            Some(change) => Some(change.as_read()),
             None => self.inner.text(path),
         }
     }
@@ -366,7 +366,7 @@ impl Sources for Overlay<'_> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let page = parsed.entry(path.to_path_buf()).or_insert_with(|| {
             Arc::new(Page::parse(
-                SourceText::new(path, change.after.clone()),
+                SourceText::edited(path, change.after.clone(), change.bom),
                 dialect,
             ))
         });
