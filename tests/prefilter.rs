@@ -366,6 +366,24 @@ fn placeholders_count_outside_plain_code_fences() {
             "a.mdx",
             true,
         ),
+        // Found by a fuzz campaign: a closing fence followed by a tab, a fence line after an admonish
+        // block or inside an HTML block whose code has a blank line, a second byte-order mark.
+        (fenced("```\nx\n```\t\n", "```", ""), "a.md", true),
+        (
+            fenced("```admonish note\nx\n```\n", "", "```"),
+            "a.md",
+            true,
+        ),
+        (
+            fenced("<div>\n```js\na\n\nb\n```\n", "", "```"),
+            "a.mdx",
+            true,
+        ),
+        (
+            format!("\u{feff}```\nx\n```\n\n## Permissions\n\n{list}```\n"),
+            "a.md",
+            true,
+        ),
     ];
     for (text, name, counts) in pages {
         if findings(&text, name) > 0 {
@@ -375,6 +393,30 @@ fn placeholders_count_outside_plain_code_fences() {
             );
         }
         assert_eq!(relevant(&text, name), counts, "{text:?}");
+    }
+}
+
+/// Link destinations normalisation drops one after another, or next to an entity that spells a name's
+/// punctuation, join the words around them (found by a fuzz campaign).
+#[test]
+fn chained_link_destinations_and_entities_beside_them_are_read() {
+    for (text, name) in [
+        ("## Permissions\n\n- AI Gatew](a)](b)ay Read\n", "a.md"),
+        ("## Permissions\n\n- AI Gateway Ru]()]()n\n", "a.md"),
+        (
+            "## Permissions\n\n- Pub&#47;](x)Sub Edit\n- Pub&#47;](x)Sub Admin\n",
+            "a.md",
+        ),
+        (
+            "## Permissions\n\n- Pub](x)&sol;Sub Edit\n- Pub](x)&sol;Sub Admin\n",
+            "a.mdx",
+        ),
+    ] {
+        assert!(findings(text, name) > 0, "{text:?} has a finding");
+        assert!(
+            relevant(text, name),
+            "{text:?} has findings but is ruled out"
+        );
     }
 }
 

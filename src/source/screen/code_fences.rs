@@ -23,7 +23,10 @@
 //! - outside these fences, a line that starts with one to three spaces and a fence may open or close a
 //!   fence of its own or of a list item, which this does not follow: the reading stops there.
 //!
-//! Where the reading stops, every later placeholder counts, as before. Lines break at `\n`, `\r\n` and a
+//! The reading also stops at a fence line it does not take (an admonish block's, one in an HTML block, one
+//! the pre-pass blanks in part), at a closing fence followed by a tab (CommonMark and pulldown-cmark
+//! differ there), and before a page whose text starts with a second byte-order mark. Where the reading
+//! stops, every later placeholder counts, as before. Lines break at `\n`, `\r\n` and a
 //! lone `\r`, as CommonMark breaks them.
 
 use std::ops::Range;
@@ -41,6 +44,10 @@ impl CodeFences {
     /// lines: the pre-pass keeps every line break).
     pub(super) fn of(raw: &str, masked: &str) -> CodeFences {
         let mut contents = Vec::new();
+        // The model reads the text after a second mark (the file's first is not in `raw`): not followed.
+        if raw.starts_with('\u{feff}') {
+            return CodeFences { contents };
+        }
         let mut open: Option<(Fence, usize)> = None;
         let mut html_block_may_be_open = false;
         for (line, _) in lines_and_breaks(raw) {
@@ -49,9 +56,13 @@ impl CodeFences {
                 if raw_line != masked_line {
                     return CodeFences { contents };
                 }
-                if fence.is_closed_by(raw_line) {
-                    contents.push(*content_start..line.start);
-                    open = None;
+                match fence.closing(raw_line) {
+                    Closing::Closes => {
+                        contents.push(*content_start..line.start);
+                        open = None;
+                    }
+                    Closing::Uncertain => return CodeFences { contents },
+                    Closing::No => {}
                 }
                 continue;
             }
@@ -66,11 +77,14 @@ impl CodeFences {
                 return CodeFences { contents };
             }
             if let Some(fence) = Fence::opened_by(raw_line) {
-                if raw_line != masked_line {
-                    return CodeFences { contents };
-                }
-                if !html_block_may_be_open {
-                    open = Some((fence, line.end));
+                // A fence line in an HTML block, or one the reading does not take (an admonish block, a
+                // line the pre-pass blanks in part), may leave a later fence line opening or closing
+                // something else.
+                match fence {
+                    Some(fence) if raw_line == masked_line && !html_block_may_be_open => {
+                        open = Some((fence, line.end));
+                    }
+                    _ => return CodeFences { contents },
                 }
                 continue;
             }
@@ -101,34 +115,56 @@ struct Fence {
 }
 
 impl Fence {
-    /// The fence `line` opens at column 0, when it opens one that is not an admonish block.
-    fn opened_by(line: &str) -> Option<Fence> {
+    /// For a `line` that starts with three fence characters at column 0: the fence it opens, or `None` when
+    /// the reading does not take it (an admonish block, or backticks with a backtick in the info string,
+    /// which open no fence). `None` for any other line.
+    fn opened_by(line: &str) -> Option<Option<Fence>> {
         let character = *line
             .as_bytes()
             .first()
             .filter(|&&c| c == b'`' || c == b'~')?;
         let length = line.bytes().take_while(|&byte| byte == character).count();
+        if length < 3 {
+            return None;
+        }
         let info = &line[length..];
-        let plain = length >= 3
-            && !(character == b'`' && info.contains('`'))
-            && !info.to_ascii_lowercase().contains("admonish");
-        plain.then_some(Fence { character, length })
+        let opens_no_fence = character == b'`' && info.contains('`');
+        let admonish = info.to_ascii_lowercase().contains("admonish");
+        Some((!opens_no_fence && !admonish).then_some(Fence { character, length }))
     }
 
-    /// Whether `line` closes this fence.
-    fn is_closed_by(&self, line: &str) -> bool {
+    /// Whether `line` closes this fence: indented by at most three spaces, at least as many fence
+    /// characters, then spaces. Other whitespace after them is [`Closing::Uncertain`]: CommonMark allows
+    /// tabs there, pulldown-cmark does not.
+    fn closing(&self, line: &str) -> Closing {
         let rest = line.trim_start_matches(' ');
         let indent = line.len() - rest.len();
         let run = rest
             .bytes()
             .take_while(|&byte| byte == self.character)
             .count();
-        indent <= 3
-            && run >= self.length
-            && rest[run..]
-                .bytes()
-                .all(|byte| byte == b' ' || byte == b'\t')
+        if indent > 3 || run < self.length {
+            return Closing::No;
+        }
+        let after = &rest[run..];
+        if after.bytes().all(|byte| byte == b' ') {
+            Closing::Closes
+        } else if after.trim().is_empty() {
+            Closing::Uncertain
+        } else {
+            Closing::No
+        }
     }
+}
+
+/// What a line inside a fence does to it.
+enum Closing {
+    /// It closes the fence.
+    Closes,
+    /// It is a line of the code.
+    No,
+    /// The parsers may read it either way: the reading stops.
+    Uncertain,
 }
 
 /// Whether the reading stops at `line` (outside a fence): a fence indented by one to three spaces (its
@@ -196,6 +232,21 @@ mod tests {
         assert!(!holds_x("<pre>\n\n```\nx\n```\n"));
         assert!(!holds_x("<!--\n\n```\nx\n```\n-->\n"));
         assert!(!holds_x("  <SCRIPT>\n\n```\nx\n```\n"));
+    }
+
+    /// Whether the `y` of `raw` (nothing masked) is read as in a plain fence.
+    fn holds_y(raw: &str) -> bool {
+        CodeFences::of(raw, raw).holds(raw.find('y').expect("a y"))
+    }
+
+    #[test]
+    fn the_reading_stops_where_a_later_fence_line_may_be_read_either_way() {
+        assert!(holds_y("```\na\n```\n\n```\ny\n```\n"));
+        assert!(!holds_y("```\na\n```\t\n```\ny\n```\n"));
+        assert!(!holds_y("```admonish note\na\n```\ny\n```\n"));
+        assert!(!holds_y("~~~admonish\na\n~~~\ny\n~~~\n"));
+        assert!(!holds_y("<div>\n```js\na\n\nb\n```\ny\n```\n"));
+        assert!(!holds_y("\u{feff}```\na\n```\ny\n```\n"));
     }
 
     #[test]

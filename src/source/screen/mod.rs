@@ -329,8 +329,10 @@ impl Screen {
     /// dropping it may join them into a name's word. A character outside ASCII is such a character only when
     /// it lower-cases to an ASCII letter: with the names' trie every name is ASCII, and name normalisation
     /// writes any other character outside ASCII as itself or as a separator. (Without the trie every page
-    /// gets the exact readings, which drop the destination as normalisation does.) A destination between a
-    /// word and a separator is read by the last-word walk.
+    /// gets the exact readings, which drop the destination as normalisation does.) The destinations right
+    /// after it are dropped too (`Gate](a)](b)way`), and an entity on either side is read as what it
+    /// decodes to (`Pub&#47;](x)Sub`). A destination between a word and a separator is read by the
+    /// last-word walk.
     fn joins_words(&self, text: &str, at: usize) -> bool {
         let in_a_name = |c: char| match u8::try_from(c) {
             Ok(byte) if byte.is_ascii() => self.name_bytes[usize::from(byte)],
@@ -339,8 +341,17 @@ impl Screen {
         let Some(length) = link_destination(&text[at..]) else {
             return false;
         };
-        text[..at].chars().next_back().is_some_and(in_a_name)
-            && text[at + length..].chars().next().is_some_and(in_a_name)
+        let mut after = at + length;
+        while let Some(next) = link_destination(&text[after..]) {
+            after += next;
+        }
+        let before = entity_ending_at(text, at)
+            .map(|(_, c)| c)
+            .or_else(|| text[..at].chars().next_back());
+        let after = entity::decode(&text[after..])
+            .map(|(_, c)| c)
+            .or_else(|| text[after..].chars().next());
+        before.is_some_and(in_a_name) && after.is_some_and(in_a_name)
     }
 
     /// Whether a relevant name may end in the dotted capital I at `at`. It lower-cases to `i` and a
@@ -1196,6 +1207,10 @@ mod tests {
         let joins = |text: &str| screen.joins_words(text, text.find("](").expect("a `](`"));
         assert!(joins("Pu](x)b"));
         assert!(joins("Pub](x)/Sub"));
+        assert!(joins("Pu](a)](b)b"));
+        assert!(joins("Pub&#47;](x)Sub"));
+        assert!(joins("Pub](x)&sol;Sub"));
+        assert!(!joins("Pub&nbsp;](x)Sub"));
         assert!(joins("Su](x)\u{212a}"));
         assert!(!joins("[Pub](x) Sub"));
         assert!(!joins("[x](y)"));
