@@ -106,7 +106,7 @@ impl Lexicon {
             let after = |list: &PhraseList| longest(tokens, at, list).map(|length| at + length);
             if at < claim.target
                 && let Some(from) = after(&self.pre)
-                    .or_else(|| after(&self.reported))
+                    .or_else(|| after(&self.reported).map(|from| past_colon(tokens, from)))
                     .or_else(|| after(&self.future))
                 && self.reaches(tokens, at, from, claim.target)
             {
@@ -318,6 +318,16 @@ pub(super) fn is_question(tokens: &[Token]) -> bool {
         .rev()
         .find(|token| token.kind == TokenKind::Punct && token.text != ")")
         .is_some_and(|token| token.text == "?")
+}
+
+/// `from` moved past a colon right after a reported phrase: what the colon introduces is what was reported
+/// ("The old guide said: “Scope the token …”", "Myth: you can scope …"). Quotation marks are no tokens.
+fn past_colon(tokens: &[Token], from: usize) -> usize {
+    if tokens.get(from).is_some_and(|token| token.text == ":") {
+        from + 1
+    } else {
+        from
+    }
 }
 
 #[cfg(test)]
