@@ -35,18 +35,9 @@ pub struct SourceText {
 impl SourceText {
     /// Wraps `raw` (the whole file as read) for `path`.
     pub fn new(path: impl Into<PathBuf>, raw: String) -> Self {
-        let (text, bom) = match raw.strip_prefix(BOM) {
-            Some(rest) => (rest.to_owned(), true),
-            None => (raw, false),
-        };
-        let line_starts = line_starts(&text);
-        let newline = newline_of(&text);
-        SourceText {
-            newline,
-            path: path.into(),
-            text,
-            bom,
-            line_starts,
+        match raw.strip_prefix(BOM) {
+            Some(rest) => SourceText::edited(path, rest.to_owned(), true),
+            None => SourceText::edited(path, raw, false),
         }
     }
 
