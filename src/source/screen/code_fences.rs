@@ -9,7 +9,7 @@
 //! together and takes only fences whose structure is plain:
 //!
 //! - the opening line starts at column 0 with three or more backticks (an info string without a backtick)
-//!   or tildes, and its info string does not say `admonish`. At column 0 such a line can continue no list
+//!   or tildes, and its info string opens no admonish block. At column 0 such a line can continue no list
 //!   item, blockquote or paragraph, and closes an indented code block, so it opens a top-level fence, unless
 //!   an earlier block is still open across it: a fence (tracked here), or an HTML block. An HTML block of
 //!   kinds 6 and 7 starts at a line whose first non-blank character is `<` and ends at a blank line: a line
@@ -17,7 +17,7 @@
 //!   opening one. Kinds 1 to 5 (`<!--`, `<?`, `<!`, `<script`, `<pre`, `<style`, `<textarea`) may run
 //!   across blank lines: the reading stops at the first such line;
 //! - the fence runs to the first line indented by at most three spaces that holds only the fence character
-//!   (at least as many) and spaces or tabs, or to the end of the page;
+//!   (at least as many) and spaces, or to the end of the page;
 //! - every line from the opening line to the closing one is the same in the raw and masked text (the
 //!   pre-pass blanked nothing there), so the structure text is the raw text there;
 //! - outside these fences, a line that starts with one to three spaces and a fence may open or close a
@@ -31,6 +31,7 @@
 
 use std::ops::Range;
 
+use crate::doc::callout::is_admonish;
 use crate::text::lines::lines_and_breaks;
 
 /// The content lines of the plain fenced code blocks of a page, in order.
@@ -66,7 +67,8 @@ impl CodeFences {
                 }
                 continue;
             }
-            if raw_line.trim().is_empty() {
+            // Blank as CommonMark reads it: spaces and tabs only (a line of NBSP does not end an HTML block).
+            if raw_line.bytes().all(|byte| byte == b' ' || byte == b'\t') {
                 html_block_may_be_open = false;
                 continue;
             }
@@ -116,7 +118,8 @@ struct Fence {
 
 impl Fence {
     /// For a `line` that starts with three fence characters at column 0: the fence it opens, or `None` when
-    /// the reading does not take it (an admonish block, or backticks with a backtick in the info string,
+    /// the reading does not take it (an admonish block as the model tells one, [`is_admonish`], or an info
+    /// string with an entity or backslash that may spell one; backticks with a backtick in the info string,
     /// which open no fence). `None` for any other line.
     fn opened_by(line: &str) -> Option<Option<Fence>> {
         let character = *line
@@ -129,7 +132,8 @@ impl Fence {
         }
         let info = &line[length..];
         let opens_no_fence = character == b'`' && info.contains('`');
-        let admonish = info.to_ascii_lowercase().contains("admonish");
+        // The model reads the info string with its entities and escapes decoded.
+        let admonish = is_admonish(info) || info.contains(['&', '\\']);
         Some((!opens_no_fence && !admonish).then_some(Fence { character, length }))
     }
 
@@ -245,6 +249,8 @@ mod tests {
         assert!(!holds_y("```\na\n```\t\n```\ny\n```\n"));
         assert!(!holds_y("```admonish note\na\n```\ny\n```\n"));
         assert!(!holds_y("~~~admonish\na\n~~~\ny\n~~~\n"));
+        assert!(!holds_y("```adm&#111;nish\na\n```\ny\n```\n"));
+        assert!(!holds_y("<div>\n\u{3000}\n```\ny\n```\n"));
         assert!(!holds_y("<div>\n```js\na\n\nb\n```\ny\n```\n"));
         assert!(!holds_y("\u{feff}```\na\n```\ny\n```\n"));
     }
