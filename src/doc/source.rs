@@ -56,6 +56,11 @@ impl SourceText {
         }
     }
 
+    /// This file with `text` as its text (its edited page): [`SourceText::edited`].
+    pub fn with_text(&self, text: String) -> Self {
+        SourceText::edited(self.path.clone(), text, self.bom)
+    }
+
     /// The path the text was read from, as messages show it.
     pub fn path(&self) -> &Path {
         &self.path

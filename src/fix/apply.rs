@@ -94,10 +94,7 @@ pub fn keeps_structure(
     dialect: Dialect,
 ) -> Result<()> {
     let before = Page::parse(source.clone(), dialect);
-    let fixed = Page::parse(
-        SourceText::edited(source.path(), after.to_owned(), source.bom),
-        dialect,
-    );
+    let fixed = Page::parse(source.with_text(after.to_owned()), dialect);
     structure::check(&before, &fixed, edits).map_err(structure_error)
 }
 
@@ -126,10 +123,7 @@ pub fn combine(
     let attempt = |edits: &[Edit]| -> Result<String> {
         let refs: Vec<&Edit> = edits.iter().collect();
         let after = apply_edits(&source.text, &refs)?;
-        let fixed = Page::parse(
-            SourceText::edited(source.path(), after.clone(), source.bom),
-            dialect,
-        );
+        let fixed = Page::parse(source.with_text(after.clone()), dialect);
         structure::check(&before, &fixed, &refs).map_err(structure_error)?;
         Ok(after)
     };

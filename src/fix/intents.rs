@@ -9,7 +9,6 @@ use super::placement::{
 };
 use super::{apply_edits, imports, structure};
 use crate::doc::callout::{self, CalloutForm, NewCallout};
-use crate::doc::source::SourceText;
 use crate::doc::{Page, SectionId};
 use crate::facts::UnsatisfiedSection;
 use crate::policy::CalloutPolicy;
@@ -205,10 +204,7 @@ fn lands_together(page: &Page, insertions: &[&Edit]) -> Vec<bool> {
     let Some(text) = text else {
         return vec![false; insertions.len()];
     };
-    let reparsed = Page::parse(
-        SourceText::edited(page.source.path(), text, page.source.bom),
-        page.dialect,
-    );
+    let reparsed = Page::parse(page.source.with_text(text), page.dialect);
     let mut starts: Vec<usize> = reparsed
         .callouts
         .iter()
@@ -433,10 +429,7 @@ fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
         return false;
     };
     let inserted = insertion.range.start..insertion.range.start + insertion.replacement.len();
-    let reparsed = Page::parse(
-        SourceText::edited(page.source.path(), text, page.source.bom),
-        page.dialect,
-    );
+    let reparsed = Page::parse(page.source.with_text(text), page.dialect);
     // Exactly one call-out of its own: one starts in the inserted text and ends in it (a lazy line after a
     // quote would carry it past), and no call-out of the page holds it (a spot inside a directive).
     let after = &reparsed.text()[inserted.end..];
@@ -464,10 +457,7 @@ fn keeps_page_structure(page: &Page, edits: &[Edit]) -> bool {
     let Ok(text) = apply_edits(page.text(), &refs) else {
         return false;
     };
-    let fixed = Page::parse(
-        SourceText::edited(page.source.path(), text, page.source.bom),
-        page.dialect,
-    );
+    let fixed = Page::parse(page.source.with_text(text), page.dialect);
     structure::check(page, &fixed, &refs).is_ok()
 }
 

@@ -13,7 +13,6 @@ use std::ops::Range;
 use super::imports::{self, Binding};
 use crate::doc::Page;
 use crate::doc::blocks::{Block as OutlineBlock, lines};
-use crate::doc::source::SourceText;
 use crate::rules::{Edit, EditKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -86,10 +85,7 @@ fn same_model_blocks(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(),
     }
     let middle_text =
         super::apply_edits(before.text(), &content).map_err(|error| error.to_string())?;
-    let middle = Page::parse(
-        SourceText::edited(before.source.path(), middle_text, before.source.bom),
-        before.dialect,
-    );
+    let middle = Page::parse(before.source.with_text(middle_text), before.dialect);
     same_blocks(before, &middle, &content)?;
     let rebased: Vec<Edit> = callouts
         .iter()
