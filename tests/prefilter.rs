@@ -568,6 +568,15 @@ const PIECES: &[&str] = &[
     "Re&shy;ad",
     "Gate\\way",
     "Gate](/x<y | z>)way",
+    // Characters outside ASCII in cells: separators, letters and marks that cut runs, entities that
+    // decode to neither, and the characters that fold to ASCII letters.
+    "✅ ",
+    "Read語",
+    "\u{200b}",
+    "\u{ad}",
+    "&#124;",
+    "&#304;",
+    "Ｒead",
     // Placeholders in fenced code blocks (`src/source/screen/code_fences.rs`) and what may open a block
     // around a fence line.
     "\n\n```jsx\n{props.children}\n```\n\n",

@@ -11,6 +11,19 @@ pub fn folds_to_ascii(c: char) -> bool {
     FOLDS_TO_ASCII.contains(&c)
 }
 
+/// Whether `text` holds one of [`FOLDS_TO_ASCII`]: the only characters outside ASCII whose name
+/// normalisation writes an ASCII letter, so the only ones that can join, extend or make a run of ASCII
+/// letters and digits (any other is written as a separator or as letters outside ASCII, which cut runs).
+pub fn holds_folding_to_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0xC4, 0xE2, bytes).any(|at| {
+        FOLDS_TO_ASCII.iter().any(|folding| {
+            let mut encoded = [0; 4];
+            bytes[at..].starts_with(folding.encode_utf8(&mut encoded).as_bytes())
+        })
+    })
+}
+
 /// The first offset of `needle` (ASCII) in `haystack`, ASCII letters compared in either case, without
 /// copying the haystack.
 pub fn find_ignoring_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
@@ -37,6 +50,20 @@ mod tests {
             .filter(|c| c.to_lowercase().any(|lower| lower.is_ascii_alphanumeric()))
             .collect();
         assert_eq!(folding, FOLDS_TO_ASCII);
+    }
+
+    #[test]
+    fn characters_folding_to_ascii_are_found_among_others_of_their_lead_byte() {
+        assert!(holds_folding_to_ascii("日本 İstanbul"));
+        assert!(holds_folding_to_ascii("5 \u{212a}"));
+        assert!(!holds_folding_to_ascii("✅ – Ĉ ı “x” 日本"));
+        assert!(!holds_folding_to_ascii(""));
+        // The search looks at these lead bytes only.
+        for folding in FOLDS_TO_ASCII {
+            let mut encoded = [0; 4];
+            let lead = folding.encode_utf8(&mut encoded).as_bytes()[0];
+            assert!(matches!(lead, 0xC4 | 0xE2), "{folding:?}");
+        }
     }
 
     #[test]

@@ -60,7 +60,9 @@ use crate::doc::Dialect;
 use crate::doc::include::opens_hugo_render;
 use crate::doc::mdx::Scan;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter};
-use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case, folds_to_ascii};
+use crate::text::ascii::{
+    FOLDS_TO_ASCII, find_ignoring_ascii_case, folds_to_ascii, holds_folding_to_ascii,
+};
 use crate::text::entity;
 use crate::text::normalize::{
     Mode, hugo_placeholder, link_destination, normalize_text, props_placeholder, separates_names,
@@ -904,7 +906,9 @@ fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
     let Some(cell_words) = &screen.cell_words else {
         return false;
     };
-    if crate::bytes::has_non_ascii_or(cell.as_bytes(), b"<>{}&\\") {
+    if crate::bytes::run_without(cell.as_bytes(), b"<>{}&\\") < cell.len()
+        || holds_folding_to_ascii(cell)
+    {
         return false;
     }
     let text = without_link_destinations(cell);
@@ -933,33 +937,23 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(kept)
 }
 
-/// Whether no reading of the row `line` has a cell word ([`CellWords`]) in any cell, however the MDX
-/// pre-pass blanks its constructs and wherever its cells are cut. A construct the pre-pass blanks starts
-/// at a `<`, `{`, or a cell's start and ends at a `>`, `}` or the line's end, none of them a letter or
-/// digit, so blanking turns whole runs of letters and digits into spaces and never joins or cuts one. On
-/// a line that name normalisation reads as it is (ASCII, with no entity, `\` or link destination `](`;
-/// blanking makes none, as it only makes spaces), every reading's runs are runs of the line. Code lines
-/// with a `|` in a union type or a construct left open are ruled out here, where [`blank_constructs`]
-/// cannot read them.
-fn no_reading_has_a_cell_word(screen: &Screen, line: &str) -> bool {
-    let bytes = line.as_bytes();
-    let may_start_an_entity = memchr::memchr_iter(b'&', bytes).any(|at| {
-        bytes
-            .get(at + 1)
-            .is_some_and(|&next| next.is_ascii_alphanumeric() || next == b'#')
-    });
-    !may_start_an_entity && no_reading_has_a_cell_word_in(screen, line)
-}
-
-/// Whether no reading of `text` (ASCII, with no `\` or link destination `](`) has a cell word, as
-/// [`no_reading_has_a_cell_word`] reads a row, leaving entities to the caller: an entity that decodes to a
-/// letter or digit can make a run, but it also makes the page relevant ([`Needle::Entity`]); any other
-/// only adds the runs of its own name.
-fn no_reading_has_a_cell_word_in(screen: &Screen, text: &str) -> bool {
+/// Whether no reading of `text` (a table row, or an HTML cell's content) has a cell word ([`CellWords`]),
+/// however the MDX pre-pass blanks its constructs and wherever its cells are cut. A construct the pre-pass
+/// blanks starts at a `<`, `{`, or a cell's start and ends at a `>`, `}` or the line's end, none of them a
+/// letter or digit, so blanking turns whole runs of letters and digits into spaces and never joins or cuts
+/// one. Name normalisation writes every character outside ASCII but [`FOLDS_TO_ASCII`] as a separator or
+/// as itself lower-cased (no ASCII letter), which cuts runs as the raw byte does; so on text with no `\`,
+/// link destination `](` or character folding to ASCII, every reading's runs are runs of the text. Entities
+/// are left to the screen's entity marker: one that decodes to a letter or digit can make a run, but it
+/// also makes the page relevant ([`Needle::Entity`]); any other only adds the runs of its own name. Code
+/// lines with a `|` in a union type or a construct left open are ruled out here, where
+/// [`blank_constructs`] cannot read them.
+fn no_reading_has_a_cell_word(screen: &Screen, text: &str) -> bool {
     let Some(cell_words) = &screen.cell_words else {
         return false;
     };
-    !crate::bytes::has_non_ascii_or(text.as_bytes(), b"\\")
+    memchr::memchr(b'\\', text.as_bytes()).is_none()
+        && !holds_folding_to_ascii(text)
         && !text.contains("](")
         && ascii_alphanumeric_runs(text).all(|run| !cell_words.contains(run))
 }
@@ -1037,7 +1031,7 @@ fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
         return false;
     };
     let content = &text[content_start..content_end];
-    if no_reading_has_a_cell_word_in(screen, content) {
+    if no_reading_has_a_cell_word(screen, content) {
         return false;
     }
     // A code span, or a directive line the pre-pass blanks whole, is not read here.
@@ -1469,6 +1463,10 @@ mod tests {
             // First and last letters of a word ("read"), and a run longer than the look-up buffer.
             "Rapid road",
             "READREADREADREADREADREADREADREADREAD read",
+            // Outside ASCII, a character is a separator or a letter outside ASCII: it joins no run.
+            "Rëad",
+            "✅ Reads",
+            "Re\u{301}ad",
         ] {
             assert!(no_name(cell), "{cell:?}");
         }
@@ -1484,8 +1482,9 @@ mod tests {
             "[Re](/x)ad",
             "[Read](/docs/ai gateway/) and (Edit",
             "R\\ead",
-            "Rëad",
+            "日本 Read ✅",
             "\u{212a}V",
+            "Rea\u{130}",
         ] {
             assert!(!no_name(cell), "{cell:?}");
         }
@@ -1529,6 +1528,16 @@ mod tests {
             "a & b | c &",
             "| a<b | c> | x }",
             "| Reads | Gateways |",
+            // Outside ASCII, a character is a separator or a letter outside ASCII: it joins no run.
+            "| Rë | x<y | z> |",
+            "| 日本 Re\u{301}ad | x<y | z> |",
+            "| ✅ Reád | ⚠\u{fe0f} Gate\u{200b}ways<br/> | z> |",
+            "| רeadשׁ | x<y | z> |",
+            // An entity that decodes to a letter makes the page relevant on its own (the entity
+            // marker); any other decodes to no letter.
+            "| Re&#97;d | x<y | z> |",
+            "| Re&shy;ad | x<y | z> |",
+            "| `'a'` &#124; <br/> `'b'` | x<y | z> |",
         ] {
             assert!(ruled_out(line), "{line:?}");
             assert!(!row_may_split_a_group(&screen, line), "{line:?}");
@@ -1538,14 +1547,13 @@ mod tests {
             "| a<b | Read> | x",
             "| {x | y} | <i>gateway</i> |",
             "function f(a: Read | null) {",
-            // Text normalisation may read otherwise: an entity, an escape, a link destination, a
-            // character outside ASCII (joined, decoded or folded letters).
-            "| Re&#97;d | x<y | z> |",
-            "| Re&shy;ad | x<y | z> |",
+            "| 日本 Read | x<y | z> |",
+            // Text normalisation may read otherwise: an escape, a link destination, a character that
+            // folds to an ASCII letter.
             "| R\\ead | x<y | z> |",
             "| [Re](/x<y | z>)ad | w |",
-            "| Rë | x<y | z> |",
-            "| 日本 | x<y | z> |",
+            "| Rea\u{130} | x<y | z> |",
+            "| \u{212a}V | x<y | z> |",
         ] {
             assert!(!ruled_out(line), "{line:?}");
         }
