@@ -253,12 +253,11 @@ pub fn check_paths_affected_by(
     // starts building what checking pages needs, on rayon's threads (idle while the walk runs).
     let warm_up = Once::new();
     let (read, mut errors) = rayon::in_place_scope(|scope| {
-        visit_files(paths, linter, |file| {
-            let text = sources.page(&file.path)?;
+        let list = |file: &FileEntry, text: &str| {
             let (relevance, scan) = prefilter
                 .as_ref()
                 .map_or((Relevance::Own, None), |prefilter| {
-                    prefilter.relevance_and_scan(linter.policy(), &text, &file.relative)
+                    prefilter.relevance_and_scan(linter.policy(), text, &file.relative)
                 });
             if relevance == Relevance::Own {
                 warm_up.call_once(|| linter.warm_up(scope, &file.path));
@@ -270,13 +269,13 @@ pub fn check_paths_affected_by(
                 let tags = (relevance == Relevance::ThroughIncludes
                     && scan.is_none()
                     && changed.is_none())
-                .then(|| render_tags::tags_of(&text))
+                .then(|| render_tags::tags_of(text))
                 .flatten();
                 tags.map_or_else(
                     || {
                         let (policy, relative) = (linter.policy(), &file.relative);
                         Listing::Exact(PageIncludes::of(
-                            &text,
+                            text,
                             scan.as_ref(),
                             &file.path,
                             relative,
@@ -287,7 +286,12 @@ pub fn check_paths_affected_by(
                     Listing::Tags,
                 )
             });
-            Ok((file, relevance, listing))
+            (relevance, listing)
+        };
+        // The text is read in place and dropped: a page checked later is read again.
+        visit_files(paths, linter, |file| {
+            let listed = sources.with_page(&file.path, |text| list(&file, text));
+            listed.map(|(relevance, listing)| (file, relevance, listing))
         })
     });
     let mut listed: Vec<ListedPage> = Vec::with_capacity(read.len());

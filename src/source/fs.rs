@@ -26,6 +26,22 @@ pub fn read_source_within(path: &Path, limit: u64) -> Result<String, Error> {
     decode(path, bytes)
 }
 
+/// Reads the page at `path` (at most `limit` bytes) and hands its text to `read` without copying it into a
+/// `String`: for pages read once and dropped, such as the ones the prefilter rules out. Errors as
+/// [`read_source_within`].
+pub fn with_text_within<R>(
+    path: &Path,
+    limit: u64,
+    read: impl FnOnce(&str) -> R,
+) -> Result<R, Error> {
+    let bytes = read_regular_file(path, limit)?;
+    match simdutf8::basic::from_utf8(&bytes) {
+        Ok(text) if memchr::memchr(0, &bytes).is_none() => Ok(read(text)),
+        // `decode` names the error's line and column.
+        _ => decode(path, bytes).map(|text| read(&text)),
+    }
+}
+
 /// Decodes a page's bytes (`path` names it in errors): binary files and invalid UTF-8 are errors.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     if let Some(index) = memchr::memchr(0, &bytes) {
@@ -126,6 +142,11 @@ impl FsSources {
             limit: policy.max_file_size,
             ..FsSources::default()
         }
+    }
+
+    /// Reads the page at `path` and hands its text to `read` ([`with_text_within`]).
+    pub fn with_page<R>(&self, path: &Path, read: impl FnOnce(&str) -> R) -> Result<R, Error> {
+        with_text_within(path, self.limit, read)
     }
 
     /// Follows only the includes `graph` does not cut, and keeps an included file parsed only while one
@@ -315,6 +336,28 @@ mod tests {
             invalid,
             "a.md:2:3: not valid UTF-8 (only UTF-8 text is checked)"
         );
+    }
+
+    #[test]
+    fn text_read_in_place_is_the_decoded_text_and_fails_as_decoding_does() {
+        let directory = tempfile::tempdir().expect("a temporary directory");
+        for (name, bytes) in [
+            ("ascii.md", b"# AI Gateway\n".as_slice()),
+            ("multi.md", "日本語 😀 é\u{301} שלום\r\n".as_bytes()),
+            ("empty.md", b""),
+            ("binary.md", "é\n\0".as_bytes()),
+            ("invalid.md", b"ok\n\xe6\x97\xa5x\xe6\x97"),
+            ("overlong.md", b"a\xc0\xafb"),
+            ("surrogate.md", b"a\xed\xa0\x80"),
+        ] {
+            let path = directory.path().join(name);
+            std::fs::write(&path, bytes).expect("the fixture is written");
+            let in_place = with_text_within(&path, 1024, str::to_owned).map_err(|e| e.to_string());
+            let decoded = read_source_within(&path, 1024).map_err(|e| e.to_string());
+            assert_eq!(in_place, decoded, "{name}");
+        }
+        let too_large = directory.path().join("ascii.md");
+        assert!(with_text_within(&too_large, 4, |_| ()).is_err());
     }
 
     #[test]
