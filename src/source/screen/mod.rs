@@ -165,7 +165,7 @@ enum Needle {
 struct Node {
     /// Whether the suffix is a whole name.
     complete: bool,
-    /// The word before the suffix, for the longer names: (word, node).
+    /// The word before the suffix, for the longer names: (word, node), sorted by the word's last byte.
     earlier: Vec<(String, usize)>,
     /// For a node with a few earlier words, each with a run of ASCII letters and digits: the index in
     /// [`Screen::earlier_runs`] of each word's first run. No reading can put an earlier word before the
@@ -174,6 +174,31 @@ struct Node {
     /// dotted capital I ends a name's last word only), and a page tells that with one search a run where
     /// the gap walk would run the MDX pre-pass. `None`: the walk does not ask.
     earlier_runs: Option<Vec<usize>>,
+}
+
+impl Node {
+    /// The earlier words that may end at `end` of `text` ([`word_ending_at`]): those whose last byte is
+    /// the byte before `end` in either case, or all of them after a `;`, which may end an entity that
+    /// spells a word's last character.
+    fn earlier_ending_at(&self, text: &str, end: usize) -> &[(String, usize)] {
+        let Some(&before) = end.checked_sub(1).and_then(|at| text.as_bytes().get(at)) else {
+            return &[];
+        };
+        if before == b';' {
+            return &self.earlier;
+        }
+        let last = before.to_ascii_lowercase();
+        let first = self
+            .earlier
+            .partition_point(|(word, _)| last_byte(word) < last);
+        let after = self.earlier[first..].partition_point(|(word, _)| last_byte(word) == last);
+        &self.earlier[first..first + after]
+    }
+}
+
+/// The last byte of a trie word (never empty).
+fn last_byte(word: &str) -> u8 {
+    word.as_bytes().last().copied().unwrap_or(0)
 }
 
 impl Screen {
@@ -395,10 +420,13 @@ impl Screen {
             return false;
         }
         let mut ends_at = |end: usize| {
-            node.earlier.iter().any(|(word, earlier)| {
-                word_ending_at(text, end, word)
-                    .is_some_and(|word_start| self.suffix_may_be_read(page, word_start, *earlier))
-            })
+            node.earlier_ending_at(text, end)
+                .iter()
+                .any(|(word, earlier)| {
+                    word_ending_at(text, end, word).is_some_and(|word_start| {
+                        self.suffix_may_be_read(page, word_start, *earlier)
+                    })
+                })
         };
         let on_page = || {
             node.earlier_runs.as_ref().is_none_or(|runs| {
@@ -430,6 +458,10 @@ fn name_trie(names: &[String]) -> Option<(Vec<Node>, Vec<(String, Vec<(String, u
             node = child(&mut nodes, node, word);
         }
         nodes[node].complete = true;
+    }
+    for node in &mut nodes {
+        node.earlier
+            .sort_by(|(a, _), (b, _)| (last_byte(a), a).cmp(&(last_byte(b), b)));
     }
     let mut by_tail: HashMap<String, Vec<(String, usize)>> = HashMap::default();
     for (word, node) in &nodes[0].earlier {
