@@ -389,6 +389,36 @@ fn an_include_cycle_stops_every_write_and_says_so() {
 }
 
 #[test]
+fn every_line_keeps_its_own_line_break_when_the_callout_lands_after_it() {
+    // A CRLF page whose last line ends in LF, and a page that mixes CR, LF and CRLF (a table row ends
+    // in a lone CR): the call-out goes after the last line's break, which stays as it was.
+    let crlf_last_lf =
+        "# P 日本\r\n\r\n## Account permissions\r\n\r\n- AI Gateway Read\r\n- AI Gateway Run\n";
+    let mixed = "# P\r\n\n## Account permissions\r\r\n| Name | D |\n| --- | --- |\r\n\
+                 | AI Gateway Read | R |\r| AI Gateway Run | 🚀 |\n";
+    for original in [crlf_last_lf, mixed] {
+        let dir = temp_tree(&[("a.md", original.as_bytes())]);
+        let output = scope_lint(dir.path(), &["fix", "."]);
+        assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+        let fixed = String::from_utf8(fs::read(dir.path().join("a.md")).unwrap()).unwrap();
+        let added = fixed
+            .strip_prefix(original)
+            .unwrap_or_else(|| panic!("{fixed:?} does not start with the page"));
+        assert!(added.starts_with("\r\n> [!NOTE]\r\n"), "{added:?}");
+        assert!(added.ends_with("restricted to one.\r\n"), "{added:?}");
+        assert!(
+            !added.replace("\r\n", "").contains(['\r', '\n']),
+            "{added:?}"
+        );
+        let again = scope_lint(dir.path(), &["check", "."]);
+        assert_eq!(
+            String::from_utf8_lossy(&again.stdout),
+            "no findings in 1 file\n"
+        );
+    }
+}
+
+#[test]
 fn one_stray_crlf_line_does_not_make_the_callout_crlf() {
     // The first line ends in CRLF, the other nine in LF: the call-out is written with LF.
     let page = TABLE_PAGE

@@ -380,10 +380,13 @@ fn unverified_insertion(
         &style,
     );
     let newline = page.source.newline();
-    let separator = if spot.offset == 0 {
-        String::new()
-    } else {
-        format!("{newline}{newline}")
+    // After the line break that ends the spot's line, when there is one, so that the line keeps its own
+    // break (a page's last line may end in `\n` while the others end in `\r\n`).
+    let line_break = line_break_at(page.text(), spot.offset);
+    let (at, separator, closer) = match line_break {
+        _ if spot.offset == 0 => (0, String::new(), ""),
+        Some(line_break) => (spot.offset + line_break.len(), newline.to_owned(), newline),
+        None => (spot.offset, format!("{newline}{newline}"), ""),
     };
     let trailer = if spot.offset == 0 {
         format!("{newline}{newline}")
@@ -398,8 +401,8 @@ fn unverified_insertion(
     };
     let mut edits = vec![Edit {
         file: None,
-        range: spot.offset..spot.offset,
-        replacement: format!("{separator}{rendered}{trailer}"),
+        range: at..at,
+        replacement: format!("{separator}{rendered}{closer}{trailer}"),
         kind: EditKind::Callout,
     }];
     if form == CalloutForm::Aside {
@@ -408,6 +411,14 @@ fn unverified_insertion(
     // Whether the rest of the page keeps its structure is checked before writing: a template that breaks
     // it is reported as an error naming the file rather than silently not offered.
     Some(edits)
+}
+
+/// The line break (`\r\n`, `\n` or `\r`) at `offset` of `text`, if one starts there.
+fn line_break_at(text: &str, offset: usize) -> Option<&str> {
+    let rest = &text[offset..];
+    ["\r\n", "\n", "\r"]
+        .into_iter()
+        .find(|line_break| rest.starts_with(line_break))
 }
 
 /// Whether the line after the one that ends at `offset` (at its line break) holds something other than
