@@ -83,6 +83,9 @@ pub(super) struct ModalityWords {
     pub(super) release_opener: Vec<String>,
     pub(super) released: Vec<String>,
     pub(super) reported: Vec<String>,
+    pub(super) request: Vec<String>,
+    pub(super) request_article: Vec<String>,
+    pub(super) request_instruction: Vec<String>,
 }
 
 fn phrases(list: &[String]) -> PhraseList {
@@ -193,6 +196,9 @@ pub struct Lexicon {
     pub(super) release_opener: PhraseList,
     pub(super) released: PhraseList,
     pub(super) reported: PhraseList,
+    pub(super) request: PhraseList,
+    pub(super) request_article: PhraseList,
+    pub(super) request_instruction: PhraseList,
 }
 
 impl Lexicon {
@@ -277,6 +283,9 @@ impl Lexicon {
             release_opener: phrases(&modality.release_opener),
             released: phrases(&modality.released),
             reported: phrases(&modality.reported),
+            request: phrases(&modality.request),
+            request_article: phrases(&modality.request_article),
+            request_instruction: phrases(&modality.request_instruction),
         }
     }
 }

@@ -115,6 +115,9 @@ impl Lexicon {
             if at < claim.target && self.release_clause_before(tokens, at, claim.target) {
                 return true;
             }
+            if at < claim.start && self.requests_the_claim(tokens, at, claim.start) {
+                return true;
+            }
             if at < claim.start
                 && let Some(from) = after(&self.conditional)
                 && (!tokens[from..claim.start]
@@ -235,6 +238,23 @@ impl Lexicon {
     fn failure_of_claim(&self, tokens: &[Token], from: usize, at: usize) -> bool {
         longest(tokens, at, &self.post_anaphoric).is_some()
             && self.anaphoric_barrier(tokens, from, at)
+    }
+
+    /// Whether a request verb at `at` reports what someone asks for: the claim that starts at `start` is
+    /// its object ("customers request per-gateway tokens"), and the word before it is neither an
+    /// auxiliary ("you can request ...") nor an instruction ("to request ...").
+    fn requests_the_claim(&self, tokens: &[Token], at: usize, start: usize) -> bool {
+        let Some(length) = longest(tokens, at, &self.request) else {
+            return false;
+        };
+        let object = at + length;
+        let object = object + longest(tokens, object, &self.request_article).unwrap_or(0);
+        let subject_before = at.checked_sub(1).is_some_and(|before| {
+            tokens[before].kind == TokenKind::Word
+                && longest(tokens, before, &self.auxiliary).is_none()
+                && longest(tokens, before, &self.request_instruction).is_none()
+        });
+        object == start && subject_before
     }
 
     /// Whether an elliptical negation is at `at`: a trigger that ends its clause ("gateway-level tokens do
