@@ -126,7 +126,7 @@ fn named_groups(
     for product_name in &product_names {
         for (start, _) in names.match_indices(product_name.as_str()) {
             let after = &names[start + product_name.len()..];
-            let words = verb_list(context, after);
+            let words = verb_list(context, after, &product_names);
             // One group after the product name is an example ("a token with AI Gateway Run"), not a list.
             if words.len() < 2 {
                 continue;
@@ -144,19 +144,47 @@ fn named_groups(
     (named, unknown)
 }
 
-/// The permission words right after a product name: `read/edit/run`, `read edit and run`.
-fn verb_list(context: &Context<'_>, after: &str) -> Vec<String> {
+/// The permission words right after a product name: `read/edit/run`, `read edit and run`, and those of
+/// full group names that follow (`read and ai gateway run`, a list item per group), unless a sentence
+/// ends before the product name.
+fn verb_list(context: &Context<'_>, after: &str, product_names: &[String]) -> Vec<String> {
+    let tokens: Vec<&str> = after.split(' ').filter(|token| !token.is_empty()).collect();
     let mut words = Vec::new();
-    for token in after.split(' ').filter(|token| !token.is_empty()) {
-        let token = token.trim_end_matches('.');
+    let mut at = 0;
+    while let Some(&raw) = tokens.get(at) {
+        let token = raw.trim_end_matches('.');
+        at += 1;
         if token == "and" || token == "or" {
             continue;
         }
         let parts: Vec<&str> = token.split('/').filter(|part| !part.is_empty()).collect();
         if parts.is_empty() || !parts.iter().all(|part| context.matcher.is_verb(part)) {
-            break;
+            let sentence_ended = at >= 2 && tokens[at - 2].ends_with('.');
+            match product_name_before_a_verb(context, &tokens[at - 1..], product_names) {
+                Some(length) if !words.is_empty() && !sentence_ended => at += length - 1,
+                _ => break,
+            }
+            continue;
         }
         words.extend(parts.iter().map(|part| (*part).to_owned()));
     }
     words
+}
+
+/// The number of tokens of the product name that starts `tokens`, when a permission word follows it.
+fn product_name_before_a_verb(
+    context: &Context<'_>,
+    tokens: &[&str],
+    product_names: &[String],
+) -> Option<usize> {
+    product_names.iter().find_map(|name| {
+        let length = name.split(' ').count();
+        let named = tokens.iter().take(length).copied().eq(name.split(' '));
+        let verb_after = tokens.get(length).is_some_and(|next| {
+            next.trim_end_matches('.')
+                .split('/')
+                .all(|part| !part.is_empty() && context.matcher.is_verb(part))
+        });
+        (named && verb_after).then_some(length)
+    })
 }
