@@ -125,8 +125,8 @@ pub struct Context<'a> {
     pub included: bool,
     /// The page's suppression comments, and (once the other rules ran) whether each matched a finding.
     pub suppressions: &'a [suppression::Suppression],
-    /// Whether each of `suppressions` matched a finding, by index.
-    pub suppressions_used: &'a [bool],
+    /// The codes of each of `suppressions` that matched a finding, by index.
+    pub suppressions_used: &'a [Vec<&'static str>],
 }
 
 /// One problem found on a page.

@@ -5,6 +5,9 @@ use crate::catalog::{RuleMeta, Severity};
 
 /// SL007 unused-suppression, declared once: its code, name, default severity, whether `fix` fixes it and a
 /// one-line summary ([`super::CATALOG`] collects every rule's).
+/// The rule whose findings are made for the whole site, after the per-page pass.
+const SITE_WIDE: &str = "SL008";
+
 pub(super) const META: RuleMeta = RuleMeta {
     code: "SL007",
     name: "unused-suppression",
@@ -34,21 +37,32 @@ impl Rule for UnusedSuppression {
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Vec<Finding>) {
-        for (suppression, used) in context.suppressions.iter().zip(context.suppressions_used) {
+        for (suppression, matched) in context.suppressions.iter().zip(context.suppressions_used) {
             // Site-wide findings (SL008) come after the per-page pass: it cannot tell whether they match.
             // (A suppression that names no known rule is not one of them: `all` holds for no codes.)
             let site_wide_only = !suppression.codes.is_empty()
-                && suppression.codes.iter().all(|code| *code == "SL008");
-            if !used && site_wide_only {
+                && suppression.codes.iter().all(|code| *code == SITE_WIDE);
+            if matched.is_empty() && site_wide_only {
                 continue;
             }
-            let message = match (&suppression.problem, used) {
-                (Some(problem), _) => problem.clone(),
-                (None, false) => format!(
+            let unmatched: Vec<&str> = suppression
+                .codes
+                .iter()
+                .filter(|code| **code != SITE_WIDE && !matched.contains(code))
+                .copied()
+                .collect();
+            let message = match &suppression.problem {
+                Some(problem) => problem.clone(),
+                None if matched.is_empty() => format!(
                     "this suppression of {} matched nothing",
                     suppression.codes.join(", ")
                 ),
-                (None, true) => continue,
+                None if !unmatched.is_empty() => format!(
+                    "{} in this suppression matched nothing ({} did)",
+                    unmatched.join(", "),
+                    matched.join(", ")
+                ),
+                None => continue,
             };
             out.push(
                 Finding::new(self, suppression.range.clone(), message)

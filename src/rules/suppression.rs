@@ -115,9 +115,14 @@ fn next_content_line(page: &Page, offset: usize) -> usize {
     line
 }
 
-/// Removes the findings a valid suppression covers; returns, per suppression, whether it matched one.
-pub fn apply(page: &Page, suppressions: &[Suppression], findings: &mut Vec<Finding>) -> Vec<bool> {
-    let mut used = vec![false; suppressions.len()];
+/// Removes the findings a valid suppression covers; returns, per suppression, the codes it names that
+/// matched one (in the order it names them).
+pub fn apply(
+    page: &Page,
+    suppressions: &[Suppression],
+    findings: &mut Vec<Finding>,
+) -> Vec<Vec<&'static str>> {
+    let mut matched = vec![Vec::new(); suppressions.len()];
     findings.retain(|finding| {
         let line = page.source.position(finding.span.start).line;
         let covering = suppressions.iter().position(|suppression| {
@@ -129,11 +134,20 @@ pub fn apply(page: &Page, suppressions: &[Suppression], findings: &mut Vec<Findi
                 }
         });
         if let Some(index) = covering {
-            used[index] = true;
+            matched[index].push(finding.code);
         }
         covering.is_none()
     });
-    used
+    suppressions
+        .iter()
+        .zip(matched)
+        .map(|(suppression, matched)| {
+            let mut codes = suppression.codes.clone();
+            codes.retain(|code| matched.contains(code));
+            codes.dedup();
+            codes
+        })
+        .collect()
 }
 
 #[cfg(test)]
