@@ -187,11 +187,12 @@ impl Lexicon {
 
     /// [`Lexicon::open`], reading an aside in parentheses or between dashes ("cannot (as of v2.0) scope",
     /// "cannot — as far as we know — be scoped") as transparent: a short one, closed before `to`, with no
-    /// termination term in it.
+    /// termination term in it; and one between commas right after the trigger ("cannot, as far as we
+    /// know, be scoped").
     fn open_around_asides(&self, tokens: &[Token], from: usize, to: usize) -> bool {
         let mut at = from;
         while at < to {
-            if let Some(after) = self.aside_end(tokens, at, to) {
+            if let Some(after) = self.aside_end(tokens, at, to, at == from) {
                 at = after;
                 continue;
             }
@@ -203,12 +204,20 @@ impl Lexicon {
         true
     }
 
-    /// Where the aside that opens at `at` (a `(` or a dash) ends, when it closes (`)`, or the next dash)
-    /// before `to`, within [`ASIDE_REACH`] tokens, and holds no other mark and no termination term.
-    fn aside_end(&self, tokens: &[Token], at: usize, to: usize) -> Option<usize> {
+    /// Where the aside that opens at `at` (a `(`, a dash, or a comma when `right_after_trigger`) ends, when
+    /// it closes (`)`, the next dash or comma) before `to`, within [`ASIDE_REACH`] tokens, and holds no
+    /// other mark and no termination term.
+    fn aside_end(
+        &self,
+        tokens: &[Token],
+        at: usize,
+        to: usize,
+        right_after_trigger: bool,
+    ) -> Option<usize> {
         let close = match tokens[at].text.as_str() {
             "(" => ")",
             "-" => "-",
+            "," if right_after_trigger => ",",
             _ => return None,
         };
         let limit = (at + 1 + ASIDE_REACH).min(to);
