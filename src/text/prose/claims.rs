@@ -94,6 +94,7 @@ impl Lexicon {
                 found.extend(self.verb_claim(tokens, at, length, resource, Target::Any));
             } else if let Some(length) = longest(tokens, at, &self.assign) {
                 found.extend(self.verb_claim(tokens, at, length, resource, Target::Distributive));
+                found.extend(self.separate_credential_claim(tokens, at, length, resource));
             }
             found.extend(self.compound_claim(tokens, at, resource));
             found.extend(self.exclusive_claim(tokens, at, resource));
@@ -244,6 +245,34 @@ impl Lexicon {
             start: at,
             target: at,
             end: credential_at + credential - 1,
+        })
+    }
+
+    /// "assign a separate token to each gateway": an assigning verb at `verb`, a word of separateness right
+    /// after it, the credential after at most `modifiers` words, then `to` and a distributing word with the
+    /// resource noun ("to each gateway", "to every one of the gateways"). Without the word of separateness an
+    /// assigning verb with `to` is no claim ("apply the permission to each gateway").
+    fn separate_credential_claim(
+        &self,
+        tokens: &[Token],
+        verb: usize,
+        length: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let separate = longest(tokens, verb + length, &self.separate)?;
+        let (credential_at, credential) = self
+            .after_modifiers(tokens, verb + length + separate)
+            .find_map(|word| Some((word, self.credential_at(tokens, word)?)))?;
+        let to_at = credential_at + credential;
+        let to = longest(tokens, to_at, &self.preposition)?;
+        let each = longest(tokens, to_at + to, &self.each)?;
+        let (noun_end, _) = self
+            .after_modifiers(tokens, to_at + to + each)
+            .find_map(|word| noun_at(tokens, word, resource))?;
+        Some(Candidate {
+            start: verb,
+            target: verb,
+            end: noun_end,
         })
     }
 
