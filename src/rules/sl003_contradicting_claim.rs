@@ -2,6 +2,9 @@
 
 use super::{Context, Finding, Rule};
 use crate::catalog::{RuleMeta, Severity};
+use rustc_hash::FxHashSet as HashSet;
+
+use crate::doc::UnitKind;
 
 /// SL003 contradicting-claim, declared once: its code, name, default severity, whether `fix` fixes it and a
 /// one-line summary ([`super::CATALOG`] collects every rule's).
@@ -53,7 +56,12 @@ impl Rule for ContradictingClaim {
             return;
         }
         let page = context.page;
+        let status_rows = status_rows(context);
         for unit in &page.units {
+            if matches!(unit.kind, UnitKind::TableCell { table, row, .. } if status_rows.contains(&(table, row)))
+            {
+                continue;
+            }
             let text = page.unit_text(unit);
             for claim in &claims {
                 for found in context
@@ -74,4 +82,24 @@ impl Rule for ContradictingClaim {
             }
         }
     }
+}
+
+/// The body rows of the page's tables (table and row index) with a cell that says the row's feature is
+/// missing or only planned ("| Per-gateway tokens | ❌ No |"): such a row states a status, not a claim.
+fn status_rows(context: &Context<'_>) -> HashSet<(usize, usize)> {
+    let page = context.page;
+    let lexicon = context.matcher.lexicon();
+    let mut rows = HashSet::default();
+    for (table, block) in page.tables.iter().enumerate() {
+        let body = usize::from(block.has_header);
+        for (row, cells) in block.rows.iter().enumerate().skip(body) {
+            let denied = cells
+                .iter()
+                .any(|&cell| lexicon.denies_in_cell(page.unit_text(&page.units[cell])));
+            if denied {
+                rows.insert((table, row));
+            }
+        }
+    }
+    rows
 }

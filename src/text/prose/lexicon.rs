@@ -71,6 +71,8 @@ pub(super) struct NegationWords {
     pub(super) termination_after_comma: Vec<String>,
     pub(super) termination_punctuation: Vec<String>,
     pub(super) subordinator: Vec<String>,
+    pub(super) status_cell: Vec<String>,
+    pub(super) status_mark: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,6 +191,8 @@ pub struct Lexicon {
     pub(super) termination_after_comma: PhraseList,
     pub(super) termination_punctuation: Vec<String>,
     pub(super) subordinator: PhraseList,
+    pub(super) status_cell: Vec<String>,
+    pub(super) status_mark: Vec<String>,
     pub(super) conditional: PhraseList,
     pub(super) counterfactual: PhraseList,
     pub(super) future: PhraseList,
@@ -276,6 +280,8 @@ impl Lexicon {
             termination_after_comma: phrases(&negation.termination_after_comma),
             termination_punctuation: negation.termination_punctuation,
             subordinator: phrases(&negation.subordinator),
+            status_cell: negation.status_cell,
+            status_mark: negation.status_mark,
             conditional: phrases(&modality.conditional),
             counterfactual: phrases(&modality.counterfactual),
             future: phrases(&modality.future),

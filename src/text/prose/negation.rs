@@ -22,6 +22,24 @@ impl Lexicon {
             })
     }
 
+    /// Whether the table cell `text` says its row's feature is missing or only planned: its words are one
+    /// of `status-cell` ("Not supported", "❌ No"), or it holds only marks of `status-mark` ("❌").
+    pub fn denies_in_cell(&self, text: &str) -> bool {
+        let mut unmarked = text.to_owned();
+        for mark in &self.status_mark {
+            unmarked = unmarked.replace(mark.as_str(), " ");
+        }
+        let marked = unmarked != text;
+        let (tokens, _) = tokenize(&unmarked, 0);
+        let words: Vec<&str> = tokens
+            .iter()
+            .filter(|token| token.kind == TokenKind::Word)
+            .map(|token| token.text.as_str())
+            .collect();
+        let words = words.join(" ");
+        (words.is_empty() && marked) || self.status_cell.contains(&words)
+    }
+
     /// Whether a negation (not a modality) reaches the claim: [`Lexicon::blocked_near`] without the
     /// conditions, futures and reports.
     fn negated_near(&self, tokens: &[Token], claim: Candidate) -> bool {
