@@ -45,7 +45,7 @@ impl Rule for InvalidPolicyExample {
             if !content.contains("permission_groups") {
                 continue;
             }
-            for document in json_documents(content) {
+            for document in json_documents(content, allows_comments(&block.info)) {
                 let kinds = kinds.get_or_insert_with(|| key_patterns(context.table));
                 for policy in policies(&document) {
                     self.check_policy(context, kinds, policy, block.content.clone(), out);
@@ -106,9 +106,19 @@ fn kind_of(patterns: &[KeyPattern], key: &str) -> Option<usize> {
         .map(|pattern| pattern.kind)
 }
 
-/// The JSON documents of a code block: the whole content, else each `--data '...'` argument.
-fn json_documents(content: &str) -> Vec<Value> {
-    if let Ok(document) = serde_json::from_str::<Value>(content) {
+/// Whether a code block's info string tags a JSON dialect with comments and trailing commas (`jsonc`,
+/// `json5`): its content is read as such.
+fn allows_comments(info: &str) -> bool {
+    let language = info.split_whitespace().next().unwrap_or_default();
+    ["jsonc", "json5"]
+        .iter()
+        .any(|tag| language.eq_ignore_ascii_case(tag))
+}
+
+/// The JSON documents of a code block: the whole content, else each `--data '...'` argument. With
+/// `comments`, `//` and `/* */` comments and trailing commas are allowed.
+fn json_documents(content: &str, comments: bool) -> Vec<Value> {
+    if let Some(document) = json_value(content, comments) {
         return vec![document];
     }
     let flag = Regex::new(r#"(?:^|\s)(?:--data(?:-raw|-binary)?|-d|--json)(?:\s+|=)(['"])"#)
@@ -117,9 +127,22 @@ fn json_documents(content: &str) -> Vec<Value> {
         .filter_map(|captures| {
             let quote = captures.get(1)?;
             let body = quoted(&content[quote.end()..], quote.as_str())?;
-            serde_json::from_str(&body).ok()
+            json_value(&body, false)
         })
         .collect()
+}
+
+/// `text` read as JSON; with `comments`, also with `//` and `/* */` comments and trailing commas.
+fn json_value(text: &str, comments: bool) -> Option<Value> {
+    if let Ok(value) = serde_json::from_str(text) {
+        return Some(value);
+    }
+    if !comments {
+        return None;
+    }
+    let mut stripped = text.to_owned();
+    json_strip_comments::strip(&mut stripped).ok()?;
+    serde_json::from_str(&stripped).ok()
 }
 
 /// The text of a shell string that opened with `quote`, up to its closing quote.
@@ -311,9 +334,9 @@ mod tests {
 
     #[test]
     fn json_is_read_from_whole_blocks_and_from_curl_data_arguments() {
-        assert_eq!(json_documents("{\"a\": 1}").len(), 1);
+        assert_eq!(json_documents("{\"a\": 1}", false).len(), 1);
         let curl = "curl https://x \\\n  --data '{\"b\": \"é\"}' \\\n  -d \"{\\\"c\\\": 2}\" --data-raw='[1]' --data @file.json";
-        let documents = json_documents(curl);
+        let documents = json_documents(curl, false);
         assert_eq!(
             documents,
             vec![
@@ -322,7 +345,7 @@ mod tests {
                 serde_json::json!([1])
             ]
         );
-        assert!(json_documents("curl --data '{not json}'").is_empty());
-        assert!(json_documents("curl -d \"{\\\"unterminated").is_empty());
+        assert!(json_documents("curl --data '{not json}'", false).is_empty());
+        assert!(json_documents("curl -d \"{\\\"unterminated", false).is_empty());
     }
 }
