@@ -2,7 +2,7 @@
 
 use super::{Context, Finding, Rule};
 use crate::catalog::{RuleMeta, Severity};
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::doc::UnitKind;
 
@@ -56,18 +56,25 @@ impl Rule for ContradictingClaim {
             return;
         }
         let page = context.page;
-        let status_rows = status_rows(context);
+        // Whether a table row states a status, asked only of rows that hold a claim, once per row.
+        let mut status_rows: HashMap<(usize, usize), bool> = HashMap::default();
         for unit in &page.units {
-            if matches!(unit.kind, UnitKind::TableCell { table, row, .. } if status_rows.contains(&(table, row)))
-            {
-                continue;
-            }
             let text = page.unit_text(unit);
             for claim in &claims {
-                for found in context
+                let found = context
                     .matcher
-                    .prose_claims(text, unit.range.start, claim.product)
+                    .prose_claims(text, unit.range.start, claim.product);
+                if found.is_empty() {
+                    continue;
+                }
+                if let UnitKind::TableCell { table, row, .. } = unit.kind
+                    && *status_rows
+                        .entry((table, row))
+                        .or_insert_with(|| states_a_status(context, table, row))
                 {
+                    continue;
+                }
+                for found in found {
                     let product = &context.table.products[claim.product];
                     let noun = product.noun.as_deref().unwrap_or("resource");
                     let message = format!(
@@ -84,22 +91,20 @@ impl Rule for ContradictingClaim {
     }
 }
 
-/// The body rows of the page's tables (table and row index) with a cell that says the row's feature is
-/// missing or only planned ("| Per-gateway tokens | ❌ No |"): such a row states a status, not a claim.
-fn status_rows(context: &Context<'_>) -> HashSet<(usize, usize)> {
+/// Whether body row `row` of the page's table `table` has a cell that says the row's feature is missing
+/// or only planned ("| Per-gateway tokens | ❌ No |"): such a row states a status, not a claim.
+fn states_a_status(context: &Context<'_>, table: usize, row: usize) -> bool {
     let page = context.page;
-    let lexicon = context.matcher.lexicon();
-    let mut rows = HashSet::default();
-    for (table, block) in page.tables.iter().enumerate() {
-        let body = usize::from(block.has_header);
-        for (row, cells) in block.rows.iter().enumerate().skip(body) {
-            let denied = cells
-                .iter()
-                .any(|&cell| lexicon.denies_in_cell(page.unit_text(&page.units[cell])));
-            if denied {
-                rows.insert((table, row));
-            }
-        }
+    let Some(block) = page.tables.get(table) else {
+        return false;
+    };
+    if row == 0 && block.has_header {
+        return false;
     }
-    rows
+    let lexicon = context.matcher.lexicon();
+    block.rows.get(row).is_some_and(|cells| {
+        cells
+            .iter()
+            .any(|&cell| lexicon.denies_in_cell(page.unit_text(&page.units[cell])))
+    })
 }
