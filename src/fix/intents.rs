@@ -424,11 +424,7 @@ fn line_break_at(text: &str, offset: usize) -> Option<&str> {
 /// Whether the line after the one that ends at `offset` (at its line break) holds something other than
 /// whitespace.
 fn content_on_next_line(text: &str, offset: usize) -> bool {
-    let rest = &text[offset..];
-    let rest = rest
-        .strip_prefix("\r\n")
-        .or_else(|| rest.strip_prefix(['\n', '\r']))
-        .unwrap_or(rest);
+    let rest = &text[offset + line_break_at(text, offset).map_or(0, str::len)..];
     let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
     !rest[..line_end].trim_matches([' ', '\t']).is_empty()
 }
