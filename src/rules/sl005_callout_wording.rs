@@ -157,15 +157,14 @@ fn verb_list(context: &Context<'_>, after: &str, product_names: &[String]) -> Ve
         if token == "and" || token == "or" {
             continue;
         }
-        let parts: Vec<&str> = token.split('/').filter(|part| !part.is_empty()).collect();
-        if parts.is_empty() || !parts.iter().all(|part| context.matcher.is_verb(part)) {
+        let Some(parts) = permission_words(context, token) else {
             let sentence_ended = at >= 2 && tokens[at - 2].ends_with('.');
             match product_name_before_a_verb(context, &tokens[at - 1..], product_names) {
                 Some(length) if !words.is_empty() && !sentence_ended => at += length - 1,
                 _ => break,
             }
             continue;
-        }
+        };
         words.extend(parts.iter().map(|part| (*part).to_owned()));
     }
     words
@@ -180,11 +179,15 @@ fn product_name_before_a_verb(
     product_names.iter().find_map(|name| {
         let length = name.split(' ').count();
         let named = tokens.iter().take(length).copied().eq(name.split(' '));
-        let verb_after = tokens.get(length).is_some_and(|next| {
-            next.trim_end_matches('.')
-                .split('/')
-                .all(|part| !part.is_empty() && context.matcher.is_verb(part))
-        });
+        let verb_after = tokens
+            .get(length)
+            .is_some_and(|next| permission_words(context, next.trim_end_matches('.')).is_some());
         (named && verb_after).then_some(length)
     })
+}
+
+/// The permission words of `token` (`read`, `read/edit`), when it is made of them only.
+fn permission_words<'t>(context: &Context<'_>, token: &'t str) -> Option<Vec<&'t str>> {
+    let parts: Vec<&str> = token.split('/').filter(|part| !part.is_empty()).collect();
+    (!parts.is_empty() && parts.iter().all(|part| context.matcher.is_verb(part))).then_some(parts)
 }

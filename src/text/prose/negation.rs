@@ -4,7 +4,7 @@
 
 use super::claims::Candidate;
 use super::lexicon::{Lexicon, PhraseList, longest};
-use super::nouns::Resource;
+use super::nouns::{Resource, words_of};
 use super::tokens::{Token, TokenKind, sentences, tokenize};
 
 impl Lexicon {
@@ -30,13 +30,7 @@ impl Lexicon {
             unmarked = unmarked.replace(mark.as_str(), " ");
         }
         let marked = unmarked != text;
-        let (tokens, _) = tokenize(&unmarked, 0);
-        let words: Vec<&str> = tokens
-            .iter()
-            .filter(|token| token.kind == TokenKind::Word)
-            .map(|token| token.text.as_str())
-            .collect();
-        let words = words.join(" ");
+        let words = words_of(&unmarked).join(" ");
         (words.is_empty() && marked) || self.status_cell.contains(&words)
     }
 
