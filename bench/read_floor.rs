@@ -1,5 +1,6 @@
 //! The floor under the speed targets, as a whole command: `read-floor DIR...` lists each directory with the
-//! walker `scope-lint check` uses (`ignore`, parallel, one thread a core, hidden entries skipped) and reads
+//! walker `scope-lint check` uses (`ignore`'s walk on the calling thread, each file read on rayon's pool,
+//! hidden entries skipped) and reads
 //! every file `check` reads (`walk::EXTENSIONS`: `.md`, `.mdx`, `.markdown`) as UTF-8 text, doing nothing
 //! else; it prints the number of files and bytes. Timed next to `baseline` with `bench/interleave.py`, it
 //! shows how much of a target is left for everything a check does besides listing and reading the tree. See
@@ -8,37 +9,32 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ignore::{WalkBuilder, WalkState};
+use ignore::WalkBuilder;
 use scope_lint::walk::EXTENSIONS;
 
 fn main() {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let (files, bytes) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let read = |path: &Path| match std::fs::read_to_string(path) {
+        Ok(text) => {
+            files.fetch_add(1, Ordering::Relaxed);
+            bytes.fetch_add(text.len(), Ordering::Relaxed);
+        }
+        Err(error) => {
+            eprintln!("{}: {error}", path.display());
+            std::process::exit(2);
+        }
+    };
     for dir in std::env::args_os().skip(1) {
-        let walker = WalkBuilder::new(&dir)
+        let walk = WalkBuilder::new(&dir)
             .follow_links(true)
             .require_git(false)
-            .threads(threads)
-            .build_parallel();
-        walker.run(|| {
-            Box::new(|entry| {
-                let Ok(entry) = entry else {
-                    return WalkState::Continue;
-                };
+            .build();
+        rayon::in_place_scope(|scope| {
+            for entry in walk.flatten() {
                 if entry.file_type().is_some_and(|kind| kind.is_file()) && is_page(entry.path()) {
-                    match std::fs::read_to_string(entry.path()) {
-                        Ok(text) => {
-                            files.fetch_add(1, Ordering::Relaxed);
-                            bytes.fetch_add(text.len(), Ordering::Relaxed);
-                        }
-                        Err(error) => {
-                            eprintln!("{}: {error}", entry.path().display());
-                            std::process::exit(2);
-                        }
-                    }
+                    scope.spawn(move |_| read(entry.path()));
                 }
-                WalkState::Continue
-            })
+            }
         });
     }
     println!("{} files, {} bytes", files.into_inner(), bytes.into_inner());
