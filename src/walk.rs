@@ -79,12 +79,13 @@ pub fn visit_files<T: Send>(
     linter: &Linter,
     visit: impl Fn(FileEntry) -> T + Sync,
 ) -> (Vec<T>, Vec<Error>) {
-    let found: Mutex<Vec<(PathBuf, T)>> = Mutex::new(Vec::new());
+    // Each file's sort key is made on the thread that visits it (a key a path, made once).
+    let found: Mutex<Vec<(Vec<u8>, T)>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<Error>> = Mutex::new(Vec::new());
     let record = |file: FileEntry| {
-        let path = file.path.clone();
+        let key = path_order_key(&file.path);
         let value = visit(file);
-        lock(&found).push((path, value));
+        lock(&found).push((key, value));
     };
     let mut named_files = Vec::new();
     for path in paths {
@@ -105,7 +106,8 @@ pub fn visit_files<T: Send>(
     }
     named_files.into_par_iter().for_each(record);
     let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
-    found.sort_by_cached_key(|(path, _)| path_order_key(path));
+    // Equal keys are equal paths: a key is the path's components.
+    found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     found.dedup_by(|a, b| a.0 == b.0);
     let mut errors = errors.into_inner().unwrap_or_else(PoisonError::into_inner);
     // The walk's threads report errors in no set order.
