@@ -126,40 +126,64 @@ fn walk_directory(
     record: &(impl Fn(FileEntry) + Sync),
     errors: &Mutex<Vec<Error>>,
 ) {
-    // This thread reads the directories; each entry is handed to rayon's threads, which visit it.
-    // (`ignore`'s parallel walk starts threads of its own, and an idle one sleeps a millisecond at a
-    // time: about a millisecond lost at the start and at the end of every walk.)
+    // This thread reads the directories and hands the pages, a few at a time, to rayon's threads, which
+    // visit them. (`ignore`'s parallel walk starts threads of its own, and an idle one sleeps a
+    // millisecond at a time: about a millisecond lost at the start and at the end of every walk.)
     let walk = ignore::WalkBuilder::new(root)
         .follow_links(true)
         .require_git(false)
         .build();
+    let visit = |pages: Vec<ignore::DirEntry>| {
+        for page in pages {
+            if let Some(file) = wanted(&page, linter) {
+                record(file);
+            }
+        }
+    };
     rayon::in_place_scope(|scope| {
+        let mut pages = Vec::with_capacity(PAGES_A_TASK);
         for entry in walk {
             match entry {
-                Ok(entry) => scope.spawn(move |_| {
-                    if let Some(file) = wanted(&entry, linter) {
-                        record(file);
+                Ok(entry) if is_page(&entry) => {
+                    pages.push(entry);
+                    if pages.len() == PAGES_A_TASK {
+                        let full = std::mem::replace(&mut pages, Vec::with_capacity(PAGES_A_TASK));
+                        scope.spawn(move |_| visit(full));
                     }
-                }),
+                }
+                Ok(_) => {}
                 Err(error) => lock(errors).push(walk_error(root, error)),
             }
+        }
+        if !pages.is_empty() {
+            scope.spawn(move |_| visit(pages));
         }
     });
 }
 
-/// The file at `entry` when the walk checks it: a Markdown or MDX file that no exclude glob matches.
-fn wanted(entry: &ignore::DirEntry, linter: &Linter) -> Option<FileEntry> {
-    let path = entry.path();
-    let wanted = entry.file_type().is_some_and(|kind| kind.is_file())
-        && path
+/// How many pages the walk hands to one task: enough that handing them over costs little next to reading
+/// them, few enough that the last tasks end together.
+const PAGES_A_TASK: usize = 8;
+
+/// Whether the walk's `entry` is a file with a page's extension ([`EXTENSIONS`], in any case).
+fn is_page(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|kind| kind.is_file())
+        && entry
+            .path()
             .extension()
             .and_then(|extension| extension.to_str())
             .is_some_and(|extension| {
                 EXTENSIONS
                     .iter()
                     .any(|known| extension.eq_ignore_ascii_case(known))
-            });
-    if !wanted || is_book_summary(path) {
+            })
+}
+
+/// The page at `entry` (see [`is_page`]) when the walk checks it: not an mdBook's `SUMMARY.md`, and
+/// matched by no exclude glob.
+fn wanted(entry: &ignore::DirEntry, linter: &Linter) -> Option<FileEntry> {
+    let path = entry.path();
+    if is_book_summary(path) {
         return None;
     }
     let file = FileEntry::new(path, linter);
