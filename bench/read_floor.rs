@@ -1,5 +1,5 @@
 //! The floor under the speed targets, as a whole command: `read-floor DIR...` lists each directory with the
-//! walker `scope-lint check` uses (`ignore`'s walk on the calling thread, each file read on rayon's pool,
+//! walker `scope-lint check` uses (`ignore`'s walk on the calling thread, the files read on rayon's pool,
 //! hidden entries skipped) and reads
 //! every file `check` reads (`walk::EXTENSIONS`: `.md`, `.mdx`, `.markdown`) as UTF-8 text, doing nothing
 //! else; it prints the number of files and bytes. Timed next to `baseline` with `bench/interleave.py`, it
@@ -29,12 +29,19 @@ fn main() {
             .follow_links(true)
             .require_git(false)
             .build();
+        // Pages are handed to rayon eight at a time as the walk finds them, as `check` hands them.
         rayon::in_place_scope(|scope| {
+            let mut pages = Vec::with_capacity(8);
             for entry in walk.flatten() {
                 if entry.file_type().is_some_and(|kind| kind.is_file()) && is_page(entry.path()) {
-                    scope.spawn(move |_| read(entry.path()));
+                    pages.push(entry);
+                }
+                if pages.len() == 8 {
+                    let full = std::mem::replace(&mut pages, Vec::with_capacity(8));
+                    scope.spawn(move |_| full.iter().for_each(|entry| read(entry.path())));
                 }
             }
+            scope.spawn(move |_| pages.iter().for_each(|entry| read(entry.path())));
         });
     }
     println!("{} files, {} bytes", files.into_inner(), bytes.into_inner());
