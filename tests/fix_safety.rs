@@ -488,36 +488,63 @@ fn aside_is_imported_unless_a_specifier_binds_that_name() {
 }
 
 #[test]
-fn a_fix_that_would_change_the_page_structure_writes_nothing_and_names_the_file() {
+fn a_fix_that_would_change_the_page_structure_is_not_offered_and_writes_nothing() {
     // A fence line in the template closes the admonish fence early: the rest would become page content.
     let config = "extends = \"cloudflare\"\n\n[render]\nmarkdown = \"admonish\"\n\n[[callouts]]\nproduct = \"ai-gateway\"\ntemplate = \"\"\"\n{product} permissions are account-scoped only; a token cannot be restricted to a single {noun}.\n```\n\n# Surprise\n\"\"\"\n";
     let dir = temp_tree(&[
         ("scope-lint.toml", config.as_bytes()),
         ("tokens.md", TABLE_PAGE.as_bytes()),
     ]);
-    let output = scope_lint(dir.path(), &["fix", "."]);
-    assert_eq!(output.status.code(), Some(2), "{}", outcome(&output));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let by_hand = "by hand: `scope-lint fix` found no edit here that keeps the page's structure";
+    let checked = scope_lint(dir.path(), &["check", "."]);
+    assert_eq!(checked.status.code(), Some(1), "{}", outcome(&checked));
     assert!(
-        stderr.contains("error: ./tokens.md: the fix would change the page's structure: "),
-        "{stderr}"
-    );
-    assert!(
-        String::from_utf8_lossy(&output.stdout).starts_with(
-            "nothing fixed in 1 file
-"
-        ),
+        String::from_utf8_lossy(&checked.stdout).contains(by_hand),
         "{}",
-        outcome(&output)
+        outcome(&checked)
     );
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", outcome(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        !String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .any(|line| line.starts_with("fixed "))
+        stdout.starts_with("nothing to fix in 1 file\n\nnot fixed automatically:\n"),
+        "{stdout}"
     );
+    assert!(stdout.contains(by_hand), "{stdout}");
+    assert!(!stdout.lines().any(|line| line.starts_with("fixed ")));
     assert_eq!(
         fs::read(dir.path().join("tokens.md")).unwrap(),
         TABLE_PAGE.as_bytes()
+    );
+}
+
+#[test]
+fn a_listing_and_the_next_heading_in_one_blockquote_get_no_fix_promise() {
+    // The call-out would go between the list and the heading inside the quote, ending the list there;
+    // right after the quote is past the heading, in the next section.
+    let page = "# AI Gateway 🙂\n\n> ## Permissions ✅\n>\n> - AI Gateway Read\n> - AI Gateway Edit\n>\n> ## Other\n";
+    let dir = temp_tree(&[("tokens.md", page.as_bytes())]);
+    let checked = scope_lint(dir.path(), &["check", "--format", "concise", "."]);
+    assert_eq!(checked.status.code(), Some(1), "{}", outcome(&checked));
+    assert_eq!(
+        String::from_utf8_lossy(&checked.stdout),
+        "./tokens.md:5:3: SL001 section \"Permissions ✅\" lists AI Gateway permission groups (AI Gateway Read, AI Gateway Edit) but has no call-out that they are account-scoped only\nfound 1 error and 0 warnings in 1 file\n"
+    );
+    let explained = scope_lint(dir.path(), &["check", "."]);
+    assert!(
+        String::from_utf8_lossy(&explained.stdout).contains(
+            "help: add a call-out saying AI Gateway tokens cannot be scoped below the account by hand: `scope-lint fix` found no edit here that keeps the page's structure"
+        ),
+        "{}",
+        outcome(&explained)
+    );
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", outcome(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(
+        fs::read(dir.path().join("tokens.md")).unwrap(),
+        page.as_bytes()
     );
 }
 

@@ -182,6 +182,28 @@ mod tests {
     }
 
     #[test]
+    fn a_fix_that_changes_the_structure_is_refused_with_its_index_and_the_block() {
+        // A call-out between the listing and the heading, both inside one blockquote, ends the quote: the
+        // write-time check refuses it even though `check` would not offer it (`fix::intents`).
+        let text = "> - AI Gateway Read\n>\n> ## Other\n";
+        let source = SourceText::new("t.md", text.to_owned());
+        let callout = edit(
+            20..20,
+            "\n> [!NOTE]\n> AI Gateway permissions are account-scoped only.\n",
+        );
+        let kept = edit(text.len()..text.len(), "");
+        let (index, error) = combine(&source, Dialect::Markdown, &[vec![kept], vec![callout]])
+            .expect_err("the call-out changes the structure");
+        assert_eq!(index, 1);
+        assert!(
+            error
+                .to_string()
+                .contains("the fix would change the page's structure: "),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn edits_apply_in_order_and_overlaps_are_refused() {
         let text = "abcdef";
         let (first, second) = (edit(1..1, "X"), edit(3..5, ""));

@@ -125,7 +125,8 @@ pub fn insert_for_sections(
         .map(|(draft, section)| {
             let (page, in_partial, edits) = draft?;
             let together = !in_partial && landed_together.next().unwrap_or(false);
-            if together || lands_as_callout(page, &edits[0]) {
+            if together || (lands_as_callout(page, &edits[0]) && keeps_page_structure(page, &edits))
+            {
                 return Some(described(context, policy, edits));
             }
             (!in_partial)
@@ -136,8 +137,9 @@ pub fn insert_for_sections(
 }
 
 /// The insertion right after the block of `section`'s listing, when the one at the section's end
-/// (`at_end`) is not read back as a call-out: the section ends in a code fence, HTML comment or JSX
-/// expression left open to the end of the page, which would swallow it.
+/// (`at_end`) is not read back as a call-out (the section ends in a code fence, HTML comment or JSX
+/// expression left open to the end of the page, which would swallow it) or would change the page's
+/// structure; none when that spot is not in the section.
 fn right_after_listing(
     context: &Context<'_>,
     policy: &CalloutPolicy,
@@ -145,14 +147,17 @@ fn right_after_listing(
     at_end: &Edit,
 ) -> Option<Fix> {
     let spot = after_listing(context.page, section.listing.anchor.clone());
-    if spot.offset == at_end.range.start {
+    // Past the listing's block may be past the next heading (both in one blockquote): not this section.
+    if spot.offset == at_end.range.start || context.page.section_at(spot.offset) != section.section
+    {
         return None;
     }
     let form = context
         .policy
         .form_for(context.relative, context.page.dialect);
     let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
-    lands_as_callout(context.page, &edits[0]).then(|| described(context, policy, edits))
+    (lands_as_callout(context.page, &edits[0]) && keeps_page_structure(context.page, &edits))
+        .then(|| described(context, policy, edits))
 }
 
 /// The page an insertion for `section` goes into, whether that is a partial, and the edits (the call-out
@@ -190,7 +195,8 @@ fn draft_for_section<'p>(
 }
 
 /// For each of `insertions` (into `page`, at distinct offsets), whether it is read back as a call-out when
-/// all of them are applied at once; all `false` when they cannot be applied together.
+/// all of them are applied at once; all `false` when they cannot be applied together or together change the
+/// page's structure ([`structure::check`]), so that each is then tried alone.
 fn lands_together(page: &Page, insertions: &[&Edit]) -> Vec<bool> {
     let mut offsets: Vec<usize> = insertions.iter().map(|edit| edit.range.start).collect();
     offsets.sort_unstable();
@@ -205,6 +211,9 @@ fn lands_together(page: &Page, insertions: &[&Edit]) -> Vec<bool> {
         return vec![false; insertions.len()];
     };
     let reparsed = Page::parse(page.source.with_text(text), page.dialect);
+    if structure::check(page, &reparsed, insertions).is_err() {
+        return vec![false; insertions.len()];
+    }
     let mut starts: Vec<usize> = reparsed
         .callouts
         .iter()
