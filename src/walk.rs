@@ -34,6 +34,8 @@ pub struct FileEntry {
     pub key: PathBuf,
     /// Its path relative to the policy root ([`relative_to_root`]), made once.
     pub relative: PathBuf,
+    /// Its length in bytes when the walk read it (0 before): the larger pages are checked first.
+    pub size: usize,
 }
 
 impl FileEntry {
@@ -45,6 +47,7 @@ impl FileEntry {
             path: path.to_path_buf(),
             key,
             relative,
+            size: 0,
         }
     }
 }
@@ -311,12 +314,15 @@ pub fn check_paths_affected_by(
                     Listing::Tags,
                 )
             });
-            (relevance, listing)
+            (relevance, listing, text.len())
         };
         // The text is read in place and dropped: a page checked later is read again.
-        visit_files(paths, linter, |file| {
+        visit_files(paths, linter, |mut file| {
             let listed = sources.with_page(&file.path, |text| list(&file, text));
-            listed.map(|(relevance, listing)| (file, relevance, listing))
+            listed.map(|(relevance, listing, size)| {
+                file.size = size;
+                (file, relevance, listing)
+            })
         })
     });
     let mut listed: Vec<ListedPage> = Vec::with_capacity(read.len());
@@ -367,12 +373,16 @@ pub fn check_paths_affected_by(
     // From here on, a partial is kept parsed only until the last page to check that renders it is done.
     sources.set_graph(graph, pages.iter().map(|(file, _, _)| file.path.as_path()));
     // Pages are read again, parsed and checked one at a time; only the text of pages with findings is
-    // kept. A panic in one page is that page's error: the others are still checked. One task a page: the
-    // pages to check cluster in a few directories, and their costs differ a lot.
-    let checked: Vec<Result<PageReport, Error>> = pages
+    // kept. A panic in one page is that page's error: the others are still checked. One task a page, the
+    // largest first: the pages to check cluster in a few directories, their costs differ a lot, and a
+    // large page left for last would keep one thread busy while the other waits. The reports keep the
+    // path order.
+    let mut pages: Vec<(usize, ReadPage)> = pages.into_iter().enumerate().collect();
+    pages.sort_by_key(|(index, (file, _, _))| (std::cmp::Reverse(file.size), *index));
+    let mut checked: Vec<(usize, Result<PageReport, Error>)> = pages
         .into_par_iter()
         .with_max_len(1)
-        .map(|(file, _, _)| {
+        .map(|(index, (file, _, _))| {
             let included = included.contains(&file.key);
             let checked = sources.page(&file.path).and_then(|text| {
                 guard::page(&file.path, || {
@@ -389,16 +399,17 @@ pub fn check_paths_affected_by(
                 })
             });
             sources.done(&file.path);
-            checked
+            (index, checked)
         })
-        .filter(|checked| {
+        .filter(|(_, checked)| {
             !checked
                 .as_ref()
                 .is_ok_and(|report| report.findings.is_empty() && report.reference.is_none())
         })
         .collect();
+    checked.sort_unstable_by_key(|(index, _)| *index);
     let mut reports = Vec::with_capacity(checked.len());
-    for outcome in checked {
+    for (_, outcome) in checked {
         match outcome {
             Ok(report) => reports.push(report),
             Err(error) => errors.push(error),
