@@ -64,28 +64,18 @@ impl Linter {
         }
     }
 
-    /// Builds now, on `scope`'s threads, what the checks otherwise build on first use (the name automata,
-    /// the prose word lists, the call-out phrasings compiled lazily, built-in and preset ones): a run that
-    /// is about to check pages calls it early, so that its first pages do not all wait for one thread to
-    /// build them. A panic in a build is
-    /// kept quiet here ([`guard::page`], for `page`): the build is left undone, and the page check that
-    /// needs it panics again and reports it as that page's error.
+    /// Builds now, on `scope`'s threads, what every page check needs and otherwise builds on first use (the
+    /// name automata, the prose word lists): a run that is about to check pages calls it early, so that its
+    /// first pages do not all wait for one thread to build them. The call-out phrasings are left to their
+    /// first use: most runs check no call-out (none on a tree without token content), and the walk runs on
+    /// the same threads. A panic in a build is kept quiet here ([`guard::page`], for `page`): the build is
+    /// left undone, and the page check that needs it panics again and reports it as that page's error.
     pub fn warm_up<'s>(&'s self, scope: &rayon::Scope<'s>, page: &Path) {
         let page: Arc<Path> = Arc::from(page);
-        let mut builds: Vec<Box<dyn Fn() + Send + Sync + 's>> = vec![
+        let builds: Vec<Box<dyn Fn() + Send + Sync + 's>> = vec![
             Box::new(|| self.matcher.build_name_automaton()),
             Box::new(|| self.matcher.build_prose_readers()),
         ];
-        let callouts = &self.policy().callouts;
-        let accepted = callouts.iter().flat_map(|policy| &policy.accept);
-        let required = callouts
-            .iter()
-            .flat_map(|policy| policy.require.iter().map(|(regex, _)| regex));
-        for regex in accepted.chain(required) {
-            builds.push(Box::new(move || {
-                regex.regex();
-            }));
-        }
         for build in builds {
             let page = Arc::clone(&page);
             scope.spawn(move |_| {
