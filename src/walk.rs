@@ -378,7 +378,7 @@ pub fn check_paths_affected_by(
     // large page left for last would keep one thread busy while the other waits. The reports keep the
     // path order.
     let mut pages: Vec<(usize, ReadPage)> = pages.into_iter().enumerate().collect();
-    pages.sort_by_key(|(index, (file, _, _))| (std::cmp::Reverse(file.size), *index));
+    pages.sort_unstable_by_key(|(index, (file, _, _))| (std::cmp::Reverse(file.size), *index));
     let mut checked: Vec<(usize, Result<PageReport, Error>)> = pages
         .into_par_iter()
         .with_max_len(1)
