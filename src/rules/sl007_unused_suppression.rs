@@ -3,11 +3,11 @@
 use super::{Context, Finding, Rule};
 use crate::catalog::{RuleMeta, Severity};
 
-/// SL007 unused-suppression, declared once: its code, name, default severity, whether `fix` fixes it and a
-/// one-line summary ([`super::CATALOG`] collects every rule's).
 /// The rule whose findings are made for the whole site, after the per-page pass.
 const SITE_WIDE: &str = "SL008";
 
+/// SL007 unused-suppression, declared once: its code, name, default severity, whether `fix` fixes it and a
+/// one-line summary ([`super::CATALOG`] collects every rule's).
 pub(super) const META: RuleMeta = RuleMeta {
     code: "SL007",
     name: "unused-suppression",

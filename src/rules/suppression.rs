@@ -74,6 +74,8 @@ fn parse_one(page: &Page, range: Range<usize>, inner: &str) -> Suppression {
     }
     for word in code_part.split([' ', ',']).filter(|word| !word.is_empty()) {
         match find_rule(word) {
+            // A rule named twice (its code and its name) is one code.
+            Some(rule) if codes.contains(&rule.code()) => {}
             Some(rule) => codes.push(rule.code()),
             None => problem = Some(format!("unknown rule `{word}` in the suppression")),
         }
@@ -144,7 +146,6 @@ pub fn apply(
         .map(|(suppression, matched)| {
             let mut codes = suppression.codes.clone();
             codes.retain(|code| matched.contains(code));
-            codes.dedup();
             codes
         })
         .collect()
@@ -176,6 +177,11 @@ mod tests {
         );
         assert_eq!(mdx[0].codes, vec!["SL004", "SL003"]);
         assert_eq!(mdx[0].reach, Reach::File);
+        let twice = suppressions(
+            "<!-- scope-lint-disable-file SL003, SL004 contradicting-claim reason=\"x\" -->\n",
+            Dialect::Markdown,
+        );
+        assert_eq!(twice[0].codes, vec!["SL003", "SL004"]);
     }
 
     #[test]
