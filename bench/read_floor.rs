@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ignore::WalkBuilder;
-use scope_lint::walk::EXTENSIONS;
+use scope_lint::walk::has_page_extension;
 
 fn main() {
     let (files, bytes) = (AtomicUsize::new(0), AtomicUsize::new(0));
@@ -33,7 +33,9 @@ fn main() {
         rayon::in_place_scope(|scope| {
             let mut pages = Vec::with_capacity(8);
             for entry in walk.flatten() {
-                if entry.file_type().is_some_and(|kind| kind.is_file()) && is_page(entry.path()) {
+                if entry.file_type().is_some_and(|kind| kind.is_file())
+                    && has_page_extension(entry.path())
+                {
                     pages.push(entry);
                 }
                 if pages.len() == 8 {
@@ -45,15 +47,4 @@ fn main() {
         });
     }
     println!("{} files, {} bytes", files.into_inner(), bytes.into_inner());
-}
-
-/// A file `scope-lint check` reads: one with an extension of [`EXTENSIONS`], in any case.
-fn is_page(path: &Path) -> bool {
-    path.extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| {
-            EXTENSIONS
-                .iter()
-                .any(|known| extension.eq_ignore_ascii_case(known))
-        })
 }

@@ -168,18 +168,20 @@ fn walk_directory(
 /// them, few enough that the last tasks end together.
 const PAGES_A_TASK: usize = 8;
 
-/// Whether the walk's `entry` is a file with a page's extension ([`EXTENSIONS`], in any case).
+/// Whether the walk's `entry` is a file with a page's extension.
 fn is_page(entry: &ignore::DirEntry) -> bool {
-    entry.file_type().is_some_and(|kind| kind.is_file())
-        && entry
-            .path()
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .is_some_and(|extension| {
-                EXTENSIONS
-                    .iter()
-                    .any(|known| extension.eq_ignore_ascii_case(known))
-            })
+    entry.file_type().is_some_and(|kind| kind.is_file()) && has_page_extension(entry.path())
+}
+
+/// Whether `path` ends in a page's extension ([`EXTENSIONS`], in any case): a file a directory walk checks.
+pub fn has_page_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            EXTENSIONS
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+        })
 }
 
 /// The page at `entry` (see [`is_page`]) when the walk checks it: not an mdBook's `SUMMARY.md`, and
