@@ -125,8 +125,7 @@ pub fn insert_for_sections(
         .map(|(draft, section)| {
             let (page, in_partial, edits) = draft?;
             let together = !in_partial && landed_together.next().unwrap_or(false);
-            if together || (lands_as_callout(page, &edits[0]) && keeps_page_structure(page, &edits))
-            {
+            if together || lands_intact(page, &edits) {
                 return Some(described(context, policy, edits));
             }
             (!in_partial)
@@ -156,8 +155,7 @@ fn right_after_listing(
         .policy
         .form_for(context.relative, context.page.dialect);
     let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
-    (lands_as_callout(context.page, &edits[0]) && keeps_page_structure(context.page, &edits))
-        .then(|| described(context, policy, edits))
+    lands_intact(context.page, &edits).then(|| described(context, policy, edits))
 }
 
 /// The page an insertion for `section` goes into, whether that is a partial, and the edits (the call-out
@@ -359,7 +357,7 @@ fn insertion(
     form: CalloutForm,
 ) -> Option<Vec<Edit>> {
     let edits = unverified_insertion(context, policy, page, spot, form)?;
-    (lands_as_callout(page, &edits[0]) && keeps_page_structure(page, &edits)).then_some(edits)
+    lands_intact(page, &edits).then_some(edits)
 }
 
 /// [`insertion`]'s edits, the call-out first, before they are read back.
@@ -438,14 +436,35 @@ fn content_on_next_line(text: &str, offset: usize) -> bool {
     !rest[..line_end].trim_matches([' ', '\t']).is_empty()
 }
 
+/// Whether the insertion `edits` (the call-out first, then its import, if any) land as one call-out and
+/// keep the page's structure ([`lands_as_callout`], [`keeps_page_structure`]): one parse when the call-out
+/// is the only edit.
+fn lands_intact(page: &Page, edits: &[Edit]) -> bool {
+    let [insertion] = edits else {
+        return lands_as_callout(page, &edits[0]) && keeps_page_structure(page, edits);
+    };
+    let Ok(text) = apply_edits(page.text(), &[insertion]) else {
+        return false;
+    };
+    let reparsed = Page::parse(page.source.with_text(text), page.dialect);
+    lands_in(&reparsed, insertion) && structure::check(page, &reparsed, &[insertion]).is_ok()
+}
+
 /// Whether the inserted text is read back as a call-out: not swallowed by an unclosed code fence, HTML
 /// comment or JSX expression that runs to the end of the page.
 fn lands_as_callout(page: &Page, insertion: &Edit) -> bool {
     let Ok(text) = apply_edits(page.text(), &[insertion]) else {
         return false;
     };
+    lands_in(
+        &Page::parse(page.source.with_text(text), page.dialect),
+        insertion,
+    )
+}
+
+/// [`lands_as_callout`], on `reparsed`: the page with `insertion` (alone) applied.
+fn lands_in(reparsed: &Page, insertion: &Edit) -> bool {
     let inserted = insertion.range.start..insertion.range.start + insertion.replacement.len();
-    let reparsed = Page::parse(page.source.with_text(text), page.dialect);
     // Exactly one call-out of its own: one starts in the inserted text and ends in it (a lazy line after a
     // quote would carry it past), and no call-out of the page holds it (a spot inside a directive).
     let after = &reparsed.text()[inserted.end..];
