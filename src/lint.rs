@@ -72,16 +72,13 @@ impl Linter {
     /// left undone, and the page check that needs it panics again and reports it as that page's error.
     pub fn warm_up<'s>(&'s self, scope: &rayon::Scope<'s>, page: &Path) {
         let page: Arc<Path> = Arc::from(page);
-        let builds: Vec<Box<dyn Fn() + Send + Sync + 's>> = vec![
-            Box::new(|| self.matcher.build_name_automaton()),
-            Box::new(|| self.matcher.build_prose_readers()),
-        ];
-        for build in builds {
-            let page = Arc::clone(&page);
-            scope.spawn(move |_| {
-                let _ = guard::page(&page, build);
-            });
-        }
+        let names_page = Arc::clone(&page);
+        scope.spawn(move |_| {
+            let _ = guard::page(&names_page, || self.matcher.build_name_automaton());
+        });
+        scope.spawn(move |_| {
+            let _ = guard::page(&page, || self.matcher.build_prose_readers());
+        });
     }
 
     /// The compiled policy.
