@@ -41,7 +41,7 @@ for spec in "${packages[@]}"; do
   rm -rf "$unpacked" && mkdir -p "$unpacked"
   tar xzf "$work/$tarball" -C "$unpacked"
   dest="$out/$(printf '%s' "${name#@}" | sed 's#/#__#')"
-  (cd "$unpacked/package" && find . -path '*/node_modules/*' -prune -o -iname 'CHANGELOG*' -prune -o -type f
+  (cd "$unpacked/package" && find . -path '*/node_modules/*' -prune -o -iname 'CHANGELOG*' -prune -o -type f \
       \( -name '*.mdx' -o \( \( -name '*.md' -o -name '*.markdown' \) -size +199c \) \) -print) |
     while IFS= read -r file; do
       renamed=$(printf '%s' "$file" | sed 's#/\.\([^/]\)#/dot-\1#g')
