@@ -45,6 +45,9 @@ impl Lexicon {
             target: claim.target - low,
             end: claim.end - low,
         };
+        if self.failed_attempt(tokens, claim) {
+            return true;
+        }
         let mut at = 0;
         while at < tokens.len() {
             if let Some(length) = longest(tokens, at, &self.pseudo) {
@@ -109,6 +112,9 @@ impl Lexicon {
 
     /// Whether a negation or a modality reaches the claim.
     fn blocked(&self, tokens: &[Token], claim: Candidate) -> bool {
+        if self.failed_attempt(tokens, claim) {
+            return true;
+        }
         let mut at = 0;
         while at < tokens.len() {
             if let Some(length) = longest(tokens, at, &self.pseudo) {
@@ -152,6 +158,24 @@ impl Lexicon {
             at += 1;
         }
         false
+    }
+
+    /// Whether the claim is what someone tries and fails to do: an attempt phrase ends right where the claim
+    /// starts ("try to | scope the token to one gateway"), and a failure stands in the sentence before or
+    /// after the claim with no termination between ("..., the API returns an error").
+    fn failed_attempt(&self, tokens: &[Token], claim: Candidate) -> bool {
+        let attempted = (0..claim.start).any(|at| {
+            longest(tokens, at, &self.attempt).is_some_and(|length| at + length == claim.start)
+        });
+        attempted
+            && (0..tokens.len()).any(|at| {
+                let reaches = if at > claim.end {
+                    self.open(tokens, claim.end + 1, at)
+                } else {
+                    at < claim.start && self.open(tokens, at, claim.start)
+                };
+                reaches && longest(tokens, at, &self.failure).is_some()
+            })
     }
 
     /// Whether a leading clause that opens at `at` (at the start of a clause) with a release opener, ends at
@@ -478,6 +502,46 @@ mod tests {
         assert_eq!(
             claims("Restrict the token to a single gateway, but R2 is not supported."),
             ["Restrict the token to a single gateway"]
+        );
+    }
+
+    #[test]
+    fn every_failed_attempt_is_no_claim() {
+        let file = file();
+        each(
+            &file.negation.attempt,
+            "When you {} scope a token to a single gateway, the API returns an error.",
+            false,
+        );
+        each(
+            &file.negation.failure,
+            "Trying to limit a token to one gateway in 東京 {} 🚫.",
+            false,
+        );
+        each(
+            &file.negation.failure,
+            "You get {} when you try to restrict a key to one gateway.",
+            false,
+        );
+        assert!(Lexicon::embedded().denies(
+            "Any attempt to scope a token to one gateway fails.",
+            &gateway()
+        ));
+        // An attempt without a failure is advice, and a failure the claim is meant to prevent is no failure
+        // of it.
+        each(
+            &file.negation.attempt,
+            "You should {} scope each token to a single gateway.",
+            true,
+        );
+        assert_eq!(
+            claims("Try to scope the token to one gateway to avoid errors."),
+            ["scope the token to one gateway"]
+        );
+        // A failure without an attempt is someone else's.
+        assert_eq!(
+            claims("Scope the token to one gateway so that other requests fail."),
+            ["Scope the token to one gateway"]
         );
     }
 
