@@ -725,3 +725,29 @@ fn assert_skips_with_a_cycle(dir: &Path, skipped: &str) {
     );
     assert_same(dir, &["check", "--format", "json", "."]);
 }
+
+/// Tens of thousands of tags in a row, in a list, a table or inline, before a group name: the screen reads
+/// them back one by one (it overflowed the stack at 30,000 `<ul><li>`), and a nest of HTML cells is not
+/// read to its end once per cell (20,000 nested `<td>` took seconds): such a cell is left to the exact
+/// reading. Each page is relevant, with multi-byte text around the tags.
+#[test]
+fn deep_runs_of_tags_before_a_name_are_read_without_recursion() {
+    for opener in [
+        "<ul><li>",
+        "<table><tr><td>",
+        "<b>",
+        "<!-- ü -->",
+        "<span lang=\"he\">שלום ",
+    ] {
+        let text = format!("## 権限 🚀\n\n{}AI Gateway Read\n", opener.repeat(40_000));
+        for name in ["deep.md", "deep.mdx"] {
+            assert!(relevant(&text, name), "{opener} in {name}");
+        }
+    }
+    let nested_cells = format!(
+        "## P\n\n{}AI Gateway Read{}\n",
+        "<table><tr><td>é ".repeat(20_000),
+        "</td></tr></table>".repeat(20_000)
+    );
+    assert!(relevant(&nested_cells, "cells.md"));
+}

@@ -562,13 +562,38 @@ struct EarlierWords<'c> {
 /// Reads backwards from `at` over what may stand between two words of a name that starts at `start` (see
 /// the module doc), asking `earlier` at each place the earlier word may end, until it says yes
 /// (`Ok(true)`): a tag or comment may be blanked by the MDX pre-pass or be text (in a code span, or in
-/// Markdown), so both readings are followed. `Err(())` where the screen cannot read the gap word by word.
+/// Markdown), so both readings are followed, the blanked one first. `Err(())` where the screen cannot read
+/// the gap word by word. The readings still to follow are kept on a stack, not in recursion: a page of
+/// thousands of tags in a row would overflow the thread's stack.
 fn gap_before(
     page: &PageText<'_>,
-    mut at: usize,
+    at: usize,
     start: usize,
     earlier: &mut EarlierWords<'_>,
 ) -> Result<bool, ()> {
+    let mut text_readings = Vec::new();
+    let mut from = at;
+    loop {
+        let stop = gap_reading(page, from, &mut text_readings, earlier)?;
+        if stop < start && stop > 0 && (earlier.ends_at)(stop) {
+            return Ok(true);
+        }
+        match text_readings.pop() {
+            Some(next) => from = next,
+            None => return Ok(false),
+        }
+    }
+}
+
+/// One reading of a gap, backwards from `at`: where it stops (where an earlier word may end). At a tag
+/// or comment the pre-pass may blank, it reads on past it and pushes onto `text_readings` the place to
+/// read from with the tag as text.
+fn gap_reading(
+    page: &PageText<'_>,
+    mut at: usize,
+    text_readings: &mut Vec<usize>,
+    earlier: &EarlierWords<'_>,
+) -> Result<usize, ()> {
     let text = page.text;
     let bytes = text.as_bytes();
     while at > 0 {
@@ -582,18 +607,16 @@ fn gap_before(
             }
             b'>' => match tag_before(text, at - 1) {
                 TagBefore::Skip(tag_start) => {
-                    if gap_before(page, tag_start, start, earlier)? {
-                        return Ok(true);
-                    }
-                    at -= 1;
+                    text_readings.push(at - 1);
+                    at = tag_start;
                 }
                 TagBefore::Literal => at -= 1,
-                TagBefore::Unsure if !(earlier.on_page)() => return Ok(false),
+                TagBefore::Unsure if !(earlier.on_page)() => return Ok(0),
                 TagBefore::Unsure => at = page.construct_ending_at(at)?,
             },
             b'}' => match braces_before(text, at - 1) {
                 Some(open) => at = open,
-                None if !(earlier.on_page)() => return Ok(false),
+                None if !(earlier.on_page)() => return Ok(0),
                 None => at = page.construct_ending_at(at)?,
             },
             b')' => at = link_destination_start(text, at - 1).unwrap_or(at - 1),
@@ -620,7 +643,7 @@ fn gap_before(
             }
         }
     }
-    Ok(at < start && at > 0 && (earlier.ends_at)(at))
+    Ok(at)
 }
 
 /// The start of the line holding byte `at`.
@@ -785,17 +808,14 @@ fn tag_before(text: &str, close: usize) -> TagBefore {
             .rfind("<!--")
             .map_or(TagBefore::Unsure, TagBefore::Skip);
     }
-    let line = line_start(text, close);
-    if bytes[line..close]
-        .iter()
-        .all(|&byte| matches!(byte, b' ' | b'\t' | b'>'))
-    {
-        return TagBefore::Unsure;
-    }
-    let Some(open) = bytes[line..close].iter().rposition(|&byte| byte == b'<') else {
+    // The last `<` of the line before `>`; none (a blockquote marker, a tag opened on another line) is
+    // unsure. Searched back only to the line's start or the `<`, not from the line's start: a line of
+    // thousands of tags is read once, not once a tag.
+    let Some(open) =
+        memchr::memrchr3(b'<', b'\n', b'\r', &bytes[..close]).filter(|&found| bytes[found] == b'<')
+    else {
         return TagBefore::Unsure;
     };
-    let open = line + open;
     let opens_a_tag = bytes
         .get(open + 1)
         .is_some_and(|&byte| byte.is_ascii_alphabetic() || byte == b'/' || byte == b'!');
@@ -814,10 +834,10 @@ fn tag_before(text: &str, close: usize) -> TagBefore {
 /// the braces are a Hugo shortcode (`{{< ... >}}`, a call-out or its title).
 fn braces_before(text: &str, close: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let line = line_start(text, close);
     let mut depth = 0usize;
-    for at in (line..=close).rev() {
+    for at in (0..=close).rev() {
         match bytes[at] {
+            b'\n' | b'\r' => return None,
             b'}' => depth += 1,
             b'{' => {
                 depth -= 1;
@@ -835,9 +855,19 @@ fn braces_before(text: &str, close: usize) -> Option<usize> {
 /// The `]` of the link destination `](...)` whose `)` is at `close`, on one line, as name normalisation
 /// drops it (the first `)` after the `](`).
 fn link_destination_start(text: &str, close: usize) -> Option<usize> {
-    let line = line_start(text, close);
-    let opener = text[line..close].rfind("](")? + line;
-    (!text[opener + 2..close].contains(')')).then_some(opener)
+    // Read back over `(`s to the nearest `](`, `)` or line break: the destination holds no `)`.
+    let bytes = text.as_bytes();
+    let mut end = close;
+    while let Some(found) = memchr::memrchr3(b'(', b')', b'\n', &bytes[..end]) {
+        match bytes[found] {
+            b'(' if found > 0 && bytes[found - 1] == b']' => {
+                return (!bytes[found..close].contains(&b'\r')).then_some(found - 1);
+            }
+            b'(' => end = found,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The entity that ends at `end` (its `;` is the byte before): its start and the character it stands for.
@@ -1056,12 +1086,24 @@ fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
                 && !window[3].is_ascii_alphanumeric()
         })
     };
+    let opens_a_cell = |at: &usize| {
+        bytes.get(at + 1..at + 4).is_some_and(|window| {
+            window[0].eq_ignore_ascii_case(&b't')
+                && matches!(window[1].to_ascii_lowercase(), b'd' | b'h')
+                && !window[2].is_ascii_alphanumeric()
+        })
+    };
     let Some(content_end) = memchr::memchr_iter(b'<', &bytes[content_start..])
         .map(|offset| content_start + offset)
-        .find(closes_a_cell)
+        .find(|at| closes_a_cell(at) || opens_a_cell(at))
     else {
         return false;
     };
+    // A cell that holds another (a nested table, an omitted `</td>`) is left to the exact reading: read
+    // here, each cell of a deep nest would be read to the nest's end.
+    if opens_a_cell(&content_end) {
+        return true;
+    }
     let content = &text[content_start..content_end];
     if no_reading_has_a_cell_word(screen, content) {
         return false;
