@@ -220,34 +220,47 @@ impl UnknownPermissionGroup {
                 continue;
             }
             let normalized = normalize_name(written);
-            if !group
+            let Some(former) = group
                 .former_names
                 .iter()
-                .any(|former| normalize_name(former) == normalized)
-            {
+                .find(|former| normalize_name(former) == normalized)
+            else {
                 continue;
-            }
-            let shown = written.trim_matches(['`', '*', '_']).trim();
-            let fix = Fix {
+            };
+            let unmarked: String = written
+                .chars()
+                .filter(|c| !matches!(c, '`' | '*' | '_' | '~'))
+                .collect();
+            let shown = unmarked.trim();
+            let rename = rename_keeping_markup(written, former, &group.name);
+            let help = match rename {
+                Some(_) => format!(
+                    "the permission group kept its id under the new name `{}`",
+                    group.name
+                ),
+                None => format!(
+                    "the permission group kept its id under the new name `{}`; rename it by hand: \
+                     `scope-lint fix` does not rewrite a name that markup splits this way",
+                    group.name
+                ),
+            };
+            let fix = rename.map(|(range, replacement)| Fix {
                 description: format!("rename `{shown}` to `{}`", group.name),
                 edits: vec![Edit {
                     file: None,
-                    range: mention.span.clone(),
-                    replacement: group.name.clone(),
+                    range: mention.span.start + range.start..mention.span.start + range.end,
+                    replacement,
                     kind: EditKind::Content,
                 }],
-            };
+            });
             out.push(
                 Finding::new(
                     self,
                     mention.span.clone(),
                     format!("`{shown}` was renamed to `{}`", group.name),
                 )
-                .help(format!(
-                    "the permission group kept its id under the new name `{}`",
-                    group.name
-                ))
-                .fix(Some(fix)),
+                .help(help)
+                .fix(fix),
             );
         }
     }
@@ -416,6 +429,93 @@ fn strip_marker(text: &str) -> &str {
 
 /// Whether the name at `span` is part of a longer title-case name: a capitalised word right before or after
 /// it, separated only by spaces ("Cloudflare for Teams Read Only" is a dashboard role, not `Teams Read`).
+/// The edit that renames `written` (a mention of the group by its `former` name) to `current`, as a range
+/// of `written` and its replacement, keeping the mention's markup: the words from the first to the last
+/// are replaced when no markup stands between them (`**Teams Write**` becomes `**Zero Trust Write**`);
+/// otherwise only the words that differ, when they are the same words as the former name's and no markup
+/// stands among them (`**Teams** Write` becomes `**Zero Trust** Write`). `None` when neither keeps the
+/// markup balanced (`Tea**ms Wr**ite`).
+fn rename_keeping_markup(
+    written: &str,
+    former: &str,
+    current: &str,
+) -> Option<(std::ops::Range<usize>, String)> {
+    let written_words = word_ranges(written);
+    let (first, last) = (written_words.first()?, written_words.last()?);
+    if !holds_markup(&written[first.start..last.end]) {
+        return Some((first.start..last.end, current.to_owned()));
+    }
+    let former_words = word_ranges(former);
+    let current_words = word_ranges(current);
+    let same_words = written_words.len() == former_words.len()
+        && written_words.iter().zip(&former_words).all(|(one, other)| {
+            written[one.clone()].to_lowercase() == former[other.clone()].to_lowercase()
+        });
+    if !same_words {
+        return None;
+    }
+    let word = |text: &str, range: &std::ops::Range<usize>| text[range.clone()].to_lowercase();
+    let kept_before = former_words
+        .iter()
+        .zip(&current_words)
+        .take_while(|(one, other)| word(former, one) == word(current, other))
+        .count();
+    let most_after = former_words.len().min(current_words.len()) - kept_before;
+    let kept_after = former_words
+        .iter()
+        .rev()
+        .zip(current_words.iter().rev())
+        .take(most_after)
+        .take_while(|(one, other)| word(former, one) == word(current, other))
+        .count();
+    let (former_end, current_end) = (
+        former_words.len() - kept_after,
+        current_words.len() - kept_after,
+    );
+    if kept_before >= former_end || kept_before >= current_end {
+        return None;
+    }
+    let replaced = written_words[kept_before].start..written_words[former_end - 1].end;
+    if holds_markup(&written[replaced.clone()]) {
+        return None;
+    }
+    let replacement =
+        &current[current_words[kept_before].start..current_words[current_end - 1].end];
+    Some((replaced, replacement.to_owned()))
+}
+
+/// The byte ranges of the runs of letters and digits in `text`, character references (`&nbsp;`) left out.
+fn word_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut words: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut reference_end = 0;
+    for (at, c) in text.char_indices() {
+        if c == '&'
+            && let Some(length) = text[at + 1..].find(';').filter(|&length| {
+                length > 0
+                    && text[at + 1..at + 1 + length]
+                        .bytes()
+                        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'#')
+            })
+        {
+            reference_end = at + length + 2;
+        }
+        if at < reference_end || !c.is_alphanumeric() {
+            continue;
+        }
+        match words.last_mut() {
+            Some(word) if word.end == at => word.end = at + c.len_utf8(),
+            _ => words.push(at..at + c.len_utf8()),
+        }
+    }
+    words
+}
+
+/// Whether `text` holds a character of inline markup: emphasis, code, strikethrough, a tag, a link, an
+/// escape or an entity.
+fn holds_markup(text: &str) -> bool {
+    text.contains(['*', '_', '`', '~', '<', '>', '[', ']', '\\', '&'])
+}
+
 fn inside_longer_name(text: &str, span: std::ops::Range<usize>) -> bool {
     let capitalised = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
     let before = text[..span.start].trim_end_matches([' ', '\u{a0}']);
@@ -432,4 +532,75 @@ fn inside_longer_name(text: &str, span: std::ops::Range<usize>) -> bool {
         .unwrap_or_default();
     (joined_before && capitalised(previous) && !before.ends_with(['.', ':', '|']))
         || (joined_after && capitalised(next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rename_keeping_markup;
+
+    fn renamed(written: &str, former: &str, current: &str) -> Option<String> {
+        rename_keeping_markup(written, former, current).map(|(range, replacement)| {
+            format!(
+                "{}{replacement}{}",
+                &written[..range.start],
+                &written[range.end..]
+            )
+        })
+    }
+
+    #[test]
+    fn a_rename_keeps_the_markup_around_and_inside_the_name() {
+        let rename = |written| renamed(written, "Teams Read", "Zero Trust Read");
+        assert_eq!(rename("Teams Read").as_deref(), Some("Zero Trust Read"));
+        assert_eq!(
+            rename("**Teams Read**").as_deref(),
+            Some("**Zero Trust Read**")
+        );
+        assert_eq!(
+            rename("**Teams** Read").as_deref(),
+            Some("**Zero Trust** Read")
+        );
+        assert_eq!(rename("`Teams` Read").as_deref(), Some("`Zero Trust` Read"));
+        assert_eq!(
+            rename("Teams **Read**").as_deref(),
+            Some("Zero Trust **Read**")
+        );
+        assert_eq!(
+            rename("~~Teams~~ Read").as_deref(),
+            Some("~~Zero Trust~~ Read")
+        );
+        assert_eq!(
+            rename("Teams&nbsp;Read").as_deref(),
+            Some("Zero Trust&nbsp;Read")
+        );
+        assert_eq!(rename("Teams\\_Read").as_deref(), Some("Zero Trust\\_Read"));
+        assert_eq!(
+            rename("Teams Read 🚀").as_deref(),
+            Some("Zero Trust Read 🚀")
+        );
+    }
+
+    #[test]
+    fn a_rename_that_would_split_markup_is_not_offered() {
+        // Every word changes, and markup stands between them.
+        assert_eq!(
+            renamed("**Teams** Read", "Teams Read", "Zero Trust Edit"),
+            None
+        );
+        // The written words are not the former name's (a word the normalisation joined).
+        assert_eq!(
+            renamed("**Team**s Read", "Teams Read", "Zero Trust Read"),
+            None
+        );
+        // Only words are added: nothing to replace in place.
+        assert_eq!(
+            renamed("**Teams** Read", "Teams Read", "Teams Zero Read"),
+            None
+        );
+        // The words that differ are not next to each other.
+        assert_eq!(
+            renamed("**Ünï** x `Read`", "Ünï x Read", "Über x Edit"),
+            None
+        );
+    }
 }
