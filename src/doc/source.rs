@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 const BOM: &str = "\u{feff}";
 
@@ -30,7 +31,16 @@ pub struct SourceText {
     line_starts: Vec<usize>,
     /// The line ending new lines get (see [`SourceText::newline`]), found once: fixes ask for it per edit.
     newline: &'static str,
+    /// How many characters come before each [`CHECKPOINT`]-byte block of the text (each block start moved
+    /// back to a character boundary), built the first time a position far into a long line is asked for:
+    /// a column is then counted from the nearest block, not from the line's start, so that the findings of
+    /// a paragraph of megabytes on one line do not each count the line again.
+    chars_before_blocks: OnceLock<Vec<(usize, usize)>>,
 }
+
+/// The block size of [`SourceText`]'s character index, and the distance from a line's start from which a
+/// column is counted through it.
+const CHECKPOINT: usize = 16 * 1024;
 
 impl SourceText {
     /// Wraps `raw` (the whole file as read) for `path`.
@@ -53,6 +63,7 @@ impl SourceText {
             text,
             bom,
             line_starts,
+            chars_before_blocks: OnceLock::new(),
         }
     }
 
@@ -74,10 +85,36 @@ impl SourceText {
             Err(index) => index - 1,
         };
         let line_start = self.line_starts[line_index];
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let column = if offset - line_start < CHECKPOINT {
+            self.text[line_start..offset].chars().count() + 1
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start) + 1
+        };
         Position {
             line: line_index + 1,
             column,
+        }
+    }
+
+    /// How many characters come before byte `offset` (a character boundary), counted from the nearest
+    /// block of the character index.
+    fn chars_before(&self, offset: usize) -> usize {
+        let blocks = self.chars_before_blocks.get_or_init(|| {
+            let mut blocks = Vec::with_capacity(self.text.len() / CHECKPOINT + 1);
+            let (mut start, mut chars) = (0, 0);
+            while start < self.text.len() {
+                blocks.push((start, chars));
+                let next =
+                    floor_char_boundary(&self.text, (start + CHECKPOINT).min(self.text.len()));
+                chars += self.text[start..next].chars().count();
+                start = next;
+            }
+            blocks
+        });
+        let block = blocks.partition_point(|&(start, _)| start <= offset);
+        match block.checked_sub(1).map(|index| blocks[index]) {
+            Some((start, chars)) => chars + self.text[start..offset].chars().count(),
+            None => self.text[..offset].chars().count(),
         }
     }
 
@@ -241,6 +278,21 @@ pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_far_into_a_long_line_count_characters_as_near_ones_do() {
+        let line = "é 日本 👨\u{200d}👩 a\u{301} שלום ".repeat(4_000);
+        let text = format!("# t\n{line}\n{line}");
+        let source = SourceText::new("long.md", text.clone());
+        for offset in (0..=text.len()).step_by(997).chain([text.len()]) {
+            let offset = floor_char_boundary(&text, offset);
+            assert_eq!(
+                source.position(offset),
+                position_in(&text, offset),
+                "{offset}"
+            );
+        }
+    }
 
     #[test]
     fn positions_count_characters_and_skip_the_bom() {

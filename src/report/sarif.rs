@@ -41,14 +41,14 @@ impl Sarif {
         let mut results = Vec::new();
         for file in files {
             let uri = artifact_uri(file.source.path(), self.base.as_deref());
-            let mut seen: HashMap<u64, usize> = HashMap::new();
+            let mut fingerprints = Fingerprints::default();
             for finding in file.findings {
                 results.push(result(
                     file.source,
                     self.base.as_deref(),
                     &uri,
                     finding,
-                    &mut seen,
+                    &mut fingerprints,
                 ));
             }
         }
@@ -154,7 +154,7 @@ fn result(
     base: Option<&std::path::Path>,
     uri: &str,
     finding: &Finding,
-    seen: &mut HashMap<u64, usize>,
+    fingerprints: &mut Fingerprints,
 ) -> Value {
     let rule_index = RULES
         .iter()
@@ -169,7 +169,7 @@ fn result(
             "artifactLocation": {"uri": uri},
             "region": region(source, finding.span.clone()),
         }}],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(source, uri, finding, seen)},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(source, uri, finding, fingerprints)},
     });
     if let Some(fix) = &finding.fix {
         let changes: Vec<Value> = group_edits(fix, uri, base)
@@ -232,25 +232,50 @@ fn group_edits(
     grouped
 }
 
+/// What the fingerprints of one file's findings are made with.
+#[derive(Default)]
+struct Fingerprints {
+    /// How many findings with each hash came before.
+    seen: HashMap<u64, usize>,
+    /// The hash of the rule, the file and the line's text, by rule and line.
+    through_line: HashMap<(&'static str, usize), u64>,
+}
+
 /// A hash of the rule, the file, the trimmed text of the finding's first line and the message, plus how
 /// many identical findings came before in the file: stable when lines are added above.
 fn fingerprint(
     source: &SourceText,
     uri: &str,
     finding: &Finding,
-    seen: &mut HashMap<u64, usize>,
+    fingerprints: &mut Fingerprints,
 ) -> String {
-    let line = source.position(finding.span.start).line;
-    let line_text = source.text[source.line_range(line)].trim();
-    let key = fnv1a([finding.code, uri, line_text, &finding.message]);
-    let occurrence = seen.entry(key).or_default();
+    let line = source.line_of(finding.span.start);
+    // The hash up to the line's text is kept per rule and line: the findings of one long line do not each
+    // hash the line again.
+    let through_line = *fingerprints
+        .through_line
+        .entry((finding.code, line))
+        .or_insert_with(|| {
+            let line_text = source.text[source.line_range(line)].trim();
+            fnv1a_from(FNV_OFFSET, [finding.code, uri, line_text])
+        });
+    let key = fnv1a_from(through_line, [finding.message.as_str()]);
+    let occurrence = fingerprints.seen.entry(key).or_default();
     *occurrence += 1;
     format!("{key:016x}:{occurrence}")
 }
 
+/// FNV-1a's 64-bit offset basis.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// FNV-1a (64-bit) over the parts, each followed by a NUL: a hash that never changes between builds.
+#[cfg(test)]
 fn fnv1a<'a>(parts: impl IntoIterator<Item = &'a str>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_from(FNV_OFFSET, parts)
+}
+
+/// [`fnv1a`] going on from `hash`, the hash of the parts before.
+fn fnv1a_from<'a>(mut hash: u64, parts: impl IntoIterator<Item = &'a str>) -> u64 {
     for part in parts {
         for byte in part.bytes().chain([0]) {
             hash ^= u64::from(byte);
