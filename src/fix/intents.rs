@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::placement::{
-    Spot, after_block, after_listing, line_after, own_lines, reindent, removal_range, section_end,
+    Spot, after_block, after_listing, line_after, own_lines, reindent, removal_ranges, section_end,
 };
 use super::{apply_edits, imports, structure};
 use crate::doc::callout::{self, CalloutForm, NewCallout};
@@ -296,45 +296,45 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
         &spot.indent,
         newline,
     );
-    let (removal, replacement) = removal_range(text, lines, newline);
-    if removal.contains(&spot.offset) {
-        return None;
-    }
-    let fix = Fix {
-        description: format!("move the call-out to {}", page.section_title(target)),
-        edits: vec![
-            Edit {
-                file: None,
-                range: spot.offset..spot.offset,
-                replacement: format!("{newline}{newline}{moved}"),
-                kind: EditKind::Callout,
-            },
-            Edit {
-                file: None,
-                range: removal,
-                replacement,
-                kind: EditKind::Callout,
-            },
-        ],
-    };
-    keeps_page_structure(page, &fix.edits).then_some(fix)
+    removal_ranges(text, lines, newline)
+        .into_iter()
+        .filter(|(removal, _)| !removal.contains(&spot.offset))
+        .map(|(removal, replacement)| Fix {
+            description: format!("move the call-out to {}", page.section_title(target)),
+            edits: vec![
+                Edit {
+                    file: None,
+                    range: spot.offset..spot.offset,
+                    replacement: format!("{newline}{newline}{moved}"),
+                    kind: EditKind::Callout,
+                },
+                Edit {
+                    file: None,
+                    range: removal,
+                    replacement,
+                    kind: EditKind::Callout,
+                },
+            ],
+        })
+        .find(|fix| keeps_page_structure(page, &fix.edits))
 }
 
 /// The fix that removes call-out `callout` of the page, with one blank line around it; none when the
 /// call-out shares a line with other content.
 pub fn remove_callout(page: &Page, callout: usize) -> Option<Fix> {
     let lines = own_lines(page.text(), page.callouts[callout].range.clone())?;
-    let (range, replacement) = removal_range(page.text(), lines, page.source.newline());
-    let fix = Fix {
-        description: "remove the stale call-out".to_owned(),
-        edits: vec![Edit {
-            file: None,
-            range,
-            replacement,
-            kind: EditKind::Callout,
-        }],
-    };
-    keeps_page_structure(page, &fix.edits).then_some(fix)
+    removal_ranges(page.text(), lines, page.source.newline())
+        .into_iter()
+        .map(|(range, replacement)| Fix {
+            description: "remove the stale call-out".to_owned(),
+            edits: vec![Edit {
+                file: None,
+                range,
+                replacement,
+                kind: EditKind::Callout,
+            }],
+        })
+        .find(|fix| keeps_page_structure(page, &fix.edits))
 }
 
 fn described(context: &Context<'_>, policy: &CalloutPolicy, edits: Vec<Edit>) -> Fix {

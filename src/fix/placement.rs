@@ -176,23 +176,40 @@ pub(super) fn line_after(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |index| offset + index + 1)
 }
 
-/// What removing `lines` takes with it: one blank line that separates them from what follows (or, when
-/// nothing but blank lines follows, the blank line before them), so the blocks around keep one blank line between
-/// them. Between two lines of content with no blank line on either side, the lines are replaced by a line
-/// break, so the blocks before and after are not joined into one. Returns the range and its replacement.
-pub(super) fn removal_range(
+/// What removing `lines` takes with it, as ranges and their replacements in order of preference: one blank
+/// line that separates them from what follows (or, when nothing but blank lines follows, the blank line
+/// before them), so the blocks around keep one blank line between them. Between two lines of content with
+/// no blank line on either side, the lines are replaced by a line break (blocks at the top level stay a
+/// blank line apart), or, first when they are indented (inside a list item: a call-out in a tight list
+/// leaves it tight), go alone; with a blank line after only, the lines and that line, then the lines alone.
+/// The caller keeps the first that leaves the page's structure.
+pub(super) fn removal_ranges(
     text: &str,
     lines: Range<usize>,
     newline: &str,
-) -> (Range<usize>, String) {
+) -> Vec<(Range<usize>, String)> {
     let blank_after = blank_lines_from(text, lines.end);
     let content_after = lines.end + blank_after.iter().sum::<usize>() < text.len();
     let blank_before = blank_line_before(text, lines.start);
     match (blank_after.first(), content_after, blank_before) {
-        (Some(first_blank), true, _) => (lines.start..lines.end + first_blank, String::new()),
-        (None, true, None) if lines.start > 0 => (lines, newline.to_owned()),
-        (_, false, Some(blank_before)) => (blank_before..lines.end, String::new()),
-        _ => (lines, String::new()),
+        // Without a blank line before, the lines alone keep the blank line after between the blocks around
+        // ("text\n> note\n\nmore": taking the blank line too would join the paragraphs).
+        (Some(first_blank), true, None) if lines.start > 0 => vec![
+            (lines.start..lines.end + first_blank, String::new()),
+            (lines, String::new()),
+        ],
+        (Some(first_blank), true, _) => vec![(lines.start..lines.end + first_blank, String::new())],
+        (None, true, None) if lines.start > 0 => {
+            let alone = (lines.clone(), String::new());
+            let line_break = (lines.clone(), newline.to_owned());
+            if text[lines].starts_with([' ', '\t']) {
+                vec![alone, line_break]
+            } else {
+                vec![line_break, alone]
+            }
+        }
+        (_, false, Some(blank_before)) => vec![(blank_before..lines.end, String::new())],
+        _ => vec![(lines, String::new())],
     }
 }
 
@@ -263,7 +280,7 @@ mod tests {
         let lines = whole_lines(text, 3..15);
         assert_eq!(&text[lines.clone()], "> [!NOTE]\n> x\n");
         let removed = |text: &str, lines| {
-            let (range, replacement) = removal_range(text, lines, "\n");
+            let (range, replacement) = removal_ranges(text, lines, "\n").remove(0);
             let mut out = text.to_owned();
             out.replace_range(range, &replacement);
             out
@@ -275,14 +292,27 @@ mod tests {
 
     #[test]
     fn removal_never_joins_lines_and_a_crlf_is_not_a_blank_line() {
-        let removed = |text: &str, range: Range<usize>| {
-            let (range, replacement) = removal_range(text, whole_lines(text, range), "\r\n");
-            let mut out = text.to_owned();
-            out.replace_range(range, &replacement);
-            out
+        let every_removal = |text: &str, range: Range<usize>| {
+            removal_ranges(text, whole_lines(text, range), "\r\n")
+                .into_iter()
+                .map(|(range, replacement)| {
+                    let mut out = text.to_owned();
+                    out.replace_range(range, &replacement);
+                    out
+                })
+                .collect::<Vec<_>>()
         };
+        let removed = |text: &str, range: Range<usize>| every_removal(text, range).remove(0);
         let glued = "## Intro\r\n> **Note:** x\r\n## Perms\r\n";
-        assert_eq!(removed(glued, 10..23), "## Intro\r\n\r\n## Perms\r\n");
+        assert_eq!(
+            every_removal(glued, 10..23),
+            ["## Intro\r\n\r\n## Perms\r\n", "## Intro\r\n## Perms\r\n"]
+        );
+        let in_list = "- a\r\n  > **Note:** x\r\n- b\r\n";
+        assert_eq!(
+            every_removal(in_list, 5..20),
+            ["- a\r\n- b\r\n", "- a\r\n\r\n- b\r\n"]
+        );
         let row = "| a |\r\n| - |\r\n| b |\r\n\r\n> **Note:** x\r\n## Next\r\n";
         assert_eq!(
             removed(row, 23..36),
