@@ -550,34 +550,23 @@ mod tests {
 
     #[test]
     fn a_rename_keeps_the_markup_around_and_inside_the_name() {
-        let rename = |written| renamed(written, "Teams Read", "Zero Trust Read");
-        assert_eq!(rename("Teams Read").as_deref(), Some("Zero Trust Read"));
-        assert_eq!(
-            rename("**Teams Read**").as_deref(),
-            Some("**Zero Trust Read**")
-        );
-        assert_eq!(
-            rename("**Teams** Read").as_deref(),
-            Some("**Zero Trust** Read")
-        );
-        assert_eq!(rename("`Teams` Read").as_deref(), Some("`Zero Trust` Read"));
-        assert_eq!(
-            rename("Teams **Read**").as_deref(),
-            Some("Zero Trust **Read**")
-        );
-        assert_eq!(
-            rename("~~Teams~~ Read").as_deref(),
-            Some("~~Zero Trust~~ Read")
-        );
-        assert_eq!(
-            rename("Teams&nbsp;Read").as_deref(),
-            Some("Zero Trust&nbsp;Read")
-        );
-        assert_eq!(rename("Teams\\_Read").as_deref(), Some("Zero Trust\\_Read"));
-        assert_eq!(
-            rename("Teams Read 🚀").as_deref(),
-            Some("Zero Trust Read 🚀")
-        );
+        for (written, expected) in [
+            ("Teams Read", "Zero Trust Read"),
+            ("**Teams Read**", "**Zero Trust Read**"),
+            ("**Teams** Read", "**Zero Trust** Read"),
+            ("`Teams` Read", "`Zero Trust` Read"),
+            ("Teams **Read**", "Zero Trust **Read**"),
+            ("~~Teams~~ Read", "~~Zero Trust~~ Read"),
+            ("Teams&nbsp;Read", "Zero Trust&nbsp;Read"),
+            ("Teams\\_Read", "Zero Trust\\_Read"),
+            ("Teams Read 🚀", "Zero Trust Read 🚀"),
+        ] {
+            assert_eq!(
+                renamed(written, "Teams Read", "Zero Trust Read").as_deref(),
+                Some(expected),
+                "{written}"
+            );
+        }
     }
 
     #[test]
