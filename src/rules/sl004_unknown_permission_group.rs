@@ -233,17 +233,15 @@ impl UnknownPermissionGroup {
                 .collect();
             let shown = unmarked.trim();
             let rename = rename_keeping_markup(written, former, &group.name);
-            let help = match rename {
-                Some(_) => format!(
-                    "the permission group kept its id under the new name `{}`",
-                    group.name
-                ),
-                None => format!(
-                    "the permission group kept its id under the new name `{}`; rename it by hand: \
-                     `scope-lint fix` does not rewrite a name that markup splits this way",
-                    group.name
-                ),
-            };
+            let mut help = format!(
+                "the permission group kept its id under the new name `{}`",
+                group.name
+            );
+            if rename.is_none() {
+                help.push_str(
+                    "; rename it by hand: `scope-lint fix` does not rewrite a name that markup splits this way",
+                );
+            }
             let fix = rename.map(|(range, replacement)| Fix {
                 description: format!("rename `{shown}` to `{}`", group.name),
                 edits: vec![Edit {
@@ -447,14 +445,15 @@ fn rename_keeping_markup(
     }
     let former_words = word_ranges(former);
     let current_words = word_ranges(current);
+    let word = |text: &str, range: &std::ops::Range<usize>| text[range.clone()].to_lowercase();
     let same_words = written_words.len() == former_words.len()
-        && written_words.iter().zip(&former_words).all(|(one, other)| {
-            written[one.clone()].to_lowercase() == former[other.clone()].to_lowercase()
-        });
+        && written_words
+            .iter()
+            .zip(&former_words)
+            .all(|(one, other)| word(written, one) == word(former, other));
     if !same_words {
         return None;
     }
-    let word = |text: &str, range: &std::ops::Range<usize>| text[range.clone()].to_lowercase();
     let kept_before = former_words
         .iter()
         .zip(&current_words)
@@ -490,14 +489,9 @@ fn word_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut reference_end = 0;
     for (at, c) in text.char_indices() {
         if c == '&'
-            && let Some(length) = text[at + 1..].find(';').filter(|&length| {
-                length > 0
-                    && text[at + 1..at + 1 + length]
-                        .bytes()
-                        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'#')
-            })
+            && let Some((length, _)) = crate::text::entity::decode(&text[at..])
         {
-            reference_end = at + length + 2;
+            reference_end = at + length;
         }
         if at < reference_end || !c.is_alphanumeric() {
             continue;
@@ -571,25 +565,33 @@ mod tests {
 
     #[test]
     fn a_rename_that_would_split_markup_is_not_offered() {
-        // Every word changes, and markup stands between them.
-        assert_eq!(
-            renamed("**Teams** Read", "Teams Read", "Zero Trust Edit"),
-            None
-        );
-        // The written words are not the former name's (a word the normalisation joined).
-        assert_eq!(
-            renamed("**Team**s Read", "Teams Read", "Zero Trust Read"),
-            None
-        );
-        // Only words are added: nothing to replace in place.
-        assert_eq!(
-            renamed("**Teams** Read", "Teams Read", "Teams Zero Read"),
-            None
-        );
-        // The words that differ are not next to each other.
-        assert_eq!(
-            renamed("**Ünï** x `Read`", "Ünï x Read", "Über x Edit"),
-            None
-        );
+        for (written, former, current, why) in [
+            (
+                "**Teams** Read",
+                "Teams Read",
+                "Zero Trust Edit",
+                "every word changes, markup between",
+            ),
+            (
+                "**Team**s Read",
+                "Teams Read",
+                "Zero Trust Read",
+                "not the former name's words",
+            ),
+            (
+                "**Teams** Read",
+                "Teams Read",
+                "Teams Zero Read",
+                "only words added",
+            ),
+            (
+                "**Ünï** x `Read`",
+                "Ünï x Read",
+                "Über x Edit",
+                "changed words apart",
+            ),
+        ] {
+            assert_eq!(renamed(written, former, current), None, "{why}");
+        }
     }
 }
