@@ -59,6 +59,19 @@ impl Error {
         }
     }
 
+    /// The file the error is in and the position of its first problem, when it names them: the order
+    /// errors of many files are shown in.
+    pub fn location(&self) -> (Option<&Path>, Option<Position>) {
+        match self {
+            Error::Invalid { path, problems } => (
+                Some(path),
+                problems.first().and_then(|problem| problem.position),
+            ),
+            Error::Io { path, .. } | Error::Panicked { path, .. } => (Some(path), None),
+            Error::Usage(_) | Error::Internal(_) => (None, None),
+        }
+    }
+
     /// An [`Error::Invalid`] with one problem.
     pub fn invalid(path: &Path, position: Option<Position>, message: impl Into<String>) -> Self {
         Error::Invalid {

@@ -349,7 +349,8 @@ pub fn check_paths_affected_by(
         .collect();
     let mut graph = IncludeGraph::build(&checked_pages, linter.policy(), &sources);
     drop(checked_pages);
-    errors.append(&mut graph.cycles);
+    errors.append(&mut graph.errors);
+    let include_sites = std::mem::take(&mut graph.sites);
     let included = std::mem::take(&mut graph.included);
     let mut to_check = pages_to_check(&pages);
     if let Some(changed) = changed {
@@ -417,7 +418,14 @@ pub fn check_paths_affected_by(
             Err(error) => errors.push(error),
         }
     }
-    errors.extend(sources.take_errors());
+    // The included files that could not be read, named at the include that asks for them.
+    let mut unreadable: Vec<Error> = sources
+        .take_errors()
+        .into_iter()
+        .map(|error| include_sites.place(error))
+        .collect();
+    unreadable.sort_by(|a, b| a.location().cmp(&b.location()));
+    errors.append(&mut unreadable);
     linter.check_site(&mut reports);
     reports.retain(|report| !report.findings.is_empty());
     // Freeing the partials kept parsed, the memo and the include graph takes 1-2 ms on one thread: done

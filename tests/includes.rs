@@ -255,3 +255,92 @@ fn includes_listed_from_the_prefilter_s_scan_keep_their_positions_with_or_withou
         assert_eq!(output.status.code(), Some(2));
     }
 }
+
+/// `page.md` includes `p0.md`, which includes `p1.md`, ... to `p{depth - 1}.md`, which lists a group; each
+/// file has CJK, RTL and emoji text, and the includes sit after multi-byte text on their line.
+fn write_chain(dir: &Path, depth: usize) {
+    for level in 0..depth {
+        let body = if level + 1 < depth {
+            format!(
+                "レベル {level} مرحبا 🚀 {{{{#include p{}.md}}}}\n",
+                level + 1
+            )
+        } else {
+            "- AI Gateway Read\n- AI Gateway Run\n".to_owned()
+        };
+        std::fs::write(dir.join(format!("p{level}.md")), body).unwrap();
+    }
+    std::fs::write(
+        dir.join("page.md"),
+        "# ページ\n\n## Permissions 권한\n\n🚀 {{#include p0.md}}\n",
+    )
+    .unwrap();
+}
+
+/// Includes are read eight deep: a listing eight includes below the page is reported on it; one nine
+/// below is not read, and the run says so (exit 2), naming the chain from the page's first include, instead
+/// of passing the page without a word.
+#[test]
+fn includes_nested_past_the_depth_limit_are_an_error_naming_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    write_chain(dir.path(), 8);
+    let output = check_concise(dir.path(), "page.md");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "page.md:5:3: SL001 section \"Permissions 권한\" lists AI Gateway permission groups (AI Gateway \
+         Read, AI Gateway Run) (through p7.md) but has no call-out that they are account-scoped only\n\
+         found 1 error and 0 warnings in 1 file\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(1));
+
+    let dir = tempfile::tempdir().unwrap();
+    write_chain(dir.path(), 9);
+    let output = check_concise(dir.path(), ".");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: ./page.md:5:3: includes nest more than 8 deep: ./page.md -> ./p0.md -> ./p1.md -> ./p2.md \
+         -> ./p3.md -> ./p4.md -> ./p5.md -> ./p6.md -> ./p7.md -> ./p8.md; what ./p7.md includes is not \
+         read\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// An included file that is there but cannot be read (a directory, a file over the size limit, one with a
+/// NUL byte) is an error at the include that names it, with the page's line and column; a `<Render>`
+/// partial that is a directory is the error of the page that renders it, and no other place is searched.
+#[test]
+fn an_unreadable_include_is_an_error_at_the_include() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::write(root.join("sub/inner.txt"), "x").unwrap();
+    std::fs::write(root.join("nul.md"), "a\0b 🚀").unwrap();
+    std::fs::write(
+        root.join("page.md"),
+        "# ページ\n\n{{#include nul.md}}\n\nمرحبا 👨‍👩‍👧 {{#include sub}}\n",
+    )
+    .unwrap();
+    let docs = root.join("src/content/docs/ai-gateway");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::create_dir_all(root.join("src/content/partials/ai-gateway/perms.mdx")).unwrap();
+    std::fs::write(
+        docs.join("page.mdx"),
+        "---\ntitle: T\n---\n\n## 권한\n\n<Render file=\"perms\" />\n",
+    )
+    .unwrap();
+    let output = check_concise(root, "page.md");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: page.md:3:1: the included file nul.md: binary file (NUL byte on line 1), not checked\n\
+         error: page.md:5:13: the included file sub: not a regular file (a directory), not read\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let output = check_concise(root, "src/content/docs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: src/content/docs/ai-gateway/page.mdx:7:1: the included file \
+         src/content/partials/ai-gateway/perms.mdx: not a regular file (a directory), not read\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}

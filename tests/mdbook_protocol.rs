@@ -381,6 +381,38 @@ fn on_an_include_cycle_of_chapters_the_first_in_path_order_stays_a_page() {
     );
 }
 
+/// A chapter whose includes nest nine deep (through other chapters) is a warning, as an include cycle is:
+/// what lies past the eighth include is not read, and the build says so.
+#[test]
+fn a_chapter_whose_includes_nest_too_deep_is_a_warning_naming_the_chain() {
+    let mut input: Value =
+        serde_json::from_str(&variant(json!({"fail-on": "never"}), "html", None)).unwrap();
+    let mut items = vec![chapter(
+        "page.md",
+        "# ページ\n\n## Permissions\n\n🚀 {{#include p0.md}}\n",
+    )];
+    for level in 0..9 {
+        let content = if level < 8 {
+            format!("مرحبا {level} {{{{#include p{}.md}}}}\n", level + 1)
+        } else {
+            "- AI Gateway Read\n".to_owned()
+        };
+        items.push(chapter(&format!("p{level}.md"), &content));
+    }
+    input[1]["items"] = json!(items);
+    let output = preprocess(&input.to_string(), &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = stderr(&output);
+    assert!(
+        stderr.ends_with(
+            "scope-lint: warning: src/page.md:5:3: includes nest more than 8 deep: src/page.md -> src/p0.md \
+             -> src/p1.md -> src/p2.md -> src/p3.md -> src/p4.md -> src/p5.md -> src/p6.md -> src/p7.md -> \
+             src/p8.md; what src/p7.md includes is not read\n"
+        ),
+        "{stderr}"
+    );
+}
+
 /// The (file, line, code) of each finding in the preprocessor's stderr (`error[SL001]: ...` then
 /// ` --> src/x.md:5:1`), as file names.
 fn preprocessor_findings(stderr: &str) -> Vec<(String, String, String)> {

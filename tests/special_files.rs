@@ -85,7 +85,8 @@ fn an_included_or_rendered_fifo_is_an_error_naming_it() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert_eq!(
         stderr(&output),
-        "error: pipe.md: not a regular file (a FIFO), not read\n\
-         error: src/content/partials/ai-gateway/pipe.mdx: not a regular file (a FIFO), not read\n"
+        "error: book.md:3:1: the included file pipe.md: not a regular file (a FIFO), not read\n\
+         error: src/content/docs/ai-gateway/page.mdx:7:1: the included file \
+         src/content/partials/ai-gateway/pipe.mdx: not a regular file (a FIFO), not read\n"
     );
 }

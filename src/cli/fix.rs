@@ -29,13 +29,13 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
     warn_if_requires_nothing(&linter);
     let sources = FsSources::new(linter.policy());
     let run = walk::check_paths(&args.paths, &linter);
-    // An input that cannot be read (or found), or an include cycle, stops every write: the run is all or
-    // nothing for bad input.
+    // An input that cannot be read (or found), an include cycle or includes nested too deep stop every
+    // write: the run is all or nothing for bad input.
     let unreadable = run.errors.len();
-    let cycles = run
+    let graph_errors = run
         .errors
         .iter()
-        .any(scope_lint::source::include_graph::is_cycle);
+        .any(scope_lint::source::include_graph::is_graph_error);
     // Writes stay inside the paths given and the project of the config file (partials rendered from there).
     let mut roots = args.paths.clone();
     roots.extend(linter.policy().config_dir().map(Path::to_path_buf));
@@ -43,7 +43,7 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
     let mut stdout = io::stdout().lock();
     let mut errors = plan.errors;
     if unreadable > 0 && !args.diff && !plan.changes.is_empty() {
-        let what = if cycles {
+        let what = if graph_errors {
             format!("the run has {} (above)", plural(unreadable, "error"))
         } else {
             format!("{} could not be read", plural(unreadable, "input"))

@@ -24,13 +24,11 @@ use crate::doc::include::{FilePart, blank_outside, select_part};
 use crate::doc::source::SourceText;
 use crate::doc::{IncludeTarget, Page, SectionId, UnitKind};
 use crate::policy::{CalloutPolicy, ListingKind, Policy};
+use crate::source::include_graph::MAX_INCLUDE_DEPTH;
 use crate::source::{ContributionKey, Memo, Sources, resolve_include};
 use crate::table::matcher::{Matcher, groups_of};
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 use crate::text::normalize::{Mode, WILDCARD, ends_with_word, normalize, normalize_text};
-
-/// How deep partials may include partials.
-const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// What one page says, resolved through what it includes: the input of every rule.
 #[derive(Debug, Default)]

@@ -15,7 +15,7 @@ pub(super) struct Outcome {
     pub(super) panics: Vec<Error>,
     /// One error for each `{{#include}}` that closes a cycle (it is not followed), printed as a warning:
     /// mdBook's own `links` preprocessor only stops such an include after ten levels, without failing.
-    pub(super) include_cycles: Vec<Error>,
+    pub(super) include_errors: Vec<Error>,
 }
 
 /// Checks every chapter; in `inject` mode, writes missing call-outs into the chapters' content.
@@ -43,7 +43,7 @@ pub(super) fn process(
         .collect();
     Outcome {
         panics: run.take_panics(),
-        include_cycles: graph.cycles,
+        include_errors: graph.errors,
         changed: checked.iter().any(|chapter| chapter.injected),
         findings: checked
             .into_iter()
@@ -275,15 +275,15 @@ pub(super) fn write_findings(outcome: &Outcome, diagnostics: &mut dyn Write) -> 
         .map_err(diagnostics_error)
 }
 
-/// Each include cycle of the book as a warning line, its paths shown relative to the book's root.
-pub(super) fn write_include_cycles(
+/// Each include cycle of the book, and each chapter whose includes nest too deep, as a warning line, its paths shown relative to the book's root.
+pub(super) fn write_include_errors(
     context: &PreprocessorContext,
     outcome: &Outcome,
     diagnostics: &mut dyn Write,
 ) -> Result<()> {
     let root = format!("{}{}", context.root.display(), std::path::MAIN_SEPARATOR);
-    for cycle in &outcome.include_cycles {
-        for line in cycle.to_string().lines() {
+    for error in &outcome.include_errors {
+        for line in error.to_string().lines() {
             writeln!(
                 diagnostics,
                 "scope-lint: warning: {}",

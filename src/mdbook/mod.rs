@@ -138,7 +138,7 @@ impl Prepared {
                     .map_err(diagnostics_error)?;
             }
             write_findings(outcome, diagnostics)?;
-            write_include_cycles(context, outcome, diagnostics)?;
+            write_include_errors(context, outcome, diagnostics)?;
         }
         if !outcome.panics.is_empty() {
             for error in &outcome.panics {

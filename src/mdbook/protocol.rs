@@ -212,7 +212,7 @@ fn conclude_streamed(run: &BookRun<'_>, checked: Vec<StreamedReport>) -> Outcome
         chapters: count,
         changed: false,
         panics: run.take_panics(),
-        include_cycles: graph.cycles,
+        include_errors: graph.errors,
     }
 }
 

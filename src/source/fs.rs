@@ -276,6 +276,26 @@ impl Sources for FsSources {
         Some(&self.memo)
     }
 
+    fn holds_file(&self, path: &Path) -> bool {
+        if self
+            .cache
+            .lock()
+            .expect("not poisoned")
+            .pages
+            .contains_key(path)
+        {
+            return true;
+        }
+        // Anything there but a missing file is the include's: reading it reports what it is.
+        match std::fs::metadata(path) {
+            Ok(_) => true,
+            Err(error) => !matches!(
+                error.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ),
+        }
+    }
+
     fn may_hold_files(&self, directory: &Path) -> bool {
         // Any other error (a directory that cannot be searched) leaves the files below it to be asked
         // for, so that reading them reports it.

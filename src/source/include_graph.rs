@@ -10,6 +10,11 @@
 //! include closes a cycle follows from the path order: in `a.md` ↔ `b.md`, `a.md` is visited first, so
 //! `b.md`'s include of `a.md` is cut; `a.md` stays a page (checked, and asked for its call-outs, with
 //! what `b.md` lists counted in the section that includes it) and `b.md` is its partial.
+//!
+//! Includes nest at most [`MAX_INCLUDE_DEPTH`] deep: a page whose longest chain of followed includes is
+//! longer is reported (an error naming the chain), since what lies past the limit is not read. An included
+//! file that exists but cannot be read is reported by the sources; [`IncludeSites::place`] names the
+//! include that asked for it.
 
 use std::collections::HashSet;
 
@@ -66,6 +71,9 @@ impl PageIncludes {
     }
 }
 
+/// How deep includes nest: the files a page includes are read, and theirs, to this many levels.
+pub const MAX_INCLUDE_DEPTH: usize = 8;
+
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct IncludeGraph {
@@ -74,10 +82,42 @@ pub struct IncludeGraph {
     cut: Vec<(PathBuf, PathBuf)>,
     /// The files (as [`file_key`]s) that a checked page includes through an include that is followed.
     pub included: HashSet<PathBuf>,
-    /// One error for each include that closes a cycle, naming the cycle.
-    pub cycles: Vec<Error>,
+    /// One error for each include that closes a cycle, naming the cycle, and one for each page whose
+    /// includes nest more than [`MAX_INCLUDE_DEPTH`] deep (and no other file includes), naming the chain.
+    pub errors: Vec<Error>,
+    /// Where each included file is first included, to place the error of a file that cannot be read.
+    pub sites: IncludeSites,
     /// For each file visited (as a [`file_key`]), the files it includes through an include that is followed.
     includes: FxHashMap<PathBuf, Vec<PathBuf>>,
+}
+
+/// Where each included file (by [`file_key`]) is first included: the including file, as the run spells
+/// it, and the include's position in it.
+#[derive(Debug, Default)]
+pub struct IncludeSites(FxHashMap<PathBuf, (PathBuf, Position)>);
+
+impl IncludeSites {
+    /// `error`, the error of an included file that could not be read, placed at the include that names
+    /// the file: "page.md:3:1: the included file p.md: not a regular file (a directory), not read". An
+    /// error of a file no include names is returned as it is.
+    pub fn place(&self, error: Error) -> Error {
+        let (path, message) = match &error {
+            Error::Io { path, source } => (path, crate::error::describe_io(source)),
+            Error::Invalid { path, problems } if problems.len() == 1 => {
+                (path, problems[0].message.clone())
+            }
+            _ => return error,
+        };
+        let Some((includer, position)) = self.0.get(&file_key(path)) else {
+            return error;
+        };
+        let shown = shown_as(path, includer);
+        Error::invalid(
+            includer,
+            Some(*position),
+            format!("the included file {shown}: {message}"),
+        )
+    }
 }
 
 impl IncludeGraph {
@@ -129,6 +169,8 @@ impl IncludeGraph {
             .collect();
         in_order.sort_by_cached_key(|page| super::path_order_key(page.location));
         let mut marks: FxHashMap<PathBuf, Mark> = FxHashMap::default();
+        let mut chains = Chains::default();
+        let roots: Vec<&CheckedPage<'_>> = in_order.clone();
         for page in in_order {
             let key = page.key.to_path_buf();
             if marks.contains_key(&key) {
@@ -139,17 +181,23 @@ impl IncludeGraph {
             while let Some(frame) = frames.last_mut() {
                 let Some(edge) = frame.edges.get(frame.next).cloned() else {
                     let done = frames.pop().expect("a frame is on the stack");
-                    let followed = done
+                    let followed: Vec<Edge> = done
                         .edges
                         .into_iter()
                         .filter(|edge| !graph.is_cut(&done.key, &edge.key))
-                        .map(|edge| edge.key)
                         .collect();
+                    chains.finish(&done.key, &followed);
+                    let followed = followed.into_iter().map(|edge| edge.key).collect();
                     graph.includes.insert(done.key.clone(), followed);
                     marks.insert(done.key, Mark::Done);
                     continue;
                 };
                 frame.next += 1;
+                graph
+                    .sites
+                    .0
+                    .entry(edge.key.clone())
+                    .or_insert_with(|| (frame.location.clone(), edge.position));
                 match marks.get(&edge.key) {
                     Some(Mark::Done) => {}
                     Some(Mark::Open) => graph.cut_cycle(&frames, &edge),
@@ -168,7 +216,37 @@ impl IncludeGraph {
             .map(|(_, edge)| edge.key.clone())
             .collect();
         graph.included.extend(included);
+        for page in roots {
+            if !graph.included.contains(page.key) {
+                graph.report_depth(page, &chains);
+            }
+        }
         graph
+    }
+
+    /// Reports `page` when its includes nest more than [`MAX_INCLUDE_DEPTH`] deep: the facts of a page
+    /// read its includes only that deep, and a finding past them would be missed without a word.
+    fn report_depth(&mut self, page: &CheckedPage<'_>, chains: &Chains) {
+        if chains.length(page.key) <= MAX_INCLUDE_DEPTH {
+            return;
+        }
+        let mut chain = vec![page.location.display().to_string()];
+        let mut first = None;
+        let mut key = page.key;
+        while let Some(edge) = chains.longest.get(key) {
+            first.get_or_insert(edge.position);
+            chain.push(shown_as(&edge.location, page.location));
+            key = &edge.key;
+        }
+        let last_read = &chain[MAX_INCLUDE_DEPTH];
+        self.errors.push(Error::invalid(
+            page.location,
+            first,
+            format!(
+                "{DEPTH} {MAX_INCLUDE_DEPTH} deep: {}; what {last_read} includes is not read",
+                chain.join(" -> ")
+            ),
+        ));
     }
 
     fn cut_cycle(&mut self, frames: &[Frame], edge: &Edge) {
@@ -189,7 +267,7 @@ impl IncludeGraph {
             .map(|frame| shown(&frame.location))
             .chain(std::iter::once(shown(&edge.location)))
             .collect();
-        self.cycles.push(Error::invalid(
+        self.errors.push(Error::invalid(
             Path::new(&shown(&includer.location)),
             Some(edge.position),
             format!(
@@ -204,11 +282,42 @@ impl IncludeGraph {
 /// How the error of an include that closes a cycle starts.
 const CYCLE: &str = "include cycle";
 
-/// Whether `error` is an include cycle's (see [`IncludeGraph::cycles`]): every file was read, but an
-/// include was not followed.
-pub fn is_cycle(error: &Error) -> bool {
+/// How the error of a page whose includes nest too deep starts.
+const DEPTH: &str = "includes nest more than";
+
+/// Whether `error` is one of [`IncludeGraph::errors`] (an include cycle, includes nested too deep): every
+/// file was read, but an include was not followed.
+pub fn is_graph_error(error: &Error) -> bool {
     matches!(error, Error::Invalid { problems, .. }
-        if problems.iter().any(|problem| problem.message.starts_with(CYCLE)))
+    if problems.iter().any(|problem| {
+        problem.message.starts_with(CYCLE) || problem.message.starts_with(DEPTH)
+    }))
+}
+
+/// The longest chain of followed includes below each file visited, in edges, and the include it starts
+/// with. The followed includes form no cycle, so each file's chain is known once its includes are.
+#[derive(Default)]
+struct Chains {
+    length: FxHashMap<PathBuf, usize>,
+    longest: FxHashMap<PathBuf, Edge>,
+}
+
+impl Chains {
+    fn length(&self, key: &Path) -> usize {
+        self.length.get(key).copied().unwrap_or(0)
+    }
+
+    /// Records the chain of the file `key`, whose `followed` includes are all visited.
+    fn finish(&mut self, key: &Path, followed: &[Edge]) {
+        let longest = followed
+            .iter()
+            .max_by_key(|edge| (self.length(&edge.key), std::cmp::Reverse(edge.position)));
+        let length = longest.map_or(0, |edge| self.length(&edge.key) + 1);
+        self.length.insert(key.to_path_buf(), length);
+        if let Some(edge) = longest {
+            self.longest.insert(key.to_path_buf(), edge.clone());
+        }
+    }
 }
 
 /// `path` cleaned, spelt as the run spells `like` (the path the error is reported at): with a leading `./`

@@ -57,6 +57,12 @@ pub trait Sources: Sync {
     /// The page at `path` is checked: what only it still needed (the partials it renders) may be dropped.
     fn done(&self, _path: &Path) {}
 
+    /// Whether an included file is at `path`, even one that cannot be read (reading it then reports why):
+    /// a partial is looked for in several places, and the first that holds one is the one included.
+    fn holds_file(&self, path: &Path) -> bool {
+        self.text(path).is_some()
+    }
+
     /// Whether files may sit below `directory`: `false` only when the sources know there is no such
     /// directory, so that no file below it is asked for. An include is looked for in every ancestor of
     /// its page, and most have no partials directory.
@@ -77,8 +83,9 @@ pub struct SourcesMemo {
     pub contributions: Memo<ContributionKey, Option<Arc<dyn Any + Send + Sync>>>,
     /// (a directory, partial path from the pattern) -> the file found there or in its nearest ancestor.
     pub partials: Memo<(OsString, String), Option<PathBuf>>,
-    /// A place a partial is looked for -> whether a file there can be read: pages in many directories
-    /// look in the same places (the root's partials directory), and each place is read once.
+    /// A place a partial is looked for -> whether a file is there ([`Sources::holds_file`]): pages in
+    /// many directories look in the same places (the root's partials directory), and each place is asked
+    /// once.
     pub readable: Memo<OsString, bool>,
     /// A directory a partial is looked for below -> whether it may hold files ([`Sources::may_hold_files`]).
     pub directories: Memo<OsString, bool>,
@@ -217,7 +224,7 @@ pub fn resolve_include(
     }
 }
 
-/// The partial `relative` to `base`, when the sources can read it there.
+/// The partial `relative` to `base`, when the sources hold a file there.
 fn partial_at(base: &Path, relative: &str, sources: &dyn Sources) -> Option<PathBuf> {
     if let Some(top) = top_directory(relative) {
         let directory = clean(&base.join(top)).into_os_string();
@@ -234,7 +241,7 @@ fn partial_at(base: &Path, relative: &str, sources: &dyn Sources) -> Option<Path
     let readable = memoized(
         sources.memo().map(|memo| &memo.readable),
         candidate.clone().into_os_string(),
-        |candidate| sources.text(Path::new(candidate)).is_some(),
+        |candidate| sources.holds_file(Path::new(candidate)),
     );
     readable.then_some(candidate)
 }

@@ -355,6 +355,10 @@ impl Sources for Overlay<'_> {
         }
     }
 
+    fn holds_file(&self, path: &Path) -> bool {
+        self.change(path).is_some() || self.inner.holds_file(path)
+    }
+
     fn load(&self, path: &Path, dialect: Dialect) -> Option<Arc<Page>> {
         let Some(change) = self.change(path) else {
             return self.inner.load(path, dialect);
