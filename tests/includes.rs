@@ -304,6 +304,17 @@ fn includes_nested_past_the_depth_limit_are_an_error_naming_the_chain() {
          read\n"
     );
     assert_eq!(output.status.code(), Some(2));
+
+    // A longer chain is named to the first file not read, and the rest counted.
+    let dir = tempfile::tempdir().unwrap();
+    write_chain(dir.path(), 12);
+    let output = check_concise(dir.path(), "page.md");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: page.md:5:3: includes nest more than 8 deep: page.md -> p0.md -> p1.md -> p2.md -> p3.md \
+         -> p4.md -> p5.md -> p6.md -> p7.md -> p8.md -> ... (3 more); what p7.md includes is not read\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
 }
 
 /// An included file that is there but cannot be read (a directory, a file over the size limit, one with a

@@ -77,9 +77,9 @@ pub const MAX_INCLUDE_DEPTH: usize = 8;
 /// See the module documentation.
 #[derive(Debug, Default)]
 pub struct IncludeGraph {
-    /// (includer, included) as [`file_key`]s, once each, for each include that closes a cycle: few, so
-    /// a list read through is cheaper than hashing two paths a lookup.
-    cut: Vec<(PathBuf, PathBuf)>,
+    /// For each include that closes a cycle, once: the included file by its includer (as [`file_key`]s).
+    /// Hashed by includer: a tree of hundreds of cycles asks for every include it follows.
+    cut: FxHashMap<PathBuf, Vec<PathBuf>>,
     /// The files (as [`file_key`]s) that a checked page includes through an include that is followed.
     pub included: HashSet<PathBuf>,
     /// One error for each include that closes a cycle, naming the cycle, and one for each page whose
@@ -129,8 +129,8 @@ impl IncludeGraph {
     /// Whether the include of `to` in `from` (both [`file_key`]s) closes a cycle.
     fn is_cut(&self, from: &Path, to: &Path) -> bool {
         self.cut
-            .iter()
-            .any(|(includer, included)| includer == from && included == to)
+            .get(from)
+            .is_some_and(|included| included.iter().any(|included| included == to))
     }
 
     /// The files the file with [`file_key`] `key` renders: those it includes, directly or through other
@@ -238,7 +238,13 @@ impl IncludeGraph {
             chain.push(shown_as(&edge.location, page.location));
             key = &edge.key;
         }
-        let last_read = &chain[MAX_INCLUDE_DEPTH];
+        let last_read = chain[MAX_INCLUDE_DEPTH].clone();
+        // The chain is named to the first file not read; a longer one is counted, not listed.
+        let beyond = chain.len() - (MAX_INCLUDE_DEPTH + 2);
+        chain.truncate(MAX_INCLUDE_DEPTH + 2);
+        if beyond > 0 {
+            chain.push(format!("... ({beyond} more)"));
+        }
         self.errors.push(Error::invalid(
             page.location,
             first,
@@ -254,7 +260,10 @@ impl IncludeGraph {
         if self.is_cut(&includer.key, &edge.key) {
             return;
         }
-        self.cut.push((includer.key.clone(), edge.key.clone()));
+        self.cut
+            .entry(includer.key.clone())
+            .or_default()
+            .push(edge.key.clone());
         let start = frames
             .iter()
             .position(|frame| frame.key == edge.key)
