@@ -31,7 +31,8 @@ def write(directory, name, text):
 
 
 def nested_includes(directory, n):
-    """n 2 KB files, each listing an AI Gateway group and including the next ten times."""
+    """n 2 KB files, each listing an AI Gateway group and including the next ten times (exit 2: includes
+    nest more than eight deep)."""
     for index in range(n):
         body = f"# Page {index}\n\n{FILLER}\n## Permissions\n\n{TABLE}\n"
         if index + 1 < n:
@@ -58,6 +59,22 @@ def placeholders(directory, n):
 def sections(directory, n):
     """n sections, each listing an AI Gateway group without the call-out."""
     text = "# Sections\n\n" + "".join(f"## Section {index}\n\n{TABLE}\n" for index in range(n))
+    write(directory, "page.md", text)
+
+
+CALLOUT = (
+    "> [!NOTE]\n> **AI Gateway tokens are account-scoped**\n>\n> AI Gateway permissions (AI Gateway "
+    "Read/Edit/Run) are account-scoped only. Unlike R2 (which supports per-bucket token scoping), there is "
+    "currently no resource type to scope an API token to a single AI Gateway. A token with AI Gateway Run "
+    "can call any gateway in the account; it cannot be restricted to one.\n"
+)
+
+
+def sections_with_callouts(directory, n):
+    """n sections, each listing an AI Gateway group with its call-out (what `fix` leaves on the page)."""
+    text = "# Sections\n\n" + "".join(
+        f"## Section {index} 日本語\n\n{TABLE}\n{CALLOUT}\n" for index in range(n)
+    )
     write(directory, "page.md", text)
 
 
@@ -107,10 +124,11 @@ def adjacent(construct):
 
 
 SHAPES = [
-    ("nested-includes", nested_includes, 200, {1}),
+    ("nested-includes", nested_includes, 200, {2}),
     ("include-cycle", include_cycle, 400, {2}),
     ("placeholders", placeholders, 20000, {0, 1}),
     ("sections", sections, 4000, {1}),
+    ("sections-with-callouts", sections_with_callouts, 2000, {0}),
     ("nested-quotes", nested_quotes, 200000, {0, 1}),
     ("long-claim-line", long_claim_line, 20000, {1}),
     ("dash-lists", dash_lists, 20000, {0, 1}),

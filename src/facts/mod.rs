@@ -17,7 +17,6 @@ pub mod split_rows;
 
 use callouts::*;
 use includes::*;
-pub(crate) use placement::section_has_callout;
 pub use placement::{UnsatisfiedSection, page_has_callout, placement_status};
 
 use crate::doc::include::{FilePart, blank_outside, select_part};

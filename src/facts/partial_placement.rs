@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{Facts, UnsatisfiedSection, section_has_callout};
+use super::placement::{SectionTree, accepting_sections};
+use super::{Facts, UnsatisfiedSection};
 use crate::doc::Page;
 use crate::policy::{CalloutPolicy, Policy};
 
@@ -18,6 +19,16 @@ use crate::policy::{CalloutPolicy, Policy};
 /// product whose acceptable call-out the file holds in the listing's section. Empty for a listing the file
 /// takes from a file it includes (that listing carries its own).
 pub(crate) fn carried_callouts(page: &Page, facts: &Facts, policy: &Policy) -> Vec<Vec<usize>> {
+    if facts.listings.is_empty() {
+        return Vec::new();
+    }
+    let tree = SectionTree::of(page);
+    let satisfied: Vec<Vec<usize>> = policy
+        .callouts
+        .iter()
+        .enumerate()
+        .map(|(index, callout)| accepting_sections(facts, index, callout.product))
+        .collect();
     facts
         .listings
         .iter()
@@ -30,9 +41,7 @@ pub(crate) fn carried_callouts(page: &Page, facts: &Facts, policy: &Policy) -> V
                 .iter()
                 .enumerate()
                 .filter(|(_, callout)| callout.product == listing.product)
-                .filter(|(index, _)| {
-                    section_has_callout(page, facts, listing.section, *index, listing.product)
-                })
+                .filter(|(index, _)| tree.relates(listing.section, &satisfied[*index]))
                 .map(|(index, _)| index)
                 .collect()
         })

@@ -23,6 +23,8 @@ pub fn placement_status(
     policy: &CalloutPolicy,
     placement_in_partial: bool,
 ) -> (Vec<UnsatisfiedSection>, Vec<usize>) {
+    let tree = SectionTree::of(page);
+    let satisfied = accepting_sections(facts, index, policy.product);
     let mut unsatisfied: Vec<UnsatisfiedSection> = Vec::new();
     // Section number -> its entry in `unsatisfied`, so a page of many sections is not searched per listing.
     let mut entry_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
@@ -45,7 +47,7 @@ pub fn placement_status(
             }
             continue;
         }
-        if section_has_callout(page, facts, listing.section, index, policy.product) {
+        if tree.relates(listing.section, &satisfied) {
             continue;
         }
         entry_of.insert(listing.section.0, unsatisfied.len());
@@ -55,46 +57,111 @@ pub fn placement_status(
             groups: listing.groups.clone(),
         });
     }
-    let listing_sections: Vec<SectionId> = facts
+    let mut listing_sections: Vec<usize> = facts
         .listings
         .iter()
         .filter(|listing| listing.product == policy.product)
-        .map(|listing| listing.section)
+        .map(|listing| listing.section.0)
         .collect();
+    listing_sections.sort_unstable();
+    listing_sections.dedup();
     let spare = facts
         .callouts
         .iter()
         .enumerate()
         .filter(|(_, reading)| reading.accepts(index, policy.product))
-        .filter(|(_, reading)| {
-            !listing_sections
-                .iter()
-                .any(|section| related(page, *section, reading.section))
-        })
+        .filter(|(_, reading)| !tree.relates(reading.section, &listing_sections))
         .map(|(callout, _)| callout)
         .collect();
     (unsatisfied, spare)
 }
 
-fn related(page: &Page, a: SectionId, b: SectionId) -> bool {
-    page.section_contains(a, b) || page.section_contains(b, a)
-}
-
-pub(crate) fn section_has_callout(
-    page: &Page,
-    facts: &Facts,
-    section: SectionId,
-    index: usize,
-    product: ProductIndex,
-) -> bool {
+/// The sections (as sorted, distinct section numbers) of the page's call-outs, and of the call-outs of
+/// what it includes, that policy `index` accepts for `product`.
+pub(crate) fn accepting_sections(facts: &Facts, index: usize, product: ProductIndex) -> Vec<usize> {
     let own = facts
         .callouts
         .iter()
-        .any(|reading| reading.accepts(index, product) && related(page, section, reading.section));
-    let included = facts.included_callouts.iter().any(|included| {
-        included.reading.accepts(index, product) && related(page, section, included.section)
-    });
-    own || included
+        .filter(|reading| reading.accepts(index, product))
+        .map(|reading| reading.section.0);
+    let included = facts
+        .included_callouts
+        .iter()
+        .filter(|included| included.reading.accepts(index, product))
+        .map(|included| included.section.0);
+    let mut sections: Vec<usize> = own.chain(included).collect();
+    sections.sort_unstable();
+    sections.dedup();
+    sections
+}
+
+/// The page's sections as a tree of heading levels: two sections are related when one is the other or
+/// holds it, as [`Page::section_contains`] reads it (a section of level 2 or deeper holds the deeper
+/// sections up to the next heading of its level or above; the introduction and a level-1 title hold only
+/// themselves). Built once, it answers for one section in a few steps, so a page of thousands of
+/// sections and call-outs is not read once per section.
+pub(crate) struct SectionTree {
+    /// For each section number, the number after the last section it holds (itself + 1 when it holds
+    /// none).
+    end: Vec<usize>,
+    /// For each section number, the nearest section before it of a lower level, if any.
+    parent: Vec<Option<usize>>,
+    /// For each section number, whether it may hold other sections (a heading of level 2 or deeper).
+    holds: Vec<bool>,
+}
+
+impl SectionTree {
+    pub(crate) fn of(page: &Page) -> SectionTree {
+        let levels: Vec<u8> = page.headings.iter().map(|heading| heading.level).collect();
+        let count = levels.len() + 1;
+        let level = |section: usize| levels[section - 1];
+        let mut end: Vec<usize> = (1..=count).collect();
+        let holds: Vec<bool> = (0..count)
+            .map(|section| section > 0 && level(section) >= 2)
+            .collect();
+        // The headings whose sections are still open, lowest level first.
+        let mut open: Vec<usize> = Vec::new();
+        let mut parent = vec![None];
+        for section in 1..count {
+            while let Some(&last) = open.last()
+                && level(last) >= level(section)
+            {
+                end[last] = section;
+                open.pop();
+            }
+            parent.push(open.last().copied());
+            open.push(section);
+        }
+        for section in open {
+            end[section] = count;
+        }
+        for (section, end) in end.iter_mut().enumerate() {
+            if !holds[section] {
+                *end = section + 1;
+            }
+        }
+        SectionTree { end, parent, holds }
+    }
+
+    /// Whether `section` is related to one of `sections` (sorted section numbers): it is one of them, holds
+    /// one, or one of them holds it.
+    pub(crate) fn relates(&self, section: SectionId, sections: &[usize]) -> bool {
+        let Some(&end) = self.end.get(section.0) else {
+            return sections.binary_search(&section.0).is_ok();
+        };
+        let first = sections.partition_point(|&other| other < section.0);
+        if sections.get(first).is_some_and(|&other| other < end) {
+            return true;
+        }
+        let mut holder = self.parent[section.0];
+        while let Some(above) = holder {
+            if self.holds[above] && sections.binary_search(&above).is_ok() {
+                return true;
+            }
+            holder = self.parent[above];
+        }
+        false
+    }
 }
 
 /// Whether the page (or what it includes) has any acceptable call-out for policy `index`.
@@ -107,4 +174,63 @@ pub fn page_has_callout(facts: &Facts, index: usize, product: ProductIndex) -> b
             .included_callouts
             .iter()
             .any(|included| included.reading.accepts(index, product))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::source::SourceText;
+
+    /// For every page of up to five headings of levels 1 to 4 (with an introduction, multi-byte titles),
+    /// the tree relates two sections exactly when one contains the other as the page model says.
+    #[test]
+    fn the_section_tree_relates_what_the_page_says_one_section_contains() {
+        let mut pages = vec![Vec::new()];
+        for length in 1..=5 {
+            let longer: Vec<Vec<u8>> = pages
+                .iter()
+                .filter(|levels: &&Vec<u8>| levels.len() == length - 1)
+                .flat_map(|levels| {
+                    (1..=4).map(move |level| {
+                        let mut longer = levels.clone();
+                        longer.push(level);
+                        longer
+                    })
+                })
+                .collect();
+            pages.extend(longer);
+        }
+        for levels in &pages {
+            let mut text = String::from("序文 🚀\n\n");
+            for (index, level) in levels.iter().enumerate() {
+                text.push_str(&format!(
+                    "{} 見出し {index} مرحبا\n\ntext\n\n",
+                    "#".repeat(usize::from(*level))
+                ));
+            }
+            let page = Page::parse(SourceText::new("t", text), crate::doc::Dialect::Markdown);
+            assert_eq!(page.headings.len(), levels.len());
+            let tree = SectionTree::of(&page);
+            let related = |a: usize, b: usize| {
+                page.section_contains(SectionId(a), SectionId(b))
+                    || page.section_contains(SectionId(b), SectionId(a))
+            };
+            for a in 0..=levels.len() {
+                for b in 0..=levels.len() {
+                    assert_eq!(
+                        tree.relates(SectionId(a), &[b]),
+                        related(a, b),
+                        "levels {levels:?}, sections {a} and {b}"
+                    );
+                    for c in b + 1..=levels.len() {
+                        assert_eq!(
+                            tree.relates(SectionId(a), &[b, c]),
+                            related(a, b) || related(a, c),
+                            "levels {levels:?}, section {a} and sections {b}, {c}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -47,8 +47,14 @@ pub(super) fn section_end(page: &Page, section: SectionId) -> Spot {
 /// outermost such block, so that the call-out goes before the block instead of into it (inside the first
 /// `<TabItem>` or tab, a collapsed `details`, or splitting a blockquote); else `end`.
 fn before_container_of(page: &Page, end: usize, floor: usize) -> usize {
-    let blocks = page.outline.iter().map(|block| block.range.clone());
-    let elements = page.elements.iter().map(|element| element.range());
+    let blocks = outline_starting_in(page, floor..end);
+    let first_element = page
+        .elements
+        .partition_point(|element| element.open.range.start < floor);
+    let elements = page.elements[first_element..]
+        .iter()
+        .take_while(|element| element.open.range.start < end)
+        .map(crate::doc::Element::range);
     let container_start = blocks
         .chain(elements)
         .chain(paired_shortcodes(page, floor..end))
@@ -64,13 +70,24 @@ fn before_container_of(page: &Page, end: usize, floor: usize) -> usize {
 /// element the heading below sits in opens on its second line; the call-out goes before the block, not
 /// into it.
 fn not_splitting_a_block(page: &Page, at: usize, floor: usize) -> usize {
-    page.outline
-        .iter()
-        .map(|block| block.range.clone())
+    outline_starting_in(page, floor..at)
         .filter(|range| floor <= range.start && range.start < at && at < range.end)
         .map(|range| range.start)
         .min()
         .unwrap_or(at)
+}
+
+/// The ranges of the page's outline blocks that start in `span`, found by bisection (the outline is in
+/// order of start): a page of thousands of sections places each section's call-out without reading every
+/// block.
+fn outline_starting_in(page: &Page, span: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+    let first = page
+        .outline
+        .partition_point(|block| block.range.start < span.start);
+    page.outline[first..]
+        .iter()
+        .take_while(move |block| block.range.start < span.end)
+        .map(|block| block.range.clone())
 }
 
 /// The ranges of the page's paired Hugo shortcodes (`{{< tabs >}}` ... `{{< /tabs >}}`), read only when

@@ -156,16 +156,14 @@ fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), Str
 fn same_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
     let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
     let placed = place(&edits);
-    let kept = before.outline.iter().filter(|block| {
-        !placed
-            .iter()
-            .any(|edit| inside(&edit.edit.range, block.range.start))
-    });
-    let mut carried = after.outline.iter().filter(|block| {
-        !placed
-            .iter()
-            .any(|edit| inside(&edit.fixed, block.range.start))
-    });
+    let kept = before
+        .outline
+        .iter()
+        .filter(|block| !in_an_original_range(&placed, block.range.start));
+    let mut carried = after
+        .outline
+        .iter()
+        .filter(|block| !in_a_fixed_range(&placed, block.range.start));
     for old in kept {
         let Some(new) = carried.next() else {
             return Err(format!(
@@ -176,9 +174,10 @@ fn same_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), Stri
         let start = to_original(&placed, new.range.start);
         let end = trimmed_end(before.text(), start, to_original(&placed, new.range.end));
         let old_end = trimmed_end(before.text(), old.range.start, old.range.end);
-        let edited = placed.iter().any(|edit| {
-            old.range.start <= edit.edit.range.start && edit.edit.range.start <= old_end
-        });
+        let first = placed.partition_point(|edit| edit.edit.range.start < old.range.start);
+        let edited = placed
+            .get(first)
+            .is_some_and(|edit| edit.edit.range.start <= old_end);
         let same_counts = edited || (old.rows == new.rows && old.items == new.items);
         if (old.kind, old.depth, old.level) != (new.kind, new.depth, new.level)
             || (old.range.start, old_end) != (start, end)
@@ -244,19 +243,11 @@ fn check_callouts(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), St
     }
     let kept: Vec<&Block> = original
         .iter()
-        .filter(|block| {
-            !placed
-                .iter()
-                .any(|edit| inside(&edit.edit.range, block.range.start))
-        })
+        .filter(|block| !in_an_original_range(&placed, block.range.start))
         .collect();
     let carried: Vec<&Block> = fixed
         .iter()
-        .filter(|block| {
-            !placed
-                .iter()
-                .any(|edit| inside(&edit.fixed, block.range.start))
-        })
+        .filter(|block| !in_a_fixed_range(&placed, block.range.start))
         .collect();
     for index in 0..kept.len().max(carried.len()) {
         let (Some(old), Some(new)) = (kept.get(index), carried.get(index)) else {
@@ -293,11 +284,16 @@ fn same_block(
     {
         return Err(changed_block(before, after, old, new));
     }
-    let edited = placed.iter().any(|edit| {
-        let range = &edit.edit.range;
-        (old.range.start < range.start && range.start < old_end)
-            || (old.range.start < range.end && range.end < old_end)
-    });
+    // The edits are in order and do not overlap: only those ending after the block's start can fall in it.
+    let first = placed.partition_point(|edit| edit.edit.range.end <= old.range.start);
+    let edited = placed[first..]
+        .iter()
+        .take_while(|edit| edit.edit.range.start < old_end)
+        .any(|edit| {
+            let range = &edit.edit.range;
+            (old.range.start < range.start && range.start < old_end)
+                || (old.range.start < range.end && range.end < old_end)
+        });
     if !edited || old.kind.holds_edits() {
         return Ok(());
     }
@@ -334,10 +330,7 @@ fn inserted_is_one_callout(
     if is_blank(text) {
         return Ok(());
     }
-    let starting: Vec<&Block> = blocks
-        .iter()
-        .filter(|block| inside(&region, block.range.start))
-        .collect();
+    let starting: Vec<&Block> = starting_in(blocks, &region).iter().collect();
     if starting.is_empty() {
         // Text inside another block may only be the `Aside` specifier of an import (checked with that block).
         let in_import = blocks.iter().any(|block| {
@@ -385,10 +378,7 @@ fn inserted_is_one_callout(
 /// The blocks that start inside a removed range must be call-outs (and what they hold), with nothing but
 /// blank space between them (two neighbouring removals are merged into one range).
 fn removed_are_callouts(page: &Page, blocks: &[Block], region: Range<usize>) -> Result<(), String> {
-    let starting: Vec<&Block> = blocks
-        .iter()
-        .filter(|block| inside(&region, block.range.start))
-        .collect();
+    let starting: Vec<&Block> = starting_in(blocks, &region).iter().collect();
     let outer: Vec<&Block> = starting
         .iter()
         .filter(|block| {
@@ -459,6 +449,31 @@ fn inside(region: &Range<usize>, offset: usize) -> bool {
     region.start <= offset && offset < region.end
 }
 
+/// The `blocks` (in order of start, as [`blocks`] gives them) that start inside `region`.
+fn starting_in<'b>(blocks: &'b [Block], region: &Range<usize>) -> &'b [Block] {
+    let first = blocks.partition_point(|block| block.range.start < region.start);
+    let count = blocks[first..].partition_point(|block| block.range.start < region.end);
+    &blocks[first..first + count]
+}
+
+/// Whether `offset` of the original text lies inside what an edit replaces. The placed edits are in order
+/// and do not overlap, so their ends are in order too: the first edit ending after `offset` is the only
+/// one that can hold it (bisection keeps a page of thousands of insertions linear).
+fn in_an_original_range(placed: &[Placed<'_>], offset: usize) -> bool {
+    let index = placed.partition_point(|edit| edit.edit.range.end <= offset);
+    placed
+        .get(index)
+        .is_some_and(|edit| inside(&edit.edit.range, offset))
+}
+
+/// Whether `offset` of the fixed text lies inside an edit's replacement ([`in_an_original_range`]).
+fn in_a_fixed_range(placed: &[Placed<'_>], offset: usize) -> bool {
+    let index = placed.partition_point(|edit| edit.fixed.end <= offset);
+    placed
+        .get(index)
+        .is_some_and(|edit| inside(&edit.fixed, offset))
+}
+
 /// `edits` (normalised: sorted, not overlapping) with where each replacement lies in the fixed text.
 fn place(edits: &[Edit]) -> Vec<Placed<'_>> {
     let mut shift: isize = 0;
@@ -477,16 +492,17 @@ fn place(edits: &[Edit]) -> Vec<Placed<'_>> {
 
 /// The original offset of fixed offset `offset`; an offset inside a replacement maps to the edit's start.
 fn to_original(placed: &[Placed<'_>], offset: usize) -> usize {
-    let mut shift: isize = 0;
-    for edit in placed {
-        if offset < edit.fixed.start {
-            break;
-        }
-        if offset < edit.fixed.end {
-            return edit.edit.range.start;
-        }
-        shift = edit.fixed.end as isize - edit.edit.range.end as isize;
+    // The first edit whose replacement ends after `offset` holds it or comes after it; the edit before
+    // it gives the shift.
+    let index = placed.partition_point(|edit| edit.fixed.end <= offset);
+    if let Some(edit) = placed.get(index)
+        && edit.fixed.start <= offset
+    {
+        return edit.edit.range.start;
     }
+    let shift = index.checked_sub(1).map_or(0, |before| {
+        placed[before].fixed.end as isize - placed[before].edit.range.end as isize
+    });
     offset.saturating_add_signed(-shift)
 }
 
