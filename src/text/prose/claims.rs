@@ -5,7 +5,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use super::lexicon::{Lexicon, longest, phrase_at};
+use super::lexicon::{Lexicon, longest, phrase_at, shortest};
 use super::negation::is_question;
 use super::nouns::{Resource, noun_at};
 use super::tokens::{Token, TokenKind, sentences};
@@ -54,13 +54,20 @@ impl Lexicon {
             };
             let mut last_end = None;
             let question = is_question(sentence);
+            // Where the sentence's first pronoun ends, found once: a sentence of many claims is not read
+            // from its start for each.
+            let first_pronoun_end = OnceCell::new();
+            let reads_a_pronoun = |candidate: Candidate| {
+                let end = *first_pronoun_end.get_or_init(|| self.first_pronoun_end(sentence));
+                end <= candidate.target.min(sentence.len())
+            };
             for candidate in self.candidates(sentence, resource) {
                 if last_end.is_some_and(|end| candidate.start <= end) {
                     continue;
                 }
                 if question
                     || self.blocked_near(sentence, candidate)
-                    || (self.reads_a_pronoun(sentence, candidate) && !may_stand_for_a_credential())
+                    || (reads_a_pronoun(candidate) && !may_stand_for_a_credential())
                 {
                     continue;
                 }
@@ -73,12 +80,16 @@ impl Lexicon {
         claims
     }
 
-    /// Whether a pronoun stands before the restricted-to phrase of the claim in its sentence, where the
-    /// readings take one for the credential (every reading without a credential word reads one there, except
+    /// Where the first pronoun phrase of `tokens` ends (`usize::MAX` when there is none): a pronoun stands
+    /// before a claim's restricted-to phrase, where the readings take one for the credential, when that
+    /// phrase starts at or after this end (every reading without a credential word reads one there, except
     /// a compound on what is not a credential: "per-gateway scoping"); "one" in "to one gateway" is not
     /// before it.
-    fn reads_a_pronoun(&self, tokens: &[Token], candidate: Candidate) -> bool {
-        self.holds_pronoun(&tokens[..candidate.target.min(tokens.len())])
+    fn first_pronoun_end(&self, tokens: &[Token]) -> usize {
+        (0..tokens.len())
+            .filter_map(|at| shortest(tokens, at, &self.pronoun).map(|length| at + length))
+            .min()
+            .unwrap_or(usize::MAX)
     }
 
     /// Whether one of `pronoun` stands in `tokens`.

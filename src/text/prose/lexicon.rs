@@ -130,6 +130,11 @@ pub(super) struct PhraseList {
 }
 
 impl PhraseList {
+    /// The most words in one of the phrases (0 for an empty list).
+    pub(super) fn most_words(&self) -> usize {
+        self.phrases.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
     /// Whether some phrase may start with `word` (false only when none does).
     fn may_start_with(&self, word: &str) -> bool {
         let (slot, length_bit) = first_word_key(word);
@@ -330,17 +335,31 @@ pub(super) fn phrase_at(tokens: &[Token], at: usize, phrase: &[String]) -> bool 
 
 /// The length of the longest phrase of `list` at `tokens[at..]`.
 pub(super) fn longest(tokens: &[Token], at: usize, list: &PhraseList) -> Option<usize> {
-    let first = tokens.get(at)?;
-    if !list.may_start_with(&first.text) {
-        return None;
-    }
-    let from = list.partition_point(|phrase| phrase[0] < first.text);
+    matches_at(tokens, at, list).max()
+}
+
+/// The length in tokens of the shortest phrase of `list` at `tokens[at..]`.
+pub(super) fn shortest(tokens: &[Token], at: usize, list: &PhraseList) -> Option<usize> {
+    matches_at(tokens, at, list).min()
+}
+
+/// The lengths of the phrases of `list` at `tokens[at..]`.
+fn matches_at<'l>(
+    tokens: &'l [Token],
+    at: usize,
+    list: &'l PhraseList,
+) -> impl Iterator<Item = usize> + 'l {
+    let first = tokens
+        .get(at)
+        .filter(|first| list.may_start_with(&first.text));
+    let from = first.map_or(list.len(), |first| {
+        list.partition_point(|phrase| phrase[0] < first.text)
+    });
     list[from..]
         .iter()
-        .take_while(|phrase| phrase[0] == first.text)
-        .filter(|phrase| phrase_at(tokens, at, phrase))
+        .take_while(move |phrase| first.is_some_and(|first| phrase[0] == first.text))
+        .filter(move |phrase| phrase_at(tokens, at, phrase))
         .map(Vec::len)
-        .max()
 }
 
 #[cfg(test)]

@@ -164,18 +164,25 @@ impl Lexicon {
     /// starts ("try to | scope the token to one gateway"), and a failure stands in the sentence before or
     /// after the claim with no termination between ("..., the API returns an error").
     fn failed_attempt(&self, tokens: &[Token], claim: Candidate) -> bool {
-        let attempted = (0..claim.start).any(|at| {
+        // Only a phrase that ends at the claim counts: the few tokens before it are all there is to read
+        // (a line of thousands of claims is not read back to its start for each).
+        let earliest = claim.start.saturating_sub(self.attempt.most_words());
+        let attempted = (earliest..claim.start).any(|at| {
             longest(tokens, at, &self.attempt).is_some_and(|length| at + length == claim.start)
         });
-        attempted
-            && (0..tokens.len()).any(|at| {
-                let reaches = if at > claim.end {
-                    self.open(tokens, claim.end + 1, at)
-                } else {
-                    at < claim.start && self.open(tokens, at, claim.start)
-                };
-                reaches && longest(tokens, at, &self.failure).is_some()
-            })
+        if !attempted {
+            return false;
+        }
+        let failure = |at: usize| longest(tokens, at, &self.failure).is_some();
+        // From the claim outwards, up to the first termination on each side.
+        let after = (claim.end + 1..tokens.len())
+            .take_while(|&at| at == claim.end + 1 || self.open(tokens, at - 1, at))
+            .any(failure);
+        after
+            || (0..claim.start)
+                .rev()
+                .take_while(|&at| self.open(tokens, at, at + 1))
+                .any(failure)
     }
 
     /// Whether a leading clause that opens at `at` (at the start of a clause) with a release opener, ends at
