@@ -219,7 +219,13 @@ impl UnknownPermissionGroup {
             if inside_longer_name(context.page.text(), mention.span.clone()) {
                 continue;
             }
-            let normalized = normalize_name(written);
+            // The name as the model reads it: tags, comments and `{...}` blanked (`<b>Teams</b> Write`).
+            let masked = context
+                .page
+                .masked
+                .get(mention.span.clone())
+                .unwrap_or(written);
+            let normalized = normalize_name(masked);
             let Some(former) = group
                 .former_names
                 .iter()
@@ -227,12 +233,17 @@ impl UnknownPermissionGroup {
             else {
                 continue;
             };
-            let unmarked: String = written
+            let unmarked: String = masked
                 .chars()
                 .filter(|c| !matches!(c, '`' | '*' | '_' | '~'))
                 .collect();
-            let shown = unmarked.trim();
-            let rename = rename_keeping_markup(written, former, &group.name);
+            // Spacing is shown as written, but for the gaps the blanked tags leave.
+            let shown = if masked == written {
+                unmarked.trim().to_owned()
+            } else {
+                unmarked.split_whitespace().collect::<Vec<_>>().join(" ")
+            };
+            let rename = rename_keeping_markup(written, masked, former, &group.name);
             let mut help = format!(
                 "the permission group kept its id under the new name `{}`",
                 group.name
@@ -425,9 +436,8 @@ fn strip_marker(text: &str) -> &str {
     }
 }
 
-/// Whether the name at `span` is part of a longer title-case name: a capitalised word right before or after
-/// it, separated only by spaces ("Cloudflare for Teams Read Only" is a dashboard role, not `Teams Read`).
-/// The edit that renames `written` (a mention of the group by its `former` name) to `current`, as a range
+/// The edit that renames `written` (a mention of the group by its `former` name, read as `masked`: the same
+/// text with tags, comments and `{...}` blanked) to `current`, as a range
 /// of `written` and its replacement, keeping the mention's markup: the words from the first to the last
 /// are replaced when no markup stands between them (`**Teams Write**` becomes `**Zero Trust Write**`);
 /// otherwise only the words that differ, when they are the same words as the former name's and no markup
@@ -435,10 +445,11 @@ fn strip_marker(text: &str) -> &str {
 /// markup balanced (`Tea**ms Wr**ite`).
 fn rename_keeping_markup(
     written: &str,
+    masked: &str,
     former: &str,
     current: &str,
 ) -> Option<(std::ops::Range<usize>, String)> {
-    let written_words = word_ranges(written);
+    let written_words = word_ranges(masked);
     let (first, last) = (written_words.first()?, written_words.last()?);
     if !holds_markup(&written[first.start..last.end]) {
         return Some((first.start..last.end, current.to_owned()));
@@ -510,6 +521,8 @@ fn holds_markup(text: &str) -> bool {
     text.contains(['*', '_', '`', '~', '<', '>', '[', ']', '\\', '&'])
 }
 
+/// Whether the name at `span` is part of a longer title-case name: a capitalised word right before or after
+/// it, separated only by spaces ("Cloudflare for Teams Read Only" is a dashboard role, not `Teams Read`).
 fn inside_longer_name(text: &str, span: std::ops::Range<usize>) -> bool {
     let capitalised = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
     let before = text[..span.start].trim_end_matches([' ', '\u{a0}']);
@@ -531,15 +544,23 @@ fn inside_longer_name(text: &str, span: std::ops::Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::rename_keeping_markup;
+    use crate::doc::Dialect;
+
+    /// `text` as the page model reads it: tags, comments and `{...}` blanked by the MDX pre-pass.
+    fn masked(text: &str) -> String {
+        crate::doc::mdx::scan(text, Dialect::Mdx).masked
+    }
 
     fn renamed(written: &str, former: &str, current: &str) -> Option<String> {
-        rename_keeping_markup(written, former, current).map(|(range, replacement)| {
-            format!(
-                "{}{replacement}{}",
-                &written[..range.start],
-                &written[range.end..]
-            )
-        })
+        rename_keeping_markup(written, &masked(written), former, current).map(
+            |(range, replacement)| {
+                format!(
+                    "{}{replacement}{}",
+                    &written[..range.start],
+                    &written[range.end..]
+                )
+            },
+        )
     }
 
     #[test]
@@ -554,6 +575,16 @@ mod tests {
             ("Teams&nbsp;Read", "Zero Trust&nbsp;Read"),
             ("Teams\\_Read", "Zero Trust\\_Read"),
             ("Teams Read 🚀", "Zero Trust Read 🚀"),
+            (
+                "<strong>Teams</strong> Read",
+                "<strong>Zero Trust</strong> Read",
+            ),
+            ("<b>Teams Read</b>", "<b>Zero Trust Read</b>"),
+            ("Teams <em>Read</em>", "Zero Trust <em>Read</em>"),
+            (
+                "<span>Teams</span>{/* 注 */} Read",
+                "<span>Zero Trust</span>{/* 注 */} Read",
+            ),
         ] {
             assert_eq!(
                 renamed(written, "Teams Read", "Zero Trust Read").as_deref(),
@@ -577,6 +608,12 @@ mod tests {
                 "Teams Read",
                 "Zero Trust Read",
                 "not the former name's words",
+            ),
+            (
+                "<b>Teams</b> Read",
+                "Teams Read",
+                "Zero Trust Edit",
+                "every word changes, a tag between",
             ),
             (
                 "**Teams** Read",
