@@ -294,27 +294,33 @@ fn includes_nested_past_the_depth_limit_are_an_error_naming_the_chain() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert_eq!(output.status.code(), Some(1));
 
-    let dir = tempfile::tempdir().unwrap();
-    write_chain(dir.path(), 9);
-    let output = check_concise(dir.path(), ".");
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "error: ./page.md:5:3: includes nest more than 8 deep: ./page.md -> ./p0.md -> ./p1.md -> ./p2.md \
-         -> ./p3.md -> ./p4.md -> ./p5.md -> ./p6.md -> ./p7.md -> ./p8.md; what ./p7.md includes is not \
-         read\n"
-    );
-    assert_eq!(output.status.code(), Some(2));
-
-    // A longer chain is named to the first file not read, and the rest counted.
-    let dir = tempfile::tempdir().unwrap();
-    write_chain(dir.path(), 12);
-    let output = check_concise(dir.path(), "page.md");
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "error: page.md:5:3: includes nest more than 8 deep: page.md -> p0.md -> p1.md -> p2.md -> p3.md \
-         -> p4.md -> p5.md -> p6.md -> p7.md -> p8.md -> ... (3 more); what p7.md includes is not read\n"
-    );
-    assert_eq!(output.status.code(), Some(2));
+    // Deeper chains are named to the first file not read, a longer one with the rest counted.
+    for (depth, target, expected) in [
+        (
+            9,
+            ".",
+            "error: ./page.md:5:3: includes nest more than 8 deep: ./page.md -> ./p0.md -> ./p1.md -> \
+             ./p2.md -> ./p3.md -> ./p4.md -> ./p5.md -> ./p6.md -> ./p7.md -> ./p8.md; what ./p7.md \
+             includes is not read\n",
+        ),
+        (
+            12,
+            "page.md",
+            "error: page.md:5:3: includes nest more than 8 deep: page.md -> p0.md -> p1.md -> p2.md -> \
+             p3.md -> p4.md -> p5.md -> p6.md -> p7.md -> p8.md -> ... (3 more); what p7.md includes is \
+             not read\n",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write_chain(dir.path(), depth);
+        let output = check_concise(dir.path(), target);
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            expected,
+            "depth {depth}"
+        );
+        assert_eq!(output.status.code(), Some(2), "depth {depth}");
+    }
 }
 
 /// An included file that is there but cannot be read (a directory, a file over the size limit, one with a
