@@ -95,6 +95,10 @@ pub(crate) fn callouts_beside_renders<'l>(
     policy: &CalloutPolicy,
     lacking: &'l [UnsatisfiedSection],
 ) -> Vec<(usize, &'l UnsatisfiedSection)> {
+    if lacking.is_empty() {
+        return Vec::new();
+    }
+    let tree = SectionTree::of(page);
     facts
         .callouts
         .iter()
@@ -103,10 +107,7 @@ pub(crate) fn callouts_beside_renders<'l>(
         .filter_map(|(callout, reading)| {
             lacking
                 .iter()
-                .find(|render| {
-                    page.section_contains(render.section, reading.section)
-                        || page.section_contains(reading.section, render.section)
-                })
+                .find(|render| tree.relates(reading.section, &[render.section.0]))
                 .map(|render| (callout, render))
         })
         .collect()
