@@ -311,7 +311,7 @@ fn crlf_move_keeps_every_line_apart() {
     assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
     assert_eq!(
         fs::read_to_string(dir.path().join("p.md")).unwrap(),
-        "# Permissions 日本\r\n\r\n## Intro\r\n\r\n## Perms\r\n\r\n| Name | Description |\r\n| --- | --- |\r\n| AI Gateway Read | 読む 🙂 |\r\n\r\n> [!NOTE]\r\n> AI Gateway permissions are account-scoped only: a token cannot be restricted to a single gateway.\r\n## Next\r\n\r\nText.\r\n"
+        "# Permissions 日本\r\n\r\n## Intro\r\n\r\n## Perms\r\n\r\n| Name | Description |\r\n| --- | --- |\r\n| AI Gateway Read | 読む 🙂 |\r\n\r\n> [!NOTE]\r\n> AI Gateway permissions are account-scoped only: a token cannot be restricted to a single gateway.\r\n\r\n## Next\r\n\r\nText.\r\n"
     );
     let again = scope_lint(dir.path(), &["fix", "."]);
     assert_eq!(

@@ -3,6 +3,7 @@
 //! call-out and to keep the page's block structure; an intent that cannot be made so gets no fix.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use super::placement::{
     Spot, after_block, after_listing, line_after, own_lines, reindent, removal_ranges, section_end,
@@ -305,7 +306,10 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
                 Edit {
                     file: None,
                     range: spot.offset..spot.offset,
-                    replacement: format!("{newline}{newline}{moved}"),
+                    replacement: format!(
+                        "{newline}{newline}{moved}{}",
+                        blank_line_below(text, &spot, &removal, newline)
+                    ),
                     kind: EditKind::Callout,
                 },
                 Edit {
@@ -317,6 +321,25 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
             ],
         })
         .find(|fix| keeps_page_structure(page, &fix.edits))
+}
+
+/// The line break that keeps a blank line between a call-out moved to `spot` and the line right below it
+/// (the next section's heading), as an inserted call-out keeps one: none inside a list item, where it
+/// would make the list loose, or when that line is not there (at the end of the page, or removed with the
+/// call-out's old place).
+fn blank_line_below<'n>(
+    text: &str,
+    spot: &Spot,
+    removal: &Range<usize>,
+    newline: &'n str,
+) -> &'n str {
+    let next_line = spot.offset + line_break_at(text, spot.offset).map_or(0, str::len);
+    let keeps_next_line = !removal.contains(&next_line);
+    if spot.indent.is_empty() && keeps_next_line && content_on_next_line(text, spot.offset) {
+        newline
+    } else {
+        ""
+    }
 }
 
 /// The fix that removes call-out `callout` of the page, with one blank line around it; none when the
