@@ -2,9 +2,10 @@
 //! UTF-8 are errors naming the line); an included file is kept parsed while a page that renders it is
 //! still to be checked.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::doc::source::SourceText;
 use crate::doc::{Dialect, Page};
@@ -160,7 +161,7 @@ impl FsSources {
                 (key, rendered)
             })
             .collect();
-        let mut left: HashMap<PathBuf, usize> = HashMap::new();
+        let mut left: HashMap<PathBuf, usize> = HashMap::default();
         for file in renders.values().flatten() {
             *left.entry(file.clone()).or_default() += 1;
         }
@@ -212,13 +213,13 @@ impl FsSources {
 
     /// Drops the files with the [`file_key`]s `keys`, parsed and as the memo remembers them.
     fn forget(&self, keys: &[PathBuf]) {
-        let mut spellings: Vec<PathBuf> = Vec::new();
+        let mut spellings: HashSet<PathBuf> = HashSet::default();
         {
             let mut cache = self.cache.lock().expect("not poisoned");
             for key in keys {
                 for spelling in cache.spellings.remove(key).unwrap_or_default() {
                     cache.pages.remove(&spelling);
-                    spellings.push(spelling);
+                    spellings.insert(spelling);
                 }
             }
         }

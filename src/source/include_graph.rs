@@ -134,18 +134,25 @@ impl IncludeGraph {
     }
 
     /// The files the file with [`file_key`] `key` renders: those it includes, directly or through other
-    /// files, by includes that are followed (each once).
+    /// files, by includes that are followed (each once), down to one level more than a page's includes
+    /// are read ([`MAX_INCLUDE_DEPTH`]). Nothing deeper is read for the file, and the bound keeps the
+    /// lists of a long chain or cycle linear in its length.
     pub fn rendered_by(&self, key: &Path) -> Vec<PathBuf> {
         let mut seen: FxHashSet<&Path> = FxHashSet::default();
-        let mut stack: Vec<&Path> = vec![key];
+        seen.insert(key);
+        let mut level: Vec<&Path> = vec![key];
         let mut rendered = Vec::new();
-        while let Some(file) = stack.pop() {
-            for included in self.includes.get(file).into_iter().flatten() {
-                if seen.insert(included) {
-                    rendered.push(included.clone());
-                    stack.push(included);
+        for _ in 0..=MAX_INCLUDE_DEPTH {
+            let mut next = Vec::new();
+            for file in level {
+                for included in self.includes.get(file).into_iter().flatten() {
+                    if seen.insert(included) {
+                        rendered.push(included.clone());
+                        next.push(included.as_path());
+                    }
                 }
             }
+            level = next;
         }
         rendered
     }
