@@ -31,6 +31,9 @@ pub struct Recorder {
     dialect: Dialect,
     blocks: Vec<Block>,
     stack: Vec<Open>,
+    /// For each entry of `stack`, the innermost open tag at or below it that is not inline markup: what
+    /// inline content is in, found without walking thousands of nested emphases.
+    containers: Vec<Option<Open>>,
     /// The paragraph being made from a tight list item's inline content.
     loose_text: Option<usize>,
     /// The paragraph that ended an MDX indented region: a paragraph on the next line continues it.
@@ -49,6 +52,7 @@ impl Recorder {
             dialect,
             blocks: Vec::new(),
             stack: Vec::new(),
+            containers: Vec::new(),
             loose_text: None,
             after_indented: None,
             nesting: 0,
@@ -64,7 +68,7 @@ impl Recorder {
             {
                 self.loose_text = None;
                 self.after_indented = None;
-                self.stack.push(Open::Indented(range.start));
+                self.open(Open::Indented(range.start));
             }
             Event::Start(tag) => self.start(text, tag, range),
             Event::End(_) => self.end(text, range),
@@ -144,10 +148,20 @@ impl Recorder {
                 Open::Inline
             }
         };
+        self.open(open);
+    }
+
+    fn open(&mut self, open: Open) {
+        let container = match open {
+            Open::Inline => self.containers.last().copied().flatten(),
+            _ => Some(open),
+        };
         self.stack.push(open);
+        self.containers.push(container);
     }
 
     fn end(&mut self, text: &str, range: &Range<usize>) {
+        self.containers.pop();
         match self.stack.pop() {
             Some(Open::Block(index)) => {
                 let mut end = trimmed_end(text, self.blocks[index].range.start, range.end);
@@ -200,12 +214,7 @@ impl Recorder {
 
     /// Inline content: in a list item (not in a paragraph of it) it makes or extends a paragraph.
     fn inline(&mut self, text: &str, range: &Range<usize>) {
-        let container = self
-            .stack
-            .iter()
-            .rev()
-            .find(|open| !matches!(open, Open::Inline));
-        if !matches!(container, Some(Open::Item)) {
+        if !matches!(self.containers.last(), Some(Some(Open::Item))) {
             return;
         }
         match self.loose_text {

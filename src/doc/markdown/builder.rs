@@ -120,7 +120,7 @@ impl<'t> Builder<'t> {
     }
 
     pub(super) fn walk(&mut self, masked: &str) {
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack = Frames::default();
         for (event, range) in Parser::new_ext(masked, options(self.dialect)).into_offset_iter() {
             let range = span::snap(self.text, range);
             self.recorder.event(masked, self.text, &event, &range);
@@ -129,7 +129,7 @@ impl<'t> Builder<'t> {
                     if stack.is_empty() {
                         self.blocks.push(range.clone());
                     }
-                    let frame = self.open(tag, &range, &stack);
+                    let frame = self.open(tag, &range, &stack.frames);
                     stack.push(frame);
                 }
                 Event::End(_) => {
@@ -261,7 +261,7 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut [Frame]) {
+    fn close(&mut self, frame: Frame, range: Range<usize>, stack: &mut Frames) {
         let range = trim_end(self.text, range);
         match frame {
             Frame::Heading { level, title } => {
@@ -273,7 +273,7 @@ impl<'t> Builder<'t> {
                 });
             }
             Frame::Paragraph => {
-                let kind = match container(stack) {
+                let kind = match stack.container() {
                     Some(Frame::Item { list, item, .. }) => UnitKind::ListItem {
                         list: *list,
                         item: *item,
@@ -517,19 +517,47 @@ pub(super) fn trim_end(text: &str, range: Range<usize>) -> Range<usize> {
 }
 
 /// The innermost frame that is not inline markup.
-fn container(stack: &[Frame]) -> Option<&Frame> {
-    stack
-        .iter()
-        .rev()
-        .find(|frame| !matches!(frame, Frame::Inline))
+/// The open frames of [`Builder::walk`], and where the innermost one that is not inline markup is: what
+/// inline content is in, found without walking thousands of nested emphases.
+#[derive(Default)]
+struct Frames {
+    frames: Vec<Frame>,
+    /// The indexes in `frames` of the frames that are not [`Frame::Inline`], in order.
+    containers: Vec<usize>,
 }
 
-fn note_inline(stack: &mut [Frame], range: &Range<usize>, text: Option<&str>) {
-    let Some(frame) = stack
-        .iter_mut()
-        .rev()
-        .find(|frame| !matches!(frame, Frame::Inline))
-    else {
+impl Frames {
+    fn push(&mut self, frame: Frame) {
+        if !matches!(frame, Frame::Inline) {
+            self.containers.push(self.frames.len());
+        }
+        self.frames.push(frame);
+    }
+
+    fn pop(&mut self) -> Option<Frame> {
+        let frame = self.frames.pop()?;
+        if self.containers.last() == Some(&self.frames.len()) {
+            self.containers.pop();
+        }
+        Some(frame)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// The innermost open frame that is not inline markup.
+    fn container(&self) -> Option<&Frame> {
+        self.containers.last().map(|&index| &self.frames[index])
+    }
+
+    fn container_mut(&mut self) -> Option<&mut Frame> {
+        self.containers.last().map(|&index| &mut self.frames[index])
+    }
+}
+
+fn note_inline(stack: &mut Frames, range: &Range<usize>, text: Option<&str>) {
+    let Some(frame) = stack.container_mut() else {
         return;
     };
     match frame {
