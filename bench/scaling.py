@@ -113,6 +113,20 @@ def many_pages(directory, n):
         write(directory, f"d{index // 500}/p{index}.md", f"# P\n\n## Permissions\n\n{TABLE}")
 
 
+def nested_inline(opener, closer):
+    """One paragraph of n nested `opener`...`closer` around a group name (emphasis or links)."""
+
+    def shape(directory, n):
+        write(directory, "page.md", "# Inline 日本\n\n" + opener * n + "AI Gateway Read" + closer * n + "\n")
+
+    return shape
+
+
+def unclosed_destinations(directory, n):
+    """One line of n `](` that no `)` closes on that line, a `)` on the next, and a group name."""
+    write(directory, "page.md", "# Links\n\n" + "a](b" * n + "\nAI Gateway Read )\n")
+
+
 # name, generator, n, expected exit codes (1: findings, 2: an error such as an include cycle)
 def adjacent(construct):
     """One MDX line of n `construct`s with nothing between them, then a section listing a group."""
@@ -139,6 +153,9 @@ SHAPES = [
     ("adjacent-breaks", adjacent("<br/>"), 20000, {1}),
     ("adjacent-comments", adjacent("{/* a */}"), 20000, {1}),
     ("adjacent-expressions", adjacent("{a}"), 20000, {1}),
+    ("nested-emphasis", nested_inline("*a ", " a*"), 20000, {0, 1}),
+    ("nested-links", nested_inline("[", "](x)"), 20000, {0, 1}),
+    ("unclosed-destinations", unclosed_destinations, 50000, {0, 1}),
 ]
 
 # Shapes whose time grows a little faster than their work: one line of hundreds of thousands of constructs

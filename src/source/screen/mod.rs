@@ -289,13 +289,14 @@ impl Screen {
         };
         let mut row_checked_until = 0;
         let page = PageText::of(text, dialect);
-        let own = |start: usize, needle: &Needle| match needle {
+        let mut destinations = DestinationRun::default();
+        let mut own = |start: usize, needle: &Needle| match needle {
             Needle::Marker => true,
             Needle::Props => {
                 props_placeholder(&text[start..]).is_some() && !page.in_code_fence(start)
             }
             Needle::Braces => hugo_placeholder(&text[start..]).is_some(),
-            Needle::Link => self.joins_words(text, start),
+            Needle::Link => self.joins_words(text, start, &mut destinations),
             Needle::Entity => {
                 entity::decode(&text[start..]).is_some_and(|(_, c)| c.is_alphanumeric())
             }
@@ -359,19 +360,16 @@ impl Screen {
     /// gets the exact readings, which drop the destination as normalisation does.) The destinations right
     /// after it are dropped too (`Gate](a)](b)way`), and an entity on either side is read as what it
     /// decodes to (`Pub&#47;](x)Sub`). A destination between a word and a separator is read by the
-    /// last-word walk.
-    fn joins_words(&self, text: &str, at: usize) -> bool {
+    /// last-word walk. `run` remembers the destinations walked for the hits before `at`, so that a
+    /// run of thousands is walked once.
+    fn joins_words(&self, text: &str, at: usize, run: &mut DestinationRun) -> bool {
         let in_a_name = |c: char| match u8::try_from(c) {
             Ok(byte) if byte.is_ascii() => self.name_bytes[usize::from(byte)],
             _ => folds_to_ascii(c),
         };
-        let Some(length) = link_destination(&text[at..]) else {
+        let Some(after) = run.end_of_run_at(text, at) else {
             return false;
         };
-        let mut after = at + length;
-        while let Some(next) = link_destination(&text[after..]) {
-            after += next;
-        }
         let before = entity_ending_at(text, at)
             .map(|(_, c)| c)
             .or_else(|| text[..at].chars().next_back());
@@ -652,6 +650,48 @@ fn line_start(text: &str, at: usize) -> usize {
         .iter()
         .rposition(|&byte| byte == b'\n' || byte == b'\r')
         .map_or(0, |newline| newline + 1)
+}
+
+/// The run of link destinations (`](a)](b)`) that [`Screen::joins_words`] walked last, and the line
+/// its last destination could not close: the screen's hits come in text order, and without them a line
+/// of thousands of `](` would be walked once for each.
+#[derive(Default)]
+struct DestinationRun {
+    /// Where each destination of the run starts, in order.
+    starts: Vec<usize>,
+    /// Where the run ends.
+    end: usize,
+    /// A `](` before this offset is not closed on its line: no `)` comes before the line break here.
+    unclosed_until: usize,
+}
+
+impl DestinationRun {
+    /// Where the run of destinations that starts at `at` of `text` ends; none when no destination starts
+    /// there ([`link_destination`]).
+    fn end_of_run_at(&mut self, text: &str, at: usize) -> Option<usize> {
+        if self.starts.binary_search(&at).is_ok() {
+            return Some(self.end);
+        }
+        if at < self.unclosed_until {
+            return None;
+        }
+        let Some(length) = link_destination(&text[at..]) else {
+            if text[at..].starts_with("](") {
+                self.unclosed_until =
+                    at + memchr::memchr(b'\n', &text.as_bytes()[at..]).unwrap_or(text.len() - at);
+            }
+            return None;
+        };
+        self.starts.clear();
+        self.starts.push(at);
+        let mut end = at + length;
+        while let Some(next) = link_destination(&text[end..]) {
+            self.starts.push(end);
+            end += next;
+        }
+        self.end = end;
+        Some(end)
+    }
 }
 
 /// A page's text, read for the lines the model joins text across.
@@ -983,13 +1023,22 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut kept = String::new();
     let mut copied = 0;
+    // A `](` before this is not closed on its line: the line is searched once, not once for each.
+    let mut unclosed_until = 0;
     for at in memchr::memchr_iter(b']', bytes) {
-        if at < copied {
+        if at < copied || at < unclosed_until {
             continue;
         }
-        if let Some(length) = link_destination(&text[at..]) {
-            kept.push_str(&text[copied..at]);
-            copied = at + length;
+        match link_destination(&text[at..]) {
+            Some(length) => {
+                kept.push_str(&text[copied..at]);
+                copied = at + length;
+            }
+            None if text[at..].starts_with("](") => {
+                unclosed_until =
+                    memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |offset| at + offset);
+            }
+            None => {}
         }
     }
     if copied == 0 {
@@ -1272,7 +1321,10 @@ mod tests {
         let table = crate::table::tests::small_table();
         let matcher = Matcher::new(&table);
         let screen = Screen::new(&["pub/sub read".to_owned()], &matcher).expect("a screen");
-        let joins = |text: &str| screen.joins_words(text, text.find("](").expect("a `](`"));
+        let joins = |text: &str| {
+            let at = text.find("](").expect("a `](`");
+            screen.joins_words(text, at, &mut DestinationRun::default())
+        };
         assert!(joins("Pu](x)b"));
         assert!(joins("Pub](x)/Sub"));
         assert!(joins("Pu](a)](b)b"));
@@ -1644,6 +1696,10 @@ mod tests {
             ("[a](b) [c](no close", "[a [c](no close"),
             ("Read](\n)Edit", "Read](\n)Edit"),
             ("[a](\nb) [c](d)e", "[a](\nb) [ce"),
+            // Runs of `](` that their line does not close, then ones it does.
+            ("a](b c](d\ne) Gate](x)way", "a](b c](d\ne) Gateway"),
+            ("a](b](c](\nRe](x)ad](y)", "a](b](c](\nRead"),
+            ("日本](é](\n)Ré](x)ad", "日本](é](\n)Réad"),
         ] {
             assert_eq!(without_link_destinations(text), kept, "{text}");
             assert_eq!(
@@ -1651,6 +1707,36 @@ mod tests {
                 normalize_text(text, Mode::Name, &[]),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn a_run_of_destinations_ends_where_a_walk_from_each_of_them_ends() {
+        let pieces = ["](", "x", ")", "\n", "é", "](a)", "Re"];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..10 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            let walked_afresh = |at: usize| {
+                let mut end = at + link_destination(&text[at..])?;
+                while let Some(next) = link_destination(&text[end..]) {
+                    end += next;
+                }
+                Some(end)
+            };
+            let mut run = DestinationRun::default();
+            for (at, _) in text.match_indices("](") {
+                assert_eq!(
+                    run.end_of_run_at(&text, at),
+                    walked_afresh(at),
+                    "{text:?} at {at}"
+                );
+            }
         }
     }
 

@@ -103,11 +103,14 @@ pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
     let mut plain_start = 0;
     let mut index = 0;
     let bytes = text.as_bytes();
+    let mut closers = Closers::default();
     while index < text.len() {
         let skipped = match bytes[index] {
             b'`' => code_span(text, index),
-            b'[' if text[index + 1..].starts_with('^') => footnote(text, index),
-            b']' if text[index + 1..].starts_with('(') => link_destination(text, index),
+            b'[' if text[index + 1..].starts_with('^') => footnote(text, index, &mut closers),
+            b']' if text[index + 1..].starts_with('(') => {
+                link_destination(text, index, &mut closers)
+            }
             b'&' => entity(text, index),
             _ => None,
         };
@@ -177,18 +180,60 @@ fn code_span(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
     Some((after, Skipped::Mark(None)))
 }
 
-/// A footnote reference `[^label]` at `start`.
-fn footnote(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
-    let close = text[start..].find(']')?;
-    let label = &text[start + 2..start + close];
-    (!label.is_empty() && !label.contains(char::is_whitespace))
-        .then_some((start + close + 1, Skipped::Mark(None)))
+/// Where [`tokenize`] last found the closers it looks for after a `[^` and a `](`: the next `[^` or `](`
+/// before that place has the same closer, so a text of thousands of them with no closer is searched
+/// once, not once for each.
+#[derive(Default)]
+struct Closers {
+    /// The first `]` at or after the last `[^` looked at (the text's length when there is none).
+    bracket: Option<usize>,
+    /// The first `)` or line break at or after the last `](` looked at (or the text's length).
+    paren_or_break: Option<usize>,
 }
 
-/// A link destination `](...)` at `start` (the link text before it is read as words).
-fn link_destination(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
-    let close = text[start..].find(')')?;
-    (!text[start..start + close].contains('\n')).then_some((start + close + 1, Skipped::Mark(None)))
+/// The first of `needles` in `text` at or after `start` (the text's length when there is none), as
+/// `found` remembers it from an earlier `start` when that is still the first.
+fn first_at_or_after(
+    text: &str,
+    start: usize,
+    found: &mut Option<usize>,
+    search: impl Fn(&[u8]) -> Option<usize>,
+) -> usize {
+    match *found {
+        Some(at) if at >= start => at,
+        _ => {
+            let at = search(&text.as_bytes()[start..]).map_or(text.len(), |offset| start + offset);
+            *found = Some(at);
+            at
+        }
+    }
+}
+
+/// A footnote reference `[^label]` at `start`.
+fn footnote<'t>(
+    text: &'t str,
+    start: usize,
+    closers: &mut Closers,
+) -> Option<(usize, Skipped<'t>)> {
+    let close = first_at_or_after(text, start, &mut closers.bracket, |bytes| {
+        memchr::memchr(b']', bytes)
+    });
+    let label = text.get(start + 2..close).filter(|_| close < text.len())?;
+    (!label.is_empty() && !label.contains(char::is_whitespace))
+        .then_some((close + 1, Skipped::Mark(None)))
+}
+
+/// A link destination `](...)` at `start` (the link text before it is read as words): up to the first
+/// `)`, with no line break before it.
+fn link_destination<'t>(
+    text: &'t str,
+    start: usize,
+    closers: &mut Closers,
+) -> Option<(usize, Skipped<'t>)> {
+    let close = first_at_or_after(text, start, &mut closers.paren_or_break, |bytes| {
+        memchr::memchr2(b')', b'\n', bytes)
+    });
+    (text.as_bytes().get(close) == Some(&b')')).then_some((close + 1, Skipped::Mark(None)))
 }
 
 /// A character reference at `start` that a reader sees as a space (`&nbsp;`, `&#32;`) or as a mark the
@@ -315,6 +360,67 @@ mod tests {
         let joined = format!("{}-ゲート", parts.join("-").to_lowercase());
         assert_eq!(words, [joined.as_str(), "tokens", "."]);
         assert_eq!(tokens[0].range, 0..text.len() - " tokens.".len());
+    }
+
+    /// The closers of a footnote reference and a link destination as [`tokenize`] found them before it
+    /// remembered them: a search of the rest of the text for each.
+    fn searched_closers(text: &str) -> Vec<(usize, Option<usize>)> {
+        let bytes = text.as_bytes();
+        (0..text.len())
+            .filter_map(|index| {
+                let close = match bytes[index] {
+                    b'[' if text[index + 1..].starts_with('^') => text[index..]
+                        .find(']')
+                        .map(|close| index + close)
+                        .filter(|close| {
+                            let label = &text[index + 2..*close];
+                            !label.is_empty() && !label.contains(char::is_whitespace)
+                        }),
+                    b']' if text[index + 1..].starts_with('(') => text[index..]
+                        .find(')')
+                        .map(|close| index + close)
+                        .filter(|close| !text[index..*close].contains('\n')),
+                    _ => return None,
+                };
+                Some((index, close))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runs_of_unclosed_destinations_and_footnotes_are_read_as_a_search_for_each_reads_them() {
+        let pieces = ["](", ")", "\n", "[^", "]", "a", " ", "日本", "é\u{301}"];
+        // A fixed pseudo-random walk over the pieces: thousands of texts with runs of each.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            let mut closers = Closers::default();
+            let mut index = 0;
+            let mut remembered = Vec::new();
+            // Every opener in text order, as `tokenize` meets them when nothing is skipped between.
+            while index < text.len() {
+                let read = match text.as_bytes()[index] {
+                    b'[' if text[index + 1..].starts_with('^') => {
+                        Some(footnote(&text, index, &mut closers))
+                    }
+                    b']' if text[index + 1..].starts_with('(') => {
+                        Some(link_destination(&text, index, &mut closers))
+                    }
+                    _ => None,
+                };
+                if let Some(read) = read {
+                    remembered.push((index, read.map(|(end, _)| end - 1)));
+                }
+                index += 1;
+            }
+            assert_eq!(remembered, searched_closers(&text), "{text:?}");
+        }
     }
 
     #[test]
