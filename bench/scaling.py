@@ -122,6 +122,13 @@ def nested_inline(opener, closer):
     return shape
 
 
+def headings_in_list_items(directory, n):
+    """One list of n items, each holding a heading and a list of one group (each a section lacking the
+    call-out)."""
+    items = "".join(f"- ## Heading {index} 日本\n  - AI Gateway Read\n" for index in range(n))
+    write(directory, "page.md", "# Items\n\n" + items)
+
+
 def unclosed_destinations(directory, n):
     """One line of n `](` that no `)` closes on that line, a `)` on the next, and a group name."""
     write(directory, "page.md", "# Links\n\n" + "a](b" * n + "\nAI Gateway Read )\n")
@@ -156,6 +163,7 @@ SHAPES = [
     ("nested-emphasis", nested_inline("*a ", " a*"), 20000, {0, 1}),
     ("nested-links", nested_inline("[", "](x)"), 20000, {0, 1}),
     ("unclosed-destinations", unclosed_destinations, 50000, {0, 1}),
+    ("headings-in-list-items", headings_in_list_items, 2000, {1}),
 ]
 
 # Shapes whose time grows a little faster than their work: one line of hundreds of thousands of constructs

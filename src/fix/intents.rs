@@ -185,12 +185,37 @@ fn draft_for_section<'p>(
         }
         return Some((&via.page, true, edits));
     }
-    let spot = section_end(context.page, section.section);
+    let spot = mid_line_end_moved(
+        context.page,
+        section,
+        section_end(context.page, section.section),
+    );
     let form = context
         .policy
         .form_for(context.relative, context.page.dialect);
     let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
     Some((context.page, false, edits))
+}
+
+/// `at_end`, the end of `section`, or the spot right after its listing's block when the section ends in
+/// the middle of a line (the next heading sits in a list item: `- ## Next`) and that spot is in the
+/// section. An insertion there would split the item's marker from its heading, and is never taken: trying
+/// it first would read the page back once for every such section.
+fn mid_line_end_moved(page: &Page, section: &UnsatisfiedSection, at_end: Spot) -> Spot {
+    if ends_a_line(page.text(), at_end.offset) {
+        return at_end;
+    }
+    let after = after_listing(page, section.listing.anchor.clone());
+    if after.offset != at_end.offset && page.section_at(after.offset) == section.section {
+        after
+    } else {
+        at_end
+    }
+}
+
+/// Whether `offset` of `text` is at the end of a line (a line break or the end of the text follows).
+fn ends_a_line(text: &str, offset: usize) -> bool {
+    offset == text.len() || line_break_at(text, offset).is_some()
 }
 
 /// For each of `insertions` (into `page`, at distinct offsets), whether it is read back as a call-out when
