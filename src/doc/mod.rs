@@ -18,6 +18,7 @@ pub mod span;
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 pub use callout::{Callout, CalloutForm};
 pub use include::{Include, IncludeTarget};
@@ -78,6 +79,20 @@ pub struct Page {
     pub blocks: Vec<Range<usize>>,
     /// Every block at every depth, as mdast lists them (`scope-lint debug blocks`).
     pub outline: Vec<blocks::Block>,
+    /// The items of the Markdown lists by where they start, made the first time they are asked for
+    /// ([`Page::markdown_items`]).
+    markdown_items: OnceLock<Vec<MarkdownItem>>,
+}
+
+/// An item of one of a page's Markdown lists (not an HTML one), as [`Page::markdown_items`] orders them.
+#[derive(Debug, Clone)]
+pub struct MarkdownItem {
+    /// From its marker to its end.
+    pub range: Range<usize>,
+    /// The column where the item's content starts.
+    pub content_indent: usize,
+    /// Its place among the items of the page's Markdown lists, list by list.
+    pub order: usize,
 }
 
 /// A heading: its level, where it is and its text.
@@ -256,7 +271,10 @@ impl Page {
             comments,
             blocks,
             outline,
+            markdown_items,
         } = self;
+        // Made from the ranges visited here: made again when next asked for.
+        *markdown_items = OnceLock::new();
         let text = source.text.as_str();
         let mut visit = |range: &mut Range<usize>| visit(text, range);
         front_matter.iter_mut().for_each(&mut visit);
@@ -294,6 +312,27 @@ impl Page {
             visit(&mut comment.range);
             visit(&mut comment.inner);
         }
+    }
+
+    /// The items of the page's Markdown lists (HTML lists left out), ordered by where they start, then by
+    /// their place list by list.
+    pub fn markdown_items(&self) -> &[MarkdownItem] {
+        self.markdown_items.get_or_init(|| {
+            let mut items: Vec<MarkdownItem> = self
+                .lists
+                .iter()
+                .filter(|list| !list.html)
+                .flat_map(|list| list.items.iter())
+                .enumerate()
+                .map(|(order, item)| MarkdownItem {
+                    range: item.range.clone(),
+                    content_indent: item.content_indent,
+                    order,
+                })
+                .collect();
+            items.sort_by_key(|item| (item.range.start, item.order));
+            items
+        })
     }
 
     /// The text a unit is matched in.

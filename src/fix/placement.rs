@@ -143,14 +143,7 @@ fn after_block_where(
     range: Range<usize>,
     item_holds: impl Fn(&Range<usize>, &Range<usize>) -> bool,
 ) -> Spot {
-    let item = page
-        .lists
-        .iter()
-        .filter(|list| !list.html)
-        .flat_map(|list| list.items.iter())
-        .filter(|item| item_holds(&item.range, &range))
-        .min_by_key(|item| item.range.len());
-    if let Some(item) = item {
+    if let Some(item) = innermost_item(page, &range, &item_holds) {
         return Spot {
             offset: content_end(page.text(), item.range.end),
             indent: " ".repeat(item.content_indent),
@@ -175,6 +168,32 @@ fn after_block_where(
         offset: content_end(page.text(), end),
         indent: String::new(),
     }
+}
+
+/// The shortest item of the page's Markdown lists that holds `range` by `item_holds` (which needs the item
+/// to start at or before `range` and end at or after it), the first in list order among equals. The items
+/// that start before `range` are read nearest first, and no further back than the best one's length
+/// before `range`'s end: an item that starts there is longer. A page of thousands of list items finds each
+/// listing's item without reading them all.
+fn innermost_item<'p>(
+    page: &'p Page,
+    range: &Range<usize>,
+    item_holds: &impl Fn(&Range<usize>, &Range<usize>) -> bool,
+) -> Option<&'p crate::doc::MarkdownItem> {
+    let items = page.markdown_items();
+    let before = items.partition_point(|item| item.range.start <= range.start);
+    let mut best: Option<&crate::doc::MarkdownItem> = None;
+    for item in items[..before].iter().rev() {
+        if best.is_some_and(|best| range.end.saturating_sub(item.range.start) > best.range.len()) {
+            break;
+        }
+        let shorter =
+            best.is_none_or(|best| (item.range.len(), item.order) < (best.range.len(), best.order));
+        if shorter && item_holds(&item.range, range) {
+            best = Some(item);
+        }
+    }
+    best
 }
 
 /// From the start of `range`'s first line to the end of its last line, line break included.
@@ -290,6 +309,65 @@ pub(super) fn reindent(text: &str, indent: &str, newline: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::source::SourceText;
+    use crate::doc::{Dialect, Page};
+
+    #[test]
+    fn the_innermost_item_is_the_shortest_holding_one_of_all_the_lists() {
+        let pages = [
+            "- a\n  - b\n  - c\n    - d\n- e\n",
+            "- ## H0\n  - AI Gateway Read\n- ## H1\n  - AI Gateway Run\n",
+            "1. 日本\n   - é\u{301}\n\n     - 🚀\n2. שלום\n\n- x\n  > - y\n  >   - z\n",
+            "<ul><li>a</li></ul>\n\n- a\n  <ul><li>b</li></ul>\n- c\n",
+            "* a\n\n  * b\n\n    * c\n\n      text\n\n  * d\n* e\n",
+        ];
+        fn holds(item: &Range<usize>, range: &Range<usize>) -> bool {
+            item.start <= range.start && range.end <= item.end
+        }
+        fn holds_more(item: &Range<usize>, range: &Range<usize>) -> bool {
+            holds(item, range) && item != range
+        }
+        for text in pages {
+            let page = Page::parse(
+                SourceText::new(std::path::Path::new("p.md"), text.to_owned()),
+                Dialect::Markdown,
+            );
+            let scanned =
+                |range: &Range<usize>,
+                 item_holds: &dyn Fn(&Range<usize>, &Range<usize>) -> bool| {
+                    page.lists
+                        .iter()
+                        .filter(|list| !list.html)
+                        .flat_map(|list| list.items.iter())
+                        .filter(|item| item_holds(&item.range, range))
+                        .min_by_key(|item| item.range.len())
+                        .map(|item| item.range.clone())
+                };
+            let mut ranges: Vec<Range<usize>> =
+                page.lists.iter().map(|list| list.range.clone()).collect();
+            ranges.extend(
+                page.lists
+                    .iter()
+                    .flat_map(|list| list.items.iter().map(|item| item.range.clone())),
+            );
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|at| text.is_char_boundary(*at))
+                .collect();
+            ranges.extend(boundaries.iter().flat_map(|&start| {
+                boundaries
+                    .iter()
+                    .filter(move |&&end| end >= start)
+                    .map(move |&end| start..end)
+            }));
+            for range in &ranges {
+                for item_holds in [holds, holds_more] {
+                    let found =
+                        innermost_item(&page, range, &item_holds).map(|item| item.range.clone());
+                    assert_eq!(found, scanned(range, &item_holds), "{text:?} {range:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn removal_takes_one_separating_blank_line() {

@@ -113,6 +113,7 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
         comments: scan.comments,
         blocks,
         outline,
+        markdown_items: std::sync::OnceLock::new(),
         source,
     };
     page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
