@@ -163,7 +163,7 @@ fn normalize_with(
         out: &mut out,
         pending_space: false,
         track,
-        unclosed_until: 0,
+        destinations: Destinations::default(),
     };
     let bytes = source.as_bytes();
     let mut index = 0;
@@ -208,15 +208,11 @@ fn read_slow(
     let byte = source.as_bytes()[index];
     let read_whole = match byte {
         b'{' => special(&source[index..], mode, params),
-        b']' if index < writer.unclosed_until => None,
-        b']' => {
-            let read = special(&source[index..], mode, params);
-            if read.is_none() && mode == Mode::Name && source[index..].starts_with("](") {
-                writer.unclosed_until = memchr::memchr(b'\n', &source.as_bytes()[index..])
-                    .map_or(source.len(), |offset| index + offset);
-            }
-            read
-        }
+        // What `special` reads at a `]`: a link destination, dropped in names.
+        b']' if mode == Mode::Name => writer
+            .destinations
+            .at(source, index)
+            .map(|length| (length, Some(""))),
         _ => None,
     };
     if let Some((consumed, replacement)) = read_whole {
@@ -276,6 +272,29 @@ pub(crate) fn link_destination(rest: &str) -> Option<usize> {
     }
     let close = memchr::memchr2(b')', b'\n', rest.as_bytes())?;
     (rest.as_bytes()[close] == b')').then_some(close + 1)
+}
+
+/// [`link_destination`] for the `](`s of a text met in text order: a line that closes none of its `](` is
+/// searched once, not once for each.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Destinations {
+    /// A `](` before this offset is not closed on its line: no `)` comes before the line break here.
+    unclosed_until: usize,
+}
+
+impl Destinations {
+    /// The length of the link destination at `at` of `text` ([`link_destination`]).
+    pub(crate) fn at(&mut self, text: &str, at: usize) -> Option<usize> {
+        if at < self.unclosed_until {
+            return None;
+        }
+        let length = link_destination(&text[at..]);
+        if length.is_none() && text[at..].starts_with("](") {
+            self.unclosed_until = memchr::memchr(b'\n', &text.as_bytes()[at..])
+                .map_or(text.len(), |offset| at + offset);
+        }
+        length
+    }
 }
 
 /// `text` with each `{props.x}` and Hugo `{{ .Get "x" }}` placeholder that `params` gives a value for
@@ -341,9 +360,8 @@ struct Writer<'o> {
     pending_space: bool,
     /// Whether to record each byte's origin.
     track: bool,
-    /// A `](` before this offset of the source is not closed on its line (no `)` comes before the line
-    /// break here): one search for the line's thousands of `](`, not one each.
-    unclosed_until: usize,
+    /// Where the source's link destinations close, remembered from one `](` to the next.
+    destinations: Destinations,
 }
 
 impl Writer<'_> {
@@ -433,13 +451,13 @@ mod tests {
             out: &mut out,
             pending_space: false,
             track: true,
-            unclosed_until: 0,
+            destinations: Destinations::default(),
         };
         let mut index = 0;
         while index < source.len() {
             if source[index..].starts_with(['{', ']', '&']) {
                 // Each `](` searched for its `)` afresh, as `normalize` remembers where none is.
-                writer.unclosed_until = 0;
+                writer.destinations = Destinations::default();
                 index += read_slow(source, index, 0, mode, params, &mut writer, separator);
                 continue;
             }

@@ -65,7 +65,8 @@ use crate::text::ascii::{
 };
 use crate::text::entity;
 use crate::text::normalize::{
-    Mode, hugo_placeholder, link_destination, normalize_text, props_placeholder, separates_names,
+    Destinations, Mode, hugo_placeholder, link_destination, normalize_text, props_placeholder,
+    separates_names,
 };
 use crate::text::pairs::BytePairs;
 
@@ -652,17 +653,17 @@ fn line_start(text: &str, at: usize) -> usize {
         .map_or(0, |newline| newline + 1)
 }
 
-/// The run of link destinations (`](a)](b)`) that [`Screen::joins_words`] walked last, and the line
-/// its last destination could not close: the screen's hits come in text order, and without them a line
-/// of thousands of `](` would be walked once for each.
+/// The run of link destinations (`](a)](b)`) that [`Screen::joins_words`] walked last, and where the
+/// destinations close ([`Destinations`]): the screen's hits come in text order, and without them a run or
+/// a line of thousands of `](` would be walked once for each.
 #[derive(Default)]
 struct DestinationRun {
     /// Where each destination of the run starts, in order.
     starts: Vec<usize>,
     /// Where the run ends.
     end: usize,
-    /// A `](` before this offset is not closed on its line: no `)` comes before the line break here.
-    unclosed_until: usize,
+    /// Where destinations close, for the `](`s no run starts with.
+    destinations: Destinations,
 }
 
 impl DestinationRun {
@@ -672,16 +673,7 @@ impl DestinationRun {
         if self.starts.binary_search(&at).is_ok() {
             return Some(self.end);
         }
-        if at < self.unclosed_until {
-            return None;
-        }
-        let Some(length) = link_destination(&text[at..]) else {
-            if text[at..].starts_with("](") {
-                self.unclosed_until =
-                    at + memchr::memchr(b'\n', &text.as_bytes()[at..]).unwrap_or(text.len() - at);
-            }
-            return None;
-        };
+        let length = self.destinations.at(text, at)?;
         self.starts.clear();
         self.starts.push(at);
         let mut end = at + length;
@@ -1023,22 +1015,14 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut kept = String::new();
     let mut copied = 0;
-    // A `](` before this is not closed on its line: the line is searched once, not once for each.
-    let mut unclosed_until = 0;
+    let mut destinations = Destinations::default();
     for at in memchr::memchr_iter(b']', bytes) {
-        if at < copied || at < unclosed_until {
+        if at < copied {
             continue;
         }
-        match link_destination(&text[at..]) {
-            Some(length) => {
-                kept.push_str(&text[copied..at]);
-                copied = at + length;
-            }
-            None if text[at..].starts_with("](") => {
-                unclosed_until =
-                    memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |offset| at + offset);
-            }
-            None => {}
+        if let Some(length) = destinations.at(text, at) {
+            kept.push_str(&text[copied..at]);
+            copied = at + length;
         }
     }
     if copied == 0 {
