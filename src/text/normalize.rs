@@ -274,26 +274,32 @@ pub(crate) fn link_destination(rest: &str) -> Option<usize> {
     (rest.as_bytes()[close] == b')').then_some(close + 1)
 }
 
-/// [`link_destination`] for the `](`s of a text met in text order: a line that closes none of its `](` is
+/// [`link_destination`] for the `](`s of a text met in text order: the `)` or line break that ends one
+/// ends every `](` before it too, so a line of thousands of `](` that one `)` closes, or none does, is
 /// searched once, not once for each.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Destinations {
-    /// A `](` before this offset is not closed on its line: no `)` comes before the line break here.
-    unclosed_until: usize,
+    /// The first `)` or line break at or after the last `](` looked at (the text's length when there is
+    /// none).
+    next_close: Option<usize>,
 }
 
 impl Destinations {
     /// The length of the link destination at `at` of `text` ([`link_destination`]).
     pub(crate) fn at(&mut self, text: &str, at: usize) -> Option<usize> {
-        if at < self.unclosed_until {
+        if !text[at..].starts_with("](") {
             return None;
         }
-        let length = link_destination(&text[at..]);
-        if length.is_none() && text[at..].starts_with("](") {
-            self.unclosed_until = memchr::memchr(b'\n', &text.as_bytes()[at..])
-                .map_or(text.len(), |offset| at + offset);
-        }
-        length
+        let close = match self.next_close {
+            Some(close) if close >= at => close,
+            _ => {
+                let close = memchr::memchr2(b')', b'\n', &text.as_bytes()[at..])
+                    .map_or(text.len(), |offset| at + offset);
+                self.next_close = Some(close);
+                close
+            }
+        };
+        (text.as_bytes().get(close) == Some(&b')')).then_some(close + 1 - at)
     }
 }
 

@@ -1697,15 +1697,7 @@ mod tests {
     #[test]
     fn a_run_of_destinations_ends_where_a_walk_from_each_of_them_ends() {
         let pieces = ["](", "x", ")", "\n", "é", "](a)", "Re"];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        for _ in 0..3_000 {
-            let mut text = String::new();
-            for _ in 0..10 {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
-            }
+        for text in crate::text::testing::texts_of(&pieces, 3_000, 10, 0x2545_f491_4f6c_dd1d) {
             let walked_afresh = |at: usize| {
                 let mut end = at + link_destination(&text[at..])?;
                 while let Some(next) = link_destination(&text[end..]) {

@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::text::normalize::Destinations;
+
 /// What a [`Token`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -187,26 +189,8 @@ fn code_span(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
 struct Closers {
     /// The first `]` at or after the last `[^` looked at (the text's length when there is none).
     bracket: Option<usize>,
-    /// The first `)` or line break at or after the last `](` looked at (or the text's length).
-    paren_or_break: Option<usize>,
-}
-
-/// The first of `needles` in `text` at or after `start` (the text's length when there is none), as
-/// `found` remembers it from an earlier `start` when that is still the first.
-fn first_at_or_after(
-    text: &str,
-    start: usize,
-    found: &mut Option<usize>,
-    search: impl Fn(&[u8]) -> Option<usize>,
-) -> usize {
-    match *found {
-        Some(at) if at >= start => at,
-        _ => {
-            let at = search(&text.as_bytes()[start..]).map_or(text.len(), |offset| start + offset);
-            *found = Some(at);
-            at
-        }
-    }
+    /// Where the link destinations close.
+    destinations: Destinations,
 }
 
 /// A footnote reference `[^label]` at `start`.
@@ -215,25 +199,29 @@ fn footnote<'t>(
     start: usize,
     closers: &mut Closers,
 ) -> Option<(usize, Skipped<'t>)> {
-    let close = first_at_or_after(text, start, &mut closers.bracket, |bytes| {
-        memchr::memchr(b']', bytes)
-    });
+    let close = match closers.bracket {
+        Some(close) if close >= start => close,
+        _ => {
+            let close = memchr::memchr(b']', &text.as_bytes()[start..])
+                .map_or(text.len(), |offset| start + offset);
+            closers.bracket = Some(close);
+            close
+        }
+    };
     let label = text.get(start + 2..close).filter(|_| close < text.len())?;
     (!label.is_empty() && !label.contains(char::is_whitespace))
         .then_some((close + 1, Skipped::Mark(None)))
 }
 
 /// A link destination `](...)` at `start` (the link text before it is read as words): up to the first
-/// `)`, with no line break before it.
+/// `)`, with no line break before it, as names read it ([`Destinations`]).
 fn link_destination<'t>(
     text: &'t str,
     start: usize,
     closers: &mut Closers,
 ) -> Option<(usize, Skipped<'t>)> {
-    let close = first_at_or_after(text, start, &mut closers.paren_or_break, |bytes| {
-        memchr::memchr2(b')', b'\n', bytes)
-    });
-    (text.as_bytes().get(close) == Some(&b')')).then_some((close + 1, Skipped::Mark(None)))
+    let length = closers.destinations.at(text, start)?;
+    Some((start + length, Skipped::Mark(None)))
 }
 
 /// A character reference at `start` that a reader sees as a space (`&nbsp;`, `&#32;`) or as a mark the
@@ -390,16 +378,7 @@ mod tests {
     #[test]
     fn runs_of_unclosed_destinations_and_footnotes_are_read_as_a_search_for_each_reads_them() {
         let pieces = ["](", ")", "\n", "[^", "]", "a", " ", "日本", "é\u{301}"];
-        // A fixed pseudo-random walk over the pieces: thousands of texts with runs of each.
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..3_000 {
-            let mut text = String::new();
-            for _ in 0..12 {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
-            }
+        for text in crate::text::testing::texts_of(&pieces, 3_000, 12, 0x9e37_79b9_7f4a_7c15) {
             let mut closers = Closers::default();
             let mut index = 0;
             let mut remembered = Vec::new();
