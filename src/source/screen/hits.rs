@@ -31,9 +31,90 @@ const LANE: usize = 16;
 #[derive(Debug, Clone)]
 struct Cut {
     pattern: usize,
-    head: Vec<u8>,
-    rest: Vec<u8>,
+    head: Folded,
+    rest: Folded,
 }
+
+/// Bytes compared ASCII case-insensitively; up to eight of them with one load of the text and a mask.
+#[derive(Debug, Clone)]
+struct Folded {
+    /// The bytes, lower-cased.
+    lower: Vec<u8>,
+    /// The bytes as the low bytes of a little-endian word (a load from where they start).
+    low: Word,
+    /// The bytes as the high bytes of a little-endian word (a load of the eight bytes up to where they
+    /// end).
+    high: Word,
+}
+
+/// A pattern of at most eight bytes within a little-endian word: a loaded word `w` holds it when
+/// `(w | fold) & mask == expected` (`fold` sets the case bit of the places that hold a letter, so
+/// either case passes there, and only that letter).
+#[derive(Debug, Clone, Copy, Default)]
+struct Word {
+    expected: u64,
+    fold: u64,
+    mask: u64,
+}
+
+impl Folded {
+    fn new(lower: &[u8]) -> Folded {
+        let word = |shift: usize| {
+            let mut word = Word::default();
+            for (index, &byte) in lower.iter().enumerate().take(WORD) {
+                let place = 8 * (index + shift);
+                word.expected |= u64::from(byte) << place;
+                word.mask |= 0xff << place;
+                if byte.is_ascii_lowercase() {
+                    word.fold |= 0x20 << place;
+                }
+            }
+            word
+        };
+        Folded {
+            lower: lower.to_vec(),
+            low: word(0),
+            high: word(WORD.saturating_sub(lower.len())),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.lower.len()
+    }
+
+    /// Whether the bytes stand in `bytes` from `start` (to `start + len`).
+    #[inline]
+    fn starts_at(&self, bytes: &[u8], start: usize) -> bool {
+        match bytes.get(start..start + WORD) {
+            Some(window) if self.len() <= WORD => self.low.holds(window),
+            _ => bytes
+                .get(start..start + self.len())
+                .is_some_and(|found| found.eq_ignore_ascii_case(&self.lower)),
+        }
+    }
+
+    /// Whether the bytes stand in `bytes` right before `end`.
+    #[inline]
+    fn ends_at(&self, bytes: &[u8], end: usize) -> bool {
+        match end.checked_sub(WORD).map(|start| &bytes[start..end]) {
+            Some(window) if self.len() <= WORD => self.high.holds(window),
+            _ => end
+                .checked_sub(self.len())
+                .is_some_and(|start| bytes[start..end].eq_ignore_ascii_case(&self.lower)),
+        }
+    }
+}
+
+impl Word {
+    #[inline]
+    fn holds(self, window: &[u8]) -> bool {
+        let loaded = u64::from_le_bytes(window.try_into().expect("a word is eight bytes"));
+        (loaded | self.fold) & self.mask == self.expected
+    }
+}
+
+/// Bytes in a [`Word`].
+const WORD: usize = 8;
 
 /// The patterns, compiled for [`Hits::visit`].
 #[derive(Debug)]
@@ -42,8 +123,12 @@ pub(super) struct Hits {
     trigger_of: [u8; 256],
     /// The patterns with an empty head, grouped by their trigger byte.
     by_trigger: Vec<Vec<Cut>>,
-    /// The patterns with a head, by the head's last byte (lower-cased): looked at where a run ends.
+    /// The patterns with a head of one byte, by that byte (lower-cased): looked at where a run ends.
     by_last_byte: Vec<Vec<Cut>>,
+    /// The patterns with a longer head, grouped by the head's last two bytes (lower-cased):
+    /// `group_of_pair[first << 8 | last]` is 1 + the group's index in `by_last_pair`, or 0.
+    group_of_pair: Box<[u16]>,
+    by_last_pair: Vec<Vec<Cut>>,
     /// A bit for each pair of bytes (lower-cased) that may end a head: the last two bytes of a head, or
     /// any byte and the only byte of a one-byte head. Most runs end in no such pair.
     head_ends: BytePairs,
@@ -68,6 +153,8 @@ impl Hits {
         let mut trigger_of = [0u8; 256];
         let mut by_trigger: Vec<Vec<Cut>> = Vec::new();
         let mut by_last_byte: Vec<Vec<Cut>> = vec![Vec::new(); 256];
+        let mut group_of_pair = vec![0u16; 1 << 16].into_boxed_slice();
+        let mut by_last_pair: Vec<Vec<Cut>> = Vec::new();
         let mut head_ends = BytePairs::default();
         let mut head_end_pairs: Vec<Pair> = Vec::new();
         for (pattern, text) in patterns.iter().enumerate() {
@@ -76,22 +163,30 @@ impl Hits {
                 .iter()
                 .position(|byte| !byte.is_ascii_alphanumeric())
                 .unwrap_or(lower.len());
+            let (head, rest) = lower.split_at(split);
             let cut = Cut {
                 pattern,
-                head: lower[..split].to_vec(),
-                rest: lower[split..].to_vec(),
+                head: Folded::new(head),
+                rest: Folded::new(rest),
             };
-            if let Some(&last) = cut.head.last() {
-                let first = cut.head.len().checked_sub(2).map(|index| cut.head[index]);
-                match first {
-                    None => head_ends.insert_any_first(last),
-                    Some(first) => head_ends.insert(first, last),
-                }
+            if let Some(&last) = head.last() {
+                let first = head.len().checked_sub(2).map(|index| head[index]);
                 head_end_pairs.push((first, last));
-                by_last_byte[usize::from(last)].push(cut);
+                let Some(first) = first else {
+                    head_ends.insert_any_first(last);
+                    by_last_byte[usize::from(last)].push(cut);
+                    continue;
+                };
+                head_ends.insert(first, last);
+                let slot = &mut group_of_pair[pair_index(first, last)];
+                if *slot == 0 {
+                    by_last_pair.push(Vec::new());
+                    *slot = u16::try_from(by_last_pair.len()).ok()?;
+                }
+                by_last_pair[usize::from(*slot) - 1].push(cut);
                 continue;
             }
-            let trigger = usize::from(*cut.rest.first()?);
+            let trigger = usize::from(*rest.first()?);
             if trigger_of[trigger] == 0 {
                 by_trigger.push(Vec::new());
                 trigger_of[trigger] = u8::try_from(by_trigger.len()).ok()?;
@@ -110,6 +205,8 @@ impl Hits {
             trigger_of,
             by_trigger,
             by_last_byte,
+            group_of_pair,
+            by_last_pair,
             head_ends,
             lanes,
         })
@@ -196,17 +293,16 @@ impl Hits {
         visit: &mut impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let last = bytes[at - 1].to_ascii_lowercase();
-        for cut in &self.by_last_byte[usize::from(last)] {
-            let Some(start) = at.checked_sub(cut.head.len()) else {
-                continue;
-            };
-            let end = at + cut.rest.len();
-            if bytes[start..at].eq_ignore_ascii_case(&cut.head)
-                && bytes
-                    .get(at..end)
-                    .is_some_and(|rest| rest.eq_ignore_ascii_case(&cut.rest))
-            {
-                visit(cut.pattern, start, end)?;
+        let pair = at.checked_sub(2).map(|index| {
+            usize::from(self.group_of_pair[pair_index(bytes[index].to_ascii_lowercase(), last)])
+        });
+        let longer = match pair {
+            Some(group) if group > 0 => self.by_last_pair[group - 1].as_slice(),
+            _ => &[],
+        };
+        for cut in self.by_last_byte[usize::from(last)].iter().chain(longer) {
+            if cut.head.ends_at(bytes, at) && cut.rest.starts_at(bytes, at) {
+                visit(cut.pattern, at - cut.head.len(), at + cut.rest.len())?;
             }
         }
         ControlFlow::Continue(())
@@ -225,12 +321,8 @@ impl Hits {
             return ControlFlow::Continue(());
         };
         for cut in &self.by_trigger[group] {
-            let end = at + cut.rest.len();
-            if bytes
-                .get(at..end)
-                .is_some_and(|found| found.eq_ignore_ascii_case(&cut.rest))
-            {
-                visit(cut.pattern, at, end)?;
+            if cut.rest.starts_at(bytes, at) {
+                visit(cut.pattern, at, at + cut.rest.len())?;
             }
         }
         ControlFlow::Continue(())
@@ -283,6 +375,11 @@ impl LaneTables {
         }
         (alphanumeric, triggers, pair_ends)
     }
+}
+
+/// The index of the pair `first`, `last` in [`Hits::group_of_pair`].
+fn pair_index(first: u8, last: u8) -> usize {
+    usize::from(first) << 8 | usize::from(last)
 }
 
 /// The bits of a block's places that hold a byte of the text, `left` bytes of which remain from the
@@ -361,6 +458,11 @@ mod tests {
             "edit",
             "gateway",
             "read",
+            // Heads and rests of eight bytes, and longer: compared with one load, and not.
+            "hostname",
+            "certificates",
+            "kv-abcdefg",
+            "tunnel-abcdefgh",
         ]
         .map(str::to_owned)
         .to_vec()
@@ -404,6 +506,12 @@ mod tests {
             "eDiT",
             "xAi",
             "1d1",
+            "HostName",
+            "hostnames",
+            "Certificates",
+            "kv-ABCDEFG",
+            "tunnel-abcdefgh",
+            "Tunnel-abcdefg",
         ];
         let mut seed = 7u64;
         for length in 0..400 {

@@ -1047,9 +1047,10 @@ fn no_reading_has_a_cell_word(screen: &Screen, text: &str) -> bool {
     let Some(cell_words) = &screen.cell_words else {
         return false;
     };
-    memchr::memchr(b'\\', text.as_bytes()).is_none()
+    let bytes = text.as_bytes();
+    memchr::memchr(b'\\', bytes).is_none()
         && !holds_folding_to_ascii(text)
-        && !text.contains("](")
+        && !memchr::memchr_iter(b']', bytes).any(|at| bytes.get(at + 1) == Some(&b'('))
         && ascii_alphanumeric_runs(text).all(|run| !cell_words.contains(run))
 }
 
@@ -1066,8 +1067,12 @@ fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
         return false;
     }
     let cells: Vec<&str> = super::prefilter::cells_of_row(line).collect();
-    let mut candidates =
-        (0..cells.len()).filter(|&index| !plain_cell_is_no_name(screen, cells[index]));
+    // A cell no reading gives a cell word cannot name one either: the cells of a blanked line are its
+    // cells with whole runs blanked (see `no_reading_has_a_cell_word`).
+    let mut candidates = (0..cells.len()).filter(|&index| {
+        !plain_cell_is_no_name(screen, cells[index])
+            && !no_reading_has_a_cell_word(screen, cells[index])
+    });
     let filled = |cell: &str| !normalize_text(cell, Mode::Name, &[]).is_empty();
     // Blanking stray closers as text blanks less: that reading is made when this one is.
     let Some(ending) = blank_constructs(line, StrayCloser::EndsAConstruct) else {
