@@ -134,6 +134,19 @@ def unclosed_destinations(directory, n):
     write(directory, "page.md", "# Links\n\n" + "a](b" * n + "\nAI Gateway Read )\n")
 
 
+def wide_table_row(directory, n):
+    """One table row of n cells, each naming a product next to an escaped pipe and a tag (the screen reads
+    each cell blanked), on a page that names no group."""
+    write(directory, "page.md", "# Table 日本\n\n| a | b |\n|---|---|\n" + "| Zone \\| x <b>y</b> " * n + "|\n")
+
+
+def wide_html_row(directory, n):
+    """One HTML table row of 2n cells, a product with a tag and a level by turns (the exact reading of split
+    rows tries each pair of cell texts), on a page that names no group."""
+    cells = "<td>Zone <b>x</b></td><td>Read</td>" * n
+    write(directory, "page.md", "# Table 日本\n\n<table><tr>" + cells + "</tr></table>\n")
+
+
 # name, generator, n, expected exit codes (1: findings, 2: an error such as an include cycle)
 def adjacent(construct):
     """One MDX line of n `construct`s with nothing between them, then a section listing a group."""
@@ -164,6 +177,8 @@ SHAPES = [
     ("nested-links", nested_inline("[", "](x)"), 20000, {0, 1}),
     ("unclosed-destinations", unclosed_destinations, 50000, {0, 1}),
     ("headings-in-list-items", headings_in_list_items, 2000, {1}),
+    ("wide-table-row", wide_table_row, 100000, {0}),
+    ("wide-html-row", wide_html_row, 50000, {0}),
 ]
 
 # Shapes whose time grows a little faster than their work: one line of hundreds of thousands of constructs

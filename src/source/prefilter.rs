@@ -628,39 +628,57 @@ fn html_rows(scan: &Scan) -> Vec<Vec<&str>> {
 }
 
 /// Whether some cell of `row` can be a split row's product cell and another its level cell, as
-/// `facts::split_rows` and SL004 read them (every pair of cells is tried, whatever the header says).
+/// `facts::split_rows` and SL004 read them (every pair of cells is tried, whatever the header says). A pair
+/// is read by the cells' texts, so each pair of texts is tried once (a row of thousands of cells repeats a
+/// few); a text pairs with itself when two cells hold it.
 fn row_splits_a_group(row: &[String], matcher: &Matcher) -> bool {
+    let mut index_of: HashMap<&str, usize> = HashMap::default();
+    let mut texts: Vec<(&str, usize)> = Vec::new();
+    for cell in row {
+        let index = *index_of.entry(cell.as_str()).or_insert_with(|| {
+            texts.push((cell.as_str(), 0));
+            texts.len() - 1
+        });
+        texts[index].1 += 1;
+    }
     // Next to an unknown level, only a cell that may be a product cell can split a group (and SL004 asks
     // for an exact product there).
     let mut product_cells: Option<Vec<bool>> = None;
-    row.iter().enumerate().any(|(level_index, level_cell)| {
-        if level_cell.is_empty() || matcher.exact_group(level_cell).is_some() {
-            return false;
-        }
-        let Some((levels, known)) = levels_of(level_cell, matcher) else {
-            return false;
-        };
-        let mut may_be_a_product_cell = |index: usize| {
-            known
-                || product_cells.get_or_insert_with(|| {
-                    row.iter()
-                        .map(|cell| matcher.may_be_a_product_cell(cell))
-                        .collect()
-                })[index]
-        };
-        row.iter()
-            .enumerate()
-            .filter(|(index, product)| {
-                *index != level_index && !product.is_empty() && may_be_a_product_cell(*index)
-            })
-            .any(|(_, product)| {
-                levels.iter().any(|level| {
-                    matcher.split_group(product, level).is_some()
-                        || ((known || matcher.exact_product(product).is_some())
-                            && close_to_a_name(matcher, product, level))
+    texts
+        .iter()
+        .enumerate()
+        .any(|(level_index, &(level_cell, level_cells))| {
+            if level_cell.is_empty() || matcher.exact_group(level_cell).is_some() {
+                return false;
+            }
+            let Some((levels, known)) = levels_of(level_cell, matcher) else {
+                return false;
+            };
+            let mut may_be_a_product_cell = |index: usize| {
+                known
+                    || product_cells.get_or_insert_with(|| {
+                        texts
+                            .iter()
+                            .map(|(cell, _)| matcher.may_be_a_product_cell(cell))
+                            .collect()
+                    })[index]
+            };
+            texts
+                .iter()
+                .enumerate()
+                .filter(|&(index, (product, _))| {
+                    (index != level_index || level_cells > 1)
+                        && !product.is_empty()
+                        && may_be_a_product_cell(index)
                 })
-            })
-    })
+                .any(|(_, (product, _))| {
+                    levels.iter().any(|level| {
+                        matcher.split_group(product, level).is_some()
+                            || ((known || matcher.exact_product(product).is_some())
+                                && close_to_a_name(matcher, product, level))
+                    })
+                })
+        })
 }
 
 /// SL004's suggestion for a split row (`closest_name` of the joined cells), without the table.

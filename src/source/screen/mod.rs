@@ -1078,22 +1078,27 @@ fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
     let Some(ending) = blank_constructs(line, StrayCloser::EndsAConstruct) else {
         return cells.iter().filter(|cell| filled(cell)).nth(1).is_some();
     };
+    // Each reading's cells are cut once: a row of thousands of candidate cells is not cut again for each.
+    let ending_cells: Vec<&str> = super::prefilter::cells_of_row(&ending).collect();
     let kept = OnceCell::new();
+    let kept_cells: OnceCell<Vec<&str>> = OnceCell::new();
     let names =
         |cell: &str| names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[]));
     candidates.any(|index| {
         let raw = cells[index];
-        let names_once_blanked = |blanked: &str| {
-            super::prefilter::cells_of_row(blanked)
-                .nth(index)
-                .is_some_and(|blanked| blanked != raw && names(blanked))
+        let names_once_blanked = |blanked_cells: &[&str]| {
+            blanked_cells
+                .get(index)
+                .is_some_and(|&blanked| blanked != raw && names(blanked))
         };
-        let names_a_level_or_product =
-            names(raw)
-                || names_once_blanked(&ending)
-                || names_once_blanked(kept.get_or_init(|| {
+        let names_a_level_or_product = names(raw)
+            || names_once_blanked(&ending_cells)
+            || names_once_blanked(kept_cells.get_or_init(|| {
+                let kept = kept.get_or_init(|| {
                     blank_constructs(line, StrayCloser::IsText).unwrap_or_default()
-                }));
+                });
+                super::prefilter::cells_of_row(kept).collect()
+            }));
         names_a_level_or_product
             && cells
                 .iter()
