@@ -207,7 +207,7 @@ fn read_slow(
 ) -> usize {
     let byte = source.as_bytes()[index];
     let read_whole = match byte {
-        b'{' => special(&source[index..], mode, params),
+        b'{' => special(&source[index..], params),
         // What `special` reads at a `]`: a link destination, dropped in names.
         b']' if mode == Mode::Name => writer
             .destinations
@@ -238,12 +238,9 @@ fn read_slow(
     c.len_utf8()
 }
 
-/// A construct normalisation treats as a whole: `{props.x}` and a link destination `](...)`.
-fn special<'p>(
-    rest: &str,
-    mode: Mode,
-    params: &'p [(String, String)],
-) -> Option<(usize, Option<&'p str>)> {
+/// A placeholder normalisation treats as a whole (`{props.x}`, a Hugo `{{ .Get "x" }}`): its length and the
+/// value `params` gives it. (The other whole construct, a link destination, is read by [`Destinations`].)
+fn special<'p>(rest: &str, params: &'p [(String, String)]) -> Option<(usize, Option<&'p str>)> {
     if let Some((consumed, name)) = props_placeholder(rest) {
         let value = params
             .iter()
@@ -258,20 +255,13 @@ fn special<'p>(
             .map(|(_, value)| value.as_str());
         return Some((consumed, value));
     }
-    if mode == Mode::Name {
-        return link_destination(rest).map(|length| (length, Some("")));
-    }
     None
 }
 
 /// The length of the link destination `](...)` at the start of `rest` that name normalisation drops: to
 /// the first `)`, when no line break comes before it.
 pub(crate) fn link_destination(rest: &str) -> Option<usize> {
-    if !rest.starts_with("](") {
-        return None;
-    }
-    let close = memchr::memchr2(b')', b'\n', rest.as_bytes())?;
-    (rest.as_bytes()[close] == b')').then_some(close + 1)
+    Destinations::default().at(rest, 0)
 }
 
 /// [`link_destination`] for the `](`s of a text met in text order: the `)` or line break that ends one
@@ -311,7 +301,7 @@ pub fn fill_placeholders(text: &str, params: &[(String, String)]) -> String {
     while let Some(brace) = rest.find('{') {
         out.push_str(&rest[..brace]);
         rest = &rest[brace..];
-        match special(rest, Mode::Prose, params) {
+        match special(rest, params) {
             Some((consumed, Some(value))) => {
                 out.push_str(value);
                 rest = &rest[consumed..];
