@@ -243,7 +243,7 @@ impl Hits {
                 let bit = looked_at.trailing_zeros() as usize;
                 looked_at &= looked_at - 1;
                 let at = block_start + bit;
-                if run_ends >> bit & 1 == 1 && self.may_end_a_head(bytes, at) {
+                if run_ends >> bit & 1 == 1 {
                     self.at_run_end(bytes, at, &mut visit)?;
                 }
                 if triggers >> bit & 1 == 1 {
@@ -274,16 +274,6 @@ impl Hits {
         ControlFlow::Continue(())
     }
 
-    /// Whether the two bytes before `at` (lower-cased; one, after the text's start) may end a head.
-    #[inline]
-    fn may_end_a_head(&self, bytes: &[u8], at: usize) -> bool {
-        let before = at.checked_sub(2).map_or(0, |index| bytes[index]);
-        self.head_ends.contains(
-            before.to_ascii_lowercase(),
-            bytes[at - 1].to_ascii_lowercase(),
-        )
-    }
-
     /// The patterns with a head that end a run of letters and digits at `at`: the head ends the run and
     /// the rest follows it.
     fn at_run_end(
@@ -293,12 +283,17 @@ impl Hits {
         visit: &mut impl FnMut(usize, usize, usize) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
         let last = bytes[at - 1].to_ascii_lowercase();
-        let pair = at.checked_sub(2).map(|index| {
-            usize::from(self.group_of_pair[pair_index(bytes[index].to_ascii_lowercase(), last)])
-        });
-        let longer = match pair {
-            Some(group) if group > 0 => self.by_last_pair[group - 1].as_slice(),
-            _ => &[],
+        let before = at
+            .checked_sub(2)
+            .map(|index| bytes[index].to_ascii_lowercase());
+        // Most run ends end in no head's last two bytes (one byte at the text's start).
+        if !self.head_ends.contains(before.unwrap_or(0), last) {
+            return ControlFlow::Continue(());
+        }
+        let group = before.map_or(0, |before| self.group_of_pair[pair_index(before, last)]);
+        let longer = match usize::from(group).checked_sub(1) {
+            Some(group) => self.by_last_pair[group].as_slice(),
+            None => &[],
         };
         for cut in self.by_last_byte[usize::from(last)].iter().chain(longer) {
             if cut.head.ends_at(bytes, at) && cut.rest.starts_at(bytes, at) {
