@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::doc::Page;
+use crate::doc::mdx::Scan;
 use crate::doc::source::SourceText;
 use crate::facts::Gatherer;
 use crate::fix;
@@ -88,7 +89,24 @@ impl Linter {
 
     /// Parses and checks one page.
     pub fn check(&self, input: PageInput<'_>, sources: &dyn Sources) -> PageReport {
-        let page = self.parse(input.display, input.relative, input.text);
+        self.check_scanned(input, None, sources)
+    }
+
+    /// [`Linter::check`], reusing the MDX pre-pass's `scan` of the page's text when one was made (it must
+    /// be of the text as given, in the dialect the policy gives the page, with no byte-order mark).
+    pub fn check_scanned(
+        &self,
+        input: PageInput<'_>,
+        scan: Option<Scan>,
+        sources: &dyn Sources,
+    ) -> PageReport {
+        let page = match scan {
+            Some(scan) => {
+                let dialect = self.policy().dialect_for(input.relative);
+                Page::parse_scanned(SourceText::new(input.display, input.text), dialect, scan)
+            }
+            None => self.parse(input.display, input.relative, input.text),
+        };
         let (findings, reference) = self.check_page_for_site(
             &page,
             input.location,

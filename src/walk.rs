@@ -15,9 +15,11 @@ use crate::source::include_graph::{CheckedPage, IncludeGraph, PageIncludes};
 use crate::source::prefilter::{Prefilter, Relevance};
 use crate::source::{Sources, file_key, path_order_key, relative_to, relative_to_with_key};
 
+mod early;
 pub mod fix_plan;
 mod render_tags;
 
+use early::EarlyChecks;
 use render_tags::{ListedPage, Listing};
 
 pub use crate::source::fs::{FsSources, decode, read_source};
@@ -282,6 +284,7 @@ pub fn check_paths_affected_by(
     // Each file is read and prefiltered as the walk finds it. The first page that can hold a finding
     // starts building what checking pages needs, on rayon's threads (idle while the walk runs).
     let warm_up = Once::new();
+    let early = EarlyChecks::default();
     let (read, mut errors) = rayon::in_place_scope(|scope| {
         let list = |file: &FileEntry, text: &str| {
             let (relevance, scan) = prefilter
@@ -316,9 +319,18 @@ pub fn check_paths_affected_by(
                     Listing::Tags,
                 )
             });
+            // A kept page that includes nothing is checked now (see `early`), unless the run is
+            // limited to changed files.
+            let includes_nothing = match &listing {
+                Some(Listing::Exact(includes)) => includes.files().next().is_none(),
+                _ => false,
+            };
+            if relevance == Relevance::Own && includes_nothing && changed.is_none() {
+                early.check(linter, file, text, scan);
+            }
             (relevance, listing, text.len())
         };
-        // The text is read in place and dropped: a page checked later is read again.
+        // The text is read in place and dropped: a page checked after the walk is read again.
         visit_files(paths, linter, |mut file| {
             let listed = sources.with_page(&file.path, |text| list(&file, text));
             listed.map(|(relevance, listing, size)| {
@@ -380,9 +392,22 @@ pub fn check_paths_affected_by(
     // largest first: the pages to check cluster in a few directories, their costs differ a lot, and a
     // large page left for last would keep one thread busy while the other waits. The reports keep the
     // path order.
-    let mut pages: Vec<(usize, ReadPage)> = pages.into_iter().enumerate().collect();
+    let mut early = early.finish();
+    let mut checked: Vec<(usize, Result<PageReport, Error>)> = Vec::new();
+    let mut pages: Vec<(usize, ReadPage)> = pages
+        .into_iter()
+        .enumerate()
+        .filter(|(index, (file, _, _))| {
+            let Some(outcome) = early.take(&file.path, included.contains(&file.key)) else {
+                return true;
+            };
+            sources.done(&file.path);
+            checked.extend(outcome.map(|report| (*index, Ok(report))));
+            false
+        })
+        .collect();
     pages.sort_unstable_by_key(|(index, (file, _, _))| (std::cmp::Reverse(file.size), *index));
-    let mut checked: Vec<(usize, Result<PageReport, Error>)> = pages
+    let rest: Vec<(usize, Result<PageReport, Error>)> = pages
         .into_par_iter()
         .with_max_len(1)
         .map(|(index, (file, _, _))| {
@@ -410,6 +435,7 @@ pub fn check_paths_affected_by(
                 .is_ok_and(|report| report.findings.is_empty() && report.reference.is_none())
         })
         .collect();
+    checked.extend(rest);
     checked.sort_unstable_by_key(|(index, _)| *index);
     let mut reports = Vec::with_capacity(checked.len());
     for (_, outcome) in checked {

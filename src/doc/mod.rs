@@ -224,6 +224,12 @@ impl Page {
         markdown::build(source, dialect)
     }
 
+    /// [`Page::parse`] with the pre-pass made already (by the relevance prefilter): `scan` is
+    /// `mdx::scan(&source.text, dialect)`, of the text without its byte-order mark.
+    pub fn parse_scanned(source: SourceText, dialect: Dialect, scan: mdx::Scan) -> Page {
+        markdown::build_scanned(source, dialect, scan)
+    }
+
     /// Only the includes of a page's text (the pre-pass without pulldown-cmark): cheap enough to run over
     /// every file before checking any.
     pub fn includes_of(text: &str, dialect: Dialect) -> Vec<Include> {

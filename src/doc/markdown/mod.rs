@@ -47,6 +47,11 @@ pub fn options(dialect: Dialect) -> Options {
 /// Builds the page model of `source`: the MDX pre-pass, then one pulldown-cmark pass over the masked text.
 pub fn build(source: SourceText, dialect: Dialect) -> Page {
     let scan = mdx::scan(&source.text, dialect);
+    build_scanned(source, dialect, scan)
+}
+
+/// [`build`] with the pre-pass made already: `scan` is `mdx::scan(&source.text, dialect)`.
+pub fn build_scanned(source: SourceText, dialect: Dialect, scan: mdx::Scan) -> Page {
     let elements = pair_elements(&scan.tags);
     let structure = match dialect {
         Dialect::Mdx => blocks::structure_text(&source, &scan, &elements),
