@@ -320,12 +320,17 @@ pub fn check_paths_affected_by(
                 )
             });
             // A kept page that includes nothing is checked now (see `early`), unless the run is
-            // limited to changed files.
+            // limited to changed files or the policy calls it a partial (most likely included, and
+            // then checked again as one).
             let includes_nothing = match &listing {
                 Some(Listing::Exact(includes)) => includes.files().next().is_none(),
                 _ => false,
             };
-            if relevance == Relevance::Own && includes_nothing && changed.is_none() {
+            let early_check = relevance == Relevance::Own
+                && includes_nothing
+                && changed.is_none()
+                && !linter.policy().is_partial(&file.relative);
+            if early_check {
                 early.check(linter, file, text, scan);
             }
             (relevance, listing, text.len())

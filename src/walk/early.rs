@@ -1,13 +1,14 @@
 //! Checking a page while the walk reads it, when its check cannot depend on the rest of the tree.
 //!
-//! A page is normally checked after the walk, once the include graph says which files are partials and
-//! which includes close a cycle, and is read a second time for it. A page that includes nothing and that
-//! the prefilter keeps on its own needs none of that unless another page includes it: the walk checks it
-//! from the text it already holds, on the walk's own threads, which the walk leaves partly idle. The check
-//! goes through [`Watched`] sources: a check that asks them for anything (an include the listing did not
-//! resolve, a reference page's partials) may depend on the graph, and its outcome is dropped. After the
-//! walk, an outcome is used only for a page no checked page includes; every other page is checked as
-//! before, so the findings are those of the later check by construction.
+//! A page is normally checked after the walk, once the include graph says which files are partials and which
+//! includes close a cycle, and is read a second time for it. A page that includes nothing and that the
+//! prefilter keeps on its own needs none of that unless another page includes it (the walk leaves out the
+//! files the policy calls partials, which most often are): the walk checks it from the text it already holds,
+//! on the walk's own threads, which the walk leaves partly idle. The check goes through [`Watched`] sources:
+//! a check that asks them for anything (an include the listing did not resolve, a reference page's partials)
+//! may depend on the graph, and its outcome is dropped. After the walk, an outcome is used only for a page no
+//! checked page includes; every other page is checked as before, so the findings are those of the later check
+//! by construction.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
