@@ -331,7 +331,7 @@ pub fn check_paths_affected_by(
                 && changed.is_none()
                 && !linter.policy().is_partial(&file.relative);
             if early_check {
-                early.check(linter, file, text, scan);
+                early.check(linter, file, text, scan, &sources);
             }
             (relevance, listing, text.len())
         };

@@ -33,12 +33,23 @@ pub(super) struct EarlyChecks {
 }
 
 impl EarlyChecks {
-    /// Checks `file`, whose text is `text`, as if no checked page included it (reusing the prefilter's
+    /// Checks `file`, whose text is `text`, as if no checked page included it, asking `sources` only
+    /// whether files are there (reusing the prefilter's
     /// `scan` of `text`, made with its byte-order mark, when there is none), and keeps the outcome
     /// when the check asked for no other file and did not panic (a panic is reported by the later
     /// check, which meets it again).
-    pub(super) fn check(&self, linter: &Linter, file: &FileEntry, text: &str, scan: Option<Scan>) {
-        let watched = Watched::default();
+    pub(super) fn check(
+        &self,
+        linter: &Linter,
+        file: &FileEntry,
+        text: &str,
+        scan: Option<Scan>,
+        sources: &dyn Sources,
+    ) {
+        let watched = Watched {
+            sources,
+            asked: AtomicBool::new(false),
+        };
         // A scan of a text with its byte-order mark has the page's offsets shifted by the mark.
         let scan = scan.filter(|_| !text.starts_with('\u{feff}'));
         let input = PageInput {
@@ -85,21 +96,24 @@ impl EarlyOutcomes {
     }
 }
 
-/// Sources that hold nothing and note whether a check asked them for anything. The outcome of a check
-/// that asked is dropped, so their answers (no file, nothing followed) only make it end soon, and the
-/// walk's own sources are not touched: no error is recorded and nothing is kept parsed twice.
-#[derive(Default)]
-struct Watched {
+/// Sources that note whether a check asked them for a file's text or for the include graph. The outcome
+/// of a check that asked is dropped, so their answers there (no file, nothing followed) only make it end
+/// soon, and the walk's own sources are not touched: no error is recorded and nothing is kept parsed
+/// twice. Whether a file or directory is there is asked of the walk's sources: the answer depends on the
+/// file system alone, which does not change during a run, and an include that names no file (a Hugo
+/// `render` of a missing partial) is then resolved to nothing as in the later check.
+struct Watched<'s> {
+    sources: &'s dyn Sources,
     asked: AtomicBool,
 }
 
-impl Watched {
+impl Watched<'_> {
     fn note(&self) {
         self.asked.store(true, Ordering::Relaxed);
     }
 }
 
-impl Sources for Watched {
+impl Sources for Watched<'_> {
     fn page(&self, path: &Path) -> Result<String, Error> {
         self.note();
         Err(Error::io(path, std::io::ErrorKind::NotFound.into()))
@@ -124,14 +138,12 @@ impl Sources for Watched {
         self.note();
     }
 
-    fn holds_file(&self, _path: &Path) -> bool {
-        self.note();
-        false
+    fn holds_file(&self, path: &Path) -> bool {
+        self.sources.holds_file(path)
     }
 
-    fn may_hold_files(&self, _directory: &Path) -> bool {
-        self.note();
-        false
+    fn may_hold_files(&self, directory: &Path) -> bool {
+        self.sources.may_hold_files(directory)
     }
 }
 
@@ -140,25 +152,31 @@ mod tests {
     use super::*;
     use crate::policy::load_preset;
     use crate::rules::CATALOG;
+    use crate::source::memory::MemorySources;
 
     fn linter() -> Linter {
         Linter::new(load_preset("cloudflare", Path::new("/"), None, CATALOG).unwrap())
     }
 
     fn checked(linter: &Linter, text: &str) -> EarlyOutcomes {
-        checked_with(linter, text, None)
+        checked_with(linter, text, None, &MemorySources::new(Vec::new()))
     }
 
-    fn checked_with(linter: &Linter, text: &str, scan: Option<Scan>) -> EarlyOutcomes {
+    fn checked_with(
+        linter: &Linter,
+        text: &str,
+        scan: Option<Scan>,
+        sources: &dyn Sources,
+    ) -> EarlyOutcomes {
         let early = EarlyChecks::default();
-        let file = FileEntry::new(Path::new("/docs/ページ.md"), linter);
-        early.check(linter, &file, text, scan);
+        let file = FileEntry::new(Path::new(PAGE), linter);
+        early.check(linter, &file, text, scan, sources);
         early.finish()
     }
 
     /// The code and the text of each finding the early check kept for the page.
     fn findings(mut outcomes: EarlyOutcomes) -> Vec<(&'static str, String)> {
-        let report = outcomes.take(Path::new("/docs/ページ.md"), false);
+        let report = outcomes.take(Path::new(PAGE), false);
         let report = report.unwrap().unwrap();
         let text = &report.source.text;
         report
@@ -167,6 +185,9 @@ mod tests {
             .map(|finding| (finding.code, text[finding.span.clone()].to_owned()))
             .collect()
     }
+
+    /// A page in the directory of a product (`workers`), where a Hugo `render` looks for partials.
+    const PAGE: &str = "/docs/workers/ページ.md";
 
     const LISTING: &str =
         "# 権限 🔑\n\n| Permission | 説明 |\n| --- | --- |\n| AI Gateway Edit | 編集 ✍️ |\n";
@@ -177,7 +198,7 @@ mod tests {
         let expected = [("SL001", "| Permission | 説明 |".to_owned())];
         assert_eq!(findings(checked(&linter, LISTING)), expected);
         let mut outcomes = checked(&linter, LISTING);
-        let path = Path::new("/docs/ページ.md");
+        let path = Path::new(PAGE);
         assert!(outcomes.take(path, true).is_none());
         assert!(outcomes.take(path, false).is_none(), "taken once");
     }
@@ -188,7 +209,9 @@ mod tests {
         let expected = [("SL001", "| Permission | 説明 |".to_owned())];
         for text in [LISTING.to_owned(), format!("\u{feff}{LISTING}")] {
             let scan = crate::doc::mdx::scan(&text, Dialect::Markdown);
-            assert_eq!(findings(checked_with(&linter, &text, Some(scan))), expected);
+            let sources = MemorySources::new(Vec::new());
+            let outcomes = checked_with(&linter, &text, Some(scan), &sources);
+            assert_eq!(findings(outcomes), expected);
             assert_eq!(findings(checked(&linter, &text)), expected);
         }
     }
@@ -197,23 +220,28 @@ mod tests {
     fn a_page_without_findings_keeps_an_empty_outcome() {
         let linter = linter();
         let mut outcomes = checked(&linter, "# こんにちは 👋\n\nNo token here. مرحبا\n");
-        let outcome = outcomes.take(Path::new("/docs/ページ.md"), false);
+        let outcome = outcomes.take(Path::new(PAGE), false);
         assert!(matches!(outcome, Some(None)));
     }
 
     #[test]
-    fn a_page_whose_check_asks_for_a_file_is_checked_again_later() {
+    fn a_page_whose_check_reads_an_included_file_is_checked_again_later() {
         let linter = linter();
-        for include in [
-            "{{#include part.md}}",
-            "<Render file=\"part\" product=\"ai-gateway\" />",
-        ] {
-            let text = format!("{LISTING}\n{include}\n");
-            let mut outcomes = checked(&linter, &text);
-            assert!(
-                outcomes.take(Path::new("/docs/ページ.md"), false).is_none(),
-                "{include}"
-            );
-        }
+        let part = (
+            PathBuf::from("/docs/workers/part.md"),
+            "# 部分 🧩\n".to_owned(),
+        );
+        let sources = MemorySources::new(vec![part]);
+        let text = format!("{LISTING}\n{{{{#include part.md}}}}\n");
+        let mut outcomes = checked_with(&linter, &text, None, &sources);
+        assert!(outcomes.take(Path::new(PAGE), false).is_none());
+    }
+
+    #[test]
+    fn a_partial_render_that_names_no_file_keeps_the_outcome() {
+        let linter = linter();
+        let expected = [("SL001", "| Permission | 説明 |".to_owned())];
+        let text = format!("{LISTING}\n{{{{<render file=\"_missing.md\">}}}}\n");
+        assert_eq!(findings(checked(&linter, &text)), expected);
     }
 }
