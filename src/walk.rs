@@ -392,25 +392,26 @@ pub fn check_paths_affected_by(
         .collect();
     // From here on, a partial is kept parsed only until the last page to check that renders it is done.
     sources.set_graph(graph, pages.iter().map(|(file, _, _)| file.path.as_path()));
-    // Pages are read again, parsed and checked one at a time; only the text of pages with findings is
-    // kept. A panic in one page is that page's error: the others are still checked. One task a page, the
-    // largest first: the pages to check cluster in a few directories, their costs differ a lot, and a
-    // large page left for last would keep one thread busy while the other waits. The reports keep the
-    // path order.
+    // A page the walk checked already (see `early`) keeps that outcome unless a checked page includes
+    // it. The others are read again, parsed and checked one at a time; only the text of pages with
+    // findings is kept. A panic in one page is that page's error: the others are still checked. One task
+    // a page, the largest first: the pages to check cluster in a few directories, their costs differ a
+    // lot, and a large page left for last would keep one thread busy while the other waits. The reports
+    // keep the path order.
     let mut early = early.finish();
     let mut checked: Vec<(usize, Result<PageReport, Error>)> = Vec::new();
-    let mut pages: Vec<(usize, ReadPage)> = pages
-        .into_iter()
-        .enumerate()
-        .filter(|(index, (file, _, _))| {
-            let Some(outcome) = early.take(&file.path, included.contains(&file.key)) else {
-                return true;
-            };
-            sources.done(&file.path);
-            checked.extend(outcome.map(|report| (*index, Ok(report))));
-            false
-        })
-        .collect();
+    let mut unchecked: Vec<(usize, ReadPage)> = Vec::with_capacity(pages.len());
+    for (index, page) in pages.into_iter().enumerate() {
+        let file = &page.0;
+        match early.take(&file.path, included.contains(&file.key)) {
+            Some(outcome) => {
+                sources.done(&file.path);
+                checked.extend(outcome.map(|report| (index, Ok(report))));
+            }
+            None => unchecked.push((index, page)),
+        }
+    }
+    let mut pages = unchecked;
     pages.sort_unstable_by_key(|(index, (file, _, _))| (std::cmp::Reverse(file.size), *index));
     let rest: Vec<(usize, Result<PageReport, Error>)> = pages
         .into_par_iter()
