@@ -48,10 +48,12 @@ use std::ops::ControlFlow;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+mod cell_runs;
 mod code_fences;
 mod hits;
 mod pair_nibbles;
 mod table_lines;
+use cell_runs::every_cell_is_no_name;
 use code_fences::CodeFences;
 use hits::Hits;
 use table_lines::TableLines;
@@ -60,9 +62,7 @@ use crate::doc::Dialect;
 use crate::doc::include::opens_hugo_render;
 use crate::doc::mdx::Scan;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter};
-use crate::text::ascii::{
-    FOLDS_TO_ASCII, find_ignoring_ascii_case, folds_to_ascii, holds_folding_to_ascii,
-};
+use crate::text::ascii::{FOLDS_TO_ASCII, find_ignoring_ascii_case, folds_to_ascii};
 use crate::text::entity;
 use crate::text::normalize::{
     Destinations, Mode, hugo_placeholder, link_destination, normalize_text, props_placeholder,
@@ -1000,11 +1000,12 @@ fn plain_cell_is_no_name(screen: &Screen, cell: &str) -> bool {
     let Some(cell_words) = &screen.cell_words else {
         return false;
     };
-    if crate::bytes::run_without(cell.as_bytes(), b"<>{}&\\") < cell.len()
-        || holds_folding_to_ascii(cell)
-    {
-        return false;
-    }
+    cell_runs::plain_cell_is_no_name(cell_words, cell.as_bytes())
+        .unwrap_or_else(|| plain_cell_with_links_is_no_name(cell_words, cell))
+}
+
+/// [`plain_cell_is_no_name`] of a plain cell that holds a `](`, read without its link destinations.
+fn plain_cell_with_links_is_no_name(cell_words: &CellWords, cell: &str) -> bool {
     let text = without_link_destinations(cell);
     let mut runs = ascii_alphanumeric_runs(&text).peekable();
     runs.peek().is_none() || runs.any(|run| !cell_words.contains(run))
@@ -1044,14 +1045,9 @@ fn without_link_destinations(text: &str) -> std::borrow::Cow<'_, str> {
 /// lines with a `|` in a union type or a construct left open are ruled out here, where
 /// [`blank_constructs`] cannot read them.
 fn no_reading_has_a_cell_word(screen: &Screen, text: &str) -> bool {
-    let Some(cell_words) = &screen.cell_words else {
-        return false;
-    };
-    let bytes = text.as_bytes();
-    memchr::memchr(b'\\', bytes).is_none()
-        && !holds_folding_to_ascii(text)
-        && !memchr::memchr_iter(b']', bytes).any(|at| bytes.get(at + 1) == Some(&b'('))
-        && ascii_alphanumeric_runs(text).all(|run| !cell_words.contains(run))
+    screen.cell_words.as_ref().is_some_and(|cell_words| {
+        cell_runs::no_reading_has_a_cell_word(cell_words, text.as_bytes())
+    })
 }
 
 /// Whether the table row `line` may hold a split group: a cell that is a level (or levels) or a product's
@@ -1060,10 +1056,8 @@ fn no_reading_has_a_cell_word(screen: &Screen, text: &str) -> bool {
 /// those makes the row uncertain (kept when it has two cells that are not empty). Only the cells [`plain_cell_is_no_name`] cannot rule out are
 /// normalised (blanking leaves a plain cell as it is), and the others only once one of those names.
 fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
-    // Most rows are ruled out here, before their cells are collected.
-    if super::prefilter::cells_of_row(line).all(|cell| plain_cell_is_no_name(screen, cell))
-        || no_reading_has_a_cell_word(screen, line)
-    {
+    // Most rows are ruled out here, in one pass, before their cells are collected.
+    if row_is_ruled_out(screen, line) {
         return false;
     }
     let cells: Vec<&str> = super::prefilter::cells_of_row(line).collect();
@@ -1105,6 +1099,17 @@ fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
                 .enumerate()
                 .any(|(other, cell)| other != index && filled(cell))
     })
+}
+
+/// Whether every cell of the table row `line` is [`plain_cell_is_no_name`], or no reading of it has a cell
+/// word ([`no_reading_has_a_cell_word`]).
+fn row_is_ruled_out(screen: &Screen, line: &str) -> bool {
+    let Some(cell_words) = &screen.cell_words else {
+        return false;
+    };
+    every_cell_is_no_name(cell_words, line.as_bytes()).unwrap_or_else(|| {
+        super::prefilter::cells_of_row(line).all(|cell| plain_cell_is_no_name(screen, cell))
+    }) || cell_runs::no_reading_has_a_cell_word(cell_words, line.as_bytes())
 }
 
 /// Whether the HTML cell whose opener starts before `at` (right after `<td`/`<th`) may hold a level or a
