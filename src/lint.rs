@@ -92,21 +92,16 @@ impl Linter {
         self.check_scanned(input, None, sources)
     }
 
-    /// [`Linter::check`], reusing the MDX pre-pass's `scan` of the page's text when one was made (it must
-    /// be of the text as given, in the dialect the policy gives the page, with no byte-order mark).
+    /// [`Linter::check`], reusing the MDX pre-pass's `scan` of the page's text when one was made (of the
+    /// text as given, in the dialect the policy gives the page). A scan of a text that starts with a
+    /// byte-order mark is made again: the page model reads the text without the mark.
     pub fn check_scanned(
         &self,
         input: PageInput<'_>,
         scan: Option<Scan>,
         sources: &dyn Sources,
     ) -> PageReport {
-        let page = match scan {
-            Some(scan) => {
-                let dialect = self.policy().dialect_for(input.relative);
-                Page::parse_scanned(SourceText::new(input.display, input.text), dialect, scan)
-            }
-            None => self.parse(input.display, input.relative, input.text),
-        };
+        let page = self.parse_reusing(input.display, input.relative, input.text, scan);
         let (findings, reference) = self.check_page_for_site(
             &page,
             input.location,
@@ -144,8 +139,26 @@ impl Linter {
 
     /// Parses a page in the dialect the policy gives its path.
     pub fn parse(&self, display: PathBuf, relative: &Path, text: String) -> Page {
+        self.parse_reusing(display, relative, text, None)
+    }
+
+    /// [`Linter::parse`], reusing `scan`, the MDX pre-pass of `text` in the dialect the policy gives
+    /// `relative`, when one was made. A scan of a text that starts with a byte-order mark is made again:
+    /// the page model reads the text without the mark, so the scan's offsets are shifted by it.
+    fn parse_reusing(
+        &self,
+        display: PathBuf,
+        relative: &Path,
+        text: String,
+        scan: Option<Scan>,
+    ) -> Page {
         let dialect = self.policy().dialect_for(relative);
-        Page::parse(SourceText::new(display, text), dialect)
+        let scan = scan.filter(|_| !text.starts_with('\u{feff}'));
+        let source = SourceText::new(display, text);
+        match scan {
+            Some(scan) => Page::parse_scanned(source, dialect, scan),
+            None => Page::parse(source, dialect),
+        }
     }
 
     /// Checks an already parsed page; `included` says another checked page includes it.

@@ -34,10 +34,9 @@ pub(super) struct EarlyChecks {
 
 impl EarlyChecks {
     /// Checks `file`, whose text is `text`, as if no checked page included it, asking `sources` only
-    /// whether files are there (reusing the prefilter's
-    /// `scan` of `text`, made with its byte-order mark, when there is none), and keeps the outcome
-    /// when the check asked for no other file and did not panic (a panic is reported by the later
-    /// check, which meets it again).
+    /// whether files are there and reusing the prefilter's `scan` of `text` ([`Linter::check_scanned`]).
+    /// Keeps the outcome when the check asked for no other file and did not panic (a panic is reported
+    /// by the later check, which meets it again).
     pub(super) fn check(
         &self,
         linter: &Linter,
@@ -50,8 +49,6 @@ impl EarlyChecks {
             sources,
             asked: AtomicBool::new(false),
         };
-        // A scan of a text with its byte-order mark has the page's offsets shifted by the mark.
-        let scan = scan.filter(|_| !text.starts_with('\u{feff}'));
         let input = PageInput {
             display: file.path.clone(),
             location: Some(&file.path),
