@@ -323,7 +323,7 @@ pub fn check_paths_affected_by(
             // limited to changed files or the policy calls it a partial (most likely included, and
             // then checked again as one).
             let includes_nothing = match &listing {
-                Some(Listing::Exact(includes)) => includes.files().next().is_none(),
+                Some(Listing::Exact(includes)) => includes.is_empty(),
                 _ => false,
             };
             let early_check = relevance == Relevance::Own

@@ -65,6 +65,11 @@ impl PageIncludes {
         self.0.iter().map(|edge| edge.key.as_path())
     }
 
+    /// Whether the page includes no file.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Each included file (as a [`file_key`]) and whether some include of it takes only a part of it.
     pub fn files_and_parts(&self) -> impl Iterator<Item = (&Path, bool)> {
         self.0.iter().map(|edge| (edge.key.as_path(), edge.part))
