@@ -16,11 +16,15 @@ pub fn folds_to_ascii(c: char) -> bool {
 /// letters and digits (any other is written as a separator or as letters outside ASCII, which cut runs).
 pub fn holds_folding_to_ascii(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memchr2_iter(0xC4, 0xE2, bytes).any(|at| {
-        FOLDS_TO_ASCII.iter().any(|folding| {
-            let mut encoded = [0; 4];
-            bytes[at..].starts_with(folding.encode_utf8(&mut encoded).as_bytes())
-        })
+    memchr::memchr2_iter(0xC4, 0xE2, bytes).any(|at| folds_to_ascii_at(bytes, at))
+}
+
+/// Whether one of [`FOLDS_TO_ASCII`] starts at byte `at` of `bytes` (its lead byte is 0xC4 or 0xE2).
+#[inline]
+pub fn folds_to_ascii_at(bytes: &[u8], at: usize) -> bool {
+    FOLDS_TO_ASCII.iter().any(|folding| {
+        let mut encoded = [0; 4];
+        bytes[at..].starts_with(folding.encode_utf8(&mut encoded).as_bytes())
     })
 }
 

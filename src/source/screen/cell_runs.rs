@@ -3,38 +3,39 @@
 //! in [`super::row_may_split_a_group`]): the runs of ASCII letters and digits (cell words or not) and the
 //! bytes that make a reading differ from the raw text (`<>{}&`, `\`, `](`, a character folding to ASCII),
 //! read up to the first byte that decides the test. The tests scanned each text three or four times
-//! before (byte sets, characters folding to ASCII, link destinations, runs): a third of the screen's time
-//! goes to table rows and HTML cells on Cloudflare-style pages. The module's tests hold every verdict to
-//! those separate scans on generated text.
+//! before (byte sets, characters folding to ASCII, link destinations, runs), and on Cloudflare-style
+//! pages table rows and HTML cells take over 40% of the screen's instructions. The module's tests hold
+//! every verdict to those separate scans on generated text.
 
 use super::CellWords;
+use crate::text::ascii::folds_to_ascii_at;
 
 /// What a pass over a text found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct RunFlags {
+struct RunFlags {
     /// A byte the MDX pre-pass may blank from or name normalisation decodes from: `<`, `>`, `{`, `}`, `&`.
-    pub(super) construct: bool,
+    construct: bool,
     /// A `\` (an escape: normalisation reads the text around it otherwise).
-    pub(super) backslash: bool,
+    backslash: bool,
     /// A character whose lower case is an ASCII letter ([`crate::text::ascii::FOLDS_TO_ASCII`]).
-    pub(super) folding: bool,
+    folding: bool,
     /// A `](` (a link destination may start there; dropping it joins the words around it).
-    pub(super) link: bool,
+    link: bool,
     /// A run of ASCII letters and digits that is a cell word.
-    pub(super) cell_word: bool,
+    cell_word: bool,
     /// A run of ASCII letters and digits that is not.
-    pub(super) other_run: bool,
+    other_run: bool,
 }
 
 impl RunFlags {
     /// Whether no reading of the text has a cell word (see [`super::no_reading_has_a_cell_word`]).
-    pub(super) fn no_reading_has_a_cell_word(self) -> bool {
+    fn no_reading_has_a_cell_word(self) -> bool {
         !(self.backslash || self.folding || self.link || self.cell_word)
     }
 
     /// Whether the text, a cell, is plain and no level or name (see [`super::plain_cell_is_no_name`]);
     /// `None` when that depends on its link destinations, which this pass does not read.
-    pub(super) fn plain_cell_is_no_name(self) -> Option<bool> {
+    fn plain_cell_is_no_name(self) -> Option<bool> {
         if self.construct || self.backslash || self.folding {
             return Some(false);
         }
@@ -111,8 +112,9 @@ pub(super) fn plain_cell_is_no_name(cell_words: &CellWords, cell: &[u8]) -> Opti
     .plain_cell_is_no_name()
 }
 
-/// Whether every cell of the table row `line` is plain and no name (cells cut as
-/// [`crate::source::prefilter::cells_of_row`] cuts them); `None` when a cell's link destinations decide.
+/// Whether every cell of the table row `line` is plain and no name; `None` when a cell's link destinations
+/// decide. Cells are cut at every `|` and `\r`, as [`crate::source::prefilter::cells_of_row`] cuts them
+/// when no `\` escapes a pipe (and a cell with a `\` is not plain).
 pub(super) fn every_cell_is_no_name(cell_words: &CellWords, line: &[u8]) -> Option<bool> {
     let mut every_cell_no_name = Some(true);
     for cell in line.split(|&byte| byte == b'|' || byte == b'\r') {
@@ -165,14 +167,6 @@ fn run_end(text: &[u8], start: usize) -> usize {
         end += 1;
     }
     end
-}
-
-/// Whether a character of [`crate::text::ascii::FOLDS_TO_ASCII`] starts at `at`.
-fn folds_to_ascii_at(text: &[u8], at: usize) -> bool {
-    crate::text::ascii::FOLDS_TO_ASCII.iter().any(|folding| {
-        let mut encoded = [0; 4];
-        text[at..].starts_with(folding.encode_utf8(&mut encoded).as_bytes())
-    })
 }
 
 #[cfg(test)]
