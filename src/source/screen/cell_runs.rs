@@ -112,21 +112,6 @@ pub(super) fn plain_cell_is_no_name(cell_words: &CellWords, cell: &[u8]) -> Opti
     .plain_cell_is_no_name()
 }
 
-/// Whether every cell of the table row `line` is plain and no name; `None` when a cell's link destinations
-/// decide. Cells are cut at every `|` and `\r`, as [`crate::source::prefilter::cells_of_row`] cuts them
-/// when no `\` escapes a pipe (and a cell with a `\` is not plain).
-pub(super) fn every_cell_is_no_name(cell_words: &CellWords, line: &[u8]) -> Option<bool> {
-    let mut every_cell_no_name = Some(true);
-    for cell in line.split(|&byte| byte == b'|' || byte == b'\r') {
-        match plain_cell_is_no_name(cell_words, cell) {
-            Some(false) => return Some(false),
-            Some(true) => {}
-            None => every_cell_no_name = None,
-        }
-    }
-    every_cell_no_name
-}
-
 /// A byte class: none of the others.
 const OTHER: u8 = 0;
 /// A byte class: an ASCII letter or digit.
@@ -242,12 +227,10 @@ mod tests {
                     None => prop_assert!(text.contains("](")),
                 }
             }
-            // A cell with a `\` is not plain; without one, `cells_of_row` cuts at every `|` and `\r`.
-            let expected = cells_of_row(&text).all(|cell| plain_cell_is_no_name_scanned(&words, cell));
-            match every_cell_is_no_name(&words, bytes) {
-                Some(every) => prop_assert_eq!(every, expected),
-                None => prop_assert!(text.contains("](") && !text.contains('\\')),
-            }
+            // Cut at every `|` and `\r`, a row's cells are all plain and no name exactly when they are
+            // cut as `cells_of_row` cuts them (`row_is_ruled_out` relies on it).
+            let plain = |cell: &str| plain_cell_is_no_name_scanned(&words, cell);
+            prop_assert_eq!(text.split(['|', '\r']).all(plain), cells_of_row(&text).all(plain));
         }
     }
 

@@ -53,7 +53,6 @@ mod code_fences;
 mod hits;
 mod pair_nibbles;
 mod table_lines;
-use cell_runs::every_cell_is_no_name;
 use code_fences::CodeFences;
 use hits::Hits;
 use table_lines::TableLines;
@@ -1102,14 +1101,17 @@ fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
 }
 
 /// Whether every cell of the table row `line` is [`plain_cell_is_no_name`], or no reading of it has a cell
-/// word ([`no_reading_has_a_cell_word`]).
+/// word ([`no_reading_has_a_cell_word`]). The cells are cut at every `|` and `\r`: as
+/// [`super::prefilter::cells_of_row`] cuts them when no `\` escapes a pipe, and otherwise the cell that
+/// holds the `\` is not plain either way, so every cell is no name in neither cut.
 fn row_is_ruled_out(screen: &Screen, line: &str) -> bool {
-    let Some(cell_words) = &screen.cell_words else {
-        return false;
-    };
-    every_cell_is_no_name(cell_words, line.as_bytes()).unwrap_or_else(|| {
-        super::prefilter::cells_of_row(line).all(|cell| plain_cell_is_no_name(screen, cell))
-    }) || cell_runs::no_reading_has_a_cell_word(cell_words, line.as_bytes())
+    let mut cell_start = 0;
+    let mut cut_ends = memchr::memchr2_iter(b'|', b'\r', line.as_bytes()).chain([line.len()]);
+    cut_ends.all(|cell_end| {
+        let cell = &line[cell_start..cell_end];
+        cell_start = cell_end + 1;
+        plain_cell_is_no_name(screen, cell)
+    }) || no_reading_has_a_cell_word(screen, line)
 }
 
 /// Whether the HTML cell whose opener starts before `at` (right after `<td`/`<th`) may hold a level or a
