@@ -2,7 +2,8 @@
 //! finding. A page that cannot is counted and skipped, so a page that says nothing about permissions costs
 //! a scan instead of a parse, facts and rules. It runs in two passes: the screen (`source/screen/`)
 //! reads the raw bytes (the markers and includes below, and where a name may be read) and rules out most
-//! pages; the readings below, after the MDX pre-pass, decide the pages it cannot rule out.
+//! pages, and keeps those on which it reads a marker or a whole name; the readings below, after the MDX
+//! pre-pass, decide the pages it can neither rule out nor keep.
 //!
 //! # What it reads
 //!
