@@ -89,6 +89,9 @@ pub struct SourcesMemo {
     pub readable: Memo<OsString, bool>,
     /// A directory a partial is looked for below -> whether it may hold files ([`Sources::may_hold_files`]).
     pub directories: Memo<OsString, bool>,
+    /// (a directory, the first directory of a partial path) -> the directory and those of its ancestors
+    /// where that first directory may hold files, nearest first: the only places such a partial can be.
+    pub ancestors: Memo<(OsString, OsString), Arc<[PathBuf]>>,
 }
 
 /// Values computed once per run and shared by the pages checked in parallel.
@@ -226,17 +229,25 @@ pub fn resolve_include(
 
 /// The partial `relative` to `base`, when the sources hold a file there.
 fn partial_at(base: &Path, relative: &str, sources: &dyn Sources) -> Option<PathBuf> {
-    if let Some(top) = top_directory(relative) {
-        let directory = clean(&base.join(top)).into_os_string();
-        let may_hold = memoized(
-            sources.memo().map(|memo| &memo.directories),
-            directory,
-            |directory| sources.may_hold_files(Path::new(directory)),
-        );
-        if !may_hold {
-            return None;
-        }
+    if let Some(top) = top_directory(relative)
+        && !may_hold_below(base, top, sources)
+    {
+        return None;
     }
+    file_at(base, relative, sources)
+}
+
+/// Whether `top` (a directory name) below `base` may hold files ([`Sources::may_hold_files`]).
+fn may_hold_below(base: &Path, top: &Path, sources: &dyn Sources) -> bool {
+    memoized(
+        sources.memo().map(|memo| &memo.directories),
+        clean(&base.join(top)).into_os_string(),
+        |directory| sources.may_hold_files(Path::new(directory)),
+    )
+}
+
+/// The file `relative` to `base`, when the sources hold one there.
+fn file_at(base: &Path, relative: &str, sources: &dyn Sources) -> Option<PathBuf> {
     let candidate = clean(&base.join(relative));
     let readable = memoized(
         sources.memo().map(|memo| &memo.readable),
@@ -258,11 +269,33 @@ fn partial_in_ancestors(
         (directory.as_os_str().to_owned(), relative.to_owned()),
         |(directory, relative)| {
             let directory = Path::new(directory);
-            partial_at(directory, relative, sources).or_else(|| {
-                directory
-                    .parent()
-                    .and_then(|parent| partial_in_ancestors(parent, relative, sources))
-            })
+            match top_directory(relative) {
+                Some(top) => ancestors_holding(directory, top, sources)
+                    .iter()
+                    .find_map(|base| file_at(base, relative, sources)),
+                None => directory
+                    .ancestors()
+                    .find_map(|base| file_at(base, relative, sources)),
+            }
+        },
+    )
+}
+
+/// `directory` and those of its ancestors below which `top` may hold files, nearest first: the bases at
+/// which [`partial_at`] can find a partial whose path starts with `top`. Memoized by directory and built
+/// from the parent's list, so that each directory is asked once whatever the pages and partials below it.
+fn ancestors_holding(directory: &Path, top: &Path, sources: &dyn Sources) -> Arc<[PathBuf]> {
+    memoized(
+        sources.memo().map(|memo| &memo.ancestors),
+        (directory.as_os_str().to_owned(), top.as_os_str().to_owned()),
+        |_| {
+            let here = may_hold_below(directory, top, sources).then(|| directory.to_path_buf());
+            let above = directory
+                .parent()
+                .map(|parent| ancestors_holding(parent, top, sources));
+            here.into_iter()
+                .chain(above.iter().flat_map(|bases| bases.iter().cloned()))
+                .collect()
         },
     )
 }
@@ -457,6 +490,78 @@ mod tests {
         assert_eq!(top_directory("./src/x.mdx"), None);
         assert_eq!(top_directory("/src/x.mdx"), None);
         assert_eq!(top_directory("x.mdx"), None);
+    }
+
+    /// Files and directories on a pretend disk, counting the directories asked about.
+    struct Disk {
+        files: Vec<&'static str>,
+        directories: Vec<&'static str>,
+        asked: Mutex<Vec<PathBuf>>,
+        memo: Option<SourcesMemo>,
+    }
+
+    impl Sources for Disk {
+        fn page(&self, path: &Path) -> Result<String, Error> {
+            self.text(path)
+                .ok_or_else(|| Error::Usage(format!("no file {}", path.display())))
+        }
+        fn text(&self, path: &Path) -> Option<String> {
+            self.files
+                .iter()
+                .any(|file| Path::new(file) == path)
+                .then(String::new)
+        }
+        fn memo(&self) -> Option<&SourcesMemo> {
+            self.memo.as_ref()
+        }
+        fn may_hold_files(&self, directory: &Path) -> bool {
+            self.asked.lock().unwrap().push(directory.to_path_buf());
+            self.directories
+                .iter()
+                .any(|known| Path::new(known) == directory)
+        }
+    }
+
+    #[test]
+    fn a_partial_is_the_one_below_the_nearest_ancestor_and_each_directory_is_asked_once() {
+        let disk = |memo: Option<SourcesMemo>| Disk {
+            files: vec![
+                "site/src/p/日本.mdx",
+                "site/docs/src/p/日本.mdx",
+                "site/docs/a/src/other.mdx",
+                "site/x.mdx",
+            ],
+            directories: vec!["site/src", "site/docs/src", "site/docs/a/src"],
+            asked: Mutex::default(),
+            memo,
+        };
+        for memo in [Some(SourcesMemo::default()), None] {
+            let with_memo = memo.is_some();
+            let disk = disk(memo);
+            let found = |directory: &str, relative: &str| {
+                partial_in_ancestors(Path::new(directory), relative, &disk)
+            };
+            // The nearest ancestor that holds it, past one whose `src` holds other files only.
+            let nearest = Some(PathBuf::from("site/docs/src/p/日本.mdx"));
+            assert_eq!(found("site/docs/a/b", "src/p/日本.mdx"), nearest);
+            assert_eq!(found("site/docs/a/c", "src/p/日本.mdx"), nearest);
+            assert_eq!(
+                found("site/b", "src/p/日本.mdx"),
+                Some(PathBuf::from("site/src/p/日本.mdx"))
+            );
+            assert_eq!(found("site/b", "src/p/🚀.mdx"), None);
+            // A path with no first directory is looked for in every ancestor.
+            assert_eq!(
+                found("site/docs/a", "x.mdx"),
+                Some(PathBuf::from("site/x.mdx"))
+            );
+            let asked = disk.asked.lock().unwrap();
+            let asked_twice = asked
+                .iter()
+                .enumerate()
+                .any(|(index, directory)| asked[..index].contains(directory));
+            assert_eq!(asked_twice, !with_memo, "{asked:?}");
+        }
     }
 
     #[test]
