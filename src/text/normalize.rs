@@ -129,7 +129,7 @@ pub(crate) fn separates_names(c: char) -> bool {
 
 /// Normalises a name from the capability table (no placeholders, no offsets needed).
 pub fn normalize_name(name: &str) -> String {
-    normalize(name, 0, Mode::Name, &[]).text
+    normalize_text(name, Mode::Name, &[])
 }
 
 /// Normalises `source` (which starts at byte `base` of its file); `{props.x}` takes its value from
