@@ -40,10 +40,11 @@
 //! ruled out ([`Verdict::Nothing`]) without the pre-pass; otherwise the exact readings decide
 //! ([`Verdict::Maybe`]), and only those the screen could not rule out ([`Readings`]): a page left open only
 //! by its table rows and HTML cells gets only the reading of split rows; a page left open by a last word
-//! whose name the walk could not read whole, the Kelvin sign, or a screen without the names' trie gets every reading (next to a name the row checks
-//! are not shown complete on their own). The screen over-approximates what the model reads within one text unit, title or
-//! row: it does not follow the exact readings where they join words across blocks the model keeps apart (a
-//! paragraph before an ESM block and one after it). `tests/prefilter.rs` runs every fixture with and without
+//! whose name the walk could not read whole, the Kelvin sign, or a screen without the names' trie gets
+//! every reading (next to a name the row checks are not shown complete on their own). The screen
+//! over-approximates what the model reads within one text unit, title or row: it does not follow the exact
+//! readings where they join words across blocks the model keeps apart (a paragraph before an ESM block and
+//! one after it). `tests/prefilter.rs` runs every fixture with and without
 //! the prefilter and a property test builds pages from names, separators and every construct above.
 
 use std::cell::{Cell, OnceCell};
