@@ -103,6 +103,14 @@ pub enum AttributeValue {
 }
 
 impl Tag {
+    /// The tag's name in lower case when it is one of an HTML table's (`table`, `tr`, `td`, `th`, in any
+    /// case), read without allocating: every tag of a page is asked.
+    pub fn html_table_part(&self) -> Option<&'static str> {
+        ["table", "tr", "td", "th"]
+            .into_iter()
+            .find(|part| self.name.eq_ignore_ascii_case(part))
+    }
+
     /// The text of attribute `name` when it is a quoted string.
     pub fn text_attribute<'t>(&self, text: &'t str, name: &str) -> Option<&'t str> {
         self.attributes

@@ -605,18 +605,17 @@ fn html_rows(scan: &Scan) -> Vec<Vec<&str>> {
     let mut depth = 0usize;
     let mut cell_start = None;
     for tag in &scan.tags {
-        let name = tag.name.to_ascii_lowercase();
-        match (name.as_str(), tag.kind) {
-            ("table", TagKind::Open) => {
+        match (tag.html_table_part(), tag.kind) {
+            (Some("table"), TagKind::Open) => {
                 depth += 1;
                 if depth == 1 {
                     rows.push(Vec::new());
                 }
             }
-            ("table", TagKind::Close) => depth = depth.saturating_sub(1),
-            ("tr", TagKind::Open) if depth == 1 => rows.push(Vec::new()),
-            ("td" | "th", TagKind::Open) if depth == 1 => cell_start = Some(tag.range.end),
-            ("td" | "th", TagKind::Close) if depth == 1 => {
+            (Some("table"), TagKind::Close) => depth = depth.saturating_sub(1),
+            (Some("tr"), TagKind::Open) if depth == 1 => rows.push(Vec::new()),
+            (Some("td" | "th"), TagKind::Open) if depth == 1 => cell_start = Some(tag.range.end),
+            (Some("td" | "th"), TagKind::Close) if depth == 1 => {
                 if let (Some(start), Some(row)) = (cell_start.take(), rows.last_mut()) {
                     let end = tag.range.start.max(start);
                     row.push(&scan.masked[start..end]);

@@ -14,9 +14,9 @@ impl Builder<'_> {
         let mut depth = 0usize;
         let mut cell_start: Option<(usize, bool)> = None;
         for tag in tags {
-            let name = tag.name.to_ascii_lowercase();
-            match (name.as_str(), tag.kind) {
-                ("table", TagKind::Open) => {
+            let part = tag.html_table_part();
+            match (part, tag.kind) {
+                (Some("table"), TagKind::Open) => {
                     depth += 1;
                     if depth == 1 {
                         self.tables.push(TableBlock {
@@ -28,7 +28,7 @@ impl Builder<'_> {
                         open_table = Some(self.tables.len() - 1);
                     }
                 }
-                ("table", TagKind::Close) => {
+                (Some("table"), TagKind::Close) => {
                     depth = depth.saturating_sub(1);
                     if depth == 0
                         && let Some(index) = open_table.take()
@@ -36,15 +36,15 @@ impl Builder<'_> {
                         self.tables[index].range.end = tag.range.end;
                     }
                 }
-                ("tr", TagKind::Open) if depth == 1 => {
+                (Some("tr"), TagKind::Open) if depth == 1 => {
                     if let Some(index) = open_table {
                         self.tables[index].rows.push(Vec::new());
                     }
                 }
-                ("td" | "th", TagKind::Open) if depth == 1 => {
-                    cell_start = Some((tag.range.end, name == "th"));
+                (Some("td" | "th"), TagKind::Open) if depth == 1 => {
+                    cell_start = Some((tag.range.end, part == Some("th")));
                 }
-                ("td" | "th", TagKind::Close) if depth == 1 => {
+                (Some("td" | "th"), TagKind::Close) if depth == 1 => {
                     if let (Some(index), Some((start, header))) = (open_table, cell_start.take()) {
                         self.html_cell(index, start..tag.range.start, header);
                     }

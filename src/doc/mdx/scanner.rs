@@ -650,6 +650,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn html_table_parts_are_named_in_any_case_and_nothing_else_is() {
+        let text = "<TABLE><Tr><td>日本</TD><tH>🚀</th><tbody><tda><t><Table.Row></table>";
+        let parts: Vec<(Option<&str>, TagKind)> = scan(text, Dialect::Mdx)
+            .tags
+            .iter()
+            .map(|tag| (tag.html_table_part(), tag.kind))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                (Some("table"), TagKind::Open),
+                (Some("tr"), TagKind::Open),
+                (Some("td"), TagKind::Open),
+                (Some("td"), TagKind::Close),
+                (Some("th"), TagKind::Open),
+                (Some("th"), TagKind::Close),
+                (None, TagKind::Open),
+                (None, TagKind::Open),
+                (None, TagKind::Open),
+                (None, TagKind::Open),
+                (Some("table"), TagKind::Close),
+            ]
+        );
+    }
+
+    #[test]
     fn front_matter_esm_and_multi_line_jsx_are_masked() {
         let text = "---\ntitle: X\n---\n\nimport { Render, Tabs } from \"~/components\";\n\n<Render\n\tfile=\"t\"\n\tparams={{ one: \"Edit\" }}\n/>\n\nText {props.one} here.\n";
         let scan = scan(text, Dialect::Mdx);
