@@ -9,6 +9,7 @@ pub mod blocks;
 pub mod callout;
 mod html_blocks;
 pub mod html_list;
+pub mod html_table;
 pub mod include;
 pub mod markdown;
 pub mod mdx;

@@ -96,7 +96,8 @@ use aho_corasick::nfa::contiguous;
 use aho_corasick::{Anchored, Input, MatchKind};
 
 use crate::doc::callout::is_callout_shortcode;
-use crate::doc::mdx::{self, AttributeValue, Scan, Tag, TagKind};
+use crate::doc::html_table::{TablePart, table_parts};
+use crate::doc::mdx::{self, AttributeValue, Scan, Tag};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
 use crate::table::matcher::{Matcher, level_word_iter, level_words};
@@ -599,29 +600,19 @@ pub(super) fn cells_of_row(line: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The rows of the page's HTML tables, each cell the masked text between a `<td>`/`<th>` and its close at
-/// depth 1, in rows started by `<tr>` at depth 1.
+/// depth 1, in rows started by `<tr>` at depth 1: the cells the page model reads ([`table_parts`]), each
+/// table's cells before its first `<tr>` a row of their own.
 fn html_rows(scan: &Scan) -> Vec<Vec<&str>> {
     let mut rows: Vec<Vec<&str>> = Vec::new();
-    let mut depth = 0usize;
-    let mut cell_start = None;
-    for tag in &scan.tags {
-        match (tag.html_table_part(), tag.kind) {
-            (Some("table"), TagKind::Open) => {
-                depth += 1;
-                if depth == 1 {
-                    rows.push(Vec::new());
+    for part in table_parts(&scan.tags) {
+        match part {
+            TablePart::Open(_) | TablePart::Row => rows.push(Vec::new()),
+            TablePart::Cell { content, .. } => {
+                if let Some(row) = rows.last_mut() {
+                    row.push(&scan.masked[content]);
                 }
             }
-            (Some("table"), TagKind::Close) => depth = depth.saturating_sub(1),
-            (Some("tr"), TagKind::Open) if depth == 1 => rows.push(Vec::new()),
-            (Some("td" | "th"), TagKind::Open) if depth == 1 => cell_start = Some(tag.range.end),
-            (Some("td" | "th"), TagKind::Close) if depth == 1 => {
-                if let (Some(start), Some(row)) = (cell_start.take(), rows.last_mut()) {
-                    let end = tag.range.start.max(start);
-                    row.push(&scan.masked[start..end]);
-                }
-            }
-            _ => {}
+            TablePart::Close(_) => {}
         }
     }
     rows

@@ -4,52 +4,40 @@
 use std::ops::Range;
 
 use super::builder::{Builder, trim_end};
-use crate::doc::mdx::{self, TagKind};
+use crate::doc::html_table::{TablePart, table_parts};
+use crate::doc::mdx;
 use crate::doc::{ListBlock, ListItem, TableBlock, TextUnit, UnitKind};
 
 impl Builder<'_> {
     /// Tables written as HTML (`<table>`, `<tr>`, `<th>`, `<td>`), from the pre-pass's tags.
     pub(super) fn html_tables(&mut self, tags: &[mdx::Tag]) {
         let mut open_table: Option<usize> = None;
-        let mut depth = 0usize;
-        let mut cell_start: Option<(usize, bool)> = None;
-        for tag in tags {
-            let part = tag.html_table_part();
-            match (part, tag.kind) {
-                (Some("table"), TagKind::Open) => {
-                    depth += 1;
-                    if depth == 1 {
-                        self.tables.push(TableBlock {
-                            range: tag.range.clone(),
-                            rows: Vec::new(),
-                            has_header: false,
-                            html: true,
-                        });
-                        open_table = Some(self.tables.len() - 1);
+        for part in table_parts(tags) {
+            match part {
+                TablePart::Open(range) => {
+                    self.tables.push(TableBlock {
+                        range,
+                        rows: Vec::new(),
+                        has_header: false,
+                        html: true,
+                    });
+                    open_table = Some(self.tables.len() - 1);
+                }
+                TablePart::Close(end) => {
+                    if let Some(index) = open_table.take() {
+                        self.tables[index].range.end = end;
                     }
                 }
-                (Some("table"), TagKind::Close) => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0
-                        && let Some(index) = open_table.take()
-                    {
-                        self.tables[index].range.end = tag.range.end;
-                    }
-                }
-                (Some("tr"), TagKind::Open) if depth == 1 => {
+                TablePart::Row => {
                     if let Some(index) = open_table {
                         self.tables[index].rows.push(Vec::new());
                     }
                 }
-                (Some("td" | "th"), TagKind::Open) if depth == 1 => {
-                    cell_start = Some((tag.range.end, part == Some("th")));
-                }
-                (Some("td" | "th"), TagKind::Close) if depth == 1 => {
-                    if let (Some(index), Some((start, header))) = (open_table, cell_start.take()) {
-                        self.html_cell(index, start..tag.range.start, header);
+                TablePart::Cell { content, header } => {
+                    if let Some(index) = open_table {
+                        self.html_cell(index, content, header);
                     }
                 }
-                _ => {}
             }
         }
     }
@@ -109,27 +97,14 @@ impl Builder<'_> {
     }
 }
 
+/// The ranges of the outermost HTML tables, from `<table>` to its `</table>`.
 pub(super) fn html_table_ranges(tags: &[mdx::Tag]) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    for tag in tags {
-        if !tag.name.eq_ignore_ascii_case("table") {
-            continue;
-        }
-        match tag.kind {
-            TagKind::Open => {
-                if depth == 0 {
-                    start = tag.range.start;
-                }
-                depth += 1;
-            }
-            TagKind::Close if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    ranges.push(start..tag.range.end);
-                }
-            }
+    let mut start = None;
+    for part in table_parts(tags) {
+        match part {
+            TablePart::Open(range) => start = Some(range.start),
+            TablePart::Close(end) => ranges.extend(start.take().map(|start| start..end)),
             _ => {}
         }
     }
