@@ -1,7 +1,7 @@
 //! Checking one page: parse, gather facts (following includes through a [`Sources`]), run the rules.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::doc::Page;
 use crate::doc::mdx::Scan;
@@ -22,8 +22,8 @@ use crate::table::matcher::Matcher;
 pub struct Linter {
     /// The capability table and the compiled policy.
     pub settings: Settings,
-    /// The table's names compiled once for every page.
-    pub matcher: Matcher,
+    /// The table's names compiled once for every page, on first use ([`Linter::matcher`]).
+    matcher: OnceLock<Matcher>,
     /// Whether a directory check skips the pages the relevance prefilter rules out (see
     /// [`crate::source::prefilter`]); on unless turned off (`--no-prefilter`).
     pub prefilter: bool,
@@ -55,14 +55,20 @@ pub struct PageReport {
 }
 
 impl Linter {
-    /// A linter for `settings`, with the table's matchers compiled and the prefilter on.
+    /// A linter for `settings`, with the prefilter on (the table's matchers are compiled on first use).
     pub fn new(settings: Settings) -> Linter {
-        let matcher = Matcher::new(&settings.table);
         Linter {
             settings,
-            matcher,
+            matcher: OnceLock::new(),
             prefilter: true,
         }
+    }
+
+    /// The table's names compiled for matching, built on first use: a directory check builds them on
+    /// the walk's first page, while the calling thread goes on reading the directories.
+    pub fn matcher(&self) -> &Matcher {
+        self.matcher
+            .get_or_init(|| Matcher::new(&self.settings.table))
     }
 
     /// Builds now, on `scope`'s threads, what every page check needs and otherwise builds on first use (the
@@ -75,10 +81,10 @@ impl Linter {
         let page: Arc<Path> = Arc::from(page);
         let names_page = Arc::clone(&page);
         scope.spawn(move |_| {
-            let _ = guard::page(&names_page, || self.matcher.build_name_automaton());
+            let _ = guard::page(&names_page, || self.matcher().build_name_automaton());
         });
         scope.spawn(move |_| {
-            let _ = guard::page(&page, || self.matcher.build_prose_readers());
+            let _ = guard::page(&page, || self.matcher().build_prose_readers());
         });
     }
 
@@ -186,7 +192,7 @@ impl Linter {
         let gatherer = Gatherer {
             table: &self.settings.table,
             policy: self.policy(),
-            matcher: &self.matcher,
+            matcher: self.matcher(),
             sources,
             every_unit: self.policy().requires_page(relative)
                 || self.policy().is_reference_page(relative),
@@ -195,7 +201,7 @@ impl Linter {
         let context = Context {
             table: &self.settings.table,
             policy: self.policy(),
-            matcher: &self.matcher,
+            matcher: self.matcher(),
             page,
             facts: &facts,
             relative,

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, Once, PoisonError};
+use std::sync::{Mutex, MutexGuard, Once, OnceLock, PoisonError};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -277,21 +277,29 @@ pub fn check_paths_affected_by(
     changed: Option<&HashSet<PathBuf>>,
 ) -> CheckRun {
     let sources = FsSources::new(linter.policy());
-    // A page the prefilter rules out is not checked and includes nothing (`None`).
-    let prefilter = linter
-        .prefilter
-        .then(|| Prefilter::new(&linter.settings.table, linter.policy(), &linter.matcher));
+    // A page the prefilter rules out is not checked and includes nothing (`None`). It is compiled (with
+    // the name matcher) by the first page visited, while this thread goes on reading the directories.
+    let prefilter: OnceLock<Prefilter<'_>> = OnceLock::new();
+    let prefilter = || {
+        linter.prefilter.then(|| {
+            prefilter.get_or_init(|| {
+                Prefilter::new(&linter.settings.table, linter.policy(), linter.matcher())
+            })
+        })
+    };
     // Each file is read and prefiltered as the walk finds it. The first page that can hold a finding
     // starts building what checking pages needs, on rayon's threads (idle while the walk runs).
     let warm_up = Once::new();
     let early = EarlyChecks::default();
     let (read, mut errors) = rayon::in_place_scope(|scope| {
+        // Compiled on rayon's threads at once, not when the walk hands over its first pages.
+        scope.spawn(|_| {
+            prefilter();
+        });
         let list = |file: &FileEntry, text: &str| {
-            let (relevance, scan) = prefilter
-                .as_ref()
-                .map_or((Relevance::Own, None), |prefilter| {
-                    prefilter.relevance_and_scan(linter.policy(), text, &file.relative)
-                });
+            let (relevance, scan) = prefilter().map_or((Relevance::Own, None), |prefilter| {
+                prefilter.relevance_and_scan(linter.policy(), text, &file.relative)
+            });
             if relevance == Relevance::Own {
                 warm_up.call_once(|| linter.warm_up(scope, &file.path));
             }

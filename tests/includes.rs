@@ -59,7 +59,7 @@ fn each_included_file_is_read_once_and_listed_once_per_include() {
         let gatherer = Gatherer {
             table: &linter.settings.table,
             policy: linter.policy(),
-            matcher: &linter.matcher,
+            matcher: linter.matcher(),
             sources: &sources,
             every_unit: false,
         };

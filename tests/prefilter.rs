@@ -170,7 +170,7 @@ fn relevant(text: &str, name: &str) -> bool {
             Prefilter::new(
                 &linter().settings.table,
                 linter().policy(),
-                &linter().matcher,
+                linter().matcher(),
             )
         })
         .relevant(linter().policy(), text, Path::new(name))

@@ -116,7 +116,7 @@ impl<'a> BookRun<'a> {
             panics: Default::default(),
             prefilter: linter.prefilter.then(|| {
                 let table = &linter.settings.table;
-                std::sync::Arc::new(Prefilter::new(table, linter.policy(), &linter.matcher))
+                std::sync::Arc::new(Prefilter::new(table, linter.policy(), linter.matcher()))
             }),
         }
     }
