@@ -1077,12 +1077,13 @@ fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
             && !no_reading_has_a_cell_word(screen, cells[index])
     });
     let filled = |cell: &str| !normalize_text(cell, Mode::Name, &[]).is_empty();
-    // Blanking stray closers as text blanks less: that reading is made when this one is.
-    let Some(ending) = blank_constructs(line, StrayCloser::EndsAConstruct) else {
+    // Blanking stray closers as text blanks less: that reading is made when this one is, and only when the
+    // line holds a stray closer (without one, both readings are the same).
+    let Some(ending) = blank_constructs_noting_strays(line, StrayCloser::EndsAConstruct) else {
         return cells.iter().filter(|cell| filled(cell)).nth(1).is_some();
     };
     // Each reading's cells are cut once: a row of thousands of candidate cells is not cut again for each.
-    let ending_cells: Vec<&str> = super::prefilter::cells_of_row(&ending).collect();
+    let ending_cells: Vec<&str> = super::prefilter::cells_of_row(&ending.text).collect();
     let kept = OnceCell::new();
     let kept_cells: OnceCell<Vec<&str>> = OnceCell::new();
     let names =
@@ -1096,12 +1097,13 @@ fn row_may_split_a_group(screen: &Screen, line: &str) -> bool {
         };
         let names_a_level_or_product = names(raw)
             || names_once_blanked(&ending_cells)
-            || names_once_blanked(kept_cells.get_or_init(|| {
-                let kept = kept.get_or_init(|| {
-                    blank_constructs(line, StrayCloser::IsText).unwrap_or_default()
-                });
-                super::prefilter::cells_of_row(kept).collect()
-            }));
+            || ending.met_a_stray
+                && names_once_blanked(kept_cells.get_or_init(|| {
+                    let kept = kept.get_or_init(|| {
+                        blank_constructs(line, StrayCloser::IsText).unwrap_or_default()
+                    });
+                    super::prefilter::cells_of_row(kept).collect()
+                }));
         names_a_level_or_product
             && cells
                 .iter()
@@ -1178,13 +1180,17 @@ fn html_cell_may_name(screen: &Screen, text: &str, at: usize) -> bool {
     let names =
         |cell: &str| names_a_level_or_product(screen, &normalize_text(cell, Mode::Name, &[]));
     // Without a blanked reading (a `|` inside a tag), the cell may be anything.
-    names(content)
-        || [StrayCloser::EndsAConstruct, StrayCloser::IsText]
-            .into_iter()
-            .any(|stray| {
-                blank_constructs(content, stray)
-                    .is_none_or(|blanked| blanked != content && names(&blanked))
-            })
+    let names_once_blanked = |blanked: &str| blanked != content && names(blanked);
+    if names(content) {
+        return true;
+    }
+    let Some(ending) = blank_constructs_noting_strays(content, StrayCloser::EndsAConstruct) else {
+        return true;
+    };
+    names_once_blanked(&ending.text)
+        || ending.met_a_stray
+            && blank_constructs(content, StrayCloser::IsText)
+                .is_none_or(|kept| names_once_blanked(&kept))
 }
 
 /// Whether a name-normalised cell can be a split row's level cell (known levels) or product cell.
@@ -1225,7 +1231,14 @@ enum StrayCloser {
 /// tag or `{` is not closed on the line (the pre-pass may read it as text, or as a construct that goes on
 /// below): the line cannot be read either way here.
 fn blank_constructs(line: &str, stray: StrayCloser) -> Option<String> {
+    blank_constructs_noting_strays(line, stray).map(|blanked| blanked.text)
+}
+
+/// [`blank_constructs`], and whether it met a stray `>` or `}`: when it met none, the line reads the same
+/// whichever way a stray closer is read, and the other reading need not be made.
+fn blank_constructs_noting_strays(line: &str, stray: StrayCloser) -> Option<Blanked> {
     let mut bytes = line.as_bytes().to_vec();
+    let mut met_a_stray = false;
     let mut at = 0;
     while at < bytes.len() {
         let (from, to) = match bytes[at] {
@@ -1242,10 +1255,12 @@ fn blank_constructs(line: &str, stray: StrayCloser) -> Option<String> {
             }
             b'{' => (at, matching_brace(&bytes, at)? + 1),
             b'>' | b'}' if stray == StrayCloser::IsText => {
+                met_a_stray = true;
                 at += 1;
                 continue;
             }
             b'>' | b'}' => {
+                met_a_stray = true;
                 let cell_start = bytes[..at]
                     .iter()
                     .rposition(|&byte| byte == b'|')
@@ -1264,7 +1279,17 @@ fn blank_constructs(line: &str, stray: StrayCloser) -> Option<String> {
         at = to;
     }
     // Whole characters were blanked (spans start and end at ASCII bytes or the line's end).
-    String::from_utf8(bytes).ok()
+    let text = String::from_utf8(bytes).ok()?;
+    Some(Blanked { text, met_a_stray })
+}
+
+/// A line as [`blank_constructs_noting_strays`] reads it.
+#[derive(Debug)]
+struct Blanked {
+    /// The line with its constructs blanked.
+    text: String,
+    /// Whether a `>` or `}` with no opener on the line was met.
+    met_a_stray: bool,
 }
 
 /// The end of the code span whose opening backticks start at `open` (after its closing backticks), or
@@ -1432,6 +1457,40 @@ mod tests {
         );
         assert_eq!(ending("| <T a=\"|\" /> | x |"), None);
         assert_eq!(ending("日本 | Read"), Some("日本 | Read".to_owned()));
+    }
+
+    #[test]
+    fn a_line_without_a_stray_closer_reads_the_same_either_way() {
+        let met = |line| {
+            blank_constructs_noting_strays(line, StrayCloser::EndsAConstruct)
+                .map(|blanked| blanked.met_a_stray)
+        };
+        assert_eq!(met("| <b>Read</b> | {x} | `a > b` |"), Some(false));
+        assert_eq!(met("| a > b | Read |"), Some(true));
+        assert_eq!(met("| a } b | 日本 |"), Some(true));
+        let pieces = [
+            "|", " ", "Read", "AI Gateway", "<b>", "</b>", "<br/>", "{x}", "{", "}", ">", "`", "`>`",
+            "<!-- c -->", "日本", "😀", "e\u{301}", "مرحبا", "&amp;", "-->",
+        ];
+        let mut seed = 11u64;
+        for length in 0..3000 {
+            let line = crate::bytes::pieced_text(&pieces, length % 40, &mut seed);
+            for stray in [StrayCloser::EndsAConstruct, StrayCloser::IsText] {
+                let other = match stray {
+                    StrayCloser::EndsAConstruct => StrayCloser::IsText,
+                    StrayCloser::IsText => StrayCloser::EndsAConstruct,
+                };
+                let reading = blank_constructs_noting_strays(&line, stray);
+                let met_a_stray = reading.as_ref().is_some_and(|blanked| blanked.met_a_stray);
+                if reading.is_some() && !met_a_stray {
+                    assert_eq!(
+                        blank_constructs(&line, other),
+                        reading.map(|blanked| blanked.text),
+                        "{line:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
