@@ -43,7 +43,7 @@ pub fn detect(text: &str, tags: &[Tag]) -> Vec<HtmlList> {
     let mut lists: Vec<HtmlList> = Vec::new();
     let mut open: Vec<OpenList> = Vec::new();
     for tag in tags {
-        let name = tag.name.as_str();
+        let name: &str = &tag.name;
         let is_list = name.eq_ignore_ascii_case("ul") || name.eq_ignore_ascii_case("ol");
         let is_item = name.eq_ignore_ascii_case("li");
         match tag.kind {

@@ -164,13 +164,13 @@ fn hugo_renders<'s>(text: &'s str, scan: &'s Scan) -> impl Iterator<Item = Inclu
                 .iter()
                 .filter(|attribute| {
                     attribute.name != "file"
-                        && !PRODUCT_KEYS.contains(&attribute.name.as_str())
+                        && !PRODUCT_KEYS.contains(&&*attribute.name)
                         && is_identifier(&attribute.name)
                         && !attribute.name.starts_with(|c: char| c.is_ascii_digit())
                 })
                 .filter_map(|attribute| match &attribute.value {
                     super::mdx::AttributeValue::Text(range) => {
-                        Some((attribute.name.clone(), text[range.clone()].to_owned()))
+                        Some((attribute.name.to_string(), text[range.clone()].to_owned()))
                     }
                     _ => None,
                 })

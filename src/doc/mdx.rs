@@ -13,6 +13,7 @@
 //! itself (line by line, then inline), `mdx/jsx.rs` reads one JSX tag, its attributes and `{...}`
 //! expressions.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::Dialect;
@@ -69,11 +70,138 @@ pub enum TagKind {
     SelfClosing,
 }
 
+/// A tag's or an attribute's name as written. Most are one of a few names written on every page, which
+/// are kept without a copy of their own ([`name_of`]): pages hold tens of thousands of tags.
+pub type Name = Cow<'static, str>;
+
+/// The tag and attribute names most often written in documentation pages, sorted (for a binary search).
+const COMMON_NAMES: &[&str] = &[
+    "Aside",
+    "Badge",
+    "Callout",
+    "Card",
+    "CardGrid",
+    "Check",
+    "Code",
+    "Cross",
+    "Definitions",
+    "Details",
+    "DirectoryListing",
+    "Example",
+    "File",
+    "Folder",
+    "GlossaryTooltip",
+    "Icon",
+    "Image",
+    "LinkButton",
+    "LinkCard",
+    "Note",
+    "PackageManagerTabs",
+    "PackageManagers",
+    "ParamField",
+    "ParamType",
+    "PropMeta",
+    "PropertiesTable",
+    "Render",
+    "ResponseField",
+    "Snippet",
+    "Step",
+    "Steps",
+    "Tab",
+    "TabItem",
+    "Tabs",
+    "Tabs.Tab",
+    "Type",
+    "TypeLink",
+    "Warning",
+    "WranglerConfig",
+    "a",
+    "action",
+    "align",
+    "alt",
+    "b",
+    "body",
+    "br",
+    "button",
+    "class",
+    "className",
+    "code",
+    "colspan",
+    "content",
+    "details",
+    "div",
+    "em",
+    "file",
+    "for",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "header",
+    "height",
+    "hr",
+    "href",
+    "i",
+    "id",
+    "img",
+    "input",
+    "kbd",
+    "key",
+    "label",
+    "lang",
+    "li",
+    "name",
+    "ol",
+    "p",
+    "params",
+    "path",
+    "pre",
+    "product",
+    "props",
+    "rowspan",
+    "script",
+    "size",
+    "source",
+    "span",
+    "src",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "syncKey",
+    "table",
+    "target",
+    "tbody",
+    "td",
+    "text",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "type",
+    "ul",
+    "valign",
+    "value",
+    "variant",
+    "video",
+    "width",
+];
+
+/// `written` as a [`Name`]: borrowed from [`COMMON_NAMES`] when it is one of them, copied otherwise.
+pub fn name_of(written: &str) -> Name {
+    match COMMON_NAMES.binary_search(&written) {
+        Ok(index) => Cow::Borrowed(COMMON_NAMES[index]),
+        Err(_) => Cow::Owned(written.to_owned()),
+    }
+}
+
 /// A JSX/HTML tag (or a Hugo shortcode, read the same way): its name, shape, range and attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
     /// The tag name as written (`Render`, `Aside`, `li`).
-    pub name: String,
+    pub name: Name,
     /// Opening, closing or self-closing.
     pub kind: TagKind,
     /// From `<` to `>` (from `{{<` to `>}}` for a shortcode).
@@ -86,7 +214,7 @@ pub struct Tag {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// The attribute's name.
-    pub name: String,
+    pub name: Name,
     /// Its value: none, a quoted string or an expression.
     pub value: AttributeValue,
 }
@@ -175,4 +303,45 @@ pub struct BookInclude {
     pub range: Range<usize>,
     /// The argument: `file.md`, `file.md:2:10`, `file.rs:anchor`.
     pub argument: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_names_are_borrowed_and_any_other_name_is_copied_as_written() {
+        assert!(
+            COMMON_NAMES.windows(2).all(|pair| pair[0] < pair[1]),
+            "sorted, for the binary search"
+        );
+        for &common in COMMON_NAMES {
+            assert!(matches!(name_of(common), Cow::Borrowed(name) if name == common));
+        }
+        for other in ["", "TD", "Asides", "Tabs.Tabs", "x-ø", "data-id", "Render2"] {
+            assert!(matches!(name_of(other), Cow::Owned(name) if name == other));
+        }
+        let tag = scan(
+            "<Render file=\"x\" /> <Custom-Tag data-id=\"1\">",
+            Dialect::Mdx,
+        )
+        .tags
+        .into_iter()
+        .map(|tag| {
+            let attributes: Vec<String> = tag
+                .attributes
+                .iter()
+                .map(|attribute| attribute.name.to_string())
+                .collect();
+            (tag.name.to_string(), attributes)
+        })
+        .collect::<Vec<_>>();
+        assert_eq!(
+            tag,
+            [
+                ("Render".to_owned(), vec!["file".to_owned()]),
+                ("Custom-Tag".to_owned(), vec!["data-id".to_owned()]),
+            ]
+        );
+    }
 }

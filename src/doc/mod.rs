@@ -196,7 +196,7 @@ pub struct CodeBlock {
 #[derive(Debug, Clone)]
 pub struct Element {
     /// The tag name (`Tabs`, `Render`, `Aside`).
-    pub name: String,
+    pub name: mdx::Name,
     /// The opening (or self-closing) tag with its attributes.
     pub open: mdx::Tag,
     /// The closing tag, when the element has one.

@@ -68,7 +68,7 @@ pub fn parse(text: &str, pos: usize, end: usize) -> Option<Shortcode> {
                 // A positional parameter: `{{< aside "note" >}}`.
                 let close = text[index + 1..inner_end].find(quote as char)?;
                 attributes.push(Attribute {
-                    name: attributes.len().to_string(),
+                    name: attributes.len().to_string().into(),
                     value: AttributeValue::Text(index + 1..index + 1 + close),
                 });
                 index += close + 2;
@@ -79,7 +79,7 @@ pub fn parse(text: &str, pos: usize, end: usize) -> Option<Shortcode> {
                 let attribute = match attribute.value {
                     // A bare word is a positional parameter, not a flag.
                     AttributeValue::None => Attribute {
-                        name: attributes.len().to_string(),
+                        name: attributes.len().to_string().into(),
                         value: AttributeValue::Text(index..next),
                     },
                     _ => attribute,
@@ -95,7 +95,7 @@ pub fn parse(text: &str, pos: usize, end: usize) -> Option<Shortcode> {
         (false, false) => TagKind::Open,
     };
     Some(Shortcode::Tag(Tag {
-        name,
+        name: name.into(),
         kind,
         range: pos..end,
         attributes,
@@ -226,7 +226,7 @@ mod tests {
             ),
         ] {
             let tag = tag(text);
-            assert_eq!((tag.name.as_str(), tag.kind), (name, kind), "{text}");
+            assert_eq!((&*tag.name, tag.kind), (name, kind), "{text}");
             assert_eq!(tag.range, 0..text.len());
         }
     }

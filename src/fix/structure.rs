@@ -587,7 +587,7 @@ fn blocks(page: &Page) -> Vec<Block> {
         ..plain(Kind::Code, &code.range)
     }));
     blocks.extend(page.elements.iter().map(|element| Block {
-        label: element.name.clone(),
+        label: element.name.to_string(),
         ..plain(Kind::Element, &element.range())
     }));
     blocks.extend(page.callouts.iter().map(|callout| Block {

@@ -76,7 +76,7 @@ pub fn parse_tag(text: &str, pos: usize) -> Option<Tag> {
     if index == name_start || !bytes[name_start].is_ascii_alphabetic() {
         return None;
     }
-    let name = text[name_start..index].to_owned();
+    let name = super::name_of(&text[name_start..index]);
     if name.ends_with(':') || name.contains("://") {
         return None;
     }
@@ -140,7 +140,7 @@ pub(crate) fn parse_attribute(
     if index == start {
         return None;
     }
-    let name = text[start..index].to_owned();
+    let name = super::name_of(&text[start..index]);
     let mut cursor = index;
     while cursor < limit && bytes[cursor].is_ascii_whitespace() {
         cursor += 1;
