@@ -1469,8 +1469,26 @@ mod tests {
         assert_eq!(met("| a > b | Read |"), Some(true));
         assert_eq!(met("| a } b | 日本 |"), Some(true));
         let pieces = [
-            "|", " ", "Read", "AI Gateway", "<b>", "</b>", "<br/>", "{x}", "{", "}", ">", "`", "`>`",
-            "<!-- c -->", "日本", "😀", "e\u{301}", "مرحبا", "&amp;", "-->",
+            "|",
+            " ",
+            "Read",
+            "AI Gateway",
+            "<b>",
+            "</b>",
+            "<br/>",
+            "{x}",
+            "{",
+            "}",
+            ">",
+            "`",
+            "`>`",
+            "<!-- c -->",
+            "日本",
+            "😀",
+            "e\u{301}",
+            "مرحبا",
+            "&amp;",
+            "-->",
         ];
         let mut seed = 11u64;
         for length in 0..3000 {
