@@ -361,3 +361,73 @@ fn an_unreadable_include_is_an_error_at_the_include() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A partial rendered by a permissions reference page (which reads names in every unit of its text) and by
+/// another page (which reads only listings) is read as each of them reads it, whichever is checked first.
+/// Before, the run's memo held one reading of the partial: when the other page was checked first, the
+/// reference page lost the group its partial names, and SL008 reported it in about one run in seven.
+#[test]
+fn a_partial_is_read_as_each_page_that_renders_it_reads_whichever_comes_first() {
+    let root = Path::new("/site");
+    let files = [
+        (
+            "src/content/partials/fundamentals/x.mdx",
+            "AI Gateway Read — 読み取り 🚀 مرحبا\n",
+        ),
+        (
+            "src/content/docs/fundamentals/api/reference/permissions.mdx",
+            "## Account permissions\n\n<Render file=\"x\" product=\"fundamentals\" />\n",
+        ),
+        (
+            "src/content/docs/vectorize/x.mdx",
+            "# ベクトル\n\n<Render file=\"x\" product=\"fundamentals\" />\n",
+        ),
+    ];
+    for order in [[1, 2], [2, 1]] {
+        let sources = MemorySources::new(
+            files
+                .iter()
+                .map(|(path, text)| (root.join(path), (*text).to_owned())),
+        );
+        let linter = Linter::new(load_preset("cloudflare", root, None, CATALOG).unwrap());
+        let mut reports: Vec<_> = order
+            .iter()
+            .map(|&index| {
+                let (relative, text) = files[index];
+                let path = root.join(relative);
+                linter.check(
+                    PageInput {
+                        display: path.clone(),
+                        location: Some(&path),
+                        relative: Path::new(relative),
+                        text: text.to_owned(),
+                        included: false,
+                    },
+                    &sources,
+                )
+            })
+            .collect();
+        linter.check_site(&mut reports);
+        let undocumented: Vec<&str> = reports
+            .iter()
+            .flat_map(|report| &report.findings)
+            .filter(|finding| {
+                finding.code == "SL008" && finding.message.contains("AI Gateway Read")
+            })
+            .map(|finding| finding.message.as_str())
+            .collect();
+        assert_eq!(
+            undocumented,
+            Vec::<&str>::new(),
+            "pages checked in order {order:?}"
+        );
+        let documented_elsewhere = reports
+            .iter()
+            .flat_map(|report| &report.findings)
+            .any(|finding| finding.code == "SL008");
+        assert!(
+            documented_elsewhere,
+            "SL008 runs: the table's other groups are on no page"
+        );
+    }
+}

@@ -31,10 +31,11 @@ impl Gatherer<'_> {
                 IncludeTarget::File { part, .. } => Some(part.clone()),
                 IncludeTarget::Partial { .. } => None,
             };
-            // The depth is part of the key: deeper includes see fewer levels below them.
+            // The depth is part of the key: deeper includes see fewer levels below them; so is whether
+            // every unit is read, which changes what the file's facts hold.
             let contribution = memo.get_or_compute(
-                (path, include_params, part, stack.len()),
-                |(path, params, part, _)| {
+                (path, include_params, part, stack.len(), self.every_unit),
+                |(path, params, part, _, _)| {
                     self.contribution(path, params, part.as_ref(), stack, memo)
                         .map(|contribution| contribution as Arc<dyn Any + Send + Sync>)
                 },

@@ -72,8 +72,16 @@ pub trait Sources: Sync {
 }
 
 /// An included file as a page sees it: its path, the `{props.*}` values it is rendered with, the part
-/// of it that is included, and the include depth.
-pub type ContributionKey = (PathBuf, Vec<(String, String)>, Option<FilePart>, usize);
+/// of it that is included, the include depth, and whether the page reads names in every unit of its text
+/// (a required or permissions reference page) or only in its listings: pages checked at the same time
+/// that read the same file differently must not share one reading of it.
+pub type ContributionKey = (
+    PathBuf,
+    Vec<(String, String)>,
+    Option<FilePart>,
+    usize,
+    bool,
+);
 
 /// See [`Sources::memo`].
 #[derive(Default)]
