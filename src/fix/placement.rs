@@ -217,7 +217,8 @@ pub(super) fn line_after(text: &str, offset: usize) -> usize {
 /// before them), so the blocks around keep one blank line between them. Between two lines of content with
 /// no blank line on either side, the lines are replaced by a line break (blocks at the top level stay a
 /// blank line apart), or, first when they are indented (inside a list item: a call-out in a tight list
-/// leaves it tight), go alone; with a blank line after only, the lines and that line, then the lines alone.
+/// leaves it tight), go alone; with a blank line after only, the lines alone (at the top level: the blank
+/// line stays between the blocks around), then the lines and that line (first when they are indented).
 /// The caller keeps the first that leaves the page's structure.
 pub(super) fn removal_ranges(
     text: &str,
@@ -229,11 +230,18 @@ pub(super) fn removal_ranges(
     let blank_before = blank_line_before(text, lines.start);
     match (blank_after.first(), content_after, blank_before) {
         // Without a blank line before, the lines alone keep the blank line after between the blocks around
-        // ("text\n> note\n\nmore": taking the blank line too would join the paragraphs).
-        (Some(first_blank), true, None) if lines.start > 0 => vec![
-            (lines.start..lines.end + first_blank, String::new()),
-            (lines, String::new()),
-        ],
+        // ("text\n> note\n\nmore": taking the blank line too would join the paragraphs; "## A\n> note\n\n##
+        // B" would glue the headings). Inside a list item, the blank line goes with them first: a call-out
+        // between two items of a tight list leaves it tight.
+        (Some(first_blank), true, None) if lines.start > 0 => {
+            let with_blank = (lines.start..lines.end + first_blank, String::new());
+            let alone = (lines.clone(), String::new());
+            if text[lines].starts_with([' ', '\t']) {
+                vec![with_blank, alone]
+            } else {
+                vec![alone, with_blank]
+            }
+        }
         (Some(first_blank), true, _) => vec![(lines.start..lines.end + first_blank, String::new())],
         (None, true, None) if lines.start > 0 => {
             let alone = (lines.clone(), String::new());
@@ -415,6 +423,24 @@ mod tests {
         );
         let last = "text\r\n\r\n> **Note:** x\r\n";
         assert_eq!(removed(last, 8..22), "text\r\n");
+        // Right under a heading, with a blank line after: the blank line stays between the headings (a fuzz
+        // campaign found `## Intro` glued to `## Account permissions` when SL006 moved such a call-out).
+        let under_heading = "## 導入 🚀\r\n:::note\r\nx\r\n:::\r\n\r\n## Perms\r\n";
+        assert_eq!(
+            every_removal(
+                under_heading,
+                under_heading.find(":::").unwrap()..under_heading.rfind(":::").unwrap() + 3
+            ),
+            [
+                "## 導入 🚀\r\n\r\n## Perms\r\n",
+                "## 導入 🚀\r\n## Perms\r\n"
+            ]
+        );
+        let in_tight_list = "- a\r\n  > **Note:** x\r\n\r\n- b\r\n";
+        assert_eq!(
+            every_removal(in_tight_list, 5..20),
+            ["- a\r\n- b\r\n", "- a\r\n\r\n- b\r\n"]
+        );
     }
 
     #[test]
