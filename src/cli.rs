@@ -175,7 +175,8 @@ pub struct FixArgs {
     pub settings: SettingsArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// Print a unified diff of the fixes and write nothing; exit 1 when there is something to fix
+    /// Print a unified diff of the fixes and write nothing; exit 1 when there is something to fix or an
+    /// error-level finding is left (as without it)
     #[arg(long)]
     pub diff: bool,
 }
