@@ -175,9 +175,12 @@ fn same_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), Stri
         let end = trimmed_end(before.text(), start, to_original(&placed, new.range.end));
         let old_end = trimmed_end(before.text(), old.range.start, old.range.end);
         let first = placed.partition_point(|edit| edit.edit.range.start < old.range.start);
+        // An edit at the end of the block's last line (after trailing spaces, before the line break) is in
+        // it, as one right after its text is: rows added after `| A | x | ` are the table's.
+        let last_line_end = crate::doc::source::line_end(before.text(), old_end);
         let edited = placed
             .get(first)
-            .is_some_and(|edit| edit.edit.range.start <= old_end);
+            .is_some_and(|edit| edit.edit.range.start <= last_line_end);
         let same_counts = edited || (old.rows == new.rows && old.items == new.items);
         if (old.kind, old.depth, old.level) != (new.kind, new.depth, new.level)
             || (old.range.start, old_end) != (start, end)
@@ -668,6 +671,22 @@ mod tests {
                 .unwrap_err()
                 .contains("heading")
         );
+    }
+
+    /// Rows added after a last row with spaces or a tab after its text (where SL008 adds them: at the end of
+    /// the line) extend the table; a fuzz campaign found them refused as a change of structure.
+    #[test]
+    fn rows_added_after_trailing_spaces_of_the_last_row_pass() {
+        for last_row in ["| 日本 | x | ", "| 日本 | x \t", "| 日本 | x |  "] {
+            let page = format!("## User\n\n| Name | D |\n| --- | --- |\n{last_row}\n\n## Next\n");
+            let at = page.find(last_row).unwrap() + last_row.len();
+            let rows = rewrite(at..at, "\n| API Tokens Read 🙂 | |\n| Zone Read | |");
+            assert_eq!(
+                checked(&page, &[rows], Dialect::Mdx),
+                Ok(()),
+                "{last_row:?}"
+            );
+        }
     }
 
     #[test]
