@@ -12,7 +12,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = scope_lint::table::load_table(text, "caps.toml");
     let source = SourceText::new("scope-lint.toml", text.to_owned());
-    if let Ok(settings) = scope_lint::policy::load_policy_text(&source, Path::new("."), None, scope_lint::rules::CATALOG) {
+    if let Ok(settings) = scope_lint::policy::load_policy_text(
+        &source,
+        Path::new("."),
+        None,
+        scope_lint::rules::CATALOG,
+    ) {
         let _ = scope_lint::Linter::new(settings);
     }
 });

@@ -12,7 +12,10 @@ use scope_lint::source::prefilter::Prefilter;
 mod common;
 
 /// Pages outside the directories the prefilter keeps by path (no policy page, no product with claims).
-const PATHS: [&str; 2] = ["src/content/docs/dns/page.mdx", "src/content/docs/dns/page.md"];
+const PATHS: [&str; 2] = [
+    "src/content/docs/dns/page.mdx",
+    "src/content/docs/dns/page.md",
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some((selector, text)) = common::split(data) else {
@@ -21,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     static PREFILTER: OnceLock<Prefilter<'static>> = OnceLock::new();
     let linter = common::linter();
     let prefilter = PREFILTER
-        .get_or_init(|| Prefilter::new(&linter.settings.table, linter.policy(), &linter.matcher));
+        .get_or_init(|| Prefilter::new(&linter.settings.table, linter.policy(), linter.matcher()));
     let relative = PATHS[usize::from(selector) % PATHS.len()];
     let relevant = prefilter.relevant(linter.policy(), &text, Path::new(relative));
     let report = common::check(relative, false, text);

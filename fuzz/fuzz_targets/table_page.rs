@@ -66,14 +66,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let source = SourceText::new("scope-lint.toml", policy_text);
-    let Ok(settings) =
-        scope_lint::policy::load_policy_text(
-            &source,
-            Path::new("."),
-            Some(&table_path),
-            scope_lint::rules::CATALOG,
-        )
-    else {
+    let Ok(settings) = scope_lint::policy::load_policy_text(
+        &source,
+        Path::new("."),
+        Some(&table_path),
+        scope_lint::rules::CATALOG,
+    ) else {
         return;
     };
     let linter = Linter::new(settings);
