@@ -225,17 +225,28 @@ fn row_target(
     file: Option<PathBuf>,
 ) -> RowTarget {
     let text = page.text();
-    let first_cells = table
+    // A line the model reads into the table but that holds no `|` is no row a reader sees: a flow tag
+    // right below the table (`</TabItem>`, blanked by the MDX pre-pass) is read as a row of empty cells.
+    // Rows go above it, inside the table.
+    let holds_a_pipe = |row: &&Vec<usize>| {
+        row.first().is_some_and(|&unit| {
+            let start = page.units[unit].range.start;
+            text[line_start(text, start)..line_end(text, start)].contains('|')
+        })
+    };
+    let body_rows: Vec<&Vec<usize>> = table
         .rows
         .iter()
         .skip(usize::from(table.has_header))
+        .filter(holds_a_pipe)
+        .collect();
+    let first_cells = body_rows
+        .iter()
         .filter_map(|row| row.first())
         .map(|&unit| text[page.units[unit].range.clone()].trim());
     let names = super::row_names::NameForm::of(first_cells, groups);
-    let rows: Vec<(String, usize)> = table
-        .rows
+    let rows: Vec<(String, usize)> = body_rows
         .iter()
-        .skip(usize::from(table.has_header))
         .filter_map(|row| row.first())
         .map(|&unit| {
             let range = page.units[unit].range.clone();
@@ -248,7 +259,9 @@ fn row_target(
     let columns = table.rows.first().map_or(2, Vec::len).max(1);
     let last_cell = table
         .rows
-        .last()
+        .iter()
+        .rev()
+        .find(holds_a_pipe)
         .and_then(|row| row.last())
         .map_or(table.range.end, |&unit| page.units[unit].range.end);
     // After the last row's text, before its line ending: a call-out inserted at the end of the section lands
