@@ -64,8 +64,8 @@ impl Linter {
         }
     }
 
-    /// The table's names compiled for matching, built on first use: a directory check builds them on
-    /// the walk's first page, while the calling thread goes on reading the directories.
+    /// The table's names compiled for matching, built on first use: a directory check has them built on
+    /// rayon's threads as its walk starts, while the calling thread goes on reading the directories.
     pub fn matcher(&self) -> &Matcher {
         self.matcher
             .get_or_init(|| Matcher::new(&self.settings.table))
