@@ -236,24 +236,26 @@ pub(super) fn removal_ranges(
         (Some(first_blank), true, None) if lines.start > 0 => {
             let with_blank = (lines.start..lines.end + first_blank, String::new());
             let alone = (lines.clone(), String::new());
-            if text[lines].starts_with([' ', '\t']) {
-                vec![with_blank, alone]
-            } else {
-                vec![alone, with_blank]
-            }
+            in_list_first(&text[lines], with_blank, alone)
         }
         (Some(first_blank), true, _) => vec![(lines.start..lines.end + first_blank, String::new())],
         (None, true, None) if lines.start > 0 => {
             let alone = (lines.clone(), String::new());
             let line_break = (lines.clone(), newline.to_owned());
-            if text[lines].starts_with([' ', '\t']) {
-                vec![alone, line_break]
-            } else {
-                vec![line_break, alone]
-            }
+            in_list_first(&text[lines], alone, line_break)
         }
         (_, false, Some(blank_before)) => vec![(blank_before..lines.end, String::new())],
         _ => vec![(lines, String::new())],
+    }
+}
+
+/// Two removals of `removed` in order of preference: `in_list` first when the lines are indented (inside a
+/// list item, where a tight list must stay tight), `top_level` first otherwise.
+fn in_list_first<T>(removed: &str, in_list: T, top_level: T) -> Vec<T> {
+    if removed.starts_with([' ', '\t']) {
+        vec![in_list, top_level]
+    } else {
+        vec![top_level, in_list]
     }
 }
 
