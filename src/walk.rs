@@ -279,10 +279,10 @@ pub fn check_paths_affected_by(
     let sources = FsSources::new(linter.policy());
     // A page the prefilter rules out is not checked and includes nothing (`None`). It is compiled (with
     // the name matcher) by the first page visited, while this thread goes on reading the directories.
-    let prefilter: OnceLock<Prefilter<'_>> = OnceLock::new();
+    let compiled_prefilter: OnceLock<Prefilter<'_>> = OnceLock::new();
     let prefilter = || {
         linter.prefilter.then(|| {
-            prefilter.get_or_init(|| {
+            compiled_prefilter.get_or_init(|| {
                 Prefilter::new(&linter.settings.table, linter.policy(), linter.matcher())
             })
         })
