@@ -1014,3 +1014,48 @@ fn more_misplaced_callouts_than_one_round_checks_are_all_moved() {
         "{fixed}"
     );
 }
+
+#[test]
+fn a_page_refused_in_the_first_round_does_not_stop_the_next_rounds_of_the_others() {
+    // `near.md` is refused (its fix would pass `max-file-size`); `p.md` has more misplaced call-outs than
+    // one round moves, so it needs a second round, which must still run.
+    let config = "extends = \"cloudflare\"\nmax-file-size = 16384\n";
+    let near = format!(
+        "## Permissions 日本\n\n- AI Gateway Run\n\n{}\n",
+        "x".repeat(16384 - 60)
+    );
+    let callout = "> [!NOTE]\n> AI Gateway permissions are account-scoped only: a token cannot be restricted to a single gateway.\n\n";
+    let sections: String = (0..70)
+        .map(|index| format!("## 節 {index} 🚀\n\n- AI Gateway Read\n\n"))
+        .collect();
+    let page = format!("{}{sections}", callout.repeat(70));
+    assert!(page.len() < 16384);
+    let dir = temp_tree(&[
+        ("near.md", near.as_bytes()),
+        ("p.md", page.as_bytes()),
+        ("scope-lint.toml", config.as_bytes()),
+    ]);
+    let output = scope_lint(dir.path(), &["fix", "."]);
+    assert_eq!(output.status.code(), Some(2), "{}", outcome(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr
+            .matches("./near.md: the fixed file would be ")
+            .count(),
+        1,
+        "the refusal is reported once: {stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("near.md")).unwrap(),
+        near
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("fixed ./p.md: ").count(), 2, "{stdout}");
+    let check = scope_lint(dir.path(), &["check", "--format", "concise", "p.md"]);
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout),
+        "no findings in 1 file\n",
+        "{}",
+        outcome(&check)
+    );
+}

@@ -1,6 +1,7 @@
 //! `scope-lint fix`: the fixes planned, shown as a diff or written (in rounds, while a fix makes another
 //! one necessary), and what is left reported.
 
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -60,8 +61,16 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
                 .or_else(unless_reader_left)?;
         }
     } else {
-        write_fixes(&plan.changes, &mut stdout, &mut errors)?;
-        if let Some(last) = fix_more_rounds(&args, &linter, &roots, &mut stdout, &mut errors)? {
+        let mut left_alone = HashSet::new();
+        let written = write_fixes(&plan.changes, &mut left_alone, &mut stdout, &mut errors)?;
+        let rounds = Rounds {
+            args: &args,
+            linter: &linter,
+            roots: &roots,
+        };
+        if written > 0
+            && let Some(last) = rounds.more(&mut left_alone, &mut stdout, &mut errors)?
+        {
             plan.remaining = last.remaining;
         }
     }
@@ -104,16 +113,21 @@ pub fn run(args: FixArgs) -> Result<u8, Error> {
 /// a partial's table make the section that renders it need a call-out).
 const FIX_ROUNDS: usize = 4;
 
-/// Writes `changes`, saying "fixed" for each only once the file is written (renamed into place). Returns
-/// how many were written.
+/// Writes `changes`, saying "fixed" for each only once the file is written (renamed into place), except
+/// the files in `left_alone`; a file whose write fails is added to it. Returns how many were written.
 fn write_fixes(
     changes: &[fix::FileChange],
+    left_alone: &mut HashSet<PathBuf>,
     stdout: &mut impl Write,
     errors: &mut Vec<Error>,
 ) -> Result<usize, Error> {
     let mut written = 0;
     for change in changes {
+        if left_alone.contains(&change.path) {
+            continue;
+        }
         if let Err(error) = fix::write_change(change) {
+            left_alone.insert(change.path.clone());
             errors.push(error);
             continue;
         }
@@ -129,45 +143,52 @@ fn write_fixes(
     Ok(written)
 }
 
-/// After a round of fixes was written without an error: checks the paths again and writes what the new
-/// text needs, until a round changes nothing (at most [`FIX_ROUNDS`] rounds in all). Returns the last
-/// round's plan, whose `remaining` findings are the ones left, when a round ran.
-fn fix_more_rounds(
-    args: &FixArgs,
-    linter: &Linter,
-    roots: &[PathBuf],
-    stdout: &mut impl Write,
-    errors: &mut Vec<Error>,
-) -> Result<Option<fix::FixPlan>, Error> {
-    let mut last = None;
-    for _ in 1..FIX_ROUNDS {
-        if !errors.is_empty() {
-            break;
-        }
-        // Fresh sources: the files they would remember changed.
-        let sources = FsSources::new(linter.policy());
-        let mut plan = walk::fix_plan::plan(
-            walk::check_paths(&args.paths, linter),
-            linter,
-            &sources,
-            roots,
-        );
-        let failed = !plan.errors.is_empty();
-        errors.append(&mut plan.errors);
-        let written = if failed {
-            0
-        } else {
-            write_fixes(&plan.changes, stdout, errors)?
-        };
-        last = Some(plan);
-        if written == 0 {
-            break;
-        }
-    }
-    Ok(last)
+/// What each round of `fix` checks and where it may write.
+struct Rounds<'a> {
+    args: &'a FixArgs,
+    linter: &'a Linter,
+    roots: &'a [PathBuf],
 }
 
-/// A unified diff with removed lines red and added lines green, when `color`.
+impl Rounds<'_> {
+    /// Writes further rounds of fixes after the first, while a round writes something (at most
+    /// [`FIX_ROUNDS`] in all): a fix can make another one necessary. A page whose fix was refused is
+    /// refused again in each round and reported once, and a file whose write failed (`left_alone`) is not
+    /// written in a later round, which would contradict the error; the other pages still get their
+    /// rounds. A round that reads the tree with an error of its own (a file that became unreadable, an
+    /// include cycle) writes nothing, as the first round does. Returns the last round's plan.
+    fn more(
+        &self,
+        left_alone: &mut HashSet<PathBuf>,
+        stdout: &mut impl Write,
+        errors: &mut Vec<Error>,
+    ) -> Result<Option<fix::FixPlan>, Error> {
+        let mut reported: HashSet<String> = errors.iter().map(ToString::to_string).collect();
+        let mut last = None;
+        for _ in 1..FIX_ROUNDS {
+            let sources = FsSources::new(self.linter.policy());
+            let run = walk::check_paths(&self.args.paths, self.linter);
+            let run_failed = !run.errors.is_empty();
+            let mut plan = walk::fix_plan::plan(run, self.linter, &sources, self.roots);
+            for error in std::mem::take(&mut plan.errors) {
+                if reported.insert(error.to_string()) {
+                    errors.push(error);
+                }
+            }
+            let written = if run_failed {
+                0
+            } else {
+                write_fixes(&plan.changes, left_alone, stdout, errors)?
+            };
+            last = Some(plan);
+            if written == 0 {
+                break;
+            }
+        }
+        Ok(last)
+    }
+}
+
 fn colored_diff(diff: &str, color: bool) -> String {
     if !color {
         return diff.to_owned();
