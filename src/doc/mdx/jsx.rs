@@ -31,6 +31,24 @@ pub(super) fn string_end(bytes: &[u8], mut index: usize, limit: usize, quote: u8
 
 /// Skips a balanced `{...}` starting at `pos`, honouring strings and template literals.
 pub(super) fn skip_expression(text: &str, pos: usize) -> Option<usize> {
+    skip_expression_with(text, pos, &mut |from, limit| {
+        comment_end_within(text, from, limit)
+    })
+}
+
+/// Where the first `*/` at or after `from` starts, when it ends by `limit`.
+pub(super) fn comment_end_within(text: &str, from: usize, limit: usize) -> Option<usize> {
+    text[from..limit].find("*/").map(|offset| from + offset)
+}
+
+/// [`skip_expression`], finding the end of a block comment with `comment_end` (`(from, limit)`: where the
+/// first `*/` at or after `from` starts, when it ends by `limit`), which a caller that skips many
+/// expressions can answer from memory.
+pub(super) fn skip_expression_with(
+    text: &str,
+    pos: usize,
+    comment_end: &mut dyn FnMut(usize, usize) -> Option<usize>,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     let limit = construct_limit(text, pos);
     let mut depth = 0usize;
@@ -46,8 +64,7 @@ pub(super) fn skip_expression(text: &str, pos: usize) -> Option<usize> {
             }
             quote @ (b'"' | b'\'' | b'`') => index = string_end(bytes, index + 1, limit, quote)?,
             b'/' if index + 1 < limit && bytes[index + 1] == b'*' => {
-                let close = text[index + 2..limit].find("*/")?;
-                index += close + 3;
+                index = comment_end(index + 2, limit)? + 1;
                 continue;
             }
             _ => {}

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::jsx::{construct_limit, parse_tag, skip_expression, string_end};
+use super::jsx::{construct_limit, parse_tag, skip_expression_with, string_end};
 use super::*;
 
 /// Runs the pre-pass over `text`.
@@ -12,7 +12,12 @@ pub fn scan(text: &str, dialect: Dialect) -> Scan {
     // A lone `\r` ends a line (CommonMark), but pulldown-cmark and the line logic below know only `\n`: both
     // work on a copy in which each lone `\r` is a `\n`, one byte for one, so every offset stays the same.
     let lines = lone_carriage_returns_as_line_feeds(text);
-    let text: &str = &lines;
+    scan_lines(&lines, dialect).0
+}
+
+/// [`scan`] of a text with no lone `\r`, and how many bytes the traces of failed expressions read
+/// ([`FailedExpressions`]).
+fn scan_lines(text: &str, dialect: Dialect) -> (Scan, usize) {
     let mut scanner = Scanner {
         text,
         bytes: text.as_bytes(),
@@ -21,16 +26,19 @@ pub fn scan(text: &str, dialect: Dialect) -> Scan {
         scan: Scan::default(),
         open_directives: Vec::new(),
         closers: Closers::default(),
-        failed_expression: None,
+        failed_expressions: FailedExpressions::default(),
         text_line: None,
     };
     scanner.run();
     let Scanner {
-        mut scan, masked, ..
+        mut scan,
+        masked,
+        failed_expressions,
+        ..
     } = scanner;
     scan.masked =
         String::from_utf8(masked).expect("masking keeps UTF-8: whole characters become spaces");
-    scan
+    (scan, failed_expressions.traced)
 }
 
 /// `text` with every `\r` that is not followed by `\n` turned into `\n` (borrowed when there is none):
@@ -57,10 +65,47 @@ struct Scanner<'t> {
     scan: Scan,
     open_directives: Vec<Directive>,
     closers: Closers,
-    /// The last expression that did not close, to answer for the `{` inside it at once.
-    failed_expression: Option<FailedExpression>,
+    /// The expressions that did not close, to answer for the `{` inside them at once.
+    failed_expressions: FailedExpressions,
     /// The start of the last line read as inline content (see [`Scanner::continues_paragraph`]).
     text_line: Option<usize>,
+}
+
+/// The expressions that did not close and reach past the bytes the scan has read: a `{` inside any of
+/// them that it marks as failing is given up at once. Several are kept, not only the last: a `{` inside a
+/// string of one failed expression (`{"{"{"...`) starts another, and each answers for every other brace.
+///
+/// A page whose failed expressions have read more than [`FailedExpressions::budget`] bytes (text built to
+/// defeat the traces) gives up every `{` inside one: each scan reads up to [`MAX_CONSTRUCT`] bytes, and
+/// scanning from every brace of a long run would take seconds.
+#[derive(Default)]
+struct FailedExpressions {
+    traces: Vec<FailedExpression>,
+    /// How many bytes the traces read in all.
+    traced: usize,
+}
+
+impl FailedExpressions {
+    /// How many bytes the traces of a page of `length` bytes may read before every `{` inside a failed
+    /// expression is given up: far more than a page with a few stray braces needs.
+    fn budget(length: usize) -> usize {
+        4 * length + 64 * super::jsx::MAX_CONSTRUCT
+    }
+
+    /// Whether an expression starting at `pos` (the scan reads forward: traces that end before `pos` are
+    /// dropped) is known not to close, or given up, on a page of `length` bytes.
+    fn known_to_fail(&mut self, pos: usize, length: usize) -> bool {
+        self.traces.retain(|trace| trace.end() > pos);
+        if self.traced > Self::budget(length) {
+            return self.traces.iter().any(|trace| trace.start <= pos);
+        }
+        self.traces.iter().any(|trace| trace.also_fails(pos))
+    }
+
+    fn push(&mut self, trace: FailedExpression) {
+        self.traced += trace.fails.len();
+        self.traces.push(trace);
+    }
 }
 
 /// An expression that does not close, and which of the `{` inside it start expressions that cannot close
@@ -79,12 +124,18 @@ struct FailedExpression {
 impl FailedExpression {
     /// Replays [`skip_expression`] from `start` (which returned `None`), recording the depth before each
     /// `{` that is code (not in a string or comment), then marks the braces the depth never returns to.
-    fn trace(text: &str, start: usize) -> FailedExpression {
+    fn trace(
+        text: &str,
+        start: usize,
+        comment_end: &mut dyn FnMut(usize, usize) -> Option<usize>,
+    ) -> FailedExpression {
         let bytes = text.as_bytes();
         let limit = construct_limit(text, start);
-        // (offset of a `{` in code, depth before it), and the depth after each byte in code.
+        // (offset of a `{` in code, depth before it), and the depth after each byte in code, up to where
+        // the scan stops (sized as it goes: a scan that stops at once, in a comment that does not end,
+        // allocates nothing for the bytes it never reads).
         let mut opens: Vec<(usize, usize)> = Vec::new();
-        let mut depth_after: Vec<Option<usize>> = vec![None; limit - start];
+        let mut depth_after: Vec<Option<usize>> = Vec::new();
         let mut depth = 0usize;
         let mut index = start;
         'scan: while index < limit {
@@ -99,17 +150,16 @@ impl FailedExpression {
                     None => break 'scan,
                 },
                 b'/' if index + 1 < limit && bytes[index + 1] == b'*' => {
-                    match text[index + 2..limit].find("*/") {
-                        Some(close) => index += close + 3,
+                    match comment_end(index + 2, limit) {
+                        Some(close) => index = close + 1,
                         None => break,
                     }
                     continue;
                 }
                 _ => {}
             }
-            if let Some(slot) = depth_after.get_mut(index - start) {
-                *slot = Some(depth);
-            }
+            depth_after.resize(index - start, None);
+            depth_after.push(Some(depth));
             index += 1;
         }
         // The lowest depth from each byte to where the scan stopped.
@@ -123,6 +173,11 @@ impl FailedExpression {
             fails[offset] = lowest_from[offset] > before;
         }
         FailedExpression { start, fails }
+    }
+
+    /// Where the scan of the expression stopped.
+    fn end(&self) -> usize {
+        self.start + self.fails.len()
     }
 
     /// Whether an expression starting at `pos` is known not to close.
@@ -548,15 +603,16 @@ impl Scanner<'_> {
         if self.dialect != Dialect::Mdx {
             return None;
         }
-        if self
-            .failed_expression
-            .as_ref()
-            .is_some_and(|failed| failed.also_fails(pos))
-        {
+        if self.failed_expressions.known_to_fail(pos, self.text.len()) {
             return None;
         }
-        let Some(end) = skip_expression(self.text, pos) else {
-            self.failed_expression = Some(FailedExpression::trace(self.text, pos));
+        let (text, closers) = (self.text, &mut self.closers);
+        let mut comment_end = |from: usize, limit: usize| {
+            closers.find(text, from, "*/").filter(|&at| at + 2 <= limit)
+        };
+        let Some(end) = skip_expression_with(text, pos, &mut comment_end) else {
+            let trace = FailedExpression::trace(text, pos, &mut comment_end);
+            self.failed_expressions.push(trace);
             return None;
         };
         let inner = self.text[pos + 1..end - 1].trim();
@@ -646,7 +702,7 @@ fn continues(rest: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::jsx::MAX_CONSTRUCT;
+    use super::super::jsx::{MAX_CONSTRUCT, comment_end_within, skip_expression};
     use super::*;
 
     #[test]
@@ -710,7 +766,9 @@ mod tests {
                     if skip_expression(text, start).is_some() {
                         continue;
                     }
-                    let failed = FailedExpression::trace(text, start);
+                    let failed = FailedExpression::trace(text, start, &mut |from, limit| {
+                        comment_end_within(text, from, limit)
+                    });
                     for (pos, _) in text.match_indices('{') {
                         if failed.also_fails(pos) {
                             assert_eq!(
@@ -734,12 +792,48 @@ mod tests {
             scan.masked.contains(&"{".repeat(1 << 20)),
             "the braces stay text"
         );
-        let failed = FailedExpression::trace(&text, 5);
+        let failed = FailedExpression::trace(&text, 5, &mut |from, limit| {
+            comment_end_within(&text, from, limit)
+        });
         assert!(failed.also_fails(6) && failed.also_fails(5 + MAX_CONSTRUCT - 1));
         assert!(
             !failed.also_fails(5 + MAX_CONSTRUCT),
             "past the trace nothing is known"
         );
+    }
+
+    #[test]
+    fn braces_inside_the_strings_of_failed_expressions_are_traced_a_bounded_number_of_times() {
+        // Each `{` inside a string of one failed expression starts another that fails too: traced one by
+        // one, 200 KB of these read MAX_CONSTRUCT bytes per brace (seconds). The traces kept answer for them.
+        for unit in ["{\"", "{'", "{\" ", "{/*\n", "日本{\"🚀", "{`"] {
+            let text = format!(
+                "# T 日本\n\n{}\n\nText {{props.x}} here.\n",
+                unit.repeat(50_000)
+            );
+            let (scan, traced) = scan_lines(&text, Dialect::Mdx);
+            assert!(
+                traced <= FailedExpressions::budget(text.len()),
+                "{unit:?}: {traced} bytes traced for {} bytes of text",
+                text.len()
+            );
+            assert!(
+                scan.expressions
+                    .iter()
+                    .any(|range| &text[range.clone()] == "{props.x}"),
+                "{unit:?}: the expression after the run is read"
+            );
+        }
+    }
+
+    #[test]
+    fn a_comment_that_does_not_end_is_searched_for_once() {
+        // `{/*` on every line: each brace's expression opens a comment that never ends; the search for
+        // `*/` is remembered, and the trace of each stops at the comment.
+        let text = format!("- 日本 {}\n", "{/*\n".repeat(50_000));
+        let (scan, traced) = scan_lines(&text, Dialect::Mdx);
+        assert!(traced < text.len(), "{traced} bytes traced");
+        assert!(scan.comments.is_empty() && scan.expressions.is_empty());
     }
 
     #[test]
