@@ -90,6 +90,38 @@ pub struct Callout {
     pub body: Range<usize>,
 }
 
+impl Callout {
+    /// Whether the call-out ends where its markers say: a `:::` directive or an admonish fence whose last
+    /// line closes its opening fence (as many markers or more, nothing else). One that is never closed runs
+    /// to the end of the page or of its container and holds whatever follows (headings, tables, other
+    /// call-outs), so moving or removing it whole would take those with it. The other forms end at a
+    /// closing tag, shortcode or the blockquote's end.
+    pub fn ends_with_its_closing_fence(&self, text: &str) -> bool {
+        let marker = match self.form {
+            CalloutForm::Directive => ':',
+            CalloutForm::Admonish => match fence_line(text[self.range.clone()].lines().next()) {
+                Some(line) if line.starts_with('~') => '~',
+                _ => '`',
+            },
+            _ => return true,
+        };
+        let mut lines = text[self.range.clone()].lines();
+        let run = |line: &str| line.chars().take_while(|c| *c == marker).count();
+        let Some(opening) = fence_line(lines.next()).map(run) else {
+            return false;
+        };
+        lines
+            .next_back()
+            .and_then(|line| fence_line(Some(line)))
+            .is_some_and(|line| run(line) >= opening.max(3) && run(line) == line.chars().count())
+    }
+}
+
+/// A line of a fenced call-out without its container prefix (indentation, `>` markers) and trailing blanks.
+fn fence_line(line: Option<&str>) -> Option<&str> {
+    line.map(|line| line.trim_start_matches(['>', ' ', '\t']).trim_end())
+}
+
 /// A blockquote as pulldown-cmark saw it; [`detect`] decides whether it is a call-out.
 #[derive(Debug, Clone)]
 pub struct RawBlockquote {
@@ -654,5 +686,37 @@ mod tests {
         assert_eq!(plain_note_kind("**Note**: x"), Some("note".into()));
         assert_eq!(plain_note_kind("Notes are x"), None);
         assert_eq!(plain_note_kind("Warning: x"), Some("warning".into()));
+    }
+
+    #[test]
+    fn a_fenced_callout_ends_with_its_closing_fence_only_when_its_last_line_closes_the_opening() {
+        let closed = |text: &str, dialect: Dialect| {
+            let page = Page::parse(SourceText::new("t", text.to_owned()), dialect);
+            page.callouts
+                .iter()
+                .map(|callout| callout.ends_with_its_closing_fence(page.text()))
+                .collect::<Vec<_>>()
+        };
+        let mdx = Dialect::Mdx;
+        assert_eq!(closed(":::note\n日本 🚀\n:::\n", mdx), [true]);
+        assert_eq!(closed("::::note\n日本\n:::\n", mdx), [false]);
+        assert_eq!(closed(":::note\n日本 עברית\n", mdx), [false]);
+        assert_eq!(closed("- 項目\n\n  :::note\n  日本\n  :::\n", mdx), [true]);
+        assert_eq!(
+            closed("```admonish note\n日本\n```\n", Dialect::Markdown),
+            [true]
+        );
+        assert_eq!(
+            closed(
+                "````admonish note\n日本\n```x\n\n## Next\n",
+                Dialect::Markdown
+            ),
+            [false]
+        );
+        assert_eq!(
+            closed("> ~~~admonish note\n> 日本\n> ~~~\n", Dialect::Markdown),
+            [true]
+        );
+        assert_eq!(closed("> [!NOTE]\n> 日本\n", Dialect::Markdown), [true]);
     }
 }

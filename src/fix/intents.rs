@@ -50,11 +50,17 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
             FixIntent::InsertInPage { callout, heading } => {
                 insert_for_page(context, callout_policy(*callout), heading.as_deref())
             }
+            FixIntent::MoveCallout { callout, .. } | FixIntent::RemoveCallout { callout }
+                if !movable_whole(context.page, *callout) =>
+            {
+                withdraw_fix_promise(finding, SWALLOWS_WHAT_FOLLOWS);
+                continue;
+            }
             FixIntent::MoveCallout { callout, to } => move_callout(context, *callout, *to),
             FixIntent::RemoveCallout { callout } => remove_callout(context.page, *callout),
         };
         if finding.fix.is_none() {
-            withdraw_fix_promise(finding);
+            withdraw_fix_promise(finding, CHANGES_THE_STRUCTURE);
         }
     }
     for (callout, indexes) in sections {
@@ -70,22 +76,30 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
             findings[index].fix = fix;
             findings[index].intent = None;
             if findings[index].fix.is_none() {
-                withdraw_fix_promise(&mut findings[index]);
+                withdraw_fix_promise(&mut findings[index], CHANGES_THE_STRUCTURE);
             }
         }
     }
 }
 
-/// A finding whose intent gave no fix (every edit tried would change the page's structure, or is not read
-/// back as a call-out) no longer says that `scope-lint fix` makes it.
-fn withdraw_fix_promise(finding: &mut Finding) {
+/// Why a finding has no fix: every edit tried would change the page's structure, or is not read back as a
+/// call-out.
+const CHANGES_THE_STRUCTURE: &str =
+    "`scope-lint fix` found no edit here that keeps the page's structure";
+
+/// Why a finding that moves or removes a call-out has no fix: the call-out is not [`movable_whole`].
+const SWALLOWS_WHAT_FOLLOWS: &str = "`scope-lint fix` leaves it, as the call-out is not closed where its \
+     text ends and holds what follows it (a fence or `:::` not closed, or closed together with one inside)";
+
+/// A finding whose intent gave no fix no longer says that `scope-lint fix` makes it; its help says to make
+/// the change by hand, and why the fix does not.
+fn withdraw_fix_promise(finding: &mut Finding, reason: &str) {
     if let Some(help) = &mut finding.help
         && let Some(promise) = help.find("; `scope-lint fix`")
     {
         help.truncate(promise);
-        help.push_str(
-            " by hand: `scope-lint fix` found no edit here that keeps the page's structure",
-        );
+        help.push_str(" by hand: ");
+        help.push_str(reason);
     }
 }
 
@@ -307,10 +321,32 @@ fn introduction(page: &Page) -> SectionId {
     SectionId(usize::from(opens_with_title))
 }
 
-/// The fix that moves call-out `callout` of the page to the end of `target`.
+/// Whether call-out `callout` of the page can be moved or removed whole: it ends where its markers say
+/// ([`crate::doc::callout::Callout::ends_with_its_closing_fence`]), holds no heading, and shares its
+/// closing line with no directive inside it. One that fails these has swallowed what follows it (a fence
+/// never closed, a `:::` that closes a mistyped `:::x` and the note around it at once): the writer meant a
+/// short note, but its range holds sections, tables and other notes, which moving or removing it would
+/// take along. Such a finding is left to a person.
+fn movable_whole(page: &Page, callout: usize) -> bool {
+    let range = &page.callouts[callout].range;
+    let holds = |inner: &Range<usize>| range.start < inner.start && inner.end <= range.end;
+    page.callouts[callout].ends_with_its_closing_fence(page.text())
+        && !page.headings.iter().any(|heading| holds(&heading.range))
+        && !page.callouts.iter().any(|other| {
+            other.form == CalloutForm::Directive
+                && holds(&other.range)
+                && other.range.end == range.end
+        })
+}
+
+/// The fix that moves call-out `callout` of the page to the end of `target`; none when the call-out is not
+/// [`movable_whole`].
 pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) -> Option<Fix> {
     let page = context.page;
     let text = page.text();
+    if !movable_whole(page, callout) {
+        return None;
+    }
     let lines = own_lines(text, page.callouts[callout].range.clone())?;
     let spot = section_end(page, target);
     if (lines.start..=lines.end).contains(&spot.offset) {
@@ -368,8 +404,11 @@ fn blank_line_below<'n>(
 }
 
 /// The fix that removes call-out `callout` of the page, with one blank line around it; none when the
-/// call-out shares a line with other content.
+/// call-out shares a line with other content or is not [`movable_whole`].
 pub fn remove_callout(page: &Page, callout: usize) -> Option<Fix> {
+    if !movable_whole(page, callout) {
+        return None;
+    }
     let lines = own_lines(page.text(), page.callouts[callout].range.clone())?;
     removal_ranges(page.text(), lines, page.source.newline())
         .into_iter()
