@@ -115,6 +115,29 @@ impl Callout {
             .and_then(|line| fence_line(Some(line)))
             .is_some_and(|line| run(line) >= opening.max(3) && run(line) == line.chars().count())
     }
+
+    /// Whether every line of a `:::` directive call-out sits at least as far in as its opening fence,
+    /// counting indentation and blockquote markers: inside a list item or a blockquote, the directive ends
+    /// with its container (as remark-directive reads it), and a line further out (`2. Next step` under
+    /// `   :::note`, a heading after `> :::note`) means the model's range ran past the container to a
+    /// stray `:::`. The other forms are read by pulldown-cmark, which ends them with their container.
+    pub fn stays_in_its_container(&self, text: &str) -> bool {
+        if self.form != CalloutForm::Directive {
+            return true;
+        }
+        let line_start = text[..self.range.start].rfind('\n').map_or(0, |at| at + 1);
+        let column = prefix_width(&text[line_start..self.range.start]);
+        text[self.range.clone()]
+            .lines()
+            .skip(1)
+            .filter(|line| !line.trim().is_empty())
+            .all(|line| prefix_width(line) >= column)
+    }
+}
+
+/// How many bytes of `line` are its container prefix: indentation and blockquote markers.
+fn prefix_width(line: &str) -> usize {
+    line.len() - line.trim_start_matches(['>', ' ', '\t']).len()
 }
 
 /// A line of a fenced call-out without its container prefix (indentation, `>` markers) and trailing blanks.
@@ -718,5 +741,27 @@ mod tests {
             [true]
         );
         assert_eq!(closed("> [!NOTE]\n> 日本\n", Dialect::Markdown), [true]);
+    }
+
+    #[test]
+    fn a_directive_stays_in_its_container_only_when_no_line_is_further_out_than_its_fence() {
+        let inside = |text: &str| {
+            let page = Page::parse(SourceText::new("t", text.to_owned()), Dialect::Mdx);
+            page.callouts
+                .iter()
+                .map(|callout| callout.stays_in_its_container(page.text()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            inside("- 項目\n\n  :::note\n  日本 🚀\n\n  more\n  :::\n"),
+            [true]
+        );
+        assert_eq!(
+            inside("1. 一\n   :::note\n   日本\n2. 二\n   :::\n"),
+            [false]
+        );
+        assert_eq!(inside("> :::note\n> عربي\n> :::\n"), [true]);
+        assert_eq!(inside("> :::note\n> 日本\n\n## Next\n\n:::\n"), [false]);
+        assert_eq!(inside(":::note\n日本\n:::\n"), [true]);
     }
 }

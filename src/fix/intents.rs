@@ -89,7 +89,8 @@ const CHANGES_THE_STRUCTURE: &str =
 
 /// Why a finding that moves or removes a call-out has no fix: the call-out is not [`movable_whole`].
 const SWALLOWS_WHAT_FOLLOWS: &str = "`scope-lint fix` leaves it, as the call-out is not closed where its \
-     text ends and holds what follows it (a fence or `:::` not closed, or closed together with one inside)";
+     text ends and holds what follows it (a fence or `:::` not closed, closed together with one inside, or \
+     closed past the end of its list item or blockquote)";
 
 /// A finding whose intent gave no fix no longer says that `scope-lint fix` makes it; its help says to make
 /// the change by hand, and why the fix does not.
@@ -322,15 +323,18 @@ fn introduction(page: &Page) -> SectionId {
 }
 
 /// Whether call-out `callout` of the page can be moved or removed whole: it ends where its markers say
-/// ([`crate::doc::callout::Callout::ends_with_its_closing_fence`]), holds no heading, and shares its
-/// closing line with no directive inside it. One that fails these has swallowed what follows it (a fence
-/// never closed, a `:::` that closes a mistyped `:::x` and the note around it at once): the writer meant a
+/// ([`crate::doc::callout::Callout::ends_with_its_closing_fence`]) and inside its list item or blockquote
+/// ([`crate::doc::callout::Callout::stays_in_its_container`]), holds no heading, and shares its closing
+/// line with no directive inside it. One that fails these has swallowed what follows it (a fence
+/// never closed, a `:::` that closes a mistyped `:::x` and the note around it at once, a stray `:::` in a
+/// later list item that the model reads as the closer of a note in an earlier one): the writer meant a
 /// short note, but its range holds sections, tables and other notes, which moving or removing it would
 /// take along. Such a finding is left to a person.
 fn movable_whole(page: &Page, callout: usize) -> bool {
     let range = &page.callouts[callout].range;
     let holds = |inner: &Range<usize>| range.start < inner.start && inner.end <= range.end;
     page.callouts[callout].ends_with_its_closing_fence(page.text())
+        && page.callouts[callout].stays_in_its_container(page.text())
         && !page.headings.iter().any(|heading| holds(&heading.range))
         && !page.callouts.iter().any(|other| {
             other.form == CalloutForm::Directive
