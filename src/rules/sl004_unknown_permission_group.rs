@@ -250,7 +250,7 @@ impl UnknownPermissionGroup {
             );
             if rename.is_none() {
                 help.push_str(
-                    "; rename it by hand: `scope-lint fix` does not rewrite a name that markup splits this way",
+                    "; rename it by hand: `scope-lint fix` does not rewrite a name that markup or a line break splits this way",
                 );
             }
             let fix = rename.map(|(range, replacement)| Fix {
@@ -439,10 +439,12 @@ fn strip_marker(text: &str) -> &str {
 /// The edit that renames `written` (a mention of the group by its `former` name, read as `masked`: the same
 /// text with tags, comments and `{...}` blanked) to `current`, as a range
 /// of `written` and its replacement, keeping the mention's markup: the words from the first to the last
-/// are replaced when no markup stands between them (`**Teams Write**` becomes `**Zero Trust Write**`);
-/// otherwise only the words that differ, when they are the same words as the former name's and no markup
-/// stands among them (`**Teams** Write` becomes `**Zero Trust** Write`). `None` when neither keeps the
-/// markup balanced (`Tea**ms Wr**ite`).
+/// are replaced when no markup or line break stands between them (`**Teams Write**` becomes
+/// `**Zero Trust Write**`); otherwise only the words that differ, when they are the same words as the
+/// former name's and no markup or line break stands among them (`**Teams** Write` becomes
+/// `**Zero Trust** Write`, and `Teams` then `Read` on the next line becomes `Zero Trust` then `Read`: the
+/// lines stay apart). `None` when neither keeps the markup balanced (`Tea**ms Wr**ite`) and the lines
+/// apart.
 fn rename_keeping_markup(
     written: &str,
     masked: &str,
@@ -451,7 +453,8 @@ fn rename_keeping_markup(
 ) -> Option<(std::ops::Range<usize>, String)> {
     let written_words = word_ranges(masked);
     let (first, last) = (written_words.first()?, written_words.last()?);
-    if !holds_markup(&written[first.start..last.end]) {
+    let span = &written[first.start..last.end];
+    if !holds_markup(span) && !span.contains(['\n', '\r']) {
         return Some((first.start..last.end, current.to_owned()));
     }
     let former_words = word_ranges(former);
@@ -486,7 +489,8 @@ fn rename_keeping_markup(
         return None;
     }
     let replaced = written_words[kept_before].start..written_words[former_end - 1].end;
-    if holds_markup(&written[replaced.clone()]) {
+    if holds_markup(&written[replaced.clone()]) || written[replaced.clone()].contains(['\n', '\r'])
+    {
         return None;
     }
     let replacement =
@@ -561,6 +565,23 @@ mod tests {
                 )
             },
         )
+    }
+
+    #[test]
+    fn a_rename_keeps_a_name_split_over_two_lines_on_two_lines() {
+        assert_eq!(
+            renamed("Teams\n  Read", "Teams Read", "Zero Trust Read").as_deref(),
+            Some("Zero Trust\n  Read")
+        );
+        assert_eq!(
+            renamed("Teams  \r\n  Report", "Teams Report", "Zero Trust Report").as_deref(),
+            Some("Zero Trust  \r\n  Report")
+        );
+        assert_eq!(
+            renamed("Old\nName Read", "Old Name Read", "New Thing Read"),
+            None,
+            "the words that change stand on two lines"
+        );
     }
 
     #[test]
