@@ -83,7 +83,7 @@ pub struct RowTarget {
     pub end: usize,
     /// How many cells a row has.
     pub columns: usize,
-    /// The whitespace before each row.
+    /// What stands before each row: indentation, and `>` markers in a blockquote.
     pub indent: String,
     /// `
     /// ` or `\r
@@ -270,9 +270,10 @@ fn row_target(
     let last_line = rows
         .last()
         .map_or(line_start(text, table.range.start), |row| row.1);
+    // The last row's container prefix: its indentation, and its `>` markers in a blockquote.
     let indent: String = text[last_line..]
         .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
+        .take_while(|c| matches!(c, ' ' | '\t' | '>'))
         .collect();
     // Hand-kept tables are sorted with a few slips ("Zone {props.one}" after "Zone Read"): nine in ten
     // rows in order is sorted enough to insert alphabetically.
