@@ -138,9 +138,12 @@ impl OutdatedGeneratedTable {
             );
         };
         let rendered = render::markdown(table, product);
-        let written = &context.page.text()[content.clone()];
+        let text = context.page.text();
+        let written = &text[content.clone()];
+        let prefix = container_prefix(text, region.open.start);
         // Any line ending reads as `\n`: a CRLF or lone-CR page holds the same table.
-        if written.replace("\r\n", "\n").replace('\r', "\n").trim() == rendered.trim() {
+        let written_lines = written.replace("\r\n", "\n").replace('\r', "\n");
+        if without_prefix(&written_lines, &prefix).trim() == rendered.trim() {
             return None;
         }
         let product_note = product
@@ -148,7 +151,23 @@ impl OutdatedGeneratedTable {
             .unwrap_or_default();
         let what = format!("the generated table{product_note}");
         let line_ending = context.page.source.newline();
-        let replacement = format!("\n\n{rendered}\n").replace('\n', line_ending);
+        // The opening comment's own line keeps its line ending; the table's lines take the page's, and
+        // the opening comment's container prefix (indentation in a list item, `>` in a blockquote).
+        let first_break = if written.starts_with("\r\n") {
+            "\r\n"
+        } else if written.starts_with(['\n', '\r']) {
+            &written[..1]
+        } else {
+            line_ending
+        };
+        let blank = prefix.trim_end();
+        let rows: String = rendered
+            .trim_end()
+            .lines()
+            .map(|row| format!("{line_ending}{prefix}{row}"))
+            .collect();
+        let replacement =
+            format!("{first_break}{blank}{rows}{line_ending}{blank}{line_ending}{prefix}");
         let fix = Fix {
             description: format!("regenerate the scope-lint:table region{product_note}"),
             edits: vec![Edit {
@@ -168,6 +187,40 @@ impl OutdatedGeneratedTable {
             .fix(Some(fix)),
         )
     }
+}
+
+/// What stands before the opening comment at `start` on its line, as the prefix of the lines after it:
+/// indentation and blockquote markers as they are, a list item's marker as spaces of its width (the
+/// item's content column). Empty at the top level.
+fn container_prefix(text: &str, start: usize) -> String {
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+    let before = &text[line_start..start];
+    // Anything but container markers before the comment (text on its line) makes no container.
+    let markers_only = before
+        .chars()
+        .all(|c| matches!(c, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')') || c.is_ascii_digit());
+    if !markers_only {
+        return String::new();
+    }
+    before
+        .chars()
+        .map(|c| if matches!(c, '>' | '\t') { c } else { ' ' })
+        .collect()
+}
+
+/// `written` (lines ending in `\n`) with `prefix`, or its blank form, taken off the start of each line.
+fn without_prefix(written: &str, prefix: &str) -> String {
+    if prefix.is_empty() {
+        return written.to_owned();
+    }
+    written
+        .split_inclusive('\n')
+        .map(|line| {
+            line.strip_prefix(prefix)
+                .or_else(|| line.strip_prefix(prefix.trim_end()))
+                .unwrap_or(line)
+        })
+        .collect()
 }
 
 /// The closing comment in the form the opening one uses.
