@@ -95,6 +95,9 @@ impl FailedExpressions {
     /// Whether an expression starting at `pos` (the scan reads forward: traces that end before `pos` are
     /// dropped) is known not to close, or given up, on a page of `length` bytes.
     fn known_to_fail(&mut self, pos: usize, length: usize) -> bool {
+        if self.traces.is_empty() {
+            return false;
+        }
         self.traces.retain(|trace| trace.end() > pos);
         if self.traced > Self::budget(length) {
             return self.traces.iter().any(|trace| trace.start <= pos);
