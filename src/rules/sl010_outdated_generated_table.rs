@@ -140,7 +140,10 @@ impl OutdatedGeneratedTable {
         let rendered = render::markdown(table, product);
         let text = context.page.text();
         let written = &text[content.clone()];
-        let prefix = container_prefix(text, region.open.start);
+        let own_lines = container_prefix(text, region.open.start)
+            .filter(|_| rest_of_line_is_blank(text, region.open.end))
+            .filter(|_| closing_stands_alone(text, content.end));
+        let prefix = own_lines.clone().unwrap_or_default();
         // Any line ending reads as `\n`: a CRLF or lone-CR page holds the same table.
         let written_lines = written.replace("\r\n", "\n").replace('\r', "\n");
         if without_prefix(&written_lines, &prefix).trim() == rendered.trim() {
@@ -150,6 +153,18 @@ impl OutdatedGeneratedTable {
             .map(|index| format!(" (product `{}`)", table.products[index].id))
             .unwrap_or_default();
         let what = format!("the generated table{product_note}");
+        let finding = Finding::new(
+            self,
+            region.open.clone(),
+            format!("{what} differs from the capability table"),
+        );
+        if own_lines.is_none() {
+            return Some(finding.help(
+                "put each comment of the region on a line of its own (text next to one makes the table \
+                 part of that paragraph); `scope-lint fix` then regenerates it, and `scope-lint table` \
+                 prints the current matrix",
+            ));
+        }
         let line_ending = context.page.source.newline();
         // The opening comment's own line keeps its line ending; the table's lines take the page's, and
         // the opening comment's container prefix (indentation in a list item, `>` in a blockquote).
@@ -178,34 +193,60 @@ impl OutdatedGeneratedTable {
             }],
         };
         Some(
-            Finding::new(
-                self,
-                region.open.clone(),
-                format!("{what} differs from the capability table"),
-            )
-            .help("`scope-lint fix` regenerates it; `scope-lint table` prints the current matrix")
-            .fix(Some(fix)),
+            finding
+                .help(
+                    "`scope-lint fix` regenerates it; `scope-lint table` prints the current matrix",
+                )
+                .fix(Some(fix)),
         )
     }
 }
 
 /// What stands before the opening comment at `start` on its line, as the prefix of the lines after it:
 /// indentation and blockquote markers as they are, a list item's marker as spaces of its width (the
-/// item's content column). Empty at the top level.
-fn container_prefix(text: &str, start: usize) -> String {
-    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
-    let before = &text[line_start..start];
-    // Anything but container markers before the comment (text on its line) makes no container.
-    let markers_only = before
-        .chars()
-        .all(|c| matches!(c, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')') || c.is_ascii_digit());
-    if !markers_only {
-        return String::new();
-    }
+/// item's content column); empty at the top level. `None` when text stands before the comment.
+fn container_prefix(text: &str, start: usize) -> Option<String> {
+    let before = &text[line_start(text, start)..start];
     before
         .chars()
-        .map(|c| if matches!(c, '>' | '\t') { c } else { ' ' })
-        .collect()
+        .all(|c| matches!(c, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')') || c.is_ascii_digit())
+        .then(|| {
+            before
+                .chars()
+                .map(|c| if matches!(c, '>' | '\t') { c } else { ' ' })
+                .collect()
+        })
+}
+
+/// Whether the closing comment at `start` has only indentation and blockquote markers before it on its
+/// line and nothing but blanks after it.
+fn closing_stands_alone(text: &str, start: usize) -> bool {
+    let markers_before = text[line_start(text, start)..start]
+        .chars()
+        .all(|c| matches!(c, ' ' | '\t' | '>'));
+    let after = &text[start..];
+    let marker = if after.starts_with("{/*") {
+        "*/}"
+    } else {
+        "-->"
+    };
+    markers_before
+        && after
+            .find(marker)
+            .is_some_and(|at| rest_of_line_is_blank(text, start + at + marker.len()))
+}
+
+/// Whether the line holding `at` has nothing but blanks from `at` on.
+fn rest_of_line_is_blank(text: &str, at: usize) -> bool {
+    let rest = &text[at..];
+    rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())]
+        .trim()
+        .is_empty()
+}
+
+/// Where the line holding `at` starts.
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind(['\n', '\r']).map_or(0, |index| index + 1)
 }
 
 /// `written` (lines ending in `\n`) with `prefix`, or its blank form, taken off the start of each line.
