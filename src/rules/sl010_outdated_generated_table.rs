@@ -158,6 +158,14 @@ impl OutdatedGeneratedTable {
             region.open.clone(),
             format!("{what} differs from the capability table"),
         );
+        let html_comment_in_mdx = context.page.dialect == crate::doc::Dialect::Mdx
+            && text[region.open.clone()].starts_with("<!--");
+        if html_comment_in_mdx {
+            return Some(finding.help(format!(
+                "MDX has no HTML comments (the MDX compiler rejects `<!--`): write the region's comments as \
+                 `{{/* {OPEN} ... */}}` and `{{/* {CLOSE} */}}`; `scope-lint fix` then regenerates it"
+            )));
+        }
         if own_lines.is_none() {
             return Some(finding.help(
                 "put each comment of the region on a line of its own (text next to one makes the table \
