@@ -125,7 +125,7 @@ impl Callout {
         if self.form != CalloutForm::Directive {
             return true;
         }
-        let line_start = text[..self.range.start].rfind('\n').map_or(0, |at| at + 1);
+        let line_start = crate::doc::source::line_start(text, self.range.start);
         let column = prefix_width(&text[line_start..self.range.start]);
         text[self.range.clone()]
             .lines()

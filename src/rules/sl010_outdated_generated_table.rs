@@ -5,6 +5,7 @@ use std::ops::Range;
 use super::{Context, Edit, EditKind, Finding, Fix, Rule};
 use crate::catalog::{RuleMeta, Severity};
 use crate::doc::Page;
+use crate::doc::source::line_start;
 use crate::table::render;
 
 /// SL010 outdated-generated-table, declared once: its code, name, default severity, whether `fix` fixes it and a
@@ -250,11 +251,6 @@ fn rest_of_line_is_blank(text: &str, at: usize) -> bool {
     rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())]
         .trim()
         .is_empty()
-}
-
-/// Where the line holding `at` starts.
-fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind(['\n', '\r']).map_or(0, |index| index + 1)
 }
 
 /// `written` (lines ending in `\n`) with `prefix`, or its blank form, taken off the start of each line.
