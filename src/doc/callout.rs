@@ -10,6 +10,7 @@
 //! | Hugo shortcode | `{{<Aside type="note">}}` ... `{{</Aside>}}` |
 
 use crate::doc::blank::is_blank;
+use crate::doc::source::container_prefix;
 use std::ops::Range;
 
 use pulldown_cmark::BlockQuoteKind;
@@ -126,23 +127,18 @@ impl Callout {
             return true;
         }
         let line_start = crate::doc::source::line_start(text, self.range.start);
-        let column = prefix_width(&text[line_start..self.range.start]);
+        let column = container_prefix(&text[line_start..self.range.start]).len();
         text[self.range.clone()]
             .lines()
             .skip(1)
             .filter(|line| !line.trim().is_empty())
-            .all(|line| prefix_width(line) >= column)
+            .all(|line| container_prefix(line).len() >= column)
     }
-}
-
-/// How many bytes of `line` are its container prefix: indentation and blockquote markers.
-fn prefix_width(line: &str) -> usize {
-    line.len() - line.trim_start_matches(['>', ' ', '\t']).len()
 }
 
 /// A line of a fenced call-out without its container prefix (indentation, `>` markers) and trailing blanks.
 fn fence_line(line: Option<&str>) -> Option<&str> {
-    line.map(|line| line.trim_start_matches(['>', ' ', '\t']).trim_end())
+    line.map(|line| line[container_prefix(line).len()..].trim_end())
 }
 
 /// A blockquote as pulldown-cmark saw it; [`detect`] decides whether it is a call-out.

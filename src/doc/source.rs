@@ -253,6 +253,12 @@ pub fn next_line_start(text: &str, from: usize) -> usize {
     }
 }
 
+/// The container prefix at the start of `line`: its indentation and blockquote markers (`>   ` in a list
+/// item inside a blockquote), up to the first other character.
+pub fn container_prefix(line: &str) -> &str {
+    &line[..line.len() - line.trim_start_matches(['>', ' ', '\t']).len()]
+}
+
 /// Where the line holding `offset` starts (just after the previous line ending).
 pub fn line_start(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());

@@ -271,10 +271,7 @@ fn row_target(
         .last()
         .map_or(line_start(text, table.range.start), |row| row.1);
     // The last row's container prefix: its indentation, and its `>` markers in a blockquote.
-    let indent: String = text[last_line..]
-        .chars()
-        .take_while(|c| matches!(c, ' ' | '\t' | '>'))
-        .collect();
+    let indent = crate::doc::source::container_prefix(&text[last_line..]).to_owned();
     // Hand-kept tables are sorted with a few slips ("Zone {props.one}" after "Zone Read"): nine in ten
     // rows in order is sorted enough to insert alphabetically.
     let in_order = rows

@@ -5,6 +5,7 @@ use std::ops::Range;
 use super::{Context, Edit, EditKind, Finding, Fix, Rule};
 use crate::catalog::{RuleMeta, Severity};
 use crate::doc::Page;
+use crate::doc::source::container_prefix;
 use crate::doc::source::line_start;
 use crate::table::render;
 
@@ -141,7 +142,7 @@ impl OutdatedGeneratedTable {
         let rendered = render::markdown(table, product);
         let text = context.page.text();
         let written = &text[content.clone()];
-        let own_lines = container_prefix(text, region.open.start)
+        let own_lines = continuation_prefix(text, region.open.start)
             .filter(|_| rest_of_line_is_blank(text, region.open.end))
             .filter(|_| closing_stands_alone(text, content.end));
         let prefix = own_lines.clone().unwrap_or_default();
@@ -214,7 +215,7 @@ impl OutdatedGeneratedTable {
 /// What stands before the opening comment at `start` on its line, as the prefix of the lines after it:
 /// indentation and blockquote markers as they are, a list item's marker as spaces of its width (the
 /// item's content column); empty at the top level. `None` when text stands before the comment.
-fn container_prefix(text: &str, start: usize) -> Option<String> {
+fn continuation_prefix(text: &str, start: usize) -> Option<String> {
     let before = &text[line_start(text, start)..start];
     before
         .chars()
@@ -230,9 +231,8 @@ fn container_prefix(text: &str, start: usize) -> Option<String> {
 /// Whether the closing comment at `start` has only indentation and blockquote markers before it on its
 /// line and nothing but blanks after it.
 fn closing_stands_alone(text: &str, start: usize) -> bool {
-    let markers_before = text[line_start(text, start)..start]
-        .chars()
-        .all(|c| matches!(c, ' ' | '\t' | '>'));
+    let before = &text[line_start(text, start)..start];
+    let markers_before = container_prefix(before).len() == before.len();
     let after = &text[start..];
     let marker = if after.starts_with("{/*") {
         "*/}"
