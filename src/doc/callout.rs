@@ -186,10 +186,7 @@ fn directives(scan: &Scan, callouts: &mut Vec<Callout>) {
         if !DIRECTIVE_KINDS.contains(&directive.name.as_str()) {
             continue;
         }
-        let body_end = directive
-            .close
-            .as_ref()
-            .map_or(directive.open.end, |close| close.start);
+        let body_end = directive.body_end();
         callouts.push(Callout {
             form: CalloutForm::Directive,
             kind: directive.name.clone(),
@@ -752,12 +749,14 @@ mod tests {
             inside("- 項目\n\n  :::note\n  日本 🚀\n\n  more\n  :::\n"),
             [true]
         );
+        // The pre-pass ends a directive with its list item or quote, so the stray `:::` further out closes
+        // nothing and the call-out stays inside.
         assert_eq!(
             inside("1. 一\n   :::note\n   日本\n2. 二\n   :::\n"),
-            [false]
+            [true]
         );
         assert_eq!(inside("> :::note\n> عربي\n> :::\n"), [true]);
-        assert_eq!(inside("> :::note\n> 日本\n\n## Next\n\n:::\n"), [false]);
+        assert_eq!(inside("> :::note\n> 日本\n\n## Next\n\n:::\n"), [true]);
         assert_eq!(inside(":::note\n日本\n:::\n"), [true]);
     }
 }

@@ -18,6 +18,7 @@ use std::ops::Range;
 
 use super::Dialect;
 
+mod container;
 mod jsx;
 mod scanner;
 
@@ -284,15 +285,34 @@ pub struct Directive {
     pub open: Range<usize>,
     /// The closing `:::` line, when there is one.
     pub close: Option<Range<usize>>,
+    /// Where a directive with no closing line ends because the blockquote or list item it opened in ended
+    /// first (as remark-directive ends it): the end of its last line inside that is not blank. `None` when
+    /// it closes, or when it runs to the end of the page.
+    pub container_end: Option<usize>,
     /// The whitespace before the opening `:::`.
     pub indent: String,
 }
 
 impl Directive {
-    /// From the opening `:::` to the end of the closing line.
+    /// From the opening `:::` to the end of the closing line, or to where its container ended; the
+    /// opening line alone when it never closes.
     pub fn range(&self) -> Range<usize> {
-        let end = self.close.as_ref().map_or(self.open.end, |close| close.end);
+        let end = match (&self.close, self.container_end) {
+            (Some(close), _) => close.end,
+            (None, Some(end)) => end,
+            (None, None) => self.open.end,
+        };
         self.open.start..end
+    }
+
+    /// Where its body ends: the start of the closing line, where its container ended, or (never closed)
+    /// the end of the opening line.
+    pub fn body_end(&self) -> usize {
+        match (&self.close, self.container_end) {
+            (Some(close), _) => close.start,
+            (None, Some(end)) => end,
+            (None, None) => self.open.end,
+        }
     }
 }
 

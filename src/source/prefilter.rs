@@ -777,8 +777,8 @@ fn with_callout_titles(text: &str, scan: &Scan) -> Option<String> {
 }
 
 /// Where a call-out may start and where one may end: every `Aside` tag, call-out shortcode, directive
-/// line and admonish fence, each blockquote line's `>` (start) and the end of it and of the lines that
-/// lazily continue it (end).
+/// line, the end of a directive its blockquote or list item ended, and admonish fence, each blockquote
+/// line's `>` (start) and the end of it and of the lines that lazily continue it (end).
 fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
     let mut starts = Vec::new();
     let mut ends = Vec::new();
@@ -791,6 +791,9 @@ fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
         edge(&directive.open);
         if let Some(close) = &directive.close {
             edge(close);
+        }
+        if let Some(end) = directive.container_end {
+            edge(&(end..end));
         }
     }
     for fence in &scan.fences {

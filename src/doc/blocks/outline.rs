@@ -103,9 +103,9 @@ pub(super) fn constructs(
         }
     }
     for directive in &scan.directives {
-        let range = match &directive.close {
-            Some(_) => directive.range(),
-            None => directive.open.start..text.len(),
+        let range = match (&directive.close, directive.container_end) {
+            (None, None) => directive.open.start..text.len(),
+            _ => directive.range(),
         };
         blocks.push(block(BlockKind::Directive, range));
     }

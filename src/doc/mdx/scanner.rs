@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::container::Container;
 use super::jsx::{construct_limit, parse_tag, skip_expression_with, string_end};
 use super::*;
 
@@ -63,7 +64,8 @@ struct Scanner<'t> {
     dialect: Dialect,
     masked: Vec<u8>,
     scan: Scan,
-    open_directives: Vec<Directive>,
+    /// The directives open at the line being read, outermost first, each with the container it opened in.
+    open_directives: Vec<(Directive, Container)>,
     closers: Closers,
     /// The expressions that did not close, to answer for the `{` inside them at once.
     failed_expressions: FailedExpressions,
@@ -228,7 +230,7 @@ impl Scanner<'_> {
         while pos < self.bytes.len() {
             pos = self.line(pos);
         }
-        for directive in self.open_directives.drain(..).rev() {
+        for (directive, _) in self.open_directives.drain(..).rev() {
             self.scan.directives.push(directive);
         }
         self.scan
@@ -279,6 +281,13 @@ impl Scanner<'_> {
 
     /// Handles the line starting at `pos`; returns where the next line starts.
     fn line(&mut self, pos: usize) -> usize {
+        if self
+            .open_directives
+            .iter()
+            .any(|(_, container)| container.is_some())
+        {
+            self.end_directives_outside(pos);
+        }
         let indent = self.bytes[pos..]
             .iter()
             .take_while(|byte| matches!(byte, b' ' | b'\t'))
@@ -346,6 +355,25 @@ impl Scanner<'_> {
                 self.text[previous..pos].trim() == &self.text[expression.clone()]
             });
         !line.is_empty() && !atx && !thematic_break && !only_constructs
+    }
+
+    /// Ends the open directives whose container (blockquote, list item) the line at `pos` is outside of,
+    /// and every directive inside them, at the end of the last line before it that is not blank: no line
+    /// continues a directive lazily.
+    fn end_directives_outside(&mut self, pos: usize) {
+        let line = &self.text[pos..self.line_end(pos)];
+        let Some(outermost) = self
+            .open_directives
+            .iter()
+            .position(|(_, container)| !container.holds(line))
+        else {
+            return;
+        };
+        let last_line_end = self.text[..pos].trim_end().len();
+        for (mut directive, _) in self.open_directives.drain(outermost..).rev() {
+            directive.container_end = Some(last_line_end.max(directive.open.end));
+            self.scan.directives.push(directive);
+        }
     }
 
     /// A directive fence after list or quote markers (`- :::note`, `> :::`): a directive inside the item or
@@ -436,7 +464,7 @@ impl Scanner<'_> {
     /// A directive fence at `pos + fence`, after `indent` bytes of whitespace (and list or quote markers up
     /// to `fence`).
     fn directive(&mut self, pos: usize, end: usize, indent: usize, fence: usize) -> bool {
-        let indent_text = self.text[pos..pos + indent].to_owned();
+        let (line_start, indent_text) = (pos, self.text[pos..pos + indent].to_owned());
         let (pos, indent) = (pos + fence - indent, indent);
         let line = &self.text[pos + indent..end];
         let rest = line.trim_start_matches(':');
@@ -448,7 +476,7 @@ impl Scanner<'_> {
         if rest.is_empty() {
             // As in remark-directive, the outermost open directive whose fence this one is as long as closes,
             // and every directive inside it with it: nesting needs a longer fence outside (`::::note`).
-            let fence = |directive: &Directive| {
+            let fence = |(directive, _): &(Directive, Container)| {
                 self.text[directive.open.clone()].len()
                     - self.text[directive.open.clone()]
                         .trim_start_matches(':')
@@ -461,7 +489,7 @@ impl Scanner<'_> {
             else {
                 return false;
             };
-            for mut directive in self.open_directives.drain(outermost..).rev() {
+            for (mut directive, _) in self.open_directives.drain(outermost..).rev() {
                 directive.close = Some(pos + indent..end);
                 self.scan.directives.push(directive);
             }
@@ -486,13 +514,16 @@ impl Scanner<'_> {
                 start..start + close
             })
         });
-        self.open_directives.push(Directive {
+        let container = Container::of_fence(self.text, line_start, pos + indent);
+        let directive = Directive {
             name: rest[..name_len].to_ascii_lowercase(),
             title,
             open: pos + indent..end,
             close: None,
+            container_end: None,
             indent: indent_text,
-        });
+        };
+        self.open_directives.push((directive, container));
         self.mask(pos + indent..end);
         true
     }
