@@ -61,11 +61,20 @@ impl Rule for ContradictingClaim {
         for unit in &page.units {
             let text = page.unit_text(unit);
             for claim in &claims {
-                let found = context
+                let mut found = context
                     .matcher
                     .prose_claims(text, unit.range.start, claim.product);
                 if found.is_empty() {
                     continue;
+                }
+                if matches!(unit.kind, UnitKind::Paragraph | UnitKind::ListItem { .. }) {
+                    let before = texts_before(page, unit);
+                    found = context.matcher.prose_claims_after(
+                        text,
+                        unit.range.start,
+                        claim.product,
+                        &before,
+                    );
                 }
                 if let UnitKind::TableCell { table, row, .. } = unit.kind
                     && *status_rows
@@ -89,6 +98,21 @@ impl Rule for ContradictingClaim {
             }
         }
     }
+}
+
+/// What a paragraph or list item comes after, for a pronoun that opens it: the title of its section's
+/// heading and the text of the unit right before it (none when it is the page's first).
+fn texts_before<'p>(page: &'p crate::doc::Page, unit: &crate::doc::TextUnit) -> Vec<&'p str> {
+    let heading = page
+        .heading_of(page.section_at(unit.range.start))
+        .map(|heading| heading.title.as_str());
+    let previous = page
+        .units
+        .iter()
+        .filter(|other| other.range.start < unit.range.start)
+        .max_by_key(|other| other.range.start)
+        .map(|other| page.unit_text(other));
+    heading.into_iter().chain(previous).collect()
 }
 
 /// Whether body row `row` of the page's table `table` has a cell that says the row's feature is missing

@@ -243,10 +243,25 @@ impl Matcher {
     /// The claims about `product` (an account-only product with a noun) that stand in prose `text`, which
     /// starts at byte `base` of its file; none for any other product.
     pub fn prose_claims(&self, text: &str, base: usize, product: ProductIndex) -> Vec<Claim> {
+        self.prose_claims_after(text, base, product, &[])
+    }
+
+    /// [`Matcher::prose_claims`] of a text that comes after `before` (its section's heading and the text
+    /// right before it; see [`crate::text::prose::Lexicon::claims_after`]).
+    pub fn prose_claims_after(
+        &self,
+        text: &str,
+        base: usize,
+        product: ProductIndex,
+        before: &[&str],
+    ) -> Vec<Claim> {
         self.claims
             .iter()
             .position(|claim| claim.product == product)
-            .map(|index| self.lexicon().claims(text, base, &self.resources[index]))
+            .map(|index| {
+                self.lexicon()
+                    .claims_after(text, base, &self.resources[index], before)
+            })
             .unwrap_or_default()
     }
 

@@ -28,8 +28,23 @@ pub(super) struct Candidate {
 
 impl Lexicon {
     /// The claims about `resource` in `text` (at byte `base` of its file) that stand: not negated, not a
-    /// question, condition, future or report.
+    /// question, condition, future or report. A pronoun that opens the text may stand for a credential
+    /// named before it.
     pub fn claims(&self, text: &str, base: usize, resource: &Resource) -> Vec<Claim> {
+        self.claims_after(text, base, resource, &[])
+    }
+
+    /// [`Lexicon::claims`] of a text that `before` (the heading of its section and the text right before
+    /// it; empty when nothing is known) comes after: a pronoun that opens the text stands for a credential
+    /// only when one of them names one ("## Caching" / "You can limit it to a single gateway." is no
+    /// claim).
+    pub fn claims_after(
+        &self,
+        text: &str,
+        base: usize,
+        resource: &Resource,
+        before: &[&str],
+    ) -> Vec<Claim> {
         let mut claims = Vec::new();
         if !resource.may_be_named_in(text) {
             return claims;
@@ -40,16 +55,16 @@ impl Lexicon {
                 continue;
             }
             // A pronoun stands for the credential only when one may be what it refers to: the sentence
-            // names one, an earlier sentence of the text does, or it opens the text (the credential may be
-            // named in the heading or paragraph before). "Turn on caching. Limit it to one gateway." is no
-            // claim. Asked only of a claim read through a pronoun, so most sentences are never searched.
+            // names one, an earlier sentence of the text does, or it opens the text and the heading or text
+            // before names one (or nothing before is known). "Turn on caching. Limit it to one gateway." is
+            // no claim. Asked only of a claim read through a pronoun, so most sentences are never searched.
             let credential_to_stand_for = OnceCell::new();
             let may_stand_for_a_credential = || {
                 *credential_to_stand_for.get_or_init(|| {
-                    index == 0
-                        || sentences[..=index]
-                            .iter()
-                            .any(|earlier| self.names_credential(earlier, resource))
+                    sentences[..=index]
+                        .iter()
+                        .any(|earlier| self.names_credential(earlier, resource))
+                        || (index == 0 && self.names_credential_in_any(before, resource))
                 })
             };
             let mut last_end = None;
@@ -78,6 +93,16 @@ impl Lexicon {
             }
         }
         claims
+    }
+
+    /// Whether one of the texts `before` names a credential, or there are none.
+    fn names_credential_in_any(&self, before: &[&str], resource: &Resource) -> bool {
+        before.is_empty()
+            || before.iter().any(|text| {
+                sentences(text, 0)
+                    .iter()
+                    .any(|sentence| self.names_credential(sentence, resource))
+            })
     }
 
     /// Where the first pronoun phrase of `tokens` ends (`usize::MAX` when there is none): a pronoun stands
@@ -818,6 +843,23 @@ mod tests {
             claims("Tokens, like keys—can be scoped to a single gateway.")
         );
         assert_eq!(claims("R&amp;D tokens are fine."), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_apostrophe_written_as_a_reference_negates_as_the_character_does() {
+        for reference in ["&rsquo;", "&#8217;", "&#x2019;", "&apos;", "&#39;"] {
+            for text in [
+                format!("You can{reference}t scope a token to a single gateway."),
+                format!("Tokens don{reference}t narrow to one gateway — 単一 😀."),
+            ] {
+                assert_eq!(
+                    claims(&text),
+                    claims(&text.replace(reference, "'")),
+                    "{text:?}"
+                );
+                assert!(claims(&text).is_empty(), "{text:?}");
+            }
+        }
     }
 
     /// Asserts that each text holds a claim.

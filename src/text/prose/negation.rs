@@ -125,7 +125,7 @@ impl Lexicon {
             if at < claim.target
                 && let Some(from) = after(&self.pre)
                     .or_else(|| after(&self.reported).map(|from| past_colon(tokens, from)))
-                    .or_else(|| after(&self.future))
+                    .or_else(|| after(&self.future).map(|from| past_colon(tokens, from)))
                 && self.reaches(tokens, at, from, claim.target)
             {
                 return true;
@@ -392,10 +392,14 @@ pub(super) fn is_question(tokens: &[Token]) -> bool {
         .is_some_and(|token| token.text == "?")
 }
 
-/// `from` moved past a colon right after a reported phrase: what the colon introduces is what was reported
-/// ("The old guide said: “Scope the token …”", "Myth: you can scope …"). Quotation marks are no tokens.
+/// `from` moved past a colon or dash right after a reported or future phrase: what it introduces is what
+/// was reported or is to come ("The old guide said: “Scope the token …”", "Myth: you can scope …",
+/// "Coming soon — scope tokens …"). Quotation marks are no tokens.
 fn past_colon(tokens: &[Token], from: usize) -> usize {
-    if tokens.get(from).is_some_and(|token| token.text == ":") {
+    if tokens
+        .get(from)
+        .is_some_and(|token| token.text == ":" || token.text == "-")
+    {
         from + 1
     } else {
         from

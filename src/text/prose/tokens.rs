@@ -106,6 +106,8 @@ pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
     let mut index = 0;
     let bytes = text.as_bytes();
     let mut closers = Closers::default();
+    // The character references in the plain text since `plain_start` that read as part of a word.
+    let mut in_words: Vec<(Range<usize>, char)> = Vec::new();
     while index < text.len() {
         let skipped = match bytes[index] {
             b'`' => code_span(text, index),
@@ -113,14 +115,22 @@ pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
             b']' if text[index + 1..].starts_with('(') => {
                 link_destination(text, index, &mut closers)
             }
-            b'&' => entity(text, index),
+            b'&' => match entity(text, index) {
+                Reference::Separates(end, skipped) => Some((end, skipped)),
+                Reference::InWord(end, c) => {
+                    in_words.push((index..end, c));
+                    index = end;
+                    continue;
+                }
+                Reference::Text => None,
+            },
             _ => None,
         };
         let Some((end, skipped)) = skipped else {
             index += 1;
             continue;
         };
-        words(&text[plain_start..index], base + plain_start, &mut tokens);
+        plain_words(text, plain_start..index, base, &mut in_words, &mut tokens);
         masked.push_str(&text[plain_start..index]);
         let range = base + index..base + end;
         match skipped {
@@ -150,7 +160,13 @@ pub fn tokenize(text: &str, base: usize) -> (Vec<Token>, String) {
         plain_start = end;
         index = end;
     }
-    words(&text[plain_start..], base + plain_start, &mut tokens);
+    plain_words(
+        text,
+        plain_start..text.len(),
+        base,
+        &mut in_words,
+        &mut tokens,
+    );
     masked.push_str(&text[plain_start..]);
     (tokens, masked)
 }
@@ -224,27 +240,76 @@ fn link_destination<'t>(
     Some((start + length, Skipped::Mark(None)))
 }
 
-/// A character reference at `start` that a reader sees as a space (`&nbsp;`, `&#32;`) or as a mark the
-/// claims read (`&ndash;`, `&#44;`): it separates the words around it as that character would. Other
-/// references stay text.
-fn entity(text: &str, start: usize) -> Option<(usize, Skipped<'_>)> {
-    let (length, c) = crate::text::entity::decode(&text[start..])?;
-    let folded = fold(c);
-    if folded == ' ' || invisible(c) {
-        return Some((start + length, Skipped::Mark(None)));
-    }
-    PUNCTUATION
-        .contains(folded)
-        .then_some((start + length, Skipped::Mark(Some(folded))))
+/// How [`tokenize`] reads a character reference.
+enum Reference<'t> {
+    /// A space (`&nbsp;`, `&#32;`) or a mark the claims read (`&ndash;`, `&#44;`): it separates the words
+    /// around it as that character would; ends where the reference does.
+    Separates(usize, Skipped<'t>),
+    /// A letter, digit or apostrophe (`can&rsquo;t`, `&#39;`): read as that character inside the word
+    /// around it; ends where the reference does.
+    InWord(usize, char),
+    /// Not a reference, or one that stays text (`&amp;`).
+    Text,
 }
 
-/// Appends the words and punctuation of plain text to `tokens`; hyphen-joined words stay one word (a dash
-/// between words, `keys—like`, does not join them).
-fn words(text: &str, base: usize, tokens: &mut Vec<Token>) {
+/// The character reference at `start`, read as a reader sees it.
+fn entity(text: &str, start: usize) -> Reference<'_> {
+    let Some((length, c)) = crate::text::entity::decode(&text[start..]) else {
+        return Reference::Text;
+    };
+    let (end, folded) = (start + length, fold(c));
+    if folded == ' ' || invisible(c) {
+        Reference::Separates(end, Skipped::Mark(None))
+    } else if PUNCTUATION.contains(folded) {
+        Reference::Separates(end, Skipped::Mark(Some(folded)))
+    } else if folded == '\'' || c.is_alphanumeric() {
+        Reference::InWord(end, c)
+    } else {
+        Reference::Text
+    }
+}
+
+/// The words of the plain text `run` of `text` (which starts at byte `base` of its file), with the
+/// character references `in_words` (taken, all inside `run`) read as their characters.
+fn plain_words(
+    text: &str,
+    run: Range<usize>,
+    base: usize,
+    in_words: &mut Vec<(Range<usize>, char)>,
+    tokens: &mut Vec<Token>,
+) {
+    if in_words.is_empty() {
+        return words(
+            &text[run.clone()],
+            |offset| base + run.start + offset,
+            tokens,
+        );
+    }
+    // The text with each reference replaced by its character, and the file offset of each of its bytes
+    // (a reference's character at the reference's start) and of its end.
+    let mut decoded = String::with_capacity(run.len());
+    let mut source_of: Vec<usize> = Vec::with_capacity(run.len() + 1);
+    let mut copied = run.start;
+    for (reference, c) in in_words.drain(..) {
+        decoded.push_str(&text[copied..reference.start]);
+        source_of.extend((copied..reference.start).map(|offset| base + offset));
+        decoded.push(c);
+        source_of.extend(std::iter::repeat_n(base + reference.start, c.len_utf8()));
+        copied = reference.end;
+    }
+    decoded.push_str(&text[copied..run.end]);
+    source_of.extend((copied..=run.end).map(|offset| base + offset));
+    words(&decoded, |offset| source_of[offset], tokens);
+}
+
+/// Appends the words and punctuation of plain text to `tokens` (`source_of` gives the file offset of a
+/// byte offset in `text`, and of its end); hyphen-joined words stay one word (a dash between words,
+/// `keys—like`, does not join them).
+fn words(text: &str, source_of: impl Fn(usize) -> usize, tokens: &mut Vec<Token>) {
     let mut after_hyphen = false;
     for (start, segment) in text.split_word_bound_indices() {
         let joins = std::mem::replace(&mut after_hyphen, is_hyphen(segment));
-        let range = base + start..base + start + segment.len();
+        let range = source_of(start)..source_of(start + segment.len());
         match segment_token(segment) {
             Some((TokenKind::Word, word)) => push_word(tokens, word, range, joins),
             Some((kind, text)) => tokens.push(Token { kind, text, range }),
@@ -338,6 +403,25 @@ fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>, joins: 
 mod tests {
     use super::*;
     use crate::text::prose::testing::claims;
+
+    #[test]
+    fn a_reference_to_a_letter_or_apostrophe_is_read_inside_its_word() {
+        let (tokens, _) = tokenize("don&rsquo;t g&#97;te — 門 can&apos;t", 10);
+        let read: Vec<(&str, Range<usize>)> = tokens
+            .iter()
+            .map(|token| (token.text.as_str(), token.range.clone()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("don't", 10..21),
+                ("gate", 22..30),
+                ("-", 31..34),
+                ("門", 35..38),
+                ("can't", 39..49)
+            ]
+        );
+    }
 
     #[test]
     fn hyphen_joined_parts_are_one_word_however_many() {
