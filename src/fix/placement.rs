@@ -34,11 +34,38 @@ pub(super) fn section_end(page: &Page, section: SectionId) -> Spot {
         .unwrap_or(0);
     let front_end = page.front_matter.as_ref().map_or(0, |front| front.end);
     let floor = heading_end.max(esm_end).max(front_end).min(end);
+    let end = before_comments_above(text, end, floor);
     let end = before_container_of(page, end, floor);
     Spot {
         offset: content_end(text, end).max(content_end(text, floor)),
         indent: String::new(),
     }
+}
+
+/// `heading_start`, or the start of the comment lines right above the heading (no blank line between, none
+/// before `floor`): a one-line HTML or MDX comment there belongs to the heading (a
+/// `scope-lint-disable-next-line`, a markdownlint or Vale directive), so the call-out goes before it.
+fn before_comments_above(text: &str, heading_start: usize, floor: usize) -> usize {
+    let mut start = heading_start;
+    if crate::doc::source::line_start(text, start) != start {
+        return start;
+    }
+    while start > floor {
+        let break_length = if text[..start].ends_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        let line_start = crate::doc::source::line_start(text, start - break_length);
+        let line = text[line_start..start].trim();
+        let comment = (line.starts_with("<!--") && line.ends_with("-->"))
+            || (line.starts_with("{/*") && line.ends_with("*/}"));
+        if !comment || line_start < floor {
+            break;
+        }
+        start = line_start;
+    }
+    start
 }
 
 /// Where the section ending at `end` (the next heading) may take a call-out: when that heading sits inside
@@ -108,7 +135,8 @@ fn paired_shortcodes(page: &Page, span: Range<usize>) -> Vec<Range<usize>> {
 
 /// The end of the last line before `limit` that is not blank (only spaces, tabs and line breaks), without
 /// its line break: the place to insert after so that the line and its ending stay whole. A `limit` inside a
-/// line counts the part of the line before it.
+/// line counts the part of the line before it (a section that ends at a heading in a list item or
+/// blockquote ends there: the rest of the line is the next section's).
 fn content_end(text: &str, limit: usize) -> usize {
     let head = &text[..limit];
     let content = trim_blank_end(head);
@@ -119,6 +147,24 @@ fn content_end(text: &str, limit: usize) -> usize {
     head[content.len()..]
         .find(['\r', '\n'])
         .map_or(limit, |index| content.len() + index)
+}
+
+/// [`content_end`] of a block that ends at `limit`, and the end of that line when `limit` is inside it: a
+/// block that ends mid-line (an expression's `}` before `;`, a list item or `</table>` before trailing
+/// spaces) is not split from the rest of its line.
+fn block_content_end(text: &str, limit: usize) -> usize {
+    let end = content_end(text, limit);
+    if end == 0 || line_break_follows(text, end) {
+        return end;
+    }
+    text[end..]
+        .find(['\r', '\n'])
+        .map_or(text.len(), |index| end + index)
+}
+
+/// Whether a line break or the end of the text is at `offset`.
+fn line_break_follows(text: &str, offset: usize) -> bool {
+    offset == text.len() || text[offset..].starts_with(['\r', '\n'])
 }
 
 /// The spot after the block holding `range`: inside the innermost list item that holds it (with the item's
@@ -145,7 +191,7 @@ fn after_block_where(
 ) -> Spot {
     if let Some(item) = innermost_item(page, &range, &item_holds) {
         return Spot {
-            offset: content_end(page.text(), item.range.end),
+            offset: block_content_end(page.text(), item.range.end),
             indent: " ".repeat(item.content_indent),
         };
     }
@@ -165,7 +211,7 @@ fn after_block_where(
         .unwrap_or(0);
     let end = block_end.max(element_end).max(range.end);
     Spot {
-        offset: content_end(page.text(), end),
+        offset: block_content_end(page.text(), end),
         indent: String::new(),
     }
 }
