@@ -59,7 +59,7 @@ struct Region<'p> {
 
 /// The byte ranges of the page's closed generated regions (opening comment to closing comment): other
 /// rules leave their content to this one.
-pub(super) fn generated_ranges(page: &Page) -> Vec<Range<usize>> {
+pub(crate) fn generated_ranges(page: &Page) -> Vec<Range<usize>> {
     regions(page)
         .into_iter()
         .filter_map(|region| region.content.map(|content| region.open.start..content.end))
@@ -168,6 +168,12 @@ impl OutdatedGeneratedTable {
                  `{{/* {OPEN} ... */}}` and `{{/* {CLOSE} */}}`; `scope-lint fix` then regenerates it"
             )));
         }
+        if let Some((what, line)) = block_besides_tables(context.page, &content) {
+            return Some(finding.help(format!(
+                "the region holds {what} (line {line}), which regenerating the table would delete: move \
+                 it out of the region; `scope-lint fix` then regenerates it"
+            )));
+        }
         if own_lines.is_none() {
             return Some(finding.help(
                 "put each comment of the region on a line of its own (text next to one makes the table \
@@ -210,6 +216,50 @@ impl OutdatedGeneratedTable {
                 .fix(Some(fix)),
         )
     }
+}
+
+/// The first block in `content` that is no table and no paragraph (a heading, list, code block, JSX
+/// element, call-out or `import`), as words and its line: regenerating the region would delete it, which
+/// `scope-lint fix` never does.
+fn block_besides_tables(page: &Page, content: &Range<usize>) -> Option<(&'static str, usize)> {
+    let inside = |range: &Range<usize>| content.start <= range.start && range.start < content.end;
+    let headings = page
+        .headings
+        .iter()
+        .map(|heading| ("a heading", &heading.range));
+    let lists = page.lists.iter().map(|list| ("a list", &list.range));
+    let code = page
+        .code_blocks
+        .iter()
+        .map(|code| ("a code block", &code.range));
+    let callouts = page
+        .callouts
+        .iter()
+        .map(|callout| ("a call-out", &callout.range));
+    let esm = page
+        .esm
+        .iter()
+        .map(|range| ("an `import` or `export`", range));
+    let first = headings
+        .chain(lists)
+        .chain(code)
+        .chain(callouts)
+        .chain(esm)
+        .filter(|(_, range)| inside(range))
+        .min_by_key(|(_, range)| range.start)
+        .map(|(what, range)| (what, range.start));
+    let element = page
+        .elements
+        .iter()
+        .map(|element| element.range())
+        .filter(|range| inside(range))
+        .map(|range| ("a JSX element", range.start))
+        .min_by_key(|(_, start)| *start);
+    let (what, start) = first
+        .into_iter()
+        .chain(element)
+        .min_by_key(|(_, start)| *start)?;
+    Some((what, page.source.line_of(start)))
 }
 
 /// What stands before the opening comment at `start` on its line, as the prefix of the lines after it:
