@@ -1059,3 +1059,31 @@ fn a_page_refused_in_the_first_round_does_not_stop_the_next_rounds_of_the_others
         outcome(&check)
     );
 }
+
+#[test]
+fn a_callout_after_a_generated_table_goes_after_the_region_not_into_it() {
+    // The section ends in a fence never closed, so the call-out the regenerated table needs goes right
+    // after the listing: after the region's closing comment, where the next regeneration leaves it.
+    let page = "# Tokens — トークン\n\n## Matrix\n\n<!-- scope-lint:table -->\n| old |\n<!-- /scope-lint:table -->\n\n```\ncode never closed 😀\n";
+    let dir = temp_tree(&[("page.md", page.as_bytes())]);
+    let output = scope_lint(dir.path(), &["fix", "page.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    let fixed = fs::read_to_string(dir.path().join("page.md")).unwrap();
+    let close = fixed
+        .find("<!-- /scope-lint:table -->")
+        .expect("the region stays");
+    let callout = fixed.find("> [!NOTE]").expect("the call-out is inserted");
+    assert!(close < callout, "{fixed}");
+    assert!(
+        fixed.ends_with("\n\n```\ncode never closed 😀\n"),
+        "{fixed}"
+    );
+    let recheck = scope_lint(dir.path(), &["check", "page.md"]);
+    assert_eq!(recheck.status.code(), Some(0), "{}", outcome(&recheck));
+    let again = scope_lint(dir.path(), &["fix", "page.md"]);
+    assert_eq!(again.status.code(), Some(0), "{}", outcome(&again));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("page.md")).unwrap(),
+        fixed
+    );
+}

@@ -188,3 +188,82 @@ fn the_mdbook_preprocessor_reports_on_the_including_chapter_once_in_both_modes()
         "the preprocessor never writes the source"
     );
 }
+
+/// A book-style tree with `placement = "partial"`: `groups.md` lists the AI Gateway groups, `b.md`
+/// includes it with `include`.
+fn book_tree(include: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "scope-lint.toml",
+        "extends = \"cloudflare\"\n\n[partials]\nplacement = \"partial\"\n",
+    );
+    write(
+        root,
+        "groups.md",
+        "# Groups — グループ\n\n## List\n\n<!-- ANCHOR: list -->\n- AI Gateway Read\n- AI Gateway Run 🚀\n<!-- ANCHOR_END: list -->\n",
+    );
+    write(root, "b.md", &format!("# B\n\n## Perms\n\n{include}\n"));
+    dir
+}
+
+#[test]
+fn a_partial_included_by_line_range_gets_no_fix_promise_and_fix_exits_1() {
+    let dir = book_tree("{{#include groups.md:6:7}}");
+    let (out, code) = concise(dir.path(), &["check", "b.md"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("b.md:5:1: SL001 section \"Perms\" renders groups.md"),
+        "{out}"
+    );
+    let (out, code) = concise(dir.path(), &["fix", "b.md"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("`scope-lint fix` cannot, as the page includes a line range of the file"),
+        "{out}"
+    );
+    assert!(
+        !fs::read_to_string(dir.path().join("groups.md"))
+            .unwrap()
+            .contains("NOTE")
+    );
+}
+
+#[test]
+fn an_include_of_an_anchor_the_file_lacks_includes_nothing() {
+    let dir = book_tree("{{#include groups.md:nope}}");
+    let (out, code) = concise(dir.path(), &["check", "b.md"]);
+    assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
+}
+
+#[test]
+fn a_partial_included_by_anchor_and_whole_gets_one_callout_inside_the_anchor() {
+    let dir = book_tree("{{#include groups.md:list}}\n\n## Two\n\n{{#include groups.md}}");
+    let (out, code) = concise(dir.path(), &["fix", "b.md"]);
+    assert_eq!(code, Some(0), "{out}");
+    let groups = fs::read_to_string(dir.path().join("groups.md")).unwrap();
+    assert_eq!(groups.matches("[!NOTE]").count(), 1, "{groups}");
+    let end = groups.find("<!-- ANCHOR_END: list -->").unwrap();
+    assert!(groups.find("[!NOTE]").unwrap() < end, "{groups}");
+    let (out, code) = concise(dir.path(), &["check", "b.md"]);
+    assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
+}
+
+#[test]
+fn a_partial_included_by_anchor_after_multibyte_text_gets_the_callout_inside_the_anchor() {
+    let dir = book_tree("{{#include groups.md:list}}");
+    let (out, code) = concise(dir.path(), &["fix", "b.md"]);
+    assert_eq!(code, Some(0), "{out}");
+    let groups = fs::read_to_string(dir.path().join("groups.md")).unwrap();
+    assert!(
+        groups.starts_with("# Groups — グループ\n\n## List\n\n<!-- ANCHOR: list -->\n- AI Gateway Read\n- AI Gateway Run 🚀\n\n> [!NOTE]\n"),
+        "{groups}"
+    );
+    assert!(
+        groups.ends_with(".\n\n<!-- ANCHOR_END: list -->\n"),
+        "{groups}"
+    );
+    let (out, code) = concise(dir.path(), &["check", "b.md"]);
+    assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
+}

@@ -275,21 +275,23 @@ pub fn select_part(text: &str, part: &FilePart) -> Range<usize> {
             let finish = starts.get(last).copied().unwrap_or(text.len());
             begin..finish
         }
-        FilePart::Anchor(name) => anchor_range(text, name).unwrap_or(0..text.len()),
+        // mdBook includes nothing for an anchor the file does not have.
+        FilePart::Anchor(name) => anchor_range(text, name).unwrap_or(text.len()..text.len()),
     }
 }
 
-/// `text` with every byte outside `keep` blanked (line breaks kept), so offsets still match the file.
+/// `text` with every byte outside `keep` blanked (line breaks kept; a character of several bytes becomes
+/// as many spaces), so offsets still match the file.
 pub fn blank_outside(text: &str, keep: Range<usize>) -> String {
-    text.char_indices()
-        .map(|(index, c)| {
-            if keep.contains(&index) || c == '\n' || c == '\r' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect()
+    let mut blanked = String::with_capacity(text.len());
+    for (index, c) in text.char_indices() {
+        if keep.contains(&index) || c == '\n' || c == '\r' {
+            blanked.push(c);
+        } else {
+            blanked.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    blanked
 }
 
 fn anchor_range(text: &str, name: &str) -> Option<Range<usize>> {
@@ -298,19 +300,24 @@ fn anchor_range(text: &str, name: &str) -> Option<Range<usize>> {
         let end = starts.get(index + 1).copied().unwrap_or(text.len());
         &text[starts[index]..end]
     };
-    let open = (0..starts.len()).find(|&index| {
-        line_text(index)
-            .split("ANCHOR:")
-            .nth(1)
-            .is_some_and(|rest| rest.trim().starts_with(name))
-    })?;
-    let close = (open + 1..starts.len()).find(|&index| {
-        line_text(index)
-            .split("ANCHOR_END:")
-            .nth(1)
-            .is_some_and(|rest| rest.trim().starts_with(name))
-    })?;
-    Some(starts.get(open + 1).copied().unwrap_or(text.len())..starts[close])
+    let open =
+        (0..starts.len()).find(|&index| anchor_name(line_text(index), "ANCHOR:") == Some(name))?;
+    let from = starts.get(open + 1).copied().unwrap_or(text.len());
+    // An anchor that is never ended runs to the end of the file, as in mdBook.
+    let to = (open + 1..starts.len())
+        .find(|&index| anchor_name(line_text(index), "ANCHOR_END:") == Some(name))
+        .map_or(text.len(), |close| starts[close]);
+    Some(from..to)
+}
+
+/// The anchor name after `marker` on `line`, as mdBook reads it (`ANCHOR:\s*([\w_-]+)`): compared whole,
+/// so `list` is not `listing`.
+fn anchor_name<'l>(line: &'l str, marker: &str) -> Option<&'l str> {
+    let rest = line[line.find(marker)? + marker.len()..].trim_start();
+    let length = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    (length > 0).then(|| &rest[..length])
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -393,6 +400,31 @@ mod tests {
         assert_eq!(
             &anchored[select_part(anchored, &FilePart::Anchor("part".into()))],
             "in\n"
+        );
+    }
+
+    #[test]
+    fn blanking_outside_a_part_keeps_every_offset_of_the_file() {
+        let text = "# グループ — é\u{301} 😀\r\n<!-- ANCHOR: a -->\nשלום 🚀\n<!-- ANCHOR_END: a -->\n日本\n";
+        let keep = select_part(text, &FilePart::Anchor("a".into()));
+        let blanked = blank_outside(text, keep.clone());
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(&blanked[keep.clone()], &text[keep]);
+        assert!(blanked.starts_with("  ") && blanked.contains("\r\n"));
+    }
+
+    #[test]
+    fn an_anchor_is_found_by_its_whole_name_and_a_missing_one_includes_nothing() {
+        let text = "- AI Gateway Read — 読む\n<!-- ANCHOR: listing -->\nlong 😀\n<!-- ANCHOR_END: listing -->\n<!-- ANCHOR: list -->\nשלום\n<!-- ANCHOR_END: list -->\n";
+        let part = |name: &str| &text[select_part(text, &FilePart::Anchor(name.into()))];
+        assert_eq!(part("list"), "שלום\n");
+        assert_eq!(part("listing"), "long 😀\n");
+        assert_eq!(part("nope"), "");
+        assert_eq!(part("lis"), "");
+        let unended = "a\n// ANCHOR: open\nrest é\u{301}\nend";
+        assert_eq!(
+            &unended[select_part(unended, &FilePart::Anchor("open".into()))],
+            "rest é\u{301}\nend"
         );
     }
 

@@ -87,22 +87,28 @@ impl Gatherer<'_> {
         memo: &ContributionMemo,
     ) -> Option<Arc<Contribution>> {
         let dialect = self.policy.dialect_for(path);
-        let whole = self.sources.load(path, dialect)?;
+        let file = self.sources.load(path, dialect)?;
         let partial = match part {
             Some(part) if *part != FilePart::Whole => {
-                let keep = select_part(whole.text(), part);
-                let text = blank_outside(whole.text(), keep);
+                let keep = select_part(file.text(), part);
+                let text = blank_outside(file.text(), keep);
                 Arc::new(Page::parse(SourceText::new(path, text), dialect))
             }
-            _ => whole,
+            _ => Arc::clone(&file),
         };
         stack.push(path.to_path_buf());
         let inner = self.gather(&partial, Some(path), params, stack, memo);
         stack.pop();
         let carried = partial_placement::carried_callouts(&partial, &inner, self.policy);
         let whole = part.is_none_or(|part| *part == FilePart::Whole);
+        let lines = matches!(part, Some(FilePart::Lines(..)));
         Some(Arc::new(Contribution::of(
-            inner, path, &partial, carried, whole,
+            inner,
+            path,
+            [&partial, &file],
+            carried,
+            whole,
+            lines,
         )))
     }
 }
@@ -124,13 +130,15 @@ impl Contribution {
     /// several times (or through several paths) is kept once, so that a contribution is never larger
     /// than what the files below it hold, however often they are included.
     /// `carried` holds, for each of the file's listings, the policies whose call-out the file holds in the
-    /// listing's section; `whole` says whether the whole file is included.
+    /// listing's section; `whole` says whether the whole file is included, `lines` whether a line range of
+    /// it is.
     fn of(
         inner: Facts,
         path: &Path,
-        partial: &Arc<Page>,
+        [partial, file]: [&Arc<Page>; 2],
         carried: Vec<Vec<usize>>,
         whole: bool,
+        lines: bool,
     ) -> Contribution {
         let mut listings: Vec<Listing> = Vec::new();
         let mut seen: HashMap<(ProductIndex, PathBuf, Range<usize>), usize> = HashMap::new();
@@ -138,9 +146,11 @@ impl Contribution {
             let via = listing.via.clone().unwrap_or(IncludedListing {
                 path: path.to_path_buf(),
                 page: Arc::clone(partial),
+                file: Arc::clone(file),
                 anchor: listing.anchor.clone(),
                 carries,
                 whole,
+                lines,
             });
             let key = (listing.product, via.path.clone(), via.anchor.clone());
             match seen.get(&key) {

@@ -104,8 +104,12 @@ pub struct Listing {
 pub struct IncludedListing {
     /// The included file.
     pub path: PathBuf,
-    /// The included file's page model.
+    /// The included file's page model, with what the include leaves out (outside its anchor or line range)
+    /// blanked.
     pub page: Arc<Page>,
+    /// The included file's page model as the file is written (the same as `page` when it is included
+    /// whole): what an insertion into the file is made and read back in.
+    pub file: Arc<Page>,
     /// The table or list in the included file.
     pub anchor: Range<usize>,
     /// The call-out policies (by index) whose acceptable call-out the included file itself holds in the
@@ -113,6 +117,9 @@ pub struct IncludedListing {
     pub carries: Vec<usize>,
     /// Whether the whole file is included (not a line range or an anchor of it).
     pub whole: bool,
+    /// Whether a line range of the file is included (`{{#include file.md:5:6}}`): a call-out added to the
+    /// file would fall outside it.
+    pub lines: bool,
 }
 
 /// What one call-out says: the products it names, what it is about and whether it says "account-only".

@@ -42,6 +42,13 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
             moves_left -= 1;
         }
         finding.fix = match &intent {
+            FixIntent::InsertInSection { section, .. }
+                if context.policy.placement_in_partial()
+                    && section.listing.via.as_ref().is_some_and(|via| via.lines) =>
+            {
+                withdraw_fix_promise(finding, OUTSIDE_THE_LINE_RANGE);
+                continue;
+            }
             FixIntent::InsertInSection { callout, .. } => {
                 sections.entry(*callout).or_default().push(index);
                 finding.intent = Some(intent);
@@ -63,7 +70,11 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
             withdraw_fix_promise(finding, CHANGES_THE_STRUCTURE);
         }
     }
-    for (callout, indexes) in sections {
+    for (callout, all) in sections {
+        let indexes = one_insertion_per_partial_listing(context, findings, all.clone());
+        for index in all.into_iter().filter(|index| !indexes.contains(index)) {
+            findings[index].intent = None;
+        }
         let lacking: Vec<&UnsatisfiedSection> = indexes
             .iter()
             .filter_map(|&index| match &findings[index].intent {
@@ -81,6 +92,43 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
         }
     }
 }
+
+/// The findings (by index) of `indexes` to insert a call-out for, without a second insertion into the same
+/// listing of a partial (`placement = "partial"`, a page that includes the file both by anchor and whole):
+/// the one through an anchor is kept, as a call-out inside the anchor is seen by both includes; the
+/// other's finding gets no fix of its own, and goes away with the fix of the first.
+fn one_insertion_per_partial_listing(
+    context: &Context<'_>,
+    findings: &[Finding],
+    mut indexes: Vec<usize>,
+) -> Vec<usize> {
+    if !context.policy.placement_in_partial() {
+        return indexes;
+    }
+    let via = |index: usize| match &findings[index].intent {
+        Some(FixIntent::InsertInSection { section, .. }) => section.listing.via.as_ref(),
+        _ => None,
+    };
+    // Through an anchor before through the whole file; otherwise in the findings' order.
+    indexes.sort_by_key(|&index| (via(index).is_some_and(|via| via.whole), index));
+    let mut seen: Vec<(&std::path::Path, &std::ops::Range<usize>)> = Vec::new();
+    indexes.retain(|&index| {
+        let Some(via) = via(index) else {
+            return true;
+        };
+        let key = (via.path.as_path(), &via.anchor);
+        let first = !seen.contains(&key);
+        seen.push(key);
+        first
+    });
+    indexes.sort_unstable();
+    indexes
+}
+
+/// Why a finding about a partial included by line range has no fix.
+const OUTSIDE_THE_LINE_RANGE: &str = "`scope-lint fix` cannot, as the page includes a line range of the \
+     file and a call-out added to the file would fall outside it (write it inside those lines, or include \
+     an anchor of the file)";
 
 /// Why a finding has no fix: every edit tried would change the page's structure, or is not read back as a
 /// call-out.
@@ -161,7 +209,10 @@ fn right_after_listing(
     section: &UnsatisfiedSection,
     at_end: &Edit,
 ) -> Option<Fix> {
-    let spot = after_listing(context.page, section.listing.anchor.clone());
+    let spot = outside_generated_regions(
+        context.page,
+        after_listing(context.page, section.listing.anchor.clone()),
+    );
     // Past the listing's block may be past the next heading (both in one blockquote): not this section.
     if spot.offset == at_end.range.start || context.page.section_at(spot.offset) != section.section
     {
@@ -172,6 +223,26 @@ fn right_after_listing(
         .form_for(context.relative, context.page.dialect);
     let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
     lands_intact(context.page, &edits).then(|| described(context, policy, edits))
+}
+
+/// `spot`, or the end of the line of the closing comment of the `scope-lint:table` region it falls in: the
+/// next regeneration of the region would delete a call-out inside it.
+fn outside_generated_regions(page: &Page, spot: Spot) -> Spot {
+    let text = page.text();
+    let regions = crate::rules::sl010_outdated_generated_table::generated_ranges(page);
+    let Some(region) = regions
+        .iter()
+        .find(|region| region.start < spot.offset && spot.offset < region.end)
+    else {
+        return spot;
+    };
+    let close_line_end = text[region.end..]
+        .find(['\r', '\n'])
+        .map_or(text.len(), |offset| region.end + offset);
+    Spot {
+        offset: close_line_end,
+        indent: spot.indent,
+    }
 }
 
 /// The page an insertion for `section` goes into, whether that is a partial, and the edits (the call-out
@@ -187,18 +258,20 @@ fn draft_for_section<'p>(
         let spot = if via.whole {
             section_end(&via.page, via.page.section_at(via.anchor.start))
         } else {
-            after_block(&via.page, via.anchor.clone())
+            outside_generated_regions(&via.page, after_block(&via.page, via.anchor.clone()))
         };
         let relative = via
             .path
             .strip_prefix(&context.policy.root)
             .unwrap_or(&via.path);
-        let form = context.policy.form_for(relative, via.page.dialect);
-        let mut edits = unverified_insertion(context, policy, &via.page, &spot, form)?;
+        // The spot is found in the included part; the insertion is made and read back in the file as
+        // written (what follows the part, such as an `ANCHOR_END` line, decides its blank lines).
+        let form = context.policy.form_for(relative, via.file.dialect);
+        let mut edits = unverified_insertion(context, policy, &via.file, &spot, form)?;
         for edit in &mut edits {
             edit.file = Some(via.path.clone());
         }
-        return Some((&via.page, true, edits));
+        return Some((&via.file, true, edits));
     }
     let spot = mid_line_end_moved(
         context.page,
