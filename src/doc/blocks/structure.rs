@@ -66,7 +66,13 @@ pub fn structure_text(source: &SourceText, scan: &Scan, elements: &[Element]) ->
             .count();
         if starts_line && blank_run == 3 {
             restore_tabs(text, &mut bytes, line_start..cover.start);
-            bytes[cover.start..cover.start + 3].copy_from_slice(b"***");
+            // After a `*` bullet, `* ***` would be one thematic break, not an item holding one.
+            let placeholder = if bytes[line_start..cover.start].contains(&b'*') {
+                b"___"
+            } else {
+                b"***"
+            };
+            bytes[cover.start..cover.start + 3].copy_from_slice(placeholder);
             placeholders.insert(cover.start);
         }
     }

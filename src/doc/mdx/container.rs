@@ -43,6 +43,11 @@ impl Container {
             };
             return Container { quotes, column };
         }
+        // A quote inside a list item (`- > :::note`): its lines keep the item's indentation before their
+        // `>`, which this reading does not follow, so the directive is left to its closing fence.
+        if after_quotes.contains('>') {
+            return Container::default();
+        }
         // List markers after the quotes (`- :::tip`, `1.  :::note`): the fence starts the item's content.
         Container {
             quotes,
@@ -197,6 +202,7 @@ mod tests {
         assert!(!container("Text — テキスト\n\n  :::note").is_some());
         assert!(!container("- item\n\n :::note").is_some());
         assert!(!container(":::note").is_some());
+        assert!(!container("- > :::note").is_some());
     }
 
     #[test]
