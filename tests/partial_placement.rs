@@ -267,3 +267,26 @@ fn a_partial_included_by_anchor_after_multibyte_text_gets_the_callout_inside_the
     let (out, code) = concise(dir.path(), &["check", "b.md"]);
     assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
 }
+
+#[test]
+fn two_sections_of_a_partial_listing_the_same_group_are_two_findings_and_both_get_fixed() {
+    let dir = book_tree("{{#include groups.md}}");
+    write(
+        dir.path(),
+        "groups.md",
+        "- AI Gateway Read — 読む\n## H\n- AI Gateway Read\n",
+    );
+    let (out, code) = concise(dir.path(), &["check", "b.md"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("renders groups.md, which lists"), "{out}");
+    assert!(
+        out.contains("renders groups.md (section \"H\"), which lists"),
+        "{out}"
+    );
+    let (out, code) = concise(dir.path(), &["fix", "b.md"]);
+    assert_eq!(code, Some(0), "{out}");
+    let groups = fs::read_to_string(dir.path().join("groups.md")).unwrap();
+    assert_eq!(groups.matches("[!NOTE]").count(), 2, "{groups}");
+    let (out, code) = concise(dir.path(), &["check", "b.md"]);
+    assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
+}

@@ -122,6 +122,18 @@ pub(crate) fn partial_shown(policy: &Policy, section: &UnsatisfiedSection) -> St
     shown(&policy.root, &via.path)
 }
 
+/// ` (section "Title")` when the section's listing sits under a heading of the partial, else nothing: two
+/// sections of one partial that lack the call-out are two findings, each with its own message.
+pub(crate) fn partial_section_shown(section: &UnsatisfiedSection) -> String {
+    let Some(via) = &section.listing.via else {
+        return String::new();
+    };
+    via.page
+        .heading_of(via.page.section_at(via.anchor.start))
+        .map(|heading| format!(" (section \"{}\")", heading.title))
+        .unwrap_or_default()
+}
+
 fn shown(root: &Path, path: &Path) -> String {
     let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let relative = absolute(path)

@@ -98,8 +98,9 @@ impl MissingCallout {
             let groups = self.group_names(context, &section);
             let place = context.page.section_title(section.section);
             let partial = partial_placement::partial_shown(context.policy, &section);
+            let inner = partial_placement::partial_section_shown(&section);
             let message = format!(
-                "{place} renders {partial}, which lists {product} permission groups ({groups}) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)"
+                "{place} renders {partial}{inner}, which lists {product} permission groups ({groups}) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)"
             );
             let anchor = &section.listing.anchor;
             let first_line_end = line_end(context.page.text(), anchor.start).min(anchor.end);
