@@ -290,3 +290,29 @@ fn two_sections_of_a_partial_listing_the_same_group_are_two_findings_and_both_ge
     let (out, code) = concise(dir.path(), &["check", "b.md"]);
     assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
 }
+
+#[test]
+fn two_sections_of_a_partial_with_one_title_are_told_apart_by_line() {
+    let dir = book_tree("{{#include groups.md}}");
+    write(
+        dir.path(),
+        "groups.md",
+        "## Ünïcode\n\n- AI Gateway Read\n\n## Ünïcode\n\n- AI Gateway Read 😀\n",
+    );
+    let (out, code) = concise(dir.path(), &["check", "b.md"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("renders groups.md (section \"Ünïcode\", line 1), which"),
+        "{out}"
+    );
+    assert!(
+        out.contains("renders groups.md (section \"Ünïcode\", line 5), which"),
+        "{out}"
+    );
+    let (out, code) = concise(dir.path(), &["fix", "b.md"]);
+    assert_eq!(code, Some(0), "{out}");
+    let groups = fs::read_to_string(dir.path().join("groups.md")).unwrap();
+    assert_eq!(groups.matches("[!NOTE]").count(), 2, "{groups}");
+    let (out, code) = concise(dir.path(), &["check", "b.md"]);
+    assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
+}

@@ -122,16 +122,30 @@ pub(crate) fn partial_shown(policy: &Policy, section: &UnsatisfiedSection) -> St
     shown(&policy.root, &via.path)
 }
 
-/// ` (section "Title")` when the section's listing sits under a heading of the partial, else nothing: two
-/// sections of one partial that lack the call-out are two findings, each with its own message.
+/// ` (section "Title")` when the section's listing sits under a heading of the partial, else nothing, and
+/// the heading's line when another heading of the partial has the same title: two sections of one partial
+/// that lack the call-out are two findings, each with its own message.
 pub(crate) fn partial_section_shown(section: &UnsatisfiedSection) -> String {
     let Some(via) = &section.listing.via else {
         return String::new();
     };
-    via.page
-        .heading_of(via.page.section_at(via.anchor.start))
-        .map(|heading| format!(" (section \"{}\")", heading.title))
-        .unwrap_or_default()
+    let page = &via.page;
+    let Some(heading) = page.heading_of(page.section_at(via.anchor.start)) else {
+        return String::new();
+    };
+    // Counted in the whole file: two includes of different parts may show two sections of one title.
+    let namesakes = via
+        .file
+        .headings
+        .iter()
+        .filter(|other| other.title == heading.title)
+        .count();
+    if namesakes > 1 {
+        let line = page.source.line_of(heading.range.start);
+        format!(" (section \"{}\", line {line})", heading.title)
+    } else {
+        format!(" (section \"{}\")", heading.title)
+    }
 }
 
 fn shown(root: &Path, path: &Path) -> String {
