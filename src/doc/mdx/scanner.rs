@@ -26,6 +26,7 @@ fn scan_lines(text: &str, dialect: Dialect) -> (Scan, usize) {
         masked: text.as_bytes().to_vec(),
         scan: Scan::default(),
         open_directives: Vec::new(),
+        container_runs: Vec::new(),
         closers: Closers::default(),
         failed_expressions: FailedExpressions::default(),
         text_line: None,
@@ -64,8 +65,12 @@ struct Scanner<'t> {
     dialect: Dialect,
     masked: Vec<u8>,
     scan: Scan,
-    /// The directives open at the line being read, outermost first, each with the container it opened in.
-    open_directives: Vec<(Directive, Container)>,
+    /// The directives open at the line being read, outermost first.
+    open_directives: Vec<Directive>,
+    /// The containers (blockquote, list item) the open directives opened in, as runs: each with the index
+    /// in `open_directives` of the first directive of the run. A directive opened in no container starts
+    /// none, so a page of thousands of nested directives checks each line against a few containers.
+    container_runs: Vec<(Container, usize)>,
     closers: Closers,
     /// The expressions that did not close, to answer for the `{` inside them at once.
     failed_expressions: FailedExpressions,
@@ -230,7 +235,8 @@ impl Scanner<'_> {
         while pos < self.bytes.len() {
             pos = self.line(pos);
         }
-        for (directive, _) in self.open_directives.drain(..).rev() {
+        self.container_runs.clear();
+        for directive in self.open_directives.drain(..).rev() {
             self.scan.directives.push(directive);
         }
         self.scan
@@ -281,11 +287,7 @@ impl Scanner<'_> {
 
     /// Handles the line starting at `pos`; returns where the next line starts.
     fn line(&mut self, pos: usize) -> usize {
-        if self
-            .open_directives
-            .iter()
-            .any(|(_, container)| container.is_some())
-        {
+        if !self.container_runs.is_empty() {
             self.end_directives_outside(pos);
         }
         let indent = self.bytes[pos..]
@@ -362,15 +364,16 @@ impl Scanner<'_> {
     /// continues a directive lazily.
     fn end_directives_outside(&mut self, pos: usize) {
         let line = &self.text[pos..self.line_end(pos)];
-        let Some(outermost) = self
-            .open_directives
+        let Some(&(_, outermost)) = self
+            .container_runs
             .iter()
-            .position(|(_, container)| !container.holds(line))
+            .find(|(container, _)| !container.holds(line))
         else {
             return;
         };
         let last_line_end = self.text[..pos].trim_end().len();
-        for (mut directive, _) in self.open_directives.drain(outermost..).rev() {
+        self.container_runs.retain(|&(_, start)| start < outermost);
+        for mut directive in self.open_directives.drain(outermost..).rev() {
             directive.container_end = Some(last_line_end.max(directive.open.end));
             self.scan.directives.push(directive);
         }
@@ -476,7 +479,7 @@ impl Scanner<'_> {
         if rest.is_empty() {
             // As in remark-directive, the outermost open directive whose fence this one is as long as closes,
             // and every directive inside it with it: nesting needs a longer fence outside (`::::note`).
-            let fence = |(directive, _): &(Directive, Container)| {
+            let fence = |directive: &Directive| {
                 self.text[directive.open.clone()].len()
                     - self.text[directive.open.clone()]
                         .trim_start_matches(':')
@@ -489,7 +492,8 @@ impl Scanner<'_> {
             else {
                 return false;
             };
-            for (mut directive, _) in self.open_directives.drain(outermost..).rev() {
+            self.container_runs.retain(|&(_, start)| start < outermost);
+            for mut directive in self.open_directives.drain(outermost..).rev() {
                 directive.close = Some(pos + indent..end);
                 self.scan.directives.push(directive);
             }
@@ -523,7 +527,16 @@ impl Scanner<'_> {
             container_end: None,
             indent: indent_text,
         };
-        self.open_directives.push((directive, container));
+        let new_run = container.is_some()
+            && self
+                .container_runs
+                .last()
+                .is_none_or(|&(last, _)| last != container);
+        if new_run {
+            self.container_runs
+                .push((container, self.open_directives.len()));
+        }
+        self.open_directives.push(directive);
         self.mask(pos + indent..end);
         true
     }
