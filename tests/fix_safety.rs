@@ -1087,3 +1087,28 @@ fn a_callout_after_a_generated_table_goes_after_the_region_not_into_it() {
         fixed
     );
 }
+
+#[test]
+fn a_callout_at_a_section_end_goes_after_a_generated_region_that_ends_it() {
+    // The region's closing comment stands right above the next heading: it is the region's, not a note
+    // on the heading, so the call-out goes after it, not into the region.
+    let page = "## P — 権限\n\n- AI Gateway Read\n\n<!-- scope-lint:table product=ai-gateway -->\n| x |\n<!-- /scope-lint:table -->\n## Next\n\nText 😀.\n";
+    let dir = temp_tree(&[("page.md", page.as_bytes())]);
+    let output = scope_lint(dir.path(), &["fix", "page.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
+    let fixed = fs::read_to_string(dir.path().join("page.md")).unwrap();
+    let close = fixed
+        .find("<!-- /scope-lint:table -->")
+        .expect("the region stays");
+    let callout = fixed.find("> [!NOTE]").expect("the call-out is inserted");
+    assert!(
+        close < callout && callout < fixed.find("## Next").unwrap(),
+        "{fixed}"
+    );
+    let again = scope_lint(dir.path(), &["fix", "page.md"]);
+    assert_eq!(again.status.code(), Some(0), "{}", outcome(&again));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("page.md")).unwrap(),
+        fixed
+    );
+}

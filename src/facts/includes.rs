@@ -101,7 +101,8 @@ impl Gatherer<'_> {
         stack.pop();
         let carried = partial_placement::carried_callouts(&partial, &inner, self.policy);
         let whole = part.is_none_or(|part| *part == FilePart::Whole);
-        let lines = matches!(part, Some(FilePart::Lines(..)));
+        // An open-ended range (`file.md:3:`) runs to the end of the file: an insertion stays inside it.
+        let lines = matches!(part, Some(FilePart::Lines(_, Some(_))));
         Some(Arc::new(Contribution::of(
             inner,
             path,

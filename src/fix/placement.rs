@@ -34,7 +34,10 @@ pub(super) fn section_end(page: &Page, section: SectionId) -> Spot {
         .unwrap_or(0);
     let front_end = page.front_matter.as_ref().map_or(0, |front| front.end);
     let floor = heading_end.max(esm_end).max(front_end).min(end);
-    let end = before_comments_above(text, end, floor);
+    let end = match page.headings.get(section.0) {
+        Some(_) => before_comments_above(text, end, floor),
+        None => end,
+    };
     let end = before_container_of(page, end, floor);
     Spot {
         offset: content_end(text, end).max(content_end(text, floor)),
@@ -58,8 +61,10 @@ fn before_comments_above(text: &str, heading_start: usize, floor: usize) -> usiz
         };
         let line_start = crate::doc::source::line_start(text, start - break_length);
         let line = text[line_start..start].trim();
-        let comment = (line.starts_with("<!--") && line.ends_with("-->"))
-            || (line.starts_with("{/*") && line.ends_with("*/}"));
+        // The closing comment of a generated region ends the region, not a note on the heading.
+        let comment = ((line.starts_with("<!--") && line.ends_with("-->"))
+            || (line.starts_with("{/*") && line.ends_with("*/}")))
+            && !line.contains("scope-lint:table");
         if !comment || line_start < floor {
             break;
         }

@@ -15,7 +15,8 @@ use crate::doc::{Dialect, Element};
 /// - A line of flow constructs (JSX tags or expressions alone on their line, a directive's fences) is a
 ///   block of its own in mdast: it interrupts a paragraph and ends a list whose content is indented further.
 ///   A blank line does neither, so the line holds a thematic break `***` at the first construct's column
-///   (dropped again from the outline and the page: [`Structure::placeholders`]).
+///   (`___` after a `*` bullet, where `* ***` would be one thematic break; dropped again from the outline
+///   and the page: [`Structure::placeholders`]).
 /// - A construct that starts a line of text (`<Aside> Text`, `{/* note */} Text`) starts a paragraph at its
 ///   own column. Blanked out, the text after it would be indented (list item content, indented code), so
 ///   its first character (`<` or `{`, plain text to pulldown-cmark when a blank follows) stays.

@@ -102,6 +102,9 @@ fn indent_width(line: &str) -> usize {
 /// The width of a list marker (`-`, `*`, `+`, `1.`, `1)`) and the spaces after it that start `line`, as
 /// CommonMark counts the item's content column (one space when there are more than four).
 fn list_marker_width(line: &str) -> Option<usize> {
+    if is_thematic_break(line) {
+        return None;
+    }
     let bytes = line.as_bytes();
     let digits = bytes
         .iter()
@@ -122,6 +125,13 @@ fn list_marker_width(line: &str) -> Option<usize> {
         1..=4 => Some(marker + spaces),
         _ => Some(marker + 1),
     }
+}
+
+/// Whether `line` (from its first non-blank character) is a thematic break (`* * *`, `- - -`, `___`), which
+/// starts no list item.
+fn is_thematic_break(line: &str) -> bool {
+    let marks: Vec<char> = line.chars().filter(|c| !matches!(c, ' ' | '\t')).collect();
+    marks.len() >= 3 && matches!(marks[0], '*' | '-' | '_') && marks.iter().all(|&c| c == marks[0])
 }
 
 /// The content column of the list item an indented fence (at `indent`, after `quotes` markers, on the line
@@ -203,6 +213,7 @@ mod tests {
         assert!(!container("- item\n\n :::note").is_some());
         assert!(!container(":::note").is_some());
         assert!(!container("- > :::note").is_some());
+        assert!(!container("* * *\n\n  :::note").is_some());
     }
 
     #[test]

@@ -124,8 +124,8 @@ impl Lexicon {
             let after = |list: &PhraseList| longest(tokens, at, list).map(|length| at + length);
             if at < claim.target
                 && let Some(from) = after(&self.pre)
-                    .or_else(|| after(&self.reported).map(|from| past_colon(tokens, from)))
-                    .or_else(|| after(&self.future).map(|from| past_colon(tokens, from)))
+                    .or_else(|| after(&self.reported).map(|from| past_introducer(tokens, from)))
+                    .or_else(|| after(&self.future).map(|from| past_introducer(tokens, from)))
                 && self.reaches(tokens, at, from, claim.target)
             {
                 return true;
@@ -395,7 +395,7 @@ pub(super) fn is_question(tokens: &[Token]) -> bool {
 /// `from` moved past a colon or dash right after a reported or future phrase: what it introduces is what
 /// was reported or is to come ("The old guide said: “Scope the token …”", "Myth: you can scope …",
 /// "Coming soon — scope tokens …"). Quotation marks are no tokens.
-fn past_colon(tokens: &[Token], from: usize) -> usize {
+fn past_introducer(tokens: &[Token], from: usize) -> usize {
     if tokens
         .get(from)
         .is_some_and(|token| token.text == ":" || token.text == "-")
