@@ -58,6 +58,8 @@ impl Rule for ContradictingClaim {
         let page = context.page;
         // Whether a table row states a status, asked only of rows that hold a claim, once per row.
         let mut status_rows: HashMap<(usize, usize), bool> = HashMap::default();
+        // The units in order of their start, made once for the first claim a pronoun may read.
+        let unit_starts = std::cell::OnceCell::new();
         for unit in &page.units {
             let text = page.unit_text(unit);
             for claim in &claims {
@@ -68,7 +70,8 @@ impl Rule for ContradictingClaim {
                     continue;
                 }
                 if matches!(unit.kind, UnitKind::Paragraph | UnitKind::ListItem { .. }) {
-                    let before = texts_before(page, unit);
+                    let starts = unit_starts.get_or_init(|| units_by_start(page));
+                    let before = texts_before(page, starts, unit);
                     found = context.matcher.prose_claims_after(
                         text,
                         unit.range.start,
@@ -100,18 +103,29 @@ impl Rule for ContradictingClaim {
     }
 }
 
+/// The page's units (by index) in order of where they start.
+fn units_by_start(page: &crate::doc::Page) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..page.units.len()).collect();
+    order.sort_by_key(|&index| page.units[index].range.start);
+    order
+}
+
 /// What a paragraph or list item comes after, for a pronoun that opens it: the title of its section's
-/// heading and the text of the unit right before it (none when it is the page's first).
-fn texts_before<'p>(page: &'p crate::doc::Page, unit: &crate::doc::TextUnit) -> Vec<&'p str> {
+/// heading and the text of the unit right before it (none when it is the page's first); `by_start` is
+/// [`units_by_start`].
+fn texts_before<'p>(
+    page: &'p crate::doc::Page,
+    by_start: &[usize],
+    unit: &crate::doc::TextUnit,
+) -> Vec<&'p str> {
     let heading = page
         .heading_of(page.section_at(unit.range.start))
         .map(|heading| heading.title.as_str());
-    let previous = page
-        .units
-        .iter()
-        .filter(|other| other.range.start < unit.range.start)
-        .max_by_key(|other| other.range.start)
-        .map(|other| page.unit_text(other));
+    let earlier =
+        by_start.partition_point(|&index| page.units[index].range.start < unit.range.start);
+    let previous = earlier
+        .checked_sub(1)
+        .map(|last| page.unit_text(&page.units[by_start[last]]));
     heading.into_iter().chain(previous).collect()
 }
 
