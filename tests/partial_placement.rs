@@ -268,51 +268,42 @@ fn a_partial_included_by_anchor_after_multibyte_text_gets_the_callout_inside_the
     assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
 }
 
-#[test]
-fn two_sections_of_a_partial_listing_the_same_group_are_two_findings_and_both_get_fixed() {
+/// A whole include of `groups` (a file with two sections lacking the call-out): `check` gives a finding
+/// whose message holds each of `messages`, and `fix` inserts two call-outs, after which nothing is left.
+fn both_sections_reported_and_fixed(groups: &str, messages: [&str; 2]) {
     let dir = book_tree("{{#include groups.md}}");
-    write(
-        dir.path(),
-        "groups.md",
-        "- AI Gateway Read — 読む\n## H\n- AI Gateway Read\n",
-    );
+    write(dir.path(), "groups.md", groups);
     let (out, code) = concise(dir.path(), &["check", "b.md"]);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("renders groups.md, which lists"), "{out}");
-    assert!(
-        out.contains("renders groups.md (section \"H\"), which lists"),
-        "{out}"
-    );
+    for message in messages {
+        assert!(out.contains(message), "{out}");
+    }
     let (out, code) = concise(dir.path(), &["fix", "b.md"]);
     assert_eq!(code, Some(0), "{out}");
-    let groups = fs::read_to_string(dir.path().join("groups.md")).unwrap();
-    assert_eq!(groups.matches("[!NOTE]").count(), 2, "{groups}");
+    let fixed = fs::read_to_string(dir.path().join("groups.md")).unwrap();
+    assert_eq!(fixed.matches("[!NOTE]").count(), 2, "{fixed}");
     let (out, code) = concise(dir.path(), &["check", "b.md"]);
     assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
 }
 
 #[test]
+fn two_sections_of_a_partial_listing_the_same_group_are_two_findings_and_both_get_fixed() {
+    both_sections_reported_and_fixed(
+        "- AI Gateway Read — 読む\n## H\n- AI Gateway Read\n",
+        [
+            "renders groups.md, which lists",
+            "renders groups.md (section \"H\"), which lists",
+        ],
+    );
+}
+
+#[test]
 fn two_sections_of_a_partial_with_one_title_are_told_apart_by_line() {
-    let dir = book_tree("{{#include groups.md}}");
-    write(
-        dir.path(),
-        "groups.md",
+    both_sections_reported_and_fixed(
         "## Ünïcode\n\n- AI Gateway Read\n\n## Ünïcode\n\n- AI Gateway Read 😀\n",
+        [
+            "renders groups.md (section \"Ünïcode\", line 1), which",
+            "renders groups.md (section \"Ünïcode\", line 5), which",
+        ],
     );
-    let (out, code) = concise(dir.path(), &["check", "b.md"]);
-    assert_eq!(code, Some(1), "{out}");
-    assert!(
-        out.contains("renders groups.md (section \"Ünïcode\", line 1), which"),
-        "{out}"
-    );
-    assert!(
-        out.contains("renders groups.md (section \"Ünïcode\", line 5), which"),
-        "{out}"
-    );
-    let (out, code) = concise(dir.path(), &["fix", "b.md"]);
-    assert_eq!(code, Some(0), "{out}");
-    let groups = fs::read_to_string(dir.path().join("groups.md")).unwrap();
-    assert_eq!(groups.matches("[!NOTE]").count(), 2, "{groups}");
-    let (out, code) = concise(dir.path(), &["check", "b.md"]);
-    assert_eq!((out.as_str(), code), ("no findings in 1 file\n", Some(0)));
 }
