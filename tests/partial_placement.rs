@@ -307,3 +307,71 @@ fn two_sections_of_a_partial_with_one_title_are_told_apart_by_line() {
         ],
     );
 }
+
+/// `page.md` rendering `part.md` (layouts a fuzzer generated: one partial rendered whole, by anchor and by
+/// line range from sections of one title): `fix` exits 0 or 1, every finding left afterwards says why
+/// `fix` did not make it (none still promises the fix), and they are `left`.
+fn fix_keeps_every_promise(page: &str, part: &str, left: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "scope-lint.toml",
+        "extends = \"cloudflare\"\n\n[partials]\nplacement = \"partial\"\n",
+    );
+    write(root, "page.md", page);
+    write(root, "part.md", part);
+    let (out, code) = concise(root, &["fix", "page.md"]);
+    assert!(matches!(code, Some(0 | 1)), "{out}");
+    let (out, _) = concise(root, &["check", "page.md", "--select", "SL001"]);
+    assert_eq!(out, left);
+    let human = Command::new(BIN)
+        .args(["check", "page.md"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(!human.contains("`scope-lint fix` inserts it"), "{human}");
+}
+
+/// The partial's first section is rendered whole under one `## Setup` and as a line range under another:
+/// two findings (the line range's has no fix), where one finding hid the other and `fix` exited 2.
+#[test]
+fn a_partial_rendered_whole_and_by_line_range_under_two_sections_of_one_title_keeps_fix_promises() {
+    fix_keeps_every_promise(
+        PAGE_180,
+        PART_180,
+        "page.md:5:3: SL001 section \"Account permissions\" renders part.md, which lists AI Gateway permission groups (AI Gateway Read) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)\n\
+         page.md:9:1: SL001 section \"Account permissions\" renders part.md, which lists AI Gateway permission groups (AI Gateway Read) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)\n\
+         page.md:19:1: SL001 section \"Setup\" renders part.md (section \"Partial ü\"), which lists AI Gateway permission groups (AI Gateway Read) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)\n\
+         found 3 errors and 0 warnings in 1 file\n",
+    );
+}
+
+/// An anchor without an end (so running to the end of the file) that hides the partial's title, and the
+/// whole file: the anchor's call-out finds no place, and the whole file's is still made (it was dropped
+/// as a second insertion into the same listing, its promise kept).
+#[test]
+fn a_call_out_the_anchor_cannot_take_is_still_made_for_the_whole_file() {
+    fix_keeps_every_promise(PAGE_183, PART_183, "no findings in 1 file\n");
+}
+
+/// The whole file and an anchor show the same section: two findings, as the call-out inserted for the
+/// whole file falls outside the anchor (one finding for both promised what `fix` could not keep).
+#[test]
+fn the_whole_file_and_an_anchor_showing_one_section_are_two_findings() {
+    fix_keeps_every_promise(
+        PAGE_188,
+        PART_188,
+        "page.md:9:1: SL001 section \"Perms ü\" renders part.md (section \"Groups\"), which lists AI Gateway permission groups (AI Gateway Read, AI Gateway Run) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)\n\
+         page.md:15:3: SL001 section \"Perms ü\" renders part.md (section \"Groups\"), which lists AI Gateway permission groups (AI Gateway Read, AI Gateway Run) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)\n\
+         found 2 errors and 0 warnings in 1 file\n",
+    );
+}
+
+const PAGE_180: &str = "# Page\n\n## Account permissions\n\nü {{#include part.md:2:9}}\n\n## Account permissions\n\n{{#include part.md:6:8}} é\n\n## Setup\n\nü {{#include part.md}}\n\n## Setup\n\nText before 日本語.\n\n{{#include part.md::8}}\n";
+const PART_180: &str = "# Partial ü\n\n🙂\nü text\n<!-- ANCHOR: b -->\n- AI Gateway Read ü\nTrailing after table é\n<!-- ANCHOR_END: b -->\n{{#include other.md}}\nSome prose.\n\né <!-- ANCHOR: perms -->\n### Groups\n\n| Name | Description |\n| --- | --- |\n| AI Gateway Read | reads ✓ |\n| AI Gateway Run | runs 🙂 |\nTrailing after table é\né <!-- ANCHOR_END: perms -->\nIntro 日本語.\nIntro 日本語.\nü text\n<!-- ANCHOR: a -->\n## Permissions\n\n- AI Gateway Read\n- AI Gateway Run\nü text";
+const PAGE_183: &str = "# Page\r\n\r\n## Perms ü\r\n\r\n{{#include part.md:b}}\r\n\r\n## Perms ü\r\n\r\n{{#include part.md}} é\r\n";
+const PART_183: &str = "# Partial ü\n\nSome prose.\nIntro 日本語.\ntext <!-- ANCHOR: b --> trailing\n- AI Gateway Read ü\n{{#include other.md}}\nIntro 日本語.\nü text\n<!-- ANCHOR: perms -->\n### Groups\n\n- AI Gateway Read\n- AI Gateway Run\né <!-- ANCHOR_END: perms -->\nSome prose.\nü text\n<!-- note -->\né <!-- ANCHOR: ü -->\n- AI Gateway Read\n- AI Gateway Run\né <!-- ANCHOR_END: ü -->\n\n";
+const PAGE_188: &str = "# Page\n\n## Perms ü\n\nü {{#include part.md}} é\n\n## Perms ü\n\n{{#include part.md:ü}}\n\n## Perms ü\n\nText before 日本語.\n\nü {{#include part.md:6:12}} é\n\n## Account permissions\n\nText before 日本語.\n\nü {{#include part.md:15}}\n";
+const PART_188: &str = "\u{feff}# Partial ü\n\nü text\n<!-- note -->\ntext <!-- ANCHOR: ü -->\n### Groups\n\n- AI Gateway Read\n- AI Gateway Run\né <!-- ANCHOR_END: ü --> x\n<!-- note -->\n<!-- note -->\nIntro 日本語.\né <!-- ANCHOR: ü --> trailing\n## Permissions\n\n- AI Gateway Read ü\né <!-- ANCHOR_END: ü --> x\nIntro 日本語.";

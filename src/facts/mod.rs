@@ -120,6 +120,9 @@ pub struct IncludedListing {
     /// Whether a line range of the file is included (`{{#include file.md:5:6}}`): a call-out added to the
     /// file would fall outside it.
     pub lines: bool,
+    /// How the file is included (whole, an anchor, a line range): two renders of one listing that differ in
+    /// it may differ in whether a call-out inserted into the file shows.
+    pub part: FilePart,
 }
 
 /// What one call-out says: the products it names, what it is about and whether it says "account-only".

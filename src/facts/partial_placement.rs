@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::placement::{SectionTree, accepting_sections};
-use super::{Facts, UnsatisfiedSection};
+use super::{Facts, IncludedListing, UnsatisfiedSection};
 use crate::doc::Page;
+use crate::doc::include::FilePart;
 use crate::policy::{CalloutPolicy, Policy};
 
 /// For each of `facts.listings` (of the file `page`): the call-out policies (by index) about the listing's
@@ -49,14 +50,15 @@ pub(crate) fn carried_callouts(page: &Page, facts: &Facts, policy: &Policy) -> V
 }
 
 /// The partials whose listing of `policy`'s product lacks the call-out, once per partial and section of
-/// the partial, at the page's first render of it; `groups` holds every group the renders list.
+/// the partial and way of including it ([`PartialSectionKey`]), at the page's first render of it; `groups`
+/// holds every group the renders list.
 pub(crate) fn lacking_partials(
     facts: &Facts,
     index: usize,
     policy: &CalloutPolicy,
 ) -> Vec<UnsatisfiedSection> {
     let mut lacking: Vec<UnsatisfiedSection> = Vec::new();
-    let mut entry_of: HashMap<(PathBuf, usize), usize> = HashMap::new();
+    let mut entry_of: HashMap<PartialSectionKey, usize> = HashMap::new();
     for listing in facts
         .listings
         .iter()
@@ -66,7 +68,7 @@ pub(crate) fn lacking_partials(
         if via.carries.contains(&index) {
             continue;
         }
-        let key = (via.path.clone(), via.page.section_at(via.anchor.start).0);
+        let key = PartialSectionKey::of(via);
         if let Some(&entry) = entry_of.get(&key) {
             let known = &mut lacking[entry].groups;
             for group in &listing.groups {
@@ -84,6 +86,35 @@ pub(crate) fn lacking_partials(
         });
     }
     lacking
+}
+
+/// What tells two renders of a partial's listing apart for [`lacking_partials`]: the file, the listing's
+/// section in the file as written and the heading the render shows above it (by byte offset: an anchor or
+/// line range blanks what it leaves out in place, so offsets agree between renders while section numbers
+/// do not), and how the render includes the file (whole, an anchor, a line range). Renders that differ in
+/// it are findings of their own, as a call-out `fix` inserts for one need not show in the other (nor can
+/// `fix` land one inside a line range): one must not hide behind (or be taken for) another.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PartialSectionKey {
+    path: PathBuf,
+    file_section: usize,
+    shown_heading: Option<usize>,
+    part: FilePart,
+}
+
+impl PartialSectionKey {
+    fn of(via: &IncludedListing) -> PartialSectionKey {
+        let shown = via.page.section_at(via.anchor.start);
+        PartialSectionKey {
+            path: via.path.clone(),
+            file_section: via.file.section_at(via.anchor.start).0,
+            shown_heading: via
+                .page
+                .heading_of(shown)
+                .map(|heading| heading.range.start),
+            part: via.part.clone(),
+        }
+    }
 }
 
 /// The page's acceptable call-outs for policy `index` that sit in (or around) the section where a lacking

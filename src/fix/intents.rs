@@ -71,11 +71,23 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
         }
     }
     for (callout, all) in sections {
-        let indexes = one_insertion_per_partial_listing(context, findings, all.clone());
-        for index in all.into_iter().filter(|index| !indexes.contains(index)) {
-            findings[index].intent = None;
-        }
-        let lacking: Vec<&UnsatisfiedSection> = indexes
+        insert_in_rounds(context, findings, callout, all);
+    }
+}
+
+/// Makes the insertions of call-out `callout` for the findings `pending` (by index), a round at a time: a
+/// round inserts once per listing of a partial ([`one_insertion_per_partial_listing`]); a finding left out
+/// for another that got its fix goes away with that fix, and one left out for another that got none is
+/// tried in the next round (a call-out the anchor cannot hold may still fit the file included whole).
+fn insert_in_rounds(
+    context: &Context<'_>,
+    findings: &mut [Finding],
+    callout: usize,
+    mut pending: Vec<usize>,
+) {
+    while !pending.is_empty() {
+        let (kept, left_out) = one_insertion_per_partial_listing(context, findings, pending);
+        let lacking: Vec<&UnsatisfiedSection> = kept
             .iter()
             .filter_map(|&index| match &findings[index].intent {
                 Some(FixIntent::InsertInSection { section, .. }) => Some(section),
@@ -83,11 +95,19 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
             })
             .collect();
         let fixes = insert_for_sections(context, &context.policy.callouts[callout], &lacking);
-        for (index, fix) in indexes.into_iter().zip(fixes) {
+        for (&index, fix) in kept.iter().zip(fixes) {
             findings[index].fix = fix;
             findings[index].intent = None;
             if findings[index].fix.is_none() {
                 withdraw_fix_promise(&mut findings[index], CHANGES_THE_STRUCTURE);
+            }
+        }
+        pending = Vec::new();
+        for (index, kept_instead) in left_out {
+            if findings[kept_instead].fix.is_some() {
+                findings[index].intent = None;
+            } else {
+                pending.push(index);
             }
         }
     }
@@ -95,15 +115,15 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
 
 /// The findings (by index) of `indexes` to insert a call-out for, without a second insertion into the same
 /// listing of a partial (`placement = "partial"`, a page that includes the file both by anchor and whole):
-/// the one through an anchor is kept, as a call-out inside the anchor is seen by both includes; the
-/// other's finding gets no fix of its own, and goes away with the fix of the first.
+/// the one through an anchor is kept, as a call-out inside the anchor is seen by both includes. Also the
+/// findings left out, each with the one kept instead of it (see [`insert_in_rounds`]).
 fn one_insertion_per_partial_listing(
     context: &Context<'_>,
     findings: &[Finding],
     mut indexes: Vec<usize>,
-) -> Vec<usize> {
+) -> (Vec<usize>, Vec<(usize, usize)>) {
     if !context.policy.placement_in_partial() {
-        return indexes;
+        return (indexes, Vec::new());
     }
     let via = |index: usize| match &findings[index].intent {
         Some(FixIntent::InsertInSection { section, .. }) => section.listing.via.as_ref(),
@@ -111,18 +131,26 @@ fn one_insertion_per_partial_listing(
     };
     // Through an anchor before through the whole file; otherwise in the findings' order.
     indexes.sort_by_key(|&index| (via(index).is_some_and(|via| via.whole), index));
-    let mut seen: Vec<(&std::path::Path, &std::ops::Range<usize>)> = Vec::new();
+    let mut first_of: Vec<((&std::path::Path, &std::ops::Range<usize>), usize)> = Vec::new();
+    let mut left_out = Vec::new();
     indexes.retain(|&index| {
         let Some(via) = via(index) else {
             return true;
         };
         let key = (via.path.as_path(), &via.anchor);
-        let first = !seen.contains(&key);
-        seen.push(key);
-        first
+        match first_of.iter().find(|(seen, _)| *seen == key) {
+            Some(&(_, first)) => {
+                left_out.push((index, first));
+                false
+            }
+            None => {
+                first_of.push((key, index));
+                true
+            }
+        }
     });
     indexes.sort_unstable();
-    indexes
+    (indexes, left_out)
 }
 
 /// Why a finding about a partial included by line range has no fix.
