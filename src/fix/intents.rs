@@ -9,6 +9,7 @@ use super::placement::{
     Spot, after_block, after_listing, line_after, own_lines, reindent, removal_ranges, section_end,
 };
 use super::{apply_edits, imports, structure};
+use crate::doc::blocks::BlockKind;
 use crate::doc::callout::{self, CalloutForm, NewCallout};
 use crate::doc::{Page, SectionId};
 use crate::facts::UnsatisfiedSection;
@@ -437,10 +438,11 @@ fn movable_whole(page: &Page, callout: usize) -> bool {
     page.callouts[callout].ends_with_its_closing_fence(page.text())
         && page.callouts[callout].stays_in_its_container(page.text())
         && !page.headings.iter().any(|heading| holds(&heading.range))
-        && !page.callouts.iter().any(|other| {
-            other.form == CalloutForm::Directive
-                && holds(&other.range)
-                && other.range.end == range.end
+        && !page.outline.iter().any(|block| {
+            // Any directive, not only a call-out: a mistyped `:::x` inside is no call-out.
+            block.kind == BlockKind::Directive
+                && holds(&block.range)
+                && block.range.end == range.end
         })
 }
 
