@@ -163,7 +163,7 @@ pub fn detect(
     units: &mut Vec<TextUnit>,
 ) -> Vec<Callout> {
     let mut callouts = Vec::new();
-    directives(scan, &mut callouts);
+    directives(text, scan, units, &mut callouts);
     asides(text, elements, &mut callouts);
     shortcodes(text, scan, &mut callouts);
     blockquotes(text, quotes, &mut callouts);
@@ -181,20 +181,50 @@ pub fn detect(
     callouts
 }
 
-fn directives(scan: &Scan, callouts: &mut Vec<Callout>) {
+/// The `:::note` (and other call-out) directives. One never closed, and not ended by a blockquote or list
+/// item, holds the text after it up to the next heading, or to the end of the page: what its writer meant
+/// for the note (remark-directive runs it to the end of the page, which is why `fix` never moves or
+/// removes it), and a listing in the next section stays a listing.
+fn directives(text: &str, scan: &Scan, units: &[TextUnit], callouts: &mut Vec<Callout>) {
+    let mut heading_lines: Option<Vec<usize>> = None;
     for directive in &scan.directives {
         if !DIRECTIVE_KINDS.contains(&directive.name.as_str()) {
             continue;
         }
-        let body_end = directive.body_end();
+        let (range, body_end) = match (&directive.close, directive.container_end) {
+            (None, None) => {
+                let headings =
+                    heading_lines.get_or_insert_with(|| heading_line_starts(text, units));
+                let next = headings.partition_point(|&start| start <= directive.open.end);
+                let until = headings.get(next).copied().unwrap_or(text.len());
+                let end = text[..until].trim_end().len().max(directive.open.end);
+                (directive.open.start..end, end)
+            }
+            _ => (directive.range(), directive.body_end()),
+        };
         callouts.push(Callout {
             form: CalloutForm::Directive,
             kind: directive.name.clone(),
-            range: directive.range(),
+            range,
             title: directive.title.clone(),
             body: (directive.open.end + 1).min(body_end)..body_end,
         });
     }
+}
+
+/// Where the lines of the page's headings start, in order.
+fn heading_line_starts(text: &str, units: &[TextUnit]) -> Vec<usize> {
+    let mut starts: Vec<usize> = units
+        .iter()
+        .filter(|unit| unit.kind == UnitKind::Heading)
+        .map(|unit| {
+            text[..unit.range.start]
+                .rfind('\n')
+                .map_or(0, |index| index + 1)
+        })
+        .collect();
+    starts.sort_unstable();
+    starts
 }
 
 fn asides(text: &str, elements: &[Element], callouts: &mut Vec<Callout>) {

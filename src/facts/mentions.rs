@@ -9,6 +9,8 @@ impl Gatherer<'_> {
         facts.unit_names.reserve(page.units.len());
         // Each unit's innermost call-out, found in one sweep the first time a unit names a group.
         let mut callout_of_unit: Option<Vec<Option<usize>>> = None;
+        // Where each list item's text starts, the same way.
+        let mut item_starts: Option<HashMap<(usize, usize), usize>> = None;
         for (index, unit) in page.units.iter().enumerate() {
             let listable = matches!(
                 unit.kind,
@@ -44,11 +46,18 @@ impl Gatherer<'_> {
                 let callout =
                     callout_of_unit.get_or_insert_with(|| innermost_callouts(page))[index];
                 let mapped = normalize(text, unit.range.start, Mode::Name, params);
+                let opens_its_item = match unit.kind {
+                    UnitKind::ListItem { list, item } => {
+                        item_starts.get_or_insert_with(|| item_text_starts(page))[&(list, item)]
+                            == unit.range.start
+                    }
+                    _ => true,
+                };
                 for found in groups {
                     facts.mentions.push(Mention {
                         group: found.item,
                         product: self.table.groups[found.item].product,
-                        leading: found.range.start == 0,
+                        leading: found.range.start == 0 && opens_its_item,
                         span: mapped.source_range(found.range, page.text()),
                         unit: index,
                         callout,
@@ -62,7 +71,7 @@ impl Gatherer<'_> {
                         span: unit.range.clone(),
                         unit: index,
                         callout,
-                        leading: true,
+                        leading: opens_its_item,
                     });
                 }
             }
@@ -146,6 +155,20 @@ impl Gatherer<'_> {
         }
         listings
     }
+}
+
+/// Where the text of each list item (by list and item) starts: its first unit. A later paragraph of the
+/// item ("1. Create a token." / "   AI Gateway Run is the permission it needs.") goes on with what the
+/// item says; a group name opening it is a mention in a sentence, not the item listing the group.
+fn item_text_starts(page: &Page) -> HashMap<(usize, usize), usize> {
+    let mut starts: HashMap<(usize, usize), usize> = HashMap::new();
+    for unit in &page.units {
+        if let UnitKind::ListItem { list, item } = unit.kind {
+            let start = starts.entry((list, item)).or_insert(unit.range.start);
+            *start = (*start).min(unit.range.start);
+        }
+    }
+    starts
 }
 
 /// The table or list a unit belongs to, as a listing block.
