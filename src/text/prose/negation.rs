@@ -249,7 +249,7 @@ impl Lexicon {
 
     /// Where the aside that opens at `at` (a `(`, a dash, or a comma when `right_after_trigger`) ends, when
     /// it closes (`)`, the next dash or comma) before `to`, within [`ASIDE_REACH`] tokens, and holds no
-    /// other mark and no termination term.
+    /// termination term and no other mark (but commas and periods inside parentheses or dashes).
     fn aside_end(
         &self,
         tokens: &[Token],
@@ -264,7 +264,12 @@ impl Lexicon {
             _ => return None,
         };
         let limit = (at + 1 + ASIDE_REACH).min(to);
-        let end = (at + 1..limit).find(|&inner| tokens[inner].kind == TokenKind::Punct)?;
+        // Inside parentheses or dashes, commas and the periods of abbreviations stay in the aside
+        // ("(sadly, as of v2.0)", "(e.g. in v4)").
+        let inner_mark = |text: &str| close != "," && matches!(text, "," | ".");
+        let end = (at + 1..limit).find(|&inner| {
+            tokens[inner].kind == TokenKind::Punct && !inner_mark(&tokens[inner].text)
+        })?;
         let words = &tokens[at + 1..end];
         let terminated =
             (0..words.len()).any(|word| longest(words, word, &self.termination).is_some());
@@ -373,8 +378,9 @@ impl Lexicon {
     }
 }
 
-/// The most tokens an aside that a negation reaches across may hold ("(as of v2.0)" holds three).
-const ASIDE_REACH: usize = 8;
+/// The most tokens an aside that a negation reaches across may hold ("(as of v2.0)" holds three; "(at
+/// least as of the June 2025 release of the dashboard)" eleven).
+const ASIDE_REACH: usize = 12;
 
 /// How many words may stand between a negation and a phrase it negates in [`Lexicon::negates_what_follows`].
 const NEGATED_PHRASE_REACH: usize = 3;

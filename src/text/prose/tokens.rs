@@ -245,8 +245,8 @@ enum Reference<'t> {
     /// A space (`&nbsp;`, `&#32;`) or a mark the claims read (`&ndash;`, `&#44;`): it separates the words
     /// around it as that character would; ends where the reference does.
     Separates(usize, Skipped<'t>),
-    /// A letter, digit or apostrophe (`can&rsquo;t`, `&#39;`): read as that character inside the word
-    /// around it; ends where the reference does.
+    /// A letter, digit, apostrophe or hyphen (`can&rsquo;t`, `&#39;`, `per&#45;gateway`): read as that
+    /// character inside the text around it; ends where the reference does.
     InWord(usize, char),
     /// Not a reference, or one that stays text (`&amp;`).
     Text,
@@ -258,6 +258,10 @@ fn entity(text: &str, start: usize) -> Reference<'_> {
         return Reference::Text;
     };
     let (end, folded) = (start + length, fold(c));
+    // A hyphen joins the words around it as the character does (`per&#45;gateway`, `per&#8209;gateway`).
+    if is_hyphen(c.encode_utf8(&mut [0; 4])) {
+        return Reference::InWord(end, c);
+    }
     if folded == ' ' || invisible(c) {
         Reference::Separates(end, Skipped::Mark(None))
     } else if PUNCTUATION.contains(folded) {
