@@ -233,8 +233,8 @@ impl Policy {
     }
 
     /// Why this policy cannot report a missing or stale call-out anywhere, when it requires none: it extends
-    /// no preset and has no `[[callouts]]` (an empty or `/dev/null` config), or it sets `callouts = []`, and
-    /// it names no `[reference]` pages either.
+    /// no preset and has no `[[callouts]]` (an empty config file), or it sets `callouts = []`, and it names
+    /// no `[reference]` pages either (a preset names some).
     pub fn requires_nothing(&self) -> Option<String> {
         (self.callouts.is_empty() && self.reference.pages.is_empty()).then(|| {
             format!(
@@ -256,12 +256,16 @@ impl Policy {
         self.exclude.is_match(relative)
     }
 
-    /// Whether a `--exclude` glob matches the file (`relative` to the root, or `shown` as the user gave it).
+    /// Whether a `--exclude` glob matches the file (`relative` to the root, or `shown` as the user gave it,
+    /// also without a leading `./`: `legacy/**` excludes `./legacy/a.md` of `check .`).
     pub fn is_excluded_by_command_line(&self, relative: &Path, shown: &Path) -> bool {
         let set = &self.command_line_exclude;
         !set.is_empty()
             && (set.is_match(relative)
                 || set.is_match(shown)
+                || shown
+                    .strip_prefix(".")
+                    .is_ok_and(|below| set.is_match(below))
                 || shown.file_name().is_some_and(|name| set.is_match(name)))
     }
 
