@@ -3,6 +3,7 @@
 //! groups.
 
 use super::*;
+use crate::text::normalize::is_code_identifier;
 
 impl Gatherer<'_> {
     pub(super) fn mentions(&self, page: &Page, params: &[(String, String)], facts: &mut Facts) {
@@ -36,7 +37,12 @@ impl Gatherer<'_> {
                     })
                     .map(|found| self.matcher.product_of(found.item)),
             );
-            let groups = groups_of(found);
+            // `ai_gateway:read` is an identifier of code (an OAuth scope), not the group's name.
+            let groups = if is_code_identifier(text) {
+                Vec::new()
+            } else {
+                groups_of(found)
+            };
             let wildcards = if listable && names.contains(WILDCARD) {
                 self.matcher.wildcard_groups(&names)
             } else {

@@ -6,7 +6,9 @@ use crate::doc::source::line_end;
 use crate::doc::{Page, TableBlock, UnitKind};
 use crate::facts::split_rows::{self, SplitTable};
 use crate::facts::{Facts, RenderedPartial};
-use crate::text::normalize::{Mode, WILDCARD, fill_placeholders, normalize_name, normalize_text};
+use crate::text::normalize::{
+    Mode, WILDCARD, fill_placeholders, is_code_identifier, normalize_name, normalize_text,
+};
 
 /// SL004 unknown-permission-group, declared once: its code, name, default severity, whether `fix` fixes it and a
 /// one-line summary ([`super::CATALOG`] collects every rule's).
@@ -87,7 +89,7 @@ impl UnknownPermissionGroup {
                 .iter()
                 .any(|region| region.contains(&table.range.start))
         }) {
-            let cells = first_column(table, names);
+            let cells = first_column(page, table, names);
             let known = cells
                 .iter()
                 .filter(|(unit, name)| known_in(*unit, name))
@@ -398,23 +400,28 @@ fn looks_like_group(context: &Context<'_>, normalized: &str) -> bool {
             .is_some_and(|last| context.matcher.is_verb(last))
 }
 
-/// The data rows' first cells: (unit, name-normalised text).
-fn first_column<'n>(table: &TableBlock, names: &'n [String]) -> Vec<(usize, &'n str)> {
+/// The data rows' first cells: (unit, name-normalised text), but for cells that hold an identifier of
+/// code (a table of OAuth scopes, `logs:read`, is not a table of permission groups).
+fn first_column<'n>(page: &Page, table: &TableBlock, names: &'n [String]) -> Vec<(usize, &'n str)> {
     let skip = usize::from(table.has_header);
     table
         .rows
         .iter()
         .skip(skip)
         .filter_map(|row| row.first())
+        .filter(|&&unit| !is_code_identifier(page.unit_text(&page.units[unit])))
         .map(|&unit| (unit, names[unit].as_str()))
         .collect()
 }
 
-/// Every list's items: (unit, name-normalised text without a kept list marker), one pass over the units.
+/// Every list's items: (unit, name-normalised text without a kept list marker), one pass over the units;
+/// items that hold an identifier of code are left out, as in [`first_column`].
 fn list_items<'n>(page: &Page, names: &'n [String]) -> Vec<Vec<(usize, &'n str)>> {
     let mut lists = vec![Vec::new(); page.lists.len()];
     for (index, unit) in page.units.iter().enumerate() {
-        if let UnitKind::ListItem { list, .. } = unit.kind {
+        if let UnitKind::ListItem { list, .. } = unit.kind
+            && !is_code_identifier(page.unit_text(unit))
+        {
             lists[list].push((index, strip_marker(&names[index])));
         }
     }

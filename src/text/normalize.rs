@@ -416,6 +416,20 @@ pub fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
+/// Whether `raw` (a table cell's or list item's text, or a name as written) is one identifier of code
+/// rather than a name written for readers: a single word, in backticks or not, with no space, whose parts
+/// are joined by `:` or `_` (an OAuth scope such as `logs:read`, `workers_kv:write`). Name normalisation
+/// reads those joiners as spaces, which would make `logs:read` the group "Logs Read".
+pub fn is_code_identifier(raw: &str) -> bool {
+    let word = raw.trim().trim_matches('`');
+    !word.is_empty()
+        && word.contains([':', '_'])
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'))
+        && word.chars().any(char::is_alphabetic)
+}
+
 /// Whether `text` starts with `word` followed by a space or nothing.
 pub fn starts_with_word(text: &str, word: &str) -> bool {
     text.strip_prefix(word)
@@ -430,6 +444,29 @@ pub fn ends_with_word(text: &str, word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn code_identifiers_are_single_words_joined_by_colons_or_underscores() {
+        for identifier in [
+            "`logs:read`",
+            "workers_kv:write",
+            " `zone:read` ",
+            "dns_records:edit",
+            "日本_語",
+        ] {
+            assert!(is_code_identifier(identifier), "{identifier}");
+        }
+        for name in [
+            "Logs Read",
+            "`Account Analytics:read`",
+            "_AI Gateway Read_",
+            "AI Gateway - Read",
+            "`:`",
+            "__",
+        ] {
+            assert!(!is_code_identifier(name), "{name}");
+        }
+    }
+
     use super::*;
 
     /// Normalisation one character at a time, as the table-driven runs must read it, each `](` searched for
