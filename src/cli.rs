@@ -126,7 +126,8 @@ pub struct SelectionArgs {
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
     /// Skip files matching this glob (repeatable; matched against the path relative to the policy's
-    /// directory, the path as shown and the file name; named files too)
+    /// directory, the path as shown, the path below the directory given and the file name; named files
+    /// too)
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// Print only the findings (no summary line, no "nothing to fix")

@@ -101,7 +101,7 @@ pub fn visit_files<T: Send>(
                 let file = FileEntry::new(path, linter);
                 if !linter
                     .policy()
-                    .is_excluded_by_command_line(&file.relative, path)
+                    .is_excluded_by_command_line(&file.relative, path, None)
                 {
                     named_files.push(file);
                 }
@@ -140,7 +140,7 @@ fn walk_directory(
         .build();
     let visit = |pages: Vec<ignore::DirEntry>| {
         for page in pages {
-            if let Some(file) = wanted(&page, linter) {
+            if let Some(file) = wanted(&page, root, linter) {
                 record(file);
             }
         }
@@ -186,18 +186,20 @@ pub fn has_page_extension(path: &Path) -> bool {
         })
 }
 
-/// The page at `entry` (see [`is_page`]) when the walk checks it: not an mdBook's `SUMMARY.md`, and
-/// matched by no exclude glob.
-fn wanted(entry: &ignore::DirEntry, linter: &Linter) -> Option<FileEntry> {
+/// The page at `entry` (see [`is_page`]), found walking `root`, when the walk checks it: not an mdBook's
+/// `SUMMARY.md`, and matched by no exclude glob.
+fn wanted(entry: &ignore::DirEntry, root: &Path, linter: &Linter) -> Option<FileEntry> {
     let path = entry.path();
     if is_book_summary(path) {
         return None;
     }
     let file = FileEntry::new(path, linter);
     let excluded = linter.policy().is_excluded(&file.relative)
-        || linter
-            .policy()
-            .is_excluded_by_command_line(&file.relative, path);
+        || linter.policy().is_excluded_by_command_line(
+            &file.relative,
+            path,
+            path.strip_prefix(root).ok(),
+        );
     (!excluded).then_some(file)
 }
 

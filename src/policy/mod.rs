@@ -256,9 +256,16 @@ impl Policy {
         self.exclude.is_match(relative)
     }
 
-    /// Whether a `--exclude` glob matches the file (`relative` to the root, or `shown` as the user gave it,
-    /// also without a leading `./`: `legacy/**` excludes `./legacy/a.md` of `check .`).
-    pub fn is_excluded_by_command_line(&self, relative: &Path, shown: &Path) -> bool {
+    /// Whether a `--exclude` glob matches the file: its path `relative` to the root, `shown` as the user gave
+    /// it (also without a leading `./`), its path below the directory the walk started from (`in_walk`:
+    /// `legacy/**` excludes `docs/legacy/a.md` of `check docs/`, with no `scope-lint.toml` too), or its
+    /// file name.
+    pub fn is_excluded_by_command_line(
+        &self,
+        relative: &Path,
+        shown: &Path,
+        in_walk: Option<&Path>,
+    ) -> bool {
         let set = &self.command_line_exclude;
         !set.is_empty()
             && (set.is_match(relative)
@@ -266,6 +273,7 @@ impl Policy {
                 || shown
                     .strip_prefix(".")
                     .is_ok_and(|below| set.is_match(below))
+                || in_walk.is_some_and(|below| set.is_match(below))
                 || shown.file_name().is_some_and(|name| set.is_match(name)))
     }
 
