@@ -439,10 +439,12 @@ fn movable_whole(page: &Page, callout: usize) -> bool {
         && page.callouts[callout].stays_in_its_container(page.text())
         && !page.headings.iter().any(|heading| holds(&heading.range))
         && !page.outline.iter().any(|block| {
-            // Any directive, not only a call-out: a mistyped `:::x` inside is no call-out.
+            // Any directive, not only a call-out: a mistyped `:::x` inside is no call-out. Ends are
+            // compared without line breaks, which a `\r\n` page counts in one range and not the other.
+            let closing_line_end = |end: usize| page.text()[..end].trim_end().len();
             block.kind == BlockKind::Directive
-                && holds(&block.range)
-                && block.range.end == range.end
+                && range.start < block.range.start
+                && closing_line_end(block.range.end) == closing_line_end(range.end)
         })
 }
 
