@@ -85,6 +85,26 @@ const BLOCK_TAGS: &[&str] = &[
 /// Tags whose HTML block runs to their closing tag (start condition 1).
 const RAW_TAGS: &[&str] = &["pre", "script", "style", "textarea"];
 
+/// Where the tags start that open an HTML block which interrupts a paragraph (CommonMark's kinds 1 and 6)
+/// at the start of a line, after at most three spaces and no container marker: such a line is never a
+/// lazy line of a blockquote above it. In document order.
+pub(crate) fn interrupting_tag_starts(text: &str, scan: &Scan) -> Vec<usize> {
+    scan.tags
+        .iter()
+        .filter(|tag| {
+            let start = tag.range.start;
+            let column = start - text[..start].trim_end_matches(' ').len();
+            let line_start = start - column;
+            let at_line_start =
+                line_start == 0 || matches!(text.as_bytes()[line_start - 1], b'\n' | b'\r');
+            let name = tag.name.to_ascii_lowercase();
+            let raw = RAW_TAGS.contains(&name.as_str()) && tag.kind == TagKind::Open;
+            at_line_start && column <= 3 && (raw || BLOCK_TAGS.contains(&name.as_str()))
+        })
+        .map(|tag| tag.range.start)
+        .collect()
+}
+
 /// Replaces, in `blocks` (document order, top level first), what the blanked tags hid with HTML blocks.
 pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
     // Each tag asks whether it is in a container or continues a paragraph: answered by binary search, so

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 
 use pulldown_cmark::Options;
 
+use super::blank::trim_blank_end;
 use super::blocks;
 use super::callout;
 use super::html_list;
@@ -90,8 +91,11 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, scan: mdx::Scan) -> P
         recorder.finish(),
         &structure.placeholders,
     );
+    let mut quotes = quotes;
+    let mut outline = outline;
     if dialect == Dialect::Markdown {
         end_lists_where_the_outline_does(&mut lists, &outline);
+        end_quotes_where_html_interrupts(&source.text, &scan, &mut quotes, &mut outline);
     }
     let callouts = callout::detect(
         &source.text,
@@ -123,6 +127,45 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, scan: mdx::Scan) -> P
     };
     page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
     page
+}
+
+/// Ends each blockquote (and the paragraph in it) before a line that opens an HTML block without a `>`:
+/// such a line (`<div>x</div>` right below `> [!NOTE]` ...) interrupts the quote's paragraph, so it is no
+/// lazy line of the quote (CommonMark, as mdBook reads it); the pre-pass blanked its tag, which made
+/// pulldown-cmark read the text left as one.
+fn end_quotes_where_html_interrupts(
+    text: &str,
+    scan: &mdx::Scan,
+    quotes: &mut [callout::RawBlockquote],
+    outline: &mut [blocks::Block],
+) {
+    if quotes.is_empty() {
+        return;
+    }
+    let html_starts = super::html_blocks::interrupting_tag_starts(text, scan);
+    if html_starts.is_empty() {
+        return;
+    }
+    let end_before_html = |range: &mut std::ops::Range<usize>| {
+        let next = html_starts.partition_point(|&start| start <= range.start);
+        if let Some(&start) = html_starts.get(next)
+            && start < range.end
+        {
+            range.end = trim_blank_end(&text[..start]).len().max(range.start);
+        }
+    };
+    quotes
+        .iter_mut()
+        .for_each(|quote| end_before_html(&mut quote.range));
+    outline
+        .iter_mut()
+        .filter(|block| {
+            matches!(
+                block.kind,
+                blocks::BlockKind::Blockquote | blocks::BlockKind::Paragraph
+            )
+        })
+        .for_each(|block| end_before_html(&mut block.range));
 }
 
 /// Ends each list where the outline's list that starts with it ends, when that is earlier and no item
