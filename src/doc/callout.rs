@@ -9,7 +9,7 @@
 //! | plain blockquote | `> **Note:** ...` |
 //! | Hugo shortcode | `{{<Aside type="note">}}` ... `{{</Aside>}}` |
 
-use crate::doc::blank::is_blank;
+use crate::doc::blank::{is_blank, trim_blank_end};
 use crate::doc::source::container_prefix;
 use std::ops::Range;
 
@@ -182,22 +182,20 @@ pub fn detect(
 }
 
 /// The `:::note` (and other call-out) directives. One never closed, and not ended by a blockquote or list
-/// item, holds the text after it up to the next heading, or to the end of the page: what its writer meant
-/// for the note (remark-directive runs it to the end of the page, which is why `fix` never moves or
-/// removes it), and a listing in the next section stays a listing.
+/// item, holds the lines right below its opening line, up to a blank line, a heading, another directive or
+/// a line that starts with a tag: the short note its writer meant (remark-directive runs it to the end of
+/// the page or of its JSX element, which is why `fix` never moves or removes it). A table or list after it
+/// stays a listing, and its text is read as the call-out's.
 fn directives(text: &str, scan: &Scan, units: &[TextUnit], callouts: &mut Vec<Callout>) {
-    let mut heading_lines: Option<Vec<usize>> = None;
+    let mut barriers: Option<Vec<usize>> = None;
     for directive in &scan.directives {
         if !DIRECTIVE_KINDS.contains(&directive.name.as_str()) {
             continue;
         }
         let (range, body_end) = match (&directive.close, directive.container_end) {
             (None, None) => {
-                let headings =
-                    heading_lines.get_or_insert_with(|| heading_line_starts(text, units));
-                let next = headings.partition_point(|&start| start <= directive.open.end);
-                let until = headings.get(next).copied().unwrap_or(text.len());
-                let end = text[..until].trim_end().len().max(directive.open.end);
+                let barriers = barriers.get_or_insert_with(|| note_barriers(text, scan, units));
+                let end = unclosed_note_end(text, directive.open.end, barriers);
                 (directive.open.start..end, end)
             }
             _ => (directive.range(), directive.body_end()),
@@ -212,19 +210,40 @@ fn directives(text: &str, scan: &Scan, units: &[TextUnit], callouts: &mut Vec<Ca
     }
 }
 
-/// Where the lines of the page's headings start, in order.
-fn heading_line_starts(text: &str, units: &[TextUnit]) -> Vec<usize> {
-    let mut starts: Vec<usize> = units
+/// Where an unclosed note's text stops at the latest, in order: the lines of headings, and the starts of
+/// directives and of tags that open their line.
+fn note_barriers(text: &str, scan: &Scan, units: &[TextUnit]) -> Vec<usize> {
+    let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    let opens_its_line = |offset: usize| text[line_start(offset)..offset].trim().is_empty();
+    let headings = units
         .iter()
         .filter(|unit| unit.kind == UnitKind::Heading)
-        .map(|unit| {
-            text[..unit.range.start]
-                .rfind('\n')
-                .map_or(0, |index| index + 1)
-        })
-        .collect();
+        .map(|unit| line_start(unit.range.start));
+    let directives = scan.directives.iter().map(|directive| directive.open.start);
+    let tags = scan
+        .tags
+        .iter()
+        .map(|tag| tag.range.start)
+        .filter(|&start| opens_its_line(start));
+    let mut starts: Vec<usize> = headings.chain(directives).chain(tags).collect();
     starts.sort_unstable();
     starts
+}
+
+/// Where the text of a note left unclosed, whose opening line ends at `open_end`, ends: before the first
+/// blank line below it or the first of `barriers` after it, trimmed of blank space.
+fn unclosed_note_end(text: &str, open_end: usize, barriers: &[usize]) -> usize {
+    let next = barriers.partition_point(|&start| start <= open_end);
+    let until = barriers.get(next).copied().unwrap_or(text.len());
+    // The first piece is the rest of the opening line (its line break); then the lines below it.
+    let mut end = open_end;
+    for (index, line) in text[open_end..until].split_inclusive('\n').enumerate() {
+        if index > 0 && is_blank(line) {
+            break;
+        }
+        end += line.len();
+    }
+    trim_blank_end(&text[..end]).len().max(open_end)
 }
 
 fn asides(text: &str, elements: &[Element], callouts: &mut Vec<Callout>) {
