@@ -249,7 +249,8 @@ impl Lexicon {
 
     /// Where the aside that opens at `at` (a `(`, a dash, or a comma when `right_after_trigger`) ends, when
     /// it closes (`)`, the next dash or comma) before `to`, within [`ASIDE_REACH`] tokens, and holds no
-    /// termination term and no other mark (but commas and periods inside parentheses or dashes).
+    /// termination term and no other mark (but commas and periods inside parentheses or dashes right
+    /// after the trigger).
     fn aside_end(
         &self,
         tokens: &[Token],
@@ -264,9 +265,12 @@ impl Lexicon {
             _ => return None,
         };
         let limit = (at + 1 + ASIDE_REACH).min(to);
-        // Inside parentheses or dashes, commas and the periods of abbreviations stay in the aside
-        // ("(sadly, as of v2.0)", "(e.g. in v4)").
-        let inner_mark = |text: &str| close != "," && matches!(text, "," | ".");
+        // Inside parentheses or dashes right after the trigger, commas and the periods of abbreviations
+        // stay in the aside ("cannot (sadly, as of v2.0) scope", "cannot (e.g. in v4) scope"); further on,
+        // where the words between may already have turned the sentence ("are not shared (e.g. across
+        // accounts) and you can scope"), they end it.
+        let inner_mark =
+            |text: &str| right_after_trigger && close != "," && matches!(text, "," | ".");
         let end = (at + 1..limit).find(|&inner| {
             tokens[inner].kind == TokenKind::Punct && !inner_mark(&tokens[inner].text)
         })?;
