@@ -37,12 +37,7 @@ impl Gatherer<'_> {
                     })
                     .map(|found| self.matcher.product_of(found.item)),
             );
-            // `ai_gateway:read` is an identifier of code (an OAuth scope), not the group's name.
-            let groups = if is_code_identifier(text) {
-                Vec::new()
-            } else {
-                groups_of(found)
-            };
+            let groups = groups_of(found);
             let wildcards = if listable && names.contains(WILDCARD) {
                 self.matcher.wildcard_groups(&names)
             } else {
@@ -60,11 +55,16 @@ impl Gatherer<'_> {
                     _ => true,
                 };
                 for found in groups {
+                    let span = mapped.source_range(found.range.clone(), page.text());
+                    // `ai_gateway:read` is an identifier of code (an OAuth scope), not the group's name.
+                    if is_code_identifier(&page.text()[span.clone()]) {
+                        continue;
+                    }
                     facts.mentions.push(Mention {
                         group: found.item,
                         product: self.table.groups[found.item].product,
                         leading: found.range.start == 0 && opens_its_item,
-                        span: mapped.source_range(found.range, page.text()),
+                        span,
                         unit: index,
                         callout,
                     });

@@ -9,12 +9,17 @@ use super::placement::{
     Spot, after_block, after_listing, line_after, own_lines, reindent, removal_ranges, section_end,
 };
 use super::{apply_edits, imports, structure};
+use crate::doc::blank::trim_blank_end;
 use crate::doc::blocks::BlockKind;
 use crate::doc::callout::{self, CalloutForm, NewCallout};
 use crate::doc::{Page, SectionId};
 use crate::facts::UnsatisfiedSection;
 use crate::policy::CalloutPolicy;
 use crate::rules::{Context, Edit, EditKind, Finding, Fix, FixIntent};
+
+/// How many rounds [`insert_in_rounds`] makes (each parses the page once): a listing that many anchors
+/// wrap, each with no place for the call-out, is given up on after these, its finding left to a person.
+const MAX_INSERTION_ROUNDS: usize = 8;
 
 /// How many moves and removals of call-outs one page's fixes are made for: each is read back in a parse of
 /// the whole page, so a page with thousands of misplaced call-outs would take minutes. The findings past it
@@ -86,7 +91,16 @@ fn insert_in_rounds(
     callout: usize,
     mut pending: Vec<usize>,
 ) {
+    let mut rounds_left = MAX_INSERTION_ROUNDS;
     while !pending.is_empty() {
+        if rounds_left == 0 {
+            for index in pending {
+                findings[index].intent = None;
+                withdraw_fix_promise(&mut findings[index], CHANGES_THE_STRUCTURE);
+            }
+            return;
+        }
+        rounds_left -= 1;
         let (kept, left_out) = one_insertion_per_partial_listing(context, findings, pending);
         let lacking: Vec<&UnsatisfiedSection> = kept
             .iter()
@@ -441,7 +455,7 @@ fn movable_whole(page: &Page, callout: usize) -> bool {
         && !page.outline.iter().any(|block| {
             // Any directive, not only a call-out: a mistyped `:::x` inside is no call-out. Ends are
             // compared without line breaks, which a `\r\n` page counts in one range and not the other.
-            let closing_line_end = |end: usize| page.text()[..end].trim_end().len();
+            let closing_line_end = |end: usize| trim_blank_end(&page.text()[..end]).len();
             block.kind == BlockKind::Directive
                 && range.start < block.range.start
                 && closing_line_end(block.range.end) == closing_line_end(range.end)

@@ -418,12 +418,15 @@ pub fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
 
 /// Whether `raw` (a table cell's or list item's text, or a name as written) is one identifier of code
 /// rather than a name written for readers: a single word, in backticks or not, with no space, whose parts
-/// are joined by `:` or `_` (an OAuth scope such as `logs:read`, `workers_kv:write`). Name normalisation
+/// are joined by `:` (an OAuth scope such as `logs:read`, `workers_kv:write`), or by `_` with no capital
+/// letter (`ai_gateway_read`; `AI_Gateway_Read` is a name with its spaces replaced). Name normalisation
 /// reads those joiners as spaces, which would make `logs:read` the group "Logs Read".
 pub fn is_code_identifier(raw: &str) -> bool {
     let word = raw.trim().trim_matches('`');
+    let joined =
+        word.contains(':') || (word.contains('_') && !word.chars().any(char::is_uppercase));
     !word.is_empty()
-        && word.contains([':', '_'])
+        && joined
         && word
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'))
@@ -444,6 +447,8 @@ pub fn ends_with_word(text: &str, word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn code_identifiers_are_single_words_joined_by_colons_or_underscores() {
         for identifier in [
@@ -462,12 +467,11 @@ mod tests {
             "AI Gateway - Read",
             "`:`",
             "__",
+            "AI_Gateway_Read",
         ] {
             assert!(!is_code_identifier(name), "{name}");
         }
     }
-
-    use super::*;
 
     /// Normalisation one character at a time, as the table-driven runs must read it, each `](` searched for
     /// its `)` afresh.
