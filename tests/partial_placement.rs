@@ -310,8 +310,8 @@ fn two_sections_of_a_partial_with_one_title_are_told_apart_by_line() {
 
 /// `page.md` rendering `part.md` (layouts a fuzzer generated: one partial rendered whole, by anchor and by
 /// line range from sections of one title): `fix` exits 0 or 1, every finding left afterwards says why
-/// `fix` did not make it (none still promises the fix), and they are `left`.
-fn fix_keeps_every_promise(page: &str, part: &str, left: &str) {
+/// `fix` did not make it (none still promises the fix), and they are `left`. Returns the partial as fixed.
+fn fix_keeps_every_promise(page: &str, part: &str, left: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(
@@ -332,6 +332,7 @@ fn fix_keeps_every_promise(page: &str, part: &str, left: &str) {
         .unwrap();
     let human = String::from_utf8_lossy(&human.stdout);
     assert!(!human.contains("`scope-lint fix` inserts it"), "{human}");
+    fs::read_to_string(root.join("part.md")).unwrap()
 }
 
 /// The partial's first section is rendered whole under one `## Setup` and as a line range under another:
@@ -375,3 +376,19 @@ const PAGE_183: &str = "# Page\r\n\r\n## Perms ü\r\n\r\n{{#include part.md:b}}\
 const PART_183: &str = "# Partial ü\n\nSome prose.\nIntro 日本語.\ntext <!-- ANCHOR: b --> trailing\n- AI Gateway Read ü\n{{#include other.md}}\nIntro 日本語.\nü text\n<!-- ANCHOR: perms -->\n### Groups\n\n- AI Gateway Read\n- AI Gateway Run\né <!-- ANCHOR_END: perms -->\nSome prose.\nü text\n<!-- note -->\né <!-- ANCHOR: ü -->\n- AI Gateway Read\n- AI Gateway Run\né <!-- ANCHOR_END: ü -->\n\n";
 const PAGE_188: &str = "# Page\n\n## Perms ü\n\nü {{#include part.md}} é\n\n## Perms ü\n\n{{#include part.md:ü}}\n\n## Perms ü\n\nText before 日本語.\n\nü {{#include part.md:6:12}} é\n\n## Account permissions\n\nText before 日本語.\n\nü {{#include part.md:15}}\n";
 const PART_188: &str = "\u{feff}# Partial ü\n\nü text\n<!-- note -->\ntext <!-- ANCHOR: ü -->\n### Groups\n\n- AI Gateway Read\n- AI Gateway Run\né <!-- ANCHOR_END: ü --> x\n<!-- note -->\n<!-- note -->\nIntro 日本語.\né <!-- ANCHOR: ü --> trailing\n## Permissions\n\n- AI Gateway Read ü\né <!-- ANCHOR_END: ü --> x\nIntro 日本語.";
+
+/// Anchor `y` (inside a blockquote, no place for a call-out), anchor `x` and the whole file render two
+/// listings of one section: the call-out inserted inside `x` is seen by the whole file's render too, so the
+/// retry for the whole file's listing behind `y` inserts no second one (it wrote two).
+#[test]
+fn a_retry_for_the_whole_file_inserts_nothing_when_its_section_got_a_call_out() {
+    let page = "# Page\n\n## One\n\n{{#include part.md:y}}\n\n## Two\n\n{{#include part.md:x}}\n\n## Three\n\n{{#include part.md}}\n";
+    let part = "# Partial — 部分\n\n## Groups\n\n> <!-- ANCHOR: y -->\n> - AI Gateway Read\n> <!-- ANCHOR_END: y -->\n> - AI Gateway Run 🚀\n\n<!-- ANCHOR: x -->\n| Name | Notes |\n| --- | --- |\n| AI Gateway Edit | edits |\n<!-- ANCHOR_END: x -->\n";
+    let fixed = fix_keeps_every_promise(
+        page,
+        part,
+        "page.md:5:1: SL001 section \"One\" renders part.md, which lists AI Gateway permission groups (AI Gateway Read) but has no call-out that they are account-scoped only (placement = \"partial\": the call-out belongs in the partial)\n\
+         found 1 error and 0 warnings in 1 file\n",
+    );
+    assert_eq!(fixed.matches("[!NOTE]").count(), 1, "{fixed}");
+}

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::path::PathBuf;
 
 use super::placement::{
     Spot, after_block, after_listing, line_after, own_lines, reindent, removal_ranges, section_end,
@@ -92,6 +93,8 @@ fn insert_in_rounds(
     mut pending: Vec<usize>,
 ) {
     let mut rounds_left = MAX_INSERTION_ROUNDS;
+    // The partial sections (file, section number in the file) a call-out was inserted into.
+    let mut landed: Vec<((PathBuf, usize), bool)> = Vec::new();
     while !pending.is_empty() {
         if rounds_left == 0 {
             for index in pending {
@@ -111,6 +114,9 @@ fn insert_in_rounds(
             .collect();
         let fixes = insert_for_sections(context, &context.policy.callouts[callout], &lacking);
         for (&index, fix) in kept.iter().zip(fixes) {
+            if fix.is_some() {
+                landed.extend(partial_section_of(&findings[index]));
+            }
             findings[index].fix = fix;
             findings[index].intent = None;
             if findings[index].fix.is_none() {
@@ -119,12 +125,28 @@ fn insert_in_rounds(
         }
         pending = Vec::new();
         for (index, kept_instead) in left_out {
-            if findings[kept_instead].fix.is_some() {
+            // A render of the whole file sees any call-out inserted into the listing's section.
+            let seen_whole = partial_section_of(&findings[index])
+                .is_some_and(|(place, whole)| whole && landed.iter().any(|(at, _)| *at == place));
+            if findings[kept_instead].fix.is_some() || seen_whole {
                 findings[index].intent = None;
             } else {
                 pending.push(index);
             }
         }
+    }
+}
+
+/// The partial section a finding's insertion goes into (the file and the listing's section number in it),
+/// and whether its render is the whole file; `None` for a finding about the page's own listing.
+fn partial_section_of(finding: &Finding) -> Option<((PathBuf, usize), bool)> {
+    match &finding.intent {
+        Some(FixIntent::InsertInSection { section, .. }) => {
+            let via = section.listing.via.as_ref()?;
+            let file_section = via.file.section_at(via.anchor.start).0;
+            Some(((via.path.clone(), file_section), via.whole))
+        }
+        _ => None,
     }
 }
 
