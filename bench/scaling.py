@@ -147,6 +147,13 @@ def wide_html_row(directory, n):
     write(directory, "page.md", "# Table 日本\n\n<table><tr>" + cells + "</tr></table>\n")
 
 
+def unclosed_note_before_tags(directory, n):
+    """A section listing a group, then a `:::note` never closed and one line of n inline tags below it
+    (where the note's text may stop is asked of each tag)."""
+    text = "## Groups 日本\n\n- AI Gateway Read\n\n:::note\n" + "<b>a</b> " * n + "\n"
+    write(directory, "page.mdx", text)
+
+
 # name, generator, n, expected exit codes (1: findings, 2: an error such as an include cycle)
 def adjacent(construct):
     """One MDX line of n `construct`s with nothing between them, then a section listing a group."""
@@ -179,6 +186,7 @@ SHAPES = [
     ("headings-in-list-items", headings_in_list_items, 2000, {1}),
     ("wide-table-row", wide_table_row, 100000, {0}),
     ("wide-html-row", wide_html_row, 50000, {0}),
+    ("unclosed-note-before-tags", unclosed_note_before_tags, 50000, {1}),
 ]
 
 # Shapes whose time grows a little faster than their work: one line of hundreds of thousands of constructs

@@ -214,7 +214,11 @@ fn directives(text: &str, scan: &Scan, units: &[TextUnit], callouts: &mut Vec<Ca
 /// directives and of tags that open their line.
 fn note_barriers(text: &str, scan: &Scan, units: &[TextUnit]) -> Vec<usize> {
     let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |index| index + 1);
-    let opens_its_line = |offset: usize| text[line_start(offset)..offset].trim().is_empty();
+    // Only the spaces before a tag are read, never its line: a line of many tags stays linear.
+    let opens_its_line = |offset: usize| {
+        let before = text[..offset].trim_end_matches([' ', '\t']);
+        before.is_empty() || before.ends_with('\n')
+    };
     let headings = units
         .iter()
         .filter(|unit| unit.kind == UnitKind::Heading)

@@ -97,9 +97,12 @@ pub(crate) fn interrupting_tag_starts(text: &str, scan: &Scan) -> Vec<usize> {
             let line_start = start - column;
             let at_line_start =
                 line_start == 0 || matches!(text.as_bytes()[line_start - 1], b'\n' | b'\r');
+            if !at_line_start || column > 3 {
+                return false;
+            }
             let name = tag.name.to_ascii_lowercase();
             let raw = RAW_TAGS.contains(&name.as_str()) && tag.kind == TagKind::Open;
-            at_line_start && column <= 3 && (raw || BLOCK_TAGS.contains(&name.as_str()))
+            raw || BLOCK_TAGS.contains(&name.as_str())
         })
         .map(|tag| tag.range.start)
         .collect()
