@@ -189,16 +189,15 @@ fn the_mdbook_preprocessor_reports_on_the_including_chapter_once_in_both_modes()
     );
 }
 
+/// The policy of the book-style trees below.
+const PARTIAL_PLACEMENT: &str = "extends = \"cloudflare\"\n\n[partials]\nplacement = \"partial\"\n";
+
 /// A book-style tree with `placement = "partial"`: `groups.md` lists the AI Gateway groups, `b.md`
 /// includes it with `include`.
 fn book_tree(include: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "scope-lint.toml",
-        "extends = \"cloudflare\"\n\n[partials]\nplacement = \"partial\"\n",
-    );
+    write(root, "scope-lint.toml", PARTIAL_PLACEMENT);
     write(
         root,
         "groups.md",
@@ -314,11 +313,7 @@ fn two_sections_of_a_partial_with_one_title_are_told_apart_by_line() {
 fn fix_keeps_every_promise(page: &str, part: &str, left: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "scope-lint.toml",
-        "extends = \"cloudflare\"\n\n[partials]\nplacement = \"partial\"\n",
-    );
+    write(root, "scope-lint.toml", PARTIAL_PLACEMENT);
     write(root, "page.md", page);
     write(root, "part.md", part);
     let (out, code) = concise(root, &["fix", "page.md"]);

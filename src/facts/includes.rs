@@ -100,16 +100,13 @@ impl Gatherer<'_> {
         let inner = self.gather(&partial, Some(path), params, stack, memo);
         stack.pop();
         let carried = partial_placement::carried_callouts(&partial, &inner, self.policy);
-        let whole = part.is_none_or(|part| *part == FilePart::Whole);
-        // An open-ended range (`file.md:3:`) runs to the end of the file: an insertion stays inside it.
-        let lines = matches!(part, Some(FilePart::Lines(_, Some(_))));
         let part = part.cloned().unwrap_or(FilePart::Whole);
         Some(Arc::new(Contribution::of(
             inner,
             path,
             [&partial, &file],
             carried,
-            (part, whole, lines),
+            part,
         )))
     }
 }
@@ -131,14 +128,13 @@ impl Contribution {
     /// several times (or through several paths) is kept once, so that a contribution is never larger
     /// than what the files below it hold, however often they are included.
     /// `carried` holds, for each of the file's listings, the policies whose call-out the file holds in the
-    /// listing's section; `part` says how the file is included, `whole` whether the whole file is, `lines`
-    /// whether a line range of it is.
+    /// listing's section; `part` says how the file is included.
     fn of(
         inner: Facts,
         path: &Path,
         [partial, file]: [&Arc<Page>; 2],
         carried: Vec<Vec<usize>>,
-        (part, whole, lines): (FilePart, bool, bool),
+        part: FilePart,
     ) -> Contribution {
         let mut listings: Vec<Listing> = Vec::new();
         let mut seen: HashMap<(ProductIndex, PathBuf, Range<usize>), usize> = HashMap::new();
@@ -149,8 +145,6 @@ impl Contribution {
                 file: Arc::clone(file),
                 anchor: listing.anchor.clone(),
                 carries,
-                whole,
-                lines,
                 part: part.clone(),
             });
             let key = (listing.product, via.path.clone(), via.anchor.clone());

@@ -115,14 +115,22 @@ pub struct IncludedListing {
     /// The call-out policies (by index) whose acceptable call-out the included file itself holds in the
     /// section of the listing: what `placement = "partial"` asks for.
     pub carries: Vec<usize>,
-    /// Whether the whole file is included (not a line range or an anchor of it).
-    pub whole: bool,
-    /// Whether a line range of the file is included (`{{#include file.md:5:6}}`): a call-out added to the
-    /// file would fall outside it.
-    pub lines: bool,
     /// How the file is included (whole, an anchor, a line range): two renders of one listing that differ in
     /// it may differ in whether a call-out inserted into the file shows.
     pub part: FilePart,
+}
+
+impl IncludedListing {
+    /// Whether the whole file is included (not a line range or an anchor of it).
+    pub fn whole(&self) -> bool {
+        self.part == FilePart::Whole
+    }
+
+    /// Whether a bounded line range of the file is included (`{{#include file.md:5:6}}`): a call-out added
+    /// to the file would fall outside it (an open-ended range, `file.md:3:`, runs to the end of the file).
+    pub fn lines(&self) -> bool {
+        matches!(self.part, FilePart::Lines(_, Some(_)))
+    }
 }
 
 /// What one call-out says: the products it names, what it is about and whether it says "account-only".

@@ -51,7 +51,7 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
         finding.fix = match &intent {
             FixIntent::InsertInSection { section, .. }
                 if context.policy.placement_in_partial()
-                    && section.listing.via.as_ref().is_some_and(|via| via.lines) =>
+                    && section.listing.via.as_ref().is_some_and(|via| via.lines()) =>
             {
                 withdraw_fix_promise(finding, OUTSIDE_THE_LINE_RANGE);
                 continue;
@@ -144,7 +144,7 @@ fn partial_section_of(finding: &Finding) -> Option<((PathBuf, usize), bool)> {
         Some(FixIntent::InsertInSection { section, .. }) => {
             let via = section.listing.via.as_ref()?;
             let file_section = via.file.section_at(via.anchor.start).0;
-            Some(((via.path.clone(), file_section), via.whole))
+            Some(((via.path.clone(), file_section), via.whole()))
         }
         _ => None,
     }
@@ -167,7 +167,7 @@ fn one_insertion_per_partial_listing(
         _ => None,
     };
     // Through an anchor before through the whole file; otherwise in the findings' order.
-    indexes.sort_by_key(|&index| (via(index).is_some_and(|via| via.whole), index));
+    indexes.sort_by_key(|&index| (via(index).is_some_and(|via| via.whole()), index));
     let mut first_of: Vec<((&std::path::Path, &std::ops::Range<usize>), usize)> = Vec::new();
     let mut left_out = Vec::new();
     indexes.retain(|&index| {
@@ -320,7 +320,7 @@ fn draft_for_section<'p>(
     if let (Some(via), true) = (&section.listing.via, context.policy.placement_in_partial()) {
         // The end of the partial's section that holds the listing, as for a page; a line range or anchor of
         // a file ends where the listing does, so the call-out goes right after it, inside the part.
-        let spot = if via.whole {
+        let spot = if via.whole() {
             section_end(&via.page, via.page.section_at(via.anchor.start))
         } else {
             outside_generated_regions(&via.page, after_block(&via.page, via.anchor.clone()))
