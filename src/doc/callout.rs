@@ -10,7 +10,7 @@
 //! | Hugo shortcode | `{{<Aside type="note">}}` ... `{{</Aside>}}` |
 
 use crate::doc::blank::{is_blank, trim_blank_end};
-use crate::doc::source::container_prefix;
+use crate::doc::source::{container_prefix, line_start};
 use std::ops::Range;
 
 use pulldown_cmark::BlockQuoteKind;
@@ -213,7 +213,6 @@ fn directives(text: &str, scan: &Scan, units: &[TextUnit], callouts: &mut Vec<Ca
 /// Where an unclosed note's text stops at the latest, in order: the lines of headings, and the starts of
 /// directives and of tags that open their line.
 fn note_barriers(text: &str, scan: &Scan, units: &[TextUnit]) -> Vec<usize> {
-    let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |index| index + 1);
     // Only the spaces before a tag are read, never its line: a line of many tags stays linear.
     let opens_its_line = |offset: usize| {
         let before = text[..offset].trim_end_matches([' ', '\t']);
@@ -222,7 +221,7 @@ fn note_barriers(text: &str, scan: &Scan, units: &[TextUnit]) -> Vec<usize> {
     let headings = units
         .iter()
         .filter(|unit| unit.kind == UnitKind::Heading)
-        .map(|unit| line_start(unit.range.start));
+        .map(|unit| line_start(text, unit.range.start));
     let directives = scan.directives.iter().map(|directive| directive.open.start);
     let tags = scan
         .tags
