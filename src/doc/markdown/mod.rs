@@ -10,6 +10,7 @@ mod builder;
 mod html;
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use pulldown_cmark::Options;
 
@@ -52,7 +53,10 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
 }
 
 /// [`build`] with the pre-pass made already: `scan` is `mdx::scan(&source.text, dialect)`.
-pub fn build_scanned(source: SourceText, dialect: Dialect, scan: mdx::Scan) -> Page {
+pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) -> Page {
+    if dialect == Dialect::Markdown {
+        drop_what_open_comments_hide(&source.text, &mut scan);
+    }
     let elements = pair_elements(&scan.tags);
     let structure = match dialect {
         Dialect::Mdx => blocks::structure_text(&source, &scan, &elements),
@@ -127,6 +131,49 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, scan: mdx::Scan) -> P
     };
     page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));
     page
+}
+
+/// Drops the tags, shortcodes and includes that an HTML comment left open hides: a line that opens with
+/// `<!--` and has no `-->` below it starts an HTML block that runs to the end of the page, or of the list
+/// item or blockquote that holds it (CommonMark, as mdBook reads it), and what is inside is not rendered.
+/// The pre-pass reads only closed comments; an `<Aside>` written below an open one is no call-out, and a
+/// call-out moved there would vanish from the page. The page text is parsed as it is, tags and all: a
+/// blanked tag line would read as a blank line inside the comment's list item.
+fn drop_what_open_comments_hide(text: &str, scan: &mut mdx::Scan) {
+    let Some(open) = first_open_comment(text) else {
+        return;
+    };
+    let hidden: Vec<Range<usize>> =
+        pulldown_cmark::Parser::new_ext(text, options(Dialect::Markdown))
+            .into_offset_iter()
+            .filter_map(|(event, range)| match event {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::HtmlBlock)
+                    if range.end > open =>
+                {
+                    let block = &text[range.clone()];
+                    let opener = block.find("<!--")?;
+                    block[..opener].trim_start().is_empty().then_some(())?;
+                    (!block[opener..].contains("-->")).then(|| range.start + opener..range.end)
+                }
+                _ => None,
+            })
+            .collect();
+    if hidden.is_empty() {
+        return;
+    }
+    let visible =
+        |range: &Range<usize>| !hidden.iter().any(|comment| comment.contains(&range.start));
+    scan.tags.retain(|tag| visible(&tag.range));
+    scan.shortcodes.retain(|tag| visible(&tag.range));
+    scan.book_includes.retain(|include| visible(&include.range));
+}
+
+/// Where the first `<!--` with no `-->` after it starts, if the text has one.
+fn first_open_comment(text: &str) -> Option<usize> {
+    let after_last_close = text.rfind("-->").map_or(0, |close| close + 3);
+    text[after_last_close..]
+        .find("<!--")
+        .map(|opener| after_last_close + opener)
 }
 
 /// Ends each blockquote (and the paragraph in it) before a line that opens an HTML block without a `>`:
