@@ -70,7 +70,11 @@ pub fn resolve_intents(context: &Context<'_>, findings: &mut [Finding]) {
                 withdraw_fix_promise(finding, SWALLOWS_WHAT_FOLLOWS);
                 continue;
             }
-            FixIntent::MoveCallout { callout, to } => move_callout(context, *callout, *to),
+            FixIntent::MoveCallout {
+                callout,
+                to,
+                listing,
+            } => move_callout(context, *callout, *to, listing.clone()),
             FixIntent::RemoveCallout { callout } => remove_callout(context.page, *callout),
         };
         if finding.fix.is_none() {
@@ -484,19 +488,35 @@ fn movable_whole(page: &Page, callout: usize) -> bool {
         })
 }
 
-/// The fix that moves call-out `callout` of the page to the end of `target`; none when the call-out is not
-/// [`movable_whole`].
-pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) -> Option<Fix> {
+/// The fix that moves call-out `callout` of the page to the end of `target`, or, when the call-out would
+/// not be read back there (the section ends in a code fence or HTML comment left open to the end of the
+/// page) or would change the page's structure, right after `listing` (the section's listing, when it is
+/// in the page's text); none when the call-out is not [`movable_whole`] or neither spot works.
+pub fn move_callout(
+    context: &Context<'_>,
+    callout: usize,
+    target: SectionId,
+    listing: Option<Range<usize>>,
+) -> Option<Fix> {
     let page = context.page;
-    let text = page.text();
     if !movable_whole(page, callout) {
         return None;
     }
-    let lines = own_lines(text, page.callouts[callout].range.clone())?;
-    let spot = section_end(page, target);
-    if (lines.start..=lines.end).contains(&spot.offset) {
-        return None;
-    }
+    let lines = own_lines(page.text(), page.callouts[callout].range.clone())?;
+    let at_end = section_end(page, target);
+    let after_its_listing = listing
+        .map(|listing| after_listing(page, listing))
+        .filter(|spot| spot.offset != at_end.offset && page.section_at(spot.offset) == target);
+    std::iter::once(at_end)
+        .chain(after_its_listing)
+        .filter(|spot| !(lines.start..=lines.end).contains(&spot.offset))
+        .find_map(|spot| move_to(page, target, lines.clone(), &spot))
+}
+
+/// The fix that moves the call-out on `lines` of `page` to `spot` in section `target`; none when every way
+/// of removing its lines changes the page's structure or hides the call-out.
+fn move_to(page: &Page, target: SectionId, lines: Range<usize>, spot: &Spot) -> Option<Fix> {
+    let text = page.text();
     let newline = page.source.newline();
     let moved = reindent(
         text[lines.clone()].trim_end_matches(['\n', '\r']),
@@ -514,7 +534,7 @@ pub fn move_callout(context: &Context<'_>, callout: usize, target: SectionId) ->
                     range: spot.offset..spot.offset,
                     replacement: format!(
                         "{newline}{newline}{moved}{}",
-                        blank_line_below(text, &spot, &removal, newline)
+                        blank_line_below(text, spot, &removal, newline)
                     ),
                     kind: EditKind::Callout,
                 },

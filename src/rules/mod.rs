@@ -171,12 +171,15 @@ pub enum FixIntent {
         /// The heading the policy names for the call-out.
         heading: Option<String>,
     },
-    /// Move the page's call-out `callout` to the end of section `to`.
+    /// Move the page's call-out `callout` to the end of section `to`, else right after the listing
+    /// there (`listing`, when it is on the page) if the section's end would hide it.
     MoveCallout {
         /// Index into the page's call-outs.
         callout: usize,
         /// Where it belongs.
         to: SectionId,
+        /// The listing of section `to`, when it is in the page's own text.
+        listing: Option<Range<usize>>,
     },
     /// Remove the page's call-out `callout`.
     RemoveCallout {
@@ -208,9 +211,12 @@ impl PartialEq for FixIntent {
                     heading: other_heading,
                 },
             ) => callout == other_callout && heading == other_heading,
-            (MoveCallout { callout, to }, MoveCallout { callout: c, to: t }) => {
-                callout == c && to == t
-            }
+            (
+                MoveCallout { callout, to, .. },
+                MoveCallout {
+                    callout: c, to: t, ..
+                },
+            ) => callout == c && to == t,
             (RemoveCallout { callout }, RemoveCallout { callout: c }) => callout == c,
             _ => false,
         }

@@ -60,6 +60,11 @@ impl Rule for MisplacedCallout {
                         .intent(FixIntent::MoveCallout {
                             callout,
                             to: section.section,
+                            listing: section
+                                .listing
+                                .via
+                                .is_none()
+                                .then(|| section.listing.anchor.clone()),
                         }),
                 );
             }
