@@ -336,7 +336,15 @@ impl UnknownPermissionGroup {
             start..end,
             format!("`{shown}` is not a permission group in the capability table"),
         );
-        match context.matcher.closest_name(normalized, context.table) {
+        let before_a_note =
+            name_before_a_note(context.page.unit_text(&context.page.units[unit]).trim());
+        let closest = context
+            .matcher
+            .closest_name(normalized, context.table)
+            .or_else(|| {
+                before_a_note.and_then(|name| context.matcher.closest_name(&name, context.table))
+            });
+        match closest {
             Some(suggestion) => finding.help(format!("did you mean `{suggestion}`?")),
             None => finding.help(format!(
                 "correct the name, or add the group to the capability table ({})",
@@ -378,16 +386,38 @@ fn is_known(context: &Context<'_>, normalized: &str) -> bool {
         || !context.matcher.wildcard_groups(normalized).is_empty()
 }
 
-/// Whether the text of `unit` is a known group followed by a note in parentheses: "AI Gateway Run
-/// (formerly Invoke)", or "AI Gateway Write (dashboard: AI Gateway Edit)" as `scope-lint table` prints a
-/// group whose dashboard label differs.
+/// Whether the text of `unit` is a known group followed by footnote references or a note in parentheses:
+/// `AI Gateway Run[^1]`, "AI Gateway Run (formerly Invoke)", or "AI Gateway Write (dashboard: AI Gateway
+/// Edit)" as `scope-lint table` prints a group whose dashboard label differs.
 fn known_before_a_note(context: &Context<'_>, unit: usize) -> bool {
     let text = context.page.unit_text(&context.page.units[unit]).trim();
-    let Some(open) = text.strip_suffix(')').and_then(|body| body.rfind('(')) else {
-        return false;
-    };
-    let name = text[..open].trim_end();
-    !name.is_empty() && is_known(context, &normalize_text(name, Mode::Name, &[]))
+    name_before_a_note(text).is_some_and(|name| is_known(context, &name))
+}
+
+/// The name-normalised text of `text` without its trailing footnote references and then, if it ends in
+/// one, a note in parentheses; `None` when it has neither or nothing is left.
+fn name_before_a_note(text: &str) -> Option<String> {
+    let without_references = without_footnote_references(text);
+    let name = without_references
+        .strip_suffix(')')
+        .and_then(|body| body.rfind('('))
+        .map_or(without_references, |open| {
+            without_footnote_references(&without_references[..open])
+        });
+    (name.len() < text.len() && !name.is_empty()).then(|| normalize_text(name, Mode::Name, &[]))
+}
+
+/// `text` without the footnote references it ends with (`[^1]`, `[^note] [^2]`), trimmed.
+fn without_footnote_references(text: &str) -> &str {
+    let mut text = text.trim_end();
+    while let Some(body) = text.strip_suffix(']')
+        && let Some(open) = body.rfind("[^")
+        && !body[open + 2..].is_empty()
+        && !body[open + 2..].contains(['[', ']'])
+    {
+        text = text[..open].trim_end();
+    }
+    text
 }
 
 /// A few words ending in a permission level: "AI Gateway Admin", "Zone Settings Write".

@@ -25,6 +25,8 @@ impl Lexicon {
     /// Whether the table cell `text` says its row's feature is missing or only planned: its words are one
     /// of `status-cell` ("Not supported", "❌ No"), or it holds only marks of `status-mark` ("❌").
     pub fn denies_in_cell(&self, text: &str) -> bool {
+        let text = crate::text::entity::decode_all(text);
+        let text = text.as_ref();
         let mut unmarked = text.to_owned();
         for mark in &self.status_mark {
             unmarked = unmarked.replace(mark.as_str(), " ");
@@ -333,7 +335,7 @@ impl Lexicon {
     /// supported", ", which is not supported"), or the trigger directly follows a colon, dash or parenthesis
     /// ("...: not supported").
     fn open_to_post(&self, tokens: &[Token], from: usize, to: usize) -> bool {
-        if self.open(tokens, from, to) {
+        if self.open_around_asides(tokens, from, to) {
             return true;
         }
         self.anaphoric_barrier(tokens, from, to)

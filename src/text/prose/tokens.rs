@@ -36,6 +36,7 @@ pub fn fold(c: char) -> char {
         | '\u{FF07}' => '\'',
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}' => '"',
         '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        '\u{FF1F}' | '\u{061F}' | '\u{037E}' => '?',
         c if c != ' ' && c.is_whitespace() => ' ',
         '\u{200B}' | '\u{2060}' | '\u{FEFF}' => ' ',
         c => c,
@@ -245,10 +246,10 @@ enum Reference<'t> {
     /// A space (`&nbsp;`, `&#32;`) or a mark the claims read (`&ndash;`, `&#44;`): it separates the words
     /// around it as that character would; ends where the reference does.
     Separates(usize, Skipped<'t>),
-    /// A letter, digit, apostrophe or hyphen (`can&rsquo;t`, `&#39;`, `per&#45;gateway`): read as that
-    /// character inside the text around it; ends where the reference does.
+    /// Any other character (`can&rsquo;t`, `per&#45;gateway`, `&ldquo;`, `&amp;`): read as that character
+    /// inside the text around it, as if written out; ends where the reference does.
     InWord(usize, char),
-    /// Not a reference, or one that stays text (`&amp;`).
+    /// Not a reference (`&nosuch;`, a lone `&`).
     Text,
 }
 
@@ -266,10 +267,9 @@ fn entity(text: &str, start: usize) -> Reference<'_> {
         Reference::Separates(end, Skipped::Mark(None))
     } else if PUNCTUATION.contains(folded) {
         Reference::Separates(end, Skipped::Mark(Some(folded)))
-    } else if folded == '\'' || c.is_alphanumeric() {
-        Reference::InWord(end, c)
     } else {
-        Reference::Text
+        // Any other character (a quote, `&amp;`) reads as the character written out would.
+        Reference::InWord(end, c)
     }
 }
 
