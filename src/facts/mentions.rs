@@ -3,7 +3,7 @@
 //! groups.
 
 use super::*;
-use crate::text::normalize::is_code_identifier;
+use crate::text::normalize::{is_code_identifier, with_backticks_around};
 
 impl Gatherer<'_> {
     pub(super) fn mentions(&self, page: &Page, params: &[(String, String)], facts: &mut Facts) {
@@ -30,10 +30,10 @@ impl Gatherer<'_> {
                 found
                     .iter()
                     .filter(|found| {
-                        !self
-                            .matcher
-                            .lexicon()
-                            .owned_by_another(&names[..found.range.start])
+                        !self.matcher.lexicon().owned_by_another(
+                            &names[..found.range.start],
+                            &names[found.range.end..],
+                        )
                     })
                     .map(|found| self.matcher.product_of(found.item)),
             );
@@ -57,7 +57,7 @@ impl Gatherer<'_> {
                 for found in groups {
                     let span = mapped.source_range(found.range.clone(), page.text());
                     // `ai_gateway:read` is an identifier of code (an OAuth scope), not the group's name.
-                    if is_code_identifier(&page.text()[span.clone()]) {
+                    if is_code_identifier(with_backticks_around(page.text(), span.clone())) {
                         continue;
                     }
                     facts.mentions.push(Mention {

@@ -232,7 +232,11 @@ impl Matcher {
             .get()
             .find_iter(text)
             .filter(|found| on_word_boundaries(text, &found.range()))
-            .filter(|found| !self.lexicon().owned_by_another(&text[..found.start()]))
+            .filter(|found| {
+                !self
+                    .lexicon()
+                    .owned_by_another(&text[..found.start()], &text[found.end()..])
+            })
             .map(|found| self.claim_product_of_pattern[found.pattern().as_usize()])
             .collect();
         products.sort_unstable();

@@ -419,10 +419,16 @@ pub fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
 /// Whether `raw` (a table cell's or list item's text, or a name as written) is one identifier of code
 /// rather than a name written for readers: a single word, in backticks or not, with no space, whose parts
 /// are joined by `:` (an OAuth scope such as `logs:read`, `workers_kv:write`), or by `_` with no capital
-/// letter (`ai_gateway_read`; `AI_Gateway_Read` is a name with its spaces replaced). Name normalisation
-/// reads those joiners as spaces, which would make `logs:read` the group "Logs Read".
+/// letter (`ai_gateway_read`; `AI_Gateway_Read` is a name with its spaces replaced); or, in backticks, a
+/// lowercase `key: value` pair as YAML writes it (`pages: write`, `id-token: write`: a GitHub Actions
+/// permission). Name normalisation reads those joiners as spaces, which would make `logs:read` the group
+/// "Logs Read".
 pub fn is_code_identifier(raw: &str) -> bool {
-    let word = raw.trim().trim_matches('`');
+    let trimmed = raw.trim();
+    let word = trimmed.trim_matches('`');
+    if word.len() < trimmed.len() && trimmed.starts_with('`') && is_yaml_pair(word) {
+        return true;
+    }
     let joined =
         word.contains(':') || (word.contains('_') && !word.chars().any(char::is_uppercase));
     !word.is_empty()
@@ -431,6 +437,34 @@ pub fn is_code_identifier(raw: &str) -> bool {
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'))
         && word.chars().any(char::is_alphabetic)
+}
+
+/// Whether `code` is `key: value`, both lowercase ASCII words (with `-`, `_` or digits), spaces after the
+/// colon only.
+fn is_yaml_pair(code: &str) -> bool {
+    let Some((key, value)) = code.split_once(':') else {
+        return false;
+    };
+    let lowercase_word = |part: &str| {
+        part.bytes().any(|byte| byte.is_ascii_lowercase())
+            && part.bytes().all(|byte| {
+                byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'-' | b'_')
+            })
+    };
+    value.starts_with(' ') && lowercase_word(key) && lowercase_word(value.trim_start_matches(' '))
+}
+
+/// The text of `span` in `text`, with the backticks right around it when it is a whole code span's text
+/// (`pages: write` in `` `pages: write` ``), for [`is_code_identifier`].
+pub fn with_backticks_around(text: &str, span: std::ops::Range<usize>) -> &str {
+    let wrapped = span.start > 0
+        && text.as_bytes()[span.start - 1] == b'`'
+        && text.as_bytes().get(span.end) == Some(&b'`');
+    if wrapped {
+        &text[span.start - 1..span.end + 1]
+    } else {
+        &text[span]
+    }
 }
 
 /// Whether `text` starts with `word` followed by a space or nothing.
@@ -457,6 +491,8 @@ mod tests {
             " `zone:read` ",
             "dns_records:edit",
             "日本_語",
+            "`pages: write`",
+            "`id-token:  write`",
         ] {
             assert!(is_code_identifier(identifier), "{identifier}");
         }
@@ -468,6 +504,9 @@ mod tests {
             "`:`",
             "__",
             "AI_Gateway_Read",
+            "pages: write",
+            "`Zone: Read`",
+            "`pages:  `",
         ] {
             assert!(!is_code_identifier(name), "{name}");
         }

@@ -215,22 +215,51 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// Whether a product name right after `before` is another company's product of the same name ("Kong AI
-    /// Gateway", "Vercel's AI Gateway"): the last word of `before` (ASCII case-insensitive, a possessive
-    /// `'s` dropped, also as name normalisation leaves it: `kong s`) is one of the `other-owner` words.
-    pub fn owned_by_another(&self, before: &str) -> bool {
-        let before = before.trim_end();
-        let before = ["'s", "\u{2019}s", " s"]
-            .iter()
-            .find_map(|possessive| before.strip_suffix(possessive))
-            .unwrap_or(before);
-        let word_start = before
-            .char_indices()
-            .rev()
-            .find(|(_, c)| !c.is_alphanumeric())
-            .map_or(0, |(at, c)| at + c.len_utf8());
-        let word = before[word_start..].to_ascii_lowercase();
-        !word.is_empty() && self.other_owner.binary_search(&word).is_ok()
+    /// Whether a product name between `before` and `after` is another company's product of the same name:
+    /// an `other-owner` word (ASCII case-insensitive, markup around it dropped) right before it ("Kong AI
+    /// Gateway", "**Kong** AI Gateway"), with a possessive `'s` (also as name normalisation leaves it:
+    /// `kong s`) up to two words before it ("Vercel's AI Gateway", "Kong's open-source AI Gateway"), or
+    /// after it with "by" or "from" ("AI Gateway by Kong").
+    pub fn owned_by_another(&self, before: &str, after: &str) -> bool {
+        self.owner_before(before) || self.owner_after(after)
+    }
+
+    fn owner_before(&self, before: &str) -> bool {
+        let mut rest = before;
+        for words_between in 0..3 {
+            let Some((word, possessive, start)) = last_word(rest) else {
+                return false;
+            };
+            if (words_between == 0 || possessive) && self.is_other_owner(&word) {
+                return true;
+            }
+            // Only words and spaces may stand between a possessive owner and the name.
+            rest = &rest[..start];
+            if !rest.ends_with([' ', '\t']) {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn owner_after(&self, after: &str) -> bool {
+        let after = after.trim_start();
+        let Some(owner) = ["by ", "from "].iter().find_map(|joiner| {
+            after
+                .get(..joiner.len())
+                .filter(|head| head.eq_ignore_ascii_case(joiner))
+                .map(|_| after[joiner.len()..].trim_start_matches([' ', '*', '_', '`']))
+        }) else {
+            return false;
+        };
+        let end = owner
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .unwrap_or(owner.len());
+        self.is_other_owner(&owner[..end].to_ascii_lowercase())
+    }
+
+    fn is_other_owner(&self, word: &str) -> bool {
+        !word.is_empty() && self.other_owner.binary_search(&word.to_owned()).is_ok()
     }
 
     /// The embedded word lists (`src/text/prose.toml`).
@@ -362,6 +391,27 @@ fn matches_at<'l>(
         .map(Vec::len)
 }
 
+/// The last word of `text` (letters, digits and inner hyphens, after trailing spaces and the markup
+/// `*`, `_`, `` ` ``, `~`), lowercased; whether a possessive `'s` followed it; and where it starts.
+fn last_word(text: &str) -> Option<(String, bool, usize)> {
+    let text = text
+        .trim_end()
+        .trim_end_matches(['*', '_', '`', '~'])
+        .trim_end();
+    let (text, possessive) = ["'s", "\u{2019}s", " s"]
+        .iter()
+        .find_map(|possessive| text.strip_suffix(possessive))
+        .map_or((text, false), |owner| (owner, true));
+    let text = text.trim_end_matches(['*', '_', '`', '~']);
+    let start = text
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '-'))
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    let word = text[start..].trim_matches('-');
+    (!word.is_empty()).then(|| (word.to_ascii_lowercase(), possessive, start))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,11 +433,35 @@ mod tests {
                 format!("Use {owner}\u{2019}s "),
                 format!("use {owner} s "),
             ] {
-                assert!(lexicon.owned_by_another(&before), "{before:?}");
+                assert!(lexicon.owned_by_another(&before, " tokens"), "{before:?}");
             }
+            assert!(lexicon.owned_by_another("Use ", &format!(" by **{owner}** to")));
         }
-        for before in ["", "Cloudflare ", "With the ", "Über ", "🚀 ", "Akong "] {
-            assert!(!lexicon.owned_by_another(before), "{before:?}");
+        for before in [
+            "**Kong** ",
+            "Kong's open-source ",
+            "Kong’s self-hosted enterprise ",
+            "The MLflow ",
+            "Databricks Mosaic ",
+        ] {
+            assert!(lexicon.owned_by_another(before, " keys"), "{before:?}");
+        }
+        for (before, after) in [
+            ("", ""),
+            ("Cloudflare ", " by default"),
+            ("With the ", " from the dashboard"),
+            ("Über ", ""),
+            ("🚀 ", ""),
+            ("Akong ", ""),
+            ("Kong, then the ", ""),
+            ("Kong open-source ", ""),
+            ("Kong's many other great ", ""),
+            ("", " by Cloudflare"),
+        ] {
+            assert!(
+                !lexicon.owned_by_another(before, after),
+                "{before:?} {after:?}"
+            );
         }
     }
 
