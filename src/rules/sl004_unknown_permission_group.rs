@@ -2,7 +2,7 @@
 
 use super::{Context, Edit, EditKind, Finding, Fix, Rule};
 use crate::catalog::{RuleMeta, Severity};
-use crate::doc::source::line_end;
+use crate::doc::source::{line_end, line_start};
 use crate::doc::{Page, TableBlock, UnitKind};
 use crate::facts::split_rows::{self, SplitTable};
 use crate::facts::{Facts, RenderedPartial};
@@ -218,7 +218,9 @@ impl UnknownPermissionGroup {
                 continue;
             }
             let written = &context.page.text()[mention.span.clone()];
-            if inside_longer_name(context.page.text(), mention.span.clone()) {
+            if inside_longer_name(context.page.text(), mention.span.clone())
+                || records_the_rename(context.page, mention.span.start)
+            {
                 continue;
             }
             // The name as the model reads it: tags, comments and `{...}` blanked (`<b>Teams</b> Write`).
@@ -394,8 +396,8 @@ fn known_before_a_note(context: &Context<'_>, unit: usize) -> bool {
     name_before_a_note(text).is_some_and(|name| is_known(context, &name))
 }
 
-/// The name-normalised text of `text` without its trailing footnote references and then, if it ends in
-/// one, a note in parentheses; `None` when it has neither or nothing is left.
+/// The name-normalised text of `text` without its trailing footnote references and comments and then, if
+/// it ends in one, a note in parentheses; `None` when it has none of them or nothing is left.
 fn name_before_a_note(text: &str) -> Option<String> {
     let without_references = without_footnote_references(text);
     let name = without_references
@@ -407,17 +409,60 @@ fn name_before_a_note(text: &str) -> Option<String> {
     (name.len() < text.len() && !name.is_empty()).then(|| normalize_text(name, Mode::Name, &[]))
 }
 
-/// `text` without the footnote references it ends with (`[^1]`, `[^note] [^2]`), trimmed.
+/// `text` without the footnote references and HTML comments it ends with (`[^1]`, `[^note] [^2]`,
+/// `<!-- formerly AI Gateway Invoke -->`), trimmed.
 fn without_footnote_references(text: &str) -> &str {
     let mut text = text.trim_end();
-    while let Some(body) = text.strip_suffix(']')
-        && let Some(open) = body.rfind("[^")
-        && !body[open + 2..].is_empty()
-        && !body[open + 2..].contains(['[', ']'])
-    {
-        text = text[..open].trim_end();
+    loop {
+        let reference = text.strip_suffix(']').and_then(|body| {
+            let open = body.rfind("[^")?;
+            let label = &body[open + 2..];
+            (!label.is_empty() && !label.contains(['[', ']'])).then_some(open)
+        });
+        let comment = text.strip_suffix("-->").and_then(|body| body.rfind("<!--"));
+        match reference.or(comment) {
+            Some(open) => text = text[..open].trim_end(),
+            None => return text,
+        }
     }
-    text
+}
+
+/// Words that, right before a former name, say it is the old one: "AI Gateway Run (formerly AI Gateway
+/// Invoke)" records the rename, and the fix must not rewrite that record.
+const RENAME_RECORDS: &[&str] = &[
+    "formerly",
+    "previously",
+    "renamed from",
+    "old name",
+    "former name",
+    "was called",
+    "was named",
+    "known as",
+    "used to be",
+    "originally",
+];
+
+/// Whether the former name that starts at `start` is the page's record of the rename: a comment holds it,
+/// or one of [`RENAME_RECORDS`] stands right before it on its line (after an opening parenthesis, quote,
+/// colon or markup).
+fn records_the_rename(page: &Page, start: usize) -> bool {
+    if page
+        .comments
+        .iter()
+        .any(|comment| comment.range.contains(&start))
+    {
+        return true;
+    }
+    let text = page.text();
+    let line = &text[line_start(text, start)..start];
+    let before = line
+        .trim_end_matches(|c: char| c.is_whitespace() || "(*_`\"'\u{201c}\u{2018}:".contains(c))
+        .to_lowercase();
+    RENAME_RECORDS.iter().any(|record| {
+        before
+            .strip_suffix(record)
+            .is_some_and(|rest| !rest.ends_with(char::is_alphanumeric))
+    })
 }
 
 /// A few words ending in a permission level: "AI Gateway Admin", "Zone Settings Write".
