@@ -269,29 +269,39 @@ pub fn insert_for_sections(
 }
 
 /// The insertion right after the block of `section`'s listing, when the one at the section's end
-/// (`at_end`) is not read back as a call-out (the section ends in a code fence, HTML comment or JSX
-/// expression left open to the end of the page, which would swallow it) or would change the page's
-/// structure; none when that spot is not in the section.
+/// (`at_end`) is not read back as a call-out (the section ends in a code fence or HTML comment left open
+/// to the end of the page, which would swallow it) or would change the page's structure; none when that
+/// spot is not in the section.
 fn right_after_listing(
     context: &Context<'_>,
     policy: &CalloutPolicy,
     section: &UnsatisfiedSection,
     at_end: &Edit,
 ) -> Option<Fix> {
-    let spot = outside_generated_regions(
+    let spot = spot_after_listing(
         context.page,
-        after_listing(context.page, section.listing.anchor.clone()),
-    );
-    // Past the listing's block may be past the next heading (both in one blockquote): not this section.
-    if spot.offset == at_end.range.start || context.page.section_at(spot.offset) != section.section
-    {
-        return None;
-    }
+        section.listing.anchor.clone(),
+        section.section,
+        at_end.range.start,
+    )?;
     let form = context
         .policy
         .form_for(context.relative, context.page.dialect);
     let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
     lands_intact(context.page, &edits).then(|| described(context, policy, edits))
+}
+
+/// The spot right after the block of the listing `anchor` of `section`, outside any generated region; none
+/// when that is where the section ends anyway (`at_end`) or past the section's end (the listing and the
+/// next heading in one blockquote).
+fn spot_after_listing(
+    page: &Page,
+    anchor: Range<usize>,
+    section: SectionId,
+    at_end: usize,
+) -> Option<Spot> {
+    let spot = outside_generated_regions(page, after_listing(page, anchor));
+    (spot.offset != at_end && page.section_at(spot.offset) == section).then_some(spot)
 }
 
 /// `spot`, or the end of the line of the closing comment of the `scope-lint:table` region it falls in: the
@@ -504,9 +514,8 @@ pub fn move_callout(
     }
     let lines = own_lines(page.text(), page.callouts[callout].range.clone())?;
     let at_end = section_end(page, target);
-    let after_its_listing = listing
-        .map(|listing| after_listing(page, listing))
-        .filter(|spot| spot.offset != at_end.offset && page.section_at(spot.offset) == target);
+    let after_its_listing =
+        listing.and_then(|listing| spot_after_listing(page, listing, target, at_end.offset));
     std::iter::once(at_end)
         .chain(after_its_listing)
         .filter(|spot| !(lines.start..=lines.end).contains(&spot.offset))

@@ -426,7 +426,8 @@ pub fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
 pub fn is_code_identifier(raw: &str) -> bool {
     let trimmed = raw.trim();
     let word = trimmed.trim_matches('`');
-    if word.len() < trimmed.len() && trimmed.starts_with('`') && is_yaml_pair(word) {
+    let in_backticks = trimmed.len() >= 2 && trimmed.starts_with('`') && trimmed.ends_with('`');
+    if in_backticks && is_yaml_pair(word) {
         return true;
     }
     let joined =

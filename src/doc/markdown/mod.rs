@@ -161,8 +161,11 @@ fn drop_what_open_comments_hide(text: &str, scan: &mut mdx::Scan) {
     if hidden.is_empty() {
         return;
     }
-    let visible =
-        |range: &Range<usize>| !hidden.iter().any(|comment| comment.contains(&range.start));
+    // The hidden ranges are HTML blocks: sorted and apart.
+    let visible = |range: &Range<usize>| {
+        let after = hidden.partition_point(|comment| comment.start <= range.start);
+        after == 0 || hidden[after - 1].end <= range.start
+    };
     scan.tags.retain(|tag| visible(&tag.range));
     scan.shortcodes.retain(|tag| visible(&tag.range));
     scan.book_includes.retain(|include| visible(&include.range));

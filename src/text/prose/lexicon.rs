@@ -71,6 +71,7 @@ pub(super) struct NegationWords {
     pub(super) pseudo: Vec<String>,
     pub(super) termination: Vec<String>,
     pub(super) termination_after_comma: Vec<String>,
+    pub(super) aside_opener: Vec<String>,
     pub(super) termination_punctuation: Vec<String>,
     pub(super) subordinator: Vec<String>,
     pub(super) status_cell: Vec<String>,
@@ -198,6 +199,7 @@ pub struct Lexicon {
     pub(super) pseudo: PhraseList,
     pub(super) termination: PhraseList,
     pub(super) termination_after_comma: PhraseList,
+    pub(super) aside_opener: PhraseList,
     pub(super) termination_punctuation: Vec<String>,
     pub(super) subordinator: PhraseList,
     pub(super) status_cell: Vec<String>,
@@ -218,8 +220,8 @@ impl Lexicon {
     /// Whether a product name between `before` and `after` is another company's product of the same name:
     /// an `other-owner` word (ASCII case-insensitive, markup around it dropped) right before it ("Kong AI
     /// Gateway", "**Kong** AI Gateway"), with a possessive `'s` (also as name normalisation leaves it:
-    /// `kong s`) up to two words before it ("Vercel's AI Gateway", "Kong's open-source AI Gateway"), or
-    /// after it with "by" or "from" ("AI Gateway by Kong").
+    /// `kong s`) up to two describing words before it ("Vercel's AI Gateway", "Kong's open-source AI
+    /// Gateway"), or after it with "by" ("AI Gateway by Kong"; "from" is where one migrates from).
     pub fn owned_by_another(&self, before: &str, after: &str) -> bool {
         self.owner_before(before) || self.owner_after(after)
     }
@@ -233,6 +235,11 @@ impl Lexicon {
             if (words_between == 0 || possessive) && self.is_other_owner(&word) {
                 return true;
             }
+            // Only a describing word may stand between a possessive owner and the name ("Kong's
+            // open-source AI Gateway"), not a noun or verb of its own ("Kong's team recommends AI Gateway").
+            if !(word.contains('-') || PRODUCT_ADJECTIVES.contains(&word.as_str())) {
+                return false;
+            }
             // Only words and spaces may stand between a possessive owner and the name.
             rest = &rest[..start];
             if !rest.ends_with([' ', '\t']) {
@@ -244,7 +251,7 @@ impl Lexicon {
 
     fn owner_after(&self, after: &str) -> bool {
         let after = after.trim_start();
-        let Some(owner) = ["by ", "from "].iter().find_map(|joiner| {
+        let Some(owner) = ["by "].iter().find_map(|joiner| {
             after
                 .get(..joiner.len())
                 .filter(|head| head.eq_ignore_ascii_case(joiner))
@@ -259,7 +266,11 @@ impl Lexicon {
     }
 
     fn is_other_owner(&self, word: &str) -> bool {
-        !word.is_empty() && self.other_owner.binary_search(&word.to_owned()).is_ok()
+        !word.is_empty()
+            && self
+                .other_owner
+                .binary_search_by(|owner| owner.as_str().cmp(word))
+                .is_ok()
     }
 
     /// The embedded word lists (`src/text/prose.toml`).
@@ -318,6 +329,7 @@ impl Lexicon {
             pseudo: phrases(&negation.pseudo),
             termination: phrases(&negation.termination),
             termination_after_comma: phrases(&negation.termination_after_comma),
+            aside_opener: phrases(&negation.aside_opener),
             termination_punctuation: negation.termination_punctuation,
             subordinator: phrases(&negation.subordinator),
             status_cell: negation.status_cell,
@@ -391,6 +403,21 @@ fn matches_at<'l>(
         .map(Vec::len)
 }
 
+/// Words that describe a product between its owner's possessive and its name, besides hyphenated ones
+/// ("open-source", "self-hosted").
+const PRODUCT_ADJECTIVES: &[&str] = &[
+    "open",
+    "source",
+    "enterprise",
+    "managed",
+    "hosted",
+    "own",
+    "new",
+    "cloud",
+    "commercial",
+    "oss",
+];
+
 /// The last word of `text` (letters, digits and inner hyphens, after trailing spaces and the markup
 /// `*`, `_`, `` ` ``, `~`), lowercased; whether a possessive `'s` followed it; and where it starts.
 fn last_word(text: &str) -> Option<(String, bool, usize)> {
@@ -436,6 +463,7 @@ mod tests {
                 assert!(lexicon.owned_by_another(&before, " tokens"), "{before:?}");
             }
             assert!(lexicon.owned_by_another("Use ", &format!(" by **{owner}** to")));
+            assert!(!lexicon.owned_by_another("Use ", &format!(" from {owner} to")));
         }
         for before in [
             "**Kong** ",
@@ -457,6 +485,9 @@ mod tests {
             ("Kong open-source ", ""),
             ("Kong's many other great ", ""),
             ("", " by Cloudflare"),
+            ("Migrate to ", " from Kong."),
+            ("Kong's team recommends ", ""),
+            ("Replace Kong's proxy with ", ""),
         ] {
             assert!(
                 !lexicon.owned_by_another(before, after),

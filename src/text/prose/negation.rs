@@ -335,7 +335,17 @@ impl Lexicon {
     /// supported", ", which is not supported"), or the trigger directly follows a colon, dash or parenthesis
     /// ("...: not supported").
     fn open_to_post(&self, tokens: &[Token], from: usize, to: usize) -> bool {
-        if self.open_around_asides(tokens, from, to) {
+        // A comma right after the claim opens an aside only when no joiner follows it: in "..., and for
+        // R2, this is not possible" a new clause starts ("..., as far as we know, are not" is an aside).
+        let new_clause = tokens.get(from).is_some_and(|token| token.text == ",")
+            && longest(tokens, from + 1, &self.termination_after_comma).is_some()
+            && longest(tokens, from + 1, &self.aside_opener).is_none();
+        let open = if new_clause {
+            self.open(tokens, from, to)
+        } else {
+            self.open_around_asides(tokens, from, to)
+        };
+        if open {
             return true;
         }
         self.anaphoric_barrier(tokens, from, to)
