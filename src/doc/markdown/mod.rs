@@ -151,8 +151,9 @@ fn drop_what_open_comments_hide(text: &str, scan: &mut mdx::Scan) {
                     if range.end > open =>
                 {
                     let block = &text[range.clone()];
-                    let opener = block.find("<!--")?;
-                    block[..opener].trim_start().is_empty().then_some(())?;
+                    let opener = block
+                        .find("<!--")
+                        .filter(|&at| block[..at].trim_start().is_empty())?;
                     (!block[opener..].contains("-->")).then(|| range.start + opener..range.end)
                 }
                 _ => None,

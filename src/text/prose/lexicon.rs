@@ -30,6 +30,7 @@ pub(super) struct ClaimWords {
     pub(super) not_credential_after: Vec<String>,
     pub(super) still_credential_after: Vec<String>,
     pub(super) other_owner: Vec<String>,
+    pub(super) owner_describing: Vec<String>,
     pub(super) pronoun: Vec<String>,
     pub(super) auxiliary: Vec<String>,
     pub(super) preposition: Vec<String>,
@@ -163,6 +164,8 @@ pub struct Lexicon {
     pub(super) still_credential_after: PhraseList,
     /// Sorted: owners of other products with the same name (see [`Lexicon::owned_by_another`]).
     pub(super) other_owner: Vec<String>,
+    /// Words that may stand between an owner's possessive and the product's name.
+    pub(super) owner_describing: Vec<String>,
     pub(super) pronoun: PhraseList,
     pub(super) auxiliary: PhraseList,
     pub(super) preposition: PhraseList,
@@ -237,7 +240,7 @@ impl Lexicon {
             }
             // Only a describing word may stand between a possessive owner and the name ("Kong's
             // open-source AI Gateway"), not a noun or verb of its own ("Kong's team recommends AI Gateway").
-            if !(word.contains('-') || PRODUCT_ADJECTIVES.contains(&word.as_str())) {
+            if !(word.contains('-') || self.owner_describing.contains(&word)) {
                 return false;
             }
             // Only words and spaces may stand between a possessive owner and the name.
@@ -293,6 +296,7 @@ impl Lexicon {
                 owners.sort();
                 owners
             },
+            owner_describing: claim.owner_describing,
             pronoun: phrases(&claim.pronoun),
             auxiliary: phrases(&claim.auxiliary),
             preposition: phrases(&claim.preposition),
@@ -402,21 +406,6 @@ fn matches_at<'l>(
         .filter(move |phrase| phrase_at(tokens, at, phrase))
         .map(Vec::len)
 }
-
-/// Words that describe a product between its owner's possessive and its name, besides hyphenated ones
-/// ("open-source", "self-hosted").
-const PRODUCT_ADJECTIVES: &[&str] = &[
-    "open",
-    "source",
-    "enterprise",
-    "managed",
-    "hosted",
-    "own",
-    "new",
-    "cloud",
-    "commercial",
-    "oss",
-];
 
 /// The last word of `text` (letters, digits and inner hyphens, after trailing spaces and the markup
 /// `*`, `_`, `` ` ``, `~`), lowercased; whether a possessive `'s` followed it; and where it starts.
