@@ -138,18 +138,25 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
             continue;
         }
         // Up to three spaces from the line start (or from the content column of the list item the line
-        // belongs to): only the spaces before the tag are read, never the line.
-        let column = start - text[..start].trim_end_matches(' ').len();
-        let line_start = start - column;
-        let at_line_start =
-            line_start == 0 || matches!(text.as_bytes()[line_start - 1], b'\n' | b'\r');
-        if !at_line_start || quotes.contains(start) {
+        // belongs to, which may start on it): only what stands before the tag is read, never the line.
+        let Some(TagLine {
+            line_start,
+            column,
+            after_marker,
+        }) = TagLine::of(text, start)
+        else {
+            continue;
+        };
+        if quotes.contains(start) {
             continue;
         }
         let Some(place) = lists.place(text, blocks, start, line_start, column) else {
             continue;
         };
-        if column - place.host.map_or(0, |(_, content)| content) > 3 {
+        let host_content = place.host.map(|(_, content)| content);
+        // After a marker, only as the first line of an item the outline holds (`2. <div>` under a
+        // paragraph is the paragraph's text).
+        if column - host_content.unwrap_or(0) > 3 || after_marker && host_content != Some(column) {
             continue;
         }
         let name = tag.name.to_ascii_lowercase();
@@ -166,16 +173,21 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
             found.map_or(text.len(), |offset| line_end(text, start + offset))
         } else if interrupts
             || (alone_on_line(text, tag.range.end)
-                && !continues_paragraph(text, &paragraphs, line_start))
+                && (after_marker || !continues_paragraph(text, &paragraphs, line_start)))
         {
             before_blank_line(text, start)
         } else {
             continue;
         };
-        let html_end = line_start_trimmed(text, line_start..end);
+        let end = place
+            .host
+            .map_or(end, |(_, content)| item_end(text, line_start, content, end));
+        // After a list marker the block starts at the tag, and the item's own line is not the block's.
+        let block_start = if after_marker { start } else { line_start };
+        let html_end = line_start_trimmed(text, block_start..end);
         let before = trim_blank_end(&text[..line_start]).len();
         lists.settle(text, blocks, &place, line_start, before, html_end);
-        html.push(line_start..end);
+        html.push(block_start..end);
     }
     join_paragraphs_split_by_blanking(text, blocks, &containers, &html);
     if html.is_empty() {
@@ -213,6 +225,36 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
             rows: None,
             items: None,
         });
+    }
+}
+
+/// Where a tag stands on its line, when it may start an HTML block there: after at most spaces, or after
+/// spaces, a list marker and a space or more (the item's first line).
+struct TagLine {
+    line_start: usize,
+    /// The tag's column (the line before it is ASCII).
+    column: usize,
+    after_marker: bool,
+}
+
+impl TagLine {
+    fn of(text: &str, start: usize) -> Option<TagLine> {
+        let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        let before = &text[line_start..start];
+        let indent = before.len() - before.trim_start_matches(' ').len();
+        let after_marker = indent < before.len();
+        if after_marker {
+            let rest = &before[indent..];
+            let marker = lists::marker_width(rest)?;
+            if !rest[marker..].bytes().all(|byte| byte == b' ') || rest.len() == marker {
+                return None;
+            }
+        }
+        Some(TagLine {
+            line_start,
+            column: before.len(),
+            after_marker,
+        })
     }
 }
 
@@ -316,6 +358,44 @@ fn line_end(text: &str, from: usize) -> usize {
     text[from..]
         .find(['\n', '\r'])
         .map_or(text.len(), |offset| from + offset)
+}
+
+/// Where the list item whose content starts at `content` (a column) ends, for an HTML block in it from the
+/// line at `line_start`: at the end of the last line before the first line with text indented less than
+/// that (an HTML block has no lazy lines). Read up to `limit` (where the block ends otherwise) at most.
+fn item_end(text: &str, line_start: usize, content: usize, limit: usize) -> usize {
+    let mut end = line_end(text, line_start);
+    loop {
+        if end >= limit {
+            return limit;
+        }
+        let Some(next) = text[end..]
+            .find(|c| c != '\r' && c != '\n')
+            .map(|offset| end + offset)
+        else {
+            return limit;
+        };
+        let next = text[..next].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        let next_end = line_end(text, next);
+        let line = &text[next..next_end];
+        if !is_blank(line) && indent_width(line) < content {
+            return end;
+        }
+        end = next_end;
+    }
+}
+
+/// The width of `line`'s indentation, a tab reaching the next multiple of four columns.
+fn indent_width(line: &str) -> usize {
+    let mut width = 0;
+    for byte in line.bytes() {
+        match byte {
+            b' ' => width += 1,
+            b'\t' => width += 4 - width % 4,
+            _ => break,
+        }
+    }
+    width
 }
 
 /// The end of the last line before the first blank line after `from` (or of the text).

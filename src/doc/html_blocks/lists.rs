@@ -97,11 +97,17 @@ impl OpenLists {
             }
             self.open.push(list);
         }
+        // A list the outline ends before the line, with only blank lines between, may still hold it: the
+        // line was blank in the masked text, so nothing after it told pulldown-cmark the item goes on.
         let holding: Vec<usize> = self
             .open
             .iter()
             .copied()
-            .filter(|&list| blocks[list].range.start <= start && start < blocks[list].range.end)
+            .filter(|&list| {
+                let range = &blocks[list].range;
+                range.start <= start
+                    && (start < range.end || is_blank(&text[range.end.min(line_start)..line_start]))
+            })
             .collect();
         let mut place = ListPlace {
             host: None,
@@ -115,10 +121,12 @@ impl OpenLists {
             }
             let items = self.items_of(text, blocks, list)?;
             let items = items.of_list();
-            let holder = items.partition_point(|(item_line, _)| *item_line < line_start);
+            let holder = items.partition_point(|(item_line, _)| *item_line <= line_start);
             let (_, content) = items[holder.checked_sub(1)?];
             if column < content.least {
-                place.ended.push(list);
+                if start < blocks[list].range.end {
+                    place.ended.push(list);
+                }
                 continue;
             }
             let exact = content.exact?;
@@ -270,7 +278,7 @@ fn list_items(text: &str, range: Range<usize>) -> Option<Vec<(usize, ContentColu
 
 /// The width of the list marker (`-`, `+`, `*`, or one to nine digits and `.` or `)`) that starts `line`
 /// and is followed by a space, a tab or the line's end.
-fn marker_width(line: &str) -> Option<usize> {
+pub(super) fn marker_width(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let width = match bytes.first()? {
         b'-' | b'+' | b'*' => 1,
