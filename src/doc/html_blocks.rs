@@ -14,6 +14,7 @@ use super::blocks::{Block, BlockKind};
 use super::mdx::{Scan, TagKind};
 
 mod lists;
+pub(crate) use lists::marker_width as list_marker_width;
 use lists::{OpenLists, follows_blank_line};
 
 /// CommonMark's block-level tag names (start condition 6).

@@ -22,6 +22,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 pub use callout::{Callout, CalloutForm};
+pub(crate) use html_blocks::list_marker_width;
 pub use include::{Include, IncludeTarget};
 use source::SourceText;
 

@@ -337,7 +337,7 @@ fn draft_for_section<'p>(
         let spot = if via.whole() {
             section_end(&via.page, via.page.section_at(via.anchor.start))
         } else {
-            outside_generated_regions(&via.page, after_block(&via.page, via.anchor.clone()))
+            outside_generated_regions(&via.page, after_listing(&via.page, via.anchor.clone()))
         };
         let relative = via
             .path
@@ -653,6 +653,9 @@ fn unverified_insertion(
     let line_break = line_break_at(page.text(), spot.offset);
     let (at, separator, closer) = match line_break {
         _ if spot.offset == 0 => (0, String::new(), ""),
+        Some(line_break) if keeps_list_tight(page.text(), spot, form) => {
+            (spot.offset + line_break.len(), String::new(), newline)
+        }
         Some(line_break) => (spot.offset + line_break.len(), newline.to_owned(), newline),
         None => (spot.offset, format!("{newline}{newline}"), ""),
     };
@@ -679,6 +682,23 @@ fn unverified_insertion(
     // Whether the rest of the page keeps its structure is checked before writing: a template that breaks
     // it is reported as an error naming the file rather than silently not offered.
     Some(edits)
+}
+
+/// Whether a quote call-out goes right below the line `spot` ends, with no blank line between: inside a
+/// list item, below a line of a nested list (the listing), where a blank line would make the list loose
+/// (every item's text a paragraph of its own). A quote interrupts the nested item's paragraph and, less
+/// indented than its text, ends that item.
+fn keeps_list_tight(text: &str, spot: &Spot, form: CalloutForm) -> bool {
+    let quote = matches!(form, CalloutForm::GfmAlert | CalloutForm::Blockquote);
+    let line_start = text[..spot.offset]
+        .rfind(['\n', '\r'])
+        .map_or(0, |at| at + 1);
+    let line = &text[line_start..spot.offset];
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    quote
+        && !spot.indent.is_empty()
+        && indent >= spot.indent.len()
+        && crate::doc::list_marker_width(&line[indent..]).is_some()
 }
 
 /// The line break (`\r\n`, `\n` or `\r`) at `offset` of `text`, if one starts there.

@@ -210,8 +210,10 @@ fn after_block_where(
     let element_end = page
         .elements
         .iter()
-        .filter(|element| element.range().start <= range.start && range.end <= element.range().end)
-        .map(|element| element.range().end)
+        .map(crate::doc::Element::range)
+        .chain(paired_shortcodes(page, 0..range.start))
+        .filter(|element| element.start <= range.start && range.end <= element.end)
+        .map(|element| element.end)
         .max()
         .unwrap_or(0);
     let end = block_end.max(element_end).max(range.end);

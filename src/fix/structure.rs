@@ -11,8 +11,9 @@ use crate::doc::blank::{is_blank, trim_blank_end};
 use std::ops::Range;
 
 use super::imports::{self, Binding};
-use crate::doc::Page;
-use crate::doc::blocks::{Block as OutlineBlock, lines};
+use crate::doc::blocks::{Block as OutlineBlock, lines, pulldown_outline};
+use crate::doc::markdown::mdbook_options;
+use crate::doc::{Dialect, Page};
 use crate::rules::{Edit, EditKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,7 +72,23 @@ struct Placed<'a> {
 /// same kinds, levels and labels, in order. The call-out edits are then checked against that page.
 pub(crate) fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
     same_model_blocks(before, after, edits)?;
-    same_outline(before, after, edits)
+    same_outline(before, after, &before.outline, &after.outline, edits)?;
+    same_rendered_outline(before, after, edits)
+}
+
+/// On a Markdown page, [`same_outline`] once more on the blocks a plain pulldown-cmark parse with mdBook's
+/// options sees in the raw text (nothing blanked out): what mdBook renders, and what Hugo's goldmark reads,
+/// with shortcodes as the paragraph text they are to it. So a model that reads a page's HTML tags or
+/// shortcodes as blocks of their own cannot let an edit that changes the rendered page through.
+fn same_rendered_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
+    if before.dialect != Dialect::Markdown {
+        return Ok(());
+    }
+    let options = mdbook_options();
+    let rendered_before = pulldown_outline(before.text(), options);
+    let rendered_after = pulldown_outline(after.text(), options);
+    same_outline(before, after, &rendered_before, &rendered_after, edits)
+        .map_err(|problem| format!("as mdBook renders the page, {problem}"))
 }
 
 /// The model's blocks (see [`check`]).
@@ -153,15 +170,19 @@ fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), Str
 /// directive early, turn raw HTML into a heading or move a block into or out of a container, and a removal
 /// cannot let an HTML block swallow what follows. A table's rows and a list's items may change only where
 /// an edit falls inside it.
-fn same_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
+fn same_outline(
+    before: &Page,
+    after: &Page,
+    old_outline: &[OutlineBlock],
+    new_outline: &[OutlineBlock],
+    edits: &[&Edit],
+) -> Result<(), String> {
     let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
     let placed = place(&edits);
-    let kept = before
-        .outline
+    let kept = old_outline
         .iter()
         .filter(|block| !in_an_original_range(&placed, block.range.start));
-    let mut carried = after
-        .outline
+    let mut carried = new_outline
         .iter()
         .filter(|block| !in_a_fixed_range(&placed, block.range.start));
     for old in kept {

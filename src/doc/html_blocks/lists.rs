@@ -278,7 +278,7 @@ fn list_items(text: &str, range: Range<usize>) -> Option<Vec<(usize, ContentColu
 
 /// The width of the list marker (`-`, `+`, `*`, or one to nine digits and `.` or `)`) that starts `line`
 /// and is followed by a space, a tab or the line's end.
-pub(super) fn marker_width(line: &str) -> Option<usize> {
+pub(crate) fn marker_width(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let width = match bytes.first()? {
         b'-' | b'+' | b'*' => 1,
