@@ -396,17 +396,42 @@ fn known_before_a_note(context: &Context<'_>, unit: usize) -> bool {
     name_before_a_note(text).is_some_and(|name| is_known(context, &name))
 }
 
-/// The name-normalised text of `text` without its trailing footnote references and comments and then, if
-/// it ends in one, a note in parentheses; `None` when it has none of them or nothing is left.
+/// The name-normalised text of `text` without the notes it ends with: footnote references and comments, a
+/// note in parentheses, a note after a spaced dash (`— new`), and symbols such as emoji (`✅`), in any
+/// order; `None` when it has none of them or nothing is left.
 fn name_before_a_note(text: &str) -> Option<String> {
+    let mut name = text.trim();
+    while let Some(shorter) = without_a_note(name) {
+        name = shorter;
+    }
+    (name.len() < text.trim().len() && !name.is_empty())
+        .then(|| normalize_text(name, Mode::Name, &[]))
+}
+
+/// `text` (trimmed) without the last note it ends with, trimmed; `None` when it ends in none.
+fn without_a_note(text: &str) -> Option<&str> {
     let without_references = without_footnote_references(text);
-    let name = without_references
+    if without_references.len() < text.len() {
+        return Some(without_references);
+    }
+    let parenthesised = text
         .strip_suffix(')')
         .and_then(|body| body.rfind('('))
-        .map_or(without_references, |open| {
-            without_footnote_references(&without_references[..open])
-        });
-    (name.len() < text.len() && !name.is_empty()).then(|| normalize_text(name, Mode::Name, &[]))
+        .map(|open| &text[..open]);
+    let dashed = [" — ", " – ", " - "]
+        .iter()
+        .filter_map(|dash| text.find(dash))
+        .min()
+        .map(|at| &text[..at]);
+    let symbols = text.trim_end_matches(|c: char| {
+        !(c.is_alphanumeric() || matches!(c, ')' | ']' | '>' | '`' | '*' | '_'))
+    });
+    let symbols = (symbols.len() < text.len()).then_some(symbols);
+    parenthesised
+        .or(dashed)
+        .or(symbols)
+        .map(str::trim_end)
+        .filter(|shorter| !shorter.is_empty())
 }
 
 /// `text` without the footnote references and HTML comments it ends with (`[^1]`, `[^note] [^2]`,

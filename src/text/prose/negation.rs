@@ -23,7 +23,8 @@ impl Lexicon {
     }
 
     /// Whether the table cell `text` says its row's feature is missing or only planned: its words are one
-    /// of `status-cell` ("Not supported", "❌ No"), or it holds only marks of `status-mark` ("❌").
+    /// of `status-cell` ("Not supported", "❌ No") or go on from one ([`Lexicon::is_status`]), or it holds
+    /// only marks of `status-mark` ("❌").
     pub fn denies_in_cell(&self, text: &str) -> bool {
         let text = crate::text::entity::decode_all(text);
         let text = text.as_ref();
@@ -33,7 +34,27 @@ impl Lexicon {
         }
         let marked = unmarked != text;
         let words = words_of(&unmarked).join(" ");
-        (words.is_empty() && marked) || self.status_cell.contains(&words)
+        (words.is_empty() && marked) || self.is_status(&words)
+    }
+
+    /// Whether `words` (single spaces between) say a status: one of `status-cell`; one of
+    /// `status-cell-lead` and anything after ("not supported yet", "planned for 2026"); or one of
+    /// `status-cell` followed by a status ("no planned", from "No (planned)").
+    fn is_status(&self, words: &str) -> bool {
+        let after = |start: &String| {
+            words
+                .strip_prefix(start.as_str())
+                .and_then(|rest| rest.strip_prefix(' '))
+        };
+        self.status_cell.iter().any(|status| status == words)
+            || self
+                .status_cell_lead
+                .iter()
+                .any(|lead| after(lead).is_some())
+            || self
+                .status_cell
+                .iter()
+                .any(|status| after(status).is_some_and(|rest| self.is_status(rest)))
     }
 
     /// Whether a negation (not a modality) reaches the claim: [`Lexicon::blocked_near`] without the
