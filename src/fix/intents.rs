@@ -653,7 +653,7 @@ fn unverified_insertion(
     let line_break = line_break_at(page.text(), spot.offset);
     let (at, separator, closer) = match line_break {
         _ if spot.offset == 0 => (0, String::new(), ""),
-        Some(line_break) if keeps_list_tight(page.text(), spot, form) => {
+        Some(line_break) if keeps_list_tight(page, spot, form) => {
             (spot.offset + line_break.len(), String::new(), newline)
         }
         Some(line_break) => (spot.offset + line_break.len(), newline.to_owned(), newline),
@@ -687,9 +687,16 @@ fn unverified_insertion(
 /// Whether a quote call-out goes right below the line `spot` ends, with no blank line between: inside a
 /// list item, below a line of a nested list (the listing), where a blank line would make the list loose
 /// (every item's text a paragraph of its own). A quote interrupts the nested item's paragraph and, less
-/// indented than its text, ends that item.
-fn keeps_list_tight(text: &str, spot: &Spot, form: CalloutForm) -> bool {
-    let quote = matches!(form, CalloutForm::GfmAlert | CalloutForm::Blockquote);
+/// indented than its text, ends that item. Not when that line is raw text of an HTML block (`- <div>` above
+/// it), which runs on to the next blank line.
+fn keeps_list_tight(page: &Page, spot: &Spot, form: CalloutForm) -> bool {
+    let text = page.text();
+    let in_html = page.outline.iter().any(|block| {
+        block.kind == crate::doc::blocks::BlockKind::Html
+            && block.range.start < spot.offset
+            && spot.offset <= block.range.end
+    });
+    let quote = matches!(form, CalloutForm::GfmAlert | CalloutForm::Blockquote) && !in_html;
     let line_start = text[..spot.offset]
         .rfind(['\n', '\r'])
         .map_or(0, |at| at + 1);

@@ -213,6 +213,12 @@ fn same_outline(
                 describe_outline(new, after)
             ));
         }
+        if runs_into_an_insertion(&placed, after.text(), new) {
+            return Err(format!(
+                "{} would take in the inserted call-out",
+                describe_outline(old, before)
+            ));
+        }
     }
     match carried.next() {
         Some(new) => Err(format!("{} would be added", describe_outline(new, after))),
@@ -496,6 +502,28 @@ fn in_a_fixed_range(placed: &[Placed<'_>], offset: usize) -> bool {
     placed
         .get(index)
         .is_some_and(|edit| inside(&edit.fixed, offset))
+}
+
+/// Whether `block` of the fixed text, one that starts outside the edits and holds no other blocks (an HTML
+/// block, a paragraph, a code block), ends inside an inserted call-out: it took the call-out's lines in as
+/// its own text (an HTML block that runs to the next blank line), though it ends where the insertion starts
+/// when mapped back to the original.
+fn runs_into_an_insertion(placed: &[Placed<'_>], fixed_text: &str, block: &OutlineBlock) -> bool {
+    use crate::doc::blocks::BlockKind;
+    if matches!(
+        block.kind,
+        BlockKind::List | BlockKind::Blockquote | BlockKind::Jsx | BlockKind::Directive
+    ) {
+        return false;
+    }
+    let end = trimmed_end(fixed_text, block.range.start, block.range.end);
+    let Some(last) = end.checked_sub(1).filter(|last| *last >= block.range.start) else {
+        return false;
+    };
+    let index = placed.partition_point(|edit| edit.fixed.end <= last);
+    placed
+        .get(index)
+        .is_some_and(|edit| edit.edit.kind == EditKind::Callout && inside(&edit.fixed, last))
 }
 
 /// `edits` (normalised: sorted, not overlapping) with where each replacement lies in the fixed text.
@@ -833,5 +861,35 @@ mod tests {
             checked(separator, &[insert(at, callout)], Dialect::Markdown),
             Ok(())
         );
+    }
+
+    #[test]
+    fn an_html_block_that_takes_in_the_inserted_callout_fails() {
+        // `- <div>` opens an HTML block that runs to the next blank line: a quote right below its last line
+        // is raw text of the block, though the block still ends where the insertion starts, mapped back.
+        let page = "## G 日本\n\n- <div>\n  - AI Gateway Run é\u{301}\n\n~~~\nx\n";
+        let at = page.find("\n\n~~~").unwrap() + 1;
+        let tight = "  > [!NOTE]\n  > Scope 🙂 note.\n";
+        let error = checked(page, &[insert(at, tight)], Dialect::Markdown).unwrap_err();
+        assert!(
+            error.contains("would take in the inserted call-out"),
+            "{error}"
+        );
+        let apart = "\n  > [!NOTE]\n  > Scope 🙂 note.\n";
+        assert_eq!(
+            checked(page, &[insert(at, apart)], Dialect::Markdown),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_shortcode_line_that_continues_a_list_item_is_kept_as_mdbook_renders_it() {
+        // To pulldown-cmark (and Hugo) `{{< x >}}` is a lazy line of the item "item"; removing the call-out
+        // and its blank line would join the two lists.
+        let page = "- item 日本\n  > [!NOTE]\n  > Scope note.\n\n{{< x >}}\n- two\n";
+        let start = page.find("  > [!NOTE]").unwrap();
+        let end = page.find("{{< x >}}").unwrap();
+        let error = checked(page, &[remove(start..end)], Dialect::Markdown).unwrap_err();
+        assert!(error.starts_with("as mdBook renders the page"), "{error}");
     }
 }
