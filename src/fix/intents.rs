@@ -7,7 +7,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use super::placement::{
-    Spot, after_block, after_listing, line_after, own_lines, reindent, removal_ranges, section_end,
+    Spot, after_block, after_listing, in_a_container_opened_after, line_after, own_lines, reindent,
+    removal_ranges, section_end,
 };
 use super::{apply_edits, imports, structure};
 use crate::doc::blank::trim_blank_end;
@@ -300,8 +301,11 @@ fn spot_after_listing(
     section: SectionId,
     at_end: usize,
 ) -> Option<Spot> {
-    let spot = outside_generated_regions(page, after_listing(page, anchor));
-    (spot.offset != at_end && page.section_at(spot.offset) == section).then_some(spot)
+    let spot = outside_generated_regions(page, after_listing(page, anchor.clone()));
+    (spot.offset != at_end
+        && page.section_at(spot.offset) == section
+        && !in_a_container_opened_after(page, anchor.end, spot.offset))
+    .then_some(spot)
 }
 
 /// `spot`, or the end of the line of the closing comment of the `scope-lint:table` region it falls in: the

@@ -122,6 +122,17 @@ fn outline_starting_in(page: &Page, span: Range<usize>) -> impl Iterator<Item = 
         .map(|block| block.range.clone())
 }
 
+/// Whether `offset` lies inside a JSX element or paired Hugo shortcode that opens at or after `from`: a
+/// spot there (right after a listing whose item runs on over `{{< tabs >}}` lines as lazy text) would put
+/// the call-out into one tab.
+pub(super) fn in_a_container_opened_after(page: &Page, from: usize, offset: usize) -> bool {
+    page.elements
+        .iter()
+        .map(crate::doc::Element::range)
+        .chain(paired_shortcodes(page, from..offset))
+        .any(|range| from <= range.start && range.start < offset && offset < range.end)
+}
+
 /// The ranges of the page's paired Hugo shortcodes (`{{< tabs >}}` ... `{{< /tabs >}}`), read only when
 /// one may open in `span` (the page model keeps JSX elements, not shortcodes).
 fn paired_shortcodes(page: &Page, span: Range<usize>) -> Vec<Range<usize>> {

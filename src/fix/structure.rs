@@ -11,7 +11,7 @@ use crate::doc::blank::{is_blank, trim_blank_end};
 use std::ops::Range;
 
 use super::imports::{self, Binding};
-use crate::doc::blocks::{Block as OutlineBlock, lines, pulldown_outline};
+use crate::doc::blocks::{Block as OutlineBlock, BlockKind, lines, pulldown_outline};
 use crate::doc::markdown::mdbook_options;
 use crate::doc::{Dialect, Page};
 use crate::rules::{Edit, EditKind};
@@ -88,7 +88,31 @@ fn same_rendered_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result
     let rendered_before = pulldown_outline(before.text(), options);
     let rendered_after = pulldown_outline(after.text(), options);
     same_outline(before, after, &rendered_before, &rendered_after, edits)
+        .and_then(|()| no_insertion_read_as_code(after.text(), &rendered_after, edits))
         .map_err(|problem| format!("as mdBook renders the page, {problem}"))
+}
+
+/// Whether an inserted call-out is read as code: an indented code block starts in it (its lines indented
+/// for a list item that has ended above it, after a closing tag at the margin).
+fn no_insertion_read_as_code(
+    fixed_text: &str,
+    outline: &[OutlineBlock],
+    edits: &[&Edit],
+) -> Result<(), String> {
+    let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
+    let placed = place(&edits);
+    for block in outline.iter().filter(|block| block.kind == BlockKind::Code) {
+        let fenced = fixed_text[block.range.clone()]
+            .trim_start()
+            .starts_with(['`', '~']);
+        let inserted = placed.iter().any(|edit| {
+            edit.edit.kind == EditKind::Callout && inside(&edit.fixed, block.range.start)
+        });
+        if inserted && !fenced {
+            return Err("the inserted call-out would be an indented code block".to_owned());
+        }
+    }
+    Ok(())
 }
 
 /// The model's blocks (see [`check`]).
@@ -509,7 +533,6 @@ fn in_a_fixed_range(placed: &[Placed<'_>], offset: usize) -> bool {
 /// its own text (an HTML block that runs to the next blank line), though it ends where the insertion starts
 /// when mapped back to the original.
 fn runs_into_an_insertion(placed: &[Placed<'_>], fixed_text: &str, block: &OutlineBlock) -> bool {
-    use crate::doc::blocks::BlockKind;
     if matches!(
         block.kind,
         BlockKind::List | BlockKind::Blockquote | BlockKind::Jsx | BlockKind::Directive
