@@ -132,6 +132,7 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
             .map(|block| block.range.clone()),
     );
     let mut lists = OpenLists::of(blocks);
+    let mut closers = RawClosers::default();
     let mut html: Vec<Range<usize>> = Vec::new();
     for tag in &scan.tags {
         let start = tag.range.start;
@@ -169,9 +170,9 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
             continue;
         }
         let end = if raw {
-            let closing = format!("</{name}>");
-            let found = find_ignoring_ascii_case(&text[start..], &closing);
-            found.map_or(text.len(), |offset| line_end(text, start + offset))
+            closers
+                .find(text, start, &name)
+                .map_or(text.len(), |at| line_end(text, at))
         } else if interrupts
             || (alone_on_line(text, tag.range.end)
                 && (after_marker || !continues_paragraph(text, &paragraphs, line_start)))
@@ -226,6 +227,33 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
             rows: None,
             items: None,
         });
+    }
+}
+
+/// Where the closing tag of each raw element (`</pre>`, `</script>`, ...) was found, searching from where: a
+/// search from a later start reuses it while the closer found lies after that start (or none was found), so
+/// a page of many unclosed `<pre>` lines, each ending with its list item, reads the rest of the page once
+/// per tag name rather than once per tag.
+#[derive(Default)]
+struct RawClosers {
+    found: Vec<(String, usize, Option<usize>)>,
+}
+
+impl RawClosers {
+    /// Where `</name>` (ASCII case ignored) first starts at or after `from`.
+    fn find(&mut self, text: &str, from: usize, name: &str) -> Option<usize> {
+        if let Some(&(_, searched_from, found)) =
+            self.found.iter().find(|(known, _, _)| known == name)
+            && searched_from <= from
+            && found.is_none_or(|at| at >= from)
+        {
+            return found;
+        }
+        let found = find_ignoring_ascii_case(&text[from..], &format!("</{name}>"))
+            .map(|offset| from + offset);
+        self.found.retain(|(known, _, _)| known != name);
+        self.found.push((name.to_owned(), from, found));
+        found
     }
 }
 
@@ -295,7 +323,8 @@ fn html_between(html: &[Range<usize>], from: usize, to: usize) -> bool {
 
 /// Whether `gap` (from the end of one block to the start of the next) holds a blank line.
 fn has_blank_line(gap: &str) -> bool {
-    gap.split('\n')
+    crate::text::lines::lines_and_breaks(gap)
+        .map(|(line, _)| &gap[line])
         .skip(1)
         .collect::<Vec<_>>()
         .split_last()
@@ -349,7 +378,7 @@ fn alone_on_line(text: &str, offset: usize) -> bool {
 /// `paragraphs` covers each paragraph's `start + 1..=end`.
 fn continues_paragraph(text: &str, paragraphs: &Cover, line_start: usize) -> bool {
     let previous_end = trim_blank_end(&text[..line_start]).len();
-    if previous_end == 0 || text[previous_end..line_start].matches('\n').count() > 1 {
+    if previous_end == 0 || line_breaks(&text[previous_end..line_start]) > 1 {
         return false;
     }
     paragraphs.contains(previous_end)
@@ -407,7 +436,7 @@ fn before_blank_line(text: &str, from: usize) -> usize {
             .char_indices()
             .find(|(_, c)| *c != '\r' && *c != '\n')
             .map_or(text.len(), |(offset, _)| end + offset);
-        if next >= text.len() || text[end..next].matches('\n').count() > 1 {
+        if next >= text.len() || line_breaks(&text[end..next]) > 1 {
             return end;
         }
         let next_end = line_end(text, next);
@@ -416,6 +445,13 @@ fn before_blank_line(text: &str, from: usize) -> usize {
         }
         end = next_end;
     }
+}
+
+/// How many line breaks `text` holds: `\r\n`, `\n` and a lone `\r` count one each.
+fn line_breaks(text: &str) -> usize {
+    crate::text::lines::lines_and_breaks(text)
+        .filter(|(_, line_break)| line_break.is_some())
+        .count()
 }
 
 fn leading_spaces(text: &str) -> usize {

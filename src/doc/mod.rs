@@ -84,6 +84,9 @@ pub struct Page {
     /// The items of the Markdown lists by where they start, made the first time they are asked for
     /// ([`Page::markdown_items`]).
     markdown_items: OnceLock<Vec<MarkdownItem>>,
+    /// The ranges of the outline's HTML blocks in order, made the first time they are asked for
+    /// ([`Page::in_an_html_block`]).
+    html_blocks: OnceLock<Vec<Range<usize>>>,
 }
 
 /// An item of one of a page's Markdown lists (not an HTML one), as [`Page::markdown_items`] orders them.
@@ -280,9 +283,11 @@ impl Page {
             blocks,
             outline,
             markdown_items,
+            html_blocks,
         } = self;
         // Made from the ranges visited here: made again when next asked for.
         *markdown_items = OnceLock::new();
+        *html_blocks = OnceLock::new();
         let text = source.text.as_str();
         let mut visit = |range: &mut Range<usize>| visit(text, range);
         front_matter.iter_mut().for_each(&mut visit);
@@ -341,6 +346,22 @@ impl Page {
             items.sort_by_key(|item| (item.range.start, item.order));
             items
         })
+    }
+
+    /// Whether `offset` lies in one of the outline's HTML blocks, or at its end (HTML blocks do not nest in
+    /// one another, so their ranges are in order and apart: a bisection finds the one that may hold it).
+    pub fn in_an_html_block(&self, offset: usize) -> bool {
+        let html = self.html_blocks.get_or_init(|| {
+            self.outline
+                .iter()
+                .filter(|block| block.kind == blocks::BlockKind::Html)
+                .map(|block| block.range.clone())
+                .collect()
+        });
+        let before = html.partition_point(|range| range.start < offset);
+        before
+            .checked_sub(1)
+            .is_some_and(|last| offset <= html[last].end)
     }
 
     /// The text a unit is matched in.

@@ -694,22 +694,18 @@ fn unverified_insertion(
 /// indented than its text, ends that item. Not when that line is raw text of an HTML block (`- <div>` above
 /// it), which runs on to the next blank line.
 fn keeps_list_tight(page: &Page, spot: &Spot, form: CalloutForm) -> bool {
+    if !matches!(form, CalloutForm::GfmAlert | CalloutForm::Blockquote) || spot.indent.is_empty() {
+        return false;
+    }
     let text = page.text();
-    let in_html = page.outline.iter().any(|block| {
-        block.kind == crate::doc::blocks::BlockKind::Html
-            && block.range.start < spot.offset
-            && spot.offset <= block.range.end
-    });
-    let quote = matches!(form, CalloutForm::GfmAlert | CalloutForm::Blockquote) && !in_html;
     let line_start = text[..spot.offset]
         .rfind(['\n', '\r'])
         .map_or(0, |at| at + 1);
     let line = &text[line_start..spot.offset];
     let indent = line.len() - line.trim_start_matches(' ').len();
-    quote
-        && !spot.indent.is_empty()
-        && indent >= spot.indent.len()
+    indent >= spot.indent.len()
         && crate::doc::list_marker_width(&line[indent..]).is_some()
+        && !page.in_an_html_block(spot.offset)
 }
 
 /// The line break (`\r\n`, `\n` or `\r`) at `offset` of `text`, if one starts there.

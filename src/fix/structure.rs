@@ -100,15 +100,22 @@ fn no_insertion_read_as_code(
     edits: &[&Edit],
 ) -> Result<(), String> {
     let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
-    let placed = place(&edits);
-    for block in outline.iter().filter(|block| block.kind == BlockKind::Code) {
-        let fenced = fixed_text[block.range.clone()]
-            .trim_start()
-            .starts_with(['`', '~']);
-        let inserted = placed.iter().any(|edit| {
-            edit.edit.kind == EditKind::Callout && inside(&edit.fixed, block.range.start)
-        });
-        if inserted && !fenced {
+    for edit in place(&edits)
+        .iter()
+        .filter(|edit| edit.edit.kind == EditKind::Callout)
+    {
+        // The outline is in order of start: the blocks that start in the inserted text, found by bisection.
+        let first = outline.partition_point(|block| block.range.start < edit.fixed.start);
+        let indented_code = outline[first..]
+            .iter()
+            .take_while(|block| block.range.start < edit.fixed.end)
+            .any(|block| {
+                block.kind == BlockKind::Code
+                    && !fixed_text[block.range.clone()]
+                        .trim_start()
+                        .starts_with(['`', '~'])
+            });
+        if indented_code {
             return Err("the inserted call-out would be an indented code block".to_owned());
         }
     }

@@ -338,13 +338,13 @@ impl UnknownPermissionGroup {
             start..end,
             format!("`{shown}` is not a permission group in the capability table"),
         );
-        let before_a_note =
-            name_before_a_note(context.page.unit_text(&context.page.units[unit]).trim());
         let closest = context
             .matcher
             .closest_name(normalized, context.table)
             .or_else(|| {
-                before_a_note.and_then(|name| context.matcher.closest_name(&name, context.table))
+                names_before_notes(context.page.unit_text(&context.page.units[unit]))
+                    .iter()
+                    .find_map(|name| context.matcher.closest_name(name, context.table))
             });
         match closest {
             Some(suggestion) => finding.help(format!("did you mean `{suggestion}`?")),
@@ -388,48 +388,53 @@ fn is_known(context: &Context<'_>, normalized: &str) -> bool {
         || !context.matcher.wildcard_groups(normalized).is_empty()
 }
 
-/// Whether the text of `unit` is a known group followed by footnote references or a note in parentheses:
-/// `AI Gateway Run[^1]`, "AI Gateway Run (formerly Invoke)", or "AI Gateway Write (dashboard: AI Gateway
-/// Edit)" as `scope-lint table` prints a group whose dashboard label differs.
+/// Whether the text of `unit` is a known group followed by notes ([`names_before_notes`]):
+/// `AI Gateway Run[^1]`, "AI Gateway Run (formerly Invoke)", "AI Gateway Run ✅", or "AI Gateway Write
+/// (dashboard: AI Gateway Edit)" as `scope-lint table` prints a group whose dashboard label differs.
 fn known_before_a_note(context: &Context<'_>, unit: usize) -> bool {
-    let text = context.page.unit_text(&context.page.units[unit]).trim();
-    name_before_a_note(text).is_some_and(|name| is_known(context, &name))
+    let text = context.page.unit_text(&context.page.units[unit]);
+    names_before_notes(text)
+        .iter()
+        .any(|name| is_known(context, name))
 }
 
-/// The name-normalised text of `text` without the notes it ends with: footnote references and comments, a
-/// note in parentheses, a note after a spaced dash (`— new`), and symbols such as emoji (`✅`), in any
-/// order; `None` when it has none of them or nothing is left.
-fn name_before_a_note(text: &str) -> Option<String> {
+/// The name-normalised forms of `text` without the notes it ends with, one more note gone in each, the
+/// least stripped first: footnote references and comments, a note in parentheses, a note after a spaced em
+/// or en dash (`— new`; a hyphen is the separator of `AI Gateway - Read`), symbols such as emoji (`✅`).
+/// Empty when it ends in none of them.
+fn names_before_notes(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
     let mut name = text.trim();
     while let Some(shorter) = without_a_note(name) {
         name = shorter;
+        names.push(normalize_text(name, Mode::Name, &[]));
     }
-    (name.len() < text.trim().len() && !name.is_empty())
-        .then(|| normalize_text(name, Mode::Name, &[]))
+    names
 }
 
-/// `text` (trimmed) without the last note it ends with, trimmed; `None` when it ends in none.
+/// `text` (trimmed) without the last note it ends with, trimmed; `None` when it ends in none or nothing
+/// would be left.
 fn without_a_note(text: &str) -> Option<&str> {
     let without_references = without_footnote_references(text);
     if without_references.len() < text.len() {
-        return Some(without_references);
+        return Some(without_references).filter(|rest| !rest.is_empty());
     }
     let parenthesised = text
         .strip_suffix(')')
         .and_then(|body| body.rfind('('))
         .map(|open| &text[..open]);
-    let dashed = [" — ", " – ", " - "]
+    let dashed = [" — ", " – "]
         .iter()
-        .filter_map(|dash| text.find(dash))
-        .min()
+        .filter_map(|dash| text.rfind(dash))
+        .max()
         .map(|at| &text[..at]);
     let symbols = text.trim_end_matches(|c: char| {
         !(c.is_alphanumeric() || matches!(c, ')' | ']' | '>' | '`' | '*' | '_'))
     });
     let symbols = (symbols.len() < text.len()).then_some(symbols);
     parenthesised
-        .or(dashed)
         .or(symbols)
+        .or(dashed)
         .map(str::trim_end)
         .filter(|shorter| !shorter.is_empty())
 }

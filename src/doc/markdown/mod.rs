@@ -127,6 +127,7 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) 
         blocks,
         outline,
         markdown_items: std::sync::OnceLock::new(),
+        html_blocks: std::sync::OnceLock::new(),
         source,
     };
     page.visit_ranges(&mut |text, range| span::snap_in_place(text, range));

@@ -76,7 +76,7 @@ pub(super) struct NegationWords {
     pub(super) termination_punctuation: Vec<String>,
     pub(super) subordinator: Vec<String>,
     pub(super) status_cell: Vec<String>,
-    pub(super) status_cell_lead: Vec<String>,
+    pub(super) status_qualifier: Vec<String>,
     pub(super) status_mark: Vec<String>,
 }
 
@@ -207,7 +207,7 @@ pub struct Lexicon {
     pub(super) termination_punctuation: Vec<String>,
     pub(super) subordinator: PhraseList,
     pub(super) status_cell: Vec<String>,
-    pub(super) status_cell_lead: Vec<String>,
+    pub(super) status_qualifier: Vec<String>,
     pub(super) status_mark: Vec<String>,
     pub(super) conditional: PhraseList,
     pub(super) counterfactual: PhraseList,
@@ -339,7 +339,7 @@ impl Lexicon {
             termination_punctuation: negation.termination_punctuation,
             subordinator: phrases(&negation.subordinator),
             status_cell: negation.status_cell,
-            status_cell_lead: negation.status_cell_lead,
+            status_qualifier: negation.status_qualifier,
             status_mark: negation.status_mark,
             conditional: phrases(&modality.conditional),
             counterfactual: phrases(&modality.counterfactual),

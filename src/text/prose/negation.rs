@@ -37,24 +37,29 @@ impl Lexicon {
         (words.is_empty() && marked) || self.is_status(&words)
     }
 
-    /// Whether `words` (single spaces between) say a status: one of `status-cell`; one of
-    /// `status-cell-lead` and anything after ("not supported yet", "planned for 2026"); or one of
-    /// `status-cell` followed by a status ("no planned", from "No (planned)").
+    /// Whether `words` (single spaces between) say a status: one or more of `status-cell` ("no planned",
+    /// from "No (planned)"), then only words of `status-qualifier` or numbers ("not supported yet",
+    /// "planned for 2026").
     fn is_status(&self, words: &str) -> bool {
-        let after = |start: &String| {
-            words
-                .strip_prefix(start.as_str())
-                .and_then(|rest| rest.strip_prefix(' '))
-        };
-        self.status_cell.iter().any(|status| status == words)
-            || self
-                .status_cell_lead
-                .iter()
-                .any(|lead| after(lead).is_some())
-            || self
-                .status_cell
-                .iter()
-                .any(|status| after(status).is_some_and(|rest| self.is_status(rest)))
+        let mut rest = words;
+        let mut statuses = 0;
+        // The longest status first: "not yet supported" before "not yet".
+        while let Some(after) = self
+            .status_cell
+            .iter()
+            .filter_map(|status| after_words(rest, status))
+            .min_by_key(|after| after.len())
+        {
+            rest = after;
+            statuses += 1;
+        }
+        statuses > 0
+            && rest.split(' ').filter(|word| !word.is_empty()).all(|word| {
+                self.status_qualifier
+                    .iter()
+                    .any(|qualifier| qualifier == word)
+                    || word.bytes().all(|byte| byte.is_ascii_digit())
+            })
     }
 
     /// Whether a negation (not a modality) reaches the claim: [`Lexicon::blocked_near`] without the
@@ -449,10 +454,48 @@ fn past_introducer(tokens: &[Token], from: usize) -> usize {
     }
 }
 
+/// `words` after `lead` and the space that ends it ("" when `words` is `lead`); `None` when `words` does not
+/// start with the whole words of `lead`.
+fn after_words<'w>(words: &'w str, lead: &str) -> Option<&'w str> {
+    let rest = words.strip_prefix(lead)?;
+    if rest.is_empty() {
+        Some(rest)
+    } else {
+        rest.strip_prefix(' ')
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::text::prose::testing::{claims, each, file, gateway};
+
+    #[test]
+    fn a_status_cell_is_statuses_then_only_qualifiers() {
+        let lexicon = Lexicon::embedded();
+        for status in [
+            "Not supported yet",
+            "❌ Not available (yet)",
+            "🚧 Planned for 2026",
+            "Planned Q3",
+            "No (planned)",
+            "Not planned",
+            "Not yet supported (2026) 🚧",
+        ] {
+            assert!(lexicon.denies_in_cell(status), "{status}");
+        }
+        for availability in [
+            "Not available in the dashboard; use the API",
+            "Not yet in the dashboard (API only)",
+            "Planned for removal; supported today",
+            "No extra cost",
+            "Yes",
+        ] {
+            assert!(!lexicon.denies_in_cell(availability), "{availability}");
+        }
+        // A loop, not a recursion per word: a cell of many statuses cannot exhaust the stack.
+        assert!(lexicon.denies_in_cell(&"no ".repeat(200_000)));
+    }
 
     #[test]
     fn every_pre_negation_negates_what_follows() {
