@@ -323,8 +323,7 @@ fn html_between(html: &[Range<usize>], from: usize, to: usize) -> bool {
 
 /// Whether `gap` (from the end of one block to the start of the next) holds a blank line.
 fn has_blank_line(gap: &str) -> bool {
-    crate::text::lines::lines_and_breaks(gap)
-        .map(|(line, _)| &gap[line])
+    lines_of(gap)
         .skip(1)
         .collect::<Vec<_>>()
         .split_last()
@@ -449,9 +448,18 @@ fn before_blank_line(text: &str, from: usize) -> usize {
 
 /// How many line breaks `text` holds: `\r\n`, `\n` and a lone `\r` count one each.
 fn line_breaks(text: &str) -> usize {
-    crate::text::lines::lines_and_breaks(text)
-        .filter(|(_, line_break)| line_break.is_some())
-        .count()
+    lines_of(text).count() - 1
+}
+
+/// The lines of `text`, without their line breaks (`\r\n`, `\n` or a lone `\r`); one after the last break.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let line_start = start?;
+        let end = crate::doc::source::line_end(text, line_start);
+        start = (end < text.len()).then(|| crate::doc::source::next_line_start(text, end));
+        Some(&text[line_start..end])
+    })
 }
 
 fn leading_spaces(text: &str) -> usize {
@@ -460,4 +468,21 @@ fn leading_spaces(text: &str) -> usize {
 
 fn line_start_trimmed(text: &str, range: Range<usize>) -> usize {
     range.start + trim_blank_end(&text[range]).len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_ending_breaks_a_line_and_a_lone_cr_can_make_a_blank_line() {
+        assert_eq!(line_breaks(""), 0);
+        assert_eq!(line_breaks("日本\r\n\n\ré"), 3);
+        assert!(has_blank_line("\r\r<div>"));
+        assert!(has_blank_line("\r\n\r\n<div>"));
+        assert!(!has_blank_line("\r\n<div>"));
+        // An HTML block ends at a blank line whatever the line endings.
+        let text = "<div>\rnote 🚀\r\r| Name |\r";
+        assert_eq!(before_blank_line(text, 0), "<div>\rnote 🚀".len());
+    }
 }

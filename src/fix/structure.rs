@@ -85,11 +85,26 @@ fn same_rendered_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result
         return Ok(());
     }
     let options = mdbook_options();
-    let rendered_before = pulldown_outline(before.text(), options);
-    let rendered_after = pulldown_outline(after.text(), options);
+    let rendered_before = pulldown_outline(&lone_crs_as_lf(before.text()), options);
+    let rendered_after = pulldown_outline(&lone_crs_as_lf(after.text()), options);
     same_outline(before, after, &rendered_before, &rendered_after, edits)
         .and_then(|()| no_insertion_read_as_code(after.text(), &rendered_after, edits))
         .map_err(|problem| format!("as mdBook renders the page, {problem}"))
+}
+
+/// `text` with each lone `\r` made a `\n` (same length, same offsets): pulldown-cmark reads a lone `\r` as
+/// part of its line, where CommonMark (and so the page model and Hugo) ends the line there.
+fn lone_crs_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |at: usize| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let replaced: String = text
+        .char_indices()
+        .map(|(at, c)| if c == '\r' && lone(at) { '\n' } else { c })
+        .collect();
+    std::borrow::Cow::Owned(replaced)
 }
 
 /// Whether an inserted call-out is read as code: an indented code block starts in it (its lines indented
@@ -921,5 +936,17 @@ mod tests {
         let end = page.find("{{< x >}}").unwrap();
         let error = checked(page, &[remove(start..end)], Dialect::Markdown).unwrap_err();
         assert!(error.starts_with("as mdBook renders the page"), "{error}");
+    }
+
+    #[test]
+    fn lone_cr_line_endings_are_line_endings_to_the_rendered_check() {
+        // `  <div>` ends the list and opens an HTML block that takes in `## Next`; a call-out after the
+        // `<div>` line would end the block there and make `## Next` a heading.
+        let page = "## G 日本\r\r-  AI Gateway Read\r  <div>\r## Next\r";
+        let at = page.find("## Next").unwrap();
+        let callout = "\r> [!NOTE]\r> Scope 🙂 note.\r\r";
+        let error = checked(page, &[insert(at, callout)], Dialect::Markdown).unwrap_err();
+        assert!(error.starts_with("as mdBook renders the page"), "{error}");
+        assert_eq!(lone_crs_as_lf("a\rb\r\nc\r"), "a\nb\r\nc\n");
     }
 }
