@@ -21,6 +21,19 @@ pub fn trim_blank_start(text: &str) -> &str {
     text.trim_start_matches(BLANK)
 }
 
+/// The width of the spaces and tabs `line` starts with, a tab reaching the next multiple of four columns.
+pub fn indent_width(line: &str) -> usize {
+    let mut width = 0;
+    for byte in line.bytes() {
+        match byte {
+            b' ' => width += 1,
+            b'\t' => width += 4 - width % 4,
+            _ => break,
+        }
+    }
+    width
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

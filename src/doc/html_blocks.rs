@@ -7,7 +7,7 @@
 //! less indented than the item ends the list): each replaces the blocks the blanked text made inside its
 //! lines.
 
-use crate::doc::blank::{is_blank, trim_blank_end, trim_blank_start};
+use crate::doc::blank::{indent_width, is_blank, trim_blank_end, trim_blank_start};
 use std::ops::Range;
 
 use super::blocks::{Block, BlockKind};
@@ -412,19 +412,6 @@ fn item_end(text: &str, line_start: usize, content: usize, limit: usize) -> usiz
         }
         end = next_end;
     }
-}
-
-/// The width of `line`'s indentation, a tab reaching the next multiple of four columns.
-fn indent_width(line: &str) -> usize {
-    let mut width = 0;
-    for byte in line.bytes() {
-        match byte {
-            b' ' => width += 1,
-            b'\t' => width += 4 - width % 4,
-            _ => break,
-        }
-    }
-    width
 }
 
 /// The end of the last line before the first blank line after `from` (or of the text).

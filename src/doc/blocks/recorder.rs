@@ -293,17 +293,7 @@ impl Dedented {
     /// `region` of `original` (whole lines) with its common indentation removed (tabs to multiples of 4).
     pub fn new(original: &str, region: Range<usize>) -> Dedented {
         let body = &original[region.clone()];
-        let columns = |line: &str| {
-            let mut column = 0;
-            for byte in line.bytes() {
-                match byte {
-                    b' ' => column += 1,
-                    b'\t' => column += 4 - column % 4,
-                    _ => break,
-                }
-            }
-            column
-        };
+        let columns = crate::doc::blank::indent_width;
         let common = body
             .split_inclusive('\n')
             .filter(|line| !is_blank(line))

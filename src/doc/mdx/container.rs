@@ -15,6 +15,8 @@
 //! than the opening fence, or (inside a list item) indented less than the item's content, ends it; in a
 //! blockquote a blank line does too.
 
+use crate::doc::blank::indent_width;
+
 /// How many earlier lines are read to find the list item a directive's indented fence may belong to.
 const LOOKBACK_LINES: usize = 200;
 
@@ -92,11 +94,6 @@ fn width(text: &str) -> usize {
         '\t' => column + 4 - column % 4,
         _ => column + 1,
     })
-}
-
-/// The width of the whitespace `line` starts with.
-fn indent_width(line: &str) -> usize {
-    width(&line[..line.len() - line.trim_start_matches([' ', '\t']).len()])
 }
 
 /// The width of a list marker (`-`, `*`, `+`, `1.`, `1)`) and the spaces after it that start `line`, as
