@@ -11,7 +11,7 @@ use crate::doc::blank::{indent_width, is_blank, trim_blank_end, trim_blank_start
 use std::ops::Range;
 
 use super::blocks::{Block, BlockKind};
-use super::mdx::{Scan, TagKind};
+use super::mdx::{Scan, Tag, TagKind};
 
 mod lists;
 pub(crate) use lists::marker_width as list_marker_width;
@@ -93,20 +93,20 @@ pub(crate) fn interrupting_tag_starts(text: &str, scan: &Scan) -> Vec<usize> {
     scan.tags
         .iter()
         .filter(|tag| {
-            let start = tag.range.start;
-            let column = start - text[..start].trim_end_matches(' ').len();
-            let line_start = start - column;
-            let at_line_start =
-                line_start == 0 || matches!(text.as_bytes()[line_start - 1], b'\n' | b'\r');
-            if !at_line_start || column > 3 {
-                return false;
-            }
-            let name = tag.name.to_ascii_lowercase();
-            let raw = RAW_TAGS.contains(&name.as_str()) && tag.kind == TagKind::Open;
-            raw || BLOCK_TAGS.contains(&name.as_str())
+            TagLine::of(text, tag.range.start)
+                .is_some_and(|line| !line.after_marker && line.column <= 3)
+                && starts_a_block(tag).1
         })
         .map(|tag| tag.range.start)
         .collect()
+}
+
+/// Whether `tag` opens a raw HTML block (CommonMark's kind 1: `<pre>`, `<script>`, ...), and whether it
+/// starts one that interrupts a paragraph (kinds 1 and 6).
+fn starts_a_block(tag: &Tag) -> (bool, bool) {
+    let name = tag.name.to_ascii_lowercase();
+    let raw = RAW_TAGS.contains(&name.as_str()) && tag.kind == TagKind::Open;
+    (raw, raw || BLOCK_TAGS.contains(&name.as_str()))
 }
 
 /// Replaces, in `blocks` (document order, top level first), what the blanked tags hid with HTML blocks.
@@ -161,9 +161,7 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
         if column - host_content.unwrap_or(0) > 3 || after_marker && host_content != Some(column) {
             continue;
         }
-        let name = tag.name.to_ascii_lowercase();
-        let raw = RAW_TAGS.contains(&name.as_str()) && tag.kind == TagKind::Open;
-        let interrupts = raw || BLOCK_TAGS.contains(&name.as_str());
+        let (raw, interrupts) = starts_a_block(tag);
         // A line indented less than the item's content is the item's only as a lazy paragraph line,
         // which a blank line before it or an HTML block that interrupts paragraphs rules out.
         if !place.ended.is_empty() && !interrupts && !follows_blank_line(text, line_start) {
@@ -171,7 +169,7 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
         }
         let end = if raw {
             closers
-                .find(text, start, &name)
+                .find(text, start, &tag.name.to_ascii_lowercase())
                 .map_or(text.len(), |at| line_end(text, at))
         } else if interrupts
             || (alone_on_line(text, tag.range.end)

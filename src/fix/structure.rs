@@ -72,23 +72,25 @@ struct Placed<'a> {
 /// same kinds, levels and labels, in order. The call-out edits are then checked against that page.
 pub(crate) fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
     same_model_blocks(before, after, edits)?;
-    same_outline(before, after, &before.outline, &after.outline, edits)?;
-    same_rendered_outline(before, after, edits)
+    let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
+    let placed = place(&edits);
+    same_outline(before, after, &before.outline, &after.outline, &placed)?;
+    same_rendered_outline(before, after, &placed)
 }
 
 /// On a Markdown page, [`same_outline`] once more on the blocks a plain pulldown-cmark parse with mdBook's
 /// options sees in the raw text (nothing blanked out): what mdBook renders, and what Hugo's goldmark reads,
 /// with shortcodes as the paragraph text they are to it. So a model that reads a page's HTML tags or
 /// shortcodes as blocks of their own cannot let an edit that changes the rendered page through.
-fn same_rendered_outline(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), String> {
+fn same_rendered_outline(before: &Page, after: &Page, placed: &[Placed<'_>]) -> Result<(), String> {
     if before.dialect != Dialect::Markdown {
         return Ok(());
     }
     let options = mdbook_options();
     let rendered_before = pulldown_outline(&lone_crs_as_lf(before.text()), options);
     let rendered_after = pulldown_outline(&lone_crs_as_lf(after.text()), options);
-    same_outline(before, after, &rendered_before, &rendered_after, edits)
-        .and_then(|()| no_insertion_read_as_code(after.text(), &rendered_after, edits))
+    same_outline(before, after, &rendered_before, &rendered_after, placed)
+        .and_then(|()| no_insertion_read_as_code(after.text(), &rendered_after, placed))
         .map_err(|problem| format!("as mdBook renders the page, {problem}"))
 }
 
@@ -112,10 +114,9 @@ fn lone_crs_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
 fn no_insertion_read_as_code(
     fixed_text: &str,
     outline: &[OutlineBlock],
-    edits: &[&Edit],
+    placed: &[Placed<'_>],
 ) -> Result<(), String> {
-    let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
-    for edit in place(&edits)
+    for edit in placed
         .iter()
         .filter(|edit| edit.edit.kind == EditKind::Callout)
     {
@@ -221,16 +222,14 @@ fn same_outline(
     after: &Page,
     old_outline: &[OutlineBlock],
     new_outline: &[OutlineBlock],
-    edits: &[&Edit],
+    placed: &[Placed<'_>],
 ) -> Result<(), String> {
-    let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
-    let placed = place(&edits);
     let kept = old_outline
         .iter()
-        .filter(|block| !in_an_original_range(&placed, block.range.start));
+        .filter(|block| !in_an_original_range(placed, block.range.start));
     let mut carried = new_outline
         .iter()
-        .filter(|block| !in_a_fixed_range(&placed, block.range.start));
+        .filter(|block| !in_a_fixed_range(placed, block.range.start));
     for old in kept {
         let Some(new) = carried.next() else {
             return Err(format!(
@@ -238,8 +237,8 @@ fn same_outline(
                 describe_outline(old, before)
             ));
         };
-        let start = to_original(&placed, new.range.start);
-        let end = trimmed_end(before.text(), start, to_original(&placed, new.range.end));
+        let start = to_original(placed, new.range.start);
+        let end = trimmed_end(before.text(), start, to_original(placed, new.range.end));
         let old_end = trimmed_end(before.text(), old.range.start, old.range.end);
         let first = placed.partition_point(|edit| edit.edit.range.start < old.range.start);
         // An edit at the end of the block's last line (after trailing spaces, before the line break) is in
@@ -259,7 +258,7 @@ fn same_outline(
                 describe_outline(new, after)
             ));
         }
-        if runs_into_an_insertion(&placed, after.text(), new) {
+        if runs_into_an_insertion(placed, after.text(), new) {
             return Err(format!(
                 "{} would take in the inserted call-out",
                 describe_outline(old, before)
