@@ -103,7 +103,7 @@ pub(crate) fn interrupting_tag_starts(text: &str, scan: &Scan) -> Vec<usize> {
 
 /// Whether `tag` opens a raw HTML block (CommonMark's kind 1: `<pre>`, `<script>`, ...), and whether it
 /// starts one that interrupts a paragraph (kinds 1 and 6).
-fn starts_a_block(tag: &Tag) -> (bool, bool) {
+pub(crate) fn starts_a_block(tag: &Tag) -> (bool, bool) {
     let name = tag.name.to_ascii_lowercase();
     let raw = RAW_TAGS.contains(&name.as_str()) && tag.kind == TagKind::Open;
     (raw, raw || BLOCK_TAGS.contains(&name.as_str()))

@@ -23,7 +23,7 @@ use std::ops::Range;
 
 pub use outline::{assemble, pulldown_outline};
 pub use recorder::{Dedented, Recorder, blanked_indent};
-pub use structure::{Structure, structure_text};
+pub use structure::{Structure, markdown_structure_text, structure_text};
 
 use super::source::SourceText;
 

@@ -87,27 +87,69 @@ pub fn structure_text(source: &SourceText, scan: &Scan, elements: &[Element]) ->
         .map(|range| range.start)
         .filter(|start| !flow.contains(start) && bytes.get(*start) == Some(&b' '))
         .collect::<Vec<usize>>();
-    let mut inline_starts = inline_starts;
-    inline_starts.sort_unstable();
-    // Per line, where its first byte that cannot be in a container marker stands: a construct after it
-    // does not start the line, and a line of thousands of constructs is not read again for each.
-    let mut marker_end: Option<(usize, usize)> = None;
-    for start in inline_starts {
-        let line_start = source.line_start_of(start);
-        let end = match marker_end {
-            Some((line, end)) if line == line_start => end,
-            _ => markers_end(&bytes, line_start),
-        };
-        marker_end = Some((line_start, end));
-        if start <= end && only_markers(&bytes[line_start..start]) {
-            restore_tabs(text, &mut bytes, line_start..start);
-            bytes[start] = text.as_bytes()[start];
-            marker_end = Some((line_start, start));
-        }
-    }
+    keep_line_starting_constructs(source, &mut bytes, inline_starts);
     Structure {
         text: String::from_utf8(bytes).unwrap_or_else(|_| scan.masked.clone()),
         placeholders,
+    }
+}
+
+/// The [`Structure`] of a Markdown page whose pre-pass found `scan`: the masked text, with the first
+/// character (`<`) of each tag that starts a line of text back, as [`structure_text`] does for MDX, so
+/// that the text after the tag is not read as indented (`- <span>Tip:</span> text` is a list item's
+/// paragraph, not its indented code). A tag that opens an HTML block (CommonMark's kinds 1 and 6), or that
+/// is alone on its line (kind 7), stays blank: [`crate::doc::html_blocks`] finds those blocks from the
+/// tags.
+pub fn markdown_structure_text(source: &SourceText, scan: &Scan) -> Structure {
+    let mut bytes = scan.masked.clone().into_bytes();
+    let line_starts = scan
+        .tags
+        .iter()
+        .filter(|tag| {
+            !crate::doc::html_blocks::starts_a_block(tag).1
+                && bytes.get(tag.range.start) == Some(&b' ')
+                && text_follows_on_its_line(source.text.as_bytes(), tag.range.end)
+        })
+        .map(|tag| tag.range.start)
+        .collect::<Vec<usize>>();
+    keep_line_starting_constructs(source, &mut bytes, line_starts);
+    Structure {
+        text: String::from_utf8(bytes).unwrap_or_else(|_| scan.masked.clone()),
+        placeholders: HashSet::new(),
+    }
+}
+
+/// Whether `bytes` hold anything but whitespace from `from` to the end of its line.
+fn text_follows_on_its_line(bytes: &[u8], from: usize) -> bool {
+    bytes
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|byte| !matches!(byte, b'\n' | b'\r'))
+        .any(|byte| !byte.is_ascii_whitespace())
+}
+
+/// Puts back the first byte of each construct in `starts` (ascending) that starts a line of text: only
+/// whitespace and container markers before it. Blanked out, the text after it would be indented further
+/// than it is.
+fn keep_line_starting_constructs(source: &SourceText, bytes: &mut [u8], mut starts: Vec<usize>) {
+    let text = source.text.as_bytes();
+    starts.sort_unstable();
+    // Per line, where its first byte that cannot be in a container marker stands: a construct after it
+    // does not start the line, and a line of thousands of constructs is not read again for each.
+    let mut marker_end: Option<(usize, usize)> = None;
+    for start in starts {
+        let line_start = source.line_start_of(start);
+        let end = match marker_end {
+            Some((line, end)) if line == line_start => end,
+            _ => markers_end(bytes, line_start),
+        };
+        marker_end = Some((line_start, end));
+        if start <= end && only_markers(&bytes[line_start..start]) {
+            restore_tabs(&source.text, bytes, line_start..start);
+            bytes[start] = text[start];
+            marker_end = Some((line_start, start));
+        }
     }
 }
 

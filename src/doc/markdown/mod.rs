@@ -9,7 +9,6 @@
 mod builder;
 mod html;
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::Options;
@@ -60,10 +59,7 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) 
     let elements = pair_elements(&scan.tags);
     let structure = match dialect {
         Dialect::Mdx => blocks::structure_text(&source, &scan, &elements),
-        Dialect::Markdown => blocks::Structure {
-            text: scan.masked.clone(),
-            placeholders: HashSet::new(),
-        },
+        Dialect::Markdown => blocks::markdown_structure_text(&source, &scan),
     };
     let mut builder = Builder::new(
         &source.text,
