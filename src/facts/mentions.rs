@@ -60,10 +60,14 @@ impl Gatherer<'_> {
                     if is_code_identifier(with_backticks_around(page.text(), span.clone())) {
                         continue;
                     }
+                    // "AI Gateway Run count" names no group: the name goes on into a longer phrase.
+                    let goes_on = word_after_name(page.text(), span.end).is_some_and(|word| {
+                        !self.matcher.lexicon().may_follow_a_listed_group(&word)
+                    });
                     facts.mentions.push(Mention {
                         group: found.item,
                         product: self.table.groups[found.item].product,
-                        leading: found.range.start == 0 && opens_its_item,
+                        leading: found.range.start == 0 && opens_its_item && !goes_on,
                         span,
                         unit: index,
                         callout,
@@ -161,6 +165,23 @@ impl Gatherer<'_> {
         }
         listings
     }
+}
+
+/// The word right after a group's name that ends at `end`, lowercased, when only spaces or tabs stand
+/// between them and it starts with an ASCII letter (its ASCII letters). `None` at punctuation, markup, a
+/// line break, the end of the text or any other character, each of which ends a name.
+fn word_after_name(text: &str, end: usize) -> Option<String> {
+    let rest = text.get(end..)?;
+    let after_spaces = rest.trim_start_matches([' ', '\t']);
+    if after_spaces.len() == rest.len() {
+        return None;
+    }
+    let word: String = after_spaces
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .map(|letter| letter.to_ascii_lowercase())
+        .collect();
+    (!word.is_empty()).then_some(word)
 }
 
 /// Where the text of each list item (by list and item) starts: its first unit. A later paragraph of the

@@ -17,6 +17,13 @@ pub(super) struct LexiconFile {
     pub(super) claim: ClaimWords,
     pub(super) negation: NegationWords,
     pub(super) modality: ModalityWords,
+    pub(super) listing: ListingWords,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub(super) struct ListingWords {
+    pub(super) after_group: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,9 +226,20 @@ pub struct Lexicon {
     pub(super) request: PhraseList,
     pub(super) request_article: PhraseList,
     pub(super) request_instruction: PhraseList,
+    /// Sorted: the words that may follow a listed group's name (see [`Lexicon::may_follow_a_listed_group`]).
+    pub(super) after_group: Vec<String>,
 }
 
 impl Lexicon {
+    /// Whether `word` (lowercase) may follow a permission group's name, after a space, in a list item or
+    /// table cell that lists the group: any other word makes the name the start of a longer phrase ("AI
+    /// Gateway Run count"). The `[listing] after-group` list.
+    pub fn may_follow_a_listed_group(&self, word: &str) -> bool {
+        self.after_group
+            .binary_search_by(|known| known.as_str().cmp(word))
+            .is_ok()
+    }
+
     /// Whether a product name between `before` and `after` is another company's product of the same name:
     /// an `other-owner` word (ASCII case-insensitive, markup around it dropped) right before it ("Kong AI
     /// Gateway", "**Kong** AI Gateway"), with a possessive `'s` (also as name normalisation leaves it:
@@ -285,6 +303,8 @@ impl Lexicon {
         let claim = file.claim;
         let negation = file.negation;
         let modality = file.modality;
+        let mut after_group = file.listing.after_group;
+        after_group.sort();
         Lexicon {
             restrict: phrases(&claim.restrict),
             assign: phrases(&claim.assign),
@@ -351,6 +371,7 @@ impl Lexicon {
             request: phrases(&modality.request),
             request_article: phrases(&modality.request_article),
             request_instruction: phrases(&modality.request_instruction),
+            after_group,
         }
     }
 }
@@ -438,6 +459,20 @@ mod tests {
 
     fn words(text: &str) -> Vec<Token> {
         tokenize(text, 0).0
+    }
+
+    #[test]
+    fn every_after_group_word_may_follow_a_listed_group_and_a_phrase_word_may_not() {
+        let lexicon = Lexicon::embedded();
+        let file = super::super::testing::file();
+        for word in &file.listing.after_group {
+            assert!(lexicon.may_follow_a_listed_group(word), "{word:?}");
+        }
+        for word in [
+            "the", "count", "history", "endpoint", "api", "about", "your", "logs", "",
+        ] {
+            assert!(!lexicon.may_follow_a_listed_group(word), "{word:?}");
+        }
     }
 
     #[test]
