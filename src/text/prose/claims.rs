@@ -136,6 +136,7 @@ impl Lexicon {
             found.extend(self.exclusive_claim(tokens, at, resource));
             found.extend(self.selective_claim(tokens, at, resource));
             found.extend(self.own_credential_claim(tokens, at, resource));
+            found.extend(self.separate_for_each_claim(tokens, at, resource));
         }
         found.sort_by_key(|candidate| (candidate.start, candidate.end));
         found
@@ -271,7 +272,13 @@ impl Lexicon {
         let (noun_end, _) = self
             .after_modifiers(tokens, at + each)
             .find_map(|word| noun_at(tokens, word, resource))?;
-        let possess = longest(tokens, noun_end + 1, &self.possess)?;
+        // "give every gateway a dedicated token": a giving verb before the distributing word possesses.
+        let given = at > 0 && longest(tokens, at - 1, &self.give) == Some(1);
+        let possess = match longest(tokens, noun_end + 1, &self.possess) {
+            Some(possess) => possess,
+            None if given => 0,
+            None => return None,
+        };
         let separate_at = noun_end + 1 + possess;
         let separate = longest(tokens, separate_at, &self.separate)?;
         let (credential_at, credential) = self
@@ -281,6 +288,32 @@ impl Lexicon {
             start: at,
             target: at,
             end: credential_at + credential - 1,
+        })
+    }
+
+    /// "a dedicated token for every gateway", "use separate keys per gateway": a word of separateness at
+    /// `at`, the credential after at most `modifiers` words, then a distributing word and the resource noun
+    /// ("for each gateway", "per gateway", "for each of your gateways"). Without the word of separateness
+    /// only an assigning verb makes one ("create a token for each gateway").
+    fn separate_for_each_claim(
+        &self,
+        tokens: &[Token],
+        at: usize,
+        resource: &Resource,
+    ) -> Option<Candidate> {
+        let separate = longest(tokens, at, &self.separate)?;
+        let (credential_at, credential) = self
+            .after_modifiers(tokens, at + separate)
+            .find_map(|word| Some((word, self.credential_at(tokens, word)?)))?;
+        let distributive_at = credential_at + credential;
+        let distributive = longest(tokens, distributive_at, &self.distributive)?;
+        let (noun_end, _) = self
+            .after_modifiers(tokens, distributive_at + distributive)
+            .find_map(|word| noun_at(tokens, word, resource))?;
+        Some(Candidate {
+            start: at,
+            target: at,
+            end: noun_end,
         })
     }
 
@@ -740,6 +773,39 @@ mod tests {
         assert!(claims("Each gateway has its own logs and analytics.").is_empty());
         assert!(claims("Each gateway gets its own URL; the token is account-wide.").is_empty());
         assert!(claims("Each gateway does not get its own token.").is_empty());
+    }
+
+    #[test]
+    fn a_separate_credential_for_each_instance_is_a_claim_with_or_without_a_verb() {
+        let file = file();
+        each(
+            &file.claim.give,
+            "{} every gateway a dedicated token.",
+            true,
+        );
+        each(
+            &file.claim.separate,
+            "Use {} token for every gateway.",
+            true,
+        );
+        each(
+            &file.claim.distributive,
+            "We recommend a dedicated API key {} gateway.",
+            true,
+        );
+        assert_eq!(
+            claims("A dedicated token for every gateway keeps tenants apart 🔐."),
+            ["A dedicated token for every gateway"]
+        );
+        assert_eq!(
+            claims("テナントごとに: use separate keys for each of your gateways."),
+            ["separate keys for each of your gateways"]
+        );
+        assert!(claims("Use a token for every gateway.").is_empty());
+        assert!(claims("Use a dedicated token for every bucket.").is_empty());
+        assert!(claims("There is no dedicated token for each gateway.").is_empty());
+        assert!(claims("Give every gateway a name.").is_empty());
+        assert!(claims("Give the gateway a dedicated token.").is_empty());
     }
 
     /// What `Lexicon::claims` skips a sentence for: with no token holding the noun, no reading is a

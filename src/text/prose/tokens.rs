@@ -315,11 +315,41 @@ fn words(text: &str, source_of: impl Fn(usize) -> usize, tokens: &mut Vec<Token>
         let joins = std::mem::replace(&mut after_hyphen, is_hyphen(segment));
         let range = source_of(start)..source_of(start + segment.len());
         match segment_token(segment) {
-            Some((TokenKind::Word, word)) => push_word(tokens, word, range, joins),
+            Some((TokenKind::Word, word)) => match contraction(&word, segment) {
+                Some((stem, full, apostrophe)) => {
+                    let split = source_of(start + apostrophe);
+                    push_word(tokens, stem, range.start..split, joins);
+                    tokens.push(Token {
+                        kind: TokenKind::Word,
+                        text: full.to_owned(),
+                        range: split..range.end,
+                    });
+                }
+                None => push_word(tokens, word, range, joins),
+            },
             Some((kind, text)) => tokens.push(Token { kind, text, range }),
             None => {}
         }
     }
+}
+
+/// A word that ends in a contraction of "will", "are" or "have" ("you'll", "they're", "we've"), read as the
+/// word before it and the word it stands for: the word before it (lowercased), the full word, and where
+/// its apostrophe stands in `segment` (the word as written). `n't` stays in its word (the lists spell
+/// "can't"), and `'s` and `'d` are left alone (a possessive or "is"; "had" or "would").
+fn contraction(word: &str, segment: &str) -> Option<(String, &'static str, usize)> {
+    let (stem, full) = [("'ll", "will"), ("'re", "are"), ("'ve", "have")]
+        .into_iter()
+        .find_map(|(suffix, full)| Some((word.strip_suffix(suffix)?, full)))?;
+    if stem.is_empty() || stem.ends_with('\'') {
+        return None;
+    }
+    let apostrophe = segment
+        .char_indices()
+        .rev()
+        .find(|(_, c)| fold(*c) == '\'')?
+        .0;
+    Some((stem.to_owned(), full, apostrophe))
 }
 
 /// What a word segment reads as: a word (lowercased, typographic marks folded, invisible characters and
@@ -407,6 +437,41 @@ fn push_word(tokens: &mut Vec<Token>, word: String, range: Range<usize>, joins: 
 mod tests {
     use super::*;
     use crate::text::prose::testing::claims;
+
+    #[test]
+    fn a_contraction_of_will_are_or_have_is_read_as_two_words() {
+        let read = |text: &str| -> Vec<(String, Range<usize>)> {
+            tokenize(text, 0)
+                .0
+                .into_iter()
+                .map(|token| (token.text, token.range))
+                .collect()
+        };
+        assert_eq!(
+            read("You’ll see"),
+            [
+                ("you".to_owned(), 0..3),
+                ("will".to_owned(), 3..8),
+                ("see".to_owned(), 9..12)
+            ]
+        );
+        assert_eq!(
+            read("they're"),
+            [("they".to_owned(), 0..4), ("are".to_owned(), 4..7)]
+        );
+        assert_eq!(
+            read("We've"),
+            [("we".to_owned(), 0..2), ("have".to_owned(), 2..5)]
+        );
+        for kept in ["can't", "token's", "you'd"] {
+            assert_eq!(read(kept).len(), 1, "{kept}");
+        }
+        assert_eq!(
+            claims("API tokens are powerful. They’re limited to a single gateway."),
+            ["limited to a single gateway"]
+        );
+        assert!(claims("You'll be able to limit a token to one gateway.").is_empty());
+    }
 
     #[test]
     fn a_reference_to_a_letter_or_apostrophe_is_read_inside_its_word() {
