@@ -262,18 +262,25 @@ fn innermost_item<'p>(
 
 /// From the start of `range`'s first line to the end of its last line, line break included.
 pub(super) fn whole_lines(text: &str, range: Range<usize>) -> Range<usize> {
-    let start = text[..range.start].rfind('\n').map_or(0, |index| index + 1);
+    let start = text[..range.start]
+        .rfind(['\n', '\r'])
+        .map_or(0, |index| index + 1);
     start..line_after(text, range.end.max(start))
 }
 
-/// The offset just after the line break that ends the line holding `offset` (or the end of the text).
+/// The offset just after the line break (`\n`, `\r\n` or a lone `\r`) that ends the line holding `offset`
+/// (or the end of the text).
 pub(super) fn line_after(text: &str, offset: usize) -> usize {
-    if offset > 0 && text.as_bytes().get(offset - 1) == Some(&b'\n') {
+    let bytes = text.as_bytes();
+    let after_break = match offset.checked_sub(1).map(|before| bytes[before]) {
+        Some(b'\n') => true,
+        Some(b'\r') => bytes.get(offset) != Some(&b'\n'),
+        _ => false,
+    };
+    if after_break {
         return offset;
     }
-    text[offset..]
-        .find('\n')
-        .map_or(text.len(), |index| offset + index + 1)
+    crate::doc::source::next_line_start(text, offset)
 }
 
 /// What removing `lines` takes with it, as ranges and their replacements in order of preference: one blank
@@ -385,6 +392,23 @@ mod tests {
     use super::*;
     use crate::doc::source::SourceText;
     use crate::doc::{Dialect, Page};
+
+    #[test]
+    fn a_line_ends_at_a_line_feed_a_crlf_or_a_lone_carriage_return() {
+        for (text, offset, after) in [
+            ("---\rtitle: 日本\r---\r\r## A\r", 21, 22),
+            ("---\rtitle: 日本\r---\r\r## A\r", 18, 18),
+            ("---\r\ntitle: 🚀\r\n---\r\n", 21, 23),
+            ("---\ntitle: x\n---\n", 15, 17),
+            ("a\rb", 2, 2),
+            ("a\r\nb", 2, 3),
+            ("a\r\nb", 3, 3),
+            ("é\u{301}", 0, 4),
+        ] {
+            assert_eq!(line_after(text, offset), after, "{text:?} {offset}");
+        }
+        assert_eq!(whole_lines("a\rb 日本\rc", 3..4), 2..11);
+    }
 
     #[test]
     fn the_innermost_item_is_the_shortest_holding_one_of_all_the_lists() {

@@ -550,9 +550,9 @@ fn in_a_fixed_range(placed: &[Placed<'_>], offset: usize) -> bool {
 }
 
 /// Whether `block` of the fixed text, one that starts outside the edits and holds no other blocks (an HTML
-/// block, a paragraph, a code block), ends inside an inserted call-out: it took the call-out's lines in as
-/// its own text (an HTML block that runs to the next blank line), though it ends where the insertion starts
-/// when mapped back to the original.
+/// block, a paragraph, a code block), ends inside an inserted call-out or after one: it took the call-out's
+/// lines in as its own text (an HTML block that runs to the next blank line, a fenced code block the
+/// call-out landed in), though mapped back to the original it ends where it did.
 fn runs_into_an_insertion(placed: &[Placed<'_>], fixed_text: &str, block: &OutlineBlock) -> bool {
     if matches!(
         block.kind,
@@ -564,10 +564,16 @@ fn runs_into_an_insertion(placed: &[Placed<'_>], fixed_text: &str, block: &Outli
     let Some(last) = end.checked_sub(1).filter(|last| *last >= block.range.start) else {
         return false;
     };
-    let index = placed.partition_point(|edit| edit.fixed.end <= last);
-    placed
-        .get(index)
-        .is_some_and(|edit| edit.edit.kind == EditKind::Callout && inside(&edit.fixed, last))
+    // The edits that end after the block starts, up to the block's last byte.
+    let first = placed.partition_point(|edit| edit.fixed.end <= block.range.start);
+    placed[first..]
+        .iter()
+        .take_while(|edit| edit.fixed.start <= last)
+        .any(|edit| {
+            // An import specifier added to a line (`{ Aside, Tabs }`) is no call-out's lines.
+            edit.edit.kind == EditKind::Callout
+                && fixed_text[edit.fixed.clone()].contains(['\n', '\r'])
+        })
 }
 
 /// `edits` (normalised: sorted, not overlapping) with where each replacement lies in the fixed text.
@@ -923,6 +929,22 @@ mod tests {
         assert_eq!(
             checked(page, &[insert(at, apart)], Dialect::Markdown),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn a_fenced_code_block_that_takes_in_the_inserted_callout_fails() {
+        // As mdBook renders it, the fence after the HTML block is a top-level code block running to the
+        // closing fence: a call-out inserted after its first line is code text, though the block starts and
+        // ends where it did, mapped back.
+        let page =
+            "## G 日本\n\n- AI Gateway Read\n\n<details>\n</details>\n\n   ```sh\nnpm i 🚀\n```\n";
+        let at = page.find("npm").unwrap();
+        let callout = "\n> [!NOTE]\n> Scope é\u{301} note.\n\n";
+        let error = checked(page, &[insert(at, callout)], Dialect::Markdown).unwrap_err();
+        assert!(
+            error.contains("would take in the inserted call-out"),
+            "{error}"
         );
     }
 
