@@ -164,7 +164,9 @@ pub(super) fn partials(
 
 pub(super) fn render(file: RenderFile, problems: &mut TomlProblems<'_>) -> RenderPolicy {
     RenderPolicy {
-        mdx: file.mdx.unwrap_or(CalloutForm::Directive),
+        mdx: file
+            .mdx
+            .map_or(CalloutForm::Directive, |form| mdx_form(form, problems)),
         markdown: file.markdown.unwrap_or(CalloutForm::GfmAlert),
         paths: file
             .paths
@@ -175,6 +177,21 @@ pub(super) fn render(file: RenderFile, problems: &mut TomlProblems<'_>) -> Rende
             })
             .collect(),
     }
+}
+
+/// The `[render] mdx` form, or the default with a problem when it is one an MDX page cannot hold: a Hugo
+/// shortcode's `{{<` opens an MDX expression, and the page would no longer compile.
+fn mdx_form(form: Spanned<CalloutForm>, problems: &mut TomlProblems<'_>) -> CalloutForm {
+    if *form.get_ref() == CalloutForm::Shortcode {
+        problems.push(
+            Some(form.span()),
+            "`shortcode` is a form for Hugo's Markdown pages: in an MDX page `{{<` opens an expression \
+             and the page would no longer compile (use `directive`, `aside`, `gfm-alert` or `blockquote`)"
+                .to_owned(),
+        );
+        return CalloutForm::Directive;
+    }
+    form.into_inner()
 }
 
 /// The severity of every rule in `known`: its default, unless `[rules]` (`levels`) sets it.

@@ -115,7 +115,7 @@ pub struct PartialsFile {
 #[serde(rename_all = "kebab-case")]
 pub struct RenderFile {
     /// The call-out form for MDX pages.
-    pub mdx: Option<CalloutForm>,
+    pub mdx: Option<Spanned<CalloutForm>>,
     /// The call-out form for Markdown pages.
     pub markdown: Option<CalloutForm>,
     /// `[[render.paths]]`: forms for the files a glob matches.
