@@ -351,8 +351,14 @@ fn form_name(form: CalloutForm) -> &'static str {
 /// A linter that renders `form` for every page; with `stale`, a table in which AI Gateway can be scoped to
 /// one gateway, so existing call-outs are stale and removed.
 fn form_linter(form: CalloutForm, stale: bool) -> Linter {
+    // A Hugo shortcode would break an MDX page (the policy refuses it there): MDX pages get the directive.
+    let mdx_form = match form {
+        CalloutForm::Shortcode => CalloutForm::Directive,
+        other => other,
+    };
     let render = format!(
-        "[render]\nmdx = \"{0}\"\nmarkdown = \"{0}\"\n",
+        "[render]\nmdx = \"{}\"\nmarkdown = \"{}\"\n",
+        form_name(mdx_form),
         form_name(form)
     );
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/fix-stale.in");

@@ -450,7 +450,8 @@ fn a_multi_line_template_keeps_crlf_and_the_quote_prefix_inside_a_list_item() {
     assert_eq!(output.status.code(), Some(0), "{}", outcome(&output));
     assert_eq!(
         fs::read_to_string(dir.path().join("setup.md")).unwrap(),
-        "# Set up 日本\r\n\r\n1. Open the dashboard.\r\n2. Create a token with **AI Gateway** > **Run**:\r\n   it is shown once.\r\n\r\n   > [!NOTE]\r\n   > AI Gateway permissions (AI Gateway Read/Edit/Run) are account-scoped only.\r\n   >\r\n   > A token cannot be restricted to a single gateway; it can call any gateway in the account.\r\n3. Call the gateway.\r\n\r\n## Next\r\n"
+        // No blank line above the call-out: one there would make the tight list loose.
+        "# Set up 日本\r\n\r\n1. Open the dashboard.\r\n2. Create a token with **AI Gateway** > **Run**:\r\n   it is shown once.\r\n   > [!NOTE]\r\n   > AI Gateway permissions (AI Gateway Read/Edit/Run) are account-scoped only.\r\n   >\r\n   > A token cannot be restricted to a single gateway; it can call any gateway in the account.\r\n3. Call the gateway.\r\n\r\n## Next\r\n"
     );
 }
 

@@ -66,15 +66,21 @@ impl Variant {
 
     fn policy(self) -> String {
         let form = FORMS[self.form];
-        // `<Aside>` is JSX: Markdown pages get a blockquote alert instead.
+        // `<Aside>` is JSX: Markdown pages get a blockquote alert instead; a Hugo shortcode would break an
+        // MDX page (the policy refuses it there): MDX pages get the directive.
         let markdown = if form == "aside" { "gfm-alert" } else { form };
+        let mdx = if form == "shortcode" {
+            "directive"
+        } else {
+            form
+        };
         let placement = if self.in_partial {
             "partial"
         } else {
             "section"
         };
         format!(
-            "extends = \"cloudflare\"\n\n[render]\nmdx = \"{form}\"\nmarkdown = \"{markdown}\"\n\n\
+            "extends = \"cloudflare\"\n\n[render]\nmdx = \"{mdx}\"\nmarkdown = \"{markdown}\"\n\n\
              [partials]\npattern = \"src/content/partials/{{product}}/{{file}}.mdx\"\n\
              files = [\"**/content/partials/**\"]\nplacement = \"{placement}\"\n"
         )

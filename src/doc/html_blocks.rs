@@ -224,6 +224,7 @@ pub(crate) fn restore(text: &str, scan: &Scan, blocks: &mut Vec<Block>) {
             level: None,
             rows: None,
             items: None,
+            tight: false,
         });
     }
 }

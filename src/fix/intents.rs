@@ -288,8 +288,8 @@ fn right_after_listing(
     let form = context
         .policy
         .form_for(context.relative, context.page.dialect);
-    let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
-    lands_intact(context.page, &edits).then(|| described(context, policy, edits))
+    landed_insertion(context, policy, context.page, &spot, form)
+        .map(|edits| described(context, policy, edits))
 }
 
 /// The spot right after the block of the listing `anchor` of `section`, outside any generated region; none
@@ -350,7 +350,7 @@ fn draft_for_section<'p>(
         // The spot is found in the included part; the insertion is made and read back in the file as
         // written (what follows the part, such as an `ANCHOR_END` line, decides its blank lines).
         let form = context.policy.form_for(relative, via.file.dialect);
-        let mut edits = unverified_insertion(context, policy, &via.file, &spot, form)?;
+        let mut edits = unverified_insertion(context, policy, &via.file, &spot, form, Fit::Usual)?;
         for edit in &mut edits {
             edit.file = Some(via.path.clone());
         }
@@ -364,7 +364,7 @@ fn draft_for_section<'p>(
     let form = context
         .policy
         .form_for(context.relative, context.page.dialect);
-    let edits = unverified_insertion(context, policy, context.page, &spot, form)?;
+    let edits = unverified_insertion(context, policy, context.page, &spot, form, Fit::Usual)?;
     Some((context.page, false, edits))
 }
 
@@ -621,8 +621,40 @@ fn insertion(
     spot: &Spot,
     form: CalloutForm,
 ) -> Option<Vec<Edit>> {
-    let edits = unverified_insertion(context, policy, page, spot, form)?;
-    lands_intact(page, &edits).then_some(edits)
+    landed_insertion(context, policy, page, spot, form)
+}
+
+/// How an insertion meets the line above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// A blank line above the call-out, except where [`keeps_list_tight`] says a list would turn loose.
+    Usual,
+    /// No blank line above a quote call-out inside a list item: it interrupts the item's text.
+    Tight,
+}
+
+/// The usual insertion at `spot` when it lands intact ([`lands_intact`]); else, for a quote call-out inside
+/// a list item (outside an HTML block), the one with no blank line above it, which keeps a tight list tight
+/// (the blank line makes every item's text a paragraph: `<li><p>`).
+fn landed_insertion(
+    context: &Context<'_>,
+    policy: &CalloutPolicy,
+    page: &Page,
+    spot: &Spot,
+    form: CalloutForm,
+) -> Option<Vec<Edit>> {
+    let usual = unverified_insertion(context, policy, page, spot, form, Fit::Usual)?;
+    if lands_intact(page, &usual) {
+        return Some(usual);
+    }
+    let may_fit_tight = matches!(form, CalloutForm::GfmAlert | CalloutForm::Blockquote)
+        && !spot.indent.is_empty()
+        && !page.in_an_html_block(spot.offset);
+    if !may_fit_tight {
+        return None;
+    }
+    let tight = unverified_insertion(context, policy, page, spot, form, Fit::Tight)?;
+    (tight != usual && lands_intact(page, &tight)).then_some(tight)
 }
 
 /// [`insertion`]'s edits, the call-out first, before they are read back.
@@ -632,6 +664,7 @@ fn unverified_insertion(
     page: &Page,
     spot: &Spot,
     form: CalloutForm,
+    fit: Fit,
 ) -> Option<Vec<Edit>> {
     let body = policy.body(context.table);
     let title = policy.title_text(context.table);
@@ -657,7 +690,7 @@ fn unverified_insertion(
     let line_break = line_break_at(page.text(), spot.offset);
     let (at, separator, closer) = match line_break {
         _ if spot.offset == 0 => (0, String::new(), ""),
-        Some(line_break) if keeps_list_tight(page, spot, form) => {
+        Some(line_break) if fit == Fit::Tight || keeps_list_tight(page, spot, form) => {
             (spot.offset + line_break.len(), String::new(), newline)
         }
         Some(line_break) => (spot.offset + line_break.len(), newline.to_owned(), newline),

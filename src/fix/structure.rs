@@ -74,7 +74,16 @@ pub(crate) fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), 
     same_model_blocks(before, after, edits)?;
     let edits = super::apply::normalized(edits).map_err(|error| error.to_string())?;
     let placed = place(&edits);
-    same_outline(before, after, &before.outline, &after.outline, &placed)?;
+    // The model reads a Markdown page's lists with its HTML tags blanked out, which may make a list loose
+    // that mdBook renders tight: there, tightness is compared on what mdBook renders only.
+    let model_tightness = before.dialect == Dialect::Mdx;
+    same_outline(
+        before,
+        after,
+        (&before.outline, &after.outline),
+        &placed,
+        model_tightness,
+    )?;
     same_rendered_outline(before, after, &placed)
 }
 
@@ -89,9 +98,15 @@ fn same_rendered_outline(before: &Page, after: &Page, placed: &[Placed<'_>]) -> 
     let options = mdbook_options();
     let rendered_before = pulldown_outline(&lone_crs_as_lf(before.text()), options);
     let rendered_after = pulldown_outline(&lone_crs_as_lf(after.text()), options);
-    same_outline(before, after, &rendered_before, &rendered_after, placed)
-        .and_then(|()| no_insertion_read_as_code(after.text(), &rendered_after, placed))
-        .map_err(|problem| format!("as mdBook renders the page, {problem}"))
+    same_outline(
+        before,
+        after,
+        (&rendered_before, &rendered_after),
+        placed,
+        true,
+    )
+    .and_then(|()| no_insertion_read_as_code(after.text(), &rendered_after, placed))
+    .map_err(|problem| format!("as mdBook renders the page, {problem}"))
 }
 
 /// `text` with each lone `\r` made a `\n` (same length, same offsets): pulldown-cmark reads a lone `\r` as
@@ -216,13 +231,14 @@ fn same_blocks(before: &Page, after: &Page, content: &[&Edit]) -> Result<(), Str
 /// ends at the same original bytes (through the edits). So an insertion cannot end an HTML block or a
 /// directive early, turn raw HTML into a heading or move a block into or out of a container, and a removal
 /// cannot let an HTML block swallow what follows. A table's rows and a list's items may change only where
-/// an edit falls inside it.
+/// an edit falls inside it. With `compare_tightness`, a list also stays tight or loose (what mdBook renders
+/// with `<p>` in its items or without).
 fn same_outline(
     before: &Page,
     after: &Page,
-    old_outline: &[OutlineBlock],
-    new_outline: &[OutlineBlock],
+    (old_outline, new_outline): (&[OutlineBlock], &[OutlineBlock]),
     placed: &[Placed<'_>],
+    compare_tightness: bool,
 ) -> Result<(), String> {
     let kept = old_outline
         .iter()
@@ -256,6 +272,17 @@ fn same_outline(
                 "{} would become {}",
                 describe_outline(old, before),
                 describe_outline(new, after)
+            ));
+        }
+        if compare_tightness && old.tight != new.tight {
+            let (was, would_be) = if old.tight {
+                ("tight", "loose")
+            } else {
+                ("loose", "tight")
+            };
+            return Err(format!(
+                "{} would turn from {was} to {would_be} (its items' text in or out of paragraphs)",
+                describe_outline(old, before)
             ));
         }
         if runs_into_an_insertion(placed, after.text(), new) {
@@ -945,6 +972,37 @@ mod tests {
         assert!(
             error.contains("would take in the inserted call-out"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_list_that_would_turn_loose_or_tight_fails() {
+        let loose = "## G 日本\n\n1. Item 🚀:\n   > **Note:** scope é\u{301}.\n\n2. Two\n";
+        let note = loose.find("   > **Note:**").unwrap();
+        let end = loose.find("\n2. Two").unwrap() + 1;
+        let error = checked(loose, &[remove(note..end)], Dialect::Markdown).unwrap_err();
+        assert!(error.contains("would turn from loose to tight"), "{error}");
+        let note_end = loose.find("\n\n2. Two").unwrap() + 1;
+        assert_eq!(
+            checked(loose, &[remove(note..note_end)], Dialect::Markdown),
+            Ok(())
+        );
+        let tight = "1. a שלום\n   it is shown once.\n2. b\n";
+        let at = tight.find("2. b").unwrap();
+        let error = checked(
+            tight,
+            &[insert(at, "\n   > [!NOTE]\n   > Scope note.\n")],
+            Dialect::Markdown,
+        )
+        .unwrap_err();
+        assert!(error.contains("would turn from tight to loose"), "{error}");
+        assert_eq!(
+            checked(
+                tight,
+                &[insert(at, "   > [!NOTE]\n   > Scope note.\n")],
+                Dialect::Markdown
+            ),
+            Ok(())
         );
     }
 

@@ -103,6 +103,9 @@ pub struct Block {
     pub rows: Option<usize>,
     /// A list's items.
     pub items: Option<usize>,
+    /// Whether a list is tight: text stands in its items outside paragraphs (CommonMark renders a tight
+    /// list's items without `<p>`). Always `false` for other blocks.
+    pub tight: bool,
 }
 
 /// A block as `scope-lint debug blocks` prints it: lines instead of bytes.

@@ -83,6 +83,7 @@ pub(super) fn constructs(
         level: None,
         rows: None,
         items: None,
+        tight: false,
     };
     if let Some(range) = &scan.front_matter {
         blocks.push(block(BlockKind::FrontMatter, range.clone()));

@@ -226,6 +226,10 @@ impl Recorder {
                     .max(trimmed_end(text, range.start, range.end));
             }
             None => {
+                // Text right in an item, outside a paragraph: pulldown-cmark reads the list as tight.
+                if let Some(list) = self.innermost_block() {
+                    self.blocks[list].tight = true;
+                }
                 let index = self.push(text, BlockKind::Paragraph, range);
                 self.loose_text = Some(index);
             }
@@ -252,6 +256,7 @@ impl Recorder {
             level: None,
             rows: None,
             items: None,
+            tight: false,
         });
         self.blocks.len() - 1
     }

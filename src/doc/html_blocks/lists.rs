@@ -173,6 +173,7 @@ impl OpenLists {
                 level: None,
                 rows: None,
                 items: Some(rest_end - rest),
+                tight: blocks[list].tight,
             });
             let split = blocks.len() - 1;
             self.items.insert(
