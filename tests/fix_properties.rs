@@ -351,15 +351,20 @@ fn form_name(form: CalloutForm) -> &'static str {
 /// A linter that renders `form` for every page; with `stale`, a table in which AI Gateway can be scoped to
 /// one gateway, so existing call-outs are stale and removed.
 fn form_linter(form: CalloutForm, stale: bool) -> Linter {
-    // A Hugo shortcode would break an MDX page (the policy refuses it there): MDX pages get the directive.
+    // A Hugo shortcode would break an MDX page, and `<Aside>` and `:::note` are raw text on a Markdown page
+    // (the policy refuses them there): those pages get the directive and the GFM alert.
     let mdx_form = match form {
         CalloutForm::Shortcode => CalloutForm::Directive,
+        other => other,
+    };
+    let markdown_form = match form {
+        CalloutForm::Aside | CalloutForm::Directive => CalloutForm::GfmAlert,
         other => other,
     };
     let render = format!(
         "[render]\nmdx = \"{}\"\nmarkdown = \"{}\"\n",
         form_name(mdx_form),
-        form_name(form)
+        form_name(markdown_form)
     );
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/fix-stale.in");
     let (policy, root) = if stale {

@@ -66,9 +66,13 @@ impl Variant {
 
     fn policy(self) -> String {
         let form = FORMS[self.form];
-        // `<Aside>` is JSX: Markdown pages get a blockquote alert instead; a Hugo shortcode would break an
-        // MDX page (the policy refuses it there): MDX pages get the directive.
-        let markdown = if form == "aside" { "gfm-alert" } else { form };
+        // `<Aside>` and `:::note` are MDX: Markdown pages get a blockquote alert instead; a Hugo shortcode
+        // would break an MDX page: MDX pages get the directive (the policy refuses both elsewhere).
+        let markdown = if matches!(form, "aside" | "directive") {
+            "gfm-alert"
+        } else {
+            form
+        };
         let mdx = if form == "shortcode" {
             "directive"
         } else {

@@ -168,20 +168,68 @@ impl Gatherer<'_> {
 }
 
 /// The word right after a group's name that ends at `end`, lowercased, when only spaces or tabs stand
-/// between them and it starts with an ASCII letter (its ASCII letters). `None` at punctuation, markup, a
-/// line break, the end of the text or any other character, each of which ends a name.
+/// between them and it is a word of ASCII letters. `None` at punctuation, markup, a line break, the end of
+/// the text, or a word with any other letter or mark in it (`é` written as `e` and a combining accent,
+/// `日本語`): each of those ends a name.
 fn word_after_name(text: &str, end: usize) -> Option<String> {
-    let rest = text.get(end..)?;
-    let after_spaces = rest.trim_start_matches([' ', '\t']);
+    let rest = after_closing_markup(text.get(end..)?);
+    let after_spaces = trim_spaces(rest);
     if after_spaces.len() == rest.len() {
         return None;
     }
-    let word: String = after_spaces
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .map(|letter| letter.to_ascii_lowercase())
-        .collect();
-    (!word.is_empty()).then_some(word)
+    // A contraction ("isn't") is one word: not one of ASCII letters, so it ends the name.
+    let word_end = after_spaces
+        .find(|c: char| !(c.is_alphanumeric() || is_combining_mark(c) || c == '\'' || c == '’'))
+        .unwrap_or(after_spaces.len());
+    let word = &after_spaces[..word_end];
+    (!word.is_empty() && word.bytes().all(|byte| byte.is_ascii_alphabetic()))
+        .then(|| word.to_ascii_lowercase())
+}
+
+/// `rest` after the markup that may close around a name (`**`, `_`, `` ` ``, `~`, a link's `](...)`, a
+/// closing tag such as `</kbd>`): "**AI Gateway Run** count" reads as "AI Gateway Run count".
+fn after_closing_markup(mut rest: &str) -> &str {
+    loop {
+        let trimmed = rest.trim_start_matches(['*', '_', '`', '~']);
+        let trimmed = if let Some(link) = trimmed.strip_prefix("](") {
+            link.find(')').map_or(trimmed, |close| &link[close + 1..])
+        } else if trimmed.starts_with("</") {
+            trimmed
+                .find('>')
+                .map_or(trimmed, |close| &trimmed[close + 1..])
+        } else {
+            trimmed
+        };
+        if trimmed.len() == rest.len() {
+            return rest;
+        }
+        rest = trimmed;
+    }
+}
+
+/// `text` after the spaces, tabs, no-break spaces and `&nbsp;` references at its start.
+fn trim_spaces(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_start_matches([' ', '\t', '\u{a0}']);
+        let trimmed = trimmed.strip_prefix("&nbsp;").unwrap_or(trimmed);
+        if trimmed.len() == text.len() {
+            return text;
+        }
+        text = trimmed;
+    }
+}
+
+/// Whether `c` is a combining mark of the blocks Latin text uses (U+0300-U+036F, U+1AB0-U+1AFF,
+/// U+1DC0-U+1DFF, U+20D0-U+20FF, U+FE20-U+FE2F): part of the letter before it.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
 }
 
 /// Where the text of each list item (by list and item) starts: its first unit. A later paragraph of the
@@ -208,5 +256,42 @@ fn listing_block(page: &Page, kind: UnitKind) -> Option<(ListingKind, Range<usiz
             Some((ListingKind::List, page.lists[list].range.clone()))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_after_name;
+
+    #[test]
+    fn only_a_word_of_ascii_letters_after_a_space_goes_on_from_a_name() {
+        let name = "AI Gateway Read";
+        for (after, word) in [
+            (" count", Some("count")),
+            ("\tAPI docs", Some("api")),
+            (" e\u{301}", None),
+            ("** count", Some("count")),
+            ("](x) history", Some("history")),
+            ("</kbd> count", Some("count")),
+            ("&nbsp;count", Some("count")),
+            ("\u{a0}count", Some("count")),
+            (" isn't", None),
+            (" doesn’t", None),
+            (" é", None),
+            (" 日本語", None),
+            (" 😀", None),
+            (" 2x", None),
+            (": Read", None),
+            ("** the", Some("the")),
+            ("\nthe", None),
+            ("", None),
+        ] {
+            let text = format!("{name}{after}");
+            assert_eq!(
+                word_after_name(&text, name.len()).as_deref(),
+                word,
+                "{after:?}"
+            );
+        }
     }
 }

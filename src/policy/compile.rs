@@ -167,7 +167,9 @@ pub(super) fn render(file: RenderFile, problems: &mut TomlProblems<'_>) -> Rende
         mdx: file
             .mdx
             .map_or(CalloutForm::Directive, |form| mdx_form(form, problems)),
-        markdown: file.markdown.unwrap_or(CalloutForm::GfmAlert),
+        markdown: file
+            .markdown
+            .map_or(CalloutForm::GfmAlert, |form| markdown_form(form, problems)),
         paths: file
             .paths
             .into_iter()
@@ -192,6 +194,26 @@ fn mdx_form(form: Spanned<CalloutForm>, problems: &mut TomlProblems<'_>) -> Call
         return CalloutForm::Directive;
     }
     form.into_inner()
+}
+
+/// The `[render] markdown` form, or the default with a problem when it is one a Markdown page does not
+/// read as a call-out: `<Aside>` is a JSX component and `:::note` an MDX directive, which mdBook and Hugo
+/// render as raw HTML and plain text (pages that are MDX under a `.md` name are set with `[dialects]`).
+fn markdown_form(form: Spanned<CalloutForm>, problems: &mut TomlProblems<'_>) -> CalloutForm {
+    let name = match form.get_ref() {
+        CalloutForm::Aside => "aside",
+        CalloutForm::Directive => "directive",
+        _ => return form.into_inner(),
+    };
+    problems.push(
+        Some(form.span()),
+        format!(
+            "`{name}` is a form for MDX pages: a Markdown page renders it as raw text, not as a call-out \
+             (use `gfm-alert`, `blockquote`, `admonish` or `shortcode`, or map the pages to MDX in \
+             [dialects] when they are MDX)"
+        ),
+    );
+    CalloutForm::GfmAlert
 }
 
 /// The severity of every rule in `known`: its default, unless `[rules]` (`levels`) sets it.

@@ -117,7 +117,7 @@ pub struct RenderFile {
     /// The call-out form for MDX pages.
     pub mdx: Option<Spanned<CalloutForm>>,
     /// The call-out form for Markdown pages.
-    pub markdown: Option<CalloutForm>,
+    pub markdown: Option<Spanned<CalloutForm>>,
     /// `[[render.paths]]`: forms for the files a glob matches.
     #[serde(default)]
     pub paths: Vec<RenderPathFile>,

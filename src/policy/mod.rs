@@ -284,17 +284,23 @@ impl Policy {
 
     /// The call-out form to render for a page.
     pub fn form_for(&self, relative: &Path, dialect: Dialect) -> CalloutForm {
+        let default = match dialect {
+            Dialect::Mdx => self.render.mdx,
+            Dialect::Markdown => self.render.markdown,
+        };
+        // A `[[render.paths]]` form the page's dialect cannot hold (a Hugo shortcode breaks an MDX page;
+        // `<Aside>` and `:::note` are raw text on a Markdown page) gives way to the dialect's form.
+        let fits = |form: &CalloutForm| match dialect {
+            Dialect::Mdx => *form != CalloutForm::Shortcode,
+            Dialect::Markdown => !matches!(form, CalloutForm::Aside | CalloutForm::Directive),
+        };
         self.render
             .paths
             .iter()
             .find(|(glob, _)| glob.is_match(relative))
-            .map_or(
-                match dialect {
-                    Dialect::Mdx => self.render.mdx,
-                    Dialect::Markdown => self.render.markdown,
-                },
-                |(_, form)| *form,
-            )
+            .map(|(_, form)| *form)
+            .filter(fits)
+            .unwrap_or(default)
     }
 }
 

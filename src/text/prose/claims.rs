@@ -273,7 +273,9 @@ impl Lexicon {
             .after_modifiers(tokens, at + each)
             .find_map(|word| noun_at(tokens, word, resource))?;
         // "give every gateway a dedicated token": a giving verb before the distributing word possesses.
-        let given = at > 0 && longest(tokens, at - 1, &self.give) == Some(1);
+        let given = at > 0
+            && longest(tokens, at - 1, &self.give) == Some(1)
+            && !self.has_verbless_blocker(tokens);
         let possess = match longest(tokens, noun_end + 1, &self.possess) {
             Some(possess) => possess,
             None if given => 0,
@@ -284,11 +286,29 @@ impl Lexicon {
         let (credential_at, credential) = self
             .after_modifiers(tokens, separate_at + separate)
             .find_map(|word| Some((word, self.credential_at(tokens, word)?)))?;
+        // "give every gateway a dedicated token name": the credential word only qualifies another noun.
+        if possess == 0 && !self.ends_a_phrase(tokens, credential_at + credential) {
+            return None;
+        }
         Some(Candidate {
             start: at,
             target: at,
             end: credential_at + credential - 1,
         })
+    }
+
+    /// Whether the phrase before `at` ends there: punctuation, the end of the sentence or a `phrase-end`
+    /// word follows.
+    fn ends_a_phrase(&self, tokens: &[Token], at: usize) -> bool {
+        tokens.get(at).is_none_or(|token| {
+            token.kind != TokenKind::Word || longest(tokens, at, &self.phrase_end).is_some()
+        })
+    }
+
+    /// Whether a `verbless-blockers` word stands anywhere in `tokens`: the verbless readings then read
+    /// nothing ("you don't need a separate token for each gateway").
+    fn has_verbless_blocker(&self, tokens: &[Token]) -> bool {
+        (0..tokens.len()).any(|at| longest(tokens, at, &self.verbless_blockers).is_some())
     }
 
     /// "a dedicated token for every gateway", "use separate keys per gateway": a word of separateness at
@@ -310,6 +330,11 @@ impl Lexicon {
         let (noun_end, _) = self
             .after_modifiers(tokens, distributive_at + distributive)
             .find_map(|word| noun_at(tokens, word, resource))?;
+        // "for each gateway provider" is about providers; "you don't need a separate token per gateway"
+        // says the opposite.
+        if !self.ends_a_phrase(tokens, noun_end + 1) || self.has_verbless_blocker(tokens) {
+            return None;
+        }
         Some(Candidate {
             start: at,
             target: at,
@@ -806,6 +831,26 @@ mod tests {
         assert!(claims("There is no dedicated token for each gateway.").is_empty());
         assert!(claims("Give every gateway a name.").is_empty());
         assert!(claims("Give the gateway a dedicated token.").is_empty());
+        for quiet in [
+            "You don't need a separate token for each gateway.",
+            "A dedicated token for every gateway is not needed.",
+            "No need for a separate token per gateway.",
+            "Use a separate token for each gateway provider 🚀.",
+            "Give every gateway a dedicated token name.",
+            "Assign every gateway a unique key prefix.",
+        ] {
+            assert!(claims(quiet).is_empty(), "{quiet}");
+        }
+        each(
+            &file.claim.phrase_end,
+            "Use a dedicated token for every gateway {} tenants.",
+            true,
+        );
+        each(
+            &file.claim.verbless_blockers,
+            "{} a dedicated token for every gateway.",
+            false,
+        );
     }
 
     /// What `Lexicon::claims` skips a sentence for: with no token holding the noun, no reading is a
