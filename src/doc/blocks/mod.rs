@@ -103,8 +103,9 @@ pub struct Block {
     pub rows: Option<usize>,
     /// A list's items.
     pub items: Option<usize>,
-    /// Whether a list is tight: text stands in its items outside paragraphs (CommonMark renders a tight
-    /// list's items without `<p>`). Always `false` for other blocks.
+    /// Whether text stands in a list's items outside paragraphs: pulldown-cmark's reading of a tight list
+    /// that holds text (rendered without `<p>`). A tight list whose items hold no text of their own (only
+    /// headings, code blocks or nested lists) is not marked, nor is any other block.
     pub tight: bool,
 }
 
