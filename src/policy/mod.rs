@@ -337,6 +337,34 @@ mod tests {
     }
 
     #[test]
+    fn a_render_path_form_the_page_dialect_cannot_hold_gives_way_to_the_dialect_form() {
+        let loaded = settings(
+            "extends = \"cloudflare\"\n[render]\nmdx = \"aside\"\nmarkdown = \"blockquote\"\n\
+             paths = [{ glob = \"shortcodes/**\", form = \"shortcode\" }, \
+             { glob = \"jsx/**\", form = \"directive\" }]\n",
+        )
+        .unwrap();
+        let form = |path: &str, dialect| loaded.policy.form_for(Path::new(path), dialect);
+        assert_eq!(
+            form("shortcodes/日本.md", Dialect::Markdown),
+            CalloutForm::Shortcode
+        );
+        assert_eq!(form("shortcodes/🚀.mdx", Dialect::Mdx), CalloutForm::Aside);
+        assert_eq!(form("jsx/a.mdx", Dialect::Mdx), CalloutForm::Directive);
+        assert_eq!(form("jsx/a.md", Dialect::Markdown), CalloutForm::Blockquote);
+        for (text, line) in [
+            ("[render]\nmdx = \"shortcode\"\n", "2:7"),
+            ("[render]\nmarkdown = \"directive\"\n", "2:12"),
+        ] {
+            let error = settings(text).unwrap_err().to_string();
+            assert!(
+                error.contains(&format!("scope-lint.toml:{line}")),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
     fn the_preset_policy_compiles() {
         let settings = load_preset("cloudflare", Path::new("."), None, RULES).unwrap();
         assert_eq!(settings.policy.callouts.len(), 1);
