@@ -288,7 +288,7 @@ fn right_after_listing(
     let form = context
         .policy
         .form_for(context.relative, context.page.dialect);
-    landed_insertion(context, policy, context.page, &spot, form)
+    insertion(context, policy, context.page, &spot, form)
         .map(|edits| described(context, policy, edits))
 }
 
@@ -612,18 +612,6 @@ fn described(context: &Context<'_>, policy: &CalloutPolicy, edits: Vec<Edit>) ->
     }
 }
 
-/// The edits that insert the policy's call-out at `spot` of `page` in `form` (and its import, for `<Aside>`),
-/// when the call-out is read back as one there.
-fn insertion(
-    context: &Context<'_>,
-    policy: &CalloutPolicy,
-    page: &Page,
-    spot: &Spot,
-    form: CalloutForm,
-) -> Option<Vec<Edit>> {
-    landed_insertion(context, policy, page, spot, form)
-}
-
 /// How an insertion meets the line above it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fit {
@@ -633,10 +621,11 @@ enum Fit {
     Tight,
 }
 
-/// The usual insertion at `spot` when it lands intact ([`lands_intact`]); else, for a quote call-out inside
-/// a list item (outside an HTML block), the one with no blank line above it, which keeps a tight list tight
-/// (the blank line makes every item's text a paragraph: `<li><p>`).
-fn landed_insertion(
+/// The edits that insert the policy's call-out at `spot` of `page` in `form` (and its import, for `<Aside>`),
+/// when the call-out is read back as one there ([`lands_intact`]): the usual insertion, else, for a quote
+/// call-out inside a list item (outside an HTML block), the one with no blank line above it, which keeps a
+/// tight list tight (the blank line makes every item's text a paragraph: `<li><p>`).
+fn insertion(
     context: &Context<'_>,
     policy: &CalloutPolicy,
     page: &Page,
