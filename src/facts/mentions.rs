@@ -167,19 +167,18 @@ impl Gatherer<'_> {
     }
 }
 
-/// The word right after a group's name that ends at `end`, lowercased, when only spaces or tabs stand
-/// between them and it is a word of ASCII letters. `None` at punctuation, markup, a line break, the end of
-/// the text, or a word with any other letter or mark in it (`é` written as `e` and a combining accent,
-/// `日本語`): each of those ends a name.
+/// The word right after a group's name that ends at `end`, lowercased, when only spaces stand between
+/// them and it is a word of ASCII letters. `None` at punctuation, markup, a line break, the end of the
+/// text, or a word with any other character in it (`é`, also as `e` and a combining accent, `日本語`, a
+/// contraction such as `isn't`): each of those ends a name.
 fn word_after_name(text: &str, end: usize) -> Option<String> {
     let rest = after_closing_markup(text.get(end..)?);
     let after_spaces = trim_spaces(rest);
     if after_spaces.len() == rest.len() {
         return None;
     }
-    // A contraction ("isn't") is one word: not one of ASCII letters, so it ends the name.
     let word_end = after_spaces
-        .find(|c: char| !(c.is_alphanumeric() || is_combining_mark(c) || c == '\'' || c == '’'))
+        .find(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\''))
         .unwrap_or(after_spaces.len());
     let word = &after_spaces[..word_end];
     (!word.is_empty() && word.bytes().all(|byte| byte.is_ascii_alphabetic()))
@@ -207,29 +206,23 @@ fn after_closing_markup(mut rest: &str) -> &str {
     }
 }
 
-/// `text` after the spaces, tabs, no-break spaces and `&nbsp;` references at its start.
+/// `text` after the spaces at its start (no line break), also written as character references (`&nbsp;`,
+/// `&#160;`), as a reader sees them.
 fn trim_spaces(mut text: &str) -> &str {
     loop {
-        let trimmed = text.trim_start_matches([' ', '\t', '\u{a0}']);
-        let trimmed = trimmed.strip_prefix("&nbsp;").unwrap_or(trimmed);
+        let trimmed =
+            text.trim_start_matches(|c: char| c.is_whitespace() && !matches!(c, '\n' | '\r'));
+        let trimmed = match crate::text::entity::decode(trimmed) {
+            Some((length, c)) if c.is_whitespace() && !matches!(c, '\n' | '\r') => {
+                &trimmed[length..]
+            }
+            _ => trimmed,
+        };
         if trimmed.len() == text.len() {
             return text;
         }
         text = trimmed;
     }
-}
-
-/// Whether `c` is a combining mark of the blocks Latin text uses (U+0300-U+036F, U+1AB0-U+1AFF,
-/// U+1DC0-U+1DFF, U+20D0-U+20FF, U+FE20-U+FE2F): part of the letter before it.
-fn is_combining_mark(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0300}'..='\u{036F}'
-            | '\u{1AB0}'..='\u{1AFF}'
-            | '\u{1DC0}'..='\u{1DFF}'
-            | '\u{20D0}'..='\u{20FF}'
-            | '\u{FE20}'..='\u{FE2F}'
-    )
 }
 
 /// Where the text of each list item (by list and item) starts: its first unit. A later paragraph of the
@@ -274,6 +267,7 @@ mod tests {
             ("](x) history", Some("history")),
             ("</kbd> count", Some("count")),
             ("&nbsp;count", Some("count")),
+            (" &#160;count", Some("count")),
             ("\u{a0}count", Some("count")),
             (" isn't", None),
             (" doesn’t", None),
