@@ -104,9 +104,13 @@ pub(crate) fn interrupting_tag_starts(text: &str, scan: &Scan) -> Vec<usize> {
 /// Whether `tag` opens a raw HTML block (CommonMark's kind 1: `<pre>`, `<script>`, ...), and whether it
 /// starts one that interrupts a paragraph (kinds 1 and 6).
 pub(crate) fn starts_a_block(tag: &Tag) -> (bool, bool) {
-    let name = tag.name.to_ascii_lowercase();
-    let raw = RAW_TAGS.contains(&name.as_str()) && tag.kind == TagKind::Open;
-    (raw, raw || BLOCK_TAGS.contains(&name.as_str()))
+    // Asked of every tag of a Markdown page: compared in place, no lower-cased copy of the name.
+    let named = |list: &[&str]| {
+        list.iter()
+            .any(|known| tag.name.eq_ignore_ascii_case(known))
+    };
+    let raw = tag.kind == TagKind::Open && named(RAW_TAGS);
+    (raw, raw || named(BLOCK_TAGS))
 }
 
 /// Replaces, in `blocks` (document order, top level first), what the blanked tags hid with HTML blocks.

@@ -106,9 +106,9 @@ pub fn markdown_structure_text(source: &SourceText, scan: &Scan) -> Structure {
         .tags
         .iter()
         .filter(|tag| {
-            !crate::doc::html_blocks::starts_a_block(tag).1
-                && bytes.get(tag.range.start) == Some(&b' ')
+            bytes.get(tag.range.start) == Some(&b' ')
                 && text_follows_on_its_line(source.text.as_bytes(), tag.range.end)
+                && !crate::doc::html_blocks::starts_a_block(tag).1
         })
         .map(|tag| tag.range.start)
         .collect::<Vec<usize>>();
