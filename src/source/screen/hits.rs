@@ -20,7 +20,7 @@
 use std::ops::ControlFlow;
 
 use super::pair_nibbles::{ByteSet, LaneNibbles, Pair, PairNibbles, lane_lookup};
-use crate::text::pairs::BytePairs;
+use rustc_hash::FxHashMap;
 
 /// Bytes read per block: one bit each in a `u64` mask.
 const BLOCK: usize = 64;
@@ -123,15 +123,13 @@ pub(super) struct Hits {
     trigger_of: [u8; 256],
     /// The patterns with an empty head, grouped by their trigger byte.
     by_trigger: Vec<Vec<Cut>>,
-    /// The patterns with a head of one byte, by that byte (lower-cased): looked at where a run ends.
-    by_last_byte: Vec<Vec<Cut>>,
-    /// The patterns with a longer head, grouped by the head's last two bytes (lower-cased):
-    /// `group_of_pair[first << 8 | last]` is 1 + the group's index in `by_last_pair`, or 0.
+    /// Where a run ends, the patterns whose head may end it, by the run's last two bytes (lower-cased; the
+    /// byte before is 0 at the text's start): `group_of_pair[before << 8 | last]` is 1 + the index in
+    /// `groups` of the range of `cuts` that holds the patterns with a head of that one last byte and those
+    /// with a longer head ending in those two bytes, or 0 when no head ends so (most run ends).
     group_of_pair: Box<[u16]>,
-    by_last_pair: Vec<Vec<Cut>>,
-    /// A bit for each pair of bytes (lower-cased) that may end a head: the last two bytes of a head, or
-    /// any byte and the only byte of a one-byte head. Most runs end in no such pair.
-    head_ends: BytePairs,
+    groups: Vec<std::ops::Range<usize>>,
+    cuts: Vec<Cut>,
     /// The block pass's tables; `None` on a build without a SIMD lane lookup (the text is then read byte
     /// by byte).
     lanes: Option<LaneTables>,
@@ -153,9 +151,7 @@ impl Hits {
         let mut trigger_of = [0u8; 256];
         let mut by_trigger: Vec<Vec<Cut>> = Vec::new();
         let mut by_last_byte: Vec<Vec<Cut>> = vec![Vec::new(); 256];
-        let mut group_of_pair = vec![0u16; 1 << 16].into_boxed_slice();
-        let mut by_last_pair: Vec<Vec<Cut>> = Vec::new();
-        let mut head_ends = BytePairs::default();
+        let mut by_last_pair: FxHashMap<(u8, u8), Vec<Cut>> = FxHashMap::default();
         let mut head_end_pairs: Vec<Pair> = Vec::new();
         for (pattern, text) in patterns.iter().enumerate() {
             let lower = text.to_ascii_lowercase().into_bytes();
@@ -172,18 +168,10 @@ impl Hits {
             if let Some(&last) = head.last() {
                 let first = head.len().checked_sub(2).map(|index| head[index]);
                 head_end_pairs.push((first, last));
-                let Some(first) = first else {
-                    head_ends.insert_any_first(last);
-                    by_last_byte[usize::from(last)].push(cut);
-                    continue;
-                };
-                head_ends.insert(first, last);
-                let slot = &mut group_of_pair[pair_index(first, last)];
-                if *slot == 0 {
-                    by_last_pair.push(Vec::new());
-                    *slot = u16::try_from(by_last_pair.len()).ok()?;
+                match first {
+                    Some(first) => by_last_pair.entry((first, last)).or_default().push(cut),
+                    None => by_last_byte[usize::from(last)].push(cut),
                 }
-                by_last_pair[usize::from(*slot) - 1].push(cut);
                 continue;
             }
             let trigger = usize::from(*rest.first()?);
@@ -193,6 +181,7 @@ impl Hits {
             }
             by_trigger[usize::from(trigger_of[trigger]) - 1].push(cut);
         }
+        let (group_of_pair, groups, cuts) = run_end_groups(&by_last_byte, &by_last_pair)?;
         let triggers: Vec<u8> = (0..=u8::MAX)
             .filter(|&byte| trigger_of[usize::from(byte)] != 0)
             .collect();
@@ -204,10 +193,9 @@ impl Hits {
         Some(Hits {
             trigger_of,
             by_trigger,
-            by_last_byte,
             group_of_pair,
-            by_last_pair,
-            head_ends,
+            groups,
+            cuts,
             lanes,
         })
     }
@@ -276,6 +264,7 @@ impl Hits {
 
     /// The patterns with a head that end a run of letters and digits at `at`: the head ends the run and
     /// the rest follows it.
+    #[inline]
     fn at_run_end(
         &self,
         bytes: &[u8],
@@ -285,17 +274,13 @@ impl Hits {
         let last = bytes[at - 1].to_ascii_lowercase();
         let before = at
             .checked_sub(2)
-            .map(|index| bytes[index].to_ascii_lowercase());
-        // Most run ends end in no head's last two bytes (one byte at the text's start).
-        if !self.head_ends.contains(before.unwrap_or(0), last) {
+            .map_or(0, |index| bytes[index].to_ascii_lowercase());
+        // Most run ends end in no head's last two bytes.
+        let Some(group) = usize::from(self.group_of_pair[pair_index(before, last)]).checked_sub(1)
+        else {
             return ControlFlow::Continue(());
-        }
-        let group = before.map_or(0, |before| self.group_of_pair[pair_index(before, last)]);
-        let longer = match usize::from(group).checked_sub(1) {
-            Some(group) => self.by_last_pair[group].as_slice(),
-            None => &[],
         };
-        for cut in self.by_last_byte[usize::from(last)].iter().chain(longer) {
+        for cut in &self.cuts[self.groups[group].clone()] {
             if cut.head.ends_at(bytes, at) && cut.rest.starts_at(bytes, at) {
                 visit(cut.pattern, at - cut.head.len(), at + cut.rest.len())?;
             }
@@ -370,6 +355,41 @@ impl LaneTables {
         }
         (alphanumeric, triggers, pair_ends)
     }
+}
+
+/// [`Hits::group_of_pair`], its groups and their cuts, from the patterns with a one-byte head (by that
+/// byte) and those with a longer head (by its last two bytes). A group holds the cuts of a last byte's
+/// one-byte heads, then those of the pair's longer heads; the pairs with no longer head share their last
+/// byte's group. `None` when there are more groups than a `u16` counts.
+type RunEndGroups = (Box<[u16]>, Vec<std::ops::Range<usize>>, Vec<Cut>);
+
+fn run_end_groups(
+    by_last_byte: &[Vec<Cut>],
+    by_last_pair: &FxHashMap<(u8, u8), Vec<Cut>>,
+) -> Option<RunEndGroups> {
+    let mut group_of_pair = vec![0u16; 1 << 16].into_boxed_slice();
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut cuts: Vec<Cut> = Vec::new();
+    let mut add_group = |members: &mut dyn Iterator<Item = &Cut>| {
+        let start = cuts.len();
+        cuts.extend(members.cloned());
+        groups.push(start..cuts.len());
+        u16::try_from(groups.len()).ok()
+    };
+    for last in 0..=u8::MAX {
+        let single = &by_last_byte[usize::from(last)];
+        let single_group = match single.is_empty() {
+            true => 0,
+            false => add_group(&mut single.iter())?,
+        };
+        for before in 0..=u8::MAX {
+            group_of_pair[pair_index(before, last)] = match by_last_pair.get(&(before, last)) {
+                Some(longer) => add_group(&mut single.iter().chain(longer))?,
+                None => single_group,
+            };
+        }
+    }
+    Some((group_of_pair, groups, cuts))
 }
 
 /// The index of the pair `first`, `last` in [`Hits::group_of_pair`].
