@@ -258,7 +258,8 @@ impl Lexicon {
     }
 
     /// "each gateway gets its own token": a distributing word at `at` and the resource noun (after at most
-    /// `modifiers` words: "each AI Gateway", "each of the gateways"), then a possessing verb and a word of
+    /// `modifiers` words: "each AI Gateway", "each of the gateways"; or right before it: "gateways each
+    /// get ..."), then a possessing verb and a word of
     /// separateness, each right after the other, and the credential after at most `modifiers` words ("its
     /// own authentication token", "a separate scoped API key").
     fn own_credential_claim(
@@ -268,10 +269,15 @@ impl Lexicon {
         resource: &Resource,
     ) -> Option<Candidate> {
         let each = longest(tokens, at, &self.each)?;
-        // "each gateway", "each AI Gateway", "each of the gateways": up to `modifiers` words before the noun.
-        let (noun_end, _) = self
+        // "each gateway", "each AI Gateway", "each of the gateways": up to `modifiers` words before the noun;
+        // or the noun right before it ("gateways each get their own token").
+        let (start, noun_end) = match self
             .after_modifiers(tokens, at + each)
-            .find_map(|word| noun_at(tokens, word, resource))?;
+            .find_map(|word| noun_at(tokens, word, resource))
+        {
+            Some((noun_end, _)) => (at, noun_end),
+            None => (noun_ending_at(tokens, at, resource)?, at + each - 1),
+        };
         // "give every gateway a dedicated token": a giving verb before the distributing word possesses.
         let given = at > 0
             && longest(tokens, at - 1, &self.give) == Some(1)
@@ -291,8 +297,8 @@ impl Lexicon {
             return None;
         }
         Some(Candidate {
-            start: at,
-            target: at,
+            start,
+            target: start,
             end: credential_at + credential - 1,
         })
     }
@@ -544,6 +550,13 @@ enum Target {
     Distributive,
 }
 
+/// Where the resource noun that ends right before `at` starts ("gateways" in "gateways each get ..."), if
+/// one does.
+fn noun_ending_at(tokens: &[Token], at: usize, resource: &Resource) -> Option<usize> {
+    (at.saturating_sub(3)..at)
+        .find(|&start| noun_at(tokens, start, resource).is_some_and(|(end, _)| end + 1 == at))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::text::prose::testing::{claims, each, file};
@@ -568,11 +581,18 @@ mod tests {
 
     #[test]
     fn every_auxiliary_keeps_a_pronoun_the_subject() {
-        each(
-            &file().claim.auxiliary,
-            "They {} scoped to a single gateway.",
-            true,
-        );
+        let file = file();
+        // "would" keeps the subject too, but puts the claim in the conditional mood (`modality.future`).
+        let auxiliaries: Vec<String> = file
+            .claim
+            .auxiliary
+            .iter()
+            .filter(|auxiliary| !file.modality.future.contains(auxiliary))
+            .cloned()
+            .collect();
+        assert_eq!(auxiliaries.len() + 1, file.claim.auxiliary.len());
+        each(&auxiliaries, "They {} scoped to a single gateway.", true);
+        assert!(claims("They would be scoped to a single gateway.").is_empty());
     }
 
     #[test]
@@ -798,6 +818,17 @@ mod tests {
         assert!(claims("Each gateway has its own logs and analytics.").is_empty());
         assert!(claims("Each gateway gets its own URL; the token is account-wide.").is_empty());
         assert!(claims("Each gateway does not get its own token.").is_empty());
+        assert!(claims("Each gateway is not given its own token.").is_empty());
+        assert_eq!(
+            claims("Gateways each get their own token (トークン)."),
+            ["Gateways each get their own token"]
+        );
+        assert_eq!(
+            claims("Every one of your gateways is issued a separate key."),
+            ["Every one of your gateways is issued a separate key"]
+        );
+        assert!(claims("The gateways each have their own settings.").is_empty());
+        assert!(claims("Gateways each get a separate dashboard.").is_empty());
     }
 
     #[test]

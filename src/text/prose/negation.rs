@@ -175,6 +175,12 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
+                && after(&self.conditional).is_some()
+                && self.hypothetical_with_condition_after(tokens, claim, at)
+            {
+                return true;
+            }
+            if at > claim.end
                 && ((self.post_negation(tokens, at)
                     || after(&self.future).is_some()
                     || after(&self.future_after).is_some())
@@ -186,6 +192,27 @@ impl Lexicon {
             at += 1;
         }
         false
+    }
+
+    /// Whether a counterfactual word stands in the claim's clause before what it restricts to, and the
+    /// conditional opener at `condition` (after the claim) is in the same statement (commas allowed): "a
+    /// token could be pinned to one gateway(,) if Cloudflare added a resource type".
+    fn hypothetical_with_condition_after(
+        &self,
+        tokens: &[Token],
+        claim: Candidate,
+        condition: usize,
+    ) -> bool {
+        let same_statement = tokens[claim.end + 1..condition]
+            .iter()
+            .all(|token| token.kind != TokenKind::Punct || token.text == ",");
+        let clause_start = tokens[..claim.start]
+            .iter()
+            .rposition(|token| token.kind == TokenKind::Punct)
+            .map_or(0, |index| index + 1);
+        same_statement
+            && (clause_start..claim.target)
+                .any(|word| longest(tokens, word, &self.counterfactual).is_some())
     }
 
     /// Whether the claim is what someone tries and fails to do: an attempt phrase ends right where the claim
@@ -756,6 +783,19 @@ mod tests {
             ["scope the token to a single gateway"]
         );
         assert!(claims("Can a token be scoped to a single gateway?").is_empty());
+        each(
+            &file.modality.counterfactual,
+            "A token {} be pinned to one gateway, if Cloudflare added a resource type (リソース).",
+            false,
+        );
+        assert_eq!(
+            claims("You can scope a token to one gateway if you use the API."),
+            ["scope a token to one gateway"]
+        );
+        assert_eq!(
+            claims("A token could be pinned to one gateway. If you need more, ask."),
+            ["pinned to one gateway"]
+        );
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl Lexicon {
     }
 
     /// Whether `tokens` name a credential: a credential word or one of the product's group names, also as a
-    /// possessive ("the token's scope").
+    /// possessive ("the token's scope", "AI Gateway Run's scope").
     pub(super) fn names_credential(&self, tokens: &[Token], resource: &Resource) -> bool {
         (0..tokens.len()).any(|at| {
             self.credential_at(tokens, at).is_some()
@@ -112,7 +112,7 @@ impl Lexicon {
                 || resource
                     .groups
                     .iter()
-                    .any(|group| phrase_at(tokens, at, group))
+                    .any(|group| phrase_at(tokens, at, group) || possessive_at(tokens, at, group))
         })
     }
 
