@@ -332,16 +332,22 @@ impl Matcher {
         let counts = CharCounts::of(normalized);
         // Only names that may reach the threshold are scored; the best of those (the last of equals, as
         // before) is the answer whenever there is one.
-        let (score, group) = self
+        let (score, group, name) = self
             .names
             .iter()
             .zip(&self.name_counts)
             .filter(|&(_, other)| {
                 may_be_close(counts.length, other.length) && may_be_close_by_counts(&counts, other)
             })
-            .map(|((name, group), _)| (strsim::normalized_levenshtein(normalized, name), *group))
+            .map(|((name, group), _)| {
+                (
+                    strsim::normalized_levenshtein(normalized, name),
+                    *group,
+                    name.as_str(),
+                )
+            })
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
-        (score >= CLOSE_ENOUGH).then(|| table.groups[group].display_name())
+        (score >= CLOSE_ENOUGH).then(|| suggested_spelling(&table.groups[group], name))
     }
 
     /// The groups of `product` whose last word is `verb` ("read" gives `AI Gateway Read`).
@@ -425,10 +431,33 @@ pub fn level_word_iter(cell: &str) -> impl Iterator<Item = &str> {
         .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
 }
 
-/// Words that read as a permission level even when no group in the table uses them.
+/// Words that read as a permission level even when no group in the table uses them: the levels of
+/// permission systems writers know (a call-out naming `AI Gateway Invoke` or `AI Gateway Superuser` names
+/// a group that does not exist).
 const PERMISSION_WORDS: &[&str] = &[
-    "read", "write", "edit", "run", "admin", "revoke", "report", "delete", "manage", "purge",
-    "list", "create", "update", "view",
+    "read",
+    "write",
+    "edit",
+    "run",
+    "admin",
+    "revoke",
+    "report",
+    "delete",
+    "manage",
+    "purge",
+    "list",
+    "create",
+    "update",
+    "view",
+    "invoke",
+    "execute",
+    "deploy",
+    "modify",
+    "owner",
+    "viewer",
+    "editor",
+    "superuser",
+    "full",
 ];
 
 /// An automaton over names, built on first use: a run whose pages the prefilter skips never builds it.
@@ -633,6 +662,17 @@ pub fn claim_regex(name: &str, noun: &str) -> Result<Regex, regex::Error> {
     Regex::new(&pattern)
 }
 
+/// How to spell `group` in a suggestion for a name closest to its normalised name `closest`: the API name,
+/// label or alias that normalises to it (the writer's own naming: `AI Gatway Write` gets `AI Gateway
+/// Write`, not the label `AI Gateway Edit`), or the display name when the closest is a former name.
+fn suggested_spelling<'t>(group: &'t crate::table::PermissionGroup, closest: &str) -> &'t str {
+    std::iter::once(group.name.as_str())
+        .chain(group.label.as_deref())
+        .chain(group.aliases.iter().map(String::as_str))
+        .find(|spelling| normalize_name(spelling) == closest)
+        .unwrap_or_else(|| group.display_name())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,12 +684,18 @@ mod tests {
         let table = small_table();
         let matcher = Matcher::new(&table);
         let brute_force = |normalized: &str| {
-            let (score, group) = matcher
+            let (score, group, name) = matcher
                 .names
                 .iter()
-                .map(|(name, group)| (strsim::normalized_levenshtein(normalized, name), *group))
+                .map(|(name, group)| {
+                    (
+                        strsim::normalized_levenshtein(normalized, name),
+                        *group,
+                        name,
+                    )
+                })
                 .max_by(|a, b| a.0.total_cmp(&b.0))?;
-            (score >= CLOSE_ENOUGH).then(|| table.groups[group].display_name())
+            (score >= CLOSE_ENOUGH).then(|| suggested_spelling(&table.groups[group], name))
         };
         let mut probes: Vec<String> = Vec::new();
         for (name, _) in &matcher.names {
@@ -668,6 +714,22 @@ mod tests {
                 brute_force(probe),
                 "{probe:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_suggestion_is_spelt_as_the_closest_name_is() {
+        let table = small_table();
+        let matcher = Matcher::new(&table);
+        let suggest = |written: &str| matcher.closest_name(&normalize_name(written), &table);
+        for group in &table.groups {
+            for spelling in std::iter::once(&group.name)
+                .chain(&group.label)
+                .chain(&group.aliases)
+            {
+                let typo = format!("{}x", spelling);
+                assert_eq!(suggest(&typo), Some(spelling.as_str()), "{typo}");
+            }
         }
     }
 
