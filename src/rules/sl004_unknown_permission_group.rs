@@ -610,22 +610,27 @@ fn rename_keeping_markup(
     Some((replaced, replacement.to_owned()))
 }
 
-/// The byte ranges of the runs of letters and digits in `text`, character references (`&nbsp;`) left out.
+/// The byte ranges of the runs of letters and digits in `text`: a character reference to a letter or digit is
+/// part of its run (`&#84;eams`), any other one (`&nbsp;`) separates runs.
 fn word_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut words: Vec<std::ops::Range<usize>> = Vec::new();
     let mut reference_end = 0;
     for (at, c) in text.char_indices() {
-        if c == '&'
-            && let Some((length, _)) = crate::text::entity::decode(&text[at..])
-        {
-            reference_end = at + length;
+        if at < reference_end {
+            continue;
         }
-        if at < reference_end || !c.is_alphanumeric() {
+        // A reference to a letter or digit is part of its word (`&#84;eams`), any other one separates.
+        let (length, decoded) = match c {
+            '&' => crate::text::entity::decode(&text[at..]).unwrap_or((c.len_utf8(), c)),
+            _ => (c.len_utf8(), c),
+        };
+        reference_end = at + length;
+        if !decoded.is_alphanumeric() {
             continue;
         }
         match words.last_mut() {
-            Some(word) if word.end == at => word.end = at + c.len_utf8(),
-            _ => words.push(at..at + c.len_utf8()),
+            Some(word) if word.end == at => word.end = at + length,
+            _ => words.push(at..at + length),
         }
     }
     words
