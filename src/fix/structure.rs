@@ -106,7 +106,45 @@ fn same_rendered_outline(before: &Page, after: &Page, placed: &[Placed<'_>]) -> 
         true,
     )
     .and_then(|()| no_insertion_read_as_code(after.text(), &rendered_after, placed))
+    .and_then(|()| same_link_definitions(before.text(), after.text(), options))
     .map_err(|problem| format!("as mdBook renders the page, {problem}"))
+}
+
+/// Whether the two texts define the same link references: an edit next to a line such as `[r]: /u` can
+/// make a definition of what was paragraph text (a removed call-out that it continued), or text of a
+/// definition, and so change every link that uses the label.
+fn same_link_definitions(
+    before: &str,
+    after: &str,
+    options: pulldown_cmark::Options,
+) -> Result<(), String> {
+    let definitions = |text: &str| -> Vec<(String, String, Option<String>)> {
+        let text = lone_crs_as_lf(text);
+        let parser = pulldown_cmark::Parser::new_ext(&text, options);
+        let mut found: Vec<(String, String, Option<String>)> = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, definition)| {
+                (
+                    label.to_owned(),
+                    definition.dest.to_string(),
+                    definition.title.as_ref().map(ToString::to_string),
+                )
+            })
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    let (old, new) = (definitions(before), definitions(after));
+    if old == new {
+        return Ok(());
+    }
+    let changed = old
+        .iter()
+        .chain(&new)
+        .find(|definition| !old.contains(definition) || !new.contains(definition))
+        .map_or_else(String::new, |(label, _, _)| format!(" `[{label}]`"));
+    Err(format!("the link reference definition{changed} would change"))
 }
 
 /// `text` with each lone `\r` made a `\n` (same length, same offsets): pulldown-cmark reads a lone `\r` as
