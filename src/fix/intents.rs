@@ -682,6 +682,9 @@ fn unverified_insertion(
         Some(line_break) if fit == Fit::Tight || keeps_list_tight(page, spot, form) => {
             (spot.offset + line_break.len(), String::new(), newline)
         }
+        // A `\n` right after a lone `\r` would join it into one `\r\n` break: the blank line above the
+        // call-out then takes the line's own `\r`.
+        Some("\r") if newline == "\n" => (spot.offset + 1, "\r".to_owned(), newline),
         Some(line_break) => (spot.offset + line_break.len(), newline.to_owned(), newline),
         None => (spot.offset, format!("{newline}{newline}"), ""),
     };
