@@ -271,7 +271,7 @@ struct TagLine {
 
 impl TagLine {
     fn of(text: &str, start: usize) -> Option<TagLine> {
-        let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        let line_start = start_of_marker_line(text.as_bytes(), start)?;
         let before = &text[line_start..start];
         let indent = before.len() - before.trim_start_matches(' ').len();
         let after_marker = indent < before.len();
@@ -288,6 +288,35 @@ impl TagLine {
             after_marker,
         })
     }
+}
+
+/// Where the line holding `start` starts, when only spaces, or spaces, a list marker's bytes and spaces,
+/// may stand before `start` on it; `None` as soon as the bytes read back from `start` cannot be that (so a
+/// line of thousands of tags is not read back to its start for each).
+fn start_of_marker_line(bytes: &[u8], start: usize) -> Option<usize> {
+    // The longest list marker: nine digits and a `.` or `)`.
+    const LONGEST_MARKER: usize = 10;
+    let spaces_before = |end: usize| {
+        end - bytes[..end]
+            .iter()
+            .rev()
+            .take_while(|&&byte| byte == b' ')
+            .count()
+    };
+    let starts_line = |at: usize| at == 0 || matches!(bytes[at - 1], b'\n' | b'\r');
+    let marker_end = spaces_before(start);
+    if starts_line(marker_end) {
+        return Some(marker_end);
+    }
+    let marker_start = marker_end
+        - bytes[..marker_end]
+            .iter()
+            .rev()
+            .take(LONGEST_MARKER + 1)
+            .take_while(|&&byte| !matches!(byte, b' ' | b'\n' | b'\r'))
+            .count();
+    let line_start = spaces_before(marker_start);
+    (marker_end - marker_start <= LONGEST_MARKER && starts_line(line_start)).then_some(line_start)
 }
 
 /// A line that held only a tag is blank once the tag is blanked out, and ends a paragraph there that goes
@@ -463,6 +492,71 @@ fn line_start_trimmed(text: &str, range: Range<usize>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`TagLine::of`] as it read the whole line before the tag.
+    fn tag_line_reading_the_whole_line(text: &str, start: usize) -> Option<(usize, usize, bool)> {
+        let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
+        let before = &text[line_start..start];
+        let indent = before.len() - before.trim_start_matches(' ').len();
+        let after_marker = indent < before.len();
+        if after_marker {
+            let rest = &before[indent..];
+            let marker = lists::marker_width(rest)?;
+            if !rest[marker..].bytes().all(|byte| byte == b' ') || rest.len() == marker {
+                return None;
+            }
+        }
+        Some((line_start, before.len(), after_marker))
+    }
+
+    #[test]
+    fn a_tag_line_is_read_back_only_as_far_as_a_list_marker_can_reach() {
+        let pieces = [
+            "<li>",
+            " ",
+            "  ",
+            "-",
+            "*",
+            "+",
+            "1.",
+            "123456789)",
+            "1234567890.",
+            "\t",
+            "\n",
+            "\r",
+            "x",
+            "日本",
+            "😀",
+            "e\u{301}",
+            "עברית",
+        ];
+        let written = [
+            "123456789) <li>",
+            "x\n  123456789)  <li>",
+            "1234567890. <li>",
+            "- <li>",
+            "-\t<li>",
+            "-<li>",
+            "日本 <li>",
+            " - x <li>",
+            "<li><li> <li>",
+            "\r   <li>",
+        ];
+        let mut seed = 11u64;
+        let generated =
+            (0..3000).map(|length| crate::bytes::pieced_text(&pieces, length % 40, &mut seed));
+        for text in written.map(str::to_owned).into_iter().chain(generated) {
+            for (start, _) in text.match_indices('<') {
+                let line = TagLine::of(&text, start)
+                    .map(|line| (line.line_start, line.column, line.after_marker));
+                assert_eq!(
+                    line,
+                    tag_line_reading_the_whole_line(&text, start),
+                    "{text:?} at {start}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_line_ending_breaks_a_line_and_a_lone_cr_can_make_a_blank_line() {
