@@ -57,9 +57,14 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Error> {
         let valid = error.utf8_error().valid_up_to();
         let bytes = error.into_bytes();
         let (line, line_start) = line_and_start(&bytes[..valid]);
-        // The valid prefix is UTF-8: the column counts its characters, as finding positions do.
-        let column = std::str::from_utf8(&bytes[line_start..valid])
-            .map_or(valid - line_start, |line| line.chars().count())
+        // The valid prefix is UTF-8: the column counts its characters, as finding positions do (which
+        // do not count the byte-order mark the page is read without).
+        let counted_from = match line_start {
+            0 if bytes.starts_with(b"\xef\xbb\xbf") => 3.min(valid),
+            _ => line_start,
+        };
+        let column = std::str::from_utf8(&bytes[counted_from..valid])
+            .map_or(valid - counted_from, |line| line.chars().count())
             + 1;
         Error::invalid(
             path,
@@ -405,6 +410,24 @@ mod tests {
             .to_string();
         assert_eq!(
             invalid_after_cr,
+            "a.md:2:2: not valid UTF-8 (only UTF-8 text is checked)"
+        );
+        // The byte-order mark is no column, as in findings; only the first line's columns lose it.
+        let after_bom = |bytes: &[u8]| {
+            decode(Path::new("a.md"), bytes.to_vec())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            after_bom(b"\xef\xbb\xbf\xe6\x97\xa5 \xff"),
+            "a.md:1:3: not valid UTF-8 (only UTF-8 text is checked)"
+        );
+        assert_eq!(
+            after_bom(b"\xef\xbb\xbf\xff"),
+            "a.md:1:1: not valid UTF-8 (only UTF-8 text is checked)"
+        );
+        assert_eq!(
+            after_bom(b"\xef\xbb\xbfa\nb\xff"),
             "a.md:2:2: not valid UTF-8 (only UTF-8 text is checked)"
         );
     }
