@@ -571,7 +571,9 @@ fn rename_keeping_markup(
     }
     let former_words = word_ranges(former);
     let current_words = word_ranges(current);
-    let word = |text: &str, range: &std::ops::Range<usize>| text[range.clone()].to_lowercase();
+    let word = |text: &str, range: &std::ops::Range<usize>| {
+        crate::text::entity::decode_all(&text[range.clone()]).to_lowercase()
+    };
     let same_words = written_words.len() == former_words.len()
         && written_words
             .iter()

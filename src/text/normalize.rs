@@ -31,10 +31,15 @@ impl Normalized {
         }
         let start = self.origins[range.start];
         let last = self.origins[range.end - 1];
-        let end = source[last..]
-            .chars()
-            .next()
-            .map_or(last, |c| last + c.len_utf8());
+        // The last character may come from a construct read as a whole: a character reference
+        // (`Rea&#100;`) or a placeholder, which the range then ends after.
+        let rest = &source[last..];
+        let end = crate::text::entity::decode(rest)
+            .map(|(length, _)| length)
+            .or_else(|| props_placeholder(rest).map(|(length, _)| length))
+            .or_else(|| hugo_placeholder(rest).map(|(length, _)| length))
+            .or_else(|| rest.chars().next().map(char::len_utf8))
+            .map_or(last, |length| last + length);
         start..end.max(start)
     }
 }
@@ -628,5 +633,22 @@ mod tests {
             normalize_text("AI Gateway{props.x}Read", Mode::Prose, &[]),
             format!("ai gateway{WILDCARD}read")
         );
+    }
+
+    #[test]
+    fn a_range_ending_in_a_reference_or_a_placeholder_ends_after_it() {
+        let source = "日本 Rea&#100; gateway {props.level} x &#65;";
+        let normalized = normalize(source, 0, Mode::Name, &[]);
+        let range_of = |word: &str| {
+            let at = normalized.text.find(word).unwrap();
+            &source[normalized.source_range(at..at + word.len(), source)]
+        };
+        assert_eq!(range_of("read"), "Rea&#100;");
+        assert_eq!(
+            range_of(&format!("gateway {WILDCARD}")),
+            "gateway {props.level}"
+        );
+        assert_eq!(range_of("x a"), "x &#65;");
+        assert_eq!(range_of("日本"), "日本");
     }
 }
