@@ -144,7 +144,9 @@ fn same_link_definitions(
         .chain(&new)
         .find(|definition| !old.contains(definition) || !new.contains(definition))
         .map_or_else(String::new, |(label, _, _)| format!(" `[{label}]`"));
-    Err(format!("the link reference definition{changed} would change"))
+    Err(format!(
+        "the link reference definition{changed} would change"
+    ))
 }
 
 /// `text` with each lone `\r` made a `\n` (same length, same offsets): pulldown-cmark reads a lone `\r` as
