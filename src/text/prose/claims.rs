@@ -172,7 +172,9 @@ impl Lexicon {
                     self.instance(tokens, at + preposition, resource)
                 }
             } else if let Some(distributive) = longest(tokens, at, &self.distributive) {
-                noun_at(tokens, at + distributive, resource).map(|(end, _)| end)
+                noun_at(tokens, at + distributive, resource)
+                    .map(|(end, _)| end)
+                    .filter(|&end| !self.qualifies_a_noun(tokens, end))
             } else if self.is_compound(&token.text, resource) {
                 Some(at)
             } else if noun_at(tokens, at, resource).is_some_and(|(end, _)| {
@@ -550,11 +552,21 @@ enum Target {
     Distributive,
 }
 
-/// Where the resource noun that ends right before `at` starts ("gateways" in "gateways each get ..."), if
-/// one does.
+/// Where the subject that the resource noun ending right before `at` heads starts ("gateways" in "gateways
+/// each get ...", "your gateways" in "your gateways each ..."): the noun, after at most a determiner, opens
+/// the sentence or a clause after punctuation ("users of your gateways each get ..." is about the users).
 fn noun_ending_at(tokens: &[Token], at: usize, resource: &Resource) -> Option<usize> {
-    (at.saturating_sub(3)..at)
-        .find(|&start| noun_at(tokens, start, resource).is_some_and(|(end, _)| end + 1 == at))
+    let noun_start = at.checked_sub(resource.noun.len())?;
+    noun_at(tokens, noun_start, resource).filter(|&(end, _)| end + 1 == at)?;
+    let start = match noun_start
+        .checked_sub(1)
+        .map(|before| tokens[before].text.as_str())
+    {
+        Some("the" | "your" | "our" | "their" | "these" | "those" | "my") => noun_start - 1,
+        _ => noun_start,
+    };
+    let opens_a_clause = start == 0 || tokens[start - 1].kind == TokenKind::Punct;
+    opens_a_clause.then_some(start)
 }
 
 #[cfg(test)]
@@ -581,17 +593,12 @@ mod tests {
 
     #[test]
     fn every_auxiliary_keeps_a_pronoun_the_subject() {
-        let file = file();
-        // "would" keeps the subject too, but puts the claim in the conditional mood (`modality.future`).
-        let auxiliaries: Vec<String> = file
-            .claim
-            .auxiliary
-            .iter()
-            .filter(|auxiliary| !file.modality.future.contains(auxiliary))
-            .cloned()
-            .collect();
-        assert_eq!(auxiliaries.len() + 1, file.claim.auxiliary.len());
-        each(&auxiliaries, "They {} scoped to a single gateway.", true);
+        each(
+            &file().claim.auxiliary,
+            "They {} scoped to a single gateway.",
+            true,
+        );
+        // "would be" right before the verb puts the claim in the conditional mood.
         assert!(claims("They would be scoped to a single gateway.").is_empty());
     }
 
@@ -829,6 +836,14 @@ mod tests {
         );
         assert!(claims("The gateways each have their own settings.").is_empty());
         assert!(claims("Gateways each get a separate dashboard.").is_empty());
+        assert_eq!(
+            claims("Your gateways each get their own token."),
+            ["Your gateways each get their own token"]
+        );
+        // The noun is not the subject, or the keys are a model provider's.
+        assert!(claims("Users of your gateways each get their own token.").is_empty());
+        assert!(claims("The models behind your gateways each need a separate API key.").is_empty());
+        assert!(claims("Each gateway has its own provider API keys (BYOK).").is_empty());
     }
 
     #[test]

@@ -140,7 +140,7 @@ impl Lexicon {
 
     /// Whether a negation or a modality reaches the claim.
     fn blocked(&self, tokens: &[Token], claim: Candidate) -> bool {
-        if self.failed_attempt(tokens, claim) {
+        if self.failed_attempt(tokens, claim) || self.in_the_conditional_mood(tokens, claim) {
             return true;
         }
         let mut at = 0;
@@ -175,7 +175,7 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && after(&self.conditional).is_some()
+                && tokens[at].text == "if"
                 && self.hypothetical_with_condition_after(tokens, claim, at)
             {
                 return true;
@@ -194,9 +194,9 @@ impl Lexicon {
         false
     }
 
-    /// Whether a counterfactual word stands in the claim's clause before what it restricts to, and the
-    /// conditional opener at `condition` (after the claim) is in the same statement (commas allowed): "a
-    /// token could be pinned to one gateway(,) if Cloudflare added a resource type".
+    /// Whether a counterfactual word stands in the claim's clause before what it restricts to, and the `if`
+    /// at `condition` (after the claim, in the same statement: commas allowed) opens a clause that says
+    /// something unreal: "a token could be pinned to one gateway(,) if Cloudflare added a resource type".
     fn hypothetical_with_condition_after(
         &self,
         tokens: &[Token],
@@ -210,9 +210,26 @@ impl Lexicon {
             .iter()
             .rposition(|token| token.kind == TokenKind::Punct)
             .map_or(0, |index| index + 1);
+        let condition_end = (condition..tokens.len())
+            .find(|&at| tokens[at].kind == TokenKind::Punct)
+            .unwrap_or(tokens.len());
         same_statement
             && (clause_start..claim.target)
                 .any(|word| longest(tokens, word, &self.counterfactual).is_some())
+            && (condition..condition_end)
+                .any(|word| longest(tokens, word, &self.unreal_condition).is_some())
+    }
+
+    /// Whether a phrase of the conditional mood ends right where the claim starts: "a token would be |
+    /// scoped to a single gateway".
+    fn in_the_conditional_mood(&self, tokens: &[Token], claim: Candidate) -> bool {
+        let earliest = claim
+            .start
+            .saturating_sub(self.conditional_mood.most_words());
+        (earliest..claim.start).any(|at| {
+            longest(tokens, at, &self.conditional_mood)
+                .is_some_and(|length| at + length == claim.start)
+        })
     }
 
     /// Whether the claim is what someone tries and fails to do: an attempt phrase ends right where the claim
@@ -795,6 +812,27 @@ mod tests {
         assert_eq!(
             claims("A token could be pinned to one gateway. If you need more, ask."),
             ["pinned to one gateway"]
+        );
+        // Advice with a real condition, and "would" or "ideally" that are not the claim's mood.
+        for advice in [
+            "As a workaround, you could scope the token to one gateway if you need isolation.",
+            "You could restrict the token to one gateway whether or not you use BYOK.",
+            "We would recommend that you scope each token to a single gateway.",
+            "You would typically restrict the API token to a single gateway.",
+            "Ideally, restrict the token to a single gateway (ゲートウェイ).",
+            "Creating one would take a minute. `AI Gateway Run` tokens can be scoped to one gateway.",
+        ] {
+            assert_eq!(claims(advice).len(), 1, "{advice}");
+        }
+        each(
+            &file.modality.conditional_mood,
+            "A token {} scoped to a single gateway (ゲートウェイ).",
+            false,
+        );
+        each(
+            &file.modality.unreal_condition,
+            "A token could be pinned to one gateway if Cloudflare {} it.",
+            false,
         );
     }
 

@@ -1,7 +1,7 @@
 //! The nouns a claim relates: the [`Resource`] a credential is restricted to, where an instance of it
 //! is named ("a single gateway", "`support-bot`"), and whether words name a credential.
 
-use super::lexicon::{Lexicon, Phrase, longest, phrase_at, possessive_at};
+use super::lexicon::{Lexicon, Phrase, longest, phrase_at, possessive_at, shortest};
 use super::tokens::{Token, TokenKind, invisible, tokenize};
 use crate::text::ascii::{find_ignoring_ascii_case, folds_to_ascii};
 
@@ -93,8 +93,15 @@ impl Lexicon {
     /// model token or a lookup key ("max tokens", "token limits", "cache key").
     pub(super) fn credential_at(&self, tokens: &[Token], at: usize) -> Option<usize> {
         let length = longest(tokens, at, &self.credential)?;
-        let qualified_before = (at.saturating_sub(2)..at)
-            .any(|start| longest(tokens, start, &self.not_credential_before) == Some(at - start));
+        // A qualifier that ends right before it, the shortest or the longest at its start ("provider" before
+        // "api keys", "provider api" before "keys").
+        let qualified_before = (at.saturating_sub(2)..at).any(|start| {
+            [
+                longest(tokens, start, &self.not_credential_before),
+                shortest(tokens, start, &self.not_credential_before),
+            ]
+            .contains(&Some(at - start))
+        });
         let qualified_after = longest(tokens, at + length, &self.not_credential_after).is_some()
             && longest(tokens, at + length, &self.still_credential_after).is_none();
         (!qualified_before && !qualified_after).then_some(length)
@@ -114,6 +121,11 @@ impl Lexicon {
                     .iter()
                     .any(|group| phrase_at(tokens, at, group) || possessive_at(tokens, at, group))
         })
+    }
+
+    /// Whether the resource noun ending at `end` qualifies the noun after it ("the gateway session").
+    pub(super) fn qualifies_a_noun(&self, tokens: &[Token], end: usize) -> bool {
+        longest(tokens, end + 1, &self.noun_heads).is_some()
     }
 
     /// The last token of a phrase at `start` that names an instance (or a subset) of the resource: "a single
@@ -146,7 +158,9 @@ impl Lexicon {
         let mut modifiers = self.modifiers;
         while let Some(token) = tokens.get(at) {
             if let Some((end, plural)) = noun_at(tokens, at, resource) {
-                if plural && longest(tokens, end + 1, &self.whole_account).is_some() {
+                if plural && longest(tokens, end + 1, &self.whole_account).is_some()
+                    || self.qualifies_a_noun(tokens, end)
+                {
                     return None;
                 }
                 let named = tokens
@@ -253,6 +267,34 @@ mod tests {
             &file().claim.universal,
             "Scope the token to {} gateway.",
             false,
+        );
+    }
+
+    #[test]
+    fn a_resource_noun_that_qualifies_another_noun_is_no_instance() {
+        each(
+            &file().claim.noun_heads,
+            "Tokens are bound to the gateway {} (ゲートウェイ).",
+            false,
+        );
+        // Not a credential or a word of scoping: "per gateway credentials" is the compound claim.
+        let file = file();
+        let heads: Vec<String> = file
+            .claim
+            .noun_heads
+            .iter()
+            .filter(|head| !file.claim.credential.contains(head))
+            .filter(|head| !file.claim.compound_head.contains(head))
+            .cloned()
+            .collect();
+        each(&heads, "Permissions are managed per gateway {}.", false);
+        assert_eq!(
+            claims("Tokens are bound to the gateway (ゲートウェイ)."),
+            ["bound to the gateway"]
+        );
+        assert_eq!(
+            claims("Restrict the key to one gateway instance."),
+            ["Restrict the key to one gateway"]
         );
     }
 
