@@ -189,5 +189,9 @@ fn product_name_before_a_verb(
 /// The permission words of `token` (`read`, `read/edit`), when it is made of them only.
 fn permission_words<'t>(context: &Context<'_>, token: &'t str) -> Option<Vec<&'t str>> {
     let parts: Vec<&str> = token.split('/').filter(|part| !part.is_empty()).collect();
-    (!parts.is_empty() && parts.iter().all(|part| context.matcher.is_verb(part))).then_some(parts)
+    (!parts.is_empty()
+        && parts
+            .iter()
+            .all(|part| context.matcher.is_level_in_a_callout(part)))
+    .then_some(parts)
 }

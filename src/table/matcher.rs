@@ -405,6 +405,11 @@ impl Matcher {
         candidates.all(|other| other == first).then_some(first)
     }
 
+    /// [`Matcher::is_verb`], or one of the level words a call-out's list of groups may use.
+    pub fn is_level_in_a_callout(&self, word: &str) -> bool {
+        CALLOUT_LEVEL_WORDS.contains(&word) || self.is_verb(word)
+    }
+
     /// Whether some known group of any product ends in `word` (so `word` reads as a permission level).
     pub fn is_verb(&self, word: &str) -> bool {
         PERMISSION_WORDS.contains(&word)
@@ -431,33 +436,18 @@ pub fn level_word_iter(cell: &str) -> impl Iterator<Item = &str> {
         .filter(|word| !word.is_empty() && !LEVEL_JOINERS.contains(word))
 }
 
-/// Words that read as a permission level even when no group in the table uses them: the levels of
-/// permission systems writers know (a call-out naming `AI Gateway Invoke` or `AI Gateway Superuser` names
-/// a group that does not exist).
+/// Words that read as a permission level even when no group in the table uses them.
 const PERMISSION_WORDS: &[&str] = &[
-    "read",
-    "write",
-    "edit",
-    "run",
-    "admin",
-    "revoke",
-    "report",
-    "delete",
-    "manage",
-    "purge",
-    "list",
-    "create",
-    "update",
-    "view",
-    "invoke",
-    "execute",
-    "deploy",
-    "modify",
-    "owner",
-    "viewer",
-    "editor",
-    "superuser",
-    "full",
+    "read", "write", "edit", "run", "admin", "revoke", "report", "delete", "manage", "purge",
+    "list", "create", "update", "view",
+];
+
+/// More level words, read as levels only in a call-out's list of groups: a call-out naming `AI Gateway
+/// Invoke` or `AI Gateway Superuser` names a group that does not exist (in a permissions list, "Account
+/// Owner" is a role, not a misspelt group).
+#[rustfmt::skip]
+const CALLOUT_LEVEL_WORDS: &[&str] = &[
+    "invoke", "execute", "deploy", "modify", "owner", "viewer", "editor", "superuser", "full",
 ];
 
 /// An automaton over names, built on first use: a run whose pages the prefilter skips never builds it.
