@@ -218,8 +218,14 @@ impl UnknownPermissionGroup {
                 continue;
             }
             let written = &context.page.text()[mention.span.clone()];
+            // In a code span a character reference is literal text: `Teams Rea&#100;` is no former name.
+            let code = crate::text::normalize::with_backticks_around(
+                context.page.text(),
+                mention.span.clone(),
+            );
             if inside_longer_name(context.page.text(), mention.span.clone())
                 || records_the_rename(context.page, mention.span.start)
+                || (code.len() > written.len() && written.contains('&'))
             {
                 continue;
             }
@@ -237,22 +243,25 @@ impl UnknownPermissionGroup {
             else {
                 continue;
             };
-            let unmarked: String = masked
-                .chars()
-                .filter(|c| !matches!(c, '`' | '*' | '_' | '~'))
-                .collect();
+            let unmarked = without_marks(masked);
             // Spacing is shown as written, but for the gaps the blanked tags leave.
             let shown = if masked == written {
                 unmarked.trim().to_owned()
             } else {
                 unmarked.split_whitespace().collect::<Vec<_>>().join(" ")
             };
-            let rename = rename_keeping_markup(written, masked, former, &group.name);
+            let label = is_a_reference_label(context.page.text(), mention.span.clone());
+            let rename =
+                rename_keeping_markup(written, masked, former, &group.name).filter(|_| !label);
             let mut help = format!(
                 "the permission group kept its id under the new name `{}`",
                 group.name
             );
-            if rename.is_none() {
+            if label {
+                help.push_str(
+                    "; rename it by hand: the name is also the label of a reference link, whose definition must be renamed with it",
+                );
+            } else if rename.is_none() {
                 help.push_str(
                     "; rename it by hand: `scope-lint fix` does not rewrite a name that markup or a line break splits this way",
                 );
@@ -327,11 +336,13 @@ impl UnknownPermissionGroup {
     fn finding(&self, context: &Context<'_>, unit: usize, normalized: &str) -> Finding {
         let range = context.page.units[unit].range.clone();
         let written = crate::text::entity::decode_all(&context.page.text()[range.clone()]);
+        // One line, as written: a name over two lines is quoted with a space for its line break.
         let shown = written
             .trim()
             .trim_matches(['`', '*', '_'])
-            .trim()
-            .replace('\u{a0}', " ");
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let (start, end) = trimmed_bounds(context.page.text(), range);
         let finding = Finding::new(
             self,
@@ -636,6 +647,41 @@ fn word_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     words
+}
+
+/// Whether the name at `span` is the whole text of a shortcut or collapsed reference link (`[Teams Read]`,
+/// `[Teams Read][]`): its text is also the label that finds the link's definition, which a rename would
+/// lose.
+fn is_a_reference_label(text: &str, span: std::ops::Range<usize>) -> bool {
+    let marks = ['*', '_', '~', '`'];
+    let before = text[..span.start].trim_end_matches(marks);
+    let after = text[span.end..].trim_start_matches(marks);
+    let Some(after_label) = after.strip_prefix(']') else {
+        return false;
+    };
+    before.ends_with('[') && (after_label.starts_with("[]") || !after_label.starts_with(['(', '[']))
+}
+
+/// `text` without its marks of code, emphasis and strikethrough; a `_` inside a word (`Teams_Read`) is
+/// no mark in CommonMark and stays.
+fn without_marks(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    // A run of `_` between two letters or digits.
+    let in_a_word = |at: usize| {
+        let before = chars[..at].iter().rev().find(|&&c| c != '_');
+        let after = chars[at..].iter().find(|&&c| c != '_');
+        before.is_some_and(|c| c.is_alphanumeric()) && after.is_some_and(|c| c.is_alphanumeric())
+    };
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(at, &c)| match c {
+            '`' | '*' | '~' => false,
+            '_' => in_a_word(at),
+            _ => true,
+        })
+        .map(|(_, &c)| c)
+        .collect()
 }
 
 /// Whether `text` holds a character of inline markup: emphasis, code, strikethrough, a tag, a link, an
