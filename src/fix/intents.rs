@@ -702,7 +702,10 @@ fn unverified_insertion(
     let mut edits = vec![Edit {
         file: None,
         range: at..at,
-        replacement: format!("{separator}{rendered}{closer}{trailer}"),
+        replacement: joined_apart(
+            format!("{separator}{rendered}{closer}{trailer}"),
+            &page.text()[at..],
+        ),
         kind: EditKind::Callout,
     }];
     if form == CalloutForm::Aside {
@@ -711,6 +714,16 @@ fn unverified_insertion(
     // Whether the rest of the page keeps its structure is checked before writing: a template that breaks
     // it is reported as an error naming the file rather than silently not offered.
     Some(edits)
+}
+
+/// `inserted`, kept from joining the text `after` it into one line break: a last `\r` before a `\n` (a
+/// blank line of a mostly lone-CR page) would make one `\r\n` of the two, so the call-out's last line ends
+/// in `\r\n` and the `\n` stays a blank line.
+fn joined_apart(mut inserted: String, after: &str) -> String {
+    if inserted.ends_with('\r') && after.starts_with('\n') {
+        inserted.push('\n');
+    }
+    inserted
 }
 
 /// Whether a quote call-out goes right below the line `spot` ends, with no blank line between: inside a

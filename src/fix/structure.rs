@@ -84,7 +84,8 @@ pub(crate) fn check(before: &Page, after: &Page, edits: &[&Edit]) -> Result<(), 
         &placed,
         model_tightness,
     )?;
-    same_rendered_outline(before, after, &placed)
+    same_rendered_outline(before, after, &placed)?;
+    same_link_definitions(before.text(), after.text(), mdbook_options())
 }
 
 /// On a Markdown page, [`same_outline`] once more on the blocks a plain pulldown-cmark parse with mdBook's
@@ -106,13 +107,13 @@ fn same_rendered_outline(before: &Page, after: &Page, placed: &[Placed<'_>]) -> 
         true,
     )
     .and_then(|()| no_insertion_read_as_code(after.text(), &rendered_after, placed))
-    .and_then(|()| same_link_definitions(before.text(), after.text(), options))
     .map_err(|problem| format!("as mdBook renders the page, {problem}"))
 }
 
-/// Whether the two texts define the same link references: an edit next to a line such as `[r]: /u` can
-/// make a definition of what was paragraph text (a removed call-out that it continued), or text of a
-/// definition, and so change every link that uses the label.
+/// Whether the two texts define the same link references, as a CommonMark parser reads them (on an MDX page
+/// too: MDX reads definitions as CommonMark does): an edit next to a line such as `[r]: /u` can make a
+/// definition of what was paragraph text (a removed call-out that it continued), and a removed call-out can
+/// take a definition with it, changing every link that uses the label.
 fn same_link_definitions(
     before: &str,
     after: &str,
@@ -792,6 +793,27 @@ mod tests {
         let after = super::super::apply_edits(before, &refs).unwrap();
         let parse = |text: &str| Page::parse(SourceText::new("t", text.to_owned()), dialect);
         check(&parse(before), &parse(&after), &refs)
+    }
+
+    #[test]
+    fn link_definitions_must_stay_what_they_were() {
+        let options = mdbook_options();
+        let same = |before: &str, after: &str| same_link_definitions(before, after, options);
+        assert!(
+            same(
+                "[r]: /u\n\n[x][r] 日本\n",
+                "[r]: /u\n\n> [!NOTE]\n> x\n\n[x][r] 日本\n"
+            )
+            .is_ok()
+        );
+        // Dropped, moved to another destination, or made of paragraph text.
+        assert!(same("> [r]: /u\n\n[x][r]\n", "[x][r]\n").is_err());
+        assert!(same("[r]: /u\n[r]: /v\n", "[r]: /v\n").is_err());
+        let made = same("text\n[r]: /u\n\n[x][r] 🚀\n", "[r]: /u\n\n[x][r] 🚀\n");
+        assert_eq!(
+            made,
+            Err("the link reference definition `[r]` would change".to_owned())
+        );
     }
 
     fn insert(at: usize, text: &str) -> Edit {

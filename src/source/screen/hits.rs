@@ -357,12 +357,13 @@ impl LaneTables {
     }
 }
 
-/// [`Hits::group_of_pair`], its groups and their cuts, from the patterns with a one-byte head (by that
-/// byte) and those with a longer head (by its last two bytes). A group holds the cuts of a last byte's
-/// one-byte heads, then those of the pair's longer heads; the pairs with no longer head share their last
-/// byte's group. `None` when there are more groups than a `u16` counts.
+/// [`Hits::group_of_pair`], its groups and their cuts.
 type RunEndGroups = (Box<[u16]>, Vec<std::ops::Range<usize>>, Vec<Cut>);
 
+/// [`RunEndGroups`] from the patterns with a one-byte head (by that byte) and those with a longer head (by
+/// its last two bytes). A group holds the cuts of a last byte's one-byte heads, then those of the pair's
+/// longer heads; the pairs with no longer head share their last byte's group. `None` when there are more
+/// groups than a `u16` counts.
 fn run_end_groups(
     by_last_byte: &[Vec<Cut>],
     by_last_pair: &FxHashMap<(u8, u8), Vec<Cut>>,
