@@ -64,8 +64,17 @@ pub fn render(renderer: &Renderer, source: &SourceText, finding: &Finding) -> St
         Severity::Warning => Level::WARNING,
     };
     let (excerpt, first_line, span) = excerpt(source, finding.span.clone());
+    let cut = matches!(excerpt, Cow::Owned(_));
     let (excerpt, span) = escape_lines_span(&excerpt, span);
     let path = escape_path(source.path());
+    // The `-->` line's column is counted in the excerpt: on a line cut to its window that is not the page's.
+    let places = cut.then(|| {
+        let place = |column: usize| format!("{path}:{first_line}:{column}");
+        (
+            place(excerpt[..span.start].chars().count() + 1),
+            place(source.position(finding.span.start).column),
+        )
+    });
     let mut group: Group<'_> = level
         .primary_title(escape(&finding.message))
         .id(finding.code)
@@ -78,7 +87,11 @@ pub fn render(renderer: &Renderer, source: &SourceText, finding: &Finding) -> St
     if let Some(help) = &finding.help {
         group = group.element(Level::HELP.message(escape(help)));
     }
-    renderer.render(&[group])
+    let rendered = renderer.render(&[group]);
+    match places {
+        Some((shown, page)) => rendered.replacen(&shown, &page, 1),
+        None => rendered,
+    }
 }
 
 /// The whole lines holding `span`, the 1-based number of the first, and `span` relative to them. A long
@@ -162,6 +175,31 @@ mod tests {
         assert_eq!(
             (excerpt.as_str(), line_number, local),
             ("scope it 日本", 3, 0..5)
+        );
+    }
+
+    #[test]
+    fn a_cut_line_names_the_finding_s_column_in_the_page() {
+        let claim = "scope the token to a single gateway 日本 ";
+        let text = format!("# T\n\n{}\n", claim.repeat(50));
+        let source = SourceText::new("a.md", text.clone());
+        let start = text.find(claim).unwrap() + claim.len() * 20;
+        let finding = Finding {
+            code: "SL003",
+            name: "contradicting-claim",
+            severity: Severity::Error,
+            span: start..start + "scope the token".len(),
+            message: "a claim".to_owned(),
+            help: None,
+            fix: None,
+            intent: None,
+        };
+        let rendered = render(&Renderer::plain(), &source, &finding);
+        let column = source.position(start).column;
+        assert_eq!(column, claim.chars().count() * 20 + 1);
+        assert!(
+            rendered.contains(&format!(" --> a.md:3:{column}\n")),
+            "{rendered}"
         );
     }
 
