@@ -271,7 +271,11 @@ struct TagLine {
 
 impl TagLine {
     fn of(text: &str, start: usize) -> Option<TagLine> {
-        let line_start = start_of_marker_line(text.as_bytes(), start)?;
+        TagLine::on_line(text, start_of_marker_line(text.as_bytes(), start)?, start)
+    }
+
+    /// [`TagLine::of`], with the line known to start at `line_start`.
+    fn on_line(text: &str, line_start: usize, start: usize) -> Option<TagLine> {
         let before = &text[line_start..start];
         let indent = before.len() - before.trim_start_matches(' ').len();
         let after_marker = indent < before.len();
@@ -496,17 +500,8 @@ mod tests {
     /// [`TagLine::of`] as it read the whole line before the tag.
     fn tag_line_reading_the_whole_line(text: &str, start: usize) -> Option<(usize, usize, bool)> {
         let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);
-        let before = &text[line_start..start];
-        let indent = before.len() - before.trim_start_matches(' ').len();
-        let after_marker = indent < before.len();
-        if after_marker {
-            let rest = &before[indent..];
-            let marker = lists::marker_width(rest)?;
-            if !rest[marker..].bytes().all(|byte| byte == b' ') || rest.len() == marker {
-                return None;
-            }
-        }
-        Some((line_start, before.len(), after_marker))
+        TagLine::on_line(text, line_start, start)
+            .map(|line| (line.line_start, line.column, line.after_marker))
     }
 
     #[test]
