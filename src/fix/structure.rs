@@ -119,6 +119,11 @@ fn same_link_definitions(
     after: &str,
     options: pulldown_cmark::Options,
 ) -> Result<(), String> {
+    // A definition's label is followed right away by `:`: text without `]:` defines nothing, so most pages
+    // (and every page checked again for another candidate spot) are not parsed once more.
+    if !before.contains("]:") && !after.contains("]:") {
+        return Ok(());
+    }
     let definitions = |text: &str| -> Vec<(String, String, Option<String>)> {
         let text = lone_crs_as_lf(text);
         let parser = pulldown_cmark::Parser::new_ext(&text, options);
