@@ -486,6 +486,13 @@ impl Lexicon {
         if let Some(length) = longest(tokens, at, &self.exclusive) {
             return Some((length, false));
         }
+        // A phrase with `only` inside starts with the phrase's first word: most words start none.
+        if !tokens
+            .get(at)
+            .is_some_and(|first| self.exclusive.may_start_with(&first.text))
+        {
+            return None;
+        }
         self.exclusive
             .iter()
             .filter_map(|phrase| {

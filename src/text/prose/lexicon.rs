@@ -152,7 +152,7 @@ impl PhraseList {
     }
 
     /// Whether some phrase may start with `word` (false only when none does).
-    fn may_start_with(&self, word: &str) -> bool {
+    pub(super) fn may_start_with(&self, word: &str) -> bool {
         let (slot, length_bit) = first_word_key(word);
         self.first_words[slot] & length_bit != 0
     }

@@ -10,6 +10,7 @@
 //! about the future or reported speech. Every word list is data: `src/text/prose.toml`.
 //!
 //! - `tokens.rs`: words, code spans and punctuation with their byte ranges; sentences.
+//! - `segments.rs`: sentence and word boundaries (UAX #29), read directly in ASCII text.
 //! - `lexicon.rs`: the word lists (`prose.toml`) compiled to a [`Lexicon`], and phrase matching.
 //! - `nouns.rs`: the [`Resource`] a claim restricts to, its instances, and credential words.
 //! - `claims.rs`: the readings of a sentence as a [`Claim`].
@@ -19,6 +20,7 @@ mod claims;
 mod lexicon;
 mod negation;
 mod nouns;
+mod segments;
 mod tokens;
 
 pub use claims::Claim;

@@ -3,8 +3,7 @@
 
 use std::ops::Range;
 
-use unicode_segmentation::UnicodeSegmentation;
-
+use super::segments::{sentence_starts, word_bound_indices};
 use crate::text::normalize::Destinations;
 
 /// What a [`Token`] is.
@@ -54,9 +53,9 @@ pub(super) fn invisible(c: char) -> bool {
 pub fn sentences(text: &str, base: usize) -> Vec<Vec<Token>> {
     let (tokens, mut masked) = tokenize(text, base);
     soften_line_breaks(&mut masked);
-    let mut bounds: Vec<usize> = masked
-        .split_sentence_bound_indices()
-        .map(|(start, _)| base + start)
+    let mut bounds: Vec<usize> = sentence_starts(&masked)
+        .into_iter()
+        .map(|start| base + start)
         .collect();
     bounds.push(base + text.len());
     let mut sentences: Vec<Vec<Token>> = vec![Vec::new(); bounds.len().saturating_sub(1)];
@@ -311,7 +310,7 @@ fn plain_words(
 /// `keys—like`, does not join them).
 fn words(text: &str, source_of: impl Fn(usize) -> usize, tokens: &mut Vec<Token>) {
     let mut after_hyphen = false;
-    for (start, segment) in text.split_word_bound_indices() {
+    for (start, segment) in word_bound_indices(text) {
         let joins = std::mem::replace(&mut after_hyphen, is_hyphen(segment));
         let range = source_of(start)..source_of(start + segment.len());
         match segment_token(segment) {
