@@ -967,7 +967,10 @@ mod tests {
         let html = "## Permissions\n\n- AI Gateway Run\n\n<div>\n## 次へ\n\nText.\n";
         let at = html.find("## 次へ").unwrap();
         let error = checked(html, &[insert(at, callout)], Dialect::Markdown).unwrap_err();
-        assert!(error.contains("the html block (lines 5-6)"), "{error}");
+        assert!(
+            error.contains("the level-2 heading \"次へ\" (line 9) would be added"),
+            "{error}"
+        );
         // Inside an unclosed directive, the call-out's own `:::` would end it: `## Next` leaves it.
         let directive = "## Permissions\n\n- AI Gateway Read مرحبا\n\n:::note\n## Next\n";
         let at = directive.find("## Next").unwrap();
@@ -982,11 +985,15 @@ mod tests {
 
     #[test]
     fn a_removal_that_lets_an_html_block_swallow_a_heading_fails() {
+        // The quote lines are raw text of the `<div>` block (no call-out to the page model either).
         let page = "# T\n\n<div>\n> [!NOTE]\n> Scope e\u{301} note.\n\n## Permissions\n\n- x\n";
         let start = page.find("> [!NOTE]").unwrap();
         let end = page.find("## Permissions").unwrap();
         let error = checked(page, &[remove(start..end)], Dialect::Markdown).unwrap_err();
-        assert!(error.contains("html block"), "{error}");
+        assert!(
+            error.contains("the removed text holds more than the call-out"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -1016,7 +1023,7 @@ mod tests {
         let tight = "  > [!NOTE]\n  > Scope 🙂 note.\n";
         let error = checked(page, &[insert(at, tight)], Dialect::Markdown).unwrap_err();
         assert!(
-            error.contains("would take in the inserted call-out"),
+            error.contains("the inserted text is not a call-out"),
             "{error}"
         );
         let apart = "\n  > [!NOTE]\n  > Scope 🙂 note.\n";

@@ -21,7 +21,7 @@ use super::include;
 use super::mdx::{self, TagKind};
 use super::source::SourceText;
 use super::span;
-use super::{Dialect, Element, ListBlock, Page};
+use super::{Dialect, Element, ListBlock, Page, UnitKind};
 use builder::Builder;
 use html::html_table_ranges;
 
@@ -74,12 +74,12 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) 
     builder.html_list_blocks();
     let Builder {
         mut units,
-        tables,
+        mut tables,
         mut lists,
-        headings,
+        mut headings,
         code_blocks,
         quotes,
-        blocks,
+        mut blocks,
         recorder,
         ..
     } = builder;
@@ -96,6 +96,13 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) 
     if dialect == Dialect::Markdown {
         end_lists_where_the_outline_does(&mut lists, &outline);
         end_quotes_where_html_interrupts(&source.text, &scan, &mut quotes, &mut outline);
+        let html = RawHtml::of(&outline);
+        if !html.0.is_empty() {
+            headings.retain(|heading| !html.holds(heading.range.start));
+            quotes.retain(|quote| !html.holds(quote.range.start));
+            blocks.retain(|block| !html.holds(block.start));
+            html.read_as_text(&mut units, &mut lists, &mut tables);
+        }
     }
     let callouts = callout::detect(
         &source.text,
@@ -214,6 +221,80 @@ fn end_quotes_where_html_interrupts(
             )
         })
         .for_each(|block| end_before_html(&mut block.range));
+}
+
+/// The outline's HTML blocks of a Markdown page, in order. What pulldown-cmark read inside one after the
+/// pre-pass blanked its tag (`<div>` right above `## L`, `- AI Gateway Run` and `> **Note:**` lines with no
+/// blank line between) is raw HTML to CommonMark and to mdBook, rendered as text: no heading, list item,
+/// table or blockquote. Those read there are dropped, and their text units become paragraphs, so no
+/// section, listing or call-out is read where the page shows none, and `fix` moves no raw HTML text into
+/// a blockquote. HTML lists and tables (`<ul>`, `<table>`) are rendered as such and stay.
+struct RawHtml(Vec<Range<usize>>);
+
+impl RawHtml {
+    fn of(outline: &[blocks::Block]) -> RawHtml {
+        let mut ranges: Vec<Range<usize>> = outline
+            .iter()
+            .filter(|block| block.kind == blocks::BlockKind::Html)
+            .map(|block| block.range.clone())
+            .collect();
+        ranges.sort_unstable_by_key(|range| range.start);
+        RawHtml(ranges)
+    }
+
+    /// Whether a construct starting at `start` lies in an HTML block, after the block's own start.
+    fn holds(&self, start: usize) -> bool {
+        let before = self.0.partition_point(|range| range.start < start);
+        before
+            .checked_sub(1)
+            .is_some_and(|last| start < self.0[last].end)
+    }
+
+    /// Drops the Markdown lists and tables that start in an HTML block, and makes the units of those and
+    /// of the headings there paragraphs (the other lists and tables keep their units, renumbered).
+    fn read_as_text(
+        &self,
+        units: &mut [super::TextUnit],
+        lists: &mut Vec<ListBlock>,
+        tables: &mut Vec<super::TableBlock>,
+    ) {
+        let list_numbers = renumber(lists, |list| !list.html && self.holds(list.range.start));
+        let table_numbers = renumber(tables, |table| !table.html && self.holds(table.range.start));
+        for unit in units {
+            unit.kind =
+                match unit.kind {
+                    UnitKind::Heading if self.holds(unit.range.start) => UnitKind::Paragraph,
+                    UnitKind::ListItem { list, item } => {
+                        list_numbers[list].map_or(UnitKind::Paragraph, |list| UnitKind::ListItem {
+                            list,
+                            item,
+                        })
+                    }
+                    UnitKind::TableCell { table, row, column } => {
+                        table_numbers[table].map_or(UnitKind::Paragraph, |table| {
+                            UnitKind::TableCell { table, row, column }
+                        })
+                    }
+                    kind => kind,
+                };
+        }
+    }
+}
+
+/// Removes the items `dropped` says to, and gives each item's new index (`None` for a dropped one).
+fn renumber<T>(items: &mut Vec<T>, dropped: impl Fn(&T) -> bool) -> Vec<Option<usize>> {
+    let mut kept = 0;
+    let numbers = items
+        .iter()
+        .map(|item| {
+            (!dropped(item)).then(|| {
+                kept += 1;
+                kept - 1
+            })
+        })
+        .collect();
+    items.retain(|item| !dropped(item));
+    numbers
 }
 
 /// Ends each list where the outline's list that starts with it ends, when that is earlier and no item
