@@ -295,7 +295,9 @@ impl Matcher {
             .filter(|&(other, _)| may_be_close(counts.length, other))
             .flat_map(|(_, names)| names)
             .filter(|(_, name_counts)| may_be_close_by_counts(&counts, name_counts))
-            .any(|(name, _)| strsim::normalized_levenshtein(normalized, name) >= CLOSE_ENOUGH)
+            .any(|(name, _)| {
+                strsim::normalized_damerau_levenshtein(normalized, name) >= CLOSE_ENOUGH
+            })
     }
 
     /// The group whose name, label or alias is exactly `normalized`.
@@ -341,7 +343,7 @@ impl Matcher {
             })
             .map(|((name, group), _)| {
                 (
-                    strsim::normalized_levenshtein(normalized, name),
+                    strsim::normalized_damerau_levenshtein(normalized, name),
                     *group,
                     name.as_str(),
                 )
@@ -485,7 +487,8 @@ fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCo
         )
 }
 
-/// How similar (normalised Levenshtein) a text must be to a name for a suggestion.
+/// How similar (normalised Damerau-Levenshtein: a swap of two letters, `Wirte`, is one edit) a text must be
+/// to a name for a suggestion.
 const CLOSE_ENOUGH: f64 = 0.85;
 
 /// Whether names of `length` and `other` characters can be [`CLOSE_ENOUGH`]: the edit distance is at least
@@ -679,7 +682,7 @@ mod tests {
                 .iter()
                 .map(|(name, group)| {
                     (
-                        strsim::normalized_levenshtein(normalized, name),
+                        strsim::normalized_damerau_levenshtein(normalized, name),
                         *group,
                         name,
                     )
