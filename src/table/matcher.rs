@@ -12,7 +12,7 @@ use regex::Regex;
 use crate::table::{CapabilityTable, GroupIndex, ProductIndex};
 use crate::text::normalize::{WILDCARD, normalize_name, on_word_boundaries};
 use crate::text::prose::{Claim, Lexicon, Resource};
-use crate::text::similar::{CharCounts, may_score};
+use crate::text::similar::{CharCounts, is_similar, may_score, similarity};
 
 /// The group names among `found`.
 pub fn groups_of(found: Vec<NameMatch<Named>>) -> Vec<NameMatch<GroupIndex>> {
@@ -295,9 +295,7 @@ impl Matcher {
             .filter(|&(other, _)| may_be_close(counts.length, other))
             .flat_map(|(_, names)| names)
             .filter(|(_, name_counts)| may_be_close_by_counts(&counts, name_counts))
-            .any(|(name, _)| {
-                strsim::normalized_damerau_levenshtein(normalized, name) >= CLOSE_ENOUGH
-            })
+            .any(|(name, _)| is_similar(normalized, name, CLOSE_ENOUGH))
     }
 
     /// The group whose name, label or alias is exactly `normalized`.
@@ -341,13 +339,7 @@ impl Matcher {
             .filter(|&(_, other)| {
                 may_be_close(counts.length, other.length) && may_be_close_by_counts(&counts, other)
             })
-            .map(|((name, group), _)| {
-                (
-                    strsim::normalized_damerau_levenshtein(normalized, name),
-                    *group,
-                    name.as_str(),
-                )
-            })
+            .map(|((name, group), _)| (similarity(normalized, name), *group, name.as_str()))
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
         (score >= CLOSE_ENOUGH).then(|| suggested_spelling(&table.groups[group], name))
     }
@@ -487,8 +479,8 @@ fn build_automaton<'n>(patterns: impl Iterator<Item = &'n str> + Clone) -> AhoCo
         )
 }
 
-/// How similar (normalised Damerau-Levenshtein: a swap of two letters, `Wirte`, is one edit) a text must be
-/// to a name for a suggestion.
+/// How similar ([`similarity`]: a swap of two letters, `Wirte`, is one edit) a text must be to a name for a
+/// suggestion.
 const CLOSE_ENOUGH: f64 = 0.85;
 
 /// Whether names of `length` and `other` characters can be [`CLOSE_ENOUGH`]: the edit distance is at least
@@ -680,13 +672,7 @@ mod tests {
             let (score, group, name) = matcher
                 .names
                 .iter()
-                .map(|(name, group)| {
-                    (
-                        strsim::normalized_damerau_levenshtein(normalized, name),
-                        *group,
-                        name,
-                    )
-                })
+                .map(|(name, group)| (similarity(normalized, name), *group, name))
                 .max_by(|a, b| a.0.total_cmp(&b.0))?;
             (score >= CLOSE_ENOUGH).then(|| suggested_spelling(&table.groups[group], name))
         };

@@ -1,5 +1,5 @@
 //! Cheap bounds on the edit distance of two texts, so that a search for a close name scores with
-//! Damerau-Levenshtein only the names that may be close.
+//! their edit distance only the names that may be close.
 //!
 //! Each edit (insert, delete or substitute one character) changes how often each character occurs by one
 //! in at most two places, and a swap of two characters changes none. So two texts whose character counts differ by `d` in all need at least `d / 2`
@@ -55,8 +55,33 @@ fn bucket(c: char) -> usize {
     }
 }
 
+/// How similar two texts are: one less the edits over the longer length in characters, a swap of two
+/// neighbouring characters counting as one edit (`strsim::osa_distance`: `Wirte` is one edit from `Write`,
+/// two by Levenshtein).
+pub fn similarity(text: &str, other: &str) -> f64 {
+    let longest = text.chars().count().max(other.chars().count());
+    if longest == 0 {
+        return 1.0;
+    }
+    1.0 - strsim::osa_distance(text, other) as f64 / longest as f64
+}
+
+/// Whether [`similarity`] reaches `threshold`, scored by Levenshtein first (it never counts fewer edits):
+/// only a text Levenshtein leaves short by at most half its edits (each swap it counts twice) is scored
+/// again with swaps.
+pub fn is_similar(text: &str, other: &str, threshold: f64) -> bool {
+    let longest = text.chars().count().max(other.chars().count());
+    if longest == 0 {
+        return true;
+    }
+    let edits = strsim::levenshtein(text, other);
+    may_score(longest, longest, edits, threshold)
+        || (may_score(longest, longest, edits.div_ceil(2), threshold)
+            && similarity(text, other) >= threshold)
+}
+
 /// Whether two texts of `length` and `other_length` characters, at least `edits` edits apart, can score
-/// `threshold` or more as `strsim::normalized_damerau_levenshtein` scores them (one less the edits over the longer
+/// `threshold` or more as [`similarity`] scores them (one less the edits over the longer
 /// length, in `f64`): the score cannot exceed the one `edits` gives.
 pub fn may_score(length: usize, other_length: usize, edits: usize, threshold: f64) -> bool {
     let longest = length.max(other_length);
@@ -91,8 +116,14 @@ mod tests {
         for a in &texts {
             for b in &texts {
                 let bound = CharCounts::of(a).edits_at_least(&CharCounts::of(b));
-                // A swap of two characters changes no count: the bound holds for both distances.
-                assert!(bound <= strsim::damerau_levenshtein(a, b), "{a:?} {b:?}");
+                // A swap of two characters changes no count: the bound holds with swaps too.
+                assert!(bound <= strsim::osa_distance(a, b), "{a:?} {b:?}");
+                let threshold = 0.85;
+                assert_eq!(
+                    is_similar(a, b, threshold),
+                    similarity(a, b) >= threshold,
+                    "{a:?} {b:?}"
+                );
             }
         }
     }
