@@ -339,11 +339,11 @@ impl LaneTables {
     #[inline]
     fn masks(&self, chunk: &[u8], before: &[u8]) -> (u64, u64, u64) {
         let (mut alphanumeric, mut triggers, mut pair_ends) = (0u64, 0u64, 0u64);
-        for (index, (lane, lane_before)) in chunk
-            .chunks_exact(LANE)
-            .zip(before.chunks_exact(LANE))
-            .enumerate()
-        {
+        // Indexed, not zipped: the zip of two `chunks_exact` was at times left out of line by the compiler,
+        // a call per block in the screen's hottest loop (7% more instructions on a tree of clean pages).
+        for index in 0..BLOCK / LANE {
+            let lane = &chunk[index * LANE..(index + 1) * LANE];
+            let lane_before = &before[index * LANE..(index + 1) * LANE];
             let nibbles = LaneNibbles::of(lane);
             let shift = index * LANE;
             alphanumeric |= u64::from(self.alphanumeric.members(nibbles)) << shift;
