@@ -181,10 +181,9 @@ impl Lexicon {
                 return true;
             }
             if at > claim.end
-                && ((self.post_negation(tokens, at)
-                    || after(&self.future).is_some()
-                    || after(&self.future_after).is_some())
-                    && self.open_to_post(tokens, claim.end + 1, at)
+                && (self.post_negation(tokens, at) && self.open_to_post(tokens, claim.end + 1, at)
+                    || (after(&self.future).is_some() || after(&self.future_after).is_some())
+                        && self.future_reaches_back(tokens, claim.end + 1, at)
                     || self.failure_of_claim(tokens, claim.end + 1, at))
             {
                 return true;
@@ -405,20 +404,36 @@ impl Lexicon {
     /// supported", ", which is not supported"), or the trigger directly follows a colon, dash or parenthesis
     /// ("...: not supported").
     fn open_to_post(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        self.clause_open_to_post(tokens, from, to) || self.anaphoric_barrier(tokens, from, to)
+    }
+
+    /// Whether nothing ends the claim's clause between `from` and a post-trigger at `to`, asides apart.
+    fn clause_open_to_post(&self, tokens: &[Token], from: usize, to: usize) -> bool {
         // A comma right after the claim opens an aside only when no joiner follows it: in "..., and for
         // R2, this is not possible" a new clause starts ("..., as far as we know, are not" is an aside).
         let new_clause = tokens.get(from).is_some_and(|token| token.text == ",")
             && longest(tokens, from + 1, &self.termination_after_comma).is_some()
             && longest(tokens, from + 1, &self.aside_opener).is_none();
-        let open = if new_clause {
+        if new_clause {
             self.open(tokens, from, to)
         } else {
             self.open_around_asides(tokens, from, to)
-        };
-        if open {
-            return true;
         }
-        self.anaphoric_barrier(tokens, from, to)
+    }
+
+    /// Whether a statement about the future at `to` reaches back to `from` ([`Lexicon::open_to_post`]), but
+    /// across a termination and an anaphor only when it does not open with one of `consequence-modal`:
+    /// "..., which would reduce risk" says what the claim brings, "..., which will be possible soon" when.
+    fn future_reaches_back(&self, tokens: &[Token], from: usize, to: usize) -> bool {
+        let consequence = longest(tokens, to, &self.consequence_modal).is_some_and(|length| {
+            // "..., which would not work" denies the claim.
+            longest(tokens, to + length, &self.verbless_blockers).is_none()
+        });
+        if consequence {
+            self.clause_open_to_post(tokens, from, to)
+        } else {
+            self.open_to_post(tokens, from, to)
+        }
     }
 
     /// Whether the clause from the last termination in `tokens[from..to]` to `to` is an anaphor for the
@@ -757,6 +772,25 @@ mod tests {
             "Per-gateway tokens {} later.",
             false,
         );
+        // After a termination and an anaphor, a consequence modal says what the claim brings, not when.
+        each(
+            &file.modality.consequence_modal,
+            "You can scope a token to a single gateway (ゲートウェイ), which {} reduce risk.",
+            true,
+        );
+        each(
+            &file.modality.consequence_modal,
+            "Scoping a token to a single gateway {} help.",
+            false,
+        );
+        assert!(
+            claims("You can scope a token to a single gateway, which will be possible soon.")
+                .is_empty()
+        );
+        for denial in ["would not work", "would never work"] {
+            let sentence = format!("You can scope a token to a single gateway, which {denial}.");
+            assert!(claims(&sentence).is_empty(), "{sentence}");
+        }
         each(
             &file.modality.release_opener,
             "{} per-gateway scoping ships, you can restrict a token to one gateway.",
