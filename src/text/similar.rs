@@ -2,9 +2,10 @@
 //! their edit distance only the names that may be close.
 //!
 //! Each edit (insert, delete or substitute one character) changes how often each character occurs by one
-//! in at most two places, and a swap of two characters changes none. So two texts whose character counts differ by `d` in all need at least `d / 2`
-//! edits (rounded up). Counting characters in a few buckets instead of one count per character keeps the
-//! bound (an edit still moves at most two bucket counts by one) and the counts small.
+//! in at most two places, and a swap of two characters changes none. So two texts whose character counts
+//! differ by `d` in all need at least `d / 2` edits (rounded up). Counting characters in a few buckets
+//! instead of one count per character keeps the bound (an edit still moves at most two bucket counts by
+//! one) and the counts small.
 
 /// Buckets characters are counted in (ASCII letters and digits each get one of their own, most others
 /// share).

@@ -23,6 +23,15 @@ pub(super) fn sentence_starts(text: &str) -> Vec<usize> {
 /// same.
 fn unicode_sentence_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let has_a_run = bytes
+        .windows(2)
+        .any(|pair| collapsible(pair[0]).is_some() && collapsible(pair[0]) == collapsible(pair[1]));
+    if !has_a_run {
+        return text
+            .split_sentence_bound_indices()
+            .map(|(start, _)| start)
+            .collect();
+    }
     let mut shortened = String::with_capacity(text.len());
     // For each byte of `shortened`, the offset in `text` of the byte it stands for.
     let mut source: Vec<usize> = Vec::with_capacity(text.len());
