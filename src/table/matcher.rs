@@ -487,8 +487,7 @@ const CLOSE_ENOUGH: f64 = 0.85;
 /// the difference of the lengths, so a pair whose lengths alone keep the similarity below the threshold
 /// (computed as strsim computes it) cannot be close.
 fn may_be_close(length: usize, other: usize) -> bool {
-    let longest = length.max(other);
-    longest == 0 || 1.0 - (length.abs_diff(other) as f64) / (longest as f64) >= CLOSE_ENOUGH
+    may_score(length, other, length.abs_diff(other), CLOSE_ENOUGH)
 }
 
 /// Whether texts with `counts` and `other` can be [`CLOSE_ENOUGH`], by the edits their character counts

@@ -72,9 +72,6 @@ pub fn similarity(text: &str, other: &str) -> f64 {
 /// again with swaps.
 pub fn is_similar(text: &str, other: &str, threshold: f64) -> bool {
     let longest = text.chars().count().max(other.chars().count());
-    if longest == 0 {
-        return true;
-    }
     let edits = strsim::levenshtein(text, other);
     may_score(longest, longest, edits, threshold)
         || (may_score(longest, longest, edits.div_ceil(2), threshold)

@@ -25,7 +25,7 @@ fn unicode_sentence_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let has_a_run = bytes
         .windows(2)
-        .any(|pair| collapsible(pair[0]).is_some() && collapsible(pair[0]) == collapsible(pair[1]));
+        .any(|pair| collapsible(pair[0]).is_some_and(|class| collapsible(pair[1]) == Some(class)));
     if !has_a_run {
         return text
             .split_sentence_bound_indices()
