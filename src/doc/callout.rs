@@ -1,4 +1,5 @@
-//! Call-outs (admonitions, asides, notes): detecting every form DESIGN §4 lists.
+//! Call-outs (admonitions, asides, notes): detecting every form DESIGN §4 lists, and those of other docs
+//! frameworks.
 //!
 //! | form | syntax |
 //! |---|---|
@@ -8,6 +9,9 @@
 //! | mdbook-admonish | ```` ```admonish note ```` |
 //! | plain blockquote | `> **Note:** ...` |
 //! | Hugo shortcode | `{{<Aside type="note">}}` ... `{{</Aside>}}` |
+//!
+//! Besides, the call-outs of other docs frameworks are recognised but never written
+//! ([`CalloutSyntax`], `callout/frameworks.rs`).
 
 use crate::doc::blank::{is_blank, trim_blank_end};
 use crate::doc::source::{container_prefix, line_start};
@@ -17,7 +21,10 @@ use pulldown_cmark::BlockQuoteKind;
 
 use super::mdx::{Scan, TagKind};
 use super::shortcode::ShortcodeStyle;
-use super::{CodeBlock, Element, TextUnit, UnitKind};
+use super::{CodeBlock, Dialect, Element, TextUnit, UnitKind};
+
+mod frameworks;
+pub use frameworks::{is_callout_component, may_be_a_myst_fence, may_open_a_callout_component};
 
 /// The syntax a call-out is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
@@ -76,11 +83,32 @@ impl CalloutForm {
     }
 }
 
-/// A call-out found on a page: its form, kind, and where its title and body are.
+/// The syntax a call-out found on a page is written in: one of the forms `fix` writes, or a call-out of
+/// another docs framework, recognised so that a page written for it is not asked for a second call-out,
+/// and never written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalloutSyntax {
+    /// A form `fix` writes.
+    Written(CalloutForm),
+    /// An MDX admonition component other than `<Aside>`: `<Note>`, `<Warning>`, `<Callout type="...">`,
+    /// `<Admonition type="...">` (Mintlify, Docusaurus, Nextra, Fumadocs).
+    Component,
+    /// A `:::` container that is no MDX directive: `::: tip Title` (VitePress), `:::info Title`
+    /// (Docusaurus), `:::{note}` (MyST), and any `:::note` of a Markdown page.
+    ColonContainer,
+    /// An MkDocs admonition: `!!! note "Title"`, `??? tip`, `???+ warning`, with its text indented below.
+    Mkdocs,
+    /// A MyST admonition fence: ```` ```{note} ````.
+    MystFence,
+    /// A GitBook hint: `{% hint style="info" %}` ... `{% endhint %}`.
+    GitbookHint,
+}
+
+/// A call-out found on a page: its syntax, kind, and where its title and body are.
 #[derive(Debug, Clone)]
 pub struct Callout {
     /// Which syntax it is written in.
-    pub form: CalloutForm,
+    pub syntax: CalloutSyntax,
     /// `note`, `tip`, `caution`, `danger`, `warning`, `important`.
     pub kind: String,
     /// The whole call-out, markers included.
@@ -98,12 +126,14 @@ impl Callout {
     /// call-outs), so moving or removing it whole would take those with it. The other forms end at a
     /// closing tag, shortcode or the blockquote's end.
     pub fn ends_with_its_closing_fence(&self, text: &str) -> bool {
-        let marker = match self.form {
-            CalloutForm::Directive => ':',
-            CalloutForm::Admonish => match fence_line(text[self.range.clone()].lines().next()) {
-                Some(line) if line.starts_with('~') => '~',
-                _ => '`',
-            },
+        let marker = match self.syntax {
+            CalloutSyntax::Written(CalloutForm::Directive) => ':',
+            CalloutSyntax::Written(CalloutForm::Admonish) | CalloutSyntax::MystFence => {
+                match fence_line(text[self.range.clone()].lines().next()) {
+                    Some(line) if line.starts_with('~') => '~',
+                    _ => '`',
+                }
+            }
             _ => return true,
         };
         let mut lines = text[self.range.clone()].lines();
@@ -117,13 +147,16 @@ impl Callout {
             .is_some_and(|line| run(line) >= opening.max(3) && run(line) == line.chars().count())
     }
 
-    /// Whether every line of a `:::` directive call-out sits at least as far in as its opening fence,
+    /// Whether every line of a `:::` directive or container call-out sits at least as far in as its opening fence,
     /// counting indentation and blockquote markers: inside a list item or a blockquote, the directive ends
     /// with its container (as remark-directive reads it), and a line further out (`2. Next step` under
     /// `   :::note`, a heading after `> :::note`) means the model's range ran past the container to a
     /// stray `:::`. The other forms are read by pulldown-cmark, which ends them with their container.
     pub fn stays_in_its_container(&self, text: &str) -> bool {
-        if self.form != CalloutForm::Directive {
+        if !matches!(
+            self.syntax,
+            CalloutSyntax::Written(CalloutForm::Directive) | CalloutSyntax::ColonContainer
+        ) {
             return true;
         }
         let line_start = crate::doc::source::line_start(text, self.range.start);
@@ -156,6 +189,7 @@ const NOTE_WORDS: &[&str] = &["note", "tip", "important", "warning", "caution", 
 /// Finds every call-out; adds title units for the ones with a title.
 pub fn detect(
     text: &str,
+    dialect: Dialect,
     scan: &Scan,
     elements: &[Element],
     quotes: &[RawBlockquote],
@@ -168,6 +202,13 @@ pub fn detect(
     shortcodes(text, scan, &mut callouts);
     blockquotes(text, quotes, &mut callouts);
     admonish_fences(code_blocks, &mut callouts);
+    frameworks::components(text, elements, &mut callouts);
+    frameworks::colon_containers(scan, code_blocks, &mut callouts);
+    frameworks::myst_fences(code_blocks, &mut callouts);
+    frameworks::gitbook_hints(scan, code_blocks, &mut callouts);
+    if dialect == Dialect::Markdown {
+        frameworks::mkdocs_admonitions(scan, code_blocks, &mut callouts);
+    }
     callouts.sort_by_key(|callout| callout.range.start);
     for callout in &callouts {
         if let Some(title) = &callout.title {
@@ -201,7 +242,7 @@ fn directives(text: &str, scan: &Scan, units: &[TextUnit], callouts: &mut Vec<Ca
             _ => (directive.range(), directive.body_end()),
         };
         callouts.push(Callout {
-            form: CalloutForm::Directive,
+            syntax: CalloutSyntax::Written(CalloutForm::Directive),
             kind: directive.name.clone(),
             range,
             title: directive.title.clone(),
@@ -266,7 +307,7 @@ fn asides(text: &str, elements: &[Element], callouts: &mut Vec<Callout>) {
             .as_ref()
             .map_or(element.open.range.end, |close| close.start);
         callouts.push(Callout {
-            form: CalloutForm::Aside,
+            syntax: CalloutSyntax::Written(CalloutForm::Aside),
             kind: kind.to_ascii_lowercase(),
             range: element.range(),
             title,
@@ -345,7 +386,7 @@ fn shortcodes(text: &str, scan: &Scan, callouts: &mut Vec<Callout>) {
                         _ => None,
                     });
                 callouts.push(Callout {
-                    form: CalloutForm::Shortcode,
+                    syntax: CalloutSyntax::Written(CalloutForm::Shortcode),
                     kind: shortcode_kind(text, start),
                     range: start.range.start..tag.range.end,
                     title,
@@ -365,7 +406,7 @@ fn blockquotes(text: &str, quotes: &[RawBlockquote], callouts: &mut Vec<Callout>
             Some(kind) => {
                 let first_line_end = super::source::next_line_start(text, range.start);
                 callouts.push(Callout {
-                    form: CalloutForm::GfmAlert,
+                    syntax: CalloutSyntax::Written(CalloutForm::GfmAlert),
                     kind: alert_kind(kind).to_owned(),
                     range: range.clone(),
                     title: None,
@@ -376,7 +417,7 @@ fn blockquotes(text: &str, quotes: &[RawBlockquote], callouts: &mut Vec<Callout>
                 let first = markers.end_of_run(text, range.start).min(range.end);
                 if let Some(kind) = plain_note_kind(&text[first..range.end]) {
                     callouts.push(Callout {
-                        form: CalloutForm::Blockquote,
+                        syntax: CalloutSyntax::Written(CalloutForm::Blockquote),
                         kind,
                         range: range.clone(),
                         title: None,
@@ -405,7 +446,7 @@ fn admonish_fences(code_blocks: &[CodeBlock], callouts: &mut Vec<Callout>) {
             .unwrap_or("note")
             .to_ascii_lowercase();
         callouts.push(Callout {
-            form: CalloutForm::Admonish,
+            syntax: CalloutSyntax::Written(CalloutForm::Admonish),
             kind,
             range: code.range.clone(),
             title: None,
@@ -625,11 +666,11 @@ mod tests {
 
     use super::*;
 
-    fn forms(text: &str, dialect: Dialect) -> Vec<(CalloutForm, String)> {
+    fn forms(text: &str, dialect: Dialect) -> Vec<(CalloutSyntax, String)> {
         let page = Page::parse(SourceText::new("t", text.to_owned()), dialect);
         page.callouts
             .iter()
-            .map(|callout| (callout.form, callout.kind.clone()))
+            .map(|callout| (callout.syntax, callout.kind.clone()))
             .collect()
     }
 
@@ -639,18 +680,30 @@ mod tests {
         assert_eq!(
             forms(mdx, Dialect::Mdx),
             vec![
-                (CalloutForm::Directive, "caution".into()),
-                (CalloutForm::Aside, "tip".into())
+                (
+                    CalloutSyntax::Written(CalloutForm::Directive),
+                    "caution".into()
+                ),
+                (CalloutSyntax::Written(CalloutForm::Aside), "tip".into())
             ]
         );
         let markdown = "> [!WARNING]\n> A\n\n```admonish tip\nB\n```\n\n> **Note:** C\n\n> just a quote\n\n{{<Aside type=\"note\" header=\"Note\">}}\nD\n{{</Aside>}}\n";
         assert_eq!(
             forms(markdown, Dialect::Markdown),
             vec![
-                (CalloutForm::GfmAlert, "warning".into()),
-                (CalloutForm::Admonish, "tip".into()),
-                (CalloutForm::Blockquote, "note".into()),
-                (CalloutForm::Shortcode, "note".into()),
+                (
+                    CalloutSyntax::Written(CalloutForm::GfmAlert),
+                    "warning".into()
+                ),
+                (CalloutSyntax::Written(CalloutForm::Admonish), "tip".into()),
+                (
+                    CalloutSyntax::Written(CalloutForm::Blockquote),
+                    "note".into()
+                ),
+                (
+                    CalloutSyntax::Written(CalloutForm::Shortcode),
+                    "note".into()
+                ),
             ]
         );
     }
@@ -713,7 +766,7 @@ mod tests {
             };
             assert_eq!(
                 forms(&format!("{text}\n"), dialect),
-                vec![(form, "note".to_owned())],
+                vec![(CalloutSyntax::Written(form), "note".to_owned())],
                 "{form:?} is detected"
             );
         }

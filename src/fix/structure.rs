@@ -766,7 +766,7 @@ fn blocks(page: &Page) -> Vec<Block> {
         ..plain(Kind::Element, &element.range())
     }));
     blocks.extend(page.callouts.iter().map(|callout| Block {
-        label: format!("{:?} {}", callout.form, callout.kind),
+        label: format!("{:?} {}", callout.syntax, callout.kind),
         ..plain(Kind::Callout, &callout.range)
     }));
     // Ranges end at their last non-blank byte: parsers differ on whether a block owns its line break.

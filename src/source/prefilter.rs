@@ -95,12 +95,14 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{Anchored, Input, MatchKind};
 
-use crate::doc::callout::is_callout_shortcode;
+use crate::doc::blank::{indent_width, is_blank};
+use crate::doc::callout::{is_callout_component, is_callout_shortcode, may_be_a_myst_fence};
 use crate::doc::html_table::{TablePart, table_parts};
 use crate::doc::mdx::{self, AttributeValue, Scan, Tag};
 use crate::policy::Policy;
 use crate::table::CapabilityTable;
 use crate::table::matcher::{Matcher, level_word_iter, level_words};
+use crate::text::lines::lines_and_breaks;
 use crate::text::normalize::{Mode, normalize_name, normalize_text, on_word_boundaries};
 use crate::text::pairs::BytePairs;
 
@@ -732,11 +734,12 @@ fn chunks_forward(text: &str, at: usize, chunks: usize) -> usize {
     bytes.len()
 }
 
-/// The `Aside` tags and call-out shortcodes of the page: where a call-out may open or close.
+/// The call-out component tags (`Aside`, `Note`, `Callout`, ...) and call-out shortcodes of the page:
+/// where a call-out may open or close.
 fn callout_tags(scan: &Scan) -> impl Iterator<Item = &Tag> + '_ {
     scan.tags
         .iter()
-        .filter(|tag| tag.name.eq_ignore_ascii_case("aside"))
+        .filter(|tag| is_callout_component(&tag.name))
         .chain(
             scan.shortcodes
                 .iter()
@@ -801,10 +804,12 @@ fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
         if info
             .get(..8)
             .is_some_and(|word| word.eq_ignore_ascii_case("admonish"))
+            || may_be_a_myst_fence(info)
         {
             edge(fence);
         }
     }
+    framework_edges(text, &mut starts, &mut ends);
     let mut quoted = false;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -826,6 +831,40 @@ fn callout_edges(text: &str, scan: &Scan) -> (Vec<usize>, Vec<usize>) {
         line_start += line.len();
     }
     (starts, ends)
+}
+
+/// The places the call-outs of other docs frameworks (`doc/callout/frameworks.rs`) may start and end, as
+/// a superset: every `:::` or `{%` line (after container markers) starts and ends one, an MkDocs opener
+/// (`!!!`, `???`) starts one, and each line below it that is not blank ends one, up to the first line
+/// indented less than four columns.
+fn framework_edges(text: &str, starts: &mut Vec<usize>, ends: &mut Vec<usize>) {
+    let bytes = text.as_bytes();
+    let finder = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
+    if !finder(b":::") && !finder(b"{%") && !finder(b"!!!") && !finder(b"???") {
+        return;
+    }
+    let mut in_mkdocs_body = false;
+    for (line, _) in lines_and_breaks(text) {
+        let content = &text[line.clone()];
+        let after_markers = content.trim_start_matches(['>', ' ', '\t']);
+        let marker_start = line.start + content.len() - after_markers.len();
+        if in_mkdocs_body && !is_blank(content) {
+            if indent_width(content) < 4 {
+                in_mkdocs_body = false;
+            } else {
+                ends.push(line.end);
+            }
+        }
+        if after_markers.starts_with(":::") || after_markers.starts_with("{%") {
+            starts.push(marker_start);
+            ends.push(line.end);
+        }
+        let after_spaces = content.trim_start_matches(' ');
+        if after_spaces.starts_with("!!!") || after_spaces.starts_with("???") {
+            starts.push(line.start + content.len() - after_spaces.len());
+            in_mkdocs_body = true;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -106,6 +106,7 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) 
     }
     let callouts = callout::detect(
         &source.text,
+        dialect,
         &scan,
         &elements,
         &quotes,

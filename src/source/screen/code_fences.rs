@@ -31,7 +31,7 @@
 
 use std::ops::Range;
 
-use crate::doc::callout::is_admonish;
+use crate::doc::callout::{is_admonish, may_be_a_myst_fence};
 use crate::text::lines::lines_and_breaks;
 
 /// The content lines of the plain fenced code blocks of a page, in order.
@@ -133,7 +133,7 @@ impl Fence {
         let info = &line[length..];
         let opens_no_fence = character == b'`' && info.contains('`');
         // The model reads the info string with its entities and escapes decoded.
-        let admonish = is_admonish(info) || info.contains(['&', '\\']);
+        let admonish = is_admonish(info) || may_be_a_myst_fence(info) || info.contains(['&', '\\']);
         Some((!opens_no_fence && !admonish).then_some(Fence { character, length }))
     }
 

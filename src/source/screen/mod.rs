@@ -62,6 +62,7 @@ use hits::Hits;
 use table_lines::TableLines;
 
 use crate::doc::Dialect;
+use crate::doc::callout::may_open_a_callout_component;
 use crate::doc::include::opens_hugo_render;
 use crate::doc::mdx::Scan;
 use crate::table::matcher::{LEVEL_JOINERS, Matcher, level_word_iter};
@@ -759,7 +760,7 @@ impl<'t> PageText<'t> {
         if let Some(tag) = scan.tags.get(tag_index).filter(|tag| tag.range.end == end) {
             let written = self.text[tag.range.clone()].to_ascii_lowercase();
             let name = written.trim_start_matches(['<', '/']);
-            let joins = name.starts_with("aside")
+            let joins = may_open_a_callout_component(name)
                 || written.contains("title")
                 || written.contains("header");
             return if joins { Err(()) } else { Ok(tag.range.start) };
@@ -865,7 +866,7 @@ fn tag_before(text: &str, close: usize) -> TagBefore {
     }
     let tag = text[open..close].to_ascii_lowercase();
     let name = tag.trim_start_matches(['<', '/']);
-    if name.starts_with("aside") || tag.contains("title") || tag.contains("header") {
+    if may_open_a_callout_component(name) || tag.contains("title") || tag.contains("header") {
         return TagBefore::Unsure;
     }
     TagBefore::Skip(open)
