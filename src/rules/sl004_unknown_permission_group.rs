@@ -105,7 +105,9 @@ impl UnknownPermissionGroup {
                 self.split_rows(context, &split, out);
             }
             if listing {
-                for (unit, name) in cells.iter().filter(|(unit, name)| unknown(*unit, name)) {
+                for (unit, name) in cells.iter().filter(|(unit, name)| {
+                    unknown(*unit, name) && may_name_a_group(context, *unit, name)
+                }) {
                     out.push(self.finding(context, *unit, name));
                 }
             }
@@ -514,6 +516,27 @@ fn looks_like_group(context: &Context<'_>, normalized: &str) -> bool {
         && words
             .last()
             .is_some_and(|last| context.matcher.is_verb(last))
+}
+
+/// Whether a permissions table's first cell (`unit`, name-normalised `normalized`) may be meant as a group
+/// name, as it is or without its notes ([`names_before_notes`]): it reads like one ([`looks_like_group`]),
+/// starts with a known group or product name ("AI Gateway Reed"), or is close to a known name ("AI Gatway
+/// Run (formerly Invoke)"). Other rows ("All other permissions", "N/A", "See the dashboard for more.") are
+/// notes, not names.
+fn may_name_a_group(context: &Context<'_>, unit: usize, normalized: &str) -> bool {
+    let may_name = |name: &str| {
+        looks_like_group(context, name)
+            || context
+                .matcher
+                .find_names(name)
+                .first()
+                .is_some_and(|found| found.range.start == 0)
+            || context.matcher.is_close_to_a_name(name)
+    };
+    may_name(normalized)
+        || names_before_notes(context.page.unit_text(&context.page.units[unit]))
+            .iter()
+            .any(|name| may_name(name))
 }
 
 /// The data rows' first cells: (unit, name-normalised text), but for cells that hold an identifier of
