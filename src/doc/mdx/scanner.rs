@@ -475,7 +475,9 @@ impl Scanner<'_> {
         if colons < 3 {
             return false;
         }
-        let rest = rest.trim_end();
+        // remark-directive allows spaces and tabs after a fence, no other white space (a no-break space
+        // after `:::` makes the line text).
+        let rest = rest.trim_end_matches([' ', '\t', '\r']);
         if rest.is_empty() {
             // As in remark-directive, the outermost open directive whose fence this one is as long as closes,
             // and every directive inside it with it: nesting needs a longer fence outside (`::::note`).
@@ -708,7 +710,7 @@ fn only_label_and_attributes(after_name: &str) -> bool {
         };
         rest = &attributes[close + 1..];
     }
-    rest.trim().is_empty()
+    rest.trim_matches([' ', '\t', '\r']).is_empty()
 }
 
 /// The length of the list and quote markers (with the whitespace after each) that start `line`.
@@ -895,6 +897,21 @@ mod tests {
         assert_eq!(outer.indent, "   ");
         assert!(outer.close.is_some());
         assert_eq!(scan.directives[1].name, "caution");
+    }
+
+    #[test]
+    fn only_spaces_and_tabs_may_follow_a_directive_fence() {
+        // A no-break or ideographic space after `:::note` or a closing `:::` makes the line text, as
+        // remark-directive reads it: the note opened above stays open.
+        for space in ["\u{a0}", "\u{3000}", "\u{2003}"] {
+            let text = format!(":::note{space}\nA 日本\n:::\n\n:::tip\nB\n:::{space}\n");
+            let scan = scan(&text, Dialect::Mdx);
+            assert_eq!(scan.directives.len(), 1, "{space:?}");
+            assert_eq!(scan.directives[0].name, "tip");
+            assert!(scan.directives[0].close.is_none(), "{space:?}");
+        }
+        let scan = scan(":::note[T] \t\r\nA\r\n::: \t\r\n", Dialect::Mdx);
+        assert!(scan.directives[0].close.is_some());
     }
 
     #[test]
