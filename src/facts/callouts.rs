@@ -49,6 +49,9 @@ impl Gatherer<'_> {
             .callouts
             .iter()
             .enumerate()
+            // Only a policy whose product the call-out names reads this list (`accepts`, SL002's subject):
+            // the phrasings are not matched for the others.
+            .filter(|(_, policy)| products.contains(&policy.product))
             .filter(|(_, policy)| {
                 self.says_account_only(&prose, policy)
                     || self.matcher.denies_claim(&prose, policy.product)

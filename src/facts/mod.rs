@@ -146,7 +146,8 @@ pub struct CalloutReading {
     pub names: String,
     /// Prose-normalised text (title and body).
     pub prose: String,
-    /// Indexes of the call-out policies whose account-only phrases the call-out uses.
+    /// Indexes of the call-out policies, of products the call-out names, whose account-only phrases the
+    /// call-out uses.
     pub says_account_only: Vec<usize>,
 }
 
