@@ -13,14 +13,18 @@
 //! - `mod.rs`: the outline's types and its lines as `debug blocks` prints them.
 //! - `recorder.rs`: the [`Recorder`] of pulldown-cmark's events.
 //! - `structure.rs`: the [`Structure`] text pulldown-cmark parses for an MDX page.
+//! - `loose.rs`: the lines of an MDX page indented 4 columns or more outside any container, which that
+//!   text holds without their indentation once a first walk has found them.
 //! - `outline.rs`: [`assemble`], the recorded blocks with the pre-pass's constructs and depths.
 
+mod loose;
 mod outline;
 mod recorder;
 mod structure;
 
 use std::ops::Range;
 
+pub use loose::{LooseBlock, unindent_loose_lines};
 pub use outline::{assemble, pulldown_outline};
 pub use recorder::{Dedented, Recorder, blanked_indent};
 pub use structure::{Structure, markdown_structure_text, structure_text};

@@ -42,6 +42,9 @@ pub(super) struct Builder<'t> {
     pub(super) recorder: blocks::Recorder,
     /// How many MDX indented regions enclose this walk (see [`Builder::reparse_indented`]).
     pub(super) nesting: usize,
+    /// MDX only: the top-level blocks whose lines may be indented 4 columns or more, which MDX reads
+    /// with no regard to that indentation (see [`blocks::unindent_loose_lines`]).
+    pub(super) loose: Vec<blocks::LooseBlock>,
 }
 
 /// How deep MDX indented regions are read again; deeper ones are one prose unit each.
@@ -116,6 +119,7 @@ impl<'t> Builder<'t> {
             line_start_cache: (0, 0),
             recorder: blocks::Recorder::new(dialect),
             nesting: 0,
+            loose: Vec::new(),
         }
     }
 
@@ -273,6 +277,9 @@ impl<'t> Builder<'t> {
                 });
             }
             Frame::Paragraph => {
+                if stack.is_empty() {
+                    self.note_loose(blocks::LooseBlock::Paragraph(range.clone()));
+                }
                 let kind = match stack.container() {
                     Some(Frame::Item { list, item, .. }) => UnitKind::ListItem {
                         list: *list,
@@ -300,7 +307,12 @@ impl<'t> Builder<'t> {
                 info,
                 content,
                 indented,
-            } => self.close_code(info, content, indented, range),
+            } => {
+                if indented && stack.is_empty() {
+                    self.note_loose(blocks::LooseBlock::IndentedCode(range.clone()));
+                }
+                self.close_code(info, content, indented, range);
+            }
             Frame::List { index } => self.lists[index].range = range,
             Frame::Table => {
                 if let Some(table) = self.tables.last_mut() {
@@ -308,6 +320,14 @@ impl<'t> Builder<'t> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Notes a top-level block of an MDX page walked at the top (not in a reparsed region), unless it is
+    /// the markup of an HTML list.
+    fn note_loose(&mut self, block: blocks::LooseBlock) {
+        if self.dialect == Dialect::Mdx && self.nesting == 0 && !self.in_html_list(block.range()) {
+            self.loose.push(block);
         }
     }
 

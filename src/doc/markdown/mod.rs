@@ -51,25 +51,51 @@ pub fn build(source: SourceText, dialect: Dialect) -> Page {
     build_scanned(source, dialect, scan)
 }
 
+/// How many times an MDX page's structure text is walked again with its loose lines unindented (see
+/// [`blocks::unindent_loose_lines`]).
+const MAX_UNINDENT_PASSES: usize = 4;
+
 /// [`build`] with the pre-pass made already: `scan` is `mdx::scan(&source.text, dialect)`.
 pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) -> Page {
     if dialect == Dialect::Markdown {
         drop_what_open_comments_hide(&source.text, &mut scan);
     }
     let elements = pair_elements(&scan.tags);
-    let structure = match dialect {
+    let mut structure = match dialect {
         Dialect::Mdx => blocks::structure_text(&source, &scan, &elements),
         Dialect::Markdown => blocks::markdown_structure_text(&source, &scan),
     };
-    let mut builder = Builder::new(
-        &source.text,
-        &structure.text,
-        &structure.placeholders,
-        dialect,
-    );
-    builder.html_tables = html_table_ranges(&scan.tags);
-    builder.html_lists = html_list::detect(&source.text, &scan.tags);
-    builder.walk(&structure.text);
+    let html_lists = html_list::detect(&source.text, &scan.tags);
+    let mut unindent_passes = 0;
+    let mut builder = loop {
+        let mut builder = Builder::new(
+            &source.text,
+            &structure.text,
+            &structure.placeholders,
+            dialect,
+        );
+        builder.html_tables = html_table_ranges(&scan.tags);
+        builder.html_lists = html_lists.clone();
+        builder.walk(&structure.text);
+        // An unindented line can open a block whose lines are loose in turn (`    - item` / `        more`
+        // at the top level): a few passes settle what real pages hold.
+        let unindented = (unindent_passes < MAX_UNINDENT_PASSES && !builder.loose.is_empty())
+            .then(|| {
+                blocks::unindent_loose_lines(
+                    &structure.text,
+                    &builder.loose,
+                    &structure.placeholders,
+                )
+            })
+            .flatten();
+        match unindented {
+            Some(text) => {
+                structure.text = text;
+                unindent_passes += 1;
+            }
+            None => break builder,
+        }
+    };
     builder.html_tables(&scan.tags);
     builder.html_list_blocks();
     let Builder {
