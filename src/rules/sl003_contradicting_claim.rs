@@ -86,6 +86,11 @@ impl Rule for ContradictingClaim {
                 {
                     continue;
                 }
+                if !matches!(unit.kind, UnitKind::TableCell { .. })
+                    && context.matcher.lexicon().labels_a_missing_feature(text)
+                {
+                    continue;
+                }
                 for found in found {
                     let product = &context.table.products[claim.product];
                     let noun = product.noun.as_deref().unwrap_or("resource");
@@ -110,23 +115,22 @@ fn units_by_start(page: &crate::doc::Page) -> Vec<usize> {
     order
 }
 
-/// What a paragraph or list item comes after, for a pronoun that opens it: the title of its section's
-/// heading and the text of the unit right before it (none when it is the page's first); `by_start` is
-/// [`units_by_start`].
+/// What a paragraph or list item comes after, for a pronoun that opens it: the text of the unit right
+/// before it, which is its section's heading when it opens the section (none when it is the page's
+/// first). A pronoun refers to what was said last: in "## AI Gateway tokens" / "Turn on caching." / "You
+/// can limit it to a single gateway.", "it" is the cache. `by_start` is [`units_by_start`].
 fn texts_before<'p>(
     page: &'p crate::doc::Page,
     by_start: &[usize],
     unit: &crate::doc::TextUnit,
 ) -> Vec<&'p str> {
-    let heading = page
-        .heading_of(page.section_at(unit.range.start))
-        .map(|heading| heading.title.as_str());
     let earlier =
         by_start.partition_point(|&index| page.units[index].range.start < unit.range.start);
-    let previous = earlier
+    earlier
         .checked_sub(1)
-        .map(|last| page.unit_text(&page.units[by_start[last]]));
-    heading.into_iter().chain(previous).collect()
+        .map(|last| page.unit_text(&page.units[by_start[last]]))
+        .into_iter()
+        .collect()
 }
 
 /// Whether body row `row` of the page's table `table` has a cell that says the row's feature is missing

@@ -178,7 +178,9 @@ impl Lexicon {
             } else if self.is_compound(&token.text, resource) {
                 Some(at)
             } else if noun_at(tokens, at, resource).is_some_and(|(end, _)| {
-                tokens.get(end + 1).is_some_and(|next| next.text == "level")
+                tokens
+                    .get(end + 1)
+                    .is_some_and(|next| self.level.contains(&next.text))
             }) {
                 noun_at(tokens, at, resource).map(|(end, _)| end + 1)
             } else {
@@ -270,7 +272,10 @@ impl Lexicon {
         at: usize,
         resource: &Resource,
     ) -> Option<Candidate> {
-        let each = longest(tokens, at, &self.each)?;
+        let (each, plural) = match longest(tokens, at, &self.each) {
+            Some(each) => (each, false),
+            None => (longest(tokens, at, &self.each_plural)?, true),
+        };
         // "each gateway", "each AI Gateway", "each of the gateways": up to `modifiers` words before the noun;
         // or the noun right before it ("gateways each get their own token").
         let (start, noun_end) = match self
@@ -278,10 +283,12 @@ impl Lexicon {
             .find_map(|word| noun_at(tokens, word, resource))
         {
             Some((noun_end, _)) => (at, noun_end),
-            None => (noun_ending_at(tokens, at, resource)?, at + each - 1),
+            None if !plural => (noun_ending_at(tokens, at, resource)?, at + each - 1),
+            None => return None,
         };
         // "give every gateway a dedicated token": a giving verb before the distributing word possesses.
-        let given = at > 0
+        let given = !plural
+            && at > 0
             && longest(tokens, at - 1, &self.give) == Some(1)
             && !self.has_verbless_blocker(tokens);
         let possess = match longest(tokens, noun_end + 1, &self.possess) {
@@ -290,18 +297,25 @@ impl Lexicon {
             None => return None,
         };
         let separate_at = noun_end + 1 + possess;
-        let separate = longest(tokens, separate_at, &self.separate)?;
+        let separate = longest(tokens, separate_at, &self.separate);
         let (credential_at, credential) = self
-            .after_modifiers(tokens, separate_at + separate)
+            .after_modifiers(tokens, separate_at + separate.unwrap_or(0))
             .find_map(|word| Some((word, self.credential_at(tokens, word)?)))?;
+        let credential_end = credential_at + credential;
+        // "each gateway has a token of its own": the separateness after the credential.
+        let own_after = match separate {
+            Some(_) => 0,
+            None if possess > 0 => longest(tokens, credential_end, &self.own_after)?,
+            None => return None,
+        };
         // "give every gateway a dedicated token name": the credential word only qualifies another noun.
-        if possess == 0 && !self.ends_a_phrase(tokens, credential_at + credential) {
+        if possess == 0 && !self.ends_a_phrase(tokens, credential_end) {
             return None;
         }
         Some(Candidate {
             start,
             target: start,
-            end: credential_at + credential - 1,
+            end: credential_end + own_after - 1,
         })
     }
 
@@ -587,6 +601,51 @@ mod tests {
             "The token is {} to a single gateway.",
             true,
         );
+    }
+
+    #[test]
+    fn every_plural_distributing_word_needs_a_possessing_verb() {
+        let file = file();
+        each(
+            &file.claim.each_plural,
+            "{} gateways have their own API keys.",
+            true,
+        );
+        each(&file.claim.own_after, "Each gateway has a token {}.", true);
+        each(
+            &file.claim.level,
+            "Tokens are scoped at the gateway {}.",
+            true,
+        );
+        assert_eq!(
+            claims("Every gateway issues its own token (トークン 🚀)."),
+            ["Every gateway issues its own token"]
+        );
+        assert_eq!(
+            claims("Each gateway has an API token of its own."),
+            ["Each gateway has an API token of its own"]
+        );
+        // One token for all of them, or no credential.
+        assert!(claims("Give all gateways a dedicated token.").is_empty());
+        assert!(claims("All gateways share one token.").is_empty());
+        assert!(claims("All gateways have their own rate limits.").is_empty());
+        assert!(claims("Each gateway has a cache of its own.").is_empty());
+        assert!(claims("Each gateway has a token.").is_empty());
+    }
+
+    #[test]
+    fn a_limit_on_tokens_is_about_model_tokens() {
+        assert!(claims("Set a limit on tokens per gateway.").is_empty());
+        assert!(claims("Put caps on tokens per gateway — 上限.").is_empty());
+        assert_eq!(
+            claims("This token only has access to one gateway."),
+            ["only has access to one gateway"]
+        );
+        assert_eq!(
+            claims("Grant the token access to one gateway only."),
+            ["access to one gateway only"]
+        );
+        assert!(claims("Grant the token access to the gateway.").is_empty());
     }
 
     #[test]

@@ -37,6 +37,21 @@ impl Lexicon {
         (words.is_empty() && marked) || self.is_status(&words)
     }
 
+    /// Whether the list item or paragraph `text` is a status line whose feature is missing: it opens or
+    /// ends with a mark of `status-mark` ("❌ Per-gateway tokens", "Per-gateway tokens ❌"), or what
+    /// follows its last colon says a status ("Per-gateway tokens: not supported"); its claims are none.
+    pub fn labels_a_missing_feature(&self, text: &str) -> bool {
+        let text = text.trim();
+        let marked = self
+            .status_mark
+            .iter()
+            .any(|mark| text.starts_with(mark.as_str()) || text.ends_with(mark.as_str()));
+        marked
+            || text
+                .rsplit_once(':')
+                .is_some_and(|(_, status)| self.denies_in_cell(status))
+    }
+
     /// Whether `words` (single spaces between) say a status: one or more of `status-cell` ("no planned",
     /// from "No (planned)"), then only words of `status-qualifier` or numbers ("not supported yet",
     /// "planned for 2026").
@@ -140,7 +155,10 @@ impl Lexicon {
 
     /// Whether a negation or a modality reaches the claim.
     fn blocked(&self, tokens: &[Token], claim: Candidate) -> bool {
-        if self.failed_attempt(tokens, claim) || self.in_the_conditional_mood(tokens, claim) {
+        if self.failed_attempt(tokens, claim)
+            || self.in_the_conditional_mood(tokens, claim)
+            || self.status_label(tokens, claim)
+        {
             return true;
         }
         let mut at = 0;
@@ -367,9 +385,34 @@ impl Lexicon {
 
     /// Whether a failure phrase at `at` has an anaphor for the claim (which ends before `from`) as its
     /// subject: "...; this fails", "..., but doing so has no effect".
+    /// Also when the phrase comes right after the claim, whose gerund is then its subject: "restricting a
+    /// token to one gateway does nothing".
     fn failure_of_claim(&self, tokens: &[Token], from: usize, at: usize) -> bool {
         longest(tokens, at, &self.post_anaphoric).is_some()
-            && self.anaphoric_barrier(tokens, from, at)
+            && (at == from || self.anaphoric_barrier(tokens, from, at))
+    }
+
+    /// Whether the claim is the feature of a status line: a status ([`Lexicon::denies_in_cell`]: "Not
+    /// supported", "❌") opens the sentence and a colon ends it before the claim ("Not supported: scoping
+    /// a token to one gateway"), or is all that stands before the claim ("❌ Per-gateway tokens"), or
+    /// follows the claim's phrase after a colon and ends the sentence ("Per-gateway tokens: ❌").
+    fn status_label(&self, tokens: &[Token], claim: Candidate) -> bool {
+        let says_a_status = |part: &[Token]| {
+            let text: Vec<&str> = part.iter().map(|token| token.text.as_str()).collect();
+            !part.is_empty() && self.denies_in_cell(&text.join(" "))
+        };
+        let before = &tokens[..claim.start];
+        let label_before = match before.iter().rposition(|token| token.text == ":") {
+            Some(colon) => says_a_status(&before[..colon]),
+            None => says_a_status(before),
+        };
+        let after = &tokens[(claim.end + 1).min(tokens.len())..];
+        let colon_after = after
+            .iter()
+            .position(|token| token.kind == TokenKind::Punct)
+            .filter(|&colon| after[colon].text == ":");
+        let label_after = colon_after.is_some_and(|colon| says_a_status(&after[colon + 1..]));
+        label_before || label_after
     }
 
     /// Whether a request verb at `at` reports what someone asks for: the claim that starts at `start` is
@@ -528,6 +571,50 @@ fn after_words<'w>(words: &'w str, lead: &str) -> Option<&'w str> {
 mod tests {
     use super::*;
     use crate::text::prose::testing::{claims, each, file, gateway};
+
+    #[test]
+    fn a_status_label_denies_its_feature() {
+        assert!(claims("Not supported: scoping a token to one gateway.").is_empty());
+        assert!(claims("Planned for 2027: per-gateway tokens (ゲートウェイ).").is_empty());
+        assert!(claims("Per-gateway tokens: not supported.").is_empty());
+        assert_eq!(
+            claims("Note: scope the token to one gateway."),
+            ["scope the token to one gateway"]
+        );
+        assert_eq!(
+            claims("Per-gateway tokens: see below."),
+            ["Per-gateway tokens"]
+        );
+        let lexicon = Lexicon::embedded();
+        assert!(lexicon.labels_a_missing_feature("❌ Per-gateway tokens"));
+        assert!(lexicon.labels_a_missing_feature("Per-gateway tokens: ❌ 🚫"));
+        assert!(lexicon.labels_a_missing_feature("Per-gateway tokens: Not supported yet"));
+        assert!(!lexicon.labels_a_missing_feature("Per-gateway tokens: ✅"));
+        assert!(!lexicon.labels_a_missing_feature("Per-gateway tokens, like ❌ marks, are rare"));
+    }
+
+    #[test]
+    fn a_failure_right_after_the_claim_denies_it() {
+        assert!(claims("Restricting a token to one gateway does nothing.").is_empty());
+        assert!(claims("Scoping the key to a single gateway has no effect.").is_empty());
+        assert_eq!(
+            claims("Limit the key to one gateway so that other traffic is rejected."),
+            ["Limit the key to one gateway"]
+        );
+    }
+
+    #[test]
+    fn talk_of_a_feature_is_no_claim_of_it() {
+        for phrase in [
+            "being discussed",
+            "under discussion",
+            "under review",
+            "being explored",
+        ] {
+            let text = format!("Per-gateway tokens are {phrase}.");
+            assert!(claims(&text).is_empty(), "{text}");
+        }
+    }
 
     #[test]
     fn a_status_cell_is_statuses_then_only_qualifiers() {
