@@ -1,66 +1,111 @@
-//! Lines an MDX page indents 4 columns or more outside any container. MDX has no indented code (micromark
-//! turns `codeIndented` off), so such a line is read as if it were not indented: it continues the paragraph
-//! above it, or starts a paragraph that the lines below continue lazily or underline as a setext heading,
-//! and `    ## Next` below a paragraph interrupts it as a heading. pulldown-cmark reads it as indented
-//! code or as paragraph text. [`unindent_loose_lines`] moves the indentation of those lines out of the way
-//! (offsets kept), so that the walk over the structure text sees the blocks micromark sees.
+//! Lines an MDX page indents 4 columns or more past where its block's text starts. MDX has no indented
+//! code (micromark turns `codeIndented` off), so such a line is read as if it were indented 3 columns: it
+//! continues the paragraph above it, or starts a paragraph that the lines below continue lazily or
+//! underline as a setext heading, and `    ## Next` below a paragraph interrupts it as a heading (so does a
+//! list item, quote or fence). pulldown-cmark reads it as indented code or as paragraph text.
+//! [`unindent_loose_lines`] takes the extra indentation of those lines out of the way (offsets kept), so
+//! that the walk over the structure text sees the blocks micromark sees.
+//!
+//! A line keeps 3 columns rather than none, so that the lines after it keep their place: a fence at column
+//! 2 below `\t- AI Gateway Run` is outside the item in MDX (its text starts at column 6) and stays outside
+//! an item whose text starts at column 3.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::doc::blank::{indent_width, is_blank};
 
-/// A top-level block of an MDX page that may hold lines MDX reads without their indentation.
+/// A block of an MDX page, at the top level or in list items and blockquotes, that may hold lines MDX
+/// reads with less indentation.
 #[derive(Debug, Clone)]
 pub enum LooseBlock {
-    /// What pulldown-cmark reads as indented code. When a line of text or a block touches it (no blank
-    /// line or line of flow constructs between), its lines lose their common indentation (what is
-    /// indented further stays so, as it may be a list item's content), and so does the line right after
-    /// it (a list item at column 2 below `    - item` is its sibling in MDX). A region that touches
-    /// nothing is read on its own, which reads the same ([`super::Dedented`]); moving it would put it to
-    /// the left of the lines after it that MDX reads at its level.
-    IndentedCode(Range<usize>),
-    /// A paragraph: each line after its first that is indented 4 columns or more loses its indentation
-    /// (MDX reads it as the block it starts, if any, and as text otherwise).
-    Paragraph(Range<usize>),
+    /// What pulldown-cmark reads as indented code, at the top level or in a list item whose text starts
+    /// at `content_column`. When a line of text or a block touches it (no blank line or line of flow
+    /// constructs between), its lines are shifted left so that the least indented starts 3 columns past
+    /// `content_column` (what is indented further stays so, as it may be a list item's content). A region
+    /// that touches nothing is read on its own, which reads the same ([`super::Dedented`]).
+    IndentedCode {
+        /// Its range in the structure text.
+        range: Range<usize>,
+        /// Where the text of the list item that holds it starts (0 at the top level).
+        content_column: usize,
+    },
+    /// A paragraph whose text starts at `content_column`: a line after its first indented 4 columns or
+    /// more past that column is shifted back to 3 past it; a lazy line (in a list item, indented less
+    /// than the item's text; in a blockquote, with no `>`) indented 4 columns or more is shifted to 3. MDX
+    /// reads such a line as the block it starts, if any, and as text otherwise.
+    Paragraph {
+        /// Its range in the structure text.
+        range: Range<usize>,
+        /// The column its first line's text starts at.
+        content_column: usize,
+        /// Whether a blockquote holds it.
+        in_quote: bool,
+    },
 }
 
 impl LooseBlock {
     /// The block's range in the structure text.
     pub fn range(&self) -> &Range<usize> {
         match self {
-            LooseBlock::IndentedCode(range) | LooseBlock::Paragraph(range) => range,
+            LooseBlock::IndentedCode { range, .. } | LooseBlock::Paragraph { range, .. } => range,
         }
     }
 }
 
-/// `text` (a structure text, whose lines of flow constructs start at `placeholders`) with the indentation
-/// of the loose lines of `blocks` moved to the end of the line above each, before its line break, as
-/// spaces: every other byte keeps its offset, and a line's trailing spaces change no block. `None` when no
-/// line moves (a loose line on the first line of the text has no line above and stays).
+/// A line's indentation and the columns it is to keep.
+struct Shift {
+    indentation: Range<usize>,
+    columns: usize,
+}
+
+/// `text` (a structure text, whose lines of flow constructs start at `placeholders`) with the loose lines
+/// of `blocks` shifted left: each keeps its columns as spaces, and the bytes of indentation it loses move
+/// to the end of the line above, before its line break, as spaces. Every other byte keeps its offset, and
+/// a line's trailing spaces change no block. `None` when no line changes (a line on the first line of the
+/// text that would lose bytes has no line above and stays).
 pub fn unindent_loose_lines(
     text: &str,
     blocks: &[LooseBlock],
     placeholders: &HashSet<usize>,
 ) -> Option<String> {
-    let indentations: Vec<Range<usize>> = blocks
+    let shifts: Vec<Shift> = blocks
         .iter()
         .flat_map(|block| match block {
-            LooseBlock::IndentedCode(range) => code_indentation(text, range, placeholders),
-            LooseBlock::Paragraph(range) => continuation_indentation(text, range),
+            LooseBlock::IndentedCode {
+                range,
+                content_column,
+            } => code_shifts(text, range, *content_column, placeholders),
+            LooseBlock::Paragraph {
+                range,
+                content_column,
+                in_quote,
+            } => continuation_shifts(text, range, *content_column, *in_quote),
         })
-        .filter(|indentation| indentation.start > 0 && !indentation.is_empty())
         .collect();
-    if indentations.is_empty() {
-        return None;
-    }
     let mut bytes = text.as_bytes().to_vec();
-    for indentation in indentations {
-        let line_break = line_break_before(text, indentation.start);
+    for Shift {
+        indentation,
+        columns,
+    } in shifts
+    {
         let width = indentation.len();
-        bytes[line_break.start..line_break.start + width].fill(b' ');
-        bytes[line_break.start + width..indentation.end]
-            .copy_from_slice(&text.as_bytes()[line_break.clone()]);
+        let kept = columns.min(width);
+        let moved = width - kept;
+        if moved > 0 && indentation.start == 0 {
+            continue;
+        }
+        let kept_from = indentation.end - kept;
+        if moved > 0 {
+            let line_break = line_break_before(text, indentation.start);
+            bytes[line_break.start..line_break.start + moved].fill(b' ');
+            bytes[line_break.start + moved..kept_from]
+                .copy_from_slice(&text.as_bytes()[line_break.clone()]);
+        }
+        bytes[kept_from..indentation.end].fill(b' ');
+    }
+    if bytes == text.as_bytes() {
+        return None;
     }
     String::from_utf8(bytes).ok()
 }
@@ -85,14 +130,14 @@ fn lines_of(text: &str, range: &Range<usize>) -> Vec<Range<usize>> {
     lines
 }
 
-/// What moves of the indented code at `range` (see [`LooseBlock::IndentedCode`]): the bytes of each
-/// non-blank line that its common indentation takes (tabs to multiples of 4, as [`super::Dedented`] counts
-/// them), and the whole indentation of the line right after it; nothing when nothing touches it.
-fn code_indentation(
+/// The shifts of the indented code at `range` (see [`LooseBlock::IndentedCode`]); none when nothing
+/// touches it.
+fn code_shifts(
     text: &str,
     range: &Range<usize>,
+    content_column: usize,
     placeholders: &HashSet<usize>,
-) -> Vec<Range<usize>> {
+) -> Vec<Shift> {
     let lines: Vec<Range<usize>> = lines_of(text, range)
         .into_iter()
         .filter(|line| !is_blank(&text[line.clone()]))
@@ -100,33 +145,60 @@ fn code_indentation(
     let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
         return Vec::new();
     };
-    let before = line_before(text, first.start);
-    let after = line_after(text, last.end);
-    let touches = |line: &Option<Range<usize>>| {
-        line.as_ref().is_some_and(|line| {
-            !is_blank(&text[line.clone()]) && !placeholders.contains(&content_start(text, line))
+    let touches = |line: Option<Range<usize>>| {
+        line.is_some_and(|line| {
+            !is_blank(&text[line.clone()]) && !placeholders.contains(&content_start(text, &line))
         })
     };
-    if !touches(&before) && !touches(&after) {
+    if !touches(line_before(text, first.start)) && !touches(line_after(text, last.end)) {
         return Vec::new();
     }
-    let mut moves = common_indentation(text, &lines);
-    if let Some(after) = after.filter(|after| !is_blank(&text[after.clone()])) {
-        moves.push(after.start..content_start(text, &after));
-    }
-    moves
-}
-
-/// The bytes of each of `lines` (non-blank) that their common indentation takes.
-fn common_indentation(text: &str, lines: &[Range<usize>]) -> Vec<Range<usize>> {
     let common = lines
         .iter()
         .map(|line| indent_width(&text[line.clone()]))
         .min()
         .unwrap_or(0);
+    let target = content_column + 3;
+    if common <= target {
+        return Vec::new();
+    }
     lines
         .iter()
-        .map(|line| line.start..line.start + bytes_within_columns(&text[line.clone()], common))
+        .map(|line| Shift {
+            indentation: line.start..content_start(text, line),
+            columns: indent_width(&text[line.clone()]) - (common - target),
+        })
+        .collect()
+}
+
+/// The shifts of the lines after the first of the paragraph at `range` (see [`LooseBlock::Paragraph`]).
+fn continuation_shifts(
+    text: &str,
+    range: &Range<usize>,
+    content_column: usize,
+    in_quote: bool,
+) -> Vec<Shift> {
+    lines_of(text, range)
+        .into_iter()
+        .skip(1)
+        .filter_map(|line| {
+            let indentation = line.start..content_start(text, &line);
+            let columns = indent_width(&text[line.clone()]);
+            let marked = text[indentation.end..line.end].starts_with('>');
+            let target = if in_quote {
+                (!marked && columns >= 4).then_some(3)?
+            } else if columns >= content_column + 4 {
+                content_column + 3
+            } else if (4..content_column).contains(&columns) {
+                3
+            } else {
+                return None;
+            };
+            Some(Shift {
+                indentation,
+                columns: target,
+            })
+        })
         .collect()
 }
 
@@ -159,31 +231,6 @@ fn line_after(text: &str, line_end: usize) -> Option<Range<usize>> {
     (next < bytes.len()).then(|| lines_of(text, &(next..next + 1)).remove(0))
 }
 
-/// The indentation of each line after the first of the paragraph at `range` that is indented 4 columns
-/// or more.
-fn continuation_indentation(text: &str, range: &Range<usize>) -> Vec<Range<usize>> {
-    lines_of(text, range)
-        .into_iter()
-        .skip(1)
-        .filter(|line| indent_width(&text[line.clone()]) >= 4)
-        .map(|line| line.start..content_start(text, &line))
-        .collect()
-}
-
-/// How many leading spaces and tabs of `line` lie within its first `columns` columns.
-fn bytes_within_columns(line: &str, columns: usize) -> usize {
-    let mut column = 0;
-    let mut taken = 0;
-    for byte in line.bytes() {
-        if column >= columns || !matches!(byte, b' ' | b'\t') {
-            break;
-        }
-        column += if byte == b'\t' { 4 - column % 4 } else { 1 };
-        taken += 1;
-    }
-    taken
-}
-
 /// The line break right before `line_start` (`\n`, `\r\n` or `\r`).
 fn line_break_before(text: &str, line_start: usize) -> Range<usize> {
     let bytes = text.as_bytes();
@@ -206,51 +253,80 @@ mod tests {
         moved
     }
 
+    fn code(range: Range<usize>) -> LooseBlock {
+        LooseBlock::IndentedCode {
+            range,
+            content_column: 0,
+        }
+    }
+
+    fn paragraph(range: Range<usize>, content_column: usize, in_quote: bool) -> LooseBlock {
+        LooseBlock::Paragraph {
+            range,
+            content_column,
+            in_quote,
+        }
+    }
+
     #[test]
-    fn indentation_moves_to_the_line_above() {
+    fn a_line_keeps_three_columns_and_its_text_its_offset() {
         let text = "Text\n    ## Next\n";
-        let moved = unindent(text, &[LooseBlock::Paragraph(0..15)]).unwrap();
-        assert_eq!(moved, "Text    \n## Next\n");
+        let moved = unindent(text, &[paragraph(0..15, 0, false)]).unwrap();
+        assert_eq!(moved, "Text \n   ## Next\n");
         assert_eq!(moved.find("## Next"), text.find("## Next"));
     }
 
     #[test]
     fn touched_indented_code_keeps_what_is_indented_further() {
         let text = "\n    1. Step\n       more\r\n\t2. Two\n  next\n";
-        let code = LooseBlock::IndentedCode(5..33);
-        let moved = unindent(text, &[code]).unwrap();
-        assert_eq!(moved, "    \n1. Step    \n   more \r\n2. Two  \nnext\n");
+        let moved = unindent(text, &[code(5..33)]).unwrap();
+        assert_eq!(moved, " \n   1. Step \n      more\r\n 2. Two\n  next\n");
     }
 
     #[test]
     fn indented_code_between_blank_lines_and_flow_lines_stays() {
-        let text = "\n    - item\n\n";
-        assert_eq!(unindent(text, &[LooseBlock::IndentedCode(5..11)]), None);
+        assert_eq!(unindent("\n    - item\n\n", &[code(5..11)]), None);
         let text = "***\n    - item\n  ***\n";
-        let placeholders = HashSet::from([0, 17]);
-        let code = [LooseBlock::IndentedCode(8..14)];
-        assert_eq!(unindent_loose_lines(text, &code, &placeholders), None);
-        let moved = unindent_loose_lines(text, &code, &HashSet::from([0])).unwrap();
-        assert_eq!(moved, "***    \n- item  \n***\n");
+        let blocks = [code(8..14)];
+        assert_eq!(
+            unindent_loose_lines(text, &blocks, &HashSet::from([0, 17])),
+            None
+        );
+        let moved = unindent_loose_lines(text, &blocks, &HashSet::from([0])).unwrap();
+        assert_eq!(moved, "*** \n   - item\n  ***\n");
     }
 
     #[test]
-    fn a_first_line_and_short_indents_stay() {
-        let text = "    code\nText\n   three\n";
-        assert_eq!(unindent(text, &[LooseBlock::IndentedCode(4..8)]), None);
+    fn lines_in_list_items_and_quotes_keep_their_container() {
+        let text = "- a\n      ## x\n";
+        let moved = unindent(text, &[paragraph(0..14, 2, false)]).unwrap();
+        assert_eq!(moved, "- a \n     ## x\n");
+        let text = "1.   a\n    ```js\n";
+        let moved = unindent(text, &[paragraph(0..16, 5, false)]).unwrap();
+        assert_eq!(moved, "1.   a \n   ```js\n");
+        let text = "> q\n    ## Next\n>     ## x\n";
+        let moved = unindent(text, &[paragraph(0..text.len(), 2, true)]).unwrap();
+        assert_eq!(moved, "> q \n   ## Next\n>     ## x\n");
         assert_eq!(
-            unindent(text, &[LooseBlock::Paragraph(9..text.len())]),
+            unindent("- a\n     b\n", &[paragraph(0..9, 2, false)]),
             None
         );
     }
 
     #[test]
+    fn a_first_line_and_short_indents_stay() {
+        let text = "    code\nText\n   three\n";
+        assert_eq!(unindent(text, &[code(4..8)]), None);
+        assert_eq!(unindent(text, &[paragraph(9..text.len(), 0, false)]), None);
+    }
+
+    #[test]
     fn multi_byte_text_keeps_its_characters() {
         let text = "Text ☃\n    ## Nächste 日本 👋\n";
-        let moved = unindent(text, &[LooseBlock::Paragraph(0..text.len())]).unwrap();
-        assert_eq!(moved, "Text ☃    \n## Nächste 日本 👋\n");
+        let moved = unindent(text, &[paragraph(0..text.len(), 0, false)]).unwrap();
+        assert_eq!(moved, "Text ☃ \n   ## Nächste 日本 👋\n");
         let text = "| é |\n\t- 日本\nשלום\n";
-        let moved = unindent(text, &[LooseBlock::IndentedCode(9..15)]).unwrap();
-        assert_eq!(moved, "| é | \n- 日本\nשלום\n");
+        let moved = unindent(text, &[code(9..15)]).unwrap();
+        assert_eq!(moved, "| é |\n - 日本\nשלום\n");
     }
 }

@@ -126,7 +126,14 @@ impl<'t> Builder<'t> {
     pub(super) fn walk(&mut self, masked: &str) {
         let mut stack = Frames::default();
         for (event, range) in Parser::new_ext(masked, options(self.dialect)).into_offset_iter() {
-            let range = span::snap(self.text, range);
+            let mut range = span::snap(self.text, range);
+            if matches!(
+                event,
+                Event::Start(Tag::List(_) | Tag::Item)
+                    | Event::End(pulldown_cmark::TagEnd::List(_) | pulldown_cmark::TagEnd::Item)
+            ) {
+                range = self.starting_at_marker(&range);
+            }
             self.recorder.event(masked, self.text, &event, &range);
             match event {
                 Event::Start(tag) => {
@@ -237,6 +244,16 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// `range` of a list or item without the indentation pulldown-cmark may start it with (the spaces an
+    /// unindented loose line keeps, see [`blocks::unindent_loose_lines`]): it starts at the marker.
+    fn starting_at_marker(&self, range: &Range<usize>) -> Range<usize> {
+        let indentation = self.masked.as_bytes()[range.start.min(self.masked.len())..range.end]
+            .iter()
+            .take_while(|byte| matches!(byte, b' ' | b'\t'))
+            .count();
+        range.start + indentation..range.end
+    }
+
     /// The start of the line `offset` is on (see `line_start_cache`).
     fn line_start(&mut self, offset: usize) -> usize {
         let (known, known_start) = self.line_start_cache;
@@ -277,8 +294,12 @@ impl<'t> Builder<'t> {
                 });
             }
             Frame::Paragraph => {
-                if stack.is_empty() {
-                    self.note_loose(blocks::LooseBlock::Paragraph(range.clone()));
+                if let Some((content_column, in_quote)) = self.loose_context(stack) {
+                    self.note_loose(blocks::LooseBlock::Paragraph {
+                        range: range.clone(),
+                        content_column,
+                        in_quote,
+                    });
                 }
                 let kind = match stack.container() {
                     Some(Frame::Item { list, item, .. }) => UnitKind::ListItem {
@@ -298,6 +319,16 @@ impl<'t> Builder<'t> {
             }
             Frame::Item { list, item, inline } => {
                 self.lists[list].items[item].range = range;
+                // A tight item's text is in no paragraph: its lines may be loose all the same.
+                if let Some(inline) = &inline
+                    && let Some((_, in_quote)) = self.loose_context(stack)
+                {
+                    self.note_loose(blocks::LooseBlock::Paragraph {
+                        range: inline.clone(),
+                        content_column: self.lists[list].items[item].content_indent,
+                        in_quote,
+                    });
+                }
                 if let Some(inline) = inline {
                     self.push_unit(UnitKind::ListItem { list, item }, inline);
                 }
@@ -308,8 +339,11 @@ impl<'t> Builder<'t> {
                 content,
                 indented,
             } => {
-                if indented && stack.is_empty() {
-                    self.note_loose(blocks::LooseBlock::IndentedCode(range.clone()));
+                if indented && let Some((content_column, false)) = self.loose_context(stack) {
+                    self.note_loose(blocks::LooseBlock::IndentedCode {
+                        range: range.clone(),
+                        content_column,
+                    });
                 }
                 self.close_code(info, content, indented, range);
             }
@@ -323,8 +357,26 @@ impl<'t> Builder<'t> {
         }
     }
 
-    /// Notes a top-level block of an MDX page walked at the top (not in a reparsed region), unless it is
-    /// the markup of an HTML list.
+    /// Where the text of the innermost list item that holds a block starts (0 at the top level), and
+    /// whether a blockquote holds it; `None` in any other container (a footnote definition, a table).
+    fn loose_context(&self, stack: &Frames) -> Option<(usize, bool)> {
+        let mut content_column = 0;
+        let mut in_quote = false;
+        for frame in &stack.frames {
+            match frame {
+                Frame::List { .. } => {}
+                Frame::Item { list, item, .. } => {
+                    content_column = self.lists[*list].items[*item].content_indent;
+                }
+                Frame::Quote { .. } => in_quote = true,
+                _ => return None,
+            }
+        }
+        Some((content_column, in_quote))
+    }
+
+    /// Notes a block of an MDX page walked at the top (not in a reparsed region) whose lines may be
+    /// loose, unless it is the markup of an HTML list.
     fn note_loose(&mut self, block: blocks::LooseBlock) {
         if self.dialect == Dialect::Mdx && self.nesting == 0 && !self.in_html_list(block.range()) {
             self.loose.push(block);
