@@ -30,6 +30,15 @@ pub enum LooseBlock {
         /// Where the text of the list item that holds it starts (0 at the top level).
         content_column: usize,
     },
+    /// A fenced code block, at the top level or in a list item whose text starts at `content_column`: the
+    /// first line in it that would close it but for being indented 4 columns or more past that column
+    /// closes it in MDX, and is shifted back to 3 past it.
+    FencedCode {
+        /// Its range in the structure text.
+        range: Range<usize>,
+        /// Where the text of the list item that holds it starts (0 at the top level).
+        content_column: usize,
+    },
     /// A paragraph whose text starts at `content_column`: a line after its first indented 4 columns or
     /// more past that column is shifted back to 3 past it; a lazy line (in a list item, indented less
     /// than the item's text; in a blockquote, with no `>`) indented 4 columns or more is shifted to 3. MDX
@@ -48,7 +57,9 @@ impl LooseBlock {
     /// The block's range in the structure text.
     pub fn range(&self) -> &Range<usize> {
         match self {
-            LooseBlock::IndentedCode { range, .. } | LooseBlock::Paragraph { range, .. } => range,
+            LooseBlock::IndentedCode { range, .. }
+            | LooseBlock::FencedCode { range, .. }
+            | LooseBlock::Paragraph { range, .. } => range,
         }
     }
 }
@@ -62,8 +73,8 @@ struct Shift {
 /// `text` (a structure text, whose lines of flow constructs start at `placeholders`) with the loose lines
 /// of `blocks` shifted left: each keeps its columns as spaces, and the bytes of indentation it loses move
 /// to the end of the line above, before its line break, as spaces. Every other byte keeps its offset, and
-/// a line's trailing spaces change no block. `None` when no line changes (a line on the first line of the
-/// text that would lose bytes has no line above and stays).
+/// a line's trailing spaces change no block (on the first line of the text, what it loses becomes blank
+/// lines above it). `None` when no line changes.
 pub fn unindent_loose_lines(
     text: &str,
     blocks: &[LooseBlock],
@@ -76,6 +87,12 @@ pub fn unindent_loose_lines(
                 range,
                 content_column,
             } => code_shifts(text, range, *content_column, placeholders),
+            LooseBlock::FencedCode {
+                range,
+                content_column,
+            } => closer_shift(text, range, *content_column)
+                .into_iter()
+                .collect(),
             LooseBlock::Paragraph {
                 range,
                 content_column,
@@ -92,11 +109,11 @@ pub fn unindent_loose_lines(
         let width = indentation.len();
         let kept = columns.min(width);
         let moved = width - kept;
-        if moved > 0 && indentation.start == 0 {
-            continue;
-        }
         let kept_from = indentation.end - kept;
-        if moved > 0 {
+        if moved > 0 && indentation.start == 0 {
+            // The first line has no line above: what it loses becomes blank lines above it.
+            bytes[..moved].fill(b'\n');
+        } else if moved > 0 {
             let line_break = line_break_before(text, indentation.start);
             bytes[line_break.start..line_break.start + moved].fill(b' ');
             bytes[line_break.start + moved..kept_from]
@@ -200,6 +217,29 @@ fn continuation_shifts(
             })
         })
         .collect()
+}
+
+/// The shift of the first line of the fenced code at `range` (see [`LooseBlock::FencedCode`]) that
+/// closes it once indented less: a run of the opening fence's character, at least as long, and nothing
+/// but spaces and tabs after it.
+fn closer_shift(text: &str, range: &Range<usize>, content_column: usize) -> Option<Shift> {
+    let lines = lines_of(text, range);
+    let (opener, body) = lines.split_first()?;
+    let fence = &text.as_bytes()[content_start(text, opener)..opener.end];
+    let mark = *fence.first().filter(|mark| matches!(mark, b'`' | b'~'))?;
+    let length = fence.iter().take_while(|&&byte| byte == mark).count();
+    body.iter().find_map(|line| {
+        let indentation = line.start..content_start(text, line);
+        let rest = &text.as_bytes()[indentation.end..line.end];
+        let run = rest.iter().take_while(|&&byte| byte == mark).count();
+        let closes = run >= length
+            && rest[run..].iter().all(|byte| matches!(byte, b' ' | b'\t'))
+            && indent_width(&text[line.clone()]) >= content_column + 4;
+        closes.then_some(Shift {
+            indentation,
+            columns: content_column + 3,
+        })
+    })
 }
 
 /// Where the first character of `line` after its indentation is.
@@ -314,9 +354,29 @@ mod tests {
     }
 
     #[test]
-    fn a_first_line_and_short_indents_stay() {
+    fn a_fence_closed_by_an_indented_closer_closes_there() {
+        let text = "   ```js\n- 日本\n    ```\nafter\n";
+        let fenced = LooseBlock::FencedCode {
+            range: 0..text.len(),
+            content_column: 0,
+        };
+        let moved = unindent(text, &[fenced]).unwrap();
+        assert_eq!(moved, "   ```js\n- 日本 \n   ```\nafter\n");
+        let text = "```\n    ``\n    ```js\n";
+        let fenced = LooseBlock::FencedCode {
+            range: 0..text.len(),
+            content_column: 0,
+        };
+        assert_eq!(unindent(text, &[fenced]), None);
+    }
+
+    #[test]
+    fn a_first_line_loses_its_indentation_to_blank_lines_and_short_indents_stay() {
         let text = "    code\nText\n   three\n";
-        assert_eq!(unindent(text, &[code(4..8)]), None);
+        assert_eq!(
+            unindent(text, &[code(4..8)]).as_deref(),
+            Some("\n   code\nText\n   three\n")
+        );
         assert_eq!(unindent(text, &[paragraph(9..text.len(), 0, false)]), None);
     }
 

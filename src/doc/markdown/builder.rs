@@ -339,10 +339,18 @@ impl<'t> Builder<'t> {
                 content,
                 indented,
             } => {
-                if indented && let Some((content_column, false)) = self.loose_context(stack) {
-                    self.note_loose(blocks::LooseBlock::IndentedCode {
-                        range: range.clone(),
-                        content_column,
+                if let Some((content_column, false)) = self.loose_context(stack) {
+                    let range = range.clone();
+                    self.note_loose(if indented {
+                        blocks::LooseBlock::IndentedCode {
+                            range,
+                            content_column,
+                        }
+                    } else {
+                        blocks::LooseBlock::FencedCode {
+                            range,
+                            content_column,
+                        }
                     });
                 }
                 self.close_code(info, content, indented, range);
@@ -377,8 +385,15 @@ impl<'t> Builder<'t> {
 
     /// Notes a block of an MDX page walked at the top (not in a reparsed region) whose lines may be
     /// loose, unless it is the markup of an HTML list.
+    /// A paragraph of one line has no line to shift.
     fn note_loose(&mut self, block: blocks::LooseBlock) {
-        if self.dialect == Dialect::Mdx && self.nesting == 0 && !self.in_html_list(block.range()) {
+        if self.dialect != Dialect::Mdx || self.nesting > 0 {
+            return;
+        }
+        let range = block.range();
+        let one_line = matches!(block, blocks::LooseBlock::Paragraph { .. })
+            && memchr::memchr2(b'\n', b'\r', &self.masked.as_bytes()[range.clone()]).is_none();
+        if !one_line && !self.in_html_list(range) {
             self.loose.push(block);
         }
     }
