@@ -100,6 +100,9 @@ pub fn unindent_loose_lines(
             } => continuation_shifts(text, range, *content_column, *in_quote),
         })
         .collect();
+    if shifts.is_empty() {
+        return None;
+    }
     let mut bytes = text.as_bytes().to_vec();
     for Shift {
         indentation,

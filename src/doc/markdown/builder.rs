@@ -367,7 +367,11 @@ impl<'t> Builder<'t> {
 
     /// Where the text of the innermost list item that holds a block starts (0 at the top level), and
     /// whether a blockquote holds it; `None` in any other container (a footnote definition, a table).
+    /// Also `None` where nothing is noted: a Markdown page, or a region read again.
     fn loose_context(&self, stack: &Frames) -> Option<(usize, bool)> {
+        if self.dialect != Dialect::Mdx || self.nesting > 0 {
+            return None;
+        }
         let mut content_column = 0;
         let mut in_quote = false;
         for frame in &stack.frames {
@@ -383,13 +387,9 @@ impl<'t> Builder<'t> {
         Some((content_column, in_quote))
     }
 
-    /// Notes a block of an MDX page walked at the top (not in a reparsed region) whose lines may be
-    /// loose, unless it is the markup of an HTML list.
-    /// A paragraph of one line has no line to shift.
+    /// Notes a block (in a [`Builder::loose_context`]) whose lines may be loose, unless it is the markup
+    /// of an HTML list or a paragraph of one line, which has no line to shift.
     fn note_loose(&mut self, block: blocks::LooseBlock) {
-        if self.dialect != Dialect::Mdx || self.nesting > 0 {
-            return;
-        }
         let range = block.range();
         let one_line = matches!(block, blocks::LooseBlock::Paragraph { .. })
             && memchr::memchr2(b'\n', b'\r', &self.masked.as_bytes()[range.clone()]).is_none();

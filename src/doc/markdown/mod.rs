@@ -65,7 +65,7 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) 
         Dialect::Mdx => blocks::structure_text(&source, &scan, &elements),
         Dialect::Markdown => blocks::markdown_structure_text(&source, &scan),
     };
-    let html_lists = html_list::detect(&source.text, &scan.tags);
+    let mut html_lists = html_list::detect(&source.text, &scan.tags);
     let mut unindent_passes = 0;
     let mut builder = loop {
         let mut builder = Builder::new(
@@ -75,7 +75,7 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) 
             dialect,
         );
         builder.html_tables = html_table_ranges(&scan.tags);
-        builder.html_lists = html_lists.clone();
+        builder.html_lists = std::mem::take(&mut html_lists);
         builder.walk(&structure.text);
         // An unindented line can open a block whose lines are loose in turn (`    - item` / `        more`
         // at the top level): a few passes settle what real pages hold.
@@ -90,6 +90,7 @@ pub fn build_scanned(source: SourceText, dialect: Dialect, mut scan: mdx::Scan) 
             .flatten();
         match unindented {
             Some(text) => {
+                html_lists = std::mem::take(&mut builder.html_lists);
                 structure.text = text;
                 unindent_passes += 1;
             }
